@@ -1,0 +1,239 @@
+package sh.kaiten.adapters.dynamodb;
+
+import static sh.kaiten.adapters.dynamodb.Attributes.instant;
+import static sh.kaiten.adapters.dynamodb.Attributes.n;
+import static sh.kaiten.adapters.dynamodb.Attributes.s;
+import static sh.kaiten.adapters.dynamodb.Attributes.string;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.MeterScope;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.Reset;
+import sh.kaiten.domain.catalog.ResetAnchor;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.license.Tenant;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/** The catalog port on the Catalog table: one item per record, keyed by tenant. */
+public final class DynamoCatalogStore implements CatalogStore {
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoCatalogStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public void createTenant(Tenant tenant) {
+    Map<String, AttributeValue> item = key(tenant.id(), Keys.TENANT_RECORD);
+    item.put("id", s(tenant.id()));
+    item.put("name", s(tenant.name()));
+    item.put("created_at", instant(tenant.createdAt()));
+    create(item, "tenant '" + tenant.id() + "' already exists", null);
+  }
+
+  @Override
+  public void createEntitlement(String tenantId, Entitlement entitlement) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.ENTITLEMENT + entitlement.slug());
+    item.put("slug", s(entitlement.slug()));
+    item.put("name", s(entitlement.name()));
+    item.put("type", s(entitlement.type().name()));
+    item.put("created_at", instant(entitlement.createdAt()));
+    Metering metering = entitlement.metering();
+    if (metering != null) {
+      item.put("aggregation", s(metering.aggregation().name()));
+      item.put("reset", s(metering.reset().name()));
+      item.put("reset_anchor", s(metering.resetAnchor().name()));
+      item.put("scope", s(metering.scope().name()));
+      item.put("enforcement", s(metering.enforcement().name()));
+      item.put("thresholds", AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
+      if (metering.overagePercent() != null) {
+        item.put("overage_percent", n(metering.overagePercent()));
+      }
+      if (metering.unit() != null) {
+        item.put("unit", s(metering.unit()));
+      }
+    }
+    if (entitlement.configSchema() != null) {
+      item.put("config_schema", Attributes.json(entitlement.configSchema()));
+    }
+    create(item, "entitlement '" + entitlement.slug() + "' already exists", "slug");
+  }
+
+  @Override
+  public Optional<Entitlement> findEntitlement(String tenantId, String slug) {
+    return get(tenantId, Keys.ENTITLEMENT + slug).map(DynamoCatalogStore::entitlement);
+  }
+
+  @Override
+  public List<Entitlement> listEntitlements(String tenantId) {
+    return query(tenantId, Keys.ENTITLEMENT, DynamoCatalogStore::entitlement);
+  }
+
+  private static Entitlement entitlement(Map<String, AttributeValue> item) {
+    EntitlementType type = EntitlementType.valueOf(string(item, "type"));
+    Metering metering = type != EntitlementType.NUMERIC ? null : new Metering(
+        Aggregation.valueOf(string(item, "aggregation")),
+        Reset.valueOf(string(item, "reset")),
+        ResetAnchor.valueOf(string(item, "reset_anchor")),
+        MeterScope.valueOf(string(item, "scope")),
+        Enforcement.valueOf(string(item, "enforcement")),
+        Attributes.decimal(item, "overage_percent"),
+        Attributes.integers(item, "thresholds"),
+        string(item, "unit"));
+    return new Entitlement(string(item, "slug"), string(item, "name"), type, metering,
+        Attributes.json(item, "config_schema"), instant(item, "created_at"));
+  }
+
+  @Override
+  public void createTier(String tenantId, Tier tier) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.TIER + tier.slug());
+    item.put("slug", s(tier.slug()));
+    item.put("name", s(tier.name()));
+    item.put("rank", n(tier.rank()));
+    item.put("entitlements", Attributes.values(tier.entitlements()));
+    item.put("created_at", instant(tier.createdAt()));
+    create(item, "tier '" + tier.slug() + "' already exists", "slug");
+  }
+
+  @Override
+  public Optional<Tier> findTier(String tenantId, String slug) {
+    return get(tenantId, Keys.TIER + slug).map(item -> new Tier(
+        string(item, "slug"),
+        string(item, "name"),
+        Attributes.decimal(item, "rank").intValueExact(),
+        Attributes.values(item, "entitlements"),
+        instant(item, "created_at")));
+  }
+
+  @Override
+  public void createCustomer(String tenantId, Customer customer) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.CUSTOMER + customer.id());
+    item.put("id", s(customer.id()));
+    item.put("name", s(customer.name()));
+    item.put("metadata", Attributes.strings(customer.metadata()));
+    item.put("created_at", instant(customer.createdAt()));
+    create(item, "customer '" + customer.id() + "' already exists", "id");
+  }
+
+  @Override
+  public Optional<Customer> findCustomer(String tenantId, String id) {
+    return get(tenantId, Keys.CUSTOMER + id).map(item -> new Customer(
+        string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"), instant(item, "created_at")));
+  }
+
+  @Override
+  public void createLicense(String tenantId, License license) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.LICENSE + license.id());
+    item.put("id", s(license.id()));
+    item.put("customer_id", s(license.customerId()));
+    item.put("tier", s(license.tier()));
+    item.put("status", s(license.status().name()));
+    putInstant(item, "starts_at", license.startsAt());
+    putInstant(item, "trial_ends_at", license.trialEndsAt());
+    putInstant(item, "expires_at", license.expiresAt());
+    item.put("overrides", Attributes.values(license.overrides()));
+    item.put("created_at", instant(license.createdAt()));
+    create(item, "license '" + license.id() + "' already exists", "id");
+  }
+
+  @Override
+  public Optional<License> findLicense(String tenantId, String id) {
+    return get(tenantId, Keys.LICENSE + id).map(item -> new License(
+        string(item, "id"),
+        string(item, "customer_id"),
+        string(item, "tier"),
+        LicenseStatus.valueOf(string(item, "status")),
+        instant(item, "starts_at"),
+        instant(item, "trial_ends_at"),
+        instant(item, "expires_at"),
+        Attributes.values(item, "overrides"),
+        instant(item, "created_at")));
+  }
+
+  @Override
+  public void createInstance(String tenantId, Instance instance) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.INSTANCE + instance.id());
+    item.put("id", s(instance.id()));
+    item.put("license_id", s(instance.licenseId()));
+    item.put("name", s(instance.name()));
+    item.put("labels", Attributes.strings(instance.labels()));
+    item.put("created_at", instant(instance.createdAt()));
+    create(item, "instance '" + instance.id() + "' already exists", "id");
+  }
+
+  @Override
+  public Optional<Instance> findInstance(String tenantId, String id) {
+    return get(tenantId, Keys.INSTANCE + id).map(item -> new Instance(
+        string(item, "id"), string(item, "license_id"), string(item, "name"), Attributes.strings(item, "labels"),
+        instant(item, "created_at")));
+  }
+
+  private static Map<String, AttributeValue> key(String tenantId, String sk) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put(Keys.PK, s(Keys.tenant(tenantId)));
+    key.put(Keys.SK, s(sk));
+    return key;
+  }
+
+  private static void putInstant(Map<String, AttributeValue> item, String name, java.time.Instant value) {
+    if (value != null) {
+      item.put(name, instant(value));
+    }
+  }
+
+  /** Puts an item only if its key is free: ids and slugs are never silently overwritten. */
+  private void create(Map<String, AttributeValue> item, String conflict, String field) {
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK)));
+    } catch (ConditionalCheckFailedException e) {
+      throw new ConflictException(field, conflict);
+    }
+  }
+
+  private Optional<Map<String, AttributeValue>> get(String tenantId, String sk) {
+    var response = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, sk)).consistentRead(true));
+    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+  }
+
+  private <T> List<T> query(String tenantId, String skPrefix, Function<Map<String, AttributeValue>, T> mapper) {
+    List<T> records = new ArrayList<>();
+    Map<String, AttributeValue> start = null;
+    do {
+      QueryRequest.Builder request = QueryRequest.builder()
+          .tableName(table)
+          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+          .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
+          .consistentRead(true);
+      if (start != null) {
+        request.exclusiveStartKey(start);
+      }
+      QueryResponse response = dynamo.query(request.build());
+      response.items().forEach(item -> records.add(mapper.apply(item)));
+      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+    } while (start != null);
+    return records;
+  }
+}

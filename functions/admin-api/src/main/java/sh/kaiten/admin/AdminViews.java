@@ -1,0 +1,82 @@
+package sh.kaiten.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.MeterScope;
+import sh.kaiten.domain.catalog.Reset;
+import sh.kaiten.domain.catalog.ResetAnchor;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.http.views.EvaluationView;
+
+/** How control-plane records look on the wire. */
+final class AdminViews {
+  private AdminViews() {}
+
+  /** An entitlement with its NUMERIC settings at the top level, as they are written. */
+  @RegisterForReflection
+  record EntitlementView(
+      String slug, String name, EntitlementType type, Aggregation aggregation, Reset reset, ResetAnchor resetAnchor,
+      MeterScope scope, Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit,
+      JsonNode configSchema, Instant createdAt) {
+
+    static EntitlementView of(Entitlement e) {
+      var m = e.metering();
+      return m == null
+          ? new EntitlementView(e.slug(), e.name(), e.type(), null, null, null, null, null, null, null, null,
+              e.configSchema(), e.createdAt())
+          : new EntitlementView(e.slug(), e.name(), e.type(), m.aggregation(), m.reset(), m.resetAnchor(), m.scope(),
+              m.enforcement(), m.overagePercent(), m.thresholds(), m.unit(), e.configSchema(), e.createdAt());
+    }
+  }
+
+  @RegisterForReflection
+  record TierView(String slug, String name, int rank, Map<String, JsonNode> entitlements, Instant createdAt) {
+    static TierView of(Tier tier) {
+      return new TierView(tier.slug(), tier.name(), tier.rank(), json(tier.entitlements()), tier.createdAt());
+    }
+  }
+
+  @RegisterForReflection
+  record LicenseView(
+      String id, String customerId, String tier, LicenseStatus status, Instant startsAt, Instant trialEndsAt,
+      Instant expiresAt, Map<String, JsonNode> overrides, Instant createdAt) {
+    static LicenseView of(License l) {
+      return new LicenseView(l.id(), l.customerId(), l.tier(), l.status(), l.startsAt(), l.trialEndsAt(),
+          l.expiresAt(), json(l.overrides()), l.createdAt());
+    }
+  }
+
+  /** A new token: {@code token} is the secret, shown in this answer only. */
+  @RegisterForReflection
+  record NewToken(String id, String token) {}
+
+  @RegisterForReflection
+  record CreatedInstance(
+      String id, String licenseId, String name, Map<String, String> labels, Instant createdAt, NewToken token) {
+    static CreatedInstance of(Instance i, NewToken token) {
+      return new CreatedInstance(i.id(), i.licenseId(), i.name(), i.labels(), i.createdAt(), token);
+    }
+  }
+
+  @RegisterForReflection
+  record CreatedTenant(String id, String name, Instant createdAt, NewToken adminToken) {}
+
+  private static Map<String, JsonNode> json(Map<String, EntitlementValue> values) {
+    Map<String, JsonNode> json = new LinkedHashMap<>();
+    values.forEach((slug, value) -> json.put(slug, EvaluationView.json(value)));
+    return json;
+  }
+}

@@ -1,0 +1,19 @@
+package sh.kaiten.admin;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.http.KaitenConfig;
+
+/** Builds the use cases this function serves. */
+public class AdminWiring {
+
+  @Produces
+  @Singleton
+  Administration administration(CatalogStore catalog, TokenStore tokens, Clock clock, KaitenConfig config) {
+    return new Administration(catalog, tokens, clock, config.bootstrapSecret());
+  }
+}

@@ -1,0 +1,117 @@
+package sh.kaiten.admin;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import sh.kaiten.admin.AdminRequests.CustomerRequest;
+import sh.kaiten.admin.AdminRequests.EntitlementRequest;
+import sh.kaiten.admin.AdminRequests.InstanceRequest;
+import sh.kaiten.admin.AdminViews.CreatedInstance;
+import sh.kaiten.admin.AdminViews.EntitlementView;
+import sh.kaiten.admin.AdminViews.LicenseView;
+import sh.kaiten.admin.AdminViews.NewToken;
+import sh.kaiten.admin.AdminViews.TierView;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.InstanceCreated;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.http.CurrentCaller;
+
+/** The control plane's records: entitlements, tiers, customers, licenses, instances (admin token). */
+@Path("/api")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class CatalogResource {
+  @Inject Administration admin;
+  @Inject CurrentCaller caller;
+
+  @POST
+  @Path("/entitlements")
+  public Response createEntitlement(EntitlementRequest request) {
+    EntitlementView created = EntitlementView.of(admin.createEntitlement(caller.token(), required(request).toDraft()));
+    return created("/api/entitlements/" + created.slug(), created);
+  }
+
+  @GET
+  @Path("/entitlements/{slug}")
+  public EntitlementView entitlement(@PathParam("slug") String slug) {
+    return EntitlementView.of(admin.entitlement(caller.token(), slug));
+  }
+
+  @POST
+  @Path("/tiers")
+  public Response createTier(TierDraft request) {
+    TierView created = TierView.of(admin.createTier(caller.token(), required(request)));
+    return created("/api/tiers/" + created.slug(), created);
+  }
+
+  @GET
+  @Path("/tiers/{slug}")
+  public TierView tier(@PathParam("slug") String slug) {
+    return TierView.of(admin.tier(caller.token(), slug));
+  }
+
+  @POST
+  @Path("/customers")
+  public Response createCustomer(CustomerRequest request) {
+    Customer created = admin.createCustomer(caller.token(), required(request).name(), request.metadata());
+    return created("/api/customers/" + created.id(), created);
+  }
+
+  @GET
+  @Path("/customers/{id}")
+  public Customer customer(@PathParam("id") String id) {
+    return admin.customer(caller.token(), id);
+  }
+
+  @POST
+  @Path("/licenses")
+  public Response createLicense(LicenseDraft request) {
+    LicenseView created = LicenseView.of(admin.createLicense(caller.token(), required(request)));
+    return created("/api/licenses/" + created.id(), created);
+  }
+
+  @GET
+  @Path("/licenses/{id}")
+  public LicenseView license(@PathParam("id") String id) {
+    return LicenseView.of(admin.license(caller.token(), id));
+  }
+
+  /** Creates an instance; the answer carries its instance token, shown this once. */
+  @POST
+  @Path("/instances")
+  public Response createInstance(InstanceRequest request) {
+    required(request);
+    InstanceCreated created =
+        admin.createInstance(caller.token(), request.id(), request.licenseId(), request.name(), request.labels());
+    return created("/api/instances/" + created.instance().id(),
+        CreatedInstance.of(created.instance(), new NewToken(created.token().id(), created.secret())));
+  }
+
+  @GET
+  @Path("/instances/{id}")
+  public Instance instance(@PathParam("id") String id) {
+    return admin.instance(caller.token(), id);
+  }
+
+  private static <T> T required(T body) {
+    if (body == null) {
+      throw new InvalidInputException(null, "a JSON body is required");
+    }
+    return body;
+  }
+
+  private static Response created(String location, Object body) {
+    return Response.created(URI.create(location)).entity(body).build();
+  }
+}

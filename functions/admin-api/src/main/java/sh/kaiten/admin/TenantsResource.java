@@ -1,0 +1,37 @@
+package sh.kaiten.admin;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import sh.kaiten.admin.AdminRequests.TenantRequest;
+import sh.kaiten.admin.AdminViews.CreatedTenant;
+import sh.kaiten.admin.AdminViews.NewToken;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.TenantCreated;
+import sh.kaiten.http.BearerToken;
+import sh.kaiten.http.BootstrapAuthenticated;
+
+/** Bootstrap: the deployment's secret creates a tenant and its first admin token. */
+@Path("/api/tenants")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class TenantsResource {
+  @Inject Administration admin;
+
+  @POST
+  @BootstrapAuthenticated
+  public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TenantRequest request) {
+    // The secret is checked before the body, so a caller without it learns nothing from errors.
+    TenantCreated created = admin.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
+    return Response.status(Response.Status.CREATED)
+        .entity(new CreatedTenant(created.tenant().id(), created.tenant().name(), created.tenant().createdAt(),
+            new NewToken(created.adminToken().id(), created.secret())))
+        .build();
+  }
+}

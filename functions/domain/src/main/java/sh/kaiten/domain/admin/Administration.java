@@ -1,0 +1,174 @@
+package sh.kaiten.domain.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.Ids;
+import sh.kaiten.domain.access.Secrets;
+import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.error.ForbiddenException;
+import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.error.UnauthenticatedException;
+import sh.kaiten.domain.error.UnknownReferenceException;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.license.Tenant;
+
+/** Use cases of the control plane: the tenant's catalog, customers, licenses and instances. */
+public final class Administration {
+  private final CatalogStore catalog;
+  private final TokenStore tokens;
+  private final Clock clock;
+  private final Optional<String> bootstrapSecret;
+
+  /** @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap */
+  public Administration(CatalogStore catalog, TokenStore tokens, Clock clock, Optional<String> bootstrapSecret) {
+    this.catalog = catalog;
+    this.tokens = tokens;
+    this.clock = clock;
+    this.bootstrapSecret = bootstrapSecret.filter(secret -> !secret.isBlank());
+  }
+
+  /** Creates a tenant and its first admin token, for a caller holding the deployment's bootstrap secret. */
+  public TenantCreated bootstrapTenant(String presentedSecret, String name) {
+    String expected = bootstrapSecret.orElseThrow(
+        () -> new ForbiddenException("bootstrap is disabled: the deployment has no bootstrap secret"));
+    if (presentedSecret == null || !Secrets.sameSecret(presentedSecret, expected)) {
+      throw new UnauthenticatedException("the bootstrap secret is missing or wrong");
+    }
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("name", "name is required");
+    }
+    Instant now = clock.instant();
+    Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
+    catalog.createTenant(tenant);
+    String secret = Secrets.newToken();
+    ApiToken token = new ApiToken(Ids.newId("tok", now), tenant.id(), TokenScope.ADMIN, null, now);
+    tokens.put(Secrets.hash(secret), token);
+    return new TenantCreated(tenant, token, secret);
+  }
+
+  public Entitlement createEntitlement(ApiToken caller, Entitlement draft) {
+    caller.requireAdmin();
+    Entitlement entitlement = new Entitlement(
+        draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), clock.instant());
+    catalog.createEntitlement(caller.tenantId(), entitlement);
+    return entitlement;
+  }
+
+  public Entitlement entitlement(ApiToken caller, String slug) {
+    caller.requireAdmin();
+    return catalog.findEntitlement(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
+  }
+
+  public Tier createTier(ApiToken caller, TierDraft draft) {
+    caller.requireAdmin();
+    if (draft.rank() == null) {
+      throw new InvalidInputException("rank", "rank is required");
+    }
+    Tier tier = new Tier(
+        draft.slug(), draft.name(), draft.rank(), values(caller.tenantId(), "entitlements", draft.entitlements()),
+        clock.instant());
+    catalog.createTier(caller.tenantId(), tier);
+    return tier;
+  }
+
+  public Tier tier(ApiToken caller, String slug) {
+    caller.requireAdmin();
+    return catalog.findTier(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("tier", slug));
+  }
+
+  public Customer createCustomer(ApiToken caller, String name, Map<String, String> metadata) {
+    caller.requireAdmin();
+    Instant now = clock.instant();
+    Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
+    catalog.createCustomer(caller.tenantId(), customer);
+    return customer;
+  }
+
+  public Customer customer(ApiToken caller, String id) {
+    caller.requireAdmin();
+    return catalog.findCustomer(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("customer", id));
+  }
+
+  public License createLicense(ApiToken caller, LicenseDraft draft) {
+    caller.requireAdmin();
+    String tenantId = caller.tenantId();
+    if (draft.customerId() == null || catalog.findCustomer(tenantId, draft.customerId()).isEmpty()) {
+      throw new UnknownReferenceException("customer_id", "customer '" + draft.customerId() + "' does not exist");
+    }
+    if (draft.tier() == null || catalog.findTier(tenantId, draft.tier()).isEmpty()) {
+      throw new UnknownReferenceException("tier", "tier '" + draft.tier() + "' does not exist");
+    }
+    Instant now = clock.instant();
+    LicenseStatus status = draft.status() == null ? LicenseStatus.ACTIVE : draft.status();
+    if (draft.expiresAt() != null && draft.startsAt() != null && !draft.expiresAt().isAfter(draft.startsAt())) {
+      throw new InvalidInputException("expires_at", "expires_at must be after starts_at");
+    }
+    License license = new License(
+        Ids.newId("lic", now),
+        draft.customerId(),
+        draft.tier(),
+        status,
+        draft.startsAt() == null ? now : draft.startsAt(),
+        draft.trialEndsAt(),
+        draft.expiresAt(),
+        values(tenantId, "overrides", draft.overrides()),
+        now);
+    catalog.createLicense(tenantId, license);
+    return license;
+  }
+
+  public License license(ApiToken caller, String id) {
+    caller.requireAdmin();
+    return catalog.findLicense(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("license", id));
+  }
+
+  /** Creates an instance and its instance token. */
+  public InstanceCreated createInstance(
+      ApiToken caller, String id, String licenseId, String name, Map<String, String> labels) {
+    caller.requireAdmin();
+    if (licenseId == null || catalog.findLicense(caller.tenantId(), licenseId).isEmpty()) {
+      throw new UnknownReferenceException("license_id", "license '" + licenseId + "' does not exist");
+    }
+    Instant now = clock.instant();
+    Instance instance = new Instance(id, licenseId, name, labels, now);
+    catalog.createInstance(caller.tenantId(), instance);
+    String secret = Secrets.newToken();
+    ApiToken token = new ApiToken(Ids.newId("tok", now), caller.tenantId(), TokenScope.INSTANCE, instance.id(), now);
+    tokens.put(Secrets.hash(secret), token);
+    return new InstanceCreated(instance, token, secret);
+  }
+
+  public Instance instance(ApiToken caller, String id) {
+    caller.requireAdmin();
+    return catalog.findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
+  }
+
+  /** Checks raw JSON values against the types of the entitlements they name. */
+  private Map<String, EntitlementValue> values(String tenantId, String field, Map<String, JsonNode> raw) {
+    Map<String, EntitlementValue> values = new LinkedHashMap<>();
+    if (raw == null) {
+      return values;
+    }
+    raw.forEach((slug, json) -> {
+      String path = field + "." + slug;
+      Entitlement entitlement = catalog.findEntitlement(tenantId, slug).orElseThrow(
+          () -> new UnknownReferenceException(path, "entitlement '" + slug + "' does not exist"));
+      values.put(slug, EntitlementValue.fromJson(path, entitlement.type(), json));
+    });
+    return values;
+  }
+}

@@ -1,0 +1,39 @@
+package sh.kaiten.domain.catalog;
+
+import java.util.List;
+import java.util.Optional;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.Tenant;
+
+/**
+ * Port: a tenant's records. Every read and write names the tenant, so no call can reach another
+ * tenant's data. {@code create*} refuses an id or slug already taken with a ConflictException.
+ */
+public interface CatalogStore {
+
+  void createTenant(Tenant tenant);
+
+  void createEntitlement(String tenantId, Entitlement entitlement);
+
+  Optional<Entitlement> findEntitlement(String tenantId, String slug);
+
+  List<Entitlement> listEntitlements(String tenantId);
+
+  void createTier(String tenantId, Tier tier);
+
+  Optional<Tier> findTier(String tenantId, String slug);
+
+  void createCustomer(String tenantId, Customer customer);
+
+  Optional<Customer> findCustomer(String tenantId, String id);
+
+  void createLicense(String tenantId, License license);
+
+  Optional<License> findLicense(String tenantId, String id);
+
+  void createInstance(String tenantId, Instance instance);
+
+  Optional<Instance> findInstance(String tenantId, String id);
+}

@@ -1,0 +1,41 @@
+package sh.kaiten.domain.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import sh.kaiten.domain.error.InvalidInputException;
+
+/**
+ * Something a license can grant.
+ *
+ * @param metering set for NUMERIC only
+ * @param configSchema the JSON Schema of the values of a CONFIG entitlement; null otherwise
+ */
+public record Entitlement(
+    String slug, String name, EntitlementType type, Metering metering, JsonNode configSchema, Instant createdAt) {
+
+  public Entitlement {
+    Slugs.require("slug", slug);
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("name", "name is required");
+    }
+    if (type == null) {
+      throw new InvalidInputException("type", "type is required: BOOLEAN, NUMERIC or CONFIG");
+    }
+    if (type == EntitlementType.NUMERIC) {
+      metering = metering == null ? Metering.defaults() : metering;
+    } else if (metering != null) {
+      throw new InvalidInputException("metering", "only NUMERIC entitlements are metered");
+    }
+    if (type == EntitlementType.CONFIG) {
+      if (configSchema == null || !configSchema.isObject()) {
+        throw new InvalidInputException("config_schema", "a CONFIG entitlement needs a JSON Schema object");
+      }
+    } else if (configSchema != null) {
+      throw new InvalidInputException("config_schema", "only CONFIG entitlements carry a schema");
+    }
+  }
+
+  public boolean isMetered() {
+    return type == EntitlementType.NUMERIC;
+  }
+}

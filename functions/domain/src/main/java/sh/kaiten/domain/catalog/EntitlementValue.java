@@ -1,0 +1,65 @@
+package sh.kaiten.domain.catalog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import sh.kaiten.domain.error.InvalidInputException;
+
+/** What a tier or an override gives an entitlement; its shape follows the entitlement's type. */
+public sealed interface EntitlementValue {
+
+  /** A BOOLEAN entitlement's value. */
+  record Flag(boolean enabled) implements EntitlementValue {}
+
+  /** A NUMERIC entitlement's limit; {@code limit} null means unlimited. */
+  record Quota(BigDecimal limit) implements EntitlementValue {
+    public static final Quota UNLIMITED = new Quota(null);
+
+    public Quota {
+      if (limit != null && limit.signum() < 0) {
+        throw new IllegalArgumentException("a limit cannot be negative");
+      }
+    }
+
+    public boolean isUnlimited() {
+      return limit == null;
+    }
+  }
+
+  /** A CONFIG entitlement's payload. */
+  record Config(JsonNode payload) implements EntitlementValue {}
+
+  /**
+   * Reads a JSON value given for an entitlement of {@code type}, refusing one of the wrong shape.
+   *
+   * @param field the request field the value came from, named in the error
+   */
+  static EntitlementValue fromJson(String field, EntitlementType type, JsonNode json) {
+    return switch (type) {
+      case BOOLEAN -> {
+        if (json == null || !json.isBoolean()) {
+          throw new InvalidInputException(field, field + " must be true or false for a BOOLEAN entitlement");
+        }
+        yield new Flag(json.booleanValue());
+      }
+      case NUMERIC -> {
+        if (json == null || json.isNull()) {
+          yield Quota.UNLIMITED;
+        }
+        if (!json.isNumber()) {
+          throw new InvalidInputException(field, field + " must be a number, or null for unlimited");
+        }
+        BigDecimal limit = json.decimalValue();
+        if (limit.signum() < 0) {
+          throw new InvalidInputException(field, field + " must not be negative");
+        }
+        yield new Quota(limit);
+      }
+      case CONFIG -> {
+        if (json == null || json.isMissingNode()) {
+          throw new InvalidInputException(field, field + " must be a JSON value for a CONFIG entitlement");
+        }
+        yield new Config(json);
+      }
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package sh.kaiten.domain.catalog;
+
+import java.math.BigDecimal;
+import java.util.List;
+import sh.kaiten.domain.error.InvalidInputException;
+
+/**
+ * The settings of a NUMERIC entitlement.
+ *
+ * @param overagePercent for SOFT enforcement, how far past the limit reports are still counted;
+ *     null means no cap
+ */
+public record Metering(
+    Aggregation aggregation,
+    Reset reset,
+    ResetAnchor resetAnchor,
+    MeterScope scope,
+    Enforcement enforcement,
+    BigDecimal overagePercent,
+    List<Integer> thresholds,
+    String unit) {
+
+  public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 100);
+
+  public Metering {
+    aggregation = aggregation == null ? Aggregation.SUM : aggregation;
+    reset = reset == null ? Reset.MONTH : reset;
+    resetAnchor = resetAnchor == null ? ResetAnchor.CALENDAR : resetAnchor;
+    scope = scope == null ? MeterScope.INSTANCE : scope;
+    enforcement = enforcement == null ? Enforcement.HARD : enforcement;
+    thresholds = thresholds == null ? DEFAULT_THRESHOLDS : List.copyOf(thresholds.stream().sorted().distinct().toList());
+    if (overagePercent != null && overagePercent.signum() < 0) {
+      throw new InvalidInputException("overage_percent", "overage_percent must be zero or more");
+    }
+    if (overagePercent != null && enforcement == Enforcement.HARD) {
+      throw new InvalidInputException("overage_percent", "overage_percent applies to SOFT enforcement only");
+    }
+    for (Integer threshold : thresholds) {
+      if (threshold == null || threshold < 1 || threshold > 1000) {
+        throw new InvalidInputException("thresholds", "thresholds are percents between 1 and 1000");
+      }
+    }
+  }
+
+  /** The settings a NUMERIC entitlement gets when none are given. */
+  public static Metering defaults() {
+    return new Metering(null, null, null, null, null, null, null, null);
+  }
+}

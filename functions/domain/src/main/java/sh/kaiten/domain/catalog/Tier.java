@@ -1,0 +1,20 @@
+package sh.kaiten.domain.catalog;
+
+import java.time.Instant;
+import java.util.Map;
+import sh.kaiten.domain.error.InvalidInputException;
+
+/**
+ * A plan: what each entitlement is worth in it. {@code rank} orders tiers, so that moving a license
+ * between two of them is an upgrade or a downgrade.
+ */
+public record Tier(String slug, String name, int rank, Map<String, EntitlementValue> entitlements, Instant createdAt) {
+
+  public Tier {
+    Slugs.require("slug", slug);
+    if (name == null || name.isBlank()) {
+      throw new InvalidInputException("name", "name is required");
+    }
+    entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);
+  }
+}

@@ -1,0 +1,14 @@
+package sh.kaiten.domain.license;
+
+import java.time.Instant;
+import java.util.Map;
+import sh.kaiten.domain.catalog.Slugs;
+
+/** A running deployment of the vendor's software, identified by a vendor-chosen id like {@code acme-prod}. */
+public record Instance(String id, String licenseId, String name, Map<String, String> labels, Instant createdAt) {
+  public Instance {
+    Slugs.require("id", id);
+    name = name == null || name.isBlank() ? id : name;
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+}

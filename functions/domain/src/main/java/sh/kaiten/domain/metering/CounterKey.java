@@ -1,0 +1,17 @@
+package sh.kaiten.domain.metering;
+
+/**
+ * Names one counter: an entitlement's usage for one holder (an instance, or a license's pool) in one period.
+ *
+ * @param holder {@code instance:<id>} or {@code license:<id>}
+ */
+public record CounterKey(String tenantId, String entitlement, String holder, String period) {
+
+  public static String instanceHolder(String instanceId) {
+    return "instance:" + instanceId;
+  }
+
+  public static String licenseHolder(String licenseId) {
+    return "license:" + licenseId;
+  }
+}

@@ -1,0 +1,38 @@
+package sh.kaiten.domain.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.MeterScope;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.evaluation.Evaluation;
+import sh.kaiten.domain.license.InstanceContext;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.Periods;
+import sh.kaiten.domain.metering.UsageState;
+
+/**
+ * One NUMERIC entitlement as metered for an instance at an instant: which counter, which period,
+ * against which limit.
+ *
+ * @param limit null for unlimited, and for an entitlement the license does not grant
+ * @param active whether the license grants the entitlement at all right now
+ */
+record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period period, CounterKey key, boolean active) {
+
+  static Meter locate(InstanceContext context, Evaluation evaluation, Instant at) {
+    Metering metering = evaluation.entitlement().metering();
+    Period period = Periods.containing(metering.reset(), metering.resetAnchor(), context.license().startsAt(), at);
+    String holder = metering.scope() == MeterScope.LICENSE
+        ? CounterKey.licenseHolder(context.license().id())
+        : CounterKey.instanceHolder(context.instance().id());
+    CounterKey key = new CounterKey(context.tenantId(), evaluation.entitlement().slug(), holder, period.key());
+    BigDecimal limit = evaluation.value() instanceof EntitlementValue.Quota quota ? quota.limit() : null;
+    return new Meter(evaluation, metering, limit, period, key, evaluation.enabled());
+  }
+
+  UsageState state(BigDecimal usage) {
+    return UsageState.of(evaluation.entitlement().slug(), metering, limit, usage, period, active);
+  }
+}

@@ -1,0 +1,52 @@
+package sh.kaiten.domain.memory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.Tenant;
+
+/** The catalog port in memory, for unit tests. */
+public final class InMemoryCatalog implements CatalogStore {
+  private final Map<String, Object> records = new ConcurrentHashMap<>();
+
+  private void create(String key, Object record) {
+    if (records.putIfAbsent(key, record) != null) {
+      throw new ConflictException(null, key + " already exists");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Optional<T> find(String key) {
+    return Optional.ofNullable((T) records.get(key));
+  }
+
+  @Override public void createTenant(Tenant tenant) { create("tenant/" + tenant.id(), tenant); }
+  @Override public void createEntitlement(String t, Entitlement e) { create(t + "/entitlement/" + e.slug(), e); }
+  @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }
+
+  @Override
+  public List<Entitlement> listEntitlements(String t) {
+    return records.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(t + "/entitlement/"))
+        .map(e -> (Entitlement) e.getValue())
+        .sorted((a, b) -> a.slug().compareTo(b.slug()))
+        .toList();
+  }
+
+  @Override public void createTier(String t, Tier tier) { create(t + "/tier/" + tier.slug(), tier); }
+  @Override public Optional<Tier> findTier(String t, String slug) { return find(t + "/tier/" + slug); }
+  @Override public void createCustomer(String t, Customer c) { create(t + "/customer/" + c.id(), c); }
+  @Override public Optional<Customer> findCustomer(String t, String id) { return find(t + "/customer/" + id); }
+  @Override public void createLicense(String t, License l) { create(t + "/license/" + l.id(), l); }
+  @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
+  @Override public void createInstance(String t, Instance i) { create(t + "/instance/" + i.id(), i); }
+  @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
+}

@@ -1,0 +1,155 @@
+package sh.kaiten.domain.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.error.ForbiddenException;
+import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.error.UnknownReferenceException;
+import sh.kaiten.domain.evaluation.Reason;
+import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryCounters;
+import sh.kaiten.domain.memory.InMemoryTokens;
+import sh.kaiten.domain.metering.UsageStatus;
+
+class UsageReportingTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private final InMemoryCounters counters = new InMemoryCounters();
+  private final List<ThresholdSignal> signals = new ArrayList<>();
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final Administration admin =
+      new Administration(catalog, new InMemoryTokens(), clock, Optional.of("bootstrap-" + System.nanoTime()));
+  private final UsageReporting reporting =
+      new UsageReporting(catalog, counters, signals::add, clock, Duration.ofHours(24));
+  private final EntitlementQueries queries = new EntitlementQueries(catalog, counters, clock);
+  private ApiToken adminToken;
+  private ApiToken instanceToken;
+
+  @BeforeEach
+  void productPageCatalog() {
+    String secret = "bootstrap-test";
+    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), clock, Optional.of(secret));
+    adminToken = bootstrap.bootstrapTenant(secret, "Acme Vendor").adminToken();
+    admin.createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
+    admin.createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,
+        new Metering(null, null, null, null, Enforcement.SOFT, new BigDecimal("50"), null, null), null, null));
+    admin.createEntitlement(adminToken, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
+    admin.createTier(adminToken, new TierDraft("pro", "Pro", 2,
+        Map.of("api-calls", JSON.numberNode(100000), "burst", JSON.numberNode(10), "sso", JSON.booleanNode(true))));
+    String customer = admin.createCustomer(adminToken, "Acme Corp", null).id();
+    String license = admin.createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    instanceToken = admin.createInstance(adminToken, "acme-prod", license, null, null).token();
+  }
+
+  private ReportResult report(String slug, String value) {
+    return reporting.report(instanceToken, "acme-prod", new UsageReport(slug, new BigDecimal(value), null));
+  }
+
+  @Test
+  void productPageRoundTrip() {
+    report("api-calls", "67000");
+    ReportResult last = report("api-calls", "433");
+    assertThat(last.state().currentUsage()).isEqualByComparingTo("67433");
+    assertThat(last.state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    var usage = queries.usage(adminToken, "acme-prod", "api-calls");
+    assertThat(usage.limit()).isEqualByComparingTo("100000");
+    assertThat(usage.currentUsage()).isEqualByComparingTo("67433");
+    assertThat(usage.percentageUsed()).isEqualTo(new BigDecimal("67.4"));
+    assertThat(usage.status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(usage.period().start()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    assertThat(usage.period().end()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+  }
+
+  @Test
+  void hardLimitRefusesTheReportThatWouldPassIt() {
+    report("api-calls", "99999");
+    ReportResult refused = report("api-calls", "2");
+    assertThat(refused.state().status()).isEqualTo(UsageStatus.REJECTED);
+    assertThat(refused.reason()).isEqualTo(Reason.LIMIT_REACHED);
+    assertThat(refused.state().currentUsage()).isEqualByComparingTo("99999");
+    ReportResult fits = report("api-calls", "1");
+    assertThat(fits.state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(fits.state().currentUsage()).isEqualByComparingTo("100000");
+    assertThat(report("api-calls", "200000").reason()).isEqualTo(Reason.LIMIT_REACHED);
+  }
+
+  @Test
+  void softLimitCountsPastTheLimitUpToTheOverageCap() {
+    assertThat(report("burst", "9").state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(report("burst", "1").state().status()).isEqualTo(UsageStatus.EXCEEDED);
+    assertThat(report("burst", "5").state().status()).isEqualTo(UsageStatus.EXCEEDED);
+    ReportResult capped = report("burst", "1");
+    assertThat(capped.state().status()).isEqualTo(UsageStatus.REJECTED);
+    assertThat(capped.state().currentUsage()).isEqualByComparingTo("15");
+  }
+
+  @Test
+  void crossingsAreSignalledOnlyWhenAThresholdIsPassed() {
+    report("api-calls", "79999");
+    assertThat(signals).isEmpty();
+    report("api-calls", "1");
+    assertThat(signals).hasSize(1);
+    assertThat(signals.get(0).thresholds()).containsExactly(80);
+    assertThat(signals.get(0).previous()).isEqualByComparingTo("79999");
+    assertThat(signals.get(0).updated()).isEqualByComparingTo("80000");
+  }
+
+  @Test
+  void badReportsAreRefusedNamingTheFieldAndCountNothing() {
+    assertThatThrownBy(() -> report("api-calls", "-1")).isInstanceOf(InvalidInputException.class)
+        .extracting("field").isEqualTo("value");
+    assertThatThrownBy(() -> report("nope", "1")).isInstanceOf(UnknownReferenceException.class)
+        .extracting("field").isEqualTo("entitlement_slug");
+    assertThatThrownBy(() -> report("sso", "1")).isInstanceOf(InvalidInputException.class)
+        .extracting("field").isEqualTo("entitlement_slug");
+    assertThatThrownBy(() -> reporting.report(instanceToken, "acme-prod",
+        new UsageReport("api-calls", BigDecimal.ONE, NOW.plus(Duration.ofMinutes(6)))))
+        .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("timestamp");
+    assertThat(counters.totals).isEmpty();
+  }
+
+  @Test
+  void instanceTokenIsForItsOwnInstanceOnly() {
+    assertThatThrownBy(() -> reporting.report(instanceToken, "other", new UsageReport("api-calls", BigDecimal.ONE, null)))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> reporting.report(adminToken, "other", new UsageReport("api-calls", BigDecimal.ONE, null)))
+        .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void inactiveLicenseRejectsWithItsReason() {
+    String customer = admin.createCustomer(adminToken, "Lapsed", null).id();
+    String license = admin.createLicense(adminToken,
+        new LicenseDraft(customer, "pro", LicenseStatus.TRIAL, null, NOW.minusSeconds(1), null, null)).id();
+    ApiToken token = admin.createInstance(adminToken, "lapsed-prod", license, null, null).token();
+    ReportResult result = reporting.report(token, "lapsed-prod", new UsageReport("api-calls", BigDecimal.ONE, null));
+    assertThat(result.state().status()).isEqualTo(UsageStatus.REJECTED);
+    assertThat(result.reason()).isEqualTo(Reason.TRIAL_ENDED);
+    assertThat(counters.totals).isEmpty();
+  }
+}

@@ -1,0 +1,44 @@
+package sh.kaiten.http;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.ext.Provider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Refuses a request body larger than {@code kaiten.http.max-body-bytes} with 413, before anything parses it. */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public class BodyLimit implements ContainerRequestFilter {
+  @Inject KaitenConfig config;
+
+  @Override
+  public void filter(ContainerRequestContext request) throws IOException {
+    if (!request.hasEntity()) {
+      return;
+    }
+    int limit = config.http().maxBodyBytes();
+    if (request.getLength() > limit) {
+      request.abortWith(tooLarge(limit));
+      return;
+    }
+    try (InputStream body = request.getEntityStream()) {
+      byte[] bytes = body.readNBytes(limit + 1);
+      if (bytes.length > limit) {
+        request.abortWith(tooLarge(limit));
+        return;
+      }
+      request.setEntityStream(new ByteArrayInputStream(bytes));
+    }
+  }
+
+  private static jakarta.ws.rs.core.Response tooLarge(int limit) {
+    return Problems.problem(413, "body-too-large", "the request body is larger than " + limit + " bytes", null);
+  }
+}

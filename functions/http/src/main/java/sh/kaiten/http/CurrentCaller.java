@@ -1,0 +1,22 @@
+package sh.kaiten.http;
+
+import jakarta.enterprise.context.RequestScoped;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.error.UnauthenticatedException;
+
+/** The token that authenticated the current request. */
+@RequestScoped
+public class CurrentCaller {
+  private ApiToken token;
+
+  void authenticate(ApiToken token) {
+    this.token = token;
+  }
+
+  public ApiToken token() {
+    if (token == null) {
+      throw new UnauthenticatedException("a bearer token is required");
+    }
+    return token;
+  }
+}

@@ -1,0 +1,80 @@
+package sh.kaiten.http;
+
+import io.quarkus.arc.All;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import sh.kaiten.adapters.aws.AwsClients;
+import sh.kaiten.adapters.aws.AwsSettings;
+import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
+import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
+import sh.kaiten.adapters.sqs.SqsThresholdSignals;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.usage.ThresholdSignals;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The domain's ports, wired to DynamoDB and SQS from configuration. Built once per function instance. */
+public class Ports {
+
+  @Produces
+  @Singleton
+  AwsSettings awsSettings(KaitenConfig config) {
+    return new AwsSettings(
+        config.aws().region(),
+        config.aws().dynamodbEndpoint().filter(s -> !s.isBlank()).map(URI::create),
+        config.aws().sqsEndpoint().filter(s -> !s.isBlank()).map(URI::create));
+  }
+
+  /** @param interceptors SDK interceptors defined as beans, e.g. by tests that count round trips */
+  @Produces
+  @Singleton
+  DynamoDbClient dynamo(AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
+    return AwsClients.dynamo(settings, interceptors.toArray(ExecutionInterceptor[]::new));
+  }
+
+  @Produces
+  @Singleton
+  SqsClient sqs(AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
+    return AwsClients.sqs(settings, interceptors.toArray(ExecutionInterceptor[]::new));
+  }
+
+  @Produces
+  @Singleton
+  CatalogStore catalog(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoCatalogStore(dynamo, config.table().catalog());
+  }
+
+  @Produces
+  @Singleton
+  TokenStore tokens(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoTokenStore(dynamo, config.table().tokens());
+  }
+
+  @Produces
+  @Singleton
+  UsageCounters counters(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoUsageCounters(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
+  ThresholdSignals thresholdSignals(SqsClient sqs, KaitenConfig config) {
+    Optional<String> queue = config.queue().thresholds().filter(s -> !s.isBlank());
+    return new SqsThresholdSignals(sqs, queue.orElseThrow(
+        () -> new IllegalStateException("KAITEN_QUEUE_THRESHOLDS is not set for this function")));
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}

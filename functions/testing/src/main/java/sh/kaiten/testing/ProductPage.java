@@ -1,0 +1,54 @@
+package sh.kaiten.testing;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.InstanceCreated;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TenantCreated;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.CatalogStore;
+
+/**
+ * The product page's scenario as a fresh tenant: instance {@code acme-prod} on a Pro license whose
+ * tier gives {@code api-calls} a HARD limit of 100000, plus a second instance {@code acme-staging}
+ * on the same license. Seeded through the same use cases admin-api runs.
+ */
+public record ProductPage(
+    Administration admin,
+    ApiToken adminToken,
+    String adminSecret,
+    String licenseId,
+    String instanceSecret,
+    String stagingSecret) {
+
+  public static final String INSTANCE = "acme-prod";
+  public static final String STAGING = "acme-staging";
+
+  public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
+    Administration admin =
+        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.BOOTSTRAP_SECRET));
+    TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.BOOTSTRAP_SECRET, "Acme Vendor");
+    ApiToken token = tenant.adminToken();
+    admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
+        new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"), null, null));
+    admin.createEntitlement(token, new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, null));
+    var json = JsonNodeFactory.instance;
+    admin.createTier(token, new TierDraft("pro", "Pro", 2,
+        Map.of("api-calls", json.numberNode(new BigDecimal("100000")), "sso", json.booleanNode(true))));
+    String customer = admin.createCustomer(token, "Acme Corp", Map.of("crm_id", "A-1")).id();
+    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    InstanceCreated prod = admin.createInstance(token, INSTANCE, license, "Acme production", null);
+    InstanceCreated staging = admin.createInstance(token, STAGING, license, "Acme staging", null);
+    return new ProductPage(admin, token, tenant.secret(), license, prod.secret(), staging.secret());
+  }
+}

@@ -1,0 +1,21 @@
+package sh.kaiten.usage;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.usage.ThresholdSignals;
+import sh.kaiten.domain.usage.UsageReporting;
+import sh.kaiten.http.KaitenConfig;
+
+/** Builds the use case this function serves. */
+public class UsageWiring {
+
+  @Produces
+  @Singleton
+  UsageReporting reporting(
+      CatalogStore catalog, UsageCounters counters, ThresholdSignals signals, Clock clock, KaitenConfig config) {
+    return new UsageReporting(catalog, counters, signals, clock, config.usage().lateWindow());
+  }
+}

@@ -1,0 +1,142 @@
+package sh.kaiten.local.aws;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * DynamoDB Local and ElasticMQ (the SQS API) running in this JVM on loopback, with the resources of
+ * template.yaml provisioned. Closing it stops both.
+ */
+public final class LocalAws implements AutoCloseable {
+  public static final String REGION = "us-east-1";
+  public static final String ACCOUNT_ID = "000000000000";
+
+  private final DynamoDBProxyServer dynamoServer;
+  private final SQSRestServer sqsServer;
+  private final URI dynamoEndpoint;
+  private final URI sqsEndpoint;
+  private final LocalCredentials credentials;
+  private final DynamoDbClient dynamo;
+  private final SqsClient sqs;
+  private final ProvisionedResources resources;
+
+  private LocalAws(DynamoDBProxyServer dynamoServer, SQSRestServer sqsServer, URI dynamoEndpoint, URI sqsEndpoint,
+      CloudFormationTemplate template) {
+    this.dynamoServer = dynamoServer;
+    this.sqsServer = sqsServer;
+    this.dynamoEndpoint = dynamoEndpoint;
+    this.sqsEndpoint = sqsEndpoint;
+    this.credentials = LocalCredentials.generate();
+    StaticCredentialsProvider provider = StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
+    this.dynamo = DynamoDbClient.builder()
+        .endpointOverride(dynamoEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    this.sqs = SqsClient.builder()
+        .endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision();
+  }
+
+  /**
+   * Starts both services on free loopback ports and provisions {@code template}.
+   *
+   * @param dataDir where DynamoDB Local keeps its data; null keeps everything in memory
+   */
+  public static LocalAws start(CloudFormationTemplate template, Path dataDir) {
+    int dynamoPort = freePort();
+    int sqsPort = freePort();
+    DynamoDBProxyServer dynamoServer = startDynamo(dynamoPort, dataDir);
+    SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1")
+        .withPort(sqsPort)
+        .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+        .start();
+    sqsServer.waitUntilStarted();
+    return new LocalAws(dynamoServer, sqsServer, URI.create("http://127.0.0.1:" + dynamoPort),
+        URI.create("http://127.0.0.1:" + sqsPort), template);
+  }
+
+  private static DynamoDBProxyServer startDynamo(int port, Path dataDir) {
+    List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb", "-disableTelemetry"));
+    if (dataDir == null) {
+      args.add("-inMemory");
+    } else {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      args.addAll(List.of("-dbPath", dataDir.toAbsolutePath().toString()));
+    }
+    try {
+      DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+      server.start();
+      return server;
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not start (is sqlite4java.library.path set?)", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public URI dynamoEndpoint() {
+    return dynamoEndpoint;
+  }
+
+  public URI sqsEndpoint() {
+    return sqsEndpoint;
+  }
+
+  /** Throwaway credentials: the local services accept any, but the SDK signs every request. */
+  public LocalCredentials credentials() {
+    return credentials;
+  }
+
+  public DynamoDbClient dynamo() {
+    return dynamo;
+  }
+
+  public SqsClient sqs() {
+    return sqs;
+  }
+
+  public ProvisionedResources resources() {
+    return resources;
+  }
+
+  @Override
+  public void close() {
+    dynamo.close();
+    sqs.close();
+    sqsServer.stopAndWait();
+    try {
+      dynamoServer.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not stop", e);
+    }
+  }
+}

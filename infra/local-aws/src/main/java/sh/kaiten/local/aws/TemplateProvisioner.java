@@ -1,0 +1,130 @@
+package sh.kaiten.local.aws;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Creates the tables and queues template.yaml declares in local DynamoDB and SQS. Creating what
+ * already exists is a no-op, so a restart on kept data works.
+ */
+public final class TemplateProvisioner {
+  private final CloudFormationTemplate template;
+  private final DynamoDbClient dynamo;
+  private final SqsClient sqs;
+  private final String region;
+  private final String accountId;
+
+  public TemplateProvisioner(CloudFormationTemplate template, DynamoDbClient dynamo, SqsClient sqs, String region,
+      String accountId) {
+    this.template = template;
+    this.dynamo = dynamo;
+    this.sqs = sqs;
+    this.region = region;
+    this.accountId = accountId;
+  }
+
+  @SuppressWarnings("unchecked")
+  public ProvisionedResources provision() {
+    ProvisionedResources provisioned = new ProvisionedResources(template, region, accountId);
+    Map<String, Map<String, Object>> parameters =
+        (Map<String, Map<String, Object>>) (Map<?, ?>) template.section("Parameters");
+    parameters.forEach((name, parameter) -> provisioned.put(name, String.valueOf(parameter.get("Default")), Map.of()));
+    template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, resource) -> createTable(provisioned, id, resource));
+    // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
+    List<Map.Entry<String, Map<String, Object>>> queues = new ArrayList<>(template.resourcesOfType("AWS::SQS::Queue").entrySet());
+    queues.sort((a, b) -> Boolean.compare(hasRedrive(a.getValue()), hasRedrive(b.getValue())));
+    queues.forEach(queue -> createQueue(provisioned, queue.getKey(), queue.getValue()));
+    return provisioned;
+  }
+
+  private static boolean hasRedrive(Map<String, Object> queue) {
+    return CloudFormationTemplate.properties(queue).containsKey("RedrivePolicy");
+  }
+
+  @SuppressWarnings("unchecked")
+  private void createTable(ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
+    Map<String, Object> properties = CloudFormationTemplate.properties(resource);
+    String name = properties.containsKey("TableName") ? provisioned.resolve(properties.get("TableName")) : logicalId;
+    List<AttributeDefinition> attributes = ((List<Map<String, Object>>) properties.get("AttributeDefinitions")).stream()
+        .map(a -> AttributeDefinition.builder()
+            .attributeName((String) a.get("AttributeName")).attributeType((String) a.get("AttributeType")).build())
+        .toList();
+    CreateTableRequest.Builder request = CreateTableRequest.builder()
+        .tableName(name)
+        .attributeDefinitions(attributes)
+        .keySchema(keySchema(properties.get("KeySchema")))
+        .billingMode(BillingMode.PAY_PER_REQUEST);
+    List<Map<String, Object>> indexes = (List<Map<String, Object>>) properties.get("GlobalSecondaryIndexes");
+    if (indexes != null) {
+      request.globalSecondaryIndexes(indexes.stream().map(index -> GlobalSecondaryIndex.builder()
+          .indexName((String) index.get("IndexName"))
+          .keySchema(keySchema(index.get("KeySchema")))
+          .projection(Projection.builder()
+              .projectionType((String) ((Map<String, Object>) index.get("Projection")).get("ProjectionType")).build())
+          .build()).toList());
+    }
+    try {
+      dynamo.createTable(request.build());
+    } catch (ResourceInUseException alreadyThere) {
+      // Kept from an earlier run.
+    }
+    Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
+    if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
+      String attribute = (String) ttl.get("AttributeName");
+      var current = dynamo.describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
+      if (!attribute.equals(current.attributeName())) {
+        dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.attributeName(attribute).enabled(true)));
+      }
+    }
+    provisioned.put(logicalId, name, Map.of(
+        "Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<KeySchemaElement> keySchema(Object schema) {
+    return ((List<Map<String, Object>>) schema).stream()
+        .map(k -> KeySchemaElement.builder()
+            .attributeName((String) k.get("AttributeName")).keyType((String) k.get("KeyType")).build())
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private void createQueue(ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
+    Map<String, Object> properties = CloudFormationTemplate.properties(resource);
+    String name = properties.containsKey("QueueName") ? provisioned.resolve(properties.get("QueueName")) : logicalId;
+    Map<QueueAttributeName, String> attributes = new HashMap<>();
+    copy(properties, "VisibilityTimeout", attributes, QueueAttributeName.VISIBILITY_TIMEOUT, provisioned);
+    copy(properties, "MessageRetentionPeriod", attributes, QueueAttributeName.MESSAGE_RETENTION_PERIOD, provisioned);
+    copy(properties, "ReceiveMessageWaitTimeSeconds", attributes, QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, provisioned);
+    copy(properties, "DelaySeconds", attributes, QueueAttributeName.DELAY_SECONDS, provisioned);
+    Map<String, Object> redrive = (Map<String, Object>) properties.get("RedrivePolicy");
+    if (redrive != null) {
+      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
+          + provisioned.resolve(redrive.get("deadLetterTargetArn")) + "\",\"maxReceiveCount\":\""
+          + provisioned.resolve(redrive.get("maxReceiveCount")) + "\"}");
+    }
+    String url = sqs.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
+    String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    provisioned.put(logicalId, url, Map.of("Arn", arn, "QueueName", name, "QueueUrl", url));
+  }
+
+  private static void copy(Map<String, Object> properties, String property, Map<QueueAttributeName, String> attributes,
+      QueueAttributeName attribute, ProvisionedResources provisioned) {
+    if (properties.containsKey(property)) {
+      attributes.put(attribute, provisioned.resolve(properties.get(property)));
+    }
+  }
+}
