@@ -1,6 +1,7 @@
 package sh.kaiten.http;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -20,7 +21,8 @@ import sh.kaiten.domain.error.UnauthenticatedException;
 @Provider
 @Priority(Priorities.AUTHENTICATION)
 public class Authentication implements ContainerRequestFilter {
-  @Inject TokenStore tokens;
+  // Resolved per request: providers are built during static init, before runtime config exists.
+  @Inject Instance<TokenStore> tokens;
   @Inject CurrentCaller caller;
   @Context ResourceInfo resource;
 
@@ -36,7 +38,7 @@ public class Authentication implements ContainerRequestFilter {
     if (!secret.startsWith(Secrets.TOKEN_PREFIX)) {
       throw new UnauthenticatedException("the bearer token is not a Kaiten token");
     }
-    caller.authenticate(tokens.findByHash(Secrets.hash(secret))
+    caller.authenticate(tokens.get().findByHash(Secrets.hash(secret))
         .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid")));
   }
 }

@@ -1,29 +1,32 @@
 package sh.kaiten.http;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Refuses a request body larger than {@code kaiten.http.max-body-bytes} with 413, before anything parses it. */
+/**
+ * Refuses a request body larger than {@code kaiten.http.max-body-bytes} with 413, before anything
+ * parses it. Not pre-matching, so it runs on the worker thread where reading the body may block.
+ */
 @Provider
-@PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public class BodyLimit implements ContainerRequestFilter {
-  @Inject KaitenConfig config;
+  // Resolved per request: providers are built during static init, before runtime config exists.
+  @Inject Instance<KaitenConfig> config;
 
   @Override
   public void filter(ContainerRequestContext request) throws IOException {
     if (!request.hasEntity()) {
       return;
     }
-    int limit = config.http().maxBodyBytes();
+    int limit = config.get().http().maxBodyBytes();
     if (request.getLength() > limit) {
       request.abortWith(tooLarge(limit));
       return;

@@ -9,18 +9,33 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import io.quarkus.jackson.ObjectMapperCustomizer;
-import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.ext.ContextResolver;
+import jakarta.ws.rs.ext.Provider;
 
 /**
- * The one JSON configuration: snake_case, strict input (unknown fields, duplicate keys and
- * wrongly-typed scalars are errors, not guesses), exact decimals, ISO-8601 instants.
+ * The one JSON configuration of the API: snake_case, strict input (unknown fields, duplicate keys
+ * and wrongly-typed scalars are errors, not guesses), exact decimals, ISO-8601 instants.
+ *
+ * <p>It applies to REST bodies only. The application-wide ObjectMapper stays as Quarkus makes it,
+ * because the Lambda runtime reads the API Gateway events (camelCase) with that one.
  */
-@Singleton
-public class JsonSettings implements ObjectMapperCustomizer {
+@Provider
+public class JsonSettings implements ContextResolver<ObjectMapper> {
+  private final ObjectMapper mapper;
+
+  @Inject
+  public JsonSettings(ObjectMapper base) {
+    this.mapper = base.copy();
+    customize(mapper);
+  }
 
   @Override
-  public void customize(ObjectMapper mapper) {
+  public ObjectMapper getContext(Class<?> type) {
+    return mapper;
+  }
+
+  static void customize(ObjectMapper mapper) {
     mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
