@@ -2,6 +2,7 @@ package sh.kaiten.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.WebApplicationException;
@@ -43,6 +44,12 @@ public class Problems {
         ? "the body is not valid JSON: " + e.getOriginalMessage()
         : "field '" + field + "' is not valid: " + e.getOriginalMessage();
     return problem(400, "invalid-input", detail, field);
+  }
+
+  /** Quarkus REST ships its own mapper for this subtype; ours must be at least as specific to win. */
+  @ServerExceptionMapper
+  public Response mismatch(MismatchedInputException e) {
+    return json(e);
   }
 
   @ServerExceptionMapper

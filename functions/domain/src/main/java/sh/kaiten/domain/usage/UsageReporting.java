@@ -27,6 +27,8 @@ public final class UsageReporting {
   static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
   /** The most significant digits a value may carry; DynamoDB numbers hold 38. */
   static final int MAX_DIGITS = 30;
+  /** The largest single report; keeps every counter well inside DynamoDB's number range. */
+  static final BigDecimal MAX_VALUE = new BigDecimal("1e15");
 
   private final CatalogStore catalog;
   private final InstanceLookup instances;
@@ -87,6 +89,9 @@ public final class UsageReporting {
     }
     if (value.signum() < 0) {
       throw new InvalidInputException("value", "value must not be negative");
+    }
+    if (value.compareTo(MAX_VALUE) > 0) {
+      throw new InvalidInputException("value", "value must be at most " + MAX_VALUE.toPlainString());
     }
     if (value.precision() > MAX_DIGITS) {
       throw new InvalidInputException("value", "value must have at most " + MAX_DIGITS + " significant digits");
