@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
  */
 public final class ProvisionedResources {
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
+  private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:([^:}]+):SecretString}}");
 
   private final CloudFormationTemplate template;
   private final String region;
   private final String accountId;
   private final Map<String, String> refs = new LinkedHashMap<>();
   private final Map<String, String> attributes = new LinkedHashMap<>();
+  private final Map<String, String> secretValues = new LinkedHashMap<>();
 
   ProvisionedResources(CloudFormationTemplate template, String region, String accountId) {
     this.template = template;
@@ -28,6 +30,10 @@ public final class ProvisionedResources {
   void put(String logicalId, String ref, Map<String, String> attrs) {
     refs.put(logicalId, ref);
     attrs.forEach((name, value) -> attributes.put(logicalId + "." + name, value));
+  }
+
+  void putSecret(String reference, String value) {
+    secretValues.put(reference, value);
   }
 
   /** What {@code !Ref logicalId} gives: a table's name, a queue's URL. */
@@ -83,7 +89,7 @@ public final class ProvisionedResources {
           return attribute(parts.get(0), parts.get(1));
         }
         case "Fn::Sub" -> {
-          return substitute((String) intrinsic.getValue());
+          return resolveSecrets(substitute((String) intrinsic.getValue()));
         }
         default -> throw new IllegalArgumentException("kaiten-local cannot resolve " + intrinsic.getKey());
       }
@@ -100,6 +106,21 @@ public final class ProvisionedResources {
       String value = dot > 0 && !name.startsWith("AWS::")
           ? attribute(name.substring(0, dot), name.substring(dot + 1))
           : pseudo(name);
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+
+  /** Replaces {@code {{resolve:secretsmanager:<secret>:SecretString}}} with the local secret's value. */
+  private String resolveSecrets(String text) {
+    Matcher matcher = SECRET_REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String value = secretValues.get(matcher.group(1));
+      if (value == null) {
+        throw new IllegalArgumentException("no local secret " + matcher.group(1));
+      }
       matcher.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     matcher.appendTail(out);

@@ -1,6 +1,8 @@
 package sh.kaiten.local.aws;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,12 +43,22 @@ public final class TemplateProvisioner {
     Map<String, Map<String, Object>> parameters =
         (Map<String, Map<String, Object>>) (Map<?, ?>) template.section("Parameters");
     parameters.forEach((name, parameter) -> provisioned.put(name, String.valueOf(parameter.get("Default")), Map.of()));
+    template.resourcesOfType("AWS::SecretsManager::Secret").forEach((id, resource) -> createSecret(provisioned, id));
     template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, resource) -> createTable(provisioned, id, resource));
     // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
     List<Map.Entry<String, Map<String, Object>>> queues = new ArrayList<>(template.resourcesOfType("AWS::SQS::Queue").entrySet());
     queues.sort((a, b) -> Boolean.compare(hasRedrive(a.getValue()), hasRedrive(b.getValue())));
     queues.forEach(queue -> createQueue(provisioned, queue.getKey(), queue.getValue()));
     return provisioned;
+  }
+
+  /** A generated secret, like GenerateSecretString makes one; it lives only as long as this process. */
+  private void createSecret(ProvisionedResources provisioned, String logicalId) {
+    byte[] random = new byte[24];
+    new SecureRandom().nextBytes(random);
+    String arn = "arn:aws:secretsmanager:" + region + ":" + accountId + ":secret:" + logicalId;
+    provisioned.put(logicalId, arn, Map.of("Id", arn));
+    provisioned.putSecret(arn, HexFormat.of().formatHex(random));
   }
 
   private static boolean hasRedrive(Map<String, Object> queue) {
