@@ -1,6 +1,10 @@
 package sh.kaiten.adapters.aws;
 
+import java.net.URI;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,30 +22,24 @@ public final class AwsClients {
   private AwsClients() {}
 
   public static DynamoDbClient dynamo(AwsSettings settings, ExecutionInterceptor... interceptors) {
-    var builder = DynamoDbClient.builder()
-        .region(Region.of(settings.region()))
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(overrides(interceptors));
-    settings.dynamoEndpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return build(DynamoDbClient.builder(), settings, settings.dynamoEndpoint(), interceptors);
   }
 
   public static SqsClient sqs(AwsSettings settings, ExecutionInterceptor... interceptors) {
-    var builder = SqsClient.builder()
-        .region(Region.of(settings.region()))
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(overrides(interceptors));
-    settings.sqsEndpoint().ifPresent(builder::endpointOverride);
-    return builder.build();
+    return build(SqsClient.builder(), settings, settings.sqsEndpoint(), interceptors);
   }
 
-  private static ClientOverrideConfiguration overrides(ExecutionInterceptor... interceptors) {
-    var config = ClientOverrideConfiguration.builder();
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+      B builder, AwsSettings settings, Optional<URI> endpoint, ExecutionInterceptor... interceptors) {
+    ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder();
     for (ExecutionInterceptor interceptor : interceptors) {
-      config.addExecutionInterceptor(interceptor);
+      overrides.addExecutionInterceptor(interceptor);
     }
-    return config.build();
+    builder.region(Region.of(settings.region()))
+        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(overrides.build());
+    endpoint.ifPresent(builder::endpointOverride);
+    return builder.build();
   }
 }
