@@ -38,7 +38,7 @@ class AdminApiTest {
   private String admin;
 
   private String bootstrap(String name) {
-    return given().header("Authorization", "Bearer " + LocalAwsResource.BOOTSTRAP_SECRET)
+    return given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
         .contentType("application/json").body("{\"name\":\"" + name + "\"}")
         .when().post("/api/tenants")
         .then().statusCode(201)

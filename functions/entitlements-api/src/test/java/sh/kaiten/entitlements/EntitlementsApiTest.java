@@ -106,7 +106,7 @@ class EntitlementsApiTest {
         "/api/instances/{id}/entitlements",
         "/api/instances/{id}/entitlements/api-calls",
         "/api/instances/{id}/entitlements/api-calls/usage"};
-    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.BOOTSTRAP_SECRET, "Other vendor").secret();
+    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
     for (String path : paths) {
       given().when().get(path, ProductPage.INSTANCE).then()
           .statusCode(401).contentType("application/problem+json");

@@ -2,9 +2,7 @@ package sh.kaiten.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
@@ -15,15 +13,12 @@ import sh.kaiten.local.aws.LocalAws;
  * id), pointed at the local services. No Docker. One instance serves every test class of the JVM.
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
-  /** The bootstrap secret of the test deployment: made up per run, never a literal. */
-  public static final String BOOTSTRAP_SECRET = randomHex(24);
 
   private static LocalAws localAws;
 
-  private static String randomHex(int bytes) {
-    byte[] random = new byte[bytes];
-    new SecureRandom().nextBytes(random);
-    return HexFormat.of().formatHex(random);
+  /** The bootstrap secret of the test deployment, made up per run as the template's secret. */
+  public static String bootstrapSecret() {
+    return localAws().resources().secretValue("BootstrapSecret");
   }
   private String function;
 
@@ -54,7 +49,6 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     config.put("AWS_REGION", LocalAws.REGION);
     config.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
     config.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());
-    config.put("KAITEN_BOOTSTRAP_SECRET", BOOTSTRAP_SECRET);
     return config;
   }
 

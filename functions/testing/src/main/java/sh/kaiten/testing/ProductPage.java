@@ -36,8 +36,8 @@ public record ProductPage(
 
   public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
     Administration admin =
-        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.BOOTSTRAP_SECRET));
-    TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.BOOTSTRAP_SECRET, "Acme Vendor");
+        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.bootstrapSecret()));
+    TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();
     admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
         new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"), null, null));

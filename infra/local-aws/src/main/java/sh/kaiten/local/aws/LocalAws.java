@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -39,7 +40,7 @@ public final class LocalAws implements AutoCloseable {
   private final ProvisionedResources resources;
 
   private LocalAws(DynamoDBProxyServer dynamoServer, SQSRestServer sqsServer, URI dynamoEndpoint, URI sqsEndpoint,
-      CloudFormationTemplate template) {
+      CloudFormationTemplate template, Map<String, String> parameters) {
     this.dynamoServer = dynamoServer;
     this.sqsServer = sqsServer;
     this.dynamoEndpoint = dynamoEndpoint;
@@ -53,7 +54,7 @@ public final class LocalAws implements AutoCloseable {
     this.sqs = SqsClient.builder()
         .endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
         .httpClient(UrlConnectionHttpClient.create()).build();
-    this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision();
+    this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision(parameters);
   }
 
   /**
@@ -62,6 +63,11 @@ public final class LocalAws implements AutoCloseable {
    * @param dataDir where DynamoDB Local keeps its data; null keeps everything in memory
    */
   public static LocalAws start(CloudFormationTemplate template, Path dataDir) {
+    return start(template, dataDir, Map.of());
+  }
+
+  /** @param parameters template parameters to set; the others take their defaults */
+  public static LocalAws start(CloudFormationTemplate template, Path dataDir, Map<String, String> parameters) {
     int dynamoPort = freePort();
     int sqsPort = freePort();
     DynamoDBProxyServer dynamoServer = startDynamo(dynamoPort, dataDir);
@@ -71,7 +77,7 @@ public final class LocalAws implements AutoCloseable {
         .start();
     sqsServer.waitUntilStarted();
     return new LocalAws(dynamoServer, sqsServer, URI.create("http://127.0.0.1:" + dynamoPort),
-        URI.create("http://127.0.0.1:" + sqsPort), template);
+        URI.create("http://127.0.0.1:" + sqsPort), template, parameters);
   }
 
   private static DynamoDBProxyServer startDynamo(int port, Path dataDir) {

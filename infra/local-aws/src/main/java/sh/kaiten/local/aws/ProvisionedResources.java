@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class ProvisionedResources {
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
-  private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:([^:}]+):SecretString}}");
+  private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:(.+?):SecretString}}");
 
   private final CloudFormationTemplate template;
   private final String region;
@@ -34,6 +34,15 @@ public final class ProvisionedResources {
 
   void putSecret(String reference, String value) {
     secretValues.put(reference, value);
+  }
+
+  /** The value of a Secrets Manager secret the template declares, as made up locally. */
+  public String secretValue(String logicalId) {
+    String value = secretValues.get(ref(logicalId));
+    if (value == null) {
+      throw new IllegalArgumentException("no secret " + logicalId);
+    }
+    return value;
   }
 
   /** What {@code !Ref logicalId} gives: a table's name, a queue's URL. */
@@ -91,6 +100,10 @@ public final class ProvisionedResources {
         case "Fn::Sub" -> {
           return resolveSecrets(substitute((String) intrinsic.getValue()));
         }
+        case "Fn::If" -> {
+          List<Object> branches = (List<Object>) intrinsic.getValue();
+          return resolve(condition((String) branches.get(0)) ? branches.get(1) : branches.get(2));
+        }
         default -> throw new IllegalArgumentException("kaiten-local cannot resolve " + intrinsic.getKey());
       }
     }
@@ -110,6 +123,30 @@ public final class ProvisionedResources {
     }
     matcher.appendTail(out);
     return out.toString();
+  }
+
+  /** Evaluates a condition of the template's Conditions section (Fn::Equals, Fn::Not, Fn::And, Fn::Or). */
+  @SuppressWarnings("unchecked")
+  public boolean condition(String name) {
+    Object definition = template.section("Conditions").get(name);
+    if (definition == null) {
+      throw new IllegalArgumentException("no condition " + name + " in the template");
+    }
+    return evaluate(definition);
+  }
+
+  @SuppressWarnings("unchecked")
+  private boolean evaluate(Object definition) {
+    Map.Entry<String, Object> function = ((Map<String, Object>) definition).entrySet().iterator().next();
+    List<Object> arguments = function.getValue() instanceof List<?> list ? (List<Object>) list : List.of(function.getValue());
+    return switch (function.getKey()) {
+      case "Fn::Equals" -> resolve(arguments.get(0)).equals(resolve(arguments.get(1)));
+      case "Fn::Not" -> !evaluate(arguments.get(0));
+      case "Fn::And" -> arguments.stream().allMatch(this::evaluate);
+      case "Fn::Or" -> arguments.stream().anyMatch(this::evaluate);
+      case "Condition" -> condition((String) function.getValue());
+      default -> throw new IllegalArgumentException("kaiten-local cannot evaluate " + function.getKey());
+    };
   }
 
   /** Replaces {@code {{resolve:secretsmanager:<secret>:SecretString}}} with the local secret's value. */

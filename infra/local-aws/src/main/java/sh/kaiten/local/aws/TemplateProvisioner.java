@@ -37,12 +37,18 @@ public final class TemplateProvisioner {
     this.accountId = accountId;
   }
 
-  @SuppressWarnings("unchecked")
   public ProvisionedResources provision() {
+    return provision(Map.of());
+  }
+
+  /** @param parameters template parameters to set; the others take their defaults */
+  @SuppressWarnings("unchecked")
+  public ProvisionedResources provision(Map<String, String> parameters) {
     ProvisionedResources provisioned = new ProvisionedResources(template, region, accountId);
-    Map<String, Map<String, Object>> parameters =
+    Map<String, Map<String, Object>> declared =
         (Map<String, Map<String, Object>>) (Map<?, ?>) template.section("Parameters");
-    parameters.forEach((name, parameter) -> provisioned.put(name, String.valueOf(parameter.get("Default")), Map.of()));
+    declared.forEach((name, parameter) ->
+        provisioned.put(name, parameters.getOrDefault(name, String.valueOf(parameter.get("Default"))), Map.of()));
     template.resourcesOfType("AWS::SecretsManager::Secret").forEach((id, resource) -> createSecret(provisioned, id));
     template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, resource) -> createTable(provisioned, id, resource));
     // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.

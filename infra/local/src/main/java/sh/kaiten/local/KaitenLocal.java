@@ -1,0 +1,223 @@
+package sh.kaiten.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import sh.kaiten.local.aws.CloudFormationTemplate;
+import sh.kaiten.local.aws.LocalAws;
+import sh.kaiten.local.aws.ProvisionedResources;
+
+/**
+ * kaiten-local: the whole Kaiten function set on one machine, with no Docker and no AWS account.
+ * DynamoDB Local and ElasticMQ on loopback, provisioned from template.yaml; each function's real
+ * build output in its own process behind the Lambda Runtime API; an HTTP front door routed as the
+ * template's HttpApi events say. Ctrl-C stops everything.
+ */
+public final class KaitenLocal implements AutoCloseable {
+  private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
+  private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
+
+  private final Options options;
+  private final LocalAws aws;
+  private final List<LocalFunction> functions = new ArrayList<>();
+  private final FrontDoor frontDoor;
+  private final LocalState state;
+
+  private KaitenLocal(Options options) throws IOException {
+    this.options = options;
+    Path templateFile = options.template() != null
+        ? options.template().toAbsolutePath()
+        : CloudFormationTemplate.locate(Path.of(""));
+    Path root = templateFile.getParent();
+    CloudFormationTemplate template = CloudFormationTemplate.read(templateFile);
+    Files.createDirectories(options.workDir());
+    pointSqliteAtItsNativeLibrary();
+    this.aws = LocalAws.start(template, options.inMemory() ? null : options.workDir().resolve("dynamodb"),
+        Map.of("Runtime", "jvm"));
+    FrontDoor door = null;
+    try {
+      ProvisionedResources resources = aws.resources();
+      List<HttpRoute> routes = new ArrayList<>();
+      for (var entry : template.resourcesOfType(FUNCTION_TYPE).entrySet()) {
+        LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue());
+        functions.add(function);
+        routes.addAll(httpRoutes(entry.getValue(), function));
+      }
+      functions.parallelStream().forEach(LocalFunction::start);
+      door = new FrontDoor(options.port(), routes);
+      this.frontDoor = door;
+      this.state = LocalState.load(options.inMemory()
+          ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
+          : options.workDir().resolve("kaiten-local.json"));
+      firstStart(resources.secretValue(BOOTSTRAP_SECRET));
+    } catch (RuntimeException | IOException e) {
+      // Leave nothing running behind a failed start.
+      if (door != null) {
+        door.close();
+      }
+      functions.parallelStream().forEach(LocalFunction::close);
+      aws.close();
+      throw e;
+    }
+  }
+
+  /** Starts everything; the returned handle stops it again. */
+  public static KaitenLocal start(Options options) throws IOException {
+    return new KaitenLocal(options);
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    long started = System.nanoTime();
+    KaitenLocal local = start(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      local.close();
+      stopped.countDown();
+    }, "kaiten-local-stop"));
+    System.out.println(local.banner(Duration.ofNanos(System.nanoTime() - started)));
+    stopped.await();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + frontDoor.port();
+  }
+
+  public JsonNode state() {
+    return state.root();
+  }
+
+  /** For the system tests: the process id of a function, to kill it. */
+  long pid(String function) {
+    return functions.stream().filter(f -> f.name().equals(function)).findFirst().orElseThrow().pid();
+  }
+
+  private String banner(Duration startup) {
+    StringBuilder out = new StringBuilder();
+    out.append("\nKaiten is running at ").append(baseUrl())
+        .append("   (started in ").append(startup.toMillis()).append(" ms)\n");
+    out.append("Admin token:    ").append(state.root().path("admin_token").asText()).append('\n');
+    if (state.root().has("demo")) {
+      out.append("Instance token: ").append(state.root().path("demo").path("instance_token").asText())
+          .append("   (instance acme-prod)\n");
+    }
+    out.append("Ids and tokens: ").append(state.file()).append('\n');
+    out.append("Function logs:  ").append(options.workDir().resolve("logs")).append('\n');
+    out.append("Try: curl -H \"Authorization: Bearer $TOKEN\" ").append(baseUrl())
+        .append("/api/instances/acme-prod/entitlements\n");
+    out.append("Ctrl-C stops everything.\n");
+    return out.toString();
+  }
+
+  private void firstStart(String bootstrapSecret) {
+    ApiClient api = new ApiClient(baseUrl());
+    ObjectNode root = state.root();
+    if (!root.has("admin_token")) {
+      JsonNode tenant = api.post("/api/tenants", bootstrapSecret, "{\"name\":\"Local tenant\"}");
+      root.put("tenant_id", tenant.path("id").asText());
+      root.put("admin_token", tenant.path("admin_token").path("token").asText());
+      state.save();
+    }
+    if (options.demo() && !root.has("demo")) {
+      root.set("demo", Demo.seed(api, root.path("admin_token").asText()));
+      state.save();
+    }
+  }
+
+  private LocalFunction function(CloudFormationTemplate template, ProvisionedResources resources, Path root,
+      String logicalId, Map<String, Object> resource) throws IOException {
+    Map<String, Object> globals = template.globals("Function");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    String codeUri = resources.resolve(property(properties, globals, "CodeUri", null));
+    Path zip = root.resolve(codeUri);
+    if (!Files.isRegularFile(zip)) {
+      throw new IllegalStateException(zip + " is missing: build first with `mvn -q install -DskipTests`");
+    }
+    Map<String, String> environment = new HashMap<>(resources.environmentOf(logicalId));
+    environment.put("AWS_REGION", LocalAws.REGION);
+    environment.put("AWS_DEFAULT_REGION", LocalAws.REGION);
+    environment.put("AWS_ACCESS_KEY_ID", aws.credentials().accessKeyId());
+    environment.put("AWS_SECRET_ACCESS_KEY", aws.credentials().secretAccessKey());
+    environment.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
+    environment.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());
+    return new LocalFunction(
+        logicalId,
+        resources.resolve(property(properties, globals, "Handler", "bootstrap")),
+        zip,
+        options.workDir(),
+        environment,
+        Duration.ofSeconds(Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
+        Integer.parseInt(resources.resolve(property(properties, globals, "MemorySize", 128))),
+        runtimeClasspath());
+  }
+
+  private static Object property(Map<String, Object> own, Map<String, Object> globals, String name, Object fallback) {
+    Object value = own.containsKey(name) ? own.get(name) : globals.get(name);
+    if (value == null && fallback == null) {
+      throw new IllegalStateException("the template gives no " + name);
+    }
+    return value == null ? fallback : value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<HttpRoute> httpRoutes(Map<String, Object> resource, LocalFunction function) {
+    Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    Map<String, Map<String, Object>> events = (Map<String, Map<String, Object>>) properties.getOrDefault("Events", Map.of());
+    List<HttpRoute> routes = new ArrayList<>();
+    events.values().stream().filter(event -> "HttpApi".equals(event.get("Type"))).forEach(event -> {
+      Map<String, Object> route = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
+      routes.add(new HttpRoute(String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
+          String.valueOf(route.getOrDefault("Path", "/{proxy+}")), function));
+    });
+    return routes;
+  }
+
+  /** The Lambda Runtime Interface Client jars, copied beside kaiten-local.jar at build time. */
+  private static Path runtimeClasspath() {
+    Path dir = jarDir().resolve("lambda-runtime");
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(dir + " is missing: build kaiten-local with `mvn -q install -DskipTests`");
+    }
+    return dir;
+  }
+
+  private static void pointSqliteAtItsNativeLibrary() {
+    if (System.getProperty("sqlite4java.library.path") == null) {
+      System.setProperty("sqlite4java.library.path", jarDir().resolve("native-libs").toString());
+    }
+  }
+
+  private static Path jarDir() {
+    try {
+      Path location = Path.of(KaitenLocal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Files.isDirectory(location) ? location.getParent() : location.getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    frontDoor.close();
+    functions.parallelStream().forEach(LocalFunction::close);
+    aws.close();
+  }
+}

@@ -1,0 +1,152 @@
+package sh.kaiten.local;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * One function of the template, run from its real build output (function.zip) as its own process
+ * speaking the Runtime API: a native {@code bootstrap} when the zip holds one, else the JVM build
+ * under the Lambda Runtime Interface Client, as Lambda's java21 runtime runs it. A process that
+ * dies is started again on the next invocation.
+ */
+final class LocalFunction implements AutoCloseable {
+  private final String name;
+  private final String handler;
+  private final Path codeDir;
+  private final Map<String, String> environment;
+  private final Duration timeout;
+  private final int memoryMb;
+  private final Path runtimeClasspath;
+  private final Path logFile;
+  private final RuntimeApi runtimeApi;
+  private Process process;
+
+  LocalFunction(String name, String handler, Path functionZip, Path workDir, Map<String, String> environment,
+      Duration timeout, int memoryMb, Path runtimeClasspath) throws IOException {
+    this.name = name;
+    this.handler = handler;
+    this.environment = environment;
+    this.timeout = timeout;
+    this.memoryMb = memoryMb;
+    this.runtimeClasspath = runtimeClasspath;
+    this.codeDir = unzip(functionZip, workDir.resolve("functions").resolve(name));
+    this.logFile = workDir.resolve("logs").resolve(name + ".log");
+    Files.createDirectories(logFile.getParent());
+    this.runtimeApi = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name);
+  }
+
+  String name() {
+    return name;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  /** Starts the process now, so the first request does not pay for it. */
+  synchronized void start() {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command())
+          .directory(codeDir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      builder.environment().putAll(environment);
+      builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
+      builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", name);
+      builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
+      builder.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      builder.environment().put("_HANDLER", handler);
+      builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
+      process = builder.start();
+      Process started = process;
+      started.onExit().thenRun(() -> runtimeApi.failInFlight(name + " exited with status " + started.exitValue()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  CompletableFuture<String> invoke(String payload) {
+    start();
+    return runtimeApi.invoke(payload, timeout);
+  }
+
+  /** The process id, or -1 when not running (tests kill it to prove recovery). */
+  synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
+  }
+
+  private List<String> command() {
+    Path bootstrap = codeDir.resolve("bootstrap");
+    if (Files.isRegularFile(bootstrap)) {
+      bootstrap.toFile().setExecutable(true);
+      return List.of(bootstrap.toString());
+    }
+    String classpath = String.join(File.pathSeparator,
+        codeDir.toString(), codeDir.resolve("lib").resolve("*").toString(), runtimeClasspath.resolve("*").toString());
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // Lambda-like JVM: small heap, serial GC, quick start.
+        "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Xshare:auto", "-cp", classpath,
+        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+    return command;
+  }
+
+  private static Path unzip(Path zip, Path target) throws IOException {
+    if (Files.exists(target)) {
+      try (var files = Files.walk(target)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(target);
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+        Path out = target.resolve(entry.getName()).normalize();
+        if (!out.startsWith(target)) {
+          throw new IOException("zip entry outside its folder: " + entry.getName());
+        }
+        if (entry.isDirectory()) {
+          Files.createDirectories(out);
+        } else {
+          Files.createDirectories(out.getParent());
+          Files.copy(in, out);
+        }
+      }
+    }
+    return target;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (process != null) {
+      process.descendants().forEach(ProcessHandle::destroy);
+      process.destroy();
+      try {
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+    runtimeApi.close();
+  }
+}

@@ -1,0 +1,45 @@
+package sh.kaiten.local;
+
+import java.nio.file.Path;
+
+/**
+ * Command-line options of kaiten-local.
+ *
+ * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
+ */
+record Options(int port, boolean inMemory, boolean demo, Path workDir, Path template) {
+  static final String USAGE = """
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
+        --port N         the front door's port (default 8080; 0 picks a free one)
+        --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start
+        --demo           also seed a small catalog and the instance acme-prod, and print its token
+        --dir PATH       where data, logs and kaiten-local.json live (default ./.kaiten-local)
+        --template PATH  the SAM template (default: template.yaml here or in a folder above)
+      """;
+
+  static Options parse(String[] args) {
+    int port = 8080;
+    boolean inMemory = false;
+    boolean demo = false;
+    Path workDir = Path.of(".kaiten-local");
+    Path template = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--port" -> port = Integer.parseInt(value(args, ++i));
+        case "--in-memory" -> inMemory = true;
+        case "--demo" -> demo = true;
+        case "--dir" -> workDir = Path.of(value(args, ++i));
+        case "--template" -> template = Path.of(value(args, ++i));
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+      }
+    }
+    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), template);
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
+    }
+    return args[i];
+  }
+}
