@@ -86,7 +86,17 @@ public final class KaitenLocal implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
-    KaitenLocal local = start(options);
+    KaitenLocal local;
+    try {
+      local = start(options);
+    } catch (RuntimeException | IOException e) {
+      System.err.println("kaiten-local could not start: " + e.getMessage());
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        System.err.println("  caused by: " + cause);
+      }
+      System.exit(1); // the embedded services' threads would otherwise keep the JVM alive
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       local.close();
@@ -102,11 +112,6 @@ public final class KaitenLocal implements AutoCloseable {
 
   public JsonNode state() {
     return state.root();
-  }
-
-  /** For the system tests: the process id of a function, to kill it. */
-  long pid(String function) {
-    return functions.stream().filter(f -> f.name().equals(function)).findFirst().orElseThrow().pid();
   }
 
   private String banner(Duration startup) {

@@ -3,7 +3,9 @@ package sh.kaiten.local;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ final class LocalFunction implements AutoCloseable {
     this.codeDir = unzip(functionZip, workDir.resolve("functions").resolve(name));
     this.logFile = workDir.resolve("logs").resolve(name + ".log");
     Files.createDirectories(logFile.getParent());
-    this.runtimeApi = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name);
+    this.runtimeApi = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name, this::note);
   }
 
   String name() {
@@ -87,9 +89,14 @@ final class LocalFunction implements AutoCloseable {
     return runtimeApi.invoke(payload, timeout);
   }
 
-  /** The process id, or -1 when not running (tests kill it to prove recovery). */
-  synchronized long pid() {
-    return process != null && process.isAlive() ? process.pid() : -1;
+  /** Appends a line of kaiten-local's own to the function's log. */
+  private void note(String line) {
+    try {
+      Files.writeString(logFile, line + System.lineSeparator(), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private List<String> command() {

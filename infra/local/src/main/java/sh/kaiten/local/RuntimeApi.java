@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The AWS Lambda Runtime API (2018-06-01) for one function, on loopback: the function process
@@ -33,12 +34,23 @@ final class RuntimeApi implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  /** How long an event may wait for a process to take it (a cold start, a restart after a crash). */
+  static final Duration PICKUP_LIMIT = Duration.ofSeconds(60);
+
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "runtime-api-timer");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
   private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+  private final Consumer<String> log;
   private volatile String initError;
 
-  RuntimeApi(String functionArn) throws IOException {
+  /** @param log where kaiten-local notes each handover, beside the function's own output */
+  RuntimeApi(String functionArn, Consumer<String> log) throws IOException {
     this.functionArn = functionArn;
+    this.log = log;
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(PREFIX, this::handle);
     server.setExecutor(threads);
@@ -50,20 +62,20 @@ final class RuntimeApi implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /**
+   * Queues an event for the function. The answer fails with TIMED_OUT when the function runs past
+   * {@code timeout} once it has the event, or when no process takes the event within {@link #PICKUP_LIMIT}.
+   */
   CompletableFuture<String> invoke(String payload, Duration timeout) {
-    Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload,
-        System.currentTimeMillis() + timeout.toMillis(), new CompletableFuture<>());
+    Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, timeout, new CompletableFuture<>());
     pending.add(invocation);
-    return invocation.result()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(isTimeout(e)
-            ? new FunctionFailure(FunctionFailure.Kind.TIMED_OUT, "the function did not answer within " + timeout)
-            : e))
-        .whenComplete((result, error) -> inFlight.remove(invocation.requestId()));
-  }
-
-  private static boolean isTimeout(Throwable e) {
-    return e instanceof TimeoutException || e.getCause() instanceof TimeoutException;
+    timer.schedule(() -> {
+      if (pending.remove(invocation)) {
+        invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.TIMED_OUT,
+            "no function process took the event within " + PICKUP_LIMIT.toSeconds() + " s"));
+      }
+    }, PICKUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    return invocation.result().whenComplete((result, error) -> inFlight.remove(invocation.requestId()));
   }
 
   /** The function process died: whatever it was working on fails now, not at its timeout. */
@@ -103,10 +115,16 @@ final class RuntimeApi implements AutoCloseable {
     Invocation invocation;
     do {
       invocation = pending.take();
-    } while (invocation.result().isDone()); // timed out while queued
+    } while (invocation.result().isDone()); // gave up on while queued
     inFlight.put(invocation.requestId(), invocation);
+    long deadline = System.currentTimeMillis() + invocation.timeout().toMillis();
+    Invocation taken = invocation;
+    timer.schedule(() -> taken.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.TIMED_OUT,
+        "the function did not answer within " + taken.timeout().toSeconds() + " s")),
+        invocation.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    log.accept("[kaiten-local] invocation " + invocation.requestId() + " handed to the function");
     exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
-    exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(invocation.deadlineEpochMs()));
+    exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", functionArn);
     exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-" + invocation.requestId());
     exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -140,6 +158,7 @@ final class RuntimeApi implements AutoCloseable {
   public void close() {
     server.stop(0);
     threads.shutdownNow();
+    timer.shutdownNow();
     pending.forEach(i -> i.result().completeExceptionally(
         new FunctionFailure(FunctionFailure.Kind.CRASHED, "kaiten-local is stopping")));
     failInFlight("kaiten-local is stopping");

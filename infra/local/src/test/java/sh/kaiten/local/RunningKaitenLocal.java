@@ -1,0 +1,147 @@
+package sh.kaiten.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** kaiten-local started as a user starts it: the packaged jar, in its own process, driven over HTTP. */
+final class RunningKaitenLocal implements AutoCloseable {
+  private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final Path ROOT = Path.of("").toAbsolutePath().getParent().getParent();
+
+  private final Process process;
+  private final Path dir;
+  private final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private RunningKaitenLocal(Process process, Path dir, String baseUrl) {
+    this.process = process;
+    this.dir = dir;
+    this.baseUrl = baseUrl;
+  }
+
+  static RunningKaitenLocal start(Path dir) throws IOException {
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", ROOT.resolve("infra/local/target/kaiten-local.jar").toString(),
+        "--port", "0", "--demo", "--dir", dir.toString(), "--template", ROOT.resolve("template.yaml").toString())
+        .redirectErrorStream(true)
+        .start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = out.readLine()) != null; ) {
+      seen.append(line).append('\n');
+      Matcher matcher = URL.matcher(line);
+      if (matcher.find()) {
+        drain(out);
+        return new RunningKaitenLocal(process, dir, matcher.group(1));
+      }
+    }
+    throw new IllegalStateException("kaiten-local exited before it was ready:\n" + seen);
+  }
+
+  /** Keeps reading the output so the process never blocks on a full pipe. */
+  private static void drain(BufferedReader out) {
+    Thread drainer = new Thread(() -> {
+      try {
+        while (out.readLine() != null) {
+          // discarded: the files under logs/ keep what matters
+        }
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    }, "kaiten-local-output");
+    drainer.setDaemon(true);
+    drainer.start();
+  }
+
+  JsonNode state() throws IOException {
+    return JSON.readTree(dir.resolve("kaiten-local.json").toFile());
+  }
+
+  String instanceToken() throws IOException {
+    return state().path("demo").path("instance_token").asText();
+  }
+
+  Path functionLog(String function) {
+    return dir.resolve("logs").resolve(function + ".log");
+  }
+
+  /** The function's process, found among kaiten-local's children by what it runs. */
+  Optional<ProcessHandle> functionProcess(String function) {
+    return process.descendants()
+        .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
+            .anyMatch(argument -> argument.contains("functions/" + function)))
+        .findFirst();
+  }
+
+  List<ProcessHandle> children() {
+    return process.descendants().toList();
+  }
+
+  HttpResponse<String> send(String method, String path, String token, String body) {
+    return sendAsync(method, path, token, body).join();
+  }
+
+  CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token, String body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The body of a 200 answer; any other answer fails the test, showing what came back. */
+  JsonNode ok(HttpResponse<String> response) throws IOException {
+    if (response.statusCode() != 200) {
+      throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
+          + response.statusCode() + ": " + response.body());
+    }
+    return json(response);
+  }
+
+  JsonNode json(HttpResponse<String> response) throws IOException {
+    return JSON.readTree(response.body());
+  }
+
+  /** SIGTERM, as Ctrl-C would; waits until kaiten-local has stopped everything it started. */
+  @Override
+  public void close() throws InterruptedException {
+    List<ProcessHandle> children = children();
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("kaiten-local did not stop within 30 s of SIGTERM");
+    }
+    for (ProcessHandle child : children) {
+      child.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  static String read(Path file) throws IOException {
+    return Files.exists(file) ? Files.readString(file) : "";
+  }
+}
