@@ -213,7 +213,7 @@ public final class KaitenLocal implements AutoCloseable {
   private static Path jarDir() {
     try {
       Path location = Path.of(KaitenLocal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return Files.isDirectory(location) ? location.getParent() : location.getParent();
+      return location.getParent(); // the jar, or target/classes: either way its folder is target/
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
