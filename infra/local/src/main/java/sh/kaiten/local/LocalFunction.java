@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -22,6 +23,8 @@ import java.util.zip.ZipInputStream;
  * dies is started again on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
+  private static final String RIC_JNI_PROPERTY =
+      "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private final String name;
   private final String handler;
   private final Path codeDir;
@@ -78,7 +81,8 @@ final class LocalFunction implements AutoCloseable {
       builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
       process = builder.start();
       Process started = process;
-      started.onExit().thenRun(() -> runtimeApi.failInFlight(name + " exited with status " + started.exitValue()));
+      started.onExit().thenRun(() -> runtimeApi.processGone(
+          name + " exited with status " + started.exitValue() + "; its log: " + logFile));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + name, e);
     }
@@ -111,9 +115,24 @@ final class LocalFunction implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // Lambda-like JVM: small heap, serial GC, quick start.
         "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Xshare:auto", "-cp", classpath,
+        "-Xshare:auto", "-cp", classpath));
+    runtimeClientLibrary().ifPresent(library ->
+        command.add("-D" + RIC_JNI_PROPERTY + "=" + library));
+    command.addAll(List.of(
         "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
     return command;
+  }
+
+  /**
+   * The Runtime Interface Client's JNI library for this platform, as Lambda's own java runtimes pass
+   * it. Without it every RIC unpacks its library to the same /tmp file, and functions starting
+   * together corrupt each other's copy.
+   */
+  private Optional<Path> runtimeClientLibrary() {
+    String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+    String libc = Files.exists(Path.of("/lib/ld-musl-" + System.getProperty("os.arch") + ".so.1")) ? "linux_musl" : "linux";
+    Path library = runtimeClasspath.resolve("jni").resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
+    return Files.isRegularFile(library) ? Optional.of(library) : Optional.empty();
   }
 
   private static Path unzip(Path zip, Path target) throws IOException {

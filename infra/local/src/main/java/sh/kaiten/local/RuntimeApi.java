@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -78,11 +80,16 @@ final class RuntimeApi implements AutoCloseable {
     return invocation.result().whenComplete((result, error) -> inFlight.remove(invocation.requestId()));
   }
 
-  /** The function process died: whatever it was working on fails now, not at its timeout. */
-  void failInFlight(String why) {
-    inFlight.values().forEach(invocation ->
-        invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
+  /**
+   * The function process died: what it was working on, and what waited for it to start, fails now
+   * rather than at its timeout. The next invocation starts a new process.
+   */
+  void processGone(String why) {
+    List<Invocation> lost = new ArrayList<>(inFlight.values());
     inFlight.clear();
+    pending.drainTo(lost);
+    lost.forEach(invocation ->
+        invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
   }
 
   String initError() {
@@ -159,8 +166,6 @@ final class RuntimeApi implements AutoCloseable {
     server.stop(0);
     threads.shutdownNow();
     timer.shutdownNow();
-    pending.forEach(i -> i.result().completeExceptionally(
-        new FunctionFailure(FunctionFailure.Kind.CRASHED, "kaiten-local is stopping")));
-    failInFlight("kaiten-local is stopping");
+    processGone("kaiten-local is stopping");
   }
 }

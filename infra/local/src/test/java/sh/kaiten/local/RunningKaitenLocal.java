@@ -54,7 +54,24 @@ final class RunningKaitenLocal implements AutoCloseable {
         return new RunningKaitenLocal(process, dir, matcher.group(1));
       }
     }
-    throw new IllegalStateException("kaiten-local exited before it was ready:\n" + seen);
+    throw new IllegalStateException("kaiten-local exited before it was ready:\n" + seen + functionLogs(dir));
+  }
+
+  /** The end of every function's log, to show why a start failed. */
+  private static String functionLogs(Path dir) throws IOException {
+    Path logs = dir.resolve("logs");
+    if (!Files.isDirectory(logs)) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.list(logs)) {
+      for (Path log : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(log);
+        out.append("\n--- ").append(log.getFileName()).append(" (last 40 lines) ---\n");
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(line -> out.append(line).append('\n'));
+      }
+    }
+    return out.toString();
   }
 
   /** Keeps reading the output so the process never blocks on a full pipe. */

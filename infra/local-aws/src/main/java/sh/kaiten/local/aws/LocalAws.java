@@ -4,6 +4,7 @@ import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -94,10 +98,24 @@ public final class LocalAws implements AutoCloseable {
     }
     try {
       DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+      bindToLoopback(server);
       server.start();
       return server;
     } catch (Exception e) {
       throw new IllegalStateException("DynamoDB Local did not start (is sqlite4java.library.path set?)", e);
+    }
+  }
+
+  /**
+   * DynamoDB Local offers no option for the address it listens on and binds every interface; its
+   * Jetty connector is set to loopback before it starts, so the local data is not on the network.
+   */
+  private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+    Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+    field.setAccessible(true);
+    Server jetty = (Server) field.get(proxy);
+    for (Connector connector : jetty.getConnectors()) {
+      ((ServerConnector) connector).setHost(InetAddress.getLoopbackAddress().getHostAddress());
     }
   }
 

@@ -1,0 +1,66 @@
+package sh.kaiten.local.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LocalAwsTest {
+  private static CloudFormationTemplate template;
+  private static LocalAws aws;
+
+  @BeforeAll
+  static void start() {
+    template = CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
+    aws = LocalAws.start(template, null);
+  }
+
+  @AfterAll
+  static void stop() {
+    aws.close();
+  }
+
+  @Test
+  void theTemplatesTablesAndQueuesExist() {
+    assertThat(aws.dynamo().listTables().tableNames())
+        .hasSize(template.resourcesOfType("AWS::DynamoDB::Table").size());
+    assertThat(aws.sqs().listQueues().queueUrls())
+        .hasSize(template.resourcesOfType("AWS::SQS::Queue").size());
+  }
+
+  @Test
+  void bothServicesListenOnLoopbackOnly() throws IOException {
+    assertThat(connects(InetAddress.getLoopbackAddress(), aws.dynamoEndpoint())).isTrue();
+    assertThat(connects(InetAddress.getLoopbackAddress(), aws.sqsEndpoint())).isTrue();
+    Optional<InetAddress> external = externalAddress();
+    assumeTrue(external.isPresent(), "this machine has no address besides loopback");
+    assertThatThrownBy(() -> connects(external.get(), aws.dynamoEndpoint())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> connects(external.get(), aws.sqsEndpoint())).isInstanceOf(IOException.class);
+  }
+
+  private static boolean connects(InetAddress address, URI endpoint) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, endpoint.getPort()), 2000);
+      return socket.isConnected();
+    }
+  }
+
+  private static Optional<InetAddress> externalAddress() throws SocketException {
+    return NetworkInterface.networkInterfaces()
+        .flatMap(NetworkInterface::inetAddresses)
+        .filter(address -> !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+        .findFirst();
+  }
+}
