@@ -6,7 +6,7 @@ import java.time.Clock;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.http.KaitenConfig;
+import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use cases this function serves. */
 public class AdminWiring {

@@ -10,6 +10,7 @@ import jakarta.ws.rs.ext.Provider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import sh.kaiten.runtime.KaitenConfig;
 
 /**
  * Refuses a request body larger than {@code kaiten.http.max-body-bytes} with 413, before anything

@@ -7,7 +7,7 @@ import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.usage.UsageReporting;
-import sh.kaiten.http.KaitenConfig;
+import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use case this function serves. */
 public class UsageWiring {

@@ -39,4 +39,9 @@ final class Keys {
   static String period(CounterKey key) {
     return "PERIOD#" + key.period();
   }
+
+  /** A crossing marker sits beside its counter: same partition, one item per period and threshold. */
+  static String crossing(CounterKey key, int percent) {
+    return "CROSSING#" + key.period() + "#" + percent;
+  }
 }

@@ -1,14 +1,22 @@
 package sh.kaiten.adapters.sqs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.usage.ThresholdSignal;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** Threshold signals as JSON messages on the thresholds queue. */
 public final class SqsThresholdSignals implements ThresholdSignals {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final SqsClient sqs;
   private final String queueUrl;
 
@@ -23,7 +31,7 @@ public final class SqsThresholdSignals implements ThresholdSignals {
   }
 
   /** The message body: built field by field, so no reflection is needed in a native image. */
-  static String toJson(ThresholdSignal signal) {
+  public static String toJson(ThresholdSignal signal) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("tenant_id", signal.counter().tenantId());
     body.put("entitlement", signal.counter().entitlement());
@@ -35,5 +43,56 @@ public final class SqsThresholdSignals implements ThresholdSignals {
     ArrayNode thresholds = body.putArray("thresholds");
     signal.thresholds().forEach(thresholds::add);
     return body.toString();
+  }
+
+  /**
+   * A message body back into a signal.
+   *
+   * @throws IllegalArgumentException naming what is missing or malformed
+   */
+  public static ThresholdSignal fromJson(String message) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("a threshold signal must be a JSON object: " + e.getOriginalMessage());
+    }
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException("a threshold signal must be a JSON object");
+    }
+    CounterKey counter = new CounterKey(text(body, "tenant_id"), text(body, "entitlement"), text(body, "holder"),
+        text(body, "period"));
+    if (!counter.holder().contains(":")) {
+      throw new IllegalArgumentException("holder must be instance:<id> or license:<id>");
+    }
+    JsonNode thresholds = body.path("thresholds");
+    if (!thresholds.isArray() || thresholds.isEmpty()) {
+      throw new IllegalArgumentException("thresholds must be a non-empty array of percents");
+    }
+    List<Integer> percents = new ArrayList<>();
+    thresholds.forEach(t -> {
+      if (!t.canConvertToInt()) {
+        throw new IllegalArgumentException("thresholds must be whole percents");
+      }
+      percents.add(t.intValue());
+    });
+    return new ThresholdSignal(counter, number(body, "limit"), number(body, "previous"), number(body, "updated"),
+        percents);
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      throw new IllegalArgumentException(field + " must be a non-empty string");
+    }
+    return value.asText();
+  }
+
+  private static BigDecimal number(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || !value.isNumber()) {
+      throw new IllegalArgumentException(field + " must be a number");
+    }
+    return value.decimalValue();
   }
 }

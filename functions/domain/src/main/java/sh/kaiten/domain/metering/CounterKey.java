@@ -14,4 +14,13 @@ public record CounterKey(String tenantId, String entitlement, String holder, Str
   public static String licenseHolder(String licenseId) {
     return "license:" + licenseId;
   }
+
+  /** {@code instance} or {@code license}. */
+  public String holderKind() {
+    return holder.substring(0, holder.indexOf(':'));
+  }
+
+  public String holderId() {
+    return holder.substring(holder.indexOf(':') + 1);
+  }
 }

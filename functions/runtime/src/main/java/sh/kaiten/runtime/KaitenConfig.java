@@ -1,4 +1,4 @@
-package sh.kaiten.http;
+package sh.kaiten.runtime;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;

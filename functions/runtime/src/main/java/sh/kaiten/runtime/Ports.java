@@ -1,4 +1,4 @@
-package sh.kaiten.http;
+package sh.kaiten.runtime;
 
 import io.quarkus.arc.All;
 import jakarta.enterprise.inject.Produces;
@@ -10,12 +10,16 @@ import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
+import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -66,10 +70,25 @@ public class Ports {
 
   @Produces
   @Singleton
+  CrossingMarkers crossingMarkers(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoCrossingMarkers(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
   ThresholdSignals thresholdSignals(SqsClient sqs, KaitenConfig config) {
-    Optional<String> queue = config.queue().thresholds().filter(s -> !s.isBlank());
-    return new SqsThresholdSignals(sqs, queue.orElseThrow(
-        () -> new IllegalStateException("KAITEN_QUEUE_THRESHOLDS is not set for this function")));
+    return new SqsThresholdSignals(sqs, queueUrl(config.queue().thresholds(), "KAITEN_QUEUE_THRESHOLDS"));
+  }
+
+  @Produces
+  @Singleton
+  Events events(SqsClient sqs, KaitenConfig config) {
+    return new SqsEvents(sqs, queueUrl(config.queue().events(), "KAITEN_QUEUE_EVENTS"));
+  }
+
+  private static String queueUrl(Optional<String> configured, String variable) {
+    return configured.filter(s -> !s.isBlank())
+        .orElseThrow(() -> new IllegalStateException(variable + " is not set for this function"));
   }
 
   @Produces

@@ -1,0 +1,127 @@
+package sh.kaiten.domain.thresholds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
+import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.usage.ThresholdSignal;
+
+class ThresholdEvaluatorTest {
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+  private static final CounterKey COUNTER =
+      new CounterKey("tnt_a", "api-calls", CounterKey.instanceHolder("acme-prod"), "2026-11");
+
+  private final InMemoryCrossingMarkers markers = new InMemoryCrossingMarkers();
+  private final RecordedEvents events = new RecordedEvents();
+  private final ThresholdEvaluator evaluator = at(NOW);
+
+  private ThresholdEvaluator at(Instant now) {
+    return new ThresholdEvaluator(markers, events, Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  private static ThresholdSignal signal(long previous, long updated) {
+    return new ThresholdSignal(COUNTER, BigDecimal.valueOf(1000), BigDecimal.valueOf(previous),
+        BigDecimal.valueOf(updated), List.of(80, 100));
+  }
+
+  @Test
+  void aCrossedThresholdFiresItsEventWithTheCounterAndUsage() {
+    List<Event> fired = evaluator.evaluate(signal(799, 800));
+
+    assertThat(fired).singleElement().satisfies(event -> {
+      assertThat(event.type()).isEqualTo(EventType.USAGE_THRESHOLD_REACHED);
+      assertThat(event.tenantId()).isEqualTo("tnt_a");
+      assertThat(event.id()).startsWith("evt_");
+      assertThat(event.createdAt()).isEqualTo(NOW);
+      assertThat(event.data().toString()).isEqualTo("{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
+          + "\"period\":\"2026-11\",\"threshold_percent\":80,\"limit\":1000,\"current_usage\":800}");
+    });
+    assertThat(events.published).containsExactlyElementsOf(fired);
+  }
+
+  @Test
+  void oneJumpPastSeveralThresholdsFiresEachInOrder() {
+    List<Event> fired = evaluator.evaluate(signal(10, 1200));
+
+    assertThat(fired).extracting(Event::type)
+        .containsExactly(EventType.USAGE_THRESHOLD_REACHED, EventType.USAGE_LIMIT_REACHED);
+    assertThat(fired).extracting(event -> event.data().get("threshold_percent").asInt()).containsExactly(80, 100);
+  }
+
+  @Test
+  void aRedeliveredSignalFiresNothing() {
+    evaluator.evaluate(signal(950, 1000));
+
+    assertThat(evaluator.evaluate(signal(950, 1000))).isEmpty();
+    assertThat(events.published).hasSize(1);
+  }
+
+  @Test
+  void thresholdsTheSignalNamesButDidNotCrossFireNothing() {
+    assertThat(evaluator.evaluate(signal(850, 900))).isEmpty();
+    assertThat(evaluator.evaluate(signal(1000, 1100))).isEmpty();
+    assertThat(events.published).isEmpty();
+  }
+
+  @Test
+  void eachPeriodAndHolderFiresOnItsOwn() {
+    evaluator.evaluate(signal(0, 800));
+    CounterKey nextPeriod = new CounterKey("tnt_a", "api-calls", COUNTER.holder(), "2026-12");
+    CounterKey pool = new CounterKey("tnt_a", "api-calls", CounterKey.licenseHolder("lic_1"), "2026-11");
+    evaluator.evaluate(new ThresholdSignal(nextPeriod, BigDecimal.valueOf(1000), BigDecimal.ZERO, BigDecimal.valueOf(800), List.of(80)));
+    List<Event> fired = evaluator.evaluate(
+        new ThresholdSignal(pool, BigDecimal.valueOf(1000), BigDecimal.ZERO, BigDecimal.valueOf(800), List.of(80)));
+
+    assertThat(events.published).hasSize(3);
+    assertThat(fired.get(0).data().get("license_id").asText()).isEqualTo("lic_1");
+  }
+
+  @Test
+  void aDeliveryThatDiedBeforePublishingIsTakenOverWithTheSameEventIdOnceItsClaimLapses() {
+    events.failNextPublish();
+    assertThatThrownBy(() -> evaluator.evaluate(signal(0, 800))).isInstanceOf(IllegalStateException.class);
+
+    assertThatThrownBy(() -> at(NOW.plusSeconds(5)).evaluate(signal(0, 800)))
+        .isInstanceOf(CrossingInProgressException.class);
+    List<Event> fired = at(NOW.plus(ThresholdEvaluator.CLAIM)).evaluate(signal(0, 800));
+    assertThat(fired).hasSize(1);
+    assertThat(at(NOW.plus(ThresholdEvaluator.CLAIM).plusSeconds(1)).evaluate(signal(0, 800))).isEmpty();
+    assertThat(events.published).hasSize(1);
+  }
+
+  @Test
+  void concurrentDeliveriesOfOneSignalFireOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<List<Event>>> results = IntStream.range(0, 50)
+          .mapToObj(i -> pool.submit(() -> {
+            try {
+              return evaluator.evaluate(signal(999, 1000));
+            } catch (CrossingInProgressException retriedLater) {
+              return List.<Event>of();
+            }
+          }))
+          .toList();
+      for (Future<List<Event>> result : results) {
+        result.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(events.published).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_LIMIT_REACHED);
+  }
+}
