@@ -30,6 +30,7 @@ public final class KaitenLocal implements AutoCloseable {
   private final Options options;
   private final LocalAws aws;
   private final List<LocalFunction> functions = new ArrayList<>();
+  private final List<SqsTrigger> triggers = new ArrayList<>();
   private final FrontDoor frontDoor;
   private final LocalState state;
 
@@ -51,7 +52,11 @@ public final class KaitenLocal implements AutoCloseable {
       for (var entry : template.resourcesOfType(FUNCTION_TYPE).entrySet()) {
         LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue());
         functions.add(function);
-        routes.addAll(httpRoutes(entry.getValue(), function));
+        Map<String, Object> events = events(entry.getValue());
+        routes.addAll(httpRoutes(events, function));
+        for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
+          triggers.add(new SqsTrigger(mapping, function, aws.sqs(), options.sqsRetryDelay()));
+        }
       }
       functions.parallelStream().forEach(LocalFunction::start);
       door = new FrontDoor(options.port(), routes);
@@ -60,8 +65,11 @@ public final class KaitenLocal implements AutoCloseable {
           ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
           : options.workDir().resolve("kaiten-local.json"));
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
+      noteEndpoints();
+      triggers.forEach(SqsTrigger::start);
     } catch (RuntimeException | IOException e) {
       // Leave nothing running behind a failed start.
+      triggers.forEach(SqsTrigger::close);
       if (door != null) {
         door.close();
       }
@@ -125,6 +133,8 @@ public final class KaitenLocal implements AutoCloseable {
     }
     out.append("Ids and tokens: ").append(state.file()).append('\n');
     out.append("Function logs:  ").append(options.workDir().resolve("logs")).append('\n');
+    out.append("Local AWS:      DynamoDB ").append(aws.dynamoEndpoint()).append("  SQS ").append(aws.sqsEndpoint())
+        .append("  (region ").append(LocalAws.REGION).append(", any credentials)\n");
     out.append("Try: curl -H \"Authorization: Bearer $TOKEN\" ").append(baseUrl())
         .append("/api/instances/acme-prod/entitlements\n");
     out.append("Ctrl-C stops everything.\n");
@@ -144,6 +154,15 @@ public final class KaitenLocal implements AutoCloseable {
       root.set("demo", Demo.seed(api, root.path("admin_token").asText()));
       state.save();
     }
+  }
+
+  /** This run's local AWS endpoints, for scripts that look at the queues and tables directly. */
+  private void noteEndpoints() {
+    ObjectNode endpoints = state.root().putObject("aws_endpoints");
+    endpoints.put("dynamodb", aws.dynamoEndpoint().toString());
+    endpoints.put("sqs", aws.sqsEndpoint().toString());
+    endpoints.put("region", LocalAws.REGION);
+    state.save();
   }
 
   private LocalFunction function(CloudFormationTemplate template, ProvisionedResources resources, Path root,
@@ -182,12 +201,18 @@ public final class KaitenLocal implements AutoCloseable {
     return value == null ? fallback : value;
   }
 
+  /** A function's {@code Events}, by name. */
   @SuppressWarnings("unchecked")
-  private static List<HttpRoute> httpRoutes(Map<String, Object> resource, LocalFunction function) {
+  private static Map<String, Object> events(Map<String, Object> resource) {
     Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
-    Map<String, Map<String, Object>> events = (Map<String, Map<String, Object>>) properties.getOrDefault("Events", Map.of());
+    return (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<HttpRoute> httpRoutes(Map<String, Object> events, LocalFunction function) {
     List<HttpRoute> routes = new ArrayList<>();
-    events.values().stream().filter(event -> "HttpApi".equals(event.get("Type"))).forEach(event -> {
+    events.values().stream().map(event -> (Map<String, Object>) event)
+        .filter(event -> "HttpApi".equals(event.get("Type"))).forEach(event -> {
       Map<String, Object> route = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
       routes.add(new HttpRoute(String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
           String.valueOf(route.getOrDefault("Path", "/{proxy+}")), function));
@@ -221,6 +246,7 @@ public final class KaitenLocal implements AutoCloseable {
 
   @Override
   public void close() {
+    triggers.forEach(SqsTrigger::close);
     frontDoor.close();
     functions.parallelStream().forEach(LocalFunction::close);
     aws.close();

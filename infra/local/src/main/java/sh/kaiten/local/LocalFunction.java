@@ -94,7 +94,7 @@ final class LocalFunction implements AutoCloseable {
   }
 
   /** Appends a line of kaiten-local's own to the function's log. */
-  private void note(String line) {
+  void note(String line) {
     try {
       Files.writeString(logFile, line + System.lineSeparator(), StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);

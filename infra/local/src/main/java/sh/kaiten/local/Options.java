@@ -1,13 +1,15 @@
 package sh.kaiten.local;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Command-line options of kaiten-local.
  *
  * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
  */
-record Options(int port, boolean inMemory, boolean demo, Path workDir, Path template) {
+record Options(int port, boolean inMemory, boolean demo, Path workDir, Path template, Optional<Duration> sqsRetryDelay) {
   static final String USAGE = """
       usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
@@ -15,6 +17,9 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, Path temp
         --demo           also seed a small catalog and the instance acme-prod, and print its token
         --dir PATH       where data, logs and kaiten-local.json live (default ./.kaiten-local)
         --template PATH  the SAM template (default: template.yaml here or in a folder above)
+        --sqs-retry-delay SECONDS
+                         a queue message whose handler failed is retried after this long, not after
+                         the queue's visibility timeout as on AWS (for tests)
       """;
 
   static Options parse(String[] args) {
@@ -23,6 +28,7 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, Path temp
     boolean demo = false;
     Path workDir = Path.of(".kaiten-local");
     Path template = null;
+    Optional<Duration> sqsRetryDelay = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
@@ -30,10 +36,11 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, Path temp
         case "--demo" -> demo = true;
         case "--dir" -> workDir = Path.of(value(args, ++i));
         case "--template" -> template = Path.of(value(args, ++i));
+        case "--sqs-retry-delay" -> sqsRetryDelay = Optional.of(Duration.ofSeconds(Long.parseLong(value(args, ++i))));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
-    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), template);
+    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), template, sqsRetryDelay);
   }
 
   private static String value(String[] args, int i) {

@@ -4,18 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sh.kaiten.local.aws.CloudFormationTemplate;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /** Black-box tests of kaiten-local: the packaged jar in its own process, driven over HTTP only. */
 class KaitenLocalSystemIT {
   private static final String USAGE = "/api/instances/acme-prod/entitlements/api-calls/usage";
   private static final String REPORT = "/api/instances/acme-prod/usage";
+  /** The thresholds queue's redrive policy in template.yaml. */
+  private static final int MAX_RECEIVE_COUNT = 5;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -62,7 +76,8 @@ class KaitenLocalSystemIT {
     RunningKaitenLocal local = RunningKaitenLocal.start(dir);
     try {
       children = local.children();
-      assertThat(children).hasSize(3);
+      assertThat(children).hasSize(CloudFormationTemplate.read(RunningKaitenLocal.ROOT.resolve("template.yaml"))
+          .resourcesOfType("AWS::Serverless::Function").size());
     } finally {
       local.close();
     }
@@ -94,6 +109,86 @@ class KaitenLocalSystemIT {
       assertThat(next.statusCode()).isEqualTo(200);
       assertThat(local.json(next).get("current_usage").asLong()).isEqualTo(7);
     }
+  }
+
+  @Test
+  void aQueueMessageWhoseHandlerKeepsFailingEndsInTheDeadLetterQueueAndTheRestOfItsBatchIsDoneOnce() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir, "--sqs-retry-delay", "1");
+        SqsClient sqs = local.sqs()) {
+      String thresholds = sqs.getQueueUrl(r -> r.queueName("ThresholdsQueue")).queueUrl();
+      String deadLetters = sqs.getQueueUrl(r -> r.queueName("ThresholdsDeadLetterQueue")).queueUrl();
+      String events = sqs.getQueueUrl(r -> r.queueName("EventsQueue")).queueUrl();
+      String tenant = local.state().path("tenant_id").asText();
+
+      // A real crossing: usage-api signals it, threshold-evaluator fires it.
+      local.ok(local.send("POST", REPORT, local.instanceToken(), "{\"entitlement_slug\":\"api-calls\",\"value\":80000}"));
+      // One batch: a poison message between two good signals.
+      var sent = sqs.sendMessageBatch(r -> r.queueUrl(thresholds).entries(
+          entry("good-1", signal(tenant, "seats", 50, 49, 50)),
+          entry("poison", "{\"tenant_id\":\"" + tenant + "\"}"),
+          entry("good-2", signal(tenant, "storage", 100, 79, 80))));
+      Map<String, String> ids = sent.successful().stream()
+          .collect(Collectors.toMap(SendMessageBatchResultEntry::id, SendMessageBatchResultEntry::messageId));
+
+      await().atMost(Duration.ofSeconds(90)).until(() -> !peek(sqs, deadLetters).isEmpty());
+      List<Message> dead = peek(sqs, deadLetters);
+      assertThat(dead).extracting(Message::messageId).containsExactly(ids.get("poison"));
+
+      List<String> fired = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        fired.addAll(take(sqs, events));
+        assertThat(fired).as(() -> "events so far; the evaluator's log:\n" + evaluatorLog(local))
+            .containsExactlyInAnyOrder("usage.threshold_reached api-calls", "usage.limit_reached seats",
+                "usage.threshold_reached storage");
+      });
+      String log = evaluatorLog(local);
+      assertThat(deliveries(log, ids.get("poison"))).isEqualTo(MAX_RECEIVE_COUNT);
+      assertThat(deliveries(log, ids.get("good-1"))).isEqualTo(1);
+      assertThat(deliveries(log, ids.get("good-2"))).isEqualTo(1);
+      assertThat(take(sqs, events)).isEmpty();
+    }
+  }
+
+  private static String evaluatorLog(RunningKaitenLocal local) {
+    try {
+      return RunningKaitenLocal.read(local.functionLog("ThresholdEvaluatorFunction"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static SendMessageBatchRequestEntry entry(String id, String body) {
+    return SendMessageBatchRequestEntry.builder().id(id).messageBody(body).build();
+  }
+
+  private static String signal(String tenant, String entitlement, int limit, int previous, int updated) {
+    return "{\"tenant_id\":\"" + tenant + "\",\"entitlement\":\"" + entitlement + "\",\"holder\":\"instance:acme-prod\","
+        + "\"period\":\"lifetime\",\"limit\":" + limit + ",\"previous\":" + previous + ",\"updated\":" + updated
+        + ",\"thresholds\":[80,100]}";
+  }
+
+  /** The queue's messages, left on it (visible again at once). */
+  private static List<Message> peek(SqsClient sqs, String queue) {
+    List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
+    messages.forEach(m -> sqs.changeMessageVisibility(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle())
+        .visibilityTimeout(0)));
+    return messages;
+  }
+
+  /** Takes the events off the queue, each as "type entitlement". */
+  private static List<String> take(SqsClient sqs, String queue) throws Exception {
+    List<String> taken = new ArrayList<>();
+    for (Message message : sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()) {
+      JsonNode event = JSON.readTree(message.body());
+      taken.add(event.get("type").asText() + " " + event.get("data").get("entitlement").asText());
+      sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
+    }
+    return taken;
+  }
+
+  /** How many times kaiten-local handed the message to the function. */
+  private static long deliveries(String log, String messageId) {
+    return log.lines().filter(line -> line.contains("delivering message " + messageId + " ")).count();
   }
 
   private static int countHandovers(RunningKaitenLocal local) throws Exception {

@@ -13,12 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** kaiten-local started as a user starts it: the packaged jar, in its own process, driven over HTTP. */
 final class RunningKaitenLocal implements AutoCloseable {
@@ -37,13 +43,14 @@ final class RunningKaitenLocal implements AutoCloseable {
     this.baseUrl = baseUrl;
   }
 
-  static RunningKaitenLocal start(Path dir) throws IOException {
-    Process process = new ProcessBuilder(
+  /** @param options more command-line options for kaiten-local */
+  static RunningKaitenLocal start(Path dir, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", ROOT.resolve("infra/local/target/kaiten-local.jar").toString(),
-        "--port", "0", "--demo", "--dir", dir.toString(), "--template", ROOT.resolve("template.yaml").toString())
-        .redirectErrorStream(true)
-        .start();
+        "--port", "0", "--demo", "--dir", dir.toString(), "--template", ROOT.resolve("template.yaml").toString()));
+    command.addAll(List.of(options));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     for (String line; (line = out.readLine()) != null; ) {
@@ -95,6 +102,17 @@ final class RunningKaitenLocal implements AutoCloseable {
 
   String instanceToken() throws IOException {
     return state().path("demo").path("instance_token").asText();
+  }
+
+  /** An SQS client on this run's ElasticMQ, from the endpoints kaiten-local wrote to its state file. */
+  SqsClient sqs() throws IOException {
+    JsonNode endpoints = state().path("aws_endpoints");
+    return SqsClient.builder()
+        .endpointOverride(URI.create(endpoints.path("sqs").asText()))
+        .region(Region.of(endpoints.path("region").asText()))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
   }
 
   Path functionLog(String function) {
