@@ -1,5 +1,6 @@
 package sh.kaiten.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -14,6 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +27,12 @@ import java.util.concurrent.Executors;
  * are answered as problem+json: 502 when it errs or crashes, 504 when it does not answer in time.
  */
 final class FrontDoor implements AutoCloseable {
+  /** kaiten-local's own control path; API Gateway would never route it to a function. */
+  static final String SCHEDULES = "/_local/schedules";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final List<HttpRoute> routes;
+  private final Map<String, ScheduleTrigger> schedules;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(64, r -> {
     Thread thread = new Thread(r, "front-door");
@@ -32,11 +40,14 @@ final class FrontDoor implements AutoCloseable {
     return thread;
   });
 
-  FrontDoor(int port, List<HttpRoute> routes) throws IOException {
+  FrontDoor(int port, List<HttpRoute> routes, List<ScheduleTrigger> schedules) throws IOException {
     this.routes = new ArrayList<>(routes);
     this.routes.sort(Comparator.comparingInt(HttpRoute::specificity).reversed());
+    this.schedules = new TreeMap<>();
+    schedules.forEach(schedule -> this.schedules.put(schedule.key(), schedule));
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     server.createContext("/", this::handle);
+    server.createContext(SCHEDULES, this::handleSchedule);
     server.setExecutor(threads);
     server.start();
   }
@@ -57,23 +68,57 @@ final class FrontDoor implements AutoCloseable {
       HttpRoute route = match.get().getKey();
       var request = new ApiGatewayEvents.Request(method, exchange.getRequestURI(), exchange.getRequestHeaders(),
           exchange.getRequestBody().readAllBytes(), exchange.getRemoteAddress().getAddress().getHostAddress());
-      String answer;
-      try {
-        answer = route.function().invoke(ApiGatewayEvents.request(route, match.get().getValue(), request)).get();
-      } catch (ExecutionException e) {
-        FunctionFailure failure = e.getCause() instanceof FunctionFailure f
-            ? f : new FunctionFailure(FunctionFailure.Kind.ERROR, String.valueOf(e.getCause()));
-        boolean timedOut = failure.kind() == FunctionFailure.Kind.TIMED_OUT;
-        problem(exchange, timedOut ? 504 : 502, timedOut ? "function-timeout" : "function-failed",
-            route.function().name() + ": " + failure.getMessage());
-        return;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        problem(exchange, 503, "stopping", "kaiten-local is stopping");
+      Optional<String> answer = await(exchange, route.function(),
+          route.function().invoke(ApiGatewayEvents.request(route, match.get().getValue(), request)));
+      if (answer.isPresent()) {
+        write(exchange, ApiGatewayEvents.response(answer.get()));
+      }
+    }
+  }
+
+  /**
+   * {@code GET /_local/schedules} lists the schedules; {@code POST /_local/schedules/{function}/{event}}
+   * fires one now and answers with what the function returned.
+   */
+  private void handleSchedule(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath().replaceFirst("^" + SCHEDULES + "/?", "");
+      if (path.isEmpty() && exchange.getRequestMethod().equals("GET")) {
+        byte[] body = JSON.writeValueAsBytes(schedules.keySet());
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        write(exchange, new ApiGatewayEvents.Response(200, Map.of(), body));
         return;
       }
-      write(exchange, ApiGatewayEvents.response(answer));
+      ScheduleTrigger schedule = schedules.get(path);
+      if (schedule == null || !exchange.getRequestMethod().equals("POST")) {
+        problem(exchange, 404, "not-found", "no schedule " + path + "; there are " + schedules.keySet());
+        return;
+      }
+      Optional<String> answer = await(exchange, schedule.function(), schedule.fire());
+      if (answer.isPresent()) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        byte[] body = answer.get().getBytes(StandardCharsets.UTF_8);
+        write(exchange, new ApiGatewayEvents.Response(200, Map.of(), body));
+      }
     }
+  }
+
+  /** The function's answer; or, when it failed, empty with the failure already answered as problem+json. */
+  private static Optional<String> await(HttpExchange exchange, LocalFunction function, CompletableFuture<String> answer)
+      throws IOException {
+    try {
+      return Optional.of(answer.get());
+    } catch (ExecutionException e) {
+      FunctionFailure failure = e.getCause() instanceof FunctionFailure f
+          ? f : new FunctionFailure(FunctionFailure.Kind.ERROR, String.valueOf(e.getCause()));
+      boolean timedOut = failure.kind() == FunctionFailure.Kind.TIMED_OUT;
+      problem(exchange, timedOut ? 504 : 502, timedOut ? "function-timeout" : "function-failed",
+          function.name() + ": " + failure.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      problem(exchange, 503, "stopping", "kaiten-local is stopping");
+    }
+    return Optional.empty();
   }
 
   private Optional<Map.Entry<HttpRoute, Map<String, String>>> route(String method, String path) {

@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 import sh.kaiten.local.aws.ProvisionedResources;
@@ -31,6 +33,12 @@ public final class KaitenLocal implements AutoCloseable {
   private final LocalAws aws;
   private final List<LocalFunction> functions = new ArrayList<>();
   private final List<SqsTrigger> triggers = new ArrayList<>();
+  private final List<ScheduleTrigger> schedules = new ArrayList<>();
+  private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "schedules");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final FrontDoor frontDoor;
   private final LocalState state;
 
@@ -57,9 +65,12 @@ public final class KaitenLocal implements AutoCloseable {
         for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
           triggers.add(new SqsTrigger(mapping, function, aws.sqs(), options.sqsRetryDelay()));
         }
+        for (ScheduleTrigger.Mapping mapping : ScheduleTrigger.mappings(events, resources::resolve)) {
+          schedules.add(new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
+        }
       }
       functions.parallelStream().forEach(LocalFunction::start);
-      door = new FrontDoor(options.port(), routes);
+      door = new FrontDoor(options.port(), routes, schedules);
       this.frontDoor = door;
       this.state = LocalState.load(options.inMemory()
           ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
@@ -67,9 +78,10 @@ public final class KaitenLocal implements AutoCloseable {
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
       noteEndpoints();
       triggers.forEach(SqsTrigger::start);
+      schedules.forEach(schedule -> schedule.start(clock));
     } catch (RuntimeException | IOException e) {
       // Leave nothing running behind a failed start.
-      triggers.forEach(SqsTrigger::close);
+      stopTriggers();
       if (door != null) {
         door.close();
       }
@@ -137,6 +149,10 @@ public final class KaitenLocal implements AutoCloseable {
         .append("  (region ").append(LocalAws.REGION).append(", any credentials)\n");
     out.append("Try: curl -H \"Authorization: Bearer $TOKEN\" ").append(baseUrl())
         .append("/api/instances/acme-prod/entitlements\n");
+    if (!schedules.isEmpty()) {
+      out.append("Schedules:      fire one now with curl -X POST ").append(baseUrl()).append(FrontDoor.SCHEDULES)
+          .append("/").append(schedules.get(0).key()).append('\n');
+    }
     out.append("Ctrl-C stops everything.\n");
     return out.toString();
   }
@@ -201,6 +217,12 @@ public final class KaitenLocal implements AutoCloseable {
     return value == null ? fallback : value;
   }
 
+  private void stopTriggers() {
+    triggers.forEach(SqsTrigger::close);
+    schedules.forEach(ScheduleTrigger::close);
+    clock.shutdownNow();
+  }
+
   /** A function's {@code Events}, by name. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> events(Map<String, Object> resource) {
@@ -246,7 +268,7 @@ public final class KaitenLocal implements AutoCloseable {
 
   @Override
   public void close() {
-    triggers.forEach(SqsTrigger::close);
+    stopTriggers();
     frontDoor.close();
     functions.parallelStream().forEach(LocalFunction::close);
     aws.close();
