@@ -14,6 +14,6 @@ public class AdminWiring {
   @Produces
   @Singleton
   Administration administration(CatalogStore catalog, TokenStore tokens, Clock clock, KaitenConfig config) {
-    return new Administration(catalog, tokens, clock, config.bootstrapSecret());
+    return new Administration(catalog, tokens, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 }

@@ -20,6 +20,8 @@ public interface KaitenConfig {
 
   Usage usage();
 
+  Lifecycle lifecycle();
+
   Http http();
 
   interface Aws {
@@ -50,6 +52,12 @@ public interface KaitenConfig {
     /** How old a usage report's timestamp may be and still count in its own period. */
     @WithName("late-window")
     Duration lateWindow();
+  }
+
+  interface Lifecycle {
+    /** How long before a trial ends the vendor hears {@code trial.ending_soon}. */
+    @WithName("trial-notice")
+    Duration trialNotice();
   }
 
   interface Http {

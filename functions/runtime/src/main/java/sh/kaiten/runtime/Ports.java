@@ -11,6 +11,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
+import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.sqs.SqsEvents;
@@ -18,6 +19,7 @@ import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
@@ -72,6 +74,12 @@ public class Ports {
   @Singleton
   CrossingMarkers crossingMarkers(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoCrossingMarkers(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
+  LifecycleTimers lifecycleTimers(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoLifecycleTimers(dynamo, config.table().catalog());
   }
 
   @Produces

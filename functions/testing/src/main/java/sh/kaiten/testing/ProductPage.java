@@ -3,6 +3,7 @@ package sh.kaiten.testing;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
@@ -33,10 +34,13 @@ public record ProductPage(
 
   public static final String INSTANCE = "acme-prod";
   public static final String STAGING = "acme-staging";
+  /** The template's KAITEN_TRIAL_NOTICE. */
+  public static final Duration TRIAL_NOTICE = Duration.ofDays(3);
 
   public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
     Administration admin =
-        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.bootstrapSecret()));
+        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.bootstrapSecret()),
+            TRIAL_NOTICE);
     TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();
     admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,

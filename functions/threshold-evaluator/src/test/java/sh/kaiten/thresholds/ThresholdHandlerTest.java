@@ -10,15 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.local.aws.LocalAws;
+import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.SampleEvents;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The handler driven with SQS events as Lambda delivers them (raw invocations of the mock event server). */
 @QuarkusTest
@@ -35,7 +33,7 @@ class ThresholdHandlerTest {
     JsonNode response = invoke(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
 
     assertThat(response.get("batchItemFailures")).isEmpty();
-    List<JsonNode> events = eventsOf(tenant);
+    List<JsonNode> events = EventsQueue.take(tenant);
     assertThat(events).extracting(e -> e.get("type").asText())
         .containsExactlyInAnyOrder("usage.threshold_reached", "usage.limit_reached");
     JsonNode threshold = events.stream().filter(e -> e.get("type").asText().equals("usage.threshold_reached"))
@@ -60,11 +58,11 @@ class ThresholdHandlerTest {
     JsonNode first = invoke(event.toString());
     assertThat(first.get("batchItemFailures")).hasSize(1);
     assertThat(first.get("batchItemFailures").get(0).get("itemIdentifier").asText()).isEqualTo("poison-" + tenant);
-    assertThat(eventsOf(tenant)).hasSize(2);
+    assertThat(EventsQueue.take(tenant)).hasSize(2);
 
     JsonNode again = invoke(event.toString());
     assertThat(again.get("batchItemFailures")).hasSize(1);
-    assertThat(eventsOf(tenant)).isEmpty();
+    assertThat(EventsQueue.take(tenant)).isEmpty();
   }
 
   @Test
@@ -77,29 +75,10 @@ class ThresholdHandlerTest {
     assertThat(response.get("batchItemFailures")).hasSize(1);
     assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asText())
         .isEqualTo(event.get("Records").get(1).get("messageId").asText());
-    assertThat(eventsOf(tenant)).extracting(e -> e.get("type").asText()).containsExactly("usage.threshold_reached");
+    assertThat(EventsQueue.take(tenant)).extracting(e -> e.get("type").asText()).containsExactly("usage.threshold_reached");
   }
 
   private static JsonNode invoke(String event) throws Exception {
     return JSON.readTree(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
-  }
-
-  /** Takes every message off the events queue and keeps this tenant's. */
-  private static List<JsonNode> eventsOf(String tenant) throws Exception {
-    LocalAws aws = LocalAwsResource.localAws();
-    String queue = aws.resources().ref("EventsQueue");
-    List<JsonNode> events = new ArrayList<>();
-    List<Message> batch;
-    do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
-      for (Message message : batch) {
-        JsonNode body = JSON.readTree(message.body());
-        if (body.get("tenant_id").asText().equals(tenant)) {
-          events.add(body);
-        }
-        aws.sqs().deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
-      }
-    } while (!batch.isEmpty());
-    return events;
   }
 }

@@ -27,11 +27,14 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The catalog port on the Catalog table: one item per record, keyed by tenant. */
 public final class DynamoCatalogStore implements CatalogStore {
@@ -143,7 +146,7 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createLicense(String tenantId, License license) {
+  public void createLicense(String tenantId, License license, List<LifecycleTimer> timers) {
     Map<String, AttributeValue> item = key(tenantId, Keys.LICENSE + license.id());
     item.put("id", s(license.id()));
     item.put("customer_id", s(license.customerId()));
@@ -154,7 +157,19 @@ public final class DynamoCatalogStore implements CatalogStore {
     putInstant(item, "expires_at", license.expiresAt());
     item.put("overrides", Attributes.values(license.overrides()));
     item.put("created_at", instant(license.createdAt()));
-    create(item, "license '" + license.id() + "' already exists", "id");
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build());
+    timers.forEach(timer -> writes.add(TransactWriteItem.builder()
+        .put(p -> p.tableName(table).item(DynamoLifecycleTimers.item(timer))).build()));
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+    } catch (TransactionCanceledException e) {
+      if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+        throw new ConflictException("id", "license '" + license.id() + "' already exists");
+      }
+      throw e;
+    }
   }
 
   @Override

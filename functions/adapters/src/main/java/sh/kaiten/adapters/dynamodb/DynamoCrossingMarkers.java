@@ -5,8 +5,8 @@ import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.time.Instant;
 import java.util.Map;
+import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.metering.CounterKey;
-import sh.kaiten.domain.thresholds.CrossingMarker;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,7 +32,7 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
   }
 
   @Override
-  public CrossingMarker mark(CounterKey counter, int percent, String eventId, Instant now) {
+  public EventMarker mark(CounterKey counter, int percent, String eventId, Instant now) {
     try {
       dynamo.putItem(r -> r.tableName(table)
           .item(Map.of(
@@ -44,10 +44,10 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
           .conditionExpression("attribute_not_exists(#pk)")
           .expressionAttributeNames(Map.of("#pk", Keys.PK))
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new CrossingMarker(eventId, now, true, false);
+      return new EventMarker(eventId, now, true, false);
     } catch (ConditionalCheckFailedException existing) {
       Map<String, AttributeValue> item = existing.item();
-      return new CrossingMarker(item.get(EVENT_ID).s(), Instant.parse(item.get(MARKED_AT).s()), false,
+      return new EventMarker(item.get(EVENT_ID).s(), Instant.parse(item.get(MARKED_AT).s()), false,
           item.get(PUBLISHED).bool());
     }
   }

@@ -1,5 +1,10 @@
 package sh.kaiten.adapters.dynamodb;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.metering.CounterKey;
 
 /**
@@ -8,11 +13,14 @@ import sh.kaiten.domain.metering.CounterKey;
  * <pre>
  * Catalog  pk = TENANT#{tenant}                 sk = TENANT | ENTITLEMENT#{slug} | TIER#{slug}
  *                                                    | CUSTOMER#{id} | LICENSE#{id} | INSTANCE#{id}
+ *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}
+ *                                                         | CROSSING#{period}#{percent}
  * </pre>
  *
- * Every catalog key starts with the tenant, so no read can cross tenants.
+ * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
+ * the scheduler reads the TIMERS days, which span tenants by design.
  */
 final class Keys {
   static final String PK = "pk";
@@ -26,6 +34,10 @@ final class Keys {
   static final String LICENSE = "LICENSE#";
   static final String INSTANCE = "INSTANCE#";
 
+  /** Fixed width, so timer sort keys order by time as strings. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private Keys() {}
 
   static String tenant(String tenantId) {
@@ -38,6 +50,24 @@ final class Keys {
 
   static String period(CounterKey key) {
     return "PERIOD#" + key.period();
+  }
+
+  /** License timers are filed by the UTC day they fall due, across tenants: the scheduler reads a day at once. */
+  static String timerDay(LocalDate day) {
+    return "TIMERS#" + day;
+  }
+
+  static String timerDay(Instant dueAt) {
+    return timerDay(LocalDate.ofInstant(dueAt, ZoneOffset.UTC));
+  }
+
+  static String timer(LifecycleTimer timer) {
+    return TIME.format(timer.dueAt()) + "#" + timer.tenantId() + "#" + timer.licenseId() + "#" + timer.moment();
+  }
+
+  /** The greatest timer sort key due at or before {@code until}. */
+  static String timersUntil(Instant until) {
+    return TIME.format(until) + "#~";
   }
 
   /** A crossing marker sits beside its counter: same partition, one item per period and threshold. */

@@ -2,6 +2,7 @@ package sh.kaiten.domain.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,7 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 
 /** Use cases of the control plane: the tenant's catalog, customers, licenses and instances. */
 public final class Administration {
@@ -32,10 +34,14 @@ public final class Administration {
   private final TokenStore tokens;
   private final Clock clock;
   private final Optional<String> bootstrapSecret;
+  private final Duration trialNotice;
 
   /** @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap */
-  public Administration(CatalogStore catalog, TokenStore tokens, Clock clock, Optional<String> bootstrapSecret) {
+  /** @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon} */
+  public Administration(
+      CatalogStore catalog, TokenStore tokens, Clock clock, Optional<String> bootstrapSecret, Duration trialNotice) {
     this.catalog = catalog;
+    this.trialNotice = trialNotice;
     this.tokens = tokens;
     this.clock = clock;
     this.bootstrapSecret = bootstrapSecret.filter(secret -> !secret.isBlank());
@@ -127,7 +133,7 @@ public final class Administration {
         draft.expiresAt(),
         values(tenantId, "overrides", draft.overrides()),
         now);
-    catalog.createLicense(tenantId, license);
+    catalog.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now));
     return license;
   }
 

@@ -3,6 +3,7 @@ package sh.kaiten.domain.catalog;
 import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
@@ -29,7 +30,8 @@ public interface CatalogStore {
 
   Optional<Customer> findCustomer(String tenantId, String id);
 
-  void createLicense(String tenantId, License license);
+  /** Stores the license with the timers of its dates, together or not at all. */
+  void createLicense(String tenantId, License license, List<LifecycleTimer> timers);
 
   Optional<License> findLicense(String tenantId, String id);
 

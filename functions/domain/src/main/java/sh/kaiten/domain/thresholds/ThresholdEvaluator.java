@@ -3,12 +3,12 @@ package sh.kaiten.domain.thresholds;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.metering.CounterKey;
@@ -17,15 +17,9 @@ import sh.kaiten.domain.usage.ThresholdSignal;
 
 /**
  * Decides which thresholds a usage change crossed (previous &lt; boundary ≤ new) and fires each
- * (counter, period, threshold) exactly once. The marker is written first, conditionally; only the
- * delivery that wrote it publishes, and marks it published. A redelivered signal finds the marker
- * published and fires nothing. A delivery that died between marking and publishing is taken over
- * once its claim is older than {@link #CLAIM}, with the same event id, so a receiver never sees
- * two ids for one crossing.
+ * (counter, period, threshold) exactly once, through a marker per crossing (see {@link EventMarker}).
  */
 public final class ThresholdEvaluator {
-  /** Longer than a delivery can run (the function's timeout), shorter than the queue's redelivery. */
-  static final Duration CLAIM = Duration.ofSeconds(30);
   private static final int LIMIT_PERCENT = 100;
 
   private final CrossingMarkers markers;
@@ -45,11 +39,12 @@ public final class ThresholdEvaluator {
     List<Event> fired = new ArrayList<>();
     for (int percent : crossed) {
       Instant now = clock.instant();
-      CrossingMarker marker = markers.mark(signal.counter(), percent, Ids.newId(Event.ID_PREFIX, now), now);
-      if (marker.published()) {
+      EventMarker marker = markers.mark(signal.counter(), percent, Ids.newId(Event.ID_PREFIX, now), now);
+      EventMarker.Next next = marker.next(now);
+      if (next == EventMarker.Next.DONE) {
         continue;
       }
-      if (!marker.created() && marker.markedAt().plus(CLAIM).isAfter(now)) {
+      if (next == EventMarker.Next.WAIT) {
         throw new CrossingInProgressException(marker.eventId());
       }
       Event event = crossingEvent(marker.eventId(), signal, percent, now);

@@ -12,6 +12,7 @@ import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 
 /** The catalog port in memory, for unit tests. */
 public final class InMemoryCatalog implements CatalogStore {
@@ -45,7 +46,19 @@ public final class InMemoryCatalog implements CatalogStore {
   @Override public Optional<Tier> findTier(String t, String slug) { return find(t + "/tier/" + slug); }
   @Override public void createCustomer(String t, Customer c) { create(t + "/customer/" + c.id(), c); }
   @Override public Optional<Customer> findCustomer(String t, String id) { return find(t + "/customer/" + id); }
-  @Override public void createLicense(String t, License l) { create(t + "/license/" + l.id(), l); }
+  /** Where createLicense files the timers of a license's dates. */
+  public final InMemoryLifecycleTimers timers = new InMemoryLifecycleTimers();
+
+  @Override
+  public void createLicense(String t, License l, List<LifecycleTimer> timers) {
+    create(t + "/license/" + l.id(), l);
+    timers.forEach(this.timers::add);
+  }
+
+  /** A change of a license's dates, as a PATCH will make it; the timers stay as they were. */
+  public void replaceLicense(String t, License l) {
+    records.put(t + "/license/" + l.id(), l);
+  }
   @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
   @Override public void createInstance(String t, Instance i) { create(t + "/instance/" + i.id(), i); }
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }

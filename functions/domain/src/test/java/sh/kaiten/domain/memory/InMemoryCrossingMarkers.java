@@ -3,26 +3,26 @@ package sh.kaiten.domain.memory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.metering.CounterKey;
-import sh.kaiten.domain.thresholds.CrossingMarker;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 
 /** The crossing markers in memory, for unit tests; written once per key like the DynamoDB ones. */
 public final class InMemoryCrossingMarkers implements CrossingMarkers {
   private record Key(CounterKey counter, int percent) {}
 
-  private final Map<Key, CrossingMarker> markers = new ConcurrentHashMap<>();
+  private final Map<Key, EventMarker> markers = new ConcurrentHashMap<>();
 
   @Override
-  public CrossingMarker mark(CounterKey counter, int percent, String eventId, Instant now) {
-    CrossingMarker fresh = new CrossingMarker(eventId, now, true, false);
-    CrossingMarker existing = markers.putIfAbsent(new Key(counter, percent), fresh);
-    return existing == null ? fresh : new CrossingMarker(existing.eventId(), existing.markedAt(), false, existing.published());
+  public EventMarker mark(CounterKey counter, int percent, String eventId, Instant now) {
+    EventMarker fresh = new EventMarker(eventId, now, true, false);
+    EventMarker existing = markers.putIfAbsent(new Key(counter, percent), fresh);
+    return existing == null ? fresh : new EventMarker(existing.eventId(), existing.markedAt(), false, existing.published());
   }
 
   @Override
   public void published(CounterKey counter, int percent) {
     markers.computeIfPresent(new Key(counter, percent),
-        (key, marker) -> new CrossingMarker(marker.eventId(), marker.markedAt(), false, true));
+        (key, marker) -> new EventMarker(marker.eventId(), marker.markedAt(), false, true));
   }
 }

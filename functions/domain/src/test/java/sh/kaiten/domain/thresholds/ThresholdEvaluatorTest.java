@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
 import sh.kaiten.domain.memory.RecordedEvents;
@@ -97,9 +98,9 @@ class ThresholdEvaluatorTest {
 
     assertThatThrownBy(() -> at(NOW.plusSeconds(5)).evaluate(signal(0, 800)))
         .isInstanceOf(CrossingInProgressException.class);
-    List<Event> fired = at(NOW.plus(ThresholdEvaluator.CLAIM)).evaluate(signal(0, 800));
+    List<Event> fired = at(NOW.plus(EventMarker.CLAIM)).evaluate(signal(0, 800));
     assertThat(fired).hasSize(1);
-    assertThat(at(NOW.plus(ThresholdEvaluator.CLAIM).plusSeconds(1)).evaluate(signal(0, 800))).isEmpty();
+    assertThat(at(NOW.plus(EventMarker.CLAIM).plusSeconds(1)).evaluate(signal(0, 800))).isEmpty();
     assertThat(events.published).hasSize(1);
   }
 

@@ -43,7 +43,8 @@ class UsageReportingTest {
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final Administration admin =
-      new Administration(catalog, new InMemoryTokens(), clock, Optional.of("bootstrap-" + System.nanoTime()));
+      new Administration(catalog, new InMemoryTokens(), clock, Optional.of("bootstrap-" + System.nanoTime()),
+          Duration.ofDays(3));
   private final UsageReporting reporting =
       new UsageReporting(catalog, counters, signals::add, clock, Duration.ofHours(24));
   private final EntitlementQueries queries = new EntitlementQueries(catalog, counters, clock);
@@ -53,7 +54,7 @@ class UsageReportingTest {
   @BeforeEach
   void productPageCatalog() {
     String secret = "bootstrap-test";
-    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), clock, Optional.of(secret));
+    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), clock, Optional.of(secret), Duration.ofDays(3));
     adminToken = bootstrap.bootstrapTenant(secret, "Acme Vendor").adminToken();
     admin.createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
     admin.createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,

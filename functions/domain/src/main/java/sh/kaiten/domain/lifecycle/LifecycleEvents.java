@@ -1,0 +1,92 @@
+package sh.kaiten.domain.lifecycle;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import sh.kaiten.domain.access.Ids;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.license.License;
+
+/**
+ * The scheduler's lifecycle job: announces {@code trial.ending_soon}, {@code trial.expired} and
+ * {@code license.expired} once each, when due. Licenses stop granting at their dates without this
+ * job (evaluation compares dates on every request); it only tells the vendor. Days up to
+ * {@link #CATCH_UP} back are looked at, so a scheduler that was down for less than that misses nothing.
+ */
+public final class LifecycleEvents {
+  static final Duration CATCH_UP = Duration.ofDays(7);
+
+  private final LifecycleTimers timers;
+  private final CatalogStore catalog;
+  private final Events events;
+  private final Clock clock;
+
+  public LifecycleEvents(LifecycleTimers timers, CatalogStore catalog, Events events, Clock clock) {
+    this.timers = timers;
+    this.catalog = catalog;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Fires what is due, in due order. */
+  public LifecycleRun fireDue() {
+    Instant now = clock.instant();
+    List<Event> fired = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+    for (LocalDate day = LocalDate.ofInstant(now.minus(CATCH_UP), ZoneOffset.UTC); !day.isAfter(today);
+        day = day.plusDays(1)) {
+      for (LifecycleTimer timer : timers.due(day, now)) {
+        try {
+          fire(timer, now).ifPresent(fired::add);
+        } catch (RuntimeException e) {
+          failures.add(timer.moment() + " of license " + timer.licenseId() + " (tenant " + timer.tenantId() + "): "
+              + e.getMessage());
+        }
+      }
+    }
+    return new LifecycleRun(fired, failures);
+  }
+
+  private Optional<Event> fire(LifecycleTimer timer, Instant now) {
+    Optional<License> license = catalog.findLicense(timer.tenantId(), timer.licenseId());
+    if (license.isEmpty() || !timer.appliesTo(license.get())) {
+      timers.done(timer);
+      return Optional.empty();
+    }
+    EventMarker marker = timers.mark(timer, Ids.newId(Event.ID_PREFIX, now), now);
+    if (marker.next(now) != EventMarker.Next.PUBLISH) {
+      return Optional.empty(); // done before, or another run is at it and the next run will see
+    }
+    Event event = new Event(marker.eventId(), timer.tenantId(), timer.moment().eventType(), now,
+        data(license.get()));
+    events.publish(event);
+    timers.done(timer);
+    return Optional.of(event);
+  }
+
+  private static ObjectNode data(License license) {
+    ObjectNode data = JsonNodeFactory.instance.objectNode();
+    data.put("license_id", license.id());
+    data.put("customer_id", license.customerId());
+    data.put("tier", license.tier());
+    data.put("status", license.status().name());
+    if (license.trialEndsAt() != null) {
+      data.put("trial_ends_at", license.trialEndsAt().toString());
+    }
+    if (license.expiresAt() != null) {
+      data.put("expires_at", license.expiresAt().toString());
+    }
+    return data;
+  }
+}
