@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,7 @@ class KaitenLocalSystemIT {
 
       List<String> fired = new ArrayList<>();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        fired.addAll(take(sqs, events));
+        fired.addAll(take(sqs, events, "entitlement"));
         assertThat(fired).as(() -> "events so far; the evaluator's log:\n" + evaluatorLog(local))
             .containsExactlyInAnyOrder("usage.threshold_reached api-calls", "usage.limit_reached seats",
                 "usage.threshold_reached storage");
@@ -145,7 +146,37 @@ class KaitenLocalSystemIT {
       assertThat(deliveries(log, ids.get("poison"))).isEqualTo(MAX_RECEIVE_COUNT);
       assertThat(deliveries(log, ids.get("good-1"))).isEqualTo(1);
       assertThat(deliveries(log, ids.get("good-2"))).isEqualTo(1);
-      assertThat(take(sqs, events)).isEmpty();
+      assertThat(take(sqs, events, "entitlement")).isEmpty();
+    }
+  }
+
+  @Test
+  void aScheduleFiredOnDemandAnnouncesTheTrialThatEnded() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir); SqsClient sqs = local.sqs()) {
+      String events = sqs.getQueueUrl(r -> r.queueName("EventsQueue")).queueUrl();
+      String admin = local.state().path("admin_token").asText();
+      String customer = local.state().path("demo").path("customer_id").asText();
+      Instant ends = Instant.now().plusSeconds(2);
+      HttpResponse<String> created = local.send("POST", "/api/licenses", admin, "{\"customer_id\":\"" + customer
+          + "\",\"tier\":\"pro\",\"status\":\"TRIAL\",\"trial_ends_at\":\"" + ends + "\"}");
+      assertThat(created.statusCode()).isEqualTo(201);
+      String license = local.json(created).get("id").asText();
+
+      HttpResponse<String> tick = local.send("POST", "/_local/schedules/SchedulerFunction/Lifecycle", admin, null);
+      assertThat(tick.statusCode()).isEqualTo(200);
+      assertThat(local.json(tick).get("fired").get(0).asText()).startsWith("trial.ending_soon evt_");
+
+      List<String> later = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        local.ok(local.send("POST", "/_local/schedules/SchedulerFunction/Lifecycle", admin, null));
+        later.addAll(take(sqs, events, "license_id"));
+        return later.contains("trial.expired " + license);
+      });
+      assertThat(later).containsExactly("trial.ending_soon " + license, "trial.expired " + license);
+
+      HttpResponse<String> unknown = local.send("POST", "/_local/schedules/SchedulerFunction/Nope", admin, null);
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(local.json(unknown).get("detail").asText()).contains("SchedulerFunction/Lifecycle");
     }
   }
 
@@ -175,12 +206,12 @@ class KaitenLocalSystemIT {
     return messages;
   }
 
-  /** Takes the events off the queue, each as "type entitlement". */
-  private static List<String> take(SqsClient sqs, String queue) throws Exception {
+  /** Takes the events off the queue, each as "type {data field}". */
+  private static List<String> take(SqsClient sqs, String queue, String field) throws Exception {
     List<String> taken = new ArrayList<>();
     for (Message message : sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()) {
       JsonNode event = JSON.readTree(message.body());
-      taken.add(event.get("type").asText() + " " + event.get("data").get("entitlement").asText());
+      taken.add(event.get("type").asText() + " " + event.get("data").get(field).asText());
       sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
     }
     return taken;
