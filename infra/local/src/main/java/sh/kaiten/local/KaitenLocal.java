@@ -69,6 +69,7 @@ public final class KaitenLocal implements AutoCloseable {
           schedules.add(new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
         }
       }
+      stopOrphansOfAnEarlierRun(options.workDir());
       functions.parallelStream().forEach(LocalFunction::start);
       door = new FrontDoor(options.port(), routes, schedules);
       this.frontDoor = door;
@@ -170,6 +171,26 @@ public final class KaitenLocal implements AutoCloseable {
       root.set("demo", Demo.seed(api, root.path("admin_token").asText()));
       state.save();
     }
+  }
+
+  /**
+   * Function processes of an earlier kaiten-local on the same folder that was killed outright
+   * (SIGKILL leaves no time to stop them): a Runtime Interface Client whose API is gone waits forever.
+   */
+  private static void stopOrphansOfAnEarlierRun(Path workDir) {
+    String functionsDir = workDir.resolve("functions").toString() + "/";
+    ProcessHandle.allProcesses()
+        .filter(p -> !p.parent().map(KaitenLocal::isKaitenLocal).orElse(false))
+        .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
+            .anyMatch(argument -> argument.contains(functionsDir)))
+        .forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** Orphans are re-parented to init or a subreaper; a live parent that is kaiten-local still owns its children. */
+  private static boolean isKaitenLocal(ProcessHandle process) {
+    return process.info().commandLine()
+        .map(command -> command.contains("kaiten-local") || command.contains(KaitenLocal.class.getName()))
+        .orElse(false);
   }
 
   /** This run's local AWS endpoints, for scripts that look at the queues and tables directly. */

@@ -87,6 +87,20 @@ class KaitenLocalSystemIT {
   }
 
   @Test
+  void aStartAfterKaitenLocalWasKilledOutrightStopsWhatTheKilledOneLeftBehind() throws Exception {
+    RunningKaitenLocal killed = RunningKaitenLocal.start(dir);
+    List<ProcessHandle> leftBehind = killed.children();
+    killed.kill();
+    assertThat(leftBehind).isNotEmpty().allMatch(ProcessHandle::isAlive);
+
+    try (RunningKaitenLocal again = RunningKaitenLocal.start(dir)) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> leftBehind.stream().noneMatch(ProcessHandle::isAlive));
+      assertThat(again.ok(again.send("GET", USAGE, again.instanceToken(), null)).get("current_usage").asLong())
+          .isZero();
+    }
+  }
+
+  @Test
   void aFunctionThatCrashesMidRequestIsA502AndTheNextRequestWorks() throws Exception {
     try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
       String token = local.instanceToken();

@@ -172,6 +172,12 @@ final class RunningKaitenLocal implements AutoCloseable {
     }
   }
 
+  /** SIGKILL: kaiten-local gets no chance to stop what it started. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
