@@ -9,10 +9,12 @@ port=18123
 jar=infra/local/target/kaiten-local.jar
 [ -f "$jar" ] || { echo "build first: mvn -q install -DskipTests" >&2; exit 1; }
 
+rss_one() { awk '/VmRSS/ {print $2}' /proc/"$1"/status 2>/dev/null || echo 0; }
+
 rss_kb() { # resident memory of a process and all its descendants, in KiB
   local total=0 pid
   for pid in $1 $(pgrep -P "$1" || true); do
-    total=$(( total + $(awk '/VmRSS/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0) ))
+    total=$(( total + $(rss_one "$pid") ))
   done
   echo "$total"
 }
@@ -31,6 +33,13 @@ for run in $(seq 1 "$runs"); do
   memory=$(rss_kb "$pid")
   printf 'run %d: first successful request after %d ms; stack at rest %d MiB (%d processes)\n' \
     "$run" $(( (ready - start) / 1000000 )) $(( memory / 1024 )) $(( 1 + $(pgrep -P "$pid" | wc -l) ))
+  if [ "$run" = 1 ]; then # where the memory goes
+    printf '  kaiten-local (DynamoDB Local, ElasticMQ, front door): %d MiB\n' $(( $(rss_one "$pid") / 1024 ))
+    for child in $(pgrep -P "$pid"); do
+      printf '  %s: %d MiB\n' "$(tr '\0' '\n' < /proc/"$child"/environ | sed -n 's/^AWS_LAMBDA_FUNCTION_NAME=//p')" \
+        $(( $(rss_one "$child") / 1024 ))
+    done
+  fi
   kill -TERM "$pid"; wait "$pid" || true
   rm -rf "$dir"
 done

@@ -121,6 +121,11 @@ final class FrontDoor implements AutoCloseable {
     return Optional.empty();
   }
 
+  /** The function a request would reach. */
+  Optional<LocalFunction> functionFor(String method, String path) {
+    return route(method, path).map(match -> match.getKey().function());
+  }
+
   private Optional<Map.Entry<HttpRoute, Map<String, String>>> route(String method, String path) {
     for (HttpRoute route : routes) {
       Optional<Map<String, String>> parameters = route.match(method, path);

@@ -28,6 +28,7 @@ import sh.kaiten.local.aws.ProvisionedResources;
 public final class KaitenLocal implements AutoCloseable {
   private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
   private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
+  private static final String BOOTSTRAP_PATH = "/api/tenants";
 
   private final Options options;
   private final LocalAws aws;
@@ -70,13 +71,16 @@ public final class KaitenLocal implements AutoCloseable {
         }
       }
       stopOrphansOfAnEarlierRun(options.workDir());
-      functions.parallelStream().forEach(LocalFunction::start);
       door = new FrontDoor(options.port(), routes, schedules);
       this.frontDoor = door;
+      // The function that bootstraps starts alone, so the first start is not slowed by all the others
+      // starting at once on a small machine; they start as soon as it is ready.
+      door.functionFor("POST", BOOTSTRAP_PATH).ifPresent(LocalFunction::start);
       this.state = LocalState.load(options.inMemory()
           ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
           : options.workDir().resolve("kaiten-local.json"));
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
+      functions.parallelStream().forEach(LocalFunction::start);
       noteEndpoints();
       triggers.forEach(SqsTrigger::start);
       schedules.forEach(schedule -> schedule.start(clock));
@@ -162,7 +166,7 @@ public final class KaitenLocal implements AutoCloseable {
     ApiClient api = new ApiClient(baseUrl());
     ObjectNode root = state.root();
     if (!root.has("admin_token")) {
-      JsonNode tenant = api.post("/api/tenants", bootstrapSecret, "{\"name\":\"Local tenant\"}");
+      JsonNode tenant = api.post(BOOTSTRAP_PATH, bootstrapSecret, "{\"name\":\"Local tenant\"}");
       root.put("tenant_id", tenant.path("id").asText());
       root.put("admin_token", tenant.path("admin_token").path("token").asText());
       state.save();

@@ -113,8 +113,10 @@ final class LocalFunction implements AutoCloseable {
         codeDir.toString(), codeDir.resolve("lib").resolve("*").toString(), runtimeClasspath.resolve("*").toString());
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // Lambda-like JVM: small heap, serial GC, quick start.
-        "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // A Lambda-like JVM: it sizes itself for the function's memory as in Lambda's container
+        // (MaxRAM), not for this machine; serial GC and C1 only, for a quick start.
+        "-XX:MaxRAM=" + memoryMb + "m", "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m",
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Xshare:auto", "-cp", classpath));
     runtimeClientLibrary().ifPresent(library ->
         command.add("-D" + RIC_JNI_PROPERTY + "=" + library));
