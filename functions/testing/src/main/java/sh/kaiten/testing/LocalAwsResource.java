@@ -1,18 +1,26 @@
 package sh.kaiten.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 
 /**
- * Starts DynamoDB Local and ElasticMQ in this JVM, provisions template.yaml in them, and hands the
- * function under test the environment the template gives it (init arg {@code function}: its logical
- * id), pointed at the local services. No Docker. One instance serves every test class of the JVM.
+ * Runs DynamoDB and SQS for the tests, provisions template.yaml in them, and hands the function under
+ * test the environment the template gives it (init arg {@code function}: its logical id), pointed at
+ * those services. By default they are DynamoDB Local and ElasticMQ in this JVM, no Docker;
+ * {@code -Dkaiten-test-aws=localstack} asks for LocalStack through Testcontainers instead. One
+ * instance serves every test class of the JVM.
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
+  /** The switch: {@code embedded} (the default) or {@code localstack}. */
+  public static final String SWITCH = "kaiten-test-aws";
+  private static final String NO_DOCKER = SWITCH + "=localstack asked for LocalStack, but no Docker engine is available:"
+      + " running on embedded DynamoDB Local and ElasticMQ instead";
 
   private static LocalAws localAws;
 
@@ -22,13 +30,33 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   }
   private String function;
 
-  /** The running local services, for tests that look behind the API (queues, raw items). */
+  /** The running services, for tests that look behind the API (queues, raw items). */
   public static synchronized LocalAws localAws() {
     if (localAws == null) {
-      localAws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+      // A lambda rather than a method reference: LocalStackAws, and Testcontainers with it, load only when asked for.
+      localAws = start(System.getProperty(SWITCH, "embedded"), () -> LocalStackAws.dockerAvailable(), System.err);
       Runtime.getRuntime().addShutdownHook(new Thread(localAws::close, "local-aws-stop"));
     }
     return localAws;
+  }
+
+  /**
+   * Starts the services {@code requested} names, with template.yaml provisioned. LocalStack needs a
+   * Docker engine; without one this says so on {@code notices} and runs the embedded services, so
+   * no test run ever needs Docker.
+   */
+  static LocalAws start(String requested, BooleanSupplier dockerAvailable, PrintStream notices) {
+    if (!requested.equals("embedded") && !requested.equals("localstack")) {
+      throw new IllegalArgumentException(SWITCH + " is embedded or localstack, not " + requested);
+    }
+    CloudFormationTemplate template = CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
+    if (requested.equals("localstack")) {
+      if (dockerAvailable.getAsBoolean()) {
+        return LocalStackAws.start(template);
+      }
+      notices.println(NO_DOCKER);
+    }
+    return LocalAws.start(template, null);
   }
 
   @Override

@@ -28,28 +28,27 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * DynamoDB Local and ElasticMQ (the SQS API) running in this JVM on loopback, with the resources of
- * template.yaml provisioned. Closing it stops both.
+ * template.yaml provisioned; or, through {@link #attach}, the same resources provisioned in services
+ * someone else runs (LocalStack). Closing it stops only what it started.
  */
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT_ID = "000000000000";
 
-  private final DynamoDBProxyServer dynamoServer;
-  private final SQSRestServer sqsServer;
   private final URI dynamoEndpoint;
   private final URI sqsEndpoint;
   private final LocalCredentials credentials;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
   private final ProvisionedResources resources;
+  private final Runnable stopServices;
 
-  private LocalAws(DynamoDBProxyServer dynamoServer, SQSRestServer sqsServer, URI dynamoEndpoint, URI sqsEndpoint,
-      CloudFormationTemplate template, Map<String, String> parameters) {
-    this.dynamoServer = dynamoServer;
-    this.sqsServer = sqsServer;
+  private LocalAws(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials, CloudFormationTemplate template,
+      Map<String, String> parameters, Runnable stopServices) {
     this.dynamoEndpoint = dynamoEndpoint;
     this.sqsEndpoint = sqsEndpoint;
-    this.credentials = LocalCredentials.generate();
+    this.credentials = credentials;
+    this.stopServices = stopServices;
     StaticCredentialsProvider provider = StaticCredentialsProvider.create(
         AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
     this.dynamo = DynamoDbClient.builder()
@@ -59,6 +58,15 @@ public final class LocalAws implements AutoCloseable {
         .endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
         .httpClient(UrlConnectionHttpClient.create()).build();
     this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision(parameters);
+  }
+
+  /**
+   * Provisions {@code template} in DynamoDB and SQS services that are already running; closing the
+   * result closes its clients and leaves the services to whoever started them.
+   */
+  public static LocalAws attach(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials,
+      CloudFormationTemplate template) {
+    return new LocalAws(dynamoEndpoint, sqsEndpoint, credentials, template, Map.of(), () -> { });
   }
 
   /**
@@ -80,8 +88,17 @@ public final class LocalAws implements AutoCloseable {
         .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
         .start();
     sqsServer.waitUntilStarted();
-    return new LocalAws(dynamoServer, sqsServer, URI.create("http://127.0.0.1:" + dynamoPort),
-        URI.create("http://127.0.0.1:" + sqsPort), template, parameters);
+    return new LocalAws(URI.create("http://127.0.0.1:" + dynamoPort), URI.create("http://127.0.0.1:" + sqsPort),
+        LocalCredentials.generate(), template, parameters, () -> stop(sqsServer, dynamoServer));
+  }
+
+  private static void stop(SQSRestServer sqsServer, DynamoDBProxyServer dynamoServer) {
+    sqsServer.stopAndWait();
+    try {
+      dynamoServer.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("DynamoDB Local did not stop", e);
+    }
   }
 
   private static DynamoDBProxyServer startDynamo(int port, Path dataDir) {
@@ -156,11 +173,6 @@ public final class LocalAws implements AutoCloseable {
   public void close() {
     dynamo.close();
     sqs.close();
-    sqsServer.stopAndWait();
-    try {
-      dynamoServer.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("DynamoDB Local did not stop", e);
-    }
+    stopServices.run();
   }
 }

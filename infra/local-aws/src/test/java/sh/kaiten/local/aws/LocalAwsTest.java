@@ -41,6 +41,16 @@ class LocalAwsTest {
   }
 
   @Test
+  void attachedProvisionsTheSameResourcesAndLeavesTheServicesRunning() {
+    try (LocalAws attached = LocalAws.attach(aws.dynamoEndpoint(), aws.sqsEndpoint(), aws.credentials(), template)) {
+      assertThat(attached.resources().ref("CatalogTable")).isEqualTo(aws.resources().ref("CatalogTable"));
+      assertThat(attached.resources().ref("ThresholdsQueue")).isEqualTo(aws.resources().ref("ThresholdsQueue"));
+    }
+    assertThat(aws.dynamo().listTables().tableNames()).contains(aws.resources().ref("CatalogTable"));
+    assertThat(aws.sqs().listQueues().queueUrls()).contains(aws.resources().ref("ThresholdsQueue"));
+  }
+
+  @Test
   void bothServicesListenOnLoopbackOnly() throws IOException {
     assertThat(connects(InetAddress.getLoopbackAddress(), aws.dynamoEndpoint())).isTrue();
     assertThat(connects(InetAddress.getLoopbackAddress(), aws.sqsEndpoint())).isTrue();
