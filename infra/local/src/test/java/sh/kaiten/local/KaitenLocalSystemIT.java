@@ -107,6 +107,8 @@ class KaitenLocalSystemIT {
       ProcessHandle usageFunction = local.functionProcess("UsageApiFunction").orElseThrow(() ->
           new AssertionError("no UsageApiFunction process among " + local.children().stream()
               .map(p -> p.pid() + " " + p.info().arguments().map(List::of).orElse(List.of())).toList()));
+      // A first report, so the process is past its start and waiting for events when it is stopped.
+      local.ok(local.send("POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":1}"));
       int handovers = countHandovers(local);
       new ProcessBuilder("kill", "-STOP", Long.toString(usageFunction.pid())).start().waitFor();
       CompletableFuture<HttpResponse<String>> pending =
@@ -122,7 +124,7 @@ class KaitenLocalSystemIT {
       HttpResponse<String> next =
           local.send("POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":7}");
       assertThat(next.statusCode()).isEqualTo(200);
-      assertThat(local.json(next).get("current_usage").asLong()).isEqualTo(7);
+      assertThat(local.json(next).get("current_usage").asLong()).isEqualTo(8);
     }
   }
 
