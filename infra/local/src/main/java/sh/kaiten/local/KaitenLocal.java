@@ -255,17 +255,13 @@ public final class KaitenLocal implements AutoCloseable {
     return (Map<String, Object>) properties.getOrDefault("Events", Map.of());
   }
 
-  @SuppressWarnings("unchecked")
   private static List<HttpRoute> httpRoutes(Map<String, Object> events, LocalFunction function) {
-    List<HttpRoute> routes = new ArrayList<>();
-    events.values().stream().map(event -> (Map<String, Object>) event)
-        .filter(event -> "HttpApi".equals(event.get("Type"))).forEach(event -> {
-      Map<String, Object> route = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
-      routes.add(new HttpRoute(String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
-          String.valueOf(route.getOrDefault("Path", "/{proxy+}")), function));
-    });
-    return routes;
+    return TemplateEvents.enabled(events, "HttpApi").values().stream()
+        .map(route -> new HttpRoute(String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
+            String.valueOf(route.getOrDefault("Path", "/{proxy+}")), function))
+        .toList();
   }
+
 
   /** The Lambda Runtime Interface Client jars, copied beside kaiten-local.jar at build time. */
   private static Path runtimeClasspath() {

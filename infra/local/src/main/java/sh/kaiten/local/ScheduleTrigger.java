@@ -99,18 +99,9 @@ final class ScheduleTrigger implements AutoCloseable {
   }
 
   /** The enabled Schedule events of one function in the template. */
-  @SuppressWarnings("unchecked")
   static List<Mapping> mappings(Map<String, Object> events, Function<Object, String> resolve) {
     List<Mapping> mappings = new ArrayList<>();
-    events.forEach((name, value) -> {
-      Map<String, Object> event = (Map<String, Object>) value;
-      if (!"Schedule".equals(event.get("Type"))) {
-        return;
-      }
-      Map<String, Object> properties = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
-      if ("false".equals(String.valueOf(properties.getOrDefault("Enabled", "true")))) {
-        return;
-      }
+    TemplateEvents.enabled(events, "Schedule").forEach((name, properties) -> {
       String expression = resolve.apply(properties.get("Schedule"));
       Optional<String> input = Optional.ofNullable(properties.get("Input")).map(resolve);
       mappings.add(new Mapping(name, expression, rate(expression), input));

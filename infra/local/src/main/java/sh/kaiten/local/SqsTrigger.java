@@ -186,19 +186,11 @@ final class SqsTrigger implements AutoCloseable {
     poller.interrupt();
   }
 
-  /** The SQS events of one function in the template. */
+  /** The enabled SQS events of one function in the template. */
   @SuppressWarnings("unchecked")
   static List<Mapping> mappings(Map<String, Object> events, Function<Object, String> resolve) {
     List<Mapping> mappings = new ArrayList<>();
-    events.forEach((name, value) -> {
-      Map<String, Object> event = (Map<String, Object>) value;
-      if (!"SQS".equals(event.get("Type"))) {
-        return;
-      }
-      Map<String, Object> properties = (Map<String, Object>) event.getOrDefault("Properties", Map.of());
-      if ("false".equals(String.valueOf(properties.getOrDefault("Enabled", "true")))) {
-        return;
-      }
+    TemplateEvents.enabled(events, "SQS").forEach((name, properties) -> {
       List<Object> responseTypes = (List<Object>) properties.getOrDefault("FunctionResponseTypes", List.of());
       mappings.add(new Mapping(name, resolve.apply(properties.get("Queue")),
           Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 10))),

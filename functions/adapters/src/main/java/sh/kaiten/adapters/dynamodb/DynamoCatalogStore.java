@@ -31,8 +31,6 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -232,23 +230,13 @@ public final class DynamoCatalogStore implements CatalogStore {
     return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
   }
 
+  /** Every page of the query (the SDK's paginator follows LastEvaluatedKey). */
   private <T> List<T> query(String tenantId, String skPrefix, Function<Map<String, AttributeValue>, T> mapper) {
-    List<T> records = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder request = QueryRequest.builder()
-          .tableName(table)
-          .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-          .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
-          .consistentRead(true);
-      if (start != null) {
-        request.exclusiveStartKey(start);
-      }
-      QueryResponse response = dynamo.query(request.build());
-      response.items().forEach(item -> records.add(mapper.apply(item)));
-      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-    } while (start != null);
-    return records;
+    return dynamo.queryPaginator(r -> r.tableName(table)
+            .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+            .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+            .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
+            .consistentRead(true))
+        .items().stream().map(mapper).toList();
   }
 }

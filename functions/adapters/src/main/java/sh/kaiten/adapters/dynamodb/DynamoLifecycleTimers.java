@@ -5,7 +5,6 @@ import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,6 @@ import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
@@ -56,25 +53,14 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
 
   @Override
   public List<LifecycleTimer> due(LocalDate day, Instant until) {
-    List<LifecycleTimer> due = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      QueryRequest.Builder request = QueryRequest.builder()
-          .tableName(table)
-          .keyConditionExpression("#pk = :day AND #sk <= :until")
-          .filterExpression("#done = :false")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#done", DONE))
-          .expressionAttributeValues(Map.of(":day", s(Keys.timerDay(day)), ":until", s(Keys.timersUntil(until)),
-              ":false", AttributeValue.fromBool(false)))
-          .consistentRead(true);
-      if (start != null) {
-        request.exclusiveStartKey(start);
-      }
-      QueryResponse response = dynamo.query(request.build());
-      response.items().forEach(item -> due.add(timer(item)));
-      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-    } while (start != null);
-    return due;
+    return dynamo.queryPaginator(r -> r.tableName(table)
+            .keyConditionExpression("#pk = :day AND #sk <= :until")
+            .filterExpression("#done = :false")
+            .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#done", DONE))
+            .expressionAttributeValues(Map.of(":day", s(Keys.timerDay(day)), ":until", s(Keys.timersUntil(until)),
+                ":false", AttributeValue.fromBool(false)))
+            .consistentRead(true))
+        .items().stream().map(DynamoLifecycleTimers::timer).toList();
   }
 
   @Override
