@@ -147,4 +147,29 @@ class AdminApiTest {
         .statusCode(422).body("field", equalTo("license_id"));
     get(admin, "/api/instances/acme-prod").statusCode(404);
   }
+
+  @Test
+  void aConfigValueThatBreaksItsSchemaIsRefusedWithThePathThatFailedAndNothingIsStored() {
+    post(admin, "/api/entitlements", """
+        {"slug":"theme","name":"Theme","type":"CONFIG","config_schema":{"type":"object","required":["color"],
+         "properties":{"color":{"type":"string","enum":["gray","indigo"]}}}}""").statusCode(201);
+    post(admin, "/api/entitlements", """
+        {"slug":"broken","name":"Broken","type":"CONFIG","config_schema":{"type":"colour"}}""")
+        .statusCode(400).contentType("application/problem+json").body("field", startsWith("config_schema"));
+    get(admin, "/api/entitlements/broken").statusCode(404);
+
+    post(admin, "/api/tiers", """
+        {"slug":"pro","name":"Pro","rank":2,"entitlements":{"theme":{"color":"red"}}}""")
+        .statusCode(400).contentType("application/problem+json")
+        .body("field", equalTo("entitlements.theme.color"))
+        .body("detail", startsWith("entitlements.theme does not match the entitlement's config_schema"));
+    get(admin, "/api/tiers/pro").statusCode(404);
+
+    post(admin, "/api/tiers", """
+        {"slug":"pro","name":"Pro","rank":2,"entitlements":{"theme":{"color":"indigo"}}}""").statusCode(201);
+    String customer = post(admin, "/api/customers", "{\"name\":\"Acme Corp\"}").statusCode(201).extract().path("id");
+    post(admin, "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"pro\","
+        + "\"overrides\":{\"theme\":{}}}")
+        .statusCode(400).body("field", equalTo("overrides.theme"));
+  }
 }

@@ -173,7 +173,7 @@ public final class Administration {
       String path = field + "." + slug;
       Entitlement entitlement = catalog.findEntitlement(tenantId, slug).orElseThrow(
           () -> new UnknownReferenceException(path, "entitlement '" + slug + "' does not exist"));
-      values.put(slug, EntitlementValue.fromJson(path, entitlement.type(), json));
+      values.put(slug, EntitlementValue.fromJson(path, entitlement, json));
     });
     return values;
   }

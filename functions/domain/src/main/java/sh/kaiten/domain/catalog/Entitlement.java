@@ -30,6 +30,7 @@ public record Entitlement(
       if (configSchema == null || !configSchema.isObject()) {
         throw new InvalidInputException("config_schema", "a CONFIG entitlement needs a JSON Schema object");
       }
+      ConfigSchema.requireValidSchema("config_schema", configSchema);
     } else if (configSchema != null) {
       throw new InvalidInputException("config_schema", "only CONFIG entitlements carry a schema");
     }

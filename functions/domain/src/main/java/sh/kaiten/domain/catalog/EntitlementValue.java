@@ -29,12 +29,13 @@ public sealed interface EntitlementValue {
   record Config(JsonNode payload) implements EntitlementValue {}
 
   /**
-   * Reads a JSON value given for an entitlement of {@code type}, refusing one of the wrong shape.
+   * Reads a JSON value given for {@code entitlement}, refusing one of the wrong shape, and a CONFIG
+   * value its schema does not accept.
    *
    * @param field the request field the value came from, named in the error
    */
-  static EntitlementValue fromJson(String field, EntitlementType type, JsonNode json) {
-    return switch (type) {
+  static EntitlementValue fromJson(String field, Entitlement entitlement, JsonNode json) {
+    return switch (entitlement.type()) {
       case BOOLEAN -> {
         if (json == null || !json.isBoolean()) {
           throw new InvalidInputException(field, field + " must be true or false for a BOOLEAN entitlement");
@@ -58,6 +59,7 @@ public sealed interface EntitlementValue {
         if (json == null || json.isMissingNode()) {
           throw new InvalidInputException(field, field + " must be a JSON value for a CONFIG entitlement");
         }
+        ConfigSchema.requireValid(field, entitlement.configSchema(), json);
         yield new Config(json);
       }
     };
