@@ -3,8 +3,12 @@ package sh.kaiten.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
@@ -14,6 +18,7 @@ import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.license.LicenseStatus;
 
 /** Bodies of control-plane requests. */
 final class AdminRequests {
@@ -56,6 +61,72 @@ final class AdminRequests {
       if (value != null) {
         throw new InvalidInputException(field, field + " applies to NUMERIC entitlements only");
       }
+    }
+  }
+
+  /**
+   * A PATCH of a license as JSON Merge Patch: a field left out stays as it is, a date set to null is
+   * cleared, an override set to null is removed. Any other field is refused.
+   */
+  static LicensePatch licensePatch(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new InvalidInputException(null, "a JSON object is required");
+    }
+    body.fieldNames().forEachRemaining(field -> {
+      if (!LICENSE_PATCH_FIELDS.contains(field)) {
+        throw new InvalidInputException(field, "unknown field " + field + "; a license PATCH may change "
+            + String.join(", ", LICENSE_PATCH_FIELDS));
+      }
+    });
+    Map<String, JsonNode> overrides = null;
+    if (body.has("overrides")) {
+      JsonNode given = body.get("overrides");
+      if (!given.isObject()) {
+        throw new InvalidInputException("overrides", "overrides must be an object of entitlement slugs");
+      }
+      overrides = new LinkedHashMap<>();
+      for (var entry : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
+        overrides.put(entry.getKey(), entry.getValue());
+      }
+    }
+    String status = text(body, "status");
+    return new LicensePatch(text(body, "tier"), status == null ? null : status(status), date(body, "starts_at"),
+        date(body, "trial_ends_at"), date(body, "expires_at"), overrides);
+  }
+
+  private static final List<String> LICENSE_PATCH_FIELDS =
+      List.of("tier", "status", "starts_at", "trial_ends_at", "expires_at", "overrides");
+
+  private static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new InvalidInputException(field, field + " must be a string");
+    }
+    return value.asText();
+  }
+
+  private static LicenseStatus status(String value) {
+    try {
+      return LicenseStatus.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("status", "status must be one of " + List.of(LicenseStatus.values()));
+    }
+  }
+
+  private static LicensePatch.DateChange date(JsonNode body, String field) {
+    if (!body.has(field)) {
+      return null;
+    }
+    if (body.get(field).isNull()) {
+      return LicensePatch.DateChange.clear();
+    }
+    try {
+      return new LicensePatch.DateChange(Instant.parse(text(body, field)));
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException(field, field + " must be an ISO-8601 instant such as 2026-12-31T23:59:59Z");
     }
   }
 }

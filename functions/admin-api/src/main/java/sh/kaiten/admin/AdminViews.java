@@ -52,10 +52,10 @@ final class AdminViews {
   @RegisterForReflection
   record LicenseView(
       String id, String customerId, String tier, LicenseStatus status, Instant startsAt, Instant trialEndsAt,
-      Instant expiresAt, Map<String, JsonNode> overrides, Instant createdAt) {
+      Instant expiresAt, Map<String, JsonNode> overrides, Instant createdAt, Instant updatedAt) {
     static LicenseView of(License l) {
       return new LicenseView(l.id(), l.customerId(), l.tier(), l.status(), l.startsAt(), l.trialEndsAt(),
-          l.expiresAt(), json(l.overrides()), l.createdAt());
+          l.expiresAt(), json(l.overrides()), l.createdAt(), l.updatedAt());
     }
   }
 

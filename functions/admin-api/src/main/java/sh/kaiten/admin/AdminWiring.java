@@ -6,6 +6,7 @@ import java.time.Clock;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.events.Events;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use cases this function serves. */
@@ -13,7 +14,9 @@ public class AdminWiring {
 
   @Produces
   @Singleton
-  Administration administration(CatalogStore catalog, TokenStore tokens, Clock clock, KaitenConfig config) {
-    return new Administration(catalog, tokens, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
+  Administration administration(
+      CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config) {
+    return new Administration(
+        catalog, tokens, events, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 }

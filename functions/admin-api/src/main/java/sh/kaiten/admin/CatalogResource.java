@@ -1,8 +1,10 @@
 package sh.kaiten.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -85,6 +87,17 @@ public class CatalogResource {
   @Path("/licenses/{id}")
   public LicenseView license(@PathParam("id") String id) {
     return LicenseView.of(admin.license(caller.token(), id));
+  }
+
+  /**
+   * Changes a license's tier, status, dates or overrides (JSON Merge Patch); every instance of it
+   * gets the new answer on its next request.
+   */
+  @PATCH
+  @Path("/licenses/{id}")
+  @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+  public LicenseView updateLicense(@PathParam("id") String id, JsonNode body) {
+    return LicenseView.of(admin.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
   }
 
   /** Creates an instance; the answer carries its instance token, shown this once. */

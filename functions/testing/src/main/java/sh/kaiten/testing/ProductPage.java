@@ -39,8 +39,9 @@ public record ProductPage(
 
   public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
     Administration admin =
-        new Administration(catalog, tokens, Clock.systemUTC(), Optional.of(LocalAwsResource.bootstrapSecret()),
-            TRIAL_NOTICE);
+        // The fixture announces nothing: tests that read the events queue see only what they did.
+        new Administration(catalog, tokens, event -> { }, Clock.systemUTC(),
+            Optional.of(LocalAwsResource.bootstrapSecret()), TRIAL_NOTICE);
     TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();
     admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,

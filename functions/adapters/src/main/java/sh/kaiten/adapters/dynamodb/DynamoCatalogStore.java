@@ -5,12 +5,14 @@ import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 import static sh.kaiten.adapters.dynamodb.Attributes.string;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Enforcement;
@@ -145,6 +147,21 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public void createLicense(String tenantId, License license, List<LifecycleTimer> timers) {
+    writeLicense(tenantId, license, timers, "attribute_not_exists(#pk)", Map.of("#pk", Keys.PK), Map.of(),
+        () -> new ConflictException("id", "license '" + license.id() + "' already exists"));
+  }
+
+  @Override
+  public void updateLicense(String tenantId, License license, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
+    // Items written before updated_at existed are matched by existence alone.
+    writeLicense(tenantId, license, timers, "attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))",
+        Map.of("#pk", Keys.PK, "#updated", "updated_at"), Map.of(":expected", instant(expectedUpdatedAt)),
+        () -> new ConflictException(null, "license '" + license.id() + "' was changed by another request; read it again"));
+  }
+
+  /** The license and its timers in one transaction; {@code refused} when the license's condition fails. */
+  private void writeLicense(String tenantId, License license, List<LifecycleTimer> timers, String condition,
+      Map<String, String> names, Map<String, AttributeValue> values, Supplier<ConflictException> refused) {
     Map<String, AttributeValue> item = key(tenantId, Keys.LICENSE + license.id());
     item.put("id", s(license.id()));
     item.put("customer_id", s(license.customerId()));
@@ -155,16 +172,17 @@ public final class DynamoCatalogStore implements CatalogStore {
     putInstant(item, "expires_at", license.expiresAt());
     item.put("overrides", Attributes.values(license.overrides()));
     item.put("created_at", instant(license.createdAt()));
+    item.put("updated_at", instant(license.updatedAt()));
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build());
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression(condition)
+        .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)).build());
     timers.forEach(timer -> writes.add(TransactWriteItem.builder()
         .put(p -> p.tableName(table).item(DynamoLifecycleTimers.item(timer))).build()));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
     } catch (TransactionCanceledException e) {
       if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
-        throw new ConflictException("id", "license '" + license.id() + "' already exists");
+        throw refused.get();
       }
       throw e;
     }
@@ -181,7 +199,8 @@ public final class DynamoCatalogStore implements CatalogStore {
         instant(item, "trial_ends_at"),
         instant(item, "expires_at"),
         Attributes.values(item, "overrides"),
-        instant(item, "created_at")));
+        instant(item, "created_at"),
+        item.containsKey("updated_at") ? instant(item, "updated_at") : instant(item, "created_at")));
   }
 
   @Override

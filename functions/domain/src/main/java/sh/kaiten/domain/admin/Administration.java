@@ -1,6 +1,7 @@
 package sh.kaiten.domain.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,10 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ForbiddenException;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventData;
+import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
@@ -32,19 +37,24 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
 public final class Administration {
   private final CatalogStore catalog;
   private final TokenStore tokens;
+  private final Events events;
   private final Clock clock;
   private final Optional<String> bootstrapSecret;
   private final Duration trialNotice;
 
-  /** @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap */
-  /** @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon} */
-  public Administration(
-      CatalogStore catalog, TokenStore tokens, Clock clock, Optional<String> bootstrapSecret, Duration trialNotice) {
+  /**
+   * @param events where every change is announced (the events queue), after it is stored
+   * @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap
+   * @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon}
+   */
+  public Administration(CatalogStore catalog, TokenStore tokens, Events events, Clock clock,
+      Optional<String> bootstrapSecret, Duration trialNotice) {
     this.catalog = catalog;
-    this.trialNotice = trialNotice;
     this.tokens = tokens;
+    this.events = events;
     this.clock = clock;
     this.bootstrapSecret = bootstrapSecret.filter(secret -> !secret.isBlank());
+    this.trialNotice = trialNotice;
   }
 
   /** Creates a tenant and its first admin token, for a caller holding the deployment's bootstrap secret. */
@@ -71,6 +81,7 @@ public final class Administration {
     Entitlement entitlement = new Entitlement(
         draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), clock.instant());
     catalog.createEntitlement(caller.tenantId(), entitlement);
+    announce(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement));
     return entitlement;
   }
 
@@ -88,6 +99,7 @@ public final class Administration {
         draft.slug(), draft.name(), draft.rank(), values(caller.tenantId(), "entitlements", draft.entitlements()),
         clock.instant());
     catalog.createTier(caller.tenantId(), tier);
+    announce(caller, EventType.TIER_CREATED, EventData.of(tier));
     return tier;
   }
 
@@ -101,6 +113,7 @@ public final class Administration {
     Instant now = clock.instant();
     Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
     catalog.createCustomer(caller.tenantId(), customer);
+    announce(caller, EventType.CUSTOMER_CREATED, EventData.of(customer));
     return customer;
   }
 
@@ -120,9 +133,7 @@ public final class Administration {
     }
     Instant now = clock.instant();
     LicenseStatus status = draft.status() == null ? LicenseStatus.ACTIVE : draft.status();
-    if (draft.expiresAt() != null && draft.startsAt() != null && !draft.expiresAt().isAfter(draft.startsAt())) {
-      throw new InvalidInputException("expires_at", "expires_at must be after starts_at");
-    }
+    requireDatesInOrder(draft.startsAt(), draft.expiresAt());
     License license = new License(
         Ids.newId("lic", now),
         draft.customerId(),
@@ -132,9 +143,52 @@ public final class Administration {
         draft.trialEndsAt(),
         draft.expiresAt(),
         values(tenantId, "overrides", draft.overrides()),
+        now,
         now);
     catalog.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now));
+    announce(caller, EventType.LICENSE_CREATED, EventData.of(license));
     return license;
+  }
+
+  /**
+   * Changes a license's tier, status, dates or overrides. Every instance of the license gets the new
+   * answer on its next request: nothing about a license is cached. The change is refused with 409 if
+   * another change was stored since this one read the license.
+   */
+  public License updateLicense(ApiToken caller, String id, LicensePatch patch) {
+    caller.requireAdmin();
+    String tenantId = caller.tenantId();
+    License current = catalog.findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
+    String tierSlug = patch.tier() == null ? current.tier() : patch.tier();
+    Tier tier = catalog.findTier(tenantId, tierSlug)
+        .orElseThrow(() -> new UnknownReferenceException("tier", "tier '" + tierSlug + "' does not exist"));
+    Instant startsAt = LicensePatch.apply(patch.startsAt(), current.startsAt());
+    Instant expiresAt = LicensePatch.apply(patch.expiresAt(), current.expiresAt());
+    requireDatesInOrder(startsAt, expiresAt);
+    Map<String, EntitlementValue> overrides = new LinkedHashMap<>(current.overrides());
+    if (patch.overrides() != null) {
+      patch.overrides().forEach((slug, value) -> {
+        if (value == null || value.isNull()) {
+          overrides.remove(slug);
+        }
+      });
+      Map<String, JsonNode> set = new LinkedHashMap<>(patch.overrides());
+      set.values().removeIf(value -> value == null || value.isNull());
+      overrides.putAll(values(tenantId, "overrides", set));
+    }
+    Instant now = clock.instant();
+    License updated = new License(id, current.customerId(), tier.slug(),
+        patch.status() == null ? current.status() : patch.status(), startsAt,
+        LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt, overrides, current.createdAt(), now);
+    catalog.updateLicense(tenantId, updated, current.updatedAt(),
+        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now));
+    for (EventType change : LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank())) {
+      ObjectNode data = EventData.of(updated);
+      data.put("previous_tier", current.tier());
+      data.put("previous_status", current.status().name());
+      announce(caller, change, data);
+    }
+    return updated;
   }
 
   public License license(ApiToken caller, String id) {
@@ -152,6 +206,7 @@ public final class Administration {
     Instant now = clock.instant();
     Instance instance = new Instance(id, licenseId, name, labels, now);
     catalog.createInstance(caller.tenantId(), instance);
+    announce(caller, EventType.INSTANCE_CREATED, EventData.of(instance));
     String secret = Secrets.newToken();
     ApiToken token = new ApiToken(Ids.newId("tok", now), caller.tenantId(), TokenScope.INSTANCE, instance.id(), now);
     tokens.put(Secrets.hash(secret), token);
@@ -164,6 +219,23 @@ public final class Administration {
   }
 
   /** Checks raw JSON values against the types of the entitlements they name. */
+  /** The rank of a tier that may since have been deleted: then it ranks below every tier. */
+  private int rank(String tenantId, String tier) {
+    return catalog.findTier(tenantId, tier).map(Tier::rank).orElse(Integer.MIN_VALUE);
+  }
+
+  private static void requireDatesInOrder(Instant startsAt, Instant expiresAt) {
+    if (expiresAt != null && startsAt != null && !expiresAt.isAfter(startsAt)) {
+      throw new InvalidInputException("expires_at", "expires_at must be after starts_at");
+    }
+  }
+
+  /** Puts the event of a change on the events queue, after the change is stored. */
+  private void announce(ApiToken caller, EventType type, ObjectNode data) {
+    Instant now = clock.instant();
+    events.publish(new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), type, now, data));
+  }
+
   private Map<String, EntitlementValue> values(String tenantId, String field, Map<String, JsonNode> raw) {
     Map<String, EntitlementValue> values = new LinkedHashMap<>();
     if (raw == null) {

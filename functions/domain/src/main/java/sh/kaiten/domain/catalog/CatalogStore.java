@@ -1,5 +1,6 @@
 package sh.kaiten.domain.catalog;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.license.Customer;
@@ -32,6 +33,14 @@ public interface CatalogStore {
 
   /** Stores the license with the timers of its dates, together or not at all. */
   void createLicense(String tenantId, License license, List<LifecycleTimer> timers);
+
+  /**
+   * Replaces the license, with the timers of the dates that changed, together or not at all.
+   *
+   * @param expectedUpdatedAt the {@code updatedAt} the change was made from
+   * @throws sh.kaiten.domain.error.ConflictException when the license changed since
+   */
+  void updateLicense(String tenantId, License license, Instant expectedUpdatedAt, List<LifecycleTimer> timers);
 
   Optional<License> findLicense(String tenantId, String id);
 

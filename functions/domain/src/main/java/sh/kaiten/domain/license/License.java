@@ -11,6 +11,7 @@ import sh.kaiten.domain.evaluation.Reason;
  *
  * @param trialEndsAt when a TRIAL stops granting; null for no end
  * @param expiresAt when the license stops granting whatever its status; null for never
+ * @param updatedAt when it last changed: a change is written only if no other came in between
  */
 public record License(
     String id,
@@ -21,7 +22,8 @@ public record License(
     Instant trialEndsAt,
     Instant expiresAt,
     Map<String, EntitlementValue> overrides,
-    Instant createdAt) {
+    Instant createdAt,
+    Instant updatedAt) {
 
   public License {
     overrides = overrides == null ? Map.of() : Map.copyOf(overrides);

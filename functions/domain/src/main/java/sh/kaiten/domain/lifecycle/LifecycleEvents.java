@@ -1,7 +1,5 @@
 package sh.kaiten.domain.lifecycle;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventData;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.license.License;
@@ -69,24 +68,9 @@ public final class LifecycleEvents {
       return Optional.empty(); // done before, or another run is at it and the next run will see
     }
     Event event = new Event(marker.eventId(), timer.tenantId(), timer.moment().eventType(), now,
-        data(license.get()));
+        EventData.of(license.get()));
     events.publish(event);
     timers.done(timer);
     return Optional.of(event);
-  }
-
-  private static ObjectNode data(License license) {
-    ObjectNode data = JsonNodeFactory.instance.objectNode();
-    data.put("license_id", license.id());
-    data.put("customer_id", license.customerId());
-    data.put("tier", license.tier());
-    data.put("status", license.status().name());
-    if (license.trialEndsAt() != null) {
-      data.put("trial_ends_at", license.trialEndsAt().toString());
-    }
-    if (license.expiresAt() != null) {
-      data.put("expires_at", license.expiresAt().toString());
-    }
-    return data;
   }
 }

@@ -39,6 +39,17 @@ public record LifecycleTimer(
     return timers;
   }
 
+  /**
+   * The timers a change to a license calls for: those of dates the change set. A date left as it
+   * was keeps its timer, and with it the marker of an event that may already have gone out.
+   */
+  public static List<LifecycleTimer> changedFor(
+      String tenantId, License before, License after, Duration trialNotice, Instant now) {
+    List<LifecycleTimer> timers = new ArrayList<>(forLicense(tenantId, after, trialNotice, now));
+    timers.removeIf(timer -> timer.appliesTo(before));
+    return timers;
+  }
+
   /** False when the license has changed since this timer was set, so its moment will not come. */
   public boolean appliesTo(License license) {
     return switch (moment) {

@@ -22,7 +22,7 @@ class LicenseEvaluatorTest {
       "sso", new EntitlementValue.Flag(true), "api-calls", new EntitlementValue.Quota(new BigDecimal("100000"))), NOW);
 
   private static License license(LicenseStatus status, Instant trialEnds, Instant expires, Map<String, EntitlementValue> overrides) {
-    return new License("lic_1", "cus_1", "pro", status, NOW.minusSeconds(86400), trialEnds, expires, overrides, NOW);
+    return new License("lic_1", "cus_1", "pro", status, NOW.minusSeconds(86400), trialEnds, expires, overrides, NOW, NOW);
   }
 
   @Test

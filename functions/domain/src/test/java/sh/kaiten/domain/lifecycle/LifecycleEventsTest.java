@@ -38,7 +38,8 @@ class LifecycleEventsTest {
   @BeforeEach
   void tenant() {
     String secret = "bootstrap-" + System.nanoTime();
-    admin = new Administration(catalog, new InMemoryTokens(), Clock.fixed(START, ZoneOffset.UTC), Optional.of(secret),
+    admin = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), Clock.fixed(START, ZoneOffset.UTC),
+        Optional.of(secret),
         NOTICE);
     adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();
     admin.createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of()));
@@ -107,7 +108,7 @@ class LifecycleEventsTest {
     Instant trialEnds = Instant.parse("2026-03-10T12:00:00Z");
     License trial = license(LicenseStatus.TRIAL, trialEnds, null);
     catalog.replaceLicense(adminToken.tenantId(), new License(trial.id(), trial.customerId(), trial.tier(),
-        LicenseStatus.ACTIVE, trial.startsAt(), trialEnds, null, Map.of(), trial.createdAt()));
+        LicenseStatus.ACTIVE, trial.startsAt(), trialEnds, null, Map.of(), trial.createdAt(), trial.createdAt()));
 
     assertThat(runAt(trialEnds.plusSeconds(1))).isEmpty();
     assertThat(events.published).isEmpty();

@@ -1,5 +1,6 @@
 package sh.kaiten.domain.memory;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,17 @@ public final class InMemoryCatalog implements CatalogStore {
     timers.forEach(this.timers::add);
   }
 
-  /** A change of a license's dates, as a PATCH will make it; the timers stay as they were. */
+  @Override
+  public synchronized void updateLicense(String t, License l, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
+    License current = (License) records.get(t + "/license/" + l.id());
+    if (current == null || !current.updatedAt().equals(expectedUpdatedAt)) {
+      throw new ConflictException(null, "license " + l.id() + " changed since it was read");
+    }
+    records.put(t + "/license/" + l.id(), l);
+    timers.forEach(this.timers::add);
+  }
+
+  /** A change of a license behind the use cases' back: its timers stay as they were. */
   public void replaceLicense(String t, License l) {
     records.put(t + "/license/" + l.id(), l);
   }
