@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,10 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.LicensePatch;
+import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
@@ -129,8 +136,8 @@ class EntitlementsApiTest {
   @Test
   void inactiveLicenseIsDeniedWithItsReason() {
     String customer = page.admin().createCustomer(page.adminToken(), "Trial Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(), new sh.kaiten.domain.admin.LicenseDraft(
-        customer, "pro", sh.kaiten.domain.license.LicenseStatus.TRIAL, null, Instant.now().minusSeconds(60), null, null))
+    String license = page.admin().createLicense(page.adminToken(), new LicenseDraft(
+        customer, "pro", LicenseStatus.TRIAL, null, Instant.now().minusSeconds(60), null, null))
         .id();
     String token = page.admin().createInstance(page.adminToken(), "trial-prod", license, null, null).secret();
     get(token, "/api/instances/{id}/entitlements/{slug}", "trial-prod", "sso")
@@ -143,5 +150,40 @@ class EntitlementsApiTest {
         .statusCode(200)
         .body("status", equalTo("REJECTED"))
         .body("limit", nullValue());
+  }
+
+  @Test
+  void anUpgradeAndADowngradeChangeTheAnswerForEveryInstanceOnItsNextRequest() {
+    page.admin().createTier(page.adminToken(), new TierDraft("free", "Free", 1,
+        Map.of("api-calls", IntNode.valueOf(1000),
+            "sso", BooleanNode.FALSE)));
+    Map<String, String> instances =
+        Map.of(ProductPage.INSTANCE, page.instanceSecret(), ProductPage.STAGING, page.stagingSecret());
+    instances.forEach((instance, token) -> get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso")
+        .statusCode(200).body("enabled", equalTo(true)));
+
+    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+        new LicensePatch("free", null, null, null, null, null));
+    instances.forEach((instance, token) -> {
+      get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso").statusCode(200)
+          .body("enabled", equalTo(false)).body("source", equalTo("TIER"));
+      get(token, "/api/instances/{id}/entitlements/{slug}/usage", instance, "api-calls").statusCode(200)
+          .body("limit", equalTo(1000));
+    });
+
+    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+        new LicensePatch("pro", null, null, null, null, null));
+    instances.forEach((instance, token) -> {
+      get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso").statusCode(200)
+          .body("enabled", equalTo(true));
+      get(token, "/api/instances/{id}/entitlements/{slug}/usage", instance, "api-calls").statusCode(200)
+          .body("limit", equalTo(100000));
+    });
+
+    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+        new LicensePatch(null, LicenseStatus.SUSPENDED, null, null,
+            null, null));
+    instances.forEach((instance, token) -> get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso")
+        .statusCode(200).body("enabled", equalTo(false)).body("reason", equalTo("LICENSE_SUSPENDED")));
   }
 }
