@@ -2,8 +2,16 @@ package sh.kaiten.domain.error;
 
 /** The addressed resource does not exist for the caller's tenant. */
 public final class NotFoundException extends KaitenException {
+  private final String kind;
+
+  /** @param kind what was not found: {@code instance}, {@code entitlement}, ... */
   public NotFoundException(String kind, String id) {
     super(null, kind + " '" + id + "' does not exist");
+    this.kind = kind;
+  }
+
+  public String kind() {
+    return kind;
   }
 
   @Override

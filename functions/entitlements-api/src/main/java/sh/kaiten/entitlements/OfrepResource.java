@@ -1,0 +1,99 @@
+package sh.kaiten.entitlements;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.domain.usage.InstanceEntitlement;
+import sh.kaiten.http.CurrentCaller;
+
+/**
+ * The OpenFeature Remote Evaluation Protocol (OFREP), so any OpenFeature SDK with the OFREP
+ * provider reads entitlements as flags. {@code context.targetingKey} is the instance id; the
+ * bearer token is checked as on every other read. See {@link OfrepFlags} for the mapping.
+ */
+@Path("/ofrep/v1/evaluate/flags")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class OfrepResource {
+  @Inject EntitlementQueries queries;
+  @Inject CurrentCaller caller;
+
+  @POST
+  @Path("/{key}")
+  public Response one(@PathParam("key") String key, JsonNode request) {
+    String instance = targetingKey(request);
+    if (instance == null) {
+      return Response.status(400).entity(OfrepFlags.failure(key, "TARGETING_KEY_MISSING",
+          "context.targetingKey must be the instance id")).build();
+    }
+    try {
+      return Response.ok(OfrepFlags.success(queries.evaluate(caller.token(), instance, key))).build();
+    } catch (NotFoundException e) {
+      boolean unknownFlag = e.kind().equals("entitlement");
+      return Response.status(unknownFlag ? 404 : 400)
+          .entity(OfrepFlags.failure(key, unknownFlag ? "FLAG_NOT_FOUND" : "INVALID_CONTEXT", e.getMessage())).build();
+    }
+  }
+
+  /** Every flag of the instance. The ETag is the answer's hash: a client that has it gets 304. */
+  @POST
+  public Response all(JsonNode request, @HeaderParam("If-None-Match") String ifNoneMatch) {
+    String instance = targetingKey(request);
+    if (instance == null) {
+      return Response.status(400).entity(bulkFailure("TARGETING_KEY_MISSING",
+          "context.targetingKey must be the instance id")).build();
+    }
+    ObjectNode answer = JsonNodeFactory.instance.objectNode();
+    ArrayNode flags = answer.putArray("flags");
+    try {
+      for (InstanceEntitlement entitlement : queries.evaluateAll(caller.token(), instance)) {
+        flags.add(OfrepFlags.success(entitlement));
+      }
+    } catch (NotFoundException e) {
+      return Response.status(400).entity(bulkFailure("INVALID_CONTEXT", e.getMessage())).build();
+    }
+    EntityTag etag = new EntityTag(sha256(answer.toString()));
+    if (ifNoneMatch != null && ifNoneMatch.replace("\"", "").equals(etag.getValue())) {
+      return Response.notModified(etag).build();
+    }
+    return Response.ok(answer).tag(etag).build();
+  }
+
+  private static String targetingKey(JsonNode request) {
+    JsonNode key = request == null ? null : request.path("context").get("targetingKey");
+    return key != null && key.isTextual() && !key.asText().isBlank() ? key.asText() : null;
+  }
+
+  private static ObjectNode bulkFailure(String errorCode, String details) {
+    ObjectNode failure = JsonNodeFactory.instance.objectNode();
+    failure.put("errorCode", errorCode);
+    failure.put("errorDetails", details);
+    return failure;
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
