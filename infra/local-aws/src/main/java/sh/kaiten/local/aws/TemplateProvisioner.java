@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -84,19 +85,21 @@ public final class TemplateProvisioner {
         .attributeDefinitions(attributes)
         .keySchema(keySchema(properties.get("KeySchema")))
         .billingMode(BillingMode.PAY_PER_REQUEST);
-    List<Map<String, Object>> indexes = (List<Map<String, Object>>) properties.get("GlobalSecondaryIndexes");
-    if (indexes != null) {
-      request.globalSecondaryIndexes(indexes.stream().map(index -> GlobalSecondaryIndex.builder()
-          .indexName((String) index.get("IndexName"))
-          .keySchema(keySchema(index.get("KeySchema")))
-          .projection(Projection.builder()
-              .projectionType((String) ((Map<String, Object>) index.get("Projection")).get("ProjectionType")).build())
-          .build()).toList());
+    List<GlobalSecondaryIndex> indexes = ((List<Map<String, Object>>) properties.getOrDefault(
+        "GlobalSecondaryIndexes", List.of())).stream().map(index -> GlobalSecondaryIndex.builder()
+            .indexName((String) index.get("IndexName"))
+            .keySchema(keySchema(index.get("KeySchema")))
+            .projection(Projection.builder()
+                .projectionType((String) ((Map<String, Object>) index.get("Projection")).get("ProjectionType")).build())
+            .build())
+        .toList();
+    if (!indexes.isEmpty()) {
+      request.globalSecondaryIndexes(indexes);
     }
     try {
       dynamo.createTable(request.build());
     } catch (ResourceInUseException alreadyThere) {
-      // Kept from an earlier run.
+      addMissingIndexes(name, attributes, indexes); // kept from an earlier run of an older template
     }
     Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
     if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
@@ -108,6 +111,19 @@ public final class TemplateProvisioner {
     }
     provisioned.put(logicalId, name, Map.of(
         "Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
+  }
+
+  /** As a stack update would: each index the template has and the table lacks is created. */
+  private void addMissingIndexes(String table, List<AttributeDefinition> attributes, List<GlobalSecondaryIndex> indexes) {
+    List<String> existing = dynamo.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
+        .map(GlobalSecondaryIndexDescription::indexName).toList();
+    for (GlobalSecondaryIndex index : indexes) {
+      if (!existing.contains(index.indexName())) {
+        dynamo.updateTable(r -> r.tableName(table).attributeDefinitions(attributes)
+            .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.indexName())
+                .keySchema(index.keySchema()).projection(index.projection()))));
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,21 @@ class LocalAwsTest {
     }
     assertThat(aws.dynamo().listTables().tableNames()).contains(aws.resources().ref("CatalogTable"));
     assertThat(aws.sqs().listQueues().queueUrls()).contains(aws.resources().ref("ThresholdsQueue"));
+  }
+
+  @Test
+  void aTableKeptFromAnOlderTemplateGetsTheIndexesItLacks() {
+    String tokens = aws.resources().ref("TokensTable");
+    aws.dynamo().deleteTable(r -> r.tableName(tokens));
+    aws.dynamo().createTable(r -> r.tableName(tokens)
+        .attributeDefinitions(a -> a.attributeName("token_hash").attributeType("S"))
+        .keySchema(k -> k.attributeName("token_hash").keyType("HASH"))
+        .billingMode("PAY_PER_REQUEST"));
+
+    new TemplateProvisioner(template, aws.dynamo(), aws.sqs(), LocalAws.REGION, LocalAws.ACCOUNT_ID).provision(Map.of());
+
+    assertThat(aws.dynamo().describeTable(r -> r.tableName(tokens)).table().globalSecondaryIndexes())
+        .extracting(index -> index.indexName()).containsExactly("by-tenant");
   }
 
   @Test
