@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.admin.IssuedToken;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
@@ -56,6 +59,26 @@ final class AdminViews {
     static LicenseView of(License l) {
       return new LicenseView(l.id(), l.customerId(), l.tier(), l.status(), l.startsAt(), l.trialEndsAt(),
           l.expiresAt(), json(l.overrides()), l.createdAt(), l.updatedAt());
+    }
+  }
+
+  /** A token as listed: never its secret. */
+  @RegisterForReflection
+  record TokenView(String id, TokenScope scope, String instanceId, Instant createdAt) {
+    static TokenView of(ApiToken token) {
+      return new TokenView(token.id(), token.scope(), token.instanceId(), token.createdAt());
+    }
+  }
+
+  @RegisterForReflection
+  record TokenList(List<TokenView> tokens) {}
+
+  /** A token just issued: {@code token} is the secret, shown in this answer only. */
+  @RegisterForReflection
+  record IssuedTokenView(String id, String token, TokenScope scope, String instanceId, Instant createdAt) {
+    static IssuedTokenView of(IssuedToken issued) {
+      ApiToken token = issued.token();
+      return new IssuedTokenView(token.id(), issued.secret(), token.scope(), token.instanceId(), token.createdAt());
     }
   }
 

@@ -4,14 +4,18 @@ import static sh.kaiten.adapters.dynamodb.Attributes.instant;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 import static sh.kaiten.adapters.dynamodb.Attributes.string;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.access.TokenStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /** The token port on the Tokens table, keyed by the hash of the secret (the secret is never stored). */
 public final class DynamoTokenStore implements TokenStore {
@@ -29,17 +33,52 @@ public final class DynamoTokenStore implements TokenStore {
     if (!response.hasItem() || response.item().isEmpty()) {
       return Optional.empty();
     }
-    Map<String, AttributeValue> item = response.item();
-    return Optional.of(new ApiToken(
-        string(item, "token_id"),
-        string(item, "tenant_id"),
-        TokenScope.valueOf(string(item, "scope")),
-        string(item, "instance_id"),
-        instant(item, "created_at")));
+    return Optional.of(token(response.item()));
   }
 
   @Override
   public void put(String secretHash, ApiToken token) {
+    dynamo.putItem(r -> r.tableName(table).item(item(secretHash, token)).conditionExpression("attribute_not_exists(#h)")
+        .expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH)));
+  }
+
+  @Override
+  public List<ApiToken> tokensOf(String tenantId) {
+    return byTenant(tenantId).map(DynamoTokenStore::token).toList();
+  }
+
+  @Override
+  public boolean delete(String tenantId, String tokenId) {
+    Optional<String> hash = byTenant(tenantId).filter(item -> string(item, "token_id").equals(tokenId))
+        .map(item -> string(item, Keys.TOKEN_HASH)).findFirst();
+    hash.ifPresent(h -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(h)))));
+    return hash.isPresent();
+  }
+
+  @Override
+  public void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
+        .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
+    byTenant(tenantId).filter(item -> replacedIds.contains(string(item, "token_id")))
+        .forEach(item -> writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
+            .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build()));
+    dynamo.transactWriteItems(r -> r.transactItems(writes));
+  }
+
+  /**
+   * The tenant's token items through the by-tenant index. An index is eventually consistent: a
+   * token created an instant ago may be missing for that instant.
+   */
+  private Stream<Map<String, AttributeValue>> byTenant(String tenantId) {
+    return dynamo.queryPaginator(r -> r.tableName(table).indexName(Keys.TOKENS_BY_TENANT)
+            .keyConditionExpression("#tenant = :tenant")
+            .expressionAttributeNames(Map.of("#tenant", "tenant_id"))
+            .expressionAttributeValues(Map.of(":tenant", s(tenantId))))
+        .items().stream();
+  }
+
+  private static Map<String, AttributeValue> item(String secretHash, ApiToken token) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(Keys.TOKEN_HASH, s(secretHash));
     item.put("token_id", s(token.id()));
@@ -49,7 +88,15 @@ public final class DynamoTokenStore implements TokenStore {
       item.put("instance_id", s(token.instanceId()));
     }
     item.put("created_at", instant(token.createdAt()));
-    dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#h)")
-        .expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH)));
+    return item;
+  }
+
+  private static ApiToken token(Map<String, AttributeValue> item) {
+    return new ApiToken(
+        string(item, "token_id"),
+        string(item, "tenant_id"),
+        TokenScope.valueOf(string(item, "scope")),
+        string(item, "instance_id"),
+        instant(item, "created_at"));
   }
 }

@@ -14,7 +14,7 @@ import sh.kaiten.domain.metering.CounterKey;
  * Catalog  pk = TENANT#{tenant}                 sk = TENANT | ENTITLEMENT#{slug} | TIER#{slug}
  *                                                    | CUSTOMER#{id} | LICENSE#{id} | INSTANCE#{id}
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
- * Tokens   token_hash = sha256(secret)
+ * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}
  *                                                         | CROSSING#{period}#{percent}
  * </pre>
@@ -26,6 +26,8 @@ final class Keys {
   static final String PK = "pk";
   static final String SK = "sk";
   static final String TOKEN_HASH = "token_hash";
+  /** Tokens by tenant_id, then token_id. */
+  static final String TOKENS_BY_TENANT = "by-tenant";
 
   static final String TENANT_RECORD = "TENANT";
   static final String ENTITLEMENT = "ENTITLEMENT#";

@@ -1,5 +1,6 @@
 package sh.kaiten.domain.access;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Port: tokens, found by the hash of their secret. */
@@ -8,4 +9,13 @@ public interface TokenStore {
   Optional<ApiToken> findByHash(String secretHash);
 
   void put(String secretHash, ApiToken token);
+
+  /** The tenant's tokens, without secrets, in id order (so oldest first). */
+  List<ApiToken> tokensOf(String tenantId);
+
+  /** Removes the tenant's token with this id at once. @return false when the tenant has none such */
+  boolean delete(String tenantId, String tokenId);
+
+  /** Stores a new token and removes the tenant's tokens {@code replacedIds}, together or not at all. */
+  void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token);
 }

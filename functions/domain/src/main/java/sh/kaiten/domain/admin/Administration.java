@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
@@ -17,6 +18,7 @@ import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.ForbiddenException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
@@ -70,10 +72,8 @@ public final class Administration {
     Instant now = clock.instant();
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
     catalog.createTenant(tenant);
-    String secret = Secrets.newToken();
-    ApiToken token = new ApiToken(Ids.newId("tok", now), tenant.id(), TokenScope.ADMIN, null, now);
-    tokens.put(Secrets.hash(secret), token);
-    return new TenantCreated(tenant, token, secret);
+    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null);
+    return new TenantCreated(tenant, admin.token(), admin.secret());
   }
 
   public Entitlement createEntitlement(ApiToken caller, Entitlement draft) {
@@ -207,10 +207,56 @@ public final class Administration {
     Instance instance = new Instance(id, licenseId, name, labels, now);
     catalog.createInstance(caller.tenantId(), instance);
     announce(caller, EventType.INSTANCE_CREATED, EventData.of(instance));
-    String secret = Secrets.newToken();
-    ApiToken token = new ApiToken(Ids.newId("tok", now), caller.tenantId(), TokenScope.INSTANCE, instance.id(), now);
-    tokens.put(Secrets.hash(secret), token);
-    return new InstanceCreated(instance, token, secret);
+    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id());
+    return new InstanceCreated(instance, token.token(), token.secret());
+  }
+
+  /** A new admin token for the caller's tenant. */
+  public IssuedToken createAdminToken(ApiToken caller) {
+    caller.requireAdmin();
+    return issue(caller.tenantId(), TokenScope.ADMIN, null);
+  }
+
+  /** The tenant's tokens, admin and instance, without their secrets. */
+  public List<ApiToken> tokens(ApiToken caller) {
+    caller.requireAdmin();
+    return tokens.tokensOf(caller.tenantId());
+  }
+
+  /** Revokes a token: it stops working at once. A token cannot revoke itself, so a tenant always keeps one. */
+  public void revokeToken(ApiToken caller, String tokenId) {
+    caller.requireAdmin();
+    if (caller.id().equals(tokenId)) {
+      throw new ConflictException(null, "a token cannot revoke itself; revoke it with another admin token");
+    }
+    if (!tokens.delete(caller.tenantId(), tokenId)) {
+      throw new NotFoundException("token", tokenId);
+    }
+  }
+
+  /** A new token for the instance; its old tokens stop working at once. */
+  public IssuedToken rotateInstanceToken(ApiToken caller, String instanceId) {
+    Instance instance = instance(caller, instanceId);
+    List<String> old = tokens.tokensOf(caller.tenantId()).stream()
+        .filter(token -> instance.id().equals(token.instanceId())).map(ApiToken::id).toList();
+    IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id());
+    tokens.replace(caller.tenantId(), old, Secrets.hash(token.secret()), token.token());
+    ObjectNode data = EventData.of(instance);
+    data.put("token_rotated", true);
+    announce(caller, EventType.INSTANCE_UPDATED, data);
+    return token;
+  }
+
+  /** A new token, stored (as the hash of its secret). */
+  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId) {
+    IssuedToken token = newToken(tenantId, scope, instanceId);
+    tokens.put(Secrets.hash(token.secret()), token.token());
+    return token;
+  }
+
+  private IssuedToken newToken(String tenantId, TokenScope scope, String instanceId) {
+    Instant now = clock.instant();
+    return new IssuedToken(new ApiToken(Ids.newId("tok", now), tenantId, scope, instanceId, now), Secrets.newToken());
   }
 
   public Instance instance(ApiToken caller, String id) {

@@ -1,5 +1,7 @@
 package sh.kaiten.domain.memory;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,5 +20,22 @@ public final class InMemoryTokens implements TokenStore {
   @Override
   public void put(String secretHash, ApiToken token) {
     byHash.put(secretHash, token);
+  }
+
+  @Override
+  public List<ApiToken> tokensOf(String tenantId) {
+    return byHash.values().stream().filter(t -> t.tenantId().equals(tenantId))
+        .sorted(Comparator.comparing(ApiToken::id)).toList();
+  }
+
+  @Override
+  public boolean delete(String tenantId, String tokenId) {
+    return byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && t.id().equals(tokenId));
+  }
+
+  @Override
+  public synchronized void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token) {
+    replacedIds.forEach(id -> delete(tenantId, id));
+    put(secretHash, token);
   }
 }

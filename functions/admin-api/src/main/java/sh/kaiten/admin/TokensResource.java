@@ -1,0 +1,57 @@
+package sh.kaiten.admin;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import sh.kaiten.admin.AdminViews.IssuedTokenView;
+import sh.kaiten.admin.AdminViews.TokenList;
+import sh.kaiten.admin.AdminViews.TokenView;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.http.CurrentCaller;
+
+/** Admin tokens (create, list, revoke) and instance token rotation (admin token). */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class TokensResource {
+  @Inject Administration admin;
+  @Inject CurrentCaller caller;
+
+  /** A new admin token; its secret is in this answer only. */
+  @POST
+  @Path("/tokens")
+  public Response create() {
+    return issued(IssuedTokenView.of(admin.createAdminToken(caller.token())));
+  }
+
+  @GET
+  @Path("/tokens")
+  public TokenList list() {
+    return new TokenList(admin.tokens(caller.token()).stream().map(TokenView::of).toList());
+  }
+
+  /** Revokes a token: it stops working at once. */
+  @DELETE
+  @Path("/tokens/{id}")
+  public Response revoke(@PathParam("id") String id) {
+    admin.revokeToken(caller.token(), id);
+    return Response.noContent().build();
+  }
+
+  /** A new token for the instance; its old tokens stop working at once. */
+  @POST
+  @Path("/instances/{id}/token")
+  public Response rotate(@PathParam("id") String instanceId) {
+    return issued(IssuedTokenView.of(admin.rotateInstanceToken(caller.token(), instanceId)));
+  }
+
+  private static Response issued(IssuedTokenView token) {
+    return Response.created(URI.create("/api/tokens/" + token.id())).entity(token).build();
+  }
+}
