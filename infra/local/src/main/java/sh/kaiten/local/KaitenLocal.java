@@ -81,7 +81,7 @@ public final class KaitenLocal implements AutoCloseable {
           : options.workDir().resolve("kaiten-local.json"));
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
       functions.parallelStream().forEach(LocalFunction::start);
-      noteEndpoints();
+      noteEndpoints(resources.secretValue(BOOTSTRAP_SECRET));
       triggers.forEach(SqsTrigger::start);
       schedules.forEach(schedule -> schedule.start(clock));
     } catch (RuntimeException | IOException e) {
@@ -197,8 +197,12 @@ public final class KaitenLocal implements AutoCloseable {
         .orElse(false);
   }
 
-  /** This run's local AWS endpoints, for scripts that look at the queues and tables directly. */
-  private void noteEndpoints() {
+  /**
+   * This run's local AWS endpoints, for scripts that look at the queues and tables directly, and
+   * its bootstrap secret (made up per run), for scripts that create more tenants.
+   */
+  private void noteEndpoints(String bootstrapSecret) {
+    state.root().put("bootstrap_secret", bootstrapSecret);
     ObjectNode endpoints = state.root().putObject("aws_endpoints");
     endpoints.put("dynamodb", aws.dynamoEndpoint().toString());
     endpoints.put("sqs", aws.sqsEndpoint().toString());

@@ -1,0 +1,131 @@
+package sh.kaiten.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sh.kaiten.local.aws.CloudFormationTemplate;
+
+/**
+ * Tenant isolation over HTTP, through every route the template declares: tenant B's admin token on
+ * tenant A's objects finds nothing, and an instance token is refused on every admin endpoint. The
+ * request table must cover every HttpApi route, so a new endpoint cannot escape this test.
+ */
+class TenantIsolationIT {
+  @TempDir Path dir;
+
+  /** One request of the walk: the template route it exercises, and what it sends. */
+  record Call(String route, String method, String path, String body) {}
+
+  @Test
+  void anotherTenantFindsNothingOfOursAndAnInstanceTokenManagesNothing() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
+      JsonNode state = local.state();
+      String adminA = state.path("admin_token").asText();
+      String instanceA = local.instanceToken();
+      String customer = state.path("demo").path("customer_id").asText();
+      String license = state.path("demo").path("license_id").asText();
+      String tokenId = local.ok(local.send("GET", "/api/tokens", adminA, null)).path("tokens").get(0).path("id").asText();
+      HttpResponse<String> tenantB = local.send("POST", "/api/tenants", state.path("bootstrap_secret").asText(),
+          "{\"name\":\"Tenant B\"}");
+      assertThat(tenantB.statusCode()).isEqualTo(201);
+      String adminB = local.json(tenantB).path("admin_token").path("token").asText();
+
+      String report = "{\"entitlement_slug\":\"api-calls\",\"value\":1}";
+      String context = "{\"context\":{\"targetingKey\":\"acme-prod\"}}";
+      // Our objects, addressed by path: B gets 404 (OFREP answers its own way, 400 INVALID_CONTEXT).
+      List<Call> ours = List.of(
+          new Call("/api/entitlements/{slug}", "GET", "/api/entitlements/api-calls", null),
+          new Call("/api/tiers/{slug}", "GET", "/api/tiers/pro", null),
+          new Call("/api/customers/{id}", "GET", "/api/customers/" + customer, null),
+          new Call("/api/licenses/{id}", "GET", "/api/licenses/" + license, null),
+          new Call("/api/licenses/{id}", "PATCH", "/api/licenses/" + license, "{\"tier\":\"free\"}"),
+          new Call("/api/instances/{id}", "GET", "/api/instances/acme-prod", null),
+          new Call("/api/instances/{id}/token", "POST", "/api/instances/acme-prod/token", null),
+          new Call("/api/tokens/{id}", "DELETE", "/api/tokens/" + tokenId, null),
+          new Call("/api/instances/{id}/entitlements", "GET", "/api/instances/acme-prod/entitlements", null),
+          new Call("/api/instances/{id}/entitlements/{slug}", "GET", "/api/instances/acme-prod/entitlements/sso", null),
+          new Call("/api/instances/{id}/entitlements/{slug}/usage", "GET",
+              "/api/instances/acme-prod/entitlements/api-calls/usage", null),
+          new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report));
+      List<Call> ofrep = List.of(
+          new Call("/ofrep/v1/evaluate/flags/{key}", "POST", "/ofrep/v1/evaluate/flags/sso", context),
+          new Call("/ofrep/v1/evaluate/flags", "POST", "/ofrep/v1/evaluate/flags", context));
+      // Our objects, referenced in a body: unknown references are 422, as everywhere.
+      List<Call> referenced = List.of(
+          new Call("/api/licenses", "POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"pro\"}"),
+          new Call("/api/instances", "POST", "/api/instances", "{\"id\":\"b-prod\",\"license_id\":\"" + license + "\"}"));
+      // Routes that address no object of ours: B works in its own tenant.
+      List<Call> own = List.of(
+          new Call("/api/tenants", "POST", "/api/tenants", null),
+          new Call("/api/entitlements", "POST", "/api/entitlements", "{\"slug\":\"api-calls\",\"name\":\"B\",\"type\":\"BOOLEAN\"}"),
+          new Call("/api/tiers", "POST", "/api/tiers", "{\"slug\":\"pro\",\"name\":\"B\",\"rank\":1}"),
+          new Call("/api/customers", "POST", "/api/customers", "{\"name\":\"B's customer\"}"),
+          new Call("/api/tokens", "GET", "/api/tokens", null));
+
+      SoftAssertions softly = new SoftAssertions();
+      for (Call call : ours) {
+        softly.assertThat(local.send(call.method(), call.path(), adminB, call.body()).statusCode())
+            .as("tenant B: %s %s", call.method(), call.path()).isEqualTo(404);
+      }
+      for (Call call : ofrep) {
+        HttpResponse<String> answer = local.send(call.method(), call.path(), adminB, call.body());
+        softly.assertThat(answer.statusCode()).as("tenant B: %s", call.path()).isEqualTo(400);
+        softly.assertThat(local.json(answer).path("errorCode").asText()).isEqualTo("INVALID_CONTEXT");
+      }
+      for (Call call : referenced) {
+        softly.assertThat(local.send(call.method(), call.path(), adminB, call.body()).statusCode())
+            .as("tenant B: %s %s", call.method(), call.path()).isEqualTo(422);
+      }
+      softly.assertThat(local.send("POST", "/api/entitlements", adminB, own.get(1).body()).statusCode()).isEqualTo(201);
+      softly.assertThat(local.ok(local.send("GET", "/api/tokens", adminB, null)).toString()).doesNotContain(tokenId);
+
+      // An instance token on every admin endpoint: 403 (bootstrap wants the deployment's secret: 401).
+      for (Call call : concat(ours.subList(0, 8), referenced, own)) {
+        int expected = call.route().equals("/api/tenants") ? 401 : 403;
+        softly.assertThat(local.send(call.method(), call.path(), instanceA, call.body()).statusCode())
+            .as("instance token: %s %s", call.method(), call.path()).isEqualTo(expected);
+      }
+      // Nothing of A's changed.
+      softly.assertThat(local.ok(local.send("GET", "/api/licenses/" + license, adminA, null)).path("tier").asText())
+          .isEqualTo("pro");
+      softly.assertThat(local.send("GET", "/api/instances/acme-prod/entitlements/sso", instanceA, null).statusCode())
+          .isEqualTo(200);
+      softly.assertAll();
+
+      Set<String> walked = new TreeSet<>();
+      concat(ours, ofrep, referenced, own).forEach(call -> walked.add(call.route()));
+      assertThat(walked).as("every HttpApi route of template.yaml is walked").isEqualTo(templateRoutes());
+    }
+  }
+
+  @SafeVarargs
+  private static List<Call> concat(List<Call>... lists) {
+    List<Call> all = new ArrayList<>();
+    for (List<Call> list : lists) {
+      all.addAll(list);
+    }
+    return all;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<String> templateRoutes() {
+    Set<String> routes = new TreeSet<>();
+    CloudFormationTemplate.read(RunningKaitenLocal.ROOT.resolve("template.yaml"))
+        .resourcesOfType("AWS::Serverless::Function").values().forEach(function -> {
+          Map<String, Object> properties = (Map<String, Object>) function.get("Properties");
+          Map<String, Object> events = (Map<String, Object>) properties.getOrDefault("Events", Map.of());
+          TemplateEvents.enabled(events, "HttpApi").values().forEach(route -> routes.add((String) route.get("Path")));
+        });
+    return routes;
+  }
+}
