@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.admin.IssuedToken;
@@ -16,6 +17,7 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.MeterScope;
+import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.catalog.Tier;
@@ -59,6 +61,14 @@ final class AdminViews {
     static LicenseView of(License l) {
       return new LicenseView(l.id(), l.customerId(), l.tier(), l.status(), l.startsAt(), l.trialEndsAt(),
           l.expiresAt(), json(l.overrides()), l.createdAt(), l.updatedAt());
+    }
+  }
+
+  /** One page of a list; pass {@code next_cursor} as {@code cursor} for the next (null on the last page). */
+  @RegisterForReflection
+  record ListView<T>(List<T> items, String nextCursor) {
+    static <T, R> ListView<R> of(Page<T> page, Function<T, R> view) {
+      return new ListView<>(page.items().stream().map(view).toList(), page.nextCursor());
     }
   }
 

@@ -8,6 +8,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,12 +19,14 @@ import sh.kaiten.admin.AdminRequests.InstanceRequest;
 import sh.kaiten.admin.AdminViews.CreatedInstance;
 import sh.kaiten.admin.AdminViews.EntitlementView;
 import sh.kaiten.admin.AdminViews.LicenseView;
+import sh.kaiten.admin.AdminViews.ListView;
 import sh.kaiten.admin.AdminViews.NewToken;
 import sh.kaiten.admin.AdminViews.TierView;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
@@ -45,6 +48,12 @@ public class CatalogResource {
   }
 
   @GET
+  @Path("/entitlements")
+  public ListView<EntitlementView> entitlements(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(admin.entitlements(caller.token(), page(cursor, limit)), EntitlementView::of);
+  }
+
+  @GET
   @Path("/entitlements/{slug}")
   public EntitlementView entitlement(@PathParam("slug") String slug) {
     return EntitlementView.of(admin.entitlement(caller.token(), slug));
@@ -55,6 +64,12 @@ public class CatalogResource {
   public Response createTier(TierDraft request) {
     TierView created = TierView.of(admin.createTier(caller.token(), required(request)));
     return created("/api/tiers/" + created.slug(), created);
+  }
+
+  @GET
+  @Path("/tiers")
+  public ListView<TierView> tiers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(admin.tiers(caller.token(), page(cursor, limit)), TierView::of);
   }
 
   @GET
@@ -71,6 +86,12 @@ public class CatalogResource {
   }
 
   @GET
+  @Path("/customers")
+  public ListView<Customer> customers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(admin.customers(caller.token(), page(cursor, limit)), customer -> customer);
+  }
+
+  @GET
   @Path("/customers/{id}")
   public Customer customer(@PathParam("id") String id) {
     return admin.customer(caller.token(), id);
@@ -81,6 +102,12 @@ public class CatalogResource {
   public Response createLicense(LicenseDraft request) {
     LicenseView created = LicenseView.of(admin.createLicense(caller.token(), required(request)));
     return created("/api/licenses/" + created.id(), created);
+  }
+
+  @GET
+  @Path("/licenses")
+  public ListView<LicenseView> licenses(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(admin.licenses(caller.token(), page(cursor, limit)), LicenseView::of);
   }
 
   @GET
@@ -112,9 +139,28 @@ public class CatalogResource {
   }
 
   @GET
+  @Path("/instances")
+  public ListView<Instance> instances(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(admin.instances(caller.token(), page(cursor, limit)), instance -> instance);
+  }
+
+  @GET
   @Path("/instances/{id}")
   public Instance instance(@PathParam("id") String id) {
     return admin.instance(caller.token(), id);
+  }
+
+  /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
+  private static PageRequest page(String cursor, String limit) {
+    Integer size = null;
+    if (limit != null) {
+      try {
+        size = Integer.valueOf(limit);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+      }
+    }
+    return PageRequest.of(cursor, size);
   }
 
   private static <T> T required(T body) {

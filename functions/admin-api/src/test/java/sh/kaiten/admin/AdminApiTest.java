@@ -13,9 +13,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
@@ -171,5 +175,52 @@ class AdminApiTest {
     post(admin, "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"pro\","
         + "\"overrides\":{\"theme\":{}}}")
         .statusCode(400).body("field", equalTo("overrides.theme"));
+  }
+
+  @Test
+  void listsPageThroughEveryRecordOnceInKeyOrder() {
+    for (int i = 0; i < 7; i++) {
+      post(admin, "/api/entitlements", "{\"slug\":\"gate-" + i + "\",\"name\":\"Gate\",\"type\":\"BOOLEAN\"}")
+          .statusCode(201);
+    }
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      var page = given().header("Authorization", "Bearer " + admin)
+          .queryParam("limit", 3).queryParams(cursor == null ? Map.of() : Map.of("cursor", cursor))
+          .when().get("/api/entitlements").then().statusCode(200).extract();
+      seen.addAll(page.path("items.slug"));
+      cursor = page.path("next_cursor");
+      pages++;
+    } while (cursor != null);
+
+    assertThat(seen).containsExactly("gate-0", "gate-1", "gate-2", "gate-3", "gate-4", "gate-5", "gate-6");
+    assertThat(pages).isBetween(3, 4);
+    get(admin, "/api/entitlements").statusCode(200).body("items.size()", equalTo(7)).body("next_cursor", nullValue());
+    get(admin, "/api/tiers").statusCode(200).body("items.size()", equalTo(0));
+    get(admin, "/api/customers").statusCode(200).body("items", equalTo(List.of()));
+  }
+
+  @Test
+  void badPageRequestsAreRefusedNamingTheParameter() {
+    get(admin, "/api/licenses?limit=0").statusCode(400).contentType("application/problem+json").body("field", equalTo("limit"));
+    get(admin, "/api/licenses?limit=201").statusCode(400).body("field", equalTo("limit"));
+    get(admin, "/api/licenses?limit=ten").statusCode(400).body("field", equalTo("limit"));
+    get(admin, "/api/licenses?cursor=%%%").statusCode(400).body("field", equalTo("cursor"));
+    String tierCursor = Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("TIER#pro".getBytes(StandardCharsets.UTF_8));
+    get(admin, "/api/licenses?cursor=" + tierCursor).statusCode(400).body("field", equalTo("cursor"));
+  }
+
+  @Test
+  void everyKindOfRecordIsListed() {
+    String instanceToken = productPageInstance();
+    get(admin, "/api/tiers").statusCode(200).body("items.slug", equalTo(List.of("pro")));
+    get(admin, "/api/customers").statusCode(200).body("items.name", equalTo(List.of("Acme Corp")));
+    get(admin, "/api/licenses").statusCode(200).body("items.tier", equalTo(List.of("pro")));
+    get(admin, "/api/instances").statusCode(200).body("items.id", equalTo(List.of("acme-prod")));
+    get(instanceToken, "/api/instances").statusCode(403);
+    get(bootstrap("Other"), "/api/instances").statusCode(200).body("items", equalTo(List.of()));
   }
 }

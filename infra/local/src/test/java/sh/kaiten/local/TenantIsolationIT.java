@@ -88,6 +88,12 @@ class TenantIsolationIT {
       }
       softly.assertThat(local.send("POST", "/api/entitlements", adminB, own.get(1).body()).statusCode()).isEqualTo(201);
       softly.assertThat(local.ok(local.send("GET", "/api/tokens", adminB, null)).toString()).doesNotContain(tokenId);
+      for (String list : List.of("/api/tiers", "/api/customers", "/api/licenses", "/api/instances")) {
+        softly.assertThat(local.ok(local.send("GET", list, adminB, null)).path("items").size())
+            .as("tenant B lists %s", list).isZero();
+        softly.assertThat(local.send("GET", list, instanceA, null).statusCode()).as("instance token lists %s", list)
+            .isEqualTo(403);
+      }
 
       // An instance token on every admin endpoint: 403 (bootstrap wants the deployment's secret: 401).
       for (Call call : concat(ours.subList(0, 8), referenced, own)) {

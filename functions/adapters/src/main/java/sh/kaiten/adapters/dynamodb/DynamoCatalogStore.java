@@ -19,6 +19,8 @@ import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
@@ -33,6 +35,8 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -121,12 +125,16 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Tier> findTier(String tenantId, String slug) {
-    return get(tenantId, Keys.TIER + slug).map(item -> new Tier(
+    return get(tenantId, Keys.TIER + slug).map(DynamoCatalogStore::tier);
+  }
+
+  private static Tier tier(Map<String, AttributeValue> item) {
+    return new Tier(
         string(item, "slug"),
         string(item, "name"),
         Attributes.decimal(item, "rank").intValueExact(),
         Attributes.values(item, "entitlements"),
-        instant(item, "created_at")));
+        instant(item, "created_at"));
   }
 
   @Override
@@ -141,8 +149,12 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Customer> findCustomer(String tenantId, String id) {
-    return get(tenantId, Keys.CUSTOMER + id).map(item -> new Customer(
-        string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"), instant(item, "created_at")));
+    return get(tenantId, Keys.CUSTOMER + id).map(DynamoCatalogStore::customer);
+  }
+
+  private static Customer customer(Map<String, AttributeValue> item) {
+    return new Customer(
+        string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"), instant(item, "created_at"));
   }
 
   @Override
@@ -190,7 +202,11 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<License> findLicense(String tenantId, String id) {
-    return get(tenantId, Keys.LICENSE + id).map(item -> new License(
+    return get(tenantId, Keys.LICENSE + id).map(DynamoCatalogStore::license);
+  }
+
+  private static License license(Map<String, AttributeValue> item) {
+    return new License(
         string(item, "id"),
         string(item, "customer_id"),
         string(item, "tier"),
@@ -200,7 +216,7 @@ public final class DynamoCatalogStore implements CatalogStore {
         instant(item, "expires_at"),
         Attributes.values(item, "overrides"),
         instant(item, "created_at"),
-        item.containsKey("updated_at") ? instant(item, "updated_at") : instant(item, "created_at")));
+        item.containsKey("updated_at") ? instant(item, "updated_at") : instant(item, "created_at"));
   }
 
   @Override
@@ -216,9 +232,60 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Instance> findInstance(String tenantId, String id) {
-    return get(tenantId, Keys.INSTANCE + id).map(item -> new Instance(
+    return get(tenantId, Keys.INSTANCE + id).map(DynamoCatalogStore::instance);
+  }
+
+  private static Instance instance(Map<String, AttributeValue> item) {
+    return new Instance(
         string(item, "id"), string(item, "license_id"), string(item, "name"), Attributes.strings(item, "labels"),
-        instant(item, "created_at")));
+        instant(item, "created_at"));
+  }
+
+  @Override
+  public Page<Entitlement> entitlements(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.ENTITLEMENT, page, DynamoCatalogStore::entitlement);
+  }
+
+  @Override
+  public Page<Tier> tiers(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.TIER, page, DynamoCatalogStore::tier);
+  }
+
+  @Override
+  public Page<Customer> customers(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.CUSTOMER, page, DynamoCatalogStore::customer);
+  }
+
+  @Override
+  public Page<License> licenses(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.LICENSE, page, DynamoCatalogStore::license);
+  }
+
+  @Override
+  public Page<Instance> instances(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.INSTANCE, page, DynamoCatalogStore::instance);
+  }
+
+  /**
+   * One page of the tenant's records of a kind, in key order. The cursor is the last key's sort key,
+   * base64url-encoded; one that is not of this kind is refused rather than read elsewhere.
+   */
+  private <T> Page<T> page(String tenantId, String skPrefix, PageRequest page,
+      Function<Map<String, AttributeValue>, T> mapper) {
+    QueryRequest.Builder request = QueryRequest.builder()
+        .tableName(table)
+        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
+        .limit(page.limit())
+        .consistentRead(true);
+    if (page.cursor() != null) {
+      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.tenant(tenantId)), Keys.SK, s(Cursors.read(page.cursor(), skPrefix))));
+    }
+    QueryResponse response = dynamo.query(request.build());
+    Map<String, AttributeValue> last = response.lastEvaluatedKey();
+    String next = response.hasLastEvaluatedKey() && !last.isEmpty() ? Cursors.of(last.get(Keys.SK).s()) : null;
+    return new Page<>(response.items().stream().map(mapper).toList(), next);
   }
 
   private static Map<String, AttributeValue> key(String tenantId, String sk) {

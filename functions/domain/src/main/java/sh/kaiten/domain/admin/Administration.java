@@ -17,6 +17,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.ForbiddenException;
@@ -209,6 +211,31 @@ public final class Administration {
     announce(caller, EventType.INSTANCE_CREATED, EventData.of(instance));
     IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id());
     return new InstanceCreated(instance, token.token(), token.secret());
+  }
+
+  public Page<Entitlement> entitlements(ApiToken caller, PageRequest page) {
+    caller.requireAdmin();
+    return catalog.entitlements(caller.tenantId(), page);
+  }
+
+  public Page<Tier> tiers(ApiToken caller, PageRequest page) {
+    caller.requireAdmin();
+    return catalog.tiers(caller.tenantId(), page);
+  }
+
+  public Page<Customer> customers(ApiToken caller, PageRequest page) {
+    caller.requireAdmin();
+    return catalog.customers(caller.tenantId(), page);
+  }
+
+  public Page<License> licenses(ApiToken caller, PageRequest page) {
+    caller.requireAdmin();
+    return catalog.licenses(caller.tenantId(), page);
+  }
+
+  public Page<Instance> instances(ApiToken caller, PageRequest page) {
+    caller.requireAdmin();
+    return catalog.instances(caller.tenantId(), page);
   }
 
   /** A new admin token for the caller's tenant. */

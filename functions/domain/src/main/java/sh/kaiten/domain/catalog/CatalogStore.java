@@ -23,6 +23,16 @@ public interface CatalogStore {
 
   List<Entitlement> listEntitlements(String tenantId);
 
+  Page<Entitlement> entitlements(String tenantId, PageRequest page);
+
+  Page<Tier> tiers(String tenantId, PageRequest page);
+
+  Page<Customer> customers(String tenantId, PageRequest page);
+
+  Page<License> licenses(String tenantId, PageRequest page);
+
+  Page<Instance> instances(String tenantId, PageRequest page);
+
   void createTier(String tenantId, Tier tier);
 
   Optional<Tier> findTier(String tenantId, String slug);

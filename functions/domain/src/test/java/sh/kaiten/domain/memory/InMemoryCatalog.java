@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.license.Customer;
@@ -73,4 +75,20 @@ public final class InMemoryCatalog implements CatalogStore {
   @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
   @Override public void createInstance(String t, Instance i) { create(t + "/instance/" + i.id(), i); }
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
+
+  @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return page(t + "/entitlement/", p); }
+  @Override public Page<Tier> tiers(String t, PageRequest p) { return page(t + "/tier/", p); }
+  @Override public Page<Customer> customers(String t, PageRequest p) { return page(t + "/customer/", p); }
+  @Override public Page<License> licenses(String t, PageRequest p) { return page(t + "/license/", p); }
+  @Override public Page<Instance> instances(String t, PageRequest p) { return page(t + "/instance/", p); }
+
+  /** Key order; the cursor is the last key given out. */
+  @SuppressWarnings("unchecked")
+  private <T> Page<T> page(String prefix, PageRequest page) {
+    List<String> keys = records.keySet().stream().filter(k -> k.startsWith(prefix))
+        .filter(k -> page.cursor() == null || k.compareTo(page.cursor()) > 0).sorted().toList();
+    List<String> taken = keys.subList(0, Math.min(page.limit(), keys.size()));
+    String next = keys.size() > page.limit() ? taken.get(taken.size() - 1) : null;
+    return new Page<>(taken.stream().map(k -> (T) records.get(k)).toList(), next);
+  }
 }
