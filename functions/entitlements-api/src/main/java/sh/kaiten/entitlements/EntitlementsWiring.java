@@ -3,6 +3,7 @@ package sh.kaiten.entitlements;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
@@ -13,6 +14,6 @@ public class EntitlementsWiring {
   @Produces
   @Singleton
   EntitlementQueries queries(CatalogStore catalog, UsageCounters counters, Clock clock) {
-    return new EntitlementQueries(catalog, counters, clock);
+    return new EntitlementQueries(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), counters, clock);
   }
 }

@@ -3,6 +3,7 @@ package sh.kaiten.usage;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.ThresholdSignals;
@@ -16,6 +17,7 @@ public class UsageWiring {
   @Singleton
   UsageReporting reporting(
       CatalogStore catalog, UsageCounters counters, ThresholdSignals signals, Clock clock, KaitenConfig config) {
-    return new UsageReporting(catalog, counters, signals, clock, config.usage().lateWindow());
+    return new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), counters, signals, clock,
+        config.usage().lateWindow());
   }
 }

@@ -4,14 +4,20 @@ import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.UsageCounters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -24,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public final class DynamoUsageCounters implements UsageCounters {
   static final String TOTAL = "total";
   static final String REPORTS = "reports";
+  private static final int BATCH_LIMIT = 100;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -63,6 +70,30 @@ public final class DynamoUsageCounters implements UsageCounters {
   public BigDecimal total(CounterKey key) {
     var response = dynamo.getItem(r -> r.tableName(table).key(key(key)).consistentRead(true));
     return total(response.item());
+  }
+
+  /** BatchGetItem, 100 keys a request (DynamoDB's limit), retrying what it leaves unprocessed. */
+  @Override
+  public Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys) {
+    Map<CounterKey, BigDecimal> totals = new HashMap<>();
+    Map<Map<String, AttributeValue>, CounterKey> byItemKey = new HashMap<>();
+    keys.forEach(key -> {
+      byItemKey.put(key(key), key);
+      totals.put(key, BigDecimal.ZERO);
+    });
+    List<Map<String, AttributeValue>> pending = new ArrayList<>(byItemKey.keySet());
+    for (int from = 0; from < pending.size(); from += BATCH_LIMIT) {
+      Map<String, KeysAndAttributes> request =
+          Map.of(table, KeysAndAttributes.builder().keys(pending.subList(from, Math.min(from + BATCH_LIMIT, pending.size())))
+              .consistentRead(true).build());
+      while (!request.isEmpty()) {
+        BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+        response.responses().getOrDefault(table, List.of()).forEach(item -> totals.put(
+            byItemKey.get(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))), total(item)));
+        request = response.unprocessedKeys();
+      }
+    }
+    return totals;
   }
 
   private static BigDecimal total(Map<String, AttributeValue> item) {

@@ -1,6 +1,8 @@
 package sh.kaiten.domain.metering;
 
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.Map;
 
 /** Port: atomic usage counters. */
 public interface UsageCounters {
@@ -16,4 +18,7 @@ public interface UsageCounters {
 
   /** The counter's total, zero when nothing was counted yet. */
   BigDecimal total(CounterKey key);
+
+  /** The totals of many counters, read together (zero for those not counted yet). */
+  Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys);
 }

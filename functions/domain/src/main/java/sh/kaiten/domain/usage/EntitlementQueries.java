@@ -1,8 +1,11 @@
 package sh.kaiten.domain.usage;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
@@ -11,6 +14,7 @@ import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageState;
 
@@ -32,9 +36,18 @@ public final class EntitlementQueries {
   public List<InstanceEntitlement> evaluateAll(ApiToken caller, String instanceId) {
     InstanceContext context = instances.load(caller, instanceId);
     Instant now = clock.instant();
-    return catalog.listEntitlements(context.tenantId()).stream()
-        .map(entitlement -> evaluate(context, entitlement, now))
-        .toList();
+    List<Evaluation> evaluations = catalog.listEntitlements(context.tenantId()).stream()
+        .map(entitlement -> context.evaluate(entitlement, now)).toList();
+    Map<String, Meter> meters = new HashMap<>();
+    evaluations.stream().filter(e -> e.entitlement().isMetered())
+        .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
+    // One read for every counter, not one per NUMERIC entitlement.
+    Map<CounterKey, BigDecimal> totals = counters.totals(meters.values().stream().map(Meter::key).toList());
+    return evaluations.stream().map(evaluation -> {
+      Meter meter = meters.get(evaluation.entitlement().slug());
+      return new InstanceEntitlement(evaluation,
+          meter == null ? null : meter.state(totals.getOrDefault(meter.key(), BigDecimal.ZERO)));
+    }).toList();
   }
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {

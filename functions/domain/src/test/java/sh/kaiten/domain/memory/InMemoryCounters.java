@@ -1,6 +1,8 @@
 package sh.kaiten.domain.memory;
 
 import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.metering.CounterKey;
@@ -30,5 +32,12 @@ public final class InMemoryCounters implements UsageCounters {
   @Override
   public BigDecimal total(CounterKey key) {
     return totals.getOrDefault(key, BigDecimal.ZERO);
+  }
+
+  @Override
+  public Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys) {
+    Map<CounterKey, BigDecimal> found = new HashMap<>();
+    keys.forEach(key -> found.put(key, total(key)));
+    return found;
   }
 }

@@ -1,0 +1,102 @@
+package sh.kaiten.adapters.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
+
+/**
+ * The catalog for the read path, with tier and entitlement definitions kept in the function for
+ * at most {@code ttl} (5 s in the functions): a warm function then reads only what must be fresh
+ * on every request, the token, the instance and its license. Everything else passes through.
+ */
+public final class CachedDefinitions implements CatalogStore {
+  /** How long the read functions keep definitions: a tier or entitlement change reaches them within it. */
+  public static final Duration TTL = Duration.ofSeconds(5);
+  /** Beyond this many entries the cache starts over, so memory stays bounded whatever the tenants. */
+  private static final int MAX_ENTRIES = 10_000;
+
+  private record Entry(Object value, Instant expires) {}
+
+  private final CatalogStore catalog;
+  private final Clock clock;
+  private final Duration ttl;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  public CachedDefinitions(CatalogStore catalog, Clock clock, Duration ttl) {
+    this.catalog = catalog;
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  /** From the tenant's cached list: one read serves every entitlement for the next 5 seconds. */
+  @Override
+  public Optional<Entitlement> findEntitlement(String tenantId, String slug) {
+    return listEntitlements(tenantId).stream().filter(entitlement -> entitlement.slug().equals(slug)).findFirst();
+  }
+
+  @Override
+  public List<Entitlement> listEntitlements(String tenantId) {
+    return cached(tenantId + "/entitlements", () -> catalog.listEntitlements(tenantId));
+  }
+
+  @Override
+  public Optional<Tier> findTier(String tenantId, String slug) {
+    return cached(tenantId + "/tier/" + slug, () -> catalog.findTier(tenantId, slug));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T cached(String key, Supplier<T> read) {
+    Instant now = clock.instant();
+    Entry entry = entries.get(key);
+    if (entry == null || !now.isBefore(entry.expires())) {
+      if (entries.size() >= MAX_ENTRIES) {
+        entries.clear();
+      }
+      entry = new Entry(read.get(), now.plus(ttl));
+      entries.put(key, entry);
+    }
+    return (T) entry.value();
+  }
+
+  // Everything below is read or written as it is: license state must be fresh on every request.
+
+  @Override public void createTenant(Tenant tenant) { catalog.createTenant(tenant); }
+  @Override public void createEntitlement(String t, Entitlement e) { catalog.createEntitlement(t, e); }
+  @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return catalog.entitlements(t, p); }
+  @Override public void createTier(String t, Tier tier) { catalog.createTier(t, tier); }
+  @Override public Page<Tier> tiers(String t, PageRequest p) { return catalog.tiers(t, p); }
+  @Override public void createCustomer(String t, Customer c) { catalog.createCustomer(t, c); }
+  @Override public Optional<Customer> findCustomer(String t, String id) { return catalog.findCustomer(t, id); }
+  @Override public Page<Customer> customers(String t, PageRequest p) { return catalog.customers(t, p); }
+
+  @Override
+  public void createLicense(String t, License l, List<LifecycleTimer> timers) {
+    catalog.createLicense(t, l, timers);
+  }
+
+  @Override
+  public void updateLicense(String t, License l, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
+    catalog.updateLicense(t, l, expectedUpdatedAt, timers);
+  }
+
+  @Override public Optional<License> findLicense(String t, String id) { return catalog.findLicense(t, id); }
+  @Override public Page<License> licenses(String t, PageRequest p) { return catalog.licenses(t, p); }
+  @Override public void createInstance(String t, Instance i) { catalog.createInstance(t, i); }
+  @Override public Optional<Instance> findInstance(String t, String id) { return catalog.findInstance(t, id); }
+  @Override public Page<Instance> instances(String t, PageRequest p) { return catalog.instances(t, p); }
+}

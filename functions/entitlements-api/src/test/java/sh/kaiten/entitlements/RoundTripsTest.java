@@ -1,0 +1,63 @@
+package sh.kaiten.entitlements;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.ProductPage;
+
+/**
+ * What an evaluation costs in DynamoDB requests with a warm function, counted by an SDK
+ * interceptor: the token, the instance and its license are read every time; tier and entitlement
+ * definitions come from the function's 5-second cache; counters are read together.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+class RoundTripsTest {
+  @Inject CatalogStore catalog;
+  @Inject TokenStore tokens;
+  @Inject DynamoRequests requests;
+
+  private ProductPage page;
+
+  @BeforeEach
+  void warm() {
+    page = ProductPage.seed(catalog, tokens);
+    get("/api/instances/acme-prod/entitlements");
+    requests.clear();
+  }
+
+  private void get(String path) {
+    given().header("Authorization", "Bearer " + page.instanceSecret()).when().get(path).then().statusCode(200);
+  }
+
+  @Test
+  void aSingleBooleanEvaluationCostsThreeReads() {
+    get("/api/instances/acme-prod/entitlements/sso");
+
+    assertThat(requests.operations()).containsExactly("GetItem", "GetItem", "GetItem");
+  }
+
+  @Test
+  void aBulkEvaluationCostsFourRequestsWhateverTheNumberOfMeters() {
+    get("/api/instances/acme-prod/entitlements");
+
+    assertThat(requests.operations()).containsExactly("GetItem", "GetItem", "GetItem", "BatchGetItem");
+  }
+
+  @Test
+  void aSingleNumericEvaluationAddsItsCounterRead() {
+    get("/api/instances/acme-prod/entitlements/api-calls");
+
+    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "GetItem", "GetItem", "GetItem"));
+  }
+}
