@@ -57,6 +57,7 @@ public final class KaitenLocal implements AutoCloseable {
     FrontDoor door = null;
     try {
       ProvisionedResources resources = aws.resources();
+      stopOrphansOfAnEarlierRun(options.workDir()); // before their folders are unpacked again
       List<HttpRoute> routes = new ArrayList<>();
       for (var entry : template.resourcesOfType(FUNCTION_TYPE).entrySet()) {
         LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue());
@@ -70,11 +71,10 @@ public final class KaitenLocal implements AutoCloseable {
           schedules.add(new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
         }
       }
-      stopOrphansOfAnEarlierRun(options.workDir());
       door = new FrontDoor(options.port(), routes, schedules);
       this.frontDoor = door;
       // The function that bootstraps starts alone, so the first start is not slowed by all the others
-      // starting at once on a small machine; they start as soon as it is ready.
+      // starting at once on a small machine; they start once the bootstrap (and demo) requests are done.
       door.functionFor("POST", BOOTSTRAP_PATH).ifPresent(LocalFunction::start);
       this.state = LocalState.load(options.inMemory()
           ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
