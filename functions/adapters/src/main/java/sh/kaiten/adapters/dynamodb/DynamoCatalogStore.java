@@ -272,13 +272,7 @@ public final class DynamoCatalogStore implements CatalogStore {
    */
   private <T> Page<T> page(String tenantId, String skPrefix, PageRequest page,
       Function<Map<String, AttributeValue>, T> mapper) {
-    QueryRequest.Builder request = QueryRequest.builder()
-        .tableName(table)
-        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
-        .limit(page.limit())
-        .consistentRead(true);
+    QueryRequest.Builder request = ofKind(tenantId, skPrefix).limit(page.limit());
     if (page.cursor() != null) {
       request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.tenant(tenantId)), Keys.SK, s(Cursors.read(page.cursor(), skPrefix))));
     }
@@ -318,11 +312,16 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** Every page of the query (the SDK's paginator follows LastEvaluatedKey). */
   private <T> List<T> query(String tenantId, String skPrefix, Function<Map<String, AttributeValue>, T> mapper) {
-    return dynamo.queryPaginator(r -> r.tableName(table)
-            .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-            .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-            .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
-            .consistentRead(true))
-        .items().stream().map(mapper).toList();
+    return dynamo.queryPaginator(ofKind(tenantId, skPrefix).build()).items().stream().map(mapper).toList();
+  }
+
+  /** The query for the tenant's records of one kind, read consistently. */
+  private QueryRequest.Builder ofKind(String tenantId, String skPrefix) {
+    return QueryRequest.builder()
+        .tableName(table)
+        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
+        .consistentRead(true);
   }
 }

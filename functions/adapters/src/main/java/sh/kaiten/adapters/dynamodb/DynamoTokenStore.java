@@ -56,11 +56,11 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
-  public void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token) {
+  public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
         .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
-    byTenant(tenantId).filter(item -> replacedIds.contains(string(item, "token_id")))
+    byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
         .forEach(item -> writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
             .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build()));
     dynamo.transactWriteItems(r -> r.transactItems(writes));

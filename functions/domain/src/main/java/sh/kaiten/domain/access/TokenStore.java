@@ -16,6 +16,6 @@ public interface TokenStore {
   /** Removes the tenant's token with this id at once. @return false when the tenant has none such */
   boolean delete(String tenantId, String tokenId);
 
-  /** Stores a new token and removes the tenant's tokens {@code replacedIds}, together or not at all. */
-  void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token);
+  /** Stores a new token for an instance and removes its other tokens, together or not at all. */
+  void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token);
 }

@@ -22,14 +22,14 @@ import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.ForbiddenException;
-import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventData;
-import sh.kaiten.domain.events.EventType;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.error.UnknownReferenceException;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventData;
+import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
@@ -169,13 +169,14 @@ public final class Administration {
     requireDatesInOrder(startsAt, expiresAt);
     Map<String, EntitlementValue> overrides = new LinkedHashMap<>(current.overrides());
     if (patch.overrides() != null) {
+      Map<String, JsonNode> set = new LinkedHashMap<>();
       patch.overrides().forEach((slug, value) -> {
         if (value == null || value.isNull()) {
           overrides.remove(slug);
+        } else {
+          set.put(slug, value);
         }
       });
-      Map<String, JsonNode> set = new LinkedHashMap<>(patch.overrides());
-      set.values().removeIf(value -> value == null || value.isNull());
       overrides.putAll(values(tenantId, "overrides", set));
     }
     Instant now = clock.instant();
@@ -264,10 +265,8 @@ public final class Administration {
   /** A new token for the instance; its old tokens stop working at once. */
   public IssuedToken rotateInstanceToken(ApiToken caller, String instanceId) {
     Instance instance = instance(caller, instanceId);
-    List<String> old = tokens.tokensOf(caller.tenantId()).stream()
-        .filter(token -> instance.id().equals(token.instanceId())).map(ApiToken::id).toList();
     IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id());
-    tokens.replace(caller.tenantId(), old, Secrets.hash(token.secret()), token.token());
+    tokens.replaceInstanceTokens(caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token());
     ObjectNode data = EventData.of(instance);
     data.put("token_rotated", true);
     announce(caller, EventType.INSTANCE_UPDATED, data);
@@ -291,7 +290,6 @@ public final class Administration {
     return catalog.findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
   }
 
-  /** Checks raw JSON values against the types of the entitlements they name. */
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */
   private int rank(String tenantId, String tier) {
     return catalog.findTier(tenantId, tier).map(Tier::rank).orElse(Integer.MIN_VALUE);
@@ -309,6 +307,7 @@ public final class Administration {
     events.publish(new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), type, now, data));
   }
 
+  /** Checks raw JSON values against the types of the entitlements they name. */
   private Map<String, EntitlementValue> values(String tenantId, String field, Map<String, JsonNode> raw) {
     Map<String, EntitlementValue> values = new LinkedHashMap<>();
     if (raw == null) {

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.license.Customer;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.lifecycle.LifecycleTimer;
 
 /**
  * Port: a tenant's records. Every read and write names the tenant, so no call can reach another

@@ -1,8 +1,5 @@
 package sh.kaiten.domain.events;
 
-import java.util.Arrays;
-import java.util.Optional;
-
 /** The event catalog (DESIGN.md §6), by wire name. */
 public enum EventType {
   CUSTOMER_CREATED("customer.created"),
@@ -43,9 +40,5 @@ public enum EventType {
 
   public String wireName() {
     return wireName;
-  }
-
-  public static Optional<EventType> fromWireName(String name) {
-    return Arrays.stream(values()).filter(type -> type.wireName.equals(name)).findFirst();
   }
 }

@@ -34,8 +34,8 @@ public final class InMemoryTokens implements TokenStore {
   }
 
   @Override
-  public synchronized void replace(String tenantId, List<String> replacedIds, String secretHash, ApiToken token) {
-    replacedIds.forEach(id -> delete(tenantId, id));
+  public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
+    byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
     put(secretHash, token);
   }
 }
