@@ -54,7 +54,8 @@ final class AdminRequests {
         refuseMeteringField("thresholds", thresholds);
         refuseMeteringField("unit", unit);
       }
-      return new Entitlement(slug, name, type, metering, configSchema, null);
+      JsonNode schema = configSchema == null || configSchema.isNull() ? null : configSchema;
+      return new Entitlement(slug, name, type, metering, schema, null);
     }
 
     private static void refuseMeteringField(String field, Object value) {

@@ -35,22 +35,25 @@ final class AdminViews {
   record EntitlementView(
       String slug, String name, EntitlementType type, Aggregation aggregation, Reset reset, ResetAnchor resetAnchor,
       MeterScope scope, Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit,
-      JsonNode configSchema, Instant createdAt) {
+      JsonNode configSchema, Instant createdAt, Instant updatedAt) {
 
     static EntitlementView of(Entitlement e) {
       var m = e.metering();
       return m == null
           ? new EntitlementView(e.slug(), e.name(), e.type(), null, null, null, null, null, null, null, null,
-              e.configSchema(), e.createdAt())
+              e.configSchema(), e.createdAt(), e.updatedAt())
           : new EntitlementView(e.slug(), e.name(), e.type(), m.aggregation(), m.reset(), m.resetAnchor(), m.scope(),
-              m.enforcement(), m.overagePercent(), m.thresholds(), m.unit(), e.configSchema(), e.createdAt());
+              m.enforcement(), m.overagePercent(), m.thresholds(), m.unit(), e.configSchema(), e.createdAt(),
+              e.updatedAt());
     }
   }
 
   @RegisterForReflection
-  record TierView(String slug, String name, int rank, Map<String, JsonNode> entitlements, Instant createdAt) {
+  record TierView(
+      String slug, String name, int rank, Map<String, JsonNode> entitlements, Instant createdAt, Instant updatedAt) {
     static TierView of(Tier tier) {
-      return new TierView(tier.slug(), tier.name(), tier.rank(), json(tier.entitlements()), tier.createdAt());
+      return new TierView(
+          tier.slug(), tier.name(), tier.rank(), json(tier.entitlements()), tier.createdAt(), tier.updatedAt());
     }
   }
 

@@ -3,6 +3,7 @@ package sh.kaiten.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
 import sh.kaiten.admin.AdminRequests.CustomerRequest;
 import sh.kaiten.admin.AdminRequests.EntitlementRequest;
 import sh.kaiten.admin.AdminRequests.InstanceRequest;
@@ -31,14 +33,23 @@ import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.http.CurrentCaller;
+import sh.kaiten.http.MergePatches;
 
 /** The control plane's records: entitlements, tiers, customers, licenses, instances (admin token). */
 @Path("/api")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class CatalogResource {
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final List<String> ENTITLEMENT_CHANGES =
+      List.of("name", "enforcement", "overage_percent", "thresholds", "unit", "config_schema");
+  private static final List<String> TIER_CHANGES = List.of("name", "rank", "entitlements");
+  private static final List<String> CUSTOMER_CHANGES = List.of("name", "metadata");
+  private static final List<String> INSTANCE_CHANGES = List.of("name", "labels");
+
   @Inject Administration admin;
   @Inject CurrentCaller caller;
+  @Inject MergePatches patches;
 
   @POST
   @Path("/entitlements")
@@ -57,6 +68,21 @@ public class CatalogResource {
   @Path("/entitlements/{slug}")
   public EntitlementView entitlement(@PathParam("slug") String slug) {
     return EntitlementView.of(admin.entitlement(caller.token(), slug));
+  }
+
+  /** Changes an entitlement (JSON Merge Patch); what its counters mean (type, aggregation, reset, scope) stays. */
+  @PATCH
+  @Path("/entitlements/{slug}")
+  @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
+  public EntitlementView updateEntitlement(@PathParam("slug") String slug, JsonNode patch) {
+    return EntitlementView.of(admin.updateEntitlement(caller.token(), slug, current -> patches.apply(
+        EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft()));
+  }
+
+  @DELETE
+  @Path("/entitlements/{slug}")
+  public void deleteEntitlement(@PathParam("slug") String slug) {
+    admin.deleteEntitlement(caller.token(), slug);
   }
 
   @POST
@@ -78,6 +104,21 @@ public class CatalogResource {
     return TierView.of(admin.tier(caller.token(), slug));
   }
 
+  /** Changes a tier (JSON Merge Patch): an entitlement set to null leaves the tier. */
+  @PATCH
+  @Path("/tiers/{slug}")
+  @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
+  public TierView updateTier(@PathParam("slug") String slug, JsonNode patch) {
+    return TierView.of(admin.updateTier(caller.token(), slug,
+        current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
+  }
+
+  @DELETE
+  @Path("/tiers/{slug}")
+  public void deleteTier(@PathParam("slug") String slug) {
+    admin.deleteTier(caller.token(), slug);
+  }
+
   @POST
   @Path("/customers")
   public Response createCustomer(CustomerRequest request) {
@@ -95,6 +136,22 @@ public class CatalogResource {
   @Path("/customers/{id}")
   public Customer customer(@PathParam("id") String id) {
     return admin.customer(caller.token(), id);
+  }
+
+  @PATCH
+  @Path("/customers/{id}")
+  @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
+  public Customer updateCustomer(@PathParam("id") String id, JsonNode patch) {
+    return admin.updateCustomer(caller.token(), id, current -> {
+      CustomerRequest wanted = patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
+      return new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt());
+    });
+  }
+
+  @DELETE
+  @Path("/customers/{id}")
+  public void deleteCustomer(@PathParam("id") String id) {
+    admin.deleteCustomer(caller.token(), id);
   }
 
   @POST
@@ -122,9 +179,15 @@ public class CatalogResource {
    */
   @PATCH
   @Path("/licenses/{id}")
-  @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+  @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public LicenseView updateLicense(@PathParam("id") String id, JsonNode body) {
     return LicenseView.of(admin.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
+  }
+
+  @DELETE
+  @Path("/licenses/{id}")
+  public void deleteLicense(@PathParam("id") String id) {
+    admin.deleteLicense(caller.token(), id);
   }
 
   /** Creates an instance; the answer carries its instance token, shown this once. */
@@ -148,6 +211,23 @@ public class CatalogResource {
   @Path("/instances/{id}")
   public Instance instance(@PathParam("id") String id) {
     return admin.instance(caller.token(), id);
+  }
+
+  @PATCH
+  @Path("/instances/{id}")
+  @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
+  public Instance updateInstance(@PathParam("id") String id, JsonNode patch) {
+    return admin.updateInstance(caller.token(), id, current -> {
+      InstanceRequest wanted = patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
+      return new Instance(current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt());
+    });
+  }
+
+  /** Deletes an instance; its tokens stop working at once. */
+  @DELETE
+  @Path("/instances/{id}")
+  public void deleteInstance(@PathParam("id") String id) {
+    admin.deleteInstance(caller.token(), id);
   }
 
   /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */

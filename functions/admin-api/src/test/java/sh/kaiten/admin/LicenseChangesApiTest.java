@@ -122,7 +122,7 @@ class LicenseChangesApiTest {
 
     License stale = new License(read.id(), read.customerId(), "free", read.status(), read.startsAt(),
         read.trialEndsAt(), read.expiresAt(), read.overrides(), read.createdAt(), Instant.now());
-    assertThatThrownBy(() -> catalog.updateLicense(tenant, stale, read.updatedAt(), List.of()))
+    assertThatThrownBy(() -> catalog.updateLicense(tenant, read, stale, List.of()))
         .isInstanceOf(ConflictException.class);
     assertThat(catalog.findLicense(tenant, license).orElseThrow().tier()).isEqualTo("pro");
   }

@@ -34,16 +34,21 @@ public class Problems {
     if (e.getCause() instanceof KaitenException kaiten) {
       return kaiten(kaiten);
     }
-    String field = null;
-    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      field = mapping.getPath().stream()
-          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
-    }
+    String field = field(e);
     String detail = field == null
         ? "the body is not valid JSON: " + e.getOriginalMessage()
         : "field '" + field + "' is not valid: " + e.getOriginalMessage();
     return problem(400, "invalid-input", detail, field);
+  }
+
+  /** The path of the field a JSON error is about, like {@code entitlements.theme} or {@code events[2]}; null for none. */
+  static String field(JsonProcessingException e) {
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      return mapping.getPath().stream()
+          .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+          .collect(Collectors.joining(".")).replace(".[", "[");
+    }
+    return null;
   }
 
   /** Quarkus REST ships its own mapper for this subtype; ours must be at least as specific to win. */

@@ -90,9 +90,24 @@ public final class CachedDefinitions implements CatalogStore {
   }
 
   @Override
-  public void updateLicense(String t, License l, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
-    catalog.updateLicense(t, l, expectedUpdatedAt, timers);
+  public void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers) {
+    catalog.updateLicense(t, previous, l, timers);
   }
+
+  @Override
+  public InstanceWithLicense findInstanceWithLicense(String t, String instanceId, String licenseId) {
+    return catalog.findInstanceWithLicense(t, instanceId, licenseId);
+  }
+
+  @Override public void updateEntitlement(String t, Entitlement e, Instant at) { catalog.updateEntitlement(t, e, at); }
+  @Override public void deleteEntitlement(String t, String slug) { catalog.deleteEntitlement(t, slug); }
+  @Override public void updateTier(String t, Tier tier, Instant at) { catalog.updateTier(t, tier, at); }
+  @Override public void deleteTier(String t, String slug) { catalog.deleteTier(t, slug); }
+  @Override public void updateCustomer(String t, Customer c, Instant at) { catalog.updateCustomer(t, c, at); }
+  @Override public void deleteCustomer(String t, String id) { catalog.deleteCustomer(t, id); }
+  @Override public void deleteLicense(String t, String id) { catalog.deleteLicense(t, id); }
+  @Override public void updateInstance(String t, Instance i, Instant at) { catalog.updateInstance(t, i, at); }
+  @Override public void deleteInstance(String t, String id) { catalog.deleteInstance(t, id); }
 
   @Override public Optional<License> findLicense(String t, String id) { return catalog.findLicense(t, id); }
   @Override public Page<License> licenses(String t, PageRequest p) { return catalog.licenses(t, p); }

@@ -8,6 +8,7 @@ import static sh.kaiten.adapters.dynamodb.Attributes.string;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,8 @@ import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
@@ -34,14 +37,31 @@ import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
-/** The catalog port on the Catalog table: one item per record, keyed by tenant. */
+/**
+ * The catalog port on the Catalog table: one item per record, keyed by tenant.
+ *
+ * <p>References stay whole through counts kept on the referenced item, moved in the same
+ * transaction as the reference: a tier and a customer count their licenses ({@code license_count}),
+ * a license its instances ({@code instance_count}). Creating a reference requires the referenced
+ * item to exist; deleting one requires its count to be zero. No scan is needed for either.
+ */
 public final class DynamoCatalogStore implements CatalogStore {
+  private static final String LICENSE_COUNT = "license_count";
+  private static final String INSTANCE_COUNT = "instance_count";
+  private static final String UPDATED_AT = "updated_at";
+
   private final DynamoDbClient dynamo;
   private final String table;
 
@@ -61,30 +81,41 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public void createEntitlement(String tenantId, Entitlement entitlement) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.ENTITLEMENT + entitlement.slug());
-    item.put("slug", s(entitlement.slug()));
-    item.put("name", s(entitlement.name()));
-    item.put("type", s(entitlement.type().name()));
-    item.put("created_at", instant(entitlement.createdAt()));
+    create(item(tenantId, Keys.ENTITLEMENT + entitlement.slug(), fields(entitlement)),
+        "entitlement '" + entitlement.slug() + "' already exists", "slug");
+  }
+
+  @Override
+  public void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt) {
+    update(tenantId, Keys.ENTITLEMENT + entitlement.slug(), fields(entitlement), expectedUpdatedAt,
+        "entitlement", entitlement.slug());
+  }
+
+  @Override
+  public void deleteEntitlement(String tenantId, String slug) {
+    delete(tenantId, Keys.ENTITLEMENT + slug, null, "entitlement", slug, null);
+  }
+
+  private static Map<String, AttributeValue> fields(Entitlement entitlement) {
+    Map<String, AttributeValue> fields = new LinkedHashMap<>();
+    fields.put("slug", s(entitlement.slug()));
+    fields.put("name", s(entitlement.name()));
+    fields.put("type", s(entitlement.type().name()));
     Metering metering = entitlement.metering();
     if (metering != null) {
-      item.put("aggregation", s(metering.aggregation().name()));
-      item.put("reset", s(metering.reset().name()));
-      item.put("reset_anchor", s(metering.resetAnchor().name()));
-      item.put("scope", s(metering.scope().name()));
-      item.put("enforcement", s(metering.enforcement().name()));
-      item.put("thresholds", AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
-      if (metering.overagePercent() != null) {
-        item.put("overage_percent", n(metering.overagePercent()));
-      }
-      if (metering.unit() != null) {
-        item.put("unit", s(metering.unit()));
-      }
+      fields.put("aggregation", s(metering.aggregation().name()));
+      fields.put("reset", s(metering.reset().name()));
+      fields.put("reset_anchor", s(metering.resetAnchor().name()));
+      fields.put("scope", s(metering.scope().name()));
+      fields.put("enforcement", s(metering.enforcement().name()));
+      fields.put("thresholds", AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
+      fields.put("overage_percent", metering.overagePercent() == null ? null : n(metering.overagePercent()));
+      fields.put("unit", metering.unit() == null ? null : s(metering.unit()));
     }
-    if (entitlement.configSchema() != null) {
-      item.put("config_schema", Attributes.json(entitlement.configSchema()));
-    }
-    create(item, "entitlement '" + entitlement.slug() + "' already exists", "slug");
+    fields.put("config_schema", entitlement.configSchema() == null ? null : Attributes.json(entitlement.configSchema()));
+    fields.put("created_at", instant(entitlement.createdAt()));
+    fields.put(UPDATED_AT, instant(entitlement.updatedAt()));
+    return fields;
   }
 
   @Override
@@ -109,18 +140,33 @@ public final class DynamoCatalogStore implements CatalogStore {
         Attributes.integers(item, "thresholds"),
         string(item, "unit"));
     return new Entitlement(string(item, "slug"), string(item, "name"), type, metering,
-        Attributes.json(item, "config_schema"), instant(item, "created_at"));
+        Attributes.json(item, "config_schema"), instant(item, "created_at"), updatedAt(item));
   }
 
   @Override
   public void createTier(String tenantId, Tier tier) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.TIER + tier.slug());
-    item.put("slug", s(tier.slug()));
-    item.put("name", s(tier.name()));
-    item.put("rank", n(tier.rank()));
-    item.put("entitlements", Attributes.values(tier.entitlements()));
-    item.put("created_at", instant(tier.createdAt()));
-    create(item, "tier '" + tier.slug() + "' already exists", "slug");
+    create(item(tenantId, Keys.TIER + tier.slug(), fields(tier)), "tier '" + tier.slug() + "' already exists", "slug");
+  }
+
+  @Override
+  public void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt) {
+    update(tenantId, Keys.TIER + tier.slug(), fields(tier), expectedUpdatedAt, "tier", tier.slug());
+  }
+
+  @Override
+  public void deleteTier(String tenantId, String slug) {
+    delete(tenantId, Keys.TIER + slug, LICENSE_COUNT, "tier", slug, "licenses are on it; move them to another tier first");
+  }
+
+  private static Map<String, AttributeValue> fields(Tier tier) {
+    Map<String, AttributeValue> fields = new LinkedHashMap<>();
+    fields.put("slug", s(tier.slug()));
+    fields.put("name", s(tier.name()));
+    fields.put("rank", n(tier.rank()));
+    fields.put("entitlements", Attributes.values(tier.entitlements()));
+    fields.put("created_at", instant(tier.createdAt()));
+    fields.put(UPDATED_AT, instant(tier.updatedAt()));
+    return fields;
   }
 
   @Override
@@ -134,17 +180,34 @@ public final class DynamoCatalogStore implements CatalogStore {
         string(item, "name"),
         Attributes.decimal(item, "rank").intValueExact(),
         Attributes.values(item, "entitlements"),
-        instant(item, "created_at"));
+        instant(item, "created_at"),
+        updatedAt(item));
   }
 
   @Override
   public void createCustomer(String tenantId, Customer customer) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.CUSTOMER + customer.id());
-    item.put("id", s(customer.id()));
-    item.put("name", s(customer.name()));
-    item.put("metadata", Attributes.strings(customer.metadata()));
-    item.put("created_at", instant(customer.createdAt()));
-    create(item, "customer '" + customer.id() + "' already exists", "id");
+    create(item(tenantId, Keys.CUSTOMER + customer.id(), fields(customer)),
+        "customer '" + customer.id() + "' already exists", "id");
+  }
+
+  @Override
+  public void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt) {
+    update(tenantId, Keys.CUSTOMER + customer.id(), fields(customer), expectedUpdatedAt, "customer", customer.id());
+  }
+
+  @Override
+  public void deleteCustomer(String tenantId, String id) {
+    delete(tenantId, Keys.CUSTOMER + id, LICENSE_COUNT, "customer", id, "it holds licenses; delete them first");
+  }
+
+  private static Map<String, AttributeValue> fields(Customer customer) {
+    Map<String, AttributeValue> fields = new LinkedHashMap<>();
+    fields.put("id", s(customer.id()));
+    fields.put("name", s(customer.name()));
+    fields.put("metadata", Attributes.strings(customer.metadata()));
+    fields.put("created_at", instant(customer.createdAt()));
+    fields.put(UPDATED_AT, instant(customer.updatedAt()));
+    return fields;
   }
 
   @Override
@@ -153,51 +216,73 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   private static Customer customer(Map<String, AttributeValue> item) {
-    return new Customer(
-        string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"), instant(item, "created_at"));
+    return new Customer(string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"),
+        instant(item, "created_at"), updatedAt(item));
   }
 
+  /** The license, its timers, and one more license on its tier and customer, together or not at all. */
   @Override
   public void createLicense(String tenantId, License license, List<LifecycleTimer> timers) {
-    writeLicense(tenantId, license, timers, "attribute_not_exists(#pk)", Map.of("#pk", Keys.PK), Map.of(),
-        () -> new ConflictException("id", "license '" + license.id() + "' already exists"));
-  }
-
-  @Override
-  public void updateLicense(String tenantId, License license, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
-    // Items written before updated_at existed are matched by existence alone.
-    writeLicense(tenantId, license, timers, "attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))",
-        Map.of("#pk", Keys.PK, "#updated", "updated_at"), Map.of(":expected", instant(expectedUpdatedAt)),
-        () -> new ConflictException(null, "license '" + license.id() + "' was changed by another request; read it again"));
-  }
-
-  /** The license and its timers in one transaction; {@code refused} when the license's condition fails. */
-  private void writeLicense(String tenantId, License license, List<LifecycleTimer> timers, String condition,
-      Map<String, String> names, Map<String, AttributeValue> values, Supplier<ConflictException> refused) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.LICENSE + license.id());
-    item.put("id", s(license.id()));
-    item.put("customer_id", s(license.customerId()));
-    item.put("tier", s(license.tier()));
-    item.put("status", s(license.status().name()));
-    putInstant(item, "starts_at", license.startsAt());
-    putInstant(item, "trial_ends_at", license.trialEndsAt());
-    putInstant(item, "expires_at", license.expiresAt());
-    item.put("overrides", Attributes.values(license.overrides()));
-    item.put("created_at", instant(license.createdAt()));
-    item.put("updated_at", instant(license.updatedAt()));
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression(condition)
-        .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)).build());
-    timers.forEach(timer -> writes.add(TransactWriteItem.builder()
-        .put(p -> p.tableName(table).item(DynamoLifecycleTimers.item(timer))).build()));
-    try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
-    } catch (TransactionCanceledException e) {
-      if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
-        throw refused.get();
-      }
-      throw e;
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+        .item(item(tenantId, Keys.LICENSE + license.id(), fields(license)))
+        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build());
+    writes.add(count(tenantId, Keys.TIER + license.tier(), LICENSE_COUNT, 1));
+    writes.add(count(tenantId, Keys.CUSTOMER + license.customerId(), LICENSE_COUNT, 1));
+    timers.forEach(timer -> writes.add(timer(timer)));
+    transact(writes, List.of(
+        () -> new ConflictException("id", "license '" + license.id() + "' already exists"),
+        () -> new UnknownReferenceException("tier", "tier '" + license.tier() + "' does not exist"),
+        () -> new UnknownReferenceException("customer_id", "customer '" + license.customerId() + "' does not exist")));
+  }
+
+  /** The license, the timers of the dates that changed, and the license counts of a tier change, together. */
+  @Override
+  public void updateLicense(String tenantId, License previous, License license, List<LifecycleTimer> timers) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    // Unchanged since `previous` was read, so still on the tier counted down here.
+    writes.add(TransactWriteItem.builder()
+        .update(change(tenantId, Keys.LICENSE + license.id(), fields(license), previous.updatedAt())).build());
+    if (!previous.tier().equals(license.tier())) {
+      writes.add(count(tenantId, Keys.TIER + license.tier(), LICENSE_COUNT, 1));
+      writes.add(count(tenantId, Keys.TIER + previous.tier(), LICENSE_COUNT, -1));
     }
+    timers.forEach(timer -> writes.add(timer(timer)));
+    transact(writes, List.of(
+        () -> new ConflictException(null, "license '" + license.id() + "' was changed by another request; read it again"),
+        () -> new UnknownReferenceException("tier", "tier '" + license.tier() + "' does not exist")));
+  }
+
+  /** Deletes the license if no instance is on it, counting it off its tier and customer. */
+  @Override
+  public void deleteLicense(String tenantId, String id) {
+    License license = findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(tenantId, Keys.LICENSE + id))
+        .conditionExpression("#tier = :tier AND #customer = :customer AND " + unreferenced("#count"))
+        .expressionAttributeNames(Map.of("#tier", "tier", "#customer", "customer_id", "#count", INSTANCE_COUNT))
+        .expressionAttributeValues(Map.of(":tier", s(license.tier()), ":customer", s(license.customerId()),
+            ":zero", n(0)))).build());
+    writes.add(count(tenantId, Keys.TIER + license.tier(), LICENSE_COUNT, -1));
+    writes.add(count(tenantId, Keys.CUSTOMER + license.customerId(), LICENSE_COUNT, -1));
+    transact(writes, List.of(() -> findLicense(tenantId, id).isEmpty()
+        ? new NotFoundException("license", id)
+        : new ConflictException(null, "license '" + id + "' cannot be deleted: instances are on it; delete them first")));
+  }
+
+  private static Map<String, AttributeValue> fields(License license) {
+    Map<String, AttributeValue> fields = new LinkedHashMap<>();
+    fields.put("id", s(license.id()));
+    fields.put("customer_id", s(license.customerId()));
+    fields.put("tier", s(license.tier()));
+    fields.put("status", s(license.status().name()));
+    fields.put("starts_at", optionalInstant(license.startsAt()));
+    fields.put("trial_ends_at", optionalInstant(license.trialEndsAt()));
+    fields.put("expires_at", optionalInstant(license.expiresAt()));
+    fields.put("overrides", Attributes.values(license.overrides()));
+    fields.put("created_at", instant(license.createdAt()));
+    fields.put(UPDATED_AT, instant(license.updatedAt()));
+    return fields;
   }
 
   @Override
@@ -216,18 +301,46 @@ public final class DynamoCatalogStore implements CatalogStore {
         instant(item, "expires_at"),
         Attributes.values(item, "overrides"),
         instant(item, "created_at"),
-        item.containsKey("updated_at") ? instant(item, "updated_at") : instant(item, "created_at"));
+        updatedAt(item));
+  }
+
+  /** The instance and one more instance on its license, together. */
+  @Override
+  public void createInstance(String tenantId, Instance instance) {
+    transact(List.of(
+        TransactWriteItem.builder().put(p -> p.tableName(table)
+            .item(item(tenantId, Keys.INSTANCE + instance.id(), fields(instance)))
+            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, 1)),
+        List.of(() -> new ConflictException("id", "instance '" + instance.id() + "' already exists"),
+            () -> new UnknownReferenceException("license_id", "license '" + instance.licenseId() + "' does not exist")));
   }
 
   @Override
-  public void createInstance(String tenantId, Instance instance) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.INSTANCE + instance.id());
-    item.put("id", s(instance.id()));
-    item.put("license_id", s(instance.licenseId()));
-    item.put("name", s(instance.name()));
-    item.put("labels", Attributes.strings(instance.labels()));
-    item.put("created_at", instant(instance.createdAt()));
-    create(item, "instance '" + instance.id() + "' already exists", "id");
+  public void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt) {
+    update(tenantId, Keys.INSTANCE + instance.id(), fields(instance), expectedUpdatedAt, "instance", instance.id());
+  }
+
+  /** Deletes the instance and counts it off its license, together. */
+  @Override
+  public void deleteInstance(String tenantId, String id) {
+    Instance instance = findInstance(tenantId, id).orElseThrow(() -> new NotFoundException("instance", id));
+    transact(List.of(
+        TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(tenantId, Keys.INSTANCE + id))
+            .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)),
+        List.of(() -> new NotFoundException("instance", id)));
+  }
+
+  private static Map<String, AttributeValue> fields(Instance instance) {
+    Map<String, AttributeValue> fields = new LinkedHashMap<>();
+    fields.put("id", s(instance.id()));
+    fields.put("license_id", s(instance.licenseId()));
+    fields.put("name", s(instance.name()));
+    fields.put("labels", Attributes.strings(instance.labels()));
+    fields.put("created_at", instant(instance.createdAt()));
+    fields.put(UPDATED_AT, instant(instance.updatedAt()));
+    return fields;
   }
 
   @Override
@@ -235,10 +348,31 @@ public final class DynamoCatalogStore implements CatalogStore {
     return get(tenantId, Keys.INSTANCE + id).map(DynamoCatalogStore::instance);
   }
 
+  /** One BatchGetItem for both, read consistently, retrying what DynamoDB leaves unprocessed. */
+  @Override
+  public InstanceWithLicense findInstanceWithLicense(String tenantId, String instanceId, String licenseId) {
+    Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().consistentRead(true)
+        .keys(key(tenantId, Keys.INSTANCE + instanceId), key(tenantId, Keys.LICENSE + licenseId)).build());
+    Instance instance = null;
+    License license = null;
+    while (!request.isEmpty()) {
+      BatchGetItemResponse response =
+          dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+      for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+        if (item.get(Keys.SK).s().startsWith(Keys.INSTANCE)) {
+          instance = instance(item);
+        } else {
+          license = license(item);
+        }
+      }
+      request = response.unprocessedKeys();
+    }
+    return new InstanceWithLicense(instance, license);
+  }
+
   private static Instance instance(Map<String, AttributeValue> item) {
-    return new Instance(
-        string(item, "id"), string(item, "license_id"), string(item, "name"), Attributes.strings(item, "labels"),
-        instant(item, "created_at"));
+    return new Instance(string(item, "id"), string(item, "license_id"), string(item, "name"),
+        Attributes.strings(item, "labels"), instant(item, "created_at"), updatedAt(item));
   }
 
   @Override
@@ -289,10 +423,24 @@ public final class DynamoCatalogStore implements CatalogStore {
     return key;
   }
 
-  private static void putInstant(Map<String, AttributeValue> item, String name, java.time.Instant value) {
-    if (value != null) {
-      item.put(name, instant(value));
-    }
+  /** The key and the fields that are set. */
+  private static Map<String, AttributeValue> item(String tenantId, String sk, Map<String, AttributeValue> fields) {
+    Map<String, AttributeValue> item = key(tenantId, sk);
+    fields.forEach((name, value) -> {
+      if (value != null) {
+        item.put(name, value);
+      }
+    });
+    return item;
+  }
+
+  private static AttributeValue optionalInstant(Instant value) {
+    return value == null ? null : instant(value);
+  }
+
+  /** Items written before {@code updated_at} existed have changed last when they were created. */
+  private static Instant updatedAt(Map<String, AttributeValue> item) {
+    return item.containsKey(UPDATED_AT) ? instant(item, UPDATED_AT) : instant(item, "created_at");
   }
 
   /** Puts an item only if its key is free: ids and slugs are never silently overwritten. */
@@ -302,6 +450,105 @@ public final class DynamoCatalogStore implements CatalogStore {
           .expressionAttributeNames(Map.of("#pk", Keys.PK)));
     } catch (ConditionalCheckFailedException e) {
       throw new ConflictException(field, conflict);
+    }
+  }
+
+  /** Stores a record's fields if it is unchanged since {@code expectedUpdatedAt}; counts on it are kept. */
+  private void update(String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt,
+      String kind, String id) {
+    Update change = change(tenantId, sk, fields, expectedUpdatedAt);
+    try {
+      dynamo.updateItem(r -> r.tableName(table).key(change.key()).updateExpression(change.updateExpression())
+          .conditionExpression(change.conditionExpression())
+          .expressionAttributeNames(change.expressionAttributeNames())
+          .expressionAttributeValues(change.expressionAttributeValues())
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    } catch (ConditionalCheckFailedException e) {
+      if (!e.hasItem() || e.item().isEmpty()) {
+        throw new NotFoundException(kind, id);
+      }
+      throw new ConflictException(null, kind + " '" + id + "' was changed by another request; read it again");
+    }
+  }
+
+  /** SET of the fields that are set, REMOVE of the others, if the item is unchanged since it was read. */
+  private Update change(String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt) {
+    Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK, "#updated", UPDATED_AT));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":expected", instant(expectedUpdatedAt)));
+    List<String> set = new ArrayList<>();
+    List<String> remove = new ArrayList<>();
+    fields.forEach((field, value) -> {
+      String name = "#f" + names.size();
+      names.put(name, field);
+      if (value == null) {
+        remove.add(name);
+      } else {
+        values.put(":v" + values.size(), value);
+        set.add(name + " = :v" + (values.size() - 1));
+      }
+    });
+    String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+    return Update.builder().tableName(table).key(key(tenantId, sk)).updateExpression(expression)
+        // Items written before updated_at existed are matched by existence alone.
+        .conditionExpression("attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))")
+        .expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  /** Deletes an item; with {@code countField}, only while nothing references it. */
+  private void delete(String tenantId, String sk, String countField, String kind, String id, String referenced) {
+    Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK));
+    Map<String, AttributeValue> values = new HashMap<>();
+    String condition = "attribute_exists(#pk)";
+    if (countField != null) {
+      names.put("#count", countField);
+      values.put(":zero", n(0));
+      condition += " AND " + unreferenced("#count");
+    }
+    String expression = condition;
+    try {
+      dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, sk)).conditionExpression(expression)
+          .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+    } catch (ConditionalCheckFailedException e) {
+      if (!e.hasItem() || e.item().isEmpty()) {
+        throw new NotFoundException(kind, id);
+      }
+      throw new ConflictException(null, kind + " '" + id + "' cannot be deleted: " + referenced);
+    }
+  }
+
+  private static String unreferenced(String count) {
+    return "(attribute_not_exists(" + count + ") OR " + count + " <= :zero)";
+  }
+
+  /** Moves a count on a referenced item, which must exist (a count never creates an item). */
+  private TransactWriteItem count(String tenantId, String sk, String field, int by) {
+    return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, sk))
+        .updateExpression("ADD #count :by").conditionExpression("attribute_exists(#pk)")
+        .expressionAttributeNames(Map.of("#count", field, "#pk", Keys.PK))
+        .expressionAttributeValues(Map.of(":by", n(by)))).build();
+  }
+
+  private TransactWriteItem timer(LifecycleTimer timer) {
+    return TransactWriteItem.builder().put(p -> p.tableName(table).item(DynamoLifecycleTimers.item(timer))).build();
+  }
+
+  /**
+   * Runs the writes as one transaction. When a condition fails, the error is the one given for the
+   * first write whose condition failed ({@code refusals} in write order; later writes without one
+   * fail as the first).
+   */
+  private void transact(List<TransactWriteItem> writes, List<Supplier<? extends RuntimeException>> refusals) {
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      for (int i = 0; i < reasons.size(); i++) {
+        if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+          throw refusals.get(i < refusals.size() ? i : 0).get();
+        }
+      }
+      throw e;
     }
   }
 

@@ -56,6 +56,12 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
+  public void deleteInstanceTokens(String tenantId, String instanceId) {
+    byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
+        .forEach(item -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))));
+  }
+
+  @Override
   public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
@@ -87,6 +93,9 @@ public final class DynamoTokenStore implements TokenStore {
     if (token.instanceId() != null) {
       item.put("instance_id", s(token.instanceId()));
     }
+    if (token.licenseId() != null) {
+      item.put("license_id", s(token.licenseId()));
+    }
     item.put("created_at", instant(token.createdAt()));
     return item;
   }
@@ -97,6 +106,7 @@ public final class DynamoTokenStore implements TokenStore {
         string(item, "tenant_id"),
         TokenScope.valueOf(string(item, "scope")),
         string(item, "instance_id"),
+        string(item, "license_id"),
         instant(item, "created_at"));
   }
 }

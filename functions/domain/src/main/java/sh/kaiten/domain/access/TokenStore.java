@@ -16,6 +16,9 @@ public interface TokenStore {
   /** Removes the tenant's token with this id at once. @return false when the tenant has none such */
   boolean delete(String tenantId, String tokenId);
 
+  /** Removes every token of the instance at once. */
+  void deleteInstanceTokens(String tenantId, String instanceId);
+
   /** Stores a new token for an instance and removes its other tokens, together or not at all. */
   void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token);
 }

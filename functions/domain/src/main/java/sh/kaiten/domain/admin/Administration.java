@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.access.Secrets;
@@ -17,6 +22,7 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
@@ -74,7 +80,7 @@ public final class Administration {
     Instant now = clock.instant();
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
     catalog.createTenant(tenant);
-    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null);
+    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null, null);
     return new TenantCreated(tenant, admin.token(), admin.secret());
   }
 
@@ -90,6 +96,55 @@ public final class Administration {
   public Entitlement entitlement(ApiToken caller, String slug) {
     caller.requireAdmin();
     return catalog.findEntitlement(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
+  }
+
+  /**
+   * Changes an entitlement's name, NUMERIC enforcement settings, unit or CONFIG schema. Its type,
+   * aggregation, reset, anchor and scope cannot change, because the counters already kept mean
+   * what they said; a new schema must accept every value tiers and overrides already give.
+   *
+   * @param change the entitlement as the caller wants it, made from the stored one
+   */
+  public Entitlement updateEntitlement(ApiToken caller, String slug, UnaryOperator<Entitlement> change) {
+    Entitlement current = entitlement(caller, slug);
+    Entitlement wanted = change.apply(current);
+    requireSame("slug", current.slug(), wanted.slug());
+    requireSame("type", current.type(), wanted.type());
+    if (current.isMetered()) {
+      Metering was = current.metering();
+      Metering will = wanted.metering();
+      requireSame("aggregation", was.aggregation(), will.aggregation());
+      requireSame("reset", was.reset(), will.reset());
+      requireSame("reset_anchor", was.resetAnchor(), will.resetAnchor());
+      requireSame("scope", was.scope(), will.scope());
+    }
+    Entitlement updated = new Entitlement(slug, wanted.name(), current.type(), wanted.metering(),
+        wanted.configSchema(), current.createdAt(), clock.instant());
+    if (updated.configSchema() != null && !updated.configSchema().equals(current.configSchema())) {
+      valuesGiven(caller.tenantId(), slug).forEach((holder, value) -> {
+        try {
+          EntitlementValue.fromJson("config_schema", updated, ((EntitlementValue.Config) value).payload());
+        } catch (InvalidInputException refused) {
+          throw new InvalidInputException("config_schema",
+              "the new schema refuses the value " + holder + " gives: " + refused.getMessage());
+        }
+      });
+    }
+    catalog.updateEntitlement(caller.tenantId(), updated, current.updatedAt());
+    announce(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated));
+    return updated;
+  }
+
+  /** Deletes an entitlement no tier or override gives a value; its counters are kept for the record. */
+  public void deleteEntitlement(ApiToken caller, String slug) {
+    Entitlement current = entitlement(caller, slug);
+    Map<String, EntitlementValue> given = valuesGiven(caller.tenantId(), slug);
+    if (!given.isEmpty()) {
+      throw new ConflictException(null, "entitlement '" + slug + "' is still given by " + listed(given.keySet())
+          + "; remove it from them first");
+    }
+    catalog.deleteEntitlement(caller.tenantId(), slug);
+    announce(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current));
   }
 
   public Tier createTier(ApiToken caller, TierDraft draft) {
@@ -110,6 +165,28 @@ public final class Administration {
     return catalog.findTier(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("tier", slug));
   }
 
+  /** Changes a tier's name, rank or values; every license on it gets the new values within the read cache's 5 s. */
+  public Tier updateTier(ApiToken caller, String slug, Function<Tier, TierDraft> change) {
+    Tier current = tier(caller, slug);
+    TierDraft wanted = change.apply(current);
+    requireSame("slug", current.slug(), wanted.slug());
+    if (wanted.rank() == null) {
+      throw new InvalidInputException("rank", "rank is required");
+    }
+    Tier updated = new Tier(slug, wanted.name(), wanted.rank(),
+        values(caller.tenantId(), "entitlements", wanted.entitlements()), current.createdAt(), clock.instant());
+    catalog.updateTier(caller.tenantId(), updated, current.updatedAt());
+    announce(caller, EventType.TIER_UPDATED, EventData.of(updated));
+    return updated;
+  }
+
+  /** Deletes a tier no license is on. */
+  public void deleteTier(ApiToken caller, String slug) {
+    Tier current = tier(caller, slug);
+    catalog.deleteTier(caller.tenantId(), slug);
+    announce(caller, EventType.TIER_DELETED, EventData.of(current));
+  }
+
   public Customer createCustomer(ApiToken caller, String name, Map<String, String> metadata) {
     caller.requireAdmin();
     Instant now = clock.instant();
@@ -122,6 +199,23 @@ public final class Administration {
   public Customer customer(ApiToken caller, String id) {
     caller.requireAdmin();
     return catalog.findCustomer(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("customer", id));
+  }
+
+  /** Changes a customer's name or metadata. */
+  public Customer updateCustomer(ApiToken caller, String id, UnaryOperator<Customer> change) {
+    Customer current = customer(caller, id);
+    Customer wanted = change.apply(current);
+    Customer updated = new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), clock.instant());
+    catalog.updateCustomer(caller.tenantId(), updated, current.updatedAt());
+    announce(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated));
+    return updated;
+  }
+
+  /** Deletes a customer that holds no license. */
+  public void deleteCustomer(ApiToken caller, String id) {
+    Customer current = customer(caller, id);
+    catalog.deleteCustomer(caller.tenantId(), id);
+    announce(caller, EventType.CUSTOMER_DELETED, EventData.of(current));
   }
 
   public License createLicense(ApiToken caller, LicenseDraft draft) {
@@ -183,7 +277,7 @@ public final class Administration {
     License updated = new License(id, current.customerId(), tier.slug(),
         patch.status() == null ? current.status() : patch.status(), startsAt,
         LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt, overrides, current.createdAt(), now);
-    catalog.updateLicense(tenantId, updated, current.updatedAt(),
+    catalog.updateLicense(tenantId, current, updated,
         LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now));
     for (EventType change : LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank())) {
       ObjectNode data = EventData.of(updated);
@@ -199,6 +293,13 @@ public final class Administration {
     return catalog.findLicense(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("license", id));
   }
 
+  /** Deletes a license that has no instance left; its usage counters are kept for the record. */
+  public void deleteLicense(ApiToken caller, String id) {
+    License current = license(caller, id);
+    catalog.deleteLicense(caller.tenantId(), id);
+    announce(caller, EventType.LICENSE_DELETED, EventData.of(current));
+  }
+
   /** Creates an instance and its instance token. */
   public InstanceCreated createInstance(
       ApiToken caller, String id, String licenseId, String name, Map<String, String> labels) {
@@ -210,7 +311,7 @@ public final class Administration {
     Instance instance = new Instance(id, licenseId, name, labels, now);
     catalog.createInstance(caller.tenantId(), instance);
     announce(caller, EventType.INSTANCE_CREATED, EventData.of(instance));
-    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id());
+    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
     return new InstanceCreated(instance, token.token(), token.secret());
   }
 
@@ -242,7 +343,7 @@ public final class Administration {
   /** A new admin token for the caller's tenant. */
   public IssuedToken createAdminToken(ApiToken caller) {
     caller.requireAdmin();
-    return issue(caller.tenantId(), TokenScope.ADMIN, null);
+    return issue(caller.tenantId(), TokenScope.ADMIN, null, null);
   }
 
   /** The tenant's tokens, admin and instance, without their secrets. */
@@ -265,7 +366,7 @@ public final class Administration {
   /** A new token for the instance; its old tokens stop working at once. */
   public IssuedToken rotateInstanceToken(ApiToken caller, String instanceId) {
     Instance instance = instance(caller, instanceId);
-    IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id());
+    IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), instance.licenseId());
     tokens.replaceInstanceTokens(caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token());
     ObjectNode data = EventData.of(instance);
     data.put("token_rotated", true);
@@ -274,15 +375,16 @@ public final class Administration {
   }
 
   /** A new token, stored (as the hash of its secret). */
-  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId) {
-    IssuedToken token = newToken(tenantId, scope, instanceId);
+  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId, String licenseId) {
+    IssuedToken token = newToken(tenantId, scope, instanceId, licenseId);
     tokens.put(Secrets.hash(token.secret()), token.token());
     return token;
   }
 
-  private IssuedToken newToken(String tenantId, TokenScope scope, String instanceId) {
+  private IssuedToken newToken(String tenantId, TokenScope scope, String instanceId, String licenseId) {
     Instant now = clock.instant();
-    return new IssuedToken(new ApiToken(Ids.newId("tok", now), tenantId, scope, instanceId, now), Secrets.newToken());
+    return new IssuedToken(
+        new ApiToken(Ids.newId("tok", now), tenantId, scope, instanceId, licenseId, now), Secrets.newToken());
   }
 
   public Instance instance(ApiToken caller, String id) {
@@ -290,9 +392,58 @@ public final class Administration {
     return catalog.findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
   }
 
+  /** Changes an instance's name or labels; it stays with its license. */
+  public Instance updateInstance(ApiToken caller, String id, UnaryOperator<Instance> change) {
+    Instance current = instance(caller, id);
+    Instance wanted = change.apply(current);
+    requireSame("license_id", current.licenseId(), wanted.licenseId());
+    Instance updated =
+        new Instance(id, current.licenseId(), wanted.name(), wanted.labels(), current.createdAt(), clock.instant());
+    catalog.updateInstance(caller.tenantId(), updated, current.updatedAt());
+    announce(caller, EventType.INSTANCE_UPDATED, EventData.of(updated));
+    return updated;
+  }
+
+  /** Deletes an instance and its tokens, which stop working at once; its usage counters are kept. */
+  public void deleteInstance(ApiToken caller, String id) {
+    Instance current = instance(caller, id);
+    catalog.deleteInstance(caller.tenantId(), id);
+    tokens.deleteInstanceTokens(caller.tenantId(), id);
+    announce(caller, EventType.INSTANCE_DELETED, EventData.of(current));
+  }
+
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */
   private int rank(String tenantId, String tier) {
     return catalog.findTier(tenantId, tier).map(Tier::rank).orElse(Integer.MIN_VALUE);
+  }
+
+  private static void requireSame(String field, Object stored, Object wanted) {
+    if (!Objects.equals(stored, wanted)) {
+      throw new InvalidInputException(field, field + " cannot change once created");
+    }
+  }
+
+  /** Where the tenant gives entitlement {@code slug} a value, as "tier 'pro'" or "license 'lic_…'". */
+  private Map<String, EntitlementValue> valuesGiven(String tenantId, String slug) {
+    Map<String, EntitlementValue> given = new LinkedHashMap<>();
+    Page.all(page -> catalog.tiers(tenantId, page)).forEach(tier -> {
+      if (tier.entitlements().containsKey(slug)) {
+        given.put("tier '" + tier.slug() + "'", tier.entitlements().get(slug));
+      }
+    });
+    Page.all(page -> catalog.licenses(tenantId, page)).forEach(license -> {
+      if (license.overrides().containsKey(slug)) {
+        given.put("license '" + license.id() + "'", license.overrides().get(slug));
+      }
+    });
+    return given;
+  }
+
+  /** Names a few of many, for an error message. */
+  private static String listed(Collection<String> names) {
+    int shown = 5;
+    String first = names.stream().limit(shown).collect(Collectors.joining(", "));
+    return names.size() > shown ? first + " and " + (names.size() - shown) + " more" : first;
   }
 
   private static void requireDatesInOrder(Instant startsAt, Instant expiresAt) {

@@ -12,8 +12,17 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
 /**
  * Port: a tenant's records. Every read and write names the tenant, so no call can reach another
  * tenant's data. {@code create*} refuses an id or slug already taken with a ConflictException.
+ *
+ * <p>{@code update*} stores a record only if it is unchanged since {@code expectedUpdatedAt}, and
+ * otherwise throws a ConflictException. The store keeps references whole under concurrency: a
+ * license names an existing tier and customer, an instance an existing license, and a tier,
+ * customer or license cannot be deleted while something names it (ConflictException). {@code
+ * delete*} of a record that is not there throws a NotFoundException.
  */
 public interface CatalogStore {
+
+  /** An instance and the license it names, as read together; either is null when missing. */
+  record InstanceWithLicense(Instance instance, License license) {}
 
   void createTenant(Tenant tenant);
 
@@ -47,14 +56,36 @@ public interface CatalogStore {
   /**
    * Replaces the license, with the timers of the dates that changed, together or not at all.
    *
-   * @param expectedUpdatedAt the {@code updatedAt} the change was made from
+   * @param previous the license as read when the change was made
    * @throws sh.kaiten.domain.error.ConflictException when the license changed since
    */
-  void updateLicense(String tenantId, License license, Instant expectedUpdatedAt, List<LifecycleTimer> timers);
+  void updateLicense(String tenantId, License previous, License updated, List<LifecycleTimer> timers);
 
   Optional<License> findLicense(String tenantId, String id);
 
   void createInstance(String tenantId, Instance instance);
 
   Optional<Instance> findInstance(String tenantId, String id);
+
+  /** The instance and license {@code licenseId}, read in one request. */
+  InstanceWithLicense findInstanceWithLicense(String tenantId, String instanceId, String licenseId);
+
+  void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt);
+
+  void deleteEntitlement(String tenantId, String slug);
+
+  void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt);
+
+  void deleteTier(String tenantId, String slug);
+
+  void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt);
+
+  void deleteCustomer(String tenantId, String id);
+
+  /** Deletes the license; its timers stay and find nothing to fire. */
+  void deleteLicense(String tenantId, String id);
+
+  void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt);
+
+  void deleteInstance(String tenantId, String id);
 }

@@ -9,9 +9,17 @@ import sh.kaiten.domain.error.InvalidInputException;
  *
  * @param metering set for NUMERIC only
  * @param configSchema the JSON Schema of the values of a CONFIG entitlement; null otherwise
+ * @param updatedAt when it last changed: a change is stored only if no other was stored since it was read
  */
 public record Entitlement(
-    String slug, String name, EntitlementType type, Metering metering, JsonNode configSchema, Instant createdAt) {
+    String slug, String name, EntitlementType type, Metering metering, JsonNode configSchema, Instant createdAt,
+    Instant updatedAt) {
+
+  /** An entitlement as first written: it has not changed since it was created. */
+  public Entitlement(
+      String slug, String name, EntitlementType type, Metering metering, JsonNode configSchema, Instant createdAt) {
+    this(slug, name, type, metering, configSchema, createdAt, createdAt);
+  }
 
   public Entitlement {
     Slugs.require("slug", slug);

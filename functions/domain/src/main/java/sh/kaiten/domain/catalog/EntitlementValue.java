@@ -6,6 +6,11 @@ import sh.kaiten.domain.error.InvalidInputException;
 
 /** What a tier or an override gives an entitlement; its shape follows the entitlement's type. */
 public sealed interface EntitlementValue {
+  /**
+   * How a NUMERIC value may say "no limit" besides null: in a JSON Merge Patch, null removes the
+   * value instead.
+   */
+  String UNLIMITED = "unlimited";
 
   /** A BOOLEAN entitlement's value. */
   record Flag(boolean enabled) implements EntitlementValue {}
@@ -43,11 +48,12 @@ public sealed interface EntitlementValue {
         yield new Flag(json.booleanValue());
       }
       case NUMERIC -> {
-        if (json == null || json.isNull()) {
+        if (json == null || json.isNull() || json.isTextual() && UNLIMITED.equals(json.asText())) {
           yield Quota.UNLIMITED;
         }
         if (!json.isNumber()) {
-          throw new InvalidInputException(field, field + " must be a number, or null for unlimited");
+          throw new InvalidInputException(
+              field, field + " must be a number, or null or \"" + UNLIMITED + "\" for unlimited");
         }
         BigDecimal limit = json.decimalValue();
         if (limit.signum() < 0) {

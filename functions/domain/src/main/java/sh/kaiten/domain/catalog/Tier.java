@@ -8,7 +8,14 @@ import sh.kaiten.domain.error.InvalidInputException;
  * A plan: what each entitlement is worth in it. {@code rank} orders tiers, so that moving a license
  * between two of them is an upgrade or a downgrade.
  */
-public record Tier(String slug, String name, int rank, Map<String, EntitlementValue> entitlements, Instant createdAt) {
+public record Tier(
+    String slug, String name, int rank, Map<String, EntitlementValue> entitlements, Instant createdAt,
+    Instant updatedAt) {
+
+  /** A tier as first written. */
+  public Tier(String slug, String name, int rank, Map<String, EntitlementValue> entitlements, Instant createdAt) {
+    this(slug, name, rank, entitlements, createdAt, createdAt);
+  }
 
   public Tier {
     Slugs.require("slug", slug);

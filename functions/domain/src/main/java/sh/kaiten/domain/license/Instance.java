@@ -4,8 +4,18 @@ import java.time.Instant;
 import java.util.Map;
 import sh.kaiten.domain.catalog.Slugs;
 
-/** A running deployment of the vendor's software, identified by a vendor-chosen id like {@code acme-prod}. */
-public record Instance(String id, String licenseId, String name, Map<String, String> labels, Instant createdAt) {
+/**
+ * A running deployment of the vendor's software, identified by a vendor-chosen id like {@code acme-prod}.
+ * It stays with the license it was created under; its name and labels may change.
+ */
+public record Instance(
+    String id, String licenseId, String name, Map<String, String> labels, Instant createdAt, Instant updatedAt) {
+
+  /** An instance as first written. */
+  public Instance(String id, String licenseId, String name, Map<String, String> labels, Instant createdAt) {
+    this(id, licenseId, name, labels, createdAt, createdAt);
+  }
+
   public Instance {
     Slugs.require("id", id);
     name = name == null || name.isBlank() ? id : name;

@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
@@ -59,9 +63,9 @@ public final class InMemoryCatalog implements CatalogStore {
   }
 
   @Override
-  public synchronized void updateLicense(String t, License l, Instant expectedUpdatedAt, List<LifecycleTimer> timers) {
+  public synchronized void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers) {
     License current = (License) records.get(t + "/license/" + l.id());
-    if (current == null || !current.updatedAt().equals(expectedUpdatedAt)) {
+    if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
       throw new ConflictException(null, "license " + l.id() + " changed since it was read");
     }
     records.put(t + "/license/" + l.id(), l);
@@ -75,6 +79,77 @@ public final class InMemoryCatalog implements CatalogStore {
   @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
   @Override public void createInstance(String t, Instance i) { create(t + "/instance/" + i.id(), i); }
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
+
+  @Override
+  public InstanceWithLicense findInstanceWithLicense(String t, String instanceId, String licenseId) {
+    return new InstanceWithLicense(findInstance(t, instanceId).orElse(null), findLicense(t, licenseId).orElse(null));
+  }
+
+  @Override
+  public void updateEntitlement(String t, Entitlement e, Instant expectedUpdatedAt) {
+    replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt);
+  }
+
+  @Override public void deleteEntitlement(String t, String slug) { delete(t + "/entitlement/" + slug, null); }
+
+  @Override
+  public void updateTier(String t, Tier tier, Instant expectedUpdatedAt) {
+    replace(t + "/tier/" + tier.slug(), tier, expectedUpdatedAt, Tier::updatedAt);
+  }
+
+  @Override
+  public void deleteTier(String t, String slug) {
+    delete(t + "/tier/" + slug, () -> references(t + "/license/", License.class, l -> l.tier().equals(slug)));
+  }
+
+  @Override
+  public void updateCustomer(String t, Customer c, Instant expectedUpdatedAt) {
+    replace(t + "/customer/" + c.id(), c, expectedUpdatedAt, Customer::updatedAt);
+  }
+
+  @Override
+  public void deleteCustomer(String t, String id) {
+    delete(t + "/customer/" + id, () -> references(t + "/license/", License.class, l -> l.customerId().equals(id)));
+  }
+
+  @Override
+  public void deleteLicense(String t, String id) {
+    delete(t + "/license/" + id, () -> references(t + "/instance/", Instance.class, i -> i.licenseId().equals(id)));
+  }
+
+  @Override
+  public void updateInstance(String t, Instance i, Instant expectedUpdatedAt) {
+    replace(t + "/instance/" + i.id(), i, expectedUpdatedAt, Instance::updatedAt);
+  }
+
+  @Override public void deleteInstance(String t, String id) { delete(t + "/instance/" + id, null); }
+
+  @SuppressWarnings("unchecked")
+  private synchronized <T> void replace(String key, T record, Instant expectedUpdatedAt, Function<T, Instant> updatedAt) {
+    T current = (T) records.get(key);
+    if (current == null) {
+      throw new NotFoundException(key, key);
+    }
+    if (!updatedAt.apply(current).equals(expectedUpdatedAt)) {
+      throw new ConflictException(null, key + " changed since it was read");
+    }
+    records.put(key, record);
+  }
+
+  private synchronized void delete(String key, BooleanSupplier referenced) {
+    if (!records.containsKey(key)) {
+      throw new NotFoundException(key, key);
+    }
+    if (referenced != null && referenced.getAsBoolean()) {
+      throw new ConflictException(null, key + " is still referenced");
+    }
+    records.remove(key);
+  }
+
+  private <T> boolean references(String prefix, Class<T> type, Predicate<T> names) {
+    return records.entrySet().stream()
+        .anyMatch(e -> e.getKey().startsWith(prefix) && names.test(type.cast(e.getValue())));
+  }
 
   @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return page(t + "/entitlement/", p); }
   @Override public Page<Tier> tiers(String t, PageRequest p) { return page(t + "/tier/", p); }

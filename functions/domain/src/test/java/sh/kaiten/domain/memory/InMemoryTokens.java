@@ -34,6 +34,11 @@ public final class InMemoryTokens implements TokenStore {
   }
 
   @Override
+  public void deleteInstanceTokens(String tenantId, String instanceId) {
+    byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
+  }
+
+  @Override
   public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
     byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
     put(secretHash, token);
