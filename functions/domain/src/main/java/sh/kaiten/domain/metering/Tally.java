@@ -17,6 +17,7 @@ import sh.kaiten.domain.catalog.Aggregation;
  * value with the newest timestamp, and among reports with the same timestamp the larger value (in
  * the same order as MAX).
  *
+ * @param sum the total of the values (exact: BigDecimal addition, no rounding)
  * @param count how many reports were folded in
  * @param max the largest value, null when no report was folded in
  * @param min the smallest value, null when no report was folded in
