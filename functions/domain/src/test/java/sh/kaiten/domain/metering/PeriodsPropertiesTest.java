@@ -1,6 +1,14 @@
 package sh.kaiten.domain.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.enumValues;
+import static org.quicktheories.generators.Generate.frequency;
+import static org.quicktheories.generators.Generate.oneOf;
+import static org.quicktheories.generators.Generate.pick;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -10,75 +18,90 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
-import sh.kaiten.domain.property.Gen;
-import sh.kaiten.domain.property.Property;
 
 /**
  * {@link Periods} held against reference models: the UTC calendar read field by field, and for
  * LICENSE_START a walk over "anchor plus k units" with each start built from the anchor's fields.
+ *
+ * <p>Each property runs on a fresh seed; a failure prints the shrunk case and {@code Seed was N}.
+ * Replay it with {@code mvn -o -pl functions/domain test -Dtest=PeriodsPropertiesTest -DQT_SEED=N}.
  */
 class PeriodsPropertiesTest {
 
   record Case(Reset reset, ResetAnchor anchor, Instant licenseStart, Instant at) {}
 
+  /** A case before its instant is drawn: the instant may depend on it. */
+  private record Setting(Reset reset, ResetAnchor anchor, Instant licenseStart) {}
+
   private static final LocalDateTime FIRST = LocalDateTime.of(1990, 1, 1, 0, 0);
   private static final LocalDateTime LAST = LocalDateTime.of(2101, 1, 1, 0, 0);
-  private static final Gen<LocalTime> TIMES_OF_DAY = Gen.oneOf(
-      Gen.of(LocalTime.MIDNIGHT, LocalTime.MAX, LocalTime.NOON, LocalTime.of(0, 0, 1), LocalTime.of(23, 0)),
-      random -> LocalTime.ofNanoOfDay(random.nextLong(LocalTime.MAX.toNanoOfDay() + 1)));
-  private static final Gen<Long> NUDGES = Gen.of(0L, 0L, -1L, 1L);
+  private static final Gen<LocalTime> TIMES_OF_DAY = oneOf(
+      pick(List.of(LocalTime.MIDNIGHT, LocalTime.MAX, LocalTime.NOON, LocalTime.of(0, 0, 1), LocalTime.of(23, 0))),
+      longs().between(0, LocalTime.MAX.toNanoOfDay()).map(LocalTime::ofNanoOfDay));
+  /** On the instant half the time, a nanosecond either side of it the other half. */
+  private static final Gen<Long> NUDGES = pick(List.of(0L, 0L, -1L, 1L));
 
   /** Anywhere from 1990 to 2100, nanosecond resolution. */
-  private static final Gen<LocalDateTime> ANYWHERE = random ->
-      FIRST.plusSeconds(random.nextLong(Duration.between(FIRST, LAST).toSeconds())).withNano(random.nextInt(1_000_000_000));
+  private static final Gen<LocalDateTime> ANYWHERE = longs()
+      .between(0, Duration.between(FIRST, LAST).toSeconds() - 1)
+      .zip(integers().between(0, 999_999_999), (seconds, nanos) -> FIRST.plusSeconds(seconds).withNano(nanos));
 
   /** The last days of a month and the first, where clamping happens. */
-  private static final Gen<LocalDateTime> MONTH_ENDS = random -> {
-    YearMonth month = YearMonth.of(random.nextInt(1990, 2101), random.nextInt(1, 13));
-    int day = Math.min(Gen.of(1, 28, 29, 30, 31).next(random), month.lengthOfMonth());
-    return month.atDay(day).atTime(TIMES_OF_DAY.next(random));
-  };
+  private static final Gen<LocalDateTime> MONTH_ENDS = integers().between(1990, 2100).zip(
+      integers().between(1, 12),
+      pick(List.of(1, 28, 29, 30, 31)),
+      TIMES_OF_DAY,
+      (year, monthOfYear, day, time) -> {
+        YearMonth month = YearMonth.of(year, monthOfYear);
+        return month.atDay(Math.min(day, month.lengthOfMonth())).atTime(time);
+      });
 
   /** February 29th of the leap years in range (2100 is not one). */
-  private static final Gen<LocalDateTime> LEAP_DAYS =
-      random -> LocalDate.of(1992 + 4 * random.nextInt(27), 2, 29).atTime(TIMES_OF_DAY.next(random));
+  private static final Gen<LocalDateTime> LEAP_DAYS = integers().between(0, 26)
+      .zip(TIMES_OF_DAY, (leapYear, time) -> LocalDate.of(1992 + 4 * leapYear, 2, 29).atTime(time));
 
   /** December 31st and January 1st. */
-  private static final Gen<LocalDateTime> YEAR_ENDS = random -> {
-    int year = random.nextInt(1990, 2101);
-    LocalDate day = random.nextBoolean() ? LocalDate.of(year, 12, 31) : LocalDate.of(year, 1, 1);
-    return day.atTime(TIMES_OF_DAY.next(random));
-  };
+  private static final Gen<LocalDateTime> YEAR_ENDS = integers().between(1990, 2100).zip(
+      booleans().all(),
+      TIMES_OF_DAY,
+      (year, lastDay, time) -> (lastDay ? LocalDate.of(year, 12, 31) : LocalDate.of(year, 1, 1)).atTime(time));
 
-  private static final Gen<Instant> INSTANTS = random ->
-      Gen.oneOf(ANYWHERE, MONTH_ENDS, LEAP_DAYS, YEAR_ENDS).next(random).toInstant(ZoneOffset.UTC).plusNanos(NUDGES.next(random));
+  private static final Gen<Instant> INSTANTS = oneOf(ANYWHERE, MONTH_ENDS, LEAP_DAYS, YEAR_ENDS)
+      .zip(NUDGES, (dateTime, nudge) -> dateTime.toInstant(ZoneOffset.UTC).plusNanos(nudge));
 
-  private static final Gen<Reset> RESETS = Gen.of(Reset.HOUR, Reset.DAY, Reset.WEEK, Reset.MONTH, Reset.YEAR);
+  private static final Gen<Reset> RESETS = pick(List.of(Reset.HOUR, Reset.DAY, Reset.WEEK, Reset.MONTH, Reset.YEAR));
 
   /** Any reset and anchor; a quarter of the instants sit on (or a nanosecond off) a reference boundary. */
-  private static final Gen<Case> CASES = random -> {
-    Reset reset = RESETS.next(random);
-    ResetAnchor anchor = Gen.of(ResetAnchor.values()).next(random);
-    Instant licenseStart = INSTANTS.next(random);
-    Instant at = random.nextInt(4) == 0
-        ? (anchor == ResetAnchor.LICENSE_START
-            ? anchoredStart(reset, licenseStart, random.nextInt(-40, 41))
-            : calendarReference(reset, INSTANTS.next(random)).start())
-            .plusNanos(NUDGES.next(random))
-        : INSTANTS.next(random);
-    return new Case(reset, anchor, licenseStart, at);
-  };
+  private static final Gen<Case> CASES = RESETS
+      .zip(enumValues(ResetAnchor.class), INSTANTS, Setting::new)
+      .flatMap(s -> frequency(Pair.of(3, INSTANTS), Pair.of(1, boundaries(s)))
+          .map(at -> new Case(s.reset(), s.anchor(), s.licenseStart(), at)));
 
   private static final Gen<Case> ANCHORED_CASES =
       CASES.map(c -> new Case(c.reset(), ResetAnchor.LICENSE_START, c.licenseStart(), c.at()));
 
+  /**
+   * Reference period starts, nudged: for LICENSE_START the anchor plus k units (k from -40 to 40), for
+   * CALENDAR the start of the period around another edge-biased instant.
+   */
+  private static Gen<Instant> boundaries(Setting s) {
+    Gen<Instant> starts = s.anchor() == ResetAnchor.LICENSE_START
+        ? integers().between(-40, 40).map(k -> anchoredStart(s.reset(), s.licenseStart(), k))
+        : INSTANTS.map(instant -> calendarReference(s.reset(), instant).start());
+    return starts.zip(NUDGES, Instant::plusNanos);
+  }
+
   @Test
   void everyInstantLiesInItsPeriod() {
-    Property.forAll(CASES, c -> {
+    properties().forAll(CASES).checkAssert(c -> {
       Period period = periodOf(c);
       assertThat(period.start()).isBefore(period.end());
       assertThat(period.contains(c.at())).as("%s holds %s", period, c.at()).isTrue();
@@ -87,7 +110,7 @@ class PeriodsPropertiesTest {
 
   @Test
   void calendarPeriodsAreTheUtcHourDayMondayWeekMonthAndYear() {
-    Property.forAll(CASES, c -> {
+    properties().forAll(CASES).checkAssert(c -> {
       Period period = Periods.containing(c.reset(), ResetAnchor.CALENDAR, c.licenseStart(), c.at());
       assertThat(period).isEqualTo(calendarReference(c.reset(), c.at()));
     });
@@ -95,12 +118,12 @@ class PeriodsPropertiesTest {
 
   @Test
   void licenseStartPeriodsStartAtTheAnchorPlusWholeUnits() {
-    Property.forAll(ANCHORED_CASES, c -> assertThat(periodOf(c)).isEqualTo(anchoredReference(c.reset(), c.licenseStart(), c.at())));
+    properties().forAll(ANCHORED_CASES).checkAssert(c -> assertThat(periodOf(c)).isEqualTo(anchoredReference(c.reset(), c.licenseStart(), c.at())));
   }
 
   @Test
   void consecutivePeriodsTileWithoutGapOrOverlap() {
-    Property.forAll(CASES, c -> {
+    properties().forAll(CASES).checkAssert(c -> {
       Period period = periodOf(c);
       assertThat(Periods.containing(c.reset(), c.anchor(), c.licenseStart(), period.start())).isEqualTo(period);
       assertThat(Periods.containing(c.reset(), c.anchor(), c.licenseStart(), period.end().minusNanos(1))).isEqualTo(period);
@@ -118,7 +141,7 @@ class PeriodsPropertiesTest {
 
   @Test
   void licenseStartPeriodsKeepTheStartsPhaseWithMonthEndsClamped() {
-    Property.forAll(ANCHORED_CASES, c -> {
+    properties().forAll(ANCHORED_CASES).checkAssert(c -> {
       LocalDateTime anchor = LocalDateTime.ofInstant(c.licenseStart(), ZoneOffset.UTC);
       LocalDateTime start = LocalDateTime.ofInstant(periodOf(c).start(), ZoneOffset.UTC);
       switch (c.reset()) {
@@ -143,18 +166,22 @@ class PeriodsPropertiesTest {
 
   @Test
   void withoutALicenseStartLicenseStartPeriodsAreCalendarPeriods() {
-    Property.forAll(CASES, c -> assertThat(Periods.containing(c.reset(), ResetAnchor.LICENSE_START, null, c.at()))
+    properties().forAll(CASES).checkAssert(c -> assertThat(Periods.containing(c.reset(), ResetAnchor.LICENSE_START, null, c.at()))
         .isEqualTo(calendarReference(c.reset(), c.at())));
   }
 
   @Test
   void noResetIsOneLifetimeThatNeverCloses() {
-    Property.forAll(CASES, c -> {
+    properties().forAll(CASES).checkAssert(c -> {
       Period period = Periods.containing(Reset.NONE, c.anchor(), c.licenseStart(), c.at());
       assertThat(period).isEqualTo(Period.LIFETIME);
       assertThat(period.contains(c.at())).isTrue();
       assertThat(Periods.following(Reset.NONE, c.anchor(), c.licenseStart(), period)).isEqualTo(Optional.empty());
     });
+  }
+
+  private static QuickTheory properties() {
+    return qt().withExamples(1_000);
   }
 
   private static Period periodOf(Case c) {

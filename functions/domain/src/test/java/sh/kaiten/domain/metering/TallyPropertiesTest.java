@@ -1,6 +1,11 @@
 package sh.kaiten.domain.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.oneOf;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -12,11 +17,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.core.Gen;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.property.Gen;
-import sh.kaiten.domain.property.Property;
 
-/** {@link Tally} held against a naive model that recomputes every aggregation from the list of reports. */
+/**
+ * {@link Tally} held against a naive model that recomputes every aggregation from the list of reports.
+ *
+ * <p>Each property runs on a fresh seed; a failure prints the shrunk case and {@code Seed was N}.
+ * Replay it with {@code mvn -o -pl functions/domain test -Dtest=TallyPropertiesTest -DQT_SEED=N}.
+ */
 class TallyPropertiesTest {
 
   record Report(BigDecimal value, Instant at) {
@@ -29,22 +39,22 @@ class TallyPropertiesTest {
   private static final Instant BASE = Instant.parse("2027-01-31T10:00:00Z");
 
   /** Small values in several scales (1, 1.0, 1.00 tie numerically) and arbitrary decimals. */
-  private static final Gen<BigDecimal> VALUES = Gen.oneOf(
-      random -> BigDecimal.valueOf(random.nextInt(6)).setScale(random.nextInt(3)),
-      random -> BigDecimal.valueOf(random.nextLong(1_000_000_000L), random.nextInt(7)));
+  private static final Gen<BigDecimal> VALUES = oneOf(
+      integers().between(0, 5).zip(integers().between(0, 2), (value, scale) -> BigDecimal.valueOf(value).setScale(scale)),
+      longs().between(0, 999_999_999L).zip(integers().between(0, 6), (unscaled, scale) -> BigDecimal.valueOf(unscaled, scale)));
 
   /** A handful of timestamps (so that LATEST ties often) and arbitrary ones over a year. */
-  private static final Gen<Instant> TIMES = Gen.oneOf(
-      random -> BASE.plusSeconds(random.nextInt(4)),
-      random -> BASE.plus(Duration.ofNanos(random.nextLong(Duration.ofDays(365).toNanos()))));
+  private static final Gen<Instant> TIMES = oneOf(
+      integers().between(0, 3).map(seconds -> BASE.plusSeconds(seconds)),
+      longs().between(0, Duration.ofDays(365).toNanos() - 1).map(nanos -> BASE.plusNanos(nanos)));
 
-  private static final Gen<Report> REPORTS = random -> new Report(VALUES.next(random), TIMES.next(random));
+  private static final Gen<Report> REPORTS = VALUES.zip(TIMES, Report::new);
 
-  private static final Gen<List<Report>> REPORT_LISTS = REPORTS.list(0, 40);
+  private static final Gen<List<Report>> REPORT_LISTS = lists().of(REPORTS).ofSizeBetween(0, 40);
 
   @Test
   void foldingReportsGivesTheNaiveAggregateOfTheList() {
-    Property.forAll(REPORT_LISTS, Property::withoutOneElement, reports -> {
+    properties().forAll(REPORT_LISTS).checkAssert(reports -> {
       Tally tally = fold(reports);
       for (Aggregation aggregation : Aggregation.values()) {
         assertThat(tally.value(aggregation)).as(aggregation.name()).isEqualTo(naive(reports, aggregation));
@@ -54,7 +64,7 @@ class TallyPropertiesTest {
 
   @Test
   void mergingShardsEqualsCountingEveryReportOnOneCounter() {
-    Property.forAll(REPORT_LISTS.list(1, 6), Property::withoutOneElement, shards -> {
+    properties().forAll(lists().of(REPORT_LISTS).ofSizeBetween(1, 6)).checkAssert(shards -> {
       List<Report> all = shards.stream().flatMap(List::stream).toList();
       List<Tally> tallies = shards.stream().map(TallyPropertiesTest::fold).toList();
       Tally forwards = tallies.stream().reduce(Tally.EMPTY, Tally::merge);
@@ -72,26 +82,30 @@ class TallyPropertiesTest {
 
   @Test
   void theOrderOfReportsDoesNotChangeTheTally() {
-    Gen<List<List<Report>>> reorderings = random -> {
-      List<Report> reports = REPORT_LISTS.next(random);
+    properties().forAll(REPORT_LISTS, longs().all()).checkAssert((reports, shuffleSeed) -> {
       List<Report> shuffled = new ArrayList<>(reports);
-      Collections.shuffle(shuffled, new Random(random.nextLong()));
-      return List.of(reports, shuffled);
-    };
-    Property.forAll(reorderings, pair -> assertThat(fold(pair.get(1))).isEqualTo(fold(pair.get(0))));
+      Collections.shuffle(shuffled, new Random(shuffleSeed));
+      assertThat(fold(shuffled)).as("shuffled to %s", shuffled).isEqualTo(fold(reports));
+    });
   }
 
   @Test
   void valueAfterIsTheUsageTheReportWouldLeave() {
-    Property.forAll(REPORTS.list(1, 41), TallyPropertiesTest::withoutOneEarlierReport, reports -> {
-      Report next = reports.get(reports.size() - 1);
-      Tally before = fold(reports.subList(0, reports.size() - 1));
+    // The judged report is drawn first, so that shrinking the earlier reports leaves it as it was.
+    properties().forAll(REPORTS, REPORT_LISTS).checkAssert((judged, earlier) -> {
+      List<Report> reports = new ArrayList<>(earlier);
+      reports.add(judged);
+      Tally before = fold(earlier);
       for (Aggregation aggregation : Aggregation.values()) {
-        assertThat(before.valueAfter(aggregation, next.value(), next.at()))
+        assertThat(before.valueAfter(aggregation, judged.value(), judged.at()))
             .as(aggregation.name())
             .isEqualTo(naive(reports, aggregation));
       }
     });
+  }
+
+  private static QuickTheory properties() {
+    return qt().withExamples(1_000);
   }
 
   private static Tally fold(List<Report> reports) {
@@ -100,18 +114,6 @@ class TallyPropertiesTest {
       tally = tally.plus(report.value(), report.at());
     }
     return tally;
-  }
-
-  /** Shrinks the earlier reports and keeps the last one, the report being judged. */
-  private static List<List<Report>> withoutOneEarlierReport(List<Report> reports) {
-    Report judged = reports.get(reports.size() - 1);
-    return Property.withoutOneElement(reports.subList(0, reports.size() - 1)).stream()
-        .map(earlier -> {
-          List<Report> shorter = new ArrayList<>(earlier);
-          shorter.add(judged);
-          return shorter;
-        })
-        .toList();
   }
 
   /** The reference: each aggregation computed afresh from the whole list, as its definition reads. */
