@@ -9,6 +9,11 @@ import java.time.Instant;
 public record Period(Instant start, Instant end) {
   public static final Period LIFETIME = new Period(null, null);
 
+  /** Whether {@code at} falls in this period: start inclusive, end exclusive; the lifetime holds every instant. */
+  public boolean contains(Instant at) {
+    return start == null || !at.isBefore(start) && at.isBefore(end);
+  }
+
   /** A stable, sortable name for the period, used in counter keys. */
   public String key() {
     return start == null ? "lifetime" : start.toString();

@@ -7,10 +7,22 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Optional;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 
-/** Which metering period an instant falls in. Pure arithmetic, all in UTC. */
+/**
+ * Which metering period an instant falls in. Pure arithmetic, all in UTC (so no daylight-saving
+ * shifts): calendar weeks start on Monday 00:00Z, months on the 1st, years on January 1st.
+ *
+ * <p>With {@link ResetAnchor#LICENSE_START} the periods are phased from the license's start instant:
+ * HOUR, DAY and WEEK are fixed lengths from it; MONTH and YEAR start on the start's day of month
+ * (and month, for YEAR) at its time of day, clamped to the month's last day. Period k always starts
+ * at start + k units computed from the start itself, so a Jan 31 anchor gives Feb 28 (29) and then
+ * Mar 31 again. The same phase extends backwards: an instant before the license start gets the
+ * period k &lt; 0 holding it (with a Mar 31 start, [Feb 28, Mar 31)), so every instant has exactly one
+ * period and the periods tile the time line.
+ */
 public final class Periods {
 
   private Periods() {}
@@ -19,6 +31,7 @@ public final class Periods {
    * The period of {@code reset} holding {@code at}.
    *
    * @param licenseStart the phase for {@link ResetAnchor#LICENSE_START}; when null, calendar periods are used
+   * @return the half-open period with start &lt;= at &lt; end, or {@link Period#LIFETIME} for {@link Reset#NONE}
    */
   public static Period containing(Reset reset, ResetAnchor anchor, Instant licenseStart, Instant at) {
     if (reset == Reset.NONE) {
@@ -28,6 +41,19 @@ public final class Periods {
       return anchored(reset, licenseStart, at);
     }
     return calendar(reset, at);
+  }
+
+  /**
+   * The period right after {@code period}, which must be a period of the same settings (as returned
+   * by {@link #containing}): the one a scheduler opens when it closes {@code period}.
+   *
+   * @return empty for the lifetime period, which never closes
+   */
+  public static Optional<Period> following(Reset reset, ResetAnchor anchor, Instant licenseStart, Period period) {
+    if (reset == Reset.NONE || period.end() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(containing(reset, anchor, licenseStart, period.end()));
   }
 
   private static Period calendar(Reset reset, Instant at) {
@@ -62,8 +88,13 @@ public final class Periods {
     };
   }
 
+  /** Periods of a fixed {@code length} from {@code anchor}: the k-th starts at anchor + k × length. */
   private static Period fixed(Instant anchor, Duration length, Instant at) {
-    long index = Math.floorDiv(Duration.between(anchor, at).toNanos(), length.toNanos());
+    // Duration arithmetic rather than nanoseconds in a long, which overflow past 292 years apart.
+    long index = Duration.between(anchor, at).dividedBy(length);
+    if (anchor.plus(length.multipliedBy(index)).isAfter(at)) {
+      index--; // dividedBy truncates towards zero; before the anchor the period starts earlier
+    }
     Instant start = anchor.plus(length.multipliedBy(index));
     return new Period(start, start.plus(length));
   }
