@@ -43,20 +43,31 @@ class TenantIsolationIT {
       String report = "{\"entitlement_slug\":\"api-calls\",\"value\":1}";
       String context = "{\"context\":{\"targetingKey\":\"acme-prod\"}}";
       // Our objects, addressed by path: B gets 404 (OFREP answers its own way, 400 INVALID_CONTEXT).
-      List<Call> ours = List.of(
+      String rename = "{\"name\":\"B was here\"}";
+      List<Call> oursToManage = List.of(
           new Call("/api/entitlements/{slug}", "GET", "/api/entitlements/api-calls", null),
+          new Call("/api/entitlements/{slug}", "PATCH", "/api/entitlements/api-calls", rename),
+          new Call("/api/entitlements/{slug}", "DELETE", "/api/entitlements/api-calls", null),
           new Call("/api/tiers/{slug}", "GET", "/api/tiers/pro", null),
+          new Call("/api/tiers/{slug}", "PATCH", "/api/tiers/pro", rename),
+          new Call("/api/tiers/{slug}", "DELETE", "/api/tiers/pro", null),
           new Call("/api/customers/{id}", "GET", "/api/customers/" + customer, null),
+          new Call("/api/customers/{id}", "PATCH", "/api/customers/" + customer, rename),
+          new Call("/api/customers/{id}", "DELETE", "/api/customers/" + customer, null),
           new Call("/api/licenses/{id}", "GET", "/api/licenses/" + license, null),
           new Call("/api/licenses/{id}", "PATCH", "/api/licenses/" + license, "{\"tier\":\"free\"}"),
+          new Call("/api/licenses/{id}", "DELETE", "/api/licenses/" + license, null),
           new Call("/api/instances/{id}", "GET", "/api/instances/acme-prod", null),
+          new Call("/api/instances/{id}", "PATCH", "/api/instances/acme-prod", rename),
+          new Call("/api/instances/{id}", "DELETE", "/api/instances/acme-prod", null),
           new Call("/api/instances/{id}/token", "POST", "/api/instances/acme-prod/token", null),
-          new Call("/api/tokens/{id}", "DELETE", "/api/tokens/" + tokenId, null),
+          new Call("/api/tokens/{id}", "DELETE", "/api/tokens/" + tokenId, null));
+      List<Call> ours = concat(oursToManage, List.of(
           new Call("/api/instances/{id}/entitlements", "GET", "/api/instances/acme-prod/entitlements", null),
           new Call("/api/instances/{id}/entitlements/{slug}", "GET", "/api/instances/acme-prod/entitlements/sso", null),
           new Call("/api/instances/{id}/entitlements/{slug}/usage", "GET",
               "/api/instances/acme-prod/entitlements/api-calls/usage", null),
-          new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report));
+          new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report)));
       List<Call> ofrep = List.of(
           new Call("/ofrep/v1/evaluate/flags/{key}", "POST", "/ofrep/v1/evaluate/flags/sso", context),
           new Call("/ofrep/v1/evaluate/flags", "POST", "/ofrep/v1/evaluate/flags", context));
@@ -96,7 +107,7 @@ class TenantIsolationIT {
       }
 
       // An instance token on every admin endpoint: 403 (bootstrap wants the deployment's secret: 401).
-      for (Call call : concat(ours.subList(0, 8), referenced, own)) {
+      for (Call call : concat(oursToManage, referenced, own)) {
         int expected = call.route().equals("/api/tenants") ? 401 : 403;
         softly.assertThat(local.send(call.method(), call.path(), instanceA, call.body()).statusCode())
             .as("instance token: %s %s", call.method(), call.path()).isEqualTo(expected);
@@ -104,6 +115,11 @@ class TenantIsolationIT {
       // Nothing of A's changed.
       softly.assertThat(local.ok(local.send("GET", "/api/licenses/" + license, adminA, null)).path("tier").asText())
           .isEqualTo("pro");
+      for (String path : List.of("/api/entitlements/api-calls", "/api/tiers/pro", "/api/customers/" + customer,
+          "/api/instances/acme-prod")) {
+        softly.assertThat(local.ok(local.send("GET", path, adminA, null)).path("name").asText()).as(path)
+            .isNotEqualTo("B was here");
+      }
       softly.assertThat(local.send("GET", "/api/instances/acme-prod/entitlements/sso", instanceA, null).statusCode())
           .isEqualTo(200);
       softly.assertAll();
