@@ -104,7 +104,21 @@ public class Problems {
     return 500;
   }
 
+  /** The problem document of a refusal, for answers that carry several (a usage batch). */
+  public static ObjectNode body(KaitenException e) {
+    return body(status(e), e.problemType(), e.getMessage(), e.field());
+  }
+
   public static Response problem(int status, String type, String detail, String field) {
+    Response.ResponseBuilder response =
+        Response.status(status).type(MEDIA_TYPE).entity(body(status, type, detail, field).toString());
+    if (status == 401) {
+      response.header("WWW-Authenticate", "Bearer");
+    }
+    return response.build();
+  }
+
+  private static ObjectNode body(int status, String type, String detail, String field) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("type", TYPE_BASE + type);
     body.put("title", Response.Status.fromStatusCode(status) == null
@@ -114,10 +128,6 @@ public class Problems {
     if (field != null) {
       body.put("field", field);
     }
-    Response.ResponseBuilder response = Response.status(status).type(MEDIA_TYPE).entity(body.toString());
-    if (status == 401) {
-      response.header("WWW-Authenticate", "Bearer");
-    }
-    return response.build();
+    return body;
   }
 }

@@ -1,16 +1,25 @@
 package sh.kaiten.usage;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.usage.BatchResult;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.http.CurrentCaller;
+import sh.kaiten.http.Problems;
 import sh.kaiten.http.views.UsageView;
 
 /** The write path: instances report what they used. */
@@ -18,16 +27,62 @@ import sh.kaiten.http.views.UsageView;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageResource {
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  static final String REPLAYED = "Idempotent-Replayed";
+
   @Inject UsageReporting reporting;
   @Inject CurrentCaller caller;
 
-  /** Counts one report and answers the usage state after it; REJECTED reports are answered, not counted. */
+  /**
+   * Counts one report and answers the usage state after it; REJECTED reports are answered, not
+   * counted. The idempotency key comes in the body or the {@code Idempotency-Key} header; a replay
+   * answers the first result with {@code Idempotent-Replayed: true}.
+   */
   @POST
-  public UsageView report(@PathParam("id") String instanceId, ReportRequest request) {
+  public Response report(
+      @PathParam("id") String instanceId, @HeaderParam(IDEMPOTENCY_KEY) String headerKey, ReportRequest request) {
     if (request == null) {
       throw new InvalidInputException(null, "a JSON body {\"entitlement_slug\": ..., \"value\": ...} is required");
     }
-    ReportResult result = reporting.report(caller.token(), instanceId, request.toReport());
-    return UsageView.of(result.state(), result.reason());
+    String key = request.idempotencyKey();
+    if (headerKey != null && key != null && !headerKey.equals(key)) {
+      throw new InvalidInputException("idempotency_key", "the Idempotency-Key header and idempotency_key differ");
+    }
+    ReportRequest keyed = new ReportRequest(
+        request.entitlementSlug(), request.value(), request.timestamp(), key != null ? key : headerKey);
+    ReportResult result = reporting.report(caller.token(), instanceId, keyed.toReport());
+    Response.ResponseBuilder answer = Response.ok(UsageView.of(result.state(), result.reason()));
+    if (result.replayed()) {
+      answer.header(REPLAYED, "true");
+    }
+    return answer.build();
   }
+
+  /** Up to 1000 reports, each decided on its own: one result per event, in order. */
+  @POST
+  @Path("/batch")
+  public BatchView reportAll(@PathParam("id") String instanceId, ReportRequest.Batch batch) {
+    if (batch == null || batch.events() == null) {
+      throw new InvalidInputException("events", "a JSON body {\"events\": [...]} is required");
+    }
+    List<BatchResult> results = reporting.reportAll(
+        caller.token(), instanceId, batch.events().stream().map(e -> e == null ? null : e.toReport()).toList());
+    List<BatchItemView> views = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      BatchResult result = results.get(i);
+      views.add(result.error() != null
+          ? new BatchItemView(i, null, null, Problems.body(result.error()))
+          : new BatchItemView(i, UsageView.of(result.result().state(), result.result().reason()),
+              result.result().replayed(), null));
+    }
+    return new BatchView(views);
+  }
+
+  /** One event's outcome: its usage answer, or the problem that kept it out. */
+  @RegisterForReflection
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record BatchItemView(int index, UsageView result, Boolean replayed, JsonNode error) {}
+
+  @RegisterForReflection
+  public record BatchView(List<BatchItemView> results) {}
 }

@@ -4,33 +4,64 @@ import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.evaluation.Reason;
+import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.metering.UsageState;
+import sh.kaiten.domain.metering.UsageStatus;
+import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.usage.ReportResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Atomic counters on the Usage table: one {@code UpdateItem ... ADD} per report. A ceiling becomes
- * a condition DynamoDB checks in the same write, so concurrent reports can never pass a HARD limit
- * together; a refused write hands back the item as it stands, so a refusal costs no extra read.
+ * Atomic counters on the Usage table: one {@code UpdateItem} per report, holding what the
+ * aggregation needs. SUM, COUNT and AVERAGE {@code ADD} to {@code total} and {@code reports}; MAX
+ * and MIN {@code SET} their extreme under the condition that the report beats it; LATEST {@code SET}s
+ * value and time under the condition that the report is newer. A ceiling becomes a condition in the
+ * same write, so concurrent reports can never pass a HARD limit together.
+ *
+ * <p>Every write asks for the attributes as they were ({@code UPDATED_OLD}, or the whole item when a
+ * condition fails), so the counter before and after a report is known without a read. A report with
+ * an idempotency key is one {@code TransactWriteItems}: the key's marker (put if absent or expired)
+ * and the counter change, together or not at all.
  */
 public final class DynamoUsageCounters implements UsageCounters {
   static final String TOTAL = "total";
   static final String REPORTS = "reports";
+  static final String MAX = "max";
+  static final String MIN = "min";
+  static final String LATEST = "latest";
+  static final String LATEST_AT = "latest_at";
+  /** DynamoDB's TTL attribute of the table: epoch seconds after which the item may be removed. */
+  static final String EXPIRES_AT = "expires_at";
   private static final int BATCH_LIMIT = 100;
+  /** Stands for the time of a report no aggregation but LATEST keeps: only LATEST compares times. */
+  private static final Instant UNKNOWN_TIME = Instant.EPOCH;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -41,67 +72,269 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public CounterUpdate add(CounterKey key, BigDecimal amount, BigDecimal ceiling) {
-    Map<String, AttributeValue> values = new HashMap<>();
-    values.put(":amount", n(amount));
-    values.put(":one", n(1));
-    UpdateItemRequest.Builder request = UpdateItemRequest.builder()
-        .tableName(table)
-        .key(key(key))
-        .updateExpression("ADD #total :amount, #reports :one")
-        .returnValues(ReturnValue.UPDATED_NEW);
-    Map<String, String> names = new HashMap<>(Map.of("#total", TOTAL, "#reports", REPORTS));
-    if (ceiling != null) {
-      // total + amount <= ceiling, written as total <= ceiling - amount so DynamoDB can evaluate it.
-      values.put(":room", n(ceiling.subtract(amount)));
-      request.conditionExpression("attribute_not_exists(#total) OR #total <= :room")
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-    }
-    request.expressionAttributeNames(names).expressionAttributeValues(values);
+  public CounterUpdate add(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+    Update change = change(key, aggregation, value, at, ceiling);
     try {
-      Map<String, AttributeValue> updated = dynamo.updateItem(request.build()).attributes();
-      return new CounterUpdate.Counted(new BigDecimal(updated.get(TOTAL).n()));
-    } catch (ConditionalCheckFailedException refused) {
-      return new CounterUpdate.Refused(total(refused.item()));
+      Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
+          .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
+          .expressionAttributeNames(change.expressionAttributeNames())
+          .expressionAttributeValues(change.expressionAttributeValues())
+          .returnValues(ReturnValue.UPDATED_OLD)
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+      Tally before = tally(aggregation, old);
+      return new CounterUpdate.Counted(before, before.plus(value, at));
+    } catch (ConditionalCheckFailedException e) {
+      return unchangedOrRefused(aggregation, tally(aggregation, e.item()));
+    } catch (TransactionConflictException e) {
+      throw new CounterContendedException(e);
     }
   }
 
   @Override
-  public BigDecimal total(CounterKey key) {
+  public CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at,
+      BigDecimal ceiling, Tally before, IdempotentReport remember) {
+    Put marker = Put.builder().tableName(table).item(marker(remember))
+        .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
+        .expressionAttributeValues(Map.of(":now", n(at.getEpochSecond())))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    Tally after = before.plus(value, at);
+    if (isGauge(aggregation) && !moves(aggregation, before, after)) {
+      // The report does not move the gauge: only the key is remembered.
+      return putMarkerAlone(marker, before);
+    }
+    Update change = change(key, aggregation, value, at, ceiling).toBuilder()
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(
+          TransactWriteItem.builder().put(marker).build(), TransactWriteItem.builder().update(change).build()));
+      return new CounterUpdate.Counted(before, after);
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      if (failed(reasons.get(0))) {
+        return new CounterUpdate.Duplicate(remembered(reasons.get(0).item()));
+      }
+      if (failed(reasons.get(1))) {
+        Tally now = tally(aggregation, reasons.get(1).item());
+        // A gauge beaten meanwhile by another report: this one still counts, without moving it.
+        return isGauge(aggregation) ? putMarkerAlone(marker, now) : new CounterUpdate.Refused(now);
+      }
+      if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
+        throw new CounterContendedException(e);
+      }
+      throw e;
+    }
+  }
+
+  private CounterUpdate putMarkerAlone(Put marker, Tally counter) {
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(marker.item()).conditionExpression(marker.conditionExpression())
+          .expressionAttributeNames(marker.expressionAttributeNames())
+          .expressionAttributeValues(marker.expressionAttributeValues())
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new CounterUpdate.Counted(counter, counter);
+    } catch (ConditionalCheckFailedException e) {
+      return new CounterUpdate.Duplicate(remembered(e.item()));
+    }
+  }
+
+  @Override
+  public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now) {
+    var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+        .key(Map.of(Keys.PK, s(Keys.idempotencyKey(tenantId, instanceId, idempotencyKey)), Keys.SK, s(Keys.REPORT))));
+    if (!response.hasItem() || response.item().isEmpty()) {
+      return Optional.empty();
+    }
+    IdempotentReport report = remembered(response.item());
+    return report.expiresAt().isAfter(now) ? Optional.of(report) : Optional.empty();
+  }
+
+  @Override
+  public Tally tally(CounterKey key, Aggregation aggregation) {
     var response = dynamo.getItem(r -> r.tableName(table).key(key(key)).consistentRead(true));
-    return total(response.item());
+    return tally(aggregation, response.item());
   }
 
   /** BatchGetItem, 100 keys a request (DynamoDB's limit), retrying what it leaves unprocessed. */
   @Override
-  public Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys) {
-    Map<CounterKey, BigDecimal> totals = new HashMap<>();
+  public Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters) {
+    Map<CounterKey, Tally> tallies = new HashMap<>();
     Map<Map<String, AttributeValue>, CounterKey> byItemKey = new HashMap<>();
-    keys.forEach(key -> {
+    counters.keySet().forEach(key -> {
       byItemKey.put(key(key), key);
-      totals.put(key, BigDecimal.ZERO);
+      tallies.put(key, Tally.EMPTY);
     });
     List<Map<String, AttributeValue>> pending = new ArrayList<>(byItemKey.keySet());
     for (int from = 0; from < pending.size(); from += BATCH_LIMIT) {
-      Map<String, KeysAndAttributes> request =
-          Map.of(table, KeysAndAttributes.builder().keys(pending.subList(from, Math.min(from + BATCH_LIMIT, pending.size())))
-              .consistentRead(true).build());
+      Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+          .keys(pending.subList(from, Math.min(from + BATCH_LIMIT, pending.size()))).consistentRead(true).build());
       while (!request.isEmpty()) {
         BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-        response.responses().getOrDefault(table, List.of()).forEach(item -> totals.put(
-            byItemKey.get(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK))), total(item)));
+        response.responses().getOrDefault(table, List.of()).forEach(item -> {
+          CounterKey key = byItemKey.get(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)));
+          tallies.put(key, tally(counters.get(key), item));
+        });
         request = response.unprocessedKeys();
       }
     }
-    return totals;
+    return tallies;
   }
 
-  private static BigDecimal total(Map<String, AttributeValue> item) {
-    AttributeValue total = item == null ? null : item.get(TOTAL);
-    return total == null ? BigDecimal.ZERO : new BigDecimal(total.n());
+  /** The write of one report under its aggregation; its condition, if any, decides refusals and gauges. */
+  private Update change(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":value", n(value));
+    String expression;
+    String condition = null;
+    switch (aggregation) {
+      case SUM, COUNT, AVERAGE -> {
+        names.put("#total", TOTAL);
+        names.put("#reports", REPORTS);
+        values.put(":one", n(1));
+        expression = "ADD #total :value, #reports :one";
+        if (ceiling != null) {
+          // usage + step <= ceiling, written as usage <= ceiling - step so DynamoDB can evaluate it.
+          String usage = aggregation == Aggregation.COUNT ? "#reports" : "#total";
+          BigDecimal step = aggregation == Aggregation.COUNT ? BigDecimal.ONE : value;
+          values.put(":room", n(ceiling.subtract(step)));
+          condition = "attribute_not_exists(" + usage + ") OR " + usage + " <= :room";
+        }
+      }
+      case MAX, MIN -> {
+        names.put("#extreme", aggregation == Aggregation.MAX ? MAX : MIN);
+        expression = "SET #extreme = :value";
+        condition = "attribute_not_exists(#extreme) OR #extreme " + (aggregation == Aggregation.MAX ? "<" : ">") + " :value";
+      }
+      case LATEST -> {
+        names.put("#latest", LATEST);
+        names.put("#at", LATEST_AT);
+        values.put(":at", time(at));
+        expression = "SET #latest = :value, #at = :at";
+        // Newer wins; at the same instant the larger value, as in Tally.
+        condition = "attribute_not_exists(#at) OR #at < :at OR (#at = :at AND #latest < :value)";
+      }
+      default -> throw new IllegalArgumentException("no counter for " + aggregation);
+    }
+    return Update.builder().tableName(table).key(key(key)).updateExpression(expression).conditionExpression(condition)
+        .expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  private static boolean isGauge(Aggregation aggregation) {
+    return aggregation == Aggregation.MAX || aggregation == Aggregation.MIN || aggregation == Aggregation.LATEST;
+  }
+
+  /** Whether a report changes what a gauge keeps: its value, or for LATEST also the time it holds. */
+  private static boolean moves(Aggregation aggregation, Tally before, Tally after) {
+    boolean valueMoves = after.value(aggregation).compareTo(before.value(aggregation)) != 0;
+    return aggregation == Aggregation.LATEST ? valueMoves || !after.latestAt().equals(before.latestAt()) : valueMoves;
+  }
+
+  /** A failed condition refuses a report past a ceiling; for a gauge it only means the report did not move it. */
+  private static CounterUpdate unchangedOrRefused(Aggregation aggregation, Tally now) {
+    return isGauge(aggregation) ? new CounterUpdate.Counted(now, now) : new CounterUpdate.Refused(now);
+  }
+
+  private static boolean failed(CancellationReason reason) {
+    return "ConditionalCheckFailed".equals(reason.code());
+  }
+
+  /**
+   * The counter item as a tally: the smallest one with the same usage under the aggregation it keeps
+   * (a counter keeps only what its aggregation needs; the other fields are placeholders).
+   */
+  static Tally tally(Aggregation aggregation, Map<String, AttributeValue> item) {
+    if (item == null || item.isEmpty()) {
+      return Tally.EMPTY;
+    }
+    switch (aggregation) {
+      case SUM, COUNT, AVERAGE -> {
+        if (!item.containsKey(REPORTS)) {
+          return Tally.EMPTY;
+        }
+        BigDecimal sum = decimal(item, TOTAL);
+        return new Tally(sum, Long.parseLong(item.get(REPORTS).n()), sum, sum, sum, UNKNOWN_TIME);
+      }
+      case MAX, MIN -> {
+        String field = aggregation == Aggregation.MAX ? MAX : MIN;
+        return item.containsKey(field) ? single(decimal(item, field), UNKNOWN_TIME) : Tally.EMPTY;
+      }
+      case LATEST -> {
+        return item.containsKey(LATEST) ? single(decimal(item, LATEST), fromTime(item.get(LATEST_AT))) : Tally.EMPTY;
+      }
+      default -> throw new IllegalArgumentException("no counter for " + aggregation);
+    }
+  }
+
+  private static Tally single(BigDecimal value, Instant at) {
+    return Tally.EMPTY.plus(value, at);
+  }
+
+  private static BigDecimal decimal(Map<String, AttributeValue> item, String name) {
+    return new BigDecimal(item.get(name).n());
+  }
+
+  /** A report's time as an exact number of epoch seconds (nanosecond fraction), so times compare as numbers. */
+  private static AttributeValue time(Instant at) {
+    return n(BigDecimal.valueOf(at.getEpochSecond()).add(BigDecimal.valueOf(at.getNano(), 9)));
+  }
+
+  private static Instant fromTime(AttributeValue value) {
+    BigDecimal seconds = new BigDecimal(value.n());
+    long whole = seconds.longValue();
+    return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
   }
 
   private static Map<String, AttributeValue> key(CounterKey key) {
     return Map.of(Keys.PK, s(Keys.counter(key)), Keys.SK, s(Keys.period(key)));
+  }
+
+  /** What an idempotency key remembers: the report's fingerprint and its whole first answer. */
+  private static Map<String, AttributeValue> marker(IdempotentReport report) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Keys.PK, s(Keys.idempotencyKey(report.tenantId(), report.instanceId(), report.key())));
+    item.put(Keys.SK, s(Keys.REPORT));
+    item.put("tenant_id", s(report.tenantId()));
+    item.put("instance_id", s(report.instanceId()));
+    item.put("key", s(report.key()));
+    item.put("fingerprint", s(report.fingerprint()));
+    item.put(EXPIRES_AT, n(report.expiresAt().getEpochSecond()));
+    UsageState state = report.result().state();
+    item.put("entitlement", s(state.entitlement()));
+    item.put("current_usage", n(state.currentUsage()));
+    item.put("status", s(state.status().name()));
+    item.put("aggregation", s(state.aggregation().name()));
+    item.put("enforcement", s(state.enforcement().name()));
+    putIfSet(item, "limit", state.limit() == null ? null : n(state.limit()));
+    putIfSet(item, "percentage_used", state.percentageUsed() == null ? null : n(state.percentageUsed()));
+    putIfSet(item, "period_start", state.period().start() == null ? null : s(state.period().start().toString()));
+    putIfSet(item, "period_end", state.period().end() == null ? null : s(state.period().end().toString()));
+    putIfSet(item, "unit", state.unit() == null ? null : s(state.unit()));
+    putIfSet(item, "reason", report.result().reason() == null ? null : s(report.result().reason().name()));
+    return item;
+  }
+
+  private static IdempotentReport remembered(Map<String, AttributeValue> item) {
+    UsageState state = new UsageState(
+        Attributes.string(item, "entitlement"),
+        Attributes.decimal(item, "limit"),
+        decimal(item, "current_usage"),
+        Attributes.decimal(item, "percentage_used"),
+        UsageStatus.valueOf(Attributes.string(item, "status")),
+        Aggregation.valueOf(Attributes.string(item, "aggregation")),
+        new Period(Attributes.instant(item, "period_start"), Attributes.instant(item, "period_end")),
+        Enforcement.valueOf(Attributes.string(item, "enforcement")),
+        Attributes.string(item, "unit"));
+    String reason = Attributes.string(item, "reason");
+    return new IdempotentReport(Attributes.string(item, "tenant_id"), Attributes.string(item, "instance_id"),
+        Attributes.string(item, "key"), Attributes.string(item, "fingerprint"),
+        new ReportResult(state, reason == null ? null : Reason.valueOf(reason)),
+        Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())));
+  }
+
+  private static void putIfSet(Map<String, AttributeValue> item, String name, AttributeValue value) {
+    if (value != null) {
+      item.put(name, value);
+    }
   }
 }

@@ -17,6 +17,7 @@ import sh.kaiten.domain.metering.CounterKey;
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}
  *                                                         | CROSSING#{period}#{percent}
+ *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  * </pre>
  *
  * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
@@ -35,6 +36,7 @@ final class Keys {
   static final String CUSTOMER = "CUSTOMER#";
   static final String LICENSE = "LICENSE#";
   static final String INSTANCE = "INSTANCE#";
+  static final String REPORT = "REPORT";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
@@ -48,6 +50,11 @@ final class Keys {
 
   static String counter(CounterKey key) {
     return "COUNTER#" + key.tenantId() + "#" + key.entitlement() + "#" + key.holder();
+  }
+
+  /** An idempotency key is the instance's own: two instances may use the same key for different reports. */
+  static String idempotencyKey(String tenantId, String instanceId, String key) {
+    return "IDEMPOTENCY#" + tenantId + "#" + instanceId + "#" + key;
   }
 
   static String period(CounterKey key) {

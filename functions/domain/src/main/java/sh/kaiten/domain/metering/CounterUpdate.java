@@ -1,12 +1,18 @@
 package sh.kaiten.domain.metering;
 
-import java.math.BigDecimal;
+import sh.kaiten.domain.usage.IdempotentReport;
 
-/** What an atomic counter did with an amount. */
+/** What an atomic counter did with one report. */
 public sealed interface CounterUpdate {
-  /** The amount was added; {@code total} is the counter just after. */
-  record Counted(BigDecimal total) implements CounterUpdate {}
+  /**
+   * The report was folded in. {@code after} equals {@code before} when it did not move the counter
+   * (a MAX report below the maximum, a LATEST report older than the latest).
+   */
+  record Counted(Tally before, Tally after) implements CounterUpdate {}
 
-  /** The amount would have passed the ceiling and was not added; {@code total} is the counter as it stands. */
-  record Refused(BigDecimal total) implements CounterUpdate {}
+  /** The report would have passed the ceiling and was not counted; {@code now} is the counter as it stands. */
+  record Refused(Tally now) implements CounterUpdate {}
+
+  /** The idempotency key was used already: nothing was written, and this is what it remembers. */
+  record Duplicate(IdempotentReport first) implements CounterUpdate {}
 }

@@ -1,24 +1,42 @@
 package sh.kaiten.domain.metering;
 
 import java.math.BigDecimal;
-import java.util.Collection;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.usage.IdempotentReport;
 
-/** Port: atomic usage counters. */
+/**
+ * Port: atomic usage counters. A counter keeps what its aggregation needs of its period's reports;
+ * it is read back as a {@link Tally} whose value under that aggregation is the usage.
+ */
 public interface UsageCounters {
 
   /**
-   * Adds {@code amount} to the counter in one atomic step. With a {@code ceiling}, the amount is
-   * added only if the total stays at or below it, decided by the store itself so that concurrent
-   * adds can never pass it together.
+   * Folds one report into the counter in one atomic write. With a {@code ceiling} (SUM and COUNT
+   * only), the report is counted only if the usage stays at or below it, decided by the store itself
+   * so that concurrent reports can never pass it together.
    *
-   * @param ceiling the highest total allowed after the add, or null for none; never below {@code amount}
+   * @param ceiling the highest usage allowed after the report, or null for none
    */
-  CounterUpdate add(CounterKey key, BigDecimal amount, BigDecimal ceiling);
+  CounterUpdate add(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling);
 
-  /** The counter's total, zero when nothing was counted yet. */
-  BigDecimal total(CounterKey key);
+  /**
+   * Folds one report in and stores what its idempotency key remembers, together or not at all.
+   * A key already used (and not expired) writes nothing and answers {@link CounterUpdate.Duplicate}.
+   *
+   * @param before the counter as read just before, so the report's effect is known without a read after
+   */
+  CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling,
+      Tally before, IdempotentReport remember);
 
-  /** The totals of many counters, read together (zero for those not counted yet). */
-  Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys);
+  /** What an idempotency key of the instance remembers, if it was used and has not expired. */
+  Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now);
+
+  /** The counter, {@link Tally#EMPTY} when nothing was counted yet. */
+  Tally tally(CounterKey key, Aggregation aggregation);
+
+  /** Many counters, read together ({@link Tally#EMPTY} for those not counted yet). */
+  Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters);
 }

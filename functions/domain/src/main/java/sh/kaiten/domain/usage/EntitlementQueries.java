@@ -1,12 +1,12 @@
 package sh.kaiten.domain.usage;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -15,6 +15,7 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageState;
 
@@ -42,11 +43,13 @@ public final class EntitlementQueries {
     evaluations.stream().filter(e -> e.entitlement().isMetered())
         .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
     // One read for every counter, not one per NUMERIC entitlement.
-    Map<CounterKey, BigDecimal> totals = counters.totals(meters.values().stream().map(Meter::key).toList());
+    Map<CounterKey, Aggregation> wanted = new HashMap<>();
+    meters.values().forEach(meter -> wanted.put(meter.key(), meter.aggregation()));
+    Map<CounterKey, Tally> tallies = counters.tallies(wanted);
     return evaluations.stream().map(evaluation -> {
       Meter meter = meters.get(evaluation.entitlement().slug());
       return new InstanceEntitlement(evaluation,
-          meter == null ? null : meter.state(totals.getOrDefault(meter.key(), BigDecimal.ZERO)));
+          meter == null ? null : meter.state(tallies.getOrDefault(meter.key(), Tally.EMPTY)));
     }).toList();
   }
 
@@ -75,6 +78,6 @@ public final class EntitlementQueries {
       return new InstanceEntitlement(evaluation, null);
     }
     Meter meter = Meter.locate(context, evaluation, now);
-    return new InstanceEntitlement(evaluation, meter.state(counters.total(meter.key())));
+    return new InstanceEntitlement(evaluation, meter.state(counters.tally(meter.key(), meter.aggregation())));
   }
 }

@@ -2,6 +2,7 @@ package sh.kaiten.domain.usage;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
@@ -10,6 +11,7 @@ import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.Periods;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageState;
 
 /**
@@ -32,7 +34,13 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
     return new Meter(evaluation, metering, limit, period, key, evaluation.enabled());
   }
 
-  UsageState state(BigDecimal usage) {
-    return UsageState.of(evaluation.entitlement().slug(), metering, limit, usage, period, active);
+  Aggregation aggregation() {
+    return metering.aggregation();
+  }
+
+  /** Where the entitlement stands with its counter at {@code tally}. */
+  UsageState state(Tally tally) {
+    return UsageState.of(
+        evaluation.entitlement().slug(), metering, limit, tally.value(metering.aggregation()), period, active);
   }
 }

@@ -4,19 +4,29 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.error.KaitenException;
 import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Limits;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.ThresholdCrossing;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -29,6 +39,8 @@ public final class UsageReporting {
   static final int MAX_DIGITS = 30;
   /** The largest single report; keeps every counter well inside DynamoDB's number range. */
   static final BigDecimal MAX_VALUE = new BigDecimal("1e15");
+  /** An idempotency key: 1 to 128 of letters, digits and {@code . _ : -}. */
+  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   private final CatalogStore catalog;
   private final InstanceLookup instances;
@@ -36,6 +48,15 @@ public final class UsageReporting {
   private final ThresholdSignals signals;
   private final Clock clock;
   private final Duration lateWindow;
+
+  /** How often a transaction that met another write of its counter is tried. */
+  private static final int CONTENDED_ATTEMPTS = 8;
+
+  /** The most reports one batch may carry. */
+  public static final int MAX_BATCH = 1000;
+
+  /** How long an idempotency key is remembered. */
+  public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
   /** @param lateWindow how old a report's timestamp may be and still land in its own period */
   public UsageReporting(
@@ -52,6 +73,34 @@ public final class UsageReporting {
     Instant now = clock.instant();
     Instant at = validate(report, now);
     InstanceContext context = instances.load(caller, instanceId);
+    return report(context, report, at, now);
+  }
+
+  /**
+   * Many reports of one instance, each decided on its own as if sent alone, in order: one that is
+   * refused or invalid does not stop the others. The instance and its license are read once.
+   */
+  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports) {
+    if (reports == null || reports.isEmpty() || reports.size() > MAX_BATCH) {
+      throw new InvalidInputException("events", "events must hold 1 to " + MAX_BATCH + " reports");
+    }
+    InstanceContext context = instances.load(caller, instanceId);
+    List<BatchResult> results = new ArrayList<>(reports.size());
+    for (UsageReport report : reports) {
+      try {
+        if (report == null) {
+          throw new InvalidInputException(null, "a report must be an object");
+        }
+        Instant now = clock.instant();
+        results.add(BatchResult.of(report(context, report, validate(report, now), now)));
+      } catch (KaitenException refused) {
+        results.add(BatchResult.failed(refused));
+      }
+    }
+    return results;
+  }
+
+  private ReportResult report(InstanceContext context, UsageReport report, Instant at, Instant now) {
     Entitlement entitlement = catalog
         .findEntitlement(context.tenantId(), report.entitlementSlug())
         .orElseThrow(() -> new UnknownReferenceException(
@@ -63,20 +112,96 @@ public final class UsageReporting {
     }
     Evaluation evaluation = context.evaluate(entitlement, now);
     Meter meter = Meter.locate(context, evaluation, at);
-    if (!meter.active()) {
-      return rejected(meter, counters.total(meter.key()), evaluation.reason());
-    }
+    Aggregation aggregation = meter.aggregation();
     BigDecimal ceiling = Limits.ceiling(meter.metering(), meter.limit());
-    if (ceiling != null && report.value().compareTo(ceiling) > 0) {
-      return rejected(meter, counters.total(meter.key()), Reason.LIMIT_REACHED);
+    Reason refusal = !meter.active() ? evaluation.reason()
+        : Limits.refusedOutright(aggregation, report.value(), ceiling) ? Reason.LIMIT_REACHED
+        : null;
+    if (refusal != null) {
+      // A refusal does not use up an idempotency key, but a key used before still answers as it did.
+      return replay(context, report, now).orElseGet(() -> rejected(meter, counters.tally(meter.key(), aggregation), refusal));
     }
-    CounterUpdate update = counters.add(meter.key(), report.value(), ceiling);
+    BigDecimal storeCeiling = Limits.storeCeiling(aggregation, ceiling);
+    CounterUpdate update;
+    if (report.idempotencyKey() == null) {
+      update = contended(() -> counters.add(meter.key(), aggregation, report.value(), at, storeCeiling));
+    } else {
+      update = contended(() -> addOnce(context, meter, report, at, now, storeCeiling));
+    }
     if (update instanceof CounterUpdate.Refused refused) {
-      return rejected(meter, refused.total(), Reason.LIMIT_REACHED);
+      return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
     }
-    BigDecimal total = ((CounterUpdate.Counted) update).total();
-    signalCrossings(meter, total.subtract(report.value()), total);
-    return new ReportResult(meter.state(total).withStatus(countedStatus(meter, total)), null);
+    if (update instanceof CounterUpdate.Duplicate duplicate) {
+      return replayOf(duplicate.first(), report);
+    }
+    CounterUpdate.Counted counted = (CounterUpdate.Counted) update;
+    signalCrossings(meter, counted.before().value(aggregation), counted.after().value(aggregation));
+    return counted(meter, counted.after());
+  }
+
+  /** The report and its key's marker in one transaction; its answer is computed from the counter as read just before. */
+  private CounterUpdate addOnce(
+      InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now, BigDecimal storeCeiling) {
+    Tally before = counters.tally(meter.key(), meter.aggregation());
+    ReportResult answer = counted(meter, before.plus(report.value(), at));
+    return counters.addOnce(meter.key(), meter.aggregation(), report.value(), at, storeCeiling, before,
+        new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
+            fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW)));
+  }
+
+  /**
+   * A write the store refused because another write of the same counter was in flight (a
+   * transaction) was not applied; it is tried again, from a fresh read, a few times.
+   */
+  private static CounterUpdate contended(Supplier<CounterUpdate> write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return write.get();
+      } catch (CounterContendedException contended) {
+        if (attempt == CONTENDED_ATTEMPTS) {
+          throw contended;
+        }
+        backOff(attempt);
+      }
+    }
+  }
+
+  /** A short random pause that grows with the attempts, so that contenders spread out. */
+  private static void backOff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 2, 8)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a contended report", e);
+    }
+  }
+
+  /** The remembered answer of a key used before, if any. */
+  private Optional<ReportResult> replay(InstanceContext context, UsageReport report, Instant now) {
+    if (report.idempotencyKey() == null) {
+      return Optional.empty();
+    }
+    return counters.remembered(context.tenantId(), context.instance().id(), report.idempotencyKey(), now)
+        .map(first -> replayOf(first, report));
+  }
+
+  private static ReportResult replayOf(IdempotentReport first, UsageReport report) {
+    if (!first.fingerprint().equals(fingerprint(report))) {
+      throw new ConflictException("idempotency_key", "idempotency key '" + report.idempotencyKey()
+          + "' was used for another report; a key may be reused only with the same report");
+    }
+    return first.result().asReplay();
+  }
+
+  /** The report as sent, so a replay can be told from another report under the same key. */
+  static String fingerprint(UsageReport report) {
+    return report.entitlementSlug() + "|" + report.value().stripTrailingZeros().toPlainString() + "|"
+        + (report.timestamp() == null ? "" : report.timestamp().toString());
+  }
+
+  private static ReportResult counted(Meter meter, Tally after) {
+    BigDecimal usage = after.value(meter.aggregation());
+    return new ReportResult(meter.state(after).withStatus(countedStatus(meter, usage)), null);
   }
 
   private Instant validate(UsageReport report, Instant now) {
@@ -95,6 +220,10 @@ public final class UsageReporting {
     }
     if (value.precision() > MAX_DIGITS) {
       throw new InvalidInputException("value", "value must have at most " + MAX_DIGITS + " significant digits");
+    }
+    if (report.idempotencyKey() != null && !IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
+      throw new InvalidInputException("idempotency_key",
+          "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");
     }
     Instant at = report.timestamp() == null ? now : report.timestamp();
     if (at.isAfter(now.plus(FUTURE_TOLERANCE))) {
@@ -126,7 +255,7 @@ public final class UsageReporting {
     }
   }
 
-  private static ReportResult rejected(Meter meter, BigDecimal total, Reason reason) {
-    return new ReportResult(meter.state(total).withStatus(UsageStatus.REJECTED), reason);
+  private static ReportResult rejected(Meter meter, Tally now, Reason reason) {
+    return new ReportResult(meter.state(now).withStatus(UsageStatus.REJECTED), reason);
   }
 }

@@ -1,43 +1,74 @@
 package sh.kaiten.domain.memory;
 
 import java.math.BigDecimal;
-import java.util.Collection;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.usage.IdempotentReport;
 
-/** The counter port in memory, for unit tests; atomic per key like the DynamoDB one. */
+/** The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like the DynamoDB one. */
 public final class InMemoryCounters implements UsageCounters {
-  public final Map<CounterKey, BigDecimal> totals = new ConcurrentHashMap<>();
+  public final Map<CounterKey, Tally> tallies = new ConcurrentHashMap<>();
+  public final Map<String, IdempotentReport> remembered = new ConcurrentHashMap<>();
 
   @Override
-  public CounterUpdate add(CounterKey key, BigDecimal amount, BigDecimal ceiling) {
-    CounterUpdate[] result = new CounterUpdate[1];
-    totals.compute(key, (k, current) -> {
-      BigDecimal before = current == null ? BigDecimal.ZERO : current;
-      BigDecimal after = before.add(amount);
-      if (ceiling != null && after.compareTo(ceiling) > 0) {
-        result[0] = new CounterUpdate.Refused(before);
-        return current;
-      }
-      result[0] = new CounterUpdate.Counted(after);
-      return after;
-    });
-    return result[0];
+  public synchronized CounterUpdate add(
+      CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+    Tally before = tally(key, aggregation);
+    Tally after = before.plus(value, at);
+    if (ceiling != null && after.value(aggregation).compareTo(ceiling) > 0) {
+      return new CounterUpdate.Refused(before);
+    }
+    tallies.put(key, after);
+    return new CounterUpdate.Counted(before, after);
   }
 
   @Override
-  public BigDecimal total(CounterKey key) {
-    return totals.getOrDefault(key, BigDecimal.ZERO);
+  public synchronized CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at,
+      BigDecimal ceiling, Tally before, IdempotentReport remember) {
+    Optional<IdempotentReport> first =
+        remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
+    if (first.isPresent()) {
+      return new CounterUpdate.Duplicate(first.get());
+    }
+    CounterUpdate update = add(key, aggregation, value, at, ceiling);
+    if (update instanceof CounterUpdate.Counted) {
+      remembered.put(markerKey(remember.tenantId(), remember.instanceId(), remember.key()), remember);
+    }
+    return update;
   }
 
   @Override
-  public Map<CounterKey, BigDecimal> totals(Collection<CounterKey> keys) {
-    Map<CounterKey, BigDecimal> found = new HashMap<>();
-    keys.forEach(key -> found.put(key, total(key)));
+  public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String key, Instant now) {
+    return Optional.ofNullable(remembered.get(markerKey(tenantId, instanceId, key)))
+        .filter(report -> report.expiresAt().isAfter(now));
+  }
+
+  @Override
+  public Tally tally(CounterKey key, Aggregation aggregation) {
+    return tallies.getOrDefault(key, Tally.EMPTY);
+  }
+
+  @Override
+  public Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters) {
+    Map<CounterKey, Tally> found = new HashMap<>();
+    counters.forEach((key, aggregation) -> found.put(key, tally(key, aggregation)));
     return found;
+  }
+
+  /** The usage of a counter under SUM, as most tests meter. */
+  public BigDecimal total(CounterKey key) {
+    return tally(key, Aggregation.SUM).value(Aggregation.SUM);
+  }
+
+  private static String markerKey(String tenantId, String instanceId, String key) {
+    return tenantId + "/" + instanceId + "/" + key;
   }
 }

@@ -132,7 +132,7 @@ class UsageReportingTest {
     assertThatThrownBy(() -> reporting.report(instanceToken, "acme-prod",
         new UsageReport("api-calls", BigDecimal.ONE, NOW.plus(Duration.ofMinutes(6)))))
         .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("timestamp");
-    assertThat(counters.totals).isEmpty();
+    assertThat(counters.tallies).isEmpty();
   }
 
   @Test
@@ -152,6 +152,6 @@ class UsageReportingTest {
     ReportResult result = reporting.report(token, "lapsed-prod", new UsageReport("api-calls", BigDecimal.ONE, null));
     assertThat(result.state().status()).isEqualTo(UsageStatus.REJECTED);
     assertThat(result.reason()).isEqualTo(Reason.TRIAL_ENDED);
-    assertThat(counters.totals).isEmpty();
+    assertThat(counters.tallies).isEmpty();
   }
 }

@@ -1,4 +1,4 @@
-package sh.kaiten.entitlements;
+package sh.kaiten.testing;
 
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -8,7 +8,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-/** Records every DynamoDB request the function makes (an SDK interceptor, picked up by the AWS clients). */
+/**
+ * Records every DynamoDB request the function under test makes: an SDK interceptor, picked up as a
+ * bean by the AWS clients, so tests count round trips.
+ */
 @Singleton
 public class DynamoRequests implements ExecutionInterceptor {
   private final List<String> operations = new CopyOnWriteArrayList<>();

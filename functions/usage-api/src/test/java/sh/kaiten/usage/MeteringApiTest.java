@@ -1,0 +1,257 @@
+package sh.kaiten.usage;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.testing.DynamoRequests;
+import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.ProductPage;
+
+/**
+ * The six aggregations, idempotency keys and batches over HTTP against DynamoDB Local, under
+ * concurrency: every counter ends exact, every key counts once, no HARD limit is ever passed.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+class MeteringApiTest {
+  private static final int LIMIT = 1_000_000;
+
+  @Inject CatalogStore catalog;
+  @Inject TokenStore tokens;
+  @Inject DynamoRequests requests;
+  @Inject UsageCounters counters;
+
+  private ProductPage page;
+  private String token;
+  private String instance;
+
+  @BeforeEach
+  void oneEntitlementPerAggregation() {
+    page = ProductPage.seed(catalog, tokens);
+    Map<String, JsonNode> limits = new HashMap<>();
+    for (Aggregation aggregation : Aggregation.values()) {
+      for (Enforcement enforcement : Enforcement.values()) {
+        String slug = slug(aggregation, enforcement);
+        page.admin().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
+            new Metering(aggregation, null, null, null, enforcement, null, null, null), null, null));
+        limits.put(slug, JsonNodeFactory.instance.numberNode(enforcement == Enforcement.HARD ? 100 : LIMIT));
+      }
+    }
+    page.admin().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
+    String customer = page.admin().createCustomer(page.adminToken(), "Meter Co", null).id();
+    String license = page.admin().createLicense(page.adminToken(),
+        new LicenseDraft(customer, "metered", null, null, null, null, null)).id();
+    instance = "meter-" + System.nanoTime();
+    token = page.admin().createInstance(page.adminToken(), instance, license, null, null).secret();
+  }
+
+  private static String slug(Aggregation aggregation, Enforcement enforcement) {
+    return aggregation.name().toLowerCase() + "-" + enforcement.name().toLowerCase();
+  }
+
+  private Response post(String path, String body, String idempotencyHeader) {
+    var request = given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body(body);
+    if (idempotencyHeader != null) {
+      request = request.header("Idempotency-Key", idempotencyHeader);
+    }
+    return request.when().post("/api/instances/{id}" + path, instance);
+  }
+
+  private static String report(String slug, Object value, Instant at) {
+    return "{\"entitlement_slug\":\"" + slug + "\",\"value\":" + value + ",\"timestamp\":\"" + at + "\"}";
+  }
+
+  private static <T> List<T> runAll(int threads, List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<T> results = new ArrayList<>();
+      for (Future<T> done : pool.invokeAll(tasks)) {
+        results.add(done.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void everyAggregationEndsExactUnderConcurrentReports() throws Exception {
+    // 200 reports per aggregation, values 1..200 in random order, each at its own instant (value v at base + v ms).
+    Instant base = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+    List<Integer> values = new ArrayList<>(IntStream.rangeClosed(1, 200).boxed().toList());
+    Collections.shuffle(values, new Random(7));
+    List<Callable<Integer>> reports = new ArrayList<>();
+    for (Aggregation aggregation : Aggregation.values()) {
+      String slug = slug(aggregation, Enforcement.SOFT);
+      for (int value : values) {
+        reports.add(() -> post("/usage", report(slug, value, base.plusMillis(value)), null).statusCode());
+      }
+    }
+    assertThat(runAll(16, reports)).containsOnly(200);
+
+    Map<Aggregation, String> expected = Map.of(
+        Aggregation.SUM, "20100", Aggregation.COUNT, "200", Aggregation.MAX, "200", Aggregation.MIN, "1",
+        Aggregation.AVERAGE, "100.5", Aggregation.LATEST, "200");
+    for (Aggregation aggregation : Aggregation.values()) {
+      assertThat(usage(slug(aggregation, Enforcement.SOFT))).as(aggregation.name())
+          .isEqualByComparingTo(expected.get(aggregation));
+    }
+  }
+
+  /** The usage as the read path computes it, from the same table. */
+  private BigDecimal usage(String slug) {
+    return new EntitlementQueries(catalog, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+        .currentUsage();
+  }
+
+  @Test
+  void noHardLimitIsEverPassedUnderConcurrentReports() throws Exception {
+    List<Callable<String>> reports = new ArrayList<>();
+    for (Aggregation aggregation : Aggregation.values()) {
+      String slug = slug(aggregation, Enforcement.HARD);
+      for (int i = 0; i < 60; i++) {
+        int value = 60 + i; // 60..119 against a limit of 100: some values fit, some would pass it
+        reports.add(() -> aggregation + ":" + post("/usage", report(slug, value, Instant.now()), null)
+            .then().statusCode(200).extract().path("status"));
+      }
+    }
+    Map<String, Integer> outcomes = new HashMap<>();
+    runAll(16, reports).forEach(outcome -> outcomes.merge(outcome, 1, Integer::sum));
+
+    // SUM: one report of 60..100 fits, the rest would pass 100. COUNT: 60 reports, all under 100.
+    assertThat(outcomes.get("SUM:ACCEPTED")).isEqualTo(1);
+    assertThat(outcomes.get("COUNT:ACCEPTED")).isEqualTo(60);
+    for (Aggregation gauge : List.of(Aggregation.MAX, Aggregation.MIN, Aggregation.LATEST, Aggregation.AVERAGE)) {
+      assertThat(outcomes.get(gauge + ":ACCEPTED")).as(gauge.name()).isEqualTo(41);
+      assertThat(outcomes.get(gauge + ":REJECTED")).as(gauge.name()).isEqualTo(19);
+    }
+    for (Aggregation aggregation : Aggregation.values()) {
+      assertThat(usage(slug(aggregation, Enforcement.HARD))).as(aggregation.name()).isLessThanOrEqualTo(BigDecimal.valueOf(100));
+    }
+    assertThat(usage("count-hard")).isEqualByComparingTo("60");
+    assertThat(usage("max-hard")).isEqualByComparingTo("100");
+    assertThat(usage("min-hard")).isEqualByComparingTo("60");
+  }
+
+  @Test
+  void sixteenThreadsSendingFiveHundredKeysTwiceCountFiveHundred() throws Exception {
+    List<Callable<Boolean>> reports = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int key = 0; key < 500; key++) {
+        String body = "{\"entitlement_slug\":\"sum-soft\",\"value\":1,\"idempotency_key\":\"order-" + key + "\"}";
+        reports.add(() -> {
+          Response answer = post("/usage", body, null);
+          assertThat(answer.statusCode()).isEqualTo(200);
+          return "true".equals(answer.header("Idempotent-Replayed"));
+        });
+      }
+    }
+    Collections.shuffle(reports, new Random(11));
+    List<Boolean> replayed = runAll(16, reports);
+
+    assertThat(replayed.stream().filter(r -> r).count()).isEqualTo(500);
+    assertThat(usage("sum-soft")).isEqualByComparingTo("500");
+  }
+
+  @Test
+  void aKeyComesInTheBodyOrTheHeaderAndAnotherReportUnderItIsAConflict() {
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":7}", "invoice-7").then().statusCode(200)
+        .header("Idempotent-Replayed", nullValue()).body("current_usage", equalTo(7));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":7,\"idempotency_key\":\"invoice-7\"}", null)
+        .then().statusCode(200).header("Idempotent-Replayed", "true").body("current_usage", equalTo(7))
+        .body("status", equalTo("ACCEPTED"));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":8}", "invoice-7").then().statusCode(409)
+        .contentType("application/problem+json").body("field", equalTo("idempotency_key"));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":8,\"idempotency_key\":\"a\"}", "b").then()
+        .statusCode(400).body("field", equalTo("idempotency_key"));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":8}", "no spaces").then().statusCode(400)
+        .body("field", equalTo("idempotency_key"));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":0}", null).then().body("current_usage", equalTo(7));
+  }
+
+  @Test
+  void aBatchAnswersEachEventOnItsOwnInOrder() {
+    String body = """
+        {"events":[
+          {"entitlement_slug":"sum-hard","value":60},
+          {"entitlement_slug":"sum-hard","value":50},
+          {"entitlement_slug":"nope","value":1},
+          {"entitlement_slug":"sum-hard","value":-1},
+          {"entitlement_slug":"max-hard","value":42,"idempotency_key":"gauge-1"},
+          {"entitlement_slug":"max-hard","value":42,"idempotency_key":"gauge-1"},
+          {"entitlement_slug":"sum-hard","value":40}
+        ]}""";
+    post("/usage/batch", body, null).then().statusCode(200)
+        .body("results.size()", equalTo(7))
+        .body("results[0].index", equalTo(0)).body("results[0].result.status", equalTo("ACCEPTED"))
+        .body("results[0].result.current_usage", equalTo(60))
+        .body("results[1].result.status", equalTo("REJECTED")).body("results[1].result.reason", equalTo("LIMIT_REACHED"))
+        .body("results[2].error.status", equalTo(422)).body("results[2].error.field", equalTo("entitlement_slug"))
+        .body("results[3].error.status", equalTo(400)).body("results[3].error.field", equalTo("value"))
+        .body("results[4].result.current_usage", equalTo(42)).body("results[4].replayed", equalTo(false))
+        .body("results[5].replayed", equalTo(true))
+        .body("results[6].index", equalTo(6)).body("results[6].result.current_usage", equalTo(100));
+
+    String tooMany = IntStream.range(0, 1001).mapToObj(i -> "{\"entitlement_slug\":\"sum-soft\",\"value\":1}")
+        .collect(java.util.stream.Collectors.joining(",", "{\"events\":[", "]}"));
+    post("/usage/batch", tooMany, null).then().statusCode(400).body("field", equalTo("events"));
+    post("/usage/batch", "{\"events\":[{\"entitlement_slug\":\"sum-soft\",\"value\":\"x\"}]}", null).then()
+        .statusCode(400).body("field", equalTo("events[0].value"));
+    post("/usage", "{\"entitlement_slug\":\"sum-soft\",\"value\":0}", null).then().body("current_usage", equalTo(0));
+  }
+
+  @Test
+  void aReportCostsOneWriteAndTwoReads() {
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
+    requests.clear();
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
+    // The token, the instance with its license, the counter's UpdateItem.
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "UpdateItem");
+  }
+
+  @Test
+  void aReportWithAKeyCostsOneTransaction() {
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
+    requests.clear();
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200);
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "GetItem", "TransactWriteItems");
+  }
+}
