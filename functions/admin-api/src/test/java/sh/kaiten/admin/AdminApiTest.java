@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReport;
@@ -36,6 +37,7 @@ import sh.kaiten.testing.LocalAwsResource;
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class AdminApiTest {
   @Inject CatalogStore catalog;
+  @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
 
@@ -89,9 +91,9 @@ class AdminApiTest {
   void productPageScenarioThroughTheControlPlane() {
     String instanceToken = productPageInstance();
     var tokenRecord = tokens.findByHash(Secrets.hash(instanceToken)).orElseThrow();
-    var reporting = new UsageReporting(catalog, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24));
+    var reporting = new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24));
     reporting.report(tokenRecord, "acme-prod", new UsageReport("api-calls", new BigDecimal("67433"), null));
-    var state = new EntitlementQueries(catalog, counters, Clock.systemUTC()).usage(tokenRecord, "acme-prod", "api-calls");
+    var state = new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(tokenRecord, "acme-prod", "api-calls");
     assertThat(state.limit()).isEqualByComparingTo("100000");
     assertThat(state.currentUsage()).isEqualByComparingTo("67433");
     assertThat(state.percentageUsed()).isEqualTo(new BigDecimal("67.4"));

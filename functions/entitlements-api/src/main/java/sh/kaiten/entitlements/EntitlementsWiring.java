@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 
@@ -13,7 +14,8 @@ public class EntitlementsWiring {
 
   @Produces
   @Singleton
-  EntitlementQueries queries(CatalogStore catalog, UsageCounters counters, Clock clock) {
-    return new EntitlementQueries(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), counters, clock);
+  EntitlementQueries queries(CatalogStore catalog, InstanceReads reads, UsageCounters counters, Clock clock) {
+    return new EntitlementQueries(
+        new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), reads, counters, clock);
   }
 }

@@ -26,6 +26,7 @@ import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.UsageReport;
@@ -37,6 +38,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class EntitlementsApiTest {
   @Inject CatalogStore catalog;
+  @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
 
@@ -53,7 +55,7 @@ class EntitlementsApiTest {
 
   /** Reports through the very use case usage-api serves, against the same DynamoDB table. */
   private void reportUsage(String value) {
-    new UsageReporting(catalog, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
+    new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
         .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport("api-calls", new BigDecimal(value), null));
   }
 

@@ -12,6 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.Reset;
+import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
@@ -51,15 +56,28 @@ class RoundTripsTest {
   }
 
   @Test
-  void aBulkEvaluationCostsThreeRequestsWhateverTheNumberOfMeters() {
+  void aBulkEvaluationCostsTwoRequestsWhateverTheNumberOfMeters() {
     get("/api/instances/acme-prod/entitlements");
 
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "BatchGetItem");
+    // The counters (calendar periods) are read with the instance and its license.
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem");
   }
 
   @Test
-  void aSingleNumericEvaluationAddsItsCounterRead() {
+  void aSingleNumericEvaluationReadsItsCounterWithTheLicense() {
     get("/api/instances/acme-prod/entitlements/api-calls");
+
+    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem"));
+  }
+
+  @Test
+  void aCounterPhasedFromTheLicenseStartIsReadOnceTheLicenseIsKnown() {
+    page = ProductPage.seed(catalog, tokens); // a tenant whose definitions are not cached yet
+    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+        new Metering(null, Reset.MONTH, ResetAnchor.LICENSE_START, null, null, null, null, null), null, null));
+    get("/api/instances/acme-prod/entitlements");
+    requests.clear();
+    get("/api/instances/acme-prod/entitlements/seats");
 
     assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem", "GetItem"));
   }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
@@ -18,6 +19,7 @@ import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -68,6 +70,12 @@ public class Ports {
   @Singleton
   UsageCounters counters(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoUsageCounters(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
+  InstanceReads instanceReads(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoInstanceReads(dynamo, config.table().catalog(), config.table().usage());
   }
 
   @Produces

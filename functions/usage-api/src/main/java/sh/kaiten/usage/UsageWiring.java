@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.usage.UsageReporting;
@@ -16,8 +17,9 @@ public class UsageWiring {
   @Produces
   @Singleton
   UsageReporting reporting(
-      CatalogStore catalog, UsageCounters counters, ThresholdSignals signals, Clock clock, KaitenConfig config) {
-    return new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), counters, signals, clock,
+      CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals, Clock clock,
+      KaitenConfig config) {
+    return new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), reads, counters, signals, clock,
         config.usage().lateWindow());
   }
 }

@@ -35,6 +35,7 @@ import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -55,6 +56,7 @@ class MeteringApiTest {
   private static final int LIMIT = 1_000_000;
 
   @Inject CatalogStore catalog;
+  @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
   @Inject UsageCounters counters;
@@ -138,7 +140,7 @@ class MeteringApiTest {
 
   /** The usage as the read path computes it, from the same table. */
   private BigDecimal usage(String slug) {
-    return new EntitlementQueries(catalog, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
         .currentUsage();
   }
 
@@ -248,10 +250,12 @@ class MeteringApiTest {
   }
 
   @Test
-  void aReportWithAKeyCostsOneTransaction() {
+  void aReportWithAKeyCostsOneTransactionAndTwoReads() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();
-    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200);
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "GetItem", "TransactWriteItems");
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200)
+        .body("current_usage", equalTo(2));
+    // The token, then the instance, its license and the counter together, then the transaction.
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems");
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.testing.LocalAwsResource;
@@ -26,6 +27,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class UsageApiErrorsTest {
   @Inject CatalogStore catalog;
+  @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
 
@@ -38,7 +40,7 @@ class UsageApiErrorsTest {
 
   @AfterEach
   void nothingWasCounted() {
-    var usage = new EntitlementQueries(catalog, counters, Clock.systemUTC())
+    var usage = new EntitlementQueries(catalog, reads, counters, Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls");
     assertThat(usage.currentUsage()).isEqualByComparingTo("0");
   }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.testing.LocalAwsResource;
@@ -32,6 +33,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class UsageApiTest {
   @Inject CatalogStore catalog;
+  @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
 
@@ -74,7 +76,7 @@ class UsageApiTest {
         .body("unit", equalTo("calls"));
 
     // The read path (entitlements-api) runs this very use case against the same table.
-    var state = new EntitlementQueries(catalog, counters, java.time.Clock.systemUTC())
+    var state = new EntitlementQueries(catalog, reads, counters, java.time.Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls");
     assertThat(state.currentUsage()).isEqualByComparingTo("67433");
     assertThat(state.percentageUsed()).isEqualTo(new BigDecimal("67.4"));

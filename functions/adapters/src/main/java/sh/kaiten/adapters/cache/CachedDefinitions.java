@@ -94,11 +94,6 @@ public final class CachedDefinitions implements CatalogStore {
     catalog.updateLicense(t, previous, l, timers);
   }
 
-  @Override
-  public InstanceWithLicense findInstanceWithLicense(String t, String instanceId, String licenseId) {
-    return catalog.findInstanceWithLicense(t, instanceId, licenseId);
-  }
-
   @Override public void updateEntitlement(String t, Entitlement e, Instant at) { catalog.updateEntitlement(t, e, at); }
   @Override public void deleteEntitlement(String t, String slug) { catalog.deleteEntitlement(t, slug); }
   @Override public void updateTier(String t, Tier tier, Instant at) { catalog.updateTier(t, tier, at); }

@@ -37,11 +37,8 @@ import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -290,7 +287,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     return get(tenantId, Keys.LICENSE + id).map(DynamoCatalogStore::license);
   }
 
-  private static License license(Map<String, AttributeValue> item) {
+  static License license(Map<String, AttributeValue> item) {
     return new License(
         string(item, "id"),
         string(item, "customer_id"),
@@ -348,29 +345,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     return get(tenantId, Keys.INSTANCE + id).map(DynamoCatalogStore::instance);
   }
 
-  /** One BatchGetItem for both, read consistently, retrying what DynamoDB leaves unprocessed. */
-  @Override
-  public InstanceWithLicense findInstanceWithLicense(String tenantId, String instanceId, String licenseId) {
-    Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().consistentRead(true)
-        .keys(key(tenantId, Keys.INSTANCE + instanceId), key(tenantId, Keys.LICENSE + licenseId)).build());
-    Instance instance = null;
-    License license = null;
-    while (!request.isEmpty()) {
-      BatchGetItemResponse response =
-          dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-      for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-        if (item.get(Keys.SK).s().startsWith(Keys.INSTANCE)) {
-          instance = instance(item);
-        } else {
-          license = license(item);
-        }
-      }
-      request = response.unprocessedKeys();
-    }
-    return new InstanceWithLicense(instance, license);
-  }
-
-  private static Instance instance(Map<String, AttributeValue> item) {
+  static Instance instance(Map<String, AttributeValue> item) {
     return new Instance(string(item, "id"), string(item, "license_id"), string(item, "name"),
         Attributes.strings(item, "labels"), instant(item, "created_at"), updatedAt(item));
   }
@@ -416,7 +391,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     return new Page<>(response.items().stream().map(mapper).toList(), next);
   }
 
-  private static Map<String, AttributeValue> key(String tenantId, String sk) {
+  static Map<String, AttributeValue> key(String tenantId, String sk) {
     Map<String, AttributeValue> key = new HashMap<>();
     key.put(Keys.PK, s(Keys.tenant(tenantId)));
     key.put(Keys.SK, s(sk));

@@ -285,7 +285,7 @@ public final class DynamoUsageCounters implements UsageCounters {
     return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
   }
 
-  private static Map<String, AttributeValue> key(CounterKey key) {
+  static Map<String, AttributeValue> key(CounterKey key) {
     return Map.of(Keys.PK, s(Keys.counter(key)), Keys.SK, s(Keys.period(key)));
   }
 

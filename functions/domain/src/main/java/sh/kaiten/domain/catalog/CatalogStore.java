@@ -21,9 +21,6 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
  */
 public interface CatalogStore {
 
-  /** An instance and the license it names, as read together; either is null when missing. */
-  record InstanceWithLicense(Instance instance, License license) {}
-
   void createTenant(Tenant tenant);
 
   void createEntitlement(String tenantId, Entitlement entitlement);
@@ -66,9 +63,6 @@ public interface CatalogStore {
   void createInstance(String tenantId, Instance instance);
 
   Optional<Instance> findInstance(String tenantId, String id);
-
-  /** The instance and license {@code licenseId}, read in one request. */
-  InstanceWithLicense findInstanceWithLicense(String tenantId, String instanceId, String licenseId);
 
   void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt);
 

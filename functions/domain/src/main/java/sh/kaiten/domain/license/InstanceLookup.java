@@ -1,31 +1,52 @@
 package sh.kaiten.domain.license;
 
+import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.catalog.CatalogStore.InstanceWithLicense;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Tally;
 
 /** Loads what every data-plane request needs, checking the caller may act for the instance. */
 public final class InstanceLookup {
   private final CatalogStore catalog;
+  private final InstanceReads reads;
 
-  public InstanceLookup(CatalogStore catalog) {
+  public InstanceLookup(CatalogStore catalog, InstanceReads reads) {
     this.catalog = catalog;
+    this.reads = reads;
+  }
+
+  /** The counters a request expects to read, given the instance and the license its token names. */
+  @FunctionalInterface
+  public interface ExpectedCounters {
+    ExpectedCounters NONE = (tenantId, instanceId, licenseId) -> Map.of();
+
+    Map<CounterKey, Aggregation> of(String tenantId, String instanceId, String licenseId);
+  }
+
+  /** An instance in context, and the counters read with it. */
+  public record Loaded(InstanceContext context, Map<CounterKey, Tally> tallies) {}
+
+  public InstanceContext load(ApiToken caller, String instanceId) {
+    return load(caller, instanceId, ExpectedCounters.NONE).context();
   }
 
   /**
    * The instance, its license and tier, read now (never cached, so a license change applies on the
    * very next request). An instance of another tenant is not found, as if it did not exist. An
-   * instance token names its license, so instance and license are read in one request.
+   * instance token names its license, so instance, license and the expected counters are read in
+   * one request; with an admin token they are read one after the other.
    */
-  public InstanceContext load(ApiToken caller, String instanceId) {
+  public Loaded load(ApiToken caller, String instanceId, ExpectedCounters expected) {
     caller.requireInstance(instanceId);
     String tenantId = caller.tenantId();
-    InstanceWithLicense read = caller.licenseId() != null
-        ? catalog.findInstanceWithLicense(tenantId, instanceId, caller.licenseId())
-        : new InstanceWithLicense(catalog.findInstance(tenantId, instanceId).orElse(null), null);
+    InstanceReads.Snapshot read = caller.licenseId() != null
+        ? reads.read(tenantId, instanceId, caller.licenseId(), expected.of(tenantId, instanceId, caller.licenseId()))
+        : new InstanceReads.Snapshot(catalog.findInstance(tenantId, instanceId).orElse(null), null, Map.of());
     Instance instance = read.instance();
     if (instance == null) {
       throw new NotFoundException("instance", instanceId);
@@ -35,10 +56,13 @@ public final class InstanceLookup {
       throw new UnauthenticatedException("the token belongs to an instance that was deleted");
     }
     License license = read.license();
+    Map<CounterKey, Tally> tallies = read.tallies();
     if (license == null || !license.id().equals(instance.licenseId())) {
       license = catalog.findLicense(tenantId, instance.licenseId())
           .orElseThrow(() -> new NotFoundException("license", instance.licenseId()));
+      tallies = Map.of(); // expected under another license: not this instance's counters
     }
-    return new InstanceContext(tenantId, instance, license, catalog.findTier(tenantId, license.tier()).orElse(null));
+    return new Loaded(new InstanceContext(tenantId, instance, license,
+        catalog.findTier(tenantId, license.tier()).orElse(null)), tallies);
   }
 }

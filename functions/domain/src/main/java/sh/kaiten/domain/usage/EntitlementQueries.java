@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
@@ -14,6 +15,7 @@ import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -26,58 +28,77 @@ public final class EntitlementQueries {
   private final UsageCounters counters;
   private final Clock clock;
 
-  public EntitlementQueries(CatalogStore catalog, UsageCounters counters, Clock clock) {
+  public EntitlementQueries(CatalogStore catalog, InstanceReads reads, UsageCounters counters, Clock clock) {
     this.catalog = catalog;
-    this.instances = new InstanceLookup(catalog);
+    this.instances = new InstanceLookup(catalog, reads);
     this.counters = counters;
     this.clock = clock;
   }
 
-  /** Every entitlement of the tenant evaluated for the instance, in slug order. */
+  /**
+   * Every entitlement of the tenant evaluated for the instance, in slug order. The counters are read
+   * with the instance and its license, in one request, all but those whose period hangs on the
+   * license's start date (read together just after).
+   */
   public List<InstanceEntitlement> evaluateAll(ApiToken caller, String instanceId) {
-    InstanceContext context = instances.load(caller, instanceId);
     Instant now = clock.instant();
-    List<Evaluation> evaluations = catalog.listEntitlements(context.tenantId()).stream()
-        .map(entitlement -> context.evaluate(entitlement, now)).toList();
+    List<Entitlement> entitlements = catalog.listEntitlements(caller.tenantId());
+    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(entitlements, now));
+    InstanceContext context = loaded.context();
+    List<Evaluation> evaluations = entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
     Map<String, Meter> meters = new HashMap<>();
     evaluations.stream().filter(e -> e.entitlement().isMetered())
         .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
-    // One read for every counter, not one per NUMERIC entitlement.
-    Map<CounterKey, Aggregation> wanted = new HashMap<>();
-    meters.values().forEach(meter -> wanted.put(meter.key(), meter.aggregation()));
-    Map<CounterKey, Tally> tallies = counters.tallies(wanted);
+    Map<CounterKey, Tally> tallies = new HashMap<>(loaded.tallies());
+    Map<CounterKey, Aggregation> unread = new HashMap<>();
+    meters.values().stream().filter(meter -> !tallies.containsKey(meter.key()))
+        .forEach(meter -> unread.put(meter.key(), meter.aggregation()));
+    if (!unread.isEmpty()) {
+      tallies.putAll(counters.tallies(unread));
+    }
     return evaluations.stream().map(evaluation -> {
       Meter meter = meters.get(evaluation.entitlement().slug());
-      return new InstanceEntitlement(evaluation,
-          meter == null ? null : meter.state(tallies.getOrDefault(meter.key(), Tally.EMPTY)));
+      return new InstanceEntitlement(evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
     }).toList();
   }
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {
-    InstanceContext context = instances.load(caller, instanceId);
-    return evaluate(context, entitlement(context, slug), clock.instant());
+    Instant now = clock.instant();
+    Optional<Entitlement> known = catalog.findEntitlement(caller.tenantId(), slug);
+    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(known.stream().toList(), now));
+    // An unknown slug is told only once the caller may see the instance.
+    Entitlement entitlement = known.orElseThrow(() -> new NotFoundException("entitlement", slug));
+    return evaluate(loaded, entitlement, now);
   }
 
   public UsageState usage(ApiToken caller, String instanceId, String slug) {
-    InstanceContext context = instances.load(caller, instanceId);
-    Entitlement entitlement = entitlement(context, slug);
-    if (!entitlement.isMetered()) {
-      throw new InvalidInputException(
-          null, "entitlement '" + slug + "' is " + entitlement.type() + "; only NUMERIC entitlements have usage");
+    InstanceEntitlement evaluated = evaluate(caller, instanceId, slug);
+    if (!evaluated.evaluation().entitlement().isMetered()) {
+      throw new InvalidInputException(null, "entitlement '" + slug + "' is "
+          + evaluated.evaluation().entitlement().type() + "; only NUMERIC entitlements have usage");
     }
-    return evaluate(context, entitlement, clock.instant()).usage();
+    return evaluated.usage();
   }
 
-  private Entitlement entitlement(InstanceContext context, String slug) {
-    return catalog.findEntitlement(context.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
+  /** The counters of the NUMERIC ones among {@code entitlements} that can be known before the license is read. */
+  private static InstanceLookup.ExpectedCounters expected(List<Entitlement> entitlements, Instant now) {
+    return (tenantId, instanceId, licenseId) -> {
+      Map<CounterKey, Aggregation> expected = new HashMap<>();
+      entitlements.stream().filter(Entitlement::isMetered).forEach(entitlement ->
+          Meter.expected(tenantId, instanceId, licenseId, entitlement, now)
+              .ifPresent(key -> expected.put(key, entitlement.metering().aggregation())));
+      return expected;
+    };
   }
 
-  private InstanceEntitlement evaluate(InstanceContext context, Entitlement entitlement, Instant now) {
-    Evaluation evaluation = context.evaluate(entitlement, now);
+  private InstanceEntitlement evaluate(InstanceLookup.Loaded loaded, Entitlement entitlement, Instant now) {
+    Evaluation evaluation = loaded.context().evaluate(entitlement, now);
     if (!entitlement.isMetered()) {
       return new InstanceEntitlement(evaluation, null);
     }
-    Meter meter = Meter.locate(context, evaluation, now);
-    return new InstanceEntitlement(evaluation, meter.state(counters.tally(meter.key(), meter.aggregation())));
+    Meter meter = Meter.locate(loaded.context(), evaluation, now);
+    Tally tally = loaded.tallies().get(meter.key());
+    return new InstanceEntitlement(evaluation,
+        meter.state(tally != null ? tally : counters.tally(meter.key(), meter.aggregation())));
   }
 }

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Aggregation;
@@ -23,7 +24,9 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterContendedException;
+import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Limits;
 import sh.kaiten.domain.metering.Tally;
@@ -59,10 +62,10 @@ public final class UsageReporting {
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
   /** @param lateWindow how old a report's timestamp may be and still land in its own period */
-  public UsageReporting(
-      CatalogStore catalog, UsageCounters counters, ThresholdSignals signals, Clock clock, Duration lateWindow) {
+  public UsageReporting(CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals,
+      Clock clock, Duration lateWindow) {
     this.catalog = catalog;
-    this.instances = new InstanceLookup(catalog);
+    this.instances = new InstanceLookup(catalog, reads);
     this.counters = counters;
     this.signals = signals;
     this.clock = clock;
@@ -72,8 +75,13 @@ public final class UsageReporting {
   public ReportResult report(ApiToken caller, String instanceId, UsageReport report) {
     Instant now = clock.instant();
     Instant at = validate(report, now);
-    InstanceContext context = instances.load(caller, instanceId);
-    return report(context, report, at, now);
+    // A report with a key reads its counter first: it is read with the instance when it can be.
+    Optional<Entitlement> entitlement = catalog.findEntitlement(caller.tenantId(), report.entitlementSlug())
+        .filter(found -> report.idempotencyKey() != null && found.isMetered());
+    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
+        entitlement.flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
+            .map(key -> Map.of(key, found.metering().aggregation()))).orElse(Map.of()));
+    return report(loaded.context(), loaded.tallies(), report, at, now);
   }
 
   /**
@@ -92,7 +100,7 @@ public final class UsageReporting {
           throw new InvalidInputException(null, "a report must be an object");
         }
         Instant now = clock.instant();
-        results.add(BatchResult.of(report(context, report, validate(report, now), now)));
+        results.add(BatchResult.of(report(context, Map.of(), report, validate(report, now), now)));
       } catch (KaitenException refused) {
         results.add(BatchResult.failed(refused));
       }
@@ -100,7 +108,9 @@ public final class UsageReporting {
     return results;
   }
 
-  private ReportResult report(InstanceContext context, UsageReport report, Instant at, Instant now) {
+  /** @param read counters read with the instance, keyed as they were expected */
+  private ReportResult report(
+      InstanceContext context, Map<CounterKey, Tally> read, UsageReport report, Instant at, Instant now) {
     Entitlement entitlement = catalog
         .findEntitlement(context.tenantId(), report.entitlementSlug())
         .orElseThrow(() -> new UnknownReferenceException(
@@ -119,14 +129,16 @@ public final class UsageReporting {
         : null;
     if (refusal != null) {
       // A refusal does not use up an idempotency key, but a key used before still answers as it did.
-      return replay(context, report, now).orElseGet(() -> rejected(meter, counters.tally(meter.key(), aggregation), refusal));
+      return replay(context, report, now).orElseGet(() -> rejected(meter, tally(read, meter), refusal));
     }
     BigDecimal storeCeiling = Limits.storeCeiling(aggregation, ceiling);
     CounterUpdate update;
     if (report.idempotencyKey() == null) {
-      update = contended(() -> counters.add(meter.key(), aggregation, report.value(), at, storeCeiling));
+      update = contended(attempt -> counters.add(meter.key(), aggregation, report.value(), at, storeCeiling));
     } else {
-      update = contended(() -> addOnce(context, meter, report, at, now, storeCeiling));
+      // A retry reads the counter afresh.
+      update = contended(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
+          attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), aggregation)));
     }
     if (update instanceof CounterUpdate.Refused refused) {
       return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
@@ -140,23 +152,28 @@ public final class UsageReporting {
   }
 
   /** The report and its key's marker in one transaction; its answer is computed from the counter as read just before. */
-  private CounterUpdate addOnce(
-      InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now, BigDecimal storeCeiling) {
-    Tally before = counters.tally(meter.key(), meter.aggregation());
+  private CounterUpdate addOnce(InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now,
+      BigDecimal storeCeiling, Tally before) {
     ReportResult answer = counted(meter, before.plus(report.value(), at));
     return counters.addOnce(meter.key(), meter.aggregation(), report.value(), at, storeCeiling, before,
         new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
             fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW)));
   }
 
+  /** The counter as read with the instance, or read now. */
+  private Tally tally(Map<CounterKey, Tally> read, Meter meter) {
+    Tally known = read.get(meter.key());
+    return known != null ? known : counters.tally(meter.key(), meter.aggregation());
+  }
+
   /**
    * A write the store refused because another write of the same counter was in flight (a
    * transaction) was not applied; it is tried again, from a fresh read, a few times.
    */
-  private static CounterUpdate contended(Supplier<CounterUpdate> write) {
+  private static CounterUpdate contended(IntFunction<CounterUpdate> write) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return write.get();
+        return write.apply(attempt);
       } catch (CounterContendedException contended) {
         if (attempt == CONTENDED_ATTEMPTS) {
           throw contended;

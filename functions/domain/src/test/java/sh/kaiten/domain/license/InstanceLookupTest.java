@@ -15,13 +15,15 @@ import sh.kaiten.domain.error.ForbiddenException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryCounters;
+import sh.kaiten.domain.memory.InMemoryInstanceReads;
 
 class InstanceLookupTest {
   private static final String TENANT = "ten_1";
   private static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final InstanceLookup lookup = new InstanceLookup(catalog);
+  private final InstanceLookup lookup = new InstanceLookup(catalog, new InMemoryInstanceReads(catalog, new InMemoryCounters()));
 
   @BeforeEach
   void instance() {

@@ -81,11 +81,6 @@ public final class InMemoryCatalog implements CatalogStore {
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
 
   @Override
-  public InstanceWithLicense findInstanceWithLicense(String t, String instanceId, String licenseId) {
-    return new InstanceWithLicense(findInstance(t, instanceId).orElse(null), findLicense(t, licenseId).orElse(null));
-  }
-
-  @Override
   public void updateEntitlement(String t, Entitlement e, Instant expectedUpdatedAt) {
     replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt);
   }

@@ -29,6 +29,7 @@ import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
+import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -41,7 +42,8 @@ class AggregationsAndKeysTest {
   private final InMemoryCounters counters = new InMemoryCounters();
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final UsageReporting reporting = new UsageReporting(catalog, counters, signals::add, clock, Duration.ofHours(24));
+  private final UsageReporting reporting = new UsageReporting(
+      catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock, Duration.ofHours(24));
   private ApiToken instance;
 
   @BeforeEach

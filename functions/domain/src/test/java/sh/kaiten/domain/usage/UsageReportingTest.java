@@ -31,6 +31,7 @@ import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
+import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -47,8 +48,9 @@ class UsageReportingTest {
       new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), clock, Optional.of("bootstrap-" + System.nanoTime()),
           Duration.ofDays(3));
   private final UsageReporting reporting =
-      new UsageReporting(catalog, counters, signals::add, clock, Duration.ofHours(24));
-  private final EntitlementQueries queries = new EntitlementQueries(catalog, counters, clock);
+      new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock,
+          Duration.ofHours(24));
+  private final EntitlementQueries queries = new EntitlementQueries(catalog, new InMemoryInstanceReads(catalog, counters), counters, clock);
   private ApiToken adminToken;
   private ApiToken instanceToken;
 
