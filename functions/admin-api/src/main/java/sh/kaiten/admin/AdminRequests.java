@@ -38,12 +38,13 @@ final class AdminRequests {
   record EntitlementRequest(
       String slug, String name, EntitlementType type, Aggregation aggregation, Reset reset, ResetAnchor resetAnchor,
       MeterScope scope, Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit,
-      JsonNode configSchema) {
+      Integer shards, JsonNode configSchema) {
 
     Entitlement toDraft() {
       Metering metering = null;
       if (type == EntitlementType.NUMERIC) {
-        metering = new Metering(aggregation, reset, resetAnchor, scope, enforcement, overagePercent, thresholds, unit);
+        metering = new Metering(aggregation, reset, resetAnchor, scope, enforcement, overagePercent, thresholds, unit,
+            shards == null ? 1 : shards);
       } else {
         refuseMeteringField("aggregation", aggregation);
         refuseMeteringField("reset", reset);
@@ -53,6 +54,7 @@ final class AdminRequests {
         refuseMeteringField("overage_percent", overagePercent);
         refuseMeteringField("thresholds", thresholds);
         refuseMeteringField("unit", unit);
+        refuseMeteringField("shards", shards);
       }
       JsonNode schema = configSchema == null || configSchema.isNull() ? null : configSchema;
       return new Entitlement(slug, name, type, metering, schema, null);

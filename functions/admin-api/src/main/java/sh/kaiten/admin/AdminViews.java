@@ -35,16 +35,16 @@ final class AdminViews {
   record EntitlementView(
       String slug, String name, EntitlementType type, Aggregation aggregation, Reset reset, ResetAnchor resetAnchor,
       MeterScope scope, Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit,
-      JsonNode configSchema, Instant createdAt, Instant updatedAt) {
+      Integer shards, JsonNode configSchema, Instant createdAt, Instant updatedAt) {
 
     static EntitlementView of(Entitlement e) {
       var m = e.metering();
       return m == null
-          ? new EntitlementView(e.slug(), e.name(), e.type(), null, null, null, null, null, null, null, null,
+          ? new EntitlementView(e.slug(), e.name(), e.type(), null, null, null, null, null, null, null, null, null,
               e.configSchema(), e.createdAt(), e.updatedAt())
           : new EntitlementView(e.slug(), e.name(), e.type(), m.aggregation(), m.reset(), m.resetAnchor(), m.scope(),
-              m.enforcement(), m.overagePercent(), m.thresholds(), m.unit(), e.configSchema(), e.createdAt(),
-              e.updatedAt());
+              m.enforcement(), m.overagePercent(), m.thresholds(), m.unit(), m.shards(), e.configSchema(),
+              e.createdAt(), e.updatedAt());
     }
   }
 

@@ -241,6 +241,33 @@ class MeteringApiTest {
   }
 
   @Test
+  void aHotCounterSpreadOverShardsCountsEveryReport() throws Exception {
+    page.admin().createEntitlement(page.adminToken(), new Entitlement("events", "Events", EntitlementType.NUMERIC,
+        new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, List.of(50), null, 8), null, null));
+    page.admin().updateTier(page.adminToken(), "metered", current -> new TierDraft(current.slug(), current.name(),
+        current.rank(), Map.of("events", JsonNodeFactory.instance.numberNode(LIMIT))));
+
+    // One sender first: its answers are exact, each seeing its own reports.
+    for (int i = 1; i <= 5; i++) {
+      post("/usage", "{\"entitlement_slug\":\"events\",\"value\":10}", null).then().statusCode(200)
+          .body("current_usage", equalTo(10 * i));
+    }
+    List<Callable<Integer>> reports = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      reports.add(() -> post("/usage", "{\"entitlement_slug\":\"events\",\"value\":1}", null).statusCode());
+    }
+    assertThat(runAll(16, reports)).containsOnly(200);
+
+    assertThat(usage("events")).isEqualByComparingTo("450");
+    var items = LocalAwsResource.localAws().dynamo().query(q -> q.tableName(LocalAwsResource.localAws().resources().ref("UsageTable"))
+        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk",
+            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                "COUNTER#" + page.adminToken().tenantId() + "#events#instance:" + instance)))).items();
+    assertThat(items).hasSizeGreaterThan(1).hasSizeLessThanOrEqualTo(8);
+    assertThat(items.stream().mapToInt(item -> Integer.parseInt(item.get("total").n())).sum()).isEqualTo(450);
+  }
+
+  @Test
   void aReportCostsOneWriteAndTwoReads() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();

@@ -108,6 +108,7 @@ public final class DynamoCatalogStore implements CatalogStore {
       fields.put("thresholds", AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
       fields.put("overage_percent", metering.overagePercent() == null ? null : n(metering.overagePercent()));
       fields.put("unit", metering.unit() == null ? null : s(metering.unit()));
+      fields.put("shards", n(metering.shards()));
     }
     fields.put("config_schema", entitlement.configSchema() == null ? null : Attributes.json(entitlement.configSchema()));
     fields.put("created_at", instant(entitlement.createdAt()));
@@ -135,7 +136,8 @@ public final class DynamoCatalogStore implements CatalogStore {
         Enforcement.valueOf(string(item, "enforcement")),
         Attributes.decimal(item, "overage_percent"),
         Attributes.integers(item, "thresholds"),
-        string(item, "unit"));
+        string(item, "unit"),
+        item.containsKey("shards") ? Attributes.decimal(item, "shards").intValueExact() : 1);
     return new Entitlement(string(item, "slug"), string(item, "name"), type, metering,
         Attributes.json(item, "config_schema"), instant(item, "created_at"), updatedAt(item));
   }

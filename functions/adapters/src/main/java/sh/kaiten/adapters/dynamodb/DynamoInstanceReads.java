@@ -1,16 +1,13 @@
 package sh.kaiten.adapters.dynamodb;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.metering.CounterKey;
-import sh.kaiten.domain.metering.Tally;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -19,8 +16,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 
 /**
  * The instance reads of a data-plane request as one {@code BatchGetItem} across the Catalog and
- * Usage tables, read consistently: the instance, its license, and up to 98 counters (DynamoDB takes
- * 100 keys a request; more counters take more requests). Keys it leaves unprocessed are asked again.
+ * Usage tables, read consistently: the instance, its license, and up to 98 counter items (DynamoDB
+ * takes 100 keys a request; a counter spread over shards is one item per shard; more take more
+ * requests). Keys it leaves unprocessed are asked again.
  */
 public final class DynamoInstanceReads implements InstanceReads {
   private static final int BATCH_LIMIT = 100;
@@ -36,12 +34,9 @@ public final class DynamoInstanceReads implements InstanceReads {
   }
 
   @Override
-  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Aggregation> counters) {
-    Map<Map<String, AttributeValue>, CounterKey> byItemKey = new LinkedHashMap<>();
-    counters.keySet().forEach(key -> byItemKey.put(DynamoUsageCounters.key(key), key));
-    List<Map<String, AttributeValue>> counterKeys = new ArrayList<>(byItemKey.keySet());
-    Map<CounterKey, Tally> tallies = new HashMap<>();
-    counters.keySet().forEach(key -> tallies.put(key, Tally.EMPTY));
+  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters) {
+    CounterItems items = new CounterItems(counters);
+    List<Map<String, AttributeValue>> counterKeys = items.keys();
     Instance instance = null;
     License license = null;
 
@@ -70,15 +65,12 @@ public final class DynamoInstanceReads implements InstanceReads {
             license = DynamoCatalogStore.license(item);
           }
         }
-        for (Map<String, AttributeValue> item : response.responses().getOrDefault(usageTable, List.of())) {
-          CounterKey key = byItemKey.get(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)));
-          tallies.put(key, DynamoUsageCounters.tally(counters.get(key), item));
-        }
+        response.responses().getOrDefault(usageTable, List.of()).forEach(items::found);
         request = response.unprocessedKeys();
       }
       first = false;
       from = to;
     }
-    return new Snapshot(instance, license, tallies);
+    return new Snapshot(instance, license, items.tallies());
   }
 }

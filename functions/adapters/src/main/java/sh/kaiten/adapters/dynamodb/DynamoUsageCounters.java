@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
@@ -65,6 +67,7 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ShardViews views = new ShardViews();
 
   public DynamoUsageCounters(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
@@ -72,8 +75,16 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public CounterUpdate add(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
-    Update change = change(key, aggregation, value, at, ceiling);
+  public CounterUpdate add(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling) {
+    if (metering.shards() > 1) {
+      return addToShard(key, metering, value, at);
+    }
+    return add(itemKey(key, 0), metering.aggregation(), value, at, ceiling);
+  }
+
+  private CounterUpdate add(
+      Map<String, AttributeValue> itemKey, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+    Update change = change(itemKey, aggregation, value, at, ceiling);
     try {
       Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
           .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
@@ -90,9 +101,22 @@ public final class DynamoUsageCounters implements UsageCounters {
     }
   }
 
+  /**
+   * A report on one shard, picked at random, and the counter as this function sees it: every shard
+   * as last read (at most {@link ShardViews#FRESHNESS} ago) with this shard as just written.
+   */
+  private CounterUpdate addToShard(CounterKey key, Metering metering, BigDecimal value, Instant at) {
+    int shard = ThreadLocalRandom.current().nextInt(metering.shards());
+    CounterUpdate update = add(itemKey(key, shard), metering.aggregation(), value, at, null);
+    Tally written = ((CounterUpdate.Counted) update).after();
+    return views.written(key, metering.shards(), shard, written, () -> shardTallies(key, metering));
+  }
+
   @Override
-  public CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at,
+  public CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at,
       BigDecimal ceiling, Tally before, IdempotentReport remember) {
+    Aggregation aggregation = metering.aggregation();
+    Map<String, AttributeValue> itemKey = itemKey(key, ThreadLocalRandom.current().nextInt(metering.shards()));
     Put marker = Put.builder().tableName(table).item(marker(remember))
         .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
@@ -103,7 +127,7 @@ public final class DynamoUsageCounters implements UsageCounters {
       // The report does not move the gauge: only the key is remembered.
       return putMarkerAlone(marker, before);
     }
-    Update change = change(key, aggregation, value, at, ceiling).toBuilder()
+    Update change = change(itemKey, aggregation, value, at, ceiling).toBuilder()
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
     try {
       dynamo.transactWriteItems(r -> r.transactItems(
@@ -150,38 +174,56 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public Tally tally(CounterKey key, Aggregation aggregation) {
-    var response = dynamo.getItem(r -> r.tableName(table).key(key(key)).consistentRead(true));
-    return tally(aggregation, response.item());
+  public Tally tally(CounterKey key, Metering metering) {
+    if (metering.shards() > 1) {
+      return Tally.EMPTY.merge(tallies(Map.of(key, metering)).get(key));
+    }
+    var response = dynamo.getItem(r -> r.tableName(table).key(itemKey(key, 0)).consistentRead(true));
+    return tally(metering.aggregation(), response.item());
   }
 
   /** BatchGetItem, 100 keys a request (DynamoDB's limit), retrying what it leaves unprocessed. */
   @Override
-  public Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters) {
-    Map<CounterKey, Tally> tallies = new HashMap<>();
-    Map<Map<String, AttributeValue>, CounterKey> byItemKey = new HashMap<>();
-    counters.keySet().forEach(key -> {
-      byItemKey.put(key(key), key);
-      tallies.put(key, Tally.EMPTY);
-    });
-    List<Map<String, AttributeValue>> pending = new ArrayList<>(byItemKey.keySet());
+  public Map<CounterKey, Tally> tallies(Map<CounterKey, Metering> counters) {
+    CounterItems items = new CounterItems(counters);
+    List<Map<String, AttributeValue>> pending = items.keys();
     for (int from = 0; from < pending.size(); from += BATCH_LIMIT) {
       Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
           .keys(pending.subList(from, Math.min(from + BATCH_LIMIT, pending.size()))).consistentRead(true).build());
       while (!request.isEmpty()) {
         BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-        response.responses().getOrDefault(table, List.of()).forEach(item -> {
-          CounterKey key = byItemKey.get(Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)));
-          tallies.put(key, tally(counters.get(key), item));
-        });
+        response.responses().getOrDefault(table, List.of()).forEach(items::found);
         request = response.unprocessedKeys();
       }
     }
-    return tallies;
+    return items.tallies();
+  }
+
+  /** Every shard of a counter as it stands, in shard order. */
+  private Tally[] shardTallies(CounterKey key, Metering metering) {
+    Map<Map<String, AttributeValue>, Tally> found = new HashMap<>();
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (int shard = 0; shard < metering.shards(); shard++) {
+      keys.add(itemKey(key, shard));
+    }
+    Map<String, KeysAndAttributes> request =
+        Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build());
+    while (!request.isEmpty()) {
+      BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+      response.responses().getOrDefault(table, List.of()).forEach(item -> found.put(
+          Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)), tally(metering.aggregation(), item)));
+      request = response.unprocessedKeys();
+    }
+    Tally[] shards = new Tally[metering.shards()];
+    for (int shard = 0; shard < shards.length; shard++) {
+      shards[shard] = found.getOrDefault(keys.get(shard), Tally.EMPTY);
+    }
+    return shards;
   }
 
   /** The write of one report under its aggregation; its condition, if any, decides refusals and gauges. */
-  private Update change(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+  private Update change(
+      Map<String, AttributeValue> itemKey, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":value", n(value));
@@ -216,7 +258,7 @@ public final class DynamoUsageCounters implements UsageCounters {
       }
       default -> throw new IllegalArgumentException("no counter for " + aggregation);
     }
-    return Update.builder().tableName(table).key(key(key)).updateExpression(expression).conditionExpression(condition)
+    return Update.builder().tableName(table).key(itemKey).updateExpression(expression).conditionExpression(condition)
         .expressionAttributeNames(names).expressionAttributeValues(values).build();
   }
 
@@ -285,8 +327,9 @@ public final class DynamoUsageCounters implements UsageCounters {
     return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
   }
 
-  static Map<String, AttributeValue> key(CounterKey key) {
-    return Map.of(Keys.PK, s(Keys.counter(key)), Keys.SK, s(Keys.period(key)));
+  /** The item of one shard of a counter; shard 0 is the counter's own item, the only one of an unsharded counter. */
+  static Map<String, AttributeValue> itemKey(CounterKey key, int shard) {
+    return Map.of(Keys.PK, s(Keys.counter(key)), Keys.SK, s(Keys.period(key, shard)));
   }
 
   /** What an idempotency key remembers: the report's fingerprint and its whole first answer. */

@@ -15,7 +15,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *                                                    | CUSTOMER#{id} | LICENSE#{id} | INSTANCE#{id}
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
- * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}
+ * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
  *                                                         | CROSSING#{period}#{percent}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  * </pre>
@@ -59,6 +59,11 @@ final class Keys {
 
   static String period(CounterKey key) {
     return "PERIOD#" + key.period();
+  }
+
+  /** A counter spread over shards keeps shard 0 on its own item and shard n beside it, {@code #S{n}}. */
+  static String period(CounterKey key, int shard) {
+    return shard == 0 ? period(key) : period(key) + "#S" + shard;
   }
 
   /** License timers are filed by the UTC day they fall due, across tenants: the scheduler reads a day at once. */

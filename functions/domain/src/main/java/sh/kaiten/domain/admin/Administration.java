@@ -117,6 +117,7 @@ public final class Administration {
       requireSame("reset", was.reset(), will.reset());
       requireSame("reset_anchor", was.resetAnchor(), will.resetAnchor());
       requireSame("scope", was.scope(), will.scope());
+      requireSame("shards", was.shards(), will.shards());
     }
     Entitlement updated = new Entitlement(slug, wanted.name(), current.type(), wanted.metering(),
         wanted.configSchema(), current.createdAt(), clock.instant());

@@ -3,7 +3,7 @@ package sh.kaiten.domain.license;
 import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
@@ -25,7 +25,7 @@ public final class InstanceLookup {
   public interface ExpectedCounters {
     ExpectedCounters NONE = (tenantId, instanceId, licenseId) -> Map.of();
 
-    Map<CounterKey, Aggregation> of(String tenantId, String instanceId, String licenseId);
+    Map<CounterKey, Metering> of(String tenantId, String instanceId, String licenseId);
   }
 
   /** An instance in context, and the counters read with it. */

@@ -1,7 +1,7 @@
 package sh.kaiten.domain.license;
 
 import java.util.Map;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
 
@@ -15,5 +15,5 @@ public interface InstanceReads {
   /** What was read; {@code instance} or {@code license} is null when missing, every counter asked for is there. */
   record Snapshot(Instance instance, License license, Map<CounterKey, Tally> tallies) {}
 
-  Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Aggregation> counters);
+  Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters);
 }

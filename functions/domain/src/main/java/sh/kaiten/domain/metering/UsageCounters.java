@@ -4,12 +4,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.usage.IdempotentReport;
 
 /**
- * Port: atomic usage counters. A counter keeps what its aggregation needs of its period's reports;
- * it is read back as a {@link Tally} whose value under that aggregation is the usage.
+ * Port: atomic usage counters. A counter keeps what its aggregation needs of its period's reports,
+ * on one item or spread over {@link Metering#shards()} items; it is read back as a {@link Tally}
+ * whose value under that aggregation is the usage.
  */
 public interface UsageCounters {
 
@@ -18,9 +19,12 @@ public interface UsageCounters {
    * only), the report is counted only if the usage stays at or below it, decided by the store itself
    * so that concurrent reports can never pass it together.
    *
+   * <p>A counter spread over shards takes the report on one shard; its usage before and after is
+   * then as this function instance sees the whole counter, kept at most a second behind.
+   *
    * @param ceiling the highest usage allowed after the report, or null for none
    */
-  CounterUpdate add(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling);
+  CounterUpdate add(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling);
 
   /**
    * Folds one report in and stores what its idempotency key remembers, together or not at all.
@@ -28,15 +32,15 @@ public interface UsageCounters {
    *
    * @param before the counter as read just before, so the report's effect is known without a read after
    */
-  CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling,
+  CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling,
       Tally before, IdempotentReport remember);
 
   /** What an idempotency key of the instance remembers, if it was used and has not expired. */
   Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now);
 
   /** The counter, {@link Tally#EMPTY} when nothing was counted yet. */
-  Tally tally(CounterKey key, Aggregation aggregation);
+  Tally tally(CounterKey key, Metering metering);
 
   /** Many counters, read together ({@link Tally#EMPTY} for those not counted yet). */
-  Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters);
+  Map<CounterKey, Tally> tallies(Map<CounterKey, Metering> counters);
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -50,9 +50,9 @@ public final class EntitlementQueries {
     evaluations.stream().filter(e -> e.entitlement().isMetered())
         .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
     Map<CounterKey, Tally> tallies = new HashMap<>(loaded.tallies());
-    Map<CounterKey, Aggregation> unread = new HashMap<>();
+    Map<CounterKey, Metering> unread = new HashMap<>();
     meters.values().stream().filter(meter -> !tallies.containsKey(meter.key()))
-        .forEach(meter -> unread.put(meter.key(), meter.aggregation()));
+        .forEach(meter -> unread.put(meter.key(), meter.metering()));
     if (!unread.isEmpty()) {
       tallies.putAll(counters.tallies(unread));
     }
@@ -83,10 +83,10 @@ public final class EntitlementQueries {
   /** The counters of the NUMERIC ones among {@code entitlements} that can be known before the license is read. */
   private static InstanceLookup.ExpectedCounters expected(List<Entitlement> entitlements, Instant now) {
     return (tenantId, instanceId, licenseId) -> {
-      Map<CounterKey, Aggregation> expected = new HashMap<>();
+      Map<CounterKey, Metering> expected = new HashMap<>();
       entitlements.stream().filter(Entitlement::isMetered).forEach(entitlement ->
           Meter.expected(tenantId, instanceId, licenseId, entitlement, now)
-              .ifPresent(key -> expected.put(key, entitlement.metering().aggregation())));
+              .ifPresent(key -> expected.put(key, entitlement.metering())));
       return expected;
     };
   }
@@ -99,6 +99,6 @@ public final class EntitlementQueries {
     Meter meter = Meter.locate(loaded.context(), evaluation, now);
     Tally tally = loaded.tallies().get(meter.key());
     return new InstanceEntitlement(evaluation,
-        meter.state(tally != null ? tally : counters.tally(meter.key(), meter.aggregation())));
+        meter.state(tally != null ? tally : counters.tally(meter.key(), meter.metering())));
   }
 }

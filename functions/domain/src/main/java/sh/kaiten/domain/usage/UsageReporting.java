@@ -80,7 +80,7 @@ public final class UsageReporting {
         .filter(found -> report.idempotencyKey() != null && found.isMetered());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
         entitlement.flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
-            .map(key -> Map.of(key, found.metering().aggregation()))).orElse(Map.of()));
+            .map(key -> Map.of(key, found.metering()))).orElse(Map.of()));
     return report(loaded.context(), loaded.tallies(), report, at, now);
   }
 
@@ -134,11 +134,11 @@ public final class UsageReporting {
     BigDecimal storeCeiling = Limits.storeCeiling(aggregation, ceiling);
     CounterUpdate update;
     if (report.idempotencyKey() == null) {
-      update = contended(attempt -> counters.add(meter.key(), aggregation, report.value(), at, storeCeiling));
+      update = contended(attempt -> counters.add(meter.key(), meter.metering(), report.value(), at, storeCeiling));
     } else {
       // A retry reads the counter afresh.
       update = contended(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
-          attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), aggregation)));
+          attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), meter.metering())));
     }
     if (update instanceof CounterUpdate.Refused refused) {
       return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
@@ -155,7 +155,7 @@ public final class UsageReporting {
   private CounterUpdate addOnce(InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now,
       BigDecimal storeCeiling, Tally before) {
     ReportResult answer = counted(meter, before.plus(report.value(), at));
-    return counters.addOnce(meter.key(), meter.aggregation(), report.value(), at, storeCeiling, before,
+    return counters.addOnce(meter.key(), meter.metering(), report.value(), at, storeCeiling, before,
         new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
             fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW)));
   }
@@ -163,7 +163,7 @@ public final class UsageReporting {
   /** The counter as read with the instance, or read now. */
   private Tally tally(Map<CounterKey, Tally> read, Meter meter) {
     Tally known = read.get(meter.key());
-    return known != null ? known : counters.tally(meter.key(), meter.aggregation());
+    return known != null ? known : counters.tally(meter.key(), meter.metering());
   }
 
   /**

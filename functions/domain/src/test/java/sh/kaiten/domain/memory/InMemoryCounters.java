@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Tally;
@@ -20,10 +21,10 @@ public final class InMemoryCounters implements UsageCounters {
 
   @Override
   public synchronized CounterUpdate add(
-      CounterKey key, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
-    Tally before = tally(key, aggregation);
+      CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling) {
+    Tally before = tally(key, metering);
     Tally after = before.plus(value, at);
-    if (ceiling != null && after.value(aggregation).compareTo(ceiling) > 0) {
+    if (ceiling != null && after.value(metering.aggregation()).compareTo(ceiling) > 0) {
       return new CounterUpdate.Refused(before);
     }
     tallies.put(key, after);
@@ -31,14 +32,14 @@ public final class InMemoryCounters implements UsageCounters {
   }
 
   @Override
-  public synchronized CounterUpdate addOnce(CounterKey key, Aggregation aggregation, BigDecimal value, Instant at,
+  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at,
       BigDecimal ceiling, Tally before, IdempotentReport remember) {
     Optional<IdempotentReport> first =
         remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
     if (first.isPresent()) {
       return new CounterUpdate.Duplicate(first.get());
     }
-    CounterUpdate update = add(key, aggregation, value, at, ceiling);
+    CounterUpdate update = add(key, metering, value, at, ceiling);
     if (update instanceof CounterUpdate.Counted) {
       remembered.put(markerKey(remember.tenantId(), remember.instanceId(), remember.key()), remember);
     }
@@ -52,20 +53,20 @@ public final class InMemoryCounters implements UsageCounters {
   }
 
   @Override
-  public Tally tally(CounterKey key, Aggregation aggregation) {
+  public Tally tally(CounterKey key, Metering metering) {
     return tallies.getOrDefault(key, Tally.EMPTY);
   }
 
   @Override
-  public Map<CounterKey, Tally> tallies(Map<CounterKey, Aggregation> counters) {
+  public Map<CounterKey, Tally> tallies(Map<CounterKey, Metering> counters) {
     Map<CounterKey, Tally> found = new HashMap<>();
-    counters.forEach((key, aggregation) -> found.put(key, tally(key, aggregation)));
+    counters.forEach((key, metering) -> found.put(key, tally(key, metering)));
     return found;
   }
 
   /** The usage of a counter under SUM, as most tests meter. */
   public BigDecimal total(CounterKey key) {
-    return tally(key, Aggregation.SUM).value(Aggregation.SUM);
+    return tallies.getOrDefault(key, Tally.EMPTY).value(Aggregation.SUM);
   }
 
   private static String markerKey(String tenantId, String instanceId, String key) {

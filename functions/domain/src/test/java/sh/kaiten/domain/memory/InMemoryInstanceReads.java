@@ -1,8 +1,8 @@
 package sh.kaiten.domain.memory;
 
 import java.util.Map;
-import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -11,7 +11,7 @@ import sh.kaiten.domain.metering.UsageCounters;
 public record InMemoryInstanceReads(CatalogStore catalog, UsageCounters counters) implements InstanceReads {
 
   @Override
-  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Aggregation> wanted) {
+  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> wanted) {
     return new Snapshot(catalog.findInstance(tenantId, instanceId).orElse(null),
         catalog.findLicense(tenantId, licenseId).orElse(null), counters.tallies(wanted));
   }
