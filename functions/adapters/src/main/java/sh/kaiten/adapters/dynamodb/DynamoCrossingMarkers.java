@@ -32,12 +32,12 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
   }
 
   @Override
-  public EventMarker mark(CounterKey counter, int percent, String eventId, Instant now) {
+  public EventMarker mark(CounterKey counter, String alert, String eventId, Instant now) {
     try {
       dynamo.putItem(r -> r.tableName(table)
           .item(Map.of(
               Keys.PK, s(Keys.counter(counter)),
-              Keys.SK, s(Keys.crossing(counter, percent)),
+              Keys.SK, s(Keys.crossing(counter, alert)),
               EVENT_ID, s(eventId),
               MARKED_AT, instant(now),
               PUBLISHED, AttributeValue.fromBool(false)))
@@ -53,9 +53,9 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
   }
 
   @Override
-  public void published(CounterKey counter, int percent) {
+  public void published(CounterKey counter, String alert) {
     dynamo.updateItem(r -> r.tableName(table)
-        .key(Map.of(Keys.PK, s(Keys.counter(counter)), Keys.SK, s(Keys.crossing(counter, percent))))
+        .key(Map.of(Keys.PK, s(Keys.counter(counter)), Keys.SK, s(Keys.crossing(counter, alert))))
         .updateExpression("SET #published = :true")
         .expressionAttributeNames(Map.of("#published", PUBLISHED))
         .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));

@@ -16,7 +16,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
- *                                                         | CROSSING#{period}#{percent}
+ *                                                         | CROSSING#{period}#{percent | exceeded | rejected}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  * </pre>
  *
@@ -85,7 +85,7 @@ final class Keys {
   }
 
   /** A crossing marker sits beside its counter: same partition, one item per period and threshold. */
-  static String crossing(CounterKey key, int percent) {
-    return "CROSSING#" + key.period() + "#" + percent;
+  static String crossing(CounterKey key, String alert) {
+    return "CROSSING#" + key.period() + "#" + alert;
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.usage.ThresholdSignal;
 import sh.kaiten.domain.usage.ThresholdSignals;
@@ -42,6 +43,10 @@ public final class SqsThresholdSignals implements ThresholdSignals {
     body.put("updated", signal.updated());
     ArrayNode thresholds = body.putArray("thresholds");
     signal.thresholds().forEach(thresholds::add);
+    body.put("kind", signal.kind().name());
+    if (signal.reason() != null) {
+      body.put("reason", signal.reason().name());
+    }
     return body.toString();
   }
 
@@ -65,8 +70,10 @@ public final class SqsThresholdSignals implements ThresholdSignals {
     if (!counter.holder().contains(":")) {
       throw new IllegalArgumentException("holder must be instance:<id> or license:<id>");
     }
+    ThresholdSignal.Kind kind = body.has("kind") ? enumValue(ThresholdSignal.Kind.class, body, "kind")
+        : ThresholdSignal.Kind.CROSSED;
     JsonNode thresholds = body.path("thresholds");
-    if (!thresholds.isArray() || thresholds.isEmpty()) {
+    if (kind == ThresholdSignal.Kind.CROSSED && (!thresholds.isArray() || thresholds.isEmpty())) {
       throw new IllegalArgumentException("thresholds must be a non-empty array of percents");
     }
     List<Integer> percents = new ArrayList<>();
@@ -76,8 +83,17 @@ public final class SqsThresholdSignals implements ThresholdSignals {
       }
       percents.add(t.intValue());
     });
-    return new ThresholdSignal(counter, number(body, "limit"), number(body, "previous"), number(body, "updated"),
-        percents);
+    BigDecimal limit = body.path("limit").isNull() || body.path("limit").isMissingNode() ? null : number(body, "limit");
+    return new ThresholdSignal(counter, limit, number(body, "previous"), number(body, "updated"),
+        percents, kind, body.has("reason") ? enumValue(Reason.class, body, "reason") : null);
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode body, String field) {
+    try {
+      return Enum.valueOf(type, text(body, field));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
   }
 
   private static String text(JsonNode body, String field) {

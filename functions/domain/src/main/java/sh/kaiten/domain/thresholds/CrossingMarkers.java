@@ -4,15 +4,18 @@ import java.time.Instant;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.metering.CounterKey;
 
-/** Port: one marker per (counter, period, threshold), written once, so each crossing fires once. */
+/**
+ * Port: one marker per (counter, period, alert), written once, so each alert fires once. An alert is
+ * a threshold percent ({@code "80"}) or {@code "exceeded"} or {@code "rejected"}.
+ */
 public interface CrossingMarkers {
 
   /**
    * Writes the marker with {@code eventId} unless one exists, and answers the marker as it now
    * stands: the new one, or the one an earlier delivery wrote, with that delivery's event id.
    */
-  EventMarker mark(CounterKey counter, int percent, String eventId, Instant now);
+  EventMarker mark(CounterKey counter, String alert, String eventId, Instant now);
 
   /** Notes that the marker's event was published, so no later delivery publishes it again. */
-  void published(CounterKey counter, int percent);
+  void published(CounterKey counter, String alert);
 }

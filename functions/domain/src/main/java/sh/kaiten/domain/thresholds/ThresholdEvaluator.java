@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventMarker;
@@ -16,11 +18,14 @@ import sh.kaiten.domain.metering.ThresholdCrossing;
 import sh.kaiten.domain.usage.ThresholdSignal;
 
 /**
- * Decides which thresholds a usage change crossed (previous &lt; boundary ≤ new) and fires each
- * (counter, period, threshold) exactly once, through a marker per crossing (see {@link EventMarker}).
+ * Decides which alerts a report raised (thresholds crossed: previous &lt; boundary ≤ new; a SOFT
+ * limit passed; a refusal) and fires each (counter, period, alert) exactly once, through a marker per
+ * alert (see {@link EventMarker}).
  */
 public final class ThresholdEvaluator {
   private static final int LIMIT_PERCENT = 100;
+  private static final String EXCEEDED = "exceeded";
+  private static final String REJECTED = "rejected";
 
   private final CrossingMarkers markers;
   private final Events events;
@@ -32,39 +37,53 @@ public final class ThresholdEvaluator {
     this.clock = clock;
   }
 
-  /** The events this signal fired, in threshold order: none when each of its crossings fired before. */
+  /** The events this signal fired, in threshold order: none when each of its alerts fired before. */
   public List<Event> evaluate(ThresholdSignal signal) {
-    List<Integer> crossed = ThresholdCrossing.crossedThresholds(
-        signal.thresholds(), signal.limit(), signal.previous(), signal.updated());
     List<Event> fired = new ArrayList<>();
-    for (int percent : crossed) {
-      Instant now = clock.instant();
-      EventMarker marker = markers.mark(signal.counter(), percent, Ids.newId(Event.ID_PREFIX, now), now);
-      EventMarker.Next next = marker.next(now);
-      if (next == EventMarker.Next.DONE) {
-        continue;
+    switch (signal.kind()) {
+      case CROSSED -> ThresholdCrossing.crossedThresholds(
+              signal.thresholds(), signal.limit(), signal.previous(), signal.updated())
+          .forEach(percent -> fireOnce(signal, String.valueOf(percent),
+              percent == LIMIT_PERCENT ? EventType.USAGE_LIMIT_REACHED : EventType.USAGE_THRESHOLD_REACHED,
+              data -> data.put("threshold_percent", percent)).ifPresent(fired::add));
+      case EXCEEDED -> {
+        if (signal.limit() != null && signal.previous().compareTo(signal.limit()) <= 0
+            && signal.updated().compareTo(signal.limit()) > 0) {
+          fireOnce(signal, EXCEEDED, EventType.USAGE_LIMIT_EXCEEDED, data -> { }).ifPresent(fired::add);
+        }
       }
-      if (next == EventMarker.Next.WAIT) {
-        throw new CrossingInProgressException(marker.eventId());
-      }
-      Event event = crossingEvent(marker.eventId(), signal, percent, now);
-      events.publish(event);
-      markers.published(signal.counter(), percent);
-      fired.add(event);
+      case REJECTED -> fireOnce(signal, REJECTED, EventType.USAGE_REPORT_REJECTED,
+          data -> data.put("reason", signal.reason() == null ? null : signal.reason().name())).ifPresent(fired::add);
+      default -> throw new IllegalArgumentException("unknown signal " + signal.kind());
     }
     return fired;
   }
 
-  private static Event crossingEvent(String eventId, ThresholdSignal signal, int percent, Instant now) {
+  /**
+   * Publishes the alert's event unless an earlier delivery did: the marker decides, and a marker
+   * another delivery holds but has not published within its claim is taken over with its event id.
+   */
+  private Optional<Event> fireOnce(ThresholdSignal signal, String alert, EventType type, Consumer<ObjectNode> details) {
+    Instant now = clock.instant();
+    EventMarker marker = markers.mark(signal.counter(), alert, Ids.newId(Event.ID_PREFIX, now), now);
+    EventMarker.Next next = marker.next(now);
+    if (next == EventMarker.Next.DONE) {
+      return Optional.empty();
+    }
+    if (next == EventMarker.Next.WAIT) {
+      throw new CrossingInProgressException(marker.eventId());
+    }
     CounterKey counter = signal.counter();
     ObjectNode data = JsonNodeFactory.instance.objectNode();
     data.put(counter.holderKind() + "_id", counter.holderId());
     data.put("entitlement", counter.entitlement());
     data.put("period", counter.period());
-    data.put("threshold_percent", percent);
+    details.accept(data);
     data.put("limit", signal.limit());
     data.put("current_usage", signal.updated());
-    EventType type = percent == LIMIT_PERCENT ? EventType.USAGE_LIMIT_REACHED : EventType.USAGE_THRESHOLD_REACHED;
-    return new Event(eventId, counter.tenantId(), type, now, data);
+    Event event = new Event(marker.eventId(), counter.tenantId(), type, now, data);
+    events.publish(event);
+    markers.published(counter, alert);
+    return Optional.of(event);
   }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import java.util.regex.Pattern;
@@ -51,6 +53,11 @@ public final class UsageReporting {
   private final ThresholdSignals signals;
   private final Clock clock;
   private final Duration lateWindow;
+
+  /** Beyond this many counters the memory of refusals already signalled starts over. */
+  private static final int MAX_REMEMBERED_REFUSALS = 10_000;
+
+  private final Set<CounterKey> refusalsSignalled = ConcurrentHashMap.newKeySet();
 
   /** How often a transaction that met another write of its counter is tried. */
   private static final int CONTENDED_ATTEMPTS = 8;
@@ -261,6 +268,7 @@ public final class UsageReporting {
     return atOrOverSoftLimit ? UsageStatus.EXCEEDED : UsageStatus.ACCEPTED;
   }
 
+  /** Thresholds crossed, and the first report past a SOFT limit, go to the threshold evaluator. */
   private void signalCrossings(Meter meter, BigDecimal previous, BigDecimal total) {
     if (meter.limit() == null) {
       return;
@@ -270,9 +278,29 @@ public final class UsageReporting {
     if (!crossed.isEmpty()) {
       signals.publish(new ThresholdSignal(meter.key(), meter.limit(), previous, total, crossed));
     }
+    if (meter.metering().enforcement() == Enforcement.SOFT
+        && previous.compareTo(meter.limit()) <= 0 && total.compareTo(meter.limit()) > 0) {
+      signals.publish(new ThresholdSignal(
+          meter.key(), meter.limit(), previous, total, List.of(), ThresholdSignal.Kind.EXCEEDED, null));
+    }
   }
 
-  private static ReportResult rejected(Meter meter, Tally now, Reason reason) {
+  /**
+   * A refusal goes to the threshold evaluator, which fires the first of each counter and period. This
+   * function sends it once per counter, so a client retrying against its limit sends no flood.
+   */
+  private void signalRefusal(Meter meter, BigDecimal usage, Reason reason) {
+    if (refusalsSignalled.size() >= MAX_REMEMBERED_REFUSALS) {
+      refusalsSignalled.clear();
+    }
+    if (refusalsSignalled.add(meter.key())) {
+      signals.publish(new ThresholdSignal(
+          meter.key(), meter.limit(), usage, usage, List.of(), ThresholdSignal.Kind.REJECTED, reason));
+    }
+  }
+
+  private ReportResult rejected(Meter meter, Tally now, Reason reason) {
+    signalRefusal(meter, now.value(meter.aggregation()), reason);
     return new ReportResult(meter.state(now).withStatus(UsageStatus.REJECTED), reason);
   }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.CounterKey;
@@ -124,5 +125,38 @@ class ThresholdEvaluatorTest {
       pool.shutdown();
     }
     assertThat(events.published).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_LIMIT_REACHED);
+  }
+
+  private static ThresholdSignal alert(ThresholdSignal.Kind kind, long previous, long updated, Reason reason) {
+    return new ThresholdSignal(COUNTER, BigDecimal.valueOf(1000), BigDecimal.valueOf(previous),
+        BigDecimal.valueOf(updated), List.of(), kind, reason);
+  }
+
+  @Test
+  void theFirstReportPastASoftLimitFiresLimitExceededOnce() {
+    assertThat(evaluator.evaluate(alert(ThresholdSignal.Kind.EXCEEDED, 1000, 1000, null))).isEmpty();
+    List<Event> fired = evaluator.evaluate(alert(ThresholdSignal.Kind.EXCEEDED, 1000, 1001, null));
+    assertThat(evaluator.evaluate(alert(ThresholdSignal.Kind.EXCEEDED, 999, 1500, null))).isEmpty();
+
+    assertThat(fired).singleElement().satisfies(event -> {
+      assertThat(event.type()).isEqualTo(EventType.USAGE_LIMIT_EXCEEDED);
+      assertThat(event.data().toString()).isEqualTo("{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
+          + "\"period\":\"2026-11\",\"limit\":1000,\"current_usage\":1001}");
+    });
+  }
+
+  @Test
+  void theFirstRefusalOfAPeriodFiresReportRejectedOnceWithItsReason() {
+    List<Event> fired = evaluator.evaluate(alert(ThresholdSignal.Kind.REJECTED, 1000, 1000, Reason.LIMIT_REACHED));
+    assertThat(evaluator.evaluate(alert(ThresholdSignal.Kind.REJECTED, 1000, 1000, Reason.LIMIT_REACHED))).isEmpty();
+    CounterKey nextPeriod = new CounterKey("tnt_a", "api-calls", CounterKey.instanceHolder("acme-prod"), "2026-12");
+    assertThat(evaluator.evaluate(new ThresholdSignal(nextPeriod, BigDecimal.valueOf(1000), BigDecimal.ZERO,
+        BigDecimal.ZERO, List.of(), ThresholdSignal.Kind.REJECTED, Reason.LICENSE_SUSPENDED))).hasSize(1);
+
+    assertThat(fired).singleElement().satisfies(event -> {
+      assertThat(event.type()).isEqualTo(EventType.USAGE_REPORT_REJECTED);
+      assertThat(event.data().toString()).isEqualTo("{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
+          + "\"period\":\"2026-11\",\"reason\":\"LIMIT_REACHED\",\"limit\":1000,\"current_usage\":1000}");
+    });
   }
 }

@@ -113,6 +113,23 @@ class UsageReportingTest {
   }
 
   @Test
+  void theFirstReportPastASoftLimitAndARefusalAreSignalled() {
+    report("burst", "10");
+    assertThat(signals).extracting(ThresholdSignal::kind).containsExactly(ThresholdSignal.Kind.CROSSED);
+    report("burst", "1");
+    assertThat(signals).extracting(ThresholdSignal::kind)
+        .containsExactly(ThresholdSignal.Kind.CROSSED, ThresholdSignal.Kind.EXCEEDED);
+    report("burst", "5"); // 16 would pass the 50 % overage cap (15): refused
+    report("burst", "4"); // 15: counted
+    report("burst", "1"); // refused again: this function signalled the refusal already
+    assertThat(signals).extracting(ThresholdSignal::kind).containsExactly(
+        ThresholdSignal.Kind.CROSSED, ThresholdSignal.Kind.EXCEEDED, ThresholdSignal.Kind.REJECTED);
+    ThresholdSignal refusal = signals.get(2);
+    assertThat(refusal.reason()).isEqualTo(Reason.LIMIT_REACHED);
+    assertThat(refusal.updated()).isEqualByComparingTo("11");
+  }
+
+  @Test
   void crossingsAreSignalledOnlyWhenAThresholdIsPassed() {
     report("api-calls", "79999");
     assertThat(signals).isEmpty();
