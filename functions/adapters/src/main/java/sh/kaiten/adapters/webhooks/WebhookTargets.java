@@ -91,8 +91,9 @@ public final class WebhookTargets implements WebhookUrlPolicy {
     for (InetAddress address : addresses) {
       Optional<String> reason = forbidden(address);
       if (reason.isPresent()) {
-        throw refused("url's host " + host + " resolves to a " + reason.get() + " address (" + address.getHostAddress()
-            + "); webhooks go to public addresses only");
+        String article = reason.get().equals("unspecified") ? "an " : "a ";
+        throw refused("url's host " + host + " resolves to " + article + reason.get() + " address ("
+            + address.getHostAddress() + "); webhooks go to public addresses only");
       }
     }
     return new Target(uri, addresses[0]);
