@@ -129,9 +129,12 @@ final class AdminViews {
     }
   }
 
-  /** One entry of an endpoint's delivery log. */
+  /**
+   * One entry of an endpoint's delivery log. {@code id} is the {@code webhook-id} header the receiver
+   * got; {@code endpointId} the endpoint ({@code wh_...}) it went to.
+   */
   @RegisterForReflection
-  record DeliveryView(String id, String webhookId, String eventId, String eventType, DeliveryStatus status,
+  record DeliveryView(String id, String endpointId, String eventId, String eventType, DeliveryStatus status,
       int attempts, Integer lastResponseCode, Long lastLatencyMs, String lastError, Instant createdAt,
       Instant updatedAt) {
     static DeliveryView of(Delivery d) {

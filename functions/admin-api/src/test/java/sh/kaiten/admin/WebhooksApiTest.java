@@ -211,7 +211,7 @@ class WebhooksApiTest {
     assertThat(first.path("event_type").asText()).isEqualTo("webhook.test");
     assertThat(first.path("status").asText()).isEqualTo("PENDING");
     assertThat(first.path("attempts").asInt()).isZero();
-    assertThat(first.path("webhook_id").asText()).isEqualTo(id);
+    assertThat(first.path("endpoint_id").asText()).isEqualTo(id);
     assertThat(first.path("id").asText()).startsWith("dlv_");
     assertThat(first.path("event_id").asText()).startsWith("evt_");
     assertThat(takeTickets()).containsExactlyInAnyOrder(

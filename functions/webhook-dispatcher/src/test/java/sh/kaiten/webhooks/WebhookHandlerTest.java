@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ import sh.kaiten.domain.webhooks.WebhookSecrets;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
+import sh.kaiten.local.aws.CloudFormationTemplate;
+import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.SampleEvents;
 import sh.kaiten.testing.WebhookReceiver;
@@ -52,6 +55,7 @@ class WebhookHandlerTest {
   @Inject WebhookStore store;
   @Inject SqsDeliveryQueue queue;
   @Inject WebhookUrlPolicy urls;
+  @Inject KaitenConfig config;
 
   private final String tenant = "tnt_" + UUID.randomUUID().toString().replace("-", "");
   private final List<WebhookReceiver> receivers = new ArrayList<>();
@@ -236,6 +240,17 @@ class WebhookHandlerTest {
 
     assertThat(answer.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
         .containsExactlyInAnyOrder("bad-" + tenant, "unknown-" + tenant);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void theDeliveriesQueueMovesADeliveryToItsDeadLetterQueueAfterExactlyTheLastAttempt() {
+    Map<String, Object> queue = (Map<String, Object>) CloudFormationTemplate.read(
+        CloudFormationTemplate.locate(Path.of(""))).resources().get("DeliveriesQueue").get("Properties");
+    Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
+
+    assertThat(Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))))
+        .isEqualTo(config.webhooks().retryDelays().size() + 1);
   }
 
   /** Pumps the queues through the handler until {@code done}; fails after {@link #PATIENCE}. */

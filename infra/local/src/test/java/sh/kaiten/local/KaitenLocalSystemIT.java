@@ -170,9 +170,10 @@ class KaitenLocalSystemIT {
   void aWebhookEndpointGetsTheStacksEventsSignedOnceAndItsTestEvent() throws Exception {
     try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
       String admin = local.state().path("admin_token").asText();
-      try (WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "customer.created", "webhook.test")) {
-        String customer = local.json(local.send("POST", "/api/customers", admin, "{\"name\":\"Hooked Inc\"}"))
-            .path("id").asText();
+      String license = local.state().path("demo").path("license_id").asText();
+      // Events nothing else fires here: the fan-out also serves the demo's events still on the queue.
+      try (WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "license.suspended", "webhook.test")) {
+        local.ok(local.send("PATCH", "/api/licenses/" + license, admin, "{\"status\":\"SUSPENDED\"}"));
         HttpResponse<String> test = local.send("POST", "/api/webhooks/" + inbox.id() + "/test", admin, null);
         assertThat(test.statusCode()).isEqualTo(202);
 
@@ -181,11 +182,13 @@ class KaitenLocalSystemIT {
 
         assertThat(inbox.unverified()).isEmpty();
         assertThat(inbox.events()).extracting(event -> event.get("type").asText())
-            .containsExactlyInAnyOrder("customer.created", "webhook.test");
-        JsonNode created = inbox.events().stream().filter(e -> e.get("type").asText().equals("customer.created"))
+            .containsExactlyInAnyOrder("license.suspended", "webhook.test");
+        JsonNode suspended = inbox.events().stream().filter(e -> e.get("type").asText().equals("license.suspended"))
             .findFirst().orElseThrow();
-        assertThat(created.get("data").get("customer_id").asText()).isEqualTo(customer);
-        assertThat(created.has("tenant_id")).isFalse();
+        assertThat(suspended.get("data").get("license_id").asText()).isEqualTo(license);
+        assertThat(suspended.get("data").get("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(suspended.get("id").asText()).startsWith("evt_");
+        assertThat(suspended.has("tenant_id")).isFalse();
         assertThat(log.get("items")).hasSize(2);
         for (JsonNode delivery : log.get("items")) {
           assertThat(delivery.get("status").asText()).isEqualTo("SUCCEEDED");

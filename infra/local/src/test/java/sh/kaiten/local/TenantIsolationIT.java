@@ -41,8 +41,9 @@ class TenantIsolationIT {
       String adminB = local.json(tenantB).path("admin_token").path("token").asText();
 
       // A webhook of A's and one of its deliveries (kaiten-local allows local receivers; none listens on port 9).
+      // It subscribes to an event nothing here fires: the fan-out also serves events published before it existed.
       String webhook = local.json(local.send("POST", "/api/webhooks", adminA,
-          "{\"url\":\"http://127.0.0.1:9/a\",\"description\":\"A's\",\"event_types\":[\"license.created\"]}"))
+          "{\"url\":\"http://127.0.0.1:9/a\",\"description\":\"A's\",\"event_types\":[\"usage.period_closed\"]}"))
           .path("id").asText();
       String delivery = local.json(local.send("POST", "/api/webhooks/" + webhook + "/test", adminA, null)).path("id").asText();
       assertThat(webhook).startsWith("wh_");
