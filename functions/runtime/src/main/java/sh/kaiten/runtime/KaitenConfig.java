@@ -44,7 +44,7 @@ public interface KaitenConfig {
 
     String audit();
 
-    /** Webhook endpoints and delivery logs; only the functions that use them have it. */
+    /** Webhook endpoints and delivery logs (admin-api and webhook-dispatcher read it). */
     Optional<String> webhooks();
   }
 

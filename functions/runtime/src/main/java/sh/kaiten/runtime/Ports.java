@@ -91,26 +91,27 @@ public class Ports {
   @Produces
   @Singleton
   ThresholdSignals thresholdSignals(SqsClient sqs, KaitenConfig config) {
-    return new SqsThresholdSignals(sqs, required(config.queue().thresholds(), "KAITEN_QUEUE_THRESHOLDS"));
+    return new SqsThresholdSignals(sqs, queueUrl(config.queue().thresholds(), "KAITEN_QUEUE_THRESHOLDS"));
   }
 
   @Produces
   @Singleton
   Events events(SqsClient sqs, KaitenConfig config) {
-    return new SqsEvents(sqs, required(config.queue().events(), "KAITEN_QUEUE_EVENTS"));
+    return new SqsEvents(sqs, queueUrl(config.queue().events(), "KAITEN_QUEUE_EVENTS"));
   }
 
   @Produces
   @Singleton
   WebhookStore webhooks(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoWebhookStore(dynamo, required(config.table().webhooks(), "KAITEN_TABLE_WEBHOOKS"));
+    return new DynamoWebhookStore(dynamo, config.table().webhooks().filter(s -> !s.isBlank())
+        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function")));
   }
 
   /** Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay. */
   @Produces
   @Singleton
   SqsDeliveryQueue deliveries(SqsClient sqs, KaitenConfig config) {
-    return new SqsDeliveryQueue(sqs, required(config.queue().deliveries(), "KAITEN_QUEUE_DELIVERIES"));
+    return new SqsDeliveryQueue(sqs, queueUrl(config.queue().deliveries(), "KAITEN_QUEUE_DELIVERIES"));
   }
 
   /** Typed as the URL policy too: admin-api checks URLs with it, the dispatcher connects through it. */
@@ -126,7 +127,7 @@ public class Ports {
     return new HttpWebhookTransport(targets, config.webhooks().connectTimeout(), config.webhooks().readTimeout());
   }
 
-  private static String required(Optional<String> configured, String variable) {
+  private static String queueUrl(Optional<String> configured, String variable) {
     return configured.filter(s -> !s.isBlank())
         .orElseThrow(() -> new IllegalStateException(variable + " is not set for this function"));
   }
