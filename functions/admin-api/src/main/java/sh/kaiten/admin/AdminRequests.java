@@ -5,6 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,13 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.webhooks.WebhookDraft;
+import sh.kaiten.domain.webhooks.WebhookPatch;
 
 /** Bodies of control-plane requests. */
 final class AdminRequests {
@@ -26,6 +30,72 @@ final class AdminRequests {
 
   @RegisterForReflection
   record TenantRequest(String name) {}
+
+  /** A new webhook endpoint. */
+  @RegisterForReflection
+  record WebhookRequest(String url, String description, List<String> eventTypes) {
+    WebhookDraft toDraft() {
+      return new WebhookDraft(url, description, eventTypes);
+    }
+  }
+
+  /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
+  static PageRequest page(String cursor, String limit) {
+    Integer size = null;
+    if (limit != null) {
+      try {
+        size = Integer.valueOf(limit);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException("limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+      }
+    }
+    return PageRequest.of(cursor, size);
+  }
+
+  static <T> T required(T body) {
+    if (body == null) {
+      throw new InvalidInputException(null, "a JSON body is required");
+    }
+    return body;
+  }
+
+  /**
+   * A PATCH of a webhook endpoint as JSON Merge Patch: {@code url}, {@code description} (null
+   * clears it) and {@code event_types}; a field left out stays as it is, any other field is refused.
+   */
+  static WebhookPatch webhookPatch(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new InvalidInputException(null, "a JSON object is required");
+    }
+    body.fieldNames().forEachRemaining(field -> {
+      if (!WEBHOOK_PATCH_FIELDS.contains(field)) {
+        throw new InvalidInputException(field, "unknown field " + field + "; a webhook PATCH may change "
+            + String.join(", ", WEBHOOK_PATCH_FIELDS));
+      }
+    });
+    if (body.has("url") && body.get("url").isNull()) {
+      throw new InvalidInputException("url", "url cannot be removed");
+    }
+    List<String> eventTypes = null;
+    if (body.has("event_types")) {
+      JsonNode given = body.get("event_types");
+      if (!given.isArray()) {
+        throw new InvalidInputException("event_types", "event_types must be a list of event names");
+      }
+      eventTypes = new ArrayList<>();
+      for (int i = 0; i < given.size(); i++) {
+        if (!given.get(i).isTextual()) {
+          throw new InvalidInputException("event_types[" + i + "]", "event_types must hold event names");
+        }
+        eventTypes.add(given.get(i).asText());
+      }
+    }
+    boolean clearsDescription = body.has("description") && body.get("description").isNull();
+    return new WebhookPatch(text(body, "url"), body.has("description"),
+        clearsDescription ? null : text(body, "description"), eventTypes);
+  }
+
+  private static final List<String> WEBHOOK_PATCH_FIELDS = List.of("url", "description", "event_types");
 
   @RegisterForReflection
   record CustomerRequest(String name, Map<String, String> metadata) {}

@@ -24,6 +24,10 @@ import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.webhooks.CreatedWebhook;
+import sh.kaiten.domain.webhooks.Delivery;
+import sh.kaiten.domain.webhooks.DeliveryStatus;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
 import sh.kaiten.http.views.EvaluationView;
 
 /** How control-plane records look on the wire. */
@@ -104,6 +108,41 @@ final class AdminViews {
       String id, String licenseId, String name, Map<String, String> labels, Instant createdAt, NewToken token) {
     static CreatedInstance of(Instance i, NewToken token) {
       return new CreatedInstance(i.id(), i.licenseId(), i.name(), i.labels(), i.createdAt(), token);
+    }
+  }
+
+  /** A webhook endpoint as read back: never its secret. */
+  @RegisterForReflection
+  record WebhookView(String id, String url, String description, List<String> eventTypes, Instant createdAt,
+      Instant updatedAt, Instant previousSecretExpiresAt) {
+    static WebhookView of(WebhookEndpoint e) {
+      return new WebhookView(e.id(), e.url(), e.description(), e.eventTypes(), e.createdAt(), e.updatedAt(),
+          e.previousSecretExpiresAt());
+    }
+  }
+
+  /** An endpoint just created or rotated: {@code secret} signs its deliveries, shown in this answer only. */
+  @RegisterForReflection
+  record CreatedWebhookView(String id, String url, String description, List<String> eventTypes, String secret,
+      Instant createdAt, Instant updatedAt, Instant previousSecretExpiresAt) {
+    static CreatedWebhookView of(CreatedWebhook created) {
+      WebhookEndpoint e = created.endpoint();
+      return new CreatedWebhookView(e.id(), e.url(), e.description(), e.eventTypes(), created.secret(), e.createdAt(),
+          e.updatedAt(), e.previousSecretExpiresAt());
+    }
+  }
+
+  /**
+   * One entry of an endpoint's delivery log. {@code id} is the {@code webhook-id} header the receiver
+   * got; {@code endpointId} the endpoint ({@code wh_...}) it went to.
+   */
+  @RegisterForReflection
+  record DeliveryView(String id, String endpointId, String eventId, String eventType, DeliveryStatus status,
+      int attempts, Integer lastResponseCode, Long lastLatencyMs, String lastError, Instant createdAt,
+      Instant updatedAt) {
+    static DeliveryView of(Delivery d) {
+      return new DeliveryView(d.id(), d.endpointId(), d.eventId(), d.eventType(), d.status(), d.attempts(),
+          d.lastResponseCode(), d.lastLatencyMs(), d.lastError(), d.createdAt(), d.updatedAt());
     }
   }
 

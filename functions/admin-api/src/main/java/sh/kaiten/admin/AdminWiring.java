@@ -7,6 +7,10 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.webhooks.DeliveryQueue;
+import sh.kaiten.domain.webhooks.WebhookStore;
+import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
+import sh.kaiten.domain.webhooks.Webhooks;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use cases this function serves. */
@@ -18,5 +22,11 @@ public class AdminWiring {
       CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config) {
     return new Administration(
         catalog, tokens, events, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
+  }
+
+  @Produces
+  @Singleton
+  Webhooks webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, Clock clock, KaitenConfig config) {
+    return new Webhooks(store, queue, urls, clock, config.webhooks().secretGrace());
   }
 }

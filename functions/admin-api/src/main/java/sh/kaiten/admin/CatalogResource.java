@@ -29,7 +29,6 @@ import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.PageRequest;
-import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.http.CurrentCaller;
@@ -232,22 +231,11 @@ public class CatalogResource {
 
   /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
   private static PageRequest page(String cursor, String limit) {
-    Integer size = null;
-    if (limit != null) {
-      try {
-        size = Integer.valueOf(limit);
-      } catch (NumberFormatException e) {
-        throw new InvalidInputException("limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
-      }
-    }
-    return PageRequest.of(cursor, size);
+    return AdminRequests.page(cursor, limit);
   }
 
   private static <T> T required(T body) {
-    if (body == null) {
-      throw new InvalidInputException(null, "a JSON body is required");
-    }
-    return body;
+    return AdminRequests.required(body);
   }
 
   private static Response created(String location, Object body) {

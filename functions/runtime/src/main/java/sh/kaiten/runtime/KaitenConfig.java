@@ -3,6 +3,7 @@ package sh.kaiten.runtime;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The function's settings; see META-INF/microprofile-config.properties for the environment they come from. */
@@ -24,6 +25,8 @@ public interface KaitenConfig {
 
   Http http();
 
+  Webhooks webhooks();
+
   interface Aws {
     String region();
 
@@ -40,12 +43,17 @@ public interface KaitenConfig {
     String usage();
 
     String audit();
+
+    /** Webhook endpoints and delivery logs (admin-api and webhook-dispatcher read it). */
+    Optional<String> webhooks();
   }
 
   interface Queues {
     Optional<String> thresholds();
 
     Optional<String> events();
+
+    Optional<String> deliveries();
   }
 
   interface Usage {
@@ -63,5 +71,28 @@ public interface KaitenConfig {
   interface Http {
     /** Larger request bodies are refused with 413 before they are parsed. */
     int maxBodyBytes();
+  }
+
+  interface Webhooks {
+    /**
+     * Lets webhook URLs be http and point at private, loopback and link-local addresses: for local
+     * development only (kaiten-local sets it), never in a deployment reachable from outside.
+     */
+    @WithName("allow-private")
+    boolean allowPrivate();
+
+    /** The waits after failed attempts 1, 2, ...; one attempt more than there are delays. */
+    @WithName("retry-delays")
+    List<Duration> retryDelays();
+
+    @WithName("connect-timeout")
+    Duration connectTimeout();
+
+    @WithName("read-timeout")
+    Duration readTimeout();
+
+    /** How long a rotated-out signing secret keeps signing beside the new one. */
+    @WithName("secret-grace")
+    Duration secretGrace();
   }
 }

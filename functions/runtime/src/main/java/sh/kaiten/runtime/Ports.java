@@ -15,8 +15,12 @@ import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
+import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
+import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
+import sh.kaiten.adapters.webhooks.WebhookTargets;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.license.InstanceReads;
@@ -25,6 +29,8 @@ import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
+import sh.kaiten.domain.webhooks.WebhookStore;
+import sh.kaiten.domain.webhooks.WebhookTransport;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -100,6 +106,33 @@ public class Ports {
   @Singleton
   Events events(SqsClient sqs, KaitenConfig config) {
     return new SqsEvents(sqs, queueUrl(config.queue().events(), "KAITEN_QUEUE_EVENTS"));
+  }
+
+  @Produces
+  @Singleton
+  WebhookStore webhooks(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoWebhookStore(dynamo, config.table().webhooks().filter(s -> !s.isBlank())
+        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function")));
+  }
+
+  /** Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay. */
+  @Produces
+  @Singleton
+  SqsDeliveryQueue deliveries(SqsClient sqs, KaitenConfig config) {
+    return new SqsDeliveryQueue(sqs, queueUrl(config.queue().deliveries(), "KAITEN_QUEUE_DELIVERIES"));
+  }
+
+  /** Typed as the URL policy too: admin-api checks URLs with it, the dispatcher connects through it. */
+  @Produces
+  @Singleton
+  WebhookTargets webhookTargets(KaitenConfig config) {
+    return new WebhookTargets(config.webhooks().allowPrivate());
+  }
+
+  @Produces
+  @Singleton
+  WebhookTransport webhookTransport(WebhookTargets targets, KaitenConfig config) {
+    return new HttpWebhookTransport(targets, config.webhooks().connectTimeout(), config.webhooks().readTimeout());
   }
 
   private static String queueUrl(Optional<String> configured, String variable) {

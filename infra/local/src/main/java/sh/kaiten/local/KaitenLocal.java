@@ -53,7 +53,8 @@ public final class KaitenLocal implements AutoCloseable {
     Files.createDirectories(options.workDir());
     pointSqliteAtItsNativeLibrary();
     this.aws = LocalAws.start(template, options.inMemory() ? null : options.workDir().resolve("dynamodb"),
-        Map.of("Runtime", "jvm"));
+        // Local receivers (http://127.0.0.1:...) must be reachable: the SSRF guard is lifted here, and only here.
+        Map.of("Runtime", "jvm", "WebhooksAllowPrivate", "true"));
     FrontDoor door = null;
     try {
       ProvisionedResources resources = aws.resources();

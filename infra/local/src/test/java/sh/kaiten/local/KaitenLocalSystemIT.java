@@ -134,8 +134,10 @@ class KaitenLocalSystemIT {
         SqsClient sqs = local.sqs()) {
       String thresholds = sqs.getQueueUrl(r -> r.queueName("ThresholdsQueue")).queueUrl();
       String deadLetters = sqs.getQueueUrl(r -> r.queueName("ThresholdsDeadLetterQueue")).queueUrl();
-      String events = sqs.getQueueUrl(r -> r.queueName("EventsQueue")).queueUrl();
       String tenant = local.state().path("tenant_id").asText();
+      // The events reach the vendor as webhooks (the events queue is the dispatcher's).
+      WebhookInbox inbox = WebhookInbox.subscribe(local, local.state().path("admin_token").asText(),
+          "usage.threshold_reached", "usage.limit_reached");
 
       // A real crossing: usage-api signals it, threshold-evaluator fires it.
       local.ok(local.send("POST", REPORT, local.instanceToken(), "{\"entitlement_slug\":\"api-calls\",\"value\":80000}"));
@@ -151,26 +153,59 @@ class KaitenLocalSystemIT {
       List<Message> dead = peek(sqs, deadLetters);
       assertThat(dead).extracting(Message::messageId).containsExactly(ids.get("poison"));
 
-      List<String> fired = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        fired.addAll(take(sqs, events, "usage.", "entitlement"));
-        assertThat(fired).as(() -> "events so far; the evaluator's log:\n" + evaluatorLog(local))
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(described(inbox, "entitlement")).as(() -> "events so far; the evaluator's log:\n" + evaluatorLog(local))
             .containsExactlyInAnyOrder("usage.threshold_reached api-calls", "usage.limit_reached seats",
-                "usage.threshold_reached storage");
-      });
+                "usage.threshold_reached storage"));
       String log = evaluatorLog(local);
       assertThat(deliveries(log, ids.get("poison"))).isEqualTo(MAX_RECEIVE_COUNT);
       assertThat(deliveries(log, ids.get("good-1"))).isEqualTo(1);
       assertThat(deliveries(log, ids.get("good-2"))).isEqualTo(1);
-      assertThat(take(sqs, events, "usage.", "entitlement")).isEmpty();
+      assertThat(inbox.unverified()).isEmpty();
+      inbox.close();
+    }
+  }
+
+  @Test
+  void aWebhookEndpointGetsTheStacksEventsSignedOnceAndItsTestEvent() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
+      String admin = local.state().path("admin_token").asText();
+      String license = local.state().path("demo").path("license_id").asText();
+      // Events nothing else fires here: the fan-out also serves the demo's events still on the queue.
+      try (WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "license.suspended", "webhook.test")) {
+        local.ok(local.send("PATCH", "/api/licenses/" + license, admin, "{\"status\":\"SUSPENDED\"}"));
+        HttpResponse<String> test = local.send("POST", "/api/webhooks/" + inbox.id() + "/test", admin, null);
+        assertThat(test.statusCode()).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> inbox.events().size() >= 2);
+        JsonNode log = local.ok(local.send("GET", "/api/webhooks/" + inbox.id() + "/deliveries", admin, null));
+
+        assertThat(inbox.unverified()).isEmpty();
+        assertThat(inbox.events()).extracting(event -> event.get("type").asText())
+            .containsExactlyInAnyOrder("license.suspended", "webhook.test");
+        JsonNode suspended = inbox.events().stream().filter(e -> e.get("type").asText().equals("license.suspended"))
+            .findFirst().orElseThrow();
+        assertThat(suspended.get("data").get("license_id").asText()).isEqualTo(license);
+        assertThat(suspended.get("data").get("status").asText()).isEqualTo("SUSPENDED");
+        assertThat(suspended.get("id").asText()).startsWith("evt_");
+        assertThat(suspended.has("tenant_id")).isFalse();
+        assertThat(log.get("items")).hasSize(2);
+        for (JsonNode delivery : log.get("items")) {
+          assertThat(delivery.get("status").asText()).isEqualTo("SUCCEEDED");
+          assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+          assertThat(delivery.get("last_response_code").asInt()).isEqualTo(204);
+        }
+        assertThat(inbox.webhookIds()).containsExactlyInAnyOrder(
+            log.get("items").get(0).get("id").asText(), log.get("items").get(1).get("id").asText());
+      }
     }
   }
 
   @Test
   void aScheduleFiredOnDemandAnnouncesTheTrialThatEnded() throws Exception {
-    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir); SqsClient sqs = local.sqs()) {
-      String events = sqs.getQueueUrl(r -> r.queueName("EventsQueue")).queueUrl();
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
       String admin = local.state().path("admin_token").asText();
+      WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "trial.ending_soon", "trial.expired");
       String customer = local.state().path("demo").path("customer_id").asText();
       Instant ends = Instant.now().plusSeconds(2);
       HttpResponse<String> created = local.send("POST", "/api/licenses", admin, "{\"customer_id\":\"" + customer
@@ -182,13 +217,14 @@ class KaitenLocalSystemIT {
       assertThat(tick.statusCode()).isEqualTo(200);
       assertThat(local.json(tick).get("fired").get(0).asText()).startsWith("trial.ending_soon evt_");
 
-      List<String> later = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
         local.ok(local.send("POST", "/_local/schedules/SchedulerFunction/Lifecycle", admin, null));
-        later.addAll(take(sqs, events, "trial.", "license_id"));
-        return later.contains("trial.expired " + license);
+        return described(inbox, "license_id").contains("trial.expired " + license);
       });
-      assertThat(later).containsExactly("trial.ending_soon " + license, "trial.expired " + license);
+      assertThat(described(inbox, "license_id"))
+          .containsExactlyInAnyOrder("trial.ending_soon " + license, "trial.expired " + license);
+      assertThat(inbox.unverified()).isEmpty();
+      inbox.close();
 
       HttpResponse<String> unknown = local.send("POST", "/_local/schedules/SchedulerFunction/Nope", admin, null);
       assertThat(unknown.statusCode()).isEqualTo(404);
@@ -222,20 +258,10 @@ class KaitenLocalSystemIT {
     return messages;
   }
 
-  /**
-   * Takes the events off the queue and answers those whose type starts with {@code typePrefix}, each
-   * as "type {data field}" (the control plane's own events, e.g. the demo's, are dropped).
-   */
-  private static List<String> take(SqsClient sqs, String queue, String typePrefix, String field) throws Exception {
-    List<String> taken = new ArrayList<>();
-    for (Message message : sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages()) {
-      JsonNode event = JSON.readTree(message.body());
-      if (event.get("type").asText().startsWith(typePrefix)) {
-        taken.add(event.get("type").asText() + " " + event.get("data").get(field).asText());
-      }
-      sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
-    }
-    return taken;
+  /** The events the inbox received so far, each as "type {data field}". */
+  private static List<String> described(WebhookInbox inbox, String field) {
+    return inbox.events().stream()
+        .map(event -> event.get("type").asText() + " " + event.get("data").get(field).asText()).toList();
   }
 
   /** How many times kaiten-local handed the message to the function. */

@@ -40,6 +40,15 @@ class TenantIsolationIT {
       assertThat(tenantB.statusCode()).isEqualTo(201);
       String adminB = local.json(tenantB).path("admin_token").path("token").asText();
 
+      // A webhook of A's and one of its deliveries (kaiten-local allows local receivers; none listens on port 9).
+      // It subscribes to an event nothing here fires: the fan-out also serves events published before it existed.
+      String webhook = local.json(local.send("POST", "/api/webhooks", adminA,
+          "{\"url\":\"http://127.0.0.1:9/a\",\"description\":\"A's\",\"event_types\":[\"usage.period_closed\"]}"))
+          .path("id").asText();
+      String delivery = local.json(local.send("POST", "/api/webhooks/" + webhook + "/test", adminA, null)).path("id").asText();
+      assertThat(webhook).startsWith("wh_");
+      assertThat(delivery).startsWith("dlv_");
+
       String report = "{\"entitlement_slug\":\"api-calls\",\"value\":1}";
       String context = "{\"context\":{\"targetingKey\":\"acme-prod\"}}";
       // Our objects, addressed by path: B gets 404 (OFREP answers its own way, 400 INVALID_CONTEXT).
@@ -70,6 +79,16 @@ class TenantIsolationIT {
           new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report),
           new Call("/api/instances/{id}/usage/batch", "POST", "/api/instances/acme-prod/usage/batch",
               "{\"events\":[" + report + "]}")));
+      // A's webhook, addressed by path on every webhook route: B gets 404, an instance token 403.
+      List<Call> ourWebhooks = List.of(
+          new Call("/api/webhooks/{id}", "GET", "/api/webhooks/" + webhook, null),
+          new Call("/api/webhooks/{id}", "PATCH", "/api/webhooks/" + webhook, "{\"description\":\"B's now\"}"),
+          new Call("/api/webhooks/{id}/rotate-secret", "POST", "/api/webhooks/" + webhook + "/rotate-secret", null),
+          new Call("/api/webhooks/{id}/test", "POST", "/api/webhooks/" + webhook + "/test", null),
+          new Call("/api/webhooks/{id}/deliveries", "GET", "/api/webhooks/" + webhook + "/deliveries", null),
+          new Call("/api/webhooks/{id}/deliveries/{delivery_id}/redeliver", "POST",
+              "/api/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver", null),
+          new Call("/api/webhooks/{id}", "DELETE", "/api/webhooks/" + webhook, null));
       List<Call> ofrep = List.of(
           new Call("/ofrep/v1/evaluate/flags/{key}", "POST", "/ofrep/v1/evaluate/flags/sso", context),
           new Call("/ofrep/v1/evaluate/flags", "POST", "/ofrep/v1/evaluate/flags", context));
@@ -83,10 +102,11 @@ class TenantIsolationIT {
           new Call("/api/entitlements", "POST", "/api/entitlements", "{\"slug\":\"api-calls\",\"name\":\"B\",\"type\":\"BOOLEAN\"}"),
           new Call("/api/tiers", "POST", "/api/tiers", "{\"slug\":\"pro\",\"name\":\"B\",\"rank\":1}"),
           new Call("/api/customers", "POST", "/api/customers", "{\"name\":\"B's customer\"}"),
-          new Call("/api/tokens", "GET", "/api/tokens", null));
+          new Call("/api/tokens", "GET", "/api/tokens", null),
+          new Call("/api/webhooks", "POST", "/api/webhooks", "{\"url\":\"http://127.0.0.1:9/b\",\"event_types\":[\"*\"]}"));
 
       SoftAssertions softly = new SoftAssertions();
-      for (Call call : ours) {
+      for (Call call : concat(ours, ourWebhooks)) {
         softly.assertThat(local.send(call.method(), call.path(), adminB, call.body()).statusCode())
             .as("tenant B: %s %s", call.method(), call.path()).isEqualTo(404);
       }
@@ -101,7 +121,7 @@ class TenantIsolationIT {
       }
       softly.assertThat(local.send("POST", "/api/entitlements", adminB, own.get(1).body()).statusCode()).isEqualTo(201);
       softly.assertThat(local.ok(local.send("GET", "/api/tokens", adminB, null)).toString()).doesNotContain(tokenId);
-      for (String list : List.of("/api/tiers", "/api/customers", "/api/licenses", "/api/instances")) {
+      for (String list : List.of("/api/tiers", "/api/customers", "/api/licenses", "/api/instances", "/api/webhooks")) {
         softly.assertThat(local.ok(local.send("GET", list, adminB, null)).path("items").size())
             .as("tenant B lists %s", list).isZero();
         softly.assertThat(local.send("GET", list, instanceA, null).statusCode()).as("instance token lists %s", list)
@@ -109,7 +129,7 @@ class TenantIsolationIT {
       }
 
       // An instance token on every admin endpoint: 403 (bootstrap wants the deployment's secret: 401).
-      for (Call call : concat(oursToManage, referenced, own)) {
+      for (Call call : concat(oursToManage, ourWebhooks, referenced, own)) {
         int expected = call.route().equals("/api/tenants") ? 401 : 403;
         softly.assertThat(local.send(call.method(), call.path(), instanceA, call.body()).statusCode())
             .as("instance token: %s %s", call.method(), call.path()).isEqualTo(expected);
@@ -124,10 +144,15 @@ class TenantIsolationIT {
       }
       softly.assertThat(local.send("GET", "/api/instances/acme-prod/entitlements/sso", instanceA, null).statusCode())
           .isEqualTo(200);
+      JsonNode ourWebhook = local.ok(local.send("GET", "/api/webhooks/" + webhook, adminA, null));
+      softly.assertThat(ourWebhook.path("description").asText()).isEqualTo("A's");
+      softly.assertThat(ourWebhook.path("previous_secret_expires_at").isNull()).as("A's secret was not rotated").isTrue();
+      softly.assertThat(local.ok(local.send("GET", "/api/webhooks/" + webhook + "/deliveries", adminA, null))
+          .path("items").size()).as("A's webhook got no test from B").isEqualTo(1);
       softly.assertAll();
 
       Set<String> walked = new TreeSet<>();
-      concat(ours, ofrep, referenced, own).forEach(call -> walked.add(call.route()));
+      concat(ours, ourWebhooks, ofrep, referenced, own).forEach(call -> walked.add(call.route()));
       assertThat(walked).as("every HttpApi route of template.yaml is walked").isEqualTo(templateRoutes());
     }
   }

@@ -18,7 +18,12 @@ import sh.kaiten.domain.metering.CounterKey;
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
  *                                                         | CROSSING#{period}#{percent | exceeded | rejected}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
+ * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
+ *                                                    | DELIVERY#{endpoint}#{delivery}
  * </pre>
+ *
+ * A delivery id starts with its event's time, so an endpoint's log reads newest first by sort key;
+ * delivery items expire by TTL ({@code expires_at}), endpoints never do.
  *
  * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
  * the scheduler reads the TIMERS days, which span tenants by design.
@@ -37,6 +42,7 @@ final class Keys {
   static final String LICENSE = "LICENSE#";
   static final String INSTANCE = "INSTANCE#";
   static final String REPORT = "REPORT";
+  static final String ENDPOINT = "ENDPOINT#";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
@@ -82,6 +88,15 @@ final class Keys {
   /** The greatest timer sort key due at or before {@code until}. */
   static String timersUntil(Instant until) {
     return TIME.format(until) + "#~";
+  }
+
+  /** The sort-key prefix of one endpoint's deliveries. */
+  static String deliveries(String endpointId) {
+    return "DELIVERY#" + endpointId + "#";
+  }
+
+  static String delivery(String endpointId, String deliveryId) {
+    return deliveries(endpointId) + deliveryId;
   }
 
   /** A crossing marker sits beside its counter: same partition, one item per period and threshold. */

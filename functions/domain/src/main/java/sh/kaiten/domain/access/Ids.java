@@ -1,5 +1,8 @@
 package sh.kaiten.domain.access;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 
@@ -14,16 +17,32 @@ public final class Ids {
   private Ids() {}
 
   public static String newId(String prefix, Instant now) {
-    char[] body = new char[26];
-    long time = now.toEpochMilli();
-    for (int i = 9; i >= 0; i--) {
-      body[i] = ALPHABET[(int) (time & 31)];
-      time >>>= 5;
-    }
     byte[] random = new byte[16];
     RANDOM.nextBytes(random);
+    return id(prefix, now, random);
+  }
+
+  /**
+   * An id of the same shape whose random part is derived from {@code seed} (SHA-256): the same
+   * time and seed always give the same id, so a write keyed by it can be made exactly once.
+   */
+  public static String derivedId(String prefix, Instant time, String seed) {
+    try {
+      return id(prefix, time, MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+
+  private static String id(String prefix, Instant time, byte[] bits) {
+    char[] body = new char[26];
+    long millis = time.toEpochMilli();
+    for (int i = 9; i >= 0; i--) {
+      body[i] = ALPHABET[(int) (millis & 31)];
+      millis >>>= 5;
+    }
     for (int i = 10; i < 26; i++) {
-      body[i] = ALPHABET[random[i - 10] & 31];
+      body[i] = ALPHABET[bits[i - 10] & 31];
     }
     return prefix + "_" + new String(body);
   }

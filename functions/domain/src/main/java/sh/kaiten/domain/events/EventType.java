@@ -1,5 +1,7 @@
 package sh.kaiten.domain.events;
 
+import java.util.Optional;
+
 /** The event catalog (DESIGN.md §6), by wire name. */
 public enum EventType {
   CUSTOMER_CREATED("customer.created"),
@@ -40,5 +42,15 @@ public enum EventType {
 
   public String wireName() {
     return wireName;
+  }
+
+  /** The type a wire name names, if the catalog has it. */
+  public static Optional<EventType> fromWireName(String wireName) {
+    for (EventType type : values()) {
+      if (type.wireName.equals(wireName)) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
   }
 }

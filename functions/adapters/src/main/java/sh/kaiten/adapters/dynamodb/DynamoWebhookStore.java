@@ -1,0 +1,281 @@
+package sh.kaiten.adapters.dynamodb;
+
+import static sh.kaiten.adapters.dynamodb.Attributes.instant;
+import static sh.kaiten.adapters.dynamodb.Attributes.n;
+import static sh.kaiten.adapters.dynamodb.Attributes.s;
+import static sh.kaiten.adapters.dynamodb.Attributes.string;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.webhooks.AttemptResult;
+import sh.kaiten.domain.webhooks.Delivery;
+import sh.kaiten.domain.webhooks.DeliveryStatus;
+import sh.kaiten.domain.webhooks.DeliveryTicket;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
+import sh.kaiten.domain.webhooks.WebhookStore;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+
+/**
+ * Webhook endpoints and their delivery logs on the Webhooks table (keys in {@link Keys}). The
+ * endpoint item holds its signing secret: it must be readable to sign, so it cannot be hashed like
+ * tokens; the table is encrypted at rest and no API answer shows it after creation.
+ */
+public final class DynamoWebhookStore implements WebhookStore {
+  /** How long a delivery stays in the log. */
+  static final Duration LOG_RETENTION = Duration.ofDays(30);
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoWebhookStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public void createEndpoint(String tenantId, WebhookEndpoint endpoint) {
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item(tenantId, endpoint))
+          .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK)));
+    } catch (ConditionalCheckFailedException e) {
+      throw new ConflictException("id", "webhook '" + endpoint.id() + "' already exists");
+    }
+  }
+
+  @Override
+  public Optional<WebhookEndpoint> findEndpoint(String tenantId, String id) {
+    return get(key(tenantId, Keys.ENDPOINT + id)).map(DynamoWebhookStore::endpoint);
+  }
+
+  @Override
+  public Page<WebhookEndpoint> endpoints(String tenantId, PageRequest page) {
+    return page(tenantId, Keys.ENDPOINT, page, true, DynamoWebhookStore::endpoint);
+  }
+
+  @Override
+  public List<WebhookEndpoint> allEndpoints(String tenantId) {
+    return dynamo.queryPaginator(ofKind(tenantId, Keys.ENDPOINT).build()).items().stream()
+        .map(DynamoWebhookStore::endpoint).toList();
+  }
+
+  @Override
+  public void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt) {
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item(tenantId, endpoint))
+          .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
+          .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))));
+    } catch (ConditionalCheckFailedException e) {
+      throw new ConflictException(null, "webhook '" + endpoint.id() + "' was changed by another request; read it again");
+    }
+  }
+
+  @Override
+  public boolean deleteEndpoint(String tenantId, String id) {
+    var response = dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, Keys.ENDPOINT + id))
+        .returnValues(ReturnValue.ALL_OLD));
+    return response.hasAttributes() && !response.attributes().isEmpty();
+  }
+
+  private static Map<String, AttributeValue> item(String tenantId, WebhookEndpoint endpoint) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.ENDPOINT + endpoint.id());
+    item.put("id", s(endpoint.id()));
+    item.put("url", s(endpoint.url()));
+    if (endpoint.description() != null) {
+      item.put("description", s(endpoint.description()));
+    }
+    item.put("event_types", AttributeValue.fromL(endpoint.eventTypes().stream().map(Attributes::s).toList()));
+    item.put("secret", s(endpoint.secret()));
+    if (endpoint.previousSecret() != null) {
+      item.put("previous_secret", s(endpoint.previousSecret()));
+      item.put("previous_secret_expires_at", instant(endpoint.previousSecretExpiresAt()));
+    }
+    item.put("created_at", instant(endpoint.createdAt()));
+    item.put("updated_at", instant(endpoint.updatedAt()));
+    return item;
+  }
+
+  private static WebhookEndpoint endpoint(Map<String, AttributeValue> item) {
+    return new WebhookEndpoint(string(item, "id"), string(item, "url"), string(item, "description"),
+        item.get("event_types").l().stream().map(AttributeValue::s).toList(), string(item, "secret"),
+        string(item, "previous_secret"), instant(item, "previous_secret_expires_at"), instant(item, "created_at"),
+        instant(item, "updated_at"));
+  }
+
+  @Override
+  public Created createDelivery(String tenantId, Delivery delivery) {
+    Map<String, AttributeValue> item = key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
+    item.put("id", s(delivery.id()));
+    item.put("endpoint_id", s(delivery.endpointId()));
+    item.put("event_id", s(delivery.eventId()));
+    item.put("event_type", s(delivery.eventType()));
+    item.put("payload", s(delivery.payload()));
+    item.put("status", s(delivery.status().name()));
+    item.put("attempts", n(delivery.attempts()));
+    item.put("generation", n(delivery.generation()));
+    item.put("enqueued", AttributeValue.fromBool(delivery.enqueued()));
+    item.put("created_at", instant(delivery.createdAt()));
+    item.put("updated_at", instant(delivery.updatedAt()));
+    item.put("expires_at", expiry(delivery.createdAt()));
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new Created(delivery, true);
+    } catch (ConditionalCheckFailedException e) {
+      return new Created(delivery(e.item()), false);
+    }
+  }
+
+  @Override
+  public Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId) {
+    return get(key(tenantId, Keys.delivery(endpointId, deliveryId))).map(DynamoWebhookStore::delivery);
+  }
+
+  @Override
+  public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
+    return page(tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
+  }
+
+  @Override
+  public void markEnqueued(String tenantId, Delivery delivery) {
+    try {
+      dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+          .updateExpression("SET #enqueued = :true")
+          .conditionExpression("#generation = :generation")
+          .expressionAttributeNames(Map.of("#enqueued", "enqueued", "#generation", "generation"))
+          .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
+              ":generation", n(delivery.generation()))));
+    } catch (ConditionalCheckFailedException e) {
+      // A redelivery started a newer round meanwhile; it marks its own.
+    }
+  }
+
+  @Override
+  public boolean recordAttempt(String tenantId, DeliveryTicket ticket, AttemptResult result, DeliveryStatus status,
+      Instant at) {
+    Map<String, AttributeValue> values = new HashMap<>();
+    values.put(":status", s(status.name()));
+    values.put(":pending", s(DeliveryStatus.PENDING.name()));
+    values.put(":latency", n(result.latencyMs()));
+    values.put(":at", instant(at));
+    values.put(":one", n(1));
+    values.put(":generation", n(ticket.generation()));
+    StringBuilder set = new StringBuilder("SET #status = :status, last_latency_ms = :latency, updated_at = :at");
+    StringBuilder remove = new StringBuilder();
+    if (result.responseCode() != null) {
+      set.append(", last_response_code = :code");
+      values.put(":code", n(result.responseCode()));
+    } else {
+      remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("last_response_code");
+    }
+    if (result.error() != null) {
+      set.append(", last_error = :error");
+      values.put(":error", s(result.error()));
+    } else {
+      remove.append(remove.isEmpty() ? " REMOVE " : ", ").append("last_error");
+    }
+    String update = set + " ADD #attempts :one" + remove;
+    try {
+      dynamo.updateItem(r -> r.tableName(table)
+          .key(key(ticket.tenantId(), Keys.delivery(ticket.endpointId(), ticket.deliveryId())))
+          .updateExpression(update)
+          .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status = :pending")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
+              "#attempts", "attempts"))
+          .expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at) {
+    try {
+      var response = dynamo.updateItem(r -> r.tableName(table)
+          .key(key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+          .updateExpression("SET #status = :pending, #generation = :next, #enqueued = :false, updated_at = :at,"
+              + " expires_at = :expires")
+          .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
+              "#enqueued", "enqueued"))
+          .expressionAttributeValues(Map.of(":pending", s(DeliveryStatus.PENDING.name()),
+              ":next", n(delivery.generation() + 1), ":false", AttributeValue.fromBool(false), ":at", instant(at),
+              ":expires", expiry(at), ":generation", n(delivery.generation())))
+          .returnValues(ReturnValue.ALL_NEW));
+      return delivery(response.attributes());
+    } catch (ConditionalCheckFailedException e) {
+      throw new ConflictException(null, "delivery '" + delivery.id() + "' is being delivered again already");
+    }
+  }
+
+  private static Delivery delivery(Map<String, AttributeValue> item) {
+    return new Delivery(string(item, "id"), string(item, "endpoint_id"), string(item, "event_id"),
+        string(item, "event_type"), string(item, "payload"), DeliveryStatus.valueOf(string(item, "status")),
+        number(item, "attempts").intValue(), nullableInt(item, "last_response_code"),
+        item.containsKey("last_latency_ms") ? number(item, "last_latency_ms") : null, string(item, "last_error"),
+        number(item, "generation").intValue(), Boolean.TRUE.equals(item.get("enqueued").bool()),
+        instant(item, "created_at"), instant(item, "updated_at"));
+  }
+
+  private static Long number(Map<String, AttributeValue> item, String name) {
+    return Attributes.decimal(item, name).longValueExact();
+  }
+
+  private static Integer nullableInt(Map<String, AttributeValue> item, String name) {
+    return item.containsKey(name) ? number(item, name).intValue() : null;
+  }
+
+  private static AttributeValue expiry(Instant from) {
+    return n(from.plus(LOG_RETENTION).getEpochSecond());
+  }
+
+  /** One page of a kind of the tenant's items: oldest first, or newest first when not {@code forward}. */
+  private <T> Page<T> page(String tenantId, String skPrefix, PageRequest page, boolean forward,
+      Function<Map<String, AttributeValue>, T> mapper) {
+    QueryRequest.Builder request = ofKind(tenantId, skPrefix).limit(page.limit()).scanIndexForward(forward);
+    if (page.cursor() != null) {
+      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.tenant(tenantId)), Keys.SK, s(Cursors.read(page.cursor(), skPrefix))));
+    }
+    QueryResponse response = dynamo.query(request.build());
+    Map<String, AttributeValue> last = response.lastEvaluatedKey();
+    String next = response.hasLastEvaluatedKey() && !last.isEmpty() ? Cursors.of(last.get(Keys.SK).s()) : null;
+    return new Page<>(response.items().stream().map(mapper).toList(), next);
+  }
+
+  private QueryRequest.Builder ofKind(String tenantId, String skPrefix) {
+    return QueryRequest.builder()
+        .tableName(table)
+        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
+        .consistentRead(true);
+  }
+
+  private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
+    var response = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true));
+    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+  }
+
+  private static Map<String, AttributeValue> key(String tenantId, String sk) {
+    Map<String, AttributeValue> key = new HashMap<>();
+    key.put(Keys.PK, s(Keys.tenant(tenantId)));
+    key.put(Keys.SK, s(sk));
+    return key;
+  }
+}

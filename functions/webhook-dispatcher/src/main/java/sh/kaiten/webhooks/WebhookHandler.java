@@ -1,0 +1,127 @@
+package sh.kaiten.webhooks;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
+import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.webhooks.AttemptOutcome;
+import sh.kaiten.domain.webhooks.Delivery;
+import sh.kaiten.domain.webhooks.DeliveryTicket;
+import sh.kaiten.domain.webhooks.WebhookDispatch;
+
+/**
+ * Consumes two queues. An events-queue message is fanned out: one delivery per subscribed endpoint,
+ * each its own deliveries-queue message. A deliveries-queue message is one attempt; a failed one
+ * stays on the queue, hidden for its retry delay, and is reported alone
+ * ({@code ReportBatchItemFailures}); after the last attempt SQS moves it to the dead-letter queue.
+ * The messages of a batch run side by side, so a slow endpoint does not hold up the others.
+ */
+@RegisterForReflection(targets = {
+    SQSEvent.class, SQSEvent.SQSMessage.class, SQSEvent.MessageAttribute.class,
+    SQSBatchResponse.class, SQSBatchResponse.BatchItemFailure.class})
+public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+  private static final Logger LOG = Logger.getLogger(WebhookHandler.class);
+  /** One thread per message of the largest batch the template asks for. */
+  private static final int WORKERS = 10;
+  private static final ExecutorService POOL = Executors.newFixedThreadPool(WORKERS, task -> {
+    Thread thread = new Thread(task, "webhook-delivery");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  @Inject WebhookDispatch dispatch;
+  @Inject SqsDeliveryQueue deliveries;
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    List<Future<Boolean>> results = new ArrayList<>();
+    for (SQSEvent.SQSMessage message : event.getRecords()) {
+      results.add(POOL.submit(() -> handle(message)));
+    }
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      SQSEvent.SQSMessage message = event.getRecords().get(i);
+      if (!succeeded(message, results.get(i))) {
+        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+      }
+    }
+    return new SQSBatchResponse(failures);
+  }
+
+  private static boolean succeeded(SQSEvent.SQSMessage message, Future<Boolean> result) {
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      LOG.errorf("message %s failed and will be retried: %s", message.getMessageId(), e.getCause().getMessage());
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** @return true when the message is done with */
+  private boolean handle(SQSEvent.SQSMessage message) {
+    JsonNode body = SqsDeliveryQueue.parse(message.getBody());
+    if (!SqsDeliveryQueue.isTicket(body)) {
+      Event event = SqsEvents.fromJson(body);
+      for (Delivery delivery : dispatch.fanOut(event)) {
+        LOG.infof("event %s %s for tenant %s: delivery %s to webhook %s", event.id(), event.type().wireName(),
+            event.tenantId(), delivery.id(), delivery.endpointId());
+      }
+      return true;
+    }
+    DeliveryTicket ticket = SqsDeliveryQueue.fromJson(body);
+    int attempt = receiveCount(message);
+    AttemptOutcome outcome = dispatch.attempt(ticket, attempt);
+    switch (outcome.next()) {
+      case DONE -> {
+        return true;
+      }
+      case RETRY -> {
+        LOG.infof("delivery %s attempt %d failed; next in %s", ticket.deliveryId(), attempt, outcome.retryAfter());
+        hide(message, outcome.retryAfter());
+        return false;
+      }
+      default -> {
+        LOG.warnf("delivery %s failed its last attempt (%d); it goes to the dead-letter queue", ticket.deliveryId(), attempt);
+        // Visible at once: the next receive is past maxReceiveCount, so SQS moves it to the dead-letter queue.
+        hide(message, Duration.ZERO);
+        return false;
+      }
+    }
+  }
+
+  /** The retry delay, as the message's visibility. Should this fail, the queue's own visibility timeout applies. */
+  private void hide(SQSEvent.SQSMessage message, Duration delay) {
+    try {
+      deliveries.retryAfter(message.getReceiptHandle(), delay);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not delay message %s by %s (the queue's visibility timeout applies): %s",
+          message.getMessageId(), delay, e.getMessage());
+    }
+  }
+
+  private static int receiveCount(SQSEvent.SQSMessage message) {
+    String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+    try {
+      return count == null ? 1 : Math.max(1, Integer.parseInt(count));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+}
