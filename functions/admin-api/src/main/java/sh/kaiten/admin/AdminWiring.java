@@ -7,6 +7,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.metering.UsageHistory;
+import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use cases this function serves. */
@@ -18,5 +20,11 @@ public class AdminWiring {
       CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config) {
     return new Administration(
         catalog, tokens, events, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
+  }
+
+  @Produces
+  @Singleton
+  UsageViews usageViews(CatalogStore catalog, UsageHistory history, Clock clock) {
+    return new UsageViews(catalog, history, clock);
   }
 }

@@ -15,6 +15,7 @@ import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
+import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
@@ -23,6 +24,7 @@ import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -70,6 +72,12 @@ public class Ports {
   @Singleton
   UsageCounters counters(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoUsageCounters(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
+  UsageHistory usageHistory(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoUsageHistory(dynamo, config.table().usage());
   }
 
   @Produces
