@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -197,7 +198,8 @@ class UsageViewsApiTest {
         .statusCode(200)
         .body("items.period_start", contains(JAN))
         .body("items.usage", contains(133.5f))
-        .body("items.reports", contains(6));
+        .body("items.reports", contains(6))
+        .body("next_cursor", notNullValue());
   }
 
   @Test
