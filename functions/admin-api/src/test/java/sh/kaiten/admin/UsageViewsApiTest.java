@@ -194,12 +194,44 @@ class UsageViewsApiTest {
     dynamo.putItem(r -> r.tableName(config.table().usage()).item(Map.of(
         "pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS("PERIOD#" + JAN + "#S2"),
         "total", AttributeValue.fromN("0.5"), "reports", AttributeValue.fromN("1"))));
-    admin("/api/instances/{id}/usage/history?entitlement=api-calls&limit=1", ProductPage.INSTANCE)
+    // A crossing marker shares the partition; it is not a period.
+    dynamo.putItem(r -> r.tableName(config.table().usage()).item(Map.of(
+        "pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS("CROSSING#" + JAN + "#80"))));
+    String cursor = admin("/api/instances/{id}/usage/history?entitlement=api-calls&limit=1", ProductPage.INSTANCE)
         .statusCode(200)
         .body("items.period_start", contains(JAN))
         .body("items.usage", contains(133.5f))
         .body("items.reports", contains(6))
-        .body("next_cursor", notNullValue());
+        .body("next_cursor", notNullValue())
+        .extract().path("next_cursor");
+    // The next page starts after January's last shard.
+    admin("/api/instances/{id}/usage/history?entitlement=api-calls&limit=1&cursor={cursor}", ProductPage.INSTANCE,
+        cursor)
+        .statusCode(200)
+        .body("items.period_start", contains(FEB))
+        .body("items.usage", contains(7))
+        .body("next_cursor", nullValue());
+  }
+
+  @Test
+  void aLifetimeCounterIsListedWithoutARangeOnly() {
+    page.admin().createEntitlement(page.adminToken(), new Entitlement("storage", "storage", EntitlementType.NUMERIC,
+        new Metering(Aggregation.LATEST, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT, null, null, "GB"),
+        null, null));
+    counters.add(new CounterKey(tenant, "storage", pool, Period.LIFETIME.key()), Aggregation.LATEST,
+        new BigDecimal("2.50"), Instant.parse("2025-01-07T00:00:00Z"), null);
+    admin("/api/licenses/{id}/usage/history", page.licenseId())
+        .statusCode(200)
+        .body("items.entitlement", contains("seats", "storage"))
+        .body("items[1].period_start", nullValue())
+        .body("items[1].period_end", nullValue())
+        .body("items[1].aggregation", equalTo("LATEST"))
+        .body("items[1].usage", equalTo(2.50f))
+        .body("items[1].reports", nullValue())
+        .body("items[1].closed", equalTo(false));
+    admin("/api/licenses/{id}/usage/history?from={from}", page.licenseId(), JAN)
+        .statusCode(200)
+        .body("items.entitlement", contains("seats"));
   }
 
   @Test
