@@ -77,7 +77,9 @@ class TenantIsolationIT {
           new Call("/api/instances/{id}/entitlements/{slug}/usage", "GET",
               "/api/instances/acme-prod/entitlements/api-calls/usage", null),
           new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report),
-          new Call("/api/instances/{id}/usage", "GET", "/api/instances/acme-prod/usage", null)));
+          new Call("/api/instances/{id}/usage", "GET", "/api/instances/acme-prod/usage", null),
+          new Call("/api/instances/{id}/usage/batch", "POST", "/api/instances/acme-prod/usage/batch",
+              "{\"events\":[" + report + "]}")));
       List<Call> ofrep = List.of(
           new Call("/ofrep/v1/evaluate/flags/{key}", "POST", "/ofrep/v1/evaluate/flags/sso", context),
           new Call("/ofrep/v1/evaluate/flags", "POST", "/ofrep/v1/evaluate/flags", context));
