@@ -7,6 +7,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.metering.UsageHistory;
+import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
@@ -28,5 +30,11 @@ public class AdminWiring {
   @Singleton
   Webhooks webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, Clock clock, KaitenConfig config) {
     return new Webhooks(store, queue, urls, clock, config.webhooks().secretGrace());
+  }
+
+  @Produces
+  @Singleton
+  UsageViews usageViews(CatalogStore catalog, UsageHistory history, Clock clock) {
+    return new UsageViews(catalog, history, clock);
   }
 }

@@ -10,11 +10,12 @@ import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
-import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
+import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
+import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
 import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
@@ -27,6 +28,7 @@ import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.webhooks.WebhookStore;
@@ -76,6 +78,12 @@ public class Ports {
   @Singleton
   UsageCounters counters(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoUsageCounters(dynamo, config.table().usage());
+  }
+
+  @Produces
+  @Singleton
+  UsageHistory usageHistory(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoUsageHistory(dynamo, config.table().usage());
   }
 
   @Produces

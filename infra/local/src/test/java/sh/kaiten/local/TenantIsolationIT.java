@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,10 @@ class TenantIsolationIT {
       assertThat(delivery).startsWith("dlv_");
 
       String report = "{\"entitlement_slug\":\"api-calls\",\"value\":1}";
+      // A has usage this period, so an export that crossed tenants would show it.
+      assertThat(local.send("POST", "/api/instances/acme-prod/usage", instanceA, report).statusCode()).isEqualTo(200);
+      Instant to = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+      Instant from = to.minus(Duration.ofDays(300));
       String context = "{\"context\":{\"targetingKey\":\"acme-prod\"}}";
       // Our objects, addressed by path: B gets 404 (OFREP answers its own way, 400 INVALID_CONTEXT).
       String rename = "{\"name\":\"B was here\"}";
@@ -70,13 +77,16 @@ class TenantIsolationIT {
           new Call("/api/instances/{id}", "PATCH", "/api/instances/acme-prod", rename),
           new Call("/api/instances/{id}", "DELETE", "/api/instances/acme-prod", null),
           new Call("/api/instances/{id}/token", "POST", "/api/instances/acme-prod/token", null),
-          new Call("/api/tokens/{id}", "DELETE", "/api/tokens/" + tokenId, null));
+          new Call("/api/tokens/{id}", "DELETE", "/api/tokens/" + tokenId, null),
+          new Call("/api/instances/{id}/usage/history", "GET", "/api/instances/acme-prod/usage/history", null),
+          new Call("/api/licenses/{id}/usage/history", "GET", "/api/licenses/" + license + "/usage/history", null));
       List<Call> ours = concat(oursToManage, List.of(
           new Call("/api/instances/{id}/entitlements", "GET", "/api/instances/acme-prod/entitlements", null),
           new Call("/api/instances/{id}/entitlements/{slug}", "GET", "/api/instances/acme-prod/entitlements/sso", null),
           new Call("/api/instances/{id}/entitlements/{slug}/usage", "GET",
               "/api/instances/acme-prod/entitlements/api-calls/usage", null),
           new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report),
+          new Call("/api/instances/{id}/usage", "GET", "/api/instances/acme-prod/usage", null),
           new Call("/api/instances/{id}/usage/batch", "POST", "/api/instances/acme-prod/usage/batch",
               "{\"events\":[" + report + "]}")));
       // A's webhook, addressed by path on every webhook route: B gets 404, an instance token 403.
@@ -103,7 +113,8 @@ class TenantIsolationIT {
           new Call("/api/tiers", "POST", "/api/tiers", "{\"slug\":\"pro\",\"name\":\"B\",\"rank\":1}"),
           new Call("/api/customers", "POST", "/api/customers", "{\"name\":\"B's customer\"}"),
           new Call("/api/tokens", "GET", "/api/tokens", null),
-          new Call("/api/webhooks", "POST", "/api/webhooks", "{\"url\":\"http://127.0.0.1:9/b\",\"event_types\":[\"*\"]}"));
+          new Call("/api/webhooks", "POST", "/api/webhooks", "{\"url\":\"http://127.0.0.1:9/b\",\"event_types\":[\"*\"]}"),
+          new Call("/api/usage/export", "GET", "/api/usage/export?from=" + from + "&to=" + to, null));
 
       SoftAssertions softly = new SoftAssertions();
       for (Call call : concat(ours, ourWebhooks)) {
@@ -121,6 +132,11 @@ class TenantIsolationIT {
       }
       softly.assertThat(local.send("POST", "/api/entitlements", adminB, own.get(1).body()).statusCode()).isEqualTo(201);
       softly.assertThat(local.ok(local.send("GET", "/api/tokens", adminB, null)).toString()).doesNotContain(tokenId);
+      HttpResponse<String> export = local.send("GET", own.get(own.size() - 1).path(), adminB, null);
+      softly.assertThat(export.statusCode()).as("tenant B exports its own usage").isEqualTo(200);
+      softly.assertThat(export.body()).as("tenant B's export holds none of ours").isEmpty();
+      softly.assertThat(local.send("GET", own.get(own.size() - 1).path(), adminA, null).body())
+          .as("A's own export").contains("\"holder\":\"instance:acme-prod\"");
       for (String list : List.of("/api/tiers", "/api/customers", "/api/licenses", "/api/instances", "/api/webhooks")) {
         softly.assertThat(local.ok(local.send("GET", list, adminB, null)).path("items").size())
             .as("tenant B lists %s", list).isZero();

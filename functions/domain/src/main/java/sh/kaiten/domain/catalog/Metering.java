@@ -60,6 +60,11 @@ public record Metering(
     }
   }
 
+  /** The default settings with {@code aggregation}. */
+  public static Metering of(Aggregation aggregation) {
+    return new Metering(aggregation, null, null, null, null, null, null, null, 1);
+  }
+
   /** The settings a NUMERIC entitlement gets when none are given. */
   public static Metering defaults() {
     return new Metering(null, null, null, null, null, null, null, null, 1);

@@ -1,0 +1,45 @@
+package sh.kaiten.admin;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import sh.kaiten.admin.AdminViews.ListView;
+import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.usage.UsageViews;
+import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
+import sh.kaiten.http.CurrentCaller;
+
+/**
+ * The period totals of an instance's counters, or of a license's pool (admin token), page by page:
+ * {@code {"items":[...],"next_cursor":...}}, as every list.
+ */
+@Path("/api/{holders: instances|licenses}/{id}/usage/history")
+@Produces(MediaType.APPLICATION_JSON)
+public class UsageHistoryResource {
+  @Inject UsageViews views;
+  @Inject CurrentCaller caller;
+
+  @GET
+  public ListView<UsageHistoryView> history(@PathParam("holders") String holders, @PathParam("id") String id,
+      @QueryParam("entitlement") String entitlement, @QueryParam("from") String from, @QueryParam("to") String to,
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    caller.token().requireAdmin(); // who may ask comes before what is asked
+    HistoryFilter filter = new HistoryFilter(blankToNull(entitlement), QueryParams.instant("from", from, false),
+        QueryParams.instant("to", to, false));
+    PageRequest page = QueryParams.page(cursor, limit);
+    return switch (holders) {
+      case "instances" -> ListView.of(views.instanceHistory(caller.token(), id, filter, page), UsageHistoryView::of);
+      case "licenses" -> ListView.of(views.licenseHistory(caller.token(), id, filter, page), UsageHistoryView::of);
+      default -> throw new NotFoundException();
+    };
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}
