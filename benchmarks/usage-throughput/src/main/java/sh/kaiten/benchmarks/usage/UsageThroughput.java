@@ -52,7 +52,8 @@ public final class UsageThroughput {
 
   private record Planned(Scenario scenario, int threads, Entitlement entitlement) {}
 
-  private record Row(Planned run, LoadRun.Outcome outcome, List<String> miscounts) {
+  /** @param callsPerReport DynamoDB requests per report sent, warm-up included */
+  private record Row(Planned run, LoadRun.Outcome outcome, double callsPerReport, List<String> miscounts) {
     boolean failed() {
       return outcome.errors() > 0 || !miscounts.isEmpty();
     }
@@ -88,7 +89,8 @@ public final class UsageThroughput {
     System.setProperty("aws.secretAccessKey", aws.credentials().secretAccessKey());
     AwsSettings settings = new AwsSettings(LocalAws.REGION, Optional.of(aws.dynamoEndpoint()),
         Optional.of(aws.sqsEndpoint()));
-    DynamoDbClient dynamo = AwsClients.dynamo(settings);
+    RoundTrips roundTrips = new RoundTrips();
+    DynamoDbClient dynamo = AwsClients.dynamo(settings, roundTrips);
     SqsClient sqs = AwsClients.sqs(settings);
     CatalogStore catalog = new DynamoCatalogStore(dynamo, env.get("KAITEN_TABLE_CATALOG"));
     TokenStore tokens = new DynamoTokenStore(dynamo, env.get("KAITEN_TABLE_TOKENS"));
@@ -108,11 +110,16 @@ public final class UsageThroughput {
     for (Planned run : plan) {
       System.err.printf("%s, %d threads: %s warm-up, %d x %s measured%n", run.scenario().name(), run.threads(),
           options.warmUp(), options.iterations(), options.iteration());
+      roundTrips.drain();
       ReportTraffic traffic = new ReportTraffic(run.entitlement().slug(), run.scenario(), run.entitlement(), tenant,
           tokens, reporting);
       LoadRun.Outcome outcome = LoadRun.run(run.threads(), options.warmUp(), options.iteration(),
           options.iterations(), traffic::send);
-      Row row = new Row(run, outcome, traffic.miscounts(counters));
+      Map<String, Long> calls = roundTrips.drain();
+      long sent = traffic.counted() + outcome.errors();
+      double callsPerReport = calls.values().stream().mapToLong(Long::longValue).sum() / (double) sent;
+      System.err.printf("  DynamoDB requests per report: %s%n", perReport(calls, sent));
+      Row row = new Row(run, outcome, callsPerReport, traffic.miscounts(counters));
       row.miscounts().forEach(miscount -> System.err.println("  MISCOUNT " + miscount));
       if (outcome.firstError() != null) {
         System.err.println("  first error: " + outcome.firstError());
@@ -152,17 +159,25 @@ public final class UsageThroughput {
   private static void print(Options options, List<Row> rows) {
     System.out.printf("%nEach run: %s warm-up, then %d windows of %s; %d fleet instances for spread.%n%n",
         options.warmUp(), options.iterations(), options.iteration(), options.instances());
-    System.out.println("| scenario | threads | reports | reports/s | windows (min–max) | p50 | p99 | errors | counters |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    System.out.println(
+        "| scenario | threads | reports | reports/s | windows (min–max) | p50 | p99 | DynamoDB calls/report | errors | counters |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Row row : rows) {
       LoadRun.Outcome outcome = row.outcome();
       double min = Arrays.stream(outcome.perSecond()).min().orElse(0);
       double max = Arrays.stream(outcome.perSecond()).max().orElse(0);
-      System.out.printf("| %s | %d | %d | %.0f | %.0f–%.0f | %s | %s | %d | %s |%n", row.run().scenario().name(),
+      System.out.printf("| %s | %d | %d | %.0f | %.0f–%.0f | %s | %s | %.2f | %d | %s |%n", row.run().scenario().name(),
           row.run().threads(), outcome.reports(), outcome.meanPerSecond(), min, max, millis(outcome.p50Nanos()),
-          millis(outcome.p99Nanos()), outcome.errors(),
+          millis(outcome.p99Nanos()), row.callsPerReport(), outcome.errors(),
           row.miscounts().isEmpty() ? "exact" : "MISCOUNT (" + row.miscounts().size() + ")");
     }
+  }
+
+  private static String perReport(Map<String, Long> calls, long reports) {
+    StringBuilder text = new StringBuilder();
+    calls.forEach((operation, count) -> text.append(text.isEmpty() ? "" : ", ")
+        .append(operation).append(' ').append("%.2f".formatted(count / (double) reports)));
+    return text.toString();
   }
 
   private static String millis(long nanos) {
