@@ -1,5 +1,6 @@
 package sh.kaiten.benchmarks.usage;
 
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URISyntaxException;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.cache.CachedDefinitions;
@@ -73,10 +75,11 @@ public final class UsageThroughput {
     pointSqliteAtItsNativeLibrary();
     // The JDK keeps 5 idle connections per host by default; more threads would reconnect on nearly
     // every request, which no function instance does (each keeps its own connection).
-    System.setProperty("http.maxConnections", String.valueOf(options.threads().stream().max(Integer::compare).orElseThrow() * 2));
+    int mostThreads = options.threads().stream().max(Integer::compare).orElseThrow();
+    System.setProperty("http.maxConnections", String.valueOf(mostThreads * 2));
     boolean failed;
     Path template = CloudFormationTemplate.locate(Path.of(""));
-    try (LocalAws aws = LocalAws.start(CloudFormationTemplate.read(template), null)) {
+    try (LocalAws aws = quietly(() -> LocalAws.start(CloudFormationTemplate.read(template), null))) {
       failed = measure(options, aws);
     }
     System.exit(failed ? 1 : 0);
@@ -100,7 +103,9 @@ public final class UsageThroughput {
         counters, new SqsThresholdSignals(sqs, env.get("KAITEN_QUEUE_THRESHOLDS")), clock,
         Duration.parse(env.get("KAITEN_USAGE_LATE_WINDOW")));
 
-    List<Planned> plan = plan(options);
+    List<String> skipped = new ArrayList<>();
+    List<Planned> plan = plan(options, skipped);
+    skipped.forEach(System.err::println);
     System.err.printf("seeding a tenant: %d entitlements, the hot instance and %d more%n", plan.size(),
         options.instances());
     MeteredTenant tenant = MeteredTenant.seed(catalog, tokens, aws.resources().secretValue("BootstrapSecret"),
@@ -127,12 +132,12 @@ public final class UsageThroughput {
       System.err.printf("  %d reports counted in all, warm-up included%n", traffic.counted());
       rows.add(row);
     }
-    print(options, rows);
+    print(options, rows, skipped);
     return rows.stream().anyMatch(Row::failed);
   }
 
   /** Every chosen scenario for every thread count, each with an entitlement (so counters) of its own. */
-  private static List<Planned> plan(Options options) {
+  private static List<Planned> plan(Options options, List<String> skipped) {
     Metering metering = new Metering(Aggregation.SUM, Reset.NONE, null, MeterScope.INSTANCE, Enforcement.SOFT,
         null, null, "reports");
     List<Planned> plan = new ArrayList<>();
@@ -143,8 +148,8 @@ public final class UsageThroughput {
       Optional<Metering> settings = scenario.sharded()
           ? ShardSetting.apply(metering, options.shards()) : Optional.of(metering);
       if (settings.isEmpty()) {
-        System.err.printf("%s: skipped, Metering has no '%s' setting yet (sharded counters are being built on main)%n",
-            scenario.name(), ShardSetting.NAME);
+        skipped.add("%s: skipped, Metering has no '%s' setting yet (sharded counters are being built on main)"
+            .formatted(scenario.name(), ShardSetting.NAME));
         continue;
       }
       for (int threads : options.threads()) {
@@ -156,7 +161,7 @@ public final class UsageThroughput {
     return plan;
   }
 
-  private static void print(Options options, List<Row> rows) {
+  private static void print(Options options, List<Row> rows, List<String> skipped) {
     System.out.printf("%nEach run: %s warm-up, then %d windows of %s; %d fleet instances for spread.%n%n",
         options.warmUp(), options.iterations(), options.iteration(), options.instances());
     System.out.println(
@@ -170,6 +175,18 @@ public final class UsageThroughput {
           row.run().threads(), outcome.reports(), outcome.meanPerSecond(), min, max, millis(outcome.p50Nanos()),
           millis(outcome.p99Nanos()), row.callsPerReport(), outcome.errors(),
           row.miscounts().isEmpty() ? "exact" : "MISCOUNT (" + row.miscounts().size() + ")");
+    }
+    skipped.forEach(note -> System.out.println("\n" + note));
+  }
+
+  /** DynamoDB Local prints its settings on standard output, which is kept for the Markdown table. */
+  private static <T> T quietly(Supplier<T> start) {
+    PrintStream out = System.out;
+    System.setOut(System.err);
+    try {
+      return start.get();
+    } finally {
+      System.setOut(out);
     }
   }
 
