@@ -1,0 +1,79 @@
+package sh.kaiten.benchmarks.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.InstanceCreated;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.license.License;
+
+/**
+ * A tenant seeded through {@link Administration}, as admin-api would: the benchmark's entitlements
+ * (one per measured run, so every run starts from empty counters), a tier granting each of them
+ * 10^12, one license, the hot instance and {@code spread} more instances on that license.
+ */
+record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> spread) {
+  static final BigDecimal LIMIT = new BigDecimal("1e12");
+
+  /** An instance and the secret of its instance token. */
+  record Holder(String instanceId, String secret) {}
+
+  static MeteredTenant seed(CatalogStore catalog, TokenStore tokens, String bootstrapSecret,
+      List<Entitlement> entitlements, int spread) {
+    Administration admin = new Administration(catalog, tokens, event -> { }, Clock.systemUTC(),
+        Optional.of(bootstrapSecret), Duration.ofDays(3));
+    ApiToken token = admin.bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
+    Map<String, JsonNode> grants = new LinkedHashMap<>();
+    for (Entitlement entitlement : entitlements) {
+      admin.createEntitlement(token, entitlement);
+      grants.put(entitlement.slug(), JsonNodeFactory.instance.numberNode(LIMIT));
+    }
+    admin.createTier(token, new TierDraft("bench", "Benchmark", 1, grants));
+    String customer = admin.createCustomer(token, "Benchmark customer", Map.of()).id();
+    License license = admin.createLicense(token, new LicenseDraft(customer, "bench", null, null, null, null, null));
+    Holder hot = holder(admin.createInstance(token, "hot", license.id(), "The hot instance", null));
+    // A thousand instances one by one take a while on DynamoDB Local; a few at a time is enough.
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Holder>> created = IntStream.range(0, spread)
+          .mapToObj(i -> pool.submit(() -> holder(admin.createInstance(
+              token, "fleet-%04d".formatted(i), license.id(), "Fleet instance " + i, null))))
+          .toList();
+      List<Holder> fleet = new ArrayList<>(spread);
+      for (Future<Holder> instance : created) {
+        fleet.add(instance.get());
+      }
+      return new MeteredTenant(token.tenantId(), license, hot, List.copyOf(fleet));
+    } catch (Exception e) {
+      throw new IllegalStateException("seeding the fleet failed", e);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static Holder holder(InstanceCreated created) {
+    return new Holder(created.instance().id(), created.secret());
+  }
+
+  Instant licenseStart() {
+    return license.startsAt();
+  }
+}

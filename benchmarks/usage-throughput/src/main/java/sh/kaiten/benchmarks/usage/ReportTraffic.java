@@ -1,0 +1,102 @@
+package sh.kaiten.benchmarks.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLongArray;
+import sh.kaiten.benchmarks.usage.MeteredTenant.Holder;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.Secrets;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.error.UnauthenticatedException;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Periods;
+import sh.kaiten.domain.metering.Tally;
+import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.metering.UsageStatus;
+import sh.kaiten.domain.usage.ReportResult;
+import sh.kaiten.domain.usage.UsageReport;
+import sh.kaiten.domain.usage.UsageReporting;
+
+/**
+ * The reports of one measured run, sent as the usage function handles a request: the instance token
+ * looked up by its hash (what the function's authentication does on every request), then
+ * {@link UsageReporting#report}. It keeps how many reports each counter took, and checks the
+ * counters against that afterwards.
+ */
+final class ReportTraffic {
+  private final String run;
+  private final Scenario scenario;
+  private final Entitlement entitlement;
+  private final MeteredTenant tenant;
+  private final List<Holder> holders;
+  private final TokenStore tokens;
+  private final UsageReporting reporting;
+  private final AtomicLongArray counted;
+
+  ReportTraffic(String run, Scenario scenario, Entitlement entitlement, MeteredTenant tenant, TokenStore tokens,
+      UsageReporting reporting) {
+    this.run = run;
+    this.scenario = scenario;
+    this.entitlement = entitlement;
+    this.tenant = tenant;
+    this.holders = scenario.spread() ? tenant.spread() : List.of(tenant.hot());
+    this.tokens = tokens;
+    this.reporting = reporting;
+    this.counted = new AtomicLongArray(holders.size());
+  }
+
+  /** Sends one report of 1; throws if it is not answered ACCEPTED. */
+  void send(int thread, long sequence) {
+    int index = holders.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(holders.size());
+    Holder holder = holders.get(index);
+    ApiToken caller = tokens.findByHash(Secrets.hash(holder.secret()))
+        .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid"));
+    String key = scenario.keyed() ? run + "-" + thread + "-" + sequence : null;
+    ReportResult result = reporting.report(caller, holder.instanceId(),
+        new UsageReport(entitlement.slug(), BigDecimal.ONE, null, key));
+    if (result.state().status() != UsageStatus.ACCEPTED || result.replayed()) {
+      throw new IllegalStateException("report answered " + result.state().status()
+          + (result.replayed() ? " (replayed)" : "") + ", reason " + result.reason());
+    }
+    counted.incrementAndGet(index);
+  }
+
+  long counted() {
+    long total = 0;
+    for (int i = 0; i < counted.length(); i++) {
+      total += counted.get(i);
+    }
+    return total;
+  }
+
+  /** Every counter of the run read back: those whose count or sum differs from the reports it took. */
+  List<String> miscounts(UsageCounters counters) {
+    String period = Periods.containing(entitlement.metering().reset(), entitlement.metering().resetAnchor(),
+        tenant.licenseStart(), Instant.now()).key();
+    Map<CounterKey, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < holders.size(); i++) {
+      index.put(new CounterKey(tenant.tenantId(), entitlement.slug(),
+          CounterKey.instanceHolder(holders.get(i).instanceId()), period), i);
+    }
+    Map<CounterKey, Aggregation> wanted = new LinkedHashMap<>();
+    index.keySet().forEach(key -> wanted.put(key, Aggregation.SUM));
+    Map<CounterKey, Tally> tallies = counters.tallies(wanted);
+    List<String> miscounts = new ArrayList<>();
+    index.forEach((key, i) -> {
+      Tally tally = tallies.get(key);
+      long expected = counted.get(i);
+      if (tally.count() != expected || tally.sum().compareTo(BigDecimal.valueOf(expected)) != 0) {
+        miscounts.add(key.holder() + ": " + expected + " reports, counter holds count " + tally.count()
+            + " and sum " + tally.sum().toPlainString());
+      }
+    });
+    return miscounts;
+  }
+}
