@@ -12,7 +12,7 @@ import sh.kaiten.benchmarks.usage.MeteredTenant.Holder;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.metering.CounterKey;
@@ -85,8 +85,8 @@ final class ReportTraffic {
       index.put(new CounterKey(tenant.tenantId(), entitlement.slug(),
           CounterKey.instanceHolder(holders.get(i).instanceId()), period), i);
     }
-    Map<CounterKey, Aggregation> wanted = new LinkedHashMap<>();
-    index.keySet().forEach(key -> wanted.put(key, Aggregation.SUM));
+    Map<CounterKey, Metering> wanted = new LinkedHashMap<>();
+    index.keySet().forEach(key -> wanted.put(key, entitlement.metering()));
     Map<CounterKey, Tally> tallies = counters.tallies(wanted);
     List<String> miscounts = new ArrayList<>();
     index.forEach((key, i) -> {

@@ -9,7 +9,7 @@ import java.util.List;
  * @param spread false: every report goes to one instance's counter (the hot counter); true: each
  *     report goes to one of many instances of one license, picked at random (a fleet reporting)
  * @param keyed every report carries its own idempotency key (one transaction instead of one update)
- * @param sharded the hot counter, spread over shards by the entitlement's setting (being built on main)
+ * @param sharded the hot counter, spread over shards by the entitlement's {@code shards} setting
  */
 record Scenario(String name, boolean spread, boolean keyed, boolean sharded) {
 
@@ -18,6 +18,6 @@ record Scenario(String name, boolean spread, boolean keyed, boolean sharded) {
       new Scenario("hot-keys", false, true, false),
       new Scenario("spread", true, false, false),
       new Scenario("spread-keys", true, true, false),
-      // The hot-counter path: runs once Metering has its shards setting, skipped until then.
+      // The hot-counter path: the same hot counter spread over shards.
       new Scenario("hot-sharded", false, false, true));
 }

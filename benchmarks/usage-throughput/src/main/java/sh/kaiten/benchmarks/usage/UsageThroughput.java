@@ -17,6 +17,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
@@ -100,12 +101,11 @@ public final class UsageThroughput {
     UsageCounters counters = new DynamoUsageCounters(dynamo, env.get("KAITEN_TABLE_USAGE"));
     Clock clock = Clock.systemUTC();
     UsageReporting reporting = new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),
-        counters, new SqsThresholdSignals(sqs, env.get("KAITEN_QUEUE_THRESHOLDS")), clock,
+        new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE")), counters,
+        new SqsThresholdSignals(sqs, env.get("KAITEN_QUEUE_THRESHOLDS")), clock,
         Duration.parse(env.get("KAITEN_USAGE_LATE_WINDOW")));
 
-    List<String> skipped = new ArrayList<>();
-    List<Planned> plan = plan(options, skipped);
-    skipped.forEach(System.err::println);
+    List<Planned> plan = plan(options);
     System.err.printf("seeding a tenant: %d entitlements, the hot instance and %d more%n", plan.size(),
         options.instances());
     MeteredTenant tenant = MeteredTenant.seed(catalog, tokens, aws.resources().secretValue("BootstrapSecret"),
@@ -132,36 +132,32 @@ public final class UsageThroughput {
       System.err.printf("  %d reports counted in all, warm-up included%n", traffic.counted());
       rows.add(row);
     }
-    print(options, rows, skipped);
+    print(options, rows);
     return rows.stream().anyMatch(Row::failed);
   }
 
   /** Every chosen scenario for every thread count, each with an entitlement (so counters) of its own. */
-  private static List<Planned> plan(Options options, List<String> skipped) {
+  private static List<Planned> plan(Options options) {
     Metering metering = new Metering(Aggregation.SUM, Reset.NONE, null, MeterScope.INSTANCE, Enforcement.SOFT,
         null, null, "reports");
+    Metering sharded = new Metering(Aggregation.SUM, Reset.NONE, null, MeterScope.INSTANCE, Enforcement.SOFT,
+        null, null, "reports", options.shards());
     List<Planned> plan = new ArrayList<>();
     for (Scenario scenario : Scenario.ALL) {
       if (!options.scenarios().isEmpty() && !options.scenarios().contains(scenario.name())) {
         continue;
       }
-      Optional<Metering> settings = scenario.sharded()
-          ? ShardSetting.apply(metering, options.shards()) : Optional.of(metering);
-      if (settings.isEmpty()) {
-        skipped.add("%s: skipped, Metering has no '%s' setting yet (sharded counters are being built on main)"
-            .formatted(scenario.name(), ShardSetting.NAME));
-        continue;
-      }
+      Metering settings = scenario.sharded() ? sharded : metering;
       for (int threads : options.threads()) {
         String slug = scenario.name() + "-t" + threads;
         plan.add(new Planned(scenario, threads,
-            new Entitlement(slug, slug, EntitlementType.NUMERIC, settings.get(), null, null)));
+            new Entitlement(slug, slug, EntitlementType.NUMERIC, settings, null, null)));
       }
     }
     return plan;
   }
 
-  private static void print(Options options, List<Row> rows, List<String> skipped) {
+  private static void print(Options options, List<Row> rows) {
     System.out.printf("%nEach run: %s warm-up, then %d windows of %s; %d fleet instances for spread.%n%n",
         options.warmUp(), options.iterations(), options.iteration(), options.instances());
     System.out.println(
@@ -176,7 +172,6 @@ public final class UsageThroughput {
           millis(outcome.p99Nanos()), row.callsPerReport(), outcome.errors(),
           row.miscounts().isEmpty() ? "exact" : "MISCOUNT (" + row.miscounts().size() + ")");
     }
-    skipped.forEach(note -> System.out.println("\n" + note));
   }
 
   /** DynamoDB Local prints its settings on standard output, which is kept for the Markdown table. */
