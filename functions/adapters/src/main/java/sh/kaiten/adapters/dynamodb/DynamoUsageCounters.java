@@ -176,7 +176,7 @@ public final class DynamoUsageCounters implements UsageCounters {
   @Override
   public Tally tally(CounterKey key, Metering metering) {
     if (metering.shards() > 1) {
-      return Tally.EMPTY.merge(tallies(Map.of(key, metering)).get(key));
+      return tallies(Map.of(key, metering)).get(key);
     }
     var response = dynamo.getItem(r -> r.tableName(table).key(itemKey(key, 0)).consistentRead(true));
     return tally(metering.aggregation(), response.item());

@@ -47,26 +47,23 @@ public final class UsageReporting {
   /** An idempotency key: 1 to 128 of letters, digits and {@code . _ : -}. */
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+  /** The most reports one batch may carry. */
+  public static final int MAX_BATCH = 1000;
+  /** How long an idempotency key is remembered. */
+  public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
+  /** How often a write that met another write of its counter is tried. */
+  private static final int CONTENDED_ATTEMPTS = 8;
+  /** Beyond this many counters the memory of refusals already signalled starts over. */
+  private static final int MAX_REMEMBERED_REFUSALS = 10_000;
+
   private final CatalogStore catalog;
   private final InstanceLookup instances;
   private final UsageCounters counters;
   private final ThresholdSignals signals;
   private final Clock clock;
   private final Duration lateWindow;
-
-  /** Beyond this many counters the memory of refusals already signalled starts over. */
-  private static final int MAX_REMEMBERED_REFUSALS = 10_000;
-
+  /** The counters this function instance has signalled a refusal of. */
   private final Set<CounterKey> refusalsSignalled = ConcurrentHashMap.newKeySet();
-
-  /** How often a transaction that met another write of its counter is tried. */
-  private static final int CONTENDED_ATTEMPTS = 8;
-
-  /** The most reports one batch may carry. */
-  public static final int MAX_BATCH = 1000;
-
-  /** How long an idempotency key is remembered. */
-  public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
   /** @param lateWindow how old a report's timestamp may be and still land in its own period */
   public UsageReporting(CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals,
