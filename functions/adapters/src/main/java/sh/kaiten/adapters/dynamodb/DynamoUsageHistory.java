@@ -30,8 +30,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * seconds and the exact [from, to) filter is applied to each period's start here.
  */
 public final class DynamoUsageHistory implements UsageHistory {
-  /** What follows a period's key on the items of its shards 1..N-1 (shard 0 is the plain item). */
-  static final String SHARD = "#S";
   /** Sorts after every character of a period key, a shard suffix included. */
   private static final String HIGH = "~";
   /** Sorts after every digit and before {@code lifetime}: the end of the dated periods. */
@@ -57,8 +55,8 @@ public final class DynamoUsageHistory implements UsageHistory {
     CounterKey counter = new CounterKey(tenantId, entitlement, holder, "");
     String prefix = Keys.period(counter);
     String low = prefix + (from == null ? "" : WHOLE_SECONDS.format(from));
-    if (after != null && (prefix + after + SHARD + HIGH).compareTo(low) > 0) {
-      low = prefix + after + SHARD + HIGH;
+    if (after != null && (prefix + after + Keys.SHARD + HIGH).compareTo(low) > 0) {
+      low = prefix + after + Keys.SHARD + HIGH;
     }
     String high = from == null && to == null ? prefix + HIGH
         : to == null ? prefix + DATED_END
@@ -95,7 +93,7 @@ public final class DynamoUsageHistory implements UsageHistory {
 
   /** The period a counter item belongs to: its sort key without the prefix and without a shard suffix. */
   static String period(String keyAfterPrefix) {
-    int shard = keyAfterPrefix.indexOf(SHARD);
+    int shard = keyAfterPrefix.indexOf(Keys.SHARD);
     return shard < 0 ? keyAfterPrefix : keyAfterPrefix.substring(0, shard);
   }
 

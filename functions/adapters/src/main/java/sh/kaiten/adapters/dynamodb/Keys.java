@@ -42,6 +42,8 @@ final class Keys {
   static final String LICENSE = "LICENSE#";
   static final String INSTANCE = "INSTANCE#";
   static final String REPORT = "REPORT";
+  /** What follows a period's key on the items of its shards 1..N-1 (shard 0 is the plain item). */
+  static final String SHARD = "#S";
   static final String ENDPOINT = "ENDPOINT#";
 
   /** Fixed width, so timer sort keys order by time as strings. */
@@ -69,7 +71,7 @@ final class Keys {
 
   /** A counter spread over shards keeps shard 0 on its own item and shard n beside it, {@code #S{n}}. */
   static String period(CounterKey key, int shard) {
-    return shard == 0 ? period(key) : period(key) + "#S" + shard;
+    return shard == 0 ? period(key) : period(key) + SHARD + shard;
   }
 
   /** License timers are filed by the UTC day they fall due, across tenants: the scheduler reads a day at once. */
