@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
@@ -39,8 +38,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -61,15 +58,17 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final TenantItems items;
 
   public DynamoCatalogStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
+    this.items = new TenantItems(dynamo, table);
   }
 
   @Override
   public void createTenant(Tenant tenant) {
-    Map<String, AttributeValue> item = key(tenant.id(), Keys.TENANT_RECORD);
+    Map<String, AttributeValue> item = TenantItems.key(tenant.id(), Keys.TENANT_RECORD);
     item.put("id", s(tenant.id()));
     item.put("name", s(tenant.name()));
     item.put("created_at", instant(tenant.createdAt()));
@@ -118,12 +117,12 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Entitlement> findEntitlement(String tenantId, String slug) {
-    return get(tenantId, Keys.ENTITLEMENT + slug).map(DynamoCatalogStore::entitlement);
+    return items.get(tenantId, Keys.ENTITLEMENT + slug).map(DynamoCatalogStore::entitlement);
   }
 
   @Override
   public List<Entitlement> listEntitlements(String tenantId) {
-    return query(tenantId, Keys.ENTITLEMENT, DynamoCatalogStore::entitlement);
+    return items.all(tenantId, Keys.ENTITLEMENT).map(DynamoCatalogStore::entitlement).toList();
   }
 
   private static Entitlement entitlement(Map<String, AttributeValue> item) {
@@ -170,7 +169,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Tier> findTier(String tenantId, String slug) {
-    return get(tenantId, Keys.TIER + slug).map(DynamoCatalogStore::tier);
+    return items.get(tenantId, Keys.TIER + slug).map(DynamoCatalogStore::tier);
   }
 
   private static Tier tier(Map<String, AttributeValue> item) {
@@ -211,7 +210,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Customer> findCustomer(String tenantId, String id) {
-    return get(tenantId, Keys.CUSTOMER + id).map(DynamoCatalogStore::customer);
+    return items.get(tenantId, Keys.CUSTOMER + id).map(DynamoCatalogStore::customer);
   }
 
   private static Customer customer(Map<String, AttributeValue> item) {
@@ -257,7 +256,7 @@ public final class DynamoCatalogStore implements CatalogStore {
   public void deleteLicense(String tenantId, String id) {
     License license = findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(tenantId, Keys.LICENSE + id))
+    writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, Keys.LICENSE + id))
         .conditionExpression("#tier = :tier AND #customer = :customer AND " + unreferenced("#count"))
         .expressionAttributeNames(Map.of("#tier", "tier", "#customer", "customer_id", "#count", INSTANCE_COUNT))
         .expressionAttributeValues(Map.of(":tier", s(license.tier()), ":customer", s(license.customerId()),
@@ -286,7 +285,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<License> findLicense(String tenantId, String id) {
-    return get(tenantId, Keys.LICENSE + id).map(DynamoCatalogStore::license);
+    return items.get(tenantId, Keys.LICENSE + id).map(DynamoCatalogStore::license);
   }
 
   static License license(Map<String, AttributeValue> item) {
@@ -325,7 +324,7 @@ public final class DynamoCatalogStore implements CatalogStore {
   public void deleteInstance(String tenantId, String id) {
     Instance instance = findInstance(tenantId, id).orElseThrow(() -> new NotFoundException("instance", id));
     transact(List.of(
-        TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(tenantId, Keys.INSTANCE + id))
+        TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, Keys.INSTANCE + id))
             .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
         count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)),
         List.of(() -> new NotFoundException("instance", id)));
@@ -344,7 +343,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Optional<Instance> findInstance(String tenantId, String id) {
-    return get(tenantId, Keys.INSTANCE + id).map(DynamoCatalogStore::instance);
+    return items.get(tenantId, Keys.INSTANCE + id).map(DynamoCatalogStore::instance);
   }
 
   static Instance instance(Map<String, AttributeValue> item) {
@@ -354,55 +353,32 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public Page<Entitlement> entitlements(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.ENTITLEMENT, page, DynamoCatalogStore::entitlement);
+    return items.page(tenantId, Keys.ENTITLEMENT, page, true, DynamoCatalogStore::entitlement);
   }
 
   @Override
   public Page<Tier> tiers(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.TIER, page, DynamoCatalogStore::tier);
+    return items.page(tenantId, Keys.TIER, page, true, DynamoCatalogStore::tier);
   }
 
   @Override
   public Page<Customer> customers(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.CUSTOMER, page, DynamoCatalogStore::customer);
+    return items.page(tenantId, Keys.CUSTOMER, page, true, DynamoCatalogStore::customer);
   }
 
   @Override
   public Page<License> licenses(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.LICENSE, page, DynamoCatalogStore::license);
+    return items.page(tenantId, Keys.LICENSE, page, true, DynamoCatalogStore::license);
   }
 
   @Override
   public Page<Instance> instances(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.INSTANCE, page, DynamoCatalogStore::instance);
-  }
-
-  /**
-   * One page of the tenant's records of a kind, in key order. The cursor is the last key's sort key,
-   * base64url-encoded; one that is not of this kind is refused rather than read elsewhere.
-   */
-  private <T> Page<T> page(String tenantId, String skPrefix, PageRequest page,
-      Function<Map<String, AttributeValue>, T> mapper) {
-    QueryRequest.Builder request = ofKind(tenantId, skPrefix).limit(page.limit());
-    if (page.cursor() != null) {
-      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.tenant(tenantId)), Keys.SK, s(Cursors.read(page.cursor(), skPrefix))));
-    }
-    QueryResponse response = dynamo.query(request.build());
-    Map<String, AttributeValue> last = response.lastEvaluatedKey();
-    String next = response.hasLastEvaluatedKey() && !last.isEmpty() ? Cursors.of(last.get(Keys.SK).s()) : null;
-    return new Page<>(response.items().stream().map(mapper).toList(), next);
-  }
-
-  static Map<String, AttributeValue> key(String tenantId, String sk) {
-    Map<String, AttributeValue> key = new HashMap<>();
-    key.put(Keys.PK, s(Keys.tenant(tenantId)));
-    key.put(Keys.SK, s(sk));
-    return key;
+    return items.page(tenantId, Keys.INSTANCE, page, true, DynamoCatalogStore::instance);
   }
 
   /** The key and the fields that are set. */
   private static Map<String, AttributeValue> item(String tenantId, String sk, Map<String, AttributeValue> fields) {
-    Map<String, AttributeValue> item = key(tenantId, sk);
+    Map<String, AttributeValue> item = TenantItems.key(tenantId, sk);
     fields.forEach((name, value) -> {
       if (value != null) {
         item.put(name, value);
@@ -465,7 +441,7 @@ public final class DynamoCatalogStore implements CatalogStore {
       }
     });
     String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-    return Update.builder().tableName(table).key(key(tenantId, sk)).updateExpression(expression)
+    return Update.builder().tableName(table).key(TenantItems.key(tenantId, sk)).updateExpression(expression)
         // Items written before updated_at existed are matched by existence alone.
         .conditionExpression("attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))")
         .expressionAttributeNames(names).expressionAttributeValues(values).build();
@@ -483,7 +459,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     }
     String expression = condition;
     try {
-      dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, sk)).conditionExpression(expression)
+      dynamo.deleteItem(r -> r.tableName(table).key(TenantItems.key(tenantId, sk)).conditionExpression(expression)
           .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
     } catch (ConditionalCheckFailedException e) {
@@ -500,7 +476,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** Moves a count on a referenced item, which must exist (a count never creates an item). */
   private TransactWriteItem count(String tenantId, String sk, String field, int by) {
-    return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(tenantId, sk))
+    return TransactWriteItem.builder().update(u -> u.tableName(table).key(TenantItems.key(tenantId, sk))
         .updateExpression("ADD #count :by").conditionExpression("attribute_exists(#pk)")
         .expressionAttributeNames(Map.of("#count", field, "#pk", Keys.PK))
         .expressionAttributeValues(Map.of(":by", n(by)))).build();
@@ -527,25 +503,5 @@ public final class DynamoCatalogStore implements CatalogStore {
       }
       throw e;
     }
-  }
-
-  private Optional<Map<String, AttributeValue>> get(String tenantId, String sk) {
-    var response = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, sk)).consistentRead(true));
-    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
-  }
-
-  /** Every page of the query (the SDK's paginator follows LastEvaluatedKey). */
-  private <T> List<T> query(String tenantId, String skPrefix, Function<Map<String, AttributeValue>, T> mapper) {
-    return dynamo.queryPaginator(ofKind(tenantId, skPrefix).build()).items().stream().map(mapper).toList();
-  }
-
-  /** The query for the tenant's records of one kind, read consistently. */
-  private QueryRequest.Builder ofKind(String tenantId, String skPrefix) {
-    return QueryRequest.builder()
-        .tableName(table)
-        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
-        .consistentRead(true);
   }
 }

@@ -47,8 +47,8 @@ public final class DynamoInstanceReads implements InstanceReads {
       int room = BATCH_LIMIT;
       if (first) {
         request.put(catalogTable, KeysAndAttributes.builder().consistentRead(true).keys(
-            DynamoCatalogStore.key(tenantId, Keys.INSTANCE + instanceId),
-            DynamoCatalogStore.key(tenantId, Keys.LICENSE + licenseId)).build());
+            TenantItems.key(tenantId, Keys.INSTANCE + instanceId),
+            TenantItems.key(tenantId, Keys.LICENSE + licenseId)).build());
         room -= 2;
       }
       int to = Math.min(from + room, counterKeys.size());

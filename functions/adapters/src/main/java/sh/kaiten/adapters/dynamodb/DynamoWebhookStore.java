@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.ConflictException;
@@ -24,8 +23,6 @@ import sh.kaiten.domain.webhooks.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
@@ -40,10 +37,12 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final TenantItems items;
 
   public DynamoWebhookStore(DynamoDbClient dynamo, String table) {
     this.dynamo = dynamo;
     this.table = table;
+    this.items = new TenantItems(dynamo, table);
   }
 
   @Override
@@ -58,18 +57,17 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Optional<WebhookEndpoint> findEndpoint(String tenantId, String id) {
-    return get(key(tenantId, Keys.ENDPOINT + id)).map(DynamoWebhookStore::endpoint);
+    return items.get(tenantId, Keys.ENDPOINT + id).map(DynamoWebhookStore::endpoint);
   }
 
   @Override
   public Page<WebhookEndpoint> endpoints(String tenantId, PageRequest page) {
-    return page(tenantId, Keys.ENDPOINT, page, true, DynamoWebhookStore::endpoint);
+    return items.page(tenantId, Keys.ENDPOINT, page, true, DynamoWebhookStore::endpoint);
   }
 
   @Override
   public List<WebhookEndpoint> allEndpoints(String tenantId) {
-    return dynamo.queryPaginator(ofKind(tenantId, Keys.ENDPOINT).build()).items().stream()
-        .map(DynamoWebhookStore::endpoint).toList();
+    return items.all(tenantId, Keys.ENDPOINT).map(DynamoWebhookStore::endpoint).toList();
   }
 
   @Override
@@ -86,13 +84,13 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public boolean deleteEndpoint(String tenantId, String id) {
-    var response = dynamo.deleteItem(r -> r.tableName(table).key(key(tenantId, Keys.ENDPOINT + id))
+    var response = dynamo.deleteItem(r -> r.tableName(table).key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
         .returnValues(ReturnValue.ALL_OLD));
     return response.hasAttributes() && !response.attributes().isEmpty();
   }
 
   private static Map<String, AttributeValue> item(String tenantId, WebhookEndpoint endpoint) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.ENDPOINT + endpoint.id());
+    Map<String, AttributeValue> item = TenantItems.key(tenantId, Keys.ENDPOINT + endpoint.id());
     item.put("id", s(endpoint.id()));
     item.put("url", s(endpoint.url()));
     if (endpoint.description() != null) {
@@ -118,7 +116,7 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Created createDelivery(String tenantId, Delivery delivery) {
-    Map<String, AttributeValue> item = key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
+    Map<String, AttributeValue> item = TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
     item.put("id", s(delivery.id()));
     item.put("endpoint_id", s(delivery.endpointId()));
     item.put("event_id", s(delivery.eventId()));
@@ -143,18 +141,18 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId) {
-    return get(key(tenantId, Keys.delivery(endpointId, deliveryId))).map(DynamoWebhookStore::delivery);
+    return items.get(tenantId, Keys.delivery(endpointId, deliveryId)).map(DynamoWebhookStore::delivery);
   }
 
   @Override
   public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
-    return page(tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
+    return items.page(tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
   }
 
   @Override
   public void markEnqueued(String tenantId, Delivery delivery) {
     try {
-      dynamo.updateItem(r -> r.tableName(table).key(key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+      dynamo.updateItem(r -> r.tableName(table).key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
           .updateExpression("SET #enqueued = :true")
           .conditionExpression("#generation = :generation")
           .expressionAttributeNames(Map.of("#enqueued", "enqueued", "#generation", "generation"))
@@ -192,7 +190,7 @@ public final class DynamoWebhookStore implements WebhookStore {
     String update = set + " ADD #attempts :one" + remove;
     try {
       dynamo.updateItem(r -> r.tableName(table)
-          .key(key(ticket.tenantId(), Keys.delivery(ticket.endpointId(), ticket.deliveryId())))
+          .key(TenantItems.key(ticket.tenantId(), Keys.delivery(ticket.endpointId(), ticket.deliveryId())))
           .updateExpression(update)
           .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status = :pending")
           .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
@@ -208,7 +206,7 @@ public final class DynamoWebhookStore implements WebhookStore {
   public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at) {
     try {
       var response = dynamo.updateItem(r -> r.tableName(table)
-          .key(key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+          .key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
           .updateExpression("SET #status = :pending, #generation = :next, #enqueued = :false, updated_at = :at,"
               + " expires_at = :expires")
           .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
@@ -243,39 +241,5 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   private static AttributeValue expiry(Instant from) {
     return n(from.plus(LOG_RETENTION).getEpochSecond());
-  }
-
-  /** One page of a kind of the tenant's items: oldest first, or newest first when not {@code forward}. */
-  private <T> Page<T> page(String tenantId, String skPrefix, PageRequest page, boolean forward,
-      Function<Map<String, AttributeValue>, T> mapper) {
-    QueryRequest.Builder request = ofKind(tenantId, skPrefix).limit(page.limit()).scanIndexForward(forward);
-    if (page.cursor() != null) {
-      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.tenant(tenantId)), Keys.SK, s(Cursors.read(page.cursor(), skPrefix))));
-    }
-    QueryResponse response = dynamo.query(request.build());
-    Map<String, AttributeValue> last = response.lastEvaluatedKey();
-    String next = response.hasLastEvaluatedKey() && !last.isEmpty() ? Cursors.of(last.get(Keys.SK).s()) : null;
-    return new Page<>(response.items().stream().map(mapper).toList(), next);
-  }
-
-  private QueryRequest.Builder ofKind(String tenantId, String skPrefix) {
-    return QueryRequest.builder()
-        .tableName(table)
-        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-        .expressionAttributeValues(Map.of(":pk", s(Keys.tenant(tenantId)), ":prefix", s(skPrefix)))
-        .consistentRead(true);
-  }
-
-  private Optional<Map<String, AttributeValue>> get(Map<String, AttributeValue> key) {
-    var response = dynamo.getItem(r -> r.tableName(table).key(key).consistentRead(true));
-    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
-  }
-
-  private static Map<String, AttributeValue> key(String tenantId, String sk) {
-    Map<String, AttributeValue> key = new HashMap<>();
-    key.put(Keys.PK, s(Keys.tenant(tenantId)));
-    key.put(Keys.SK, s(sk));
-    return key;
   }
 }
