@@ -31,6 +31,7 @@ import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.MergePatches;
 
@@ -50,6 +51,7 @@ public class CatalogResource {
   @Inject CurrentCaller caller;
   @Inject MergePatches patches;
 
+  @Audited("entitlement.created")
   @POST
   @Path("/entitlements")
   public Response createEntitlement(EntitlementRequest request) {
@@ -70,6 +72,7 @@ public class CatalogResource {
   }
 
   /** Changes an entitlement (JSON Merge Patch); what its counters mean (type, aggregation, reset, scope) stays. */
+  @Audited("entitlement.updated")
   @PATCH
   @Path("/entitlements/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
@@ -78,12 +81,14 @@ public class CatalogResource {
         EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft()));
   }
 
+  @Audited("entitlement.deleted")
   @DELETE
   @Path("/entitlements/{slug}")
   public void deleteEntitlement(@PathParam("slug") String slug) {
     admin.deleteEntitlement(caller.token(), slug);
   }
 
+  @Audited("tier.created")
   @POST
   @Path("/tiers")
   public Response createTier(TierDraft request) {
@@ -104,6 +109,7 @@ public class CatalogResource {
   }
 
   /** Changes a tier (JSON Merge Patch): an entitlement set to null leaves the tier. */
+  @Audited("tier.updated")
   @PATCH
   @Path("/tiers/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
@@ -112,12 +118,14 @@ public class CatalogResource {
         current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
   }
 
+  @Audited("tier.deleted")
   @DELETE
   @Path("/tiers/{slug}")
   public void deleteTier(@PathParam("slug") String slug) {
     admin.deleteTier(caller.token(), slug);
   }
 
+  @Audited("customer.created")
   @POST
   @Path("/customers")
   public Response createCustomer(CustomerRequest request) {
@@ -137,6 +145,7 @@ public class CatalogResource {
     return admin.customer(caller.token(), id);
   }
 
+  @Audited("customer.updated")
   @PATCH
   @Path("/customers/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
@@ -147,12 +156,14 @@ public class CatalogResource {
     });
   }
 
+  @Audited("customer.deleted")
   @DELETE
   @Path("/customers/{id}")
   public void deleteCustomer(@PathParam("id") String id) {
     admin.deleteCustomer(caller.token(), id);
   }
 
+  @Audited("license.created")
   @POST
   @Path("/licenses")
   public Response createLicense(LicenseDraft request) {
@@ -176,6 +187,7 @@ public class CatalogResource {
    * Changes a license's tier, status, dates or overrides (JSON Merge Patch); every instance of it
    * gets the new answer on its next request.
    */
+  @Audited("license.updated")
   @PATCH
   @Path("/licenses/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
@@ -183,6 +195,7 @@ public class CatalogResource {
     return LicenseView.of(admin.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
   }
 
+  @Audited("license.deleted")
   @DELETE
   @Path("/licenses/{id}")
   public void deleteLicense(@PathParam("id") String id) {
@@ -190,6 +203,7 @@ public class CatalogResource {
   }
 
   /** Creates an instance; the answer carries its instance token, shown this once. */
+  @Audited("instance.created")
   @POST
   @Path("/instances")
   public Response createInstance(InstanceRequest request) {
@@ -212,6 +226,7 @@ public class CatalogResource {
     return admin.instance(caller.token(), id);
   }
 
+  @Audited("instance.updated")
   @PATCH
   @Path("/instances/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
@@ -223,6 +238,7 @@ public class CatalogResource {
   }
 
   /** Deletes an instance; its tokens stop working at once. */
+  @Audited("instance.deleted")
   @DELETE
   @Path("/instances/{id}")
   public void deleteInstance(@PathParam("id") String id) {

@@ -14,6 +14,8 @@ import sh.kaiten.admin.AdminViews.CreatedTenant;
 import sh.kaiten.admin.AdminViews.NewToken;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.TenantCreated;
+import sh.kaiten.http.Audited;
+import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.BearerToken;
 import sh.kaiten.http.BootstrapAuthenticated;
 
@@ -23,12 +25,15 @@ import sh.kaiten.http.BootstrapAuthenticated;
 @Produces(MediaType.APPLICATION_JSON)
 public class TenantsResource {
   @Inject Administration admin;
+  @Inject AuditTrail audit;
 
+  @Audited("tenant.created")
   @POST
   @BootstrapAuthenticated
   public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TenantRequest request) {
     // The secret is checked before the body, so a caller without it learns nothing from errors.
     TenantCreated created = admin.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
+    audit.actAs(created.tenant().id(), "bootstrap");
     return Response.status(Response.Status.CREATED)
         .entity(new CreatedTenant(created.tenant().id(), created.tenant().name(), created.tenant().createdAt(),
             new NewToken(created.adminToken().id(), created.secret())))

@@ -14,6 +14,7 @@ import sh.kaiten.admin.AdminViews.IssuedTokenView;
 import sh.kaiten.admin.AdminViews.TokenList;
 import sh.kaiten.admin.AdminViews.TokenView;
 import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 
 /** Admin tokens (create, list, revoke) and instance token rotation (admin token). */
@@ -24,6 +25,7 @@ public class TokensResource {
   @Inject CurrentCaller caller;
 
   /** A new admin token; its secret is in this answer only. */
+  @Audited("token.created")
   @POST
   @Path("/tokens")
   public Response create() {
@@ -37,6 +39,7 @@ public class TokensResource {
   }
 
   /** Revokes a token: it stops working at once. */
+  @Audited("token.revoked")
   @DELETE
   @Path("/tokens/{id}")
   public Response revoke(@PathParam("id") String id) {
@@ -45,6 +48,7 @@ public class TokensResource {
   }
 
   /** A new token for the instance; its old tokens stop working at once. */
+  @Audited("instance.token_rotated")
   @POST
   @Path("/instances/{id}/token")
   public Response rotate(@PathParam("id") String instanceId) {

@@ -20,6 +20,7 @@ import sh.kaiten.admin.AdminViews.DeliveryView;
 import sh.kaiten.admin.AdminViews.ListView;
 import sh.kaiten.admin.AdminViews.WebhookView;
 import sh.kaiten.domain.webhooks.Webhooks;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 
 /** Webhook endpoints, their secrets, test events and delivery logs (admin token). */
@@ -30,6 +31,7 @@ public class WebhooksResource {
   @Inject CurrentCaller caller;
 
   /** Creates an endpoint; its signing secret is in this answer only. */
+  @Audited("webhook.created")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   public Response create(WebhookRequest request) {
@@ -49,6 +51,7 @@ public class WebhooksResource {
     return WebhookView.of(webhooks.endpoint(caller.token(), id));
   }
 
+  @Audited("webhook.updated")
   @PATCH
   @Path("/{id}")
   @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
@@ -56,6 +59,7 @@ public class WebhooksResource {
     return WebhookView.of(webhooks.update(caller.token(), id, AdminRequests.webhookPatch(body)));
   }
 
+  @Audited("webhook.deleted")
   @DELETE
   @Path("/{id}")
   public Response delete(@PathParam("id") String id) {
@@ -64,6 +68,7 @@ public class WebhooksResource {
   }
 
   /** A new signing secret, shown once; the old one keeps signing beside it for the grace period. */
+  @Audited("webhook.secret_rotated")
   @POST
   @Path("/{id}/rotate-secret")
   public CreatedWebhookView rotateSecret(@PathParam("id") String id) {
@@ -71,6 +76,7 @@ public class WebhooksResource {
   }
 
   /** Sends a {@code webhook.test} event to this endpoint; the answer is its delivery, on its way. */
+  @Audited("webhook.tested")
   @POST
   @Path("/{id}/test")
   public Response test(@PathParam("id") String id) {
@@ -86,6 +92,7 @@ public class WebhooksResource {
   }
 
   /** Sends a delivery again, same {@code webhook-id} and body, with a fresh round of attempts. */
+  @Audited("webhook.redelivered")
   @POST
   @Path("/{id}/deliveries/{delivery_id}/redeliver")
   public Response redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {

@@ -9,6 +9,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.http.AuditTrail;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.views.UsageView;
 
@@ -18,15 +20,19 @@ import sh.kaiten.http.views.UsageView;
 public class InstanceUsageResource {
   @Inject EntitlementQueries queries;
   @Inject CurrentCaller caller;
+  @Inject AuditTrail audit;
 
   @RegisterForReflection
   public record InstanceUsage(String instance, List<UsageView> usage) {}
 
   /** The bulk evaluation's usage states: the same reads as {@code GET .../entitlements}, in slug order. */
   @GET
+  @Audited(AuditTrail.USAGE_VIEWED)
   public InstanceUsage all(@PathParam("id") String instanceId) {
-    return new InstanceUsage(instanceId, queries.evaluateAll(caller.token(), instanceId).stream()
+    List<UsageView> usage = queries.evaluateAll(caller.token(), instanceId).stream()
         .filter(entitlement -> entitlement.usage() != null)
-        .map(entitlement -> UsageView.of(entitlement.usage(), null)).toList());
+        .map(entitlement -> UsageView.of(entitlement.usage(), null)).toList();
+    audit.usageViewed(instanceId, usage);
+    return new InstanceUsage(instanceId, usage);
   }
 }

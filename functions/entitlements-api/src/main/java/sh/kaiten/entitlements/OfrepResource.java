@@ -18,10 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.InstanceEntitlement;
+import sh.kaiten.http.AuditTrail;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
+import sh.kaiten.http.views.EvaluationView;
 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP), so any OpenFeature SDK with the OFREP
@@ -34,9 +38,11 @@ import sh.kaiten.http.CurrentCaller;
 public class OfrepResource {
   @Inject EntitlementQueries queries;
   @Inject CurrentCaller caller;
+  @Inject AuditTrail audit;
 
   @POST
   @Path("/{key}")
+  @Audited(AuditTrail.EVALUATED)
   public Response one(@PathParam("key") String key, JsonNode request) {
     String instance = targetingKey(request);
     if (instance == null) {
@@ -44,7 +50,9 @@ public class OfrepResource {
           "context.targetingKey must be the instance id")).build();
     }
     try {
-      return Response.ok(OfrepFlags.success(queries.evaluate(caller.token(), instance, key))).build();
+      InstanceEntitlement evaluated = queries.evaluate(caller.token(), instance, key);
+      audit.evaluated("ofrep", instance, List.of(EvaluationView.of(evaluated)));
+      return Response.ok(OfrepFlags.success(evaluated)).build();
     } catch (NotFoundException e) {
       boolean unknownFlag = e.kind().equals("entitlement");
       return Response.status(unknownFlag ? 404 : 400)
@@ -54,6 +62,7 @@ public class OfrepResource {
 
   /** Every flag of the instance. The ETag is the answer's hash: a client that has it gets 304. */
   @POST
+  @Audited(AuditTrail.EVALUATED)
   public Response all(JsonNode request, @HeaderParam("If-None-Match") String ifNoneMatch) {
     String instance = targetingKey(request);
     if (instance == null) {
@@ -63,9 +72,9 @@ public class OfrepResource {
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     ArrayNode flags = answer.putArray("flags");
     try {
-      for (InstanceEntitlement entitlement : queries.evaluateAll(caller.token(), instance)) {
-        flags.add(OfrepFlags.success(entitlement));
-      }
+      List<InstanceEntitlement> evaluated = queries.evaluateAll(caller.token(), instance);
+      evaluated.forEach(entitlement -> flags.add(OfrepFlags.success(entitlement)));
+      audit.evaluated("ofrep", instance, evaluated.stream().map(EvaluationView::of).toList());
     } catch (NotFoundException e) {
       return Response.status(400).entity(bulkFailure("INVALID_CONTEXT", e.getMessage())).build();
     }

@@ -27,6 +27,8 @@ public interface KaitenConfig {
 
   Webhooks webhooks();
 
+  Audit audit();
+
   interface Aws {
     String region();
 
@@ -71,6 +73,12 @@ public interface KaitenConfig {
   interface Http {
     /** Larger request bodies are refused with 413 before they are parsed. */
     int maxBodyBytes();
+  }
+
+  interface Audit {
+    /** How long audit records are kept (DynamoDB TTL); the hourly digests a day longer. */
+    @WithName("retention-days")
+    int retentionDays();
   }
 
   interface Webhooks {

@@ -5,10 +5,12 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
+import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
@@ -23,6 +25,8 @@ import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
 import sh.kaiten.adapters.webhooks.WebhookTargets;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
@@ -146,6 +150,18 @@ public class Ports {
   private static String queueUrl(Optional<String> configured, String variable) {
     return configured.filter(s -> !s.isBlank())
         .orElseThrow(() -> new IllegalStateException(variable + " is not set for this function"));
+  }
+
+  @Produces
+  @Singleton
+  AuditLog auditLog(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoAuditLog(dynamo, config.table().audit());
+  }
+
+  @Produces
+  @Singleton
+  Auditing auditing(AuditLog log, Clock clock, KaitenConfig config) {
+    return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()));
   }
 
   @Produces

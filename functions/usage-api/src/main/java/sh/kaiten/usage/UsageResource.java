@@ -13,11 +13,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.usage.BatchResult;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReporting;
+import sh.kaiten.http.AuditTrail;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.Problems;
 import sh.kaiten.http.views.UsageView;
@@ -32,6 +39,7 @@ public class UsageResource {
 
   @Inject UsageReporting reporting;
   @Inject CurrentCaller caller;
+  @Inject AuditTrail audit;
 
   /**
    * Counts one report and answers the usage state after it; REJECTED reports are answered, not
@@ -39,6 +47,7 @@ public class UsageResource {
    * answers the first result with {@code Idempotent-Replayed: true}.
    */
   @POST
+  @Audited(AuditTrail.REPORTED)
   public Response report(
       @PathParam("id") String instanceId, @HeaderParam(IDEMPOTENCY_KEY) String headerKey, ReportRequest request) {
     if (request == null) {
@@ -51,7 +60,9 @@ public class UsageResource {
     ReportRequest keyed = new ReportRequest(
         request.entitlementSlug(), request.value(), request.timestamp(), key != null ? key : headerKey);
     ReportResult result = reporting.report(caller.token(), instanceId, keyed.toReport());
-    Response.ResponseBuilder answer = Response.ok(UsageView.of(result.state(), result.reason()));
+    UsageView view = UsageView.of(result.state(), result.reason());
+    audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), keyed, outcome(view, result.replayed()));
+    Response.ResponseBuilder answer = Response.ok(view);
     if (result.replayed()) {
       answer.header(REPLAYED, "true");
     }
@@ -61,6 +72,7 @@ public class UsageResource {
   /** Up to 1000 reports, each decided on its own: one result per event, in order. */
   @POST
   @Path("/batch")
+  @Audited(AuditTrail.REPORTED)
   public BatchView reportAll(@PathParam("id") String instanceId, ReportRequest.Batch batch) {
     if (batch == null || batch.events() == null) {
       throw new InvalidInputException("events", "a JSON body {\"events\": [...]} is required");
@@ -75,7 +87,52 @@ public class UsageResource {
           : new BatchItemView(i, UsageView.of(result.result().state(), result.result().reason()),
               result.result().replayed(), null));
     }
+    recordBatch(instanceId, batch.events(), views);
     return new BatchView(views);
+  }
+
+  /** A batch goes into the trail in slices: each record lists its events and what each came to. */
+  private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views) {
+    List<Integer> indexes = IntStream.range(0, events.size()).boxed().toList();
+    for (List<Integer> slice : AuditTrail.slices(indexes)) {
+      List<Map<String, Object>> requests = new ArrayList<>(slice.size());
+      List<Map<String, Object>> results = new ArrayList<>(slice.size());
+      Set<String> slugs = new TreeSet<>();
+      for (int i : slice) {
+        ReportRequest event = events.get(i);
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("index", i);
+        if (event != null) {
+          request.put("entitlement_slug", event.entitlementSlug());
+          request.put("value", event.value());
+          request.put("timestamp", event.timestamp());
+          request.put("idempotency_key", event.idempotencyKey());
+          if (event.entitlementSlug() != null) {
+            slugs.add(event.entitlementSlug());
+          }
+        }
+        requests.add(request);
+        BatchItemView view = views.get(i);
+        Map<String, Object> result = view.result() != null ? outcome(view.result(), view.replayed()) : new LinkedHashMap<>();
+        if (view.error() != null) {
+          result.put("error", view.error().path("detail").asText(view.error().path("title").asText()));
+        }
+        result.put("index", i);
+        results.add(result);
+      }
+      audit.record(AuditTrail.REPORTED, instanceId, List.copyOf(slugs), Map.of("events", requests),
+          Map.of("results", results));
+    }
+  }
+
+  private static Map<String, Object> outcome(UsageView view, Boolean replayed) {
+    Map<String, Object> outcome = new LinkedHashMap<>();
+    outcome.put("status", view.status());
+    outcome.put("current_usage", view.currentUsage());
+    outcome.put("limit", view.limit());
+    outcome.put("reason", view.reason());
+    outcome.put("replayed", Boolean.TRUE.equals(replayed));
+    return outcome;
   }
 
   /** One event's outcome: its usage answer, or the problem that kept it out. */

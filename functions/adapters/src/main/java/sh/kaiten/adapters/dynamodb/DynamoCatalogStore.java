@@ -38,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -68,11 +70,34 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   @Override
   public void createTenant(Tenant tenant) {
-    Map<String, AttributeValue> item = TenantItems.key(tenant.id(), Keys.TENANT_RECORD);
-    item.put("id", s(tenant.id()));
-    item.put("name", s(tenant.name()));
-    item.put("created_at", instant(tenant.createdAt()));
-    create(item, "tenant '" + tenant.id() + "' already exists", null);
+    Map<String, AttributeValue> fields = new HashMap<>();
+    fields.put("id", s(tenant.id()));
+    fields.put("name", s(tenant.name()));
+    fields.put("created_at", instant(tenant.createdAt()));
+    Map<String, AttributeValue> record = new HashMap<>(TenantItems.key(tenant.id(), Keys.TENANT_RECORD));
+    record.putAll(fields);
+    Map<String, AttributeValue> listed = new HashMap<>(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(tenant.id())));
+    listed.putAll(fields);
+    transact(List.of(
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
+            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()),
+        List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists")));
+  }
+
+  @Override
+  public Page<Tenant> tenants(PageRequest page) {
+    QueryRequest.Builder request = QueryRequest.builder().tableName(table)
+        .keyConditionExpression("#pk = :pk").expressionAttributeNames(Map.of("#pk", Keys.PK))
+        .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS))).limit(page.limit()).consistentRead(true);
+    if (page.cursor() != null) {
+      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(Cursors.read(page.cursor(), ""))));
+    }
+    QueryResponse response = dynamo.query(request.build());
+    String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+        ? Cursors.of(response.lastEvaluatedKey().get(Keys.SK).s()) : null;
+    return new Page<>(response.items().stream()
+        .map(item -> new Tenant(string(item, "id"), string(item, "name"), instant(item, "created_at"))).toList(), next);
   }
 
   @Override

@@ -13,11 +13,14 @@ import sh.kaiten.domain.metering.CounterKey;
  * <pre>
  * Catalog  pk = TENANT#{tenant}                 sk = TENANT | ENTITLEMENT#{slug} | TIER#{slug}
  *                                                    | CUSTOMER#{id} | LICENSE#{id} | INSTANCE#{id}
+ *          pk = TENANTS                          sk = {tenant}
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
  *                                                         | CROSSING#{period}#{percent | exceeded | rejected}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
+ * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
+ *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
  *                                                    | DELIVERY#{endpoint}#{delivery}
  * </pre>
@@ -36,6 +39,8 @@ final class Keys {
   static final String TOKENS_BY_TENANT = "by-tenant";
 
   static final String TENANT_RECORD = "TENANT";
+  /** The partition listing every tenant (for the jobs that run per tenant, like audit sealing). */
+  static final String TENANTS = "TENANTS";
   static final String ENTITLEMENT = "ENTITLEMENT#";
   static final String TIER = "TIER#";
   static final String CUSTOMER = "CUSTOMER#";
@@ -45,6 +50,11 @@ final class Keys {
   /** What follows a period's key on the items of its shards 1..N-1 (shard 0 is the plain item). */
   static final String SHARD = "#S";
   static final String ENDPOINT = "ENDPOINT#";
+  static final String AUDIT_RECORD = "RECORD#";
+  static final String AUDIT_DIGEST = "DIGEST#";
+  /** Audit records by audit_instance, then sk: the trail of one instance. */
+  static final String AUDIT_BY_INSTANCE = "by-instance";
+  static final String AUDIT_INSTANCE = "audit_instance";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
@@ -54,6 +64,15 @@ final class Keys {
 
   static String tenant(String tenantId) {
     return "TENANT#" + tenantId;
+  }
+
+  static String auditInstance(String tenantId, String instanceId) {
+    return tenant(tenantId) + "#INSTANCE#" + instanceId;
+  }
+
+  /** Whole hours, as Instant writes them (2026-11-26T05:00:00Z): they sort by time as strings. */
+  static String auditDigest(Instant hour, int part) {
+    return AUDIT_DIGEST + hour + "#" + String.format("%04d", part);
   }
 
   static String counter(CounterKey key) {

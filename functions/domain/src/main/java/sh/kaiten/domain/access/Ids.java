@@ -22,6 +22,11 @@ public final class Ids {
     return id(prefix, now, random);
   }
 
+  /** The smallest id of {@code prefix} made at {@code time}: ids made at or after it sort at or after it. */
+  public static String floor(String prefix, Instant time) {
+    return id(prefix, time, new byte[16]);
+  }
+
   /**
    * An id of the same shape whose random part is derived from {@code seed} (SHA-256): the same
    * time and seed always give the same id, so a write keyed by it can be made exactly once.

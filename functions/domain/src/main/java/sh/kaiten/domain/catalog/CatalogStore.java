@@ -21,7 +21,11 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
  */
 public interface CatalogStore {
 
+  /** Creates the tenant and lists it among all tenants, together. */
   void createTenant(Tenant tenant);
+
+  /** Every tenant, a page at a time (for jobs that run per tenant; no request reaches this). */
+  Page<Tenant> tenants(PageRequest page);
 
   void createEntitlement(String tenantId, Entitlement entitlement);
 

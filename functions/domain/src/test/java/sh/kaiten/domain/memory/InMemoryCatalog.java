@@ -37,6 +37,7 @@ public final class InMemoryCatalog implements CatalogStore {
   }
 
   @Override public void createTenant(Tenant tenant) { create("tenant/" + tenant.id(), tenant); }
+  @Override public Page<Tenant> tenants(PageRequest p) { return page("tenant/", p); }
   @Override public void createEntitlement(String t, Entitlement e) { create(t + "/entitlement/" + e.slug(), e); }
   @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }
 

@@ -1,0 +1,82 @@
+package sh.kaiten.domain.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.Ids;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.error.InvalidInputException;
+
+/**
+ * Writes and reads the audit trail. What one request records is written in one request to the
+ * store, before the caller answers; records expire after the retention (DynamoDB TTL).
+ */
+public final class Auditing {
+  /** The widest range one verification walks: it reads every record of the range. */
+  public static final Duration MAX_VERIFY_RANGE = Duration.ofDays(7);
+
+  private final AuditLog log;
+  private final Clock clock;
+  private final Duration retention;
+
+  public Auditing(AuditLog log, Clock clock, Duration retention) {
+    this.log = log;
+    this.clock = clock;
+    this.retention = retention;
+  }
+
+  /**
+   * Records what one request did, all together.
+   *
+   * @param actor the acting token's id, or a system actor
+   * @param requestId null when there is none
+   */
+  public List<AuditRecord> record(String tenantId, String actor, String requestId, List<AuditEntry> entries) {
+    if (entries.isEmpty()) {
+      return List.of();
+    }
+    if (entries.size() > AuditLog.MAX_RECORDS_PER_WRITE) {
+      throw new IllegalArgumentException(entries.size() + " audit records for one request; at most "
+          + AuditLog.MAX_RECORDS_PER_WRITE + " are written together");
+    }
+    Instant now = clock.instant();
+    List<AuditRecord> records = new ArrayList<>(entries.size());
+    for (AuditEntry entry : entries) {
+      records.add(new AuditRecord(Ids.newId(AuditRecord.ID_PREFIX, now), tenantId, now, actor, entry.type(),
+          entry.instanceId(), entry.entitlements(), entry.request(), entry.result(), requestId,
+          now.plus(retention), null).hashed());
+    }
+    log.append(records);
+    return records;
+  }
+
+  /** A page of the caller's tenant's records, newest first (admin token). */
+  public Page<AuditRecord> page(ApiToken caller, AuditFilter filter, PageRequest page) {
+    caller.requireAdmin();
+    if (filter.from() != null && filter.to() != null && !filter.from().isBefore(filter.to())) {
+      throw new InvalidInputException("from", "from must be before to");
+    }
+    return log.page(caller.tenantId(), filter, page);
+  }
+
+  /** Recomputes every record hash and the digest chain over {@code [from, to)} (admin token). */
+  public Verification verify(ApiToken caller, Instant from, Instant to) {
+    caller.requireAdmin();
+    Instant now = clock.instant();
+    Instant end = to == null ? now : to;
+    if (from == null) {
+      throw new InvalidInputException("from", "from is required: the start of the range to verify");
+    }
+    if (!from.isBefore(end)) {
+      throw new InvalidInputException("from", "from must be before to");
+    }
+    if (Duration.between(from, end).compareTo(MAX_VERIFY_RANGE) > 0) {
+      throw new InvalidInputException("to", "verify at most " + MAX_VERIFY_RANGE.toDays() + " days at a time");
+    }
+    return new AuditVerifier(log, now, retention).verify(caller.tenantId(), from, end);
+  }
+}

@@ -1,0 +1,134 @@
+package sh.kaiten.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sh.kaiten.domain.audit.AuditEntry;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.http.views.EvaluationView;
+import sh.kaiten.http.views.UsageView;
+
+/**
+ * What the current request records in the audit trail. A resource that knows more than the generic
+ * record (which entitlements, what each came to) adds its own entries; otherwise
+ * {@link AuditRecording} records the {@link Audited} method's request body and the id it answered.
+ */
+@RequestScoped
+public class AuditTrail {
+  @Inject ObjectMapper json;
+
+  public static final String EVALUATED = "entitlement.evaluated";
+  public static final String USAGE_VIEWED = "usage.viewed";
+  public static final String REPORTED = "usage.reported";
+  /** Items per record when one request records many (about 10 KB of summary per hundred). */
+  static final int SLICE = 100;
+
+  private final List<AuditEntry> entries = new ArrayList<>();
+  private Object body;
+  private String tenantId;
+  private String actor;
+
+  /** Adds a record; {@code request} and {@code result} are written as JSON. */
+  public void record(String type, String instanceId, List<String> entitlements, Object request, Object result) {
+    entries.add(new AuditEntry(type, instanceId, entitlements, json(request), json(result)));
+  }
+
+  /**
+   * Records the evaluations one request made: one record per slice of up to {@link #SLICE} entitlements,
+   * each with what every entitlement came to (CONFIG payloads are left out: the source says where they came from).
+   */
+  public void evaluated(String via, String instanceId, List<EvaluationView> evaluations) {
+    for (List<EvaluationView> slice : slices(evaluations)) {
+      Map<String, Object> results = new LinkedHashMap<>();
+      for (EvaluationView evaluation : slice) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("enabled", evaluation.enabled());
+        result.put("source", evaluation.source());
+        result.put("reason", evaluation.reason());
+        if (evaluation.type() != EntitlementType.CONFIG) {
+          result.put("value", evaluation.value());
+        }
+        if (evaluation.usage() != null) {
+          result.put("usage", evaluation.usage().currentUsage());
+        }
+        results.put(evaluation.entitlement(), result);
+      }
+      record(EVALUATED, instanceId, slice.stream().map(EvaluationView::entitlement).toList(),
+          Map.of("via", via, "entitlements", evaluations.size() == 1 ? "one" : "all"), results);
+    }
+  }
+
+  /** Records the usage states one request read, one record per slice. */
+  public void usageViewed(String instanceId, List<UsageView> states) {
+    for (List<UsageView> slice : slices(states)) {
+      Map<String, Object> results = new LinkedHashMap<>();
+      for (UsageView state : slice) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", state.status());
+        result.put("current_usage", state.currentUsage());
+        result.put("limit", state.limit());
+        results.put(state.entitlement(), result);
+      }
+      record(USAGE_VIEWED, instanceId, slice.stream().map(UsageView::entitlement).toList(),
+          Map.of("entitlements", states.size() == 1 ? "one" : "all"), results);
+    }
+  }
+
+  /**
+   * Slices of a request's items small enough for one record each, and few enough (at most
+   * {@link AuditLog#MAX_RECORDS_PER_WRITE}) to be written together.
+   */
+  public static <T> List<List<T>> slices(List<T> items) {
+    int size = Math.max(SLICE, (items.size() + AuditLog.MAX_RECORDS_PER_WRITE - 1) / AuditLog.MAX_RECORDS_PER_WRITE);
+    List<List<T>> slices = new ArrayList<>();
+    for (int from = 0; from < items.size(); from += size) {
+      slices.add(items.subList(from, Math.min(items.size(), from + size)));
+    }
+    return slices.isEmpty() ? List.of(List.of()) : slices;
+  }
+
+  /** For requests made without a token (bootstrap): whose trail, and who acted. */
+  public void actAs(String tenantId, String actor) {
+    this.tenantId = tenantId;
+    this.actor = actor;
+  }
+
+  List<AuditEntry> entries() {
+    return entries;
+  }
+
+  void body(Object body) {
+    this.body = body;
+  }
+
+  Object body() {
+    return body;
+  }
+
+  String tenantId() {
+    return tenantId;
+  }
+
+  String actor() {
+    return actor;
+  }
+
+  JsonNode tree(Object value) {
+    return json.valueToTree(value);
+  }
+
+  String json(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit summary could not be written as JSON", e);
+    }
+  }
+}
