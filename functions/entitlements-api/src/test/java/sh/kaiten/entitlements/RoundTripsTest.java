@@ -17,6 +17,7 @@ import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
+import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
@@ -25,7 +26,7 @@ import sh.kaiten.testing.ProductPage;
  * What an evaluation costs in DynamoDB requests with a warm function, counted by an SDK
  * interceptor: the token, the instance and its license are read every time (the last two in one
  * request); tier and entitlement definitions come from the function's 5-second cache; counters are
- * read together.
+ * read together. The one write is the audit record.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
@@ -33,6 +34,7 @@ class RoundTripsTest {
   @Inject CatalogStore catalog;
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
+  @Inject KaitenConfig config;
 
   private ProductPage page;
 
@@ -43,31 +45,40 @@ class RoundTripsTest {
     requests.clear();
   }
 
+  /** The one write: the evaluation's audit record, put before the answer. */
+  private void assertAuditedOnce() {
+    assertThat(requests.calls()).filteredOn(call -> !call.operation().endsWith("GetItem"))
+        .containsExactly(new DynamoRequests.Call("PutItem", config.table().audit()));
+  }
+
   private void get(String path) {
     given().header("Authorization", "Bearer " + page.instanceSecret()).when().get(path).then().statusCode(200);
   }
 
   @Test
-  void aSingleBooleanEvaluationCostsTwoRequests() {
+  void aSingleBooleanEvaluationCostsTwoReadsAndItsAuditWrite() {
     get("/api/instances/acme-prod/entitlements/sso");
 
     // The token, then the instance with its license (the token names the license).
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem");
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "PutItem");
+    assertAuditedOnce();
   }
 
   @Test
-  void aBulkEvaluationCostsTwoRequestsWhateverTheNumberOfMeters() {
+  void aBulkEvaluationCostsTwoReadsAndOneAuditWriteWhateverTheNumberOfMeters() {
     get("/api/instances/acme-prod/entitlements");
 
     // The counters (calendar periods) are read with the instance and its license.
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem");
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "PutItem");
+    assertAuditedOnce();
   }
 
   @Test
   void aSingleNumericEvaluationReadsItsCounterWithTheLicense() {
     get("/api/instances/acme-prod/entitlements/api-calls");
 
-    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem"));
+    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem", "PutItem"));
+    assertAuditedOnce();
   }
 
   @Test
@@ -79,6 +90,7 @@ class RoundTripsTest {
     requests.clear();
     get("/api/instances/acme-prod/entitlements/seats");
 
-    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem", "GetItem"));
+    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem", "GetItem", "PutItem"));
+    assertAuditedOnce();
   }
 }

@@ -3,10 +3,14 @@ package sh.kaiten.scheduler;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditSealer;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
+import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the jobs this function runs. */
 public class SchedulerWiring {
@@ -15,5 +19,11 @@ public class SchedulerWiring {
   @Singleton
   LifecycleEvents lifecycle(LifecycleTimers timers, CatalogStore catalog, Events events, Clock clock) {
     return new LifecycleEvents(timers, catalog, events, clock);
+  }
+
+  @Produces
+  @Singleton
+  AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config) {
+    return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()));
   }
 }

@@ -14,20 +14,28 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 @Singleton
 public class DynamoRequests implements ExecutionInterceptor {
-  private final List<String> operations = new CopyOnWriteArrayList<>();
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+
+  /** One request: its operation and, for single-table operations, its table (null otherwise). */
+  public record Call(String operation, String table) {}
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     if ("DynamoDB".equalsIgnoreCase(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME))) {
-      operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+      calls.add(new Call(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+          context.request().getValueForField("TableName", String.class).orElse(null)));
     }
   }
 
   public void clear() {
-    operations.clear();
+    calls.clear();
   }
 
   public List<String> operations() {
-    return List.copyOf(operations);
+    return calls.stream().map(Call::operation).toList();
+  }
+
+  public List<Call> calls() {
+    return List.copyOf(calls);
   }
 }

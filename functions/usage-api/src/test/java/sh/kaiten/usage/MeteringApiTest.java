@@ -42,7 +42,9 @@ import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
+import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
@@ -60,6 +62,7 @@ class MeteringApiTest {
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
   @Inject UsageCounters counters;
+  @Inject KaitenConfig config;
 
   private ProductPage page;
   private String token;
@@ -268,21 +271,38 @@ class MeteringApiTest {
   }
 
   @Test
-  void aReportCostsOneWriteAndTwoReads() {
+  void aReportCostsOneCounterWriteOneAuditWriteAndTwoReads() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
-    // The token, the instance with its license, the counter's UpdateItem.
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "UpdateItem");
+    // The token, the instance with its license, the counter's UpdateItem, then the report's audit record.
+    assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()),
+        new Call("BatchGetItem", null), new Call("UpdateItem", config.table().usage()),
+        new Call("PutItem", config.table().audit()));
   }
 
   @Test
-  void aReportWithAKeyCostsOneTransactionAndTwoReads() {
+  void aReportWithAKeyCostsOneTransactionOneAuditWriteAndTwoReads() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200)
         .body("current_usage", equalTo(2));
     // The token, then the instance, its license and the counter together, then the transaction.
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems");
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems", "PutItem");
+    assertThat(requests.calls().get(3).table()).isEqualTo(config.table().audit());
+  }
+
+  @Test
+  void aBatchIsAuditedInOneWriteRequestWhateverItsSize() {
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
+    requests.clear();
+    String events = IntStream.range(0, 250).mapToObj(i -> "{\"entitlement_slug\":\"sum-soft\",\"value\":1}")
+        .collect(java.util.stream.Collectors.joining(",", "{\"events\":[", "]}"));
+    post("/usage/batch", events, null).then().statusCode(200);
+
+    // 250 events audited in three records (100, 100, 50), written in one transaction
+    List<String> writes = requests.operations().stream().filter(op -> !op.endsWith("GetItem")).toList();
+    assertThat(writes).filteredOn(op -> !op.equals("UpdateItem")).containsExactly("TransactWriteItems");
+    assertThat(writes).filteredOn(op -> op.equals("UpdateItem")).hasSize(250);
   }
 }

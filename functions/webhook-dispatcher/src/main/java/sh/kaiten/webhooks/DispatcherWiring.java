@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.RetrySchedule;
 import sh.kaiten.domain.webhooks.WebhookDispatch;
@@ -19,8 +20,8 @@ public class DispatcherWiring {
   @Produces
   @Singleton
   WebhookDispatch dispatch(WebhookStore store, DeliveryQueue queue, WebhookTransport transport, Clock clock,
-      KaitenConfig config) {
+      KaitenConfig config, Auditing audit) {
     return new WebhookDispatch(store, queue, transport, new RetrySchedule(config.webhooks().retryDelays(), JITTER),
-        clock, () -> ThreadLocalRandom.current().nextDouble());
+        clock, () -> ThreadLocalRandom.current().nextDouble(), audit);
   }
 }

@@ -1,11 +1,15 @@
 package sh.kaiten.domain.webhooks;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
+import sh.kaiten.domain.audit.AuditEntry;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.events.Event;
 
 /**
@@ -14,15 +18,21 @@ import sh.kaiten.domain.events.Event;
  * delivery and records what happened.
  */
 public final class WebhookDispatch {
+  public static final String ATTEMPTED = "webhook.delivery_attempted";
+  static final String ACTOR = "system:webhook-dispatcher";
+
   private final WebhookStore store;
   private final DeliveryQueue queue;
   private final WebhookTransport transport;
   private final RetrySchedule schedule;
   private final Clock clock;
   private final DoubleSupplier random;
+  private final Auditing audit;
 
+  /** @param audit where each attempt is recorded before its message is acknowledged */
   public WebhookDispatch(WebhookStore store, DeliveryQueue queue, WebhookTransport transport, RetrySchedule schedule,
-      Clock clock, DoubleSupplier random) {
+      Clock clock, DoubleSupplier random, Auditing audit) {
+    this.audit = audit;
     this.store = store;
     this.queue = queue;
     this.transport = transport;
@@ -61,6 +71,17 @@ public final class WebhookDispatch {
    *
    * @param attempt which attempt of this round this is (the queue's receive count), from 1
    */
+  private void record(DeliveryTicket ticket, Delivery delivery, WebhookEndpoint endpoint, int attempt,
+      AttemptResult result, DeliveryStatus status) {
+    ObjectNode request = JsonNodeFactory.instance.objectNode()
+        .put("webhook_id", endpoint.id()).put("url", endpoint.url()).put("delivery_id", delivery.id())
+        .put("event_id", delivery.eventId()).put("event_type", delivery.eventType()).put("attempt", attempt);
+    ObjectNode outcome = JsonNodeFactory.instance.objectNode().put("status", status.name())
+        .put("response_code", result.responseCode()).put("latency_ms", result.latencyMs()).put("error", result.error());
+    audit.record(ticket.tenantId(), ACTOR, null,
+        List.of(new AuditEntry(ATTEMPTED, null, List.of(), request.toString(), outcome.toString())));
+  }
+
   public AttemptOutcome attempt(DeliveryTicket ticket, int attempt) {
     Optional<Delivery> found = store.findDelivery(ticket.tenantId(), ticket.endpointId(), ticket.deliveryId());
     Optional<WebhookEndpoint> endpoint = store.findEndpoint(ticket.tenantId(), ticket.endpointId());
@@ -77,6 +98,7 @@ public final class WebhookDispatch {
     boolean last = attempt >= schedule.attempts();
     DeliveryStatus status = result.succeeded() ? DeliveryStatus.SUCCEEDED
         : last ? DeliveryStatus.FAILED : DeliveryStatus.PENDING;
+    record(ticket, delivery, endpoint.get(), attempt, result, status);
     if (!store.recordAttempt(ticket.tenantId(), ticket, result, status, clock.instant())) {
       return AttemptOutcome.DONE;
     }

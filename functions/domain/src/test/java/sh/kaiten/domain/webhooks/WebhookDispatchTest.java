@@ -14,10 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.memory.InMemoryAuditLog;
 import sh.kaiten.domain.memory.InMemoryWebhooks;
 
 class WebhookDispatchTest {
@@ -35,7 +38,9 @@ class WebhookDispatchTest {
   private final RetrySchedule schedule = new RetrySchedule(
       List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)), 0.2);
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final WebhookDispatch dispatch = new WebhookDispatch(store, store, transport, schedule, clock, () -> 0.5);
+  private final InMemoryAuditLog audit = new InMemoryAuditLog();
+  private final WebhookDispatch dispatch = new WebhookDispatch(store, store, transport, schedule, clock, () -> 0.5,
+      new Auditing(audit, clock, Duration.ofDays(400)));
   private final Webhooks admin = new Webhooks(store, store, url -> {}, clock, Duration.ofHours(24));
   private final ApiToken caller = new ApiToken("tok_1", TENANT, TokenScope.ADMIN, null, null, NOW);
 
@@ -95,6 +100,20 @@ class WebhookDispatchTest {
     assertThat(failed.lastResponseCode()).isEqualTo(500);
     assertThat(failed.lastError()).isEqualTo("answered 500");
     assertThat(posted).hasSize(5).containsOnly(ticket.deliveryId() + " [whsec_wh_a]");
+
+    // every attempt is in the audit trail, each written on its own before its message is done with
+    assertThat(audit.appends).containsExactly(1, 1, 1, 1, 1);
+    assertThat(audit.records.values()).extracting(AuditRecord::type).containsOnly(WebhookDispatch.ATTEMPTED);
+    assertThat(audit.records.values()).extracting(AuditRecord::actor).containsOnly("system:webhook-dispatcher");
+    // (a fixed clock gives every record the same millisecond, so their ids do not say the order)
+    assertThat(audit.records.values()).extracting(r -> r.request().replaceAll(".*\"attempt\":(\\d+).*", "$1"))
+        .containsExactlyInAnyOrder("1", "2", "3", "4", "5");
+    AuditRecord last = audit.records.values().stream().filter(r -> r.request().contains("\"attempt\":5"))
+        .findFirst().orElseThrow();
+    assertThat(last.result()).isEqualTo("{\"status\":\"FAILED\",\"response_code\":500,\"latency_ms\":7,\"error\":\"answered 500\"}");
+    assertThat(last.request()).isEqualTo("{\"webhook_id\":\"wh_a\",\"url\":\"https://hooks.example.com/wh_a\",\"delivery_id\":\""
+        + ticket.deliveryId() + "\",\"event_id\":\"evt_1\",\"event_type\":\"license.created\",\"attempt\":5}");
+    assertThat(last.intact()).isTrue();
   }
 
   @Test

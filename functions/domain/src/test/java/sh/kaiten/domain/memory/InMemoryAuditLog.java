@@ -1,0 +1,74 @@
+package sh.kaiten.domain.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import sh.kaiten.domain.access.Ids;
+import sh.kaiten.domain.audit.AuditDigest;
+import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.catalog.PageRequest;
+
+/** The audit port in memory, for unit tests; {@link #records} and {@link #digests} are open for tampering. */
+public final class InMemoryAuditLog implements AuditLog {
+  public final Map<String, AuditRecord> records = new ConcurrentSkipListMap<>();
+  public final Map<String, AuditDigest> digests = new ConcurrentSkipListMap<>();
+  /** How many append calls there were (each is one write request in DynamoDB). */
+  public final List<Integer> appends = new ArrayList<>();
+
+  @Override
+  public synchronized void append(List<AuditRecord> batch) {
+    appends.add(batch.size());
+    batch.forEach(record -> {
+      if (records.putIfAbsent(record.id(), record) != null) {
+        throw new IllegalStateException("audit record " + record.id() + " exists");
+      }
+    });
+  }
+
+  @Override
+  public Page<AuditRecord> page(String tenantId, AuditFilter filter, PageRequest page) {
+    List<AuditRecord> matching = records.values().stream().filter(r -> r.tenantId().equals(tenantId))
+        .filter(r -> filter.instanceId() == null || filter.instanceId().equals(r.instanceId()))
+        .filter(r -> filter.type() == null || filter.type().equals(r.type()))
+        .filter(r -> filter.entitlement() == null || r.entitlements().contains(filter.entitlement()))
+        .sorted(Comparator.comparing(AuditRecord::id).reversed()).toList();
+    return new Page<>(matching.stream().limit(page.limit()).toList(), null);
+  }
+
+  @Override
+  public List<AuditRecord> records(String tenantId, Instant from, Instant to) {
+    String low = Ids.floor(AuditRecord.ID_PREFIX, from);
+    String high = Ids.floor(AuditRecord.ID_PREFIX, to);
+    return records.values().stream().filter(r -> r.tenantId().equals(tenantId))
+        .filter(r -> r.id().compareTo(low) >= 0 && r.id().compareTo(high) < 0).toList();
+  }
+
+  @Override
+  public List<AuditDigest> digests(String tenantId, Instant from, Instant to) {
+    return digests.values().stream().filter(d -> d.tenantId().equals(tenantId))
+        .filter(d -> !d.hour().isBefore(from) && d.hour().isBefore(to)).toList();
+  }
+
+  @Override
+  public Optional<AuditDigest> digestBefore(String tenantId, Instant hour) {
+    List<AuditDigest> before = new ArrayList<>(digests.values().stream()
+        .filter(d -> d.tenantId().equals(tenantId) && d.hour().isBefore(hour)).toList());
+    return before.isEmpty() ? Optional.empty() : Optional.of(before.get(before.size() - 1));
+  }
+
+  @Override
+  public boolean seal(AuditDigest digest) {
+    return digests.putIfAbsent(key(digest), digest) == null;
+  }
+
+  public static String key(AuditDigest digest) {
+    return digest.tenantId() + "#" + digest.hour() + "#" + String.format("%04d", digest.part());
+  }
+}
