@@ -1,0 +1,266 @@
+package sh.kaiten.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.runtime.KaitenConfig;
+import sh.kaiten.testing.DynamoRequests;
+import sh.kaiten.testing.LocalAwsResource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The audit trail through admin-api on DynamoDB Local: control-plane changes recorded with who,
+ * what and the outcome; the query filters and pages; and verification catching records and digests
+ * changed or deleted behind the API's back.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+class AuditApiTest {
+  @Inject AuditLog log;
+  @Inject KaitenConfig config;
+  @Inject DynamoRequests requests;
+
+  private String admin;
+  private String adminTokenId;
+  private Tenant tenant;
+
+  @BeforeEach
+  void tenant() {
+    JsonPath created = given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+        .contentType("application/json").body("{\"name\":\"Audited Vendor\"}")
+        .when().post("/api/tenants").then().statusCode(201).extract().jsonPath();
+    admin = created.getString("admin_token.token");
+    adminTokenId = created.getString("admin_token.id");
+    tenant = new Tenant(created.getString("id"), "Audited Vendor", Instant.parse(created.getString("created_at")));
+  }
+
+  private ValidatableResponse send(String method, String path, String body) {
+    var request = given().header("Authorization", "Bearer " + admin).contentType("application/json");
+    if (body != null) {
+      request.body(body);
+    }
+    return request.when().request(method, path).then();
+  }
+
+  private ValidatableResponse get(String path) {
+    return send("GET", path, null);
+  }
+
+  /** Seven changes: entitlement created and renamed, a tier, a customer, a license and an instance. */
+  private String changeTheCatalog() {
+    send("POST", "/api/entitlements", "{\"slug\":\"seats\",\"name\":\"Seats\",\"type\":\"NUMERIC\"}").statusCode(201);
+    send("PATCH", "/api/entitlements/seats", "{\"name\":\"Named seats\"}").statusCode(200);
+    send("POST", "/api/tiers", "{\"slug\":\"team\",\"name\":\"Team\",\"rank\":1,\"entitlements\":{\"seats\":5}}")
+        .statusCode(201);
+    String customer = send("POST", "/api/customers", "{\"name\":\"Globex\"}").statusCode(201).extract().path("id");
+    String license = send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"team\"}")
+        .statusCode(201).extract().path("id");
+    send("POST", "/api/instances", "{\"id\":\"globex-prod\",\"license_id\":\"" + license + "\"}").statusCode(201);
+    return license;
+  }
+
+  @Test
+  void everyControlPlaneChangeIsRecordedWithWhoWhatAndWhatCameOfIt() {
+    String license = changeTheCatalog();
+
+    JsonPath trail = get("/api/audit").statusCode(200).extract().jsonPath();
+    assertThat(trail.getList("items.type", String.class)).containsExactly("instance.created", "license.created",
+        "customer.created", "tier.created", "entitlement.updated", "entitlement.created", "tenant.created");
+    assertThat(trail.getList("items.actor", String.class)).containsExactly(adminTokenId, adminTokenId, adminTokenId,
+        adminTokenId, adminTokenId, adminTokenId, "bootstrap");
+
+    Map<String, Object> renamed = trail.getMap("items[4]");
+    assertThat(renamed.get("entitlements")).isEqualTo(List.of("seats"));
+    assertThat(renamed.get("request")).isEqualTo(Map.of("method", "PATCH", "path", "/api/entitlements/seats",
+        "body", Map.of("name", "Named seats")));
+    assertThat(renamed.get("result")).isEqualTo(Map.of("status", 200, "id", "seats"));
+    assertThat((String) renamed.get("request_id")).isNotBlank();
+    assertThat((String) renamed.get("hash")).matches("[0-9a-f]{64}");
+    assertThat(trail.getString("items[0].instance_id")).isEqualTo("globex-prod");
+    assertThat(trail.getMap("items[1].result")).isEqualTo(Map.of("status", 201, "id", license));
+    assertThat(trail.getString("items[6].request.body.name")).isEqualTo("Audited Vendor");
+  }
+
+  @Test
+  void theTrailIsFilteredByInstanceEntitlementTypeAndTimeAndPagedNewestFirst() {
+    Instant before = Instant.now();
+    changeTheCatalog();
+
+    get("/api/audit?type=entitlement.created").statusCode(200)
+        .body("items", hasSize(1)).body("items[0].entitlements", equalTo(List.of("seats")));
+    get("/api/audit?entitlement=seats").statusCode(200)
+        .body("items.type", equalTo(List.of("entitlement.updated", "entitlement.created")));
+    get("/api/instances/globex-prod/audit").statusCode(200)
+        .body("items.type", equalTo(List.of("instance.created")));
+    get("/api/audit?to=" + before).statusCode(200).body("items.type", equalTo(List.of("tenant.created")));
+    get("/api/audit?from=" + before + "&type=tenant.created").statusCode(200).body("items", hasSize(0));
+
+    List<String> paged = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonPath page = get("/api/audit?limit=3" + (cursor == null ? "" : "&cursor=" + cursor)).statusCode(200)
+          .extract().jsonPath();
+      assertThat(page.getList("items")).hasSizeLessThanOrEqualTo(3);
+      paged.addAll(page.getList("items.id", String.class));
+      cursor = page.getString("next_cursor");
+    } while (cursor != null);
+    List<String> all = get("/api/audit?limit=200").extract().jsonPath().getList("items.id", String.class);
+    assertThat(paged).hasSize(7).isEqualTo(all);
+    assertThat(all).isSortedAccordingTo((a, b) -> b.compareTo(a));
+
+    get("/api/audit?limit=201").statusCode(400).body("field", equalTo("limit"));
+    get("/api/audit?from=yesterday").statusCode(400).body("field", equalTo("from"));
+    get("/api/audit?cursor=bm9wZQ").statusCode(400).body("field", equalTo("cursor"));
+  }
+
+  @Test
+  void anotherTenantSeesNoneOfTheTrail() {
+    changeTheCatalog();
+    String mine = admin;
+    tenant();
+
+    get("/api/audit").statusCode(200).body("items.type", equalTo(List.of("tenant.created")));
+    get("/api/instances/globex-prod/audit").statusCode(200).body("items", hasSize(0));
+    admin = mine;
+    get("/api/audit").statusCode(200).body("items", hasSize(7));
+  }
+
+  @Test
+  void aChangeCostsOneAuditWrite() {
+    changeTheCatalog();
+    requests.clear();
+    send("PATCH", "/api/entitlements/seats", "{\"name\":\"Seats again\"}").statusCode(200);
+
+    assertThat(requests.calls()).filteredOn(call -> config.table().audit().equals(call.table()))
+        .containsExactly(new DynamoRequests.Call("PutItem", config.table().audit()));
+  }
+
+  @Test
+  void aSealedTrailVerifiesAndAChangedRecordIsNamed() {
+    changeTheCatalog();
+    seal();
+    verify().statusCode(200).body("valid", equalTo(true)).body("records_checked", equalTo(7))
+        .body("first_failure", nullValue());
+
+    String changed = recordIds().get(2);
+    dynamo().updateItem(r -> r.tableName(config.table().audit()).key(key("RECORD#" + changed))
+        .updateExpression("SET #result = :forged").expressionAttributeNames(Map.of("#result", "result"))
+        .expressionAttributeValues(Map.of(":forged", AttributeValue.fromS("{\"status\":201,\"id\":\"forged\"}"))));
+
+    verify().statusCode(200).body("valid", equalTo(false))
+        .body("first_failure.kind", equalTo("RECORD_CHANGED")).body("first_failure.record_id", equalTo(changed));
+  }
+
+  @Test
+  void aRecordChangedWithAFreshHashIsCaughtByTheDigest() {
+    changeTheCatalog();
+    seal();
+    AuditRecord original = stored().get(3);
+    AuditRecord forged = new AuditRecord(original.id(), original.tenantId(), original.at(), "tok_someone_else",
+        original.type(), original.instanceId(), original.entitlements(), original.request(), original.result(),
+        original.requestId(), original.expiresAt(), null);
+    dynamo().updateItem(r -> r.tableName(config.table().audit()).key(key("RECORD#" + original.id()))
+        .updateExpression("SET actor = :actor, #hash = :hash").expressionAttributeNames(Map.of("#hash", "hash"))
+        .expressionAttributeValues(Map.of(":actor", AttributeValue.fromS("tok_someone_else"),
+            ":hash", AttributeValue.fromS(forged.computedHash()))));
+
+    verify().body("valid", equalTo(false))
+        .body("first_failure.kind", equalTo("RECORD_CHANGED")).body("first_failure.record_id", equalTo(original.id()));
+  }
+
+  @Test
+  void aDeletedRecordIsNamed() {
+    changeTheCatalog();
+    seal();
+    String deleted = recordIds().get(4);
+    dynamo().deleteItem(r -> r.tableName(config.table().audit()).key(key("RECORD#" + deleted)));
+
+    verify().body("valid", equalTo(false))
+        .body("first_failure.kind", equalTo("RECORD_MISSING")).body("first_failure.record_id", equalTo(deleted));
+  }
+
+  @Test
+  void aRecordSlippedInAfterSealingAndAChangedDigestAreCaught() {
+    changeTheCatalog();
+    seal();
+    AuditRecord sealed = stored().get(0);
+    AuditRecord slipped = new AuditRecord(sealed.id() + "x", sealed.tenantId(), sealed.at(), sealed.actor(),
+        sealed.type(), sealed.instanceId(), sealed.entitlements(), sealed.request(), sealed.result(),
+        sealed.requestId(), sealed.expiresAt(), null);
+    log.append(List.of(new AuditRecord(slipped.id(), slipped.tenantId(), slipped.at(), slipped.actor(), slipped.type(),
+        slipped.instanceId(), slipped.entitlements(), slipped.request(), slipped.result(), slipped.requestId(),
+        slipped.expiresAt(), slipped.computedHash())));
+
+    verify().body("valid", equalTo(false))
+        .body("first_failure.kind", equalTo("RECORD_NOT_SEALED")).body("first_failure.record_id", equalTo(slipped.id()));
+
+    String digestKey = "DIGEST#" + sealed.at().truncatedTo(ChronoUnit.HOURS) + "#0001";
+    dynamo().updateItem(r -> r.tableName(config.table().audit()).key(key(digestKey))
+        .updateExpression("SET sealed_at = :later")
+        .expressionAttributeValues(Map.of(":later", AttributeValue.fromS(Instant.now().plusSeconds(99).toString()))));
+    verify().body("valid", equalTo(false)).body("first_failure.kind", equalTo("DIGEST_CHANGED"))
+        .body("first_failure.record_id", nullValue()).body("first_failure.hour", notNullValue());
+  }
+
+  @Test
+  void verifyNeedsABoundedRange() {
+    get("/api/audit/verify").statusCode(400).body("field", equalTo("from"));
+    get("/api/audit/verify?from=" + Instant.now().minus(Duration.ofDays(8))).statusCode(400).body("field", equalTo("to"));
+    get("/api/audit/verify?from=" + Instant.now().minusSeconds(60)).statusCode(200)
+        .body("valid", equalTo(true)).body("from", matchesPattern(".+Z"));
+  }
+
+  /** The scheduler's job, run as if two hours had passed, so the current hour is sealed. */
+  private void seal() {
+    AuditSealer.SealRun run = new AuditSealer(log, page -> new Page<>(List.of(tenant), null),
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), Duration.ofDays(400)).sealDue();
+    assertThat(run.failures()).isEmpty();
+    assertThat(run.sealed()).isNotEmpty();
+  }
+
+  private ValidatableResponse verify() {
+    return get("/api/audit/verify?from=" + tenant.createdAt().truncatedTo(ChronoUnit.HOURS)).statusCode(200);
+  }
+
+  private List<AuditRecord> stored() {
+    return log.records(tenant.id(), tenant.createdAt().truncatedTo(ChronoUnit.HOURS), Instant.now().plusSeconds(1));
+  }
+
+  private List<String> recordIds() {
+    return stored().stream().map(AuditRecord::id).toList();
+  }
+
+  private Map<String, AttributeValue> key(String sk) {
+    return Map.of("pk", AttributeValue.fromS("TENANT#" + tenant.id()), "sk", AttributeValue.fromS(sk));
+  }
+
+  private static DynamoDbClient dynamo() {
+    return LocalAwsResource.localAws().dynamo();
+  }
+}
