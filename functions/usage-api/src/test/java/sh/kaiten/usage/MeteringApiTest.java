@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -37,6 +38,11 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.access.Secrets;
+import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -63,6 +69,7 @@ class MeteringApiTest {
   @Inject DynamoRequests requests;
   @Inject UsageCounters counters;
   @Inject KaitenConfig config;
+  @Inject AuditLog audit;
 
   private ProductPage page;
   private String token;
@@ -290,6 +297,43 @@ class MeteringApiTest {
     // The token, then the instance, its license and the counter together, then the transaction.
     assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems", "PutItem");
     assertThat(requests.calls().get(3).table()).isEqualTo(config.table().audit());
+  }
+
+  @Test
+  void everyReportIsInTheAuditTrailAcceptedRejectedReplayedOrBatched() throws Exception {
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":60}", "a-1").then().statusCode(200);
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":50}", null).then().statusCode(200)
+        .body("status", equalTo("REJECTED"));
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":60}", "a-1").then().statusCode(200)
+        .header("Idempotent-Replayed", "true");
+    post("/usage/batch", "{\"events\":[{\"entitlement_slug\":\"count-soft\",\"value\":1},{\"entitlement_slug\":\"nope\",\"value\":1}]}",
+        null).then().statusCode(200);
+
+    String tenant = page.adminToken().tenantId();
+    List<AuditRecord> trail = audit.page(tenant, new AuditFilter(instance, null, "usage.reported", null, null),
+        PageRequest.of(null, 50)).items();
+    String tokenId = tokens.findByHash(Secrets.hash(token)).orElseThrow().id();
+    assertThat(trail).hasSize(4);
+    assertThat(trail).extracting(AuditRecord::actor).containsOnly(tokenId);
+    assertThat(trail).extracting(AuditRecord::instanceId).containsOnly(instance);
+    assertThat(trail).extracting(AuditRecord::intact).containsOnly(true);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode batch = json.readTree(trail.get(0).result());
+    assertThat(trail.get(0).entitlements()).containsExactly("count-soft", "nope");
+    assertThat(json.readTree(trail.get(0).request()).get("events")).hasSize(2);
+    assertThat(batch.at("/results/0/status").asText()).isEqualTo("ACCEPTED");
+    assertThat(batch.at("/results/1/error").asText()).contains("nope");
+    assertThat(json.readTree(trail.get(1).result()).get("replayed").asBoolean()).isTrue();
+    assertThat(json.readTree(trail.get(1).result()).get("current_usage").intValue()).isEqualTo(60);
+    assertThat(json.readTree(trail.get(2).result()).get("status").asText()).isEqualTo("REJECTED");
+    assertThat(json.readTree(trail.get(2).result()).get("reason").asText()).isEqualTo("LIMIT_REACHED");
+    assertThat(json.readTree(trail.get(2).request()).get("value").intValue()).isEqualTo(50);
+    JsonNode accepted = json.readTree(trail.get(3).request());
+    assertThat(accepted.get("entitlement_slug").asText()).isEqualTo("sum-hard");
+    assertThat(accepted.get("idempotency_key").asText()).isEqualTo("a-1");
+    assertThat(json.readTree(trail.get(3).result()).get("status").asText()).isEqualTo("ACCEPTED");
+    assertThat(trail.get(3).entitlements()).containsExactly("sum-hard");
+    assertThat(trail.get(3).requestId()).isNotBlank();
   }
 
   @Test
