@@ -19,13 +19,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.runtime.KaitenConfig;
@@ -45,6 +49,7 @@ class AuditApiTest {
   @Inject AuditLog log;
   @Inject KaitenConfig config;
   @Inject DynamoRequests requests;
+  @Inject Auditing auditing;
 
   private String admin;
   private String adminTokenId;
@@ -159,6 +164,18 @@ class AuditApiTest {
 
     assertThat(requests.calls()).filteredOn(call -> config.table().audit().equals(call.table()))
         .containsExactly(new DynamoRequests.Call("PutItem", config.table().audit()));
+  }
+
+  @Test
+  void whatOneRequestRecordsIsWrittenInOneRequestWhateverItsSize() {
+    List<AuditEntry> slices = IntStream.range(0, 10).mapToObj(i -> new AuditEntry("usage.reported", "globex-prod",
+        List.of("seats"), "{\"events\":[]}", "{\"results\":[]}")).toList();
+    requests.clear();
+    auditing.record(tenant.id(), adminTokenId, "req-1", slices);
+
+    assertThat(requests.operations()).containsExactly("TransactWriteItems");
+    get("/api/audit?type=usage.reported").statusCode(200).body("items", hasSize(10))
+        .body("items.request_id", equalTo(Collections.nCopies(10, "req-1")));
   }
 
   @Test

@@ -2,7 +2,6 @@ package sh.kaiten.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.http.views.EvaluationView;
 import sh.kaiten.http.views.UsageView;
@@ -22,11 +22,12 @@ import sh.kaiten.http.views.UsageView;
  */
 @RequestScoped
 public class AuditTrail {
-  @Inject ObjectMapper json;
+  // the API's own JSON settings (snake_case), so a summary reads as the request and answer did
+  @Inject JsonSettings settings;
 
   public static final String EVALUATED = "entitlement.evaluated";
   public static final String USAGE_VIEWED = "usage.viewed";
-  public static final String REPORTED = "usage.reported";
+  public static final String REPORTED = ReportedUsage.TYPE;
   /** Items per record when one request records many (about 10 KB of summary per hundred). */
   static final int SLICE = 100;
 
@@ -121,12 +122,12 @@ public class AuditTrail {
   }
 
   JsonNode tree(Object value) {
-    return json.valueToTree(value);
+    return settings.getContext(Object.class).valueToTree(value);
   }
 
   String json(Object value) {
     try {
-      return json.writeValueAsString(value);
+      return settings.getContext(Object.class).writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("an audit summary could not be written as JSON", e);
     }

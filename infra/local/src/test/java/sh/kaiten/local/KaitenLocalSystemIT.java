@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sh.kaiten.local.aws.CloudFormationTemplate;
@@ -54,6 +57,55 @@ class KaitenLocalSystemIT {
       HttpResponse<String> unknown = local.send("GET", "/api/nothing-here", token, null);
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(unknown.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+  }
+
+  /**
+   * A full batch through the real Lambda runtime path (Quarkus' mock event server in the function
+   * tests stalls on answers over about 8 KB, quarkusio/quarkus#44551): 1000 results, audited as ten
+   * records of one request, and exported back report by report (two answers, linked).
+   */
+  @Test
+  void aFullBatchIsAnsweredWholeAuditedInSlicesAndExportedReportByReport() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
+      String admin = local.state().path("admin_token").asText();
+      Instant from = Instant.now().minusSeconds(1);
+      String events = IntStream.range(0, 1000).mapToObj(i -> "{\"entitlement_slug\":\"api-calls\",\"value\":1}")
+          .collect(Collectors.joining(",", "{\"events\":[", "]}"));
+      JsonNode batch = local.ok(local.send("POST", REPORT + "/batch", local.instanceToken(), events));
+      assertThat(batch.get("results")).hasSize(1000);
+      assertThat(batch.at("/results/999/result/current_usage").asLong()).isEqualTo(1000);
+
+      JsonNode trail = local.ok(local.send("GET", "/api/instances/acme-prod/audit?type=usage.reported", admin, null));
+      assertThat(trail.get("items")).hasSize(10);
+      Set<String> requestIds = new HashSet<>();
+      trail.get("items").forEach(record -> requestIds.add(record.get("request_id").asText()));
+      assertThat(requestIds).hasSize(1);
+
+      // 195 single reports more: 205 audit records, so the export takes two answers (200 records each at most)
+      for (int i = 0; i < 195; i++) {
+        local.ok(local.send("POST", REPORT, local.instanceToken(), "{\"entitlement_slug\":\"api-calls\",\"value\":1}"));
+      }
+      Instant to = Instant.now().plusSeconds(1);
+      HttpResponse<String> first = local.send("GET",
+          "/api/usage/export?kind=reports&format=csv&from=" + from + "&to=" + to, admin, null);
+      assertThat(first.statusCode()).isEqualTo(200);
+      String next = first.headers().firstValue("Link").orElseThrow();
+      assertThat(next).endsWith(">; rel=\"next\"");
+      HttpResponse<String> second = local.send("GET",
+          next.substring(next.indexOf("/api/usage/export"), next.indexOf('>')), admin, null);
+      assertThat(second.statusCode()).isEqualTo(200);
+      assertThat(second.headers().firstValue("Link")).isEmpty();
+
+      List<String> header = List.of(first.body().lines().findFirst().orElseThrow(),
+          second.body().lines().findFirst().orElseThrow());
+      assertThat(header).containsOnly("audit_id,received_at,instance_id,entitlement,value,timestamp,idempotency_key,"
+          + "status,current_usage,replayed,actor,request_id");
+      List<String> rows = new ArrayList<>(first.body().lines().skip(1).toList());
+      rows.addAll(second.body().lines().skip(1).toList());
+      assertThat(rows).hasSize(1195);
+      assertThat(rows).allMatch(line -> line.contains(",acme-prod,api-calls,") && line.contains(",ACCEPTED,"));
+      assertThat(rows.stream().map(line -> line.split(",")[8]).distinct()).hasSize(1195); // every usage level once
     }
   }
 

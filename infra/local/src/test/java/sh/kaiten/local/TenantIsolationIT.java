@@ -114,6 +114,9 @@ class TenantIsolationIT {
           new Call("/api/customers", "POST", "/api/customers", "{\"name\":\"B's customer\"}"),
           new Call("/api/tokens", "GET", "/api/tokens", null),
           new Call("/api/webhooks", "POST", "/api/webhooks", "{\"url\":\"http://127.0.0.1:9/b\",\"event_types\":[\"*\"]}"),
+          new Call("/api/audit", "GET", "/api/audit?limit=200", null),
+          new Call("/api/audit/verify", "GET", "/api/audit/verify?from=" + Instant.now().minus(Duration.ofDays(1)), null),
+          new Call("/api/instances/{id}/audit", "GET", "/api/instances/acme-prod/audit", null),
           new Call("/api/usage/export", "GET", "/api/usage/export?from=" + from + "&to=" + to, null));
 
       SoftAssertions softly = new SoftAssertions();
@@ -137,6 +140,15 @@ class TenantIsolationIT {
       softly.assertThat(export.body()).as("tenant B's export holds none of ours").isEmpty();
       softly.assertThat(local.send("GET", own.get(own.size() - 1).path(), adminA, null).body())
           .as("A's own export").contains("\"holder\":\"instance:acme-prod\"");
+      // The audit trail: B reads its own, none of A's (A's instance has none in B's trail)
+      softly.assertThat(local.ok(local.send("GET", "/api/audit?limit=200", adminB, null)).toString())
+          .as("tenant B's trail").doesNotContain("acme-prod").doesNotContain(customer);
+      softly.assertThat(local.ok(local.send("GET", "/api/instances/acme-prod/audit", adminB, null)).path("items").size())
+          .as("tenant B reads A's instance trail").isZero();
+      softly.assertThat(local.ok(local.send("GET", "/api/instances/acme-prod/audit", adminA, null)).path("items").size())
+          .as("A's instance trail").isPositive();
+      softly.assertThat(local.ok(local.send("GET", "/api/audit/verify?from=" + Instant.now().minus(Duration.ofDays(1)),
+          adminB, null)).path("valid").asBoolean()).as("B verifies its own trail").isTrue();
       for (String list : List.of("/api/tiers", "/api/customers", "/api/licenses", "/api/instances", "/api/webhooks")) {
         softly.assertThat(local.ok(local.send("GET", list, adminB, null)).path("items").size())
             .as("tenant B lists %s", list).isZero();

@@ -6,12 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
 import sh.kaiten.benchmarks.usage.MeteredTenant.Holder;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.audit.AuditEntry;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.UnauthenticatedException;
@@ -20,6 +23,8 @@ import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
+import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.domain.usage.InstanceEntitlement;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
@@ -31,6 +36,8 @@ import sh.kaiten.domain.usage.UsageReporting;
  * counters against that afterwards.
  */
 final class ReportTraffic {
+  private static final String AUDIT_REPORTED = "usage.reported";
+  private static final String AUDIT_EVALUATED = "entitlement.evaluated";
   private final String run;
   private final Scenario scenario;
   private final Entitlement entitlement;
@@ -38,10 +45,14 @@ final class ReportTraffic {
   private final List<Holder> holders;
   private final TokenStore tokens;
   private final UsageReporting reporting;
+  private final EntitlementQueries queries;
+  private final Auditing auditing;
   private final AtomicLongArray counted;
 
   ReportTraffic(String run, Scenario scenario, Entitlement entitlement, MeteredTenant tenant, TokenStore tokens,
-      UsageReporting reporting) {
+      UsageReporting reporting, EntitlementQueries queries, Auditing auditing) {
+    this.queries = queries;
+    this.auditing = auditing;
     this.run = run;
     this.scenario = scenario;
     this.entitlement = entitlement;
@@ -52,12 +63,16 @@ final class ReportTraffic {
     this.counted = new AtomicLongArray(holders.size());
   }
 
-  /** Sends one report of 1; throws if it is not answered ACCEPTED. */
+  /** Sends one request: a report of 1 (throws unless ACCEPTED) or an evaluation (throws unless granted). */
   void send(int thread, long sequence) {
     int index = holders.size() == 1 ? 0 : ThreadLocalRandom.current().nextInt(holders.size());
     Holder holder = holders.get(index);
     ApiToken caller = tokens.findByHash(Secrets.hash(holder.secret()))
         .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid"));
+    if (scenario.evaluates()) {
+      evaluate(caller, holder);
+      return;
+    }
     String key = scenario.keyed() ? run + "-" + thread + "-" + sequence : null;
     ReportResult result = reporting.report(caller, holder.instanceId(),
         new UsageReport(entitlement.slug(), BigDecimal.ONE, null, key));
@@ -65,7 +80,31 @@ final class ReportTraffic {
       throw new IllegalStateException("report answered " + result.state().status()
           + (result.replayed() ? " (replayed)" : "") + ", reason " + result.reason());
     }
+    if (scenario.audited()) {
+      audit(caller, holder, AUDIT_REPORTED, "{\"entitlement_slug\":\"" + entitlement.slug() + "\",\"value\":1,"
+          + "\"timestamp\":null,\"idempotency_key\":" + (key == null ? "null" : "\"" + key + "\"") + "}",
+          "{\"status\":\"ACCEPTED\",\"current_usage\":" + result.state().currentUsage() + ",\"limit\":null,\"reason\":null,"
+          + "\"replayed\":false}");
+    }
     counted.incrementAndGet(index);
+  }
+
+  private void evaluate(ApiToken caller, Holder holder) {
+    InstanceEntitlement answer = queries.evaluate(caller, holder.instanceId(), entitlement.slug());
+    if (!answer.evaluation().enabled()) {
+      throw new IllegalStateException("evaluation answered not enabled: " + answer.evaluation().reason());
+    }
+    if (scenario.audited()) {
+      audit(caller, holder, AUDIT_EVALUATED, "{\"via\":\"api\",\"entitlements\":\"one\"}",
+          "{\"" + entitlement.slug() + "\":{\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
+          + "\"value\":null,\"usage\":" + answer.usage().currentUsage() + "}}");
+    }
+  }
+
+  /** The record the HTTP function writes for the request (the same fields and about the same size), in one PutItem. */
+  private void audit(ApiToken caller, Holder holder, String type, String request, String result) {
+    auditing.record(tenant.tenantId(), caller.id(), UUID.randomUUID().toString(),
+        List.of(new AuditEntry(type, holder.instanceId(), List.of(entitlement.slug()), request, result)));
   }
 
   long counted() {

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.cache.CachedDefinitions;
+import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
@@ -31,6 +32,8 @@ import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
@@ -104,6 +107,11 @@ public final class UsageThroughput {
         new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE")), counters,
         new SqsThresholdSignals(sqs, env.get("KAITEN_QUEUE_THRESHOLDS")), clock,
         Duration.parse(env.get("KAITEN_USAGE_LATE_WINDOW")));
+    DynamoInstanceReads reads = new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE"));
+    EntitlementQueries queries = new EntitlementQueries(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),
+        reads, counters, clock);
+    Auditing auditing = new Auditing(new DynamoAuditLog(dynamo, env.get("KAITEN_TABLE_AUDIT")), clock,
+        Duration.ofDays(400));
 
     List<Planned> plan = plan(options);
     System.err.printf("seeding a tenant: %d entitlements, the hot instance and %d more%n", plan.size(),
@@ -117,7 +125,7 @@ public final class UsageThroughput {
           options.warmUp(), options.iterations(), options.iteration());
       roundTrips.drain();
       ReportTraffic traffic = new ReportTraffic(run.entitlement().slug(), run.scenario(), run.entitlement(), tenant,
-          tokens, reporting);
+          tokens, reporting, queries, auditing);
       LoadRun.Outcome outcome = LoadRun.run(run.threads(), options.warmUp(), options.iteration(),
           options.iterations(), traffic::send);
       Map<String, Long> calls = roundTrips.drain();

@@ -18,6 +18,8 @@ import sh.kaiten.domain.error.InvalidInputException;
 public final class Auditing {
   /** The widest range one verification walks: it reads every record of the range. */
   public static final Duration MAX_VERIFY_RANGE = Duration.ofDays(7);
+  /** The widest range one reports export covers. */
+  public static final Duration MAX_REPORTS_RANGE = Duration.ofDays(31);
 
   private final AuditLog log;
   private final Clock clock;
@@ -61,6 +63,29 @@ public final class Auditing {
       throw new InvalidInputException("from", "from must be before to");
     }
     return log.page(caller.tenantId(), filter, page);
+  }
+
+  /**
+   * The usage reports answered in {@code [from, to)} (at most {@link #MAX_REPORTS_RANGE}), newest first, read
+   * from the trail a page of records at a time (admin token).
+   */
+  public Page<ReportedUsage> reports(ApiToken caller, Instant from, Instant to, PageRequest page) {
+    caller.requireAdmin();
+    if (from == null) {
+      throw new InvalidInputException("from", "from is required (ISO-8601)");
+    }
+    if (to == null) {
+      throw new InvalidInputException("to", "to is required (ISO-8601)");
+    }
+    if (!from.isBefore(to)) {
+      throw new InvalidInputException("to", "to must be after from");
+    }
+    if (Duration.between(from, to).compareTo(MAX_REPORTS_RANGE) > 0) {
+      throw new InvalidInputException("to", "a reports export covers at most " + MAX_REPORTS_RANGE.toDays() + " days");
+    }
+    Page<AuditRecord> records = log.page(caller.tenantId(), new AuditFilter(null, null, ReportedUsage.TYPE, from, to), page);
+    return new Page<>(records.items().stream().flatMap(record -> ReportedUsage.of(record).stream()).toList(),
+        records.nextCursor());
   }
 
   /** Recomputes every record hash and the digest chain over {@code [from, to)} (admin token). */

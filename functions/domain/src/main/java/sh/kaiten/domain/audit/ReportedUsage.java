@@ -1,0 +1,71 @@
+package sh.kaiten.domain.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One usage report as the audit trail kept it: a row of the reports export. Reports are not stored
+ * anywhere else (a report is one counter write), so the trail is where billing finds them.
+ *
+ * @param receivedAt when the report was answered (its audit record's time)
+ * @param timestamp the report's own timestamp; null when the client gave none (it counted at {@code receivedAt})
+ * @param status ACCEPTED, EXCEEDED or REJECTED; a replay answers the first report's status with {@code replayed}
+ */
+public record ReportedUsage(String auditId, Instant receivedAt, String instanceId, String entitlement,
+    BigDecimal value, Instant timestamp, String idempotencyKey, String status, BigDecimal currentUsage,
+    boolean replayed, String actor, String requestId) {
+  /** The audit type of usage reports, single or batched. */
+  public static final String TYPE = "usage.reported";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The reports of one {@link #TYPE} record, as usage-api writes it: a single report's request and
+   * result, or a batch slice's {@code events} and {@code results} matched by {@code index}. Events
+   * refused as bad input (a result with an {@code error}) were never reports and are left out.
+   */
+  static List<ReportedUsage> of(AuditRecord record) {
+    JsonNode request = parse(record.request());
+    JsonNode result = parse(record.result());
+    List<ReportedUsage> reports = new ArrayList<>();
+    if (!request.has("events")) {
+      reports.add(report(record, request, result));
+      return reports;
+    }
+    for (int i = 0; i < request.get("events").size(); i++) {
+      JsonNode outcome = result.path("results").path(i);
+      if (!outcome.has("error")) {
+        reports.add(report(record, request.get("events").get(i), outcome));
+      }
+    }
+    return reports;
+  }
+
+  private static ReportedUsage report(AuditRecord record, JsonNode request, JsonNode result) {
+    return new ReportedUsage(record.id(), record.at(), record.instanceId(), text(request, "entitlement_slug"),
+        decimal(request, "value"), request.hasNonNull("timestamp") ? Instant.parse(request.get("timestamp").asText()) : null,
+        text(request, "idempotency_key"), text(result, "status"), decimal(result, "current_usage"),
+        result.path("replayed").asBoolean(false), record.actor(), record.requestId());
+  }
+
+  private static String text(JsonNode node, String field) {
+    return node.hasNonNull(field) ? node.get(field).asText() : null;
+  }
+
+  private static BigDecimal decimal(JsonNode node, String field) {
+    return node.hasNonNull(field) ? node.get(field).decimalValue() : null;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an audit record holds JSON that does not parse", e);
+    }
+  }
+}
