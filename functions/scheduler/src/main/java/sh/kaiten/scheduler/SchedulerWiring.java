@@ -4,9 +4,13 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.closing.ClosingCounters;
+import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
+import sh.kaiten.domain.thresholds.CrossingMarkers;
+import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the jobs this function runs. */
 public class SchedulerWiring {
@@ -15,5 +19,13 @@ public class SchedulerWiring {
   @Singleton
   LifecycleEvents lifecycle(LifecycleTimers timers, CatalogStore catalog, Events events, Clock clock) {
     return new LifecycleEvents(timers, catalog, events, clock);
+  }
+
+  /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */
+  @Produces
+  @Singleton
+  PeriodClosing closing(ClosingCounters counters, CrossingMarkers markers, Events events, Clock clock,
+      KaitenConfig config) {
+    return new PeriodClosing(counters, markers, events, clock, config.usage().lateWindow());
   }
 }
