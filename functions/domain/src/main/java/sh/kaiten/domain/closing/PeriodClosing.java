@@ -59,7 +59,7 @@ public final class PeriodClosing {
     List<Event> fired = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (CounterKey counter : counters.due(now, PER_RUN)) {
-      if (clock.instant().isAfter(stop)) {
+      if (!clock.instant().isBefore(stop)) {
         break;
       }
       try {

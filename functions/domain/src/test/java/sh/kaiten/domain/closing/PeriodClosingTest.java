@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
@@ -186,6 +187,19 @@ class PeriodClosingTest {
   }
 
   @Test
+  void shardsThatSawTheLimitChangeGiveTheHighest() {
+    CounterKey calls = counter("api-calls", "license:" + licenseId, MARCH_10.toString());
+    Period march10 = new Period(MARCH_10, MARCH_11);
+    Tally one = Tally.EMPTY.plus(BigDecimal.ONE, MARCH_10);
+    closings.fileShard(new CounterItem(calls, 0, Aggregation.SUM, march10, new BigDecimal("100"), one), MARCH_10_FINAL);
+    closings.fileShard(new CounterItem(calls, 1, Aggregation.SUM, march10, new BigDecimal("150"), one), MARCH_10_FINAL);
+    closings.fileShard(new CounterItem(calls, 2, Aggregation.SUM, march10, new BigDecimal("120"), one), MARCH_10_FINAL);
+
+    assertThat(run(MARCH_10_FINAL).fired()).singleElement()
+        .satisfies(event -> assertThat(event.data().get("limit").decimalValue()).isEqualByComparingTo("150"));
+  }
+
+  @Test
   void aLifetimeCounterNeverCloses() {
     report(Instant.parse("2026-03-10T09:00:00Z"), "acme-prod", "storage", "12");
 
@@ -203,6 +217,38 @@ class PeriodClosingTest {
 
     assertThat(run(MARCH_11.plus(Duration.ofHours(1))).fired()).isEmpty();
     assertThat(run(MARCH_10_FINAL).fired()).extracting(Event::type).containsExactly(EventType.USAGE_PERIOD_CLOSED);
+  }
+
+  @Test
+  void aRunStopsStartingPeriodsOnceItsBudgetIsSpentAndTheNextRunTakesTheRest() {
+    reportMarch10();
+    Clock slow = new Clock() {
+      private Instant now = MARCH_10_FINAL;
+
+      @Override
+      public Instant instant() {
+        Instant read = now;
+        now = now.plus(PeriodClosing.BUDGET.dividedBy(2)); // each period takes half the budget
+        return read;
+      }
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException();
+      }
+    };
+
+    ScheduledRun first = new PeriodClosing(closings, markers, events, slow, LATE_WINDOW).fireDue();
+
+    assertThat(first.fired()).hasSize(1);
+    assertThat(run(MARCH_10_FINAL).fired()).hasSize(2);
+    assertThat(events.published).extracting(event -> event.data().get("entitlement").asText())
+        .containsExactlyInAnyOrder("api-calls", "seats", "events");
   }
 
   @Test
