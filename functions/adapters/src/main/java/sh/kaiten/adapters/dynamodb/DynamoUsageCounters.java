@@ -56,8 +56,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  *
  * <p>Each write of a period that closes also notes, in the same write, what the scheduler needs to
  * announce the period once its totals are final: the keys of the sparse index {@link Keys#USAGE_BY_CLOSING}
- * (the same on every write, so only the period's first write costs the index one), the aggregation,
- * the period's end and the limit the report was held to.
+ * (the same on every write of the period, so its first write makes the index entry and later ones
+ * leave it as it is), the aggregation, the period's end and the limit the report was held to.
  */
 public final class DynamoUsageCounters implements UsageCounters {
   static final String TOTAL = "total";

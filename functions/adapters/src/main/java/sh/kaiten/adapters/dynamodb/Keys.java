@@ -17,7 +17,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
- *                                                         | CROSSING#{period}#{percent | exceeded | rejected}
+ *                                                         | CROSSING#{period}#{percent | exceeded | rejected | closed}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  *          index by-closing: closing_bucket, closes_at   (counter items of a period not yet announced closed)
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -28,7 +28,7 @@ import sh.kaiten.domain.metering.CounterKey;
  * delivery items expire by TTL ({@code expires_at}), endpoints never do.
  *
  * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
- * the scheduler reads the TIMERS days, which span tenants by design.
+ * the scheduler reads the TIMERS days and the by-closing index, which span tenants by design.
  */
 final class Keys {
   static final String PK = "pk";
