@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,8 @@ import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.testing.LocalAwsResource;
@@ -56,9 +59,10 @@ class SampleEventsTest {
   void usageExportEvent() {
     ProductPage page = ProductPage.seed(catalog, tokens);
     Instant at = Instant.parse("2026-10-15T00:00:00Z");
+    Period october = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, at);
     counters.add(new CounterKey(page.adminToken().tenantId(), "api-calls", CounterKey.instanceHolder(ProductPage.INSTANCE),
-        Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, at).key()), Metering.of(Aggregation.SUM), new BigDecimal("42"), at,
-        null);
+        october.key()), Metering.of(Aggregation.SUM), PeriodClose.of(october, Duration.ofHours(24), null),
+        new BigDecimal("42"), at, null);
     Map<String, String> bodies = Map.of(
         "csv", "entitlement,holder,period_start,period_end,aggregation,usage,reports,closed\r\n"
             + "api-calls,instance:acme-prod,2026-10-01T00:00:00Z,2026-11-01T00:00:00Z,SUM,42,1,true\r\n",

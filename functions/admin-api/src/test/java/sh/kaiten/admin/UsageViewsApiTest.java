@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +30,7 @@ import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.runtime.KaitenConfig;
@@ -45,6 +47,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class UsageViewsApiTest {
+  /** usage-api's late window (the template's KAITEN_USAGE_LATE_WINDOW). */
+  private static final Duration LATE_WINDOW = Duration.ofHours(24);
   private static final String JAN = "2025-01-01T00:00:00Z";
   private static final String FEB = "2025-02-01T00:00:00Z";
   private static final String MAR = "2025-03-01T00:00:00Z";
@@ -88,8 +92,8 @@ class UsageViewsApiTest {
   private void add(String slug, String holder, Aggregation aggregation, String value, String at) {
     Instant when = Instant.parse(at);
     Period period = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, when);
-    counters.add(new CounterKey(tenant, slug, holder, period.key()), Metering.of(aggregation), new BigDecimal(value), when,
-        null);
+    counters.add(new CounterKey(tenant, slug, holder, period.key()), Metering.of(aggregation),
+        PeriodClose.of(period, LATE_WINDOW, null), new BigDecimal(value), when, null);
   }
 
   private ValidatableResponse get(String token, String path, Object... params) {
@@ -121,7 +125,7 @@ class UsageViewsApiTest {
     Instant now = Instant.now();
     Period current = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, now);
     counters.add(new CounterKey(tenant, "concurrency", CounterKey.instanceHolder(ProductPage.INSTANCE), current.key()),
-        Metering.of(Aggregation.MAX), new BigDecimal("41.5"), now, null);
+        Metering.of(Aggregation.MAX), PeriodClose.of(current, LATE_WINDOW, null), new BigDecimal("41.5"), now, null);
     admin("/api/instances/{id}/usage/history?entitlement=concurrency", ProductPage.INSTANCE)
         .statusCode(200)
         .body("items.period_start", contains(JAN, current.start().toString()))
@@ -220,7 +224,8 @@ class UsageViewsApiTest {
         new Metering(Aggregation.LATEST, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT, null, null, "GB"),
         null, null));
     counters.add(new CounterKey(tenant, "storage", pool, Period.LIFETIME.key()), Metering.of(Aggregation.LATEST),
-        new BigDecimal("2.50"), Instant.parse("2025-01-07T00:00:00Z"), null);
+        PeriodClose.of(Period.LIFETIME, LATE_WINDOW, null), new BigDecimal("2.50"), Instant.parse("2025-01-07T00:00:00Z"),
+        null);
     admin("/api/licenses/{id}/usage/history", page.licenseId())
         .statusCode(200)
         .body("items.entitlement", contains("seats", "storage"))

@@ -12,6 +12,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
@@ -28,6 +29,7 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
@@ -106,6 +108,12 @@ public class Ports {
   @Singleton
   LifecycleTimers lifecycleTimers(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoLifecycleTimers(dynamo, config.table().catalog());
+  }
+
+  @Produces
+  @Singleton
+  ClosingCounters closingCounters(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoClosingCounters(dynamo, config.table().usage());
   }
 
   @Produces

@@ -7,9 +7,12 @@ import java.time.Duration;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditSealer;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.closing.ClosingCounters;
+import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
+import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the jobs this function runs. */
@@ -25,5 +28,13 @@ public class SchedulerWiring {
   @Singleton
   AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config) {
     return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()));
+  }
+
+  /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */
+  @Produces
+  @Singleton
+  PeriodClosing closing(ClosingCounters counters, CrossingMarkers markers, Events events, Clock clock,
+      KaitenConfig config) {
+    return new PeriodClosing(counters, markers, events, clock, config.usage().lateWindow());
   }
 }

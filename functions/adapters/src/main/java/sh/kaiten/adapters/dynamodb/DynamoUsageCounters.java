@@ -1,5 +1,6 @@
 package sh.kaiten.adapters.dynamodb;
 
+import static sh.kaiten.adapters.dynamodb.Attributes.instant;
 import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
@@ -19,6 +20,7 @@ import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageState;
@@ -51,6 +53,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * condition fails), so the counter before and after a report is known without a read. A report with
  * an idempotency key is one {@code TransactWriteItems}: the key's marker (put if absent or expired)
  * and the counter change, together or not at all.
+ *
+ * <p>Each write of a period that closes also notes, in the same write, what the scheduler needs to
+ * announce the period once its totals are final: the keys of the sparse index {@link Keys#USAGE_BY_CLOSING}
+ * (the same on every write of the period, so its first write makes the index entry and later ones
+ * leave it as it is), the aggregation, the period's end and the limit the report was held to.
  */
 public final class DynamoUsageCounters implements UsageCounters {
   static final String TOTAL = "total";
@@ -59,6 +66,9 @@ public final class DynamoUsageCounters implements UsageCounters {
   static final String MIN = "min";
   static final String LATEST = "latest";
   static final String LATEST_AT = "latest_at";
+  static final String AGGREGATION = "aggregation";
+  static final String PERIOD_END = "period_end";
+  static final String LIMIT = "limit";
   /** DynamoDB's TTL attribute of the table: epoch seconds after which the item may be removed. */
   static final String EXPIRES_AT = "expires_at";
   private static final int BATCH_LIMIT = 100;
@@ -75,16 +85,17 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public CounterUpdate add(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling) {
+  public CounterUpdate add(
+      CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
     if (metering.shards() > 1) {
-      return addToShard(key, metering, value, at);
+      return addToShard(key, metering, close, value, at);
     }
-    return add(itemKey(key, 0), metering.aggregation(), value, at, ceiling);
+    return add(key, 0, metering.aggregation(), close, value, at, ceiling);
   }
 
-  private CounterUpdate add(
-      Map<String, AttributeValue> itemKey, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
-    Update change = change(itemKey, aggregation, value, at, ceiling);
+  private CounterUpdate add(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, BigDecimal value,
+      Instant at, BigDecimal ceiling) {
+    Update change = change(key, shard, aggregation, close, value, at, ceiling);
     try {
       Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
           .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
@@ -105,18 +116,18 @@ public final class DynamoUsageCounters implements UsageCounters {
    * A report on one shard, picked at random, and the counter as this function sees it: every shard
    * as last read (at most {@link ShardViews#FRESHNESS} ago) with this shard as just written.
    */
-  private CounterUpdate addToShard(CounterKey key, Metering metering, BigDecimal value, Instant at) {
+  private CounterUpdate addToShard(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at) {
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    CounterUpdate update = add(itemKey(key, shard), metering.aggregation(), value, at, null);
+    CounterUpdate update = add(key, shard, metering.aggregation(), close, value, at, null);
     Tally written = ((CounterUpdate.Counted) update).after();
     return views.written(key, metering.shards(), shard, written, () -> shardTallies(key, metering));
   }
 
   @Override
-  public CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at,
+  public CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
       BigDecimal ceiling, Tally before, IdempotentReport remember) {
     Aggregation aggregation = metering.aggregation();
-    Map<String, AttributeValue> itemKey = itemKey(key, ThreadLocalRandom.current().nextInt(metering.shards()));
+    int shard = ThreadLocalRandom.current().nextInt(metering.shards());
     Put marker = Put.builder().tableName(table).item(marker(remember))
         .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
@@ -127,7 +138,7 @@ public final class DynamoUsageCounters implements UsageCounters {
       // The report does not move the gauge: only the key is remembered.
       return putMarkerAlone(marker, before);
     }
-    Update change = change(itemKey, aggregation, value, at, ceiling).toBuilder()
+    Update change = change(key, shard, aggregation, close, value, at, ceiling).toBuilder()
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
     try {
       dynamo.transactWriteItems(r -> r.transactItems(
@@ -221,20 +232,26 @@ public final class DynamoUsageCounters implements UsageCounters {
     return shards;
   }
 
-  /** The write of one report under its aggregation; its condition, if any, decides refusals and gauges. */
-  private Update change(
-      Map<String, AttributeValue> itemKey, Aggregation aggregation, BigDecimal value, Instant at, BigDecimal ceiling) {
+  /**
+   * The write of one report under its aggregation, on one shard of the counter, with the notes for
+   * its period's close; its condition, if any, decides refusals and gauges.
+   */
+  private Update change(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, BigDecimal value,
+      Instant at, BigDecimal ceiling) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
+    List<String> adds = new ArrayList<>();
+    List<String> sets = new ArrayList<>();
+    List<String> removes = new ArrayList<>();
     values.put(":value", n(value));
-    String expression;
     String condition = null;
     switch (aggregation) {
       case SUM, COUNT, AVERAGE -> {
         names.put("#total", TOTAL);
         names.put("#reports", REPORTS);
         values.put(":one", n(1));
-        expression = "ADD #total :value, #reports :one";
+        adds.add("#total :value");
+        adds.add("#reports :one");
         if (ceiling != null) {
           // usage + step <= ceiling, written as usage <= ceiling - step so DynamoDB can evaluate it.
           String usage = aggregation == Aggregation.COUNT ? "#reports" : "#total";
@@ -245,21 +262,45 @@ public final class DynamoUsageCounters implements UsageCounters {
       }
       case MAX, MIN -> {
         names.put("#extreme", aggregation == Aggregation.MAX ? MAX : MIN);
-        expression = "SET #extreme = :value";
+        sets.add("#extreme = :value");
         condition = "attribute_not_exists(#extreme) OR #extreme " + (aggregation == Aggregation.MAX ? "<" : ">") + " :value";
       }
       case LATEST -> {
         names.put("#latest", LATEST);
         names.put("#at", LATEST_AT);
         values.put(":at", time(at));
-        expression = "SET #latest = :value, #at = :at";
+        sets.add("#latest = :value");
+        sets.add("#at = :at");
         // Newer wins; at the same instant the larger value, as in Tally.
         condition = "attribute_not_exists(#at) OR #at < :at OR (#at = :at AND #latest < :value)";
       }
       default -> throw new IllegalArgumentException("no counter for " + aggregation);
     }
-    return Update.builder().tableName(table).key(itemKey).updateExpression(expression).conditionExpression(condition)
-        .expressionAttributeNames(names).expressionAttributeValues(values).build();
+    if (close.closes()) {
+      names.put("#bucket", Keys.CLOSING_BUCKET);
+      names.put("#closes", Keys.CLOSES_AT);
+      names.put("#aggregation", AGGREGATION);
+      names.put("#end", PERIOD_END);
+      names.put("#limit", LIMIT);
+      values.put(":bucket", n(Keys.closingBucket(key)));
+      values.put(":closes", s(Keys.closesAt(close.finalAt())));
+      values.put(":aggregation", s(aggregation.name()));
+      values.put(":end", instant(close.period().end()));
+      sets.addAll(List.of("#bucket = :bucket", "#closes = :closes", "#aggregation = :aggregation", "#end = :end"));
+      if (close.limit() == null) {
+        removes.add("#limit");
+      } else {
+        values.put(":limit", n(close.limit()));
+        sets.add("#limit = :limit");
+      }
+    }
+    String expression = clause("ADD", adds) + clause("SET", sets) + clause("REMOVE", removes);
+    return Update.builder().tableName(table).key(itemKey(key, shard)).updateExpression(expression.strip())
+        .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  private static String clause(String action, List<String> parts) {
+    return parts.isEmpty() ? "" : " " + action + " " + String.join(", ", parts);
   }
 
   private static boolean isGauge(Aggregation aggregation) {

@@ -77,7 +77,7 @@ public final class DynamoUsageHistory implements UsageHistory {
       }
       QueryResponse response = dynamo.query(request.build());
       for (Map<String, AttributeValue> item : response.items()) {
-        String period = period(item.get(Keys.SK).s().substring(prefix.length()));
+        String period = Keys.periodOf(item.get(Keys.SK).s());
         if (within(period, from, to)) {
           periods.merge(period, DynamoUsageCounters.tally(aggregation, item), Tally::merge);
         }
@@ -89,12 +89,6 @@ public final class DynamoUsageHistory implements UsageHistory {
     periods.forEach((period, tally) -> listed.add(new PeriodTally(period, tally)));
     boolean more = listed.size() > limit;
     return new Slice(more ? listed.subList(0, limit) : listed, more);
-  }
-
-  /** The period a counter item belongs to: its sort key without the prefix and without a shard suffix. */
-  static String period(String keyAfterPrefix) {
-    int shard = keyAfterPrefix.indexOf(Keys.SHARD);
-    return shard < 0 ? keyAfterPrefix : keyAfterPrefix.substring(0, shard);
   }
 
   private static boolean within(String period, Instant from, Instant to) {

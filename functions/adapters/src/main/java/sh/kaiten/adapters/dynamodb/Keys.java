@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.metering.CounterKey;
 
@@ -17,8 +18,9 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
- *                                                         | CROSSING#{period}#{percent | exceeded | rejected}
+ *                                                         | CROSSING#{period}#{percent | exceeded | rejected | closed}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
+ *          index by-closing: closing_bucket, closes_at   (counter items of a period not yet announced closed)
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -29,7 +31,7 @@ import sh.kaiten.domain.metering.CounterKey;
  * delivery items expire by TTL ({@code expires_at}), endpoints never do.
  *
  * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
- * the scheduler reads the TIMERS days, which span tenants by design.
+ * the scheduler reads the TIMERS days and the by-closing index, which span tenants by design.
  */
 final class Keys {
   static final String PK = "pk";
@@ -37,6 +39,19 @@ final class Keys {
   static final String TOKEN_HASH = "token_hash";
   /** Tokens by tenant_id, then token_id. */
   static final String TOKENS_BY_TENANT = "by-tenant";
+  /**
+   * Counter items by when their period's totals become final: sparse, since only the items of a period
+   * that closes and has not been announced carry its keys. Keys only: the totals are read from the
+   * table, consistently.
+   */
+  static final String USAGE_BY_CLOSING = "by-closing";
+  static final String CLOSING_BUCKET = "closing_bucket";
+  static final String CLOSES_AT = "closes_at";
+  /**
+   * The index's partitions: every counter of a calendar period closes at the same instant and is first
+   * written at its start, so one partition key would take all those writes (about 1,000 a second).
+   */
+  static final int CLOSING_BUCKETS = 16;
 
   static final String TENANT_RECORD = "TENANT";
   /** The partition listing every tenant (for the jobs that run per tenant, like audit sealing). */
@@ -49,6 +64,8 @@ final class Keys {
   static final String REPORT = "REPORT";
   /** What follows a period's key on the items of its shards 1..N-1 (shard 0 is the plain item). */
   static final String SHARD = "#S";
+  private static final String COUNTER = "COUNTER#";
+  private static final String PERIOD = "PERIOD#";
   static final String ENDPOINT = "ENDPOINT#";
   static final String AUDIT_RECORD = "RECORD#";
   static final String AUDIT_DIGEST = "DIGEST#";
@@ -76,7 +93,47 @@ final class Keys {
   }
 
   static String counter(CounterKey key) {
-    return "COUNTER#" + key.tenantId() + "#" + key.entitlement() + "#" + key.holder();
+    return COUNTER + key.tenantId() + "#" + key.entitlement() + "#" + key.holder();
+  }
+
+  /**
+   * The counter period a counter item belongs to, from its keys. Tenant ids and entitlement slugs hold
+   * no {@code #}, so the holder is the rest of the partition key.
+   */
+  static CounterKey counter(String pk, String sk) {
+    String[] parts = pk.substring(COUNTER.length()).split("#", 3);
+    return new CounterKey(parts[0], parts[1], parts[2], periodOf(sk));
+  }
+
+  /** The period key of a counter item's sort key, without its shard suffix. */
+  static String periodOf(String sk) {
+    int shard = sk.indexOf(SHARD, PERIOD.length());
+    return sk.substring(PERIOD.length(), shard < 0 ? sk.length() : shard);
+  }
+
+  /** The shard a counter item's sort key names: 0 for the counter's own item. */
+  static int shardOf(String sk) {
+    int shard = sk.indexOf(SHARD, PERIOD.length());
+    return shard < 0 ? 0 : Integer.parseInt(sk.substring(shard + SHARD.length()));
+  }
+
+  /** Which index partition a counter's items are filed in for their close: all of a counter's shards in one. */
+  static int closingBucket(CounterKey key) {
+    return Math.floorMod(counter(key).hashCode(), CLOSING_BUCKETS);
+  }
+
+  /**
+   * When a period's totals become final, as a fixed-width sort key rounded up to the millisecond, so
+   * that {@code closes_at <= }{@link #closingUntil} holds only once that instant has come.
+   */
+  static String closesAt(Instant finalAt) {
+    Instant millis = finalAt.truncatedTo(ChronoUnit.MILLIS);
+    return TIME.format(millis.equals(finalAt) ? millis : millis.plusMillis(1));
+  }
+
+  /** The greatest {@link #closesAt} that is final by {@code now}. */
+  static String closingUntil(Instant now) {
+    return TIME.format(now);
   }
 
   /** An idempotency key is the instance's own: two instances may use the same key for different reports. */
@@ -85,7 +142,7 @@ final class Keys {
   }
 
   static String period(CounterKey key) {
-    return "PERIOD#" + key.period();
+    return PERIOD + key.period();
   }
 
   /** A counter spread over shards keeps shard 0 on its own item and shard n beside it, {@code #S{n}}. */

@@ -8,8 +8,12 @@ import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.metering.CounterKey;
 
-/** The {@code data} of control-plane events: the object as it stands after the change. */
+/**
+ * The {@code data} of events: for control-plane events the object as it stands after the change, for
+ * usage events the counter they are about.
+ */
 public final class EventData {
   private EventData() {}
 
@@ -50,6 +54,14 @@ public final class EventData {
     ObjectNode data = object();
     data.put("instance_id", instance.id());
     data.put("license_id", instance.licenseId());
+    return data;
+  }
+
+  /** The counter's holder ({@code instance_id} or {@code license_id}, for a license's pool) and entitlement. */
+  public static ObjectNode of(CounterKey counter) {
+    ObjectNode data = object();
+    data.put(counter.holderKind() + "_id", counter.holderId());
+    data.put("entitlement", counter.entitlement());
     return data;
   }
 

@@ -14,6 +14,7 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.license.License;
 
 /**
@@ -38,7 +39,7 @@ public final class LifecycleEvents {
   }
 
   /** Fires what is due, in due order. */
-  public LifecycleRun fireDue() {
+  public ScheduledRun fireDue() {
     Instant now = clock.instant();
     List<Event> fired = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -54,7 +55,7 @@ public final class LifecycleEvents {
         }
       }
     }
-    return new LifecycleRun(fired, failures);
+    return new ScheduledRun(fired, failures);
   }
 
   private Optional<Event> fire(LifecycleTimer timer, Instant now) {

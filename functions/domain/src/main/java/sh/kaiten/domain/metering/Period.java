@@ -1,5 +1,6 @@
 package sh.kaiten.domain.metering;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -12,6 +13,16 @@ public record Period(Instant start, Instant end) {
   /** Whether {@code at} falls in this period: start inclusive, end exclusive; the lifetime holds every instant. */
   public boolean contains(Instant at) {
     return start == null || !at.isBefore(start) && at.isBefore(end);
+  }
+
+  /**
+   * When the period's totals are final: a report may land in its period up to {@code lateWindow}
+   * after the period's end, and never later.
+   *
+   * @return null for the lifetime, which never closes
+   */
+  public Instant finalAt(Duration lateWindow) {
+    return end == null ? null : end.plus(lateWindow);
   }
 
   /** A stable, sortable name for the period, used in counter keys. */

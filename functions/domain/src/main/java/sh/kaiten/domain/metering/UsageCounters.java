@@ -22,9 +22,11 @@ public interface UsageCounters {
    * <p>A counter spread over shards takes the report on one shard; its usage before and after is
    * then as this function instance sees the whole counter, kept at most a second behind.
    *
+   * @param close what the counter notes for its period's close, in the same write
    * @param ceiling the highest usage allowed after the report, or null for none
    */
-  CounterUpdate add(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling);
+  CounterUpdate add(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
+      BigDecimal ceiling);
 
   /**
    * Folds one report in and stores what its idempotency key remembers, together or not at all.
@@ -32,8 +34,8 @@ public interface UsageCounters {
    *
    * @param before the counter as read just before, so the report's effect is known without a read after
    */
-  CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling,
-      Tally before, IdempotentReport remember);
+  CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
+      BigDecimal ceiling, Tally before, IdempotentReport remember);
 
   /** What an idempotency key of the instance remembers, if it was used and has not expired. */
   Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now);

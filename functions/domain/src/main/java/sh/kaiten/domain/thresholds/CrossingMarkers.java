@@ -6,7 +6,8 @@ import sh.kaiten.domain.metering.CounterKey;
 
 /**
  * Port: one marker per (counter, period, alert), written once, so each alert fires once. An alert is
- * a threshold percent ({@code "80"}) or {@code "exceeded"} or {@code "rejected"}.
+ * a threshold percent ({@code "80"}) or {@code "exceeded"} or {@code "rejected"}, or {@code "closed"}
+ * for the period's close ({@link sh.kaiten.domain.closing.PeriodClosing}).
  */
 public interface CrossingMarkers {
 

@@ -1,6 +1,5 @@
 package sh.kaiten.domain.thresholds;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventData;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.Events;
@@ -74,9 +74,7 @@ public final class ThresholdEvaluator {
       throw new CrossingInProgressException(marker.eventId());
     }
     CounterKey counter = signal.counter();
-    ObjectNode data = JsonNodeFactory.instance.objectNode();
-    data.put(counter.holderKind() + "_id", counter.holderId());
-    data.put("entitlement", counter.entitlement());
+    ObjectNode data = EventData.of(counter);
     data.put("period", counter.period());
     details.accept(data);
     data.put("limit", signal.limit());

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.usage;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Aggregation;
@@ -14,6 +15,7 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageState;
@@ -56,6 +58,11 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
         ? CounterKey.licenseHolder(licenseId)
         : CounterKey.instanceHolder(instanceId);
     return new CounterKey(tenantId, entitlement.slug(), holder, period.key());
+  }
+
+  /** What the counter notes for its period's close with this report. */
+  PeriodClose close(Duration lateWindow) {
+    return PeriodClose.of(period, lateWindow, limit);
   }
 
   Aggregation aggregation() {

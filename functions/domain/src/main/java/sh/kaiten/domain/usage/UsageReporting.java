@@ -138,7 +138,8 @@ public final class UsageReporting {
     BigDecimal storeCeiling = Limits.storeCeiling(aggregation, ceiling);
     CounterUpdate update;
     if (report.idempotencyKey() == null) {
-      update = contended(attempt -> counters.add(meter.key(), meter.metering(), report.value(), at, storeCeiling));
+      update = contended(attempt ->
+          counters.add(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling));
     } else {
       // A retry reads the counter afresh.
       update = contended(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
@@ -159,8 +160,8 @@ public final class UsageReporting {
   private CounterUpdate addOnce(InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now,
       BigDecimal storeCeiling, Tally before) {
     ReportResult answer = counted(meter, before.plus(report.value(), at));
-    return counters.addOnce(meter.key(), meter.metering(), report.value(), at, storeCeiling, before,
-        new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
+    return counters.addOnce(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling,
+        before, new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
             fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW)));
   }
 

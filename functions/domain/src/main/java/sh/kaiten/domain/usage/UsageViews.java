@@ -211,10 +211,8 @@ public final class UsageViews {
       // The period that starts there ends at the next reset after it (the phase is the license's start as stored now).
       period = new Period(start, Periods.containing(metering.reset(), metering.resetAnchor(), licenseStart, start).end());
     }
-    boolean keepsReports = aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT
-        || aggregation == Aggregation.AVERAGE;
     return new PeriodUsage(entitlement.slug(), holder, period, aggregation, kept.tally().value(aggregation),
-        keepsReports ? kept.tally().count() : null, period.end() != null && !period.end().isAfter(now));
+        aggregation.keepsReports() ? kept.tally().count() : null, period.end() != null && !period.end().isAfter(now));
   }
 
   /** Where a history page ended: an entitlement and the key of its last period listed. */

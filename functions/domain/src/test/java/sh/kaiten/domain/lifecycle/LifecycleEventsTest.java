@@ -18,6 +18,7 @@ import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
@@ -54,7 +55,7 @@ class LifecycleEventsTest {
     return run(now).fired().stream().map(Event::type).toList();
   }
 
-  private LifecycleRun run(Instant now) {
+  private ScheduledRun run(Instant now) {
     return new LifecycleEvents(catalog.timers, catalog, events, Clock.fixed(now, ZoneOffset.UTC)).fireDue();
   }
 
@@ -121,7 +122,7 @@ class LifecycleEventsTest {
     license(LicenseStatus.ACTIVE, null, expires.plusSeconds(1));
     events.failNextPublish();
 
-    LifecycleRun failed = run(expires.plusSeconds(1));
+    ScheduledRun failed = run(expires.plusSeconds(1));
     assertThat(failed.fired()).extracting(Event::type).containsExactly(EventType.LICENSE_EXPIRED);
     assertThat(failed.failures()).singleElement().asString()
         .startsWith("LICENSE_EXPIRED of license lic_").endsWith("the events queue is unavailable");

@@ -10,6 +10,7 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.IdempotentReport;
@@ -18,28 +19,33 @@ import sh.kaiten.domain.usage.IdempotentReport;
 public final class InMemoryCounters implements UsageCounters {
   public final Map<CounterKey, Tally> tallies = new ConcurrentHashMap<>();
   public final Map<String, IdempotentReport> remembered = new ConcurrentHashMap<>();
+  /** What each counter's last write noted for its period's close, and the settings it was written with. */
+  public final Map<CounterKey, PeriodClose> closes = new ConcurrentHashMap<>();
+  public final Map<CounterKey, Metering> meterings = new ConcurrentHashMap<>();
 
   @Override
   public synchronized CounterUpdate add(
-      CounterKey key, Metering metering, BigDecimal value, Instant at, BigDecimal ceiling) {
+      CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
     Tally before = tally(key, metering);
     Tally after = before.plus(value, at);
     if (ceiling != null && after.value(metering.aggregation()).compareTo(ceiling) > 0) {
       return new CounterUpdate.Refused(before);
     }
     tallies.put(key, after);
+    closes.put(key, close);
+    meterings.put(key, metering);
     return new CounterUpdate.Counted(before, after);
   }
 
   @Override
-  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, BigDecimal value, Instant at,
-      BigDecimal ceiling, Tally before, IdempotentReport remember) {
+  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
+      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember) {
     Optional<IdempotentReport> first =
         remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
     if (first.isPresent()) {
       return new CounterUpdate.Duplicate(first.get());
     }
-    CounterUpdate update = add(key, metering, value, at, ceiling);
+    CounterUpdate update = add(key, metering, close, value, at, ceiling);
     if (update instanceof CounterUpdate.Counted) {
       remembered.put(markerKey(remember.tenantId(), remember.instanceId(), remember.key()), remember);
     }

@@ -34,6 +34,8 @@ import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.UsageStatus;
 
 class UsageReportingTest {
@@ -87,6 +89,18 @@ class UsageReportingTest {
     assertThat(usage.status()).isEqualTo(UsageStatus.ACCEPTED);
     assertThat(usage.period().start()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
     assertThat(usage.period().end()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+  }
+
+  @Test
+  void aCountedReportNotesWhenItsPeriodBecomesFinalAndItsLimit() {
+    report("api-calls", "5");
+    reporting.report(instanceToken, "acme-prod",
+        new UsageReport("burst", BigDecimal.ONE, Instant.parse("2026-11-24T13:00:00Z"), "late-burst"));
+
+    Period november = new Period(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+    assertThat(counters.closes.values()).containsExactlyInAnyOrder(
+        new PeriodClose(november, Instant.parse("2026-12-02T00:00:00Z"), new BigDecimal("100000")),
+        new PeriodClose(november, Instant.parse("2026-12-02T00:00:00Z"), new BigDecimal("10")));
   }
 
   @Test

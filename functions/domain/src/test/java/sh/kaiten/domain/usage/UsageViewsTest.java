@@ -35,6 +35,7 @@ import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryUsageHistory;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
+import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
 
@@ -78,7 +79,8 @@ class UsageViewsTest {
     Instant when = Instant.parse(at);
     Metering metering = catalog.findEntitlement(TENANT, slug).orElseThrow().metering();
     Period period = Periods.containing(Reset.MONTH, anchor, LICENSE_START, when);
-    counters.add(new CounterKey(TENANT, slug, holder, period.key()), metering, new BigDecimal(value), when, null);
+    counters.add(new CounterKey(TENANT, slug, holder, period.key()), metering, PeriodClose.of(period, Duration.ZERO, null),
+        new BigDecimal(value), when, null);
   }
 
   private List<PeriodUsage> allPages(int limit) {

@@ -9,20 +9,22 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
-import sh.kaiten.domain.lifecycle.LifecycleRun;
 
 /**
- * The EventBridge schedule's target: each tick announces the license moments that fell due and
- * seals the audit trail's finished hours. A timer or a tenant that fails is logged and stays due;
- * the next tick tries it again.
+ * The EventBridge schedule's target: each tick announces the license moments that fell due and the
+ * usage periods whose totals became final, and seals the audit trail's finished hours. A cause that
+ * fails is logged and stays due; the next tick tries it again.
  */
-@RegisterForReflection(targets = {ScheduledEvent.class, LifecycleHandler.Summary.class})
-public class LifecycleHandler implements RequestHandler<ScheduledEvent, LifecycleHandler.Summary> {
-  private static final Logger LOG = Logger.getLogger(LifecycleHandler.class);
+@RegisterForReflection(targets = {ScheduledEvent.class, ScheduleHandler.Summary.class})
+public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleHandler.Summary> {
+  private static final Logger LOG = Logger.getLogger(ScheduleHandler.class);
 
   @Inject LifecycleEvents lifecycle;
+  @Inject PeriodClosing closing;
   @Inject AuditSealer sealer;
 
   /** What the run did: each event as "type id", each digest as "tenant hour part/parts", and each failure. */
@@ -30,11 +32,11 @@ public class LifecycleHandler implements RequestHandler<ScheduledEvent, Lifecycl
 
   @Override
   public Summary handleRequest(ScheduledEvent tick, Context context) {
-    LifecycleRun run = lifecycle.fireDue();
+    ScheduledRun run = lifecycle.fireDue().and(closing.fireDue());
     for (Event event : run.fired()) {
       LOG.infof("fired %s %s for tenant %s", event.type().wireName(), event.id(), event.tenantId());
     }
-    run.failures().forEach(failure -> LOG.errorf("lifecycle timer failed and stays due: %s", failure));
+    run.failures().forEach(failure -> LOG.errorf("failed and stays due: %s", failure));
     AuditSealer.SealRun seals = sealer.sealDue();
     seals.failures().forEach(failure -> LOG.errorf("audit sealing failed and stays due: %s", failure));
     List<String> failures = new ArrayList<>(run.failures());
