@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryStatus;
@@ -56,6 +59,7 @@ class WebhookHandlerTest {
   @Inject SqsDeliveryQueue queue;
   @Inject WebhookUrlPolicy urls;
   @Inject KaitenConfig config;
+  @Inject AuditLog audit;
 
   private final String tenant = "tnt_" + UUID.randomUUID().toString().replace("-", "");
   private final List<WebhookReceiver> receivers = new ArrayList<>();
@@ -120,6 +124,17 @@ class WebhookHandlerTest {
     assertThat(delivery.lastResponseCode()).isEqualTo(200);
     assertThat(delivery.lastError()).isNull();
     assertThat(flaky.unverified()).isEmpty();
+
+    // each attempt is in the audit trail, oldest last
+    List<AuditRecord> attempts = audit.page(tenant, new AuditFilter(null, null, "webhook.delivery_attempted", null, null),
+        PageRequest.of(null, 50)).items();
+    assertThat(attempts).extracting(AuditRecord::actor).containsOnly("system:webhook-dispatcher");
+    assertThat(attempts).extracting(AuditRecord::intact).containsOnly(true);
+    assertThat(attempts).extracting(r -> r.result().replaceAll(".*\"response_code\":(\\d+).*", "$1"))
+        .containsExactly("200", "500", "500", "500");
+    assertThat(attempts).extracting(r -> r.request().replaceAll(".*\"attempt\":(\\d+).*", "$1"))
+        .containsExactly("4", "3", "2", "1");
+    assertThat(attempts).allMatch(r -> r.request().contains("\"delivery_id\":\"" + delivery.id() + "\""));
   }
 
   @Test
