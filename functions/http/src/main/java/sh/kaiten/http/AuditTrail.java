@@ -22,14 +22,14 @@ import sh.kaiten.http.views.UsageView;
  */
 @RequestScoped
 public class AuditTrail {
-  // the API's own JSON settings (snake_case), so a summary reads as the request and answer did
-  @Inject JsonSettings settings;
-
   public static final String EVALUATED = "entitlement.evaluated";
   public static final String USAGE_VIEWED = "usage.viewed";
   public static final String REPORTED = ReportedUsage.TYPE;
-  /** Items per record when one request records many (about 10 KB of summary per hundred). */
+  /** Items per record when one request records many: tens of KB, far below DynamoDB's 400 KB per item. */
   static final int SLICE = 100;
+
+  // the API's own JSON settings (snake_case), so a summary reads as the request and answer did
+  @Inject JsonSettings settings;
 
   private final List<AuditEntry> entries = new ArrayList<>();
   private Object body;

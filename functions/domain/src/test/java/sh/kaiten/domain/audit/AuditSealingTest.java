@@ -140,6 +140,17 @@ class AuditSealingTest {
   }
 
   @Test
+  void aRunStartsNoTenantPastItsBudgetAndTheNextRunGoesOn() {
+    Tenant other = new Tenant("ten_2", "Other", TENANT.createdAt());
+    AuditSealer twoTenants = new AuditSealer(log, page -> new Page<>(List.of(TENANT, other), null), clock, RETENTION);
+    now = Instant.parse("2026-11-26T11:05:00Z");
+    log.beforeRead = () -> now = now.plusSeconds(5); // each hour's read takes 5 s
+
+    assertThat(twoTenants.sealDue().sealed()).containsExactly("ten_1 2026-11-26T10:00:00Z 1/1");
+    assertThat(twoTenants.sealDue().sealed()).containsExactly("ten_2 2026-11-26T10:00:00Z 1/1");
+  }
+
+  @Test
   void aRecordIsHashedOverEveryFieldItKeeps() {
     recordAt("2026-11-26T10:30:00Z", 1);
     AuditRecord record = log.records.values().iterator().next();

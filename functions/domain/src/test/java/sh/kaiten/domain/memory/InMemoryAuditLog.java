@@ -21,6 +21,8 @@ public final class InMemoryAuditLog implements AuditLog {
   public final Map<String, AuditDigest> digests = new ConcurrentSkipListMap<>();
   /** How many append calls there were (each is one write request in DynamoDB). */
   public final List<Integer> appends = new ArrayList<>();
+  /** Runs before each read of records, e.g. to move a test clock as a slow read would. */
+  public volatile Runnable beforeRead = () -> { };
 
   @Override
   public synchronized void append(List<AuditRecord> batch) {
@@ -44,6 +46,7 @@ public final class InMemoryAuditLog implements AuditLog {
 
   @Override
   public List<AuditRecord> records(String tenantId, Instant from, Instant to) {
+    beforeRead.run();
     String low = Ids.floor(AuditRecord.ID_PREFIX, from);
     String high = Ids.floor(AuditRecord.ID_PREFIX, to);
     return records.values().stream().filter(r -> r.tenantId().equals(tenantId))
