@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import sh.kaiten.benchmarks.usage.MeteredTenant.Holder;
 import sh.kaiten.domain.access.ApiToken;
@@ -48,6 +49,7 @@ final class ReportTraffic {
   private final EntitlementQueries queries;
   private final Auditing auditing;
   private final AtomicLongArray counted;
+  private final AtomicLong evaluated = new AtomicLong();
 
   ReportTraffic(String run, Scenario scenario, Entitlement entitlement, MeteredTenant tenant, TokenStore tokens,
       UsageReporting reporting, EntitlementQueries queries, Auditing auditing) {
@@ -71,6 +73,7 @@ final class ReportTraffic {
         .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid"));
     if (scenario.evaluates()) {
       evaluate(caller, holder);
+      evaluated.incrementAndGet();
       return;
     }
     String key = scenario.keyed() ? run + "-" + thread + "-" + sequence : null;
@@ -105,6 +108,11 @@ final class ReportTraffic {
   private void audit(ApiToken caller, Holder holder, String type, String request, String result) {
     auditing.record(tenant.tenantId(), caller.id(), UUID.randomUUID().toString(),
         List.of(new AuditEntry(type, holder.instanceId(), List.of(entitlement.slug()), request, result)));
+  }
+
+  /** Every request answered: reports counted and evaluations. */
+  long answered() {
+    return counted() + evaluated.get();
   }
 
   long counted() {

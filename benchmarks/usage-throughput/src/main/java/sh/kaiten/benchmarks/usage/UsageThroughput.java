@@ -23,6 +23,7 @@ import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Enforcement;
@@ -32,7 +33,6 @@ import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.metering.UsageCounters;
-import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.local.aws.CloudFormationTemplate;
@@ -46,7 +46,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * catalog behind {@link CachedDefinitions}, DynamoDB usage counters and tokens, SQS threshold
  * signals, the template's late window), against DynamoDB Local and ElasticMQ started by
  * {@link LocalAws} with template.yaml provisioned. Each report is what one HTTP request costs
- * the function behind its JSON mapping: the token lookup, then the use case.
+ * the function behind its JSON mapping: the token lookup, then the use case. The {@code *-audited}
+ * scenarios add what the HTTP functions' audit filter adds: one audit record of the same fields, put
+ * before the answer; {@code evaluate} and {@code evaluate-audited} measure the read path
+ * ({@link EntitlementQueries#evaluate}) the same way.
  *
  * <p>Per scenario and thread count it prints reports/s, p50 and p99 latency, reports and errors,
  * then reads every counter of the run back through {@link UsageCounters#tallies}: a counter that
@@ -129,15 +132,15 @@ public final class UsageThroughput {
       LoadRun.Outcome outcome = LoadRun.run(run.threads(), options.warmUp(), options.iteration(),
           options.iterations(), traffic::send);
       Map<String, Long> calls = roundTrips.drain();
-      long sent = traffic.counted() + outcome.errors();
+      long sent = traffic.answered() + outcome.errors();
       double callsPerReport = calls.values().stream().mapToLong(Long::longValue).sum() / (double) sent;
-      System.err.printf("  DynamoDB requests per report: %s%n", perReport(calls, sent));
+      System.err.printf("  DynamoDB requests per request: %s%n", perReport(calls, sent));
       Row row = new Row(run, outcome, callsPerReport, traffic.miscounts(counters));
       row.miscounts().forEach(miscount -> System.err.println("  MISCOUNT " + miscount));
       if (outcome.firstError() != null) {
         System.err.println("  first error: " + outcome.firstError());
       }
-      System.err.printf("  %d reports counted in all, warm-up included%n", traffic.counted());
+      System.err.printf("  %d requests answered in all, warm-up included%n", traffic.answered());
       rows.add(row);
     }
     print(options, rows);
@@ -169,7 +172,7 @@ public final class UsageThroughput {
     System.out.printf("%nEach run: %s warm-up, then %d windows of %s; %d fleet instances for spread.%n%n",
         options.warmUp(), options.iterations(), options.iteration(), options.instances());
     System.out.println(
-        "| scenario | threads | reports | reports/s | windows (min–max) | p50 | p99 | DynamoDB calls/report | errors | counters |");
+        "| scenario | threads | requests | requests/s | windows (min–max) | p50 | p99 | DynamoDB calls/request | errors | counters |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Row row : rows) {
       LoadRun.Outcome outcome = row.outcome();
