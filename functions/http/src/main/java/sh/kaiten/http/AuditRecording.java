@@ -12,7 +12,9 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
@@ -20,16 +22,20 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.Auditing;
 
 /**
  * Writes what an {@link Audited} request did into the audit trail, in one write, before the response
- * leaves: a record that cannot be written fails the request. Refused requests (4xx, 5xx) changed
- * nothing and are not recorded.
+ * leaves. A record that cannot be written turns the answer into a 500 {@code audit-not-recorded}
+ * problem, which says the request was carried out. Refused requests (4xx, 5xx) changed nothing and are
+ * not recorded.
  */
 @Provider
 public class AuditRecording implements ContainerResponseFilter, ReaderInterceptor {
+  private static final Logger LOG = Logger.getLogger(AuditRecording.class);
+
   // Resolved per request: providers are built during static init, before runtime config exists.
   @Inject Instance<Auditing> auditing;
   @Inject AuditTrail trail;
@@ -55,7 +61,17 @@ public class AuditRecording implements ContainerResponseFilter, ReaderIntercepto
     List<AuditEntry> entries = trail.entries().isEmpty() ? List.of(generic(audited, request, response)) : trail.entries();
     String tenantId = trail.tenantId() != null ? trail.tenantId() : caller.token().tenantId();
     String actor = trail.actor() != null ? trail.actor() : caller.token().id();
-    auditing.get().record(tenantId, actor, requestId(), entries);
+    try {
+      auditing.get().record(tenantId, actor, requestId(), entries);
+    } catch (RuntimeException e) {
+      // What was done is done; the caller must not read this answer as "not applied" (the generic 500 does).
+      LOG.errorf(e, "the audit record of %s %s could not be written", request.getMethod(), request.getUriInfo().getPath());
+      Response problem = Problems.problem(500, "audit-not-recorded", "the request was carried out, but its audit"
+          + " record could not be written; check the outcome before repeating it", null);
+      response.setStatus(problem.getStatus());
+      response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, Problems.MEDIA_TYPE);
+      response.setEntity(problem.getEntity());
+    }
   }
 
   /** The method and path, the body as read, the status and the id of what was answered. */
