@@ -30,6 +30,7 @@ import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.AuditSealer;
 import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.runtime.KaitenConfig;
@@ -246,6 +247,22 @@ class AuditApiTest {
   }
 
   @Test
+  void aDigestSignedWithAnotherKeyIsNamedForged() {
+    changeTheCatalog();
+    seal();
+    Instant hour = stored().get(0).at().truncatedTo(ChronoUnit.HOURS);
+    String digestKey = "DIGEST#" + hour + "#0001";
+    String otherSignature = new DigestKey("y".repeat(48)).sign(log.digests(tenant.id(), hour, hour.plusSeconds(3600))
+        .get(0).hash());
+    dynamo().updateItem(r -> r.tableName(config.table().audit()).key(key(digestKey))
+        .updateExpression("SET signature = :other")
+        .expressionAttributeValues(Map.of(":other", AttributeValue.fromS(otherSignature))));
+
+    verify().body("valid", equalTo(false)).body("first_failure.kind", equalTo("DIGEST_FORGED"))
+        .body("first_failure.hour", equalTo(hour.toString()));
+  }
+
+  @Test
   void verifyNeedsABoundedRange() {
     get("/api/audit/verify").statusCode(400).body("field", equalTo("from"));
     get("/api/audit/verify?from=" + Instant.now().minus(Duration.ofDays(8))).statusCode(400).body("field", equalTo("to"));
@@ -256,7 +273,8 @@ class AuditApiTest {
   /** The scheduler's job, run as if two hours had passed, so the current hour is sealed. */
   private void seal() {
     AuditSealer.SealRun run = new AuditSealer(log, page -> new Page<>(List.of(tenant), null),
-        Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), Duration.ofDays(400)).sealDue();
+        Clock.offset(Clock.systemUTC(), Duration.ofHours(2)), Duration.ofDays(400),
+        new DigestKey(config.audit().digestKey().orElseThrow())).sealDue();
     assertThat(run.failures()).isEmpty();
     assertThat(run.sealed()).isNotEmpty();
   }

@@ -79,6 +79,10 @@ public interface KaitenConfig {
     /** How long audit records are kept (DynamoDB TTL); the hourly digests a day longer. */
     @WithName("retention-days")
     int retentionDays();
+
+    /** Signs the hourly digests (scheduler) and checks them (admin-api); the other functions have none. */
+    @WithName("digest-key")
+    Optional<String> digestKey();
   }
 
   interface Webhooks {

@@ -28,6 +28,7 @@ import sh.kaiten.adapters.webhooks.WebhookTargets;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.license.InstanceReads;
@@ -169,7 +170,8 @@ public class Ports {
   @Produces
   @Singleton
   Auditing auditing(AuditLog log, Clock clock, KaitenConfig config) {
-    return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()));
+    return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()),
+        config.audit().digestKey().filter(key -> !key.isBlank()).map(DigestKey::new));
   }
 
   @Produces

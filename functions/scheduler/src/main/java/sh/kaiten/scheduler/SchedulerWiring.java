@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.closing.PeriodClosing;
@@ -27,7 +28,9 @@ public class SchedulerWiring {
   @Produces
   @Singleton
   AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config) {
-    return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()));
+    DigestKey key = config.audit().digestKey().filter(secret -> !secret.isBlank()).map(DigestKey::new)
+        .orElseThrow(() -> new IllegalStateException("KAITEN_AUDIT_DIGEST_KEY is not set for this function"));
+    return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
   }
 
   /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */

@@ -206,6 +206,7 @@ public final class DynamoAuditLog implements AuditLog {
     item.put("sealed_at", instant(digest.sealedAt()));
     item.put("expires_at", n(digest.expiresAt().getEpochSecond()));
     item.put("hash", s(digest.hash()));
+    item.put("signature", s(digest.signature()));
     return item;
   }
 
@@ -216,6 +217,7 @@ public final class DynamoAuditLog implements AuditLog {
         .toList();
     return new AuditDigest(string(item, "tenant_id"), instant(item, "hour"), Integer.parseInt(item.get("part").n()),
         Integer.parseInt(item.get("parts").n()), string(item, "previous_hash"), sealed, instant(item, "sealed_at"),
-        Instant.ofEpochSecond(Long.parseLong(item.get("expires_at").n())), string(item, "hash"));
+        Instant.ofEpochSecond(Long.parseLong(item.get("expires_at").n())), string(item, "hash"),
+        string(item, "signature"));
   }
 }

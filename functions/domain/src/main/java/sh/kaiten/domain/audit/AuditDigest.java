@@ -11,9 +11,10 @@ import java.util.List;
  * @param hour the start of the hour sealed
  * @param part 1-based; {@code parts} says how many the hour has, so a missing last part shows
  * @param previousHash the hash of the digest before this one; empty for the tenant's first
+ * @param signature {@link #hash} signed with the deployment's {@link DigestKey}
  */
 public record AuditDigest(String tenantId, Instant hour, int part, int parts, String previousHash,
-    List<Sealed> records, Instant sealedAt, Instant expiresAt, String hash) {
+    List<Sealed> records, Instant sealedAt, Instant expiresAt, String hash, String signature) {
   /** How many record hashes one digest item carries (about 100 KB). */
   public static final int RECORDS_PER_PART = 1000;
 
@@ -36,10 +37,10 @@ public record AuditDigest(String tenantId, Instant hour, int part, int parts, St
     return computedHash().equals(hash);
   }
 
-  /** This digest with its hash taken. */
-  AuditDigest hashed() {
-    AuditDigest unhashed = new AuditDigest(tenantId, hour, part, parts, previousHash, records, sealedAt, expiresAt, null);
-    return new AuditDigest(tenantId, hour, part, parts, previousHash, records, sealedAt, expiresAt,
-        unhashed.computedHash());
+  /** This digest with its hash taken and signed. */
+  AuditDigest sealed(DigestKey key) {
+    String computed = computedHash();
+    return new AuditDigest(tenantId, hour, part, parts, previousHash, records, sealedAt, expiresAt, computed,
+        key.sign(computed));
   }
 }

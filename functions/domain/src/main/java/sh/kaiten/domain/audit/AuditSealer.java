@@ -28,9 +28,15 @@ public final class AuditSealer {
   private final Function<PageRequest, Page<Tenant>> tenants;
   private final Clock clock;
   private final Duration retention;
+  private final DigestKey key;
 
-  /** @param tenants every tenant, page by page */
-  public AuditSealer(AuditLog log, Function<PageRequest, Page<Tenant>> tenants, Clock clock, Duration retention) {
+  /**
+   * @param tenants every tenant, page by page
+   * @param key signs each digest
+   */
+  public AuditSealer(AuditLog log, Function<PageRequest, Page<Tenant>> tenants, Clock clock, Duration retention,
+      DigestKey key) {
+    this.key = key;
     this.log = log;
     this.tenants = tenants;
     this.clock = clock;
@@ -88,8 +94,8 @@ public final class AuditSealer {
     for (int part = fromPart; part <= parts; part++) {
       List<AuditDigest.Sealed> slice = records.subList((part - 1) * AuditDigest.RECORDS_PER_PART,
           Math.min(records.size(), part * AuditDigest.RECORDS_PER_PART));
-      AuditDigest digest = new AuditDigest(tenantId, hour, part, parts, previousHash, slice, now, expiresAt, null)
-          .hashed();
+      AuditDigest digest = new AuditDigest(tenantId, hour, part, parts, previousHash, slice, now, expiresAt, null, null)
+          .sealed(key);
       digests.add(digest);
       previousHash = digest.hash();
     }

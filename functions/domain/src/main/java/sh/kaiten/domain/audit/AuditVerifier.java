@@ -13,7 +13,7 @@ import sh.kaiten.domain.audit.Verification.Failure;
 import sh.kaiten.domain.audit.Verification.Kind;
 
 /**
- * Recomputes a range of the trail hour by hour: each digest's hash and its link to the one before,
+ * Recomputes a range of the trail hour by hour: each digest's hash, its signature and its link to the one before,
  * then each record's hash against its own fields and against what its hour's digest sealed. The
  * first mismatch, in time order, is the answer.
  */
@@ -21,11 +21,13 @@ final class AuditVerifier {
   private final AuditLog log;
   private final Instant now;
   private final Duration retention;
+  private final DigestKey key;
 
-  AuditVerifier(AuditLog log, Instant now, Duration retention) {
+  AuditVerifier(AuditLog log, Instant now, Duration retention, DigestKey key) {
     this.log = log;
     this.now = now;
     this.retention = retention;
+    this.key = key;
   }
 
   Verification verify(String tenantId, Instant from, Instant to) {
@@ -82,6 +84,10 @@ final class AuditVerifier {
       if (!part.intact()) {
         return new Failure(Kind.DIGEST_CHANGED, null, hour, "digest part " + part.part() + " of the hour starting "
             + hour + " does not match its hash");
+      }
+      if (!key.signed(part)) {
+        return new Failure(Kind.DIGEST_FORGED, null, hour, "digest part " + part.part() + " of the hour starting "
+            + hour + " is not signed with this deployment's digest key");
       }
       if (part.part() != i + 1) {
         return new Failure(Kind.DIGEST_MISSING, null, hour, "digest part " + (i + 1) + " of the hour starting "

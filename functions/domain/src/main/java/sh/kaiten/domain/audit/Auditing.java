@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Page;
@@ -24,11 +25,19 @@ public final class Auditing {
   private final AuditLog log;
   private final Clock clock;
   private final Duration retention;
+  private final Optional<DigestKey> key;
 
-  public Auditing(AuditLog log, Clock clock, Duration retention) {
+  /** @param key the digest key, for verifying; the functions that only record have none */
+  public Auditing(AuditLog log, Clock clock, Duration retention, Optional<DigestKey> key) {
     this.log = log;
     this.clock = clock;
     this.retention = retention;
+    this.key = key;
+  }
+
+  /** For recording only: {@link #verify} needs the digest key. */
+  public Auditing(AuditLog log, Clock clock, Duration retention) {
+    this(log, clock, retention, Optional.empty());
   }
 
   /**
@@ -102,6 +111,7 @@ public final class Auditing {
     if (Duration.between(from, end).compareTo(MAX_VERIFY_RANGE) > 0) {
       throw new InvalidInputException("to", "verify at most " + MAX_VERIFY_RANGE.toDays() + " days at a time");
     }
-    return new AuditVerifier(log, now, retention).verify(caller.tenantId(), from, end);
+    DigestKey digestKey = key.orElseThrow(() -> new IllegalStateException("no audit digest key: set KAITEN_AUDIT_DIGEST_KEY"));
+    return new AuditVerifier(log, now, retention, digestKey).verify(caller.tenantId(), from, end);
   }
 }

@@ -25,6 +25,8 @@ public record Verification(Instant from, Instant to, int recordsChecked, int dig
     RECORD_NOT_SEALED,
     /** A digest's fields no longer give its hash. */
     DIGEST_CHANGED,
+    /** A digest's hash is not signed with the deployment's digest key: it was made by someone else. */
+    DIGEST_FORGED,
     /** A digest (or a part of one) that the chain needs is gone, or an hour past sealing has none. */
     DIGEST_MISSING,
     /** A digest does not name the hash of the one before it. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
@@ -28,8 +29,9 @@ class AuditSealingTest {
     @Override public Clock withZone(java.time.ZoneId zone) { return this; }
     @Override public Instant instant() { return now; }
   };
-  private final Auditing auditing = new Auditing(log, clock, RETENTION);
-  private final AuditSealer sealer = new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION);
+  private final DigestKey key = new DigestKey("k".repeat(48));
+  private final Auditing auditing = new Auditing(log, clock, RETENTION, Optional.of(key));
+  private final AuditSealer sealer = new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION, key);
 
   private void recordAt(String time, int count) {
     now = Instant.parse(time);
@@ -102,7 +104,7 @@ class AuditSealingTest {
 
     // a forged digest, hashed right, listing one record fewer: it no longer links the chain
     AuditDigest forged = new AuditDigest(middle.tenantId(), middle.hour(), 1, 1, "0".repeat(64),
-        middle.records().subList(0, 1), middle.sealedAt(), middle.expiresAt(), null).hashed();
+        middle.records().subList(0, 1), middle.sealedAt(), middle.expiresAt(), null, null).sealed(key);
     log.digests.put("ten_1#2026-11-26T11:00:00Z#0001", forged);
     Verification broken = verify("2026-11-26T10:00:00Z", "2026-11-26T13:00:00Z");
     assertThat(broken.firstFailure().kind()).isEqualTo(Verification.Kind.CHAIN_BROKEN);
@@ -140,9 +142,32 @@ class AuditSealingTest {
   }
 
   @Test
+  void aRewrittenHourWithItsChainRecomputedIsCaughtByTheKeyItWasNotSignedWith() {
+    recordAt("2026-11-26T10:30:00Z", 2);
+    recordAt("2026-11-26T11:30:00Z", 2);
+    sealAt("2026-11-26T12:10:00Z");
+
+    // someone with the table but not the key changes a record, rehashes it, and reseals both hours
+    AuditRecord original = log.records.values().iterator().next();
+    AuditRecord changed = new AuditRecord(original.id(), original.tenantId(), original.at(), original.actor(),
+        original.type(), original.instanceId(), original.entitlements(), original.request(), "{\"n\":99}",
+        original.requestId(), original.expiresAt(), null);
+    log.records.put(original.id(), new AuditRecord(changed.id(), changed.tenantId(), changed.at(), changed.actor(),
+        changed.type(), changed.instanceId(), changed.entitlements(), changed.request(), changed.result(),
+        changed.requestId(), changed.expiresAt(), changed.computedHash()));
+    log.digests.clear();
+    new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION, new DigestKey("x".repeat(48)))
+        .sealDue();
+
+    Verification forged = verify("2026-11-26T10:00:00Z", "2026-11-26T12:00:00Z");
+    assertThat(forged.firstFailure().kind()).isEqualTo(Verification.Kind.DIGEST_FORGED);
+    assertThat(forged.firstFailure().hour()).isEqualTo(Instant.parse("2026-11-26T10:00:00Z"));
+  }
+
+  @Test
   void aRunStartsNoTenantPastItsBudgetAndTheNextRunGoesOn() {
     Tenant other = new Tenant("ten_2", "Other", TENANT.createdAt());
-    AuditSealer twoTenants = new AuditSealer(log, page -> new Page<>(List.of(TENANT, other), null), clock, RETENTION);
+    AuditSealer twoTenants = new AuditSealer(log, page -> new Page<>(List.of(TENANT, other), null), clock, RETENTION, key);
     now = Instant.parse("2026-11-26T11:05:00Z");
     log.beforeRead = () -> now = now.plusSeconds(5); // each hour's read takes 5 s
 

@@ -3,16 +3,20 @@ package sh.kaiten.local.aws;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -34,6 +38,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
   public static final String ACCOUNT_ID = "000000000000";
+  private static final String SECRETS_FILE = "kaiten-local-secrets.properties";
 
   private final URI dynamoEndpoint;
   private final URI sqsEndpoint;
@@ -44,7 +49,7 @@ public final class LocalAws implements AutoCloseable {
   private final Runnable stopServices;
 
   private LocalAws(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials, CloudFormationTemplate template,
-      Map<String, String> parameters, Runnable stopServices) {
+      Map<String, String> parameters, Path dataDir, Runnable stopServices) {
     this.dynamoEndpoint = dynamoEndpoint;
     this.sqsEndpoint = sqsEndpoint;
     this.credentials = credentials;
@@ -58,6 +63,43 @@ public final class LocalAws implements AutoCloseable {
         .endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
         .httpClient(UrlConnectionHttpClient.create()).build();
     this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision(parameters);
+    if (dataDir != null) {
+      keepSecrets(template, dataDir.resolve(SECRETS_FILE));
+    }
+  }
+
+  /**
+   * Secrets made up on the first start of a data folder are kept in it, so they stay what they were
+   * as a deployed secret does: the audit digests signed before a restart still verify after it.
+   */
+  private void keepSecrets(CloudFormationTemplate template, Path file) {
+    Properties kept = new Properties();
+    try {
+      if (Files.exists(file)) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+          kept.load(reader);
+        }
+      }
+      boolean added = false;
+      for (String secret : template.resourcesOfType("AWS::SecretsManager::Secret").keySet()) {
+        if (kept.containsKey(secret)) {
+          resources.putSecret(resources.ref(secret), kept.getProperty(secret));
+        } else {
+          kept.setProperty(secret, resources.secretValue(secret));
+          added = true;
+        }
+      }
+      if (added) {
+        if (!Files.exists(file)) {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        try (Writer writer = Files.newBufferedWriter(file)) {
+          kept.store(writer, "kaiten-local's made-up secrets for this data folder");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not keep the local secrets in " + file, e);
+    }
   }
 
   /**
@@ -66,7 +108,7 @@ public final class LocalAws implements AutoCloseable {
    */
   public static LocalAws attach(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials,
       CloudFormationTemplate template) {
-    return new LocalAws(dynamoEndpoint, sqsEndpoint, credentials, template, Map.of(), () -> { });
+    return new LocalAws(dynamoEndpoint, sqsEndpoint, credentials, template, Map.of(), null, () -> { });
   }
 
   /**
@@ -89,7 +131,7 @@ public final class LocalAws implements AutoCloseable {
         .start();
     sqsServer.waitUntilStarted();
     return new LocalAws(URI.create("http://127.0.0.1:" + dynamoPort), URI.create("http://127.0.0.1:" + sqsPort),
-        LocalCredentials.generate(), template, parameters, () -> stop(sqsServer, dynamoServer));
+        LocalCredentials.generate(), template, parameters, dataDir, () -> stop(sqsServer, dynamoServer));
   }
 
   private static void stop(SQSRestServer sqsServer, DynamoDBProxyServer dynamoServer) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalAwsTest {
   private static CloudFormationTemplate template;
@@ -31,6 +32,23 @@ class LocalAwsTest {
   @AfterAll
   static void stop() {
     aws.close();
+  }
+
+  @Test
+  void secretsMadeUpForADataFolderStayWhatTheyWereAcrossRestarts(@TempDir Path data) {
+    String digestKey;
+    String bootstrap;
+    try (LocalAws first = LocalAws.start(template, data)) {
+      digestKey = first.resources().secretValue("AuditDigestKey");
+      bootstrap = first.resources().secretValue("BootstrapSecret");
+      assertThat(first.resources().environmentOf("SchedulerFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+    }
+    try (LocalAws again = LocalAws.start(template, data)) {
+      assertThat(again.resources().secretValue("AuditDigestKey")).isEqualTo(digestKey);
+      assertThat(again.resources().secretValue("BootstrapSecret")).isEqualTo(bootstrap);
+      assertThat(again.resources().environmentOf("AdminApiFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+    }
+    assertThat(aws.resources().secretValue("AuditDigestKey")).as("another folder, another key").isNotEqualTo(digestKey);
   }
 
   @Test
