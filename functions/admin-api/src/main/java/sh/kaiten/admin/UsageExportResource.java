@@ -60,7 +60,7 @@ public class UsageExportResource {
       throw new InvalidInputException("kind", "kind must be periods or reports");
     }
     Page<ReportedUsage> page = auditing.reports(caller.token(), QueryParams.instant("from", from, true),
-        QueryParams.instant("to", to, true), QueryParams.page(cursor, String.valueOf(RECORDS_PER_ANSWER)));
+        QueryParams.instant("to", to, true), PageRequest.of(cursor, RECORDS_PER_ANSWER));
     Response.ResponseBuilder answer = answer(csv, "usage-reports.csv", REPORT_COLUMNS,
         page.items().stream().map(ReportRow::of).toList(), ReportRow::cells, ReportRow.class);
     if (page.nextCursor() != null) {

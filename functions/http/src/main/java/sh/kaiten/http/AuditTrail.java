@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.ReportedUsage;
@@ -42,43 +43,45 @@ public class AuditTrail {
   }
 
   /**
-   * Records the evaluations one request made: one record per slice of up to {@link #SLICE} entitlements,
-   * each with what every entitlement came to (CONFIG payloads are left out: the source says where they came from).
+   * Records the evaluations one request made, each with what its entitlement came to (CONFIG payloads
+   * are left out: the source says where they came from).
    */
   public void evaluated(String via, String instanceId, List<EvaluationView> evaluations) {
-    for (List<EvaluationView> slice : slices(evaluations)) {
-      Map<String, Object> results = new LinkedHashMap<>();
-      for (EvaluationView evaluation : slice) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("enabled", evaluation.enabled());
-        result.put("source", evaluation.source());
-        result.put("reason", evaluation.reason());
-        if (evaluation.type() != EntitlementType.CONFIG) {
-          result.put("value", evaluation.value());
-        }
-        if (evaluation.usage() != null) {
-          result.put("usage", evaluation.usage().currentUsage());
-        }
-        results.put(evaluation.entitlement(), result);
-      }
-      record(EVALUATED, instanceId, slice.stream().map(EvaluationView::entitlement).toList(),
-          Map.of("via", via, "entitlements", evaluations.size() == 1 ? "one" : "all"), results);
-    }
+    perEntitlement(EVALUATED, instanceId, Map.of("via", via, "entitlements", evaluations.size() == 1 ? "one" : "all"),
+        evaluations, EvaluationView::entitlement, evaluation -> {
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("enabled", evaluation.enabled());
+          result.put("source", evaluation.source());
+          result.put("reason", evaluation.reason());
+          if (evaluation.type() != EntitlementType.CONFIG) {
+            result.put("value", evaluation.value());
+          }
+          if (evaluation.usage() != null) {
+            result.put("usage", evaluation.usage().currentUsage());
+          }
+          return result;
+        });
   }
 
-  /** Records the usage states one request read, one record per slice. */
+  /** Records the usage states one request read. */
   public void usageViewed(String instanceId, List<UsageView> states) {
-    for (List<UsageView> slice : slices(states)) {
+    perEntitlement(USAGE_VIEWED, instanceId, Map.of("entitlements", states.size() == 1 ? "one" : "all"), states,
+        UsageView::entitlement, state -> {
+          Map<String, Object> result = new LinkedHashMap<>();
+          result.put("status", state.status());
+          result.put("current_usage", state.currentUsage());
+          result.put("limit", state.limit());
+          return result;
+        });
+  }
+
+  /** One record per slice of up to {@link #SLICE} items, its result what each entitlement came to. */
+  private <T> void perEntitlement(String type, String instanceId, Object request, List<T> items,
+      Function<T, String> entitlement, Function<T, Object> result) {
+    for (List<T> slice : slices(items)) {
       Map<String, Object> results = new LinkedHashMap<>();
-      for (UsageView state : slice) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("status", state.status());
-        result.put("current_usage", state.currentUsage());
-        result.put("limit", state.limit());
-        results.put(state.entitlement(), result);
-      }
-      record(USAGE_VIEWED, instanceId, slice.stream().map(UsageView::entitlement).toList(),
-          Map.of("entitlements", states.size() == 1 ? "one" : "all"), results);
+      slice.forEach(item -> results.put(entitlement.apply(item), result.apply(item)));
+      record(type, instanceId, slice.stream().map(entitlement).toList(), request, results);
     }
   }
 

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.IntStream;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.usage.BatchResult;
@@ -91,27 +89,16 @@ public class UsageResource {
     return new BatchView(views);
   }
 
-  /** A batch goes into the trail in slices: each record lists its events and what each came to. */
+  /**
+   * A batch goes into the trail in slices: each record holds its events as they came (the same fields
+   * as a single report's record) and, in the same order, what each came to.
+   */
   private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views) {
     List<Integer> indexes = IntStream.range(0, events.size()).boxed().toList();
     for (List<Integer> slice : AuditTrail.slices(indexes)) {
-      List<Map<String, Object>> requests = new ArrayList<>(slice.size());
+      List<ReportRequest> sliced = events.subList(slice.get(0), slice.get(0) + slice.size());
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
-      Set<String> slugs = new TreeSet<>();
       for (int i : slice) {
-        ReportRequest event = events.get(i);
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("index", i);
-        if (event != null) {
-          request.put("entitlement_slug", event.entitlementSlug());
-          request.put("value", event.value());
-          request.put("timestamp", event.timestamp());
-          request.put("idempotency_key", event.idempotencyKey());
-          if (event.entitlementSlug() != null) {
-            slugs.add(event.entitlementSlug());
-          }
-        }
-        requests.add(request);
         BatchItemView view = views.get(i);
         Map<String, Object> result = view.result() != null ? outcome(view.result(), view.replayed()) : new LinkedHashMap<>();
         if (view.error() != null) {
@@ -120,7 +107,9 @@ public class UsageResource {
         result.put("index", i);
         results.add(result);
       }
-      audit.record(AuditTrail.REPORTED, instanceId, List.copyOf(slugs), Map.of("events", requests),
+      List<String> slugs = sliced.stream().filter(event -> event != null && event.entitlementSlug() != null)
+          .map(ReportRequest::entitlementSlug).toList();
+      audit.record(AuditTrail.REPORTED, instanceId, slugs, Map.of("first_index", slice.get(0), "events", sliced),
           Map.of("results", results));
     }
   }

@@ -11,8 +11,4 @@ import java.time.Instant;
  * @param from inclusive, null for the start of retention
  * @param to exclusive, null for now
  */
-public record AuditFilter(String instanceId, String entitlement, String type, Instant from, Instant to) {
-  public AuditFilter withInstance(String instance) {
-    return new AuditFilter(instance, entitlement, type, from, to);
-  }
-}
+public record AuditFilter(String instanceId, String entitlement, String type, Instant from, Instant to) {}

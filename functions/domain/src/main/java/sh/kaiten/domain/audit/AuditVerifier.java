@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -33,11 +32,10 @@ final class AuditVerifier {
   Verification verify(String tenantId, Instant from, Instant to) {
     Instant first = from.truncatedTo(ChronoUnit.HOURS);
     Instant end = to.truncatedTo(ChronoUnit.HOURS).equals(to) ? to : to.truncatedTo(ChronoUnit.HOURS).plus(Hours.ONE);
-    Map<Instant, List<AuditDigest>> digests = log.digests(tenantId, first, end).stream()
+    TreeMap<Instant, List<AuditDigest>> digests = log.digests(tenantId, first, end).stream()
         .collect(Collectors.groupingBy(AuditDigest::hour, TreeMap::new, Collectors.toList()));
     Optional<AuditDigest> before = log.digestBefore(tenantId, first);
-    Instant lastSealed = digests.isEmpty() ? before.map(AuditDigest::hour).orElse(null)
-        : ((TreeMap<Instant, List<AuditDigest>>) digests).lastKey();
+    Instant lastSealed = digests.isEmpty() ? before.map(AuditDigest::hour).orElse(null) : digests.lastKey();
     Tally tally = new Tally();
     String previousHash = before.map(AuditDigest::hash).orElse(null);
     for (Instant hour = first; hour.isBefore(end); hour = hour.plus(Hours.ONE)) {

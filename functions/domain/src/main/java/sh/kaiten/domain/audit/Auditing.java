@@ -11,6 +11,7 @@ import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.usage.ExportRange;
 
 /**
  * Writes and reads the audit trail. What one request records is written in one request to the
@@ -80,18 +81,7 @@ public final class Auditing {
    */
   public Page<ReportedUsage> reports(ApiToken caller, Instant from, Instant to, PageRequest page) {
     caller.requireAdmin();
-    if (from == null) {
-      throw new InvalidInputException("from", "from is required (ISO-8601)");
-    }
-    if (to == null) {
-      throw new InvalidInputException("to", "to is required (ISO-8601)");
-    }
-    if (!from.isBefore(to)) {
-      throw new InvalidInputException("to", "to must be after from");
-    }
-    if (Duration.between(from, to).compareTo(MAX_REPORTS_RANGE) > 0) {
-      throw new InvalidInputException("to", "a reports export covers at most " + MAX_REPORTS_RANGE.toDays() + " days");
-    }
+    ExportRange.check(from, to, MAX_REPORTS_RANGE, "a reports export");
     Page<AuditRecord> records = log.page(caller.tenantId(), new AuditFilter(null, null, ReportedUsage.TYPE, from, to), page);
     return new Page<>(records.items().stream().flatMap(record -> ReportedUsage.of(record).stream()).toList(),
         records.nextCursor());

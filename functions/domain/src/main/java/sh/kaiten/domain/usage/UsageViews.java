@@ -92,18 +92,7 @@ public final class UsageViews {
    */
   public List<PeriodUsage> export(ApiToken caller, Instant from, Instant to) {
     caller.requireAdmin();
-    if (from == null) {
-      throw new InvalidInputException("from", "from is required (ISO-8601)");
-    }
-    if (to == null) {
-      throw new InvalidInputException("to", "to is required (ISO-8601)");
-    }
-    if (!from.isBefore(to)) {
-      throw new InvalidInputException("to", "to must be after from");
-    }
-    if (Duration.between(from, to).compareTo(MAX_EXPORT_SPAN) > 0) {
-      throw new InvalidInputException("to", "an export covers at most " + MAX_EXPORT_SPAN.toDays() + " days");
-    }
+    ExportRange.check(from, to, MAX_EXPORT_SPAN, "an export");
     String tenantId = caller.tenantId();
     Instant now = clock.instant();
     List<Entitlement> metered = metered(tenantId);
