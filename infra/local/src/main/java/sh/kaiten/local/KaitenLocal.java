@@ -248,6 +248,7 @@ public final class KaitenLocal implements AutoCloseable {
   }
 
   private void stopTriggers() {
+    triggers.forEach(SqsTrigger::stopPolling); // all at once, then each waited for
     triggers.forEach(SqsTrigger::close);
     schedules.forEach(ScheduleTrigger::close);
     clock.shutdownNow();

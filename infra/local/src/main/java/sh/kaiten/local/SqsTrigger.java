@@ -30,7 +30,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 final class SqsTrigger implements AutoCloseable {
   /** One receive returns at most 10 messages; SQS's own limit. */
   private static final int RECEIVE_MAX = 10;
-  private static final int LONG_POLL_SECONDS = 20;
+  /**
+   * Shorter than Lambda's 20 s: ElasticMQ, when it stops, waits for every receive in flight, so this
+   * bounds how long stopping kaiten-local takes. A message still arrives the moment it is sent.
+   */
+  private static final int LONG_POLL_SECONDS = 2;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the template's SQS event says. */
@@ -180,10 +184,21 @@ final class SqsTrigger implements AutoCloseable {
     return event.toString();
   }
 
-  @Override
-  public void close() {
+  /** Tells the poller to stop, without waiting for it. */
+  void stopPolling() {
     running = false;
     poller.interrupt();
+  }
+
+  /** Stops polling; returns once the poller has ended, so no receive is left in flight. */
+  @Override
+  public void close() {
+    stopPolling();
+    try {
+      poller.join(Duration.ofSeconds(LONG_POLL_SECONDS + 1).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The enabled SQS events of one function in the template. */
