@@ -190,7 +190,10 @@ final class SqsTrigger implements AutoCloseable {
     poller.interrupt();
   }
 
-  /** Stops polling; returns once the poller has ended, so no receive is left in flight. */
+  /**
+   * Stops polling and waits for the poller's last receive to end (at most one receive's wait), so
+   * ElasticMQ is not left holding its stop for it.
+   */
   @Override
   public void close() {
     stopPolling();
