@@ -1,0 +1,15 @@
+package sh.kaiten.sdk;
+
+/**
+ * What the usage pipeline tells local accounting: a report counts against this process's view of a
+ * limit from the moment it is queued until the server has answered for it (from then on the next
+ * snapshot holds it, if it was counted).
+ */
+interface DeliveryObserver {
+
+  /** A report found in the spool at start: made by an earlier process, still not delivered. */
+  void restored(String entitlement, double value);
+
+  /** The server answered for a report (counted, rejected or refused): it is no longer pending. */
+  void settled(String entitlement, double value);
+}
