@@ -96,6 +96,11 @@ final class RunningKaitenLocal implements AutoCloseable {
     drainer.start();
   }
 
+  /** Where the front door listens, e.g. {@code http://127.0.0.1:8080}. */
+  String baseUrl() {
+    return baseUrl;
+  }
+
   JsonNode state() throws IOException {
     return JSON.readTree(dir.resolve("kaiten-local.json").toFile());
   }
@@ -148,6 +153,15 @@ final class RunningKaitenLocal implements AutoCloseable {
   /** The body of a 200 answer; any other answer fails the test, showing what came back. */
   JsonNode ok(HttpResponse<String> response) throws IOException {
     if (response.statusCode() != 200) {
+      throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
+          + response.statusCode() + ": " + response.body());
+    }
+    return json(response);
+  }
+
+  /** The body of a 201 answer; any other answer fails the test, showing what came back. */
+  JsonNode created(HttpResponse<String> response) throws IOException {
+    if (response.statusCode() != 201) {
       throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
           + response.statusCode() + ": " + response.body());
     }
