@@ -12,12 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.usage.EntitlementQueries;
@@ -25,6 +23,7 @@ import sh.kaiten.domain.usage.InstanceEntitlement;
 import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
+import sh.kaiten.http.EntityTags;
 import sh.kaiten.http.views.EvaluationView;
 
 /**
@@ -60,10 +59,13 @@ public class OfrepResource {
     }
   }
 
-  /** Every flag of the instance. The ETag is the answer's hash: a client that has it gets 304. */
+  /**
+   * Every flag of the instance. The ETag is the answer's hash: a client that has it gets 304 (see
+   * {@link EntityTags#unchanged}), which is not recorded in the audit trail.
+   */
   @POST
   @Audited(AuditTrail.EVALUATED)
-  public Response all(JsonNode request, @HeaderParam("If-None-Match") String ifNoneMatch) {
+  public Response all(JsonNode request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
     String instance = targetingKey(request);
     if (instance == null) {
       return Response.status(400).entity(bulkFailure("TARGETING_KEY_MISSING",
@@ -71,17 +73,18 @@ public class OfrepResource {
     }
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     ArrayNode flags = answer.putArray("flags");
+    List<InstanceEntitlement> evaluated;
     try {
-      List<InstanceEntitlement> evaluated = queries.evaluateAll(caller.token(), instance);
-      evaluated.forEach(entitlement -> flags.add(OfrepFlags.success(entitlement)));
-      audit.evaluated("ofrep", instance, evaluated.stream().map(EvaluationView::of).toList());
+      evaluated = queries.evaluateAll(caller.token(), instance);
     } catch (NotFoundException e) {
       return Response.status(400).entity(bulkFailure("INVALID_CONTEXT", e.getMessage())).build();
     }
-    EntityTag etag = new EntityTag(sha256(answer.toString()));
-    if (ifNoneMatch != null && ifNoneMatch.replace("\"", "").equals(etag.getValue())) {
+    evaluated.forEach(entitlement -> flags.add(OfrepFlags.success(entitlement)));
+    EntityTag etag = EntityTags.of(answer.toString().getBytes(StandardCharsets.UTF_8));
+    if (EntityTags.unchanged(ifNoneMatch, etag)) {
       return Response.notModified(etag).build();
     }
+    audit.evaluated("ofrep", instance, evaluated.stream().map(EvaluationView::of).toList());
     return Response.ok(answer).tag(etag).build();
   }
 
@@ -95,14 +98,5 @@ public class OfrepResource {
     failure.put("errorCode", errorCode);
     failure.put("errorDetails", details);
     return failure;
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

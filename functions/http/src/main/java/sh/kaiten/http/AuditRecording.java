@@ -29,8 +29,9 @@ import sh.kaiten.domain.audit.Auditing;
 /**
  * Writes what an {@link Audited} request did into the audit trail, in one write, before the response
  * leaves. A record that cannot be written turns the answer into a 500 {@code audit-not-recorded}
- * problem, which says the request was carried out. Refused requests (4xx, 5xx) changed nothing and are
- * not recorded.
+ * problem, which says the request was carried out. Only answers that did something are recorded (2xx):
+ * refused requests (4xx, 5xx) changed nothing, and a 304 only tells a client that the copy it holds is
+ * still current (the 200 that gave it was recorded), so a revalidation costs no write.
  */
 @Provider
 public class AuditRecording implements ContainerResponseFilter, ReaderInterceptor {
@@ -55,7 +56,7 @@ public class AuditRecording implements ContainerResponseFilter, ReaderIntercepto
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     Audited audited = resource.getResourceMethod() == null ? null
         : resource.getResourceMethod().getAnnotation(Audited.class);
-    if (audited == null || response.getStatus() >= 400) {
+    if (audited == null || response.getStatusInfo().getFamily() != Response.Status.Family.SUCCESSFUL) {
       return;
     }
     List<AuditEntry> entries = trail.entries().isEmpty() ? List.of(generic(audited, request, response)) : trail.entries();

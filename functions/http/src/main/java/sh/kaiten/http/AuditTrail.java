@@ -26,6 +26,8 @@ public class AuditTrail {
   public static final String EVALUATED = "entitlement.evaluated";
   public static final String USAGE_VIEWED = "usage.viewed";
   public static final String REPORTED = ReportedUsage.TYPE;
+  /** The tallies of an SDK's in-process checks, sent with a usage batch. */
+  public static final String CHECKED = "entitlement.checked";
   /** Items per record when one request records many: tens of KB, far below DynamoDB's 400 KB per item. */
   static final int SLICE = 100;
 
@@ -90,7 +92,15 @@ public class AuditTrail {
    * {@link AuditLog#MAX_RECORDS_PER_WRITE}) to be written together.
    */
   public static <T> List<List<T>> slices(List<T> items) {
-    int size = Math.max(SLICE, (items.size() + AuditLog.MAX_RECORDS_PER_WRITE - 1) / AuditLog.MAX_RECORDS_PER_WRITE);
+    return slices(items, AuditLog.MAX_RECORDS_PER_WRITE);
+  }
+
+  /**
+   * Slices of up to {@link #SLICE} items each, or larger ones when that many would be more than
+   * {@code records}: for a request that records several lists, each with its share of one write.
+   */
+  public static <T> List<List<T>> slices(List<T> items, int records) {
+    int size = Math.max(SLICE, (items.size() + records - 1) / records);
     List<List<T>> slices = new ArrayList<>();
     for (int from = 0; from < items.size(); from += size) {
       slices.add(items.subList(from, Math.min(items.size(), from + size)));

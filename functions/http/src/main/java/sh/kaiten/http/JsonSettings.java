@@ -14,8 +14,9 @@ import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * The one JSON configuration of the API: snake_case, strict input (unknown fields, duplicate keys
- * and wrongly-typed scalars are errors, not guesses), exact decimals, ISO-8601 instants.
+ * The one JSON configuration of the API: snake_case, strict input (unknown fields, duplicate keys,
+ * wrongly-typed scalars and enums given by number are errors, not guesses), exact decimals, ISO-8601
+ * instants.
  *
  * <p>It applies to REST bodies only. The application-wide ObjectMapper stays as Quarkus makes it,
  * because the Lambda runtime reads the API Gateway events (camelCase) with that one.
@@ -42,6 +43,8 @@ public class JsonSettings implements ContextResolver<ObjectMapper> {
     mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    // Jackson otherwise reads 3 (or "3") as an enum's fourth constant.
+    mapper.enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);

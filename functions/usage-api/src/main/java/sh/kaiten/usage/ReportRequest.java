@@ -4,6 +4,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import sh.kaiten.domain.usage.CheckReason;
+import sh.kaiten.domain.usage.CheckTallies;
+import sh.kaiten.domain.usage.CheckTally;
 import sh.kaiten.domain.usage.UsageReport;
 
 /** The body of {@code POST /api/instances/{id}/usage}, and one event of a batch. */
@@ -14,7 +17,30 @@ public record ReportRequest(String entitlementSlug, BigDecimal value, Instant ti
     return new UsageReport(entitlementSlug, value, timestamp, idempotencyKey);
   }
 
-  /** The body of {@code POST /api/instances/{id}/usage/batch}. */
+  /**
+   * The body of {@code POST /api/instances/{id}/usage/batch}.
+   *
+   * @param checks the tallies of an SDK's own checks, for the audit trail; null when none are sent
+   */
   @RegisterForReflection
-  public record Batch(List<ReportRequest> events) {}
+  public record Batch(List<ReportRequest> events, Checks checks) {}
+
+  /** {@code {"id": "chk-...", "tallies": [...]}}: see {@link CheckTallies}. */
+  @RegisterForReflection
+  public record Checks(String id, List<Tally> tallies) {
+
+    CheckTallies toChecks() {
+      return new CheckTallies(id, tallies == null ? null
+          : tallies.stream().map(tally -> tally == null ? null : tally.toTally()).toList());
+    }
+
+    /** {@code {"entitlement": "sso", "minute": "2026-12-04T01:02:00Z", "allowed": true, "reason": "GRANTED", "count": 1234}}. */
+    @RegisterForReflection
+    public record Tally(String entitlement, Instant minute, Boolean allowed, CheckReason reason, Long count) {
+
+      CheckTally toTally() {
+        return new CheckTally(entitlement, minute, allowed, reason, count);
+      }
+    }
+  }
 }

@@ -17,8 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.usage.BatchResult;
+import sh.kaiten.domain.usage.CheckTallies;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.http.AuditTrail;
@@ -34,6 +36,8 @@ import sh.kaiten.http.views.UsageView;
 public class UsageResource {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
+  /** A batch's reports and its tallies each get half of the one audit write (10 records each at most, in fact). */
+  static final int RECORDS_EACH = AuditLog.MAX_RECORDS_PER_WRITE / 2;
 
   @Inject UsageReporting reporting;
   @Inject CurrentCaller caller;
@@ -67,16 +71,25 @@ public class UsageResource {
     return answer.build();
   }
 
-  /** Up to 1000 reports, each decided on its own: one result per event, in order. */
+  /**
+   * Up to 1000 reports, each decided on its own: one result per event, in order. With {@code checks},
+   * the tallies of the SDK's own checks go into the audit trail (as {@value AuditTrail#CHECKED}
+   * records), in the same write as the reports' records; then {@code events} may be empty or left out.
+   * Delivery of tallies is at least once: an SDK that lost the answer sends the batch again with the
+   * same {@code checks.id}, and the tallies are recorded again under it, so a reader drops repeats by
+   * that id.
+   */
   @POST
   @Path("/batch")
   @Audited(AuditTrail.REPORTED)
   public BatchView reportAll(@PathParam("id") String instanceId, ReportRequest.Batch batch) {
-    if (batch == null || batch.events() == null) {
+    if (batch == null) {
       throw new InvalidInputException("events", "a JSON body {\"events\": [...]} is required");
     }
+    List<ReportRequest> events = batch.events() == null ? List.of() : batch.events();
+    CheckTallies checks = batch.checks() == null ? null : batch.checks().toChecks();
     List<BatchResult> results = reporting.reportAll(
-        caller.token(), instanceId, batch.events().stream().map(e -> e == null ? null : e.toReport()).toList());
+        caller.token(), instanceId, events.stream().map(e -> e == null ? null : e.toReport()).toList(), checks);
     List<BatchItemView> views = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       BatchResult result = results.get(i);
@@ -85,8 +98,12 @@ public class UsageResource {
           : new BatchItemView(i, UsageView.of(result.result().state(), result.result().reason()),
               result.result().replayed(), null));
     }
-    recordBatch(instanceId, batch.events(), views);
-    return new BatchView(views);
+    recordBatch(instanceId, events, views);
+    if (checks == null) {
+      return new BatchView(views, null);
+    }
+    recordChecks(instanceId, batch.checks(), checks);
+    return new BatchView(views, new ChecksView(checks.id(), checks.tallies().size()));
   }
 
   /**
@@ -94,8 +111,11 @@ public class UsageResource {
    * as a single report's record) and, in the same order, what each came to.
    */
   private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views) {
+    if (events.isEmpty()) {
+      return; // a batch of tallies only
+    }
     List<Integer> indexes = IntStream.range(0, events.size()).boxed().toList();
-    for (List<Integer> slice : AuditTrail.slices(indexes)) {
+    for (List<Integer> slice : AuditTrail.slices(indexes, RECORDS_EACH)) {
       List<ReportRequest> sliced = events.subList(slice.get(0), slice.get(0) + slice.size());
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
       for (int i : slice) {
@@ -114,6 +134,28 @@ public class UsageResource {
     }
   }
 
+  /**
+   * The tallies go into the trail in slices too: each record holds its tallies as they came, under the
+   * batch's checks id, and what they add up to; its entitlements are the slugs the slice checked.
+   */
+  private void recordChecks(String instanceId, ReportRequest.Checks sent, CheckTallies checks) {
+    List<Integer> indexes = IntStream.range(0, sent.tallies().size()).boxed().toList();
+    for (List<Integer> slice : AuditTrail.slices(indexes, RECORDS_EACH)) {
+      int from = slice.get(0);
+      int to = from + slice.size();
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("checks_id", sent.id());
+      request.put("tallies", sent.tallies().subList(from, to));
+      CheckTallies.Counts counts = CheckTallies.Counts.of(checks.tallies().subList(from, to));
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("checks", counts.checks());
+      result.put("allowed", counts.allowed());
+      result.put("refused", counts.refused());
+      audit.record(AuditTrail.CHECKED, instanceId,
+          sent.tallies().subList(from, to).stream().map(ReportRequest.Checks.Tally::entitlement).toList(), request, result);
+    }
+  }
+
   private static Map<String, Object> outcome(UsageView view, Boolean replayed) {
     Map<String, Object> outcome = new LinkedHashMap<>();
     outcome.put("status", view.status());
@@ -129,6 +171,15 @@ public class UsageResource {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record BatchItemView(int index, UsageView result, Boolean replayed, JsonNode error) {}
 
+  /**
+   * The answer of a batch.
+   *
+   * @param checks only when the batch carried tallies: their id and how many were recorded
+   */
   @RegisterForReflection
-  public record BatchView(List<BatchItemView> results) {}
+  public record BatchView(List<BatchItemView> results, @JsonInclude(JsonInclude.Include.NON_NULL) ChecksView checks) {}
+
+  /** {@code {"id": "chk-...", "tallies": 1000}}. */
+  @RegisterForReflection
+  public record ChecksView(String id, int tallies) {}
 }

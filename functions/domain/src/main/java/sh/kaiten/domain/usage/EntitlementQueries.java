@@ -41,6 +41,11 @@ public final class EntitlementQueries {
    * license's start date (read together just after).
    */
   public List<InstanceEntitlement> evaluateAll(ApiToken caller, String instanceId) {
+    return snapshot(caller, instanceId).entitlements();
+  }
+
+  /** The bulk evaluation with the license it was made against, for an SDK; the same reads. */
+  public InstanceSnapshot snapshot(ApiToken caller, String instanceId) {
     Instant now = clock.instant();
     List<Entitlement> entitlements = catalog.listEntitlements(caller.tenantId());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(entitlements, now));
@@ -56,10 +61,11 @@ public final class EntitlementQueries {
     if (!unread.isEmpty()) {
       tallies.putAll(counters.tallies(unread));
     }
-    return evaluations.stream().map(evaluation -> {
+    List<InstanceEntitlement> evaluated = evaluations.stream().map(evaluation -> {
       Meter meter = meters.get(evaluation.entitlement().slug());
       return new InstanceEntitlement(evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
     }).toList();
+    return new InstanceSnapshot(context.instance().id(), context.license(), evaluated, now);
   }
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {

@@ -38,8 +38,6 @@ import sh.kaiten.domain.metering.UsageStatus;
 
 /** Use case: an instance reports usage of a NUMERIC entitlement. */
 public final class UsageReporting {
-  /** How far ahead of the server's clock a report's timestamp may be (clock skew). */
-  static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
   /** The most significant digits a value may carry; DynamoDB numbers hold 38. */
   static final int MAX_DIGITS = 30;
   /** The largest single report; keeps every counter well inside DynamoDB's number range. */
@@ -62,6 +60,7 @@ public final class UsageReporting {
   private final ThresholdSignals signals;
   private final Clock clock;
   private final Duration lateWindow;
+  private final ReportWindow window;
   /** The counters this function instance has signalled a refusal of. */
   private final Set<CounterKey> refusalsSignalled = ConcurrentHashMap.newKeySet();
 
@@ -74,6 +73,7 @@ public final class UsageReporting {
     this.signals = signals;
     this.clock = clock;
     this.lateWindow = lateWindow;
+    this.window = new ReportWindow(lateWindow);
   }
 
   public ReportResult report(ApiToken caller, String instanceId, UsageReport report) {
@@ -91,14 +91,27 @@ public final class UsageReporting {
   /**
    * Many reports of one instance, each decided on its own as if sent alone, in order: one that is
    * refused or invalid does not stop the others. The instance and its license are read once.
+   *
+   * <p>An SDK also sends the tallies of its in-process checks. They are checked whole before any
+   * report is counted (one bad tally refuses the batch: nothing is written) and count nothing; their
+   * place is the audit trail, which the caller writes. Without tallies a batch holds 1 to
+   * {@link #MAX_BATCH} reports; with them, 0 to {@link #MAX_BATCH}.
+   *
+   * @param checks null when the batch carries none
    */
-  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports) {
-    if (reports == null || reports.isEmpty() || reports.size() > MAX_BATCH) {
-      throw new InvalidInputException("events", "events must hold 1 to " + MAX_BATCH + " reports");
+  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks) {
+    List<UsageReport> events = reports == null ? List.of() : reports;
+    if (events.size() > MAX_BATCH || (events.isEmpty() && checks == null)) {
+      throw new InvalidInputException("events", checks == null
+          ? "events must hold 1 to " + MAX_BATCH + " reports"
+          : "events must hold at most " + MAX_BATCH + " reports");
+    }
+    if (checks != null) {
+      checks.validate(window, clock.instant());
     }
     InstanceContext context = instances.load(caller, instanceId);
-    List<BatchResult> results = new ArrayList<>(reports.size());
-    for (UsageReport report : reports) {
+    List<BatchResult> results = new ArrayList<>(events.size());
+    for (UsageReport report : events) {
       try {
         if (report == null) {
           throw new InvalidInputException(null, "a report must be an object");
@@ -247,16 +260,7 @@ public final class UsageReporting {
       throw new InvalidInputException("idempotency_key",
           "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");
     }
-    Instant at = report.timestamp() == null ? now : report.timestamp();
-    if (at.isAfter(now.plus(FUTURE_TOLERANCE))) {
-      throw new InvalidInputException("timestamp", "timestamp is more than " + FUTURE_TOLERANCE.toMinutes()
-          + " minutes in the future");
-    }
-    if (at.isBefore(now.minus(lateWindow))) {
-      throw new InvalidInputException("timestamp", "timestamp is older than the late-report window of "
-          + lateWindow.toHours() + " hours");
-    }
-    return at;
+    return window.require("timestamp", report.timestamp() == null ? now : report.timestamp(), now);
   }
 
   private static UsageStatus countedStatus(Meter meter, BigDecimal total) {

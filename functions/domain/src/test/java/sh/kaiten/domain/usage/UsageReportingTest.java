@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -186,5 +187,53 @@ class UsageReportingTest {
     assertThat(result.state().status()).isEqualTo(UsageStatus.REJECTED);
     assertThat(result.reason()).isEqualTo(Reason.TRIAL_ENDED);
     assertThat(counters.tallies).isEmpty();
+  }
+  private static CheckTallies checks(CheckTally... tallies) {
+    return new CheckTallies("chk-7f3a-000042", List.of(tallies));
+  }
+
+  @Test
+  void aBatchOfTalliesOnlyCountsNothing() {
+    CheckTally sso = new CheckTally("sso", Instant.parse("2026-11-25T11:59:00Z"), true, CheckReason.GRANTED, 1234L);
+
+    assertThat(reporting.reportAll(instanceToken, "acme-prod", List.of(), checks(sso))).isEmpty();
+    assertThat(reporting.reportAll(instanceToken, "acme-prod", null, checks(sso))).isEmpty();
+    assertThat(counters.tallies).isEmpty();
+    assertThat(signals).isEmpty();
+  }
+
+  @Test
+  void aBadTallyRefusesTheWholeBatchBeforeAnyReportIsCounted() {
+    CheckTally late = new CheckTally("sso", Instant.parse("2026-11-24T11:59:00Z"), true, CheckReason.GRANTED, 1L);
+    List<UsageReport> reports = List.of(new UsageReport("api-calls", BigDecimal.TEN, null));
+
+    assertThatThrownBy(() -> reporting.reportAll(instanceToken, "acme-prod", reports, checks(late)))
+        .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("checks.tallies[0].minute");
+    assertThat(counters.tallies).isEmpty();
+  }
+
+  @Test
+  void withoutTalliesABatchStillHoldsOneToAThousandReports() {
+    UsageReport one = new UsageReport("api-calls", BigDecimal.ONE, null);
+    CheckTally sso = new CheckTally("sso", Instant.parse("2026-11-25T12:00:00Z"), false, CheckReason.DISABLED, 1L);
+
+    assertThatThrownBy(() -> reporting.reportAll(instanceToken, "acme-prod", List.of(), null))
+        .hasMessage("events must hold 1 to 1000 reports").extracting("field").isEqualTo("events");
+    assertThatThrownBy(() -> reporting.reportAll(instanceToken, "acme-prod", null, null))
+        .hasMessage("events must hold 1 to 1000 reports");
+    assertThatThrownBy(() -> reporting.reportAll(instanceToken, "acme-prod", Collections.nCopies(1001, one), checks(sso)))
+        .hasMessage("events must hold at most 1000 reports").extracting("field").isEqualTo("events");
+    assertThat(reporting.reportAll(instanceToken, "acme-prod", Collections.nCopies(1000, one), checks(sso)))
+        .hasSize(1000);
+    assertThat(queries.usage(adminToken, "acme-prod", "api-calls").currentUsage()).isEqualByComparingTo("1000");
+  }
+
+  @Test
+  void talliesAreForTheCallersOwnInstanceToo() {
+    CheckTally sso = new CheckTally("sso", Instant.parse("2026-11-25T12:00:00Z"), true, CheckReason.GRANTED, 1L);
+    assertThatThrownBy(() -> reporting.reportAll(instanceToken, "other", List.of(), checks(sso)))
+        .isInstanceOf(ForbiddenException.class);
+    assertThatThrownBy(() -> reporting.reportAll(adminToken, "other", List.of(), checks(sso)))
+        .isInstanceOf(NotFoundException.class);
   }
 }
