@@ -67,6 +67,35 @@ class AuditedEvaluationsTest {
         PageRequest.of(null, 50)).items()).hasSize(4);
   }
 
+  @Test
+  void aSnapshotIsRecordedAsAnEvaluationAndItsRevalidationIsNot() throws Exception {
+    ProductPage page = ProductPage.seed(catalog, tokens);
+    String secret = page.instanceSecret();
+    String snapshotTag = given().header("Authorization", "Bearer " + secret).when()
+        .get("/api/instances/acme-prod/snapshot").then().statusCode(200).extract().header("ETag");
+    String flagsTag = given().header("Authorization", "Bearer " + secret).contentType("application/json")
+        .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}").when().post("/ofrep/v1/evaluate/flags")
+        .then().statusCode(200).extract().header("ETag");
+    for (int i = 0; i < 3; i++) {
+      given().header("Authorization", "Bearer " + secret).header("If-None-Match", snapshotTag).when()
+          .get("/api/instances/acme-prod/snapshot").then().statusCode(304);
+      given().header("Authorization", "Bearer " + secret).header("If-None-Match", flagsTag)
+          .contentType("application/json").body("{\"context\":{\"targetingKey\":\"acme-prod\"}}")
+          .when().post("/ofrep/v1/evaluate/flags").then().statusCode(304);
+    }
+
+    List<AuditRecord> trail = audit.page(page.adminToken().tenantId(), new AuditFilter("acme-prod", null, null, null, null),
+        PageRequest.of(null, 50)).items();
+    assertThat(trail).extracting(AuditRecord::type).containsExactly("entitlement.evaluated", "entitlement.evaluated");
+    assertThat(trail).extracting(r -> JSON.readTree(r.request()).path("via").asText()).containsExactly("ofrep", "snapshot");
+    AuditRecord snapshot = trail.get(1);
+    assertThat(snapshot.entitlements()).containsExactly("api-calls", "sso");
+    assertThat(JSON.readTree(snapshot.request())).isEqualTo(JSON.readTree("{\"via\":\"snapshot\",\"entitlements\":\"all\"}"));
+    assertThat(JSON.readTree(snapshot.result())).isEqualTo(JSON.readTree("""
+        {"api-calls": {"enabled": true, "source": "TIER", "reason": "GRANTED", "value": 100000, "usage": 0},
+         "sso": {"enabled": true, "source": "TIER", "reason": "GRANTED", "value": true}}"""));
+  }
+
   private static void get(String secret, String path) {
     given().header("Authorization", "Bearer " + secret).when().get(path).then().statusCode(200);
   }

@@ -82,6 +82,23 @@ class RoundTripsTest {
   }
 
   @Test
+  void aSnapshotCostsTheBulkEvaluationsReadsAndItsRevalidationNoWrite() {
+    String etag = given().header("Authorization", "Bearer " + page.instanceSecret())
+        .when().get("/api/instances/acme-prod/snapshot").then().statusCode(200).extract().header("ETag");
+
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "PutItem");
+    assertAuditedOnce();
+
+    requests.clear();
+    given().header("Authorization", "Bearer " + page.instanceSecret()).header("If-None-Match", etag)
+        .when().get("/api/instances/acme-prod/snapshot").then().statusCode(304);
+
+    // The same two reads, and no audit write: the client's copy is still current.
+    assertThat(requests.calls()).containsExactly(new DynamoRequests.Call("GetItem", config.table().tokens()),
+        new DynamoRequests.Call("BatchGetItem", null));
+  }
+
+  @Test
   void aCounterPhasedFromTheLicenseStartIsReadOnceTheLicenseIsKnown() {
     page = ProductPage.seed(catalog, tokens); // a tenant whose definitions are not cached yet
     page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,

@@ -55,6 +55,14 @@ class SampleEventsTest {
   }
 
   @Test
+  void snapshotEvent() {
+    JsonPath body = invoke("entitlements-api/snapshot.json", 200);
+    assertThat(body.getString("instance")).isEqualTo("acme-prod");
+    assertThat(body.getString("license.status")).isEqualTo("ACTIVE");
+    assertThat(body.getList("entitlements.slug")).containsExactly("api-calls", "sso");
+  }
+
+  @Test
   void allEntitlementsEvent() {
     JsonPath body = invoke("entitlements-api/all-entitlements.json", 200);
     assertThat(body.getList("entitlements.entitlement")).containsExactly("api-calls", "sso");
