@@ -2,6 +2,7 @@ package sh.kaiten.admin;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -177,6 +178,40 @@ class AuditApiTest {
     assertThat(requests.operations()).containsExactly("TransactWriteItems");
     get("/api/audit?type=usage.reported").statusCode(200).body("items", hasSize(10))
         .body("items.request_id", equalTo(Collections.nCopies(10, "req-1")));
+  }
+
+  @Test
+  void checkTalliesAreQueriedByTheirTypeAndEntitlement() {
+    String checks = "{\"checks_id\":\"chk-1\",\"tallies\":[{\"entitlement\":\"sso\",\"minute\":\"2026-12-04T01:02:00Z\","
+        + "\"allowed\":true,\"reason\":\"GRANTED\",\"count\":1234}]}";
+    auditing.record(tenant.id(), "tok_sdk", "req-1", List.of(
+        new AuditEntry("usage.reported", "globex-prod", List.of("seats"), "{\"events\":[]}", "{\"results\":[]}"),
+        new AuditEntry("entitlement.checked", "globex-prod", List.of("sso"), checks,
+            "{\"checks\":1234,\"allowed\":1234,\"refused\":0}")));
+    auditing.record(tenant.id(), "tok_sdk", "req-2", List.of(
+        new AuditEntry("entitlement.checked", "globex-prod", List.of("seats", "never-defined"),
+            "{\"checks_id\":\"chk-2\",\"tallies\":[]}", "{\"checks\":9,\"allowed\":0,\"refused\":9}"),
+        new AuditEntry("entitlement.checked", "initech-prod", List.of("sso"), "{\"checks_id\":\"chk-3\",\"tallies\":[]}",
+            "{\"checks\":1,\"allowed\":1,\"refused\":0}")));
+
+    // (records of one write, or of writes in the same millisecond, have no order among themselves)
+    get("/api/audit?type=entitlement.checked&entitlement=sso").statusCode(200)
+        .body("items.request.checks_id", containsInAnyOrder("chk-3", "chk-1"));
+    JsonPath sso = get("/api/instances/globex-prod/audit?type=entitlement.checked&entitlement=sso").statusCode(200)
+        .extract().jsonPath();
+    assertThat(sso.getList("items")).hasSize(1);
+    assertThat(sso.getString("items[0].type")).isEqualTo("entitlement.checked");
+    assertThat(sso.getString("items[0].instance_id")).isEqualTo("globex-prod");
+    assertThat(sso.getList("items[0].entitlements")).containsExactly("sso");
+    assertThat(sso.getMap("items[0].request")).isEqualTo(Map.of("checks_id", "chk-1", "tallies", List.of(Map.of(
+        "entitlement", "sso", "minute", "2026-12-04T01:02:00Z", "allowed", true, "reason", "GRANTED", "count", 1234))));
+    assertThat(sso.getMap("items[0].result")).isEqualTo(Map.of("checks", 1234, "allowed", 1234, "refused", 0));
+    assertThat(sso.getString("items[0].request_id")).isEqualTo("req-1");
+    get("/api/instances/globex-prod/audit?type=entitlement.checked").statusCode(200)
+        .body("items.request.checks_id", containsInAnyOrder("chk-2", "chk-1"));
+    get("/api/audit?type=entitlement.checked&entitlement=never-defined").statusCode(200)
+        .body("items.request.checks_id", equalTo(List.of("chk-2")));
+    get("/api/audit?type=usage.reported&entitlement=sso").statusCode(200).body("items", hasSize(0));
   }
 
   @Test
