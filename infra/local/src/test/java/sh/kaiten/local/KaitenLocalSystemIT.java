@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,24 +63,41 @@ class KaitenLocalSystemIT {
 
   /**
    * A full batch through the real Lambda runtime path (Quarkus' mock event server in the function
-   * tests stalls on answers over about 8 KB, quarkusio/quarkus#44551): 1000 results, audited as ten
-   * records of one request, and exported back report by report (two answers, linked).
+   * tests stalls on answers over about 8 KB, quarkusio/quarkus#44551): 1000 results, with 1000 check
+   * tallies, audited as ten records of reports and ten of tallies in one request, and exported back
+   * report by report (two answers, linked).
    */
   @Test
   void aFullBatchIsAnsweredWholeAuditedInSlicesAndExportedReportByReport() throws Exception {
     try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
       String admin = local.state().path("admin_token").asText();
       Instant from = Instant.now().minusSeconds(1);
+      String minute = from.truncatedTo(ChronoUnit.MINUTES).toString();
+      String tallies = IntStream.range(0, 1000).mapToObj(i -> "{\"entitlement\":\"sso\",\"minute\":\"" + minute
+          + "\",\"allowed\":true,\"reason\":\"GRANTED\",\"count\":" + (i + 1) + "}")
+          .collect(Collectors.joining(",", "\"checks\":{\"id\":\"chk-full\",\"tallies\":[", "]}"));
       String events = IntStream.range(0, 1000).mapToObj(i -> "{\"entitlement_slug\":\"api-calls\",\"value\":1}")
-          .collect(Collectors.joining(",", "{\"events\":[", "]}"));
+          .collect(Collectors.joining(",", "{\"events\":[", "]," + tallies + "}"));
       JsonNode batch = local.ok(local.send("POST", REPORT + "/batch", local.instanceToken(), events));
       assertThat(batch.get("results")).hasSize(1000);
       assertThat(batch.at("/results/999/result/current_usage").asLong()).isEqualTo(1000);
+      assertThat(batch.get("checks").toString()).isEqualTo("{\"id\":\"chk-full\",\"tallies\":1000}");
 
       JsonNode trail = local.ok(local.send("GET", "/api/instances/acme-prod/audit?type=usage.reported", admin, null));
       assertThat(trail.get("items")).hasSize(10);
+      JsonNode checked = local.ok(local.send("GET",
+          "/api/instances/acme-prod/audit?type=entitlement.checked&entitlement=sso", admin, null));
+      assertThat(checked.get("items")).hasSize(10);
+      long checks = 0;
+      for (JsonNode record : checked.get("items")) {
+        assertThat(record.at("/request/tallies")).hasSize(100);
+        assertThat(record.at("/request/checks_id").asText()).isEqualTo("chk-full");
+        checks += record.at("/result/checks").asLong();
+      }
+      assertThat(checks).isEqualTo(500500);
       Set<String> requestIds = new HashSet<>();
       trail.get("items").forEach(record -> requestIds.add(record.get("request_id").asText()));
+      checked.get("items").forEach(record -> requestIds.add(record.get("request_id").asText()));
       assertThat(requestIds).hasSize(1);
 
       // 195 single reports more: 205 audit records, so the export takes two answers (200 records each at most)

@@ -87,6 +87,7 @@ class TenantIsolationIT {
               "/api/instances/acme-prod/entitlements/api-calls/usage", null),
           new Call("/api/instances/{id}/usage", "POST", "/api/instances/acme-prod/usage", report),
           new Call("/api/instances/{id}/usage", "GET", "/api/instances/acme-prod/usage", null),
+          new Call("/api/instances/{id}/snapshot", "GET", "/api/instances/acme-prod/snapshot", null),
           new Call("/api/instances/{id}/usage/batch", "POST", "/api/instances/acme-prod/usage/batch",
               "{\"events\":[" + report + "]}")));
       // A's webhook, addressed by path on every webhook route: B gets 404, an instance token 403.
