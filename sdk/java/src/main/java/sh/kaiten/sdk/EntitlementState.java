@@ -66,7 +66,7 @@ public final class EntitlementState {
     return value;
   }
 
-  /** NUMERIC: the limit, null when unlimited (or not NUMERIC). */
+  /** NUMERIC: the limit, null when unlimited, not granted, or not NUMERIC. */
   public BigDecimal limit() {
     return limit;
   }
@@ -75,8 +75,11 @@ public final class EntitlementState {
     return currentUsage;
   }
 
-  /** NUMERIC: what is left; infinite when unlimited. */
+  /** NUMERIC: what is left (nothing when not granted); infinite when unlimited. */
   public double remaining() {
+    if (!enabled) {
+      return 0;
+    }
     return limit == null ? Double.POSITIVE_INFINITY : Math.max(0, limit.doubleValue() - currentUsage);
   }
 
