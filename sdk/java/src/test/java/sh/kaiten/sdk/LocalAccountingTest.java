@@ -1,0 +1,53 @@
+package sh.kaiten.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** This process's own reports count against a HARD limit from the moment they are queued, and only once. */
+class LocalAccountingTest {
+  private final FakeKaiten fake = new FakeKaiten();
+  private KaitenClient client;
+
+  LocalAccountingTest() throws IOException {}
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    fake.close();
+  }
+
+  @Test
+  void ownReportsHoldTheHardLimitBeforeAndAfterDeliveryWithoutCountingTwice() {
+    fake.limit(10);
+    client = KaitenClient.builder().baseUrl(fake.url()).token("ksh_test").instance("acme-prod")
+        .flushInterval(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100)).build();
+    assertThat(client.check("api-calls", 1).allowed()).isTrue();
+
+    client.report("api-calls", 10);
+
+    Check queued = client.check("api-calls", 1);
+    assertThat(queued.allowed()).isFalse();
+    assertThat(queued.reason()).isEqualTo(Reason.LIMIT_REACHED);
+    assertThat(queued.currentUsage()).isEqualTo(10.0);
+    assertThat(fake.requests()).isEmpty();
+
+    assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
+    assertThat(fake.usage()).isEqualByComparingTo("10");
+    // A poll asked for after the delivery, and answered: the snapshot now holds the 10.
+    int reads = fake.snapshotReads();
+    await().atMost(Duration.ofSeconds(3)).until(() -> fake.snapshotReads() >= reads + 3);
+
+    Check delivered = client.check("api-calls", 1);
+    assertThat(delivered.allowed()).isFalse();
+    assertThat(delivered.reason()).isEqualTo(Reason.LIMIT_REACHED);
+    assertThat(delivered.currentUsage()).isEqualTo(10.0);
+    assertThat(client.entitlement("api-calls").orElseThrow().currentUsage()).isEqualTo(10.0);
+  }
+}
