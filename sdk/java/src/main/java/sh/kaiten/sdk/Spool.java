@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -40,9 +41,10 @@ import java.util.zip.CRC32;
  * the mapping. A write to a shared mapping is in the page cache at once, and the page cache outlives a
  * killed process; there is no fsync per report, so a power loss or a kernel crash may lose the last
  * seconds of reports. A line reserved but not wholly written when the process died fails its CRC and
- * is skipped at the next start. The thread whose reservation crosses the end of a segment opens the
- * next one (a file created and mapped, once per about 15,000 reports); others crossing it meanwhile
- * yield until it is open.
+ * is skipped at the next start. The sender keeps a spare segment ready, created and written through
+ * once so that no append takes a page fault; the thread whose reservation crosses the end of a segment
+ * puts the spare in its place (or, if the sender fell behind, creates one), and others crossing it
+ * meanwhile yield for that moment.
  *
  * <p>Reports are settled as their answers come, not always in file order: a segment keeps the settled
  * ranges beyond its watermark and moves the watermark over them, writing it to the header, so a restart
@@ -51,7 +53,8 @@ import java.util.zip.CRC32;
  * opened: reports wait in memory only until the spool drains, and {@link #takeFullNotice} says so once.
  * On Windows a mapped file cannot be deleted: it is then deleted by the next start, as settled.
  *
- * <p>Only the sender thread settles, commits and reads the restored reports; any thread appends.
+ * <p>Only the sender thread settles, commits, prepares the spare and reads the restored reports; any
+ * thread appends.
  */
 final class Spool implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
@@ -59,6 +62,8 @@ final class Spool implements AutoCloseable {
   private static final byte[] MAGIC = "KSPOOL1\n".getBytes(StandardCharsets.US_ASCII);
   private static final int SMALLEST_SEGMENT = 4096;
   private static final int LARGEST_SEGMENT = 1 << 20;
+  /** The smallest page size there is: writing one byte every this many touches every page. */
+  private static final int PAGE = 4096;
   static final String LOCK_FILE = "kaiten.lock";
   private static final Pattern SEGMENT_FILE = Pattern.compile("usage-(\\d{1,18})\\.spool");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -68,7 +73,7 @@ final class Spool implements AutoCloseable {
   private final int capacity;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final Runnable onFull;
+  private final Runnable wakeSender;
   private final AtomicLong nextNumber;
   /** Bytes of the segment files that exist. */
   private final AtomicLong bytes = new AtomicLong();
@@ -76,30 +81,39 @@ final class Spool implements AutoCloseable {
   private final List<QueuedReport> restored = new ArrayList<>();
   private final AtomicBoolean full = new AtomicBoolean();
   private volatile boolean fullNotice;
+  /** Whether creating a segment failed last time, so a failing disk is logged once, not on every try. */
+  private volatile boolean createFailing;
+  /** The segment that takes over when the current one is full, ready before it is needed. */
+  private final AtomicReference<Segment> spare = new AtomicReference<>();
   /** Where reports are appended; null while the spool is full (or closed). */
   private volatile Segment current;
   private volatile boolean closed;
 
-  private Spool(Path directory, long maxBytes, FileChannel lockChannel, FileLock lock, Runnable onFull)
+  private Spool(Path directory, long maxBytes, FileChannel lockChannel, FileLock lock, Runnable wakeSender)
       throws IOException {
     this.directory = directory;
     this.maxBytes = maxBytes;
     this.capacity = (int) Math.max(SMALLEST_SEGMENT, Math.min(LARGEST_SEGMENT, maxBytes / 4));
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.onFull = onFull;
+    this.wakeSender = wakeSender;
     this.nextNumber = new AtomicLong(restore() + 1);
-    this.current = openSegment();
+    Segment first = createSegment();
+    if (first == null) {
+      becameFull();
+    }
+    this.current = first;
   }
 
   /**
    * The spool in {@code directory}, locked for this client, with the reports a former process left in
    * it ({@link #restored}).
    *
-   * @param onFull told (on the appending thread) when the spool becomes full
+   * @param wakeSender run (on an appending thread) when the sender has spool work: a spare to prepare,
+   *     a full spool to tell
    * @throws IOException when another client holds the directory, or it cannot be read
    */
-  static Spool open(Path directory, long maxBytes, Runnable onFull) throws IOException {
+  static Spool open(Path directory, long maxBytes, Runnable wakeSender) throws IOException {
     Files.createDirectories(directory);
     Path lockFile = directory.resolve(LOCK_FILE);
     FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -117,7 +131,7 @@ final class Spool implements AutoCloseable {
           + " process holds " + lockFile + "); give each client its own spool directory");
     }
     try {
-      return new Spool(directory, maxBytes, channel, lock, onFull);
+      return new Spool(directory, maxBytes, channel, lock, wakeSender);
     } catch (IOException | RuntimeException e) {
       lock.release();
       channel.close();
@@ -198,8 +212,8 @@ final class Spool implements AutoCloseable {
         delete(segment);
       }
     }
-    if (current == null && !closed && full.get() && bytes.get() + capacity <= maxBytes) {
-      Segment reopened = openSegment();
+    if (current == null && !closed && full.get()) {
+      Segment reopened = createSegment();
       if (reopened != null) {
         current = reopened;
         full.set(false);
@@ -228,6 +242,10 @@ final class Spool implements AutoCloseable {
         }
       }
     }
+    Segment unused = spare.getAndSet(null);
+    if (unused != null) {
+      unused.end = HEADER; // holds nothing: commit deletes it
+    }
     commit();
     for (Segment left : segments) {
       try {
@@ -245,19 +263,42 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates the next spare segment, if there is none and room for one: file creation and page faults
+   * happen here, on the sender, not on an appending thread. Sender thread only.
+   */
+  void prepareSpare() {
+    if (spare.get() != null || current == null || closed) {
+      return;
+    }
+    Segment prepared = createSegment();
+    if (prepared != null) {
+      spare.set(prepared);
+    }
+  }
+
   private void roll(Segment finished, long end) {
     finished.end = end;
     Segment next = null;
     try {
-      next = closed ? null : openSegment();
+      if (!closed) {
+        next = spare.getAndSet(null);
+        if (next == null) {
+          next = createSegment(); // the sender has not caught up: this thread pays for the file
+        }
+        if (next == null) {
+          becameFull();
+        }
+      }
     } finally {
       current = next;
     }
+    wakeSender.run();
   }
 
-  private Segment openSegment() {
+  /** A new, empty segment; null when the spool has no room for it, or the file cannot be made. */
+  private Segment createSegment() {
     if (bytes.get() + capacity > maxBytes) {
-      becameFull();
       return null;
     }
     Path file = directory.resolve(String.format("usage-%018d.spool", nextNumber.getAndIncrement()));
@@ -272,16 +313,18 @@ final class Spool implements AutoCloseable {
       }
       map.putLong(MAGIC.length, HEADER);
       Segment segment = new Segment(file, channel, map, capacity, HEADER, -1, HEADER);
+      segment.prefault();
       bytes.addAndGet(capacity);
       segments.add(segment);
+      createFailing = false;
       return segment;
     } catch (IOException e) {
-      if (!full.get()) {
-        LOG.log(System.Logger.Level.ERROR, "the usage spool segment " + file + " could not be created; reports"
-            + " wait in memory only until it can", e);
+      if (!createFailing) {
+        createFailing = true;
+        LOG.log(System.Logger.Level.ERROR, "the usage spool segment " + file + " could not be created; when the"
+            + " current one is full, reports wait in memory only until one can", e);
       }
       closeQuietly(channel, file);
-      becameFull();
       return null;
     }
   }
@@ -289,7 +332,6 @@ final class Spool implements AutoCloseable {
   private void becameFull() {
     if (full.compareAndSet(false, true)) {
       fullNotice = true;
-      onFull.run();
     }
   }
 
@@ -492,6 +534,13 @@ final class Spool implements AutoCloseable {
       this.end = end;
       this.watermark = watermark;
       this.persisted = watermark;
+    }
+
+    /** Writes every page once, so appends find them in memory, mapped. */
+    void prefault() {
+      for (int at = PAGE; at < capacity; at += PAGE) {
+        map.put(at, (byte) 0);
+      }
     }
 
     void write(long at, byte[] line) {

@@ -250,6 +250,9 @@ final class UsagePipeline implements AutoCloseable {
 
   private void sendOrWait() {
     Spool disk = spool;
+    if (disk != null) {
+      disk.prepareSpare();
+    }
     if (disk != null && disk.takeFullNotice()) {
       long waiting = queued();
       LOG.log(System.Logger.Level.ERROR, "the usage spool {0} is full ({1} bytes at most): reports wait in memory"

@@ -158,6 +158,25 @@ class UsageDeliveryTest {
   }
 
   @Test
+  void aConnectionDroppedWithoutAnswerIsTriedAgainWithTheSameKeys() {
+    KaitenClient client = client(NEVER);
+    fake.hangUpNext(1);
+    client.report("api-calls", 6);
+
+    assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
+
+    List<FakeKaiten.Request> requests = fake.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1).keys()).isEqualTo(requests.get(0).keys());
+    assertThat(fake.usage()).isEqualByComparingTo("6");
+    assertThat(heard.failures).singleElement().satisfies(failure -> {
+      assertThat(failure.status()).isZero();
+      assertThat(failure.attempt()).isEqualTo(1);
+    });
+    assertThat(heard.recoveries).hasValue(1);
+  }
+
+  @Test
   void retryAfterHoldsTheNextAttemptBackAsLongAsAsked() {
     KaitenClient client = client(NEVER);
     fake.failNext(1, 429, "2");
