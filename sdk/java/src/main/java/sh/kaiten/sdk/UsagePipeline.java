@@ -61,6 +61,8 @@ final class UsagePipeline implements AutoCloseable {
   private final long intervalNanos;
 
   private final ConcurrentLinkedQueue<QueuedReport> queue = new ConcurrentLinkedQueue<>();
+  /** The number in each key of this run. */
+  private final AtomicLong keys = new AtomicLong();
   /** Reports ever queued, counted before they enter the queue (so a flush's count covers all that returned). */
   private final AtomicLong enqueued = new AtomicLong();
   private final AtomicLong settled = new AtomicLong();
@@ -109,10 +111,15 @@ final class UsagePipeline implements AutoCloseable {
   void start() throws IOException {
     if (settings.spoolDirectory != null) {
       Spool opened = Spool.open(settings.spoolDirectory, settings.maxSpoolBytes, this::wake);
-      for (QueuedReport report : opened.restored()) {
-        observer.restored(report.entitlement, report.value.doubleValue());
-        enqueued.incrementAndGet();
-        queue.add(report);
+      try {
+        for (QueuedReport report : opened.restored()) {
+          observer.restored(report.entitlement, report.value.doubleValue());
+          enqueued.incrementAndGet();
+          queue.add(report);
+        }
+      } catch (RuntimeException e) {
+        opened.close(); // the directory is not left locked by a client that never started
+        throw e;
       }
       if (!opened.restored().isEmpty()) {
         LOG.log(System.Logger.Level.INFO, "{0} usage reports not delivered by an earlier process are queued from"
@@ -131,16 +138,15 @@ final class UsagePipeline implements AutoCloseable {
     if (!accepting) {
       throw new IllegalStateException("the Kaiten client is closed");
     }
-    long number = enqueued.incrementAndGet();
-    QueuedReport report = new QueuedReport(keyPrefix + number, clock.millis(), entitlement, value);
+    QueuedReport report = new QueuedReport(keyPrefix + keys.incrementAndGet(), clock.millis(), entitlement, value);
     Spool disk = spool;
     if (disk != null && !disk.append(report) && disk.closed()) {
-      // Counted above, never queued: it must not hold a flush up. Only after close, the sender stopped.
-      settled.incrementAndGet();
       throw new IllegalStateException("the Kaiten client is closed");
     }
+    // Counted just before it is queued: a flush counts every report that returned, the sender none that is not there.
+    long waiting = enqueued.incrementAndGet() - taken;
     queue.add(report);
-    if (number - taken >= settings.batchTrigger && !signalled) {
+    if (waiting >= settings.batchTrigger && !signalled) {
       signalled = true;
       LockSupport.unpark(sender);
     }

@@ -1,6 +1,7 @@
 package sh.kaiten.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -346,6 +347,26 @@ class UsageDeliveryTest {
     assertThat(keys).allMatch(key -> key.matches("[A-Za-z0-9._:-]{1,128}"));
     assertThat(fake.usage()).isEqualByComparingTo(String.valueOf(threads * each));
     assertThat(client.queued()).isZero();
+  }
+
+  @Test
+  void oneDaemonThreadNamedForTheInstanceSendsAndCloseDeliversThenStopsIt() {
+    KaitenClient client = client(NEVER);
+    client.report("api-calls", 2);
+    assertThat(senders()).singleElement().satisfies(thread -> assertThat(thread.isDaemon()).isTrue());
+
+    client.close();
+    client.close();
+
+    assertThat(fake.usage()).isEqualByComparingTo("2");
+    assertThat(senders()).isEmpty();
+    assertThatThrownBy(() -> client.report("api-calls", 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static List<Thread> senders() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals("kaiten-usage-acme-prod") && thread.isAlive())
+        .collect(Collectors.toList());
   }
 
   @Test
