@@ -209,6 +209,11 @@ public final class KaitenClient implements AutoCloseable {
     return instance;
   }
 
+  /** Whether {@link #close()} was called: reports are no longer taken. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   private Check decide(String slug, Snapshot current, Meter meter, double amount, long now, boolean stale) {
     Snapshot.Entry entry = current.entries.get(slug);
     Object from = entry != null ? entry : current;
@@ -380,7 +385,10 @@ public final class KaitenClient implements AutoCloseable {
     listeners.remove(listener);
   }
 
-  /** Delivers what is queued (as the pipeline's close allows), then stops background work. */
+  /**
+   * Delivers what is queued for up to {@link Builder#closeTimeout} (default 5 s), then stops background
+   * work; what is left stays in the spool, if there is one.
+   */
   @Override
   public void close() {
     if (closed) {
@@ -597,8 +605,9 @@ public final class KaitenClient implements AutoCloseable {
     }
 
     /**
-     * Keeps queued reports (and check tallies) in this directory until they are delivered, so they
-     * survive a restart: the next client with the same directory delivers them, once.
+     * Keeps queued reports in this directory until they are delivered, so they survive a restart (a
+     * killed process included): the next client with the same directory delivers them, once. Check
+     * tallies are kept in memory only.
      */
     public Builder spoolDirectory(Path spoolDirectory) {
       pipeline.spoolDirectory = spoolDirectory;
@@ -611,6 +620,12 @@ public final class KaitenClient implements AutoCloseable {
         throw new IllegalArgumentException("maxSpoolBytes must be positive");
       }
       pipeline.maxSpoolBytes = maxSpoolBytes;
+      return this;
+    }
+
+    /** How long {@code close()} keeps delivering what is queued before it stops (default 5 s). */
+    public Builder closeTimeout(Duration closeTimeout) {
+      pipeline.closeTimeout = positive(closeTimeout, "closeTimeout");
       return this;
     }
 

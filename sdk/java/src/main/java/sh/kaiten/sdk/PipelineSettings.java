@@ -18,4 +18,6 @@ final class PipelineSettings {
   /** Backoff after a failed delivery: from this, doubling, with full jitter, up to {@link #maxBackoff}. */
   Duration initialBackoff = Duration.ofMillis(500);
   Duration maxBackoff = Duration.ofSeconds(60);
+  /** How long {@code close} keeps delivering before it stops the sender. */
+  Duration closeTimeout = Duration.ofSeconds(5);
 }

@@ -41,7 +41,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class UsagePipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   /** The longest a flush waits, whatever it is given (a longer wait would overflow nanoTime arithmetic). */
   private static final Duration LONGEST_FLUSH = Duration.ofDays(365);
   /** The most tallies the server takes with one batch. */
@@ -57,6 +56,8 @@ final class UsagePipeline implements AutoCloseable {
   private final DeliveryObserver observer;
   private final TallySource tallies;
   private final Backoff backoff;
+  /** Whether the running backoff is this client's own choice, which a flush may cut short (sender thread only). */
+  private boolean backoffOwn;
   private final String keyPrefix;
   private final long intervalNanos;
 
@@ -154,7 +155,8 @@ final class UsagePipeline implements AutoCloseable {
 
   /**
    * Waits until every report queued before the call, and the tallies counted before it, are answered
-   * for by the server, or the timeout passes. Wakes the sender at once (a backoff still holds).
+   * for by the server, or the timeout passes. Wakes the sender at once, and cuts short a backoff of its
+   * own (not one the server asked for with {@code Retry-After}, nor a refused client's).
    *
    * @return whether everything was answered for in time
    */
@@ -190,7 +192,7 @@ final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * Stops accepting reports, delivers for up to 5 s, stops the sender. What is not delivered stays in
+   * Stops accepting reports, delivers for up to {@link PipelineSettings#closeTimeout}, stops the sender. What is not delivered stays in
    * the spool for the next start; without a spool it is lost, and logged.
    */
   @Override
@@ -199,7 +201,7 @@ final class UsagePipeline implements AutoCloseable {
       return;
     }
     accepting = false;
-    boolean delivered = flush(CLOSE_WAIT);
+    boolean delivered = flush(settings.closeTimeout);
     stopping = true;
     Thread thread = sender;
     if (thread != null) {
@@ -267,7 +269,7 @@ final class UsagePipeline implements AutoCloseable {
       listeners.tell(listener -> listener.spoolFull(waiting));
     }
     long now = System.nanoTime();
-    if (now - retryAt < 0) {
+    if (now - retryAt < 0 && !(backoffOwn && flushRequests.get() != flushSeen)) {
       LockSupport.parkNanos(this, retryAt - now);
       return;
     }
@@ -429,14 +431,14 @@ final class UsagePipeline implements AutoCloseable {
     Duration wait = askedToWait != null && askedToWait.compareTo(backoff.longest()) > 0 ? askedToWait
         : backoff.longest();
     failedFor(status, "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), wait);
+    backoffOwn = false;
   }
 
   private void failed(int status, String cause, Duration askedToWait) {
     Duration wait = backoff.after(failures + 1);
-    if (askedToWait != null && askedToWait.compareTo(wait) > 0) {
-      wait = askedToWait;
-    }
-    failedFor(status, cause, wait);
+    boolean own = askedToWait == null || askedToWait.compareTo(wait) <= 0;
+    failedFor(status, cause, own ? wait : askedToWait);
+    backoffOwn = own;
   }
 
   private void failedFor(int status, String cause, Duration wait) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +58,7 @@ class DecisionsTest {
         + "\"license\":{\"id\":\"lic_1\"," + license + "},\"entitlements\":[" + String.join(",", entitlements)
         + "],\"as_of\":\"2026-12-04T09:59:00Z\"}}");
     client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+        .closeTimeout(Duration.ofMillis(50))
         .snapshotFile(file).build();
     return client;
   }
@@ -245,6 +247,7 @@ class DecisionsTest {
   @Test
   void withNoSnapshotAtAllTheDefaultsDecide() {
     client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+        .closeTimeout(Duration.ofMillis(50))
         .failOpen("api-calls").build();
     assertThat(client.hasSnapshot()).isFalse();
     assertThat(client.stale()).isTrue();
@@ -260,6 +263,7 @@ class DecisionsTest {
   @Test
   void failOpenByDefaultOpensWhatIsNotNamedClosed() {
     client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+        .closeTimeout(Duration.ofMillis(50))
         .failOpenByDefault(true).failClosed("billing-export").build();
     assertThat(client.isEnabled("sso")).isTrue();
     assertThat(client.isEnabled("billing-export")).isFalse();
@@ -271,6 +275,7 @@ class DecisionsTest {
     Files.writeString(file, "{\"instance\":\"other-instance\",\"etag\":null,\"snapshot\":{\"license\":{},"
         + "\"entitlements\":[" + feature("sso", true) + "]}}");
     client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+        .closeTimeout(Duration.ofMillis(50))
         .snapshotFile(file).build();
     assertThat(client.hasSnapshot()).isFalse();
     assertThat(client.isEnabled("sso")).isFalse();
