@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.openfeature.sdk.Client;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.FlagEvaluationDetails;
+import dev.openfeature.sdk.ImmutableContext;
+import dev.openfeature.sdk.MutableTrackingEventDetails;
+import dev.openfeature.sdk.OpenFeatureAPI;
+import dev.openfeature.sdk.Value;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import sh.kaiten.openfeature.KaitenProvider;
 import sh.kaiten.sdk.Check;
 import sh.kaiten.sdk.DeliveryFailure;
 import sh.kaiten.sdk.KaitenClient;
@@ -225,6 +233,37 @@ class SdkSystemIT {
       assertThat(next.queued()).isZero();
     }
     assertThat(usage(local, holder)).isEqualTo(250);
+  }
+
+  @Test
+  void theOpenFeatureProviderAnswersThroughOpenFeatureClientsAndTrackLandsAsUsage(TestInfo test) throws Exception {
+    Holder holder = holder(local, name(test), "pro");
+    OpenFeatureAPI openFeature = OpenFeatureAPI.getInstance();
+    try (KaitenClient kaiten = client(local, holder).build()) {
+      openFeature.setProviderAndWait(holder.instance(), new KaitenProvider(kaiten));
+      Client flags = openFeature.getClient(holder.instance());
+      ImmutableContext context = new ImmutableContext(holder.instance());
+
+      FlagEvaluationDetails<Boolean> sso = flags.getBooleanDetails("sso", false, context);
+      assertThat(sso.getValue()).isTrue();
+      assertThat(sso.getReason()).isEqualTo("STATIC");
+      assertThat(sso.getVariant()).isEqualTo("tier");
+      FlagEvaluationDetails<Integer> calls = flags.getIntegerDetails("api-calls", 0, context);
+      assertThat(calls.getValue()).isEqualTo(100_000);
+      assertThat(calls.getFlagMetadata().getDouble("remaining")).isEqualTo(100_000);
+      assertThat(flags.getObjectValue("theme", new Value(), context).asStructure()
+          .getValue("color").asString()).isEqualTo("indigo");
+      assertThat(flags.getBooleanDetails("no-such-flag", false, context).getErrorCode())
+          .isEqualTo(ErrorCode.FLAG_NOT_FOUND);
+
+      flags.track("api-calls", context, new MutableTrackingEventDetails(3));
+      assertThat(kaiten.flush(Duration.ofSeconds(30))).isTrue();
+      assertThat(usage(local, holder)).isEqualTo(3);
+      assertThat(flags.getIntegerDetails("api-calls", 0, context).getFlagMetadata().getDouble("remaining"))
+          .isEqualTo(99_997);
+    } finally {
+      openFeature.shutdown();
+    }
   }
 
   /** Every audit record of the instance of one type, all pages. */
