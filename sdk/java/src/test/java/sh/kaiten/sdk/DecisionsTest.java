@@ -51,15 +51,19 @@ class DecisionsTest {
     }
   };
 
+  /** A client of the unreachable server on the test's clock; its close does not wait for deliveries. */
+  private KaitenClient.Builder offline() {
+    return KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+        .closeTimeout(Duration.ofMillis(50));
+  }
+
   /** A client whose snapshot is {@code entitlements} under a license of {@code license} fields. */
   private KaitenClient client(String license, String... entitlements) throws IOException {
     Path file = dir.resolve("snapshot.json");
     Files.writeString(file, "{\"instance\":\"acme-prod\",\"etag\":\"\\\"1\\\"\",\"snapshot\":{\"instance\":\"acme-prod\","
         + "\"license\":{\"id\":\"lic_1\"," + license + "},\"entitlements\":[" + String.join(",", entitlements)
         + "],\"as_of\":\"2026-12-04T09:59:00Z\"}}");
-    client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
-        .closeTimeout(Duration.ofMillis(50))
-        .snapshotFile(file).build();
+    client = offline().snapshotFile(file).build();
     return client;
   }
 
@@ -246,9 +250,7 @@ class DecisionsTest {
 
   @Test
   void withNoSnapshotAtAllTheDefaultsDecide() {
-    client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
-        .closeTimeout(Duration.ofMillis(50))
-        .failOpen("api-calls").build();
+    client = offline().failOpen("api-calls").build();
     assertThat(client.hasSnapshot()).isFalse();
     assertThat(client.stale()).isTrue();
     Check open = client.check("api-calls", 1);
@@ -262,9 +264,7 @@ class DecisionsTest {
 
   @Test
   void failOpenByDefaultOpensWhatIsNotNamedClosed() {
-    client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
-        .closeTimeout(Duration.ofMillis(50))
-        .failOpenByDefault(true).failClosed("billing-export").build();
+    client = offline().failOpenByDefault(true).failClosed("billing-export").build();
     assertThat(client.isEnabled("sso")).isTrue();
     assertThat(client.isEnabled("billing-export")).isFalse();
   }
@@ -274,9 +274,7 @@ class DecisionsTest {
     Path file = dir.resolve("other.json");
     Files.writeString(file, "{\"instance\":\"other-instance\",\"etag\":null,\"snapshot\":{\"license\":{},"
         + "\"entitlements\":[" + feature("sso", true) + "]}}");
-    client = KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
-        .closeTimeout(Duration.ofMillis(50))
-        .snapshotFile(file).build();
+    client = offline().snapshotFile(file).build();
     assertThat(client.hasSnapshot()).isFalse();
     assertThat(client.isEnabled("sso")).isFalse();
   }
