@@ -54,6 +54,11 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * an idempotency key is one {@code TransactWriteItems}: the key's marker (put if absent or expired)
  * and the counter change, together or not at all.
  *
+ * <p>A group of reports of one SUM, COUNT or AVERAGE counter is the same write with their sum and
+ * count ({@code ADD total :sum, reports :n}, under {@code total <= ceiling - sum}, or
+ * {@code reports <= ceiling - n} for COUNT); with keys, one transaction holds every key's marker and
+ * that one counter change.
+ *
  * <p>Each write of a period that closes also notes, in the same write, what the scheduler needs to
  * announce the period once its totals are final: the keys of the sparse index {@link Keys#USAGE_BY_CLOSING}
  * (the same on every write of the period, so its first write makes the index entry and later ones
@@ -87,15 +92,26 @@ public final class DynamoUsageCounters implements UsageCounters {
   @Override
   public CounterUpdate add(
       CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
-    if (metering.shards() > 1) {
-      return addToShard(key, metering, close, value, at);
-    }
-    return add(key, 0, metering.aggregation(), close, value, at, ceiling);
+    return fold(key, metering, close, Tally.EMPTY.plus(value, at), ceiling);
   }
 
-  private CounterUpdate add(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, BigDecimal value,
-      Instant at, BigDecimal ceiling) {
-    Update change = change(key, shard, aggregation, close, value, at, ceiling);
+  /** One {@code UpdateItem} for the whole group: {@code ADD total :sum, reports :count}, under the ceiling of the group. */
+  @Override
+  public CounterUpdate addAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+    requireAdditive(metering.aggregation());
+    return fold(key, metering, close, reports, ceiling);
+  }
+
+  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+    if (metering.shards() > 1) {
+      return foldIntoShard(key, metering, close, reports);
+    }
+    return fold(key, 0, metering.aggregation(), close, reports, ceiling);
+  }
+
+  private CounterUpdate fold(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, Tally reports,
+      BigDecimal ceiling) {
+    Update change = change(key, shard, aggregation, close, reports, ceiling);
     try {
       Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
           .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
@@ -104,7 +120,7 @@ public final class DynamoUsageCounters implements UsageCounters {
           .returnValues(ReturnValue.UPDATED_OLD)
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
       Tally before = tally(aggregation, old);
-      return new CounterUpdate.Counted(before, before.plus(value, at));
+      return new CounterUpdate.Counted(before, before.merge(reports));
     } catch (ConditionalCheckFailedException e) {
       return unchangedOrRefused(aggregation, tally(aggregation, e.item()));
     } catch (TransactionConflictException e) {
@@ -113,12 +129,12 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   /**
-   * A report on one shard, picked at random, and the counter as this function sees it: every shard
+   * Reports on one shard, picked at random, and the counter as this function sees it: every shard
    * as last read (at most {@link ShardViews#FRESHNESS} ago) with this shard as just written.
    */
-  private CounterUpdate addToShard(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at) {
+  private CounterUpdate foldIntoShard(CounterKey key, Metering metering, PeriodClose close, Tally reports) {
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    CounterUpdate update = add(key, shard, metering.aggregation(), close, value, at, null);
+    CounterUpdate update = fold(key, shard, metering.aggregation(), close, reports, null);
     Tally written = ((CounterUpdate.Counted) update).after();
     return views.written(key, metering.shards(), shard, written, () -> shardTallies(key, metering));
   }
@@ -127,38 +143,73 @@ public final class DynamoUsageCounters implements UsageCounters {
   public CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
       BigDecimal ceiling, Tally before, IdempotentReport remember) {
     Aggregation aggregation = metering.aggregation();
-    int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    Put marker = Put.builder().tableName(table).item(marker(remember))
-        .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
-        .expressionAttributeValues(Map.of(":now", n(at.getEpochSecond())))
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-    Tally after = before.plus(value, at);
+    Put marker = markerPut(remember, at);
+    Tally reports = Tally.EMPTY.plus(value, at);
+    Tally after = before.merge(reports);
     if (isGauge(aggregation) && !moves(aggregation, before, after)) {
       // The report does not move the gauge: only the key is remembered.
       return putMarkerAlone(marker, before);
     }
-    Update change = change(key, shard, aggregation, close, value, at, ceiling).toBuilder()
+    return foldOnce(key, metering, close, reports, ceiling, before, List.of(marker));
+  }
+
+  /**
+   * One {@code TransactWriteItems}: every key's marker, put if absent (or expired), and one counter
+   * change for the whole group. At most 99 keys, so that the transaction stays within DynamoDB's 100
+   * items; a marker is well under 1 KB, so the request stays far within its 4 MB.
+   */
+  @Override
+  public CounterUpdate addAllOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, Instant now) {
+    requireAdditive(metering.aggregation());
+    if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
+      throw new IllegalArgumentException("a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys, not " + remember.size());
+    }
+    return foldOnce(key, metering, close, reports, ceiling, before,
+        remember.stream().map(report -> markerPut(report, now)).toList());
+  }
+
+  /** The markers and the counter change in one transaction: all of them, or none. */
+  private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<Put> markers) {
+    Aggregation aggregation = metering.aggregation();
+    int shard = ThreadLocalRandom.current().nextInt(metering.shards());
+    Update change = change(key, shard, aggregation, close, reports, ceiling).toBuilder()
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1);
+    markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
+    items.add(TransactWriteItem.builder().update(change).build());
     try {
-      dynamo.transactWriteItems(r -> r.transactItems(
-          TransactWriteItem.builder().put(marker).build(), TransactWriteItem.builder().update(change).build()));
-      return new CounterUpdate.Counted(before, after);
+      dynamo.transactWriteItems(r -> r.transactItems(items));
+      return new CounterUpdate.Counted(before, before.merge(reports));
     } catch (TransactionCanceledException e) {
+      // One reason per item, in order: the markers, then the counter.
       List<CancellationReason> reasons = e.cancellationReasons();
-      if (failed(reasons.get(0))) {
-        return new CounterUpdate.Duplicate(remembered(reasons.get(0).item()));
+      for (int i = 0; i < markers.size(); i++) {
+        if (failed(reasons.get(i))) {
+          return new CounterUpdate.Duplicate(remembered(reasons.get(i).item()));
+        }
       }
-      if (failed(reasons.get(1))) {
-        Tally now = tally(aggregation, reasons.get(1).item());
+      CancellationReason counter = reasons.get(markers.size());
+      if (failed(counter)) {
+        Tally now = tally(aggregation, counter.item());
         // A gauge beaten meanwhile by another report: this one still counts, without moving it.
-        return isGauge(aggregation) ? putMarkerAlone(marker, now) : new CounterUpdate.Refused(now);
+        return isGauge(aggregation) ? putMarkerAlone(markers.get(0), now) : new CounterUpdate.Refused(now);
       }
       if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
         throw new CounterContendedException(e);
       }
       throw e;
     }
+  }
+
+  /** A key's marker, put only if the key was never used or its marker expired by {@code now}. */
+  private Put markerPut(IdempotentReport remember, Instant now) {
+    return Put.builder().tableName(table).item(marker(remember))
+        .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
+        .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
   }
 
   private CounterUpdate putMarkerAlone(Put marker, Tally counter) {
@@ -236,8 +287,16 @@ public final class DynamoUsageCounters implements UsageCounters {
    * The write of one report under its aggregation, on one shard of the counter, with the notes for
    * its period's close; its condition, if any, decides refusals and gauges.
    */
-  private Update change(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, BigDecimal value,
-      Instant at, BigDecimal ceiling) {
+  private Update change(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, Tally reports,
+      BigDecimal ceiling) {
+    // SUM, COUNT and AVERAGE add the reports' total and count; the gauges take one report's value.
+    BigDecimal value = switch (aggregation) {
+      case SUM, COUNT, AVERAGE -> reports.sum();
+      case MAX -> reports.max();
+      case MIN -> reports.min();
+      case LATEST -> reports.latest();
+    };
+    Instant at = reports.latestAt();
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
     List<String> adds = new ArrayList<>();
@@ -249,15 +308,18 @@ public final class DynamoUsageCounters implements UsageCounters {
       case SUM, COUNT, AVERAGE -> {
         names.put("#total", TOTAL);
         names.put("#reports", REPORTS);
-        values.put(":one", n(1));
+        values.put(":count", n(reports.count()));
         adds.add("#total :value");
-        adds.add("#reports :one");
+        adds.add("#reports :count");
         if (ceiling != null) {
           // usage + step <= ceiling, written as usage <= ceiling - step so DynamoDB can evaluate it.
           String usage = aggregation == Aggregation.COUNT ? "#reports" : "#total";
-          BigDecimal step = aggregation == Aggregation.COUNT ? BigDecimal.ONE : value;
-          values.put(":room", n(ceiling.subtract(step)));
-          condition = "attribute_not_exists(" + usage + ") OR " + usage + " <= :room";
+          BigDecimal step = aggregation == Aggregation.COUNT ? BigDecimal.valueOf(reports.count()) : value;
+          BigDecimal room = ceiling.subtract(step);
+          values.put(":room", n(room));
+          // A counter not written yet stands at zero: it takes the reports only if they fit on their own.
+          condition = room.signum() >= 0 ? "attribute_not_exists(" + usage + ") OR " + usage + " <= :room"
+              : usage + " <= :room";
         }
       }
       case MAX, MIN -> {
@@ -301,6 +363,12 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   private static String clause(String action, List<String> parts) {
     return parts.isEmpty() ? "" : " " + action + " " + String.join(", ", parts);
+  }
+
+  private static void requireAdditive(Aggregation aggregation) {
+    if (isGauge(aggregation)) {
+      throw new IllegalArgumentException("only SUM, COUNT and AVERAGE counters take a group, not " + aggregation);
+    }
   }
 
   private static boolean isGauge(Aggregation aggregation) {

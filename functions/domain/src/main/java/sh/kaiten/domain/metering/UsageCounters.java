@@ -2,6 +2,7 @@ package sh.kaiten.domain.metering;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Metering;
@@ -13,6 +14,12 @@ import sh.kaiten.domain.usage.IdempotentReport;
  * whose value under that aggregation is the usage.
  */
 public interface UsageCounters {
+
+  /**
+   * The most idempotency keys one group write remembers: their markers and the counter change are one
+   * atomic write, and DynamoDB's transactions take 100 items.
+   */
+  int MAX_KEYS_PER_GROUP = 99;
 
   /**
    * Folds one report into the counter in one atomic write. With a {@code ceiling} (SUM and COUNT
@@ -36,6 +43,25 @@ public interface UsageCounters {
    */
   CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
       BigDecimal ceiling, Tally before, IdempotentReport remember);
+
+  /**
+   * Folds many reports of one additive counter (SUM, COUNT or AVERAGE), given as their tally, in one
+   * atomic write: all of them or none. With a {@code ceiling} they are counted only if the usage after
+   * all of them stays at or below it; else nothing is written and the answer is
+   * {@link CounterUpdate.Refused} with the counter as it stands.
+   */
+  CounterUpdate addAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling);
+
+  /**
+   * {@link #addAll} with the idempotency key of each report remembered, in the same atomic write. If
+   * any key was used already (and has not expired at {@code now}), nothing is written and the answer is
+   * {@link CounterUpdate.Duplicate} with what the first such key remembers.
+   *
+   * @param before the counter as read just before, so the group's effect is known without a read after
+   * @param remember 1 to {@link #MAX_KEYS_PER_GROUP} keys, each once
+   */
+  CounterUpdate addAllOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling,
+      Tally before, List<IdempotentReport> remember, Instant now);
 
   /** What an idempotency key of the instance remembers, if it was used and has not expired. */
   Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.MeterScope;
@@ -14,11 +15,13 @@ import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Limits;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageState;
+import sh.kaiten.domain.metering.UsageStatus;
 
 /**
  * One NUMERIC entitlement as metered for an instance at an instant: which counter, which period,
@@ -67,6 +70,23 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
 
   Aggregation aggregation() {
     return metering.aggregation();
+  }
+
+  /** The highest usage the counter may reach: the limit for HARD, the overage cap for SOFT, null for none. */
+  BigDecimal ceiling() {
+    return Limits.ceiling(metering, limit);
+  }
+
+  /** The ceiling the store holds in the write itself (SUM and COUNT); null when there is none to hold. */
+  BigDecimal storeCeiling() {
+    return Limits.storeCeiling(aggregation(), ceiling());
+  }
+
+  /** The answer to a report that was counted and left the counter at {@code after}. */
+  ReportResult counted(Tally after) {
+    BigDecimal usage = after.value(aggregation());
+    boolean atOrOverSoftLimit = metering.enforcement() == Enforcement.SOFT && limit != null && usage.compareTo(limit) >= 0;
+    return new ReportResult(state(after).withStatus(atOrOverSoftLimit ? UsageStatus.EXCEEDED : UsageStatus.ACCEPTED), null);
   }
 
   /** Where the entitlement stands with its counter at {@code tally}. */

@@ -5,19 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
-import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.KaitenException;
@@ -27,12 +23,10 @@ import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.license.InstanceReads;
-import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Limits;
 import sh.kaiten.domain.metering.Tally;
-import sh.kaiten.domain.metering.ThresholdCrossing;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
 
@@ -49,20 +43,14 @@ public final class UsageReporting {
   public static final int MAX_BATCH = 1000;
   /** How long an idempotency key is remembered. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
-  /** How often a write that met another write of its counter is tried. */
-  private static final int CONTENDED_ATTEMPTS = 8;
-  /** Beyond this many counters the memory of refusals already signalled starts over. */
-  private static final int MAX_REMEMBERED_REFUSALS = 10_000;
 
   private final CatalogStore catalog;
   private final InstanceLookup instances;
   private final UsageCounters counters;
-  private final ThresholdSignals signals;
+  private final UsageSignals signals;
   private final Clock clock;
   private final Duration lateWindow;
   private final ReportWindow window;
-  /** The counters this function instance has signalled a refusal of. */
-  private final Set<CounterKey> refusalsSignalled = ConcurrentHashMap.newKeySet();
 
   /** @param lateWindow how old a report's timestamp may be and still land in its own period */
   public UsageReporting(CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals,
@@ -70,7 +58,7 @@ public final class UsageReporting {
     this.catalog = catalog;
     this.instances = new InstanceLookup(catalog, reads);
     this.counters = counters;
-    this.signals = signals;
+    this.signals = new UsageSignals(signals);
     this.clock = clock;
     this.lateWindow = lateWindow;
     this.window = new ReportWindow(lateWindow);
@@ -89,8 +77,10 @@ public final class UsageReporting {
   }
 
   /**
-   * Many reports of one instance, each decided on its own as if sent alone, in order: one that is
-   * refused or invalid does not stop the others. The instance and its license are read once.
+   * Many reports of one instance, each answered as if sent alone, in order: one that is refused or
+   * invalid does not stop the others. The instance and its license are read once, with the counters
+   * of the reports that carry a key; reports of one additive counter are written together (see
+   * {@link ReportBatch}).
    *
    * <p>An SDK also sends the tallies of its in-process checks. They are checked whole before any
    * report is counted (one bad tally refuses the batch: nothing is written) and count nothing; their
@@ -109,25 +99,61 @@ public final class UsageReporting {
     if (checks != null) {
       checks.validate(window, clock.instant());
     }
-    InstanceContext context = instances.load(caller, instanceId);
-    List<BatchResult> results = new ArrayList<>(events.size());
-    for (UsageReport report : events) {
+    BatchResult[] results = new BatchResult[events.size()];
+    List<Sent> sent = new ArrayList<>(events.size());
+    for (int index = 0; index < events.size(); index++) {
+      UsageReport report = events.get(index);
       try {
         if (report == null) {
           throw new InvalidInputException(null, "a report must be an object");
         }
         Instant now = clock.instant();
-        results.add(BatchResult.of(report(context, Map.of(), report, validate(report, now), now)));
+        sent.add(new Sent(index, report, validate(report, now), now));
       } catch (KaitenException refused) {
-        results.add(BatchResult.failed(refused));
+        results[index] = BatchResult.failed(refused);
       }
     }
-    return results;
+    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
+        expectedCounters(tenantId, instance, license, sent));
+    InstanceContext context = loaded.context();
+    List<MeteredReport> metered = new ArrayList<>(sent.size());
+    for (Sent one : sent) {
+      try {
+        metered.add(meter(context, one.index(), one.report(), one.at(), one.now()));
+      } catch (KaitenException refused) {
+        results[one.index()] = BatchResult.failed(refused);
+      }
+    }
+    new ReportBatch(counters, signals, lateWindow, context, (read, report) -> write(context, read, report),
+        loaded.tallies(), results).write(metered);
+    return List.of(results);
+  }
+
+  /** A report of a batch that passed its own checks, before the instance is read. */
+  private record Sent(int index, UsageReport report, Instant at, Instant now) {}
+
+  /** The counters of a batch's keyed reports, read with the instance: their answers start from them. */
+  private Map<CounterKey, Metering> expectedCounters(
+      String tenantId, String instanceId, String licenseId, List<Sent> sent) {
+    Map<CounterKey, Metering> expected = new HashMap<>();
+    for (Sent one : sent) {
+      if (one.report().idempotencyKey() != null) {
+        catalog.findEntitlement(tenantId, one.report().entitlementSlug()).filter(Entitlement::isMetered)
+            .ifPresent(found -> Meter.expected(tenantId, instanceId, licenseId, found, one.at())
+                .ifPresent(key -> expected.put(key, found.metering())));
+      }
+    }
+    return expected;
   }
 
   /** @param read counters read with the instance, keyed as they were expected */
   private ReportResult report(
       InstanceContext context, Map<CounterKey, Tally> read, UsageReport report, Instant at, Instant now) {
+    return write(context, read, meter(context, 0, report, at, now));
+  }
+
+  /** The report on its counter, and whether it is refused before any write. */
+  private MeteredReport meter(InstanceContext context, int index, UsageReport report, Instant at, Instant now) {
     Entitlement entitlement = catalog
         .findEntitlement(context.tenantId(), report.entitlementSlug())
         .orElseThrow(() -> new UnknownReferenceException(
@@ -139,23 +165,30 @@ public final class UsageReporting {
     }
     Evaluation evaluation = context.evaluate(entitlement, now);
     Meter meter = Meter.locate(context, evaluation, at);
-    Aggregation aggregation = meter.aggregation();
-    BigDecimal ceiling = Limits.ceiling(meter.metering(), meter.limit());
     Reason refusal = !meter.active() ? evaluation.reason()
-        : Limits.refusedOutright(aggregation, report.value(), ceiling) ? Reason.LIMIT_REACHED
+        : Limits.refusedOutright(meter.aggregation(), report.value(), meter.ceiling()) ? Reason.LIMIT_REACHED
         : null;
-    if (refusal != null) {
+    return new MeteredReport(index, report, at, now, meter, refusal);
+  }
+
+  /** One report written on its own: one counter write, or with a key one transaction. */
+  private ReportResult write(InstanceContext context, Map<CounterKey, Tally> read, MeteredReport metered) {
+    Meter meter = metered.meter();
+    UsageReport report = metered.report();
+    Instant at = metered.at();
+    Instant now = metered.now();
+    if (metered.refusal() != null) {
       // A refusal does not use up an idempotency key, but a key used before still answers as it did.
-      return replay(context, report, now).orElseGet(() -> rejected(meter, tally(read, meter), refusal));
+      return replay(context, report, now).orElseGet(() -> rejected(meter, tally(read, meter), metered.refusal()));
     }
-    BigDecimal storeCeiling = Limits.storeCeiling(aggregation, ceiling);
+    BigDecimal storeCeiling = meter.storeCeiling();
     CounterUpdate update;
     if (report.idempotencyKey() == null) {
-      update = contended(attempt ->
+      update = Contention.retried(attempt ->
           counters.add(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling));
     } else {
       // A retry reads the counter afresh.
-      update = contended(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
+      update = Contention.retried(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
           attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), meter.metering())));
     }
     if (update instanceof CounterUpdate.Refused refused) {
@@ -165,50 +198,28 @@ public final class UsageReporting {
       return replayOf(duplicate.first(), report);
     }
     CounterUpdate.Counted counted = (CounterUpdate.Counted) update;
-    signalCrossings(meter, counted.before().value(aggregation), counted.after().value(aggregation));
-    return counted(meter, counted.after());
+    signals.crossings(meter, counted.before().value(meter.aggregation()), counted.after().value(meter.aggregation()));
+    return meter.counted(counted.after());
   }
 
   /** The report and its key's marker in one transaction; its answer is computed from the counter as read just before. */
   private CounterUpdate addOnce(InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now,
       BigDecimal storeCeiling, Tally before) {
-    ReportResult answer = counted(meter, before.plus(report.value(), at));
+    ReportResult answer = meter.counted(before.plus(report.value(), at));
     return counters.addOnce(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling,
-        before, new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
-            fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW)));
+        before, remember(context, report, answer, now));
+  }
+
+  /** What a report's idempotency key remembers: the report as sent and its answer, for the idempotency window. */
+  static IdempotentReport remember(InstanceContext context, UsageReport report, ReportResult answer, Instant now) {
+    return new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
+        fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW));
   }
 
   /** The counter as read with the instance, or read now. */
   private Tally tally(Map<CounterKey, Tally> read, Meter meter) {
     Tally known = read.get(meter.key());
     return known != null ? known : counters.tally(meter.key(), meter.metering());
-  }
-
-  /**
-   * A write the store refused because another write of the same counter was in flight (a
-   * transaction) was not applied; it is tried again, from a fresh read, a few times.
-   */
-  private static CounterUpdate contended(IntFunction<CounterUpdate> write) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return write.apply(attempt);
-      } catch (CounterContendedException contended) {
-        if (attempt == CONTENDED_ATTEMPTS) {
-          throw contended;
-        }
-        backOff(attempt);
-      }
-    }
-  }
-
-  /** A short random pause that grows with the attempts, so that contenders spread out. */
-  private static void backOff(int attempt) {
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 2, 8)));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retrying a contended report", e);
-    }
   }
 
   /** The remembered answer of a key used before, if any. */
@@ -232,11 +243,6 @@ public final class UsageReporting {
   static String fingerprint(UsageReport report) {
     return report.entitlementSlug() + "|" + report.value().stripTrailingZeros().toPlainString() + "|"
         + (report.timestamp() == null ? "" : report.timestamp().toString());
-  }
-
-  private static ReportResult counted(Meter meter, Tally after) {
-    BigDecimal usage = after.value(meter.aggregation());
-    return new ReportResult(meter.state(after).withStatus(countedStatus(meter, usage)), null);
   }
 
   private Instant validate(UsageReport report, Instant now) {
@@ -263,46 +269,8 @@ public final class UsageReporting {
     return window.require("timestamp", report.timestamp() == null ? now : report.timestamp(), now);
   }
 
-  private static UsageStatus countedStatus(Meter meter, BigDecimal total) {
-    boolean atOrOverSoftLimit = meter.metering().enforcement() == Enforcement.SOFT
-        && meter.limit() != null
-        && total.compareTo(meter.limit()) >= 0;
-    return atOrOverSoftLimit ? UsageStatus.EXCEEDED : UsageStatus.ACCEPTED;
-  }
-
-  /** Thresholds crossed, and the first report past a SOFT limit, go to the threshold evaluator. */
-  private void signalCrossings(Meter meter, BigDecimal previous, BigDecimal total) {
-    if (meter.limit() == null) {
-      return;
-    }
-    List<Integer> crossed =
-        ThresholdCrossing.crossedThresholds(meter.metering().thresholds(), meter.limit(), previous, total);
-    if (!crossed.isEmpty()) {
-      signals.publish(new ThresholdSignal(meter.key(), meter.limit(), previous, total, crossed));
-    }
-    if (meter.metering().enforcement() == Enforcement.SOFT
-        && previous.compareTo(meter.limit()) <= 0 && total.compareTo(meter.limit()) > 0) {
-      signals.publish(new ThresholdSignal(
-          meter.key(), meter.limit(), previous, total, List.of(), ThresholdSignal.Kind.EXCEEDED, null));
-    }
-  }
-
-  /**
-   * A refusal goes to the threshold evaluator, which fires the first of each counter and period. This
-   * function sends it once per counter, so a client retrying against its limit sends no flood.
-   */
-  private void signalRefusal(Meter meter, BigDecimal usage, Reason reason) {
-    if (refusalsSignalled.size() >= MAX_REMEMBERED_REFUSALS) {
-      refusalsSignalled.clear();
-    }
-    if (refusalsSignalled.add(meter.key())) {
-      signals.publish(new ThresholdSignal(
-          meter.key(), meter.limit(), usage, usage, List.of(), ThresholdSignal.Kind.REJECTED, reason));
-    }
-  }
-
   private ReportResult rejected(Meter meter, Tally now, Reason reason) {
-    signalRefusal(meter, now.value(meter.aggregation()), reason);
+    signals.refusal(meter, now.value(meter.aggregation()), reason);
     return new ReportResult(meter.state(now).withStatus(UsageStatus.REJECTED), reason);
   }
 }

@@ -3,6 +3,8 @@ package sh.kaiten.domain.memory;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,12 +24,50 @@ public final class InMemoryCounters implements UsageCounters {
   /** What each counter's last write noted for its period's close, and the settings it was written with. */
   public final Map<CounterKey, PeriodClose> closes = new ConcurrentHashMap<>();
   public final Map<CounterKey, Metering> meterings = new ConcurrentHashMap<>();
+  /** How many writes were asked for, of one report and of a group, applied or not: what a store would be sent. */
+  public int singleWrites;
+  public int groupWrites;
 
   @Override
   public synchronized CounterUpdate add(
       CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
+    singleWrites++;
+    return fold(key, metering, close, Tally.EMPTY.plus(value, at), ceiling);
+  }
+
+  @Override
+  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
+      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember) {
+    singleWrites++;
+    return foldOnce(key, metering, close, Tally.EMPTY.plus(value, at), ceiling, List.of(remember), at);
+  }
+
+  @Override
+  public synchronized CounterUpdate addAll(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+    requireAdditive(metering);
+    groupWrites++;
+    return fold(key, metering, close, reports, ceiling);
+  }
+
+  @Override
+  public synchronized CounterUpdate addAllOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, Instant now) {
+    requireAdditive(metering);
+    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item twice.
+    if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
+      throw new IllegalArgumentException("a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys");
+    }
+    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size() != remember.size()) {
+      throw new IllegalArgumentException("a group remembers each key once");
+    }
+    groupWrites++;
+    return foldOnce(key, metering, close, reports, ceiling, remember, now);
+  }
+
+  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     Tally before = tally(key, metering);
-    Tally after = before.plus(value, at);
+    Tally after = before.merge(reports);
     if (ceiling != null && after.value(metering.aggregation()).compareTo(ceiling) > 0) {
       return new CounterUpdate.Refused(before);
     }
@@ -37,17 +77,18 @@ public final class InMemoryCounters implements UsageCounters {
     return new CounterUpdate.Counted(before, after);
   }
 
-  @Override
-  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
-      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember) {
-    Optional<IdempotentReport> first =
-        remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
-    if (first.isPresent()) {
-      return new CounterUpdate.Duplicate(first.get());
+  /** Nothing is written when any key was used already; the markers are kept only when the reports are counted. */
+  private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling,
+      List<IdempotentReport> remember, Instant now) {
+    for (IdempotentReport report : remember) {
+      Optional<IdempotentReport> first = remembered(report.tenantId(), report.instanceId(), report.key(), now);
+      if (first.isPresent()) {
+        return new CounterUpdate.Duplicate(first.get());
+      }
     }
-    CounterUpdate update = add(key, metering, close, value, at, ceiling);
+    CounterUpdate update = fold(key, metering, close, reports, ceiling);
     if (update instanceof CounterUpdate.Counted) {
-      remembered.put(markerKey(remember.tenantId(), remember.instanceId(), remember.key()), remember);
+      remember.forEach(report -> remembered.put(markerKey(report.tenantId(), report.instanceId(), report.key()), report));
     }
     return update;
   }
@@ -73,6 +114,13 @@ public final class InMemoryCounters implements UsageCounters {
   /** The usage of a counter under SUM, as most tests meter. */
   public BigDecimal total(CounterKey key) {
     return tallies.getOrDefault(key, Tally.EMPTY).value(Aggregation.SUM);
+  }
+
+  private static void requireAdditive(Metering metering) {
+    Aggregation aggregation = metering.aggregation();
+    if (aggregation != Aggregation.SUM && aggregation != Aggregation.COUNT && aggregation != Aggregation.AVERAGE) {
+      throw new IllegalArgumentException("only SUM, COUNT and AVERAGE counters take a group");
+    }
   }
 
   private static String markerKey(String tenantId, String instanceId, String key) {

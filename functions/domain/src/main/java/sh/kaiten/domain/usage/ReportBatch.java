@@ -1,0 +1,253 @@
+package sh.kaiten.domain.usage;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.error.KaitenException;
+import sh.kaiten.domain.license.InstanceContext;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.Tally;
+import sh.kaiten.domain.metering.UsageCounters;
+
+/**
+ * The reports of one batch, written in batch order counter by counter. Reports of one additive counter
+ * (SUM, COUNT, AVERAGE) that follow each other on it form a group, written at once: their sum and count
+ * in one counter write, with their idempotency keys in the same atomic write
+ * ({@link UsageCounters#MAX_KEYS_PER_GROUP} keys a group). Each report of a group is answered what it
+ * would have been alone: the counter before the group plus the group's reports up to and including it.
+ *
+ * <p>A group the store does not take whole (a ceiling it would pass, a key used before) is written one
+ * report at a time, exactly as single reports are, so its outcome is what it would have been: the
+ * reports up to the limit counted and the rest refused, replays answered as replays. So are reports
+ * refused before any write, reports whose key came earlier in the batch (a replay of that one, once it
+ * is written), and MAX, MIN and LATEST reports: their counter keeps one value under a condition on that
+ * value, which no total of a group stands for.
+ */
+final class ReportBatch {
+  /** Writes one report on its own, as a single report is written. */
+  @FunctionalInterface
+  interface OneReport {
+    /** @param read counters as known, so that a keyed report need not read its own */
+    ReportResult write(Map<CounterKey, Tally> read, MeteredReport report);
+  }
+
+  private final UsageCounters counters;
+  private final UsageSignals signals;
+  private final Duration lateWindow;
+  private final InstanceContext context;
+  private final OneReport one;
+  private final BatchResult[] results;
+  /**
+   * Counters as this batch knows them: read with the instance, or as a group write left them; a counter
+   * is forgotten once a report is written on its own to it, whose outcome the batch does not follow.
+   */
+  private final Map<CounterKey, Tally> known;
+  /** The groups still open, one per counter, in the order they were opened. */
+  private final Map<CounterKey, Group> open = new LinkedHashMap<>();
+  /** Every idempotency key of the batch so far, and the counter of the report that carried it first. */
+  private final Map<String, CounterKey> keys = new HashMap<>();
+
+  /**
+   * @param read the counters read with the instance
+   * @param results where each report's outcome goes, at its index
+   */
+  ReportBatch(UsageCounters counters, UsageSignals signals, Duration lateWindow, InstanceContext context, OneReport one,
+      Map<CounterKey, Tally> read, BatchResult[] results) {
+    this.counters = counters;
+    this.signals = signals;
+    this.lateWindow = lateWindow;
+    this.context = context;
+    this.one = one;
+    this.known = new HashMap<>(read);
+    this.results = results;
+  }
+
+  /** Writes the reports, in order; each outcome lands at its index. */
+  void write(List<MeteredReport> reports) {
+    for (MeteredReport report : reports) {
+      CounterKey counter = report.meter().key();
+      String key = report.idempotencyKey();
+      boolean repeated = key != null && keys.containsKey(key);
+      if (repeated) {
+        close(keys.get(key)); // the first report of the key is written before its replay
+      } else if (key != null) {
+        keys.put(key, counter);
+      }
+      if (repeated || !groups(report)) {
+        close(counter);
+        alone(report);
+        continue;
+      }
+      Group group = open.get(counter);
+      if (group != null && !group.takes(report)) {
+        close(counter);
+        group = null;
+      }
+      if (group == null) {
+        group = new Group(report.meter());
+        open.put(counter, group);
+      }
+      group.add(report);
+      if (group.keys == UsageCounters.MAX_KEYS_PER_GROUP) {
+        close(counter);
+      }
+    }
+    new ArrayList<>(open.keySet()).forEach(this::close);
+  }
+
+  /** Whether a report may be written with others: it goes to an additive counter. */
+  private static boolean groups(MeteredReport report) {
+    Aggregation aggregation = report.meter().aggregation();
+    return report.refusal() == null
+        && (aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT || aggregation == Aggregation.AVERAGE);
+  }
+
+  /** Writes the open group of a counter, if any. */
+  private void close(CounterKey counter) {
+    Group group = open.remove(counter);
+    if (group == null) {
+      return;
+    }
+    if (group.reports.size() == 1) {
+      alone(group.reports.get(0));
+    } else if (group.keys == 0) {
+      together(group);
+    } else {
+      togetherOnce(group);
+    }
+  }
+
+  /** A group without keys: one counter write, whose old value is the counter before the group. */
+  private void together(Group group) {
+    Meter meter = group.meter;
+    CounterUpdate update = Contention.retried(attempt -> counters.addAll(
+        meter.key(), meter.metering(), meter.close(lateWindow), group.tally(), meter.storeCeiling()));
+    if (update instanceof CounterUpdate.Counted counted) {
+      counted(group, counted);
+    } else {
+      oneByOne(group);
+    }
+  }
+
+  /** A group with keys: its keys' markers and its counter change in one atomic write, answered from the counter as known just before. */
+  private void togetherOnce(Group group) {
+    Meter meter = group.meter;
+    CounterUpdate update = Contention.retried(attempt -> {
+      // A retry reads the counter afresh.
+      Tally before = attempt == 1 && known.containsKey(meter.key()) ? known.get(meter.key())
+          : counters.tally(meter.key(), meter.metering());
+      List<ReportResult> answers = group.answers(before);
+      List<IdempotentReport> remember = new ArrayList<>(group.keys);
+      for (int i = 0; i < answers.size(); i++) {
+        MeteredReport report = group.reports.get(i);
+        if (report.idempotencyKey() != null) {
+          remember.add(UsageReporting.remember(context, report.report(), answers.get(i), report.now()));
+        }
+      }
+      return counters.addAllOnce(meter.key(), meter.metering(), meter.close(lateWindow), group.tally(),
+          meter.storeCeiling(), before, remember, group.now());
+    });
+    if (update instanceof CounterUpdate.Counted counted) {
+      counted(group, counted);
+    } else {
+      oneByOne(group);
+    }
+  }
+
+  /**
+   * A group counted: each report's answer, and the signals each would have sent alone. One signal from
+   * before to after the group would fire the same thresholds for SUM and COUNT, which only grow, but
+   * would carry the usage after the group to the webhook, and would miss an AVERAGE that rises past a
+   * boundary and falls back within the group; the steps cost no write, and only those that cross a
+   * boundary publish.
+   */
+  private void counted(Group group, CounterUpdate.Counted counted) {
+    Meter meter = group.meter;
+    List<ReportResult> answers = group.answers(counted.before());
+    BigDecimal previous = counted.before().value(meter.aggregation());
+    for (int i = 0; i < answers.size(); i++) {
+      results[group.reports.get(i).index()] = BatchResult.of(answers.get(i));
+      BigDecimal usage = answers.get(i).state().currentUsage();
+      signals.crossings(meter, previous, usage);
+      previous = usage;
+    }
+    BigDecimal after = counted.after().value(meter.aggregation());
+    if (after.compareTo(previous) != 0) {
+      // A counter spread over shards is seen with other instances' reports too: what they crossed counts as well.
+      signals.crossings(meter, previous, after);
+    }
+    known.put(meter.key(), counted.after());
+  }
+
+  private void oneByOne(Group group) {
+    group.reports.forEach(this::alone);
+  }
+
+  /** One report written on its own; its outcome, refusals and conflicts included, is its answer. */
+  private void alone(MeteredReport report) {
+    try {
+      results[report.index()] = BatchResult.of(one.write(known, report));
+    } catch (KaitenException refused) {
+      results[report.index()] = BatchResult.failed(refused);
+    } finally {
+      known.remove(report.meter().key());
+    }
+  }
+
+  /** Reports that follow each other on one additive counter, to be written together. */
+  private static final class Group {
+    private final Meter meter;
+    private final List<MeteredReport> reports = new ArrayList<>();
+    /** How many of the reports carry an idempotency key. */
+    private int keys;
+
+    Group(Meter meter) {
+      this.meter = meter;
+    }
+
+    /** A report joins a group held to the same settings and limit (a license changing mid-batch starts another). */
+    boolean takes(MeteredReport report) {
+      return report.meter().metering().equals(meter.metering()) && Objects.equals(report.meter().limit(), meter.limit());
+    }
+
+    void add(MeteredReport report) {
+      reports.add(report);
+      if (report.idempotencyKey() != null) {
+        keys++;
+      }
+    }
+
+    /** The group's reports as one tally: what the counter takes at once. */
+    Tally tally() {
+      Tally tally = Tally.EMPTY;
+      for (MeteredReport report : reports) {
+        tally = tally.plus(report.report().value(), report.at());
+      }
+      return tally;
+    }
+
+    /** Each report's answer, in order, starting from the counter at {@code before}. */
+    List<ReportResult> answers(Tally before) {
+      List<ReportResult> answers = new ArrayList<>(reports.size());
+      Tally running = before;
+      for (MeteredReport report : reports) {
+        running = running.plus(report.report().value(), report.at());
+        answers.add(meter.counted(running));
+      }
+      return answers;
+    }
+
+    /** The latest time a report of the group was decided at: keys used before and expired by then may be used again. */
+    Instant now() {
+      return reports.stream().map(MeteredReport::now).max(Instant::compareTo).orElseThrow();
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package sh.kaiten.domain.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.usage.ReportResult;
+
+/**
+ * What every {@link UsageCounters} does with a group of reports, run against the in-memory port and
+ * the DynamoDB adapter alike: a group is folded in whole or not at all, held to its ceiling as one,
+ * and with keys remembers every key or none.
+ */
+public abstract class UsageCountersContract {
+  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final Period NOVEMBER = new Period(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+  private static final PeriodClose CLOSE = PeriodClose.of(NOVEMBER, Duration.ofHours(24), new BigDecimal("1000"));
+
+  /** The port under test; each test uses a tenant of its own, so a shared store is fine. */
+  protected abstract UsageCounters counters();
+
+  private final String tenantId = "tnt_contract_" + System.nanoTime();
+  private final String instanceId = "acme-prod";
+
+  private CounterKey counter(String entitlement) {
+    return new CounterKey(tenantId, entitlement, CounterKey.instanceHolder(instanceId), NOVEMBER.key());
+  }
+
+  private static Tally reports(String... values) {
+    Tally tally = Tally.EMPTY;
+    for (String value : values) {
+      tally = tally.plus(new BigDecimal(value), NOW);
+    }
+    return tally;
+  }
+
+  private IdempotentReport key(String key, String usage) {
+    return new IdempotentReport(tenantId, instanceId, key, "sum|" + key, new ReportResult(
+        UsageState.of("sum", Metering.of(Aggregation.SUM), new BigDecimal("1000"), new BigDecimal(usage), NOVEMBER, true),
+        null), NOW.plus(Duration.ofDays(35)));
+  }
+
+  private static BigDecimal usage(Tally tally, Aggregation aggregation) {
+    return tally.value(aggregation);
+  }
+
+  @Test
+  void aGroupAddsItsSumAndCountInOneWrite() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    CounterUpdate first = counters().addAll(counter("sum"), sum, CLOSE, reports("1", "2.5", "4"), null);
+    CounterUpdate second = counters().addAll(counter("sum"), sum, CLOSE, reports("0", "10"), null);
+
+    assertThat(first).isInstanceOfSatisfying(CounterUpdate.Counted.class, counted -> {
+      assertThat(usage(counted.before(), Aggregation.SUM)).isEqualByComparingTo("0");
+      assertThat(usage(counted.after(), Aggregation.SUM)).isEqualByComparingTo("7.5");
+    });
+    assertThat(second).isInstanceOfSatisfying(CounterUpdate.Counted.class, counted -> {
+      assertThat(usage(counted.before(), Aggregation.SUM)).isEqualByComparingTo("7.5");
+      assertThat(usage(counted.after(), Aggregation.SUM)).isEqualByComparingTo("17.5");
+    });
+    Tally stored = counters().tally(counter("sum"), sum);
+    assertThat(stored.sum()).isEqualByComparingTo("17.5");
+    assertThat(stored.count()).isEqualTo(5);
+  }
+
+  @Test
+  void anAverageGroupKeepsSumAndCount() {
+    Metering average = Metering.of(Aggregation.AVERAGE);
+    counters().addAll(counter("average"), average, CLOSE, reports("1", "2"), null);
+    counters().addAll(counter("average"), average, CLOSE, reports("6"), null);
+
+    assertThat(usage(counters().tally(counter("average"), average), Aggregation.AVERAGE)).isEqualByComparingTo("3");
+  }
+
+  @Test
+  void aGroupThatWouldPassItsCeilingIsRefusedWhole() {
+    Metering sum = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
+    counters().addAll(counter("sum"), sum, CLOSE, reports("7.5"), BigDecimal.TEN);
+
+    CounterUpdate refused = counters().addAll(counter("sum"), sum, CLOSE, reports("2", "1"), BigDecimal.TEN);
+    CounterUpdate fits = counters().addAll(counter("sum"), sum, CLOSE, reports("2", "0.5"), BigDecimal.TEN);
+
+    assertThat(refused).isInstanceOfSatisfying(CounterUpdate.Refused.class,
+        r -> assertThat(usage(r.now(), Aggregation.SUM)).isEqualByComparingTo("7.5"));
+    assertThat(fits).isInstanceOfSatisfying(CounterUpdate.Counted.class,
+        c -> assertThat(usage(c.after(), Aggregation.SUM)).isEqualByComparingTo("10"));
+    assertThat(counters().tally(counter("sum"), sum).count()).isEqualTo(3);
+  }
+
+  @Test
+  void aFirstGroupPastItsCeilingIsRefusedOnACounterNotWrittenYet() {
+    Metering sum = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
+    Metering count = new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null);
+
+    assertThat(counters().addAll(counter("sum"), sum, CLOSE, reports("6", "6"), BigDecimal.TEN))
+        .isInstanceOfSatisfying(CounterUpdate.Refused.class, r -> assertThat(r.now()).isEqualTo(Tally.EMPTY));
+    assertThat(counters().addAll(counter("count"), count, CLOSE, reports("1", "1", "1"), BigDecimal.valueOf(2)))
+        .isInstanceOfSatisfying(CounterUpdate.Refused.class, r -> assertThat(r.now()).isEqualTo(Tally.EMPTY));
+    assertThat(counters().tally(counter("sum"), sum)).isEqualTo(Tally.EMPTY);
+    assertThat(counters().tally(counter("count"), count)).isEqualTo(Tally.EMPTY);
+  }
+
+  @Test
+  void aCountGroupIsHeldToItsCeilingByItsNumberOfReports() {
+    Metering count = new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null);
+    BigDecimal three = BigDecimal.valueOf(3);
+
+    assertThat(counters().addAll(counter("count"), count, CLOSE, reports("50", "50"), three))
+        .isInstanceOf(CounterUpdate.Counted.class);
+    assertThat(counters().addAll(counter("count"), count, CLOSE, reports("1", "1"), three))
+        .isInstanceOfSatisfying(CounterUpdate.Refused.class, r -> assertThat(r.now().count()).isEqualTo(2));
+    assertThat(counters().addAll(counter("count"), count, CLOSE, reports("1"), three))
+        .isInstanceOf(CounterUpdate.Counted.class);
+    assertThat(usage(counters().tally(counter("count"), count), Aggregation.COUNT)).isEqualByComparingTo("3");
+  }
+
+  @Test
+  void aKeyedGroupRemembersEveryKeyWithItsOwnAnswer() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    List<IdempotentReport> keys = List.of(key("k-1", "1"), key("k-2", "3.5"), key("k-3", "7.5"));
+
+    CounterUpdate update = counters().addAllOnce(counter("sum"), sum, CLOSE, reports("1", "2.5", "4"), null,
+        Tally.EMPTY, keys, NOW);
+
+    assertThat(update).isInstanceOfSatisfying(CounterUpdate.Counted.class,
+        c -> assertThat(usage(c.after(), Aggregation.SUM)).isEqualByComparingTo("7.5"));
+    for (IdempotentReport key : keys) {
+      IdempotentReport remembered = counters().remembered(tenantId, instanceId, key.key(), NOW).orElseThrow();
+      assertThat(remembered.fingerprint()).isEqualTo(key.fingerprint());
+      assertThat(remembered.result().state().currentUsage()).isEqualByComparingTo(key.result().state().currentUsage());
+      assertThat(remembered.expiresAt()).isEqualTo(key.expiresAt());
+    }
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("7.5");
+  }
+
+  @Test
+  void aKeyedGroupHoldingAKeyUsedBeforeWritesNothing() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    counters().addAllOnce(counter("sum"), sum, CLOSE, reports("1"), null, Tally.EMPTY, List.of(key("k-1", "1")), NOW);
+
+    CounterUpdate update = counters().addAllOnce(counter("sum"), sum, CLOSE, reports("2", "1", "3"), null,
+        reports("1"), List.of(key("k-2", "3"), key("k-1", "4"), key("k-3", "7")), NOW);
+
+    assertThat(update).isInstanceOfSatisfying(CounterUpdate.Duplicate.class, duplicate -> {
+      assertThat(duplicate.first().key()).isEqualTo("k-1");
+      assertThat(duplicate.first().result().state().currentUsage()).isEqualByComparingTo("1");
+    });
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("1");
+    assertThat(counters().remembered(tenantId, instanceId, "k-2", NOW)).isEmpty();
+    assertThat(counters().remembered(tenantId, instanceId, "k-3", NOW)).isEmpty();
+  }
+
+  @Test
+  void aKeyedGroupPastItsCeilingRemembersNoKey() {
+    Metering sum = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
+
+    CounterUpdate update = counters().addAllOnce(counter("sum"), sum, CLOSE, reports("6", "6"), BigDecimal.TEN,
+        Tally.EMPTY, List.of(key("k-1", "6"), key("k-2", "12")), NOW);
+
+    assertThat(update).isInstanceOf(CounterUpdate.Refused.class);
+    assertThat(counters().remembered(tenantId, instanceId, "k-1", NOW)).isEmpty();
+    assertThat(counters().tally(counter("sum"), sum)).isEqualTo(Tally.EMPTY);
+  }
+
+  @Test
+  void aGroupRemembersUpToNinetyNineKeysInOneWrite() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    List<IdempotentReport> keys = new ArrayList<>();
+    String[] ones = new String[UsageCounters.MAX_KEYS_PER_GROUP];
+    IntStream.range(0, ones.length).forEach(i -> {
+      ones[i] = "1";
+      keys.add(key("k-" + i, String.valueOf(i + 1)));
+    });
+
+    assertThat(counters().addAllOnce(counter("sum"), sum, CLOSE, reports(ones), null, Tally.EMPTY, keys, NOW))
+        .isInstanceOf(CounterUpdate.Counted.class);
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("99");
+    assertThat(counters().remembered(tenantId, instanceId, "k-98", NOW)).isPresent();
+
+    List<IdempotentReport> tooMany = new ArrayList<>(keys);
+    tooMany.add(key("k-99", "100"));
+    assertThatThrownBy(() -> counters().addAllOnce(counter("other"), sum, CLOSE, reports("1"), null, Tally.EMPTY,
+        tooMany, NOW)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aGroupSpreadOverShardsCountsOnTheWholeCounter() {
+    Metering sharded = new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, null, null, 4);
+    for (int i = 0; i < 10; i++) {
+      counters().addAll(counter("hot"), sharded, CLOSE, reports("1", "2"), null);
+    }
+    counters().addAllOnce(counter("hot"), sharded, CLOSE, reports("5"), null, reports("30"), List.of(key("h-1", "35")), NOW);
+
+    assertThat(counters().tally(counter("hot"), sharded).sum()).isEqualByComparingTo("35");
+    assertThat(counters().tally(counter("hot"), sharded).count()).isEqualTo(21);
+  }
+
+  @Test
+  void onlySumCountAndAverageCountersTakeAGroup() {
+    for (Aggregation gauge : List.of(Aggregation.MAX, Aggregation.MIN, Aggregation.LATEST)) {
+      assertThatThrownBy(() -> counters().addAll(counter("gauge"), Metering.of(gauge), CLOSE, reports("1", "2"), null))
+          .as(gauge.name()).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
