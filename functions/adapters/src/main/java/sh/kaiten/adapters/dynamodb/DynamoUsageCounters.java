@@ -7,6 +7,7 @@ import static sh.kaiten.adapters.dynamodb.Attributes.s;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,6 +234,30 @@ public final class DynamoUsageCounters implements UsageCounters {
     }
     IdempotentReport report = remembered(response.item());
     return report.expiresAt().isAfter(now) ? Optional.of(report) : Optional.empty();
+  }
+
+  /** BatchGetItem of the keys' markers, 100 a request, retrying what it leaves unprocessed. */
+  @Override
+  public Map<String, IdempotentReport> remembered(String tenantId, String instanceId, Collection<String> idempotencyKeys,
+      Instant now) {
+    List<Map<String, AttributeValue>> markers = idempotencyKeys.stream().distinct()
+        .map(key -> Map.of(Keys.PK, s(Keys.idempotencyKey(tenantId, instanceId, key)), Keys.SK, s(Keys.REPORT))).toList();
+    Map<String, IdempotentReport> found = new HashMap<>();
+    for (int from = 0; from < markers.size(); from += BATCH_LIMIT) {
+      Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+          .keys(markers.subList(from, Math.min(from + BATCH_LIMIT, markers.size()))).consistentRead(true).build());
+      while (!request.isEmpty()) {
+        BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+        for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+          IdempotentReport report = remembered(item);
+          if (report.expiresAt().isAfter(now)) {
+            found.put(report.key(), report);
+          }
+        }
+        request = response.unprocessedKeys();
+      }
+    }
+    return found;
   }
 
   @Override

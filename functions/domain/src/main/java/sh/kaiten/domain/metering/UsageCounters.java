@@ -2,6 +2,7 @@ package sh.kaiten.domain.metering;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,10 @@ public interface UsageCounters {
 
   /** What an idempotency key of the instance remembers, if it was used and has not expired. */
   Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now);
+
+  /** What each of many idempotency keys of the instance remembers, read together: only keys used and not expired. */
+  Map<String, IdempotentReport> remembered(String tenantId, String instanceId, Collection<String> idempotencyKeys,
+      Instant now);
 
   /** The counter, {@link Tally#EMPTY} when nothing was counted yet. */
   Tally tally(CounterKey key, Metering metering);

@@ -24,12 +24,14 @@ import sh.kaiten.domain.metering.UsageCounters;
  * ({@link UsageCounters#MAX_KEYS_PER_GROUP} keys a group). Each report of a group is answered what it
  * would have been alone: the counter before the group plus the group's reports up to and including it.
  *
- * <p>A group the store does not take whole (a ceiling it would pass, a key used before) is written one
- * report at a time, exactly as single reports are, so its outcome is what it would have been: the
- * reports up to the limit counted and the rest refused, replays answered as replays. So are reports
- * refused before any write, reports whose key came earlier in the batch (a replay of that one, once it
- * is written), and MAX, MIN and LATEST reports: their counter keeps one value under a condition on that
- * value, which no total of a group stands for.
+ * <p>A group the store does not take whole is written one report at a time, exactly as single reports
+ * are, so its outcome is what it would have been: past a ceiling, the reports up to the limit counted
+ * and the rest refused. A group that meets keys used before first answers those as replays, from one
+ * read of its keys, and writes the rest together again.
+ *
+ * <p>Written one at a time too: reports refused before any write, reports whose key came earlier in the
+ * batch (a replay of that one, once it is written), and MAX, MIN and LATEST reports, whose counter keeps
+ * one value under a condition on that value, which no total of a group stands for.
  */
 final class ReportBatch {
   /** Writes one report on its own, as a single report is written. */
@@ -116,6 +118,13 @@ final class ReportBatch {
     if (group == null) {
       return;
     }
+    write(group);
+  }
+
+  private void write(Group group) {
+    if (group.reports.isEmpty()) {
+      return;
+    }
     if (group.reports.size() == 1) {
       alone(group.reports.get(0));
     } else if (group.keys == 0) {
@@ -157,9 +166,37 @@ final class ReportBatch {
     });
     if (update instanceof CounterUpdate.Counted counted) {
       counted(group, counted);
+    } else if (update instanceof CounterUpdate.Duplicate && !group.retry) {
+      replaysApart(group);
     } else {
       oneByOne(group);
     }
+  }
+
+  /**
+   * A group holding keys used before (a batch sent again, say): the group's keys are looked up in one
+   * read, the reports of used keys answered as replays (or a conflict), as one by one, and the rest,
+   * whose answers replays do not change, written together once more; if that meets a used key too, one by one.
+   */
+  private void replaysApart(Group group) {
+    List<String> groupKeys = group.reports.stream().map(MeteredReport::idempotencyKey).filter(Objects::nonNull).toList();
+    Map<String, IdempotentReport> used =
+        counters.remembered(context.tenantId(), context.instance().id(), groupKeys, group.now());
+    Group rest = new Group(group.meter);
+    rest.retry = true;
+    for (MeteredReport report : group.reports) {
+      IdempotentReport first = report.idempotencyKey() == null ? null : used.get(report.idempotencyKey());
+      if (first == null) {
+        rest.add(report);
+        continue;
+      }
+      try {
+        results[report.index()] = BatchResult.of(UsageReporting.replayOf(first, report.report()));
+      } catch (KaitenException conflict) {
+        results[report.index()] = BatchResult.failed(conflict);
+      }
+    }
+    write(rest);
   }
 
   /**
@@ -208,6 +245,8 @@ final class ReportBatch {
     private final List<MeteredReport> reports = new ArrayList<>();
     /** How many of the reports carry an idempotency key. */
     private int keys;
+    /** Whether this is what was left of a group that met used keys: meeting one again, it goes one by one. */
+    private boolean retry;
 
     Group(Meter meter) {
       this.meter = meter;

@@ -231,7 +231,8 @@ public final class UsageReporting {
         .map(first -> replayOf(first, report));
   }
 
-  private static ReportResult replayOf(IdempotentReport first, UsageReport report) {
+  /** The first answer of a report's key, or a conflict when the key was used for another report. */
+  static ReportResult replayOf(IdempotentReport first, UsageReport report) {
     if (!first.fingerprint().equals(fingerprint(report))) {
       throw new ConflictException("idempotency_key", "idempotency key '" + report.idempotencyKey()
           + "' was used for another report; a key may be reused only with the same report");

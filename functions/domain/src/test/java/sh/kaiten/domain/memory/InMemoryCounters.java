@@ -2,6 +2,7 @@ package sh.kaiten.domain.memory;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,8 @@ public final class InMemoryCounters implements UsageCounters {
   /** How many writes were asked for, of one report and of a group, applied or not: what a store would be sent. */
   public int singleWrites;
   public int groupWrites;
+  /** How many reads of many keys were asked for. */
+  public int keyReads;
 
   @Override
   public synchronized CounterUpdate add(
@@ -97,6 +100,14 @@ public final class InMemoryCounters implements UsageCounters {
   public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String key, Instant now) {
     return Optional.ofNullable(remembered.get(markerKey(tenantId, instanceId, key)))
         .filter(report -> report.expiresAt().isAfter(now));
+  }
+
+  @Override
+  public Map<String, IdempotentReport> remembered(String tenantId, String instanceId, Collection<String> keys, Instant now) {
+    Map<String, IdempotentReport> found = new HashMap<>();
+    keys.forEach(key -> remembered(tenantId, instanceId, key, now).ifPresent(report -> found.put(key, report)));
+    keyReads++;
+    return found;
   }
 
   @Override

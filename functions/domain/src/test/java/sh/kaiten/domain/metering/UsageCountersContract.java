@@ -161,6 +161,25 @@ public abstract class UsageCountersContract {
   }
 
   @Test
+  void manyKeysAreReadTogetherAndOnlyThoseUsedAndNotExpiredAreFound() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    IdempotentReport expiring = new IdempotentReport(tenantId, instanceId, "k-old", "sum|k-old",
+        key("k-old", "1").result(), NOW.plusSeconds(60));
+    counters().addAllOnce(counter("sum"), sum, CLOSE, reports("1", "1"), null, Tally.EMPTY,
+        List.of(key("k-1", "1"), expiring), NOW);
+    List<String> asked = new ArrayList<>(List.of("k-1", "k-old", "never"));
+    IntStream.range(0, 150).forEach(i -> asked.add("unused-" + i)); // more than one read request takes
+
+    var now = counters().remembered(tenantId, instanceId, asked, NOW);
+    var later = counters().remembered(tenantId, instanceId, asked, NOW.plusSeconds(61));
+
+    assertThat(now).containsOnlyKeys("k-1", "k-old");
+    assertThat(now.get("k-1").fingerprint()).isEqualTo("sum|k-1");
+    assertThat(now.get("k-1").result().state().currentUsage()).isEqualByComparingTo("1");
+    assertThat(later).containsOnlyKeys("k-1");
+  }
+
+  @Test
   void aKeyedGroupPastItsCeilingRemembersNoKey() {
     Metering sum = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
 

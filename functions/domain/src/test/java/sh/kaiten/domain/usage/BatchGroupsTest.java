@@ -254,9 +254,27 @@ class BatchGroupsTest {
     assertThat(results.get(3).error()).isInstanceOf(ConflictException.class);
     assertThat(results.get(3).error().field()).isEqualTo("idempotency_key");
     assertThat(batched.counter("sum-soft", "2026-11").sum()).isEqualByComparingTo("9");
-    // The group met a used key and was written report by report.
-    assertThat(batched.counters.groupWrites).isEqualTo(1);
-    assertThat(batched.counters.singleWrites).isEqualTo(4);
+    // The group met a used key: its keys were read at once, and the two reports left written together.
+    assertThat(batched.counters.groupWrites).isEqualTo(2);
+    assertThat(batched.counters.keyReads).isEqualTo(1);
+    assertThat(batched.counters.singleWrites).isZero();
+  }
+
+  @Test
+  void aBatchSentAgainIsAnsweredItsFirstAnswersFromOneReadOfItsKeysPerGroup() {
+    List<UsageReport> reports = IntStream.range(0, 250).mapToObj(i -> report("sum-soft", "1", "again-" + i)).toList();
+    List<BatchResult> first = batched.batch(reports);
+    alone.oneByOne(reports);
+    batched.counters.groupWrites = 0;
+
+    List<BatchResult> again = sameAsOneByOne(reports);
+
+    assertThat(again).allSatisfy(result -> assertThat(result.result().replayed()).isTrue());
+    assertThat(again.stream().map(BatchGroupsTest::usage)).isEqualTo(first.stream().map(BatchGroupsTest::usage).toList());
+    assertThat(batched.counter("sum-soft", "2026-11").sum()).isEqualByComparingTo("250");
+    assertThat(batched.counters.groupWrites).isEqualTo(3); // each refused whole: 99 + 99 + 52 keys used
+    assertThat(batched.counters.keyReads).isEqualTo(3);
+    assertThat(batched.counters.singleWrites).isZero();
   }
 
   @Test
