@@ -118,10 +118,10 @@ final class ReportBatch {
     if (group == null) {
       return;
     }
-    write(group);
+    writeGroup(group);
   }
 
-  private void write(Group group) {
+  private void writeGroup(Group group) {
     if (group.reports.isEmpty()) {
       return;
     }
@@ -196,7 +196,7 @@ final class ReportBatch {
         results[report.index()] = BatchResult.failed(conflict);
       }
     }
-    write(rest);
+    writeGroup(rest);
   }
 
   /**
