@@ -19,8 +19,9 @@ import sh.kaiten.sdk.KaitenClient;
 
 /**
  * Decisions in process: a quota check and an enabled-test against a loaded snapshot, with nothing
- * reported in between (the steady state of a request path that checks more often than it reports),
- * and a check right after a report of its own (the answer must be decided anew).
+ * reported in between (the steady state of a request path that checks more often than it reports).
+ * A check right after a report of its own is in {@link ReportBenchmark}, whose queue is drained
+ * between iterations.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
@@ -53,12 +54,5 @@ public class CheckBenchmark {
   @Benchmark
   public boolean isEnabled() {
     return client.isEnabled("sso");
-  }
-
-  /** A report (enqueue) and then a check, which now sees one more pending report. */
-  @Benchmark
-  public Check reportThenCheck() {
-    client.report("api-calls", 1);
-    return client.check("api-calls", 1);
   }
 }

@@ -19,19 +19,23 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import sh.kaiten.sdk.Check;
 import sh.kaiten.sdk.KaitenClient;
 
 /**
  * A report's enqueue on the caller's thread, in memory and with a spool, while the client's sender
- * delivers in the background to a stand-in server. Each iteration ends with a flush, so the queue
- * does not grow from one iteration to the next.
+ * delivers in the background to a stand-in server; and a report followed by a check, which must then
+ * count one more report of its own. One thread reports far faster than any server takes reports, so
+ * the queue grows during an iteration (a few million reports a second); each iteration ends with a
+ * flush, so it does not grow from one iteration to the next, and iterations are short so that what
+ * waits fits the heap.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
 public class ReportBenchmark {
   @Param({"memory", "spool"})
   public String queue;
@@ -71,5 +75,12 @@ public class ReportBenchmark {
   @Benchmark
   public void report() {
     client.report("api-calls", 1);
+  }
+
+  /** A report (enqueue) and then a check, which now sees one more pending report. */
+  @Benchmark
+  public Check reportThenCheck() {
+    client.report("api-calls", 1);
+    return client.check("api-calls", 1);
   }
 }

@@ -8,12 +8,13 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Kaiten's two SDK endpoints on loopback, as cheap as possible, so a benchmark measures the client:
  * a fixed snapshot (api-calls HARD with a limit no benchmark reaches, sso granted) and a batch endpoint
- * that accepts every event.
+ * that accepts every event (or, for a server that is down, answers 503 to every batch).
  */
 final class StandInKaiten implements AutoCloseable {
   static final String INSTANCE = "bench-instance";
@@ -31,13 +32,21 @@ final class StandInKaiten implements AutoCloseable {
       .getBytes(StandardCharsets.UTF_8);
 
   private final HttpServer server;
+  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+  private final boolean takesReports;
 
   StandInKaiten() throws IOException {
+    this(true);
+  }
+
+  /** @param takesReports false: the batch endpoint answers 503, so every report stays queued */
+  StandInKaiten(boolean takesReports) throws IOException {
+    this.takesReports = takesReports;
     System.setProperty("sun.net.httpserver.nodelay", "true"); // no 40 ms Nagle stalls on loopback
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/api/instances/" + INSTANCE + "/snapshot", this::snapshot);
     server.createContext("/api/instances/" + INSTANCE + "/usage/batch", this::batch);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.setExecutor(threads);
     server.start();
   }
 
@@ -63,6 +72,11 @@ final class StandInKaiten implements AutoCloseable {
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readAllBytes();
     }
+    if (!takesReports) {
+      exchange.sendResponseHeaders(503, -1);
+      exchange.close();
+      return;
+    }
     int events = count(new String(body, StandardCharsets.UTF_8), "\"entitlement_slug\"");
     exchange.getResponseHeaders().set("Content-Type", "application/json");
     exchange.sendResponseHeaders(200, 0);
@@ -87,5 +101,6 @@ final class StandInKaiten implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }
