@@ -13,6 +13,11 @@ public class CurrentCaller {
     this.token = token;
   }
 
+  /** False for a request no token authenticated (bootstrap). */
+  public boolean authenticated() {
+    return token != null;
+  }
+
   public ApiToken token() {
     if (token == null) {
       throw new UnauthenticatedException("a bearer token is required");

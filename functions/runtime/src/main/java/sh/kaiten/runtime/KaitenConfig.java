@@ -29,6 +29,8 @@ public interface KaitenConfig {
 
   Audit audit();
 
+  Budget budget();
+
   interface Aws {
     String region();
 
@@ -48,6 +50,9 @@ public interface KaitenConfig {
 
     /** Webhook endpoints and delivery logs (admin-api and webhook-dispatcher read it). */
     Optional<String> webhooks();
+
+    /** Tenants' request budgets (the HTTP functions); without it no budget is enforced. */
+    Optional<String> budgets();
   }
 
   interface Queues {
@@ -83,6 +88,15 @@ public interface KaitenConfig {
     /** Signs the hourly digests (scheduler) and checks them (admin-api); the other functions have none. */
     @WithName("digest-key")
     Optional<String> digestKey();
+  }
+
+  interface Budget {
+    /** What a tenant without a budget of its own may make, in requests per second. */
+    @WithName("requests-per-second")
+    int requestsPerSecond();
+
+    /** The windows a budget is counted in (the per-second budget times their seconds). */
+    Duration window();
   }
 
   interface Webhooks {

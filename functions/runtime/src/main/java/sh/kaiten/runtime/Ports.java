@@ -16,6 +16,7 @@ import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
+import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
@@ -25,6 +26,7 @@ import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
 import sh.kaiten.adapters.webhooks.WebhookTargets;
+import sh.kaiten.domain.access.RequestBudget;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.Auditing;
@@ -172,6 +174,15 @@ public class Ports {
   Auditing auditing(AuditLog log, Clock clock, KaitenConfig config) {
     return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()),
         config.audit().digestKey().filter(key -> !key.isBlank()).map(DigestKey::new));
+  }
+
+  @Produces
+  @Singleton
+  RequestBudget requestBudget(DynamoDbClient dynamo, Clock clock, KaitenConfig config) {
+    return config.table().budgets().filter(table -> !table.isBlank())
+        .<RequestBudget>map(table -> new DynamoRequestBudget(dynamo, table, clock, config.budget().requestsPerSecond(),
+            config.budget().window()))
+        .orElse(RequestBudget.UNLIMITED);
   }
 
   @Produces

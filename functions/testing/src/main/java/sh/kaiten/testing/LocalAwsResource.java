@@ -22,6 +22,9 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   private static final String NO_DOCKER = SWITCH + "=localstack asked for LocalStack, but no Docker engine is available:"
       + " running on embedded DynamoDB Local and ElasticMQ instead";
 
+  /** Requests per second of a tenant in the tests, unless the test gives it a budget of its own. */
+  public static final String TESTS_BUDGET = "100000";
+
   private static LocalAws localAws;
 
   /** The bootstrap secret of the test deployment, made up per run as the template's secret. */
@@ -77,6 +80,9 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     config.put("AWS_REGION", LocalAws.REGION);
     config.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
     config.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());
+    // The suites drive thousands of requests per tenant within seconds; tests of the budget give their
+    // tenants budgets of their own (TenantBudgetTest).
+    config.put("KAITEN_TENANT_BUDGET", TESTS_BUDGET);
     return config;
   }
 
