@@ -13,6 +13,7 @@ import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
+import sh.kaiten.runtime.DeploymentSecrets;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the use cases this function serves. */
@@ -21,9 +22,10 @@ public class AdminWiring {
   @Produces
   @Singleton
   Administration administration(
-      CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config) {
+      CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config,
+      DeploymentSecrets secrets) {
     return new Administration(
-        catalog, tokens, events, clock, config.bootstrapSecret(), config.lifecycle().trialNotice());
+        catalog, tokens, events, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 
   @Produces

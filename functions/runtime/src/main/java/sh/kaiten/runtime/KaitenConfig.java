@@ -16,8 +16,10 @@ public interface KaitenConfig {
 
   Queues queue();
 
-  /** The deployment's bootstrap secret: it alone may create tenants. */
+  /** The deployment's bootstrap secret, when {@link Secrets#source} is ENVIRONMENT: it alone may create tenants. */
   Optional<String> bootstrapSecret();
+
+  Secrets secrets();
 
   Usage usage();
 
@@ -37,6 +39,29 @@ public interface KaitenConfig {
     Optional<String> dynamodbEndpoint();
 
     Optional<String> sqsEndpoint();
+
+    @WithName("secretsmanager-endpoint")
+    Optional<String> secretsManagerEndpoint();
+  }
+
+  /** Where the deployment's secrets come from: read at cold start, never kept in the environment on AWS. */
+  interface Secrets {
+    Source source();
+
+    /** The bootstrap secret's Secrets Manager id (admin-api). */
+    @WithName("bootstrap-secret-id")
+    Optional<String> bootstrapSecretId();
+
+    /** The audit digest key's Secrets Manager id (admin-api, scheduler). */
+    @WithName("audit-digest-key-id")
+    Optional<String> auditDigestKeyId();
+
+    enum Source {
+      /** Secrets Manager, by the ids above: on AWS (template.yaml). */
+      SECRETS_MANAGER,
+      /** The values themselves in the configuration: kaiten-local and the tests, which have no Secrets Manager. */
+      ENVIRONMENT
+    }
   }
 
   interface Tables {
@@ -85,7 +110,10 @@ public interface KaitenConfig {
     @WithName("retention-days")
     int retentionDays();
 
-    /** Signs the hourly digests (scheduler) and checks them (admin-api); the other functions have none. */
+    /**
+     * Signs the hourly digests (scheduler) and checks them (admin-api), when {@link Secrets#source} is
+     * ENVIRONMENT; the other functions have none.
+     */
     @WithName("digest-key")
     Optional<String> digestKey();
   }

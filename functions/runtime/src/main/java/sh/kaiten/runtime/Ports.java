@@ -21,6 +21,7 @@ import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
 import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
+import sh.kaiten.adapters.secrets.SecretsManagerSecrets;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
@@ -44,6 +45,7 @@ import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookTransport;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The domain's ports, wired to DynamoDB and SQS from configuration. Built once per function instance. */
@@ -171,9 +173,30 @@ public class Ports {
 
   @Produces
   @Singleton
-  Auditing auditing(AuditLog log, Clock clock, KaitenConfig config) {
+  Auditing auditing(AuditLog log, Clock clock, KaitenConfig config, DeploymentSecrets secrets) {
     return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()),
-        config.audit().digestKey().filter(key -> !key.isBlank()).map(DigestKey::new));
+        secrets.auditDigestKey().map(DigestKey::new));
+  }
+
+  /** Read once, when first needed (at cold start): one GetSecretValue per secret the function is given. */
+  @Produces
+  @Singleton
+  DeploymentSecrets secrets(KaitenConfig config, AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
+    KaitenConfig.Secrets secrets = config.secrets();
+    if (secrets.source() == KaitenConfig.Secrets.Source.ENVIRONMENT) {
+      return new DeploymentSecrets(config.bootstrapSecret(), config.audit().digestKey());
+    }
+    Optional<String> bootstrapId = secrets.bootstrapSecretId().filter(id -> !id.isBlank());
+    Optional<String> digestKeyId = secrets.auditDigestKeyId().filter(id -> !id.isBlank());
+    if (bootstrapId.isEmpty() && digestKeyId.isEmpty()) {
+      return new DeploymentSecrets(Optional.empty(), Optional.empty());
+    }
+    try (SecretsManagerClient client = AwsClients.secretsManager(settings,
+        config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
+        interceptors.toArray(ExecutionInterceptor[]::new))) {
+      SecretsManagerSecrets store = new SecretsManagerSecrets(client);
+      return new DeploymentSecrets(store.value(bootstrapId), store.value(digestKeyId));
+    }
   }
 
   @Produces

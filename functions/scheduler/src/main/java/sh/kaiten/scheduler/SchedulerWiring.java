@@ -14,6 +14,7 @@ import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
+import sh.kaiten.runtime.DeploymentSecrets;
 import sh.kaiten.runtime.KaitenConfig;
 
 /** Builds the jobs this function runs. */
@@ -27,9 +28,11 @@ public class SchedulerWiring {
 
   @Produces
   @Singleton
-  AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config) {
-    DigestKey key = config.audit().digestKey().filter(secret -> !secret.isBlank()).map(DigestKey::new)
-        .orElseThrow(() -> new IllegalStateException("KAITEN_AUDIT_DIGEST_KEY is not set for this function"));
+  AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config,
+      DeploymentSecrets secrets) {
+    DigestKey key = secrets.auditDigestKey().map(DigestKey::new)
+        .orElseThrow(() -> new IllegalStateException("this function has no audit digest key"
+            + " (KAITEN_AUDIT_DIGEST_KEY_ID, or KAITEN_AUDIT_DIGEST_KEY where kaiten.secrets.source is environment)"));
     return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
   }
 

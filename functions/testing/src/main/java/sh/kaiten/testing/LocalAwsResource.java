@@ -76,7 +76,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     // The SDK's default credentials chain reads these; the local services accept any credentials.
     System.setProperty("aws.accessKeyId", aws.credentials().accessKeyId());
     System.setProperty("aws.secretAccessKey", aws.credentials().secretAccessKey());
-    Map<String, String> config = new HashMap<>(aws.resources().environmentOf(function));
+    Map<String, String> config = new HashMap<>(aws.resources().localEnvironmentOf(function));
     config.put("AWS_REGION", LocalAws.REGION);
     config.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
     config.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());

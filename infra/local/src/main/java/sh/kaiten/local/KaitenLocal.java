@@ -221,7 +221,7 @@ public final class KaitenLocal implements AutoCloseable {
     if (!Files.isRegularFile(zip)) {
       throw new IllegalStateException(zip + " is missing: build first with `mvn -q install -DskipTests`");
     }
-    Map<String, String> environment = new HashMap<>(resources.environmentOf(logicalId));
+    Map<String, String> environment = new HashMap<>(resources.localEnvironmentOf(logicalId));
     environment.put("AWS_REGION", LocalAws.REGION);
     environment.put("AWS_DEFAULT_REGION", LocalAws.REGION);
     environment.put("AWS_ACCESS_KEY_ID", aws.credentials().accessKeyId());

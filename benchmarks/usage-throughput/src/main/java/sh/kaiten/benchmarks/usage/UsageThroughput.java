@@ -93,7 +93,7 @@ public final class UsageThroughput {
   }
 
   private static boolean measure(Options options, LocalAws aws) throws InterruptedException {
-    Map<String, String> env = aws.resources().environmentOf(FUNCTION);
+    Map<String, String> env = aws.resources().localEnvironmentOf(FUNCTION);
     // The SDK's default credentials chain reads these; the local services accept any credentials.
     System.setProperty("aws.accessKeyId", aws.credentials().accessKeyId());
     System.setProperty("aws.secretAccessKey", aws.credentials().secretAccessKey());

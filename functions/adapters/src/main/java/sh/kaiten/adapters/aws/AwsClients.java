@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -27,6 +28,12 @@ public final class AwsClients {
 
   public static SqsClient sqs(AwsSettings settings, ExecutionInterceptor... interceptors) {
     return build(SqsClient.builder(), settings, settings.sqsEndpoint(), interceptors);
+  }
+
+  /** @param endpoint empty on AWS; a stand-in's address in tests */
+  public static SecretsManagerClient secretsManager(AwsSettings settings, Optional<URI> endpoint,
+      ExecutionInterceptor... interceptors) {
+    return build(SecretsManagerClient.builder(), settings, endpoint, interceptors);
   }
 
   private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(

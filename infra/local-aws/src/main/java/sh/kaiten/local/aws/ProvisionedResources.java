@@ -81,6 +81,24 @@ public final class ProvisionedResources {
     return environment;
   }
 
+  /**
+   * The environment a function gets where there is no Secrets Manager (kaiten-local, tests): the
+   * template's, except that each variable {@code X_ID} naming one of the template's secrets becomes
+   * {@code X} holding the secret's value, and {@code KAITEN_SECRETS_SOURCE} says {@code environment}.
+   */
+  public Map<String, String> localEnvironmentOf(String functionLogicalId) {
+    Map<String, String> environment = new LinkedHashMap<>();
+    environmentOf(functionLogicalId).forEach((name, value) -> {
+      if (name.endsWith("_ID") && secretValues.containsKey(value)) {
+        environment.put(name.substring(0, name.length() - "_ID".length()), secretValues.get(value));
+      } else {
+        environment.put(name, value);
+      }
+    });
+    environment.put("KAITEN_SECRETS_SOURCE", "environment");
+    return environment;
+  }
+
   /** Resolves a template value: a literal, Ref, Fn::GetAtt or Fn::Sub. */
   @SuppressWarnings("unchecked")
   public String resolve(Object value) {

@@ -41,12 +41,12 @@ class LocalAwsTest {
     try (LocalAws first = LocalAws.start(template, data)) {
       digestKey = first.resources().secretValue("AuditDigestKey");
       bootstrap = first.resources().secretValue("BootstrapSecret");
-      assertThat(first.resources().environmentOf("SchedulerFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+      assertThat(first.resources().localEnvironmentOf("SchedulerFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
     }
     try (LocalAws again = LocalAws.start(template, data)) {
       assertThat(again.resources().secretValue("AuditDigestKey")).isEqualTo(digestKey);
       assertThat(again.resources().secretValue("BootstrapSecret")).isEqualTo(bootstrap);
-      assertThat(again.resources().environmentOf("AdminApiFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+      assertThat(again.resources().localEnvironmentOf("AdminApiFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
     }
     assertThat(aws.resources().secretValue("AuditDigestKey")).as("another folder, another key").isNotEqualTo(digestKey);
   }
