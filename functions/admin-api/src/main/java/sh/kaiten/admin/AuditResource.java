@@ -14,7 +14,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import sh.kaiten.admin.AdminViews.ListView;
+import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.catalog.Slugs;
+import sh.kaiten.domain.catalog.Text;
+import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.audit.Verification;
@@ -24,7 +28,11 @@ import sh.kaiten.http.CurrentCaller;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
+  /** Longer than any audit record type. */
+  private static final int MAX_TYPE = 64;
+
   @Inject Auditing auditing;
+  @Inject Administration administration;
   @Inject CurrentCaller caller;
   @Inject ObjectMapper json;
 
@@ -42,6 +50,8 @@ public class AuditResource {
   public ListView<AuditRecordView> instanceTrail(@PathParam("id") String instance,
       @QueryParam("entitlement") String entitlement, @QueryParam("type") String type, @QueryParam("from") String from,
       @QueryParam("to") String to, @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    // Like every instance route: an instance that does not exist (or is another tenant's) is a 404.
+    administration.instance(caller.token(), instance);
     return trail(instance, entitlement, type, from, to, cursor, limit);
   }
 
@@ -57,6 +67,13 @@ public class AuditResource {
   }
 
   private static AuditFilter filter(String instance, String entitlement, String type, String from, String to) {
+    if (instance != null && !instance.isBlank() && !Text.isId(instance)) {
+      throw new InvalidInputException("instance", "instance must be an instance id");
+    }
+    if (entitlement != null && !entitlement.isBlank() && !Slugs.isValid(entitlement)) {
+      throw new InvalidInputException("entitlement", "entitlement must be an entitlement slug");
+    }
+    Text.line("type", type, MAX_TYPE);
     return new AuditFilter(blankless(instance), blankless(entitlement), blankless(type),
         QueryParams.instant("from", from, false), QueryParams.instant("to", to, false));
   }

@@ -2,6 +2,7 @@ package sh.kaiten.admin;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import sh.kaiten.domain.catalog.Dates;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.InvalidInputException;
 
@@ -18,7 +19,7 @@ final class QueryParams {
       return null;
     }
     try {
-      return Instant.parse(value);
+      return Dates.require(name, Instant.parse(value));
     } catch (DateTimeParseException e) {
       throw new InvalidInputException(name, name + " must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
     }

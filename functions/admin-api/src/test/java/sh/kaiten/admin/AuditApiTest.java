@@ -153,9 +153,13 @@ class AuditApiTest {
     tenant();
 
     get("/api/audit").statusCode(200).body("items.type", equalTo(List.of("tenant.created")));
-    get("/api/instances/globex-prod/audit").statusCode(200).body("items", hasSize(0));
+    get("/api/instances/globex-prod/audit").statusCode(404).contentType("application/problem+json")
+        .body("type", equalTo("https://kaiten.sh/problems/not-found"))
+        .body("detail", equalTo("instance 'globex-prod' does not exist"));
     admin = mine;
     get("/api/audit").statusCode(200).body("items", hasSize(7));
+    get("/api/instances/nobody/audit").statusCode(404).contentType("application/problem+json")
+        .body("detail", equalTo("instance 'nobody' does not exist"));
   }
 
   @Test
@@ -182,6 +186,7 @@ class AuditApiTest {
 
   @Test
   void checkTalliesAreQueriedByTheirTypeAndEntitlement() {
+    changeTheCatalog(); // the instance globex-prod, whose trail is read below
     String checks = "{\"checks_id\":\"chk-1\",\"tallies\":[{\"entitlement\":\"sso\",\"minute\":\"2026-12-04T01:02:00Z\","
         + "\"allowed\":true,\"reason\":\"GRANTED\",\"count\":1234}]}";
     auditing.record(tenant.id(), "tok_sdk", "req-1", List.of(

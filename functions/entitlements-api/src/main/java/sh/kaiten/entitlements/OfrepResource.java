@@ -1,5 +1,6 @@
 package sh.kaiten.entitlements;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -24,6 +25,7 @@ import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.EntityTags;
+import sh.kaiten.http.JsonSettings;
 import sh.kaiten.http.views.EvaluationView;
 
 /**
@@ -38,11 +40,18 @@ public class OfrepResource {
   @Inject EntitlementQueries queries;
   @Inject CurrentCaller caller;
   @Inject AuditTrail audit;
+  @Inject JsonSettings json;
 
   @POST
   @Path("/{key}")
   @Audited(AuditTrail.EVALUATED)
-  public Response one(@PathParam("key") String key, JsonNode request) {
+  public Response one(@PathParam("key") String key, String body) {
+    JsonNode request;
+    try {
+      request = parse(body);
+    } catch (JsonProcessingException e) {
+      return Response.status(400).entity(OfrepFlags.failure(key, "PARSE_ERROR", parseError(e))).build();
+    }
     String instance = targetingKey(request);
     if (instance == null) {
       return Response.status(400).entity(OfrepFlags.failure(key, "TARGETING_KEY_MISSING",
@@ -65,7 +74,13 @@ public class OfrepResource {
    */
   @POST
   @Audited(AuditTrail.EVALUATED)
-  public Response all(JsonNode request, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
+  public Response all(String body, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
+    JsonNode request;
+    try {
+      request = parse(body);
+    } catch (JsonProcessingException e) {
+      return Response.status(400).entity(bulkFailure("PARSE_ERROR", parseError(e))).build();
+    }
     String instance = targetingKey(request);
     if (instance == null) {
       return Response.status(400).entity(bulkFailure("TARGETING_KEY_MISSING",
@@ -86,6 +101,19 @@ public class OfrepResource {
     }
     audit.evaluated("ofrep", instance, evaluated.stream().map(EvaluationView::of).toList());
     return Response.ok(answer).tag(etag).build();
+  }
+
+  /**
+   * The request as read with the API's JSON rules; malformed JSON is OFREP's {@code PARSE_ERROR}, not a
+   * missing targeting key. An empty body is an empty request.
+   */
+  private JsonNode parse(String body) throws JsonProcessingException {
+    return body == null || body.isBlank() ? null : json.getContext(JsonNode.class).readTree(body);
+  }
+
+  private static String parseError(JsonProcessingException e) {
+    return "the body is not valid JSON (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+        + ", column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()) + ")";
   }
 
   private static String targetingKey(JsonNode request) {

@@ -26,6 +26,8 @@ import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -57,6 +59,22 @@ class EntitlementsApiTest {
   private void reportUsage(String value) {
     new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
         .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport("api-calls", new BigDecimal(value), null));
+  }
+
+  /** The definition cache keeps only what it found: a new entitlement and tier are evaluated at once. */
+  @Test
+  void aJustCreatedEntitlementAndTierAreEvaluatedAtOnce() {
+    get(page.instanceSecret(), "/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "audit-log")
+        .statusCode(404).contentType("application/problem+json");
+    page.admin().createEntitlement(page.adminToken(),
+        new Entitlement("audit-log", "Audit log", EntitlementType.BOOLEAN, null, null, null));
+    page.admin().createTier(page.adminToken(), new TierDraft("team", "Team", 3,
+        Map.of("audit-log", BooleanNode.TRUE, "api-calls", IntNode.valueOf(5))));
+    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+        new LicensePatch("team", null, null, null, null, null));
+
+    get(page.instanceSecret(), "/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "audit-log")
+        .statusCode(200).body("enabled", equalTo(true)).body("source", equalTo("TIER"));
   }
 
   @Test

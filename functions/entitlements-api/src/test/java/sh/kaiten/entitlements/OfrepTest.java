@@ -137,6 +137,15 @@ class OfrepTest {
         .body("{\"context\":{}}").when().post("/ofrep/v1/evaluate/flags/sso")
         .then().statusCode(400).body("errorCode", equalTo("TARGETING_KEY_MISSING")).body("key", equalTo("sso"));
 
+    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+        .body("{\"context\":{\"targetingKey\":\"acme-prod\"").when().post("/ofrep/v1/evaluate/flags/sso")
+        .then().statusCode(400).contentType("application/json")
+        .body("errorCode", equalTo("PARSE_ERROR")).body("key", equalTo("sso"));
+    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+        .body("{\"context\":{\"targetingKey\":\"acme-prod\",\"targetingKey\":\"acme-staging\"}}")
+        .when().post("/ofrep/v1/evaluate/flags")
+        .then().statusCode(400).body("errorCode", equalTo("PARSE_ERROR"));
+
     FlagEvaluationDetails<Boolean> noInstance = client.getBooleanDetails("sso", false, new ImmutableContext("ghost"));
     assertThat(noInstance.getErrorCode()).isNotNull();
     assertThat(noInstance.getValue()).isFalse();

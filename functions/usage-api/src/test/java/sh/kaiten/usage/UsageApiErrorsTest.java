@@ -70,6 +70,13 @@ class UsageApiErrorsTest {
     problem("{\"entitlement_slug\":42,\"value\":1}", 400, "invalid-input").body("field", equalTo("entitlement_slug"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"yesterday\"}", 400, "invalid-input")
         .body("field", equalTo("timestamp"));
+    // An empty or blank timestamp is not "now": a date is given in full or left out.
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"\"}", 400, "invalid-input")
+        .body("field", equalTo("timestamp"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\" \"}", 400, "invalid-input")
+        .body("field", equalTo("timestamp"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"+999999999-12-31T23:59:59Z\"}", 400,
+        "invalid-input").body("field", equalTo("timestamp"));
   }
 
   @Test
@@ -91,7 +98,8 @@ class UsageApiErrorsTest {
   void unknownFieldsAndDuplicateKeysAreRefused() {
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"valeu\":2}", 400, "invalid-input")
         .body("field", equalTo("valeu"));
-    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"value\":5}", 400, "invalid-input");
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"value\":5}", 400, "invalid-input")
+        .body("field", equalTo("value"));
   }
 
   @Test

@@ -21,7 +21,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.LicensePatch;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.usage.EntitlementQueries;
@@ -55,6 +61,21 @@ class UsageApiTest {
 
   private Response report(String body) {
     return report(page.instanceSecret(), ProductPage.INSTANCE, body);
+  }
+
+  /** The definition cache keeps only what it found: a miss reads through, so a new entitlement counts at once. */
+  @Test
+  void aJustCreatedEntitlementIsReportedAtOnce() {
+    report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(422)
+        .body("field", equalTo("entitlement_slug"));
+    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+        new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"), null, null));
+    page.admin().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
+        Map.of("seats", JsonNodeFactory.instance.numberNode(10))));
+
+    report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(200)
+        .body("entitlement", equalTo("seats")).body("current_usage", equalTo(1)).body("limit", equalTo(10))
+        .body("status", equalTo("ACCEPTED"));
   }
 
   @Test

@@ -23,6 +23,8 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
  * The catalog for the read path, with tier and entitlement definitions kept in the function for
  * at most {@code ttl} (5 s in the functions): a warm function then reads only what must be fresh
  * on every request, the token, the instance and its license. Everything else passes through.
+ * Only what was found is kept: a miss is read again, so a just-created entitlement or tier is
+ * known at once.
  */
 public final class CachedDefinitions implements CatalogStore {
   /** How long the read functions keep definitions: a tier or entitlement change reaches them within it. */
@@ -43,34 +45,67 @@ public final class CachedDefinitions implements CatalogStore {
     this.ttl = ttl;
   }
 
-  /** From the tenant's cached list: one read serves every entitlement for the next 5 seconds. */
+  /**
+   * From the tenant's cached list: one read serves every entitlement for the next 5 seconds. A slug
+   * the cached list lacks reads the list again (it may have been created since).
+   */
   @Override
   public Optional<Entitlement> findEntitlement(String tenantId, String slug) {
-    return listEntitlements(tenantId).stream().filter(entitlement -> entitlement.slug().equals(slug)).findFirst();
+    Optional<Entitlement> cached = find(listEntitlements(tenantId), slug);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    List<Entitlement> fresh = catalog.listEntitlements(tenantId);
+    keep(entitlementsKey(tenantId), fresh);
+    return find(fresh, slug);
   }
 
   @Override
   public List<Entitlement> listEntitlements(String tenantId) {
-    return cached(tenantId + "/entitlements", () -> catalog.listEntitlements(tenantId));
+    return cached(entitlementsKey(tenantId), () -> catalog.listEntitlements(tenantId));
   }
 
   @Override
   public Optional<Tier> findTier(String tenantId, String slug) {
-    return cached(tenantId + "/tier/" + slug, () -> catalog.findTier(tenantId, slug));
+    String key = tenantId + "/tier/" + slug;
+    Optional<Tier> cached = this.<Optional<Tier>>fresh(key);
+    if (cached != null) {
+      return cached;
+    }
+    Optional<Tier> read = catalog.findTier(tenantId, slug);
+    read.ifPresent(tier -> keep(key, read));
+    return read;
   }
 
-  @SuppressWarnings("unchecked")
+  private static String entitlementsKey(String tenantId) {
+    return tenantId + "/entitlements";
+  }
+
+  private static Optional<Entitlement> find(List<Entitlement> entitlements, String slug) {
+    return entitlements.stream().filter(entitlement -> entitlement.slug().equals(slug)).findFirst();
+  }
+
   private <T> T cached(String key, Supplier<T> read) {
-    Instant now = clock.instant();
-    Entry entry = entries.get(key);
-    if (entry == null || !now.isBefore(entry.expires())) {
-      if (entries.size() >= MAX_ENTRIES) {
-        entries.clear();
-      }
-      entry = new Entry(read.get(), now.plus(ttl));
-      entries.put(key, entry);
+    T value = fresh(key);
+    if (value == null) {
+      value = read.get();
+      keep(key, value);
     }
-    return (T) entry.value();
+    return value;
+  }
+
+  /** The value kept under {@code key} if it has not expired, else null. */
+  @SuppressWarnings("unchecked")
+  private <T> T fresh(String key) {
+    Entry entry = entries.get(key);
+    return entry == null || !clock.instant().isBefore(entry.expires()) ? null : (T) entry.value();
+  }
+
+  private void keep(String key, Object value) {
+    if (entries.size() >= MAX_ENTRIES) {
+      entries.clear();
+    }
+    entries.put(key, new Entry(value, clock.instant().plus(ttl)));
   }
 
   // Everything below is read or written as it is: license state must be fresh on every request.

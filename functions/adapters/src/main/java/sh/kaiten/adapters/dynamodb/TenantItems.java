@@ -34,7 +34,14 @@ final class TenantItems {
     return key;
   }
 
+  /** Longer than any sort key this table is written with (a kind's prefix and an id of at most 128 characters). */
+  static final int MAX_SORT_KEY = 512;
+
+  /** The item, or empty; a key too long to have been written is not looked up (DynamoDB would refuse it). */
   Optional<Map<String, AttributeValue>> get(String tenantId, String sk) {
+    if (sk.length() > MAX_SORT_KEY) {
+      return Optional.empty();
+    }
     var response = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, sk)).consistentRead(true));
     return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
   }

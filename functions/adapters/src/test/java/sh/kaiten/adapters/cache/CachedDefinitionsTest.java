@@ -9,27 +9,41 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Tier;
 
 class CachedDefinitionsTest {
   private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
 
-  /** A catalog that records the calls it gets and holds one BOOLEAN entitlement, "sso". */
+  /** A catalog that records the calls it gets; it holds the entitlements and tiers the test puts in. */
   private final List<String> calls = new ArrayList<>();
+  private final List<Entitlement> stored = new ArrayList<>(List.of(entitlement("sso")));
+  private final Map<String, Tier> tiers = new HashMap<>(Map.of("pro", tier("pro")));
   private final CatalogStore catalog = (CatalogStore) Proxy.newProxyInstance(getClass().getClassLoader(),
       new Class<?>[] {CatalogStore.class}, (proxy, method, args) -> {
         calls.add(method.getName());
         return switch (method.getName()) {
-          case "listEntitlements" -> List.of(new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, START));
-          case "findTier", "findLicense" -> Optional.empty();
+          case "listEntitlements" -> List.copyOf(stored);
+          case "findTier" -> Optional.ofNullable(tiers.get((String) args[1]));
+          case "findLicense" -> Optional.empty();
           default -> null;
         };
       });
+
+  private static Entitlement entitlement(String slug) {
+    return new Entitlement(slug, slug, EntitlementType.BOOLEAN, null, null, START);
+  }
+
+  private static Tier tier(String slug) {
+    return new Tier(slug, slug, 1, Map.of(), START);
+  }
 
   /** A clock the test moves. */
   private Instant now = START;
@@ -43,7 +57,6 @@ class CachedDefinitionsTest {
   @Test
   void definitionsAreReadOnceInFiveSecondsAndAgainAfter() {
     assertThat(cached.findEntitlement("tnt_a", "sso")).isPresent();
-    assertThat(cached.findEntitlement("tnt_a", "nope")).isEmpty();
     cached.listEntitlements("tnt_a");
     cached.findTier("tnt_a", "pro");
     now = START.plusMillis(4999);
@@ -55,6 +68,27 @@ class CachedDefinitionsTest {
     cached.findEntitlement("tnt_a", "sso");
     cached.findTier("tnt_a", "pro");
     assertThat(calls).containsExactly("listEntitlements", "findTier", "listEntitlements", "findTier");
+  }
+
+  @Test
+  void aJustCreatedEntitlementIsFoundAtOnce() {
+    assertThat(cached.findEntitlement("tnt_a", "seats")).isEmpty();
+    assertThat(cached.findEntitlement("tnt_a", "sso")).isPresent();
+    stored.add(entitlement("seats"));
+
+    assertThat(cached.findEntitlement("tnt_a", "seats")).map(Entitlement::slug).contains("seats");
+    assertThat(cached.listEntitlements("tnt_a")).extracting(Entitlement::slug).containsExactly("sso", "seats");
+    assertThat(calls).containsExactly("listEntitlements", "listEntitlements", "listEntitlements");
+  }
+
+  @Test
+  void aJustCreatedTierIsFoundAtOnceAndThenServedFromTheCache() {
+    assertThat(cached.findTier("tnt_a", "team")).isEmpty();
+    tiers.put("team", tier("team"));
+
+    assertThat(cached.findTier("tnt_a", "team")).map(Tier::slug).contains("team");
+    assertThat(cached.findTier("tnt_a", "team")).map(Tier::slug).contains("team");
+    assertThat(calls).containsExactly("findTier", "findTier");
   }
 
   @Test

@@ -28,6 +28,9 @@ import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.ForbiddenException;
+import sh.kaiten.domain.catalog.Dates;
+import sh.kaiten.domain.catalog.Slugs;
+import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
@@ -74,9 +77,7 @@ public final class Administration {
     if (presentedSecret == null || !Secrets.sameSecret(presentedSecret, expected)) {
       throw new UnauthenticatedException("the bootstrap secret is missing or wrong");
     }
-    if (name == null || name.isBlank()) {
-      throw new InvalidInputException("name", "name is required");
-    }
+    Text.name("name", name);
     Instant now = clock.instant();
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
     catalog.createTenant(tenant);
@@ -222,15 +223,18 @@ public final class Administration {
   public License createLicense(ApiToken caller, LicenseDraft draft) {
     caller.requireAdmin();
     String tenantId = caller.tenantId();
-    if (draft.customerId() == null || catalog.findCustomer(tenantId, draft.customerId()).isEmpty()) {
+    // The shape of every field first, then what they refer to.
+    Text.id("customer_id", draft.customerId());
+    Slugs.require("tier", draft.tier());
+    requireDates(draft.startsAt(), draft.trialEndsAt(), draft.expiresAt());
+    if (catalog.findCustomer(tenantId, draft.customerId()).isEmpty()) {
       throw new UnknownReferenceException("customer_id", "customer '" + draft.customerId() + "' does not exist");
     }
-    if (draft.tier() == null || catalog.findTier(tenantId, draft.tier()).isEmpty()) {
+    if (catalog.findTier(tenantId, draft.tier()).isEmpty()) {
       throw new UnknownReferenceException("tier", "tier '" + draft.tier() + "' does not exist");
     }
     Instant now = clock.instant();
     LicenseStatus status = draft.status() == null ? LicenseStatus.ACTIVE : draft.status();
-    requireDatesInOrder(draft.startsAt(), draft.expiresAt());
     License license = new License(
         Ids.newId("lic", now),
         draft.customerId(),
@@ -256,12 +260,12 @@ public final class Administration {
     caller.requireAdmin();
     String tenantId = caller.tenantId();
     License current = catalog.findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
-    String tierSlug = patch.tier() == null ? current.tier() : patch.tier();
+    String tierSlug = patch.tier() == null ? current.tier() : Slugs.require("tier", patch.tier());
     Tier tier = catalog.findTier(tenantId, tierSlug)
         .orElseThrow(() -> new UnknownReferenceException("tier", "tier '" + tierSlug + "' does not exist"));
     Instant startsAt = LicensePatch.apply(patch.startsAt(), current.startsAt());
     Instant expiresAt = LicensePatch.apply(patch.expiresAt(), current.expiresAt());
-    requireDatesInOrder(startsAt, expiresAt);
+    requireDates(startsAt, LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt);
     Map<String, EntitlementValue> overrides = new LinkedHashMap<>(current.overrides());
     if (patch.overrides() != null) {
       Map<String, JsonNode> set = new LinkedHashMap<>();
@@ -305,7 +309,8 @@ public final class Administration {
   public InstanceCreated createInstance(
       ApiToken caller, String id, String licenseId, String name, Map<String, String> labels) {
     caller.requireAdmin();
-    if (licenseId == null || catalog.findLicense(caller.tenantId(), licenseId).isEmpty()) {
+    Text.id("license_id", licenseId);
+    if (catalog.findLicense(caller.tenantId(), licenseId).isEmpty()) {
       throw new UnknownReferenceException("license_id", "license '" + licenseId + "' does not exist");
     }
     Instant now = clock.instant();
@@ -447,7 +452,10 @@ public final class Administration {
     return names.size() > shown ? first + " and " + (names.size() - shown) + " more" : first;
   }
 
-  private static void requireDatesInOrder(Instant startsAt, Instant expiresAt) {
+  private static void requireDates(Instant startsAt, Instant trialEndsAt, Instant expiresAt) {
+    Dates.require("starts_at", startsAt);
+    Dates.require("trial_ends_at", trialEndsAt);
+    Dates.require("expires_at", expiresAt);
     if (expiresAt != null && startsAt != null && !expiresAt.isAfter(startsAt)) {
       throw new InvalidInputException("expires_at", "expires_at must be after starts_at");
     }
@@ -467,6 +475,9 @@ public final class Administration {
     }
     raw.forEach((slug, json) -> {
       String path = field + "." + slug;
+      if (!Slugs.isValid(slug)) {
+        throw new UnknownReferenceException(path, "entitlement slugs match ^[a-z0-9][a-z0-9-]{0,62}$; no entitlement has this one");
+      }
       Entitlement entitlement = catalog.findEntitlement(tenantId, slug).orElseThrow(
           () -> new UnknownReferenceException(path, "entitlement '" + slug + "' does not exist"));
       values.put(slug, EntitlementValue.fromJson(path, entitlement, json));

@@ -23,9 +23,7 @@ public record Entitlement(
 
   public Entitlement {
     Slugs.require("slug", slug);
-    if (name == null || name.isBlank()) {
-      throw new InvalidInputException("name", "name is required");
-    }
+    Text.name("name", name);
     if (type == null) {
       throw new InvalidInputException("type", "type is required: BOOLEAN, NUMERIC or CONFIG");
     }

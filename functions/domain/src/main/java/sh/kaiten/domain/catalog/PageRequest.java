@@ -9,12 +9,17 @@ import sh.kaiten.domain.error.InvalidInputException;
 public record PageRequest(String cursor, int limit) {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 200;
+  /** Longer than any cursor a list gives out (a base64url sort key): a longer one is refused unread. */
+  public static final int MAX_CURSOR = 1024;
 
   /** @param limit as the client gave it; null for the default */
   public static PageRequest of(String cursor, Integer limit) {
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {
       throw new InvalidInputException("limit", "limit must be between 1 and " + MAX_LIMIT);
+    }
+    if (cursor != null && cursor.length() > MAX_CURSOR) {
+      throw new InvalidInputException("cursor", "cursor is not one this API gave out");
     }
     return new PageRequest(cursor == null || cursor.isBlank() ? null : cursor, size);
   }

@@ -19,9 +19,7 @@ public record Tier(
 
   public Tier {
     Slugs.require("slug", slug);
-    if (name == null || name.isBlank()) {
-      throw new InvalidInputException("name", "name is required");
-    }
+    Text.name("name", name);
     entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);
   }
 }

@@ -2,7 +2,7 @@ package sh.kaiten.domain.license;
 
 import java.time.Instant;
 import java.util.Map;
-import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.catalog.Text;
 
 /** A tenant's customer: who holds licenses. */
 public record Customer(String id, String name, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
@@ -13,9 +13,7 @@ public record Customer(String id, String name, Map<String, String> metadata, Ins
   }
 
   public Customer {
-    if (name == null || name.isBlank()) {
-      throw new InvalidInputException("name", "name is required");
-    }
-    metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+    Text.name("name", name);
+    metadata = metadata == null ? Map.of() : Map.copyOf(Text.entries("metadata", metadata));
   }
 }

@@ -3,6 +3,7 @@ package sh.kaiten.domain.license;
 import java.time.Instant;
 import java.util.Map;
 import sh.kaiten.domain.catalog.Slugs;
+import sh.kaiten.domain.catalog.Text;
 
 /**
  * A running deployment of the vendor's software, identified by a vendor-chosen id like {@code acme-prod}.
@@ -18,7 +19,7 @@ public record Instance(
 
   public Instance {
     Slugs.require("id", id);
-    name = name == null || name.isBlank() ? id : name;
-    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    name = name == null || name.isBlank() ? id : Text.name("name", name);
+    labels = labels == null ? Map.of() : Map.copyOf(Text.entries("labels", labels));
   }
 }

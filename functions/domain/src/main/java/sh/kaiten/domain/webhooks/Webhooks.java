@@ -13,6 +13,7 @@ import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.events.Event;
@@ -154,10 +155,7 @@ public final class Webhooks {
   }
 
   private static String description(String description) {
-    if (description != null && description.length() > MAX_DESCRIPTION_LENGTH) {
-      throw new InvalidInputException("description", "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
-    }
-    return description;
+    return Text.paragraph("description", description, MAX_DESCRIPTION_LENGTH);
   }
 
   /** Catalog event names, or {@code ["*"]} for all of them; duplicates are dropped. */
