@@ -29,6 +29,10 @@ import java.util.concurrent.Executors;
 final class FrontDoor implements AutoCloseable {
   /** kaiten-local's own control path; API Gateway would never route it to a function. */
   static final String SCHEDULES = "/_local/schedules";
+  /** API Gateway's HTTP API takes at most 10 KiB of request line and headers. */
+  static final int MAX_HEADER_BYTES = 10 * 1024;
+  /** More headers than any client sends; past it the answer is 431, as past the size. */
+  static final int MAX_HEADERS = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<HttpRoute> routes;
@@ -60,6 +64,9 @@ final class FrontDoor implements AutoCloseable {
     try (exchange) {
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
+      if (refusedAtTheDoor(exchange)) {
+        return;
+      }
       Optional<Map.Entry<HttpRoute, Map<String, String>>> match = route(method, path);
       if (match.isEmpty()) {
         problem(exchange, 404, "not-found", "no route for " + method + " " + path);
@@ -74,6 +81,40 @@ final class FrontDoor implements AutoCloseable {
         write(exchange, ApiGatewayEvents.response(answer.get()));
       }
     }
+  }
+
+  /**
+   * What API Gateway refuses before any function sees it, answered as problem+json: headers past its
+   * size (431), a header value holding control characters (400 naming the header), and dot segments
+   * in the path (400): {@code /entitlements/../usage} is not routed as {@code /usage}.
+   */
+  private static boolean refusedAtTheDoor(HttpExchange exchange) throws IOException {
+    int count = 0;
+    long bytes = exchange.getRequestURI().getRawPath().length();
+    for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+      for (String value : header.getValue()) {
+        count++;
+        bytes += header.getKey().length() + value.length() + 4;
+        if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+          problem(exchange, 400, "invalid-input", "the " + header.getKey() + " header holds control characters",
+              header.getKey());
+          return true;
+        }
+      }
+    }
+    if (count > MAX_HEADERS || bytes > MAX_HEADER_BYTES) {
+      problem(exchange, 431, "headers-too-large", "the request has " + count + " headers of " + bytes
+          + " bytes; at most " + MAX_HEADERS + " headers and " + MAX_HEADER_BYTES + " bytes are taken", null);
+      return true;
+    }
+    for (String segment : exchange.getRequestURI().getRawPath().split("/", -1)) {
+      String plain = segment.replaceAll("(?i)%2e", ".");
+      if (plain.equals(".") || plain.equals("..")) {
+        problem(exchange, 400, "invalid-input", "the path must not hold '.' or '..' segments", "path");
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -152,11 +193,19 @@ final class FrontDoor implements AutoCloseable {
   }
 
   static void problem(HttpExchange exchange, int status, String type, String detail) throws IOException {
+    problem(exchange, status, type, detail, null);
+  }
+
+  /** @param field the header or part of the request at fault, or null */
+  static void problem(HttpExchange exchange, int status, String type, String detail, String field) throws IOException {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("type", "https://kaiten.sh/problems/" + type);
     body.put("title", type.replace('-', ' '));
     body.put("status", status);
     body.put("detail", detail);
+    if (field != null) {
+      body.put("field", field);
+    }
     exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
     write(exchange, new ApiGatewayEvents.Response(status, Map.of(), body.toString().getBytes(StandardCharsets.UTF_8)));
   }

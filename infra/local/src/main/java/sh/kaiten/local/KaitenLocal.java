@@ -30,6 +30,14 @@ public final class KaitenLocal implements AutoCloseable {
   private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
   private static final String BOOTSTRAP_PATH = "/api/tenants";
 
+  static {
+    // The JDK's HTTP server closes the connection on more than 200 headers, unanswered; the front door
+    // takes more, to answer 431. Read once by the first server made (the Runtime API's), so set here.
+    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
+      System.setProperty("sun.net.httpserver.maxReqHeaders", "2000");
+    }
+  }
+
   private final Options options;
   private final LocalAws aws;
   private final List<LocalFunction> functions = new ArrayList<>();
@@ -77,9 +85,10 @@ public final class KaitenLocal implements AutoCloseable {
       // The function that bootstraps starts alone, so the first start is not slowed by all the others
       // starting at once on a small machine; they start once the bootstrap (and demo) requests are done.
       door.functionFor("POST", BOOTSTRAP_PATH).ifPresent(LocalFunction::start);
-      this.state = LocalState.load(options.inMemory()
-          ? Files.createTempDirectory("kaiten-local").resolve("kaiten-local.json")
-          : options.workDir().resolve("kaiten-local.json"));
+      this.state = options.inMemory()
+          // Nothing of an earlier run exists in a fresh in-memory DynamoDB: start the state over.
+          ? LocalState.fresh(options.stateFile(Files.createTempDirectory("kaiten-local")))
+          : LocalState.load(options.stateFile(options.workDir()));
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
       functions.parallelStream().forEach(LocalFunction::start);
       noteEndpoints(resources.secretValue(BOOTSTRAP_SECRET));
@@ -109,6 +118,10 @@ public final class KaitenLocal implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(Options.USAGE);
       return;
     }
     long started = System.nanoTime();

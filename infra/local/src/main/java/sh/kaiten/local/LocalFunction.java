@@ -23,6 +23,16 @@ import java.util.zip.ZipInputStream;
  * dies is started again on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
+  /**
+   * Runs the function so that it dies with kaiten-local, even a kaiten-local killed outright: its stdin
+   * is a pipe whose only writer is kaiten-local, and a watcher reading it (on a copy of the descriptor,
+   * since a background job's own stdin is /dev/null) kills the function at end of file, if the function
+   * is still its parent (a function that died earlier left the watcher to init, and its id may be reused).
+   * Then {@code exec}, so the function keeps the process id kaiten-local started.
+   */
+  private static final String DIES_WITH_PARENT = "exec 3<&0; { cat <&3 >/dev/null; "
+      + "read -r _ _ _ parent _ </proc/self/stat; [ \"$parent\" = $$ ] && kill -9 $$; } & "
+      + "exec 3<&- </dev/null; exec \"$@\"";
   private static final String RIC_JNI_PROPERTY =
       "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private final String name;
@@ -68,7 +78,9 @@ final class LocalFunction implements AutoCloseable {
       return;
     }
     try {
-      ProcessBuilder builder = new ProcessBuilder(command())
+      List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", DIES_WITH_PARENT, name));
+      command.addAll(command());
+      ProcessBuilder builder = new ProcessBuilder(command)
           .directory(codeDir.toFile())
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));

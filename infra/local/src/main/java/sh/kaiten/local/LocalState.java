@@ -30,6 +30,11 @@ final class LocalState {
     }
   }
 
+  /** An empty state that will be written to {@code file}, whatever an earlier run left there. */
+  static LocalState fresh(Path file) {
+    return new LocalState(file, JSON.createObjectNode());
+  }
+
   ObjectNode root() {
     return root;
   }

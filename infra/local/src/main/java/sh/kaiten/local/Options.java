@@ -8,19 +8,29 @@ import java.util.Optional;
  * Command-line options of kaiten-local.
  *
  * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
+ * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even {@code --in-memory}
+ * @param help {@code --help}: print the usage and start nothing
  */
-record Options(int port, boolean inMemory, boolean demo, Path workDir, Path template, Optional<Duration> sqsRetryDelay) {
+record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean dirGiven, Path template,
+    Optional<Duration> sqsRetryDelay, boolean help) {
   static final String USAGE = """
       usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
-        --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start
+        --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start (kaiten-local.json
+                         is still written to --dir when one is given, for scripts)
         --demo           also seed a small catalog and the instance acme-prod, and print its token
         --dir PATH       where data, logs and kaiten-local.json live (default ./.kaiten-local)
         --template PATH  the SAM template (default: template.yaml here or in a folder above)
         --sqs-retry-delay SECONDS
                          a queue message whose handler failed is retried after this long, not after
                          the queue's visibility timeout as on AWS (for tests)
+        --help           print this and exit
       """;
+
+  /** Where kaiten-local.json lives: in --dir, or with nothing kept, nowhere a later start would read it. */
+  Path stateFile(Path scratch) {
+    return inMemory && !dirGiven ? scratch.resolve("kaiten-local.json") : workDir.resolve("kaiten-local.json");
+  }
 
   static Options parse(String[] args) {
     int port = 8080;
@@ -29,18 +39,24 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, Path temp
     Path workDir = Path.of(".kaiten-local");
     Path template = null;
     Optional<Duration> sqsRetryDelay = Optional.empty();
+    boolean dirGiven = false;
+    boolean help = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
         case "--in-memory" -> inMemory = true;
         case "--demo" -> demo = true;
-        case "--dir" -> workDir = Path.of(value(args, ++i));
+        case "--dir" -> {
+          workDir = Path.of(value(args, ++i));
+          dirGiven = true;
+        }
+        case "--help", "-h" -> help = true;
         case "--template" -> template = Path.of(value(args, ++i));
         case "--sqs-retry-delay" -> sqsRetryDelay = Optional.of(Duration.ofSeconds(Long.parseLong(value(args, ++i))));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
-    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), template, sqsRetryDelay);
+    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, help);
   }
 
   private static String value(String[] args, int i) {

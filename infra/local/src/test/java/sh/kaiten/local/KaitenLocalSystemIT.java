@@ -38,6 +38,41 @@ class KaitenLocalSystemIT {
 
   @TempDir Path dir;
 
+  /** What API Gateway refuses never reaches a function, and is answered as problem+json, not a closed connection. */
+  @Test
+  void theFrontDoorRefusesOddRequestsWithProblems() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir, "--in-memory")) {
+      // --dir holds kaiten-local.json under --in-memory too: the demo's token is read from it.
+      assertThat(local.ok(local.send("GET", USAGE, local.instanceToken(), null)).get("current_usage").asLong()).isZero();
+
+      String manyHeaders = IntStream.range(0, 500).mapToObj(i -> "X-Header-" + i + ": " + i + "\r\n")
+          .collect(Collectors.joining());
+      String tooMany = local.raw("GET " + USAGE + " HTTP/1.1\r\nHost: localhost\r\n" + manyHeaders
+          + "Connection: close\r\n\r\n");
+      assertThat(tooMany).startsWith("HTTP/1.1 431 ").contains("application/problem+json")
+          .contains("\"type\":\"https://kaiten.sh/problems/headers-too-large\"");
+
+      String nul = local.raw("GET " + USAGE + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ksh_\u0000x\r\n"
+          + "Connection: close\r\n\r\n");
+      assertThat(nul).startsWith("HTTP/1.1 400 ").contains("application/problem+json")
+          .contains("\"field\":\"Authorization\"");
+
+      String dots = local.raw("GET /api/instances/acme-prod/entitlements/../usage HTTP/1.1\r\nHost: localhost\r\n"
+          + "Authorization: Bearer " + local.instanceToken() + "\r\nConnection: close\r\n\r\n");
+      assertThat(dots).startsWith("HTTP/1.1 400 ").contains("\"field\":\"path\"");
+    }
+  }
+
+  @Test
+  void helpPrintsTheUsageAndStartsNothing() throws Exception {
+    Process help = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        RunningKaitenLocal.ROOT.resolve("infra/local/target/kaiten-local.jar").toString(), "--help")
+        .redirectErrorStream(true).start();
+    String out = new String(help.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(help.waitFor()).isZero();
+    assertThat(out).startsWith("usage: java -jar infra/local/target/kaiten-local.jar").contains("--help");
+  }
+
   @Test
   void productPageScenario() throws Exception {
     try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
@@ -157,14 +192,14 @@ class KaitenLocalSystemIT {
   }
 
   @Test
-  void aStartAfterKaitenLocalWasKilledOutrightStopsWhatTheKilledOneLeftBehind() throws Exception {
+  void functionsDieWithAKaitenLocalKilledOutright() throws Exception {
     RunningKaitenLocal killed = RunningKaitenLocal.start(dir);
-    List<ProcessHandle> leftBehind = killed.children();
+    List<ProcessHandle> functions = killed.children();
+    assertThat(functions).isNotEmpty();
     killed.kill();
-    assertThat(leftBehind).isNotEmpty().allMatch(ProcessHandle::isAlive);
 
+    await().atMost(Duration.ofSeconds(10)).until(() -> functions.stream().noneMatch(ProcessHandle::isAlive));
     try (RunningKaitenLocal again = RunningKaitenLocal.start(dir)) {
-      await().atMost(Duration.ofSeconds(10)).until(() -> leftBehind.stream().noneMatch(ProcessHandle::isAlive));
       assertThat(again.ok(again.send("GET", USAGE, again.instanceToken(), null)).get("current_usage").asLong())
           .isZero();
     }

@@ -126,10 +126,22 @@ final class RunningKaitenLocal implements AutoCloseable {
 
   /** The function's process, found among kaiten-local's children by what it runs. */
   Optional<ProcessHandle> functionProcess(String function) {
-    return process.descendants()
+    // Children only: each function's watcher (a copy of its launching shell) carries the same arguments.
+    return process.children()
         .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
             .anyMatch(argument -> argument.contains("functions/" + function)))
         .findFirst();
+  }
+
+  /** Sends {@code request} as written, byte for byte, and answers what came back until the server closed. */
+  String raw(String request) throws IOException {
+    URI uri = URI.create(baseUrl);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(60_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   List<ProcessHandle> children() {
