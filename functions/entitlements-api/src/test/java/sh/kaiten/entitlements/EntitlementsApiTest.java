@@ -64,6 +64,8 @@ class EntitlementsApiTest {
   /** The definition cache keeps only what it found: a new entitlement and tier are evaluated at once. */
   @Test
   void aJustCreatedEntitlementAndTierAreEvaluatedAtOnce() {
+    get(page.instanceSecret(), "/api/instances/{id}/entitlements", ProductPage.INSTANCE)
+        .statusCode(200).body("entitlements.entitlement", contains("api-calls", "sso"));
     get(page.instanceSecret(), "/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "audit-log")
         .statusCode(404).contentType("application/problem+json");
     page.admin().createEntitlement(page.adminToken(),
@@ -73,6 +75,9 @@ class EntitlementsApiTest {
     page.admin().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch("team", null, null, null, null, null));
 
+    get(page.instanceSecret(), "/api/instances/{id}/entitlements", ProductPage.INSTANCE)
+        .statusCode(200).body("entitlements.entitlement", contains("api-calls", "audit-log", "sso"))
+        .body("entitlements.find { it.entitlement == 'audit-log' }.enabled", equalTo(true));
     get(page.instanceSecret(), "/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "audit-log")
         .statusCode(200).body("enabled", equalTo(true)).body("source", equalTo("TIER"));
   }

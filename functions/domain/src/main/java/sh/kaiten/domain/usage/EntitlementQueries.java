@@ -3,9 +3,12 @@ package sh.kaiten.domain.usage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.CatalogStore;
@@ -50,6 +53,11 @@ public final class EntitlementQueries {
     List<Entitlement> entitlements = catalog.listEntitlements(caller.tenantId());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(entitlements, now));
     InstanceContext context = loaded.context();
+    if (namesUnlisted(context, entitlements)) {
+      // Defined since the (cached) list was read: the miss reads through, and the list is read again.
+      unlisted(context, entitlements).forEach(slug -> catalog.findEntitlement(caller.tenantId(), slug));
+      entitlements = catalog.listEntitlements(caller.tenantId());
+    }
     List<Evaluation> evaluations = entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
     Map<String, Meter> meters = new HashMap<>();
     evaluations.stream().filter(e -> e.entitlement().isMetered())
@@ -66,6 +74,20 @@ public final class EntitlementQueries {
       return new InstanceEntitlement(evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
     }).toList();
     return new InstanceSnapshot(context.instance().id(), context.license(), evaluated, now);
+  }
+
+  private static boolean namesUnlisted(InstanceContext context, List<Entitlement> entitlements) {
+    return unlisted(context, entitlements).findAny().isPresent();
+  }
+
+  /** The slugs the license's tier or overrides give a value that {@code entitlements} lacks. */
+  private static Stream<String> unlisted(InstanceContext context, List<Entitlement> entitlements) {
+    Set<String> listed = new HashSet<>();
+    entitlements.forEach(entitlement -> listed.add(entitlement.slug()));
+    Stream<String> tier = context.tier() == null
+        ? Stream.empty() : context.tier().entitlements().keySet().stream();
+    return Stream.concat(tier, context.license().overrides().keySet().stream())
+        .filter(slug -> !listed.contains(slug)).distinct();
   }
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {
