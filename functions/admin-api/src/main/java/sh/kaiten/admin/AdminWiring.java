@@ -6,13 +6,13 @@ import java.time.Clock;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
+import sh.kaiten.http.RequestJournal;
 import sh.kaiten.runtime.DeploymentSecrets;
 import sh.kaiten.runtime.KaitenConfig;
 
@@ -22,10 +22,10 @@ public class AdminWiring {
   @Produces
   @Singleton
   Administration administration(
-      CatalogStore catalog, TokenStore tokens, Events events, Clock clock, KaitenConfig config,
+      CatalogStore catalog, TokenStore tokens, RequestJournal journal, Clock clock, KaitenConfig config,
       DeploymentSecrets secrets) {
     return new Administration(
-        catalog, tokens, events, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
+        catalog, tokens, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 
   @Produces

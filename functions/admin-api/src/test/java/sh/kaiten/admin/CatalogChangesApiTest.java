@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Tier;
@@ -216,18 +217,18 @@ class CatalogChangesApiTest {
     Instant now = Instant.now();
     License onAMissingTier = new License("lic_direct", customer, "gone", LicenseStatus.ACTIVE, now, null, null,
         Map.of(), now, now);
-    assertThatThrownBy(() -> catalog.createLicense(tenant, onAMissingTier, List.of()))
+    assertThatThrownBy(() -> catalog.createLicense(tenant, onAMissingTier, List.of(), ChangeRecords.NONE))
         .isInstanceOf(UnknownReferenceException.class).hasMessage("tier 'gone' does not exist");
     License ofAMissingCustomer = new License("lic_direct", "cus_gone", "pro", LicenseStatus.ACTIVE, now, null, null,
         Map.of(), now, now);
-    assertThatThrownBy(() -> catalog.createLicense(tenant, ofAMissingCustomer, List.of()))
+    assertThatThrownBy(() -> catalog.createLicense(tenant, ofAMissingCustomer, List.of(), ChangeRecords.NONE))
         .isInstanceOf(UnknownReferenceException.class).hasMessage("customer 'cus_gone' does not exist");
     assertThat(catalog.findLicense(tenant, "lic_direct")).isEmpty();
 
     Tier read = catalog.findTier(tenant, "pro").orElseThrow();
     send("PATCH", "/api/tiers/pro", "{\"rank\":3}").statusCode(200);
     Tier stale = new Tier("pro", "Pro", 9, read.entitlements(), read.createdAt(), Instant.now());
-    assertThatThrownBy(() -> catalog.updateTier(tenant, stale, read.updatedAt()))
+    assertThatThrownBy(() -> catalog.updateTier(tenant, stale, read.updatedAt(), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
     assertThat(catalog.findTier(tenant, "pro").orElseThrow().rank()).isEqualTo(3);
   }

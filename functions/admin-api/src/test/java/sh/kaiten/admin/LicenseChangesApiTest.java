@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.testing.EventsQueue;
@@ -122,7 +123,7 @@ class LicenseChangesApiTest {
 
     License stale = new License(read.id(), read.customerId(), "free", read.status(), read.startsAt(),
         read.trialEndsAt(), read.expiresAt(), read.overrides(), read.createdAt(), Instant.now());
-    assertThatThrownBy(() -> catalog.updateLicense(tenant, read, stale, List.of()))
+    assertThatThrownBy(() -> catalog.updateLicense(tenant, read, stale, List.of(), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
     assertThat(catalog.findLicense(tenant, license).orElseThrow().tier()).isEqualTo("pro");
   }

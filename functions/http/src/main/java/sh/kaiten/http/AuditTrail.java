@@ -1,9 +1,15 @@
 package sh.kaiten.http;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,11 +39,17 @@ public class AuditTrail {
 
   // the API's own JSON settings (snake_case), so a summary reads as the request and answer did
   @Inject JsonSettings settings;
+  @Inject CurrentVertxRequest vertxRequest;
 
   private final List<AuditEntry> entries = new ArrayList<>();
   private Object body;
   private String tenantId;
   private String actor;
+  private String auditedType;
+  private String method;
+  private String path;
+  private MultivaluedMap<String, String> pathParameters;
+  private boolean recordedWithChange;
 
   /** Adds a record; {@code request} and {@code result} are written as JSON. */
   public void record(String type, String instanceId, List<String> entitlements, Object request, Object result) {
@@ -112,6 +124,76 @@ public class AuditTrail {
   public void actAs(String tenantId, String actor) {
     this.tenantId = tenantId;
     this.actor = actor;
+  }
+
+  /** What the {@link Audited} request being served is: its record type, method, path and path parameters. */
+  void audited(String type, String method, String path, MultivaluedMap<String, String> pathParameters) {
+    this.auditedType = type;
+    this.method = method;
+    this.path = path;
+    this.pathParameters = pathParameters;
+  }
+
+  /** The HTTP method of the audited request being served. */
+  String method() {
+    return method;
+  }
+
+  /** The record type of the audited request being served; null when it is not audited. */
+  String auditedType() {
+    return auditedType;
+  }
+
+  /** The request's record was made for its change's transaction: there is nothing left to write. */
+  void recordedWithChange(boolean recorded) {
+    this.recordedWithChange = recorded;
+  }
+
+  boolean recordedWithChange() {
+    return recordedWithChange;
+  }
+
+  /**
+   * The record of an audited request: the method and path, the body as read, the status and the id of
+   * what was answered (or changed).
+   */
+  AuditEntry generic(String type, String answeredId, int status) {
+    String instanceId = path != null && path.startsWith("/api/instances")
+        ? orElse(pathParameters.getFirst("id"), answeredId) : null;
+    String entitlement = path != null && path.startsWith("/api/entitlements")
+        ? orElse(pathParameters.getFirst("slug"), answeredId) : null;
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("method", method);
+    summary.put("path", path);
+    if (body != null) {
+      summary.put("body", body);
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("status", status);
+    if (answeredId != null) {
+      result.put("id", answeredId);
+    }
+    return new AuditEntry(type, instanceId, entitlement == null ? List.of() : List.of(entitlement),
+        json(summary), json(result));
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value != null ? value : fallback;
+  }
+
+  /** API Gateway's request id (kaiten-local makes one too), else the Lambda invocation's. */
+  String requestId() {
+    RoutingContext current = vertxRequest.getCurrent();
+    if (current == null || !(current.request().headers() instanceof QuarkusHttpHeaders headers)) {
+      return null;
+    }
+    Object event = headers.getContextObjects().get(APIGatewayV2HTTPEvent.class);
+    if (event instanceof APIGatewayV2HTTPEvent http && http.getRequestContext() != null
+        && http.getRequestContext().getRequestId() != null) {
+      return http.getRequestContext().getRequestId();
+    }
+    Object lambda = headers.getContextObjects().get(Context.class);
+    return lambda instanceof Context context ? context.getAwsRequestId() : null;
   }
 
   List<AuditEntry> entries() {

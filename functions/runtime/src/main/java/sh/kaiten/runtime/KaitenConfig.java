@@ -78,6 +78,9 @@ public interface KaitenConfig {
 
     /** Tenants' request budgets (the HTTP functions); without it no budget is enforced. */
     Optional<String> budgets();
+
+    /** The events of control-plane changes, written with them; its stream publishes them (outbox-publisher). */
+    Optional<String> outbox();
   }
 
   interface Queues {

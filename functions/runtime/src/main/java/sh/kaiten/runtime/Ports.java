@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
+import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
@@ -75,14 +76,21 @@ public class Ports {
 
   @Produces
   @Singleton
-  CatalogStore catalog(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoCatalogStore(dynamo, config.table().catalog());
+  CatalogStore catalog(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoCatalogStore(dynamo, config.table().catalog(), changes);
   }
 
   @Produces
   @Singleton
-  TokenStore tokens(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoTokenStore(dynamo, config.table().tokens());
+  TokenStore tokens(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoTokenStore(dynamo, config.table().tokens(), changes);
+  }
+
+  /** How a change's events (the outbox) and audit records join its transaction. */
+  @Produces
+  @Singleton
+  ChangeItems changeItems(KaitenConfig config) {
+    return new ChangeItems(config.table().outbox().filter(s -> !s.isBlank()).orElse(null), config.table().audit());
   }
 
   @Produces

@@ -18,6 +18,7 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.outbox.ChangeJournal;
 
 /**
  * The product page's scenario as a fresh tenant: instance {@code acme-prod} on a Pro license whose
@@ -39,8 +40,9 @@ public record ProductPage(
 
   public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
     Administration admin =
-        // The fixture announces nothing: tests that read the events queue see only what they did.
-        new Administration(catalog, tokens, event -> { }, Clock.systemUTC(),
+        // The fixture announces and records nothing: tests that read the events queue or the trail see
+        // only what they did.
+        new Administration(catalog, tokens, ChangeJournal.SILENT, Clock.systemUTC(),
             Optional.of(LocalAwsResource.bootstrapSecret()), TRIAL_NOTICE);
     TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();

@@ -29,6 +29,8 @@ public final class KaitenLocal implements AutoCloseable {
   private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
   private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
   private static final String BOOTSTRAP_PATH = "/api/tenants";
+  /** How long a stream batch that failed waits before it is handed over again (Lambda retries at once, with backoff). */
+  private static final Duration STREAM_RETRY_DELAY = Duration.ofSeconds(1);
 
   static {
     // The JDK's HTTP server closes the connection on more than 200 headers, unanswered; the front door
@@ -42,6 +44,7 @@ public final class KaitenLocal implements AutoCloseable {
   private final LocalAws aws;
   private final List<LocalFunction> functions = new ArrayList<>();
   private final List<SqsTrigger> triggers = new ArrayList<>();
+  private final List<StreamTrigger> streamTriggers = new ArrayList<>();
   private final List<ScheduleTrigger> schedules = new ArrayList<>();
   private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread thread = new Thread(r, "schedules");
@@ -76,6 +79,10 @@ public final class KaitenLocal implements AutoCloseable {
         for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
           triggers.add(new SqsTrigger(mapping, function, aws.sqs(), options.sqsRetryDelay()));
         }
+        for (StreamTrigger.Mapping mapping : StreamTrigger.mappings(events, resources::resolve)) {
+          streamTriggers.add(new StreamTrigger(mapping, function, aws.streams(), LocalAws.REGION,
+              options.sqsRetryDelay().orElse(STREAM_RETRY_DELAY)));
+        }
         for (ScheduleTrigger.Mapping mapping : ScheduleTrigger.mappings(events, resources::resolve)) {
           schedules.add(new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
         }
@@ -93,6 +100,7 @@ public final class KaitenLocal implements AutoCloseable {
       functions.parallelStream().forEach(LocalFunction::start);
       noteEndpoints(resources.secretValue(BOOTSTRAP_SECRET));
       triggers.forEach(SqsTrigger::start);
+      streamTriggers.forEach(StreamTrigger::start);
       schedules.forEach(schedule -> schedule.start(clock));
     } catch (RuntimeException | IOException e) {
       // Leave nothing running behind a failed start.
@@ -262,7 +270,9 @@ public final class KaitenLocal implements AutoCloseable {
 
   private void stopTriggers() {
     triggers.forEach(SqsTrigger::stopPolling); // all at once, then each waited for
+    streamTriggers.forEach(StreamTrigger::stopPolling);
     triggers.forEach(SqsTrigger::close);
+    streamTriggers.forEach(StreamTrigger::close);
     schedules.forEach(ScheduleTrigger::close);
     clock.shutdownNow();
   }

@@ -307,6 +307,35 @@ class KaitenLocalSystemIT {
   }
 
   @Test
+  void aChangesEventGoesFromTheOutboxStreamToTheWebhookOnceWithItsId() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
+      String admin = local.state().path("admin_token").asText();
+      try (WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "customer.created", "customer.updated")) {
+        String customer = local.json(local.send("POST", "/api/customers", admin, "{\"name\":\"Outbox Corp\"}"))
+            .path("id").asText();
+        local.ok(local.send("PATCH", "/api/customers/" + customer, admin, "{\"name\":\"Outbox Corporation\"}"));
+
+        // The demo's own customer.created may come too (its events are read from the stream's start).
+        await().atMost(Duration.ofSeconds(60)).until(() -> about(inbox, customer).size() >= 2);
+        JsonNode log = local.ok(local.send("GET", "/api/webhooks/" + inbox.id() + "/deliveries", admin, null));
+
+        assertThat(inbox.unverified()).isEmpty();
+        assertThat(about(inbox, customer)).extracting(event -> event.get("type").asText())
+            .containsExactlyInAnyOrder("customer.created", "customer.updated");
+        assertThat(log.get("items")).hasSize(inbox.events().size());
+        JsonNode created = about(inbox, customer).stream().filter(e -> e.get("type").asText().equals("customer.created"))
+            .findFirst().orElseThrow();
+        assertThat(created.get("id").asText()).startsWith("evt_");
+        assertThat(created.get("data").get("customer_id").asText()).isEqualTo(customer);
+        JsonNode trail = local.ok(local.send("GET", "/api/audit?type=customer.created", admin, null));
+        List<String> recorded = new java.util.ArrayList<>();
+        trail.get("items").forEach(record -> recorded.add(record.get("result").get("id").asText()));
+        assertThat(recorded).containsOnlyOnce(customer);
+      }
+    }
+  }
+
+  @Test
   void aScheduleFiredOnDemandAnnouncesTheTrialThatEnded() throws Exception {
     try (RunningKaitenLocal local = RunningKaitenLocal.start(dir)) {
       String admin = local.state().path("admin_token").asText();
@@ -364,6 +393,11 @@ class KaitenLocalSystemIT {
   }
 
   /** The events the inbox received so far, each as "type {data field}". */
+  private static List<JsonNode> about(WebhookInbox inbox, String customerId) {
+    return inbox.events().stream().filter(event -> event.get("data").path("customer_id").asText().equals(customerId))
+        .toList();
+  }
+
   private static List<String> described(WebhookInbox inbox, String field) {
     return inbox.events().stream()
         .map(event -> event.get("type").asText() + " " + event.get("data").get(field).asText()).toList();

@@ -18,6 +18,7 @@ import java.util.stream.IntStream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
@@ -38,7 +39,7 @@ record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> 
 
   static MeteredTenant seed(CatalogStore catalog, TokenStore tokens, String bootstrapSecret,
       List<Entitlement> entitlements, int spread) {
-    Administration admin = new Administration(catalog, tokens, event -> { }, Clock.systemUTC(),
+    Administration admin = new Administration(catalog, tokens, ChangeJournal.SILENT, Clock.systemUTC(),
         Optional.of(bootstrapSecret), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
     Map<String, JsonNode> grants = new LinkedHashMap<>();

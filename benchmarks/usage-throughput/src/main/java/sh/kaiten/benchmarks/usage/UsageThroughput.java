@@ -17,6 +17,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
+import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
@@ -102,8 +103,10 @@ public final class UsageThroughput {
     RoundTrips roundTrips = new RoundTrips();
     DynamoDbClient dynamo = AwsClients.dynamo(settings, roundTrips);
     SqsClient sqs = AwsClients.sqs(settings);
-    CatalogStore catalog = new DynamoCatalogStore(dynamo, env.get("KAITEN_TABLE_CATALOG"));
-    TokenStore tokens = new DynamoTokenStore(dynamo, env.get("KAITEN_TABLE_TOKENS"));
+    // The seeding writes no events nor audit records (a silent journal): no outbox table is needed.
+    ChangeItems changes = new ChangeItems(null, env.get("KAITEN_TABLE_AUDIT"));
+    CatalogStore catalog = new DynamoCatalogStore(dynamo, env.get("KAITEN_TABLE_CATALOG"), changes);
+    TokenStore tokens = new DynamoTokenStore(dynamo, env.get("KAITEN_TABLE_TOKENS"), changes);
     UsageCounters counters = new DynamoUsageCounters(dynamo, env.get("KAITEN_TABLE_USAGE"));
     Clock clock = Clock.systemUTC();
     UsageReporting reporting = new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),

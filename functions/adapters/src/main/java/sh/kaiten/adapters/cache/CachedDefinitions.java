@@ -18,6 +18,7 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * The catalog for the read path, with tier and entitlement definitions kept in the function for
@@ -112,37 +113,37 @@ public final class CachedDefinitions implements CatalogStore {
 
   @Override public void createTenant(Tenant tenant) { catalog.createTenant(tenant); }
   @Override public Page<Tenant> tenants(PageRequest p) { return catalog.tenants(p); }
-  @Override public void createEntitlement(String t, Entitlement e) { catalog.createEntitlement(t, e); }
+  @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { catalog.createEntitlement(t, e, r); }
   @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return catalog.entitlements(t, p); }
-  @Override public void createTier(String t, Tier tier) { catalog.createTier(t, tier); }
+  @Override public void createTier(String t, Tier tier, ChangeRecords r) { catalog.createTier(t, tier, r); }
   @Override public Page<Tier> tiers(String t, PageRequest p) { return catalog.tiers(t, p); }
-  @Override public void createCustomer(String t, Customer c) { catalog.createCustomer(t, c); }
+  @Override public void createCustomer(String t, Customer c, ChangeRecords r) { catalog.createCustomer(t, c, r); }
   @Override public Optional<Customer> findCustomer(String t, String id) { return catalog.findCustomer(t, id); }
   @Override public Page<Customer> customers(String t, PageRequest p) { return catalog.customers(t, p); }
 
   @Override
-  public void createLicense(String t, License l, List<LifecycleTimer> timers) {
-    catalog.createLicense(t, l, timers);
+  public void createLicense(String t, License l, List<LifecycleTimer> timers, ChangeRecords r) {
+    catalog.createLicense(t, l, timers, r);
   }
 
   @Override
-  public void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers) {
-    catalog.updateLicense(t, previous, l, timers);
+  public void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers, ChangeRecords r) {
+    catalog.updateLicense(t, previous, l, timers, r);
   }
 
-  @Override public void updateEntitlement(String t, Entitlement e, Instant at) { catalog.updateEntitlement(t, e, at); }
-  @Override public void deleteEntitlement(String t, String slug) { catalog.deleteEntitlement(t, slug); }
-  @Override public void updateTier(String t, Tier tier, Instant at) { catalog.updateTier(t, tier, at); }
-  @Override public void deleteTier(String t, String slug) { catalog.deleteTier(t, slug); }
-  @Override public void updateCustomer(String t, Customer c, Instant at) { catalog.updateCustomer(t, c, at); }
-  @Override public void deleteCustomer(String t, String id) { catalog.deleteCustomer(t, id); }
-  @Override public void deleteLicense(String t, String id) { catalog.deleteLicense(t, id); }
-  @Override public void updateInstance(String t, Instance i, Instant at) { catalog.updateInstance(t, i, at); }
-  @Override public void deleteInstance(String t, String id) { catalog.deleteInstance(t, id); }
+  @Override public void updateEntitlement(String t, Entitlement e, Instant at, ChangeRecords r) { catalog.updateEntitlement(t, e, at, r); }
+  @Override public void deleteEntitlement(String t, String slug, ChangeRecords r) { catalog.deleteEntitlement(t, slug, r); }
+  @Override public void updateTier(String t, Tier tier, Instant at, ChangeRecords r) { catalog.updateTier(t, tier, at, r); }
+  @Override public void deleteTier(String t, String slug, ChangeRecords r) { catalog.deleteTier(t, slug, r); }
+  @Override public void updateCustomer(String t, Customer c, Instant at, ChangeRecords r) { catalog.updateCustomer(t, c, at, r); }
+  @Override public void deleteCustomer(String t, String id, ChangeRecords r) { catalog.deleteCustomer(t, id, r); }
+  @Override public void deleteLicense(String t, String id, ChangeRecords r) { catalog.deleteLicense(t, id, r); }
+  @Override public void updateInstance(String t, Instance i, Instant at, ChangeRecords r) { catalog.updateInstance(t, i, at, r); }
+  @Override public void deleteInstance(String t, String id, ChangeRecords r) { catalog.deleteInstance(t, id, r); }
 
   @Override public Optional<License> findLicense(String t, String id) { return catalog.findLicense(t, id); }
   @Override public Page<License> licenses(String t, PageRequest p) { return catalog.licenses(t, p); }
-  @Override public void createInstance(String t, Instance i) { catalog.createInstance(t, i); }
+  @Override public void createInstance(String t, Instance i, ChangeRecords r) { catalog.createInstance(t, i, r); }
   @Override public Optional<Instance> findInstance(String t, String id) { return catalog.findInstance(t, id); }
   @Override public Page<Instance> instances(String t, PageRequest p) { return catalog.instances(t, p); }
 }

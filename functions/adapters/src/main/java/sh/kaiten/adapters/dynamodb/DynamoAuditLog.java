@@ -164,7 +164,7 @@ public final class DynamoAuditLog implements AuditLog {
     return key;
   }
 
-  private static Map<String, AttributeValue> item(AuditRecord record) {
+  static Map<String, AttributeValue> item(AuditRecord record) {
     Map<String, AttributeValue> item = TenantItems.key(record.tenantId(), Keys.AUDIT_RECORD + record.id());
     item.put("id", s(record.id()));
     item.put("tenant_id", s(record.tenantId()));

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.CatalogStore;
@@ -34,10 +35,10 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
@@ -61,11 +62,14 @@ public final class DynamoCatalogStore implements CatalogStore {
   private final DynamoDbClient dynamo;
   private final String table;
   private final TenantItems items;
+  private final ChangeItems changes;
 
-  public DynamoCatalogStore(DynamoDbClient dynamo, String table) {
+  /** @param changes how a change's events and audit records join its transaction */
+  public DynamoCatalogStore(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
     this.items = new TenantItems(dynamo, table);
+    this.changes = changes;
   }
 
   @Override
@@ -81,7 +85,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     transact(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()),
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()), ChangeRecords.NONE,
         List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists")));
   }
 
@@ -101,20 +105,21 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createEntitlement(String tenantId, Entitlement entitlement) {
+  public void createEntitlement(String tenantId, Entitlement entitlement, ChangeRecords records) {
     create(item(tenantId, Keys.ENTITLEMENT + entitlement.slug(), fields(entitlement)),
-        "entitlement '" + entitlement.slug() + "' already exists", "slug");
+        "entitlement '" + entitlement.slug() + "' already exists", "slug", records);
   }
 
   @Override
-  public void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt) {
+  public void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt,
+      ChangeRecords records) {
     update(tenantId, Keys.ENTITLEMENT + entitlement.slug(), fields(entitlement), expectedUpdatedAt,
-        "entitlement", entitlement.slug());
+        "entitlement", entitlement.slug(), records);
   }
 
   @Override
-  public void deleteEntitlement(String tenantId, String slug) {
-    delete(tenantId, Keys.ENTITLEMENT + slug, null, "entitlement", slug, null);
+  public void deleteEntitlement(String tenantId, String slug, ChangeRecords records) {
+    delete(tenantId, Keys.ENTITLEMENT + slug, null, "entitlement", slug, null, records);
   }
 
   private static Map<String, AttributeValue> fields(Entitlement entitlement) {
@@ -167,18 +172,20 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createTier(String tenantId, Tier tier) {
-    create(item(tenantId, Keys.TIER + tier.slug(), fields(tier)), "tier '" + tier.slug() + "' already exists", "slug");
+  public void createTier(String tenantId, Tier tier, ChangeRecords records) {
+    create(item(tenantId, Keys.TIER + tier.slug(), fields(tier)), "tier '" + tier.slug() + "' already exists", "slug",
+        records);
   }
 
   @Override
-  public void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt) {
-    update(tenantId, Keys.TIER + tier.slug(), fields(tier), expectedUpdatedAt, "tier", tier.slug());
+  public void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt, ChangeRecords records) {
+    update(tenantId, Keys.TIER + tier.slug(), fields(tier), expectedUpdatedAt, "tier", tier.slug(), records);
   }
 
   @Override
-  public void deleteTier(String tenantId, String slug) {
-    delete(tenantId, Keys.TIER + slug, LICENSE_COUNT, "tier", slug, "licenses are on it; move them to another tier first");
+  public void deleteTier(String tenantId, String slug, ChangeRecords records) {
+    delete(tenantId, Keys.TIER + slug, LICENSE_COUNT, "tier", slug, "licenses are on it; move them to another tier first",
+        records);
   }
 
   private static Map<String, AttributeValue> fields(Tier tier) {
@@ -208,19 +215,20 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createCustomer(String tenantId, Customer customer) {
+  public void createCustomer(String tenantId, Customer customer, ChangeRecords records) {
     create(item(tenantId, Keys.CUSTOMER + customer.id(), fields(customer)),
-        "customer '" + customer.id() + "' already exists", "id");
+        "customer '" + customer.id() + "' already exists", "id", records);
   }
 
   @Override
-  public void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt) {
-    update(tenantId, Keys.CUSTOMER + customer.id(), fields(customer), expectedUpdatedAt, "customer", customer.id());
+  public void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records) {
+    update(tenantId, Keys.CUSTOMER + customer.id(), fields(customer), expectedUpdatedAt, "customer", customer.id(),
+        records);
   }
 
   @Override
-  public void deleteCustomer(String tenantId, String id) {
-    delete(tenantId, Keys.CUSTOMER + id, LICENSE_COUNT, "customer", id, "it holds licenses; delete them first");
+  public void deleteCustomer(String tenantId, String id, ChangeRecords records) {
+    delete(tenantId, Keys.CUSTOMER + id, LICENSE_COUNT, "customer", id, "it holds licenses; delete them first", records);
   }
 
   private static Map<String, AttributeValue> fields(Customer customer) {
@@ -245,7 +253,7 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** The license, its timers, and one more license on its tier and customer, together or not at all. */
   @Override
-  public void createLicense(String tenantId, License license, List<LifecycleTimer> timers) {
+  public void createLicense(String tenantId, License license, List<LifecycleTimer> timers, ChangeRecords records) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(p -> p.tableName(table)
         .item(item(tenantId, Keys.LICENSE + license.id(), fields(license)))
@@ -253,7 +261,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     writes.add(count(tenantId, Keys.TIER + license.tier(), LICENSE_COUNT, 1));
     writes.add(count(tenantId, Keys.CUSTOMER + license.customerId(), LICENSE_COUNT, 1));
     timers.forEach(timer -> writes.add(timer(timer)));
-    transact(writes, List.of(
+    transact(writes, records, List.of(
         () -> new ConflictException("id", "license '" + license.id() + "' already exists"),
         () -> new UnknownReferenceException("tier", "tier '" + license.tier() + "' does not exist"),
         () -> new UnknownReferenceException("customer_id", "customer '" + license.customerId() + "' does not exist")));
@@ -261,7 +269,8 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** The license, the timers of the dates that changed, and the license counts of a tier change, together. */
   @Override
-  public void updateLicense(String tenantId, License previous, License license, List<LifecycleTimer> timers) {
+  public void updateLicense(String tenantId, License previous, License license, List<LifecycleTimer> timers,
+      ChangeRecords records) {
     List<TransactWriteItem> writes = new ArrayList<>();
     // Unchanged since `previous` was read, so still on the tier counted down here.
     writes.add(TransactWriteItem.builder()
@@ -271,14 +280,14 @@ public final class DynamoCatalogStore implements CatalogStore {
       writes.add(count(tenantId, Keys.TIER + previous.tier(), LICENSE_COUNT, -1));
     }
     timers.forEach(timer -> writes.add(timer(timer)));
-    transact(writes, List.of(
+    transact(writes, records, List.of(
         () -> new ConflictException(null, "license '" + license.id() + "' was changed by another request; read it again"),
         () -> new UnknownReferenceException("tier", "tier '" + license.tier() + "' does not exist")));
   }
 
   /** Deletes the license if no instance is on it, counting it off its tier and customer. */
   @Override
-  public void deleteLicense(String tenantId, String id) {
+  public void deleteLicense(String tenantId, String id, ChangeRecords records) {
     License license = findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, Keys.LICENSE + id))
@@ -288,7 +297,7 @@ public final class DynamoCatalogStore implements CatalogStore {
             ":zero", n(0)))).build());
     writes.add(count(tenantId, Keys.TIER + license.tier(), LICENSE_COUNT, -1));
     writes.add(count(tenantId, Keys.CUSTOMER + license.customerId(), LICENSE_COUNT, -1));
-    transact(writes, List.of(() -> findLicense(tenantId, id).isEmpty()
+    transact(writes, records, List.of(() -> findLicense(tenantId, id).isEmpty()
         ? new NotFoundException("license", id)
         : new ConflictException(null, "license '" + id + "' cannot be deleted: instances are on it; delete them first")));
   }
@@ -329,29 +338,30 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** The instance and one more instance on its license, together. */
   @Override
-  public void createInstance(String tenantId, Instance instance) {
+  public void createInstance(String tenantId, Instance instance, ChangeRecords records) {
     transact(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table)
             .item(item(tenantId, Keys.INSTANCE + instance.id(), fields(instance)))
             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, 1)),
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, 1)), records,
         List.of(() -> new ConflictException("id", "instance '" + instance.id() + "' already exists"),
             () -> new UnknownReferenceException("license_id", "license '" + instance.licenseId() + "' does not exist")));
   }
 
   @Override
-  public void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt) {
-    update(tenantId, Keys.INSTANCE + instance.id(), fields(instance), expectedUpdatedAt, "instance", instance.id());
+  public void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt, ChangeRecords records) {
+    update(tenantId, Keys.INSTANCE + instance.id(), fields(instance), expectedUpdatedAt, "instance", instance.id(),
+        records);
   }
 
   /** Deletes the instance and counts it off its license, together. */
   @Override
-  public void deleteInstance(String tenantId, String id) {
+  public void deleteInstance(String tenantId, String id, ChangeRecords records) {
     Instance instance = findInstance(tenantId, id).orElseThrow(() -> new NotFoundException("instance", id));
     transact(List.of(
         TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, Keys.INSTANCE + id))
             .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)),
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)), records,
         List.of(() -> new NotFoundException("instance", id)));
   }
 
@@ -422,31 +432,20 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   /** Puts an item only if its key is free: ids and slugs are never silently overwritten. */
-  private void create(Map<String, AttributeValue> item, String conflict, String field) {
-    try {
-      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK)));
-    } catch (ConditionalCheckFailedException e) {
-      throw new ConflictException(field, conflict);
-    }
+  private void create(Map<String, AttributeValue> item, String conflict, String field, ChangeRecords records) {
+    transact(List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build()),
+        records, List.of(() -> new ConflictException(field, conflict)));
   }
 
   /** Stores a record's fields if it is unchanged since {@code expectedUpdatedAt}; counts on it are kept. */
   private void update(String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt,
-      String kind, String id) {
-    Update change = change(tenantId, sk, fields, expectedUpdatedAt);
-    try {
-      dynamo.updateItem(r -> r.tableName(table).key(change.key()).updateExpression(change.updateExpression())
-          .conditionExpression(change.conditionExpression())
-          .expressionAttributeNames(change.expressionAttributeNames())
-          .expressionAttributeValues(change.expressionAttributeValues())
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-    } catch (ConditionalCheckFailedException e) {
-      if (!e.hasItem() || e.item().isEmpty()) {
-        throw new NotFoundException(kind, id);
-      }
-      throw new ConflictException(null, kind + " '" + id + "' was changed by another request; read it again");
-    }
+      String kind, String id, ChangeRecords records) {
+    Update change = change(tenantId, sk, fields, expectedUpdatedAt).toBuilder()
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    transactOne(TransactWriteItem.builder().update(change).build(), records, old -> old.isEmpty()
+        ? new NotFoundException(kind, id)
+        : new ConflictException(null, kind + " '" + id + "' was changed by another request; read it again"));
   }
 
   /** SET of the fields that are set, REMOVE of the others, if the item is unchanged since it was read. */
@@ -473,7 +472,8 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   /** Deletes an item; with {@code countField}, only while nothing references it. */
-  private void delete(String tenantId, String sk, String countField, String kind, String id, String referenced) {
+  private void delete(String tenantId, String sk, String countField, String kind, String id, String referenced,
+      ChangeRecords records) {
     Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK));
     Map<String, AttributeValue> values = new HashMap<>();
     String condition = "attribute_exists(#pk)";
@@ -483,16 +483,13 @@ public final class DynamoCatalogStore implements CatalogStore {
       condition += " AND " + unreferenced("#count");
     }
     String expression = condition;
-    try {
-      dynamo.deleteItem(r -> r.tableName(table).key(TenantItems.key(tenantId, sk)).conditionExpression(expression)
-          .expressionAttributeNames(names).expressionAttributeValues(values.isEmpty() ? null : values)
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-    } catch (ConditionalCheckFailedException e) {
-      if (!e.hasItem() || e.item().isEmpty()) {
-        throw new NotFoundException(kind, id);
-      }
-      throw new ConflictException(null, kind + " '" + id + "' cannot be deleted: " + referenced);
-    }
+    transactOne(TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, sk))
+        .conditionExpression(expression).expressionAttributeNames(names)
+        .expressionAttributeValues(values.isEmpty() ? null : values)
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(), records,
+        old -> old.isEmpty()
+            ? new NotFoundException(kind, id)
+            : new ConflictException(null, kind + " '" + id + "' cannot be deleted: " + referenced));
   }
 
   private static String unreferenced(String count) {
@@ -512,19 +509,40 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   /**
-   * Runs the writes as one transaction. When a condition fails, the error is the one given for the
-   * first write whose condition failed ({@code refusals} in write order; later writes without one
-   * fail as the first).
+   * Runs the writes and the change's records as one transaction. When a condition of the writes fails,
+   * the error is the one given for the first write whose condition failed ({@code refusals} in write
+   * order; later writes without one fail as the first). The records' own conditions (new ids) do not
+   * fail but by a fault, which is thrown as it came.
    */
-  private void transact(List<TransactWriteItem> writes, List<Supplier<? extends RuntimeException>> refusals) {
+  private void transact(List<TransactWriteItem> writes, ChangeRecords records,
+      List<Supplier<? extends RuntimeException>> refusals) {
+    List<TransactWriteItem> all = new ArrayList<>(writes);
+    all.addAll(changes.of(records));
     try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      dynamo.transactWriteItems(r -> r.transactItems(all));
     } catch (TransactionCanceledException e) {
       List<CancellationReason> reasons = e.cancellationReasons();
-      for (int i = 0; i < reasons.size(); i++) {
+      for (int i = 0; i < Math.min(reasons.size(), writes.size()); i++) {
         if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
           throw refusals.get(i < refusals.size() ? i : 0).get();
         }
+      }
+      throw e;
+    }
+  }
+
+  /** One write with the change's records; a failed condition is refused as {@code refusal} says from the item as it was. */
+  private void transactOne(TransactWriteItem write, ChangeRecords records,
+      Function<Map<String, AttributeValue>, RuntimeException> refusal) {
+    List<TransactWriteItem> all = new ArrayList<>(List.of(write));
+    all.addAll(changes.of(records));
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(all));
+    } catch (TransactionCanceledException e) {
+      CancellationReason reason = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
+          ? e.cancellationReasons().get(0) : null;
+      if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
+        throw refusal.apply(reason.hasItem() ? reason.item() : Map.of());
       }
       throw e;
     }

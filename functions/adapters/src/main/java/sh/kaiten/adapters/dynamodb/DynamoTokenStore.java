@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -21,10 +22,12 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 public final class DynamoTokenStore implements TokenStore {
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ChangeItems changes;
 
-  public DynamoTokenStore(DynamoDbClient dynamo, String table) {
+  public DynamoTokenStore(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
+    this.changes = changes;
   }
 
   @Override
@@ -62,13 +65,20 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
-  public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
+  public void remove(String secretHash) {
+    dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(secretHash))));
+  }
+
+  @Override
+  public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
+      ChangeRecords records) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
         .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
     byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
         .forEach(item -> writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
             .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build()));
+    writes.addAll(changes.of(records));
     dynamo.transactWriteItems(r -> r.transactItems(writes));
   }
 

@@ -72,12 +72,18 @@ final class Keys {
   /** Audit records by audit_instance, then sk: the trail of one instance. */
   static final String AUDIT_BY_INSTANCE = "by-instance";
   static final String AUDIT_INSTANCE = "audit_instance";
+  /** The Outbox table's items: one per event, keyed by its id. */
+  private static final String OUTBOX_EVENT = "EVENT#";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Keys() {}
+
+  static String outboxEvent(String eventId) {
+    return OUTBOX_EVENT + eventId;
+  }
 
   static String tenant(String tenantId) {
     return "TENANT#" + tenantId;

@@ -2,6 +2,7 @@ package sh.kaiten.domain.access;
 
 import java.util.List;
 import java.util.Optional;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Port: tokens, found by the hash of their secret. */
 public interface TokenStore {
@@ -19,6 +20,13 @@ public interface TokenStore {
   /** Removes every token of the instance at once. */
   void deleteInstanceTokens(String tenantId, String instanceId);
 
-  /** Stores a new token for an instance and removes its other tokens, together or not at all. */
-  void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token);
+  /** Removes the token with this secret hash, if there is one (a token issued for a change that was then refused). */
+  void remove(String secretHash);
+
+  /**
+   * Stores a new token for an instance and removes its other tokens, with the change's events and
+   * audit records, together or not at all.
+   */
+  void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
+      ChangeRecords records);
 }

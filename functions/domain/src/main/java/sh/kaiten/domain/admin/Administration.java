@@ -38,33 +38,35 @@ import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
 import sh.kaiten.domain.events.EventType;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.outbox.ChangeJournal;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Use cases of the control plane: the tenant's catalog, customers, licenses and instances. */
 public final class Administration {
   private final CatalogStore catalog;
   private final TokenStore tokens;
-  private final Events events;
+  private final ChangeJournal journal;
   private final Clock clock;
   private final Optional<String> bootstrapSecret;
   private final Duration trialNotice;
 
   /**
-   * @param events where every change is announced (the events queue), after it is stored
+   * @param journal what each change writes with itself, in its transaction: its events (the outbox, whose
+   *     stream publishes them) and its audit record
    * @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap
    * @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon}
    */
-  public Administration(CatalogStore catalog, TokenStore tokens, Events events, Clock clock,
+  public Administration(CatalogStore catalog, TokenStore tokens, ChangeJournal journal, Clock clock,
       Optional<String> bootstrapSecret, Duration trialNotice) {
     this.catalog = catalog;
     this.tokens = tokens;
-    this.events = events;
+    this.journal = journal;
     this.clock = clock;
     this.bootstrapSecret = bootstrapSecret.filter(secret -> !secret.isBlank());
     this.trialNotice = trialNotice;
@@ -89,8 +91,9 @@ public final class Administration {
     caller.requireAdmin();
     Entitlement entitlement = new Entitlement(
         draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), clock.instant());
-    catalog.createEntitlement(caller.tenantId(), entitlement);
-    announce(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement));
+    ChangeRecords records = records(caller, "entitlement.created", entitlement.slug(),
+        event(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement)));
+    catalog.createEntitlement(caller.tenantId(), entitlement, records);
     return entitlement;
   }
 
@@ -132,8 +135,9 @@ public final class Administration {
         }
       });
     }
-    catalog.updateEntitlement(caller.tenantId(), updated, current.updatedAt());
-    announce(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated));
+    ChangeRecords records = records(caller, "entitlement.updated", slug,
+        event(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated)));
+    catalog.updateEntitlement(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
@@ -145,8 +149,9 @@ public final class Administration {
       throw new ConflictException(null, "entitlement '" + slug + "' is still given by " + listed(given.keySet())
           + "; remove it from them first");
     }
-    catalog.deleteEntitlement(caller.tenantId(), slug);
-    announce(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current));
+    ChangeRecords records = records(caller, "entitlement.deleted", slug,
+        event(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current)));
+    catalog.deleteEntitlement(caller.tenantId(), slug, records);
   }
 
   public Tier createTier(ApiToken caller, TierDraft draft) {
@@ -157,8 +162,9 @@ public final class Administration {
     Tier tier = new Tier(
         draft.slug(), draft.name(), draft.rank(), values(caller.tenantId(), "entitlements", draft.entitlements()),
         clock.instant());
-    catalog.createTier(caller.tenantId(), tier);
-    announce(caller, EventType.TIER_CREATED, EventData.of(tier));
+    ChangeRecords records = records(caller, "tier.created", tier.slug(),
+        event(caller, EventType.TIER_CREATED, EventData.of(tier)));
+    catalog.createTier(caller.tenantId(), tier, records);
     return tier;
   }
 
@@ -177,24 +183,27 @@ public final class Administration {
     }
     Tier updated = new Tier(slug, wanted.name(), wanted.rank(),
         values(caller.tenantId(), "entitlements", wanted.entitlements()), current.createdAt(), clock.instant());
-    catalog.updateTier(caller.tenantId(), updated, current.updatedAt());
-    announce(caller, EventType.TIER_UPDATED, EventData.of(updated));
+    ChangeRecords records = records(caller, "tier.updated", slug,
+        event(caller, EventType.TIER_UPDATED, EventData.of(updated)));
+    catalog.updateTier(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
   /** Deletes a tier no license is on. */
   public void deleteTier(ApiToken caller, String slug) {
     Tier current = tier(caller, slug);
-    catalog.deleteTier(caller.tenantId(), slug);
-    announce(caller, EventType.TIER_DELETED, EventData.of(current));
+    ChangeRecords records = records(caller, "tier.deleted", slug,
+        event(caller, EventType.TIER_DELETED, EventData.of(current)));
+    catalog.deleteTier(caller.tenantId(), slug, records);
   }
 
   public Customer createCustomer(ApiToken caller, String name, Map<String, String> metadata) {
     caller.requireAdmin();
     Instant now = clock.instant();
     Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
-    catalog.createCustomer(caller.tenantId(), customer);
-    announce(caller, EventType.CUSTOMER_CREATED, EventData.of(customer));
+    ChangeRecords records = records(caller, "customer.created", customer.id(),
+        event(caller, EventType.CUSTOMER_CREATED, EventData.of(customer)));
+    catalog.createCustomer(caller.tenantId(), customer, records);
     return customer;
   }
 
@@ -208,16 +217,18 @@ public final class Administration {
     Customer current = customer(caller, id);
     Customer wanted = change.apply(current);
     Customer updated = new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), clock.instant());
-    catalog.updateCustomer(caller.tenantId(), updated, current.updatedAt());
-    announce(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated));
+    ChangeRecords records = records(caller, "customer.updated", id,
+        event(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated)));
+    catalog.updateCustomer(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
   /** Deletes a customer that holds no license. */
   public void deleteCustomer(ApiToken caller, String id) {
     Customer current = customer(caller, id);
-    catalog.deleteCustomer(caller.tenantId(), id);
-    announce(caller, EventType.CUSTOMER_DELETED, EventData.of(current));
+    ChangeRecords records = records(caller, "customer.deleted", id,
+        event(caller, EventType.CUSTOMER_DELETED, EventData.of(current)));
+    catalog.deleteCustomer(caller.tenantId(), id, records);
   }
 
   public License createLicense(ApiToken caller, LicenseDraft draft) {
@@ -246,8 +257,9 @@ public final class Administration {
         values(tenantId, "overrides", draft.overrides()),
         now,
         now);
-    catalog.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now));
-    announce(caller, EventType.LICENSE_CREATED, EventData.of(license));
+    ChangeRecords records = records(caller, "license.created", license.id(),
+        event(caller, EventType.LICENSE_CREATED, EventData.of(license)));
+    catalog.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now), records);
     return license;
   }
 
@@ -282,14 +294,16 @@ public final class Administration {
     License updated = new License(id, current.customerId(), tier.slug(),
         patch.status() == null ? current.status() : patch.status(), startsAt,
         LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt, overrides, current.createdAt(), now);
+    List<Event> changes = LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank()).stream()
+        .map(change -> {
+          ObjectNode data = EventData.of(updated);
+          data.put("previous_tier", current.tier());
+          data.put("previous_status", current.status().name());
+          return event(caller, change, data);
+        }).toList();
+    ChangeRecords records = journal.records(tenantId, "license.updated", id, changes);
     catalog.updateLicense(tenantId, current, updated,
-        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now));
-    for (EventType change : LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank())) {
-      ObjectNode data = EventData.of(updated);
-      data.put("previous_tier", current.tier());
-      data.put("previous_status", current.status().name());
-      announce(caller, change, data);
-    }
+        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now), records);
     return updated;
   }
 
@@ -301,8 +315,9 @@ public final class Administration {
   /** Deletes a license that has no instance left; its usage counters are kept for the record. */
   public void deleteLicense(ApiToken caller, String id) {
     License current = license(caller, id);
-    catalog.deleteLicense(caller.tenantId(), id);
-    announce(caller, EventType.LICENSE_DELETED, EventData.of(current));
+    ChangeRecords records = records(caller, "license.deleted", id,
+        event(caller, EventType.LICENSE_DELETED, EventData.of(current)));
+    catalog.deleteLicense(caller.tenantId(), id, records);
   }
 
   /** Creates an instance and its instance token. */
@@ -315,9 +330,17 @@ public final class Administration {
     }
     Instant now = clock.instant();
     Instance instance = new Instance(id, licenseId, name, labels, now);
-    catalog.createInstance(caller.tenantId(), instance);
-    announce(caller, EventType.INSTANCE_CREATED, EventData.of(instance));
+    ChangeRecords records = records(caller, "instance.created", instance.id(),
+        event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
+    // The token first: if the instance is then refused, the token goes again, and nothing is left of
+    // the request. Its secret was never shown, so no one could have used it in between.
     IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
+    try {
+      catalog.createInstance(caller.tenantId(), instance, records);
+    } catch (RuntimeException refused) {
+      tokens.remove(Secrets.hash(token.secret()));
+      throw refused;
+    }
     return new InstanceCreated(instance, token.token(), token.secret());
   }
 
@@ -373,10 +396,11 @@ public final class Administration {
   public IssuedToken rotateInstanceToken(ApiToken caller, String instanceId) {
     Instance instance = instance(caller, instanceId);
     IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), instance.licenseId());
-    tokens.replaceInstanceTokens(caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token());
     ObjectNode data = EventData.of(instance);
     data.put("token_rotated", true);
-    announce(caller, EventType.INSTANCE_UPDATED, data);
+    ChangeRecords records = records(caller, "instance.token_rotated", instance.id(),
+        event(caller, EventType.INSTANCE_UPDATED, data));
+    tokens.replaceInstanceTokens(caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token(), records);
     return token;
   }
 
@@ -405,17 +429,19 @@ public final class Administration {
     requireSame("license_id", current.licenseId(), wanted.licenseId());
     Instance updated =
         new Instance(id, current.licenseId(), wanted.name(), wanted.labels(), current.createdAt(), clock.instant());
-    catalog.updateInstance(caller.tenantId(), updated, current.updatedAt());
-    announce(caller, EventType.INSTANCE_UPDATED, EventData.of(updated));
+    ChangeRecords records = records(caller, "instance.updated", id,
+        event(caller, EventType.INSTANCE_UPDATED, EventData.of(updated)));
+    catalog.updateInstance(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
   /** Deletes an instance and its tokens, which stop working at once; its usage counters are kept. */
   public void deleteInstance(ApiToken caller, String id) {
     Instance current = instance(caller, id);
-    catalog.deleteInstance(caller.tenantId(), id);
+    ChangeRecords records = records(caller, "instance.deleted", id,
+        event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
+    catalog.deleteInstance(caller.tenantId(), id, records);
     tokens.deleteInstanceTokens(caller.tenantId(), id);
-    announce(caller, EventType.INSTANCE_DELETED, EventData.of(current));
   }
 
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */
@@ -461,11 +487,17 @@ public final class Administration {
     }
   }
 
-  /** Puts the event of a change on the events queue, after the change is stored. */
-  private void announce(ApiToken caller, EventType type, ObjectNode data) {
+  /** An event of the caller's tenant, its id fixed now: the outbox keeps it, and every publish of it uses it. */
+  private Event event(ApiToken caller, EventType type, ObjectNode data) {
     Instant now = clock.instant();
-    events.publish(new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), type, now, data));
+    return new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), type, now, data);
   }
+
+  /** The change's event and its audit record, written with it. */
+  private ChangeRecords records(ApiToken caller, String auditType, String subject, Event event) {
+    return journal.records(caller.tenantId(), auditType, subject, List.of(event));
+  }
+
 
   /** Checks raw JSON values against the types of the entitlements they name. */
   private Map<String, EntitlementValue> values(String tenantId, String field, Map<String, JsonNode> raw) {

@@ -55,6 +55,16 @@ public final class Auditing {
       throw new IllegalArgumentException(entries.size() + " audit records for one request; at most "
           + AuditLog.MAX_RECORDS_PER_WRITE + " are written together");
     }
+    List<AuditRecord> records = prepare(tenantId, actor, requestId, entries);
+    log.append(records);
+    return records;
+  }
+
+  /**
+   * The records of what one request did, made (id, time, expiry, hash) but not written: for a change
+   * that writes them in its own transaction.
+   */
+  public List<AuditRecord> prepare(String tenantId, String actor, String requestId, List<AuditEntry> entries) {
     Instant now = clock.instant();
     List<AuditRecord> records = new ArrayList<>(entries.size());
     for (AuditEntry entry : entries) {
@@ -62,7 +72,6 @@ public final class Auditing {
           entry.instanceId(), entry.entitlements(), entry.request(), entry.result(), requestId,
           now.plus(retention), null).hashed());
     }
-    log.append(records);
     return records;
   }
 

@@ -8,6 +8,7 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * Port: a tenant's records. Every read and write names the tenant, so no call can reach another
@@ -18,6 +19,9 @@ import sh.kaiten.domain.lifecycle.LifecycleTimer;
  * license names an existing tier and customer, an instance an existing license, and a tier,
  * customer or license cannot be deleted while something names it (ConflictException). {@code
  * delete*} of a record that is not there throws a NotFoundException.
+ *
+ * <p>Every change is written with its {@link ChangeRecords} (its events and audit records) as one
+ * transaction: all of it is stored, or none of it.
  */
 public interface CatalogStore {
 
@@ -27,7 +31,7 @@ public interface CatalogStore {
   /** Every tenant, a page at a time (for jobs that run per tenant; no request reaches this). */
   Page<Tenant> tenants(PageRequest page);
 
-  void createEntitlement(String tenantId, Entitlement entitlement);
+  void createEntitlement(String tenantId, Entitlement entitlement, ChangeRecords records);
 
   Optional<Entitlement> findEntitlement(String tenantId, String slug);
 
@@ -43,16 +47,16 @@ public interface CatalogStore {
 
   Page<Instance> instances(String tenantId, PageRequest page);
 
-  void createTier(String tenantId, Tier tier);
+  void createTier(String tenantId, Tier tier, ChangeRecords records);
 
   Optional<Tier> findTier(String tenantId, String slug);
 
-  void createCustomer(String tenantId, Customer customer);
+  void createCustomer(String tenantId, Customer customer, ChangeRecords records);
 
   Optional<Customer> findCustomer(String tenantId, String id);
 
   /** Stores the license with the timers of its dates, together or not at all. */
-  void createLicense(String tenantId, License license, List<LifecycleTimer> timers);
+  void createLicense(String tenantId, License license, List<LifecycleTimer> timers, ChangeRecords records);
 
   /**
    * Replaces the license, with the timers of the dates that changed, together or not at all.
@@ -60,30 +64,30 @@ public interface CatalogStore {
    * @param previous the license as read when the change was made
    * @throws sh.kaiten.domain.error.ConflictException when the license changed since
    */
-  void updateLicense(String tenantId, License previous, License updated, List<LifecycleTimer> timers);
+  void updateLicense(String tenantId, License previous, License updated, List<LifecycleTimer> timers, ChangeRecords records);
 
   Optional<License> findLicense(String tenantId, String id);
 
-  void createInstance(String tenantId, Instance instance);
+  void createInstance(String tenantId, Instance instance, ChangeRecords records);
 
   Optional<Instance> findInstance(String tenantId, String id);
 
-  void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt);
+  void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt, ChangeRecords records);
 
-  void deleteEntitlement(String tenantId, String slug);
+  void deleteEntitlement(String tenantId, String slug, ChangeRecords records);
 
-  void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt);
+  void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt, ChangeRecords records);
 
-  void deleteTier(String tenantId, String slug);
+  void deleteTier(String tenantId, String slug, ChangeRecords records);
 
-  void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt);
+  void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records);
 
-  void deleteCustomer(String tenantId, String id);
+  void deleteCustomer(String tenantId, String id, ChangeRecords records);
 
   /** Deletes the license; its timers stay and find nothing to fire. */
-  void deleteLicense(String tenantId, String id);
+  void deleteLicense(String tenantId, String id, ChangeRecords records);
 
-  void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt);
+  void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt, ChangeRecords records);
 
-  void deleteInstance(String tenantId, String id);
+  void deleteInstance(String tenantId, String id, ChangeRecords records);
 }

@@ -31,15 +31,14 @@ import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.lifecycle.LifecycleMoment;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
-import sh.kaiten.domain.memory.RecordedEvents;
 
 class LicenseUpdateTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final RecordedEvents events = new RecordedEvents();
-  private final Administration admin = new Administration(catalog, new InMemoryTokens(), events,
+  private final Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(),
       Clock.fixed(NOW, ZoneOffset.UTC), Optional.of("bootstrap-secret-for-tests"), Duration.ofDays(3));
   private ApiToken token;
   private String customer;
@@ -53,12 +52,12 @@ class LicenseUpdateTest {
     admin.createTier(token, new TierDraft("free", "Free", 1, Map.of("api-calls", IntNode.valueOf(1000))));
     admin.createTier(token, new TierDraft("pro", "Pro", 2, Map.of("api-calls", IntNode.valueOf(100000))));
     customer = admin.createCustomer(token, "Acme", Map.of()).id();
-    events.published.clear();
+    catalog.outbox.events.clear();
   }
 
   private License license(LicenseStatus status, Instant trialEndsAt) {
     License license = admin.createLicense(token, new LicenseDraft(customer, "free", status, null, trialEndsAt, null, null));
-    events.published.clear();
+    catalog.outbox.events.clear();
     return license;
   }
 
@@ -67,7 +66,7 @@ class LicenseUpdateTest {
   }
 
   private List<EventType> announced() {
-    return events.published.stream().map(Event::type).toList();
+    return catalog.outbox.events.stream().map(Event::type).toList();
   }
 
   @Test
@@ -77,10 +76,10 @@ class LicenseUpdateTest {
     License upgraded = admin.updateLicense(token, license.id(), patch("pro", null));
     assertThat(upgraded.tier()).isEqualTo("pro");
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_UPGRADED);
-    assertThat(events.published.get(1).data().get("previous_tier").asText()).isEqualTo("free");
+    assertThat(catalog.outbox.events.get(1).data().get("previous_tier").asText()).isEqualTo("free");
     assertThat(catalog.findLicense(token.tenantId(), license.id()).orElseThrow()).isEqualTo(upgraded);
 
-    events.published.clear();
+    catalog.outbox.events.clear();
     admin.updateLicense(token, license.id(), patch("free", null));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_DOWNGRADED);
   }
@@ -91,13 +90,13 @@ class LicenseUpdateTest {
 
     admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.TRIAL_CONVERTED);
-    events.published.clear();
+    catalog.outbox.events.clear();
     admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.SUSPENDED));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_SUSPENDED);
-    events.published.clear();
+    catalog.outbox.events.clear();
     admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_REACTIVATED);
-    events.published.clear();
+    catalog.outbox.events.clear();
     admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.EXPIRED));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_EXPIRED);
   }
@@ -146,6 +145,6 @@ class LicenseUpdateTest {
     assertThatThrownBy(() -> admin.updateLicense(token, license.id(), patch("gold", null)))
         .isInstanceOfSatisfying(UnknownReferenceException.class, e -> assertThat(e.field()).isEqualTo("tier"));
     assertThat(catalog.findLicense(token.tenantId(), license.id()).orElseThrow()).isEqualTo(license);
-    assertThat(events.published).isEmpty();
+    assertThat(catalog.outbox.events).isEmpty();
   }
 }

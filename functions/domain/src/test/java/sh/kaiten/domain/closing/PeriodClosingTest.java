@@ -33,6 +33,7 @@ import sh.kaiten.domain.memory.InMemoryClosingCounters;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.CounterKey;
@@ -61,7 +62,7 @@ class PeriodClosingTest {
   @BeforeEach
   void catalog() {
     String secret = "bootstrap-" + System.nanoTime();
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(),
+    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(),
         Clock.fixed(MARCH_10, ZoneOffset.UTC), Optional.of(secret), Duration.ofDays(3));
     adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();
     metered(admin, "api-calls", new Metering(Aggregation.SUM, Reset.DAY, null, null, Enforcement.HARD, null, null, null));

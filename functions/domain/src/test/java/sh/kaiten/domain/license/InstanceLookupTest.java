@@ -2,6 +2,7 @@ package sh.kaiten.domain.license;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +28,12 @@ class InstanceLookupTest {
 
   @BeforeEach
   void instance() {
-    catalog.createTier(TENANT, new Tier("pro", "Pro", 1, Map.of(), CREATED));
+    catalog.createTier(TENANT, new Tier("pro", "Pro", 1, Map.of(), CREATED), ChangeRecords.NONE);
     for (String license : List.of("lic_1", "lic_2")) {
       catalog.createLicense(TENANT, new License(license, "cus_1", "pro", LicenseStatus.ACTIVE, CREATED, null, null,
-          Map.of(), CREATED, CREATED), List.of());
+          Map.of(), CREATED, CREATED), List.of(), ChangeRecords.NONE);
     }
-    catalog.createInstance(TENANT, new Instance("acme-prod", "lic_2", null, null, CREATED));
+    catalog.createInstance(TENANT, new Instance("acme-prod", "lic_2", null, null, CREATED), ChangeRecords.NONE);
   }
 
   private static ApiToken instanceToken(String licenseHint, Instant issued) {
@@ -70,7 +71,7 @@ class InstanceLookupTest {
 
   @Test
   void anInstanceTokenReachesOnlyItsInstance() {
-    catalog.createInstance(TENANT, new Instance("acme-dev", "lic_2", null, null, CREATED));
+    catalog.createInstance(TENANT, new Instance("acme-dev", "lic_2", null, null, CREATED), ChangeRecords.NONE);
 
     assertThatThrownBy(() -> lookup.load(instanceToken("lic_2", CREATED.plusSeconds(1)), "acme-dev"))
         .isInstanceOf(ForbiddenException.class);

@@ -22,6 +22,7 @@ import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 
@@ -39,7 +40,7 @@ class LifecycleEventsTest {
   @BeforeEach
   void tenant() {
     String secret = "bootstrap-" + System.nanoTime();
-    admin = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), Clock.fixed(START, ZoneOffset.UTC),
+    admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), Clock.fixed(START, ZoneOffset.UTC),
         Optional.of(secret),
         NOTICE);
     adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();

@@ -20,10 +20,29 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** The catalog port in memory, for unit tests. */
 public final class InMemoryCatalog implements CatalogStore {
   private final Map<String, Object> records = new ConcurrentHashMap<>();
+  /** What each change wrote with itself. */
+  public final InMemoryOutbox outbox = new InMemoryOutbox();
+  private volatile boolean failNext;
+
+  /** The next change fails as a cancelled transaction would: nothing of it is stored. */
+  public void failNextChange() {
+    failNext = true;
+  }
+
+  /** Runs a change and stores its records with it, or neither. */
+  private synchronized void change(ChangeRecords written, Runnable change) {
+    if (failNext) {
+      failNext = false;
+      throw new IllegalStateException("the transaction was cancelled");
+    }
+    change.run();
+    outbox.write(written);
+  }
 
   private void create(String key, Object record) {
     if (records.putIfAbsent(key, record) != null) {
@@ -38,7 +57,7 @@ public final class InMemoryCatalog implements CatalogStore {
 
   @Override public void createTenant(Tenant tenant) { create("tenant/" + tenant.id(), tenant); }
   @Override public Page<Tenant> tenants(PageRequest p) { return page("tenant/", p); }
-  @Override public void createEntitlement(String t, Entitlement e) { create(t + "/entitlement/" + e.slug(), e); }
+  @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { change(r, () -> create(t + "/entitlement/" + e.slug(), e)); }
   @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }
 
   @Override
@@ -50,27 +69,31 @@ public final class InMemoryCatalog implements CatalogStore {
         .toList();
   }
 
-  @Override public void createTier(String t, Tier tier) { create(t + "/tier/" + tier.slug(), tier); }
+  @Override public void createTier(String t, Tier tier, ChangeRecords r) { change(r, () -> create(t + "/tier/" + tier.slug(), tier)); }
   @Override public Optional<Tier> findTier(String t, String slug) { return find(t + "/tier/" + slug); }
-  @Override public void createCustomer(String t, Customer c) { create(t + "/customer/" + c.id(), c); }
+  @Override public void createCustomer(String t, Customer c, ChangeRecords r) { change(r, () -> create(t + "/customer/" + c.id(), c)); }
   @Override public Optional<Customer> findCustomer(String t, String id) { return find(t + "/customer/" + id); }
   /** Where createLicense files the timers of a license's dates. */
   public final InMemoryLifecycleTimers timers = new InMemoryLifecycleTimers();
 
   @Override
-  public void createLicense(String t, License l, List<LifecycleTimer> timers) {
-    create(t + "/license/" + l.id(), l);
-    timers.forEach(this.timers::add);
+  public void createLicense(String t, License l, List<LifecycleTimer> timers, ChangeRecords r) {
+    change(r, () -> {
+      create(t + "/license/" + l.id(), l);
+      timers.forEach(this.timers::add);
+    });
   }
 
   @Override
-  public synchronized void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers) {
-    License current = (License) records.get(t + "/license/" + l.id());
-    if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
-      throw new ConflictException(null, "license " + l.id() + " changed since it was read");
-    }
-    records.put(t + "/license/" + l.id(), l);
-    timers.forEach(this.timers::add);
+  public void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers, ChangeRecords r) {
+    change(r, () -> {
+      License current = (License) records.get(t + "/license/" + l.id());
+      if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
+        throw new ConflictException(null, "license " + l.id() + " changed since it was read");
+      }
+      records.put(t + "/license/" + l.id(), l);
+      timers.forEach(this.timers::add);
+    });
   }
 
   /** A change of a license behind the use cases' back: its timers stay as they were. */
@@ -78,47 +101,50 @@ public final class InMemoryCatalog implements CatalogStore {
     records.put(t + "/license/" + l.id(), l);
   }
   @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
-  @Override public void createInstance(String t, Instance i) { create(t + "/instance/" + i.id(), i); }
+  @Override public void createInstance(String t, Instance i, ChangeRecords r) { change(r, () -> create(t + "/instance/" + i.id(), i)); }
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
 
   @Override
-  public void updateEntitlement(String t, Entitlement e, Instant expectedUpdatedAt) {
-    replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt);
+  public void updateEntitlement(String t, Entitlement e, Instant expectedUpdatedAt, ChangeRecords r) {
+    change(r, () -> replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt));
   }
 
-  @Override public void deleteEntitlement(String t, String slug) { delete(t + "/entitlement/" + slug, null); }
+  @Override public void deleteEntitlement(String t, String slug, ChangeRecords r) { change(r, () -> delete(t + "/entitlement/" + slug, null)); }
 
   @Override
-  public void updateTier(String t, Tier tier, Instant expectedUpdatedAt) {
-    replace(t + "/tier/" + tier.slug(), tier, expectedUpdatedAt, Tier::updatedAt);
-  }
-
-  @Override
-  public void deleteTier(String t, String slug) {
-    delete(t + "/tier/" + slug, () -> references(t + "/license/", License.class, l -> l.tier().equals(slug)));
+  public void updateTier(String t, Tier tier, Instant expectedUpdatedAt, ChangeRecords r) {
+    change(r, () -> replace(t + "/tier/" + tier.slug(), tier, expectedUpdatedAt, Tier::updatedAt));
   }
 
   @Override
-  public void updateCustomer(String t, Customer c, Instant expectedUpdatedAt) {
-    replace(t + "/customer/" + c.id(), c, expectedUpdatedAt, Customer::updatedAt);
+  public void deleteTier(String t, String slug, ChangeRecords r) {
+    change(r, () -> delete(t + "/tier/" + slug,
+        () -> references(t + "/license/", License.class, l -> l.tier().equals(slug))));
   }
 
   @Override
-  public void deleteCustomer(String t, String id) {
-    delete(t + "/customer/" + id, () -> references(t + "/license/", License.class, l -> l.customerId().equals(id)));
+  public void updateCustomer(String t, Customer c, Instant expectedUpdatedAt, ChangeRecords r) {
+    change(r, () -> replace(t + "/customer/" + c.id(), c, expectedUpdatedAt, Customer::updatedAt));
   }
 
   @Override
-  public void deleteLicense(String t, String id) {
-    delete(t + "/license/" + id, () -> references(t + "/instance/", Instance.class, i -> i.licenseId().equals(id)));
+  public void deleteCustomer(String t, String id, ChangeRecords r) {
+    change(r, () -> delete(t + "/customer/" + id,
+        () -> references(t + "/license/", License.class, l -> l.customerId().equals(id))));
   }
 
   @Override
-  public void updateInstance(String t, Instance i, Instant expectedUpdatedAt) {
-    replace(t + "/instance/" + i.id(), i, expectedUpdatedAt, Instance::updatedAt);
+  public void deleteLicense(String t, String id, ChangeRecords r) {
+    change(r, () -> delete(t + "/license/" + id,
+        () -> references(t + "/instance/", Instance.class, i -> i.licenseId().equals(id))));
   }
 
-  @Override public void deleteInstance(String t, String id) { delete(t + "/instance/" + id, null); }
+  @Override
+  public void updateInstance(String t, Instance i, Instant expectedUpdatedAt, ChangeRecords r) {
+    change(r, () -> replace(t + "/instance/" + i.id(), i, expectedUpdatedAt, Instance::updatedAt));
+  }
+
+  @Override public void deleteInstance(String t, String id, ChangeRecords r) { change(r, () -> delete(t + "/instance/" + id, null)); }
 
   @SuppressWarnings("unchecked")
   private synchronized <T> void replace(String key, T record, Instant expectedUpdatedAt, Function<T, Instant> updatedAt) {

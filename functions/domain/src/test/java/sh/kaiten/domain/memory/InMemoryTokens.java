@@ -7,10 +7,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** The token port in memory, for unit tests. */
 public final class InMemoryTokens implements TokenStore {
   public final Map<String, ApiToken> byHash = new ConcurrentHashMap<>();
+  public final InMemoryOutbox outbox = new InMemoryOutbox();
 
   @Override
   public Optional<ApiToken> findByHash(String secretHash) {
@@ -39,8 +41,15 @@ public final class InMemoryTokens implements TokenStore {
   }
 
   @Override
-  public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token) {
+  public void remove(String secretHash) {
+    byHash.remove(secretHash);
+  }
+
+  @Override
+  public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
+      ChangeRecords records) {
     byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
     put(secretHash, token);
+    outbox.write(records);
   }
 }

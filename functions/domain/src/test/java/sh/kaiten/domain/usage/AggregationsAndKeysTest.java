@@ -30,6 +30,7 @@ import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -48,7 +49,7 @@ class AggregationsAndKeysTest {
 
   @BeforeEach
   void oneEntitlementPerAggregation() {
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), clock,
+    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
     Map<String, com.fasterxml.jackson.databind.JsonNode> limits = new java.util.HashMap<>();

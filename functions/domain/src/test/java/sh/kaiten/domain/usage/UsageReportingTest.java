@@ -33,6 +33,7 @@ import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.Period;
@@ -48,7 +49,7 @@ class UsageReportingTest {
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final Administration admin =
-      new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), clock, Optional.of("bootstrap-" + System.nanoTime()),
+      new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock, Optional.of("bootstrap-" + System.nanoTime()),
           Duration.ofDays(3));
   private final UsageReporting reporting =
       new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock,
@@ -60,7 +61,7 @@ class UsageReportingTest {
   @BeforeEach
   void productPageCatalog() {
     String secret = "bootstrap-test";
-    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), clock, Optional.of(secret), Duration.ofDays(3));
+    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock, Optional.of(secret), Duration.ofDays(3));
     adminToken = bootstrap.bootstrapTenant(secret, "Acme Vendor").adminToken();
     admin.createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
     admin.createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,

@@ -2,6 +2,7 @@ package sh.kaiten.domain.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -54,8 +55,8 @@ class UsageViewsTest {
   @BeforeEach
   void catalog() {
     catalog.createLicense(TENANT, new License("lic_1", "cus_1", "pro", LicenseStatus.ACTIVE, LICENSE_START, null, null,
-        Map.of(), LICENSE_START, LICENSE_START), List.of());
-    catalog.createInstance(TENANT, new Instance("acme-prod", "lic_1", null, null, LICENSE_START));
+        Map.of(), LICENSE_START, LICENSE_START), List.of(), ChangeRecords.NONE);
+    catalog.createInstance(TENANT, new Instance("acme-prod", "lic_1", null, null, LICENSE_START), ChangeRecords.NONE);
     entitlement("a-calls", Aggregation.SUM, ResetAnchor.CALENDAR, MeterScope.INSTANCE);
     entitlement("b-peak", Aggregation.MAX, ResetAnchor.CALENDAR, MeterScope.INSTANCE);
     entitlement("c-anchored", Aggregation.COUNT, ResetAnchor.LICENSE_START, MeterScope.INSTANCE);
@@ -72,7 +73,7 @@ class UsageViewsTest {
 
   private void entitlement(String slug, Aggregation aggregation, ResetAnchor anchor, MeterScope scope) {
     catalog.createEntitlement(TENANT, new Entitlement(slug, slug, EntitlementType.NUMERIC,
-        new Metering(aggregation, Reset.MONTH, anchor, scope, Enforcement.SOFT, null, null, null), null, NOW));
+        new Metering(aggregation, Reset.MONTH, anchor, scope, Enforcement.SOFT, null, null, null), null, NOW), ChangeRecords.NONE);
   }
 
   private void add(String slug, ResetAnchor anchor, String holder, String value, String at) {

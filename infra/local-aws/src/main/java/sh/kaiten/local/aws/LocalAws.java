@@ -28,6 +28,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -44,6 +45,7 @@ public final class LocalAws implements AutoCloseable {
   private final URI sqsEndpoint;
   private final LocalCredentials credentials;
   private final DynamoDbClient dynamo;
+  private final DynamoDbStreamsClient streams;
   private final SqsClient sqs;
   private final ProvisionedResources resources;
   private final Runnable stopServices;
@@ -57,6 +59,9 @@ public final class LocalAws implements AutoCloseable {
     StaticCredentialsProvider provider = StaticCredentialsProvider.create(
         AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
     this.dynamo = DynamoDbClient.builder()
+        .endpointOverride(dynamoEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
+        .httpClient(UrlConnectionHttpClient.create()).build();
+    this.streams = DynamoDbStreamsClient.builder()
         .endpointOverride(dynamoEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
         .httpClient(UrlConnectionHttpClient.create()).build();
     this.sqs = SqsClient.builder()
@@ -203,6 +208,11 @@ public final class LocalAws implements AutoCloseable {
     return dynamo;
   }
 
+  /** The tables' streams (DynamoDB Local serves the Streams API on its own endpoint). */
+  public DynamoDbStreamsClient streams() {
+    return streams;
+  }
+
   public SqsClient sqs() {
     return sqs;
   }
@@ -214,6 +224,7 @@ public final class LocalAws implements AutoCloseable {
   @Override
   public void close() {
     dynamo.close();
+    streams.close();
     sqs.close();
     stopServices.run();
   }

@@ -96,10 +96,18 @@ public final class TemplateProvisioner {
     if (!indexes.isEmpty()) {
       request.globalSecondaryIndexes(indexes);
     }
+    Map<String, Object> stream = (Map<String, Object>) properties.get("StreamSpecification");
+    if (stream != null) {
+      request.streamSpecification(s -> s.streamEnabled(true).streamViewType((String) stream.get("StreamViewType")));
+    }
     try {
       dynamo.createTable(request.build());
     } catch (ResourceInUseException alreadyThere) {
       addMissingIndexes(name, attributes, indexes); // kept from an earlier run of an older template
+      if (stream != null && dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn() == null) {
+        dynamo.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(true)
+            .streamViewType((String) stream.get("StreamViewType"))));
+      }
     }
     Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
     if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
@@ -109,8 +117,11 @@ public final class TemplateProvisioner {
         dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.attributeName(attribute).enabled(true)));
       }
     }
-    provisioned.put(logicalId, name, Map.of(
-        "Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
+    Map<String, String> attrs = new HashMap<>(Map.of("Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
+    if (stream != null) {
+      attrs.put("StreamArn", dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn());
+    }
+    provisioned.put(logicalId, name, attrs);
   }
 
   /** As a stack update would: each index the template has and the table lacks is created. */

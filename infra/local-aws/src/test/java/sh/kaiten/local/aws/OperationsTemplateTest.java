@@ -73,6 +73,18 @@ class OperationsTemplateTest {
         deadLetterQueues.add(((List<String>) ((Map<String, Object>) redrive.get("deadLetterTargetArn")).get("Fn::GetAtt")).get(0));
       }
     });
+    // A stream source's on-failure destination is a dead-letter queue too.
+    TEMPLATE.resourcesOfType("AWS::Serverless::Function").forEach((name, function) -> {
+      Map<String, Object> events = (Map<String, Object>) CloudFormationTemplate.properties(function).getOrDefault("Events", Map.of());
+      events.values().forEach(source -> {
+        Map<String, Object> destination = (Map<String, Object>) CloudFormationTemplate.properties((Map<String, Object>) source)
+            .getOrDefault("DestinationConfig", Map.of());
+        Map<String, Object> onFailure = (Map<String, Object>) destination.get("OnFailure");
+        if (onFailure != null) {
+          deadLetterQueues.add(((List<String>) ((Map<String, Object>) onFailure.get("Destination")).get("Fn::GetAtt")).get(0));
+        }
+      });
+    });
     Set<String> alarmed = new TreeSet<>();
     TEMPLATE.resourcesOfType("AWS::CloudWatch::Alarm").values().forEach(alarm -> {
       Map<String, Object> properties = CloudFormationTemplate.properties(alarm);
@@ -86,7 +98,7 @@ class OperationsTemplateTest {
         assertThat(properties.get("AlarmActions")).isEqualTo(List.of(Map.of("Ref", "AlarmTopic")));
       }
     });
-    assertThat(deadLetterQueues).hasSize(3);
+    assertThat(deadLetterQueues).hasSize(4);
     assertThat(alarmed).containsExactlyInAnyOrderElementsOf(deadLetterQueues);
   }
 

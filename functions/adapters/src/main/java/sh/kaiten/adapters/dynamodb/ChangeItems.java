@@ -1,0 +1,68 @@
+package sh.kaiten.adapters.dynamodb;
+
+import static sh.kaiten.adapters.dynamodb.Attributes.n;
+import static sh.kaiten.adapters.dynamodb.Attributes.s;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.outbox.ChangeRecords;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The writes a change carries into its transaction: one outbox item per event (the Outbox table's
+ * stream publishes it to the events queue) and one audit record per entry, each put only if new.
+ *
+ * <p>An outbox item is the event's queue message as it will be sent, keyed by the event's id. It
+ * expires after {@link #KEPT}: the stream hands it over within seconds and keeps it 24 hours, and a
+ * batch that failed for good reaches the on-failure destination only as stream positions, so the item
+ * stays long enough after that for an operator to publish it again from the table.
+ */
+public final class ChangeItems {
+  /** How long an outbox item is kept after it was written (DynamoDB TTL). */
+  public static final Duration KEPT = Duration.ofDays(7);
+  /** The event as its queue message ({@link SqsEvents#toJson}). */
+  public static final String MESSAGE = "message";
+  private static final String NEW = "attribute_not_exists(#pk)";
+  private static final Map<String, String> PK_NAME = Map.of("#pk", Keys.PK);
+
+  private final String outboxTable;
+  private final String auditTable;
+
+  /** @param outboxTable null for a function that writes no change (then a change with events fails) */
+  public ChangeItems(String outboxTable, String auditTable) {
+    this.outboxTable = outboxTable;
+    this.auditTable = auditTable;
+  }
+
+  public List<TransactWriteItem> of(ChangeRecords records) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    for (Event event : records.events()) {
+      if (outboxTable == null) {
+        throw new IllegalStateException("KAITEN_TABLE_OUTBOX is not set for this function: it cannot announce changes");
+      }
+      writes.add(TransactWriteItem.builder().put(p -> p.tableName(outboxTable).item(item(event))
+          .conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build());
+    }
+    records.audit().forEach(record -> writes.add(TransactWriteItem.builder().put(p -> p.tableName(auditTable)
+        .item(DynamoAuditLog.item(record)).conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build()));
+    return writes;
+  }
+
+  /** The outbox item of an event: its id as key, its queue message, its tenant and type for people looking. */
+  static Map<String, AttributeValue> item(Event event) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Keys.PK, s(Keys.outboxEvent(event.id())));
+    item.put("event_id", s(event.id()));
+    item.put("tenant_id", s(event.tenantId()));
+    item.put("type", s(event.type().wireName()));
+    item.put(MESSAGE, s(SqsEvents.toJson(event)));
+    item.put("expires_at", n(event.createdAt().plus(KEPT).getEpochSecond()));
+    return item;
+  }
+}

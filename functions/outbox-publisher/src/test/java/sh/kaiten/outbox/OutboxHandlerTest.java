@@ -1,0 +1,97 @@
+package sh.kaiten.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.testing.EventsQueue;
+import sh.kaiten.testing.FailingWrites;
+import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.SampleEvents;
+
+/** The handler driven with DynamoDB stream events as Lambda delivers them (raw invocations of the mock event server). */
+@QuarkusTest
+@QuarkusTestResource(value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "OutboxPublisherFunction"))
+class OutboxHandlerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SAMPLE = "outbox-publisher/outbox-records.json";
+
+  @Inject FailingWrites failing;
+
+  private final String tenant = "tnt_" + UUID.randomUUID().toString().replace("-", "");
+
+  @AfterEach
+  void disarm() {
+    failing.disarm();
+  }
+
+  @Test
+  void theSampleBatchPublishesItsEventWithItsStoredIdAndPassesOverTheExpiry() throws Exception {
+    JsonNode response = invoke(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+
+    assertThat(response.get("batchItemFailures")).isEmpty();
+    List<JsonNode> events = EventsQueue.take(tenant);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).toString()).isEqualTo("{\"id\":\"evt_sample_customer_created\",\"type\":\"customer.created\","
+        + "\"created_at\":\"2026-12-04T10:00:00Z\",\"tenant_id\":\"" + tenant + "\","
+        + "\"data\":{\"customer_id\":\"cus_sample\",\"name\":\"Acme Corp\"}}");
+  }
+
+  @Test
+  void anEventThatCannotBePublishedIsHandedOverAgainAndThenPublishedOnceWithItsId() throws Exception {
+    String batch = SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant));
+    failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("EventsQueue"));
+
+    JsonNode first = invoke(batch);
+
+    assertThat(first.get("batchItemFailures")).hasSize(1);
+    assertThat(first.get("batchItemFailures").get(0).get("itemIdentifier").asText()).isEqualTo("111000000000000000000001");
+    assertThat(EventsQueue.take(tenant)).isEmpty();
+
+    // Lambda hands the stream over again from the failed record.
+    JsonNode again = invoke(batch);
+
+    assertThat(again.get("batchItemFailures")).isEmpty();
+    assertThat(EventsQueue.take(tenant)).extracting(event -> event.get("id").asText())
+        .containsExactly("evt_sample_customer_created");
+  }
+
+  @Test
+  void aRecordThatIsNotAnEventStopsTheBatchThereAndWhatCameBeforeGoesOutOnce() throws Exception {
+    ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+    ArrayNode records = (ArrayNode) event.get("Records");
+    ObjectNode poison = records.get(0).deepCopy();
+    ((ObjectNode) poison.get("dynamodb")).put("SequenceNumber", "111000000000000000000003");
+    ((ObjectNode) poison.get("dynamodb").get("NewImage").get("message")).put("S", "not json");
+    ObjectNode after = records.get(0).deepCopy();
+    ((ObjectNode) after.get("dynamodb")).put("SequenceNumber", "111000000000000000000004");
+    ((ObjectNode) after.get("dynamodb").get("NewImage").get("message")).put("S",
+        records.get(0).get("dynamodb").get("NewImage").get("message").get("S").asText().replace("evt_sample_customer_created", "evt_after"));
+    records.add(poison);
+    records.add(after);
+
+    JsonNode response = invoke(event.toString());
+
+    assertThat(response.get("batchItemFailures")).hasSize(1);
+    assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asText()).isEqualTo("111000000000000000000003");
+    assertThat(EventsQueue.take(tenant)).extracting(e -> e.get("id").asText())
+        .containsExactly("evt_sample_customer_created");
+  }
+
+  private static JsonNode invoke(String event) throws Exception {
+    return JSON.readTree(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
+  }
+}
