@@ -182,7 +182,7 @@ class KaitenLocalSystemIT {
     RunningKaitenLocal local = RunningKaitenLocal.start(dir);
     try {
       children = local.children();
-      assertThat(children).hasSize(CloudFormationTemplate.read(RunningKaitenLocal.ROOT.resolve("template.yaml"))
+      assertThat(local.functions()).hasSize(CloudFormationTemplate.read(RunningKaitenLocal.ROOT.resolve("template.yaml"))
           .resourcesOfType("AWS::Serverless::Function").size());
     } finally {
       local.close();

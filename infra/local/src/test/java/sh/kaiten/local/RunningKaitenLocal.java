@@ -144,6 +144,12 @@ final class RunningKaitenLocal implements AutoCloseable {
     }
   }
 
+  /** The function processes: kaiten-local's own children (each function's watcher is a child of the function). */
+  List<ProcessHandle> functions() {
+    return process.children().toList();
+  }
+
+  /** Every process kaiten-local started, with the functions' watchers. */
   List<ProcessHandle> children() {
     return process.descendants().toList();
   }
