@@ -16,6 +16,7 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.NumericContract;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
@@ -113,6 +114,9 @@ final class AdminRequests {
     Entitlement toDraft() {
       Metering metering = null;
       if (type == EntitlementType.NUMERIC) {
+        if (overagePercent != null) {
+          NumericContract.requirePercent("overage_percent", overagePercent);
+        }
         metering = new Metering(aggregation, reset, resetAnchor, scope, enforcement, overagePercent, thresholds, unit,
             shards == null ? 1 : shards);
       } else {

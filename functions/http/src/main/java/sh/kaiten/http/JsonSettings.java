@@ -27,7 +27,8 @@ public class JsonSettings implements ContextResolver<ObjectMapper> {
 
   @Inject
   public JsonSettings(ObjectMapper base) {
-    this.mapper = base.copy();
+    // Numbers are bounded on their text, as the parser reads them (see NumericContract).
+    this.mapper = base.copyWith(new BoundedNumbers(base.getFactory()));
     customize(mapper);
   }
 

@@ -49,8 +49,7 @@ public class MergePatches {
       // Read-only fields of the record (created_at, ...) are not part of a create body.
       return json.readerFor(body).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).treeToValue(merged, body);
     } catch (JsonProcessingException e) {
-      String field = Problems.field(e);
-      throw new InvalidInputException(field, "field '" + field + "' is not valid: " + e.getOriginalMessage());
+      throw JsonProblems.of(e);
     }
   }
 

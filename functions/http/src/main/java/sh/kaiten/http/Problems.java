@@ -33,14 +33,7 @@ public class Problems {
 
   @ServerExceptionMapper
   public Response json(JsonProcessingException e) {
-    if (e.getCause() instanceof KaitenException kaiten) {
-      return kaiten(kaiten);
-    }
-    String field = field(e);
-    String detail = field == null
-        ? "the body is not valid JSON: " + e.getOriginalMessage()
-        : "field '" + field + "' is not valid: " + e.getOriginalMessage();
-    return problem(400, "invalid-input", detail, field);
+    return kaiten(JsonProblems.of(e));
   }
 
   /** The path of the field a JSON error is about, like {@code entitlements.theme} or {@code events[2]}; null for none. */

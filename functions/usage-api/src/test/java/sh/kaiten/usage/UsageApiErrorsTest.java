@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -77,6 +78,31 @@ class UsageApiErrorsTest {
         .body("field", equalTo("timestamp"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"+999999999-12-31T23:59:59Z\"}", 400,
         "invalid-input").body("field", equalTo("timestamp"));
+  }
+
+  /** Issue 14, defect 7: what was wrong, said in the API's words, never Jackson's or Java's. */
+  @Test
+  void errorsSayWhatWasWrongInTheApisOwnWords() {
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":\"12\"}", 400, "invalid-input")
+        .body("field", equalTo("value")).body("detail", equalTo("field 'value' must be a number"));
+    problem("{\"entitlement_slug\":42,\"value\":1}", 400, "invalid-input")
+        .body("field", equalTo("entitlement_slug")).body("detail", equalTo("field 'entitlement_slug' must be a string"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"yesterday\"}", 400, "invalid-input")
+        .body("field", equalTo("timestamp"))
+        .body("detail", equalTo("field 'timestamp' must be an ISO-8601 timestamp such as 2026-12-04T10:15:30Z"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":{}}", 400, "invalid-input")
+        .body("field", equalTo("value")).body("detail", equalTo("field 'value' must be a number"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"valeu\":2}", 400, "invalid-input")
+        .body("field", equalTo("valeu")).body("detail",
+            equalTo("unknown field 'valeu'; the fields here are entitlement_slug, idempotency_key, timestamp, value"));
+    problem("[1]", 400, "invalid-input").body("field", nullValue()).body("detail", equalTo("the body must be a JSON object"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":NaN}", 400, "invalid-input")
+        .body("detail", equalTo("the body is not valid JSON: non-standard token 'NaN' (line 1, column 44)"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1} {}", 400, "invalid-input")
+        .body("detail", equalTo("the body must hold one JSON value and nothing after it"));
+    problem("{\"entitlement_slug\":\"api-calls\",\n\"value\":1 // one\n}", 400, "invalid-input")
+        .body("detail", equalTo("the body is not valid JSON: unexpected character ('/' (code 47)): "
+            + "maybe a (non-standard) comment? (line 2, column 11)"));
   }
 
   @Test

@@ -55,11 +55,7 @@ public sealed interface EntitlementValue {
           throw new InvalidInputException(
               field, field + " must be a number, or null or \"" + UNLIMITED + "\" for unlimited");
         }
-        BigDecimal limit = json.decimalValue();
-        if (limit.signum() < 0) {
-          throw new InvalidInputException(field, field + " must not be negative");
-        }
-        yield new Quota(limit);
+        yield new Quota(NumericContract.requireQuantity(field, json.decimalValue()));
       }
       case CONFIG -> {
         if (json == null || json.isMissingNode()) {

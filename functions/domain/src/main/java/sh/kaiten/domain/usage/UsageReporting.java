@@ -14,6 +14,7 @@ import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.NumericContract;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.KaitenException;
@@ -32,10 +33,6 @@ import sh.kaiten.domain.metering.UsageStatus;
 
 /** Use case: an instance reports usage of a NUMERIC entitlement. */
 public final class UsageReporting {
-  /** The most significant digits a value may carry; DynamoDB numbers hold 38. */
-  static final int MAX_DIGITS = 30;
-  /** The largest single report; keeps every counter well inside DynamoDB's number range. */
-  static final BigDecimal MAX_VALUE = new BigDecimal("1e15");
   /** An idempotency key: 1 to 128 of letters, digits and {@code . _ : -}. */
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -254,15 +251,7 @@ public final class UsageReporting {
     if (value == null) {
       throw new InvalidInputException("value", "value is required");
     }
-    if (value.signum() < 0) {
-      throw new InvalidInputException("value", "value must not be negative");
-    }
-    if (value.compareTo(MAX_VALUE) > 0) {
-      throw new InvalidInputException("value", "value must be at most " + MAX_VALUE.toPlainString());
-    }
-    if (value.precision() > MAX_DIGITS) {
-      throw new InvalidInputException("value", "value must have at most " + MAX_DIGITS + " significant digits");
-    }
+    NumericContract.requireQuantity("value", value);
     if (report.idempotencyKey() != null && !IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
       throw new InvalidInputException("idempotency_key",
           "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");
