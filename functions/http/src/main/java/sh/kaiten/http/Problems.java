@@ -17,6 +17,7 @@ import sh.kaiten.domain.error.ForbiddenException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.KaitenException;
 import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.error.StoreFailureException;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.error.UnknownReferenceException;
 
@@ -117,11 +118,17 @@ public class Problems {
     if (e instanceof ForbiddenException) {
       return 403;
     }
+    if (e instanceof StoreFailureException) {
+      return 503;
+    }
     return 500;
   }
 
   /** The problem document of a refusal, for answers that carry several (a usage batch). */
   public static ObjectNode body(KaitenException e) {
+    if (e instanceof StoreFailureException) {
+      LOG.error("a store failure answered in part of a request", e.getCause());
+    }
     return body(status(e), e.problemType(), e.getMessage(), e.field());
   }
 

@@ -98,4 +98,25 @@ class NumericContractApiTest {
     report("0.000001").statusCode(200).body("status", equalTo("REJECTED"));
     assertThat(usage()).isEqualByComparingTo("100000");
   }
+
+  /** Issue 14, defect 2 (the batch half): a bad number at event 1 no longer leaves event 0 counted. */
+  @Test
+  void aBatchWithOneNumberOutOfTheContractIsRefusedWholeAndNothingIsCounted() {
+    String batch = "{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":5,\"idempotency_key\":\"b-0\"},"
+        + "{\"entitlement_slug\":\"api-calls\",\"value\":%s}]}";
+    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+        .body(batch.formatted("1e-40")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("events[1].value"))
+        .body("detail", equalTo("events[1]: " + OUT_OF_CONTRACT));
+    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+        .body(batch.formatted("1e-400")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("events[1].value"))
+        .body("detail", equalTo("events[1]." + OUT_OF_RANGE));
+    assertThat(usage()).isEqualByComparingTo("0");
+    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+        .body(batch.formatted("2")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then().statusCode(200).body("results[0].result.current_usage", equalTo(5))
+        .body("results[0].replayed", equalTo(false)).body("results[1].result.current_usage", equalTo(7));
+    assertThat(usage()).isEqualByComparingTo("7");
+  }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Ships queued usage reports, and the check tallies, to {@code POST {instance}/usage/batch}, exactly
@@ -36,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * server answers for it, so batches settle whole and in queue order; that order is what lets a flush
  * wait for a count. Transient failures (429, 5xx, no answer) back off exponentially with full jitter
  * and never drop anything; a refused client (401, 403, 404) waits the longest backoff; a request the
- * server calls bad (400, 413, 422) drops its tallies when they are to blame, else refuses its reports,
- * so nothing loops forever. Check tallies live in memory only: a killed process loses those it held.
+ * server calls bad (400, 413, 422) drops its tallies when they are to blame, refuses the one report it
+ * names ({@code events[3].value}) and sends the others again, else refuses its reports, so nothing loops
+ * forever. Check tallies live in memory only: a killed process loses those it held.
  */
 final class UsagePipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
@@ -45,6 +48,7 @@ final class UsagePipeline implements AutoCloseable {
   private static final Duration LONGEST_FLUSH = Duration.ofDays(365);
   /** The most tallies the server takes with one batch. */
   private static final int MAX_TALLIES = 1000;
+  private static final Pattern BLAMED = Pattern.compile("events\\[(\\d{1,9})\\]");
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private final Transport transport;
@@ -414,6 +418,22 @@ final class UsagePipeline implements AutoCloseable {
       tallyDelivered();
       return;
     }
+    int blamed = blamedReport(field, batch.reports.size());
+    if (blamed >= 0) {
+      // The server checks a batch whole and names the one report to blame: only that one is refused,
+      // and the others go again, with their keys, so none is lost or counted twice.
+      QueuedReport report = batch.reports.get(blamed);
+      LOG.log(System.Logger.Level.WARNING, "Kaiten refused a usage report ({0} {1}); it is dropped", status, detail);
+      RefusedReport refused = new RefusedReport(report.entitlement, report.value,
+          Instant.ofEpochMilli(report.timestamp), report.idempotencyKey, status, detail);
+      listeners.tell(listener -> listener.reportRefused(refused));
+      List<QueuedReport> rest = new ArrayList<>(batch.reports);
+      rest.remove(blamed);
+      UsageBatch again = new UsageBatch(rest, batch.checks);
+      inFlight = again.isEmpty() ? null : again;
+      settle(List.of(report));
+      return;
+    }
     LOG.log(System.Logger.Level.ERROR, "Kaiten refused a batch of {0} usage reports ({1} {2}); they are dropped",
         batch.reports.size(), status, detail);
     for (QueuedReport report : batch.reports) {
@@ -483,6 +503,20 @@ final class UsagePipeline implements AutoCloseable {
   private void notifyProgress() {
     synchronized (progress) {
       progress.notifyAll();
+    }
+  }
+
+  /** The report a problem's field names, {@code events[3].value} → 3; -1 when it names none of the batch. */
+  static int blamedReport(String field, int reports) {
+    Matcher named = BLAMED.matcher(field);
+    if (!named.lookingAt()) {
+      return -1;
+    }
+    try {
+      int index = Integer.parseInt(named.group(1));
+      return index < reports ? index : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 

@@ -240,6 +240,20 @@ final class FakeKaiten implements AutoCloseable {
           "checks.tallies[0].minute"));
       return;
     }
+    // Like the server, a batch is checked whole first: an unknown entitlement refuses it, naming the event.
+    int checked = 0;
+    for (JsonNode sent : body.path("events")) {
+      String slug = sent.path("entitlement_slug").asText();
+      if (!limits.containsKey(slug)) {
+        synchronized (this) {
+          requests.add(new Request(body, arrived, 422));
+        }
+        answer(exchange, 422, problem(422, "events[" + checked + "]: entitlement '" + slug + "' does not exist",
+            "events[" + checked + "].entitlement_slug"));
+        return;
+      }
+      checked++;
+    }
     ObjectNode answer = JSON.createObjectNode();
     ArrayNode results = answer.putArray("results");
     synchronized (this) {

@@ -230,14 +230,39 @@ class UsageDeliveryTest {
     assertThat(heard.refused).singleElement().satisfies(refused -> {
       assertThat(refused.entitlement()).isEqualTo("no-such-thing");
       assertThat(refused.value()).isEqualByComparingTo("3");
-      assertThat(refused.status()).isEqualTo(400);
-      assertThat(refused.detail()).isEqualTo("entitlement 'no-such-thing' does not exist");
+      assertThat(refused.status()).isEqualTo(422);
+      assertThat(refused.detail()).isEqualTo("events[0]: entitlement 'no-such-thing' does not exist");
       assertThat(refused.idempotencyKey()).isEqualTo(fake.requests().get(0).keys().get(0));
     });
-    assertThat(fake.requests()).hasSize(2);
+    // The server refuses the batch whole, naming events[0]: the other report goes again with its key.
+    assertThat(fake.requests()).extracting(request -> request.status).containsExactly(422, 200, 200);
     assertThat(fake.requests().get(1).events()).extracting(event -> event.path("entitlement_slug").asText())
         .containsExactly("api-calls");
+    assertThat(fake.requests().get(1).keys()).containsExactly(fake.requests().get(0).keys().get(1));
     assertThat(fake.usage()).isEqualByComparingTo("3");
+    assertThat(client.queued()).isZero();
+  }
+
+  @Test
+  void aBatchRefusedForOneReportRefusesThatOneAndSendsTheOthersAgain() {
+    KaitenClient client = client(NEVER);
+    fake.answerNextWith(400, "{\"type\":\"about:blank\",\"title\":\"Invalid input\",\"status\":400,"
+        + "\"detail\":\"events[1].timestamp is older than the late window\",\"field\":\"events[1].timestamp\"}");
+    client.report("api-calls", 1);
+    client.report("api-calls", 2);
+    client.report("api-calls", 4);
+
+    assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
+
+    assertThat(fake.requests()).hasSize(2);
+    assertThat(fake.requests().get(1).keys())
+        .containsExactly(fake.requests().get(0).keys().get(0), fake.requests().get(0).keys().get(2));
+    assertThat(heard.refused).singleElement().satisfies(refused -> {
+      assertThat(refused.value()).isEqualByComparingTo("2");
+      assertThat(refused.status()).isEqualTo(400);
+      assertThat(refused.detail()).isEqualTo("events[1].timestamp is older than the late window");
+    });
+    assertThat(fake.usage()).isEqualByComparingTo("5");
     assertThat(client.queued()).isZero();
   }
 
@@ -245,7 +270,7 @@ class UsageDeliveryTest {
   void aWholeRequestCalledBadRefusesItsReportsOnce() {
     KaitenClient client = client(NEVER);
     fake.answerNextWith(400, "{\"type\":\"about:blank\",\"title\":\"Invalid input\",\"status\":400,"
-        + "\"detail\":\"events[1].timestamp is older than the late window\",\"field\":\"events[1].timestamp\"}");
+        + "\"detail\":\"events must hold 1 to 1000 reports\",\"field\":\"events\"}");
     client.report("api-calls", 1);
     client.report("api-calls", 2);
 
@@ -255,7 +280,7 @@ class UsageDeliveryTest {
     assertThat(heard.refused).extracting(RefusedReport::value).map(BigDecimal::intValue).containsExactly(1, 2);
     assertThat(heard.refused).allSatisfy(refused -> {
       assertThat(refused.status()).isEqualTo(400);
-      assertThat(refused.detail()).isEqualTo("events[1].timestamp is older than the late window");
+      assertThat(refused.detail()).isEqualTo("events must hold 1 to 1000 reports");
     });
     assertThat(client.queued()).isZero();
   }

@@ -6,7 +6,7 @@ package sh.kaiten.domain.error;
  */
 public abstract sealed class KaitenException extends RuntimeException
     permits InvalidInputException, UnknownReferenceException, NotFoundException, ConflictException,
-        UnauthenticatedException, ForbiddenException {
+        UnauthenticatedException, ForbiddenException, StoreFailureException {
 
   private final String field;
 

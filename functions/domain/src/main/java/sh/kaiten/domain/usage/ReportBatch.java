@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.error.KaitenException;
+import sh.kaiten.domain.error.StoreFailureException;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
@@ -32,6 +33,11 @@ import sh.kaiten.domain.metering.UsageCounters;
  * <p>Written one at a time too: reports refused before any write, reports whose key came earlier in the
  * batch (a replay of that one, once it is written), and MAX, MIN and LATEST reports, whose counter keeps
  * one value under a condition on that value, which no total of a group stands for.
+ *
+ * <p>A store failure (anything but a refusal) stops the batch where it happens: reports answered
+ * before it keep their answers, the reports of the write that failed are answered that they may or may
+ * not have been counted, and every report not yet written that it was not counted. So a retry with the
+ * same idempotency keys counts each report exactly once.
  */
 final class ReportBatch {
   /** Writes one report on its own, as a single report is written. */
@@ -56,6 +62,8 @@ final class ReportBatch {
   private final Map<CounterKey, Group> open = new LinkedHashMap<>();
   /** Every idempotency key of the batch so far, and the counter of the report that carried it first. */
   private final Map<String, CounterKey> keys = new HashMap<>();
+  /** The store failure that stopped the batch; null while none has. */
+  private RuntimeException stopped;
 
   /**
    * @param read the counters read with the instance
@@ -75,6 +83,10 @@ final class ReportBatch {
   /** Writes the reports, in order; each outcome lands at its index. */
   void write(List<MeteredReport> reports) {
     for (MeteredReport report : reports) {
+      if (stopped != null) {
+        notCounted(report);
+        continue;
+      }
       CounterKey counter = report.meter().key();
       String key = report.idempotencyKey();
       boolean repeated = key != null && keys.containsKey(key);
@@ -118,7 +130,41 @@ final class ReportBatch {
     if (group == null) {
       return;
     }
-    writeGroup(group);
+    guarded(group.reports, () -> writeGroup(group));
+  }
+
+  /**
+   * Runs a write of {@code reports}; on a store failure, those it left unanswered may or may not have
+   * been counted, and the batch stops. Once stopped, nothing more is written.
+   */
+  private void guarded(List<MeteredReport> reports, Runnable write) {
+    if (stopped == null) {
+      try {
+        write.run();
+      } catch (KaitenException refused) {
+        throw refused;
+      } catch (RuntimeException failure) {
+        stopped = failure;
+        for (MeteredReport report : reports) {
+          if (results[report.index()] == null) {
+            results[report.index()] = BatchResult.failed(new StoreFailureException(true,
+                "the store failed while this report was written; it may or may not have been counted: "
+                    + (report.idempotencyKey() != null
+                        ? "send it again with the same idempotency_key, and it is counted once"
+                        : "it has no idempotency_key, so sending it again may count it twice"), failure));
+          }
+        }
+      }
+    }
+    reports.forEach(this::notCounted);
+  }
+
+  /** A report the batch did not write, after a store failure; a report already answered keeps its answer. */
+  private void notCounted(MeteredReport report) {
+    if (results[report.index()] == null) {
+      results[report.index()] = BatchResult.failed(new StoreFailureException(false,
+          "not counted: the batch stopped at a store failure before this report was written; send it again", stopped));
+    }
   }
 
   private void writeGroup(Group group) {
@@ -230,13 +276,15 @@ final class ReportBatch {
 
   /** One report written on its own; its outcome, refusals and conflicts included, is its answer. */
   private void alone(MeteredReport report) {
-    try {
-      results[report.index()] = BatchResult.of(one.write(known, report));
-    } catch (KaitenException refused) {
-      results[report.index()] = BatchResult.failed(refused);
-    } finally {
-      known.remove(report.meter().key());
-    }
+    guarded(List.of(report), () -> {
+      try {
+        results[report.index()] = BatchResult.of(one.write(known, report));
+      } catch (KaitenException refused) {
+        results[report.index()] = BatchResult.failed(refused);
+      } finally {
+        known.remove(report.meter().key());
+      }
+    });
   }
 
   /** Reports that follow each other on one additive counter, to be written together. */

@@ -74,10 +74,13 @@ public final class UsageReporting {
   }
 
   /**
-   * Many reports of one instance, each answered as if sent alone, in order: one that is refused or
-   * invalid does not stop the others. The instance and its license are read once, with the counters
-   * of the reports that carry a key; reports of one additive counter are written together (see
-   * {@link ReportBatch}).
+   * Many reports of one instance, each answered as if sent alone, in order. The batch is checked whole
+   * before anything is written: one invalid report (its number, entitlement, timestamp or key) refuses
+   * the batch, naming it ({@code events[3].value}), and nothing is counted. A report refused by its
+   * limit or its license, a replay and a key conflict are answers of their own and do not stop the
+   * others; a store failure part-way is answered per report (see {@link ReportBatch}). The instance and
+   * its license are read once, with the counters of the reports that carry a key; reports of one
+   * additive counter are written together.
    *
    * <p>An SDK also sends the tallies of its in-process checks. They are checked whole before any
    * report is counted (one bad tally refuses the batch: nothing is written) and count nothing; their
@@ -107,7 +110,7 @@ public final class UsageReporting {
         Instant now = clock.instant();
         sent.add(new Sent(index, report, validate(report, now), now));
       } catch (KaitenException refused) {
-        results[index] = BatchResult.failed(refused);
+        throw inBatch(index, refused);
       }
     }
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
@@ -118,12 +121,25 @@ public final class UsageReporting {
       try {
         metered.add(meter(context, one.index(), one.report(), one.at(), one.now()));
       } catch (KaitenException refused) {
-        results[one.index()] = BatchResult.failed(refused);
+        throw inBatch(one.index(), refused);
       }
     }
     new ReportBatch(counters, signals, lateWindow, context, (read, report) -> write(context, read, report),
         loaded.tallies(), results).write(metered);
     return List.of(results);
+  }
+
+  /** A report's refusal as the batch's: the field is named within the batch ({@code events[3].value}). */
+  private static KaitenException inBatch(int index, KaitenException refused) {
+    String field = "events[" + index + "]" + (refused.field() == null ? "" : "." + refused.field());
+    String detail = "events[" + index + "]: " + refused.getMessage();
+    if (refused instanceof InvalidInputException) {
+      return new InvalidInputException(field, detail);
+    }
+    if (refused instanceof UnknownReferenceException) {
+      return new UnknownReferenceException(field, detail);
+    }
+    return refused;
   }
 
   /** A report of a batch that passed its own checks, before the instance is read. */
