@@ -32,7 +32,7 @@ import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryTokens;
-import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.PeriodClose;
@@ -57,7 +57,7 @@ class BatchFailuresTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     reporting = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signal -> { },
         clock, Duration.ofHours(24));
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new RecordedEvents(), clock,
+    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
     tenantId = token.tenantId();
