@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -57,6 +58,9 @@ public final class KaitenClient implements AutoCloseable {
   private static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
   /** Distinct entitlements this client keeps meters for; checks of more unknown names share one uncounted meter. */
   private static final int MAX_METERS = 10_000;
+  /** What the server counts exactly (README "Numbers"): values 0 to 10^15, at most 6 decimal places. */
+  private static final BigDecimal MAX_VALUE = BigDecimal.TEN.pow(15);
+  private static final int MAX_DECIMALS = 6;
   /** What a check decided with no snapshot at all is decided from. */
   private static final Object NO_SNAPSHOT = new Object();
   private static final int LAPSED = 1;
@@ -327,30 +331,41 @@ public final class KaitenClient implements AutoCloseable {
    * Queues a report of {@code value} used now; never blocks on the network. It is delivered in a
    * batch within about a second (sooner when many wait), with an idempotency key fixed now, so a
    * retry never counts it twice. With a spool directory, it survives a restart of this process.
+   * Kaiten counts values of 0 to 10^15 with at most 6 decimal places: a double is rounded to 6
+   * places (half even) here, so {@code 1.0 / 3} is counted as 0.333333.
    *
-   * @throws IllegalArgumentException when {@code value} is negative or not finite
+   * @throws IllegalArgumentException when {@code value} is negative, not finite or above 10^15
    */
   public void report(String entitlement, double value) {
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("a usage value must be finite and not negative: " + value);
     }
-    report(entitlement, BigDecimal.valueOf(value), value);
+    BigDecimal rounded = BigDecimal.valueOf(value).setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    report(entitlement, checked(rounded.scale() < 0 ? rounded.setScale(0) : rounded), value);
   }
 
   /** {@link #report(String, double)} with a whole amount. */
   public void report(String entitlement, long value) {
-    if (value < 0) {
-      throw new IllegalArgumentException("a usage value must not be negative: " + value);
-    }
-    report(entitlement, BigDecimal.valueOf(value), value);
+    report(entitlement, checked(BigDecimal.valueOf(value)), value);
   }
 
-  /** {@link #report(String, double)} with an exact decimal amount. */
+  /**
+   * {@link #report(String, double)} with an exact decimal amount, sent as given: one with more than
+   * 6 decimal places is refused here rather than rounded, since it was meant exactly.
+   */
   public void report(String entitlement, BigDecimal value) {
-    if (value.signum() < 0) {
-      throw new IllegalArgumentException("a usage value must not be negative: " + value);
+    if (value.stripTrailingZeros().scale() > MAX_DECIMALS) {
+      throw new IllegalArgumentException("a usage value has at most " + MAX_DECIMALS + " decimal places: " + value);
     }
-    report(entitlement, value, value.doubleValue());
+    report(entitlement, checked(value), value.doubleValue());
+  }
+
+  /** The server's numeric contract for values (README "Numbers"), checked where the caller can still see it. */
+  private static BigDecimal checked(BigDecimal value) {
+    if (value.signum() < 0 || value.compareTo(MAX_VALUE) > 0) {
+      throw new IllegalArgumentException("a usage value must be 0 to 10^15: " + value.toPlainString());
+    }
+    return value;
   }
 
   private void report(String entitlement, BigDecimal exact, double value) {

@@ -103,6 +103,31 @@ class UsageDeliveryTest {
   }
 
   @Test
+  void valuesAreHeldToTheServersNumericContractBeforeTheyAreQueued() {
+    KaitenClient client = client(NEVER);
+    client.report("api-calls", 1.0 / 3);
+    client.report("api-calls", 2.0000005);
+    client.report("api-calls", 100.0);
+    client.report("api-calls", new BigDecimal("0.000001"));
+
+    assertThatThrownBy(() -> client.report("api-calls", new BigDecimal("0.0000001")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6 decimal places");
+    assertThatThrownBy(() -> client.report("api-calls", 1e16))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 10^15");
+    assertThatThrownBy(() -> client.report("api-calls", 1_000_000_000_000_001L))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 10^15");
+    assertThatThrownBy(() -> client.report("api-calls", new BigDecimal("-1")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(client.queued()).isEqualTo(4);
+
+    assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
+    assertThat(fake.requests().get(0).body.path("events").toString())
+        .contains("\"value\":0.333333,").contains("\"value\":2,").contains("\"value\":100,")
+        .contains("\"value\":0.000001,");
+    assertThat(fake.usage()).isEqualByComparingTo("102.333334");
+  }
+
+  @Test
   void flushWithTheServerDownReturnsFalseAfterItsTimeout() {
     KaitenClient client = client(NEVER);
     fake.close();
