@@ -2,7 +2,6 @@ package sh.kaiten.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,7 +42,7 @@ public class Problems {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof JsonParseException parse && parse.getProcessor() != null
           && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field")) {
-        return path(parse.getProcessor().getParsingContext());
+        return BoundedNumbers.path(parse.getProcessor().getParsingContext());
       }
     }
     if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
@@ -52,20 +51,6 @@ public class Problems {
           .collect(Collectors.joining(".")).replace(".[", "[");
     }
     return null;
-  }
-
-  /** Where the parser stood, like {@code events[2].value}: a duplicate key is named where it was met. */
-  private static String path(JsonStreamContext context) {
-    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
-    for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
-      if (at.inArray()) {
-        parts.push("[" + at.getCurrentIndex() + "]");
-      } else if (at.getCurrentName() != null) {
-        parts.push("." + at.getCurrentName());
-      }
-    }
-    String path = String.join("", parts);
-    return path.isEmpty() ? null : path.startsWith(".") ? path.substring(1) : path;
   }
 
   /** Quarkus REST ships its own mapper for this subtype; ours must be at least as specific to win. */

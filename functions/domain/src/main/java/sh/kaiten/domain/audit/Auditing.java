@@ -110,7 +110,7 @@ public final class Auditing {
     if (Duration.between(from, end).compareTo(MAX_VERIFY_RANGE) > 0) {
       throw new InvalidInputException("to", "verify at most " + MAX_VERIFY_RANGE.toDays() + " days at a time");
     }
-    DigestKey digestKey = key.orElseThrow(() -> new IllegalStateException("no audit digest key: set KAITEN_AUDIT_DIGEST_KEY"));
+    DigestKey digestKey = key.orElseThrow(() -> new IllegalStateException("no audit digest key: this function was started without one (KAITEN_AUDIT_DIGEST_KEY_ID)"));
     return new AuditVerifier(log, now, retention, digestKey).verify(caller.tenantId(), from, end);
   }
 }
