@@ -113,14 +113,14 @@ public class Ports {
 
   @Produces
   @Singleton
-  CrossingMarkers crossingMarkers(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoCrossingMarkers(dynamo, config.table().usage());
+  CrossingMarkers crossingMarkers(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoCrossingMarkers(dynamo, config.table().usage(), changes);
   }
 
   @Produces
   @Singleton
-  LifecycleTimers lifecycleTimers(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoLifecycleTimers(dynamo, config.table().catalog());
+  LifecycleTimers lifecycleTimers(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoLifecycleTimers(dynamo, config.table().catalog(), changes);
   }
 
   @Produces

@@ -10,7 +10,6 @@ import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.closing.PeriodClosing;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
@@ -22,8 +21,8 @@ public class SchedulerWiring {
 
   @Produces
   @Singleton
-  LifecycleEvents lifecycle(LifecycleTimers timers, CatalogStore catalog, Events events, Clock clock) {
-    return new LifecycleEvents(timers, catalog, events, clock);
+  LifecycleEvents lifecycle(LifecycleTimers timers, CatalogStore catalog, Clock clock) {
+    return new LifecycleEvents(timers, catalog, clock);
   }
 
   @Produces
@@ -39,8 +38,7 @@ public class SchedulerWiring {
   /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */
   @Produces
   @Singleton
-  PeriodClosing closing(ClosingCounters counters, CrossingMarkers markers, Events events, Clock clock,
-      KaitenConfig config) {
-    return new PeriodClosing(counters, markers, events, clock, config.usage().lateWindow());
+  PeriodClosing closing(ClosingCounters counters, CrossingMarkers markers, Clock clock, KaitenConfig config) {
+    return new PeriodClosing(counters, markers, clock, config.usage().lateWindow());
   }
 }

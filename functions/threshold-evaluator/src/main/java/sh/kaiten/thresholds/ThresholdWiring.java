@@ -3,7 +3,6 @@ package sh.kaiten.thresholds;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.thresholds.ThresholdEvaluator;
 
@@ -12,7 +11,7 @@ public class ThresholdWiring {
 
   @Produces
   @Singleton
-  ThresholdEvaluator evaluator(CrossingMarkers markers, Events events, Clock clock) {
-    return new ThresholdEvaluator(markers, events, clock);
+  ThresholdEvaluator evaluator(CrossingMarkers markers, Clock clock) {
+    return new ThresholdEvaluator(markers, clock);
   }
 }

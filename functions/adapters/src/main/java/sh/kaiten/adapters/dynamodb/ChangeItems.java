@@ -13,6 +13,7 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The writes a change carries into its transaction: one outbox item per event (the Outbox table's
@@ -52,6 +53,12 @@ public final class ChangeItems {
     records.audit().forEach(record -> writes.add(TransactWriteItem.builder().put(p -> p.tableName(auditTable)
         .item(DynamoAuditLog.item(record)).conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build()));
     return writes;
+  }
+
+  /** True when the transaction was refused because the condition of its write at {@code index} failed. */
+  static boolean refusedAt(TransactionCanceledException e, int index) {
+    return e.hasCancellationReasons() && e.cancellationReasons().size() > index
+        && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
   }
 
   /** The outbox item of an event: its id as key, its queue message, its tenant and type for people looking. */

@@ -3,20 +3,24 @@ package sh.kaiten.adapters.dynamodb;
 import static sh.kaiten.adapters.dynamodb.Attributes.instant;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Crossing markers on the Usage table, beside their counter. One conditional {@code PutItem}
- * ({@code attribute_not_exists}) decides which delivery owns a crossing; a refused put hands back
- * the marker that won, so learning about it costs no extra read.
+ * Crossing markers on the Usage table, beside their counter. One TransactWriteItems puts the marker
+ * ({@code attribute_not_exists}: it decides which delivery owns a crossing) and the event's outbox
+ * item, so the event is on its way exactly when the marker exists. A marker an earlier version left
+ * unpublished ({@code published = false}: it published after marking, and may have died in between)
+ * is fired again.
  */
 public final class DynamoCrossingMarkers implements CrossingMarkers {
   private static final String EVENT_ID = "event_id";
@@ -25,39 +29,36 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ChangeItems changes;
 
-  public DynamoCrossingMarkers(DynamoDbClient dynamo, String table) {
+  public DynamoCrossingMarkers(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
+    this.changes = changes;
   }
 
   @Override
-  public EventMarker mark(CounterKey counter, String alert, String eventId, Instant now) {
+  public boolean fire(CounterKey counter, String alert, Event event) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table)
+        .item(Map.of(
+            Keys.PK, s(Keys.counter(counter)),
+            Keys.SK, s(Keys.crossing(counter, alert)),
+            EVENT_ID, s(event.id()),
+            MARKED_AT, instant(event.createdAt()),
+            PUBLISHED, AttributeValue.fromBool(true)))
+        .conditionExpression("attribute_not_exists(#pk) OR #published = :false")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#published", PUBLISHED))
+        .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false)))).build());
+    writes.addAll(changes.of(new ChangeRecords(List.of(event), List.of())));
     try {
-      dynamo.putItem(r -> r.tableName(table)
-          .item(Map.of(
-              Keys.PK, s(Keys.counter(counter)),
-              Keys.SK, s(Keys.crossing(counter, alert)),
-              EVENT_ID, s(eventId),
-              MARKED_AT, instant(now),
-              PUBLISHED, AttributeValue.fromBool(false)))
-          .conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new EventMarker(eventId, now, true, false);
-    } catch (ConditionalCheckFailedException existing) {
-      Map<String, AttributeValue> item = existing.item();
-      return new EventMarker(item.get(EVENT_ID).s(), Instant.parse(item.get(MARKED_AT).s()), false,
-          item.get(PUBLISHED).bool());
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        return false;
+      }
+      throw e;
     }
-  }
-
-  @Override
-  public void published(CounterKey counter, String alert) {
-    dynamo.updateItem(r -> r.tableName(table)
-        .key(Map.of(Keys.PK, s(Keys.counter(counter)), Keys.SK, s(Keys.crossing(counter, alert))))
-        .updateExpression("SET #published = :true")
-        .expressionAttributeNames(Map.of("#published", PUBLISHED))
-        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
   }
 }

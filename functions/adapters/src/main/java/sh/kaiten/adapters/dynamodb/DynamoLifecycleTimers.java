@@ -5,22 +5,25 @@ import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.lifecycle.LifecycleMoment;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * License timers on the Catalog table, one partition per due day (written with their license, see
- * {@link DynamoCatalogStore#createLicense}). The event marker lives on the timer item: a conditional
- * update sets it once, and a refused one hands back the marker that won.
+ * {@link DynamoCatalogStore#createLicense}). A timer fires in one TransactWriteItems: an update that
+ * marks it done with its event's id, on condition it was not done, and the event's outbox item; so the
+ * event is on its way exactly when the timer is done.
  */
 public final class DynamoLifecycleTimers implements LifecycleTimers {
   private static final String TENANT_ID = "tenant_id";
@@ -34,10 +37,12 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ChangeItems changes;
 
-  public DynamoLifecycleTimers(DynamoDbClient dynamo, String table) {
+  public DynamoLifecycleTimers(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
+    this.changes = changes;
   }
 
   static Map<String, AttributeValue> item(LifecycleTimer timer) {
@@ -64,22 +69,23 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
   }
 
   @Override
-  public EventMarker mark(LifecycleTimer timer, String eventId, Instant now) {
+  public boolean fire(LifecycleTimer timer, Event event) {
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(timer))
+        .updateExpression("SET #done = :true, #event = :event, #marked = :now")
+        .conditionExpression("attribute_exists(#pk) AND #done = :false")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#done", DONE, "#event", EVENT_ID, "#marked", MARKED_AT))
+        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false),
+            ":event", s(event.id()), ":now", instant(event.createdAt())))).build());
+    writes.addAll(changes.of(new ChangeRecords(List.of(event), List.of())));
     try {
-      dynamo.updateItem(r -> r.tableName(table).key(key(timer))
-          .updateExpression("SET #event = :event, #marked = :now")
-          .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#event)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#event", EVENT_ID, "#marked", MARKED_AT))
-          .expressionAttributeValues(Map.of(":event", s(eventId), ":now", instant(now)))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new EventMarker(eventId, now, true, false);
-    } catch (ConditionalCheckFailedException existing) {
-      Map<String, AttributeValue> item = existing.item();
-      if (item == null || !item.containsKey(EVENT_ID)) {
-        throw new IllegalStateException("timer " + Keys.timer(timer) + " is gone");
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        return false; // done by another run, or gone with its license
       }
-      return new EventMarker(item.get(EVENT_ID).s(), Instant.parse(item.get(MARKED_AT).s()), false,
-          item.get(DONE).bool());
+      throw e;
     }
   }
 

@@ -12,9 +12,7 @@ import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
-import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
@@ -25,8 +23,9 @@ import sh.kaiten.domain.thresholds.CrossingMarkers;
  * The scheduler's period-closing job: announces each counter period's totals, once they are final,
  * as {@code usage.period_closed}, once per (counter, period). A period is final at its end plus the
  * late window, since a late report may land in it until then; a lifetime counter never closes. The
- * event goes out once through a marker beside the counter's threshold markers (see
- * {@link EventMarker}); after it, the counter's items are done with.
+ * event goes out once through a marker beside the counter's threshold markers, written in one
+ * transaction with the event's outbox item ({@link CrossingMarkers#fire}); after it, the counter's
+ * items are done with.
  */
 public final class PeriodClosing {
   /** The marker alert of a period's close. */
@@ -38,16 +37,13 @@ public final class PeriodClosing {
 
   private final ClosingCounters counters;
   private final CrossingMarkers markers;
-  private final Events events;
   private final Clock clock;
   private final Duration lateWindow;
 
   /** @param lateWindow how long after its end a report may still land in a period (usage-api's setting) */
-  public PeriodClosing(ClosingCounters counters, CrossingMarkers markers, Events events, Clock clock,
-      Duration lateWindow) {
+  public PeriodClosing(ClosingCounters counters, CrossingMarkers markers, Clock clock, Duration lateWindow) {
     this.counters = counters;
     this.markers = markers;
-    this.events = events;
     this.clock = clock;
     this.lateWindow = lateWindow;
   }
@@ -81,19 +77,11 @@ public final class PeriodClosing {
     if (finalAt == null || finalAt.isAfter(now)) {
       return Optional.empty(); // filed by a shorter late window than this function's: it stays due until this one's
     }
-    EventMarker marker = markers.mark(counter, CLOSED, Ids.newId(Event.ID_PREFIX, now), now);
-    EventMarker.Next next = marker.next(now);
-    if (next == EventMarker.Next.WAIT) {
-      return Optional.empty(); // another run is at it; the next run will see
-    }
-    Event event = null;
-    if (next == EventMarker.Next.PUBLISH) {
-      event = new Event(marker.eventId(), counter.tenantId(), EventType.USAGE_PERIOD_CLOSED, now, totals(counter, items));
-      events.publish(event);
-      markers.published(counter, CLOSED);
-    }
+    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), counter.tenantId(), EventType.USAGE_PERIOD_CLOSED, now,
+        totals(counter, items));
+    boolean fired = markers.fire(counter, CLOSED, event); // false: an earlier run fired it, then stopped short of this
     items.forEach(counters::done);
-    return Optional.ofNullable(event);
+    return fired ? Optional.of(event) : Optional.empty();
   }
 
   /** The period's totals: its items merged, as one counter. */

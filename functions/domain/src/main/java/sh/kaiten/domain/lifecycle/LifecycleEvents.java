@@ -12,15 +12,15 @@ import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
-import sh.kaiten.domain.events.EventMarker;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.license.License;
 
 /**
  * The scheduler's lifecycle job: announces {@code trial.ending_soon}, {@code trial.expired} and
  * {@code license.expired} once each, when due. Licenses stop granting at their dates without this
- * job (evaluation compares dates on every request); it only tells the vendor. Days up to
+ * job (evaluation compares dates on every request); it only tells the vendor. A timer fires in one
+ * transaction with its event's outbox item, so its event goes out exactly when the timer is marked
+ * fired, with the id it was given here, whatever fails in between. Days up to
  * {@link #CATCH_UP} back are looked at, so a scheduler that was down for less than that misses nothing.
  */
 public final class LifecycleEvents {
@@ -28,13 +28,11 @@ public final class LifecycleEvents {
 
   private final LifecycleTimers timers;
   private final CatalogStore catalog;
-  private final Events events;
   private final Clock clock;
 
-  public LifecycleEvents(LifecycleTimers timers, CatalogStore catalog, Events events, Clock clock) {
+  public LifecycleEvents(LifecycleTimers timers, CatalogStore catalog, Clock clock) {
     this.timers = timers;
     this.catalog = catalog;
-    this.events = events;
     this.clock = clock;
   }
 
@@ -64,14 +62,8 @@ public final class LifecycleEvents {
       timers.done(timer);
       return Optional.empty();
     }
-    EventMarker marker = timers.mark(timer, Ids.newId(Event.ID_PREFIX, now), now);
-    if (marker.next(now) != EventMarker.Next.PUBLISH) {
-      return Optional.empty(); // done before, or another run is at it and the next run will see
-    }
-    Event event = new Event(marker.eventId(), timer.tenantId(), timer.moment().eventType(), now,
+    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), timer.tenantId(), timer.moment().eventType(), now,
         EventData.of(license.get()));
-    events.publish(event);
-    timers.done(timer);
-    return Optional.of(event);
+    return timers.fire(timer, event) ? Optional.of(event) : Optional.empty(); // else another run fired it
   }
 }

@@ -3,19 +3,22 @@ package sh.kaiten.domain.lifecycle;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Event;
 
-/**
- * Port: the license timers, filed by the UTC day they fall due. Each timer carries its own
- * {@link EventMarker}, so its event goes out once however often the scheduler runs.
- */
+/** Port: the license timers, filed by the UTC day they fall due, each fired once however often the scheduler runs. */
 public interface LifecycleTimers {
 
-  /** The timers of {@code day} due by {@code until} whose event has not gone out, by due time. */
+  /** The timers of {@code day} due by {@code until} that have not fired, by due time. */
   List<LifecycleTimer> due(LocalDate day, Instant until);
 
-  EventMarker mark(LifecycleTimer timer, String eventId, Instant now);
+  /**
+   * Fires the timer unless it fired before: marks it done and puts {@code event} into the outbox
+   * (whose stream publishes it with this id) in one transaction.
+   *
+   * @return true when this call fired it; false when it had fired before (then nothing is written)
+   */
+  boolean fire(LifecycleTimer timer, Event event);
 
-  /** The timer is finished with: its event went out, or its license changed so it never will. */
+  /** The timer is finished with without an event: its license changed, so its moment will not come. */
   void done(LifecycleTimer timer);
 }

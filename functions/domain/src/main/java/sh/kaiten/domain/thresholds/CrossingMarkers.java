@@ -1,7 +1,6 @@
 package sh.kaiten.domain.thresholds;
 
-import java.time.Instant;
-import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.metering.CounterKey;
 
 /**
@@ -12,11 +11,11 @@ import sh.kaiten.domain.metering.CounterKey;
 public interface CrossingMarkers {
 
   /**
-   * Writes the marker with {@code eventId} unless one exists, and answers the marker as it now
-   * stands: the new one, or the one an earlier delivery wrote, with that delivery's event id.
+   * Fires the alert unless it fired before: writes its marker and puts {@code event} into the outbox
+   * (whose stream publishes it with this id) in one transaction, so the alert is marked exactly when
+   * its event is on its way.
+   *
+   * @return true when this call fired it; false when it had fired before (then nothing is written)
    */
-  EventMarker mark(CounterKey counter, String alert, String eventId, Instant now);
-
-  /** Notes that the marker's event was published, so no later delivery publishes it again. */
-  void published(CounterKey counter, String alert);
+  boolean fire(CounterKey counter, String alert, Event event);
 }

@@ -10,9 +10,7 @@ import java.util.function.Consumer;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventData;
-import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
-import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.ThresholdCrossing;
 import sh.kaiten.domain.usage.ThresholdSignal;
@@ -20,7 +18,8 @@ import sh.kaiten.domain.usage.ThresholdSignal;
 /**
  * Decides which alerts a report raised (thresholds crossed: previous &lt; boundary ≤ new; a SOFT
  * limit passed; a refusal) and fires each (counter, period, alert) exactly once, through a marker per
- * alert (see {@link EventMarker}).
+ * alert written in one transaction with the event's outbox item ({@link CrossingMarkers#fire}): the
+ * event goes out, with the id it was given here, exactly when the alert is marked fired.
  */
 public final class ThresholdEvaluator {
   private static final int LIMIT_PERCENT = 100;
@@ -28,12 +27,10 @@ public final class ThresholdEvaluator {
   private static final String REJECTED = "rejected";
 
   private final CrossingMarkers markers;
-  private final Events events;
   private final Clock clock;
 
-  public ThresholdEvaluator(CrossingMarkers markers, Events events, Clock clock) {
+  public ThresholdEvaluator(CrossingMarkers markers, Clock clock) {
     this.markers = markers;
-    this.events = events;
     this.clock = clock;
   }
 
@@ -59,29 +56,16 @@ public final class ThresholdEvaluator {
     return fired;
   }
 
-  /**
-   * Publishes the alert's event unless an earlier delivery did: the marker decides, and a marker
-   * another delivery holds but has not published within its claim is taken over with its event id.
-   */
+  /** Fires the alert's event unless an earlier delivery did: the marker decides. */
   private Optional<Event> fireOnce(ThresholdSignal signal, String alert, EventType type, Consumer<ObjectNode> details) {
     Instant now = clock.instant();
-    EventMarker marker = markers.mark(signal.counter(), alert, Ids.newId(Event.ID_PREFIX, now), now);
-    EventMarker.Next next = marker.next(now);
-    if (next == EventMarker.Next.DONE) {
-      return Optional.empty();
-    }
-    if (next == EventMarker.Next.WAIT) {
-      throw new CrossingInProgressException(marker.eventId());
-    }
     CounterKey counter = signal.counter();
     ObjectNode data = EventData.of(counter);
     data.put("period", counter.period());
     details.accept(data);
     data.put("limit", signal.limit());
     data.put("current_usage", signal.updated());
-    Event event = new Event(marker.eventId(), counter.tenantId(), type, now, data);
-    events.publish(event);
-    markers.published(counter, alert);
-    return Optional.of(event);
+    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), counter.tenantId(), type, now, data);
+    return markers.fire(counter, alert, event) ? Optional.of(event) : Optional.empty();
   }
 }

@@ -25,7 +25,6 @@ import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.memory.InMemoryCatalog;
@@ -35,7 +34,6 @@ import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
-import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.Tally;
@@ -55,7 +53,6 @@ class PeriodClosingTest {
   private final InMemoryCounters counters = new InMemoryCounters();
   private final InMemoryClosingCounters closings = new InMemoryClosingCounters(counters);
   private final InMemoryCrossingMarkers markers = new InMemoryCrossingMarkers();
-  private final RecordedEvents events = new RecordedEvents();
   private ApiToken adminToken;
   private String licenseId;
 
@@ -90,7 +87,7 @@ class PeriodClosingTest {
   }
 
   private ScheduledRun run(Instant now) {
-    return new PeriodClosing(closings, markers, events, Clock.fixed(now, ZoneOffset.UTC), LATE_WINDOW).fireDue();
+    return new PeriodClosing(closings, markers, Clock.fixed(now, ZoneOffset.UTC), LATE_WINDOW).fireDue();
   }
 
   private CounterKey counter(String slug, String holder, String period) {
@@ -133,7 +130,7 @@ class PeriodClosingTest {
         "{\"instance_id\":\"acme-prod\",\"entitlement\":\"events\",\"aggregation\":\"COUNT\","
             + "\"period_start\":\"2026-03-10T00:00:00Z\",\"period_end\":\"2026-03-11T00:00:00Z\","
             + "\"usage\":2,\"reports\":2,\"limit\":null}");
-    assertThat(events.published).isEqualTo(closing.fired());
+    assertThat(markers.outbox.events).isEqualTo(closing.fired());
   }
 
   @Test
@@ -144,7 +141,7 @@ class PeriodClosingTest {
     assertThat(run(MARCH_10_FINAL).fired()).isEmpty();
     assertThat(run(MARCH_10_FINAL.plus(Duration.ofDays(3))).fired()).isEmpty();
 
-    assertThat(events.published).hasSize(3);
+    assertThat(markers.outbox.events).hasSize(3);
     assertThat(closings.pending()).isEmpty();
   }
 
@@ -207,7 +204,7 @@ class PeriodClosingTest {
     assertThat(counters.closes.get(counter("storage", "instance:acme-prod", Period.LIFETIME.key()))
         .closes()).isFalse();
     assertThat(run(MARCH_10_FINAL.plus(Duration.ofDays(400))).fired()).isEmpty();
-    assertThat(events.published).isEmpty();
+    assertThat(markers.outbox.events).isEmpty();
   }
 
   @Test
@@ -244,31 +241,31 @@ class PeriodClosingTest {
       }
     };
 
-    ScheduledRun first = new PeriodClosing(closings, markers, events, slow, LATE_WINDOW).fireDue();
+    ScheduledRun first = new PeriodClosing(closings, markers, slow, LATE_WINDOW).fireDue();
 
     assertThat(first.fired()).hasSize(1);
     assertThat(run(MARCH_10_FINAL).fired()).hasSize(2);
-    assertThat(events.published).extracting(event -> event.data().get("entitlement").asText())
+    assertThat(markers.outbox.events).extracting(event -> event.data().get("entitlement").asText())
         .containsExactlyInAnyOrder("api-calls", "seats", "events");
   }
 
   @Test
-  void aFailedPublishIsRetriedOnceItsClaimLapsesWithTheSameEventId() {
+  void aCloseWhoseWriteFailedStaysDueAndTheNextRunFiresItOnce() {
     report(Instant.parse("2026-03-10T09:00:00Z"), "acme-prod", "api-calls", "5");
-    events.failNextPublish();
+    markers.failNextWrite();
 
     ScheduledRun failed = run(MARCH_10_FINAL);
     assertThat(failed.fired()).isEmpty();
     assertThat(failed.failures()).singleElement().asString()
         .startsWith("the close of api-calls for instance:acme-prod in period 2026-03-10T00:00:00Z (tenant ")
-        .endsWith("the events queue is unavailable");
-    assertThat(run(MARCH_10_FINAL.plusSeconds(1)).fired()).isEmpty();
-    String claimed = markers.mark(counter("api-calls", "instance:acme-prod", MARCH_10.toString()), PeriodClosing.CLOSED, "evt_other",
-        MARCH_10_FINAL).eventId();
+        .endsWith("the usage table is unavailable");
+    assertThat(markers.outbox.events).isEmpty();
 
-    ScheduledRun retried = run(MARCH_10_FINAL.plus(EventMarker.CLAIM));
+    ScheduledRun retried = run(MARCH_10_FINAL.plusSeconds(1));
 
-    assertThat(retried.fired()).extracting(Event::id).containsExactly(claimed);
-    assertThat(events.published).hasSize(1);
+    assertThat(retried.fired()).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_PERIOD_CLOSED);
+    assertThat(markers.outbox.events).isEqualTo(retried.fired());
+    assertThat(run(MARCH_10_FINAL.plusSeconds(2)).fired()).isEmpty();
+    assertThat(markers.outbox.events).hasSize(1);
   }
 }

@@ -16,7 +16,6 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.license.License;
@@ -24,7 +23,6 @@ import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
-import sh.kaiten.domain.memory.RecordedEvents;
 
 /** The scheduler's lifecycle job under a controlled clock. */
 class LifecycleEventsTest {
@@ -32,7 +30,6 @@ class LifecycleEventsTest {
   private static final Duration NOTICE = Duration.ofDays(3);
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final RecordedEvents events = new RecordedEvents();
   private Administration admin;
   private ApiToken adminToken;
   private String customer;
@@ -57,7 +54,7 @@ class LifecycleEventsTest {
   }
 
   private ScheduledRun run(Instant now) {
-    return new LifecycleEvents(catalog.timers, catalog, events, Clock.fixed(now, ZoneOffset.UTC)).fireDue();
+    return new LifecycleEvents(catalog.timers, catalog, Clock.fixed(now, ZoneOffset.UTC)).fireDue();
   }
 
   @Test
@@ -71,7 +68,7 @@ class LifecycleEventsTest {
     assertThat(runAt(trialEnds)).containsExactly(EventType.TRIAL_EXPIRED);
     assertThat(runAt(trialEnds.plusSeconds(60))).isEmpty();
 
-    Event expired = events.published.get(1);
+    Event expired = catalog.timers.outbox.events.get(1);
     assertThat(expired.tenantId()).isEqualTo(adminToken.tenantId());
     assertThat(expired.createdAt()).isEqualTo(trialEnds);
     assertThat(expired.data().get("license_id").asText()).isEqualTo(trial.id());
@@ -86,7 +83,7 @@ class LifecycleEventsTest {
     assertThat(runAt(Instant.parse("2026-02-28T23:59:59Z"))).isEmpty();
     assertThat(runAt(expires)).containsExactly(EventType.LICENSE_EXPIRED);
     assertThat(runAt(expires.plusSeconds(1))).isEmpty();
-    assertThat(events.published).hasSize(1);
+    assertThat(catalog.timers.outbox.events).hasSize(1);
   }
 
   @Test
@@ -113,25 +110,25 @@ class LifecycleEventsTest {
         LicenseStatus.ACTIVE, trial.startsAt(), trialEnds, null, Map.of(), trial.createdAt(), trial.createdAt()));
 
     assertThat(runAt(trialEnds.plusSeconds(1))).isEmpty();
-    assertThat(events.published).isEmpty();
+    assertThat(catalog.timers.outbox.events).isEmpty();
   }
 
   @Test
-  void aFailedPublishDoesNotStopTheRunAndIsRetriedOnceItsClaimLapses() {
+  void aTimerWhoseWriteFailedDoesNotStopTheRunAndFiresOnceOnTheNextRun() {
     Instant expires = Instant.parse("2026-03-01T00:00:00Z");
     license(LicenseStatus.ACTIVE, null, expires);
     license(LicenseStatus.ACTIVE, null, expires.plusSeconds(1));
-    events.failNextPublish();
+    catalog.timers.failNextFire();
 
     ScheduledRun failed = run(expires.plusSeconds(1));
     assertThat(failed.fired()).extracting(Event::type).containsExactly(EventType.LICENSE_EXPIRED);
     assertThat(failed.failures()).singleElement().asString()
-        .startsWith("LICENSE_EXPIRED of license lic_").endsWith("the events queue is unavailable");
-    assertThat(runAt(expires.plusSeconds(2))).isEmpty();
-    List<EventType> retried = runAt(expires.plusSeconds(1).plus(EventMarker.CLAIM));
+        .startsWith("LICENSE_EXPIRED of license lic_").endsWith("the catalog table is unavailable");
+    List<EventType> retried = runAt(expires.plusSeconds(2));
 
     assertThat(retried).containsExactly(EventType.LICENSE_EXPIRED);
-    assertThat(events.published).hasSize(2);
+    assertThat(runAt(expires.plusSeconds(3))).isEmpty();
+    assertThat(catalog.timers.outbox.events).hasSize(2).doesNotHaveDuplicates();
   }
 
   @Test

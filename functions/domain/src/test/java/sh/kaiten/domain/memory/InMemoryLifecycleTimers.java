@@ -5,18 +5,22 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import sh.kaiten.domain.events.EventMarker;
+import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.lifecycle.LifecycleTimer;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** The lifecycle timers in memory, for unit tests; each marker written once like the DynamoDB ones. */
+/**
+ * The lifecycle timers in memory, for unit tests: each fired once like the DynamoDB ones, with its
+ * event into {@link #outbox}, together; can be told to fail the next fire (nothing is written).
+ */
 public final class InMemoryLifecycleTimers implements LifecycleTimers {
+  public final InMemoryOutbox outbox = new InMemoryOutbox();
   private final Set<LifecycleTimer> timers = ConcurrentHashMap.newKeySet();
-  private final Map<LifecycleTimer, EventMarker> markers = new ConcurrentHashMap<>();
   private final Set<LifecycleTimer> done = ConcurrentHashMap.newKeySet();
+  private volatile boolean failNext;
 
   public void add(LifecycleTimer timer) {
     timers.add(timer);
@@ -24,6 +28,10 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
 
   public List<LifecycleTimer> all() {
     return timers.stream().sorted(Comparator.comparing(LifecycleTimer::dueAt)).toList();
+  }
+
+  public void failNextFire() {
+    failNext = true;
   }
 
   @Override
@@ -36,11 +44,16 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
   }
 
   @Override
-  public EventMarker mark(LifecycleTimer timer, String eventId, Instant now) {
-    EventMarker fresh = new EventMarker(eventId, now, true, false);
-    EventMarker existing = markers.putIfAbsent(timer, fresh);
-    return existing == null ? fresh
-        : new EventMarker(existing.eventId(), existing.markedAt(), false, done.contains(timer));
+  public synchronized boolean fire(LifecycleTimer timer, Event event) {
+    if (failNext) {
+      failNext = false;
+      throw new IllegalStateException("the catalog table is unavailable");
+    }
+    if (!done.add(timer)) {
+      return false;
+    }
+    outbox.write(new ChangeRecords(List.of(event), List.of()));
+    return true;
   }
 
   @Override

@@ -14,11 +14,9 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventMarker;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
-import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.usage.ThresholdSignal;
 
@@ -28,11 +26,10 @@ class ThresholdEvaluatorTest {
       new CounterKey("tnt_a", "api-calls", CounterKey.instanceHolder("acme-prod"), "2026-11");
 
   private final InMemoryCrossingMarkers markers = new InMemoryCrossingMarkers();
-  private final RecordedEvents events = new RecordedEvents();
   private final ThresholdEvaluator evaluator = at(NOW);
 
   private ThresholdEvaluator at(Instant now) {
-    return new ThresholdEvaluator(markers, events, Clock.fixed(now, ZoneOffset.UTC));
+    return new ThresholdEvaluator(markers, Clock.fixed(now, ZoneOffset.UTC));
   }
 
   private static ThresholdSignal signal(long previous, long updated) {
@@ -52,7 +49,7 @@ class ThresholdEvaluatorTest {
       assertThat(event.data().toString()).isEqualTo("{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
           + "\"period\":\"2026-11\",\"threshold_percent\":80,\"limit\":1000,\"current_usage\":800}");
     });
-    assertThat(events.published).containsExactlyElementsOf(fired);
+    assertThat(markers.outbox.events).containsExactlyElementsOf(fired);
   }
 
   @Test
@@ -69,14 +66,14 @@ class ThresholdEvaluatorTest {
     evaluator.evaluate(signal(950, 1000));
 
     assertThat(evaluator.evaluate(signal(950, 1000))).isEmpty();
-    assertThat(events.published).hasSize(1);
+    assertThat(markers.outbox.events).hasSize(1);
   }
 
   @Test
   void thresholdsTheSignalNamesButDidNotCrossFireNothing() {
     assertThat(evaluator.evaluate(signal(850, 900))).isEmpty();
     assertThat(evaluator.evaluate(signal(1000, 1100))).isEmpty();
-    assertThat(events.published).isEmpty();
+    assertThat(markers.outbox.events).isEmpty();
   }
 
   @Test
@@ -88,21 +85,21 @@ class ThresholdEvaluatorTest {
     List<Event> fired = evaluator.evaluate(
         new ThresholdSignal(pool, BigDecimal.valueOf(1000), BigDecimal.ZERO, BigDecimal.valueOf(800), List.of(80)));
 
-    assertThat(events.published).hasSize(3);
+    assertThat(markers.outbox.events).hasSize(3);
     assertThat(fired.get(0).data().get("license_id").asText()).isEqualTo("lic_1");
   }
 
   @Test
-  void aDeliveryThatDiedBeforePublishingIsTakenOverWithTheSameEventIdOnceItsClaimLapses() {
-    events.failNextPublish();
+  void aDeliveryWhoseWriteFailedFiresNothingAndItsRedeliveryFiresOnce() {
+    markers.failNextWrite();
     assertThatThrownBy(() -> evaluator.evaluate(signal(0, 800))).isInstanceOf(IllegalStateException.class);
+    assertThat(markers.outbox.events).isEmpty();
 
-    assertThatThrownBy(() -> at(NOW.plusSeconds(5)).evaluate(signal(0, 800)))
-        .isInstanceOf(CrossingInProgressException.class);
-    List<Event> fired = at(NOW.plus(EventMarker.CLAIM)).evaluate(signal(0, 800));
-    assertThat(fired).hasSize(1);
-    assertThat(at(NOW.plus(EventMarker.CLAIM).plusSeconds(1)).evaluate(signal(0, 800))).isEmpty();
-    assertThat(events.published).hasSize(1);
+    List<Event> fired = at(NOW.plusSeconds(5)).evaluate(signal(0, 800));
+
+    assertThat(fired).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_THRESHOLD_REACHED);
+    assertThat(at(NOW.plusSeconds(6)).evaluate(signal(0, 800))).isEmpty();
+    assertThat(markers.outbox.events).isEqualTo(fired);
   }
 
   @Test
@@ -110,13 +107,7 @@ class ThresholdEvaluatorTest {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<List<Event>>> results = IntStream.range(0, 50)
-          .mapToObj(i -> pool.submit(() -> {
-            try {
-              return evaluator.evaluate(signal(999, 1000));
-            } catch (CrossingInProgressException retriedLater) {
-              return List.<Event>of();
-            }
-          }))
+          .mapToObj(i -> pool.submit(() -> evaluator.evaluate(signal(999, 1000))))
           .toList();
       for (Future<List<Event>> result : results) {
         result.get();
@@ -124,7 +115,7 @@ class ThresholdEvaluatorTest {
     } finally {
       pool.shutdown();
     }
-    assertThat(events.published).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_LIMIT_REACHED);
+    assertThat(markers.outbox.events).singleElement().extracting(Event::type).isEqualTo(EventType.USAGE_LIMIT_REACHED);
   }
 
   private static ThresholdSignal alert(ThresholdSignal.Kind kind, long previous, long updated, Reason reason) {
