@@ -130,6 +130,19 @@ class InputBoundsApiTest {
   }
 
   @Test
+  void nestingPastTheParsersDepthIsNamedByTheFieldItIsIn() {
+    String deep = "[".repeat(2000) + "]".repeat(2000);
+    refused(post("/api/entitlements", "{\"slug\":\"theme\",\"name\":\"Theme\",\"type\":\"CONFIG\",\"config_schema\":"
+        + deep + "}"), "config_schema[0][0]")
+        .body("detail", startsWith("field 'config_schema[0][0]' is nested or sized past what the API reads: at most 1000 levels"));
+    // A field that takes a string is refused at its first bracket, before any depth is reached.
+    refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\":" + deep + "}}"), "metadata.crm")
+        .body("detail", equalTo("field 'metadata.crm' must be a string"));
+    nothingStored("/api/entitlements");
+    nothingStored("/api/customers");
+  }
+
+  @Test
   void aContentTypeThatIsNoMediaTypeIsNamed() {
     refused(given().config(RestAssured.config().encoderConfig(
             EncoderConfig.encoderConfig().encodeContentTypeAs("!!!", ContentType.TEXT)))

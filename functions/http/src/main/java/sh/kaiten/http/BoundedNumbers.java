@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import java.io.DataInput;
@@ -24,6 +25,8 @@ import sh.kaiten.domain.error.InvalidInputException;
  */
 final class BoundedNumbers extends JsonFactory {
   private static final long serialVersionUID = 1L;
+  /** How much of a deep path a refusal names. */
+  private static final int NAMED_SEGMENTS = 3;
 
   BoundedNumbers(JsonFactory base) {
     super(base, null);
@@ -78,12 +81,32 @@ final class BoundedNumbers extends JsonFactory {
 
     @Override
     public JsonToken nextToken() throws IOException {
-      return checked(super.nextToken());
+      try {
+        return checked(super.nextToken());
+      } catch (StreamConstraintsException e) {
+        throw beyondLimits(e);
+      }
     }
 
     @Override
     public JsonToken nextValue() throws IOException {
-      return checked(super.nextValue());
+      try {
+        return checked(super.nextValue());
+      } catch (StreamConstraintsException e) {
+        throw beyondLimits(e);
+      }
+    }
+
+    /**
+     * A body past Jackson's own limits (nesting depth, a number's or a name's length), named by the
+     * field it is in: the outermost {@value #NAMED_SEGMENTS} steps of the path, not the thousand of the nesting.
+     */
+    private JsonParseException beyondLimits(StreamConstraintsException e) {
+      String field = path(delegate.getParsingContext(), NAMED_SEGMENTS);
+      String named = field == null ? "the body" : "field '" + field + "'";
+      String detail = named + " is nested or sized past what the API reads: at most "
+          + delegate.streamReadConstraints().getMaxNestingDepth() + " levels of arrays and objects";
+      return new JsonParseException(this, detail, new InvalidInputException(field, detail));
     }
 
     private JsonToken checked(JsonToken token) throws IOException {
@@ -103,12 +126,20 @@ final class BoundedNumbers extends JsonFactory {
 
   /** Where a parser stands, like {@code events[1].value}; null at the top level. */
   static String path(JsonStreamContext context) {
+    return path(context, Integer.MAX_VALUE);
+  }
+
+  /** The outermost {@code steps} steps of where a parser stands. */
+  private static String path(JsonStreamContext context, int steps) {
     Deque<String> segments = new ArrayDeque<>();
     for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
       if (at.inArray()) {
         segments.addFirst("[" + at.getCurrentIndex() + "]");
       } else if (at.getCurrentName() != null) {
         segments.addFirst(at.getCurrentName());
+      }
+      if (segments.size() > steps) {
+        segments.removeLast();
       }
     }
     StringBuilder path = new StringBuilder();
