@@ -30,8 +30,9 @@ public class AdminWiring {
 
   @Produces
   @Singleton
-  Webhooks webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, Clock clock, KaitenConfig config) {
-    return new Webhooks(store, queue, urls, clock, config.webhooks().secretGrace());
+  Webhooks webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, RequestJournal journal, Clock clock,
+      KaitenConfig config) {
+    return new Webhooks(store, queue, urls, journal, clock, config.webhooks().secretGrace());
   }
 
   @Produces

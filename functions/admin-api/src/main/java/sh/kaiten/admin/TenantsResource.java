@@ -31,9 +31,10 @@ public class TenantsResource {
   @POST
   @BootstrapAuthenticated
   public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TenantRequest request) {
+    // No token: the record (written with the tenant) names the bootstrap secret as who acted.
+    audit.actAs(null, "bootstrap");
     // The secret is checked before the body, so a caller without it learns nothing from errors.
     TenantCreated created = admin.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
-    audit.actAs(created.tenant().id(), "bootstrap");
     return Response.status(Response.Status.CREATED)
         .entity(new CreatedTenant(created.tenant().id(), created.tenant().name(), created.tenant().createdAt(),
             new NewToken(created.adminToken().id(), created.secret())))

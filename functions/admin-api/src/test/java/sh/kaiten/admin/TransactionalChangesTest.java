@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.FailingWrites;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.OutboxStream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -128,5 +129,115 @@ class TransactionalChangesTest {
     assertThat(outbox()).extracting(item -> item.get("type").s()).containsExactly("customer.created");
     send("GET", "/api/audit", null).statusCode(200)
         .body("items.type", equalTo(List.of("customer.created", "tenant.created")));
+  }
+
+  private static final String NOT_APPLIED = "the request failed unexpectedly; it was not applied";
+  private static final String WEBHOOK = "{\"url\":\"https://203.0.113.10/hooks\",\"event_types\":[\"*\"]}";
+
+  private String auditTable() {
+    return LocalAwsResource.localAws().resources().ref("AuditTable");
+  }
+
+  /** The tenant's audit trail, newest first, as (type, result id). */
+  private List<String> trail() {
+    JsonPath trail = send("GET", "/api/audit", null).statusCode(200).extract().jsonPath();
+    List<String> types = trail.getList("items.type");
+    List<Object> ids = trail.getList("items.result.id");
+    return java.util.stream.IntStream.range(0, types.size()).mapToObj(i -> types.get(i) + " " + ids.get(i)).toList();
+  }
+
+  /** Issue 14: token, webhook and tenant changes wrote their audit record after the change, in a second write. */
+  @Test
+  void tokenAndWebhookChangesAreStoredWithTheirAuditRecords() {
+    String token = send("POST", "/api/tokens", null).statusCode(201).extract().path("id");
+    send("DELETE", "/api/tokens/" + token, null).statusCode(204);
+    String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
+    send("PATCH", "/api/webhooks/" + webhook, "{\"description\":\"Billing\"}").statusCode(200);
+    send("POST", "/api/webhooks/" + webhook + "/rotate-secret", null).statusCode(200);
+    send("DELETE", "/api/webhooks/" + webhook, null).statusCode(204);
+
+    assertThat(trail()).containsExactly("webhook.deleted " + webhook, "webhook.secret_rotated " + webhook,
+        "webhook.updated " + webhook, "webhook.created " + webhook, "token.revoked " + token,
+        "token.created " + token, "tenant.created " + tenant);
+    JsonPath created = send("GET", "/api/audit?type=token.created", null).statusCode(200).extract().jsonPath();
+    assertThat(created.getMap("items[0].result")).isEqualTo(Map.of("status", 201, "id", token));
+    assertThat(created.getString("items[0].request.path")).isEqualTo("/api/tokens");
+    assertThat(outbox()).isEmpty();
+  }
+
+  @Test
+  void aTokenWhoseAuditRecordCannotBeWrittenIsNotCreatedAndARevocationNotMade() {
+    String kept = send("POST", "/api/tokens", null).statusCode(201).extract().path("id");
+    failing.failNextWriteTo(auditTable());
+
+    send("POST", "/api/tokens", null).statusCode(500).contentType("application/problem+json")
+        .body("detail", equalTo(NOT_APPLIED));
+    failing.failNextWriteTo(auditTable());
+    send("DELETE", "/api/tokens/" + kept, null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+
+    assertThat(send("GET", "/api/tokens", null).statusCode(200).extract().jsonPath().getList("tokens.id", String.class))
+        .hasSize(2).contains(kept);
+    assertThat(trail()).containsExactly("token.created " + kept, "tenant.created " + tenant);
+  }
+
+  @Test
+  void aWebhookChangeWhoseAuditRecordCannotBeWrittenIsNotStored() {
+    failing.failNextWriteTo(auditTable());
+    send("POST", "/api/webhooks", WEBHOOK).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("GET", "/api/webhooks", null).statusCode(200).body("items", equalTo(List.of()));
+
+    String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
+    failing.failNextWriteTo(auditTable());
+    send("DELETE", "/api/webhooks/" + webhook, null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("GET", "/api/webhooks/" + webhook, null).statusCode(200);
+    assertThat(trail()).containsExactly("webhook.created " + webhook, "tenant.created " + tenant);
+  }
+
+  @Test
+  void aTenantWhoseAuditRecordCannotBeWrittenIsNotCreated() {
+    String name = "Unrecorded " + java.util.UUID.randomUUID();
+    var aws = LocalAwsResource.localAws();
+    long tokensBefore = aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count();
+    failing.failNextWriteTo(auditTable());
+
+    given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+        .contentType("application/json").body("{\"name\":\"" + name + "\"}")
+        .when().post("/api/tenants").then().statusCode(500).body("detail", equalTo(NOT_APPLIED));
+
+    assertThat(aws.dynamo().scanPaginator(r -> r.tableName(aws.resources().ref("CatalogTable"))).items().stream()
+        .filter(item -> item.containsKey("name") && name.equals(item.get("name").s()))).isEmpty();
+    assertThat(aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count()).isEqualTo(tokensBefore);
+  }
+
+  /**
+   * A token change that announces an event (an instance's token rotated: {@code instance.updated}): with
+   * the events queue down it is applied and answered so, its record is there, and its event goes out
+   * once, with the id stored with the change, when the queue is back.
+   */
+  @Test
+  void aTokenRotationIsAnsweredWhileTheEventsQueueIsDownAndItsEventGoesOutOnceWithItsStoredId() {
+    send("POST", "/api/tiers", "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
+        .statusCode(201);
+    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    String license = send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
+        .statusCode(201).extract().path("id");
+    send("POST", "/api/instances", "{\"id\":\"outbox-prod\",\"license_id\":\"" + license + "\"}").statusCode(201);
+    assertThat(EventsQueue.take(tenant)).hasSize(4);
+    OutboxStream.failNextSendOf(tenant);
+
+    String token = send("POST", "/api/instances/outbox-prod/token", null).statusCode(201).extract().path("id");
+
+    List<String> stored = outbox().stream().filter(item -> item.get("type").s().equals("instance.updated"))
+        .map(item -> item.get("event_id").s()).toList();
+    assertThat(stored).hasSize(1);
+    assertThat(OutboxStream.publish()).isFalse();
+    List<com.fasterxml.jackson.databind.JsonNode> published = EventsQueue.take(tenant);
+    assertThat(published).extracting(event -> event.get("id").asText()).containsExactlyElementsOf(stored);
+    assertThat(published.get(0).get("data").get("token_rotated").asBoolean()).isTrue();
+    assertThat(EventsQueue.take(tenant)).isEmpty();
+    assertThat(trail().get(0)).isEqualTo("instance.token_rotated outbox-prod");
+    assertThat(send("GET", "/api/audit?type=instance.token_rotated", null).statusCode(200).extract().jsonPath()
+        .getList("items")).hasSize(1);
+    assertThat(token).startsWith("tok_");
   }
 }

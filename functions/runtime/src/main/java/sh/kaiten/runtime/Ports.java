@@ -143,9 +143,9 @@ public class Ports {
 
   @Produces
   @Singleton
-  WebhookStore webhooks(DynamoDbClient dynamo, KaitenConfig config) {
+  WebhookStore webhooks(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoWebhookStore(dynamo, config.table().webhooks().filter(s -> !s.isBlank())
-        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function")));
+        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function")), changes);
   }
 
   /** Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay. */

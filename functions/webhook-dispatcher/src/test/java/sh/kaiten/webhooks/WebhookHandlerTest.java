@@ -226,7 +226,7 @@ class WebhookHandlerTest {
     Instant now = Instant.now();
     WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + UUID.randomUUID().toString().replace("-", ""), receiver.url(),
         null, List.of("*"), newSecret, oldSecret, now.plus(Duration.ofHours(1)), now, now);
-    store.createEndpoint(tenant, endpoint);
+    store.createEndpoint(tenant, endpoint, sh.kaiten.domain.outbox.ChangeRecords.NONE);
 
     QueuePump.invoke(SampleEvents.read(SAMPLE_EVENT, Map.of("tnt_sample", tenant)));
     pumpUntil(() -> receiver.delivered().size() == 1);
@@ -288,7 +288,7 @@ class WebhookHandlerTest {
     String secret = WebhookSecrets.newSecret();
     WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + UUID.randomUUID().toString().replace("-", ""), receiver.url(),
         "test receiver", eventTypes, secret, null, null, now, now);
-    store.createEndpoint(tenant, endpoint);
+    store.createEndpoint(tenant, endpoint, sh.kaiten.domain.outbox.ChangeRecords.NONE);
     receiver.verifyingWith(secret);
     return endpoint;
   }
@@ -301,7 +301,8 @@ class WebhookHandlerTest {
 
   /** The admin use case, as admin-api runs it, for redeliveries. */
   private Webhooks admin() {
-    return new Webhooks(store, queue, urls, Clock.systemUTC(), Duration.ofHours(24));
+    return new Webhooks(store, queue, urls, sh.kaiten.domain.outbox.ChangeJournal.SILENT, Clock.systemUTC(),
+        Duration.ofHours(24));
   }
 
   private ApiToken adminToken() {

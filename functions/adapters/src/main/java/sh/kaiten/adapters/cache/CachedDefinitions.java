@@ -111,7 +111,7 @@ public final class CachedDefinitions implements CatalogStore {
 
   // Everything below is read or written as it is: license state must be fresh on every request.
 
-  @Override public void createTenant(Tenant tenant) { catalog.createTenant(tenant); }
+  @Override public void createTenant(Tenant tenant, ChangeRecords r) { catalog.createTenant(tenant, r); }
   @Override public Page<Tenant> tenants(PageRequest p) { return catalog.tenants(p); }
   @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { catalog.createEntitlement(t, e, r); }
   @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return catalog.entitlements(t, p); }

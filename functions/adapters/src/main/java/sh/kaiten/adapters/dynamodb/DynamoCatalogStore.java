@@ -73,7 +73,7 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createTenant(Tenant tenant) {
+  public void createTenant(Tenant tenant, ChangeRecords records) {
     Map<String, AttributeValue> fields = new HashMap<>();
     fields.put("id", s(tenant.id()));
     fields.put("name", s(tenant.name()));
@@ -85,7 +85,7 @@ public final class DynamoCatalogStore implements CatalogStore {
     transact(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()), ChangeRecords.NONE,
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()), records,
         List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists")));
   }
 

@@ -17,6 +17,7 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The token port on the Tokens table, keyed by the hash of the secret (the secret is never stored). */
 public final class DynamoTokenStore implements TokenStore {
@@ -40,9 +41,10 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
-  public void put(String secretHash, ApiToken token) {
-    dynamo.putItem(r -> r.tableName(table).item(item(secretHash, token)).conditionExpression("attribute_not_exists(#h)")
-        .expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH)));
+  public void put(String secretHash, ApiToken token, ChangeRecords records) {
+    List<TransactWriteItem> writes = new ArrayList<>(List.of(newToken(secretHash, token)));
+    writes.addAll(changes.of(records));
+    dynamo.transactWriteItems(r -> r.transactItems(writes));
   }
 
   @Override
@@ -51,11 +53,25 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
-  public boolean delete(String tenantId, String tokenId) {
+  public boolean delete(String tenantId, String tokenId, ChangeRecords records) {
     Optional<String> hash = byTenant(tenantId).filter(item -> string(item, "token_id").equals(tokenId))
         .map(item -> string(item, Keys.TOKEN_HASH)).findFirst();
-    hash.ifPresent(h -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(h)))));
-    return hash.isPresent();
+    if (hash.isEmpty()) {
+      return false;
+    }
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(hash.get())))
+        .conditionExpression("attribute_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
+    writes.addAll(changes.of(records));
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        return false; // revoked by another request since the index was read
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -73,13 +89,17 @@ public final class DynamoTokenStore implements TokenStore {
   public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
       ChangeRecords records) {
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
-        .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
+    writes.add(newToken(secretHash, token));
     byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
         .forEach(item -> writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
             .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build()));
     writes.addAll(changes.of(records));
     dynamo.transactWriteItems(r -> r.transactItems(writes));
+  }
+
+  private TransactWriteItem newToken(String secretHash, ApiToken token) {
+    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
+        .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build();
   }
 
   /**

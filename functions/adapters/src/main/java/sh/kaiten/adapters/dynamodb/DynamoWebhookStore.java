@@ -7,6 +7,7 @@ import static sh.kaiten.adapters.dynamodb.Attributes.string;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.webhooks.AttemptResult;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryStatus;
@@ -25,6 +27,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Webhook endpoints and their delivery logs on the Webhooks table (keys in {@link Keys}). The
@@ -38,20 +42,40 @@ public final class DynamoWebhookStore implements WebhookStore {
   private final DynamoDbClient dynamo;
   private final String table;
   private final TenantItems items;
+  private final ChangeItems changes;
 
-  public DynamoWebhookStore(DynamoDbClient dynamo, String table) {
+  public DynamoWebhookStore(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
     this.items = new TenantItems(dynamo, table);
+    this.changes = changes;
   }
 
   @Override
-  public void createEndpoint(String tenantId, WebhookEndpoint endpoint) {
-    try {
-      dynamo.putItem(r -> r.tableName(table).item(item(tenantId, endpoint))
-          .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK)));
-    } catch (ConditionalCheckFailedException e) {
+  public void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
+    if (!transact(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(tenantId, endpoint))
+        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
+        records)) {
       throw new ConflictException("id", "webhook '" + endpoint.id() + "' already exists");
+    }
+  }
+
+  /**
+   * An endpoint's write and its change's records, as one transaction.
+   *
+   * @return false when the write's condition refused it (then nothing is written)
+   */
+  private boolean transact(TransactWriteItem write, ChangeRecords records) {
+    List<TransactWriteItem> writes = new ArrayList<>(List.of(write));
+    writes.addAll(changes.of(records));
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        return false;
+      }
+      throw e;
     }
   }
 
@@ -71,22 +95,21 @@ public final class DynamoWebhookStore implements WebhookStore {
   }
 
   @Override
-  public void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt) {
-    try {
-      dynamo.putItem(r -> r.tableName(table).item(item(tenantId, endpoint))
-          .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
-          .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))));
-    } catch (ConditionalCheckFailedException e) {
+  public void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt,
+      ChangeRecords records) {
+    if (!transact(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(tenantId, endpoint))
+        .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
+        .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt)))).build(), records)) {
       throw new ConflictException(null, "webhook '" + endpoint.id() + "' was changed by another request; read it again");
     }
   }
 
   @Override
-  public boolean deleteEndpoint(String tenantId, String id) {
-    var response = dynamo.deleteItem(r -> r.tableName(table).key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
-        .returnValues(ReturnValue.ALL_OLD));
-    return response.hasAttributes() && !response.attributes().isEmpty();
+  public boolean deleteEndpoint(String tenantId, String id, ChangeRecords records) {
+    return transact(TransactWriteItem.builder().delete(d -> d.tableName(table)
+        .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
+        .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(), records);
   }
 
   private static Map<String, AttributeValue> item(String tenantId, WebhookEndpoint endpoint) {

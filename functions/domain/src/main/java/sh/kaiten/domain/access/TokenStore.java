@@ -9,13 +9,18 @@ public interface TokenStore {
 
   Optional<ApiToken> findByHash(String secretHash);
 
-  void put(String secretHash, ApiToken token);
+  /** Stores a new token with the change's audit records, together or not at all. */
+  void put(String secretHash, ApiToken token, ChangeRecords records);
 
   /** The tenant's tokens, without secrets, in id order (so oldest first). */
   List<ApiToken> tokensOf(String tenantId);
 
-  /** Removes the tenant's token with this id at once. @return false when the tenant has none such */
-  boolean delete(String tenantId, String tokenId);
+  /**
+   * Removes the tenant's token with this id at once, with the change's audit records, together or not at all.
+   *
+   * @return false when the tenant has none such (then nothing is written)
+   */
+  boolean delete(String tenantId, String tokenId, ChangeRecords records);
 
   /** Removes every token of the instance at once. */
   void deleteInstanceTokens(String tenantId, String instanceId);

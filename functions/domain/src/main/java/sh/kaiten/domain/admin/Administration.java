@@ -82,8 +82,15 @@ public final class Administration {
     Text.name("name", name);
     Instant now = clock.instant();
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
-    catalog.createTenant(tenant);
-    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null, null);
+    // The token first, as for an instance: its secret is shown only once the tenant is stored, with its
+    // audit record; if the tenant is refused, the token goes again.
+    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null, null, ChangeRecords.NONE);
+    try {
+      catalog.createTenant(tenant, journal.records(tenant.id(), "tenant.created", tenant.id(), List.of()));
+    } catch (RuntimeException refused) {
+      tokens.remove(Secrets.hash(admin.secret()));
+      throw refused;
+    }
     return new TenantCreated(tenant, admin.token(), admin.secret());
   }
 
@@ -334,7 +341,7 @@ public final class Administration {
         event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
     // The token first: if the instance is then refused, the token goes again, and nothing is left of
     // the request. Its secret was never shown, so no one could have used it in between.
-    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
+    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId, ChangeRecords.NONE);
     try {
       catalog.createInstance(caller.tenantId(), instance, records);
     } catch (RuntimeException refused) {
@@ -372,7 +379,10 @@ public final class Administration {
   /** A new admin token for the caller's tenant. */
   public IssuedToken createAdminToken(ApiToken caller) {
     caller.requireAdmin();
-    return issue(caller.tenantId(), TokenScope.ADMIN, null, null);
+    IssuedToken token = newToken(caller.tenantId(), TokenScope.ADMIN, null, null);
+    tokens.put(Secrets.hash(token.secret()), token.token(),
+        journal.records(caller.tenantId(), "token.created", token.token().id(), List.of()));
+    return token;
   }
 
   /** The tenant's tokens, admin and instance, without their secrets. */
@@ -387,7 +397,7 @@ public final class Administration {
     if (caller.id().equals(tokenId)) {
       throw new ConflictException(null, "a token cannot revoke itself; revoke it with another admin token");
     }
-    if (!tokens.delete(caller.tenantId(), tokenId)) {
+    if (!tokens.delete(caller.tenantId(), tokenId, journal.records(caller.tenantId(), "token.revoked", tokenId, List.of()))) {
       throw new NotFoundException("token", tokenId);
     }
   }
@@ -404,10 +414,11 @@ public final class Administration {
     return token;
   }
 
-  /** A new token, stored (as the hash of its secret). */
-  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId, String licenseId) {
+  /** A new token, stored (as the hash of its secret) with {@code records}. */
+  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId, String licenseId,
+      ChangeRecords records) {
     IssuedToken token = newToken(tenantId, scope, instanceId, licenseId);
-    tokens.put(Secrets.hash(token.secret()), token.token());
+    tokens.put(Secrets.hash(token.secret()), token.token(), records);
     return token;
   }
 

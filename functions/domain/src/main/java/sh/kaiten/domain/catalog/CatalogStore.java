@@ -26,7 +26,7 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 public interface CatalogStore {
 
   /** Creates the tenant and lists it among all tenants, together. */
-  void createTenant(Tenant tenant);
+  void createTenant(Tenant tenant, ChangeRecords records);
 
   /** Every tenant, a page at a time (for jobs that run per tenant; no request reaches this). */
   Page<Tenant> tenants(PageRequest page);

@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Page;
 import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** Port: webhook endpoints and their delivery logs, per tenant. */
+/**
+ * Port: webhook endpoints and their delivery logs, per tenant. An endpoint's change is written with its
+ * {@link ChangeRecords} (its audit record) as one transaction: both are stored, or neither.
+ */
 public interface WebhookStore {
 
-  void createEndpoint(String tenantId, WebhookEndpoint endpoint);
+  void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records);
 
   Optional<WebhookEndpoint> findEndpoint(String tenantId, String id);
 
@@ -24,10 +28,10 @@ public interface WebhookStore {
    *
    * @throws sh.kaiten.domain.error.ConflictException when it changed or went in the meantime
    */
-  void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt);
+  void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records);
 
-  /** @return false when there was no such endpoint */
-  boolean deleteEndpoint(String tenantId, String id);
+  /** @return false when there was no such endpoint (then nothing is written) */
+  boolean deleteEndpoint(String tenantId, String id, ChangeRecords records);
 
   /** Writes the delivery unless one with its id exists. @return the stored delivery, and whether this call wrote it */
   Created createDelivery(String tenantId, Delivery delivery);

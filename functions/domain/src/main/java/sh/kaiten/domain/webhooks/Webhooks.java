@@ -18,6 +18,8 @@ import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.outbox.ChangeJournal;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Use cases of webhook endpoints (admin token): CRUD, secret rotation, test event, delivery log, redelivery. */
 public final class Webhooks {
@@ -27,14 +29,20 @@ public final class Webhooks {
   private final WebhookStore store;
   private final DeliveryQueue queue;
   private final WebhookUrlPolicy urls;
+  private final ChangeJournal journal;
   private final Clock clock;
   private final Duration secretGrace;
 
-  /** @param secretGrace how long a rotated-out secret keeps signing beside the new one */
-  public Webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, Clock clock, Duration secretGrace) {
+  /**
+   * @param journal what each endpoint change writes with itself, in its transaction: its audit record
+   * @param secretGrace how long a rotated-out secret keeps signing beside the new one
+   */
+  public Webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, ChangeJournal journal, Clock clock,
+      Duration secretGrace) {
     this.store = store;
     this.queue = queue;
     this.urls = urls;
+    this.journal = journal;
     this.clock = clock;
     this.secretGrace = secretGrace;
   }
@@ -49,7 +57,7 @@ public final class Webhooks {
     String secret = WebhookSecrets.newSecret();
     WebhookEndpoint endpoint = new WebhookEndpoint(
         Ids.newId(WebhookEndpoint.ID_PREFIX, now), url, description, eventTypes, secret, null, null, now, now);
-    store.createEndpoint(caller.tenantId(), endpoint);
+    store.createEndpoint(caller.tenantId(), endpoint, records(caller, "webhook.created", endpoint.id()));
     return new CreatedWebhook(endpoint, secret);
   }
 
@@ -73,13 +81,13 @@ public final class Webhooks {
       urls.requireAllowed(url);
     }
     WebhookEndpoint updated = current.withSettings(url, description, eventTypes, later(current.updatedAt()));
-    store.updateEndpoint(caller.tenantId(), updated, current.updatedAt());
+    store.updateEndpoint(caller.tenantId(), updated, current.updatedAt(), records(caller, "webhook.updated", id));
     return updated;
   }
 
   public void delete(ApiToken caller, String id) {
     caller.requireAdmin();
-    if (!store.deleteEndpoint(caller.tenantId(), id)) {
+    if (!store.deleteEndpoint(caller.tenantId(), id, records(caller, "webhook.deleted", id))) {
       throw new NotFoundException("webhook", id);
     }
   }
@@ -91,7 +99,7 @@ public final class Webhooks {
     Instant now = later(current.updatedAt());
     String secret = WebhookSecrets.newSecret();
     WebhookEndpoint rotated = current.withSecret(secret, now.plus(secretGrace), now);
-    store.updateEndpoint(caller.tenantId(), rotated, current.updatedAt());
+    store.updateEndpoint(caller.tenantId(), rotated, current.updatedAt(), records(caller, "webhook.secret_rotated", id));
     return new CreatedWebhook(rotated, secret);
   }
 
@@ -132,6 +140,11 @@ public final class Webhooks {
     queue.enqueue(restarted.ticket(caller.tenantId()));
     store.markEnqueued(caller.tenantId(), restarted);
     return restarted;
+  }
+
+  /** The change's audit record, written with it (endpoint changes announce no event). */
+  private ChangeRecords records(ApiToken caller, String type, String endpointId) {
+    return journal.records(caller.tenantId(), type, endpointId, List.of());
   }
 
   private WebhookEndpoint find(String tenantId, String id) {

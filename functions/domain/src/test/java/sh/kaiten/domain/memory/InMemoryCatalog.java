@@ -55,7 +55,7 @@ public final class InMemoryCatalog implements CatalogStore {
     return Optional.ofNullable((T) records.get(key));
   }
 
-  @Override public void createTenant(Tenant tenant) { create("tenant/" + tenant.id(), tenant); }
+  @Override public void createTenant(Tenant tenant, ChangeRecords r) { change(r, () -> create("tenant/" + tenant.id(), tenant)); }
   @Override public Page<Tenant> tenants(PageRequest p) { return page("tenant/", p); }
   @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { change(r, () -> create(t + "/entitlement/" + e.slug(), e)); }
   @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }

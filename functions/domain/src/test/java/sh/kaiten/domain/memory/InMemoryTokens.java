@@ -20,8 +20,9 @@ public final class InMemoryTokens implements TokenStore {
   }
 
   @Override
-  public void put(String secretHash, ApiToken token) {
+  public synchronized void put(String secretHash, ApiToken token, ChangeRecords records) {
     byHash.put(secretHash, token);
+    outbox.write(records);
   }
 
   @Override
@@ -31,8 +32,12 @@ public final class InMemoryTokens implements TokenStore {
   }
 
   @Override
-  public boolean delete(String tenantId, String tokenId) {
-    return byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && t.id().equals(tokenId));
+  public synchronized boolean delete(String tenantId, String tokenId, ChangeRecords records) {
+    boolean deleted = byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && t.id().equals(tokenId));
+    if (deleted) {
+      outbox.write(records);
+    }
+    return deleted;
   }
 
   @Override
@@ -49,7 +54,6 @@ public final class InMemoryTokens implements TokenStore {
   public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
       ChangeRecords records) {
     byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
-    put(secretHash, token);
-    outbox.write(records);
+    put(secretHash, token, records);
   }
 }

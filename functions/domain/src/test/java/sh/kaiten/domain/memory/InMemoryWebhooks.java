@@ -18,10 +18,13 @@ import sh.kaiten.domain.webhooks.DeliveryStatus;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookEndpoint;
 import sh.kaiten.domain.webhooks.WebhookStore;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Webhook endpoints, deliveries and the deliveries queue in memory (no paging: one page holds all). */
 public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   public final List<DeliveryTicket> enqueued = new CopyOnWriteArrayList<>();
+  /** The audit records written with endpoint changes. */
+  public final InMemoryOutbox outbox = new InMemoryOutbox();
   private final Map<String, WebhookEndpoint> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
 
@@ -31,10 +34,11 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   }
 
   @Override
-  public void createEndpoint(String tenantId, WebhookEndpoint endpoint) {
+  public synchronized void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
     if (endpoints.putIfAbsent(tenantId + "#" + endpoint.id(), endpoint) != null) {
       throw new ConflictException("id", "exists");
     }
+    outbox.write(records);
   }
 
   @Override
@@ -54,17 +58,23 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   }
 
   @Override
-  public void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt) {
+  public synchronized void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt,
+      ChangeRecords records) {
     WebhookEndpoint current = endpoints.get(tenantId + "#" + endpoint.id());
     if (current == null || !current.updatedAt().equals(expectedUpdatedAt)) {
       throw new ConflictException(null, "changed");
     }
     endpoints.put(tenantId + "#" + endpoint.id(), endpoint);
+    outbox.write(records);
   }
 
   @Override
-  public boolean deleteEndpoint(String tenantId, String id) {
-    return endpoints.remove(tenantId + "#" + id) != null;
+  public synchronized boolean deleteEndpoint(String tenantId, String id, ChangeRecords records) {
+    boolean deleted = endpoints.remove(tenantId + "#" + id) != null;
+    if (deleted) {
+      outbox.write(records);
+    }
+    return deleted;
   }
 
   @Override

@@ -50,8 +50,23 @@ class TransactionalOutboxTest {
       assertThat(event.id()).startsWith("evt_");
       assertThat(event.data().get("customer_id").asText()).isEqualTo(customer);
     });
-    assertThat(catalog.outbox.audit).extracting(AuditRecord::type, AuditRecord::result)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("customer.created", "{\"id\":\"" + customer + "\"}"));
+    assertThat(catalog.outbox.audit).extracting(AuditRecord::type, AuditRecord::result).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("tenant.created", "{\"id\":\"" + token.tenantId() + "\"}"),
+        org.assertj.core.groups.Tuple.tuple("customer.created", "{\"id\":\"" + customer + "\"}"));
+  }
+
+  @Test
+  void aTenantWhoseTransactionFailsIsNotCreatedAndLeavesNoTokenBehind() {
+    int tokensBefore = tokens.byHash.size();
+    catalog.failNextChange();
+
+    assertThatThrownBy(() -> admin.bootstrapTenant("bootstrap-secret-for-tests", "Other"))
+        .isInstanceOf(IllegalStateException.class);
+
+    assertThat(catalog.tenants(new PageRequest(null, 10)).items()).extracting(t -> t.id())
+        .containsExactly(token.tenantId());
+    assertThat(tokens.byHash).hasSize(tokensBefore);
+    assertThat(catalog.outbox.audit).extracting(AuditRecord::type).containsExactly("tenant.created");
   }
 
   @Test
@@ -63,7 +78,7 @@ class TransactionalOutboxTest {
 
     assertThat(admin.customers(token, new PageRequest(null, 10)).items()).isEmpty();
     assertThat(catalog.outbox.events).isEmpty();
-    assertThat(catalog.outbox.audit).isEmpty();
+    assertThat(catalog.outbox.audit).extracting(AuditRecord::type).containsExactly("tenant.created");
   }
 
   @Test

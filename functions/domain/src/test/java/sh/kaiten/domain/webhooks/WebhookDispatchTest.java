@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.audit.AuditRecord;
@@ -41,7 +42,7 @@ class WebhookDispatchTest {
   private final InMemoryAuditLog audit = new InMemoryAuditLog();
   private final WebhookDispatch dispatch = new WebhookDispatch(store, store, transport, schedule, clock, () -> 0.5,
       new Auditing(audit, clock, Duration.ofDays(400)));
-  private final Webhooks admin = new Webhooks(store, store, url -> {}, clock, Duration.ofHours(24));
+  private final Webhooks admin = new Webhooks(store, store, url -> {}, ChangeJournal.SILENT, clock, Duration.ofHours(24));
   private final ApiToken caller = new ApiToken("tok_1", TENANT, TokenScope.ADMIN, null, null, NOW);
 
   private final Event event = new Event("evt_1", TENANT, EventType.LICENSE_CREATED, NOW,
@@ -50,7 +51,7 @@ class WebhookDispatchTest {
   private WebhookEndpoint endpoint(String id, List<String> types) {
     WebhookEndpoint endpoint = new WebhookEndpoint(id, "https://hooks.example.com/" + id, null, types, "whsec_" + id,
         null, null, NOW, NOW);
-    store.createEndpoint(TENANT, endpoint);
+    store.createEndpoint(TENANT, endpoint, sh.kaiten.domain.outbox.ChangeRecords.NONE);
     return endpoint;
   }
 
@@ -154,7 +155,7 @@ class WebhookDispatchTest {
   void endpointsAreRefusedForUnknownEventTypesAndWhatThePolicyRefuses() {
     Webhooks strict = new Webhooks(store, store, url -> {
       throw new InvalidInputException("url", "no");
-    }, clock, Duration.ofHours(24));
+    }, ChangeJournal.SILENT, clock, Duration.ofHours(24));
 
     assertThatThrownBy(() -> admin.create(caller, new WebhookDraft("https://h", null, List.of("license.created", "x.y"))))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("event_types[1]"));
