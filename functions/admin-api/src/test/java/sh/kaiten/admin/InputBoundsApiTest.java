@@ -65,6 +65,8 @@ class InputBoundsApiTest {
         .body("detail", equalTo("name must not contain bidirectional text controls (U+202E)"));
     refused(post("/api/customers", "{\"name\":\"\\ud800\"}"), "name")
         .body("detail", equalTo("name must not contain half of a surrogate pair (U+D800)"));
+    refused(post("/api/customers", "{\"name\":\"Acme\\uFFFD\"}"), "name")
+        .body("detail", equalTo("name must not contain the replacement character (U+FFFD) of bytes that were not UTF-8"));
     refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\\u0007\":\"1\"}}"), "metadata.crm\u0007");
     String many = IntStream.range(0, 51).mapToObj(i -> "\"k" + i + "\":\"v\"").collect(Collectors.joining(","));
     refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{" + many + "}}"), "metadata");

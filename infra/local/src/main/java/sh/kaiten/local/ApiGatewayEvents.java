@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -77,7 +80,8 @@ final class ApiGatewayEvents {
     context.put("time", TIME.format(now));
     context.put("timeEpoch", now.toEpochMilli());
     if (request.body().length > 0) {
-      boolean text = isText(headers.path("content-type").asText(""));
+      // Bytes that are not UTF-8 go as they came (base64), so the function's parser sees them and refuses them.
+      boolean text = isText(headers.path("content-type").asText("")) && isUtf8(request.body());
       event.put("body", text
           ? new String(request.body(), StandardCharsets.UTF_8)
           : Base64.getEncoder().encodeToString(request.body()));
@@ -117,6 +121,16 @@ final class ApiGatewayEvents {
         ? Base64.getDecoder().decode(body)
         : body.getBytes(StandardCharsets.UTF_8);
     return new Response(answer.get("statusCode").asInt(), headers, bytes);
+  }
+
+  private static boolean isUtf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static boolean isText(String contentType) {

@@ -368,7 +368,7 @@ class BadInputCorpusIT {
 
   private void expectRefused(String what, Target target, String input, Answer answer, String field) {
     tried.merge(family(target.path()), 1, Integer::sum);
-    String seen = what + " → " + answer.status() + " " + abbreviate(answer.body());
+    String seen = what + (input == null ? "" : " (input " + abbreviate(input) + ")") + " → " + answer.status() + " " + abbreviate(answer.body());
     if (answer.status() < 400 || answer.status() >= 500) {
       failures.add(seen);
       return;

@@ -117,6 +117,10 @@ public final class Text {
       if (isBidiControl(c)) {
         return "bidirectional text controls (U+" + hex(c) + ")";
       }
+      if (c == '\uFFFD') {
+        // What a decoder writes for bytes that were not UTF-8: the text sent is not the text stored.
+        return "the replacement character (U+FFFD) of bytes that were not UTF-8";
+      }
     }
     return null;
   }
