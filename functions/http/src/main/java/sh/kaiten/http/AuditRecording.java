@@ -21,7 +21,8 @@ import sh.kaiten.domain.audit.Auditing;
 
 /**
  * Writes what an {@link Audited} request did into the audit trail, in one write, before the response
- * leaves, unless the change wrote its record in its own transaction ({@link RequestJournal}). A record that cannot be written turns the answer into a 500 {@code audit-not-recorded}
+ * leaves, unless the change wrote its record in its own transaction ({@link RequestJournal}; then only the
+ * entries a resource added besides, such as a batch's refused reports, are written here). A record that cannot be written turns the answer into a 500 {@code audit-not-recorded}
  * problem, which says the request was carried out. Only answers that did something are recorded (2xx):
  * refused requests (4xx, 5xx) changed nothing, and a 304 only tells a client that the copy it holds is
  * still current (the 200 that gave it was recorded), so a revalidation costs no write.
@@ -62,8 +63,8 @@ public class AuditRecording implements ContainerRequestFilter, ContainerResponse
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     Audited audited = audited();
     if (audited == null || response.getStatusInfo().getFamily() != Response.Status.Family.SUCCESSFUL
-        || trail.recordedWithChange()) {
-      return;
+        || (trail.recordedWithChange() && trail.entries().isEmpty())) {
+      return; // a change that stored its record leaves only the entries a resource added besides it
     }
     List<AuditEntry> entries = trail.entries().isEmpty() ? List.of(generic(audited, response)) : trail.entries();
     String tenantId = trail.tenantId() != null ? trail.tenantId() : caller.token().tenantId();

@@ -53,7 +53,12 @@ public class AuditTrail {
 
   /** Adds a record; {@code request} and {@code result} are written as JSON. */
   public void record(String type, String instanceId, List<String> entitlements, Object request, Object result) {
-    entries.add(new AuditEntry(type, instanceId, entitlements, json(request), json(result)));
+    entries.add(entry(type, instanceId, entitlements, request, result));
+  }
+
+  /** A record, not added: for a change that stores it in its own transaction ({@link RequestJournal#prepared}). */
+  public AuditEntry entry(String type, String instanceId, List<String> entitlements, Object request, Object result) {
+    return new AuditEntry(type, instanceId, entitlements, json(request), json(result));
   }
 
   /**

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
+import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.events.Event;
@@ -31,6 +32,17 @@ public class RequestJournal implements ChangeJournal {
         List.of(trail.generic(audited, subject, statusOnSuccess())));
     trail.recordedWithChange(true);
     return new ChangeRecords(events, records);
+  }
+
+  /**
+   * Records the resource made itself (a usage report's, with what it came to), made for the change's
+   * transaction. The request's other entries, if any, are still written before the answer leaves.
+   */
+  public List<AuditRecord> prepared(String tenantId, List<AuditEntry> entries) {
+    String actor = trail.actor() != null ? trail.actor() : caller.token().id();
+    List<AuditRecord> records = auditing.get().prepare(tenantId, actor, trail.requestId(), entries);
+    trail.recordedWithChange(true);
+    return records;
   }
 
   private int statusOnSuccess() {

@@ -95,8 +95,8 @@ public class Ports {
 
   @Produces
   @Singleton
-  UsageCounters counters(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoUsageCounters(dynamo, config.table().usage());
+  UsageCounters counters(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoUsageCounters(dynamo, config.table().usage(), changes);
   }
 
   @Produces

@@ -19,14 +19,39 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 @Singleton
 public class FailingWrites implements ExecutionInterceptor {
   private final AtomicReference<String> armed = new AtomicReference<>();
+  private final AtomicReference<String> armedAfter = new AtomicReference<>();
+  private final AtomicReference<String> armedPlain = new AtomicReference<>();
 
   /** The next request that writes to {@code table} (a table name or a queue URL) fails. */
   public void failNextWriteTo(String table) {
     armed.set(table);
   }
 
+  /**
+   * The next request that writes to {@code table} is sent and applied, then fails as if its answer had been
+   * lost: what a function sees when it stops between a write and its answer.
+   */
+  public void failAfterNextWriteTo(String table) {
+    armedAfter.set(table);
+  }
+
+  /** The next request that writes to {@code table} outside a transaction fails, before it is sent. */
+  public void failNextPlainWriteTo(String table) {
+    armedPlain.set(table);
+  }
+
   public void disarm() {
     armed.set(null);
+    armedAfter.set(null);
+    armedPlain.set(null);
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    String table = armedAfter.get();
+    if (table != null && writesTo(context.request(), table) && armedAfter.compareAndSet(table, null)) {
+      throw SdkClientException.create("injected failure: the answer of a write to " + table + " was lost");
+    }
   }
 
   @Override
@@ -34,6 +59,11 @@ public class FailingWrites implements ExecutionInterceptor {
     String table = armed.get();
     if (table != null && writesTo(context.request(), table) && armed.compareAndSet(table, null)) {
       throw SdkClientException.create("injected failure: table " + table + " is unreachable");
+    }
+    String plain = armedPlain.get();
+    if (plain != null && !(context.request() instanceof TransactWriteItemsRequest)
+        && writesTo(context.request(), plain) && armedPlain.compareAndSet(plain, null)) {
+      throw SdkClientException.create("injected failure: table " + plain + " is unreachable");
     }
   }
 

@@ -17,16 +17,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.BatchResult;
 import sh.kaiten.domain.usage.CheckTallies;
+import sh.kaiten.domain.usage.ReportJournal;
 import sh.kaiten.domain.usage.ReportResult;
+import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.Problems;
+import sh.kaiten.http.RequestJournal;
 import sh.kaiten.http.views.UsageView;
 
 /** The write path: instances report what they used. */
@@ -36,17 +41,24 @@ import sh.kaiten.http.views.UsageView;
 public class UsageResource {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
-  /** A batch's reports and its tallies each get half of the one audit write (10 records each at most, in fact). */
+  /**
+   * A batch's reports not counted (refused, replayed, failed) and its tallies each get half of the one
+   * audit write made before the answer (10 records each at most, in fact); counted reports are recorded
+   * in their own writes.
+   */
   static final int RECORDS_EACH = AuditLog.MAX_RECORDS_PER_WRITE / 2;
 
   @Inject UsageReporting reporting;
   @Inject CurrentCaller caller;
   @Inject AuditTrail audit;
+  @Inject RequestJournal journal;
 
   /**
    * Counts one report and answers the usage state after it; REJECTED reports are answered, not
    * counted. The idempotency key comes in the body or the {@code Idempotency-Key} header; a replay
-   * answers the first result with {@code Idempotent-Replayed: true}.
+   * answers the first result with {@code Idempotent-Replayed: true}. A counted report's audit record is
+   * stored in the same transaction as its counter change; a REJECTED report's and a replay's, which
+   * change nothing, before the answer leaves.
    */
   @POST
   @Audited(AuditTrail.REPORTED)
@@ -61,9 +73,12 @@ public class UsageResource {
     }
     ReportRequest keyed = new ReportRequest(
         request.entitlementSlug(), request.value(), request.timestamp(), key != null ? key : headerKey);
-    ReportResult result = reporting.report(caller.token(), instanceId, keyed.toReport());
+    ReportResult result = reporting.report(caller.token(), instanceId, keyed.toReport(), counted -> records(
+        counted.stream().map(one -> reportEntry(instanceId, one)).toList()));
     UsageView view = UsageView.of(result.state(), result.reason());
-    audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), keyed, outcome(view, result.replayed()));
+    if (!counted(result)) {
+      audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), keyed, outcome(view, result.replayed()));
+    }
     Response.ResponseBuilder answer = Response.ok(view);
     if (result.replayed()) {
       answer.header(REPLAYED, "true");
@@ -74,7 +89,9 @@ public class UsageResource {
   /**
    * Up to 1000 reports, each decided on its own: one result per event, in order. With {@code checks},
    * the tallies of the SDK's own checks go into the audit trail (as {@value AuditTrail#CHECKED}
-   * records), in the same write as the reports' records; then {@code events} may be empty or left out.
+   * records), in one write with the records of the reports not counted, before the answer (counted reports
+   * are recorded in their own writes; the tallies change nothing, so a failure to record them answers 500
+   * {@code audit-not-recorded}, never "not applied"); then {@code events} may be empty or left out.
    * Delivery of tallies is at least once: an SDK that lost the answer sends the batch again with the
    * same {@code checks.id}, and the tallies are recorded again under it, so a reader drops repeats by
    * that id.
@@ -88,8 +105,8 @@ public class UsageResource {
     }
     List<ReportRequest> events = batch.events() == null ? List.of() : batch.events();
     CheckTallies checks = batch.checks() == null ? null : batch.checks().toChecks();
-    List<BatchResult> results = reporting.reportAll(
-        caller.token(), instanceId, events.stream().map(e -> e == null ? null : e.toReport()).toList(), checks);
+    List<BatchResult> results = reporting.reportAll(caller.token(), instanceId,
+        events.stream().map(e -> e == null ? null : e.toReport()).toList(), checks, counted -> batchRecords(instanceId, counted));
     List<BatchItemView> views = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       BatchResult result = results.get(i);
@@ -98,7 +115,7 @@ public class UsageResource {
           : new BatchItemView(i, UsageView.of(result.result().state(), result.result().reason()),
               result.result().replayed(), null));
     }
-    recordBatch(instanceId, events, views);
+    recordBatch(instanceId, events, views, results);
     if (checks == null) {
       return new BatchView(views, null);
     }
@@ -106,17 +123,63 @@ public class UsageResource {
     return new BatchView(views, new ChecksView(checks.id(), checks.tallies().size()));
   }
 
+  /** Whether a report was counted, so its record was stored with its counter change. */
+  private static boolean counted(ReportResult result) {
+    return result.reason() == null && !result.replayed();
+  }
+
+  /** Records made for the write that counts their reports, stored in its transaction. */
+  private ChangeRecords records(List<AuditEntry> entries) {
+    return new ChangeRecords(List.of(), journal.prepared(caller.token().tenantId(), entries));
+  }
+
+  /** A single report's record: the report as sent and what it came to. */
+  private AuditEntry reportEntry(String instanceId, ReportJournal.Counted counted) {
+    UsageReport report = counted.report();
+    return audit.entry(AuditTrail.REPORTED, instanceId, List.of(report.entitlementSlug()), request(report),
+        outcome(UsageView.of(counted.result().state(), counted.result().reason()), false));
+  }
+
+  private static ReportRequest request(UsageReport report) {
+    return new ReportRequest(report.entitlementSlug(), report.value(), report.timestamp(), report.idempotencyKey());
+  }
+
   /**
-   * A batch goes into the trail in slices: each record holds its events as they came (the same fields
-   * as a single report's record) and, in the same order, what each came to.
+   * The records of a batch's reports counted in one write: slices of {@link ReportJournal#REPORTS_PER_RECORD}
+   * reports, each record holding its events as they came and, in the same order, what each came to with its index.
    */
-  private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views) {
-    if (events.isEmpty()) {
-      return; // a batch of tallies only
+  private ChangeRecords batchRecords(String instanceId, List<ReportJournal.Counted> counted) {
+    List<AuditEntry> entries = new ArrayList<>();
+    for (int from = 0; from < counted.size(); from += ReportJournal.REPORTS_PER_RECORD) {
+      List<ReportJournal.Counted> slice = counted.subList(from, Math.min(counted.size(), from + ReportJournal.REPORTS_PER_RECORD));
+      List<ReportRequest> sliced = slice.stream().map(one -> request(one.report())).toList();
+      List<Map<String, Object>> results = new ArrayList<>(slice.size());
+      for (ReportJournal.Counted one : slice) {
+        Map<String, Object> result = outcome(UsageView.of(one.result().state(), one.result().reason()), false);
+        result.put("index", one.index());
+        results.add(result);
+      }
+      entries.add(audit.entry(AuditTrail.REPORTED, instanceId,
+          sliced.stream().map(ReportRequest::entitlementSlug).toList(), Map.of("events", sliced), Map.of("results", results)));
     }
-    List<Integer> indexes = IntStream.range(0, events.size()).boxed().toList();
+    return records(entries);
+  }
+
+  /**
+   * The batch's reports not counted (refused, replayed, failed: they changed nothing, or may have) go
+   * into the trail before the answer, in slices: each record holds its events as they came (the same
+   * fields as a single report's record) and, in the same order, what each came to with its index.
+   * Counted reports were recorded with their writes.
+   */
+  private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views,
+      List<BatchResult> outcomes) {
+    List<Integer> indexes = IntStream.range(0, events.size())
+        .filter(i -> outcomes.get(i).result() == null || !counted(outcomes.get(i).result())).boxed().toList();
+    if (indexes.isEmpty()) {
+      return; // every report counted (or a batch of tallies only)
+    }
     for (List<Integer> slice : AuditTrail.slices(indexes, RECORDS_EACH)) {
-      List<ReportRequest> sliced = events.subList(slice.get(0), slice.get(0) + slice.size());
+      List<ReportRequest> sliced = slice.stream().map(events::get).toList();
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
       for (int i : slice) {
         BatchItemView view = views.get(i);
@@ -129,8 +192,7 @@ public class UsageResource {
       }
       List<String> slugs = sliced.stream().filter(event -> event != null && event.entitlementSlug() != null)
           .map(ReportRequest::entitlementSlug).toList();
-      audit.record(AuditTrail.REPORTED, instanceId, slugs, Map.of("first_index", slice.get(0), "events", sliced),
-          Map.of("results", results));
+      audit.record(AuditTrail.REPORTED, instanceId, slugs, Map.of("events", sliced), Map.of("results", results));
     }
   }
 

@@ -285,25 +285,26 @@ class MeteringApiTest {
   }
 
   @Test
-  void aReportCostsOneCounterWriteOneAuditWriteAndTwoReads() {
+  void aReportCostsTwoReadsAndOneTransactionOfItsCounterAndItsAuditRecord() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();
-    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
-    // The token, the instance with its license, the counter's UpdateItem, then the report's audit record.
+    post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200)
+        .body("current_usage", equalTo(2));
+    // The token, the instance with its license and the counter together, then the counter change and the
+    // report's audit record in one transaction.
     assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()),
-        new Call("BatchGetItem", null), new Call("UpdateItem", config.table().usage()),
-        new Call("PutItem", config.table().audit()));
+        new Call("BatchGetItem", null), new Call("TransactWriteItems", null));
   }
 
   @Test
-  void aReportWithAKeyCostsOneTransactionOneAuditWriteAndTwoReads() {
+  void aReportWithAKeyCostsTwoReadsAndOneTransactionOfItsMarkerCounterAndAuditRecord() {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200);
     requests.clear();
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200)
         .body("current_usage", equalTo(2));
-    // The token, then the instance, its license and the counter together, then the transaction.
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems", "PutItem");
-    assertThat(requests.calls().get(3).table()).isEqualTo(config.table().audit());
+    // The token, then the instance, its license and the counter together, then the transaction: the key's
+    // marker, the counter change and the audit record.
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems");
   }
 
   @Test
@@ -321,37 +322,47 @@ class MeteringApiTest {
     List<AuditRecord> trail = audit.page(tenant, new AuditFilter(instance, null, "usage.reported", null, null),
         PageRequest.of(null, 50)).items();
     String tokenId = tokens.findByHash(Secrets.hash(token)).orElseThrow().id();
-    assertThat(trail).hasSize(4);
+    // The batch is two records: its counted report's, stored with its counter change, and its refused
+    // report's, written before the answer, both under the batch's request id.
+    assertThat(trail).hasSize(5);
     assertThat(trail).extracting(AuditRecord::actor).containsOnly(tokenId);
     assertThat(trail).extracting(AuditRecord::instanceId).containsOnly(instance);
     assertThat(trail).extracting(AuditRecord::intact).containsOnly(true);
     ObjectMapper json = new ObjectMapper();
-    JsonNode batch = json.readTree(trail.get(0).result());
-    assertThat(trail.get(0).entitlements()).containsExactly("count-soft", "sum-hard");
-    assertThat(json.readTree(trail.get(0).request()).get("events")).hasSize(2);
-    assertThat(batch.at("/results/0/status").asText()).isEqualTo("ACCEPTED");
-    assertThat(batch.at("/results/1/status").asText()).isEqualTo("REJECTED");
-    assertThat(json.readTree(trail.get(1).result()).get("replayed").asBoolean()).isTrue();
-    assertThat(json.readTree(trail.get(1).result()).get("current_usage").intValue()).isEqualTo(60);
-    assertThat(json.readTree(trail.get(2).result()).get("status").asText()).isEqualTo("REJECTED");
-    assertThat(json.readTree(trail.get(2).result()).get("reason").asText()).isEqualTo("LIMIT_REACHED");
-    assertThat(json.readTree(trail.get(2).request()).get("value").intValue()).isEqualTo(50);
-    JsonNode accepted = json.readTree(trail.get(3).request());
+    AuditRecord refusedInBatch = trail.get(0);
+    AuditRecord countedInBatch = trail.get(1);
+    assertThat(refusedInBatch.requestId()).isNotBlank().isEqualTo(countedInBatch.requestId());
+    assertThat(countedInBatch.entitlements()).containsExactly("count-soft");
+    assertThat(json.readTree(countedInBatch.request())).isEqualTo(json.readTree(
+        "{\"events\":[{\"entitlement_slug\":\"count-soft\",\"value\":1,\"timestamp\":null,\"idempotency_key\":null}]}"));
+    assertThat(json.readTree(countedInBatch.result())).isEqualTo(json.readTree("{\"results\":[{\"status\":\"ACCEPTED\","
+        + "\"current_usage\":1,\"limit\":1000000,\"reason\":null,\"replayed\":false,\"index\":0}]}"));
+    assertThat(refusedInBatch.entitlements()).containsExactly("sum-hard");
+    assertThat(json.readTree(refusedInBatch.result())).isEqualTo(json.readTree("{\"results\":[{\"status\":\"REJECTED\","
+        + "\"current_usage\":60,\"limit\":100,\"reason\":\"LIMIT_REACHED\",\"replayed\":false,\"index\":1}]}"));
+    assertThat(json.readTree(trail.get(2).result()).get("replayed").asBoolean()).isTrue();
+    assertThat(json.readTree(trail.get(2).result()).get("current_usage").intValue()).isEqualTo(60);
+    assertThat(json.readTree(trail.get(3).result()).get("status").asText()).isEqualTo("REJECTED");
+    assertThat(json.readTree(trail.get(3).result()).get("reason").asText()).isEqualTo("LIMIT_REACHED");
+    assertThat(json.readTree(trail.get(3).request()).get("value").intValue()).isEqualTo(50);
+    JsonNode accepted = json.readTree(trail.get(4).request());
     assertThat(accepted.get("entitlement_slug").asText()).isEqualTo("sum-hard");
     assertThat(accepted.get("idempotency_key").asText()).isEqualTo("a-1");
-    assertThat(json.readTree(trail.get(3).result()).get("status").asText()).isEqualTo("ACCEPTED");
-    assertThat(trail.get(3).entitlements()).containsExactly("sum-hard");
-    assertThat(trail.get(3).requestId()).isNotBlank();
+    assertThat(json.readTree(trail.get(4).result())).isEqualTo(json.readTree(
+        "{\"status\":\"ACCEPTED\",\"current_usage\":60,\"limit\":100,\"reason\":null,\"replayed\":false}"));
+    assertThat(trail.get(4).entitlements()).containsExactly("sum-hard");
+    assertThat(trail.get(4).requestId()).isNotBlank();
 
-    // the reports export reads these very records back as one row per report
+    // the reports export reads these very records back as one row per report, newest record first (the
+    // batch's refused report was recorded after its counted one)
     List<ReportedUsage> exported = new Auditing(audit, Clock.systemUTC(), Duration.ofDays(400))
         .reports(page.adminToken(), start, Instant.now().plusSeconds(1), PageRequest.of(null, 50)).items();
     assertThat(exported).extracting(ReportedUsage::entitlement)
-        .containsExactly("count-soft", "sum-hard", "sum-hard", "sum-hard", "sum-hard");
+        .containsExactly("sum-hard", "count-soft", "sum-hard", "sum-hard", "sum-hard");
     assertThat(exported).extracting(ReportedUsage::status)
-        .containsExactly("ACCEPTED", "REJECTED", "ACCEPTED", "REJECTED", "ACCEPTED");
+        .containsExactly("REJECTED", "ACCEPTED", "ACCEPTED", "REJECTED", "ACCEPTED");
     assertThat(exported).extracting(ReportedUsage::replayed).containsExactly(false, false, true, false, false);
-    assertThat(exported).extracting(r -> r.value().intValue()).containsExactly(1, 50, 60, 50, 60);
+    assertThat(exported).extracting(r -> r.value().intValue()).containsExactly(50, 1, 60, 50, 60);
     assertThat(exported).extracting(ReportedUsage::idempotencyKey).containsExactly(null, null, "a-1", null, "a-1");
     assertThat(exported).extracting(ReportedUsage::instanceId).containsOnly(instance);
     assertThat(exported).extracting(ReportedUsage::actor).containsOnly(tokenId);

@@ -24,8 +24,10 @@ import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.InstanceEntitlement;
+import sh.kaiten.domain.usage.ReportJournal;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
@@ -77,17 +79,14 @@ final class ReportTraffic {
       return;
     }
     String key = scenario.keyed() ? run + "-" + thread + "-" + sequence : null;
-    ReportResult result = reporting.report(caller, holder.instanceId(),
-        new UsageReport(entitlement.slug(), BigDecimal.ONE, null, key));
+    UsageReport report = new UsageReport(entitlement.slug(), BigDecimal.ONE, null, key);
+    // Audited, the report's record goes into its counter change's transaction, as usage-api writes it.
+    ReportResult result = scenario.audited()
+        ? reporting.report(caller, holder.instanceId(), report, counted -> reportRecord(caller, holder, key, counted))
+        : reporting.report(caller, holder.instanceId(), report);
     if (result.state().status() != UsageStatus.ACCEPTED || result.replayed()) {
       throw new IllegalStateException("report answered " + result.state().status()
           + (result.replayed() ? " (replayed)" : "") + ", reason " + result.reason());
-    }
-    if (scenario.audited()) {
-      audit(caller, holder, AUDIT_REPORTED, "{\"entitlement_slug\":\"" + entitlement.slug() + "\",\"value\":1,"
-          + "\"timestamp\":null,\"idempotency_key\":" + (key == null ? "null" : "\"" + key + "\"") + "}",
-          "{\"status\":\"ACCEPTED\",\"current_usage\":" + result.state().currentUsage() + ",\"limit\":null,\"reason\":null,"
-          + "\"replayed\":false}");
     }
     counted.incrementAndGet(index);
   }
@@ -102,6 +101,16 @@ final class ReportTraffic {
           "{\"" + entitlement.slug() + "\":{\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
           + "\"value\":null,\"usage\":" + answer.usage().currentUsage() + "}}");
     }
+  }
+
+  /** The record usage-api makes for a counted report (the same fields and about the same size), for its transaction. */
+  private ChangeRecords reportRecord(ApiToken caller, Holder holder, String key, List<ReportJournal.Counted> counted) {
+    String request = "{\"entitlement_slug\":\"" + entitlement.slug() + "\",\"value\":1,"
+        + "\"timestamp\":null,\"idempotency_key\":" + (key == null ? "null" : "\"" + key + "\"") + "}";
+    String result = "{\"status\":\"ACCEPTED\",\"current_usage\":" + counted.get(0).result().state().currentUsage()
+        + ",\"limit\":null,\"reason\":null,\"replayed\":false}";
+    return new ChangeRecords(List.of(), auditing.prepare(tenant.tenantId(), caller.id(), UUID.randomUUID().toString(),
+        List.of(new AuditEntry(AUDIT_REPORTED, holder.instanceId(), List.of(entitlement.slug()), request, result))));
   }
 
   /** The record the HTTP function writes for the request (the same fields and about the same size), in one PutItem. */

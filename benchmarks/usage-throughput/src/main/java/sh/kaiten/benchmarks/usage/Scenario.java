@@ -10,7 +10,8 @@ import java.util.List;
  *     many instances of one license, picked at random (a fleet reporting)
  * @param keyed every report carries its own idempotency key (one transaction instead of one update)
  * @param sharded the hot counter, spread over shards by the entitlement's {@code shards} setting
- * @param audited each request also writes its audit record, as the HTTP functions do before answering
+ * @param audited each request also writes its audit record as the HTTP functions do: a report's in its counter
+ *     change's transaction (usage-api), an evaluation's in a PutItem before answering
  * @param evaluates the request is an evaluation of the metered entitlement (the read path), not a report
  */
 record Scenario(String name, boolean spread, boolean keyed, boolean sharded, boolean audited, boolean evaluates) {

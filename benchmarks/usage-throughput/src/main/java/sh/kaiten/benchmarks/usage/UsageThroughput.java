@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * signals, the template's late window), against DynamoDB Local and ElasticMQ started by
  * {@link LocalAws} with template.yaml provisioned. Each report is what one HTTP request costs
  * the function behind its JSON mapping: the token lookup, then the use case. The {@code *-audited}
- * scenarios add what the HTTP functions' audit filter adds: one audit record of the same fields, put
- * before the answer; {@code evaluate} and {@code evaluate-audited} measure the read path
+ * scenarios add the audit record of the same fields: a report's in the transaction of its counter change
+ * (as usage-api writes it), an evaluation's in a PutItem before the answer; {@code evaluate} and
+ * {@code evaluate-audited} measure the read path
  * ({@link EntitlementQueries#evaluate}) the same way.
  *
  * <p>Per scenario and thread count it prints reports/s, p50 and p99 latency, reports and errors,
@@ -107,7 +108,7 @@ public final class UsageThroughput {
     ChangeItems changes = new ChangeItems(null, env.get("KAITEN_TABLE_AUDIT"));
     CatalogStore catalog = new DynamoCatalogStore(dynamo, env.get("KAITEN_TABLE_CATALOG"), changes);
     TokenStore tokens = new DynamoTokenStore(dynamo, env.get("KAITEN_TABLE_TOKENS"), changes);
-    UsageCounters counters = new DynamoUsageCounters(dynamo, env.get("KAITEN_TABLE_USAGE"));
+    UsageCounters counters = new DynamoUsageCounters(dynamo, env.get("KAITEN_TABLE_USAGE"), changes);
     Clock clock = Clock.systemUTC();
     UsageReporting reporting = new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),
         new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE")), counters,

@@ -26,6 +26,7 @@ import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageState;
 import sh.kaiten.domain.metering.UsageStatus;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.IdempotentReport;
 import sh.kaiten.domain.usage.ReportResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -60,6 +61,12 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * {@code reports <= ceiling - n} for COUNT); with keys, one transaction holds every key's marker and
  * that one counter change.
  *
+ * <p>usage-api counts a report ({@link #count}) or a group ({@link #countAll}) in one
+ * {@code TransactWriteItems} of its markers, the counter change and its audit records ({@link ChangeItems},
+ * as a catalog change writes its own), so a counted report always has its record and a report whose
+ * record was not stored was not counted either. A transaction returns no old values: the answers, and
+ * so the records, are computed from the counter as read just before.
+ *
  * <p>Each write of a period that closes also notes, in the same write, what the scheduler needs to
  * announce the period once its totals are final: the keys of the sparse index {@link Keys#USAGE_BY_CLOSING}
  * (the same on every write of the period, so its first write makes the index entry and later ones
@@ -83,11 +90,19 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final ChangeItems changes;
   private final ShardViews views = new ShardViews();
 
+  /** Counters only: {@link #count} and {@link #countAll} then take no audit records. */
   public DynamoUsageCounters(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, null);
+  }
+
+  /** @param changes how counted reports' audit records join their counter change's transaction */
+  public DynamoUsageCounters(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
+    this.changes = changes;
   }
 
   @Override
@@ -170,21 +185,72 @@ public final class DynamoUsageCounters implements UsageCounters {
         remember.stream().map(report -> markerPut(report, now)).toList());
   }
 
-  /** The markers and the counter change in one transaction: all of them, or none. */
+  @Override
+  public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
+      BigDecimal ceiling, Tally before, IdempotentReport remember, ChangeRecords records) {
+    if (remember == null && records.isEmpty()) {
+      return add(key, metering, close, value, at, ceiling);
+    }
+    Aggregation aggregation = metering.aggregation();
+    List<Put> markers = remember == null ? List.of() : List.of(markerPut(remember, at));
+    List<TransactWriteItem> recorded = audit(records);
+    Tally reports = Tally.EMPTY.plus(value, at);
+    if (isGauge(aggregation) && !moves(aggregation, before, before.merge(reports))) {
+      // The report does not move the gauge: only its marker and its records are written.
+      return writeAlone(markers, recorded, before);
+    }
+    return foldOnce(key, metering, close, reports, ceiling, before, markers, recorded);
+  }
+
+  /** At most {@link #MAX_ITEMS_PER_WRITE} items: the markers, the counter change and the records. */
+  @Override
+  public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+    requireAdditive(metering.aggregation());
+    if (remember.isEmpty() && records.isEmpty()) {
+      return addAll(key, metering, close, reports, ceiling);
+    }
+    List<TransactWriteItem> recorded = audit(records);
+    if (remember.size() + 1 + recorded.size() > MAX_ITEMS_PER_WRITE) {
+      throw new IllegalArgumentException("a group writes at most " + MAX_ITEMS_PER_WRITE + " items, not "
+          + remember.size() + " keys, the counter and " + recorded.size() + " records");
+    }
+    return foldOnce(key, metering, close, reports, ceiling, before,
+        remember.stream().map(report -> markerPut(report, now)).toList(), recorded);
+  }
+
+  /** The audit records' puts, each only if new; a report writes no events. */
+  private List<TransactWriteItem> audit(ChangeRecords records) {
+    if (!records.events().isEmpty()) {
+      throw new IllegalArgumentException("a usage report announces no events");
+    }
+    if (changes == null && !records.isEmpty()) {
+      throw new IllegalStateException("these counters were made without the audit table: they cannot record reports");
+    }
+    return records.isEmpty() ? List.of() : changes.of(records);
+  }
+
   private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
       BigDecimal ceiling, Tally before, List<Put> markers) {
+    return foldOnce(key, metering, close, reports, ceiling, before, markers, List.of());
+  }
+
+  /** The markers, the counter change and the records in one transaction: all of them, or none. */
+  private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<Put> markers, List<TransactWriteItem> records) {
     Aggregation aggregation = metering.aggregation();
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
     Update change = change(key, shard, aggregation, close, reports, ceiling).toBuilder()
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-    List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1);
+    List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1 + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
     items.add(TransactWriteItem.builder().update(change).build());
+    items.addAll(records);
     try {
       dynamo.transactWriteItems(r -> r.transactItems(items));
       return new CounterUpdate.Counted(before, before.merge(reports));
     } catch (TransactionCanceledException e) {
-      // One reason per item, in order: the markers, then the counter.
+      // One reason per item, in order: the markers, then the counter, then the records.
       List<CancellationReason> reasons = e.cancellationReasons();
       for (int i = 0; i < markers.size(); i++) {
         if (failed(reasons.get(i))) {
@@ -195,7 +261,7 @@ public final class DynamoUsageCounters implements UsageCounters {
       if (failed(counter)) {
         Tally now = tally(aggregation, counter.item());
         // A gauge beaten meanwhile by another report: this one still counts, without moving it.
-        return isGauge(aggregation) ? putMarkerAlone(markers.get(0), now) : new CounterUpdate.Refused(now);
+        return isGauge(aggregation) ? writeAlone(markers, records, now) : new CounterUpdate.Refused(now);
       }
       if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
         throw new CounterContendedException(e);
@@ -211,6 +277,34 @@ public final class DynamoUsageCounters implements UsageCounters {
         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
         .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+  }
+
+  /**
+   * A report that does not move its gauge: its marker (if any) and its records, together, without the
+   * counter; a marker already there means the key was used before, and nothing is written.
+   */
+  private CounterUpdate writeAlone(List<Put> markers, List<TransactWriteItem> records, Tally counter) {
+    if (records.isEmpty()) {
+      return markers.isEmpty() ? new CounterUpdate.Counted(counter, counter) : putMarkerAlone(markers.get(0), counter);
+    }
+    List<TransactWriteItem> items = new ArrayList<>(markers.size() + records.size());
+    markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
+    items.addAll(records);
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(items));
+      return new CounterUpdate.Counted(counter, counter);
+    } catch (TransactionCanceledException e) {
+      List<CancellationReason> reasons = e.cancellationReasons();
+      for (int i = 0; i < markers.size(); i++) {
+        if (failed(reasons.get(i))) {
+          return new CounterUpdate.Duplicate(remembered(reasons.get(i).item()));
+        }
+      }
+      if (reasons.stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
+        throw new CounterContendedException(e);
+      }
+      throw e;
+    }
   }
 
   private CounterUpdate putMarkerAlone(Put marker, Tally counter) {

@@ -12,11 +12,14 @@ import sh.kaiten.local.aws.LocalAws;
 class DynamoUsageCountersContractTest extends UsageCountersContract {
   private static LocalAws aws;
   private static DynamoUsageCounters counters;
+  private static DynamoAuditLog audit;
 
   @BeforeAll
   static void start() {
     aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
-    counters = new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"));
+    counters = new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"),
+        new ChangeItems(null, aws.resources().ref("AuditTable")));
+    audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
   @AfterAll
@@ -27,5 +30,11 @@ class DynamoUsageCountersContractTest extends UsageCountersContract {
   @Override
   protected UsageCounters counters() {
     return counters;
+  }
+
+  @Override
+  protected java.util.List<String> recorded(String tenantId) {
+    return audit.records(tenantId, java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofDays(1)))
+        .stream().map(sh.kaiten.domain.audit.AuditRecord::id).toList();
   }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.IdempotentReport;
 
 /**
@@ -21,6 +22,32 @@ public interface UsageCounters {
    * atomic write, and DynamoDB's transactions take 100 items.
    */
   int MAX_KEYS_PER_GROUP = 99;
+
+  /** The most items one atomic write holds: DynamoDB's transactions take 100 (markers, the counter, records). */
+  int MAX_ITEMS_PER_WRITE = 100;
+
+  /**
+   * Counts one report as usage-api does: the counter change, the key's marker (with a key) and the
+   * report's audit records in one atomic write, all of them or none. Its answer, and so its records, are
+   * computed from {@code before}, the counter as read just before. A report refused by its ceiling, or
+   * whose key was used already, writes nothing ({@link CounterUpdate.Refused}, {@link CounterUpdate.Duplicate});
+   * a gauge report that does not move its gauge writes its marker and records alone.
+   *
+   * @param remember what the report's key remembers; null for a report without a key
+   * @param records the report's audit records (no events)
+   */
+  CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
+      BigDecimal ceiling, Tally before, IdempotentReport remember, ChangeRecords records);
+
+  /**
+   * Counts a group of reports of one additive counter (SUM, COUNT or AVERAGE) as {@link #count} counts
+   * one: the counter change for their tally, every key's marker and the group's audit records, in one
+   * atomic write of at most {@link #MAX_ITEMS_PER_WRITE} items, all of them or none.
+   *
+   * @param remember 0 to 99 keys, each once
+   */
+  CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling,
+      Tally before, List<IdempotentReport> remember, ChangeRecords records, Instant now);
 
   /**
    * Folds one report into the counter in one atomic write. With a {@code ceiling} (SUM and COUNT

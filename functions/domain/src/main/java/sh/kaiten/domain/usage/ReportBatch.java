@@ -21,9 +21,11 @@ import sh.kaiten.domain.metering.UsageCounters;
 /**
  * The reports of one batch, written in batch order counter by counter. Reports of one additive counter
  * (SUM, COUNT, AVERAGE) that follow each other on it form a group, written at once: their sum and count
- * in one counter write, with their idempotency keys in the same atomic write
- * ({@link UsageCounters#MAX_KEYS_PER_GROUP} keys a group). Each report of a group is answered what it
- * would have been alone: the counter before the group plus the group's reports up to and including it.
+ * in one atomic write with their idempotency keys' markers and their audit records (a group ends where
+ * one more report would take that write past {@link UsageCounters#MAX_ITEMS_PER_WRITE} items: its keys,
+ * the counter, and one record per {@link ReportJournal#REPORTS_PER_RECORD} reports). Each report of a
+ * group is answered what it would have been alone: the counter before the group (as read just before
+ * the write) plus the group's reports up to and including it.
  *
  * <p>A group the store does not take whole is written one report at a time, exactly as single reports
  * are, so its outcome is what it would have been: past a ceiling, the reports up to the limit counted
@@ -51,6 +53,7 @@ final class ReportBatch {
   private final UsageSignals signals;
   private final Duration lateWindow;
   private final InstanceContext context;
+  private final ReportJournal journal;
   private final OneReport one;
   private final BatchResult[] results;
   /**
@@ -69,8 +72,9 @@ final class ReportBatch {
    * @param read the counters read with the instance
    * @param results where each report's outcome goes, at its index
    */
-  ReportBatch(UsageCounters counters, UsageSignals signals, Duration lateWindow, InstanceContext context, OneReport one,
-      Map<CounterKey, Tally> read, BatchResult[] results) {
+  ReportBatch(UsageCounters counters, UsageSignals signals, Duration lateWindow, InstanceContext context,
+      ReportJournal journal, OneReport one, Map<CounterKey, Tally> read, BatchResult[] results) {
+    this.journal = journal;
     this.counters = counters;
     this.signals = signals;
     this.lateWindow = lateWindow;
@@ -101,7 +105,7 @@ final class ReportBatch {
         continue;
       }
       Group group = open.get(counter);
-      if (group != null && !group.takes(report)) {
+      if (group != null && !(group.takes(report) && group.fits(report))) {
         close(counter);
         group = null;
       }
@@ -110,9 +114,6 @@ final class ReportBatch {
         open.put(counter, group);
       }
       group.add(report);
-      if (group.keys == UsageCounters.MAX_KEYS_PER_GROUP) {
-        close(counter);
-      }
     }
     new ArrayList<>(open.keySet()).forEach(this::close);
   }
@@ -147,16 +148,21 @@ final class ReportBatch {
         stopped = failure;
         for (MeteredReport report : reports) {
           if (results[report.index()] == null) {
-            results[report.index()] = BatchResult.failed(new StoreFailureException(true,
-                "the store failed while this report was written; it may or may not have been counted: "
-                    + (report.idempotencyKey() != null
-                        ? "send it again with the same idempotency_key, and it is counted once"
-                        : "it has no idempotency_key, so sending it again may count it twice"), failure));
+            results[report.index()] = BatchResult.failed(outcomeUnknown(report, failure));
           }
         }
       }
     }
     reports.forEach(this::notCounted);
+  }
+
+  /** A report whose write the store failed under: it may or may not have been counted (and recorded with it). */
+  static StoreFailureException outcomeUnknown(MeteredReport report, RuntimeException failure) {
+    return new StoreFailureException(true,
+        "the store failed while this report was written; it may or may not have been counted: "
+            + (report.idempotencyKey() != null
+                ? "send it again with the same idempotency_key, and it is counted once"
+                : "it has no idempotency_key, so sending it again may count it twice"), failure);
   }
 
   /** A report the batch did not write, after a store failure; a report already answered keeps its answer. */
@@ -173,27 +179,16 @@ final class ReportBatch {
     }
     if (group.reports.size() == 1) {
       alone(group.reports.get(0));
-    } else if (group.keys == 0) {
+    } else {
       together(group);
-    } else {
-      togetherOnce(group);
     }
   }
 
-  /** A group without keys: one counter write, whose old value is the counter before the group. */
+  /**
+   * A group: its counter change, its keys' markers and its audit records in one atomic write, answered
+   * from the counter as known just before.
+   */
   private void together(Group group) {
-    Meter meter = group.meter;
-    CounterUpdate update = Contention.retried(attempt -> counters.addAll(
-        meter.key(), meter.metering(), meter.close(lateWindow), group.tally(), meter.storeCeiling()));
-    if (update instanceof CounterUpdate.Counted counted) {
-      counted(group, counted);
-    } else {
-      oneByOne(group);
-    }
-  }
-
-  /** A group with keys: its keys' markers and its counter change in one atomic write, answered from the counter as known just before. */
-  private void togetherOnce(Group group) {
     Meter meter = group.meter;
     CounterUpdate update = Contention.retried(attempt -> {
       // A retry reads the counter afresh.
@@ -201,14 +196,16 @@ final class ReportBatch {
           : counters.tally(meter.key(), meter.metering());
       List<ReportResult> answers = group.answers(before);
       List<IdempotentReport> remember = new ArrayList<>(group.keys);
+      List<ReportJournal.Counted> counted = new ArrayList<>(answers.size());
       for (int i = 0; i < answers.size(); i++) {
         MeteredReport report = group.reports.get(i);
+        counted.add(new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
         if (report.idempotencyKey() != null) {
           remember.add(UsageReporting.remember(context, report.report(), answers.get(i), report.now()));
         }
       }
-      return counters.addAllOnce(meter.key(), meter.metering(), meter.close(lateWindow), group.tally(),
-          meter.storeCeiling(), before, remember, group.now());
+      return counters.countAll(meter.key(), meter.metering(), meter.close(lateWindow), group.tally(),
+          meter.storeCeiling(), before, remember, journal.records(counted), group.now());
     });
     if (update instanceof CounterUpdate.Counted counted) {
       counted(group, counted);
@@ -303,6 +300,15 @@ final class ReportBatch {
     /** A report joins a group held to the same settings and limit (a license changing mid-batch starts another). */
     boolean takes(MeteredReport report) {
       return report.meter().metering().equals(meter.metering()) && Objects.equals(report.meter().limit(), meter.limit());
+    }
+
+    /**
+     * Whether the group's write still holds within one atomic write with the report: its keys' markers,
+     * the counter and its records.
+     */
+    boolean fits(MeteredReport report) {
+      int markers = keys + (report.idempotencyKey() != null ? 1 : 0);
+      return markers + 1 + ReportJournal.recordsFor(reports.size() + 1) <= UsageCounters.MAX_ITEMS_PER_WRITE;
     }
 
     void add(MeteredReport report) {

@@ -24,6 +24,7 @@ import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.license.InstanceReads;
+import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Limits;
@@ -61,16 +62,34 @@ public final class UsageReporting {
     this.window = new ReportWindow(lateWindow);
   }
 
+  /** {@link #report(ApiToken, String, UsageReport, ReportJournal)} without a trail. */
   public ReportResult report(ApiToken caller, String instanceId, UsageReport report) {
+    return report(caller, instanceId, report, ReportJournal.SILENT);
+  }
+
+  /**
+   * Counts one report and answers the usage state after it. A counted report's audit record
+   * ({@code journal}) is stored in the same atomic write as its counter change (and its key's marker):
+   * the answer, and so the record, is computed from the counter as read just before the write.
+   */
+  public ReportResult report(ApiToken caller, String instanceId, UsageReport report, ReportJournal journal) {
     Instant now = clock.instant();
     Instant at = validate(report, now);
-    // A report with a key reads its counter first: it is read with the instance when it can be.
+    // The report's answer starts from its counter: it is read with the instance when it can be.
     Optional<Entitlement> entitlement = catalog.findEntitlement(caller.tenantId(), report.entitlementSlug())
-        .filter(found -> report.idempotencyKey() != null && found.isMetered());
+        .filter(Entitlement::isMetered);
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
         entitlement.flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
             .map(key -> Map.of(key, found.metering()))).orElse(Map.of()));
-    return report(loaded.context(), loaded.tallies(), report, at, now);
+    MeteredReport metered = meter(loaded.context(), 0, report, at, now);
+    try {
+      return write(loaded.context(), loaded.tallies(), metered, journal);
+    } catch (KaitenException | CounterContendedException answered) {
+      throw answered; // a contended write was refused whole: nothing was applied
+    } catch (RuntimeException failure) {
+      // The write was sent: it may have been stored (a lost answer), so "not applied" would not be true.
+      throw ReportBatch.outcomeUnknown(metered, failure);
+    }
   }
 
   /**
@@ -90,6 +109,15 @@ public final class UsageReporting {
    * @param checks null when the batch carries none
    */
   public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks) {
+    return reportAll(caller, instanceId, reports, checks, ReportJournal.SILENT);
+  }
+
+  /**
+   * {@link #reportAll(ApiToken, String, List, CheckTallies)}, each write storing the audit records of the
+   * reports it counts ({@code journal}) with them.
+   */
+  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks,
+      ReportJournal journal) {
     List<UsageReport> events = reports == null ? List.of() : reports;
     if (events.size() > MAX_BATCH || (events.isEmpty() && checks == null)) {
       throw new InvalidInputException("events", checks == null
@@ -124,8 +152,8 @@ public final class UsageReporting {
         throw inBatch(one.index(), refused);
       }
     }
-    new ReportBatch(counters, signals, lateWindow, context, (read, report) -> write(context, read, report),
-        loaded.tallies(), results).write(metered);
+    new ReportBatch(counters, signals, lateWindow, context, journal,
+        (read, report) -> write(context, read, report, journal), loaded.tallies(), results).write(metered);
     return List.of(results);
   }
 
@@ -145,24 +173,16 @@ public final class UsageReporting {
   /** A report of a batch that passed its own checks, before the instance is read. */
   private record Sent(int index, UsageReport report, Instant at, Instant now) {}
 
-  /** The counters of a batch's keyed reports, read with the instance: their answers start from them. */
+  /** The counters of a batch's reports, read with the instance: their answers start from them. */
   private Map<CounterKey, Metering> expectedCounters(
       String tenantId, String instanceId, String licenseId, List<Sent> sent) {
     Map<CounterKey, Metering> expected = new HashMap<>();
     for (Sent one : sent) {
-      if (one.report().idempotencyKey() != null) {
-        catalog.findEntitlement(tenantId, one.report().entitlementSlug()).filter(Entitlement::isMetered)
-            .ifPresent(found -> Meter.expected(tenantId, instanceId, licenseId, found, one.at())
-                .ifPresent(key -> expected.put(key, found.metering())));
-      }
+      catalog.findEntitlement(tenantId, one.report().entitlementSlug()).filter(Entitlement::isMetered)
+          .ifPresent(found -> Meter.expected(tenantId, instanceId, licenseId, found, one.at())
+              .ifPresent(key -> expected.put(key, found.metering())));
     }
     return expected;
-  }
-
-  /** @param read counters read with the instance, keyed as they were expected */
-  private ReportResult report(
-      InstanceContext context, Map<CounterKey, Tally> read, UsageReport report, Instant at, Instant now) {
-    return write(context, read, meter(context, 0, report, at, now));
   }
 
   /** The report on its counter, and whether it is refused before any write. */
@@ -184,26 +204,24 @@ public final class UsageReporting {
     return new MeteredReport(index, report, at, now, meter, refusal);
   }
 
-  /** One report written on its own: one counter write, or with a key one transaction. */
-  private ReportResult write(InstanceContext context, Map<CounterKey, Tally> read, MeteredReport metered) {
+  /**
+   * One report written on its own: its counter change, its key's marker and its audit records in one
+   * atomic write.
+   *
+   * @param read counters read with the instance, keyed as they were expected
+   */
+  private ReportResult write(InstanceContext context, Map<CounterKey, Tally> read, MeteredReport metered,
+      ReportJournal journal) {
     Meter meter = metered.meter();
     UsageReport report = metered.report();
-    Instant at = metered.at();
     Instant now = metered.now();
     if (metered.refusal() != null) {
       // A refusal does not use up an idempotency key, but a key used before still answers as it did.
       return replay(context, report, now).orElseGet(() -> rejected(meter, tally(read, meter), metered.refusal()));
     }
-    BigDecimal storeCeiling = meter.storeCeiling();
-    CounterUpdate update;
-    if (report.idempotencyKey() == null) {
-      update = Contention.retried(attempt ->
-          counters.add(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling));
-    } else {
-      // A retry reads the counter afresh.
-      update = Contention.retried(attempt -> addOnce(context, meter, report, at, now, storeCeiling,
-          attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), meter.metering())));
-    }
+    // A retry reads the counter afresh.
+    CounterUpdate update = Contention.retried(attempt -> count(context, metered, journal,
+        attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), meter.metering())));
     if (update instanceof CounterUpdate.Refused refused) {
       return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
     }
@@ -215,12 +233,19 @@ public final class UsageReporting {
     return meter.counted(counted.after());
   }
 
-  /** The report and its key's marker in one transaction; its answer is computed from the counter as read just before. */
-  private CounterUpdate addOnce(InstanceContext context, Meter meter, UsageReport report, Instant at, Instant now,
-      BigDecimal storeCeiling, Tally before) {
-    ReportResult answer = meter.counted(before.plus(report.value(), at));
-    return counters.addOnce(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), at, storeCeiling,
-        before, remember(context, report, answer, now));
+  /**
+   * The report, its key's marker and its audit records in one atomic write; its answer (which the marker
+   * and the records hold) is computed from the counter as read just before.
+   */
+  private CounterUpdate count(InstanceContext context, MeteredReport metered, ReportJournal journal, Tally before) {
+    Meter meter = metered.meter();
+    UsageReport report = metered.report();
+    ReportResult answer = meter.counted(before.plus(report.value(), metered.at()));
+    IdempotentReport remember = report.idempotencyKey() == null ? null
+        : remember(context, report, answer, metered.now());
+    return counters.count(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), metered.at(),
+        meter.storeCeiling(), before, remember,
+        journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
   }
 
   /** What a report's idempotency key remembers: the report as sent and its answer, for the idempotency window. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.IdempotentReport;
 
 /** The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like the DynamoDB one. */
@@ -30,6 +33,40 @@ public final class InMemoryCounters implements UsageCounters {
   public int groupWrites;
   /** How many reads of many keys were asked for. */
   public int keyReads;
+  /** The audit records stored with the reports they record ({@link #count}, {@link #countAll}). */
+  public final List<AuditRecord> audit = new ArrayList<>();
+
+  @Override
+  public synchronized CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
+      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember, ChangeRecords records) {
+    singleWrites++;
+    Tally reports = Tally.EMPTY.plus(value, at);
+    return recorded(remember == null ? fold(key, metering, close, reports, ceiling)
+        : foldOnce(key, metering, close, reports, ceiling, List.of(remember), at), records);
+  }
+
+  @Override
+  public synchronized CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+    requireAdditive(metering);
+    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item twice.
+    if (remember.size() + 1 + records.audit().size() > MAX_ITEMS_PER_WRITE) {
+      throw new IllegalArgumentException("a group writes at most " + MAX_ITEMS_PER_WRITE + " items");
+    }
+    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size() != remember.size()) {
+      throw new IllegalArgumentException("a group remembers each key once");
+    }
+    groupWrites++;
+    return recorded(foldOnce(key, metering, close, reports, ceiling, remember, now), records);
+  }
+
+  /** The records are kept exactly when the reports are counted, as one transaction keeps them. */
+  private CounterUpdate recorded(CounterUpdate update, ChangeRecords records) {
+    if (update instanceof CounterUpdate.Counted) {
+      audit.addAll(records.audit());
+    }
+    return update;
+  }
 
   @Override
   public synchronized CounterUpdate add(

@@ -11,4 +11,12 @@ class InMemoryCountersContractTest extends UsageCountersContract {
   protected UsageCounters counters() {
     return counters;
   }
+
+  @Override
+  protected java.util.List<String> recorded(String tenantId) {
+    synchronized (counters) {
+      return counters.audit.stream().filter(record -> record.tenantId().equals(tenantId))
+          .map(sh.kaiten.domain.audit.AuditRecord::id).toList();
+    }
+  }
 }

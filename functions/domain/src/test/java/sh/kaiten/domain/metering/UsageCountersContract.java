@@ -10,9 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.audit.AuditEntry;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.IdempotentReport;
 import sh.kaiten.domain.usage.ReportResult;
 
@@ -28,6 +32,21 @@ public abstract class UsageCountersContract {
 
   /** The port under test; each test uses a tenant of its own, so a shared store is fine. */
   protected abstract UsageCounters counters();
+
+  /** The ids of the audit records the store holds for a tenant, stored with the reports they record. */
+  protected abstract List<String> recorded(String tenantId);
+
+  /** Audit records of reports, made as usage-api makes them, not yet stored. */
+  private ChangeRecords records(int count) {
+    List<AuditEntry> entries = IntStream.range(0, count).mapToObj(i -> new AuditEntry("usage.reported", instanceId,
+        List.of("sum"), "{\"report\":" + i + "}", "{\"status\":\"ACCEPTED\"}")).toList();
+    return new ChangeRecords(List.of(), new Auditing(null, java.time.Clock.systemUTC(), Duration.ofDays(400))
+        .prepare(tenantId, "tok_contract", "req-1", entries));
+  }
+
+  private static List<String> ids(ChangeRecords records) {
+    return records.audit().stream().map(AuditRecord::id).toList();
+  }
 
   private final String tenantId = "tnt_contract_" + System.nanoTime();
   private final String instanceId = "acme-prod";
@@ -230,5 +249,57 @@ public abstract class UsageCountersContract {
       assertThatThrownBy(() -> counters().addAll(counter("gauge"), Metering.of(gauge), CLOSE, reports("1", "2"), null))
           .as(gauge.name()).isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  void aCountedGroupStoresItsMarkersAndItsRecordsWithItsCounterChange() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    ChangeRecords records = records(2);
+    CounterUpdate update = counters().countAll(counter("sum"), sum, CLOSE, reports("1", "2", "4"), null, Tally.EMPTY,
+        List.of(key("r-1", "1"), key("r-2", "3")), records, NOW);
+
+    assertThat(update).isInstanceOf(CounterUpdate.Counted.class);
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("7");
+    assertThat(counters().remembered(tenantId, instanceId, List.of("r-1", "r-2"), NOW)).containsOnlyKeys("r-1", "r-2");
+    assertThat(recorded(tenantId)).containsExactlyInAnyOrderElementsOf(ids(records));
+  }
+
+  @Test
+  void aGroupRefusedByItsCeilingOrMeetingAUsedKeyStoresNoRecord() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    ChangeRecords first = records(1);
+    counters().countAll(counter("sum"), sum, CLOSE, reports("5", "5"), BigDecimal.TEN, Tally.EMPTY,
+        List.of(key("u-1", "5")), first, NOW);
+
+    CounterUpdate refused = counters().countAll(counter("sum"), sum, CLOSE, reports("1", "1"), BigDecimal.TEN,
+        reports("5", "5"), List.of(key("u-2", "11")), records(1), NOW);
+    CounterUpdate duplicate = counters().countAll(counter("sum"), sum, CLOSE, reports("5", "1"), null,
+        reports("5", "5"), List.of(key("u-3", "15"), key("u-1", "16")), records(1), NOW);
+
+    assertThat(refused).isInstanceOf(CounterUpdate.Refused.class);
+    assertThat(duplicate).isInstanceOf(CounterUpdate.Duplicate.class);
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("10");
+    assertThat(counters().remembered(tenantId, instanceId, List.of("u-1", "u-2", "u-3"), NOW)).containsOnlyKeys("u-1");
+    assertThat(recorded(tenantId)).containsExactlyElementsOf(ids(first));
+  }
+
+  @Test
+  void aReportWithoutKeyIsCountedWithItsRecordAndAGaugeItDoesNotMoveKeepsItsRecordToo() {
+    Metering sum = Metering.of(Aggregation.SUM);
+    Metering max = Metering.of(Aggregation.MAX);
+    ChangeRecords counted = records(1);
+    ChangeRecords below = records(1);
+    counters().count(counter("sum"), sum, CLOSE, new BigDecimal("3"), NOW, null, Tally.EMPTY, null, counted);
+    counters().count(counter("max"), max, CLOSE, new BigDecimal("9"), NOW, null, Tally.EMPTY, null, ChangeRecords.NONE);
+
+    CounterUpdate unmoved = counters().count(counter("max"), max, CLOSE, new BigDecimal("4"), NOW, null,
+        reports("9"), null, below);
+
+    assertThat(unmoved).isInstanceOfSatisfying(CounterUpdate.Counted.class,
+        same -> assertThat(usage(same.after(), Aggregation.MAX)).isEqualByComparingTo("9"));
+    assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("3");
+    assertThat(counters().tally(counter("max"), max).max()).isEqualByComparingTo("9");
+    assertThat(recorded(tenantId)).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.Stream.concat(ids(counted).stream(), ids(below).stream()).toList());
   }
 }

@@ -121,6 +121,19 @@ class BatchFailuresTest {
     }
 
     @Override
+    public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
+        BigDecimal ceiling, Tally before, IdempotentReport remember, sh.kaiten.domain.outbox.ChangeRecords records) {
+      return write(key, () -> store.count(key, metering, close, value, at, ceiling, before, remember, records));
+    }
+
+    @Override
+    public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+        BigDecimal ceiling, Tally before, List<IdempotentReport> remember, sh.kaiten.domain.outbox.ChangeRecords records,
+        Instant now) {
+      return write(key, () -> store.countAll(key, metering, close, reports, ceiling, before, remember, records, now));
+    }
+
+    @Override
     public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now) {
       return store.remembered(tenantId, instanceId, idempotencyKey, now);
     }
