@@ -2,16 +2,23 @@ package sh.kaiten.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
+import java.io.IOException;
+import java.time.Instant;
 
 /**
  * The one JSON configuration of the API: snake_case, strict input (unknown fields, duplicate keys,
@@ -60,5 +67,23 @@ public class JsonSettings implements ContextResolver<ObjectMapper> {
     mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
     mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper.registerModule(new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstants()));
+  }
+
+  /** Instants are ISO-8601 strings only: Jackson's own would read {@code 0} or {@code 1e-40} as seconds since 1970. */
+  static final class IsoInstants extends StdDeserializer<Instant> {
+    private static final long serialVersionUID = 1L;
+
+    IsoInstants() {
+      super(Instant.class);
+    }
+
+    @Override
+    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+      if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+        return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+      }
+      return InstantDeserializer.INSTANT.deserialize(parser, context);
+    }
   }
 }

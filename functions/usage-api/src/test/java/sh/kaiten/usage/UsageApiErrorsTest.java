@@ -76,6 +76,12 @@ class UsageApiErrorsTest {
         .body("field", equalTo("timestamp"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\" \"}", 400, "invalid-input")
         .body("field", equalTo("timestamp"));
+    // A number is not a date: Jackson alone would read it as seconds since 1970.
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":1e-40}", 400, "invalid-input")
+        .body("field", equalTo("timestamp"))
+        .body("detail", equalTo("field 'timestamp' must be an ISO-8601 timestamp such as 2026-12-04T10:15:30Z"));
+    problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":1764806400}", 400, "invalid-input")
+        .body("field", equalTo("timestamp"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"timestamp\":\"+999999999-12-31T23:59:59Z\"}", 400,
         "invalid-input").body("field", equalTo("timestamp"));
   }
