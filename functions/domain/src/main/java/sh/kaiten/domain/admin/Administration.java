@@ -96,6 +96,7 @@ public final class Administration {
 
   public Entitlement createEntitlement(ApiToken caller, Entitlement draft) {
     caller.requireAdmin();
+    bounded(null, draft);
     Entitlement entitlement = new Entitlement(
         draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), clock.instant());
     ChangeRecords records = records(caller, "entitlement.created", entitlement.slug(),
@@ -121,6 +122,7 @@ public final class Administration {
     Entitlement wanted = change.apply(current);
     requireSame("slug", current.slug(), wanted.slug());
     requireSame("type", current.type(), wanted.type());
+    bounded(current, wanted);
     if (current.isMetered()) {
       Metering was = current.metering();
       Metering will = wanted.metering();
@@ -166,6 +168,7 @@ public final class Administration {
     if (draft.rank() == null) {
       throw new InvalidInputException("rank", "rank is required");
     }
+    Text.name("name", draft.name());
     Tier tier = new Tier(
         draft.slug(), draft.name(), draft.rank(), values(caller.tenantId(), "entitlements", draft.entitlements()),
         clock.instant());
@@ -188,6 +191,9 @@ public final class Administration {
     if (wanted.rank() == null) {
       throw new InvalidInputException("rank", "rank is required");
     }
+    if (!Objects.equals(current.name(), wanted.name())) {
+      Text.name("name", wanted.name());
+    }
     Tier updated = new Tier(slug, wanted.name(), wanted.rank(),
         values(caller.tenantId(), "entitlements", wanted.entitlements()), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "tier.updated", slug,
@@ -206,6 +212,8 @@ public final class Administration {
 
   public Customer createCustomer(ApiToken caller, String name, Map<String, String> metadata) {
     caller.requireAdmin();
+    Text.name("name", name);
+    Text.entries("metadata", metadata);
     Instant now = clock.instant();
     Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
     ChangeRecords records = records(caller, "customer.created", customer.id(),
@@ -223,6 +231,10 @@ public final class Administration {
   public Customer updateCustomer(ApiToken caller, String id, UnaryOperator<Customer> change) {
     Customer current = customer(caller, id);
     Customer wanted = change.apply(current);
+    if (!current.name().equals(wanted.name())) {
+      Text.name("name", wanted.name());
+    }
+    Text.changedEntries("metadata", current.metadata(), wanted.metadata());
     Customer updated = new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "customer.updated", id,
         event(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated)));
@@ -335,6 +347,10 @@ public final class Administration {
     if (catalog.findLicense(caller.tenantId(), licenseId).isEmpty()) {
       throw new UnknownReferenceException("license_id", "license '" + licenseId + "' does not exist");
     }
+    if (name != null && !name.isBlank()) {
+      Text.name("name", name);
+    }
+    Text.entries("labels", labels);
     Instant now = clock.instant();
     Instance instance = new Instance(id, licenseId, name, labels, now);
     ChangeRecords records = records(caller, "instance.created", instance.id(),
@@ -438,6 +454,10 @@ public final class Administration {
     Instance current = instance(caller, id);
     Instance wanted = change.apply(current);
     requireSame("license_id", current.licenseId(), wanted.licenseId());
+    if (!current.name().equals(wanted.name())) {
+      Text.name("name", wanted.name());
+    }
+    Text.changedEntries("labels", current.labels(), wanted.labels());
     Instance updated =
         new Instance(id, current.licenseId(), wanted.name(), wanted.labels(), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "instance.updated", id,
@@ -453,6 +473,21 @@ public final class Administration {
         event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
     catalog.deleteInstance(caller.tenantId(), id, records);
     tokens.deleteInstanceTokens(caller.tenantId(), id);
+  }
+
+  /**
+   * The bounds of an entitlement's name and unit, where they come in as input: what a change brings
+   * ({@code current} null for a new entitlement), never what was stored before a bound was set.
+   */
+  private static void bounded(Entitlement current, Entitlement wanted) {
+    if (current == null || !current.name().equals(wanted.name())) {
+      Text.name("name", wanted.name());
+    }
+    String unit = wanted.metering() == null ? null : wanted.metering().unit();
+    String was = current == null || current.metering() == null ? null : current.metering().unit();
+    if (!Objects.equals(unit, was)) {
+      Text.line("unit", unit, Text.MAX_UNIT);
+    }
   }
 
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */

@@ -23,7 +23,8 @@ public record Entitlement(
 
   public Entitlement {
     Slugs.require("slug", slug);
-    Text.name("name", name);
+    // Bounds of the name are checked where input enters (Administration), not here: a stored item always loads.
+    Text.required("name", name);
     if (type == null) {
       throw new InvalidInputException("type", "type is required: BOOLEAN, NUMERIC or CONFIG");
     }

@@ -40,7 +40,6 @@ public record Metering(
     scope = scope == null ? MeterScope.INSTANCE : scope;
     enforcement = enforcement == null ? Enforcement.HARD : enforcement;
     thresholds = thresholds == null ? DEFAULT_THRESHOLDS : List.copyOf(thresholds.stream().sorted().distinct().toList());
-    Text.line("unit", unit, Text.MAX_UNIT);
     if (overagePercent != null && overagePercent.signum() < 0) {
       throw new InvalidInputException("overage_percent", "overage_percent must be zero or more");
     }

@@ -1,5 +1,6 @@
 package sh.kaiten.domain.catalog;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -33,6 +34,17 @@ public final class Text {
       throw new InvalidInputException(field, field + " is required");
     }
     return line(field, value, MAX_NAME);
+  }
+
+  /**
+   * A name a record cannot be without (stored records hold one): present and not blank, whatever its
+   * length or characters. The bounds of new input are {@link #name}'s.
+   */
+  public static String required(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException(field, field + " is required");
+    }
+    return value;
   }
 
   /** An optional single line of text of at most {@code max} characters; null stays null. */
@@ -76,6 +88,41 @@ public final class Text {
         throw new InvalidInputException(field + "." + key, field + " values must be strings");
       }
       line(field + "." + key, value, MAX_VALUE);
+    });
+    return entries;
+  }
+
+  /**
+   * The entries of {@code after} that are new or changed since {@code before}, bounded as {@link #entries}
+   * bounds them: a change is refused for what it brings, not for what was stored before a bound was set.
+   */
+  public static Map<String, String> changedEntries(String field, Map<String, String> before, Map<String, String> after) {
+    if (after == null || after.equals(before)) {
+      return after;
+    }
+    Map<String, String> was = before == null ? Map.of() : before;
+    if (after.size() > MAX_ENTRIES && after.size() > was.size()) {
+      throw new InvalidInputException(field, field + " holds at most " + MAX_ENTRIES + " entries");
+    }
+    Map<String, String> changed = new LinkedHashMap<>();
+    after.forEach((key, value) -> {
+      if (key == null || value == null || !value.equals(was.get(key))) {
+        changed.put(key, value);
+      }
+    });
+    entries(field, changed);
+    return after;
+  }
+
+  /** A map of strings (metadata, labels) with no null key or value; bounds are {@link #entries}'s. */
+  public static Map<String, String> strings(String field, Map<String, String> entries) {
+    entries.forEach((key, value) -> {
+      if (key == null) {
+        throw new InvalidInputException(field, field + " keys must not be empty");
+      }
+      if (value == null) {
+        throw new InvalidInputException(field + "." + key, field + " values must be strings");
+      }
     });
     return entries;
   }

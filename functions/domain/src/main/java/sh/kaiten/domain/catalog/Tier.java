@@ -19,7 +19,7 @@ public record Tier(
 
   public Tier {
     Slugs.require("slug", slug);
-    Text.name("name", name);
+    Text.required("name", name); // bounded where input enters (Administration), so a stored tier always loads
     entitlements = entitlements == null ? Map.of() : Map.copyOf(entitlements);
   }
 }

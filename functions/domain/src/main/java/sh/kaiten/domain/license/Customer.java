@@ -13,7 +13,8 @@ public record Customer(String id, String name, Map<String, String> metadata, Ins
   }
 
   public Customer {
-    Text.name("name", name);
-    metadata = metadata == null ? Map.of() : Map.copyOf(Text.entries("metadata", metadata));
+    // Bounded where input enters (Administration), so a customer stored before a bound was set still loads.
+    Text.required("name", name);
+    metadata = metadata == null ? Map.of() : Map.copyOf(Text.strings("metadata", metadata));
   }
 }

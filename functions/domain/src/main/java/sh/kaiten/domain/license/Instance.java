@@ -19,7 +19,8 @@ public record Instance(
 
   public Instance {
     Slugs.require("id", id);
-    name = name == null || name.isBlank() ? id : Text.name("name", name);
-    labels = labels == null ? Map.of() : Map.copyOf(Text.entries("labels", labels));
+    // Bounded where input enters (Administration), so an instance stored before a bound was set still loads.
+    name = name == null || name.isBlank() ? id : name;
+    labels = labels == null ? Map.of() : Map.copyOf(Text.strings("labels", labels));
   }
 }
