@@ -25,6 +25,9 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   /** Requests per second of a tenant in the tests, unless the test gives it a budget of its own. */
   public static final String TESTS_BUDGET = "100000";
 
+  /** System property naming the function under test (its logical id), for CalledOperations. */
+  static final String FUNCTION_UNDER_TEST = "kaiten-test-function";
+
   private static LocalAws localAws;
 
   /** The bootstrap secret of the test deployment, made up per run as the template's secret. */
@@ -68,6 +71,7 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     if (function == null) {
       throw new IllegalArgumentException("LocalAwsResource needs the init arg 'function' (the template's logical id)");
     }
+    System.setProperty(FUNCTION_UNDER_TEST, function);
   }
 
   @Override
