@@ -164,9 +164,10 @@ class BatchWritesApiTest {
     assertThat(answer.getList("results.result.current_usage", Integer.class))
         .containsExactlyElementsOf(IntStream.rangeClosed(2, 21).boxed().toList());
     assertThat(answer.getList("results.replayed", Boolean.class)).containsOnly(false);
-    // The token; the instance, its license and the counter together; the 20 markers, the counter and the record.
+    // The token; the instance, its license and the counter together; the 20 markers, the counter and the record;
+    // the counter read again, since it is below its thresholds and the answers were computed before the write.
     assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()), new Call("BatchGetItem", null),
-        new Call("TransactWriteItems", null));
+        new Call("TransactWriteItems", null), new Call("GetItem", config.table().usage()));
     assertThat(usage("calls")).isEqualByComparingTo("21");
   }
 
@@ -187,8 +188,9 @@ class BatchWritesApiTest {
 
     assertThat(usages(results)).containsExactlyElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
     assertThat(results).extracting(r -> r.result().replayed()).containsOnly(false);
-    // The instance, its license and the counter in one read; 99 markers and the counter; the last marker and the counter.
-    assertThat(requests.operations()).containsExactly("BatchGetItem", "TransactWriteItems", "TransactWriteItems");
+    // The instance, its license and the counter in one read; 98 markers, the counter and the record; the last
+    // two; the counter read again once, after the batch.
+    assertThat(requests.operations()).containsExactly("BatchGetItem", "TransactWriteItems", "TransactWriteItems", "GetItem");
     assertThat(usage("calls")).isEqualByComparingTo("100");
   }
 
@@ -210,7 +212,8 @@ class BatchWritesApiTest {
 
     assertThat(usages(results)).containsExactlyElementsOf(IntStream.rangeClosed(1, 1000).boxed().toList());
     assertThat(requests.operations()).containsExactlyElementsOf(
-        Stream.concat(Stream.of("BatchGetItem"), Collections.nCopies(11, "TransactWriteItems").stream()).toList());
+        Stream.of(Stream.of("BatchGetItem"), Collections.nCopies(11, "TransactWriteItems").stream(), Stream.of("GetItem"))
+            .flatMap(operations -> operations).toList());
     assertThat(usage("calls")).isEqualByComparingTo("1000");
   }
 

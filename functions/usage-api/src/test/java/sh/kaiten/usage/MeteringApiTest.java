@@ -291,9 +291,10 @@ class MeteringApiTest {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", null).then().statusCode(200)
         .body("current_usage", equalTo(2));
     // The token, the instance with its license and the counter together, then the counter change and the
-    // report's audit record in one transaction.
+    // report's audit record in one transaction; below its thresholds (80 and 100 of 100) the counter read
+    // again, for what other reports may have crossed meanwhile.
     assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()),
-        new Call("BatchGetItem", null), new Call("TransactWriteItems", null));
+        new Call("BatchGetItem", null), new Call("TransactWriteItems", null), new Call("GetItem", config.table().usage()));
   }
 
   @Test
@@ -303,8 +304,8 @@ class MeteringApiTest {
     post("/usage", "{\"entitlement_slug\":\"sum-hard\",\"value\":1}", "k-1").then().statusCode(200)
         .body("current_usage", equalTo(2));
     // The token, then the instance, its license and the counter together, then the transaction: the key's
-    // marker, the counter change and the audit record.
-    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems");
+    // marker, the counter change and the audit record; then the counter, read again below its thresholds.
+    assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "TransactWriteItems", "GetItem");
   }
 
   @Test

@@ -464,10 +464,16 @@ class BadInputCorpusIT {
         .httpClient(UrlConnectionHttpClient.create()).build();
   }
 
-  /** Every item of every table, as text with its table's name. */
+  /**
+   * Every item of every table, as text with its table's name; but the request budgets, which count every
+   * request, refused ones too: a flood of bad requests must use a tenant's budget up like any other.
+   */
   private static Set<String> items(DynamoDbClient dynamo) {
     Set<String> items = new TreeSet<>();
     for (String table : dynamo.listTables().tableNames()) {
+      if (table.contains("RequestBudgets")) {
+        continue;
+      }
       dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items()
           .forEach(item -> items.add(table + " " + new TreeMap<>(item)));
     }

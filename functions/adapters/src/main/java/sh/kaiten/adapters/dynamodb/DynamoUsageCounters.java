@@ -248,7 +248,7 @@ public final class DynamoUsageCounters implements UsageCounters {
     items.addAll(records);
     try {
       dynamo.transactWriteItems(r -> r.transactItems(items));
-      return new CounterUpdate.Counted(before, before.merge(reports));
+      return CounterUpdate.Counted.estimated(before, before.merge(reports));
     } catch (TransactionCanceledException e) {
       // One reason per item, in order: the markers, then the counter, then the records.
       List<CancellationReason> reasons = e.cancellationReasons();

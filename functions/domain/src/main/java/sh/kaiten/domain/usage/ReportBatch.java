@@ -65,6 +65,8 @@ final class ReportBatch {
   private final Map<CounterKey, Group> open = new LinkedHashMap<>();
   /** Every idempotency key of the batch so far, and the counter of the report that carried it first. */
   private final Map<String, CounterKey> keys = new HashMap<>();
+  /** The counters whose groups were answered from estimates, for one read each once the batch is written. */
+  private final Map<CounterKey, Unsettled> unsettled = new LinkedHashMap<>();
   /** The store failure that stopped the batch; null while none has. */
   private RuntimeException stopped;
 
@@ -116,7 +118,14 @@ final class ReportBatch {
       group.add(report);
     }
     new ArrayList<>(open.keySet()).forEach(this::close);
+    if (stopped == null) {
+      // One read per counter after the whole batch spans every group's true step (UsageSignals#settled).
+      unsettled.values().forEach(counter -> signals.settled(counter.meter(), counter.estimated()));
+    }
   }
+
+  /** A counter the batch wrote from estimates, and the highest usage its answers gave. */
+  private record Unsettled(Meter meter, BigDecimal estimated) {}
 
   /** Whether a report may be written with others: it goes to an additive counter. */
   private static boolean groups(MeteredReport report) {
@@ -263,6 +272,10 @@ final class ReportBatch {
     if (after.compareTo(previous) != 0) {
       // A counter spread over shards is seen with other instances' reports too: what they crossed counts as well.
       signals.crossings(meter, previous, after);
+    }
+    if (counted.estimated()) {
+      unsettled.merge(meter.key(), new Unsettled(meter, after.max(previous)),
+          (was, now) -> new Unsettled(meter, was.estimated().max(now.estimated())));
     }
     known.put(meter.key(), counted.after());
   }

@@ -56,7 +56,7 @@ public final class UsageReporting {
     this.catalog = catalog;
     this.instances = new InstanceLookup(catalog, reads);
     this.counters = counters;
-    this.signals = new UsageSignals(signals);
+    this.signals = new UsageSignals(signals, counters);
     this.clock = clock;
     this.lateWindow = lateWindow;
     this.window = new ReportWindow(lateWindow);
@@ -229,7 +229,11 @@ public final class UsageReporting {
       return replayOf(duplicate.first(), report);
     }
     CounterUpdate.Counted counted = (CounterUpdate.Counted) update;
-    signals.crossings(meter, counted.before().value(meter.aggregation()), counted.after().value(meter.aggregation()));
+    BigDecimal estimated = counted.after().value(meter.aggregation());
+    signals.crossings(meter, counted.before().value(meter.aggregation()), estimated);
+    if (counted.estimated()) {
+      signals.settled(meter, estimated);
+    }
     return meter.counted(counted.after());
   }
 

@@ -8,6 +8,7 @@ import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.ThresholdCrossing;
+import sh.kaiten.domain.metering.UsageCounters;
 
 /** What reports tell the threshold evaluator: crossings, the first report past a SOFT limit, refusals. */
 final class UsageSignals {
@@ -15,11 +16,39 @@ final class UsageSignals {
   private static final int MAX_REMEMBERED_REFUSALS = 10_000;
 
   private final ThresholdSignals signals;
+  private final UsageCounters counters;
   /** The counters this function instance has signalled a refusal of. */
   private final Set<CounterKey> refusalsSignalled = ConcurrentHashMap.newKeySet();
 
-  UsageSignals(ThresholdSignals signals) {
+  UsageSignals(ThresholdSignals signals, UsageCounters counters) {
     this.signals = signals;
+    this.counters = counters;
+  }
+
+  /**
+   * After a write answered from the counter as read before it: reports other requests wrote meanwhile
+   * are in neither's answer, so two of them can cross a boundary together while each alone stays short
+   * of it (90, then 5 and 8 each answered from 90: 103 reached, 100 crossed, by neither's reckoning).
+   * The counter read again spans every report's true step, and the evaluator fires each alert once, so
+   * signalling from {@code estimated} to it misses none. No read once the counter is past every boundary.
+   */
+  void settled(Meter meter, BigDecimal estimated) {
+    if (meter.limit() == null || estimated.compareTo(highestBoundary(meter)) > 0) {
+      return;
+    }
+    BigDecimal now = counters.tally(meter.key(), meter.metering()).value(meter.aggregation());
+    if (now.compareTo(estimated) > 0) {
+      crossings(meter, estimated, now);
+    }
+  }
+
+  /** The highest usage an alert of this counter is about: its highest threshold, or its limit. */
+  private static BigDecimal highestBoundary(Meter meter) {
+    BigDecimal highest = meter.limit();
+    for (int percent : meter.metering().thresholds()) {
+      highest = highest.max(ThresholdCrossing.boundary(meter.limit(), percent));
+    }
+    return highest;
   }
 
   /** Thresholds crossed, and the first report past a SOFT limit, by a move of the counter from previous to total. */

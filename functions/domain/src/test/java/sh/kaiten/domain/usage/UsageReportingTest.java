@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +37,12 @@ import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
+import sh.kaiten.domain.metering.Tally;
+import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
 
 class UsageReportingTest {
@@ -126,6 +131,38 @@ class UsageReportingTest {
     ReportResult capped = report("burst", "1");
     assertThat(capped.state().status()).isEqualTo(UsageStatus.REJECTED);
     assertThat(capped.state().currentUsage()).isEqualByComparingTo("15");
+  }
+
+  @Test
+  void aBoundaryTwoRacingReportsCrossTogetherIsSignalled() {
+    report("api-calls", "70000");
+    // Another request's 8000 lands between this report's read of the counter (70000) and its write, and
+    // this one is answered, as DynamoDB's transaction answers, from that read: 75000, short of 80 %.
+    UsageCounters racing = (UsageCounters) Proxy.newProxyInstance(UsageCounters.class.getClassLoader(),
+        new Class<?>[] {UsageCounters.class}, (proxy, method, args) -> {
+          if (!method.getName().equals("count")) {
+            return method.invoke(counters, args);
+          }
+          counters.add((CounterKey) args[0], (Metering) args[1], (PeriodClose) args[2], new BigDecimal("8000"),
+              NOW, null);
+          CounterUpdate update = (CounterUpdate) method.invoke(counters, args);
+          Tally before = (Tally) args[6];
+          return update instanceof CounterUpdate.Counted
+              ? CounterUpdate.Counted.estimated(before, before.plus((BigDecimal) args[3], (Instant) args[4])) : update;
+        });
+    UsageReporting racingReporting = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), racing,
+        signals::add, clock, Duration.ofHours(24));
+
+    ReportResult answer = racingReporting.report(instanceToken, "acme-prod", new UsageReport("api-calls", new BigDecimal("5000"), null));
+
+    assertThat(answer.state().currentUsage()).isEqualByComparingTo("75000");
+    assertThat(queries.usage(adminToken, "acme-prod", "api-calls").currentUsage()).isEqualByComparingTo("83000");
+    assertThat(signals).singleElement().satisfies(signal -> {
+      assertThat(signal.kind()).isEqualTo(ThresholdSignal.Kind.CROSSED);
+      assertThat(signal.thresholds()).containsExactly(80);
+      assertThat(signal.previous()).isEqualByComparingTo("75000");
+      assertThat(signal.updated()).isEqualByComparingTo("83000");
+    });
   }
 
   @Test
