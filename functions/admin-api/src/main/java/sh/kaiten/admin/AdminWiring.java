@@ -8,7 +8,6 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.usage.UsageViews;
-import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
@@ -30,9 +29,8 @@ public class AdminWiring {
 
   @Produces
   @Singleton
-  Webhooks webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, RequestJournal journal, Clock clock,
-      KaitenConfig config) {
-    return new Webhooks(store, queue, urls, journal, clock, config.webhooks().secretGrace());
+  Webhooks webhooks(WebhookStore store, WebhookUrlPolicy urls, RequestJournal journal, Clock clock, KaitenConfig config) {
+    return new Webhooks(store, urls, journal, clock, config.webhooks().secretGrace());
   }
 
   @Produces

@@ -75,8 +75,11 @@ public class WebhooksResource {
     return CreatedWebhookView.of(webhooks.rotateSecret(caller.token(), id));
   }
 
-  /** Sends a {@code webhook.test} event to this endpoint; the answer is its delivery, on its way. */
-  @Audited("webhook.tested")
+  /**
+   * Sends a {@code webhook.test} event to this endpoint; the answer is its delivery, stored with its
+   * dispatch and its record, on its way.
+   */
+  @Audited(value = "webhook.tested", status = 202)
   @POST
   @Path("/{id}/test")
   public Response test(@PathParam("id") String id) {
@@ -92,7 +95,7 @@ public class WebhooksResource {
   }
 
   /** Sends a delivery again, same {@code webhook-id} and body, with a fresh round of attempts. */
-  @Audited("webhook.redelivered")
+  @Audited(value = "webhook.redelivered", status = 202)
   @POST
   @Path("/{id}/deliveries/{delivery_id}/redeliver")
   public Response redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {

@@ -16,6 +16,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
+import sh.kaiten.domain.webhooks.AttemptResult;
+import sh.kaiten.domain.webhooks.DeliveryStatus;
+import sh.kaiten.domain.webhooks.DeliveryTicket;
+import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.FailingWrites;
 import sh.kaiten.testing.LocalAwsResource;
@@ -239,5 +244,84 @@ class TransactionalChangesTest {
     assertThat(send("GET", "/api/audit?type=instance.token_rotated", null).statusCode(200).extract().jsonPath()
         .getList("items")).hasSize(1);
     assertThat(token).startsWith("tok_");
+  }
+
+  @Inject WebhookStore webhooks;
+
+  /** The tickets of this tenant on the deliveries queue, taken off it; the outbox's are put there first. */
+  private List<DeliveryTicket> takeTickets() {
+    OutboxStream.publish();
+    var aws = LocalAwsResource.localAws();
+    String queue = aws.resources().ref("DeliveriesQueue");
+    List<DeliveryTicket> tickets = new java.util.ArrayList<>();
+    List<software.amazon.awssdk.services.sqs.model.Message> batch;
+    do {
+      batch = aws.sqs().receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10)).messages();
+      for (var message : batch) {
+        var body = SqsDeliveryQueue.parse(message.body());
+        if (body.path("tenant_id").asText().equals(tenant)) {
+          tickets.add(SqsDeliveryQueue.fromJson(body));
+        }
+        aws.sqs().deleteMessage(r -> r.queueUrl(queue).receiptHandle(message.receiptHandle()));
+      }
+    } while (!batch.isEmpty());
+    return tickets;
+  }
+
+  /** The deliveries queue is down: for admin-api's own sends, and for the outbox's publisher. */
+  private void deliveriesQueueDown() {
+    failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("DeliveriesQueue"));
+    OutboxStream.failNextSendOf(tenant);
+  }
+
+  /**
+   * Issue 14: a test event's delivery was stored, then its enqueue failed and the answer said "not applied",
+   * leaving a PENDING delivery never sent (and one that redeliver refuses); its record came after, in a
+   * second write. Now the delivery, its ticket (the outbox) and its record are one transaction.
+   */
+  @Test
+  void aTestEventAndARedeliveryAreAnsweredWhileTheDeliveriesQueueIsDownAndEachIsSentOnceWithItsRecord() {
+    takeTickets();
+    String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
+    deliveriesQueueDown();
+
+    String delivery = send("POST", "/api/webhooks/" + webhook + "/test", null).statusCode(202)
+        .body("status", equalTo("PENDING")).extract().path("id");
+
+    assertThat(OutboxStream.publish()).isFalse();
+    assertThat(takeTickets()).containsExactly(new DeliveryTicket(tenant, webhook, delivery, 0));
+    assertThat(takeTickets()).isEmpty();
+    assertThat(trail().get(0)).isEqualTo("webhook.tested " + delivery);
+    JsonPath tested = send("GET", "/api/audit?type=webhook.tested", null).statusCode(200).extract().jsonPath();
+    assertThat(tested.getList("items")).hasSize(1);
+    assertThat(tested.getMap("items[0].result")).isEqualTo(Map.of("status", 202, "id", delivery));
+    assertThat(tested.getString("items[0].request.path")).isEqualTo("/api/webhooks/" + webhook + "/test");
+
+    webhooks.recordAttempt(tenant, new DeliveryTicket(tenant, webhook, delivery, 0),
+        new AttemptResult(500, 12, "answered 500"), DeliveryStatus.FAILED, java.time.Instant.now());
+    deliveriesQueueDown();
+
+    send("POST", "/api/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver", null).statusCode(202)
+        .body("id", equalTo(delivery)).body("status", equalTo("PENDING"));
+
+    assertThat(OutboxStream.publish()).isFalse();
+    assertThat(takeTickets()).containsExactly(new DeliveryTicket(tenant, webhook, delivery, 1));
+    assertThat(takeTickets()).isEmpty();
+    assertThat(trail().subList(0, 2)).containsExactly("webhook.redelivered " + delivery, "webhook.tested " + delivery);
+    send("GET", "/api/webhooks/" + webhook + "/deliveries", null).statusCode(200)
+        .body("items.id", equalTo(List.of(delivery))).body("items[0].status", equalTo("PENDING"));
+  }
+
+  @Test
+  void aTestEventWhoseAuditRecordCannotBeWrittenStoresNoDeliveryAndSendsNothing() {
+    takeTickets();
+    String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
+    failing.failNextWriteTo(auditTable());
+
+    send("POST", "/api/webhooks/" + webhook + "/test", null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+
+    send("GET", "/api/webhooks/" + webhook + "/deliveries", null).statusCode(200).body("items", equalTo(List.of()));
+    assertThat(takeTickets()).isEmpty();
+    assertThat(trail()).containsExactly("webhook.created " + webhook, "tenant.created " + tenant);
   }
 }

@@ -1,8 +1,7 @@
 package sh.kaiten.admin;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -25,8 +24,8 @@ import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.testing.LocalAwsResource;
 
 /**
- * When the audit record cannot be written, the answer is a 500 that says the request was carried
- * out (the write before it is not undone), never the generic "not applied".
+ * With the audit trail's own writes (those made after a request is carried out) failing, control-plane
+ * requests are unaffected: each writes its record in its change's transaction.
  */
 @QuarkusTest
 @TestProfile(UnwritableAuditTest.Unwritable.class)
@@ -54,12 +53,13 @@ class UnwritableAuditTest {
   }
 
   /**
-   * A webhook's test event is recorded after its delivery is on its way (a change of the tenant's
-   * records is not: it writes its record in its own transaction, so creating the tenant and its
-   * webhook here is answered 201).
+   * No control-plane request records after the fact any more: a change, a webhook's test event and a
+   * redelivery write their record in their own transaction (not through the trail written after the
+   * answer, which fails here), so each is answered as it was done. (The after-the-fact write and its
+   * {@code audit-not-recorded} answer remain for reads and refused reports: usage-api's tests.)
    */
   @Test
-  void aRequestWhoseRecordCannotBeWrittenIsAnsweredAsCarriedOutButNotRecorded() {
+  void aTestEventIsRecordedWithItsDeliveryNotAfterIt() {
     String admin = given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
         .contentType("application/json").body("{\"name\":\"Unaudited\"}").when().post("/api/tenants")
         .then().statusCode(201).extract().path("admin_token.token");
@@ -68,8 +68,6 @@ class UnwritableAuditTest {
         .then().statusCode(201).extract().path("id");
 
     given().header("Authorization", "Bearer " + admin).when().post("/api/webhooks/" + webhook + "/test")
-        .then().statusCode(500).contentType("application/problem+json")
-        .body("type", endsWith("/audit-not-recorded"))
-        .body("detail", containsString("carried out"));
+        .then().statusCode(202).body("event_type", equalTo("webhook.test"));
   }
 }

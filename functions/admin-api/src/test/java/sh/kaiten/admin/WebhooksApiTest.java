@@ -28,6 +28,7 @@ import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.local.aws.LocalAws;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.OutboxStream;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -287,8 +288,12 @@ class WebhooksApiTest {
         .statusCode(201).extract().path("token.token");
   }
 
-  /** The tickets of this tenant on the deliveries queue, taken off it, in the order they came. */
+  /**
+   * The tickets of this tenant on the deliveries queue, taken off it, in the order they came; the tickets
+   * the outbox holds (test events, redeliveries) are put there first, as outbox-publisher does.
+   */
   private List<DeliveryTicket> takeTickets() {
+    OutboxStream.publish();
     LocalAws aws = LocalAwsResource.localAws();
     String queue = aws.resources().ref("DeliveriesQueue");
     List<DeliveryTicket> tickets = new ArrayList<>();

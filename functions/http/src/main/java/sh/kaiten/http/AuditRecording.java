@@ -44,6 +44,7 @@ public class AuditRecording implements ContainerRequestFilter, ContainerResponse
     if (audited != null) {
       trail.audited(audited.value(), request.getMethod(), request.getUriInfo().getPath(),
           request.getUriInfo().getPathParameters());
+      trail.answersOnSuccess(audited.status());
     }
   }
 

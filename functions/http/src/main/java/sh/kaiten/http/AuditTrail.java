@@ -50,6 +50,7 @@ public class AuditTrail {
   private String path;
   private MultivaluedMap<String, String> pathParameters;
   private boolean recordedWithChange;
+  private int successStatus;
 
   /** Adds a record; {@code request} and {@code result} are written as JSON. */
   public void record(String type, String instanceId, List<String> entitlements, Object request, Object result) {
@@ -137,6 +138,15 @@ public class AuditTrail {
     this.method = method;
     this.path = path;
     this.pathParameters = pathParameters;
+  }
+
+  /** What the audited request answers when it succeeds, when not its method's usual status (else 0). */
+  void answersOnSuccess(int status) {
+    this.successStatus = status;
+  }
+
+  int successStatus() {
+    return successStatus;
   }
 
   /** The HTTP method of the audited request being served. */

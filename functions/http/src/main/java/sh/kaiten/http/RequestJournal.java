@@ -46,6 +46,9 @@ public class RequestJournal implements ChangeJournal {
   }
 
   private int statusOnSuccess() {
+    if (trail.successStatus() != 0) {
+      return trail.successStatus();
+    }
     return switch (trail.method() == null ? "" : trail.method()) {
       case "POST" -> 201;
       case "DELETE" -> 204;

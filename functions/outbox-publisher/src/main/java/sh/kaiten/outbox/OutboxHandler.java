@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
@@ -16,13 +17,15 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
-import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.OutboxRelay;
 
 /**
  * The Outbox table's stream consumer: each new item is one event of a control-plane change, stored
- * with the change; it goes onto the events queue with the id it was stored with. Records that are
+ * with the change; it goes onto the events queue with the id it was stored with. An item marked for the
+ * deliveries queue is a webhook delivery round (a test event, a redelivery) stored with its delivery:
+ * its ticket goes onto the deliveries queue. Records that are
  * not new items (TTL expiries) are passed over. When an event cannot be published, the batch is
  * answered as failed from that record on ({@code ReportBatchItemFailures}): Lambda hands the stream
  * over again from there, so events stay in order and none is skipped; what went out before is not
@@ -37,12 +40,12 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INSERT = "INSERT";
 
-  @Inject OutboxRelay relay;
+  @Inject OutboxRelay<Outgoing> relay;
 
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
     List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
-    List<Event> events = new ArrayList<>();
+    List<Outgoing> events = new ArrayList<>();
     List<String> positions = new ArrayList<>();
     for (DynamodbEvent.DynamodbStreamRecord record : records) {
       if (!INSERT.equals(record.getEventName())) {
@@ -50,7 +53,7 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
       }
       String position = record.getDynamodb().getSequenceNumber();
       try {
-        events.add(event(record.getDynamodb().getNewImage()));
+        events.add(outgoing(record.getDynamodb().getNewImage()));
         positions.add(position);
       } catch (RuntimeException e) {
         // Everything before it is published; from it on, the batch comes again.
@@ -62,32 +65,37 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
   }
 
   /** Publishes {@code events}; the first that fails, else {@code unreadable}, is where the stream resumes. */
-  private StreamsEventResponse failedFrom(List<Event> events, List<String> positions, String unreadable) {
+  private StreamsEventResponse failedFrom(List<Outgoing> events, List<String> positions, String unreadable) {
     OutboxRelay.Relayed relayed = relay.relay(events);
     String resumeAt = unreadable;
     if (relayed.failure().isPresent()) {
       resumeAt = positions.get(relayed.published());
-      LOG.errorf("event %s could not be published and will be retried: %s", events.get(relayed.published()).id(),
+      LOG.errorf("%s could not be published and will be retried: %s", events.get(relayed.published()).describe(),
           relayed.failure().get().getMessage());
     }
     for (int i = 0; i < relayed.published(); i++) {
-      LOG.infof("published %s %s for tenant %s", events.get(i).type().wireName(), events.get(i).id(),
-          events.get(i).tenantId());
+      LOG.infof("published %s", events.get(i).describe());
     }
     List<StreamsEventResponse.BatchItemFailure> failures = resumeAt == null ? List.of()
         : List.of(new StreamsEventResponse.BatchItemFailure(resumeAt));
     return new StreamsEventResponse(failures);
   }
 
-  private static Event event(Map<String, AttributeValue> image) {
+  private static Outgoing outgoing(Map<String, AttributeValue> image) {
     AttributeValue message = image == null ? null : image.get(ChangeItems.MESSAGE);
     if (message == null || message.getS() == null) {
       throw new IllegalArgumentException("the item has no " + ChangeItems.MESSAGE);
     }
+    JsonNode body;
     try {
-      return SqsEvents.fromJson(JSON.readTree(message.getS()));
+      body = JSON.readTree(message.getS());
     } catch (IOException e) {
       throw new IllegalArgumentException("its message is not JSON");
     }
+    AttributeValue queue = image.get(ChangeItems.QUEUE);
+    if (queue != null && ChangeItems.DELIVERIES.equals(queue.getS())) {
+      return new Outgoing.Dispatch(SqsDeliveryQueue.fromJson(body));
+    }
+    return new Outgoing.Announcement(SqsEvents.fromJson(body));
   }
 }

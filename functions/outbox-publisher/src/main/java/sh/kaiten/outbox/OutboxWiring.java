@@ -4,13 +4,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.outbox.OutboxRelay;
+import sh.kaiten.domain.webhooks.DeliveryQueue;
 
 /** Builds the use case this function serves. */
 public class OutboxWiring {
 
   @Produces
   @Singleton
-  OutboxRelay relay(Events events) {
-    return new OutboxRelay(events);
+  OutboxRelay<Outgoing> relay(Events events, DeliveryQueue deliveries) {
+    return new OutboxRelay<>(message -> message.send(events, deliveries));
   }
 }

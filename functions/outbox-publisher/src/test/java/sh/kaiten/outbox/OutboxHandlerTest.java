@@ -91,6 +91,44 @@ class OutboxHandlerTest {
         .containsExactly("evt_sample_customer_created");
   }
 
+  /** A test event's or a redelivery's round: its ticket goes onto the deliveries queue, in stream order. */
+  @Test
+  void aDeliveryRoundsTicketGoesOntoTheDeliveriesQueueAndTheEventsOntoTheEventsQueue() throws Exception {
+    ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+    ArrayNode records = (ArrayNode) event.get("Records");
+    ObjectNode round = records.get(0).deepCopy();
+    ((ObjectNode) round.get("dynamodb")).put("SequenceNumber", "111000000000000000000003");
+    ObjectNode image = (ObjectNode) round.get("dynamodb").get("NewImage");
+    image.remove("event_id");
+    image.set("pk", JSON.createObjectNode().put("S", "DELIVERY#dlv_sample#1"));
+    image.set("type", JSON.createObjectNode().put("S", "webhook.delivery"));
+    image.set("queue", JSON.createObjectNode().put("S", "deliveries"));
+    image.set("message", JSON.createObjectNode().put("S", "{\"tenant_id\":\"" + tenant + "\",\"endpoint_id\":\"wh_sample\","
+        + "\"delivery_id\":\"dlv_sample\",\"generation\":1}"));
+    records.add(round);
+
+    JsonNode response = invoke(event.toString());
+
+    assertThat(response.get("batchItemFailures")).isEmpty();
+    assertThat(EventsQueue.take(tenant)).extracting(e -> e.get("id").asText())
+        .containsExactly("evt_sample_customer_created");
+    var aws = LocalAwsResource.localAws();
+    String deliveries = aws.resources().ref("DeliveriesQueue");
+    List<String> tickets = new java.util.ArrayList<>();
+    List<software.amazon.awssdk.services.sqs.model.Message> batch;
+    do {
+      batch = aws.sqs().receiveMessage(r -> r.queueUrl(deliveries).maxNumberOfMessages(10)).messages();
+      for (var message : batch) {
+        if (message.body().contains(tenant)) {
+          tickets.add(message.body());
+        }
+        aws.sqs().deleteMessage(r -> r.queueUrl(deliveries).receiptHandle(message.receiptHandle()));
+      }
+    } while (!batch.isEmpty());
+    assertThat(tickets).containsExactly("{\"tenant_id\":\"" + tenant + "\",\"endpoint_id\":\"wh_sample\","
+        + "\"delivery_id\":\"dlv_sample\",\"generation\":1}");
+  }
+
   private static JsonNode invoke(String event) throws Exception {
     return JSON.readTree(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
   }

@@ -8,7 +8,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
  * Stands in for outbox-publisher in the tests of other functions: reads the Outbox table's stream on
- * from where it was read last and puts each new item's event onto the events queue, as the stream's
+ * from where it was read last and puts each new item's message onto its queue (the events queue, or the
+ * deliveries queue for an item marked so: a webhook delivery round), as the stream's
  * event source mapping and the publisher do on Lambda (outbox-publisher's own tests drive the real
  * handler). One reader serves every test class of the JVM. A send can be made to fail, as an events
  * queue that is down would: the batch then stops at that record and is read again from it next time,
@@ -20,7 +21,7 @@ public final class OutboxStream {
 
   private OutboxStream() {}
 
-  /** The next send of an event of {@code tenantId} fails (once). */
+  /** The next send of a message of {@code tenantId} (an event or a delivery ticket) fails (once). */
   public static synchronized void failNextSendOf(String tenantId) {
     failNextSendOf = tenantId;
   }
@@ -35,7 +36,8 @@ public final class OutboxStream {
     if (stream == null) {
       stream = new TableStream(aws.streams(), aws.resources().attribute("OutboxTable", "StreamArn"), LocalAws.REGION);
     }
-    String queue = aws.resources().ref("EventsQueue");
+    String events = aws.resources().ref("EventsQueue");
+    String deliveries = aws.resources().ref("DeliveriesQueue");
     for (TableStream.Batch batch = stream.next(100); !batch.records().isEmpty(); batch = stream.next(100)) {
       for (Record record : batch.records()) {
         if (record.eventName() == OperationType.INSERT) {
@@ -46,7 +48,9 @@ public final class OutboxStream {
             return false;
           }
           AttributeValue message = record.dynamodb().newImage().get("message");
-          aws.sqs().sendMessage(r -> r.queueUrl(queue).messageBody(message.s()));
+          AttributeValue queue = record.dynamodb().newImage().get("queue");
+          String url = queue != null && "deliveries".equals(queue.s()) ? deliveries : events;
+          aws.sqs().sendMessage(r -> r.queueUrl(url).messageBody(message.s()));
         }
       }
       batch.done();

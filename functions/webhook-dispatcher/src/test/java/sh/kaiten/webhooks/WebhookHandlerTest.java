@@ -39,6 +39,7 @@ import sh.kaiten.domain.webhooks.Webhooks;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.OutboxStream;
 import sh.kaiten.testing.SampleEvents;
 import sh.kaiten.testing.WebhookReceiver;
 
@@ -160,8 +161,13 @@ class WebhookHandlerTest {
     assertThat(deadLetters.get(0).path("delivery_id").asText()).isEqualTo(failed.id());
 
     down.answering(n -> 200);
+    // The redelivery is made while the deliveries queue is down: its round is stored with its ticket in
+    // the outbox, which goes out once the queue is back.
+    OutboxStream.failNextSendOf(tenant);
     Delivery restarted = admin().redeliver(adminToken(), endpoint.id(), failed.id());
     assertThat(restarted.status()).isEqualTo(DeliveryStatus.PENDING);
+    assertThat(OutboxStream.publish()).isFalse();
+    assertThat(OutboxStream.publish()).isTrue();
     pumpUntil(() -> down.delivered().size() == 1);
     QueuePump.round();
     QueuePump.round();
@@ -301,7 +307,7 @@ class WebhookHandlerTest {
 
   /** The admin use case, as admin-api runs it, for redeliveries. */
   private Webhooks admin() {
-    return new Webhooks(store, queue, urls, sh.kaiten.domain.outbox.ChangeJournal.SILENT, Clock.systemUTC(),
+    return new Webhooks(store, urls, sh.kaiten.domain.outbox.ChangeJournal.SILENT, Clock.systemUTC(),
         Duration.ofHours(24));
   }
 

@@ -4,20 +4,24 @@ import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.ChangeRecords;
+import sh.kaiten.domain.webhooks.DeliveryTicket;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The writes a change carries into its transaction: one outbox item per event (the Outbox table's
- * stream publishes it to the events queue) and one audit record per entry, each put only if new.
+ * stream publishes it to the events queue) and one audit record per entry, each put only if new; and
+ * for a webhook delivery round started by a request, its ticket's outbox item (for the deliveries queue).
  *
  * <p>An outbox item is the event's queue message as it will be sent, keyed by the event's id. It
  * expires after {@link #KEPT}: the stream hands it over within seconds and keeps it 24 hours, and a
@@ -29,6 +33,10 @@ public final class ChangeItems {
   public static final Duration KEPT = Duration.ofDays(7);
   /** The event as its queue message ({@link SqsEvents#toJson}). */
   public static final String MESSAGE = "message";
+  /** Which queue an item's message is for: {@link #DELIVERIES}, or absent for the events queue. */
+  public static final String QUEUE = "queue";
+  /** The deliveries queue, whose messages are delivery tickets ({@link SqsDeliveryQueue#toJson}). */
+  public static final String DELIVERIES = "deliveries";
   private static final String NEW = "attribute_not_exists(#pk)";
   private static final Map<String, String> PK_NAME = Map.of("#pk", Keys.PK);
 
@@ -53,6 +61,22 @@ public final class ChangeItems {
     records.audit().forEach(record -> writes.add(TransactWriteItem.builder().put(p -> p.tableName(auditTable)
         .item(DynamoAuditLog.item(record)).conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build()));
     return writes;
+  }
+
+  /** The outbox item of a delivery round, whose stream puts its ticket on the deliveries queue; put only if new. */
+  TransactWriteItem dispatch(DeliveryTicket ticket, Instant at) {
+    if (outboxTable == null) {
+      throw new IllegalStateException("KAITEN_TABLE_OUTBOX is not set for this function: it cannot dispatch deliveries");
+    }
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Keys.PK, s(Keys.outboxDelivery(ticket.deliveryId(), ticket.generation())));
+    item.put("tenant_id", s(ticket.tenantId()));
+    item.put("type", s("webhook.delivery"));
+    item.put(QUEUE, s(DELIVERIES));
+    item.put(MESSAGE, s(SqsDeliveryQueue.toJson(ticket)));
+    item.put("expires_at", n(at.plus(KEPT).getEpochSecond()));
+    return TransactWriteItem.builder().put(p -> p.tableName(outboxTable).item(item)
+        .conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build();
   }
 
   /** True when the transaction was refused because the condition of its write at {@code index} failed. */

@@ -25,7 +25,6 @@ import sh.kaiten.domain.webhooks.WebhookStore;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -139,6 +138,40 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Created createDelivery(String tenantId, Delivery delivery) {
+    Map<String, AttributeValue> item = deliveryItem(tenantId, delivery);
+    try {
+      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
+          .expressionAttributeNames(Map.of("#pk", Keys.PK))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return new Created(delivery, true);
+    } catch (ConditionalCheckFailedException e) {
+      return new Created(delivery(e.item()), false);
+    }
+  }
+
+  @Override
+  public Delivery dispatchDelivery(String tenantId, Delivery delivery, ChangeRecords records) {
+    Delivery dispatched = new Delivery(delivery.id(), delivery.endpointId(), delivery.eventId(), delivery.eventType(),
+        delivery.payload(), delivery.status(), delivery.attempts(), delivery.lastResponseCode(),
+        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation(), true, delivery.createdAt(),
+        delivery.updatedAt());
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(deliveryItem(tenantId, dispatched))
+        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build());
+    writes.add(changes.dispatch(dispatched.ticket(tenantId), dispatched.createdAt()));
+    writes.addAll(changes.of(records));
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        throw new ConflictException("id", "delivery '" + delivery.id() + "' already exists");
+      }
+      throw e;
+    }
+    return dispatched;
+  }
+
+  private static Map<String, AttributeValue> deliveryItem(String tenantId, Delivery delivery) {
     Map<String, AttributeValue> item = TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
     item.put("id", s(delivery.id()));
     item.put("endpoint_id", s(delivery.endpointId()));
@@ -152,14 +185,7 @@ public final class DynamoWebhookStore implements WebhookStore {
     item.put("created_at", instant(delivery.createdAt()));
     item.put("updated_at", instant(delivery.updatedAt()));
     item.put("expires_at", expiry(delivery.createdAt()));
-    try {
-      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new Created(delivery, true);
-    } catch (ConditionalCheckFailedException e) {
-      return new Created(delivery(e.item()), false);
-    }
+    return item;
   }
 
   @Override
@@ -225,24 +251,34 @@ public final class DynamoWebhookStore implements WebhookStore {
     }
   }
 
+  /** The new round, its ticket in the outbox and the change's records: one transaction. */
   @Override
-  public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at) {
+  public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
+    Delivery restarted = new Delivery(delivery.id(), delivery.endpointId(), delivery.eventId(), delivery.eventType(),
+        delivery.payload(), DeliveryStatus.PENDING, delivery.attempts(), delivery.lastResponseCode(),
+        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation() + 1, true, delivery.createdAt(), at);
+    List<TransactWriteItem> writes = new ArrayList<>();
+    writes.add(TransactWriteItem.builder().update(u -> u.tableName(table)
+        .key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+        .updateExpression("SET #status = :pending, #generation = :next, #enqueued = :true, updated_at = :at,"
+            + " expires_at = :expires")
+        .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
+        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
+            "#enqueued", "enqueued"))
+        .expressionAttributeValues(Map.of(":pending", s(DeliveryStatus.PENDING.name()),
+            ":next", n(restarted.generation()), ":true", AttributeValue.fromBool(true), ":at", instant(at),
+            ":expires", expiry(at), ":generation", n(delivery.generation())))).build());
+    writes.add(changes.dispatch(restarted.ticket(tenantId), at));
+    writes.addAll(changes.of(records));
     try {
-      var response = dynamo.updateItem(r -> r.tableName(table)
-          .key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
-          .updateExpression("SET #status = :pending, #generation = :next, #enqueued = :false, updated_at = :at,"
-              + " expires_at = :expires")
-          .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
-              "#enqueued", "enqueued"))
-          .expressionAttributeValues(Map.of(":pending", s(DeliveryStatus.PENDING.name()),
-              ":next", n(delivery.generation() + 1), ":false", AttributeValue.fromBool(false), ":at", instant(at),
-              ":expires", expiry(at), ":generation", n(delivery.generation())))
-          .returnValues(ReturnValue.ALL_NEW));
-      return delivery(response.attributes());
-    } catch (ConditionalCheckFailedException e) {
-      throw new ConflictException(null, "delivery '" + delivery.id() + "' is being delivered again already");
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+    } catch (TransactionCanceledException e) {
+      if (ChangeItems.refusedAt(e, 0)) {
+        throw new ConflictException(null, "delivery '" + delivery.id() + "' is being delivered again already");
+      }
+      throw e;
     }
+    return restarted;
   }
 
   private static Delivery delivery(Map<String, AttributeValue> item) {

@@ -74,12 +74,18 @@ final class Keys {
   static final String AUDIT_INSTANCE = "audit_instance";
   /** The Outbox table's items: one per event, keyed by its id. */
   private static final String OUTBOX_EVENT = "EVENT#";
+  private static final String OUTBOX_DELIVERY = "DELIVERY#";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Keys() {}
+
+  /** A delivery round's outbox item: one per delivery and generation. */
+  static String outboxDelivery(String deliveryId, int generation) {
+    return OUTBOX_DELIVERY + deliveryId + "#" + generation;
+  }
 
   static String outboxEvent(String eventId) {
     return OUTBOX_EVENT + eventId;

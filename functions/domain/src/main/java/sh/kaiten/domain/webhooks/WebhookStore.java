@@ -38,6 +38,15 @@ public interface WebhookStore {
 
   record Created(Delivery delivery, boolean created) {}
 
+  /**
+   * Writes a new delivery (a test event's) together with its dispatch and the change's records, as one
+   * transaction: its ticket goes into the outbox, whose stream puts it on the deliveries queue. So a
+   * stored delivery is always sent, and one that was not stored is not.
+   *
+   * @return the delivery as stored: enqueued, since its ticket is stored with it
+   */
+  Delivery dispatchDelivery(String tenantId, Delivery delivery, ChangeRecords records);
+
   Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId);
 
   /** One page of an endpoint's deliveries, newest first. */
@@ -54,9 +63,10 @@ public interface WebhookStore {
   boolean recordAttempt(String tenantId, DeliveryTicket ticket, AttemptResult result, DeliveryStatus status, Instant at);
 
   /**
-   * Starts a new round of a delivery that is not pending: PENDING, generation + 1, not yet enqueued.
+   * Starts a new round of a delivery that is not pending (PENDING, generation + 1) with its dispatch
+   * (its ticket into the outbox) and the change's records, as one transaction.
    *
    * @throws sh.kaiten.domain.error.ConflictException when it is pending (or changed since read)
    */
-  Delivery restartDelivery(String tenantId, Delivery delivery, Instant at);
+  Delivery restartDelivery(String tenantId, Delivery delivery, Instant at, ChangeRecords records);
 }

@@ -27,20 +27,17 @@ public final class Webhooks {
   static final int MAX_DESCRIPTION_LENGTH = 512;
 
   private final WebhookStore store;
-  private final DeliveryQueue queue;
   private final WebhookUrlPolicy urls;
   private final ChangeJournal journal;
   private final Clock clock;
   private final Duration secretGrace;
 
   /**
-   * @param journal what each endpoint change writes with itself, in its transaction: its audit record
+   * @param journal what each change writes with itself, in its transaction: its audit record
    * @param secretGrace how long a rotated-out secret keeps signing beside the new one
    */
-  public Webhooks(WebhookStore store, DeliveryQueue queue, WebhookUrlPolicy urls, ChangeJournal journal, Clock clock,
-      Duration secretGrace) {
+  public Webhooks(WebhookStore store, WebhookUrlPolicy urls, ChangeJournal journal, Clock clock, Duration secretGrace) {
     this.store = store;
-    this.queue = queue;
     this.urls = urls;
     this.journal = journal;
     this.clock = clock;
@@ -103,7 +100,10 @@ public final class Webhooks {
     return new CreatedWebhook(rotated, secret);
   }
 
-  /** Sends a {@code webhook.test} event to this endpoint only, whatever it subscribes to. */
+  /**
+   * Sends a {@code webhook.test} event to this endpoint only, whatever it subscribes to. The delivery, its
+   * dispatch and its audit record are stored together: once answered, it goes out, queue outage or not.
+   */
   public Delivery test(ApiToken caller, String id) {
     caller.requireAdmin();
     WebhookEndpoint endpoint = find(caller.tenantId(), id);
@@ -112,10 +112,8 @@ public final class Webhooks {
     data.put("webhook_id", endpoint.id());
     data.put("message", "This is a test event from Kaiten.");
     Event event = new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), EventType.WEBHOOK_TEST, now, data);
-    Delivery delivery = store.createDelivery(caller.tenantId(), Delivery.of(event, endpoint.id(), now)).delivery();
-    queue.enqueue(delivery.ticket(caller.tenantId()));
-    store.markEnqueued(caller.tenantId(), delivery);
-    return delivery;
+    Delivery delivery = Delivery.of(event, endpoint.id(), now);
+    return store.dispatchDelivery(caller.tenantId(), delivery, records(caller, "webhook.tested", delivery.id()));
   }
 
   public Page<Delivery> deliveries(ApiToken caller, String id, PageRequest page) {
@@ -125,8 +123,9 @@ public final class Webhooks {
   }
 
   /**
-   * Sends a delivery again (same {@code webhook-id}, same body) with a fresh round of attempts. A
-   * pending delivery is refused: it is still being tried.
+   * Sends a delivery again (same {@code webhook-id}, same body) with a fresh round of attempts, stored with
+   * its dispatch and its audit record. A pending delivery is refused: it is still being tried (a stored
+   * round always reaches the queue, through the outbox).
    */
   public Delivery redeliver(ApiToken caller, String id, String deliveryId) {
     caller.requireAdmin();
@@ -136,15 +135,13 @@ public final class Webhooks {
     if (delivery.status() == DeliveryStatus.PENDING) {
       throw new ConflictException(null, "delivery '" + deliveryId + "' is still pending; redeliver it once it has failed or succeeded");
     }
-    Delivery restarted = store.restartDelivery(caller.tenantId(), delivery, clock.instant());
-    queue.enqueue(restarted.ticket(caller.tenantId()));
-    store.markEnqueued(caller.tenantId(), restarted);
-    return restarted;
+    return store.restartDelivery(caller.tenantId(), delivery, clock.instant(),
+        records(caller, "webhook.redelivered", deliveryId));
   }
 
-  /** The change's audit record, written with it (endpoint changes announce no event). */
-  private ChangeRecords records(ApiToken caller, String type, String endpointId) {
-    return journal.records(caller.tenantId(), type, endpointId, List.of());
+  /** The change's audit record, written with it (webhook changes announce no event). */
+  private ChangeRecords records(ApiToken caller, String type, String subject) {
+    return journal.records(caller.tenantId(), type, subject, List.of());
   }
 
   private WebhookEndpoint find(String tenantId, String id) {

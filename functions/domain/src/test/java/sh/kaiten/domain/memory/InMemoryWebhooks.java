@@ -83,6 +83,19 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
     return existing == null ? new Created(delivery, true) : new Created(existing, false);
   }
 
+  /** In memory, the dispatch is the enqueue itself, made with the delivery and its records. */
+  @Override
+  public synchronized Delivery dispatchDelivery(String tenantId, Delivery delivery, ChangeRecords records) {
+    Delivery stored = with(delivery, delivery.status(), delivery.attempts(), delivery.lastResponseCode(),
+        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation(), true, delivery.updatedAt());
+    if (deliveries.putIfAbsent(key(tenantId, delivery.endpointId(), delivery.id()), stored) != null) {
+      throw new ConflictException(null, "exists");
+    }
+    outbox.write(records);
+    enqueue(stored.ticket(tenantId));
+    return stored;
+  }
+
   @Override
   public Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId) {
     return Optional.ofNullable(deliveries.get(key(tenantId, endpointId, deliveryId)));
@@ -117,15 +130,17 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   }
 
   @Override
-  public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at) {
+  public synchronized Delivery restartDelivery(String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
     String key = key(tenantId, delivery.endpointId(), delivery.id());
     Delivery d = deliveries.get(key);
     if (d == null || d.generation() != delivery.generation() || d.status() == DeliveryStatus.PENDING) {
       throw new ConflictException(null, "being delivered");
     }
     Delivery restarted = with(d, DeliveryStatus.PENDING, d.attempts(), d.lastResponseCode(), d.lastLatencyMs(),
-        d.lastError(), d.generation() + 1, false, at);
+        d.lastError(), d.generation() + 1, true, at);
     deliveries.put(key, restarted);
+    outbox.write(records);
+    enqueue(restarted.ticket(tenantId));
     return restarted;
   }
 

@@ -115,7 +115,7 @@ class TransactionalOutboxTest {
     String customer = admin.createCustomer(token, "Acme", Map.of()).id();
     Event stored = catalog.outbox.events.get(0);
     RecordedEvents events = new RecordedEvents();
-    OutboxRelay relay = new OutboxRelay(events);
+    OutboxRelay<Event> relay = new OutboxRelay<>(events::publish);
     events.failNextPublish();
 
     OutboxRelay.Relayed first = relay.relay(List.of(stored));
@@ -138,7 +138,7 @@ class TransactionalOutboxTest {
     List<Event> batch = List.copyOf(catalog.outbox.events);
     List<Event> published = new java.util.ArrayList<>();
     int[] calls = {0};
-    OutboxRelay relay = new OutboxRelay(event -> {
+    OutboxRelay<Event> relay = new OutboxRelay<>(event -> {
       if (++calls[0] == 2) {
         throw new IllegalStateException("throttled");
       }

@@ -42,7 +42,7 @@ class WebhookDispatchTest {
   private final InMemoryAuditLog audit = new InMemoryAuditLog();
   private final WebhookDispatch dispatch = new WebhookDispatch(store, store, transport, schedule, clock, () -> 0.5,
       new Auditing(audit, clock, Duration.ofDays(400)));
-  private final Webhooks admin = new Webhooks(store, store, url -> {}, ChangeJournal.SILENT, clock, Duration.ofHours(24));
+  private final Webhooks admin = new Webhooks(store, url -> {}, ChangeJournal.SILENT, clock, Duration.ofHours(24));
   private final ApiToken caller = new ApiToken("tok_1", TENANT, TokenScope.ADMIN, null, null, NOW);
 
   private final Event event = new Event("evt_1", TENANT, EventType.LICENSE_CREATED, NOW,
@@ -153,7 +153,7 @@ class WebhookDispatchTest {
 
   @Test
   void endpointsAreRefusedForUnknownEventTypesAndWhatThePolicyRefuses() {
-    Webhooks strict = new Webhooks(store, store, url -> {
+    Webhooks strict = new Webhooks(store, url -> {
       throw new InvalidInputException("url", "no");
     }, ChangeJournal.SILENT, clock, Duration.ofHours(24));
 
