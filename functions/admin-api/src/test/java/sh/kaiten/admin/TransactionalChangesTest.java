@@ -324,4 +324,89 @@ class TransactionalChangesTest {
     assertThat(takeTickets()).isEmpty();
     assertThat(trail()).containsExactly("webhook.created " + webhook, "tenant.created " + tenant);
   }
+
+  private String tokensTable() {
+    return LocalAwsResource.localAws().resources().ref("TokensTable");
+  }
+
+  /** The token items of {@code tenantId} (or of every tenant, for null), as stored. */
+  private List<Map<String, AttributeValue>> tokenItems(String tenantId) {
+    var aws = LocalAwsResource.localAws();
+    return aws.dynamo().scanPaginator(r -> r.tableName(tokensTable()).consistentRead(true)).items().stream()
+        .filter(item -> tenantId == null || tenantId.equals(item.get("tenant_id").s())).toList();
+  }
+
+  /** A license on a fresh tier, for instances. */
+  private String license() {
+    send("POST", "/api/tiers", "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
+        .statusCode(201);
+    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    return send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
+        .statusCode(201).extract().path("id");
+  }
+
+  /**
+   * Issue 14: a tenant's first token was stored before the tenant, in a write of its own, and removed again if
+   * the tenant was refused; a crash in between (here: the removal failing) left a token with no tenant and
+   * no record. Now the token is in the tenant's transaction.
+   */
+  @Test
+  void aTenantRefusedLeavesNoTokenEvenWhenNothingCouldCleanUpAfterIt() {
+    int before = tokenItems(null).size();
+    failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("CatalogTable"));
+    failing.failNextPlainWriteTo(tokensTable());
+
+    given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+        .contentType("application/json").body("{\"name\":\"Never Stored\"}")
+        .when().post("/api/tenants").then().statusCode(500).body("detail", equalTo(NOT_APPLIED));
+
+    assertThat(tokenItems(null)).hasSize(before);
+  }
+
+  /** The same for an instance and its token. */
+  @Test
+  void anInstanceRefusedLeavesNoTokenEvenWhenNothingCouldCleanUpAfterIt() {
+    String license = license();
+    int before = tokenItems(tenant).size();
+    failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("CatalogTable"));
+    failing.failNextPlainWriteTo(tokensTable());
+
+    send("POST", "/api/instances", "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}").statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
+
+    assertThat(tokenItems(tenant)).hasSize(before);
+    send("GET", "/api/instances/orphan-prod", null).statusCode(404);
+    String token = send("POST", "/api/instances", "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}")
+        .statusCode(201).extract().path("token.id");
+    assertThat(tokenItems(tenant)).hasSize(before + 1)
+        .anySatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(token));
+  }
+
+  /**
+   * Issue 14: a deleted instance's tokens were removed after its transaction, one write each; a failure in
+   * between answered "not applied" for a deleted instance and left its token live. Now they go in its
+   * transaction: all of it is done, or none.
+   */
+  @Test
+  void anInstanceIsDeletedWithItsTokensOrNotAtAll() {
+    String license = license();
+    String secret = send("POST", "/api/instances", "{\"id\":\"gone-prod\",\"license_id\":\"" + license + "\"}")
+        .statusCode(201).extract().path("token.token");
+    String tokenId = tokenItems(tenant).stream().filter(item -> item.containsKey("instance_id")
+        && item.get("instance_id").s().equals("gone-prod")).findFirst().orElseThrow().get("token_id").s();
+
+    failing.failNextWriteTo(auditTable());
+    send("DELETE", "/api/instances/gone-prod", null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("GET", "/api/instances/gone-prod", null).statusCode(200);
+    assertThat(tokenItems(tenant)).anySatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
+
+    failing.failNextPlainWriteTo(tokensTable());
+    send("DELETE", "/api/instances/gone-prod", null).statusCode(204);
+
+    send("GET", "/api/instances/gone-prod", null).statusCode(404);
+    assertThat(tokenItems(tenant)).noneSatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
+    given().header("Authorization", "Bearer " + secret).when().get("/api/instances/gone-prod/usage/history")
+        .then().statusCode(401);
+    assertThat(trail().get(0)).isEqualTo("instance.deleted gone-prod");
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Page;
@@ -111,7 +112,7 @@ public final class CachedDefinitions implements CatalogStore {
 
   // Everything below is read or written as it is: license state must be fresh on every request.
 
-  @Override public void createTenant(Tenant tenant, ChangeRecords r) { catalog.createTenant(tenant, r); }
+  @Override public void createTenant(Tenant tenant, TokenWrites w, ChangeRecords r) { catalog.createTenant(tenant, w, r); }
   @Override public Page<Tenant> tenants(PageRequest p) { return catalog.tenants(p); }
   @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { catalog.createEntitlement(t, e, r); }
   @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return catalog.entitlements(t, p); }
@@ -139,11 +140,11 @@ public final class CachedDefinitions implements CatalogStore {
   @Override public void deleteCustomer(String t, String id, ChangeRecords r) { catalog.deleteCustomer(t, id, r); }
   @Override public void deleteLicense(String t, String id, ChangeRecords r) { catalog.deleteLicense(t, id, r); }
   @Override public void updateInstance(String t, Instance i, Instant at, ChangeRecords r) { catalog.updateInstance(t, i, at, r); }
-  @Override public void deleteInstance(String t, String id, ChangeRecords r) { catalog.deleteInstance(t, id, r); }
+  @Override public void deleteInstance(String t, String id, TokenWrites w, ChangeRecords r) { catalog.deleteInstance(t, id, w, r); }
 
   @Override public Optional<License> findLicense(String t, String id) { return catalog.findLicense(t, id); }
   @Override public Page<License> licenses(String t, PageRequest p) { return catalog.licenses(t, p); }
-  @Override public void createInstance(String t, Instance i, ChangeRecords r) { catalog.createInstance(t, i, r); }
+  @Override public void createInstance(String t, Instance i, TokenWrites w, ChangeRecords r) { catalog.createInstance(t, i, w, r); }
   @Override public Optional<Instance> findInstance(String t, String id) { return catalog.findInstance(t, id); }
   @Override public Page<Instance> instances(String t, PageRequest p) { return catalog.instances(t, p); }
 }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
@@ -73,7 +74,7 @@ public final class DynamoCatalogStore implements CatalogStore {
   }
 
   @Override
-  public void createTenant(Tenant tenant, ChangeRecords records) {
+  public void createTenant(Tenant tenant, TokenWrites adminToken, ChangeRecords records) {
     Map<String, AttributeValue> fields = new HashMap<>();
     fields.put("id", s(tenant.id()));
     fields.put("name", s(tenant.name()));
@@ -82,11 +83,25 @@ public final class DynamoCatalogStore implements CatalogStore {
     record.putAll(fields);
     Map<String, AttributeValue> listed = new HashMap<>(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(tenant.id())));
     listed.putAll(fields);
-    transact(List.of(
+    transact(withTokens(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table).item(record)
             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()), records,
-        List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists")));
+        TransactWriteItem.builder().put(p -> p.tableName(table).item(listed)).build()), adminToken), records,
+        List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists"), NO_REFUSAL,
+            TOKEN_TAKEN));
+  }
+
+  /** A write with no condition of its own: it fails only with the transaction's others. */
+  private static final Supplier<RuntimeException> NO_REFUSAL = () -> new IllegalStateException("no condition to fail");
+  /** A new token whose secret's hash is taken: a collision of 256-bit random secrets, so never in practice. */
+  private static final Supplier<RuntimeException> TOKEN_TAKEN =
+      () -> new IllegalStateException("a token with the same secret exists; nothing was stored");
+
+  /** {@code writes}, then the token writes that join their transaction. */
+  private static List<TransactWriteItem> withTokens(List<TransactWriteItem> writes, TokenWrites tokens) {
+    List<TransactWriteItem> all = new ArrayList<>(writes);
+    all.addAll(DynamoTokenStore.Writes.of(tokens).items());
+    return all;
   }
 
   @Override
@@ -338,14 +353,15 @@ public final class DynamoCatalogStore implements CatalogStore {
 
   /** The instance and one more instance on its license, together. */
   @Override
-  public void createInstance(String tenantId, Instance instance, ChangeRecords records) {
-    transact(List.of(
+  public void createInstance(String tenantId, Instance instance, TokenWrites token, ChangeRecords records) {
+    transact(withTokens(List.of(
         TransactWriteItem.builder().put(p -> p.tableName(table)
             .item(item(tenantId, Keys.INSTANCE + instance.id(), fields(instance)))
             .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, 1)), records,
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, 1)), token), records,
         List.of(() -> new ConflictException("id", "instance '" + instance.id() + "' already exists"),
-            () -> new UnknownReferenceException("license_id", "license '" + instance.licenseId() + "' does not exist")));
+            () -> new UnknownReferenceException("license_id", "license '" + instance.licenseId() + "' does not exist"),
+            TOKEN_TAKEN));
   }
 
   @Override
@@ -354,15 +370,17 @@ public final class DynamoCatalogStore implements CatalogStore {
         records);
   }
 
-  /** Deletes the instance and counts it off its license, together. */
+  /** Deletes the instance, counts it off its license and removes its tokens, together. */
   @Override
-  public void deleteInstance(String tenantId, String id, ChangeRecords records) {
+  public void deleteInstance(String tenantId, String id, TokenWrites tokens, ChangeRecords records) {
     Instance instance = findInstance(tenantId, id).orElseThrow(() -> new NotFoundException("instance", id));
-    transact(List.of(
+    DynamoTokenStore.Writes revoked = DynamoTokenStore.Writes.of(tokens);
+    transact(withTokens(List.of(
         TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, Keys.INSTANCE + id))
             .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
-        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)), records,
+        count(tenantId, Keys.LICENSE + instance.licenseId(), INSTANCE_COUNT, -1)), revoked), records,
         List.of(() -> new NotFoundException("instance", id)));
+    revoked.finish(dynamo);
   }
 
   private static Map<String, AttributeValue> fields(Instance instance) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -75,14 +76,52 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   @Override
-  public void deleteInstanceTokens(String tenantId, String instanceId) {
-    byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
-        .forEach(item -> dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))));
+  public TokenWrites issuing(String secretHash, ApiToken token) {
+    return new Writes(List.of(newToken(secretHash, token)), List.of());
   }
 
+  /**
+   * An instance holds one token (creation issues one, rotation replaces them all with one); a few more
+   * only where a rotation raced the index. Up to {@link #REVOKED_IN_CHANGE} go into the deletion's own
+   * transaction (DynamoDB takes 100 writes in one); any beyond are removed right after it, and until
+   * then open nothing: a token of a deleted instance finds no instance, and one of an instance created
+   * again under its id is older than it and refused.
+   */
   @Override
-  public void remove(String secretHash) {
-    dynamo.deleteItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(secretHash))));
+  public TokenWrites revokingInstance(String tenantId, String instanceId) {
+    List<TransactWriteItem> deletes = byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
+        .map(item -> TransactWriteItem.builder().delete(d -> d.tableName(table)
+            .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build())
+        .toList();
+    int inChange = Math.min(deletes.size(), REVOKED_IN_CHANGE);
+    return new Writes(deletes.subList(0, inChange), deletes.subList(inChange, deletes.size()));
+  }
+
+  /** How many token deletions an instance's deletion takes into its transaction, beside its own 4 writes. */
+  static final int REVOKED_IN_CHANGE = 90;
+
+  /**
+   * Token writes for another store's transaction, and writes to make once it is stored.
+   *
+   * @param afterwards deletions past what one transaction holds, made one by one after it
+   */
+  record Writes(List<TransactWriteItem> items, List<TransactWriteItem> afterwards) implements TokenWrites {
+    Writes {
+      items = List.copyOf(items);
+      afterwards = List.copyOf(afterwards);
+    }
+
+    /** The writes of {@code writes}, which a DynamoDB token store prepared. */
+    static Writes of(TokenWrites writes) {
+      if (writes instanceof Writes dynamo) {
+        return dynamo;
+      }
+      throw new IllegalArgumentException("token writes must come from the DynamoDB token store, not " + writes);
+    }
+
+    void finish(DynamoDbClient dynamo) {
+      afterwards.forEach(write -> dynamo.deleteItem(r -> r.tableName(write.delete().tableName()).key(write.delete().key())));
+    }
   }
 
   @Override

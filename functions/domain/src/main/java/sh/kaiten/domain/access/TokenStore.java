@@ -22,11 +22,11 @@ public interface TokenStore {
    */
   boolean delete(String tenantId, String tokenId, ChangeRecords records);
 
-  /** Removes every token of the instance at once. */
-  void deleteInstanceTokens(String tenantId, String instanceId);
+  /** The writes that store a new token, for the transaction of the change it is issued with (a tenant, an instance). */
+  TokenWrites issuing(String secretHash, ApiToken token);
 
-  /** Removes the token with this secret hash, if there is one (a token issued for a change that was then refused). */
-  void remove(String secretHash);
+  /** The writes that remove every token the instance has now, for the transaction that deletes it. */
+  TokenWrites revokingInstance(String tenantId, String instanceId);
 
   /**
    * Stores a new token for an instance and removes its other tokens, with the change's events and

@@ -82,15 +82,10 @@ public final class Administration {
     Text.name("name", name);
     Instant now = clock.instant();
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
-    // The token first, as for an instance: its secret is shown only once the tenant is stored, with its
-    // audit record; if the tenant is refused, the token goes again.
-    IssuedToken admin = issue(tenant.id(), TokenScope.ADMIN, null, null, ChangeRecords.NONE);
-    try {
-      catalog.createTenant(tenant, journal.records(tenant.id(), "tenant.created", tenant.id(), List.of()));
-    } catch (RuntimeException refused) {
-      tokens.remove(Secrets.hash(admin.secret()));
-      throw refused;
-    }
+    // The tenant, its first admin token and its audit record: one transaction.
+    IssuedToken admin = newToken(tenant.id(), TokenScope.ADMIN, null, null);
+    catalog.createTenant(tenant, tokens.issuing(Secrets.hash(admin.secret()), admin.token()),
+        journal.records(tenant.id(), "tenant.created", tenant.id(), List.of()));
     return new TenantCreated(tenant, admin.token(), admin.secret());
   }
 
@@ -355,15 +350,10 @@ public final class Administration {
     Instance instance = new Instance(id, licenseId, name, labels, now);
     ChangeRecords records = records(caller, "instance.created", instance.id(),
         event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
-    // The token first: if the instance is then refused, the token goes again, and nothing is left of
-    // the request. Its secret was never shown, so no one could have used it in between.
-    IssuedToken token = issue(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId, ChangeRecords.NONE);
-    try {
-      catalog.createInstance(caller.tenantId(), instance, records);
-    } catch (RuntimeException refused) {
-      tokens.remove(Secrets.hash(token.secret()));
-      throw refused;
-    }
+    // The instance, its token, its event and its record: one transaction.
+    IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
+    catalog.createInstance(caller.tenantId(), instance, tokens.issuing(Secrets.hash(token.secret()), token.token()),
+        records);
     return new InstanceCreated(instance, token.token(), token.secret());
   }
 
@@ -430,14 +420,6 @@ public final class Administration {
     return token;
   }
 
-  /** A new token, stored (as the hash of its secret) with {@code records}. */
-  private IssuedToken issue(String tenantId, TokenScope scope, String instanceId, String licenseId,
-      ChangeRecords records) {
-    IssuedToken token = newToken(tenantId, scope, instanceId, licenseId);
-    tokens.put(Secrets.hash(token.secret()), token.token(), records);
-    return token;
-  }
-
   private IssuedToken newToken(String tenantId, TokenScope scope, String instanceId, String licenseId) {
     Instant now = clock.instant();
     return new IssuedToken(
@@ -471,8 +453,7 @@ public final class Administration {
     Instance current = instance(caller, id);
     ChangeRecords records = records(caller, "instance.deleted", id,
         event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
-    catalog.deleteInstance(caller.tenantId(), id, records);
-    tokens.deleteInstanceTokens(caller.tenantId(), id);
+    catalog.deleteInstance(caller.tenantId(), id, tokens.revokingInstance(caller.tenantId(), id), records);
   }
 
   /**

@@ -3,6 +3,7 @@ package sh.kaiten.domain.catalog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
@@ -25,8 +26,8 @@ import sh.kaiten.domain.outbox.ChangeRecords;
  */
 public interface CatalogStore {
 
-  /** Creates the tenant and lists it among all tenants, together. */
-  void createTenant(Tenant tenant, ChangeRecords records);
+  /** Creates the tenant, lists it among all tenants and stores its first admin token, together. */
+  void createTenant(Tenant tenant, TokenWrites adminToken, ChangeRecords records);
 
   /** Every tenant, a page at a time (for jobs that run per tenant; no request reaches this). */
   Page<Tenant> tenants(PageRequest page);
@@ -68,7 +69,8 @@ public interface CatalogStore {
 
   Optional<License> findLicense(String tenantId, String id);
 
-  void createInstance(String tenantId, Instance instance, ChangeRecords records);
+  /** Creates the instance, counts it on its license and stores its token, together. */
+  void createInstance(String tenantId, Instance instance, TokenWrites token, ChangeRecords records);
 
   Optional<Instance> findInstance(String tenantId, String id);
 
@@ -89,5 +91,6 @@ public interface CatalogStore {
 
   void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt, ChangeRecords records);
 
-  void deleteInstance(String tenantId, String id, ChangeRecords records);
+  /** Deletes the instance, counts it off its license and removes its tokens, together. */
+  void deleteInstance(String tenantId, String id, TokenWrites tokens, ChangeRecords records);
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Page;
@@ -55,7 +56,13 @@ public final class InMemoryCatalog implements CatalogStore {
     return Optional.ofNullable((T) records.get(key));
   }
 
-  @Override public void createTenant(Tenant tenant, ChangeRecords r) { change(r, () -> create("tenant/" + tenant.id(), tenant)); }
+  @Override
+  public void createTenant(Tenant tenant, TokenWrites w, ChangeRecords r) {
+    change(r, () -> {
+      create("tenant/" + tenant.id(), tenant);
+      InMemoryTokens.apply(w);
+    });
+  }
   @Override public Page<Tenant> tenants(PageRequest p) { return page("tenant/", p); }
   @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { change(r, () -> create(t + "/entitlement/" + e.slug(), e)); }
   @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }
@@ -101,7 +108,18 @@ public final class InMemoryCatalog implements CatalogStore {
     records.put(t + "/license/" + l.id(), l);
   }
   @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
-  @Override public void createInstance(String t, Instance i, ChangeRecords r) { change(r, () -> create(t + "/instance/" + i.id(), i)); }
+  @Override
+  public void createInstance(String t, Instance i, TokenWrites w, ChangeRecords r) {
+    change(r, () -> {
+      create(t + "/instance/" + i.id(), i);
+      InMemoryTokens.apply(w);
+    });
+  }
+
+  /** An instance seeded without a token. */
+  public void createInstance(String t, Instance i, ChangeRecords r) {
+    createInstance(t, i, InMemoryTokens.NO_WRITES, r);
+  }
   @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
 
   @Override
@@ -144,7 +162,13 @@ public final class InMemoryCatalog implements CatalogStore {
     change(r, () -> replace(t + "/instance/" + i.id(), i, expectedUpdatedAt, Instance::updatedAt));
   }
 
-  @Override public void deleteInstance(String t, String id, ChangeRecords r) { change(r, () -> delete(t + "/instance/" + id, null)); }
+  @Override
+  public void deleteInstance(String t, String id, TokenWrites w, ChangeRecords r) {
+    change(r, () -> {
+      delete(t + "/instance/" + id, null);
+      InMemoryTokens.apply(w);
+    });
+  }
 
   @SuppressWarnings("unchecked")
   private synchronized <T> void replace(String key, T record, Instant expectedUpdatedAt, Function<T, Instant> updatedAt) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** The token port in memory, for unit tests. */
@@ -40,14 +41,27 @@ public final class InMemoryTokens implements TokenStore {
     return deleted;
   }
 
-  @Override
-  public void deleteInstanceTokens(String tenantId, String instanceId) {
-    byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
+  /** Token writes in memory: made when the change they join is made. */
+  record Writes(Runnable write) implements TokenWrites {}
+
+  static final TokenWrites NO_WRITES = new Writes(() -> {});
+
+  /** Makes {@code writes} (prepared by an in-memory token store), inside the change they join. */
+  static void apply(TokenWrites writes) {
+    if (!(writes instanceof Writes memory)) {
+      throw new IllegalArgumentException("token writes must come from an in-memory token store, not " + writes);
+    }
+    memory.write().run();
   }
 
   @Override
-  public void remove(String secretHash) {
-    byHash.remove(secretHash);
+  public TokenWrites issuing(String secretHash, ApiToken token) {
+    return new Writes(() -> byHash.put(secretHash, token));
+  }
+
+  @Override
+  public TokenWrites revokingInstance(String tenantId, String instanceId) {
+    return new Writes(() -> byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId())));
   }
 
   @Override
