@@ -107,9 +107,11 @@ class CheckTalliesApiTest {
     assertThat(body.at("/results/1/result/current_usage").intValue()).isEqualTo(3);
     assertThat(body.get("checks")).isEqualTo(JSON.readTree("{\"id\":\"" + CHECKS_ID + "\",\"tallies\":4}"));
     // The token, the instance with its license, one transaction of the counter change for both reports of
-    // api-calls and their record, then the tallies' record (they change nothing, so they are written apart).
+    // api-calls and their record, the counter read again (below its thresholds), then the tallies' record
+    // (they change nothing, so they are written apart).
     assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()),
-        new Call("BatchGetItem", null), new Call("TransactWriteItems", null), new Call("PutItem", config.table().audit()));
+        new Call("BatchGetItem", null), new Call("TransactWriteItems", null), new Call("GetItem", config.table().usage()),
+        new Call("PutItem", config.table().audit()));
 
     List<AuditRecord> checked = trail("entitlement.checked");
     assertThat(checked).hasSize(1);
