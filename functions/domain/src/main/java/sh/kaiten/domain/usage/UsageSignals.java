@@ -36,7 +36,14 @@ final class UsageSignals {
     if (meter.limit() == null || estimated.compareTo(highestBoundary(meter)) > 0) {
       return;
     }
-    BigDecimal now = counters.tally(meter.key(), meter.metering()).value(meter.aggregation());
+    BigDecimal now;
+    try {
+      now = counters.tally(meter.key(), meter.metering()).value(meter.aggregation());
+    } catch (RuntimeException readFailed) {
+      // The reports are counted and answered: a failed read must not turn their answer into an error.
+      // Only an alert the read would have found is at stake (the estimate's own were signalled).
+      return;
+    }
     if (now.compareTo(estimated) > 0) {
       crossings(meter, estimated, now);
     }

@@ -166,6 +166,28 @@ class UsageReportingTest {
   }
 
   @Test
+  void aCountedReportKeepsItsAnswerWhenTheReadAfterItsWriteFails() {
+    UsageCounters unreadable = (UsageCounters) Proxy.newProxyInstance(UsageCounters.class.getClassLoader(),
+        new Class<?>[] {UsageCounters.class}, (proxy, method, args) -> {
+          if (method.getName().equals("tally")) {
+            throw new IllegalStateException("the store is unreachable");
+          }
+          CounterUpdate update = (CounterUpdate) method.invoke(counters, args);
+          return update instanceof CounterUpdate.Counted counted && method.getName().equals("count")
+              ? CounterUpdate.Counted.estimated(counted.before(), counted.after()) : update;
+        });
+    UsageReporting reportingAfterOutage = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters),
+        unreadable, signals::add, clock, Duration.ofHours(24));
+
+    ReportResult answer = reportingAfterOutage.report(instanceToken, "acme-prod",
+        new UsageReport("api-calls", new BigDecimal("5000"), null));
+
+    assertThat(answer.state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(answer.state().currentUsage()).isEqualByComparingTo("5000");
+    assertThat(queries.usage(adminToken, "acme-prod", "api-calls").currentUsage()).isEqualByComparingTo("5000");
+  }
+
+  @Test
   void theFirstReportPastASoftLimitAndARefusalAreSignalled() {
     report("burst", "10");
     assertThat(signals).extracting(ThresholdSignal::kind).containsExactly(ThresholdSignal.Kind.CROSSED);
