@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,10 +47,9 @@ final class FrontDoor implements AutoCloseable {
     this.routes.sort(Comparator.comparingInt(HttpRoute::specificity).reversed());
     this.schedules = new TreeMap<>();
     schedules.forEach(schedule -> this.schedules.put(schedule.key(), schedule));
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+    this.server = LoopbackHttp.create(port, 128, threads);
     server.createContext("/", this::handle);
     server.createContext(SCHEDULES, this::handleSchedule);
-    server.setExecutor(threads);
     server.start();
   }
 

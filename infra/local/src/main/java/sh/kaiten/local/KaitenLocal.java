@@ -32,14 +32,6 @@ public final class KaitenLocal implements AutoCloseable {
   /** How long a stream batch that failed waits before it is handed over again (Lambda retries at once, with backoff). */
   private static final Duration STREAM_RETRY_DELAY = Duration.ofSeconds(1);
 
-  static {
-    // The JDK's HTTP server closes the connection on more than 200 headers, unanswered; the front door
-    // takes more, to answer 431. Read once by the first server made (the Runtime API's), so set here.
-    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
-      System.setProperty("sun.net.httpserver.maxReqHeaders", "2000");
-    }
-  }
-
   private final Options options;
   private final LocalAws aws;
   private final List<LocalFunction> functions = new ArrayList<>();

@@ -123,14 +123,19 @@ final class LocalFunction implements AutoCloseable {
     }
     String classpath = String.join(File.pathSeparator,
         codeDir.toString(), codeDir.resolve("lib").resolve("*").toString(), runtimeClasspath.resolve("*").toString());
+    return jvmCommand(memoryMb, classpath, runtimeClientLibrary(), handler);
+  }
+
+  /** The command that runs a JVM function.zip under the Runtime Interface Client. */
+  static List<String> jvmCommand(int memoryMb, String classpath, Optional<Path> runtimeClientLibrary, String handler) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // A Lambda-like JVM: it sizes itself for the function's memory as in Lambda's container
         // (MaxRAM), not for this machine; serial GC and C1 only, for a quick start.
         "-XX:MaxRAM=" + memoryMb + "m", "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", LoopbackHttp.NO_DELAY,
         "-Xshare:auto", "-cp", classpath));
-    runtimeClientLibrary().ifPresent(library ->
+    runtimeClientLibrary.ifPresent(library ->
         command.add("-D" + RIC_JNI_PROPERTY + "=" + library));
     command.addAll(List.of(
         "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));

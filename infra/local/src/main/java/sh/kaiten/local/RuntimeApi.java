@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +51,8 @@ final class RuntimeApi implements AutoCloseable {
   RuntimeApi(String functionArn, Consumer<String> log) throws IOException {
     this.functionArn = functionArn;
     this.log = log;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    this.server = LoopbackHttp.create(0, 0, threads);
     server.createContext(PREFIX, this::handle);
-    server.setExecutor(threads);
     server.start();
   }
 
