@@ -64,9 +64,11 @@ public final class KaitenLocal implements AutoCloseable {
       stopOrphansOfAnEarlierRun(options.workDir()); // before their folders are unpacked again
       List<HttpRoute> routes = new ArrayList<>();
       for (var entry : template.resourcesOfType(FUNCTION_TYPE).entrySet()) {
-        LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue());
-        functions.add(function);
         Map<String, Object> events = events(entry.getValue());
+        // HTTP functions scale as Lambda does; a queue's or a schedule's function runs one environment.
+        int concurrency = TemplateEvents.enabled(events, "HttpApi").isEmpty() ? 1 : options.concurrency();
+        LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue(), concurrency);
+        functions.add(function);
         routes.addAll(httpRoutes(events, function));
         for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
           triggers.add(new SqsTrigger(mapping, function, aws.sqs(), options.sqsRetryDelay()));
@@ -225,7 +227,7 @@ public final class KaitenLocal implements AutoCloseable {
   }
 
   private LocalFunction function(CloudFormationTemplate template, ProvisionedResources resources, Path root,
-      String logicalId, Map<String, Object> resource) throws IOException {
+      String logicalId, Map<String, Object> resource, int concurrency) throws IOException {
     Map<String, Object> globals = template.globals("Function");
     @SuppressWarnings("unchecked")
     Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
@@ -249,7 +251,8 @@ public final class KaitenLocal implements AutoCloseable {
         environment,
         Duration.ofSeconds(Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
         Integer.parseInt(resources.resolve(property(properties, globals, "MemorySize", 128))),
-        runtimeClasspath());
+        runtimeClasspath(),
+        concurrency);
   }
 
   private static Object property(Map<String, Object> own, Map<String, Object> globals, String name, Object fallback) {

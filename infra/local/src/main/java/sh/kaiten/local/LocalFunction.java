@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
  * One function of the template, run from its real build output (function.zip) as its own process
  * speaking the Runtime API: a native {@code bootstrap} when the zip holds one, else the JVM build
- * under the Lambda Runtime Interface Client, as Lambda's java21 runtime runs it. A process that
- * dies is started again on the next invocation.
+ * under the Lambda Runtime Interface Client, as Lambda's java21 runtime runs it. As Lambda scales a
+ * function, up to {@code concurrency} such processes (execution environments) run at once, each with
+ * its own Runtime API, all taking events from one queue: one more starts when more events wait than
+ * environments are free. A process that dies is started again on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
   /**
@@ -43,11 +46,22 @@ final class LocalFunction implements AutoCloseable {
   private final int memoryMb;
   private final Path runtimeClasspath;
   private final Path logFile;
-  private final RuntimeApi runtimeApi;
-  private Process process;
+  private final int concurrency;
+  private final Invocations invocations = new Invocations();
+  /** The live execution environments; guarded by this. */
+  private final List<Environment> environments = new ArrayList<>();
+  private boolean closed;
 
+  /** One execution environment: a function process and the Runtime API it polls. */
+  private record Environment(int number, RuntimeApi api, Process process) {}
+
+  /** @param concurrency how many execution environments may run at once */
   LocalFunction(String name, String handler, Path functionZip, Path workDir, Map<String, String> environment,
-      Duration timeout, int memoryMb, Path runtimeClasspath) throws IOException {
+      Duration timeout, int memoryMb, Path runtimeClasspath, int concurrency) throws IOException {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
+    }
+    this.concurrency = concurrency;
     this.name = name;
     this.handler = handler;
     this.environment = environment;
@@ -57,7 +71,6 @@ final class LocalFunction implements AutoCloseable {
     this.codeDir = unzip(functionZip, workDir.resolve("functions").resolve(name));
     this.logFile = workDir.resolve("logs").resolve(name + ".log");
     Files.createDirectories(logFile.getParent());
-    this.runtimeApi = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name, this::note);
   }
 
   String name() {
@@ -72,12 +85,54 @@ final class LocalFunction implements AutoCloseable {
     return logFile;
   }
 
-  /** Starts the process now, so the first request does not pay for it. */
+  /** Starts an execution environment now, unless one runs, so the first request does not pay for it. */
   synchronized void start() {
-    if (process != null && process.isAlive()) {
+    if (environments.isEmpty() && !closed) {
+      launch();
+    }
+  }
+
+  /** How many execution environments run now. */
+  synchronized int environments() {
+    return environments.size();
+  }
+
+  /** How many events were dropped unrun because their client had gone. */
+  long dropped() {
+    return invocations.dropped();
+  }
+
+  CompletableFuture<String> invoke(String payload) {
+    return invoke(payload, () -> true);
+  }
+
+  /** @param wanted whether anyone still waits for the answer: checked when an environment takes the event */
+  CompletableFuture<String> invoke(String payload, BooleanSupplier wanted) {
+    Invocation invocation = invocations.submit(payload, timeout, wanted);
+    scale();
+    return invocation.result();
+  }
+
+  /** One more environment when more events wait than environments are free, up to the concurrency. */
+  private synchronized void scale() {
+    if (closed) {
       return;
     }
+    long free = environments.stream().filter(environment -> !environment.api().busy()).count();
+    if (environments.isEmpty() || (invocations.waiting() > free && environments.size() < concurrency)) {
+      launch();
+    }
+  }
+
+  private void launch() {
+    int number = 1;
+    while (taken(number)) {
+      number++;
+    }
+    String label = "environment " + number;
+    RuntimeApi api = null;
     try {
+      api = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name, label, invocations, this::note);
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", DIES_WITH_PARENT, name));
       command.addAll(command());
       ProcessBuilder builder = new ProcessBuilder(command)
@@ -85,24 +140,40 @@ final class LocalFunction implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(environment);
-      builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi.address());
+      builder.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
       builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", name);
       builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
       builder.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      builder.environment().put("AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST/environment-" + number);
       builder.environment().put("_HANDLER", handler);
       builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
-      process = builder.start();
-      Process started = process;
-      started.onExit().thenRun(() -> runtimeApi.processGone(
-          name + " exited with status " + started.exitValue() + "; its log: " + logFile));
+      Environment started = new Environment(number, api, builder.start());
+      environments.add(started);
+      note("[kaiten-local] " + label + " started (" + environments.size() + " running, at most " + concurrency + ")");
+      started.process().onExit().thenRun(() -> gone(started,
+          name + " (" + label + ") exited with status " + started.process().exitValue() + "; its log: " + logFile));
     } catch (IOException e) {
+      if (api != null) {
+        api.close();
+      }
       throw new UncheckedIOException("cannot start " + name, e);
     }
   }
 
-  CompletableFuture<String> invoke(String payload) {
-    start();
-    return runtimeApi.invoke(payload, timeout);
+  private boolean taken(int number) {
+    return environments.stream().anyMatch(environment -> environment.number() == number);
+  }
+
+  /**
+   * An environment's process died: what it was working on fails now; so does what waits, when no
+   * environment is left to take it. The next invocation starts a new process.
+   */
+  private synchronized void gone(Environment environment, String why) {
+    environments.remove(environment);
+    environment.api().close(why);
+    if (environments.isEmpty()) {
+      invocations.failWaiting(why);
+    }
   }
 
   /** Appends a line of kaiten-local's own to the function's log. */
@@ -179,19 +250,27 @@ final class LocalFunction implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    if (process != null) {
-      process.descendants().forEach(ProcessHandle::destroy);
-      process.destroy();
-      try {
-        if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  public void close() {
+    List<Environment> running;
+    synchronized (this) {
+      closed = true;
+      running = new ArrayList<>(environments);
+    }
+    running.parallelStream().forEach(environment -> stop(environment.process()));
+    running.forEach(environment -> environment.api().close());
+    invocations.close();
+  }
+
+  private static void stop(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
     }
-    runtimeApi.close();
   }
 }

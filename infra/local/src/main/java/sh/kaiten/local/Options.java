@@ -12,10 +12,18 @@ import java.util.Optional;
  * @param help {@code --help}: print the usage and start nothing
  */
 record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean dirGiven, Path template,
-    Optional<Duration> sqsRetryDelay, boolean help) {
+    Optional<Duration> sqsRetryDelay, int concurrency, boolean help) {
+  /**
+   * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB Local
+   * overlap another's work; each more costs a JVM of about 100 MiB and helps only with cores to spare.
+   */
+  static final int DEFAULT_CONCURRENCY = 2;
+
   static final String USAGE = """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
+        --concurrency N  how many processes (execution environments) each HTTP function may run at once,
+                         started as requests queue up (default 2); queue and schedule functions run one
         --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start (kaiten-local.json
                          is still written to --dir when one is given, for scripts)
         --demo           also seed a small catalog and the instance acme-prod, and print its token
@@ -41,9 +49,16 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
     Optional<Duration> sqsRetryDelay = Optional.empty();
     boolean dirGiven = false;
     boolean help = false;
+    int concurrency = DEFAULT_CONCURRENCY;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
+        case "--concurrency" -> {
+          concurrency = Integer.parseInt(value(args, ++i));
+          if (concurrency < 1 || concurrency > 64) {
+            throw new IllegalArgumentException("--concurrency takes 1 to 64, not " + concurrency + "\n" + USAGE);
+          }
+        }
         case "--in-memory" -> inMemory = true;
         case "--demo" -> demo = true;
         case "--dir" -> {
@@ -56,7 +71,7 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
-    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, help);
+    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, concurrency, help);
   }
 
   private static String value(String[] args, int i) {

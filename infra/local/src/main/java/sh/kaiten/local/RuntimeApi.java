@@ -5,51 +5,44 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The AWS Lambda Runtime API (2018-06-01) for one function, on loopback: the function process
- * long-polls {@code next}, then posts the response or error of each invocation.
+ * The AWS Lambda Runtime API (2018-06-01) for one execution environment of a function, on loopback:
+ * its process long-polls {@code next} (events come from the function's shared {@link Invocations}),
+ * then posts the response or error of each invocation.
  */
 final class RuntimeApi implements AutoCloseable {
   private static final String PREFIX = "/2018-06-01/runtime/";
 
   private final String functionArn;
+  private final String environment;
+  private final Invocations invocations;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread thread = new Thread(r, "runtime-api");
     thread.setDaemon(true);
     return thread;
   });
-  /** How long an event may wait for a process to take it (a cold start, a restart after a crash). */
-  static final Duration PICKUP_LIMIT = Duration.ofSeconds(60);
-
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "runtime-api-timer");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
   private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
   private final Consumer<String> log;
   private volatile String initError;
+  private volatile boolean closed;
 
-  /** @param log where kaiten-local notes each handover, beside the function's own output */
-  RuntimeApi(String functionArn, Consumer<String> log) throws IOException {
+  /**
+   * @param environment the environment's name in kaiten-local's notes
+   * @param log where kaiten-local notes each handover, beside the function's own output
+   */
+  RuntimeApi(String functionArn, String environment, Invocations invocations, Consumer<String> log) throws IOException {
     this.functionArn = functionArn;
+    this.environment = environment;
+    this.invocations = invocations;
     this.log = log;
     this.server = LoopbackHttp.create(0, 0, threads);
     server.createContext(PREFIX, this::handle);
@@ -61,30 +54,15 @@ final class RuntimeApi implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /**
-   * Queues an event for the function. The answer fails with TIMED_OUT when the function runs past
-   * {@code timeout} once it has the event, or when no process takes the event within {@link #PICKUP_LIMIT}.
-   */
-  CompletableFuture<String> invoke(String payload, Duration timeout) {
-    Invocation invocation = new Invocation(UUID.randomUUID().toString(), payload, timeout, new CompletableFuture<>());
-    pending.add(invocation);
-    timer.schedule(() -> {
-      if (pending.remove(invocation)) {
-        invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.TIMED_OUT,
-            "no function process took the event within " + PICKUP_LIMIT.toSeconds() + " s"));
-      }
-    }, PICKUP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-    return invocation.result().whenComplete((result, error) -> inFlight.remove(invocation.requestId()));
+  /** Whether this environment holds an invocation it has not answered. */
+  boolean busy() {
+    return !inFlight.isEmpty();
   }
 
-  /**
-   * The function process died: what it was working on, and what waited for it to start, fails now
-   * rather than at its timeout. The next invocation starts a new process.
-   */
+  /** The environment's process died: what it was working on fails now rather than at its timeout. */
   void processGone(String why) {
     List<Invocation> lost = new ArrayList<>(inFlight.values());
     inFlight.clear();
-    pending.drainTo(lost);
     lost.forEach(invocation ->
         invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
   }
@@ -116,17 +94,16 @@ final class RuntimeApi implements AutoCloseable {
   }
 
   private void next(HttpExchange exchange) throws IOException, InterruptedException {
-    Invocation invocation;
-    do {
-      invocation = pending.take();
-    } while (invocation.result().isDone()); // gave up on while queued
+    Invocation invocation = invocations.take();
     inFlight.put(invocation.requestId(), invocation);
+    invocation.result().whenComplete((answer, failure) -> inFlight.remove(invocation.requestId()));
+    if (closed) { // the process died while this was being taken
+      processGone("the function process is gone");
+      return;
+    }
     long deadline = System.currentTimeMillis() + invocation.timeout().toMillis();
-    Invocation taken = invocation;
-    timer.schedule(() -> taken.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.TIMED_OUT,
-        "the function did not answer within " + taken.timeout().toSeconds() + " s")),
-        invocation.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    log.accept("[kaiten-local] invocation " + invocation.requestId() + " handed to the function");
+    invocations.timeOut(invocation);
+    log.accept("[kaiten-local] invocation " + invocation.requestId() + " handed to the function (" + environment + ")");
     exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
     exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", functionArn);
@@ -160,9 +137,14 @@ final class RuntimeApi implements AutoCloseable {
 
   @Override
   public void close() {
+    close("kaiten-local is stopping");
+  }
+
+  /** Stops serving: an event taken from now on, or held, fails with {@code why}. */
+  void close(String why) {
+    closed = true;
     server.stop(0);
     threads.shutdownNow();
-    timer.shutdownNow();
-    processGone("kaiten-local is stopping");
+    processGone(why);
   }
 }

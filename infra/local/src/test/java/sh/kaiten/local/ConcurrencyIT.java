@@ -1,0 +1,81 @@
+package sh.kaiten.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kaiten-local runs several execution environments per HTTP function, as Lambda scales one. */
+class ConcurrencyIT {
+  private static final String EVALUATION = "/api/instances/acme-prod/entitlements/api-calls";
+  private static final String USAGE = "/api/instances/acme-prod/entitlements/api-calls/usage";
+  private static final String REPORT = "/api/instances/acme-prod/usage";
+  private static final Pattern HANDOVER = Pattern.compile("handed to the function \\((environment \\d+)\\)");
+
+  @TempDir Path dir;
+
+  @Test
+  void concurrentRequestsAreServedByMoreThanOneEnvironmentAndCountedExactly() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir, "--in-memory", "--concurrency", "2")) {
+      String token = local.instanceToken();
+      // Waves of 16 concurrent evaluations until the queue behind them has started a second environment.
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ZERO).until(() -> {
+        List<HttpResponse<String>> answers = concurrently(16, i -> local.sendAsync("GET", EVALUATION, token, null));
+        for (HttpResponse<String> answer : answers) {
+          JsonNode evaluation = local.ok(answer);
+          assertThat(evaluation.get("entitlement").asText()).isEqualTo("api-calls");
+          assertThat(evaluation.get("enabled").asBoolean()).isTrue();
+        }
+        return environments(local, "EntitlementsApiFunction").size() == 2;
+      });
+      assertThat(environments(local, "EntitlementsApiFunction")).containsExactlyInAnyOrder("environment 1", "environment 2");
+      assertThat(local.functions()).hasSizeLessThanOrEqualTo(functionCount() + 2); // one more per HTTP function at most
+
+      // 200 reports of 1, all sent at once, each with its own key: every one counted once, whichever environment ran it.
+      List<HttpResponse<String>> reports = concurrently(200, i -> local.sendAsync("POST", REPORT, token,
+          "{\"entitlement_slug\":\"api-calls\",\"value\":1,\"idempotency_key\":\"concurrent-" + i + "\"}"));
+      assertThat(reports).allSatisfy(report -> assertThat(report.statusCode()).as(report.body()).isEqualTo(200));
+      assertThat(reports.stream().map(report -> json(local, report).get("status").asText()).collect(Collectors.toSet()))
+          .containsExactly("ACCEPTED");
+      assertThat(local.ok(local.send("GET", USAGE, token, null)).get("current_usage").asLong()).isEqualTo(200);
+      assertThat(environments(local, "UsageApiFunction")).hasSizeBetween(1, 2);
+    }
+  }
+
+  private static int functionCount() throws Exception {
+    return sh.kaiten.local.aws.CloudFormationTemplate.read(RunningKaitenLocal.ROOT.resolve("template.yaml"))
+        .resourcesOfType("AWS::Serverless::Function").size();
+  }
+
+  /** The environments kaiten-local handed the function's invocations to, from its notes in the function's log. */
+  private static Set<String> environments(RunningKaitenLocal local, String function) throws Exception {
+    Matcher matcher = HANDOVER.matcher(RunningKaitenLocal.read(local.functionLog(function)));
+    return matcher.results().map(result -> result.group(1)).collect(Collectors.toSet());
+  }
+
+  private static List<HttpResponse<String>> concurrently(int count,
+      java.util.function.IntFunction<CompletableFuture<HttpResponse<String>>> request) {
+    List<CompletableFuture<HttpResponse<String>>> sent = IntStream.range(0, count).mapToObj(request).toList();
+    return sent.stream().map(CompletableFuture::join).toList();
+  }
+
+  private static JsonNode json(RunningKaitenLocal local, HttpResponse<String> response) {
+    try {
+      return local.json(response);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
