@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * A function's invocations waiting for an execution environment: every environment's Runtime API
@@ -28,7 +29,11 @@ final class Invocations implements AutoCloseable {
     return thread;
   });
 
-  Invocations() {
+  private final Consumer<String> log;
+
+  /** @param log where a dropped event is noted, beside the function's own output */
+  Invocations(Consumer<String> log) {
+    this.log = log;
     timer.setRemoveOnCancelPolicy(true); // an answered event's timers go at once, not 60 s later
   }
   private final AtomicLong dropped = new AtomicLong();
@@ -63,6 +68,8 @@ final class Invocations implements AutoCloseable {
       }
       if (!invocation.wanted().getAsBoolean()) {
         dropped.incrementAndGet();
+        log.accept("[kaiten-local] invocation " + invocation.requestId()
+            + " dropped: its client went away before a function took it");
         invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.ABANDONED,
             "the client went away before the invocation started; it was not run"));
         continue;

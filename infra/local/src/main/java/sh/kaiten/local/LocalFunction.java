@@ -47,7 +47,7 @@ final class LocalFunction implements AutoCloseable {
   private final Path runtimeClasspath;
   private final Path logFile;
   private final int concurrency;
-  private final Invocations invocations = new Invocations();
+  private final Invocations invocations = new Invocations(this::note);
   /** The live execution environments; guarded by this. */
   private final List<Environment> environments = new ArrayList<>();
   private boolean closed;

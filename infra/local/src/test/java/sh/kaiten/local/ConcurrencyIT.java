@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +55,49 @@ class ConcurrencyIT {
       assertThat(local.ok(local.send("GET", USAGE, token, null)).get("current_usage").asLong()).isEqualTo(200);
       assertThat(environments(local, "UsageApiFunction")).hasSizeBetween(1, 2);
     }
+  }
+
+  /**
+   * Under load, requests of clients that gave up piled up behind the ones being served, and each was
+   * still run. A request whose client hangs up before a function takes it is now dropped, unrun.
+   */
+  @Test
+  void aRequestWhoseClientHungUpBeforeItStartedIsNeverRun() throws Exception {
+    try (RunningKaitenLocal local = RunningKaitenLocal.start(dir, "--in-memory", "--concurrency", "1")) {
+      String token = local.instanceToken();
+      local.ok(local.send("POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":1}"));
+      ProcessHandle usageFunction = local.functionProcess("UsageApiFunction").orElseThrow();
+      long handovers = count(local, "handed to the function");
+
+      // The only environment is held by a report it has taken but cannot finish while stopped...
+      new ProcessBuilder("kill", "-STOP", Long.toString(usageFunction.pid())).start().waitFor();
+      CompletableFuture<HttpResponse<String>> held =
+          local.sendAsync("POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":2}");
+      await().atMost(Duration.ofSeconds(20)).until(() -> count(local, "handed to the function") == handovers + 1);
+      // ...so the next report waits in the queue, and its client hangs up.
+      String abandoned = "{\"entitlement_slug\":\"api-calls\",\"value\":5,\"idempotency_key\":\"abandoned\"}";
+      URI door = URI.create(local.baseUrl());
+      try (Socket client = new Socket(door.getHost(), door.getPort())) {
+        client.getOutputStream().write(("POST " + REPORT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+            + "\r\nContent-Type: application/json\r\nContent-Length: " + abandoned.length() + "\r\n\r\n" + abandoned)
+            .getBytes(StandardCharsets.UTF_8));
+        client.getOutputStream().flush();
+      }
+      new ProcessBuilder("kill", "-CONT", Long.toString(usageFunction.pid())).start().waitFor();
+
+      assertThat(local.ok(held.join()).get("current_usage").asLong()).isEqualTo(3);
+      await().atMost(Duration.ofSeconds(20)).until(() -> count(local, "dropped: its client went away") == 1);
+      assertThat(count(local, "handed to the function")).isEqualTo(handovers + 1);
+      assertThat(local.ok(local.send("GET", USAGE, token, null)).get("current_usage").asLong()).isEqualTo(3);
+      // Its key was never used: the same report now is counted, not a replay.
+      HttpResponse<String> again = local.send("POST", REPORT, token, abandoned);
+      assertThat(local.ok(again).get("current_usage").asLong()).isEqualTo(8);
+      assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    }
+  }
+
+  private static long count(RunningKaitenLocal local, String note) throws Exception {
+    return RunningKaitenLocal.read(local.functionLog("UsageApiFunction")).lines().filter(line -> line.contains(note)).count();
   }
 
   private static int functionCount() throws Exception {
