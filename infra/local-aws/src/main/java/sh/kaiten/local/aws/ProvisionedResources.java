@@ -76,7 +76,11 @@ public final class ProvisionedResources {
     for (Map<String, Object> properties : List.of(template.globals("Function"), CloudFormationTemplate.properties(function))) {
       Map<String, Object> env = (Map<String, Object>) properties.getOrDefault("Environment", Map.of());
       Map<String, Object> variables = (Map<String, Object>) env.getOrDefault("Variables", Map.of());
-      variables.forEach((name, value) -> environment.put(name, resolve(value)));
+      variables.forEach((name, value) -> {
+        if (!leftOut(value)) {
+          environment.put(name, resolve(value));
+        }
+      });
     }
     return environment;
   }
@@ -141,6 +145,20 @@ public final class ProvisionedResources {
     }
     matcher.appendTail(out);
     return out.toString();
+  }
+
+  /** Whether CloudFormation leaves the value out: {@code AWS::NoValue}, directly or as the branch an {@code Fn::If} takes. */
+  @SuppressWarnings("unchecked")
+  private boolean leftOut(Object value) {
+    if (value instanceof Map<?, ?> map && map.size() == 1) {
+      if ("AWS::NoValue".equals(map.get("Ref"))) {
+        return true;
+      }
+      if (map.get("Fn::If") instanceof List<?> branches) {
+        return leftOut(condition((String) branches.get(0)) ? branches.get(1) : branches.get(2));
+      }
+    }
+    return false;
   }
 
   /** Evaluates a condition of the template's Conditions section (Fn::Equals, Fn::Not, Fn::And, Fn::Or). */

@@ -59,6 +59,20 @@ class LocalAwsTest {
         .hasSize(template.resourcesOfType("AWS::SQS::Queue").size());
   }
 
+  /**
+   * A variable the template leaves out for the chosen Runtime (Fn::If to AWS::NoValue) is left out of
+   * the function's environment, as CloudFormation does; before, resolving AWS::NoValue failed.
+   */
+  @Test
+  void aVariableTheTemplateLeavesOutForTheRuntimeIsNotInTheEnvironment() {
+    assertThat(aws.resources().environmentOf("UsageApiFunction"))
+        .doesNotContainKey("JAVA_TOOL_OPTIONS").containsEntry("DISABLE_SIGNAL_HANDLERS", "true");
+    try (LocalAws jvm = LocalAws.start(template, null, Map.of("Runtime", "jvm"))) {
+      assertThat(jvm.resources().environmentOf("UsageApiFunction"))
+          .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    }
+  }
+
   @Test
   void attachedProvisionsTheSameResourcesAndLeavesTheServicesRunning() {
     try (LocalAws attached = LocalAws.attach(aws.dynamoEndpoint(), aws.sqsEndpoint(), aws.credentials(), template)) {

@@ -1,0 +1,53 @@
+package sh.kaiten.testing;
+
+import java.util.Map;
+import sh.kaiten.adapters.dynamodb.ChangeItems;
+import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
+import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.local.aws.LocalAws;
+
+/**
+ * The test deployment's stores, built in the test's own JVM on the tables the template gives
+ * {@code function}: an integration test has no beans to inject (the function under test runs in its
+ * own process), yet seeds and reads the same tables through the same adapters.
+ */
+public final class DeploymentStores {
+  private final LocalAws aws;
+  private final Map<String, String> environment;
+  private final ChangeItems changes;
+
+  private DeploymentStores(String function) {
+    aws = LocalAwsResource.localAws();
+    environment = aws.resources().localEnvironmentOf(function);
+    changes = new ChangeItems(environment.get("KAITEN_TABLE_OUTBOX"), table("KAITEN_TABLE_AUDIT"));
+  }
+
+  /** @param function the template's logical id of the function whose tables these are */
+  public static DeploymentStores of(String function) {
+    return new DeploymentStores(function);
+  }
+
+  /** The product page's scenario as a fresh tenant, seeded through the stores. */
+  public ProductPage productPage() {
+    return ProductPage.seed(catalog(), tokens());
+  }
+
+  public CatalogStore catalog() {
+    return new DynamoCatalogStore(aws.dynamo(), table("KAITEN_TABLE_CATALOG"), changes);
+  }
+
+  public TokenStore tokens() {
+    return new DynamoTokenStore(aws.dynamo(), table("KAITEN_TABLE_TOKENS"), changes);
+  }
+
+  /** @param variable the function's environment variable naming the table, e.g. {@code KAITEN_TABLE_USAGE} */
+  public String table(String variable) {
+    String table = environment.get(variable);
+    if (table == null) {
+      throw new IllegalArgumentException(variable + " is not in the function's environment");
+    }
+    return table;
+  }
+}
