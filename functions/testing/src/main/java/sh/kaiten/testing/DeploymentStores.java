@@ -4,9 +4,13 @@ import java.util.Map;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
+import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.local.aws.LocalAws;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The test deployment's stores, built in the test's own JVM on the tables the template gives
@@ -40,6 +44,17 @@ public final class DeploymentStores {
 
   public TokenStore tokens() {
     return new DynamoTokenStore(aws.dynamo(), table("KAITEN_TABLE_TOKENS"), changes);
+  }
+
+  public WebhookStore webhooks() {
+    return new DynamoWebhookStore(aws.dynamo(), table("KAITEN_TABLE_WEBHOOKS"), changes);
+  }
+
+  /** The items of one partition ({@code pk}) of a table, read consistently, in sort key order. */
+  public java.util.List<Map<String, AttributeValue>> partition(String tableVariable, String pk) {
+    return aws.dynamo().queryPaginator(QueryRequest.builder().tableName(table(tableVariable)).consistentRead(true)
+        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))).build())
+        .items().stream().toList();
   }
 
   /** @param variable the function's environment variable naming the table, e.g. {@code KAITEN_TABLE_USAGE} */

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.testing.DeploymentStores;
-import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.PackagedFunctionResource;
 import sh.kaiten.testing.ProductPage;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -46,10 +45,7 @@ class UsageApiIT {
         .body("limit", equalTo(100000)).body("status", equalTo("ACCEPTED"));
 
     String counter = "COUNTER#" + page.adminToken().tenantId() + "#api-calls#instance:" + ProductPage.INSTANCE;
-    List<Map<String, AttributeValue>> items = LocalAwsResource.localAws().dynamo()
-        .query(q -> q.tableName(stores.table("KAITEN_TABLE_USAGE")).consistentRead(true)
-            .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(counter))))
-        .items();
+    List<Map<String, AttributeValue>> items = stores.partition("KAITEN_TABLE_USAGE", counter);
     assertThat(items).hasSize(1);
     assertThat(items.get(0).get("sk").s()).startsWith("PERIOD#");
     assertThat(items.get(0).get("total").n()).isEqualTo("3");
