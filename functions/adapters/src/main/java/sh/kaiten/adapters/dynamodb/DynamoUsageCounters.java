@@ -5,6 +5,7 @@ import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -87,10 +88,13 @@ public final class DynamoUsageCounters implements UsageCounters {
   private static final int BATCH_LIMIT = 100;
   /** Stands for the time of a report no aggregation but LATEST keeps: only LATEST compares times. */
   private static final Instant UNKNOWN_TIME = Instant.EPOCH;
+  /** How often a report refused by a counter that needed repair ({@link LeaseItems#repair}) is written. */
+  private static final int REPAIRS = 3;
 
   private final DynamoDbClient dynamo;
   private final String table;
   private final ChangeItems changes;
+  private final Clock clock;
   private final ShardViews views = new ShardViews();
 
   /** Counters only: {@link #count} and {@link #countAll} then take no audit records. */
@@ -100,9 +104,15 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   /** @param changes how counted reports' audit records join their counter change's transaction */
   public DynamoUsageCounters(DynamoDbClient dynamo, String table, ChangeItems changes) {
+    this(dynamo, table, changes, Clock.systemUTC());
+  }
+
+  /** @param clock tells which leases have expired (a report refused only by those prunes them and tries again) */
+  public DynamoUsageCounters(DynamoDbClient dynamo, String table, ChangeItems changes, Clock clock) {
     this.dynamo = dynamo;
     this.table = table;
     this.changes = changes;
+    this.clock = clock;
   }
 
   @Override
@@ -122,12 +132,26 @@ public final class DynamoUsageCounters implements UsageCounters {
     if (metering.shards() > 1) {
       return foldIntoShard(key, metering, close, reports);
     }
-    return fold(key, 0, metering.aggregation(), close, reports, ceiling);
+    return fold(key, 0, metering.aggregation(), close, reports, ceiling, LeaseItems.keepsHeld(metering));
   }
 
+  /** @param held whether the counter keeps {@code held} ({@link LeaseItems}) */
   private CounterUpdate fold(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, Tally reports,
-      BigDecimal ceiling) {
-    Update change = change(key, shard, aggregation, close, reports, ceiling);
+      BigDecimal ceiling, boolean held) {
+    for (int attempt = 1; ; attempt++) {
+      Update change = change(key, shard, aggregation, close, reports, ceiling, held);
+      try {
+        return foldOnItem(change, aggregation, reports);
+      } catch (ConditionalCheckFailedException e) {
+        if (held && attempt < REPAIRS && LeaseItems.repair(dynamo, table, key, aggregation, e.item(), clock.instant())) {
+          continue; // a counter without held yet, or held back only by expired leases: try again on it repaired
+        }
+        return unchangedOrRefused(aggregation, tally(aggregation, e.item()));
+      }
+    }
+  }
+
+  private CounterUpdate foldOnItem(Update change, Aggregation aggregation, Tally reports) {
     try {
       Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
           .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
@@ -137,8 +161,6 @@ public final class DynamoUsageCounters implements UsageCounters {
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
       Tally before = tally(aggregation, old);
       return new CounterUpdate.Counted(before, before.merge(reports));
-    } catch (ConditionalCheckFailedException e) {
-      return unchangedOrRefused(aggregation, tally(aggregation, e.item()));
     } catch (TransactionConflictException e) {
       throw new CounterContendedException(e);
     }
@@ -150,7 +172,7 @@ public final class DynamoUsageCounters implements UsageCounters {
    */
   private CounterUpdate foldIntoShard(CounterKey key, Metering metering, PeriodClose close, Tally reports) {
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    CounterUpdate update = fold(key, shard, metering.aggregation(), close, reports, null);
+    CounterUpdate update = fold(key, shard, metering.aggregation(), close, reports, null, false);
     Tally written = ((CounterUpdate.Counted) update).after();
     return views.written(key, metering.shards(), shard, written, () -> shardTallies(key, metering));
   }
@@ -238,9 +260,24 @@ public final class DynamoUsageCounters implements UsageCounters {
   /** The markers, the counter change and the records in one transaction: all of them, or none. */
   private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
       BigDecimal ceiling, Tally before, List<Put> markers, List<TransactWriteItem> records) {
+    boolean held = LeaseItems.keepsHeld(metering);
+    for (int attempt = 1; ; attempt++) {
+      CounterUpdate update = foldOnce(key, metering, close, reports, ceiling, before, markers, records, held);
+      if (update != null) {
+        return update;
+      }
+      if (attempt == REPAIRS) {
+        return new CounterUpdate.Refused(tally(key, metering));
+      }
+    }
+  }
+
+  /** One try of {@link #foldOnce}: null when the counter was refused but repaired, so it is worth another. */
+  private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
+      BigDecimal ceiling, Tally before, List<Put> markers, List<TransactWriteItem> records, boolean held) {
     Aggregation aggregation = metering.aggregation();
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    Update change = change(key, shard, aggregation, close, reports, ceiling).toBuilder()
+    Update change = change(key, shard, aggregation, close, reports, ceiling, held).toBuilder()
         .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
     List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1 + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
@@ -258,6 +295,10 @@ public final class DynamoUsageCounters implements UsageCounters {
         }
       }
       CancellationReason counter = reasons.get(markers.size());
+      if (failed(counter) && held
+          && LeaseItems.repair(dynamo, table, key, aggregation, counter.item(), clock.instant())) {
+        return null;
+      }
       if (failed(counter)) {
         Tally now = tally(aggregation, counter.item());
         // A gauge beaten meanwhile by another report: this one still counts, without moving it.
@@ -271,7 +312,7 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   /** A key's marker, put only if the key was never used or its marker expired by {@code now}. */
-  private Put markerPut(IdempotentReport remember, Instant now) {
+  Put markerPut(IdempotentReport remember, Instant now) {
     return Put.builder().tableName(table).item(marker(remember))
         .conditionExpression("attribute_not_exists(#pk) OR #expires < :now")
         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#expires", EXPIRES_AT))
@@ -407,7 +448,7 @@ public final class DynamoUsageCounters implements UsageCounters {
    * its period's close; its condition, if any, decides refusals and gauges.
    */
   private Update change(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, Tally reports,
-      BigDecimal ceiling) {
+      BigDecimal ceiling, boolean held) {
     // SUM, COUNT and AVERAGE add the reports' total and count; the gauges take one report's value.
     BigDecimal value = switch (aggregation) {
       case SUM, COUNT, AVERAGE -> reports.sum();
@@ -430,7 +471,23 @@ public final class DynamoUsageCounters implements UsageCounters {
         values.put(":count", n(reports.count()));
         adds.add("#total :value");
         adds.add("#reports :count");
-        if (ceiling != null) {
+        if (held) {
+          // usage + leased + step <= ceiling: held is both, kept beside the usage (LeaseItems).
+          BigDecimal step = LeaseItems.step(aggregation, reports);
+          names.put("#held", LeaseItems.HELD);
+          values.put(":step", n(step));
+          adds.add("#held :step");
+          if (ceiling != null) {
+            BigDecimal room = ceiling.subtract(step);
+            values.put(":room", n(room));
+            condition = room.signum() >= 0
+                ? "(attribute_not_exists(#reports) AND attribute_not_exists(#held)) OR #held <= :room"
+                : "#held <= :room";
+          } else {
+            // A counter written before it kept held is given it first (LeaseItems.repair).
+            condition = "attribute_not_exists(#reports) OR attribute_exists(#held)";
+          }
+        } else if (ceiling != null) {
           // usage + step <= ceiling, written as usage <= ceiling - step so DynamoDB can evaluate it.
           String usage = aggregation == Aggregation.COUNT ? "#reports" : "#total";
           BigDecimal step = aggregation == Aggregation.COUNT ? BigDecimal.valueOf(reports.count()) : value;
@@ -457,27 +514,34 @@ public final class DynamoUsageCounters implements UsageCounters {
       }
       default -> throw new IllegalArgumentException("no counter for " + aggregation);
     }
-    if (close.closes()) {
-      names.put("#bucket", Keys.CLOSING_BUCKET);
-      names.put("#closes", Keys.CLOSES_AT);
-      names.put("#aggregation", AGGREGATION);
-      names.put("#end", PERIOD_END);
-      names.put("#limit", LIMIT);
-      values.put(":bucket", n(Keys.closingBucket(key)));
-      values.put(":closes", s(Keys.closesAt(close.finalAt())));
-      values.put(":aggregation", s(aggregation.name()));
-      values.put(":end", instant(close.period().end()));
-      sets.addAll(List.of("#bucket = :bucket", "#closes = :closes", "#aggregation = :aggregation", "#end = :end"));
-      if (close.limit() == null) {
-        removes.add("#limit");
-      } else {
-        values.put(":limit", n(close.limit()));
-        sets.add("#limit = :limit");
-      }
-    }
+    closeNotes(key, aggregation, close, names, values, sets, removes);
     String expression = clause("ADD", adds) + clause("SET", sets) + clause("REMOVE", removes);
     return Update.builder().tableName(table).key(itemKey(key, shard)).updateExpression(expression.strip())
         .conditionExpression(condition).expressionAttributeNames(names).expressionAttributeValues(values).build();
+  }
+
+  /** What a write of a period that closes notes for its close, in the same write (see the class comment). */
+  static void closeNotes(CounterKey key, Aggregation aggregation, PeriodClose close, Map<String, String> names,
+      Map<String, AttributeValue> values, List<String> sets, List<String> removes) {
+    if (!close.closes()) {
+      return;
+    }
+    names.put("#bucket", Keys.CLOSING_BUCKET);
+    names.put("#closes", Keys.CLOSES_AT);
+    names.put("#aggregation", AGGREGATION);
+    names.put("#end", PERIOD_END);
+    names.put("#limit", LIMIT);
+    values.put(":bucket", n(Keys.closingBucket(key)));
+    values.put(":closes", s(Keys.closesAt(close.finalAt())));
+    values.put(":aggregation", s(aggregation.name()));
+    values.put(":end", instant(close.period().end()));
+    sets.addAll(List.of("#bucket = :bucket", "#closes = :closes", "#aggregation = :aggregation", "#end = :end"));
+    if (close.limit() == null) {
+      removes.add("#limit");
+    } else {
+      values.put(":limit", n(close.limit()));
+      sets.add("#limit = :limit");
+    }
   }
 
   private static String clause(String action, List<String> parts) {
@@ -585,7 +649,7 @@ public final class DynamoUsageCounters implements UsageCounters {
     return item;
   }
 
-  private static IdempotentReport remembered(Map<String, AttributeValue> item) {
+  static IdempotentReport remembered(Map<String, AttributeValue> item) {
     UsageState state = new UsageState(
         Attributes.string(item, "entitlement"),
         Attributes.decimal(item, "limit"),

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.memory;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.Lease;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -33,6 +35,10 @@ public final class InMemoryCounters implements UsageCounters {
   public int groupWrites;
   /** How many reads of many keys were asked for. */
   public int keyReads;
+  /** Each counter's stored leases, expired ones included until a lease write prunes them ({@link InMemoryLeases}). */
+  public final Map<CounterKey, Map<String, Lease>> leases = new ConcurrentHashMap<>();
+  /** Tells which leases are live: a plain report is held to its ceiling with the live ones. */
+  public volatile Clock clock = Clock.systemUTC();
   /** The audit records stored with the reports they record ({@link #count}, {@link #countAll}). */
   public final List<AuditRecord> audit = new ArrayList<>();
 
@@ -108,7 +114,7 @@ public final class InMemoryCounters implements UsageCounters {
   private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     Tally before = tally(key, metering);
     Tally after = before.merge(reports);
-    if (ceiling != null && after.value(metering.aggregation()).compareTo(ceiling) > 0) {
+    if (ceiling != null && after.value(metering.aggregation()).add(leased(key)).compareTo(ceiling) > 0) {
       return new CounterUpdate.Refused(before);
     }
     tallies.put(key, after);
@@ -157,6 +163,13 @@ public final class InMemoryCounters implements UsageCounters {
     Map<CounterKey, Tally> found = new HashMap<>();
     counters.forEach((key, metering) -> found.put(key, tally(key, metering)));
     return found;
+  }
+
+  /** The units of the counter's leases live now: they count against its ceiling as if used. */
+  synchronized BigDecimal leased(CounterKey key) {
+    Instant now = clock.instant();
+    return leases.getOrDefault(key, Map.of()).values().stream().filter(lease -> lease.liveAt(now))
+        .map(Lease::units).reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   /** The usage of a counter under SUM, as most tests meter. */
