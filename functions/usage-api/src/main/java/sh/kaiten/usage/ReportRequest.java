@@ -1,5 +1,6 @@
 package sh.kaiten.usage;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,10 +12,15 @@ import sh.kaiten.domain.usage.UsageReport;
 
 /** The body of {@code POST /api/instances/{id}/usage}, and one event of a batch. */
 @RegisterForReflection
-public record ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
+public record ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String leaseId) {
+
+  public ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
+    this(entitlementSlug, value, timestamp, idempotencyKey, null);
+  }
 
   UsageReport toReport() {
-    return new UsageReport(entitlementSlug, value, timestamp, idempotencyKey);
+    return new UsageReport(entitlementSlug, value, timestamp, idempotencyKey, leaseId);
   }
 
   /**

@@ -23,6 +23,7 @@ import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.BatchResult;
 import sh.kaiten.domain.usage.CheckTallies;
+import sh.kaiten.domain.usage.QuotaLeasing;
 import sh.kaiten.domain.usage.ReportJournal;
 import sh.kaiten.domain.usage.ReportResult;
 import sh.kaiten.domain.usage.UsageReport;
@@ -49,6 +50,7 @@ public class UsageResource {
   static final int RECORDS_EACH = AuditLog.MAX_RECORDS_PER_WRITE / 2;
 
   @Inject UsageReporting reporting;
+  @Inject QuotaLeasing leasing;
   @Inject CurrentCaller caller;
   @Inject AuditTrail audit;
   @Inject RequestJournal journal;
@@ -71,10 +73,13 @@ public class UsageResource {
     if (headerKey != null && key != null && !headerKey.equals(key)) {
       throw new InvalidInputException("idempotency_key", "the Idempotency-Key header and idempotency_key differ");
     }
-    ReportRequest keyed = new ReportRequest(
-        request.entitlementSlug(), request.value(), request.timestamp(), key != null ? key : headerKey);
-    ReportResult result = reporting.report(caller.token(), instanceId, keyed.toReport(), counted -> records(
-        counted.stream().map(one -> reportEntry(instanceId, one)).toList()));
+    ReportRequest keyed = new ReportRequest(request.entitlementSlug(), request.value(), request.timestamp(),
+        key != null ? key : headerKey, request.leaseId());
+    ReportJournal reportJournal = counted -> records(counted.stream().map(one -> reportEntry(instanceId, one)).toList());
+    // A report naming a lease settles it: its units move from the lease to the usage (see LeaseResource).
+    ReportResult result = keyed.leaseId() != null
+        ? leasing.settle(caller.token(), instanceId, keyed.toReport(), reportJournal)
+        : reporting.report(caller.token(), instanceId, keyed.toReport(), reportJournal);
     UsageView view = UsageView.of(result.state(), result.reason());
     if (!counted(result)) {
       audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), keyed, outcome(view, result.replayed()));
@@ -141,7 +146,8 @@ public class UsageResource {
   }
 
   private static ReportRequest request(UsageReport report) {
-    return new ReportRequest(report.entitlementSlug(), report.value(), report.timestamp(), report.idempotencyKey());
+    return new ReportRequest(report.entitlementSlug(), report.value(), report.timestamp(), report.idempotencyKey(),
+        report.leaseId());
   }
 
   /**

@@ -6,7 +6,12 @@ public final class NotFoundException extends KaitenException {
 
   /** @param kind what was not found: {@code instance}, {@code entitlement}, ... */
   public NotFoundException(String kind, String id) {
-    super(null, kind + " '" + id + "' does not exist");
+    this(kind, id, null);
+  }
+
+  /** @param field the request field (a path parameter) that named it */
+  public NotFoundException(String kind, String id, String field) {
+    super(field, kind + " '" + id + "' does not exist");
     this.kind = kind;
   }
 

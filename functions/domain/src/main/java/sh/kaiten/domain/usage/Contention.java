@@ -16,7 +16,7 @@ final class Contention {
   private Contention() {}
 
   /** @param write given the attempt, from 1: a retry reads what it needs afresh */
-  static CounterUpdate retried(IntFunction<CounterUpdate> write) {
+  static <T> T retried(IntFunction<T> write) {
     for (int attempt = 1; ; attempt++) {
       try {
         return write.apply(attempt);

@@ -8,8 +8,14 @@ import java.time.Instant;
  *
  * @param timestamp when the usage happened; null means now
  * @param idempotencyKey makes the report count once however often it is sent; null for none
+ * @param leaseId the lease whose units the report spent ({@link QuotaLeasing#settle}); null for a plain report
  */
-public record UsageReport(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
+public record UsageReport(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
+    String leaseId) {
+
+  public UsageReport(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
+    this(entitlementSlug, value, timestamp, idempotencyKey, null);
+  }
 
   public UsageReport(String entitlementSlug, BigDecimal value, Instant timestamp) {
     this(entitlementSlug, value, timestamp, null);

@@ -292,6 +292,10 @@ public final class UsageReporting {
     if (report.entitlementSlug() == null || report.entitlementSlug().isBlank()) {
       throw new InvalidInputException("entitlement_slug", "entitlement_slug is required");
     }
+    if (report.leaseId() != null) {
+      throw new InvalidInputException("lease_id", "a report naming a lease is sent on its own, to "
+          + "POST /api/instances/{id}/usage; a batch does not settle leases");
+    }
     BigDecimal value = report.value();
     if (value == null) {
       throw new InvalidInputException("value", "value is required");
