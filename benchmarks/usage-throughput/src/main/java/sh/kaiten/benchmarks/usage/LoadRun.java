@@ -10,11 +10,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Closed-loop load: N threads each send a report, wait for its answer, and send the next. A warm-up
  * (JIT, caches, connections) is sent and not measured; then {@code iterations} equal windows are
  * measured. A report belongs to the window it started in; its latency is the time to its answer.
+ * benchmarks/http-throughput drives its HTTP clients with it too, so both count alike.
  */
-final class LoadRun {
+public final class LoadRun {
 
   /** What one thread does once; throws when the report failed. */
-  interface Sender {
+  public interface Sender {
     void send(int thread, long sequence);
   }
 
@@ -22,9 +23,9 @@ final class LoadRun {
    * @param perSecond reports per second of each measured window
    * @param errors failed reports, warm-up included
    */
-  record Outcome(long reports, double[] perSecond, long p50Nanos, long p99Nanos, long errors, String firstError) {
+  public record Outcome(long reports, double[] perSecond, long p50Nanos, long p99Nanos, long errors, String firstError) {
 
-    double meanPerSecond() {
+    public double meanPerSecond() {
       return Arrays.stream(perSecond).average().orElse(0);
     }
   }
@@ -39,7 +40,7 @@ final class LoadRun {
     this.iterations = iterations;
   }
 
-  static Outcome run(int threads, Duration warmUp, Duration iteration, int iterations, Sender sender)
+  public static Outcome run(int threads, Duration warmUp, Duration iteration, int iterations, Sender sender)
       throws InterruptedException {
     return new LoadRun(iterations).drive(threads, warmUp, iteration, sender);
   }

@@ -1,0 +1,302 @@
+package sh.kaiten.benchmarks.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import sh.kaiten.benchmarks.usage.LoadRun;
+
+/**
+ * Requests per second and p50/p99 through kaiten-local's front door: an evaluation, a report and a
+ * 100-event batch, each at 1, 8 and 32 client threads, beside the in-process use case (usage-throughput's
+ * {@code evaluate-audited} and {@code hot-audited}) measured in the same run, one after the other.
+ *
+ * <p>Both sides are the packaged jars in their own processes, as a user runs them. The clients are
+ * blocking HttpURLConnections on kept-alive connections, one per thread, driven closed-loop by
+ * usage-throughput's {@link LoadRun} so that both sides count alike; every answer is checked (status,
+ * and ACCEPTED for each report), and after the run the counter must hold exactly the reports answered
+ * ACCEPTED: a miscount or any error makes the command exit 1. Not a test: run it by hand, see BENCHMARKS.md.
+ */
+public final class HttpThroughput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
+  private static final Pattern ROW = Pattern.compile(
+      "^\\| (\\S+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| [^|]+ \\| ([\\d.]+) ms \\| ([\\d.]+) ms \\|.*$");
+  private static final String INSTANCE = "bench-1";
+  private static final String SLUG = "bench-calls";
+  private static final int BATCH = 100;
+  /** The in-process scenario each HTTP request is the same use case as; the batch has none. */
+  private static final Map<String, String> IN_PROCESS = Map.of("evaluate", "evaluate-audited", "report", "hot-audited");
+
+  private record Figures(long requests, double perSecond, double p50Millis, double p99Millis, long errors) {}
+
+  private HttpThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path root = root();
+    // One kept-alive connection per client thread, as each of wrk's connections.
+    System.setProperty("http.maxConnections", String.valueOf(options.threads().stream().max(Integer::compare).orElse(1) * 2));
+    System.err.printf("load average before the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    Map<String, Figures> inProcess = options.inProcess() ? inProcess(root, options) : Map.of();
+    boolean failed;
+    Path dir = Files.createTempDirectory("http-throughput");
+    Process local = startKaitenLocal(root, dir, options);
+    try {
+      String base = baseUrl(local);
+      String admin = JSON.readTree(dir.resolve("kaiten-local.json").toFile()).path("admin_token").asText();
+      String token = seed(base, admin);
+      failed = measure(options, base, token, inProcess);
+    } finally {
+      local.destroy();
+      local.waitFor();
+    }
+    System.err.printf("load average after the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    System.exit(failed ? 1 : 0);
+  }
+
+  private static boolean measure(Options options, String base, String token, Map<String, Figures> inProcess)
+      throws InterruptedException, IOException {
+    AtomicLong counted = new AtomicLong();
+    List<String> lines = new ArrayList<>();
+    boolean failed = false;
+    for (String scenario : options.scenarios()) {
+      for (int threads : options.threads()) {
+        System.err.printf("%s, %d threads: %s warm-up, %d x %s measured%n", scenario, threads, options.warmUp(),
+            options.iterations(), options.iteration());
+        Client client = new Client(base, token, scenario, counted);
+        LoadRun.Outcome outcome = LoadRun.run(threads, options.warmUp(), options.iteration(), options.iterations(),
+            client::send);
+        if (outcome.errors() > 0) {
+          failed = true;
+          System.err.println("  first error: " + outcome.firstError());
+        }
+        Figures http = new Figures(outcome.reports(), outcome.meanPerSecond(), outcome.p50Nanos() / 1e6,
+            outcome.p99Nanos() / 1e6, outcome.errors());
+        Figures same = inProcess.get(IN_PROCESS.getOrDefault(scenario, "") + "/" + threads);
+        lines.add(row(scenario, threads, http, same));
+      }
+    }
+    long held = JSON.readTree(Client.call(base, token, "GET",
+        "/api/instances/" + INSTANCE + "/entitlements/" + SLUG + "/usage", null)).path("current_usage").asLong();
+    String counters = held == counted.get() ? "exact" : "MISCOUNT: the counter holds " + held + ", "
+        + counted.get() + " reports were answered ACCEPTED";
+    failed |= held != counted.get();
+    System.out.printf("%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d.%n%n",
+        options.warmUp(), options.iterations(), options.iteration(), options.concurrency());
+    System.out.println("| request | threads | requests | requests/s | p50 | p99 | errors | in-process (same run) "
+        + "| in-process requests/s | in-process p50 | front door adds (p50) | share of in-process rate |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+    lines.forEach(System.out::println);
+    System.out.printf("%nCounter after the run: %s (%d reports counted).%n", counters, held);
+    return failed;
+  }
+
+  private static String row(String scenario, int threads, Figures http, Figures same) {
+    String left = "| %s | %d | %d | %.0f | %s | %s | %d |".formatted(scenario, threads, http.requests(),
+        http.perSecond(), millis(http.p50Millis()), millis(http.p99Millis()), http.errors());
+    if (same == null) {
+      return left + " — | | | | |";
+    }
+    return left + " %s | %.0f | %s | %s | %.0f %% |".formatted(IN_PROCESS.get(scenario), same.perSecond(),
+        millis(same.p50Millis()), (http.p50Millis() >= same.p50Millis() ? "+" : "") + millis(http.p50Millis() - same.p50Millis()),
+        100 * http.perSecond() / same.perSecond());
+  }
+
+  /** usage-throughput's figures for the same use cases, from its Markdown table, keyed "scenario/threads". */
+  private static Map<String, Figures> inProcess(Path root, Options options) throws IOException, InterruptedException {
+    Path jar = root.resolve("benchmarks/usage-throughput/target/usage-throughput.jar");
+    List<String> command = List.of(java(), "-jar", jar.toString(), "--seconds", Long.toString(options.measured().toSeconds()),
+        "--warmup", Long.toString(options.warmUp().toSeconds()), "--iterations", Integer.toString(options.iterations()),
+        "--threads", options.threads().stream().map(String::valueOf).collect(Collectors.joining(",")),
+        "--scenarios", options.scenarios().stream().filter(IN_PROCESS::containsKey).map(IN_PROCESS::get)
+            .collect(Collectors.joining(",")));
+    System.err.println("in-process: " + String.join(" ", command));
+    Process process = new ProcessBuilder(command).directory(root.toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String table = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("usage-throughput failed:\n" + table);
+    }
+    Map<String, Figures> figures = new LinkedHashMap<>();
+    for (String line : table.lines().toList()) {
+      Matcher matcher = ROW.matcher(line);
+      if (matcher.matches()) {
+        figures.put(matcher.group(1) + "/" + matcher.group(2), new Figures(Long.parseLong(matcher.group(3)),
+            Double.parseDouble(matcher.group(4)), Double.parseDouble(matcher.group(5)),
+            Double.parseDouble(matcher.group(6)), 0));
+      }
+    }
+    System.err.print(table);
+    return figures;
+  }
+
+  private static Process startKaitenLocal(Path root, Path dir, Options options) throws IOException {
+    List<String> command = List.of(java(), "-jar", root.resolve("infra/local/target/kaiten-local.jar").toString(),
+        "--in-memory", "--port", "0", "--dir", dir.toString(), "--template", root.resolve("template.yaml").toString(),
+        "--concurrency", Integer.toString(options.concurrency()));
+    System.err.println("kaiten-local: " + String.join(" ", command));
+    return new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  private static String baseUrl(Process local) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      Matcher matcher = URL.matcher(line);
+      if (matcher.find()) {
+        Thread drain = new Thread(() -> out.lines().forEach(ignored -> { }), "kaiten-local-output");
+        drain.setDaemon(true);
+        drain.start();
+        return matcher.group(1);
+      }
+    }
+    throw new IllegalStateException("kaiten-local exited before it was ready");
+  }
+
+  /**
+   * A catalog like usage-throughput's: a SOFT SUM counter that never resets, with a limit no run reaches,
+   * so every report is counted and none signals a threshold. Answers the instance's token.
+   */
+  private static String seed(String base, String admin) throws IOException {
+    Client.call(base, admin, "POST", "/api/entitlements", "{\"slug\":\"" + SLUG + "\",\"name\":\"Bench calls\","
+        + "\"type\":\"NUMERIC\",\"enforcement\":\"SOFT\",\"reset\":\"NONE\",\"unit\":\"calls\"}");
+    Client.call(base, admin, "POST", "/api/tiers", "{\"slug\":\"bench\",\"name\":\"Bench\",\"rank\":1,"
+        + "\"entitlements\":{\"" + SLUG + "\":1000000000000}}");
+    String customer = JSON.readTree(Client.call(base, admin, "POST", "/api/customers", "{\"name\":\"Bench\"}"))
+        .path("id").asText();
+    String license = JSON.readTree(Client.call(base, admin, "POST", "/api/licenses",
+        "{\"customer_id\":\"" + customer + "\",\"tier\":\"bench\"}")).path("id").asText();
+    return JSON.readTree(Client.call(base, admin, "POST", "/api/instances",
+        "{\"id\":\"" + INSTANCE + "\",\"license_id\":\"" + license + "\",\"name\":\"Bench\"}"))
+        .path("token").path("token").asText();
+  }
+
+  /** One scenario's requests; each thread's HttpURLConnections share the JDK's keep-alive cache. */
+  private static final class Client {
+    private static final String BATCH_BODY = "{\"events\":[" + IntStream.range(0, BATCH)
+        .mapToObj(i -> "{\"entitlement_slug\":\"" + SLUG + "\",\"value\":1}").collect(Collectors.joining(",")) + "]}";
+    private static final String ACCEPTED = "\"status\":\"ACCEPTED\"";
+
+    private final String base;
+    private final String token;
+    private final String scenario;
+    private final AtomicLong counted;
+
+    Client(String base, String token, String scenario, AtomicLong counted) {
+      this.base = base;
+      this.token = token;
+      this.scenario = scenario;
+      this.counted = counted;
+    }
+
+    void send(int thread, long sequence) {
+      try {
+        switch (scenario) {
+          case "evaluate" -> {
+            String answer = call(base, token, "GET", "/api/instances/" + INSTANCE + "/entitlements/" + SLUG, null);
+            if (!answer.contains("\"enabled\":true")) {
+              throw new IllegalStateException("not enabled: " + answer);
+            }
+          }
+          case "report" -> {
+            String answer = call(base, token, "POST", "/api/instances/" + INSTANCE + "/usage",
+                "{\"entitlement_slug\":\"" + SLUG + "\",\"value\":1}");
+            counted.addAndGet(occurrences(answer, ACCEPTED));
+            if (!answer.contains(ACCEPTED)) {
+              throw new IllegalStateException("not accepted: " + answer);
+            }
+          }
+          case "batch" -> {
+            String answer = call(base, token, "POST", "/api/instances/" + INSTANCE + "/usage/batch", BATCH_BODY);
+            int accepted = occurrences(answer, ACCEPTED);
+            counted.addAndGet(accepted);
+            if (accepted != BATCH) {
+              throw new IllegalStateException(accepted + " of " + BATCH + " accepted: " + answer);
+            }
+          }
+          default -> throw new IllegalArgumentException("no scenario " + scenario);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static int occurrences(String text, String part) {
+      int count = 0;
+      for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+        count++;
+      }
+      return count;
+    }
+
+    /** The body of a 2xx answer; any other status throws, with what came back. */
+    static String call(String base, String token, String method, String path, String body) throws IOException {
+      HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+      connection.setRequestMethod(method);
+      connection.setRequestProperty("Authorization", "Bearer " + token);
+      connection.setConnectTimeout(10_000);
+      connection.setReadTimeout(60_000);
+      if (body != null) {
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = connection.getOutputStream()) {
+          out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      int status = connection.getResponseCode();
+      try (InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        String answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        if (status / 100 != 2) {
+          throw new IllegalStateException(method + " " + path + " answered " + status + ": " + answer);
+        }
+        return answer;
+      }
+    }
+  }
+
+  private static Path root() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("template.yaml")) && Files.isDirectory(dir.resolve("infra/local"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException("run from the repository (no template.yaml with infra/local above here)");
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String millis(double millis) {
+    return BigDecimal.valueOf(millis).setScale(1, RoundingMode.HALF_UP) + " ms";
+  }
+}

@@ -1,0 +1,70 @@
+package sh.kaiten.benchmarks.http;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command line: {@code --seconds 15 --threads 1,8,32 --concurrency 2} by default.
+ *
+ * @param measured how long each scenario is measured, split into {@code iterations} equal parts
+ * @param concurrency kaiten-local's {@code --concurrency}
+ * @param inProcess whether to measure usage-throughput's in-process use cases first, in the same run
+ */
+record Options(Duration warmUp, Duration measured, int iterations, List<Integer> threads, int concurrency,
+    List<String> scenarios, boolean inProcess) {
+
+  static final String USAGE = """
+      usage: java -jar http-throughput.jar [--seconds 15] [--warmup 5] [--iterations 3] [--threads 1,8,32]
+                                           [--concurrency 2] [--scenarios evaluate,report,batch] [--no-in-process] [--quick]""";
+
+  static Options parse(String... args) {
+    Duration warmUp = Duration.ofSeconds(5);
+    Duration measured = Duration.ofSeconds(15);
+    int iterations = 3;
+    List<Integer> threads = List.of(1, 8, 32);
+    int concurrency = 2;
+    List<String> scenarios = List.of("evaluate", "report", "batch");
+    boolean inProcess = true;
+    for (int i = 0; i < args.length; i++) {
+      String value = i + 1 < args.length ? args[i + 1] : null;
+      switch (args[i]) {
+        case "--quick" -> {
+          warmUp = Duration.ofSeconds(1);
+          measured = Duration.ofSeconds(3);
+          continue;
+        }
+        case "--no-in-process" -> {
+          inProcess = false;
+          continue;
+        }
+        case "--seconds" -> measured = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
+        case "--warmup" -> warmUp = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
+        case "--iterations" -> iterations = Integer.parseInt(required(args[i], value));
+        case "--threads" -> threads = Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
+        case "--concurrency" -> concurrency = Integer.parseInt(required(args[i], value));
+        case "--scenarios" -> scenarios = List.of(required(args[i], value).split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+      }
+      i++;
+    }
+    if (iterations < 1 || concurrency < 1 || threads.stream().anyMatch(n -> n < 1)) {
+      throw new IllegalArgumentException("iterations, concurrency and threads must be at least 1\n" + USAGE);
+    }
+    if (!List.of("evaluate", "report", "batch").containsAll(scenarios)) {
+      throw new IllegalArgumentException("scenarios are evaluate, report and batch\n" + USAGE);
+    }
+    return new Options(warmUp, measured, iterations, threads, concurrency, scenarios, inProcess);
+  }
+
+  private static String required(String option, String value) {
+    if (value == null) {
+      throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+    }
+    return value;
+  }
+
+  Duration iteration() {
+    return measured.dividedBy(iterations);
+  }
+}
