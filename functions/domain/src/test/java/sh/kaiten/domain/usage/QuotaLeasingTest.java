@@ -169,6 +169,22 @@ class QuotaLeasingTest {
   }
 
   @Test
+  void aSettlementSentAgainWithItsKeyCountsOnceEvenAfterItsLeaseExpired() {
+    LeaseAnswer lease = grant(prod, "acme-prod", "calls", "40", null);
+    UsageReport keyed = new UsageReport("calls", new BigDecimal("15"), null, "flush-1", lease.leaseId());
+    ReportResult first = leasing.settle(prod, "acme-prod", keyed, ReportJournal.SILENT);
+
+    clock.advance(QuotaLeasing.DEFAULT_TTL); // the lease has ended; the retry of a lost answer still replays
+    ReportResult again = leasing.settle(prod, "acme-prod", keyed, ReportJournal.SILENT);
+
+    assertThat(first.replayed()).isFalse();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.state().currentUsage()).isEqualByComparingTo("15");
+    assertThat(report("calls", "85").state().status()).isEqualTo(UsageStatus.ACCEPTED); // 15 + 85: exactly once
+    assertThat(report("calls", "1").reason()).isEqualTo(Reason.LIMIT_REACHED);
+  }
+
+  @Test
   void aReleaseReturnsTheUnusedUnitsAtOnceAndIsJournaled() {
     LeaseAnswer lease = grant(prod, "acme-prod", "calls", "100", null);
     settle(prod, "acme-prod", "calls", "30", lease.leaseId());
