@@ -213,7 +213,11 @@ final class Spool implements AutoCloseable {
       }
     }
     if (current == null && !closed && full.get()) {
-      Segment reopened = createSegment();
+      // A spare made while an appender found no room is the room.
+      Segment reopened = spare.getAndSet(null);
+      if (reopened == null) {
+        reopened = createSegment();
+      }
       if (reopened != null) {
         current = reopened;
         full.set(false);
@@ -298,7 +302,10 @@ final class Spool implements AutoCloseable {
 
   /** A new, empty segment; null when the spool has no room for it, or the file cannot be made. */
   private Segment createSegment() {
-    if (bytes.get() + capacity > maxBytes) {
+    // Room is taken before the file is made: the sender's spare and an appender's roll may both get
+    // here at once, and a check-then-add would let both pass the bound.
+    if (bytes.addAndGet(capacity) > maxBytes) {
+      bytes.addAndGet(-capacity);
       return null;
     }
     Path file = directory.resolve(String.format("usage-%018d.spool", nextNumber.getAndIncrement()));
@@ -314,7 +321,6 @@ final class Spool implements AutoCloseable {
       map.putLong(MAGIC.length, HEADER);
       Segment segment = new Segment(file, channel, map, capacity, HEADER, -1, HEADER);
       segment.prefault();
-      bytes.addAndGet(capacity);
       segments.add(segment);
       createFailing = false;
       return segment;
@@ -325,6 +331,7 @@ final class Spool implements AutoCloseable {
             + " current one is full, reports wait in memory only until one can", e);
       }
       closeQuietly(channel, file);
+      bytes.addAndGet(-capacity);
       return null;
     }
   }

@@ -183,7 +183,9 @@ class SpoolTest {
 
   @Test
   void aFullSpoolIsToldOnceAndEveryReportIsStillDelivered() throws Exception {
-    fake.failNext(1, 503, "1");
+    // The server refuses until the spool's size is checked: a delivery in between (a slow machine
+    // passing a short Retry-After) would settle and rotate segments under the assertion.
+    fake.failNext(1000, 503, "1");
     KaitenClient client = client(builder().maxSpoolBytes(8192));
     for (int i = 0; i < 500; i++) {
       client.report("api-calls", 1);
@@ -192,6 +194,7 @@ class SpoolTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> heard.spoolFull.size() == 1);
     assertThat(heard.spoolFull.get(0)).isBetween(100L, 500L);
     assertThat(segments()).hasSize(2);
+    fake.recover();
     assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
 
     assertThat(heard.spoolFull).hasSize(1);
