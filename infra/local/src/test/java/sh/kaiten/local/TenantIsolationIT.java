@@ -89,7 +89,11 @@ class TenantIsolationIT {
           new Call("/api/instances/{id}/usage", "GET", "/api/instances/acme-prod/usage", null),
           new Call("/api/instances/{id}/snapshot", "GET", "/api/instances/acme-prod/snapshot", null),
           new Call("/api/instances/{id}/usage/batch", "POST", "/api/instances/acme-prod/usage/batch",
-              "{\"events\":[" + report + "]}")));
+              "{\"events\":[" + report + "]}"),
+          new Call("/api/instances/{id}/leases", "POST", "/api/instances/acme-prod/leases",
+              "{\"entitlement_slug\":\"api-calls\",\"units\":1}"),
+          new Call("/api/instances/{id}/leases/{entitlement}/{lease_id}", "DELETE",
+              "/api/instances/acme-prod/leases/api-calls/lse_0123456789abcdefghjkmnpqrs", null)));
       // A's webhook, addressed by path on every webhook route: B gets 404, an instance token 403.
       List<Call> ourWebhooks = List.of(
           new Call("/api/webhooks/{id}", "GET", "/api/webhooks/" + webhook, null),
