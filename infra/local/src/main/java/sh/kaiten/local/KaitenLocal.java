@@ -315,7 +315,8 @@ public final class KaitenLocal implements AutoCloseable {
   public void close() {
     stopTriggers();
     frontDoor.close();
-    functions.parallelStream().forEach(LocalFunction::close);
+    functions.forEach(LocalFunction::signalStop);
+    functions.forEach(LocalFunction::close);
     aws.close();
   }
 }

@@ -249,21 +249,36 @@ final class LocalFunction implements AutoCloseable {
     return target;
   }
 
-  @Override
-  public void close() {
+  /**
+   * Asks every environment's process to stop (SIGTERM) without waiting: kaiten-local signals all its
+   * functions first, then waits in {@link #close()}, so the stop takes the slowest process's time,
+   * not the sum of them all.
+   */
+  void signalStop() {
     List<Environment> running;
     synchronized (this) {
       closed = true;
       running = new ArrayList<>(environments);
     }
-    running.parallelStream().forEach(environment -> stop(environment.process()));
+    running.forEach(environment -> {
+      environment.process().descendants().forEach(ProcessHandle::destroy);
+      environment.process().destroy();
+    });
+  }
+
+  @Override
+  public void close() {
+    signalStop();
+    List<Environment> running;
+    synchronized (this) {
+      running = new ArrayList<>(environments);
+    }
+    running.forEach(environment -> awaitStop(environment.process()));
     running.forEach(environment -> environment.api().close());
     invocations.close();
   }
 
-  private static void stop(Process process) {
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
+  private static void awaitStop(Process process) {
     try {
       if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
         process.destroyForcibly();
