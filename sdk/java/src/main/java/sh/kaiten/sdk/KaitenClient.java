@@ -79,6 +79,9 @@ public final class KaitenClient implements AutoCloseable {
   private final long staleAfter;
   private final Path snapshotFile;
   private final UsagePipeline pipeline;
+  /** Null when leasing is turned off: HARD limits are then decided from the snapshot alone. */
+  private final Leases leases;
+  private final Duration closeTimeout;
   private final ScheduledExecutorService poller;
 
   /** Null until a snapshot is loaded, from the server or the snapshot file. */
@@ -98,8 +101,12 @@ public final class KaitenClient implements AutoCloseable {
     this.staleAfter = (builder.staleAfter != null ? builder.staleAfter : builder.pollInterval.multipliedBy(3)).toMillis();
     this.snapshotFile = builder.snapshotFile;
     builder.listeners.forEach(listeners::add);
-    this.pipeline = new UsagePipeline(transport, instancePath, builder.pipeline, listeners, clock, new Accounting(),
+    Accounting accounting = new Accounting();
+    this.pipeline = new UsagePipeline(transport, instancePath, builder.pipeline, listeners, clock, accounting,
         this::drainTallies);
+    this.leases = !builder.leasing ? null : new Leases(transport, instancePath, clock, builder.leaseTtl,
+        builder.leaseShare, builder.pipeline.flushInterval, new LeasedEntitlements(), pipeline, accounting);
+    this.closeTimeout = builder.pipeline.closeTimeout;
     this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "kaiten-snapshot-" + builder.instance);
       thread.setDaemon(true);
@@ -118,6 +125,9 @@ public final class KaitenClient implements AutoCloseable {
       }
       refresh(true);
       pipeline.start();
+      if (leases != null) {
+        leases.start(instance);
+      }
     } catch (IOException e) {
       poller.shutdownNow();
       throw new UncheckedIOException("the Kaiten client could not start", e);
@@ -142,10 +152,109 @@ public final class KaitenClient implements AutoCloseable {
     long now = clock.millis();
     Meter meter = meter(entitlement);
     Snapshot current = snapshot;
-    Check check = current == null ? byDefault(entitlement, meter, amount)
-        : decide(entitlement, current, meter, amount, now, now - confirmedAt >= staleAfter);
+    Check check = leased(entitlement, meter, current, amount, now, false);
+    if (check == null) {
+      check = current == null ? byDefault(entitlement, meter, amount)
+          : decide(entitlement, current, meter, amount, now, now - confirmedAt >= staleAfter);
+    }
     meter.tally(now, check.reason(), check.allowed());
     return check;
+  }
+
+  /**
+   * Uses {@code amount} of the entitlement if it may be used now: {@link #check} and {@link #report} in
+   * one step, so two threads can never both take the last unit. Allowed, it is reported (queued as by
+   * {@code report}); refused, nothing is reported.
+   *
+   * <p>A HARD limit on a SUM or COUNT counter is decided from a lease: a slice of what remains that the
+   * server granted this client, spent here with no request (a compare-and-set), renewed in the
+   * background before it runs out and settled with the server every flush interval. So the limit holds
+   * exactly across every process and instance that shares it, and a use asks the server on the
+   * caller's thread only when the client's lease is empty, which near the limit it will be (see {@link
+   * #leaseStatistics}). Other entitlements, and any when the server cannot be reached for a lease, are
+   * decided as {@code check} decides them.
+   *
+   * @throws IllegalArgumentException when {@code amount} is negative, not finite or above 10^15
+   */
+  public Check use(String entitlement, double amount) {
+    if (!(amount >= 0) || amount > MAX_VALUE.doubleValue()) {
+      throw new IllegalArgumentException("a usage value must be 0 to 10^15: " + amount);
+    }
+    if (closed) {
+      throw new IllegalStateException("the Kaiten client is closed");
+    }
+    long now = clock.millis();
+    Meter meter = meter(entitlement);
+    Snapshot current = snapshot;
+    Check check = leased(entitlement, meter, current, amount, now, true);
+    if (check == null) {
+      check = current == null ? byDefault(entitlement, meter, amount)
+          : decide(entitlement, current, meter, amount, now, now - confirmedAt >= staleAfter);
+      if (check.allowed()) {
+        report(entitlement, amount);
+      }
+    }
+    meter.tally(now, check.reason(), check.allowed());
+    return check;
+  }
+
+  /**
+   * How this client's leases of a HARD entitlement have decided so far; empty when it holds none (it
+   * was never {@linkplain #use used}, is not a leased kind, or leasing is off).
+   */
+  public Optional<LeaseStatistics> leaseStatistics(String entitlement) {
+    return leases == null ? Optional.empty() : leases.statistics(entitlement);
+  }
+
+  /**
+   * The answer of the leases, spending {@code amount} when {@code take}; null when they do not decide
+   * (not a leased entitlement, not granted, or the server unreachable for a grant).
+   */
+  private Check leased(String slug, Meter meter, Snapshot current, double amount, long now, boolean take) {
+    LeasedQuota quota = leasedQuota(slug, current, now, take);
+    if (quota == null) {
+      return null;
+    }
+    long micro = micro(amount);
+    Reason reason = micro < 0 ? null : leases.decide(quota, micro, take);
+    if (reason == null) {
+      return null;
+    }
+    boolean allowed = reason == Reason.GRANTED;
+    if (allowed && take) {
+      meter.queued(amount);
+    }
+    Snapshot.Entry entry = current.entries.get(slug);
+    double usage = (now >= entry.periodEnd ? 0 : entry.usage) + (quota.counts ? meter.pendingCount(entry)
+        : meter.pending(entry));
+    return new Check(slug, allowed, reason, entry.limit, usage, now - confirmedAt >= staleAfter, entry,
+        meter.version(), amount, 0);
+  }
+
+  /** The leased quota of a HARD SUM or COUNT entitlement the license gives now; made only when {@code create}. */
+  private LeasedQuota leasedQuota(String slug, Snapshot current, long now, boolean create) {
+    if (leases == null || current == null) {
+      return null;
+    }
+    Snapshot.Entry entry = current.entries.get(slug);
+    if (entry == null || !leasable(entry) || !entry.enabled || now >= current.lapsesAt) {
+      return null;
+    }
+    return create ? leases.quota(slug, entry.aggregation == Snapshot.Aggregation.COUNT) : leases.existing(slug);
+  }
+
+  private static boolean leasable(Snapshot.Entry entry) {
+    return entry.type == EntitlementType.NUMERIC && entry.hard && entry.exactLimit != null
+        && (entry.aggregation == Snapshot.Aggregation.SUM || entry.aggregation == Snapshot.Aggregation.COUNT);
+  }
+
+  /** {@code amount} in millionths, as the server counts it (half even); -1 past what a lease can hold. */
+  private static long micro(double amount) {
+    if (amount < 9e12 && amount == Math.rint(amount)) {
+      return (long) amount * Grant.MICRO;
+    }
+    BigDecimal exact = BigDecimal.valueOf(amount).setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN).movePointRight(MAX_DECIMALS);
+    return exact.compareTo(BigDecimal.valueOf(Leases.MAX_GRANT)) > 0 ? -1 : exact.longValueExact();
   }
 
   /** Whether the entitlement is granted now (for NUMERIC: granted at all, whatever is left of its limit). */
@@ -374,7 +483,10 @@ public final class KaitenClient implements AutoCloseable {
       throw new IllegalStateException("the Kaiten client is closed");
     }
     meter(entitlement).queued(value);
-    pipeline.enqueue(entitlement, exact);
+    LeasedQuota quota = leasedQuota(entitlement, snapshot, clock.millis(), false);
+    if (quota == null || !leases.spend(quota, exact)) {
+      pipeline.enqueue(entitlement, exact);
+    }
   }
 
   /**
@@ -384,7 +496,11 @@ public final class KaitenClient implements AutoCloseable {
    * @return true when everything was delivered in time
    */
   public boolean flush(Duration timeout) {
-    return pipeline.flush(timeout);
+    long start = System.nanoTime();
+    if (leases != null && !leases.flush(start + Math.min(timeout.toNanos(), TimeUnit.DAYS.toNanos(365)))) {
+      return false;
+    }
+    return pipeline.flush(timeout.minusNanos(System.nanoTime() - start));
   }
 
   /** Reports queued and not yet delivered. */
@@ -411,7 +527,20 @@ public final class KaitenClient implements AutoCloseable {
     }
     closed = true;
     poller.shutdownNow();
+    if (leases != null) {
+      leases.close(closeTimeout); // first: a settlement the server no longer takes goes to the pipeline
+    }
     pipeline.close();
+  }
+
+  /** What a killed process does: background work stops, nothing is settled, released or delivered. Tests only. */
+  void halt() {
+    closed = true;
+    poller.shutdownNow();
+    if (leases != null) {
+      leases.halt();
+    }
+    pipeline.halt();
   }
 
   private List<CheckTally> drainTallies(boolean currentMinute) {
@@ -434,6 +563,35 @@ public final class KaitenClient implements AutoCloseable {
     @Override
     public void settled(String entitlement, double value) {
       meter(entitlement).settled(value);
+    }
+
+    @Override
+    public void settled(String entitlement, double value, long reports) {
+      meter(entitlement).settled(value, reports);
+    }
+  }
+
+  /** What the snapshot says to the leases: whether an entitlement is given, and what is left of it. */
+  private final class LeasedEntitlements implements Leases.Entitlements {
+    @Override
+    public boolean granted(String entitlement, long now) {
+      Snapshot current = snapshot;
+      Snapshot.Entry entry = current == null ? null : current.entries.get(entitlement);
+      return entry != null && entry.enabled && now < current.lapsesAt;
+    }
+
+    @Override
+    public long remaining(String entitlement) {
+      Snapshot current = snapshot;
+      Snapshot.Entry entry = current == null ? null : current.entries.get(entitlement);
+      Meter meter = meters.get(entitlement);
+      if (entry == null || entry.exactLimit == null) {
+        return -1;
+      }
+      double pending = meter == null ? 0
+          : entry.aggregation == Snapshot.Aggregation.COUNT ? meter.pendingCount(entry) : meter.pending(entry);
+      double left = entry.limit - entry.usage - pending;
+      return left <= 0 ? 0 : (long) Math.min(left * Grant.MICRO, Leases.MAX_GRANT);
     }
   }
 
@@ -566,6 +724,9 @@ public final class KaitenClient implements AutoCloseable {
     private final List<KaitenListener> listeners = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private final PipelineSettings pipeline = new PipelineSettings();
+    private boolean leasing = true;
+    private Duration leaseTtl = Duration.ofSeconds(60);
+    private double leaseShare = 0.1;
 
     private Builder() {}
 
@@ -656,6 +817,39 @@ public final class KaitenClient implements AutoCloseable {
         throw new IllegalArgumentException("batchSize must be 1 to " + pipeline.maxBatch);
       }
       pipeline.batchTrigger = batchSize;
+      return this;
+    }
+
+    /**
+     * Whether {@link KaitenClient#use} decides HARD SUM and COUNT limits from leases (default true);
+     * off, it decides them from the snapshot and this process's own usage, as {@code check} does.
+     */
+    public Builder leasing(boolean leasing) {
+      this.leasing = leasing;
+      return this;
+    }
+
+    /**
+     * How long a lease lasts (1 s to 5 min, default 60 s): what a process that dies holding one keeps
+     * from the others at most. A lease is spent for three quarters of it and renewed from half of it.
+     */
+    public Builder leaseTtl(Duration leaseTtl) {
+      if (leaseTtl == null || leaseTtl.toMillis() < 1000 || leaseTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("leaseTtl must be 1 s to 5 min");
+      }
+      this.leaseTtl = leaseTtl;
+      return this;
+    }
+
+    /**
+     * The most of what remains of a limit one grant asks for (above 0, at most 1; default 0.1), so a
+     * busy process cannot starve the others: it gets more only as it renews.
+     */
+    public Builder leaseShare(double leaseShare) {
+      if (!(leaseShare > 0 && leaseShare <= 1)) {
+        throw new IllegalArgumentException("leaseShare must be above 0 and at most 1");
+      }
+      this.leaseShare = leaseShare;
       return this;
     }
 

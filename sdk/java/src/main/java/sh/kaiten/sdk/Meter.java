@@ -48,8 +48,13 @@ final class Meter {
   }
 
   void settled(double value) {
+    settled(value, 1);
+  }
+
+  /** The server answered for {@code reports} reports whose values sum to {@code value}. */
+  void settled(double value, long reports) {
     settled.add(value);
-    settledCount.increment();
+    settledCount.add(reports);
     version.incrementAndGet();
   }
 

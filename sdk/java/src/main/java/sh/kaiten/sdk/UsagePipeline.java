@@ -240,6 +240,14 @@ final class UsagePipeline implements AutoCloseable {
     }
   }
 
+  /** Stops the sender with nothing delivered, as a killed process would. Tests only. */
+  void halt() {
+    closed.set(true);
+    accepting = false;
+    stopping = true;
+    LockSupport.unpark(sender);
+  }
+
   private void wake() {
     LockSupport.unpark(sender);
   }

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,6 +93,24 @@ final class FakeKaiten implements AutoCloseable {
   private final ConcurrentLinkedDeque<Scripted> script = new ConcurrentLinkedDeque<>();
   private final AtomicInteger snapshotReads = new AtomicInteger();
   private volatile boolean refuseChecks;
+  /** Live and expired leases of api-calls by id (expired ones count for nothing), on the server's clock. */
+  private final Map<String, Lease> leases = new HashMap<>();
+  private final AtomicInteger leaseIds = new AtomicInteger();
+  private final AtomicInteger grantRequests = new AtomicInteger();
+  private final AtomicInteger settlementRequests = new AtomicInteger();
+  private final AtomicInteger releaseRequests = new AtomicInteger();
+  private volatile Clock serverClock = Clock.systemUTC();
+
+  /** A lease as the server keeps it: units left, and when it ends. */
+  private static final class Lease {
+    BigDecimal units;
+    final Instant expiresAt;
+
+    Lease(BigDecimal units, Instant expiresAt) {
+      this.units = units;
+      this.expiresAt = expiresAt;
+    }
+  }
 
   FakeKaiten() throws IOException {
     System.setProperty("sun.net.httpserver.nodelay", "true"); // else Nagle stalls each answer by 40 ms
@@ -163,6 +183,35 @@ final class FakeKaiten implements AutoCloseable {
     return snapshotReads.get();
   }
 
+  /** The clock leases are granted and expire by (the system's unless set). */
+  void serverClock(Clock clock) {
+    this.serverClock = clock;
+  }
+
+  /** Units of api-calls held by live leases now. */
+  synchronized BigDecimal leased() {
+    Instant now = serverClock.instant();
+    return leases.values().stream().filter(lease -> lease.expiresAt.isAfter(now)).map(lease -> lease.units)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  synchronized int liveLeases() {
+    Instant now = serverClock.instant();
+    return (int) leases.values().stream().filter(lease -> lease.expiresAt.isAfter(now)).count();
+  }
+
+  int grantRequests() {
+    return grantRequests.get();
+  }
+
+  int settlementRequests() {
+    return settlementRequests.get();
+  }
+
+  int releaseRequests() {
+    return releaseRequests.get();
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -178,6 +227,12 @@ final class FakeKaiten implements AutoCloseable {
         snapshot(exchange);
       } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/usage/batch")) {
         batch(exchange);
+      } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/leases")) {
+        grant(exchange);
+      } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/usage")) {
+        settle(exchange);
+      } else if ("DELETE".equals(exchange.getRequestMethod()) && path.startsWith(PREFIX + "/leases/api-calls/")) {
+        release(exchange, path.substring((PREFIX + "/leases/api-calls/").length()));
       } else {
         answer(exchange, 404, problem(404, "no such resource: " + path, null));
       }
@@ -291,7 +346,7 @@ final class FakeKaiten implements AutoCloseable {
     }
     BigDecimal current = usage.getOrDefault(slug, BigDecimal.ZERO);
     ObjectNode result = JSON.createObjectNode().put("entitlement", slug);
-    if (current.add(value).compareTo(limit) > 0) {
+    if (current.add(leased()).add(value).compareTo(limit) > 0) {
       result.put("status", "REJECTED").put("reason", "LIMIT_REACHED").put("current_usage", current)
           .put("limit", limit);
     } else {
@@ -302,6 +357,82 @@ final class FakeKaiten implements AutoCloseable {
     item.set("result", result);
     item.put("replayed", false);
     return item;
+  }
+
+  /** {@code POST /leases}: up to the units asked for, of what neither usage nor a live lease holds. */
+  private void grant(HttpExchange exchange) throws IOException {
+    grantRequests.incrementAndGet();
+    JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+    ObjectNode answer = JSON.createObjectNode();
+    synchronized (this) {
+      Instant now = serverClock.instant();
+      BigDecimal limit = limits.get("api-calls");
+      BigDecimal available = limit.subtract(usage()).subtract(leased()).max(BigDecimal.ZERO);
+      BigDecimal granted = body.path("units").decimalValue().min(available);
+      answer.put("entitlement", "api-calls").put("requested", body.path("units").decimalValue()).put("granted", granted);
+      if (granted.signum() == 0) {
+        answer.putNull("lease_id").putNull("expires_at").put("reason", "LIMIT_REACHED");
+      } else {
+        String id = String.format("lse_%026d", leaseIds.incrementAndGet());
+        Instant expires = now.plusSeconds(body.path("ttl_seconds").asLong(60));
+        leases.put(id, new Lease(granted, expires));
+        answer.put("lease_id", id).put("expires_at", expires.toString()).putNull("reason");
+      }
+      answer.put("limit", limit).put("current_usage", usage()).put("leased", leased())
+          .put("available", available.subtract(granted));
+    }
+    answer(exchange, 200, answer.toString());
+  }
+
+  /** {@code POST /usage} naming a lease: its units move to the usage (the rest from the pool, if it fits). */
+  private void settle(HttpExchange exchange) throws IOException {
+    settlementRequests.incrementAndGet();
+    JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+    String key = body.path("idempotency_key").asText();
+    ObjectNode result;
+    synchronized (this) {
+      ObjectNode answered = answers.get(key);
+      if (answered != null) {
+        answer(exchange, 200, answered.toString());
+        return;
+      }
+      Lease lease = leases.get(body.path("lease_id").asText());
+      if (lease == null || !lease.expiresAt.isAfter(serverClock.instant())) {
+        answer(exchange, lease == null ? 422 : 409, problem(lease == null ? 422 : 409, "not a live lease", "lease_id"));
+        return;
+      }
+      BigDecimal value = body.path("value").decimalValue();
+      BigDecimal fromLease = value.min(lease.units);
+      BigDecimal fromPool = value.subtract(fromLease);
+      BigDecimal limit = limits.get("api-calls");
+      result = JSON.createObjectNode().put("entitlement", "api-calls");
+      if (fromPool.signum() > 0 && usage().add(leased()).add(fromPool).compareTo(limit) > 0) {
+        result.put("status", "REJECTED").put("reason", "LIMIT_REACHED");
+      } else {
+        lease.units = lease.units.subtract(fromLease);
+        usage.put("api-calls", usage().add(value));
+        result.put("status", "ACCEPTED").putNull("reason");
+        answers.put(key, result);
+      }
+      result.put("current_usage", usage()).put("limit", limit);
+    }
+    answer(exchange, 200, result.toString());
+  }
+
+  /** {@code DELETE /leases/api-calls/{id}}: a live lease ends and its units go back to the pool. */
+  private void release(HttpExchange exchange, String id) throws IOException {
+    releaseRequests.incrementAndGet();
+    BigDecimal released;
+    synchronized (this) {
+      Lease lease = leases.get(id);
+      if (lease == null || !lease.expiresAt.isAfter(serverClock.instant())) {
+        answer(exchange, lease == null ? 404 : 409, problem(lease == null ? 404 : 409, "not a live lease", null));
+        return;
+      }
+      leases.remove(id);
+      released = lease.units;
+    }
+    answer(exchange, 200, JSON.createObjectNode().put("lease_id", id).put("released", released).toString());
   }
 
   private static String problem(int status, String detail, String field) {
