@@ -233,7 +233,7 @@ public final class KaitenClient implements AutoCloseable {
 
   /** The leased quota of a HARD SUM or COUNT entitlement the license gives now; made only when {@code create}. */
   private LeasedQuota leasedQuota(String slug, Snapshot current, long now, boolean create) {
-    if (leases == null || current == null) {
+    if (leases == null || current == null || !create && !leases.held()) {
       return null;
     }
     Snapshot.Entry entry = current.entries.get(slug);

@@ -67,6 +67,7 @@ final class Leases implements AutoCloseable {
   private volatile Thread worker;
   private volatile boolean woken;
   private volatile boolean stopping;
+  private volatile boolean held;
 
   Leases(Transport transport, String instancePath, Clock clock, Duration ttl, double share, Duration flushInterval,
       Entitlements entitlements, UsagePipeline pipeline, DeliveryObserver observer) {
@@ -91,7 +92,17 @@ final class Leases implements AutoCloseable {
   /** The leased quota of an entitlement, made on first use. */
   LeasedQuota quota(String entitlement, boolean counts) {
     LeasedQuota quota = quotas.get(entitlement);
-    return quota != null ? quota : quotas.computeIfAbsent(entitlement, slug -> new LeasedQuota(slug, counts, clock.millis()));
+    if (quota != null) {
+      return quota;
+    }
+    quota = quotas.computeIfAbsent(entitlement, slug -> new LeasedQuota(slug, counts, clock.millis()));
+    held = true;
+    return quota;
+  }
+
+  /** Whether any entitlement was ever used through a lease: until then checks and reports skip the leases. */
+  boolean held() {
+    return held;
   }
 
   /** The leased quota of an entitlement, null when it was never used. */

@@ -10,11 +10,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Kaiten's two SDK endpoints on loopback, as cheap as possible, so a benchmark measures the client:
- * a fixed snapshot (api-calls HARD with a limit no benchmark reaches, sso granted) and a batch endpoint
- * that accepts every event (or, for a server that is down, answers 503 to every batch).
+ * Kaiten's SDK endpoints on loopback, as cheap as possible, so a benchmark measures the client: a fixed
+ * snapshot (api-calls HARD with a limit no benchmark reaches, sso granted), a batch endpoint that
+ * accepts every event (or, for a server that is down, answers 503 to every batch), and leases: every
+ * grant gets what it asks for, for 60 s, and every settlement and release is answered 200.
  */
 final class StandInKaiten implements AutoCloseable {
   static final String INSTANCE = "bench-instance";
@@ -34,6 +39,8 @@ final class StandInKaiten implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
   private final boolean takesReports;
+  private final AtomicLong leases = new AtomicLong();
+  private static final Pattern UNITS = Pattern.compile("\"units\":([0-9.]+)");
 
   StandInKaiten() throws IOException {
     this(true);
@@ -46,6 +53,8 @@ final class StandInKaiten implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/api/instances/" + INSTANCE + "/snapshot", this::snapshot);
     server.createContext("/api/instances/" + INSTANCE + "/usage/batch", this::batch);
+    server.createContext("/api/instances/" + INSTANCE + "/leases", this::lease);
+    server.createContext("/api/instances/" + INSTANCE + "/usage", this::settle);
     server.setExecutor(threads);
     server.start();
   }
@@ -87,6 +96,41 @@ final class StandInKaiten implements AutoCloseable {
         out.write(RESULT, 1, RESULT.length - 1);
       }
       out.write("]}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A grant of the units asked for ({@code POST}), or a release ({@code DELETE}). */
+  private void lease(HttpExchange exchange) throws IOException {
+    String body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String answer;
+    if ("DELETE".equals(exchange.getRequestMethod())) {
+      answer = "{\"released\":0}";
+    } else {
+      Matcher units = UNITS.matcher(body);
+      String granted = units.find() ? units.group(1) : "0";
+      answer = "{\"lease_id\":\"lse_" + String.format("%026d", leases.incrementAndGet()) + "\",\"granted\":" + granted
+          + ",\"expires_at\":\"" + Instant.now().plusSeconds(60) + "\",\"available\":1000000000000000}";
+    }
+    answerJson(exchange, answer);
+  }
+
+  /** A settlement of a lease: counted. */
+  private void settle(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      in.readAllBytes();
+    }
+    answerJson(exchange, "{\"entitlement\":\"api-calls\",\"status\":\"ACCEPTED\",\"reason\":null}");
+  }
+
+  private static void answerJson(HttpExchange exchange, String answer) throws IOException {
+    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
   }
 
