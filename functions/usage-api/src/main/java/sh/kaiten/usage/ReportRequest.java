@@ -10,17 +10,28 @@ import sh.kaiten.domain.usage.CheckTallies;
 import sh.kaiten.domain.usage.CheckTally;
 import sh.kaiten.domain.usage.UsageReport;
 
-/** The body of {@code POST /api/instances/{id}/usage}, and one event of a batch. */
+/**
+ * The body of {@code POST /api/instances/{id}/usage}, and one event of a batch.
+ *
+ * @param reports how many reports a settlement naming {@code lease_id} stands for (see {@link UsageReport});
+ *     a whole number on the wire, or left out for one
+ */
 @RegisterForReflection
 public record ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String leaseId) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String leaseId,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer reports) {
+
+  public ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
+      String leaseId) {
+    this(entitlementSlug, value, timestamp, idempotencyKey, leaseId, null);
+  }
 
   public ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
     this(entitlementSlug, value, timestamp, idempotencyKey, null);
   }
 
   UsageReport toReport() {
-    return new UsageReport(entitlementSlug, value, timestamp, idempotencyKey, leaseId);
+    return new UsageReport(entitlementSlug, value, timestamp, idempotencyKey, leaseId, reports);
   }
 
   /**

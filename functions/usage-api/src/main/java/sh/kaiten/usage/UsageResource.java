@@ -74,7 +74,7 @@ public class UsageResource {
       throw new InvalidInputException("idempotency_key", "the Idempotency-Key header and idempotency_key differ");
     }
     ReportRequest keyed = new ReportRequest(request.entitlementSlug(), request.value(), request.timestamp(),
-        key != null ? key : headerKey, request.leaseId());
+        key != null ? key : headerKey, request.leaseId(), request.reports());
     ReportJournal reportJournal = counted -> records(counted.stream().map(one -> reportEntry(instanceId, one)).toList());
     // A report naming a lease settles it: its units move from the lease to the usage (see LeaseResource).
     ReportResult result = keyed.leaseId() != null
@@ -82,7 +82,8 @@ public class UsageResource {
         : reporting.report(caller.token(), instanceId, keyed.toReport(), reportJournal);
     UsageView view = UsageView.of(result.state(), result.reason());
     if (!counted(result)) {
-      audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), keyed, outcome(view, result.replayed()));
+      audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), request(keyed.toReport()),
+          outcome(view, result.replayed()));
     }
     Response.ResponseBuilder answer = Response.ok(view);
     if (result.replayed()) {
@@ -145,9 +146,11 @@ public class UsageResource {
         outcome(UsageView.of(counted.result().state(), counted.result().reason()), false));
   }
 
+  /** A report as its record holds it: a settlement's {@code reports} only when it stands for more than one. */
   private static ReportRequest request(UsageReport report) {
+    Integer reports = report.reports() == null || report.reports() == 1 ? null : report.reports();
     return new ReportRequest(report.entitlementSlug(), report.value(), report.timestamp(), report.idempotencyKey(),
-        report.leaseId());
+        report.leaseId(), reports);
   }
 
   /**

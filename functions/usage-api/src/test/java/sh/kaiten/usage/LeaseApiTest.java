@@ -6,6 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -38,7 +41,10 @@ import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.license.InstanceReads;
+import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
@@ -57,6 +63,7 @@ class LeaseApiTest {
   @Inject DynamoRequests requests;
   @Inject KaitenConfig config;
   @Inject AuditLog audit;
+  @Inject UsageHistory history;
 
   private ProductPage page;
   private String prod;
@@ -74,8 +81,11 @@ class LeaseApiTest {
         new Metering(Aggregation.SUM, null, null, MeterScope.LICENSE, Enforcement.HARD, null, null, null), null, null));
     page.admin().createEntitlement(page.adminToken(), new Entitlement("soft", "Soft", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, null, null), null, null));
+    page.admin().createEntitlement(page.adminToken(), new Entitlement("jobs", "Jobs", EntitlementType.NUMERIC,
+        new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null), null, null));
     page.admin().createTier(page.adminToken(), new TierDraft("leased", "Leased", 5, Map.of(
-        "calls", json.numberNode(100), "pool", json.numberNode(1000), "soft", json.numberNode(100))));
+        "calls", json.numberNode(100), "pool", json.numberNode(1000), "soft", json.numberNode(100),
+        "jobs", json.numberNode(20))));
     String customer = page.admin().createCustomer(page.adminToken(), "Lease Co", null).id();
     String license = page.admin().createLicense(page.adminToken(),
         new LicenseDraft(customer, "leased", null, null, null, null, null)).id();
@@ -150,6 +160,90 @@ class LeaseApiTest {
     assertThat(released).hasSize(1);
     assertThat(released.get(0).result()).contains("\"released\":30");
     assertThat(reported).filteredOn(record -> record.request().contains("\"lease_id\":\"" + leaseId + "\"")).hasSize(1);
+  }
+
+  @Test
+  void aCountSettlementStandsForItsReportsTakesThatManyUnitsAndItsRecordHoldsThem() {
+    String leaseId = grant(prod, prodId, "jobs", 10).then().statusCode(200).body("granted", equalTo(10))
+        .extract().path("lease_id");
+    String settlement = "{\"entitlement_slug\":\"jobs\",\"value\":7,\"reports\":7,\"lease_id\":\"" + leaseId
+        + "\",\"idempotency_key\":\"flush-7\"}";
+
+    report(prod, prodId, settlement).then().statusCode(200).body("status", equalTo("ACCEPTED"))
+        .body("current_usage", equalTo(7));
+    // Sent again (a lost answer): the first answer, counted once.
+    report(prod, prodId, settlement).then().statusCode(200).header(UsageResource.REPLAYED, "true")
+        .body("current_usage", equalTo(7));
+    // 3 left on the lease, 10 in the pool: 14 reports do not fit and count nothing, 13 do.
+    report(prod, prodId, "{\"entitlement_slug\":\"jobs\",\"value\":14,\"reports\":14,\"lease_id\":\"" + leaseId + "\"}")
+        .then().statusCode(200).body("status", equalTo("REJECTED")).body("reason", equalTo("LIMIT_REACHED"))
+        .body("current_usage", equalTo(7));
+    report(prod, prodId, "{\"entitlement_slug\":\"jobs\",\"value\":13,\"reports\":13,\"lease_id\":\"" + leaseId + "\"}")
+        .then().statusCode(200).body("status", equalTo("ACCEPTED")).body("current_usage", equalTo(20));
+
+    release(prod, prodId, "jobs", leaseId).then().statusCode(200).body("released", equalTo(0))
+        .body("current_usage", equalTo(20));
+    assertThat(tally(prodId, "jobs", Aggregation.COUNT).count()).isEqualTo(20);
+    List<AuditRecord> reported = audit.page(page.adminToken().tenantId(),
+        new AuditFilter(prodId, null, "usage.reported", null, null), PageRequest.of(null, 10)).items();
+    // The settlement and its replay, the one refused and the last one.
+    assertThat(reported).extracting(LeaseApiTest::reports).containsExactlyInAnyOrder(7, 7, 14, 13);
+  }
+
+  @Test
+  void aSumSettlementOfManyReportsAddsItsValueToTheUsageAndItsReportsToTheCount() {
+    String leaseId = grant(prod, prodId, "calls", 50).then().statusCode(200).extract().path("lease_id");
+
+    report(prod, prodId, "{\"entitlement_slug\":\"calls\",\"value\":12,\"reports\":5,\"lease_id\":\"" + leaseId + "\"}")
+        .then().statusCode(200).body("status", equalTo("ACCEPTED")).body("current_usage", equalTo(12));
+    report(prod, prodId, "{\"entitlement_slug\":\"calls\",\"value\":3,\"reports\":1,\"lease_id\":\"" + leaseId + "\"}")
+        .then().statusCode(200).body("current_usage", equalTo(15));
+
+    Tally tally = tally(prodId, "calls", Aggregation.SUM);
+    assertThat(tally.sum()).isEqualByComparingTo("15");
+    assertThat(tally.count()).isEqualTo(6);
+    release(prod, prodId, "calls", leaseId).then().statusCode(200).body("released", equalTo(35));
+    List<AuditRecord> reported = audit.page(page.adminToken().tenantId(),
+        new AuditFilter(prodId, null, "usage.reported", null, null), PageRequest.of(null, 10)).items();
+    // One report is the default: its record does not say it.
+    assertThat(reported).extracting(LeaseApiTest::reports).containsExactlyInAnyOrder(5, null);
+  }
+
+  @Test
+  void reportsOutsideASettlementOrNotOneToABillionIsA400NamingItAndWritesNothing() {
+    String leaseId = grant(prod, prodId, "jobs", 10).then().statusCode(200).extract().path("lease_id");
+    requests.clear();
+
+    problem(report(prod, prodId, "{\"entitlement_slug\":\"jobs\",\"value\":1,\"reports\":2}"), 400, "reports");
+    problem(post(prod, "/api/instances/" + prodId + "/usage/batch",
+        "{\"events\":[{\"entitlement_slug\":\"jobs\",\"value\":1},{\"entitlement_slug\":\"jobs\",\"value\":1,\"reports\":1}]}"),
+        400, "events[1].reports");
+    for (String reports : List.of("0", "-1", "1000000001", "10000000000", "7.5", "\"7\"", "true")) {
+      problem(report(prod, prodId, "{\"entitlement_slug\":\"jobs\",\"value\":1,\"reports\":" + reports
+          + ",\"lease_id\":\"" + leaseId + "\"}"), 400, "reports");
+    }
+
+    assertThat(requests.operations()).doesNotContain("UpdateItem", "TransactWriteItems", "PutItem");
+    assertThat(usage(prodId, "jobs")).isEqualTo(0);
+    release(prod, prodId, "jobs", leaseId).then().statusCode(200).body("released", equalTo(10));
+  }
+
+  /** The {@code reports} a report's record holds, null when it holds none. */
+  private static Integer reports(AuditRecord record) {
+    try {
+      JsonNode reports = new ObjectMapper().readTree(record.request()).path("reports");
+      return reports.isMissingNode() ? null : reports.intValue();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An instance's counter of {@code slug} as stored: its only period. */
+  private Tally tally(String instance, String slug, Aggregation aggregation) {
+    List<UsageHistory.PeriodTally> periods = history.periods(page.adminToken().tenantId(), slug,
+        CounterKey.instanceHolder(instance), aggregation, null, null, null, 10).periods();
+    assertThat(periods).hasSize(1);
+    return periods.get(0).tally();
   }
 
   @Test

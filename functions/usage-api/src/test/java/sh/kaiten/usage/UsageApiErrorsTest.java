@@ -100,7 +100,7 @@ class UsageApiErrorsTest {
         .body("field", equalTo("value")).body("detail", equalTo("field 'value' must be a number"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"valeu\":2}", 400, "invalid-input")
         .body("field", equalTo("valeu")).body("detail",
-            equalTo("unknown field 'valeu'; the fields here are entitlement_slug, idempotency_key, lease_id, timestamp, value"));
+            equalTo("unknown field 'valeu'; the fields here are entitlement_slug, idempotency_key, lease_id, reports, timestamp, value"));
     problem("[1]", 400, "invalid-input").body("field", nullValue()).body("detail", equalTo("the body must be a JSON object"));
     problem("{\"entitlement_slug\":\"api-calls\",\"value\":NaN}", 400, "invalid-input")
         .body("detail", equalTo("the body is not valid JSON: non-standard token 'NaN' (line 1, column 44)"));

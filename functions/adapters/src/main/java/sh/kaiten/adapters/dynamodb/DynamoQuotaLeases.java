@@ -82,8 +82,8 @@ public final class DynamoQuotaLeases implements QuotaLeases {
 
   @Override
   public CounterUpdate settle(CounterKey key, Metering metering, PeriodClose close, LeasedCounter seen, Lease lease,
-      BigDecimal value, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling, Instant now,
-      IdempotentReport remember, ChangeRecords records) {
+      BigDecimal value, long reports, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling,
+      Instant now, IdempotentReport remember, ChangeRecords records) {
     requireLeasable(metering);
     Aggregation aggregation = metering.aggregation();
     LeaseItems.Expression change = new LeaseItems.Expression();
@@ -93,9 +93,9 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     change.names.put("#total", DynamoUsageCounters.TOTAL);
     change.names.put("#reports", DynamoUsageCounters.REPORTS);
     change.values.put(":value", n(value));
-    change.values.put(":one", n(1));
+    change.values.put(":reports", n(reports));
     change.adds.add("#total :value");
-    change.adds.add("#reports :one");
+    change.adds.add("#reports :reports");
     String name = unchanged(change, lease);
     change.values.put(":left", n(lease.units().subtract(fromLease)));
     change.sets.add("#leases." + name + "." + "#units = :left");
@@ -106,7 +106,7 @@ public final class DynamoQuotaLeases implements QuotaLeases {
       return new CounterUpdate.Duplicate(duplicate);
     }
     Tally before = seen.tally();
-    return CounterUpdate.Counted.estimated(before, before.plus(value, at));
+    return CounterUpdate.Counted.estimated(before, before.plus(value, reports, at));
   }
 
   @Override

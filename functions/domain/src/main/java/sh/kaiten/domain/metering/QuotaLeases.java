@@ -27,16 +27,19 @@ public interface QuotaLeases {
       Instant now, ChangeRecords records);
 
   /**
-   * Counts a report of {@code value} (COUNT: one report) that takes {@code fromLease} units off
-   * {@code lease} as seen, and {@code fromPool} more from the pool under the ceiling. The lease must be
+   * Counts a settlement of {@code reports} reports whose values sum to {@code value}: the counter's total
+   * grows by {@code value} and its report count by {@code reports}. It takes {@code fromLease} units off
+   * {@code lease} as seen, and {@code fromPool} more from the pool under the ceiling (the caller decides
+   * both: under COUNT they add up to {@code reports}, under SUM to {@code value}). The lease must be
    * unchanged since {@code seen} and live at {@code now}.
    *
+   * @param reports 1 or more
    * @param remember the report's idempotency key, or null
    * @return {@link CounterUpdate.Counted} ({@code before} is the usage seen), or {@link CounterUpdate.Duplicate}
    */
   CounterUpdate settle(CounterKey key, Metering metering, PeriodClose close, LeasedCounter seen, Lease lease,
-      BigDecimal value, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling, Instant now,
-      IdempotentReport remember, ChangeRecords records);
+      BigDecimal value, long reports, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling,
+      Instant now, IdempotentReport remember, ChangeRecords records);
 
   /** Ends {@code lease} as seen (unchanged and live at {@code now}): its units return to the pool at once. */
   void release(CounterKey key, Metering metering, LeasedCounter seen, Lease lease, Instant now, ChangeRecords records);

@@ -9,8 +9,9 @@ import sh.kaiten.domain.catalog.Aggregation;
 
 /**
  * What a counter keeps of the reports of one period, enough to answer every {@link Aggregation}.
- * Immutable; {@link #plus} folds in one report and {@link #merge} joins two tallies (shards of one
- * counter, summed on read), and both give the same result whatever the order of the reports.
+ * Immutable; {@link #plus} folds in one report (or the many a lease's settlement stands for) and
+ * {@link #merge} joins two tallies (shards of one counter, summed on read), and both give the same
+ * result whatever the order of the reports.
  *
  * <p>Ties are broken by a total order so that the state never depends on arrival order: MAX and MIN
  * compare values numerically, then by scale ({@code 1.00} ranks above {@code 1.0}); LATEST keeps the
@@ -49,9 +50,25 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
 
   /** This tally with one more report of {@code value} made at {@code at}. */
   public Tally plus(BigDecimal value, Instant at) {
+    return plus(value, 1, at);
+  }
+
+  /**
+   * This tally with {@code count} more reports made at {@code at} whose values sum to {@code value}: a
+   * lease's settlement, which stands for the reports its holder decided in-process. Sum and count, and so
+   * SUM, COUNT and AVERAGE, are exact. The single values are not known, so max, min and latest take their
+   * mean ({@code value / count}, rounded to {@link #AVERAGE_PRECISION}): the mean lies between the
+   * smallest and the largest of them, so max never rises above, and min never falls below, what one of
+   * the reports really was. With {@code count} 1 it is exactly {@link #plus(BigDecimal, Instant)}.
+   */
+  public Tally plus(BigDecimal value, long count, Instant at) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(at, "at");
-    return merge(new Tally(value, 1, value, value, value, at));
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be 1 or more");
+    }
+    BigDecimal each = count == 1 ? value : value.divide(BigDecimal.valueOf(count), AVERAGE_PRECISION);
+    return merge(new Tally(value, count, each, each, each, at));
   }
 
   /** The tally of the reports of this one and of {@code other} together. */

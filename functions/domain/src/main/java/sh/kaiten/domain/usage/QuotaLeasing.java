@@ -48,6 +48,11 @@ public final class QuotaLeasing {
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
   /** The most live leases one counter holds: each is about 120 bytes of its item. */
   public static final int MAX_LEASES = 100;
+  /**
+   * The most reports one settlement stands for: a holder that decides in-process settles what it spent in
+   * one report per flush, thousands of decisions at a time.
+   */
+  public static final int MAX_REPORTS = 1_000_000_000;
   /** A lease id as given out: {@code lse_} and 26 base32 characters; anything else is not one. */
   static final Pattern LEASE_ID = Pattern.compile("lse_[0-9a-z]{26}");
 
@@ -131,6 +136,9 @@ public final class QuotaLeasing {
    * report is (REJECTED, and nothing counted, when it does not fit). The lease must be the instance's,
    * on the report's counter, and live: an unknown one is a 422, an expired one a 409 (its units are back
    * in the pool; report without {@code lease_id}).
+   *
+   * <p>A settlement may stand for many reports ({@link UsageReport#reports}, whose values sum to its
+   * value): under COUNT it takes that many units, and the counter counts that many reports.
    */
   public ReportResult settle(ApiToken caller, String instanceId, UsageReport report, ReportJournal journal) {
     Instant now = clock.instant();
@@ -139,6 +147,7 @@ public final class QuotaLeasing {
       throw new InvalidInputException("value", "value is required");
     }
     NumericContract.requireQuantity("value", report.value());
+    long reports = reports(report.reports());
     requireLeaseId(report.leaseId());
     if (report.idempotencyKey() != null && !UsageReporting.IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
       throw new InvalidInputException("idempotency_key",
@@ -160,17 +169,18 @@ public final class QuotaLeasing {
       if (!meter.active()) {
         return new CounterUpdate.Refused(seen.tally());
       }
-      BigDecimal step = meter.aggregation() == Aggregation.COUNT ? BigDecimal.ONE : report.value();
+      BigDecimal step = meter.aggregation() == Aggregation.COUNT ? BigDecimal.valueOf(reports) : report.value();
       BigDecimal fromLease = step.min(lease.units());
       BigDecimal fromPool = step.subtract(fromLease);
       if (fromPool.signum() > 0 && ceiling != null && seen.heldAt(now).add(fromPool).compareTo(ceiling) > 0) {
         return new CounterUpdate.Refused(seen.tally());
       }
-      ReportResult answer = meter.counted(seen.tally().plus(report.value(), at));
+      ReportResult answer = meter.counted(seen.tally().plus(report.value(), reports, at));
       IdempotentReport remember = report.idempotencyKey() == null ? null
           : UsageReporting.remember(context, report, answer, now);
-      return leases.settle(meter.key(), meter.metering(), meter.close(lateWindow), seen, lease, report.value(), at,
-          fromLease, fromPool, ceiling, now, remember, journal.records(List.of(new ReportJournal.Counted(0, report, answer))));
+      return leases.settle(meter.key(), meter.metering(), meter.close(lateWindow), seen, lease, report.value(), reports,
+          at, fromLease, fromPool, ceiling, now, remember,
+          journal.records(List.of(new ReportJournal.Counted(0, report, answer))));
     });
     if (update instanceof CounterUpdate.Refused refused) {
       Reason reason = meter.active() ? Reason.LIMIT_REACHED : meter.evaluation().reason();
@@ -258,6 +268,17 @@ public final class QuotaLeasing {
     if (slug == null || slug.isBlank()) {
       throw new InvalidInputException("entitlement_slug", "entitlement_slug is required");
     }
+  }
+
+  /** How many reports a settlement stands for: 1 when not given. */
+  private static long reports(Integer reports) {
+    if (reports == null) {
+      return 1;
+    }
+    if (reports < 1 || reports > MAX_REPORTS) {
+      throw new InvalidInputException("reports", "reports must be a whole number from 1 to " + MAX_REPORTS);
+    }
+    return reports;
   }
 
   private static void requireLeaseId(String leaseId) {

@@ -282,10 +282,15 @@ public final class UsageReporting {
     return first.result().asReplay();
   }
 
-  /** The report as sent, so a replay can be told from another report under the same key. */
+  /**
+   * The report as sent, so a replay can be told from another report under the same key. A settlement's
+   * {@code reports} is part of it only above one, so a key remembered before there was {@code reports}
+   * still matches its report.
+   */
   static String fingerprint(UsageReport report) {
     return report.entitlementSlug() + "|" + report.value().stripTrailingZeros().toPlainString() + "|"
-        + (report.timestamp() == null ? "" : report.timestamp().toString());
+        + (report.timestamp() == null ? "" : report.timestamp().toString())
+        + (report.reports() == null || report.reports() == 1 ? "" : "|" + report.reports());
   }
 
   private Instant validate(UsageReport report, Instant now) {
@@ -295,6 +300,10 @@ public final class UsageReporting {
     if (report.leaseId() != null) {
       throw new InvalidInputException("lease_id", "a report naming a lease is sent on its own, to "
           + "POST /api/instances/{id}/usage; a batch does not settle leases");
+    }
+    if (report.reports() != null) {
+      throw new InvalidInputException("reports", "reports is only for a settlement naming lease_id: a plain report"
+          + " is one report");
     }
     BigDecimal value = report.value();
     if (value == null) {

@@ -66,8 +66,8 @@ public final class InMemoryLeases implements QuotaLeases {
 
   @Override
   public CounterUpdate settle(CounterKey key, Metering metering, PeriodClose close, LeasedCounter seen, Lease lease,
-      BigDecimal value, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling, Instant now,
-      IdempotentReport remember, ChangeRecords records) {
+      BigDecimal value, long reports, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling,
+      Instant now, IdempotentReport remember, ChangeRecords records) {
     synchronized (counters) {
       writes++;
       if (remember != null) {
@@ -86,7 +86,7 @@ public final class InMemoryLeases implements QuotaLeases {
       next.put(lease.id(), lease.withUnits(lease.units().subtract(fromLease)));
       counters.leases.put(key, next);
       Tally before = current.tally();
-      Tally after = before.plus(value, at);
+      Tally after = before.plus(value, reports, at);
       counters.tallies.put(key, after);
       counters.closes.put(key, close);
       counters.meterings.put(key, metering);

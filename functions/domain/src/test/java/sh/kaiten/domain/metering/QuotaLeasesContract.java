@@ -147,16 +147,89 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
 
-    CounterUpdate update = leases().settle(key, SUM, CLOSE, seen, lease, units(20), clock().instant(), units(20),
+    CounterUpdate update = leases().settle(key, SUM, CLOSE, seen, lease, units(20), 1, clock().instant(), units(20),
         BigDecimal.ZERO, LIMIT, clock().instant(), null, records("settled"));
 
     assertThat(update).isInstanceOfSatisfying(CounterUpdate.Counted.class,
         counted -> assertThat(counted.after().sum()).isEqualByComparingTo("20"));
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo("20");
+    assertThat(read.tally().count()).isEqualTo(1);
     assertThat(read.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("30");
     assertThat(read.heldAt(clock().instant())).isEqualByComparingTo("50");
     assertThat(recorded(tenantId)).hasSize(1);
+  }
+
+  @Test
+  void aCountSettlementOfManyReportsTakesThatManyUnitsFromItsLease() {
+    clock().set(NOW);
+    CounterKey key = counter("requests");
+    grant(key, COUNT, lease("lse_a", 10, Duration.ofMinutes(1)));
+    LeasedCounter seen = leases().read(key, COUNT);
+
+    // 7 reports whose values sum to 70: under COUNT they take 7 units.
+    CounterUpdate update = leases().settle(key, COUNT, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(70), 7,
+        clock().instant(), units(7), BigDecimal.ZERO, LIMIT, clock().instant(), null, records("settled"));
+
+    assertThat(update).isInstanceOfSatisfying(CounterUpdate.Counted.class, counted -> {
+      assertThat(counted.after().count()).isEqualTo(7);
+      assertThat(counted.after().sum()).isEqualByComparingTo("70");
+    });
+    LeasedCounter read = leases().read(key, COUNT);
+    assertThat(read.usage(Aggregation.COUNT)).isEqualByComparingTo("7");
+    assertThat(read.tally().count()).isEqualTo(7);
+    assertThat(read.tally().sum()).isEqualByComparingTo("70");
+    assertThat(read.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("3");
+    assertThat(read.heldAt(clock().instant())).isEqualByComparingTo("10");
+    assertThat(counters().tally(key, COUNT).value(Aggregation.COUNT)).isEqualByComparingTo("7");
+    assertThat(recorded(tenantId)).hasSize(1);
+  }
+
+  @Test
+  void aSumSettlementOfManyReportsAddsItsValueToTheTotalAndItsReportsToTheCount() {
+    clock().set(NOW);
+    CounterKey key = counter("calls");
+    report(key, SUM, 3);
+    grant(key, SUM, lease("lse_a", 50, Duration.ofMinutes(1)));
+    LeasedCounter seen = leases().read(key, SUM);
+
+    leases().settle(key, SUM, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(12), 5, clock().instant(),
+        units(12), BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE);
+
+    LeasedCounter read = leases().read(key, SUM);
+    assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo("15");
+    assertThat(read.tally().count()).isEqualTo(6);
+    assertThat(read.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("38");
+    assertThat(read.heldAt(clock().instant())).isEqualByComparingTo("53");
+  }
+
+  @Test
+  void aCountSettlementPastItsLeaseTakesTheRestFromThePoolOrWritesNothing() {
+    clock().set(NOW);
+    CounterKey key = counter("requests");
+    grant(key, COUNT, lease("lse_a", 10, Duration.ofMinutes(1)));
+    grant(key, COUNT, lease("lse_b", 85, Duration.ofMinutes(1)));
+    LeasedCounter first = leases().read(key, COUNT);
+    leases().settle(key, COUNT, CLOSE, first, first.lease("lse_b").orElseThrow(), units(85), 85, clock().instant(),
+        units(85), BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE);
+    LeasedCounter seen = leases().read(key, COUNT); // 85 used, 10 on lse_a: 5 left in the pool
+    Lease lease = seen.lease("lse_a").orElseThrow();
+
+    assertThatThrownBy(() -> leases().settle(key, COUNT, CLOSE, seen, lease, units(16), 16, clock().instant(),
+        units(10), units(6), LIMIT, clock().instant(), null, ChangeRecords.NONE))
+        .isInstanceOf(CounterContendedException.class);
+    LeasedCounter unchanged = leases().read(key, COUNT);
+    assertThat(unchanged.tally().count()).isEqualTo(85);
+    assertThat(unchanged.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("10");
+
+    leases().settle(key, COUNT, CLOSE, seen, lease, units(15), 15, clock().instant(), units(10), units(5), LIMIT,
+        clock().instant(), null, ChangeRecords.NONE);
+
+    LeasedCounter read = leases().read(key, COUNT);
+    assertThat(read.usage(Aggregation.COUNT)).isEqualByComparingTo("100");
+    assertThat(read.tally().sum()).isEqualByComparingTo("100");
+    assertThat(read.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("0");
+    assertThat(read.heldAt(clock().instant())).isEqualByComparingTo("100");
   }
 
   @Test
@@ -168,9 +241,9 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
 
-    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(16), clock().instant(), units(10),
+    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(16), 1, clock().instant(), units(10),
         units(6), LIMIT, clock().instant(), null, ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
-    leases().settle(key, SUM, CLOSE, seen, lease, units(15), clock().instant(), units(10), units(5), LIMIT,
+    leases().settle(key, SUM, CLOSE, seen, lease, units(15), 1, clock().instant(), units(10), units(5), LIMIT,
         clock().instant(), null, ChangeRecords.NONE);
 
     LeasedCounter read = leases().read(key, SUM);
@@ -186,10 +259,10 @@ public abstract class QuotaLeasesContract {
     grant(key, SUM, lease("lse_a", 50, Duration.ofMinutes(1)));
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
-    leases().settle(key, SUM, CLOSE, seen, lease, units(5), clock().instant(), units(5), BigDecimal.ZERO, LIMIT,
+    leases().settle(key, SUM, CLOSE, seen, lease, units(5), 1, clock().instant(), units(5), BigDecimal.ZERO, LIMIT,
         clock().instant(), null, ChangeRecords.NONE);
 
-    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(5), clock().instant(), units(5),
+    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(5), 1, clock().instant(), units(5),
         BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
     assertThat(counters().tally(key, SUM).sum()).isEqualByComparingTo("5");
   }
@@ -202,11 +275,11 @@ public abstract class QuotaLeasesContract {
     IdempotentReport remember = new IdempotentReport(tenantId, instanceId, "k-1", "calls|5", new ReportResult(
         UsageState.of("calls", SUM, LIMIT, units(5), NOVEMBER, true), null), NOW.plus(Duration.ofDays(35)));
     LeasedCounter seen = leases().read(key, SUM);
-    leases().settle(key, SUM, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(5), clock().instant(), units(5),
+    leases().settle(key, SUM, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(5), 1, clock().instant(), units(5),
         BigDecimal.ZERO, LIMIT, clock().instant(), remember, ChangeRecords.NONE);
     LeasedCounter again = leases().read(key, SUM);
 
-    CounterUpdate replay = leases().settle(key, SUM, CLOSE, again, again.lease("lse_a").orElseThrow(), units(5),
+    CounterUpdate replay = leases().settle(key, SUM, CLOSE, again, again.lease("lse_a").orElseThrow(), units(5), 1,
         clock().instant(), units(5), BigDecimal.ZERO, LIMIT, clock().instant(), remember, ChangeRecords.NONE);
 
     assertThat(replay).isInstanceOfSatisfying(CounterUpdate.Duplicate.class,

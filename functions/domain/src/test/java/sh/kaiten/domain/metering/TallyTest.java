@@ -86,6 +86,23 @@ class TallyTest {
   }
 
   @Test
+  void aSettlementAddsItsReportsWithTheirMeanAsEachValue() {
+    Tally before = Tally.EMPTY.plus(n("2"), T0);
+
+    Tally after = before.plus(n("12"), 5, T1);
+
+    assertThat(after).isEqualTo(new Tally(n("14"), 6, n("2.4"), n("2"), n("2.4"), T1));
+    assertThat(after.value(Aggregation.SUM)).isEqualTo(n("14"));
+    assertThat(after.value(Aggregation.COUNT)).isEqualTo(n("6"));
+    assertThat(after.value(Aggregation.AVERAGE)).isEqualTo(n("2.333333333333333"));
+    // A mean that does not end is rounded to 16 digits; sum and count stay exact.
+    assertThat(Tally.EMPTY.plus(n("10"), 3, T0)).isEqualTo(new Tally(n("10"), 3, n("3.333333333333333"),
+        n("3.333333333333333"), n("3.333333333333333"), T0));
+    assertThat(before.plus(n("7.50"), 1, T1)).isEqualTo(before.plus(n("7.50"), T1));
+    assertThatThrownBy(() -> before.plus(n("1"), 0, T1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void shardsMergeIntoTheTallyOfOneCounter() {
     Tally shardA = Tally.EMPTY.plus(n("3"), T0).plus(n("8"), T2);
     Tally shardB = Tally.EMPTY.plus(n("1"), T1);

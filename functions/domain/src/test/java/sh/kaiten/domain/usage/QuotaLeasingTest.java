@@ -36,7 +36,9 @@ import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryLeases;
 import sh.kaiten.domain.memory.InMemoryTokens;
+import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.SettableClock;
+import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageStatus;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
@@ -106,6 +108,20 @@ class QuotaLeasingTest {
   private ReportResult settle(ApiToken token, String instance, String slug, String value, String leaseId) {
     return leasing.settle(token, instance, new UsageReport(slug, new BigDecimal(value), null, null, leaseId),
         ReportJournal.SILENT);
+  }
+
+  /** A settlement by prod that stands for {@code reports} reports. */
+  private ReportResult settle(String slug, String value, int reports, String leaseId) {
+    return leasing.settle(prod, "acme-prod", new UsageReport(slug, new BigDecimal(value), null, null, leaseId, reports),
+        ReportJournal.SILENT);
+  }
+
+  /** Prod's counter of {@code slug} as stored. */
+  private Tally tally(String slug) {
+    return counters.tallies.entrySet().stream()
+        .filter(entry -> entry.getKey().tenantId().equals(prod.tenantId()) && entry.getKey().entitlement().equals(slug)
+            && entry.getKey().holder().equals(CounterKey.instanceHolder("acme-prod")))
+        .map(Map.Entry::getValue).findFirst().orElse(Tally.EMPTY);
   }
 
   private ReportResult report(String slug, String value) {
@@ -234,6 +250,94 @@ class QuotaLeasingTest {
     assertThat(grant(prod, "acme-prod", "jobs", "20", null).granted()).isEqualByComparingTo("6");
     assertThatThrownBy(() -> grant(prod, "acme-prod", "jobs", "1.5", null))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("units"));
+  }
+
+  @Test
+  void aCountSettlementOfManyReportsTakesThatManyUnitsFromItsLease() {
+    LeaseAnswer lease = grant(prod, "acme-prod", "jobs", "10", null);
+
+    ReportResult settled = settle("jobs", "700", 7, lease.leaseId()); // 7 reports whose values sum to 700
+
+    assertThat(settled.state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(settled.state().currentUsage()).isEqualByComparingTo("7");
+    assertThat(tally("jobs").count()).isEqualTo(7);
+    assertThat(tally("jobs").sum()).isEqualByComparingTo("700");
+    LeaseAnswer released = leasing.release(prod, "acme-prod", "jobs", lease.leaseId(), journal);
+    assertThat(released.released()).isEqualByComparingTo("3");
+    assertThat(released.currentUsage()).isEqualByComparingTo("7");
+  }
+
+  @Test
+  void aSumSettlementOfManyReportsAddsItsValueToTheUsageAndItsReportsToTheCount() {
+    report("calls", "3");
+    LeaseAnswer lease = grant(prod, "acme-prod", "calls", "40", null);
+
+    ReportResult settled = settle("calls", "12", 5, lease.leaseId());
+
+    assertThat(settled.state().currentUsage()).isEqualByComparingTo("15");
+    assertThat(tally("calls").count()).isEqualTo(6);
+    assertThat(tally("calls").sum()).isEqualByComparingTo("15");
+    assertThat(leasing.release(prod, "acme-prod", "calls", lease.leaseId(), journal).released())
+        .isEqualByComparingTo("28");
+  }
+
+  @Test
+  void aCountSettlementPastItsLeaseTakesTheRestFromThePoolOrIsRejectedWhole() {
+    LeaseAnswer lease = grant(prod, "acme-prod", "jobs", "4", null);
+    report("jobs", "1");
+    report("jobs", "1"); // 2 used, 4 leased: 4 of the limit of 10 left in the pool
+
+    ReportResult past = settle("jobs", "9", 9, lease.leaseId()); // 4 from the lease + 5 > 4
+    ReportResult fits = settle("jobs", "8", 8, lease.leaseId()); // 4 from the lease + 4
+
+    assertThat(past.state().status()).isEqualTo(UsageStatus.REJECTED);
+    assertThat(past.reason()).isEqualTo(Reason.LIMIT_REACHED);
+    assertThat(past.state().currentUsage()).isEqualByComparingTo("2");
+    assertThat(fits.state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(fits.state().currentUsage()).isEqualByComparingTo("10");
+    assertThat(tally("jobs").count()).isEqualTo(10);
+    assertThat(report("jobs", "1").reason()).isEqualTo(Reason.LIMIT_REACHED);
+  }
+
+  @Test
+  void aSettlementOfManyReportsSentAgainReplaysAndAnotherCountUnderItsKeyConflicts() {
+    LeaseAnswer lease = grant(prod, "acme-prod", "jobs", "10", null);
+    UsageReport keyed = new UsageReport("jobs", new BigDecimal("7"), null, "flush-7", lease.leaseId(), 7);
+    ReportResult first = leasing.settle(prod, "acme-prod", keyed, ReportJournal.SILENT);
+
+    ReportResult again = leasing.settle(prod, "acme-prod", keyed, ReportJournal.SILENT);
+
+    assertThat(first.replayed()).isFalse();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.state().currentUsage()).isEqualByComparingTo("7");
+    assertField(() -> leasing.settle(prod, "acme-prod",
+        new UsageReport("jobs", new BigDecimal("7"), null, "flush-7", lease.leaseId(), 6), ReportJournal.SILENT),
+        ConflictException.class, "idempotency_key");
+    assertThat(tally("jobs").count()).isEqualTo(7);
+  }
+
+  @Test
+  void reportsIsOnlyForASettlementFromOneToABillionAndARefusalWritesNothing() {
+    LeaseAnswer lease = grant(prod, "acme-prod", "calls", "40", null);
+    int grantWrites = leases.writes;
+
+    assertField(() -> settle("calls", "1", 0, lease.leaseId()), InvalidInputException.class, "reports");
+    assertField(() -> settle("calls", "1", -3, lease.leaseId()), InvalidInputException.class, "reports");
+    assertField(() -> settle("calls", "1", QuotaLeasing.MAX_REPORTS + 1, lease.leaseId()),
+        InvalidInputException.class, "reports");
+    assertField(() -> reporting.report(prod, "acme-prod",
+        new UsageReport("calls", BigDecimal.ONE, null, null, null, 2)), InvalidInputException.class, "reports");
+    assertField(() -> reporting.reportAll(prod, "acme-prod", List.of(new UsageReport("calls", BigDecimal.ONE, null),
+        new UsageReport("calls", BigDecimal.ONE, null, null, null, 1)), null), InvalidInputException.class,
+        "events[1].reports");
+    assertThat(leases.writes).isEqualTo(grantWrites);
+    assertThat(counters.singleWrites + counters.groupWrites).isZero();
+    assertThat(counters.tallies).isEmpty();
+
+    // The bound itself is taken: under SUM the units are the value, whatever the count.
+    assertThat(settle("calls", "5", QuotaLeasing.MAX_REPORTS, lease.leaseId()).state().currentUsage())
+        .isEqualByComparingTo("5");
+    assertThat(tally("calls").count()).isEqualTo(1_000_000_000L);
   }
 
   @Test
