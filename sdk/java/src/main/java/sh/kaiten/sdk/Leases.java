@@ -43,6 +43,8 @@ final class Leases implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
   /** The most micro-units one grant is asked for: 9 × 10^12 units, so micro-units fit a long. */
   static final long MAX_GRANT = 9_000_000_000_000L * Grant.MICRO;
+  /** The most reports one settlement stands for. */
+  private static final long MAX_REPORTS = 1_000_000_000L;
 
   /** What the client's snapshot says about an entitlement, for the leases. */
   interface Entitlements {
@@ -264,6 +266,9 @@ final class Leases implements AutoCloseable {
         return true;
       }
       long other = Math.max(grant.other() - grant.settledOther, quota.counts ? 0 : 1);
+      // The server takes at most 10^9 reports in one settlement: more are settled over several.
+      units = quota.counts ? Math.min(units, MAX_REPORTS * Grant.MICRO) : units;
+      other = quota.counts ? other : Math.min(other, MAX_REPORTS);
       grant.inFlight = new Grant.Settlement(grant.id + ".s" + (++grant.settlements), units, other);
     }
     Grant.Settlement settlement = grant.inFlight;
