@@ -49,8 +49,9 @@ import java.util.regex.Pattern;
  * <p>The snapshot is revalidated in the background every {@link Builder#pollInterval} ({@code
  * If-None-Match}: an unchanged one costs the server two reads and no write) and answers while it is
  * revalidated. A check counts this process's own reports not yet in the snapshot, so a HARD limit is
- * refused here as soon as this process has used it up. Trial ends and license expiries apply at their
- * instant from the snapshot's dates. Thread-safe; one client per instance and process.
+ * refused here as soon as this process has used it up; {@link #use} decides a HARD SUM or COUNT limit
+ * from a lease instead, exact across every process that shares it. Trial ends and license expiries
+ * apply at their instant from the snapshot's dates. Thread-safe; one client per instance and process.
  */
 public final class KaitenClient implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
@@ -146,7 +147,10 @@ public final class KaitenClient implements AutoCloseable {
    * snapshot, this process's reports not yet in it, and the license's dates. For a NUMERIC
    * entitlement: SUM adds {@code amount} to the usage, COUNT counts one report, MAX, MIN, LATEST and
    * AVERAGE compare {@code amount} itself with the limit (as the server does for HARD limits). A
-   * BOOLEAN or CONFIG entitlement is allowed when granted, whatever the amount.
+   * BOOLEAN or CONFIG entitlement is allowed when granted, whatever the amount. A HARD limit this
+   * client holds a lease of ({@link #use}) is answered from the lease: whether it covers {@code amount}
+   * now (asking the server for one when it does not). A check does not take the amount: between a
+   * check and a report another thread or process may; {@link #use} does both in one step.
    */
   public Check check(String entitlement, double amount) {
     long now = clock.millis();
