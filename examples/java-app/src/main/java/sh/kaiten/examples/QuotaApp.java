@@ -15,8 +15,8 @@ import sh.kaiten.sdk.RejectedReport;
  *   java -jar examples/java-app/target/kaiten-example.jar 1000
  * </pre>
  *
- * It serves the given number of "requests": each is checked against the api-calls quota in process
- * and, when allowed, reported. Then it prints where the quota stands, delivers what it queued, and
+ * It serves the given number of "requests": each uses one of the api-calls quota, decided in process
+ * from a lease of it (HARD), and reported when allowed. Then it prints where the quota stands, delivers what it queued, and
  * stops.
  */
 public final class QuotaApp {
@@ -43,9 +43,8 @@ public final class QuotaApp {
       int refused = 0;
       long started = System.nanoTime();
       for (int i = 0; i < requests; i++) {
-        if (kaiten.check("api-calls", 1).allowed()) {
+        if (kaiten.use("api-calls", 1).allowed()) { // checked and reported in one step, from a lease
           served++;
-          kaiten.report("api-calls", 1);
         } else {
           refused++;
         }
