@@ -92,8 +92,10 @@ final class Grant {
       this.other = other;
     }
 
+    /** Micro-units as the decimal the server reads: 64 rather than 6.4E+1. */
     static BigDecimal exact(long micro) {
-      return BigDecimal.valueOf(micro, 6).stripTrailingZeros();
+      BigDecimal exact = BigDecimal.valueOf(micro, 6).stripTrailingZeros();
+      return exact.scale() < 0 ? exact.setScale(0) : exact;
     }
   }
 }

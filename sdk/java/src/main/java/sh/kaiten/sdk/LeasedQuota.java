@@ -172,8 +172,8 @@ final class LeasedQuota {
     spentRetired.add(micro);
   }
 
-  /** Updates the recent rate from what was spent since the last round. */
-  void round(long now) {
+  /** Updates the recent rate from what was spent since the last round (the background's, or a synchronous ask). */
+  synchronized void round(long now) {
     long spent = spentRetired.sum();
     for (Grant grant : live()) {
       spent += grant.spent();

@@ -174,6 +174,7 @@ final class Leases implements AutoCloseable {
       if (now < quota.unreachableUntil || quota.unleasable) {
         return null;
       }
+      quota.round(now); // the rate so far sizes this grant too
       ask(quota, Math.max(cost, quota.ask(ttlMillis / 2, share, remaining(quota))));
       now = clock.millis();
       if (take ? quota.spend(now, cost, other) : quota.covers(now, cost)) {
@@ -198,7 +199,8 @@ final class Leases implements AutoCloseable {
     if (available < 0) {
       available = Math.max(0, entitlements.remaining(quota.entitlement));
     }
-    return available + quota.holding();
+    long remaining = Math.min(available, MAX_GRANT) + Math.min(quota.holding(), MAX_GRANT);
+    return remaining < 0 ? Long.MAX_VALUE : remaining; // past a long: as good as unlimited
   }
 
   // ---- requests ----

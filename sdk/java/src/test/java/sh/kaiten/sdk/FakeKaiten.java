@@ -97,6 +97,7 @@ final class FakeKaiten implements AutoCloseable {
   private final Map<String, Lease> leases = new HashMap<>();
   private final AtomicInteger leaseIds = new AtomicInteger();
   private final AtomicInteger grantRequests = new AtomicInteger();
+  private final List<String> grantBodies = new CopyOnWriteArrayList<>();
   private final AtomicInteger settlementRequests = new AtomicInteger();
   private final AtomicInteger releaseRequests = new AtomicInteger();
   private volatile Clock serverClock = Clock.systemUTC();
@@ -202,6 +203,11 @@ final class FakeKaiten implements AutoCloseable {
 
   int grantRequests() {
     return grantRequests.get();
+  }
+
+  /** The bodies of the grant requests, as sent. */
+  List<String> grantBodies() {
+    return List.copyOf(grantBodies);
   }
 
   int settlementRequests() {
@@ -362,7 +368,9 @@ final class FakeKaiten implements AutoCloseable {
   /** {@code POST /leases}: up to the units asked for, of what neither usage nor a live lease holds. */
   private void grant(HttpExchange exchange) throws IOException {
     grantRequests.incrementAndGet();
-    JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+    byte[] sent = exchange.getRequestBody().readAllBytes();
+    grantBodies.add(new String(sent, StandardCharsets.UTF_8));
+    JsonNode body = JSON.readTree(sent);
     ObjectNode answer = JSON.createObjectNode();
     synchronized (this) {
       Instant now = serverClock.instant();

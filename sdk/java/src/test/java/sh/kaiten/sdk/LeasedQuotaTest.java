@@ -92,6 +92,8 @@ class LeasedQuotaTest {
       assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
 
       assertThat(kaiten.usage()).isEqualByComparingTo("5000");
+      assertThat(kaiten.grantBodies().get(0)).as("64 uses, written plainly (not 6.4E+1)")
+          .isEqualTo("{\"entitlement_slug\":\"api-calls\",\"units\":64,\"ttl_seconds\":60}");
       LeaseStatistics statistics = client.leaseStatistics("api-calls").orElseThrow();
       assertThat(statistics.decidedLocally() + statistics.decidedAfterRequest()).isEqualTo(5_000);
       assertThat(statistics.settlements()).isEqualTo(kaiten.settlementRequests());
@@ -100,6 +102,19 @@ class LeasedQuotaTest {
     }
     assertThat(kaiten.leased()).isEqualByComparingTo("0");
     assertThat(kaiten.usage()).isEqualByComparingTo("5000");
+  }
+
+  @Test
+  void theLargestLimitStillLeasesInLargeSlices() {
+    kaiten.limit(1_000_000_000_000_000L); // 10^15: 10^21 micro-units, past a long
+    try (KaitenClient client = client().build()) {
+      for (int i = 0; i < 1_000; i++) {
+        assertThat(client.use("api-calls", 1).allowed()).isTrue();
+      }
+      // The first grant is 64 uses; the next are sized by the rate (one use each, had the remainder overflowed).
+      assertThat(client.leaseStatistics("api-calls").orElseThrow().decidedAfterRequest()).isLessThanOrEqualTo(2);
+      assertThat(kaiten.grantBodies().get(0)).contains("\"units\":64,");
+    }
   }
 
   @Test

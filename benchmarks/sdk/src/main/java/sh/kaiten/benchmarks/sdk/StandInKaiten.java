@@ -40,7 +40,7 @@ final class StandInKaiten implements AutoCloseable {
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
   private final boolean takesReports;
   private final AtomicLong leases = new AtomicLong();
-  private static final Pattern UNITS = Pattern.compile("\"units\":([0-9.]+)");
+  private static final Pattern UNITS = Pattern.compile("\"units\":([0-9.Ee+-]+)");
 
   StandInKaiten() throws IOException {
     this(true);
@@ -110,7 +110,7 @@ final class StandInKaiten implements AutoCloseable {
       answer = "{\"released\":0}";
     } else {
       Matcher units = UNITS.matcher(body);
-      String granted = units.find() ? units.group(1) : "0";
+      String granted = units.find() ? new java.math.BigDecimal(units.group(1)).toPlainString() : "0";
       answer = "{\"lease_id\":\"lse_" + String.format("%026d", leases.incrementAndGet()) + "\",\"granted\":" + granted
           + ",\"expires_at\":\"" + Instant.now().plusSeconds(60) + "\",\"available\":1000000000000000}";
     }
