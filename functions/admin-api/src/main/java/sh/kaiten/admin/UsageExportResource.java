@@ -36,7 +36,7 @@ public class UsageExportResource {
   /** Audit records per answer: a batch's record holds up to 100 reports, so an answer stays under Lambda's 6 MB. */
   static final int RECORDS_PER_ANSWER = PageRequest.MAX_LIMIT;
   static final List<String> REPORT_COLUMNS = List.of("audit_id", "received_at", "instance_id", "entitlement", "value",
-      "timestamp", "idempotency_key", "status", "current_usage", "replayed", "actor", "request_id");
+      "timestamp", "idempotency_key", "status", "current_usage", "replayed", "actor", "request_id", "lease_id", "reports");
 
   @Inject UsageViews views;
   @Inject Auditing auditing;
@@ -101,16 +101,17 @@ public class UsageExportResource {
   @RegisterForReflection
   record ReportRow(String auditId, String receivedAt, String instanceId, String entitlement, BigDecimal value,
       String timestamp, String idempotencyKey, String status, BigDecimal currentUsage, boolean replayed,
-      String actor, String requestId) {
+      String actor, String requestId, String leaseId, long reports) {
     static ReportRow of(ReportedUsage report) {
       return new ReportRow(report.auditId(), report.receivedAt().toString(), report.instanceId(), report.entitlement(),
           report.value(), report.timestamp() == null ? null : report.timestamp().toString(), report.idempotencyKey(),
-          report.status(), report.currentUsage(), report.replayed(), report.actor(), report.requestId());
+          report.status(), report.currentUsage(), report.replayed(), report.actor(), report.requestId(),
+          report.leaseId(), report.reports());
     }
 
     List<String> cells() {
       return Arrays.asList(auditId, receivedAt, instanceId, entitlement, plain(value), timestamp, idempotencyKey, status,
-          plain(currentUsage), Boolean.toString(replayed), actor, requestId);
+          plain(currentUsage), Boolean.toString(replayed), actor, requestId, leaseId, Long.toString(reports));
     }
 
     private static String plain(BigDecimal number) {

@@ -153,11 +153,12 @@ class KaitenLocalSystemIT {
       List<String> header = List.of(first.body().lines().findFirst().orElseThrow(),
           second.body().lines().findFirst().orElseThrow());
       assertThat(header).containsOnly("audit_id,received_at,instance_id,entitlement,value,timestamp,idempotency_key,"
-          + "status,current_usage,replayed,actor,request_id");
+          + "status,current_usage,replayed,actor,request_id,lease_id,reports");
       List<String> rows = new ArrayList<>(first.body().lines().skip(1).toList());
       rows.addAll(second.body().lines().skip(1).toList());
       assertThat(rows).hasSize(1195);
       assertThat(rows).allMatch(line -> line.contains(",acme-prod,api-calls,") && line.contains(",ACCEPTED,"));
+      assertThat(rows).allMatch(line -> line.endsWith(",,1")); // plain reports: no lease, one report each
       assertThat(rows.stream().map(line -> line.split(",")[8]).distinct()).hasSize(1195); // every usage level once
     }
   }

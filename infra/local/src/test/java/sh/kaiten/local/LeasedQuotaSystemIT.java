@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -120,8 +122,27 @@ class LeasedQuotaSystemIT {
     return local;
   }
 
+  /**
+   * The reports export's rows of one instance answered since {@code from}, every page: each an array of
+   * the CSV's cells.
+   */
+  private static List<String[]> exportedReports(Holder holder, Instant from) throws IOException {
+    List<String[]> rows = new ArrayList<>();
+    String next = "/api/usage/export?kind=reports&format=csv&from=" + from + "&to=" + Instant.now().plusSeconds(1);
+    while (next != null) {
+      HttpResponse<String> page = local.send("GET", next, admin, null);
+      assertThat(page.statusCode()).isEqualTo(200);
+      page.body().lines().skip(1).map(line -> line.split(",", -1))
+          .filter(cells -> cells[2].equals(holder.instance())).forEach(rows::add);
+      String link = page.headers().firstValue("Link").orElse(null);
+      next = link == null ? null : link.substring(link.indexOf("/api/usage/export"), link.indexOf('>'));
+    }
+    return rows;
+  }
+
   @Test
   void eightClientsOfOneInstanceTakeExactlyTheLimit() throws Exception {
+    Instant started = Instant.now().minusSeconds(1);
     Holder holder = instance(license(null));
     List<KaitenClient> clients = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -133,6 +154,15 @@ class LeasedQuotaSystemIT {
     assertThat(allowed).isEqualTo(LIMIT);
     assertThat(usage(holder, "leased-calls")).isEqualTo(LIMIT);
     assertThat(local).as("allowed without a request on the caller's thread").isGreaterThanOrEqualTo(9_500);
+    // Settled in a few reports, each naming its lease and standing for many uses (columns 12 and 13).
+    List<String[]> settlements = exportedReports(holder, started);
+    assertThat(settlements).allSatisfy(cells -> {
+      assertThat(cells[12]).startsWith("lse_");
+      assertThat(cells[7]).isEqualTo("ACCEPTED");
+    });
+    assertThat(settlements.stream().filter(cells -> cells[9].equals("false")).mapToLong(cells -> Long.parseLong(cells[13]))
+        .sum()).isEqualTo(LIMIT);
+    assertThat(settlements.size()).isLessThan(LIMIT / 50);
   }
 
   @Test
