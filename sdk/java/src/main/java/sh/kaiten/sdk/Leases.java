@@ -247,9 +247,9 @@ final class Leases implements AutoCloseable {
       LOG.log(System.Logger.Level.INFO, "Kaiten does not lease {0} ({1}); it is decided from the snapshot",
           quota.entitlement, answer.path("detail").asText());
     } else if (status == 409) {
-      // The counter holds as many leases as it takes: nothing for this client for a round.
-      quota.refusal = Reason.LIMIT_REACHED;
-      quota.exhaustedUntil = clock.millis() + roundMillis;
+      // The counter holds as many live leases as it takes (100): that is no answer about what remains,
+      // so uses are decided from the snapshot for a round, and reported plainly (the server's HARD check).
+      unreachable(quota, sentAt, "the counter holds the most live leases it takes");
     } else {
       unreachable(quota, sentAt, "HTTP " + status + " " + answer.path("detail").asText());
     }
@@ -372,13 +372,10 @@ final class Leases implements AutoCloseable {
     boolean granted = entitlements.granted(quota.entitlement, now);
     quota.retireDue(now, !granted);
     quota.round(now);
-    for (Grant grant : quota.live()) {
-      settle(quota, grant);
-    }
-    settleRetired(quota);
     long demand = quota.decidedLocally.sum() + quota.decidedAfterRequest.sum() + quota.refused.sum();
     boolean used = demand != quota.demandAtLastRound;
     quota.demandAtLastRound = demand;
+    // The next grant first: a caller waiting on an empty one matters more than settling.
     if (granted && used && quota.wantsRenewal(now) && now >= quota.unreachableUntil) {
       synchronized (quota.asking) {
         if (quota.wantsRenewal(clock.millis())) {
@@ -386,6 +383,10 @@ final class Leases implements AutoCloseable {
         }
       }
     }
+    for (Grant grant : quota.live()) {
+      settle(quota, grant);
+    }
+    settleRetired(quota);
   }
 
   private void settleRetired(LeasedQuota quota) {
