@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -38,6 +39,10 @@ import sh.kaiten.benchmarks.usage.LoadRun;
  * usage-throughput's {@link LoadRun} so that both sides count alike; every answer is checked (status,
  * and ACCEPTED for each report), and after the run the counter must hold exactly the reports answered
  * ACCEPTED: a miscount or any error makes the command exit 1. Not a test: run it by hand, see BENCHMARKS.md.
+ *
+ * <p>The {@code leased} scenario (only when named) decides a HARD limit: SDK clients deciding from leases
+ * ({@link LeasedDecisions}), then the same threads reporting each decision to the server, on one instance's
+ * counter; it must hold exactly the uses allowed and the reports answered ACCEPTED.
  */
 public final class HttpThroughput {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,11 +51,26 @@ public final class HttpThroughput {
       "^\\| (\\S+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| [^|]+ \\| ([\\d.]+) ms \\| ([\\d.]+) ms \\|.*$");
   private static final String INSTANCE = "bench-1";
   private static final String SLUG = "bench-calls";
+  /** HARD SUM, so the SDK leases it and the server checks the limit on every plain report. */
+  private static final String QUOTA = "bench-quota";
   private static final int BATCH = 100;
   /** The in-process scenario each HTTP request is the same use case as; the batch has none. */
   private static final Map<String, String> IN_PROCESS = Map.of("evaluate", "evaluate-audited", "report", "hot-audited");
 
   private record Figures(long requests, double perSecond, double p50Millis, double p99Millis, long errors) {}
+
+  /** What a counter holds after the run, and what it must hold. */
+  private record Count(String slug, long held, long expected) {
+    boolean exact() {
+      return held == expected;
+    }
+
+    @Override
+    public String toString() {
+      return exact() ? slug + " exact (" + held + " counted)" : slug + " MISCOUNT: the counter holds " + held + ", "
+          + expected + " were answered ACCEPTED or allowed";
+    }
+  }
 
   private HttpThroughput() {}
 
@@ -87,13 +107,19 @@ public final class HttpThroughput {
   private static boolean measure(Options options, String base, String token, Map<String, Figures> inProcess)
       throws InterruptedException, IOException {
     AtomicLong counted = new AtomicLong();
+    AtomicLong quotaCounted = new AtomicLong();
     List<String> lines = new ArrayList<>();
+    List<String> leasedLines = new ArrayList<>();
     boolean failed = false;
     for (String scenario : options.scenarios()) {
       for (int threads : options.threads()) {
+        if (scenario.equals("leased")) {
+          failed |= leased(options, base, token, threads, quotaCounted, leasedLines);
+          continue;
+        }
         System.err.printf("%s, %d threads: %s warm-up, %d x %s measured%n", scenario, threads, options.warmUp(),
             options.iterations(), options.iteration());
-        Client client = new Client(base, token, scenario, counted);
+        Client client = new Client(base, token, scenario, SLUG, counted);
         LoadRun.Outcome outcome = LoadRun.run(threads, options.warmUp(), options.iteration(), options.iterations(),
             client::send);
         if (outcome.errors() > 0) {
@@ -106,19 +132,74 @@ public final class HttpThroughput {
         lines.add(row(scenario, threads, http, same));
       }
     }
-    long held = JSON.readTree(Client.call(base, token, "GET",
-        "/api/instances/" + INSTANCE + "/entitlements/" + SLUG + "/usage", null)).path("current_usage").asLong();
-    String counters = held == counted.get() ? "exact" : "MISCOUNT: the counter holds " + held + ", "
-        + counted.get() + " reports were answered ACCEPTED";
-    failed |= held != counted.get();
-    System.out.printf("%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d.%n%n",
+    List<Count> counts = new ArrayList<>(List.of(count(base, token, SLUG, counted.get())));
+    System.out.printf("%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d.%n",
         options.warmUp(), options.iterations(), options.iteration(), options.concurrency());
-    System.out.println("| request | threads | requests | requests/s | p50 | p99 | errors | in-process (same run) "
-        + "| in-process requests/s | in-process p50 | front door adds (p50) | share of in-process rate |");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
-    lines.forEach(System.out::println);
-    System.out.printf("%nCounter after the run: %s (%d reports counted).%n", counters, held);
-    return failed;
+    if (!lines.isEmpty()) {
+      System.out.println();
+      System.out.println("| request | threads | requests | requests/s | p50 | p99 | errors | in-process (same run) "
+          + "| in-process requests/s | in-process p50 | front door adds (p50) | share of in-process rate |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+      lines.forEach(System.out::println);
+    }
+    if (!leasedLines.isEmpty()) {
+      counts.add(count(base, token, QUOTA, quotaCounted.get()));
+      System.out.println();
+      System.out.println("| decided | threads (clients) | decisions | decisions/s | p50 | p99 | mean | errors "
+          + "| decided without a request | grants + settlements + releases | server writes per 1,000 decisions |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+      leasedLines.forEach(System.out::println);
+      System.out.println("\nThe mean is threads ÷ decisions/s (a closed loop). Decisions without a request and writes"
+          + " count the warm-up too; each write is one DynamoDB transaction (the counter with its audit record).");
+    }
+    System.out.printf("%nCounters after the run: %s.%n", counts.stream().map(Count::toString)
+        .collect(Collectors.joining("; ")));
+    return failed || counts.stream().anyMatch(count -> !count.exact());
+  }
+
+  /**
+   * The leased scenario at {@code threads}: SDK clients deciding from leases, then the same threads asking
+   * the server for each decision (a plain report of 1, which the server holds to the HARD limit). Answers
+   * whether anything failed.
+   */
+  private static boolean leased(Options options, String base, String token, int threads, AtomicLong quotaCounted,
+      List<String> lines) throws InterruptedException {
+    System.err.printf("leased, %d clients: %s warm-up, %d x %s measured%n", threads, options.warmUp(),
+        options.iterations(), options.iteration());
+    LeasedDecisions.Outcome leased = LeasedDecisions.run(base, token, INSTANCE, QUOTA, threads, options);
+    quotaCounted.addAndGet(leased.allowed());
+    LeasedDecisions.Totals totals = leased.leases();
+    System.err.printf("  %d uses allowed (warm-up included): %s%n", leased.allowed(), totals);
+    System.err.printf("report per decision, %d threads: %s warm-up, %d x %s measured%n", threads, options.warmUp(),
+        options.iterations(), options.iteration());
+    long before = quotaCounted.get();
+    LoadRun.Outcome perDecision = LoadRun.run(threads, options.warmUp(), options.iteration(), options.iterations(),
+        new Client(base, token, "report", QUOTA, quotaCounted)::send);
+    long reports = quotaCounted.get() - before;
+    LoadRun.Outcome run = leased.run();
+    long decided = totals.decidedLocally() + totals.decidedAfterRequest();
+    lines.add("| from a lease (`use`) | %d | %d | %.0f | %s | %s | %s | %d | %s %% (%d after a request) | %d + %d + %d | %s |"
+        .formatted(threads, run.reports(), run.meanPerSecond(), duration(run.p50Nanos()), duration(run.p99Nanos()),
+            duration(Math.round(threads * 1e9 / run.meanPerSecond())), run.errors(),
+            significant(100.0 * totals.decidedLocally() / decided, 7), totals.decidedAfterRequest(), totals.grants(),
+            totals.settlements(), totals.releases(), significant(1000.0 * totals.writes() / decided, 3)));
+    lines.add("| by the server (`POST .../usage`) | %d | %d | %.0f | %s | %s | %s | %d | 0 %% | %d reports | 1,000 |".formatted(
+        threads, perDecision.reports(), perDecision.meanPerSecond(), duration(perDecision.p50Nanos()),
+        duration(perDecision.p99Nanos()), duration(Math.round(threads * 1e9 / perDecision.meanPerSecond())),
+        perDecision.errors(), reports));
+    for (LoadRun.Outcome outcome : List.of(run, perDecision)) {
+      System.err.printf("  %s per second, window by window: %s%n", outcome == run ? "uses" : "reports",
+          Arrays.stream(outcome.perSecond()).mapToObj(rate -> "%.0f".formatted(rate)).collect(Collectors.joining(", ")));
+      if (outcome.errors() > 0) {
+        System.err.println("  first error: " + outcome.firstError());
+      }
+    }
+    return run.errors() > 0 || perDecision.errors() > 0 || totals.refused() > 0 || decided != leased.allowed();
+  }
+
+  private static Count count(String base, String token, String slug, long expected) throws IOException {
+    return new Count(slug, JSON.readTree(Client.call(base, token, "GET", "/api/instances/" + INSTANCE
+        + "/entitlements/" + slug + "/usage", null)).path("current_usage").asLong(), expected);
   }
 
   private static String row(String scenario, int threads, Figures http, Figures same) {
@@ -134,6 +215,9 @@ public final class HttpThroughput {
 
   /** usage-throughput's figures for the same use cases, from its Markdown table, keyed "scenario/threads". */
   private static Map<String, Figures> inProcess(Path root, Options options) throws IOException, InterruptedException {
+    if (options.scenarios().stream().noneMatch(IN_PROCESS::containsKey)) {
+      return Map.of();
+    }
     Path jar = root.resolve("benchmarks/usage-throughput/target/usage-throughput.jar");
     List<String> command = List.of(java(), "-jar", jar.toString(), "--seconds", Long.toString(options.measured().toSeconds()),
         "--warmup", Long.toString(options.warmUp().toSeconds()), "--iterations", Integer.toString(options.iterations()),
@@ -184,13 +268,16 @@ public final class HttpThroughput {
 
   /**
    * A catalog like usage-throughput's: a SOFT SUM counter that never resets, with a limit no run reaches,
-   * so every report is counted and none signals a threshold. Answers the instance's token.
+   * so every report is counted and none signals a threshold; and a HARD SUM counter like it for the
+   * leased scenario. Answers the instance's token.
    */
   private static String seed(String base, String admin) throws IOException {
     Client.call(base, admin, "POST", "/api/entitlements", "{\"slug\":\"" + SLUG + "\",\"name\":\"Bench calls\","
         + "\"type\":\"NUMERIC\",\"enforcement\":\"SOFT\",\"reset\":\"NONE\",\"unit\":\"calls\"}");
+    Client.call(base, admin, "POST", "/api/entitlements", "{\"slug\":\"" + QUOTA + "\",\"name\":\"Bench quota\","
+        + "\"type\":\"NUMERIC\",\"enforcement\":\"HARD\",\"aggregation\":\"SUM\",\"reset\":\"NONE\",\"unit\":\"calls\"}");
     Client.call(base, admin, "POST", "/api/tiers", "{\"slug\":\"bench\",\"name\":\"Bench\",\"rank\":1,"
-        + "\"entitlements\":{\"" + SLUG + "\":1000000000000}}");
+        + "\"entitlements\":{\"" + SLUG + "\":1000000000000,\"" + QUOTA + "\":1000000000000}}");
     String customer = JSON.readTree(Client.call(base, admin, "POST", "/api/customers", "{\"name\":\"Bench\"}"))
         .path("id").asText();
     String license = JSON.readTree(Client.call(base, admin, "POST", "/api/licenses",
@@ -202,19 +289,23 @@ public final class HttpThroughput {
 
   /** One scenario's requests; each thread's HttpURLConnections share the JDK's keep-alive cache. */
   private static final class Client {
-    private static final String BATCH_BODY = "{\"events\":[" + IntStream.range(0, BATCH)
-        .mapToObj(i -> "{\"entitlement_slug\":\"" + SLUG + "\",\"value\":1}").collect(Collectors.joining(",")) + "]}";
     private static final String ACCEPTED = "\"status\":\"ACCEPTED\"";
 
     private final String base;
     private final String token;
     private final String scenario;
+    private final String slug;
+    private final String batchBody;
     private final AtomicLong counted;
 
-    Client(String base, String token, String scenario, AtomicLong counted) {
+    /** {@code counted} gets the reports of {@code slug} answered ACCEPTED. */
+    Client(String base, String token, String scenario, String slug, AtomicLong counted) {
       this.base = base;
       this.token = token;
       this.scenario = scenario;
+      this.slug = slug;
+      this.batchBody = "{\"events\":[" + IntStream.range(0, BATCH)
+          .mapToObj(i -> "{\"entitlement_slug\":\"" + slug + "\",\"value\":1}").collect(Collectors.joining(",")) + "]}";
       this.counted = counted;
     }
 
@@ -222,21 +313,21 @@ public final class HttpThroughput {
       try {
         switch (scenario) {
           case "evaluate" -> {
-            String answer = call(base, token, "GET", "/api/instances/" + INSTANCE + "/entitlements/" + SLUG, null);
+            String answer = call(base, token, "GET", "/api/instances/" + INSTANCE + "/entitlements/" + slug, null);
             if (!answer.contains("\"enabled\":true")) {
               throw new IllegalStateException("not enabled: " + answer);
             }
           }
           case "report" -> {
             String answer = call(base, token, "POST", "/api/instances/" + INSTANCE + "/usage",
-                "{\"entitlement_slug\":\"" + SLUG + "\",\"value\":1}");
+                "{\"entitlement_slug\":\"" + slug + "\",\"value\":1}");
             counted.addAndGet(occurrences(answer, ACCEPTED));
             if (!answer.contains(ACCEPTED)) {
               throw new IllegalStateException("not accepted: " + answer);
             }
           }
           case "batch" -> {
-            String answer = call(base, token, "POST", "/api/instances/" + INSTANCE + "/usage/batch", BATCH_BODY);
+            String answer = call(base, token, "POST", "/api/instances/" + INSTANCE + "/usage/batch", batchBody);
             int accepted = occurrences(answer, ACCEPTED);
             counted.addAndGet(accepted);
             if (accepted != BATCH) {
@@ -298,5 +389,21 @@ public final class HttpThroughput {
 
   private static String millis(double millis) {
     return BigDecimal.valueOf(millis).setScale(1, RoundingMode.HALF_UP) + " ms";
+  }
+
+  /** Shares and ratios far from 1 (99.99999 %, 0.00118): {@code digits} significant digits. */
+  private static String significant(double value, int digits) {
+    return new BigDecimal(value).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A latency in the unit that fits it: ns, µs or ms. */
+  private static String duration(long nanos) {
+    if (nanos < 1_000) {
+      return nanos + " ns";
+    }
+    if (nanos < 1_000_000) {
+      return BigDecimal.valueOf(nanos / 1e3).setScale(1, RoundingMode.HALF_UP) + " µs";
+    }
+    return millis(nanos / 1e6);
   }
 }

@@ -16,7 +16,10 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
 
   static final String USAGE = """
       usage: java -jar http-throughput.jar [--seconds 15] [--warmup 5] [--iterations 3] [--threads 1,8,32]
-                                           [--concurrency 2] [--scenarios evaluate,report,batch] [--no-in-process] [--quick]""";
+                                           [--concurrency 2] [--scenarios evaluate,report,batch,leased] [--no-in-process]
+                                           [--quick]
+      leased (not run unless named): SDK clients deciding a HARD limit from leases (KaitenClient.use), one
+      client a thread on one instance's counter, beside the same threads reporting each decision to the server""";
 
   static Options parse(String... args) {
     Duration warmUp = Duration.ofSeconds(5);
@@ -51,8 +54,8 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
     if (iterations < 1 || concurrency < 1 || threads.stream().anyMatch(n -> n < 1)) {
       throw new IllegalArgumentException("iterations, concurrency and threads must be at least 1\n" + USAGE);
     }
-    if (!List.of("evaluate", "report", "batch").containsAll(scenarios)) {
-      throw new IllegalArgumentException("scenarios are evaluate, report and batch\n" + USAGE);
+    if (!List.of("evaluate", "report", "batch", "leased").containsAll(scenarios)) {
+      throw new IllegalArgumentException("scenarios are evaluate, report, batch and leased\n" + USAGE);
     }
     return new Options(warmUp, measured, iterations, threads, concurrency, scenarios, inProcess);
   }

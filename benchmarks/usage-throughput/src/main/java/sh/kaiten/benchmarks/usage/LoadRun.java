@@ -10,7 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * Closed-loop load: N threads each send a report, wait for its answer, and send the next. A warm-up
  * (JIT, caches, connections) is sent and not measured; then {@code iterations} equal windows are
  * measured. A report belongs to the window it started in; its latency is the time to its answer.
- * benchmarks/http-throughput drives its HTTP clients with it too, so both count alike.
+ * benchmarks/http-throughput drives its HTTP clients and its SDK clients with it too, so all count alike.
+ *
+ * <p>Percentiles are nearest-rank over the latencies kept: every call's, up to {@link #MAX_SAMPLES} a
+ * thread; past that one call in 2, then in 4, ..., evenly over the whole run (an SDK client makes
+ * millions of calls a second, and a sample of each thread's first seconds would say nothing of the rest).
  */
 public final class LoadRun {
 
@@ -20,6 +24,7 @@ public final class LoadRun {
   }
 
   /**
+   * @param reports reports measured (the warm-up's are not)
    * @param perSecond reports per second of each measured window
    * @param errors failed reports, warm-up included
    */
@@ -31,6 +36,8 @@ public final class LoadRun {
   }
 
   private static final int WARM_UP = -1;
+  /** The most latencies one thread keeps: 8 MiB. */
+  private static final int MAX_SAMPLES = 1 << 20;
 
   private final int iterations;
   private volatile int window = WARM_UP;
@@ -74,9 +81,11 @@ public final class LoadRun {
   private Outcome outcome(List<Worker> workers, long[] windowNanos) {
     double[] perSecond = new double[iterations];
     long errors = 0;
+    long measured = 0;
     int samples = 0;
     for (Worker worker : workers) {
       errors += worker.errors;
+      measured += worker.measured;
       samples += worker.samples;
     }
     long[] latencies = new long[samples];
@@ -89,7 +98,7 @@ public final class LoadRun {
       }
     }
     Arrays.sort(latencies);
-    return new Outcome(samples, perSecond, percentile(latencies, 0.50), percentile(latencies, 0.99), errors,
+    return new Outcome(measured, perSecond, percentile(latencies, 0.50), percentile(latencies, 0.99), errors,
         firstError.get());
   }
 
@@ -105,6 +114,9 @@ public final class LoadRun {
     private final long[] sent = new long[iterations];
     private long[] latencies = new long[1 << 14];
     private int samples;
+    /** Keeps the latency of one measured call in {@code stride}: a power of 2. */
+    private long stride = 1;
+    private long measured;
     private long errors;
 
     Worker(int thread, Sender sender) {
@@ -132,7 +144,20 @@ public final class LoadRun {
     }
 
     private void record(long nanos) {
-      if (samples == latencies.length) {
+      if ((++measured & (stride - 1)) != 0) {
+        return;
+      }
+      if (samples == MAX_SAMPLES) {
+        // Keep the calls numbered 2 × stride, 4 × stride, ...: from now on, one in 2 × stride.
+        for (int i = 0; i < samples / 2; i++) {
+          latencies[i] = latencies[2 * i + 1];
+        }
+        samples /= 2;
+        stride *= 2;
+        if ((measured & (stride - 1)) != 0) {
+          return;
+        }
+      } else if (samples == latencies.length) {
         latencies = Arrays.copyOf(latencies, samples * 2);
       }
       latencies[samples++] = nanos;
