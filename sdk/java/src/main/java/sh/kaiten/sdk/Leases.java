@@ -389,12 +389,15 @@ final class Leases implements AutoCloseable {
     settleRetired(quota);
   }
 
+  /**
+   * Settles and releases the grants retired before the call: those callers retire meanwhile wait for the
+   * next round, so a round always ends and comes back to renewing.
+   */
   private void settleRetired(LeasedQuota quota) {
-    for (Iterator<Grant> it = quota.retired.iterator(); it.hasNext(); ) {
-      Grant grant = it.next();
+    for (Grant grant : new ArrayList<>(quota.retired)) {
       if (settle(quota, grant) && release(quota, grant)) {
         quota.spentFromRetired(grant.spent());
-        it.remove();
+        quota.retired.remove(grant);
       }
     }
   }
