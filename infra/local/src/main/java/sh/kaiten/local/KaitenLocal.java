@@ -252,7 +252,8 @@ public final class KaitenLocal implements AutoCloseable {
         Duration.ofSeconds(Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
         Integer.parseInt(resources.resolve(property(properties, globals, "MemorySize", 128))),
         runtimeClasspath(),
-        concurrency);
+        concurrency,
+        options.jit());
   }
 
   private static Object property(Map<String, Object> own, Map<String, Object> globals, String name, Object fallback) {

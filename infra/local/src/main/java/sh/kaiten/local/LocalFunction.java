@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +48,7 @@ final class LocalFunction implements AutoCloseable {
   private final Path runtimeClasspath;
   private final Path logFile;
   private final int concurrency;
+  private final Jit jit;
   private final Invocations invocations = new Invocations(this::note);
   /** The live execution environments; guarded by this. */
   private final List<Environment> environments = new ArrayList<>();
@@ -55,13 +57,39 @@ final class LocalFunction implements AutoCloseable {
   /** One execution environment: a function process and the Runtime API it polls. */
   private record Environment(int number, RuntimeApi api, Process process) {}
 
-  /** @param concurrency how many execution environments may run at once */
+  /**
+   * Which compilers a JVM function runs. The flag goes on the command line, after the template's
+   * {@code JAVA_TOOL_OPTIONS} (which asks for C1 only, for Lambda), so it is the one that holds.
+   */
+  enum Jit {
+    /** C1 and C2, the JVM's default: a slower start, then the faster code a long-running local stack wants. */
+    TIERED("-XX:TieredStopAtLevel=4"),
+    /** C1 only, as on Lambda: about half the cold start, slower code once warm. */
+    C1("-XX:TieredStopAtLevel=1");
+
+    private final String flag;
+
+    Jit(String flag) {
+      this.flag = flag;
+    }
+
+    /** The value named on kaiten-local's command line ({@code --jit tiered}), in any case. */
+    static Optional<Jit> named(String name) {
+      return Arrays.stream(values()).filter(jit -> jit.name().equalsIgnoreCase(name)).findFirst();
+    }
+  }
+
+  /**
+   * @param concurrency how many execution environments may run at once
+   * @param jit the compilers of a JVM function (a native one has none)
+   */
   LocalFunction(String name, String handler, Path functionZip, Path workDir, Map<String, String> environment,
-      Duration timeout, int memoryMb, Path runtimeClasspath, int concurrency) throws IOException {
+      Duration timeout, int memoryMb, Path runtimeClasspath, int concurrency, Jit jit) throws IOException {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
     }
     this.concurrency = concurrency;
+    this.jit = jit;
     this.name = name;
     this.handler = handler;
     this.environment = environment;
@@ -194,17 +222,18 @@ final class LocalFunction implements AutoCloseable {
     }
     String classpath = String.join(File.pathSeparator,
         codeDir.toString(), codeDir.resolve("lib").resolve("*").toString(), runtimeClasspath.resolve("*").toString());
-    return jvmCommand(memoryMb, classpath, runtimeClientLibrary(), handler);
+    return jvmCommand(memoryMb, jit, classpath, runtimeClientLibrary(), handler);
   }
 
   /** The command that runs a JVM function.zip under the Runtime Interface Client. */
-  static List<String> jvmCommand(int memoryMb, String classpath, Optional<Path> runtimeClientLibrary, String handler) {
+  static List<String> jvmCommand(int memoryMb, Jit jit, String classpath, Optional<Path> runtimeClientLibrary,
+      String handler) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // A Lambda-like JVM: it sizes itself for the function's memory as in Lambda's container
-        // (MaxRAM), not for this machine; serial GC and C1 only, for a quick start.
+        // (MaxRAM), not for this machine; serial GC, as Lambda's small containers get.
         "-XX:MaxRAM=" + memoryMb + "m", "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m",
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", LoopbackHttp.NO_DELAY,
+        "-XX:+UseSerialGC", jit.flag, LoopbackHttp.NO_DELAY,
         "-Xshare:auto", "-cp", classpath));
     runtimeClientLibrary.ifPresent(library ->
         command.add("-D" + RIC_JNI_PROPERTY + "=" + library));

@@ -9,10 +9,11 @@ import java.util.Optional;
  *
  * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
  * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even {@code --in-memory}
+ * @param jit {@code --jit}: the compilers of JVM functions
  * @param help {@code --help}: print the usage and start nothing
  */
 record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean dirGiven, Path template,
-    Optional<Duration> sqsRetryDelay, int concurrency, boolean help) {
+    Optional<Duration> sqsRetryDelay, int concurrency, LocalFunction.Jit jit, boolean help) {
   /**
    * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB Local
    * overlap another's work; each more costs a JVM of about 100 MiB and helps only with cores to spare.
@@ -20,10 +21,13 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
   static final int DEFAULT_CONCURRENCY = 2;
 
   static final String USAGE = """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--in-memory] [--demo] [--dir PATH] [--template PATH]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit tiered|c1] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
                          started as requests queue up (default 2); queue and schedule functions run one
+        --jit tiered|c1  the compilers of JVM functions: tiered (default) is C1 then C2, the JVM's own
+                         default, for the fastest requests once warm; c1 is C1 only, as the template's
+                         JAVA_TOOL_OPTIONS ask on Lambda: a quicker cold start, slower requests after it
         --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start (kaiten-local.json
                          is still written to --dir when one is given, for scripts)
         --demo           also seed a small catalog and the instance acme-prod, and print its token
@@ -50,6 +54,7 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
     boolean dirGiven = false;
     boolean help = false;
     int concurrency = DEFAULT_CONCURRENCY;
+    LocalFunction.Jit jit = LocalFunction.Jit.TIERED;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
@@ -58,6 +63,11 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
           if (concurrency < 1 || concurrency > 64) {
             throw new IllegalArgumentException("--concurrency takes 1 to 64, not " + concurrency + "\n" + USAGE);
           }
+        }
+        case "--jit" -> {
+          String name = value(args, ++i);
+          jit = LocalFunction.Jit.named(name)
+              .orElseThrow(() -> new IllegalArgumentException("--jit takes tiered or c1, not " + name + "\n" + USAGE));
         }
         case "--in-memory" -> inMemory = true;
         case "--demo" -> demo = true;
@@ -71,7 +81,7 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
-    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, concurrency, help);
+    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, concurrency, jit, help);
   }
 
   private static String value(String[] args, int i) {

@@ -1,0 +1,25 @@
+package sh.kaiten.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+  @Test
+  void jvmFunctionsCompileTieredUnlessAskedForC1Only() {
+    assertThat(Options.parse(new String[] {"--in-memory"}).jit()).isEqualTo(LocalFunction.Jit.TIERED);
+    assertThat(Options.parse(new String[] {"--jit", "c1"}).jit()).isEqualTo(LocalFunction.Jit.C1);
+    assertThat(Options.parse(new String[] {"--jit", "C1", "--jit", "tiered"}).jit()).isEqualTo(LocalFunction.Jit.TIERED);
+  }
+
+  @Test
+  void anUnknownCompilerIsRefusedWithTheUsage() {
+    assertThatThrownBy(() -> Options.parse(new String[] {"--jit", "c2"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--jit takes tiered or c1, not c2\n")
+        .hasMessageContaining("--jit tiered|c1");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--jit"}))
+        .hasMessageStartingWith("--jit needs a value\n");
+  }
+}
