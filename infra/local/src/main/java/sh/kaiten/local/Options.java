@@ -21,13 +21,13 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
   static final int DEFAULT_CONCURRENCY = 2;
 
   static final String USAGE = """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit tiered|c1] [--in-memory] [--demo] [--dir PATH] [--template PATH]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
                          started as requests queue up (default 2); queue and schedule functions run one
-        --jit tiered|c1  the compilers of JVM functions: tiered (default) is C1 then C2, the JVM's own
-                         default, for the fastest requests once warm; c1 is C1 only, as the template's
-                         JAVA_TOOL_OPTIONS ask on Lambda: a quicker cold start, slower requests after it
+        --jit c1|tiered  the compilers of JVM functions: c1 (default) is C1 only, as the template's
+                         JAVA_TOOL_OPTIONS ask on Lambda: a quicker cold start; tiered is C1 then C2, the
+                         JVM's own default: a slower start, the fastest requests once warm
         --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start (kaiten-local.json
                          is still written to --dir when one is given, for scripts)
         --demo           also seed a small catalog and the instance acme-prod, and print its token
@@ -54,7 +54,7 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
     boolean dirGiven = false;
     boolean help = false;
     int concurrency = DEFAULT_CONCURRENCY;
-    LocalFunction.Jit jit = LocalFunction.Jit.TIERED;
+    LocalFunction.Jit jit = LocalFunction.Jit.C1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
