@@ -158,8 +158,7 @@ public final class KaitenClient implements AutoCloseable {
     Snapshot current = snapshot;
     Check check = leased(entitlement, meter, current, amount, now, false);
     if (check == null) {
-      check = current == null ? byDefault(entitlement, meter, amount)
-          : decide(entitlement, current, meter, amount, now, now - confirmedAt >= staleAfter);
+      check = fromSnapshot(entitlement, meter, current, amount, now);
     }
     meter.tally(now, check.reason(), check.allowed());
     return check;
@@ -192,8 +191,7 @@ public final class KaitenClient implements AutoCloseable {
     Snapshot current = snapshot;
     Check check = leased(entitlement, meter, current, amount, now, true);
     if (check == null) {
-      check = current == null ? byDefault(entitlement, meter, amount)
-          : decide(entitlement, current, meter, amount, now, now - confirmedAt >= staleAfter);
+      check = fromSnapshot(entitlement, meter, current, amount, now);
       if (check.allowed()) {
         report(entitlement, amount);
       }
@@ -215,7 +213,11 @@ public final class KaitenClient implements AutoCloseable {
    * (not a leased entitlement, not granted, or the server unreachable for a grant).
    */
   private Check leased(String slug, Meter meter, Snapshot current, double amount, long now, boolean take) {
-    LeasedQuota quota = leasedQuota(slug, current, now, take);
+    if (!leasing(take) || current == null) {
+      return null;
+    }
+    Snapshot.Entry entry = current.entries.get(slug);
+    LeasedQuota quota = leasedQuota(slug, entry, current, now, take);
     if (quota == null) {
       return null;
     }
@@ -228,7 +230,6 @@ public final class KaitenClient implements AutoCloseable {
     if (allowed && take) {
       meter.queued(amount);
     }
-    Snapshot.Entry entry = current.entries.get(slug);
     double usage = (now >= entry.periodEnd ? 0 : entry.usage) + (quota.counts ? meter.pendingCount(entry)
         : meter.pending(entry));
     return new Check(slug, allowed, reason, entry.limit, usage, now - confirmedAt >= staleAfter, entry,
@@ -236,15 +237,19 @@ public final class KaitenClient implements AutoCloseable {
   }
 
   /** The leased quota of a HARD SUM or COUNT entitlement the license gives now; made only when {@code create}. */
-  private LeasedQuota leasedQuota(String slug, Snapshot current, long now, boolean create) {
-    if (leases == null || current == null || !create && !leases.held()) {
-      return null;
-    }
-    Snapshot.Entry entry = current.entries.get(slug);
+  private LeasedQuota leasedQuota(String slug, Snapshot.Entry entry, Snapshot current, long now, boolean create) {
     if (entry == null || !leasable(entry) || !entry.enabled || now >= current.lapsesAt) {
       return null;
     }
     return create ? leases.quota(slug, entry.aggregation == Snapshot.Aggregation.COUNT) : leases.existing(slug);
+  }
+
+  /**
+   * Whether a decision looks at the leases: one that may make a lease ({@code use}) when leasing is on,
+   * any other once a lease was ever made (until then checks and reports skip the lookup).
+   */
+  private boolean leasing(boolean create) {
+    return leases != null && (create || leases.held());
   }
 
   private static boolean leasable(Snapshot.Entry entry) {
@@ -329,6 +334,12 @@ public final class KaitenClient implements AutoCloseable {
   /** Whether {@link #close()} was called: reports are no longer taken. */
   public boolean isClosed() {
     return closed;
+  }
+
+  /** The answer of the snapshot (or, with none, of the defaults) and this process's own reports. */
+  private Check fromSnapshot(String slug, Meter meter, Snapshot current, double amount, long now) {
+    return current == null ? byDefault(slug, meter, amount)
+        : decide(slug, current, meter, amount, now, now - confirmedAt >= staleAfter);
   }
 
   private Check decide(String slug, Snapshot current, Meter meter, double amount, long now, boolean stale) {
@@ -487,7 +498,9 @@ public final class KaitenClient implements AutoCloseable {
       throw new IllegalStateException("the Kaiten client is closed");
     }
     meter(entitlement).queued(value);
-    LeasedQuota quota = leasedQuota(entitlement, snapshot, clock.millis(), false);
+    Snapshot current = snapshot;
+    LeasedQuota quota = !leasing(false) || current == null ? null
+        : leasedQuota(entitlement, current.entries.get(entitlement), current, clock.millis(), false);
     if (quota == null || !leases.spend(quota, exact)) {
       pipeline.enqueue(entitlement, exact);
     }
