@@ -19,7 +19,8 @@ import sh.kaiten.sdk.KaitenClient;
 
 /**
  * Decisions in process: a quota check and an enabled-test against a loaded snapshot, with nothing
- * reported in between (the steady state of a request path that checks more often than it reports).
+ * reported in between (the steady state of a request path that checks more often than it reports),
+ * and a use decided from a lease.
  * A check right after a report of its own is in {@link ReportBenchmark}, whose queue is drained
  * between iterations.
  */
@@ -54,5 +55,15 @@ public class CheckBenchmark {
   @Benchmark
   public boolean isEnabled() {
     return client.isEnabled("sso");
+  }
+
+  /**
+   * A HARD limit decided from a lease: spends one unit of the grant held (a compare-and-set) while the
+   * client renews and settles in the background against the stand-in, which grants whatever is asked.
+   * Its own fork, so the checks above are measured with no lease ever made.
+   */
+  @Benchmark
+  public Check use() {
+    return client.use("api-calls", 1);
   }
 }
