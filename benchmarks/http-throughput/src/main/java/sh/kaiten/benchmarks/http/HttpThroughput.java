@@ -133,8 +133,8 @@ public final class HttpThroughput {
       }
     }
     List<Count> counts = new ArrayList<>(List.of(count(base, token, SLUG, counted.get())));
-    System.out.printf("%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d.%n",
-        options.warmUp(), options.iterations(), options.iteration(), options.concurrency());
+    System.out.printf("%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d --jit %s.%n",
+        options.warmUp(), options.iterations(), options.iteration(), options.concurrency(), options.jit());
     if (!lines.isEmpty()) {
       System.out.println();
       System.out.println("| request | threads | requests | requests/s | p50 | p99 | errors | in-process (same run) "
@@ -247,7 +247,7 @@ public final class HttpThroughput {
   private static Process startKaitenLocal(Path root, Path dir, Options options) throws IOException {
     List<String> command = List.of(java(), "-jar", root.resolve("infra/local/target/kaiten-local.jar").toString(),
         "--in-memory", "--port", "0", "--dir", dir.toString(), "--template", root.resolve("template.yaml").toString(),
-        "--concurrency", Integer.toString(options.concurrency()));
+        "--concurrency", Integer.toString(options.concurrency()), "--jit", options.jit());
     System.err.println("kaiten-local: " + String.join(" ", command));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }

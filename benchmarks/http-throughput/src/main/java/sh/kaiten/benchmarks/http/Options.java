@@ -5,18 +5,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line: {@code --seconds 15 --threads 1,8,32 --concurrency 2} by default.
+ * The command line: {@code --seconds 15 --threads 1,8,32 --concurrency 2 --jit tiered} by default.
  *
  * @param measured how long each scenario is measured, split into {@code iterations} equal parts
  * @param concurrency kaiten-local's {@code --concurrency}
+ * @param jit kaiten-local's {@code --jit}: tiered by default, since this measures a warm stack's requests,
+ *     where C2's code is what a long-running function JVM ends up with (C1 only is kaiten-local's default,
+ *     for its quicker cold start)
  * @param inProcess whether to measure usage-throughput's in-process use cases first, in the same run
  */
 record Options(Duration warmUp, Duration measured, int iterations, List<Integer> threads, int concurrency,
-    List<String> scenarios, boolean inProcess) {
+    String jit, List<String> scenarios, boolean inProcess) {
 
   static final String USAGE = """
       usage: java -jar http-throughput.jar [--seconds 15] [--warmup 5] [--iterations 3] [--threads 1,8,32]
-                                           [--concurrency 2] [--scenarios evaluate,report,batch,leased] [--no-in-process]
+                                           [--concurrency 2] [--jit tiered|c1] [--scenarios evaluate,report,batch,leased] [--no-in-process]
                                            [--quick]
       leased (not run unless named): SDK clients deciding a HARD limit from leases (KaitenClient.use), one
       client a thread on one instance's counter, beside the same threads reporting each decision to the server""";
@@ -27,6 +30,7 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
     int iterations = 3;
     List<Integer> threads = List.of(1, 8, 32);
     int concurrency = 2;
+    String jit = "tiered";
     List<String> scenarios = List.of("evaluate", "report", "batch");
     boolean inProcess = true;
     for (int i = 0; i < args.length; i++) {
@@ -46,6 +50,7 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
         case "--iterations" -> iterations = Integer.parseInt(required(args[i], value));
         case "--threads" -> threads = Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
         case "--concurrency" -> concurrency = Integer.parseInt(required(args[i], value));
+        case "--jit" -> jit = required(args[i], value);
         case "--scenarios" -> scenarios = List.of(required(args[i], value).split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
@@ -54,10 +59,13 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
     if (iterations < 1 || concurrency < 1 || threads.stream().anyMatch(n -> n < 1)) {
       throw new IllegalArgumentException("iterations, concurrency and threads must be at least 1\n" + USAGE);
     }
+    if (!List.of("tiered", "c1").contains(jit)) {
+      throw new IllegalArgumentException("--jit takes tiered or c1, not " + jit + "\n" + USAGE);
+    }
     if (!List.of("evaluate", "report", "batch", "leased").containsAll(scenarios)) {
       throw new IllegalArgumentException("scenarios are evaluate, report, batch and leased\n" + USAGE);
     }
-    return new Options(warmUp, measured, iterations, threads, concurrency, scenarios, inProcess);
+    return new Options(warmUp, measured, iterations, threads, concurrency, jit, scenarios, inProcess);
   }
 
   private static String required(String option, String value) {
