@@ -59,20 +59,20 @@ public final class DynamoClosingCounters implements ClosingCounters {
             .expressionAttributeValues(Map.of(":pk", s(Keys.counter(counter)), ":period", s(Keys.period(counter)))))
         .items().stream().toList();
     // Every write of the period notes these; an item written before they were noted takes them from its shards.
-    Map<String, AttributeValue> noted = found.stream().filter(item -> item.containsKey(DynamoUsageCounters.AGGREGATION))
+    Map<String, AttributeValue> noted = found.stream().filter(item -> item.containsKey(CounterItems.AGGREGATION))
         .findFirst().orElse(null);
     if (noted == null) {
       return List.of();
     }
-    Aggregation aggregation = Aggregation.valueOf(Attributes.string(noted, DynamoUsageCounters.AGGREGATION));
-    Period period = new Period(Instant.parse(counter.period()), Attributes.instant(noted, DynamoUsageCounters.PERIOD_END));
+    Aggregation aggregation = Aggregation.valueOf(Attributes.string(noted, CounterItems.AGGREGATION));
+    Period period = new Period(Instant.parse(counter.period()), Attributes.instant(noted, CounterItems.PERIOD_END));
     return found.stream().map(item -> new CounterItem(counter, Keys.shardOf(item.get(Keys.SK).s()), aggregation, period,
-        Attributes.decimal(item, DynamoUsageCounters.LIMIT), DynamoUsageCounters.tally(aggregation, item))).toList();
+        Attributes.decimal(item, CounterItems.LIMIT), CounterItems.tally(aggregation, item))).toList();
   }
 
   @Override
   public void done(CounterItem item) {
-    dynamo.updateItem(r -> r.tableName(table).key(DynamoUsageCounters.itemKey(item.counter(), item.shard()))
+    dynamo.updateItem(r -> r.tableName(table).key(CounterItems.key(item.counter(), item.shard()))
         .updateExpression("REMOVE #bucket, #closes")
         .expressionAttributeNames(Map.of("#bucket", Keys.CLOSING_BUCKET, "#closes", Keys.CLOSES_AT)));
   }

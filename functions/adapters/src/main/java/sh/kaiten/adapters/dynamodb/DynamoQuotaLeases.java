@@ -39,19 +39,17 @@ public final class DynamoQuotaLeases implements QuotaLeases {
   private final DynamoDbClient dynamo;
   private final String table;
   private final ChangeItems changes;
-  private final DynamoUsageCounters counters;
 
   public DynamoQuotaLeases(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
     this.changes = changes;
-    this.counters = new DynamoUsageCounters(dynamo, table, changes);
   }
 
   @Override
   public LeasedCounter read(CounterKey key, Metering metering) {
     requireLeasable(metering);
-    var response = dynamo.getItem(r -> r.tableName(table).key(DynamoUsageCounters.itemKey(key, 0)).consistentRead(true));
+    var response = dynamo.getItem(r -> r.tableName(table).key(CounterItems.key(key, 0)).consistentRead(true));
     return LeaseItems.counter(metering.aggregation(), response.item());
   }
 
@@ -90,8 +88,8 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     BigDecimal freed = change.prune(seen, now);
     // Units from the lease were held already; only what comes from the pool is held to the ceiling.
     change.held(seen, aggregation, fromPool.subtract(freed), fromPool.signum() > 0 ? ceiling : null);
-    change.names.put("#total", DynamoUsageCounters.TOTAL);
-    change.names.put("#reports", DynamoUsageCounters.REPORTS);
+    change.names.put("#total", CounterItems.TOTAL);
+    change.names.put("#reports", CounterItems.REPORTS);
     change.values.put(":value", n(value));
     change.values.put(":reports", n(reports));
     change.adds.add("#total :value");
@@ -99,8 +97,8 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     String name = unchanged(change, lease);
     change.values.put(":left", n(lease.units().subtract(fromLease)));
     change.sets.add("#leases." + name + "." + "#units = :left");
-    DynamoUsageCounters.closeNotes(key, aggregation, close, change.names, change.values, change.sets, change.removes);
-    List<Put> markers = remember == null ? List.of() : List.of(counters.markerPut(remember, at));
+    CounterChanges.closeNotes(key, aggregation, close, change.names, change.values, change.sets, change.removes);
+    List<Put> markers = remember == null ? List.of() : List.of(MarkerItems.put(table, remember, at));
     IdempotentReport duplicate = write(key, change, markers, records);
     if (duplicate != null) {
       return new CounterUpdate.Duplicate(duplicate);
@@ -141,7 +139,7 @@ public final class DynamoQuotaLeases implements QuotaLeases {
    */
   private IdempotentReport write(CounterKey key, LeaseItems.Expression change, List<Put> markers,
       ChangeRecords records) {
-    Update update = Update.builder().tableName(table).key(DynamoUsageCounters.itemKey(key, 0))
+    Update update = Update.builder().tableName(table).key(CounterItems.key(key, 0))
         .updateExpression(change.update()).conditionExpression(change.condition())
         .expressionAttributeNames(change.names).expressionAttributeValues(change.valuesOrNull()).build();
     List<TransactWriteItem> recorded = audit(records);
@@ -166,7 +164,7 @@ public final class DynamoQuotaLeases implements QuotaLeases {
       List<CancellationReason> reasons = e.cancellationReasons();
       for (int i = 0; i < markers.size(); i++) {
         if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-          return DynamoUsageCounters.remembered(reasons.get(i).item());
+          return MarkerItems.remembered(reasons.get(i).item());
         }
       }
       if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()) || "TransactionConflict".equals(r.code()))) {

@@ -79,7 +79,7 @@ public final class DynamoUsageHistory implements UsageHistory {
       for (Map<String, AttributeValue> item : response.items()) {
         String period = Keys.periodOf(item.get(Keys.SK).s());
         if (within(period, from, to)) {
-          periods.merge(period, DynamoUsageCounters.tally(aggregation, item), Tally::merge);
+          periods.merge(period, CounterItems.tally(aggregation, item), Tally::merge);
         }
       }
       start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()

@@ -53,7 +53,7 @@ final class LeaseItems {
   }
 
   static LeasedCounter counter(Aggregation aggregation, Map<String, AttributeValue> item) {
-    Tally tally = DynamoUsageCounters.tally(aggregation, item);
+    Tally tally = CounterItems.tally(aggregation, item);
     boolean stored = item != null && item.containsKey(HELD);
     BigDecimal held = stored ? new BigDecimal(item.get(HELD).n()) : tally.value(aggregation);
     return new LeasedCounter(tally, held, stored, leases(item));
@@ -130,11 +130,11 @@ final class LeaseItems {
       }
       values.put(":heldNew", n(seen.held().add(delta)));
       sets.add("#held = :heldNew");
-      names.put("#reports", DynamoUsageCounters.REPORTS);
+      names.put("#reports", CounterItems.REPORTS);
       if (seen.tally().count() == 0) {
         conditions.add("attribute_not_exists(#held) AND attribute_not_exists(#reports)");
       } else {
-        names.put("#total", DynamoUsageCounters.TOTAL);
+        names.put("#total", CounterItems.TOTAL);
         values.put(":seenReports", n(seen.tally().count()));
         values.put(":seenTotal", n(seen.tally().sum()));
         conditions.add("attribute_not_exists(#held) AND #reports = :seenReports AND #total = :seenTotal");
@@ -180,7 +180,7 @@ final class LeaseItems {
     BigDecimal freed = legacy ? BigDecimal.ZERO : change.prune(seen, now);
     change.held(seen, aggregation, freed.negate(), null);
     try {
-      dynamo.updateItem(r -> r.tableName(table).key(DynamoUsageCounters.itemKey(key, 0))
+      dynamo.updateItem(r -> r.tableName(table).key(CounterItems.key(key, 0))
           .updateExpression(change.update()).conditionExpression(change.condition())
           .expressionAttributeNames(change.names)
           .expressionAttributeValues(change.valuesOrNull()));

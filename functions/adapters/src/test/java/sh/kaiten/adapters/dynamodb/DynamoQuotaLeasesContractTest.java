@@ -80,7 +80,7 @@ class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
     // What an older deployment wrote: total and reports, no held.
     aws.dynamo().putItem(r -> r.tableName(aws.resources().ref("UsageTable")).item(Map.of(
         Keys.PK, AttributeValue.fromS(Keys.counter(key)), Keys.SK, AttributeValue.fromS(Keys.period(key, 0)),
-        DynamoUsageCounters.TOTAL, AttributeValue.fromN("90"), DynamoUsageCounters.REPORTS, AttributeValue.fromN("3"))));
+        CounterItems.TOTAL, AttributeValue.fromN("90"), CounterItems.REPORTS, AttributeValue.fromN("3"))));
     PeriodClose close = PeriodClose.of(new Period(Instant.parse("2026-11-01T00:00:00Z"),
         Instant.parse("2026-12-01T00:00:00Z")), Duration.ofHours(24), BigDecimal.valueOf(100));
 
