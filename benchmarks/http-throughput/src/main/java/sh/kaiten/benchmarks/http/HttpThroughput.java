@@ -16,18 +16,24 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import sh.kaiten.adapters.aws.AwsClients;
+import sh.kaiten.adapters.aws.AwsSettings;
+import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
 import sh.kaiten.benchmarks.usage.LoadRun;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Requests per second and p50/p99 through kaiten-local's front door: an evaluation, a report and a
@@ -50,6 +56,7 @@ public final class HttpThroughput {
   private static final Pattern ROW = Pattern.compile(
       "^\\| (\\S+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| [^|]+ \\| ([\\d.]+) ms \\| ([\\d.]+) ms \\|.*$");
   private static final String INSTANCE = "bench-1";
+  private static final int TENANT_BUDGET_PER_SECOND = 1_000_000;
   private static final String SLUG = "bench-calls";
   /** HARD SUM, so the SDK leases it and the server checks the limit on every plain report. */
   private static final String QUOTA = "bench-quota";
@@ -93,7 +100,9 @@ public final class HttpThroughput {
     Process local = startKaitenLocal(root, dir, options);
     try {
       String base = baseUrl(local);
-      String admin = JSON.readTree(dir.resolve("kaiten-local.json").toFile()).path("admin_token").asText();
+      JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
+      liftRequestBudget(state);
+      String admin = state.path("admin_token").asText();
       String token = seed(base, admin);
       failed = measure(options, base, token, inProcess);
     } finally {
@@ -264,6 +273,26 @@ public final class HttpThroughput {
       }
     }
     throw new IllegalStateException("kaiten-local exited before it was ready");
+  }
+
+  /**
+   * Gives the benchmark's tenant a request budget of its own far above what this machine can serve, as
+   * a vendor does for a big customer (the README's LIMIT item in the request budgets table), before its
+   * first request: at the template's default of 100 requests a second, 429s would be what is measured.
+   */
+  private static void liftRequestBudget(JsonNode state) {
+    JsonNode endpoints = state.path("aws_endpoints");
+    // The SDK's default credentials chain reads these; the local services accept any credentials.
+    System.setProperty("aws.accessKeyId", "local");
+    System.setProperty("aws.secretAccessKey", "local");
+    AwsSettings settings = new AwsSettings(endpoints.path("region").asText(),
+        Optional.of(URI.create(endpoints.path("dynamodb").asText())), Optional.empty());
+    try (DynamoDbClient dynamo = AwsClients.dynamo(settings)) {
+      String table = dynamo.listTables().tableNames().stream().filter(name -> name.contains("RequestBudgets"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("kaiten-local has no request budgets table"));
+      new DynamoRequestBudget(dynamo, table, Clock.systemUTC(), TENANT_BUDGET_PER_SECOND, Duration.ofSeconds(1))
+          .setLimit(state.path("tenant_id").asText(), TENANT_BUDGET_PER_SECOND);
+    }
   }
 
   /**
