@@ -59,7 +59,7 @@ public final class KaitenClient implements AutoCloseable {
   private static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
   /** Distinct entitlements this client keeps meters for; checks of more unknown names share one uncounted meter. */
   private static final int MAX_METERS = 10_000;
-  /** What the server counts exactly (README "Numbers"): values 0 to 10^15, at most 6 decimal places. */
+  /** What the server counts exactly (docs/api.md, "Numbers"): values 0 to 10^15, at most 6 decimal places. */
   private static final BigDecimal MAX_VALUE = BigDecimal.TEN.pow(15);
   private static final int MAX_DECIMALS = 6;
   /** What a check decided with no snapshot at all is decided from. */
@@ -484,7 +484,7 @@ public final class KaitenClient implements AutoCloseable {
     report(entitlement, checked(value), value.doubleValue());
   }
 
-  /** The server's numeric contract for values (README "Numbers"), checked where the caller can still see it. */
+  /** The server's numeric contract for values (docs/api.md, "Numbers"), checked where the caller can still see it. */
   private static BigDecimal checked(BigDecimal value) {
     if (value.signum() < 0 || value.compareTo(MAX_VALUE) > 0) {
       throw new IllegalArgumentException("a usage value must be 0 to 10^15: " + value.toPlainString());

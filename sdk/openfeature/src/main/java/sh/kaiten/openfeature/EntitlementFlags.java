@@ -20,7 +20,7 @@ import sh.kaiten.sdk.Reason;
 
 /**
  * Entitlements as OpenFeature flags, answered from the client's snapshot (no request), mapped as the
- * server's OFREP endpoint maps them (README, "OpenFeature (OFREP)"):
+ * server's OFREP endpoint maps them (docs/api.md, "OpenFeature (OFREP)"):
  *
  * <ul>
  *   <li>boolean: whether the entitlement may be used now — BOOLEAN and CONFIG when granted; NUMERIC when

@@ -277,7 +277,7 @@ public final class HttpThroughput {
 
   /**
    * Gives the benchmark's tenant a request budget of its own far above what this machine can serve, as
-   * a vendor does for a big customer (the README's LIMIT item in the request budgets table), before its
+   * a vendor does for a big customer (the LIMIT item of docs/operations.md in the request budgets table), before its
    * first request: at the template's default of 100 requests a second, 429s would be what is measured.
    */
   private static void liftRequestBudget(JsonNode state) {

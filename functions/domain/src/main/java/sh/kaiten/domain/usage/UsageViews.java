@@ -88,7 +88,7 @@ public final class UsageViews {
   /**
    * Every period total of the tenant whose period starts in [from, to), by entitlement (slug order),
    * holder and period. The holders are the instances and licenses that exist now: one counter read
-   * per entitlement and holder (see the README for the cost).
+   * per entitlement and holder (see docs/api.md for the cost).
    */
   public List<PeriodUsage> export(ApiToken caller, Instant from, Instant to) {
     caller.requireAdmin();
