@@ -24,7 +24,7 @@ import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookDispatch;
 
 /**
- * Consumes two queues. An events-queue message is fanned out: one delivery per subscribed endpoint,
+ * Consumes two queues, told apart by each record's {@code eventSourceARN}. An events-queue message is fanned out: one delivery per subscribed endpoint,
  * each its own deliveries-queue message. A deliveries-queue message is one attempt; a failed one
  * stays on the queue, hidden for its retry delay, and is reported alone
  * ({@code ReportBatchItemFailures}); after the last attempt SQS moves it to the dead-letter queue.
@@ -77,7 +77,7 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
   /** @return true when the message is done with */
   private boolean handle(SQSEvent.SQSMessage message) {
     JsonNode body = SqsDeliveryQueue.parse(message.getBody());
-    if (!SqsDeliveryQueue.isTicket(body)) {
+    if (!deliveries.isSourceOf(message.getEventSourceArn())) {
       Event event = SqsEvents.fromJson(body);
       for (Delivery delivery : dispatch.fanOut(event)) {
         LOG.infof("event %s %s for tenant %s: delivery %s to webhook %s", event.id(), event.type().wireName(),

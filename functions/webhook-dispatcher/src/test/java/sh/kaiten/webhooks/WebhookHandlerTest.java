@@ -264,6 +264,22 @@ class WebhookHandlerTest {
   }
 
   @Test
+  void theQueueARecordCameFromDecidesWhatItIsNotItsBody() throws Exception {
+    ObjectNode batch = (ObjectNode) JSON.readTree(SampleEvents.read("webhook-dispatcher/delivery.json",
+        Map.of("tnt_sample", tenant)));
+    ObjectNode ticketFromEvents = batch.get("Records").get(0).deepCopy();
+    ticketFromEvents.put("messageId", "ticket-from-events-" + tenant);
+    ticketFromEvents.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:EventsQueue");
+    ((ArrayNode) batch.get("Records")).add(ticketFromEvents);
+
+    JsonNode answer = QueuePump.invoke(batch.toString());
+
+    // The same ticket body: done (an unknown delivery) from the deliveries queue, not an event from the events queue.
+    assertThat(answer.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+        .containsExactly("ticket-from-events-" + tenant);
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void theDeliveriesQueueMovesADeliveryToItsDeadLetterQueueAfterExactlyTheLastAttempt() {
     Map<String, Object> queue = (Map<String, Object>) CloudFormationTemplate.read(

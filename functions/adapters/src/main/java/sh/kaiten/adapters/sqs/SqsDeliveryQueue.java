@@ -47,9 +47,14 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
     return body.toString();
   }
 
-  /** Is this message body a delivery ticket (rather than an event)? */
-  public static boolean isTicket(JsonNode body) {
-    return body.has("delivery_id");
+  /**
+   * Whether a received message came from this queue, told by its record's {@code eventSourceARN}: an
+   * SQS queue's ARN ends in its name ({@code arn:aws:sqs:region:account:name}), as its URL does
+   * ({@code .../account/name}).
+   */
+  public boolean isSourceOf(String eventSourceArn) {
+    return eventSourceArn != null
+        && eventSourceArn.substring(eventSourceArn.lastIndexOf(':') + 1).equals(queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
   }
 
   public static DeliveryTicket fromJson(JsonNode body) {
