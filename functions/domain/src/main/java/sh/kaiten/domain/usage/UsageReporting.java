@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.CatalogStore;
@@ -75,13 +76,12 @@ public final class UsageReporting {
   public ReportResult report(ApiToken caller, String instanceId, UsageReport report, ReportJournal journal) {
     Instant now = clock.instant();
     Instant at = validate(report, now);
-    // The report's answer starts from its counter: it is read with the instance when it can be.
-    Optional<Entitlement> entitlement = catalog.findEntitlement(caller.tenantId(), report.entitlementSlug())
-        .filter(Entitlement::isMetered);
+    // The entitlement is read once; the report's answer starts from its counter, read with the instance when it can be.
+    Optional<Entitlement> entitlement = catalog.findEntitlement(caller.tenantId(), report.entitlementSlug());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
-        entitlement.flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
+        entitlement.filter(Entitlement::isMetered).flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
             .map(key -> Map.of(key, found.metering()))).orElse(Map.of()));
-    MeteredReport metered = meter(loaded.context(), 0, report, at, now);
+    MeteredReport metered = meter(loaded.context(), 0, report, entitlement, at, now);
     try {
       return write(loaded.context(), loaded.tallies(), metered, journal);
     } catch (KaitenException | CounterContendedException answered) {
@@ -141,13 +141,18 @@ public final class UsageReporting {
         throw inBatch(index, refused);
       }
     }
+    // Each entitlement of the batch is read once, for its counters and for its reports.
+    Map<String, Optional<Entitlement>> entitlements = new HashMap<>();
+    Function<String, Optional<Entitlement>> entitlement =
+        slug -> entitlements.computeIfAbsent(slug, named -> catalog.findEntitlement(caller.tenantId(), named));
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
-        expectedCounters(tenantId, instance, license, sent));
+        expectedCounters(tenantId, instance, license, sent, entitlement));
     InstanceContext context = loaded.context();
     List<MeteredReport> metered = new ArrayList<>(sent.size());
     for (Sent one : sent) {
       try {
-        metered.add(meter(context, one.index(), one.report(), one.at(), one.now()));
+        metered.add(meter(context, one.index(), one.report(), entitlement.apply(one.report().entitlementSlug()),
+            one.at(), one.now()));
       } catch (KaitenException refused) {
         throw inBatch(one.index(), refused);
       }
@@ -174,21 +179,25 @@ public final class UsageReporting {
   private record Sent(int index, UsageReport report, Instant at, Instant now) {}
 
   /** The counters of a batch's reports, read with the instance: their answers start from them. */
-  private Map<CounterKey, Metering> expectedCounters(
-      String tenantId, String instanceId, String licenseId, List<Sent> sent) {
+  private static Map<CounterKey, Metering> expectedCounters(String tenantId, String instanceId, String licenseId,
+      List<Sent> sent, Function<String, Optional<Entitlement>> entitlement) {
     Map<CounterKey, Metering> expected = new HashMap<>();
     for (Sent one : sent) {
-      catalog.findEntitlement(tenantId, one.report().entitlementSlug()).filter(Entitlement::isMetered)
+      entitlement.apply(one.report().entitlementSlug()).filter(Entitlement::isMetered)
           .ifPresent(found -> Meter.expected(tenantId, instanceId, licenseId, found, one.at())
               .ifPresent(key -> expected.put(key, found.metering())));
     }
     return expected;
   }
 
-  /** The report on its counter, and whether it is refused before any write. */
-  private MeteredReport meter(InstanceContext context, int index, UsageReport report, Instant at, Instant now) {
-    Entitlement entitlement = catalog
-        .findEntitlement(context.tenantId(), report.entitlementSlug())
+  /**
+   * The report on its counter, and whether it is refused before any write.
+   *
+   * @param found the report's entitlement as read for this request
+   */
+  private MeteredReport meter(InstanceContext context, int index, UsageReport report, Optional<Entitlement> found,
+      Instant at, Instant now) {
+    Entitlement entitlement = found
         .orElseThrow(() -> new UnknownReferenceException(
             "entitlement_slug", "entitlement '" + report.entitlementSlug() + "' does not exist"));
     if (!entitlement.isMetered()) {

@@ -22,6 +22,7 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -295,5 +296,32 @@ class UsageReportingTest {
         .isInstanceOf(ForbiddenException.class);
     assertThatThrownBy(() -> reporting.reportAll(adminToken, "other", List.of(), checks(sso)))
         .isInstanceOf(NotFoundException.class);
+  }
+
+  @Test
+  void aReportReadsItsEntitlementOnceAndABatchEachOfItsEntitlementsOnce() {
+    List<String> read = new ArrayList<>();
+    CatalogStore counting = (CatalogStore) Proxy.newProxyInstance(CatalogStore.class.getClassLoader(),
+        new Class<?>[] {CatalogStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("findEntitlement")) {
+            read.add((String) args[1]);
+          }
+          try {
+            return method.invoke(catalog, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    UsageReporting readingOnce = new UsageReporting(counting, new InMemoryInstanceReads(catalog, counters), counters,
+        signals::add, clock, Duration.ofHours(24));
+
+    readingOnce.report(instanceToken, "acme-prod", new UsageReport("api-calls", BigDecimal.ONE, null));
+    assertThat(read).containsExactly("api-calls");
+
+    read.clear();
+    readingOnce.reportAll(instanceToken, "acme-prod", List.of(new UsageReport("api-calls", BigDecimal.ONE, null),
+        new UsageReport("burst", BigDecimal.ONE, null), new UsageReport("api-calls", BigDecimal.TWO, null)), null);
+    assertThat(read).containsExactlyInAnyOrder("api-calls", "burst");
+    assertThat(queries.usage(adminToken, "acme-prod", "api-calls").currentUsage()).isEqualByComparingTo("4");
   }
 }
