@@ -2,7 +2,6 @@ package sh.kaiten.domain.memory;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,21 +26,23 @@ public final class InMemoryAuditLog implements AuditLog {
   @Override
   public synchronized void append(List<AuditRecord> batch) {
     appends.add(batch.size());
-    batch.forEach(record -> {
-      if (records.putIfAbsent(record.id(), record) != null) {
-        throw new IllegalStateException("audit record " + record.id() + " exists");
-      }
+    // All or nothing, as DynamoDB's conditional put or transaction: one record that exists refuses the batch.
+    batch.stream().filter(record -> records.containsKey(record.id())).findFirst().ifPresent(record -> {
+      throw new IllegalStateException("audit record " + record.id() + " exists");
     });
+    batch.forEach(record -> records.put(record.id(), record));
   }
 
   @Override
   public Page<AuditRecord> page(String tenantId, AuditFilter filter, PageRequest page) {
+    String low = filter.from() == null ? "" : Ids.floor(AuditRecord.ID_PREFIX, filter.from());
+    String high = filter.to() == null ? null : Ids.floor(AuditRecord.ID_PREFIX, filter.to());
     List<AuditRecord> matching = records.values().stream().filter(r -> r.tenantId().equals(tenantId))
         .filter(r -> filter.instanceId() == null || filter.instanceId().equals(r.instanceId()))
         .filter(r -> filter.type() == null || filter.type().equals(r.type()))
         .filter(r -> filter.entitlement() == null || r.entitlements().contains(filter.entitlement()))
-        .sorted(Comparator.comparing(AuditRecord::id).reversed()).toList();
-    return new Page<>(matching.stream().limit(page.limit()).toList(), null);
+        .filter(r -> r.id().compareTo(low) >= 0 && (high == null || r.id().compareTo(high) < 0)).toList();
+    return InMemoryPages.page(matching, AuditRecord::id, false, page);
   }
 
   @Override

@@ -17,6 +17,10 @@ import sh.kaiten.domain.outbox.ChangeRecords;
  * event into {@link #outbox}, together; can be told to fail the next fire (nothing is written).
  */
 public final class InMemoryLifecycleTimers implements LifecycleTimers {
+  /** As the table's sort key orders a day's timers: by due time, then tenant, license and moment. */
+  private static final Comparator<LifecycleTimer> DUE_ORDER = Comparator.comparing(LifecycleTimer::dueAt)
+      .thenComparing(LifecycleTimer::tenantId).thenComparing(LifecycleTimer::licenseId)
+      .thenComparing(timer -> timer.moment().name());
   public final InMemoryOutbox outbox = new InMemoryOutbox();
   private final Set<LifecycleTimer> timers = ConcurrentHashMap.newKeySet();
   private final Set<LifecycleTimer> done = ConcurrentHashMap.newKeySet();
@@ -27,7 +31,7 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
   }
 
   public List<LifecycleTimer> all() {
-    return timers.stream().sorted(Comparator.comparing(LifecycleTimer::dueAt)).toList();
+    return timers.stream().sorted(DUE_ORDER).toList();
   }
 
   public void failNextFire() {
@@ -39,7 +43,7 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
     return timers.stream()
         .filter(t -> LocalDate.ofInstant(t.dueAt(), ZoneOffset.UTC).equals(day) && !t.dueAt().isAfter(until))
         .filter(t -> !done.contains(t))
-        .sorted(Comparator.comparing(LifecycleTimer::dueAt))
+        .sorted(DUE_ORDER)
         .toList();
   }
 
@@ -49,7 +53,8 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
       failNext = false;
       throw new IllegalStateException("the catalog table is unavailable");
     }
-    if (!done.add(timer)) {
+    // As the timer's conditional write: only a timer filed (not gone with its license) and not done fires.
+    if (!timers.contains(timer) || !done.add(timer)) {
       return false;
     }
     outbox.write(new ChangeRecords(List.of(event), List.of()));

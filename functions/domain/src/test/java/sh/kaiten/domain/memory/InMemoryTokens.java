@@ -22,7 +22,10 @@ public final class InMemoryTokens implements TokenStore {
 
   @Override
   public synchronized void put(String secretHash, ApiToken token, ChangeRecords records) {
-    byHash.put(secretHash, token);
+    // As the token's conditional put: a hash is stored once, and nothing of the change is written otherwise.
+    if (byHash.putIfAbsent(secretHash, token) != null) {
+      throw new IllegalStateException("a token with this hash exists");
+    }
     outbox.write(records);
   }
 

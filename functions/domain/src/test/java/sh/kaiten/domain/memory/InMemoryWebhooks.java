@@ -1,7 +1,6 @@
 package sh.kaiten.domain.memory;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
 
   @Override
   public Page<WebhookEndpoint> endpoints(String tenantId, PageRequest page) {
-    return new Page<>(allEndpoints(tenantId), null);
+    return InMemoryPages.page(allEndpoints(tenantId), WebhookEndpoint::id, true, page);
   }
 
   @Override
@@ -103,10 +102,9 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
 
   @Override
   public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
-    List<Delivery> found = new ArrayList<>(deliveries.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(tenantId + "#" + endpointId + "#")).map(Map.Entry::getValue).toList());
-    found.sort(Comparator.comparing(Delivery::id).reversed());
-    return new Page<>(found, null);
+    List<Delivery> found = deliveries.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(tenantId + "#" + endpointId + "#")).map(Map.Entry::getValue).toList();
+    return InMemoryPages.page(found, Delivery::id, false, page);
   }
 
   @Override
