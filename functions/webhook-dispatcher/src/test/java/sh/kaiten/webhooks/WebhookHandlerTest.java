@@ -55,6 +55,8 @@ class WebhookHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SAMPLE_EVENT = "webhook-dispatcher/event.json";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final String DELIVERIES_QUEUE = "arn:aws:sqs:us-east-1:000000000000:DeliveriesQueue";
+  private static final String EVENTS_QUEUE = "arn:aws:sqs:us-east-1:000000000000:EventsQueue";
 
   @Inject WebhookStore store;
   @Inject SqsDeliveryQueue queue;
@@ -245,17 +247,10 @@ class WebhookHandlerTest {
 
   @Test
   void theSampleDeliveryOfAnUnknownDeliveryIsDoneWithoutARequestAndABadMessageFailsAlone() throws Exception {
-    ObjectNode batch = (ObjectNode) JSON.readTree(SampleEvents.read("webhook-dispatcher/delivery.json",
-        Map.of("tnt_sample", tenant)));
-    ObjectNode bad = batch.get("Records").get(0).deepCopy();
-    bad.put("messageId", "bad-" + tenant);
-    bad.put("body", "{\"tenant_id\":\"" + tenant + "\",\"delivery_id\":\"dlv_x\"}");
-    ((ArrayNode) batch.get("Records")).add(bad);
-    ObjectNode unknownType = batch.get("Records").get(0).deepCopy();
-    unknownType.put("messageId", "unknown-" + tenant);
-    unknownType.put("body", "{\"id\":\"evt_1\",\"type\":\"no.such\",\"created_at\":\"2026-11-26T10:00:00Z\","
-        + "\"tenant_id\":\"" + tenant + "\",\"data\":{}}");
-    ((ArrayNode) batch.get("Records")).add(unknownType);
+    ObjectNode batch = sampleDeliveryBatch();
+    addRecord(batch, "bad-" + tenant, "{\"tenant_id\":\"" + tenant + "\",\"delivery_id\":\"dlv_x\"}", DELIVERIES_QUEUE);
+    addRecord(batch, "unknown-" + tenant, "{\"id\":\"evt_1\",\"type\":\"no.such\",\"created_at\":\"2026-11-26T10:00:00Z\","
+        + "\"tenant_id\":\"" + tenant + "\",\"data\":{}}", EVENTS_QUEUE);
 
     JsonNode answer = QueuePump.invoke(batch.toString());
 
@@ -265,18 +260,27 @@ class WebhookHandlerTest {
 
   @Test
   void theQueueARecordCameFromDecidesWhatItIsNotItsBody() throws Exception {
-    ObjectNode batch = (ObjectNode) JSON.readTree(SampleEvents.read("webhook-dispatcher/delivery.json",
-        Map.of("tnt_sample", tenant)));
-    ObjectNode ticketFromEvents = batch.get("Records").get(0).deepCopy();
-    ticketFromEvents.put("messageId", "ticket-from-events-" + tenant);
-    ticketFromEvents.put("eventSourceARN", "arn:aws:sqs:us-east-1:000000000000:EventsQueue");
-    ((ArrayNode) batch.get("Records")).add(ticketFromEvents);
+    ObjectNode batch = sampleDeliveryBatch();
+    addRecord(batch, "ticket-from-events-" + tenant, batch.get("Records").get(0).get("body").asText(), EVENTS_QUEUE);
 
     JsonNode answer = QueuePump.invoke(batch.toString());
 
     // The same ticket body: done (an unknown delivery) from the deliveries queue, not an event from the events queue.
     assertThat(answer.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
         .containsExactly("ticket-from-events-" + tenant);
+  }
+
+  private ObjectNode sampleDeliveryBatch() throws Exception {
+    return (ObjectNode) JSON.readTree(SampleEvents.read("webhook-dispatcher/delivery.json", Map.of("tnt_sample", tenant)));
+  }
+
+  /** Adds a copy of the batch's first record with another id, body and queue ({@code eventSourceARN}). */
+  private static void addRecord(ObjectNode batch, String messageId, String body, String queueArn) {
+    ObjectNode record = batch.get("Records").get(0).deepCopy();
+    record.put("messageId", messageId);
+    record.put("body", body);
+    record.put("eventSourceARN", queueArn);
+    ((ArrayNode) batch.get("Records")).add(record);
   }
 
   @Test

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Ids;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.catalog.PageWalk;
 
 /**
  * What every {@link AuditLog} does, run against the in-memory port and the DynamoDB adapter alike:
@@ -35,15 +33,7 @@ public abstract class AuditLogContract {
   }
 
   private List<AuditRecord> allPages(AuditFilter filter, int limit) {
-    List<AuditRecord> all = new ArrayList<>();
-    String cursor = null;
-    do {
-      Page<AuditRecord> page = log().page(tenantId, filter, new PageRequest(cursor, limit));
-      assertThat(page.items()).hasSizeLessThanOrEqualTo(limit);
-      all.addAll(page.items());
-      cursor = page.nextCursor();
-    } while (cursor != null);
-    return all;
+    return PageWalk.all(page -> log().page(tenantId, filter, page), limit);
   }
 
   @Test

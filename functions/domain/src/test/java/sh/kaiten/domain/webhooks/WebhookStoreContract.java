@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Ids;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.catalog.PageWalk;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
@@ -36,18 +33,6 @@ public abstract class WebhookStoreContract {
     Instant at = AT.plusSeconds(second);
     return new Delivery(Ids.newId(Delivery.ID_PREFIX, at), endpointId, "evt_" + second, "usage.limit_reached",
         "{\"id\":\"evt_" + second + "\"}", DeliveryStatus.PENDING, 0, null, null, null, 0, false, at, at);
-  }
-
-  private static <T> List<T> allPages(Function<PageRequest, Page<T>> read, int limit) {
-    List<T> all = new ArrayList<>();
-    String cursor = null;
-    do {
-      Page<T> page = read.apply(new PageRequest(cursor, limit));
-      assertThat(page.items()).hasSizeLessThanOrEqualTo(limit);
-      all.addAll(page.items());
-      cursor = page.nextCursor();
-    } while (cursor != null);
-    return all;
   }
 
   @Test
@@ -81,7 +66,7 @@ public abstract class WebhookStoreContract {
       store().createEndpoint(tenantId, endpoints.get(i), ChangeRecords.NONE);
     }
 
-    assertThat(allPages(page -> store().endpoints(tenantId, page), 2)).containsExactlyElementsOf(endpoints);
+    assertThat(PageWalk.all(page -> store().endpoints(tenantId, page), 2)).containsExactlyElementsOf(endpoints);
     assertThat(store().allEndpoints(tenantId)).containsExactlyElementsOf(endpoints);
   }
 
@@ -98,7 +83,7 @@ public abstract class WebhookStoreContract {
     assertThat(store().createDelivery(tenantId, again)).isEqualTo(new WebhookStore.Created(first, false));
     List.of(second, third, elsewhere).forEach(delivery -> store().createDelivery(tenantId, delivery));
 
-    assertThat(allPages(page -> store().deliveries(tenantId, "wh_1", page), 2)).containsExactly(third, second, first);
+    assertThat(PageWalk.all(page -> store().deliveries(tenantId, "wh_1", page), 2)).containsExactly(third, second, first);
     assertThat(store().findDelivery(tenantId, "wh_1", first.id())).contains(first);
     assertThat(store().findDelivery(tenantId, "wh_2", first.id())).isEmpty();
   }
