@@ -320,7 +320,7 @@ class UsageReportingTest {
 
     read.clear();
     readingOnce.reportAll(instanceToken, "acme-prod", List.of(new UsageReport("api-calls", BigDecimal.ONE, null),
-        new UsageReport("burst", BigDecimal.ONE, null), new UsageReport("api-calls", BigDecimal.TWO, null)), null);
+        new UsageReport("burst", BigDecimal.ONE, null), new UsageReport("api-calls", new BigDecimal("2"), null)), null);
     assertThat(read).containsExactlyInAnyOrder("api-calls", "burst");
     assertThat(queries.usage(adminToken, "acme-prod", "api-calls").currentUsage()).isEqualByComparingTo("4");
   }
