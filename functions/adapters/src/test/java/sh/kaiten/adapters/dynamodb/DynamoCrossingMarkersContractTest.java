@@ -1,13 +1,19 @@
 package sh.kaiten.adapters.dynamodb;
 
+import org.junit.jupiter.api.AfterAll;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.thresholds.CrossingMarkersContract;
 
 /** The DynamoDB markers keep the port's contract, on DynamoDB Local with the template's Usage table. */
 class DynamoCrossingMarkersContractTest extends CrossingMarkersContract {
-  private final DynamoCrossingMarkers markers = new DynamoCrossingMarkers(SharedLocalAws.dynamo(),
-      SharedLocalAws.table("UsageTable"), SharedLocalAws.changes());
+  private final DynamoCrossingMarkers markers = new DynamoCrossingMarkers(SuiteLocalAws.dynamo(),
+      SuiteLocalAws.table("UsageTable"), SuiteLocalAws.changes());
+
+  @AfterAll
+  static void stop() {
+    SuiteLocalAws.stop();
+  }
 
   @Override
   protected CrossingMarkers markers() {
@@ -16,6 +22,6 @@ class DynamoCrossingMarkersContractTest extends CrossingMarkersContract {
 
   @Override
   protected boolean outboxed(Event event) {
-    return SharedLocalAws.outboxed(event.id());
+    return SuiteLocalAws.outboxed(event.id());
   }
 }

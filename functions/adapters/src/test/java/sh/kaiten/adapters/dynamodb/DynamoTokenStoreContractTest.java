@@ -1,5 +1,6 @@
 package sh.kaiten.adapters.dynamodb;
 
+import org.junit.jupiter.api.AfterAll;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.access.TokenStoreContract;
 import sh.kaiten.domain.events.Event;
@@ -7,7 +8,12 @@ import sh.kaiten.domain.events.Event;
 /** The DynamoDB tokens keep the port's contract, on DynamoDB Local with the template's Tokens table. */
 class DynamoTokenStoreContractTest extends TokenStoreContract {
   private final DynamoTokenStore tokens =
-      new DynamoTokenStore(SharedLocalAws.dynamo(), SharedLocalAws.table("TokensTable"), SharedLocalAws.changes());
+      new DynamoTokenStore(SuiteLocalAws.dynamo(), SuiteLocalAws.table("TokensTable"), SuiteLocalAws.changes());
+
+  @AfterAll
+  static void stop() {
+    SuiteLocalAws.stop();
+  }
 
   @Override
   protected TokenStore tokens() {
@@ -16,6 +22,6 @@ class DynamoTokenStoreContractTest extends TokenStoreContract {
 
   @Override
   protected boolean outboxed(Event event) {
-    return SharedLocalAws.outboxed(event.id());
+    return SuiteLocalAws.outboxed(event.id());
   }
 }

@@ -6,29 +6,36 @@ import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * One DynamoDB Local with the template's tables for the ports' contract suites of this test run: each
- * suite uses tenants and keys of its own, so they share it, started on first use and stopped with the JVM.
+ * The DynamoDB Local with the template's tables of one port's contract suite: started on the suite's
+ * first use and stopped after it ({@link #stop} in its {@code @AfterAll}), as every adapter test keeps
+ * its own, so no DynamoDB Local outlives its suite into another test class.
  */
-final class SharedLocalAws {
-  private static final class Holder {
-    static final LocalAws AWS = start();
+final class SuiteLocalAws {
+  private static LocalAws aws;
 
-    private static LocalAws start() {
-      LocalAws aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
-      Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "local-aws-stop"));
-      return aws;
+  private SuiteLocalAws() {}
+
+  private static synchronized LocalAws aws() {
+    if (aws == null) {
+      aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    }
+    return aws;
+  }
+
+  static synchronized void stop() {
+    if (aws != null) {
+      aws.close();
+      aws = null;
     }
   }
 
-  private SharedLocalAws() {}
-
   static DynamoDbClient dynamo() {
-    return Holder.AWS.dynamo();
+    return aws().dynamo();
   }
 
   /** The physical name of a table of template.yaml, by its logical id ({@code UsageTable}). */
   static String table(String logicalId) {
-    return Holder.AWS.resources().ref(logicalId);
+    return aws().resources().ref(logicalId);
   }
 
   /** How the outbox and audit records of a change join its transaction. */
