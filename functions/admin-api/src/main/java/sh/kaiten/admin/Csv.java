@@ -8,8 +8,8 @@ import java.util.stream.Collectors;
  * line break is quoted with its quotes doubled), made safe to open in a spreadsheet as OWASP's
  * CSV-injection guidance says: a cell that starts with {@code =}, {@code +}, {@code -}, {@code @},
  * a tab or a carriage return gets a leading single quote, so it is read as text, never as a formula.
- * No CSV library is in the build (commons-csv is not in the repository mirror), and this is all the
- * export needs.
+ * Our own rather than commons-csv (which is available): the export needs only these two rules, and
+ * the formula guard is not a CSV library's job.
  */
 final class Csv {
   static final String LINE_END = "\r\n";

@@ -8,8 +8,9 @@ import java.util.HexFormat;
 
 /**
  * The canonical form the audit trail hashes: fields in a fixed order, each written as its UTF-8
- * length, a colon and its bytes. Length prefixes make the form unambiguous (no two different field
- * lists give the same bytes) without any JSON canonicalisation.
+ * length, a colon and its bytes. Length prefixes make the form unambiguous without any JSON
+ * canonicalisation: two field lists give the same bytes only if they are the same list. A null field
+ * is written as "", so null and "" hash alike.
  */
 final class Canonical {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
