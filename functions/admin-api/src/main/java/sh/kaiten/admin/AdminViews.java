@@ -17,7 +17,7 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.MeterScope;
-import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.catalog.Tier;

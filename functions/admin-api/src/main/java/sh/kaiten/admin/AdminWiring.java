@@ -5,7 +5,10 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.Administration;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.license.InstanceStore;
+import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.WebhookStore;
@@ -21,10 +24,8 @@ public class AdminWiring {
   @Produces
   @Singleton
   Administration administration(
-      CatalogStore catalog, TokenStore tokens, RequestJournal journal, Clock clock, KaitenConfig config,
-      DeploymentSecrets secrets) {
-    return new Administration(
-        catalog, tokens, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
+      AdminStores stores, RequestJournal journal, Clock clock, KaitenConfig config, DeploymentSecrets secrets) {
+    return new Administration(stores, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 
   @Produces
@@ -35,7 +36,8 @@ public class AdminWiring {
 
   @Produces
   @Singleton
-  UsageViews usageViews(CatalogStore catalog, UsageHistory history, Clock clock) {
-    return new UsageViews(catalog, history, clock);
+  UsageViews usageViews(Definitions definitions, LicenseStore licenses, InstanceStore instances, UsageHistory history,
+      Clock clock) {
+    return new UsageViews(definitions, licenses, instances, history, clock);
   }
 }

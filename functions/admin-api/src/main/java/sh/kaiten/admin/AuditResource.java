@@ -20,7 +20,7 @@ import sh.kaiten.domain.catalog.Slugs;
 import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.audit.Verification;
 import sh.kaiten.http.CurrentCaller;
 

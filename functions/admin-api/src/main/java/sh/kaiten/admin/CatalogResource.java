@@ -28,7 +28,7 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.http.Audited;

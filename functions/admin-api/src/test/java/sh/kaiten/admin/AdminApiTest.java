@@ -24,19 +24,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 
 /** The product page's scenario set up through the control plane alone. */
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class AdminApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -91,9 +92,9 @@ class AdminApiTest {
   void productPageScenarioThroughTheControlPlane() {
     String instanceToken = productPageInstance();
     var tokenRecord = tokens.findByHash(Secrets.hash(instanceToken)).orElseThrow();
-    var reporting = new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24));
+    var reporting = new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24));
     reporting.report(tokenRecord, "acme-prod", new UsageReport("api-calls", new BigDecimal("67433"), null));
-    var state = new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(tokenRecord, "acme-prod", "api-calls");
+    var state = new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC()).usage(tokenRecord, "acme-prod", "api-calls");
     assertThat(state.limit()).isEqualByComparingTo("100000");
     assertThat(state.currentUsage()).isEqualByComparingTo("67433");
     assertThat(state.percentageUsed()).isEqualTo(new BigDecimal("67.4"));

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.UnknownReferenceException;
@@ -33,7 +33,7 @@ import sh.kaiten.testing.LocalAwsResource;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class CatalogChangesApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
 
   private String admin;
@@ -145,7 +145,7 @@ class CatalogChangesApiTest {
         .statusCode(200).body("name", equalTo("Professional")).body("rank", equalTo(5))
         .body("entitlements.api-calls", nullValue()).body("entitlements.sso", equalTo(true))
         .body("entitlements.theme.color", equalTo("green"));
-    Tier stored = catalog.findTier(tenant, "pro").orElseThrow();
+    Tier stored = catalog.definitions().findTier(tenant, "pro").orElseThrow();
     assertThat(stored.entitlements().get("api-calls").toString()).isEqualTo("Quota[limit=null]");
 
     send("PATCH", "/api/tiers/pro", "{\"entitlements\":{\"theme\":{\"color\":7}}}").statusCode(400)
@@ -217,19 +217,19 @@ class CatalogChangesApiTest {
     Instant now = Instant.now();
     License onAMissingTier = new License("lic_direct", customer, "gone", LicenseStatus.ACTIVE, now, null, null,
         Map.of(), now, now);
-    assertThatThrownBy(() -> catalog.createLicense(tenant, onAMissingTier, List.of(), ChangeRecords.NONE))
+    assertThatThrownBy(() -> catalog.licenses().createLicense(tenant, onAMissingTier, List.of(), ChangeRecords.NONE))
         .isInstanceOf(UnknownReferenceException.class).hasMessage("tier 'gone' does not exist");
     License ofAMissingCustomer = new License("lic_direct", "cus_gone", "pro", LicenseStatus.ACTIVE, now, null, null,
         Map.of(), now, now);
-    assertThatThrownBy(() -> catalog.createLicense(tenant, ofAMissingCustomer, List.of(), ChangeRecords.NONE))
+    assertThatThrownBy(() -> catalog.licenses().createLicense(tenant, ofAMissingCustomer, List.of(), ChangeRecords.NONE))
         .isInstanceOf(UnknownReferenceException.class).hasMessage("customer 'cus_gone' does not exist");
-    assertThat(catalog.findLicense(tenant, "lic_direct")).isEmpty();
+    assertThat(catalog.licenses().findLicense(tenant, "lic_direct")).isEmpty();
 
-    Tier read = catalog.findTier(tenant, "pro").orElseThrow();
+    Tier read = catalog.definitions().findTier(tenant, "pro").orElseThrow();
     send("PATCH", "/api/tiers/pro", "{\"rank\":3}").statusCode(200);
     Tier stale = new Tier("pro", "Pro", 9, read.entitlements(), read.createdAt(), Instant.now());
-    assertThatThrownBy(() -> catalog.updateTier(tenant, stale, read.updatedAt(), ChangeRecords.NONE))
+    assertThatThrownBy(() -> catalog.tiers().updateTier(tenant, stale, read.updatedAt(), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
-    assertThat(catalog.findTier(tenant, "pro").orElseThrow().rank()).isEqualTo(3);
+    assertThat(catalog.definitions().findTier(tenant, "pro").orElseThrow().rank()).isEqualTo(3);
   }
 }

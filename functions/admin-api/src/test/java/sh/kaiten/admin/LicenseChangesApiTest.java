@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.license.License;
@@ -27,7 +27,7 @@ import sh.kaiten.testing.LocalAwsResource;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class LicenseChangesApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
 
   private String admin;
   private String tenant;
@@ -118,13 +118,13 @@ class LicenseChangesApiTest {
 
   @Test
   void aChangeMadeFromAStaleReadIsRefused() {
-    License read = catalog.findLicense(tenant, license).orElseThrow();
+    License read = catalog.licenses().findLicense(tenant, license).orElseThrow();
     patch("{\"tier\":\"pro\"}").statusCode(200);
 
     License stale = new License(read.id(), read.customerId(), "free", read.status(), read.startsAt(),
         read.trialEndsAt(), read.expiresAt(), read.overrides(), read.createdAt(), Instant.now());
-    assertThatThrownBy(() -> catalog.updateLicense(tenant, read, stale, List.of(), ChangeRecords.NONE))
+    assertThatThrownBy(() -> catalog.licenses().updateLicense(tenant, read, stale, List.of(), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
-    assertThat(catalog.findLicense(tenant, license).orElseThrow().tier()).isEqualTo("pro");
+    assertThat(catalog.licenses().findLicense(tenant, license).orElseThrow().tier()).isEqualTo("pro");
   }
 }

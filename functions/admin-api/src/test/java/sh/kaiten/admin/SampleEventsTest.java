@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.metering.CounterKey;
@@ -32,7 +32,7 @@ import sh.kaiten.testing.SampleEvents;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class SampleEventsTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
 
@@ -57,7 +57,7 @@ class SampleEventsTest {
   /** The export answers its text through API Gateway as it is, not base64-encoded, in both formats. */
   @Test
   void usageExportEvent() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     Instant at = Instant.parse("2026-10-15T00:00:00Z");
     Period october = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, at);
     counters.add(new CounterKey(page.adminToken().tenantId(), "api-calls", CounterKey.instanceHolder(ProductPage.INSTANCE),

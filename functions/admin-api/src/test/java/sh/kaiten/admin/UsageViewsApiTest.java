@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -53,7 +53,7 @@ class UsageViewsApiTest {
   private static final String FEB = "2025-02-01T00:00:00Z";
   private static final String MAR = "2025-03-01T00:00:00Z";
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
   @Inject DynamoDbClient dynamo;
@@ -65,7 +65,7 @@ class UsageViewsApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     tenant = page.adminToken().tenantId();
     pool = CounterKey.licenseHolder(page.licenseId());
     page.admin().createEntitlement(page.adminToken(), numeric("concurrency", Aggregation.MAX, MeterScope.INSTANCE));

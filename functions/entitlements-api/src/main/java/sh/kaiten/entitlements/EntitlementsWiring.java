@@ -4,7 +4,10 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.adapters.cache.CachedDefinitions;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceStore;
+import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
@@ -14,8 +17,10 @@ public class EntitlementsWiring {
 
   @Produces
   @Singleton
-  EntitlementQueries queries(CatalogStore catalog, InstanceReads reads, UsageCounters counters, Clock clock) {
-    return new EntitlementQueries(
-        new CachedDefinitions(catalog, clock, CachedDefinitions.TTL), reads, counters, clock);
+  EntitlementQueries queries(Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads,
+      UsageCounters counters, Clock clock) {
+    Definitions definitions = new CachedDefinitions(stored, clock, CachedDefinitions.TTL);
+    return new EntitlementQueries(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters,
+        clock);
   }
 }

@@ -16,8 +16,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
@@ -27,13 +27,13 @@ import sh.kaiten.testing.ProductPage;
 class AuditedEvaluationsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject AuditLog audit;
 
   @Test
   void everyEvaluationIsRecordedWithWhoAskedAndWhatItCameTo() throws Exception {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String secret = page.instanceSecret();
     get(secret, "/api/instances/acme-prod/entitlements/sso");
     get(secret, "/api/instances/acme-prod/entitlements");
@@ -69,7 +69,7 @@ class AuditedEvaluationsTest {
 
   @Test
   void aSnapshotIsRecordedAsAnEvaluationAndItsRevalidationIsNot() throws Exception {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String secret = page.instanceSecret();
     String snapshotTag = given().header("Authorization", "Bearer " + secret).when()
         .get("/api/instances/acme-prod/snapshot").then().statusCode(200).extract().header("ETag");

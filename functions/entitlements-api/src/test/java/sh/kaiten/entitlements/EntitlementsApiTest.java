@@ -25,7 +25,7 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.license.InstanceReads;
@@ -34,12 +34,13 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class EntitlementsApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -48,7 +49,7 @@ class EntitlementsApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   private ValidatableResponse get(String token, String path, Object... params) {
@@ -57,7 +58,7 @@ class EntitlementsApiTest {
 
   /** Reports through the very use case usage-api serves, against the same DynamoDB table. */
   private void reportUsage(String value) {
-    new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
+    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
         .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport("api-calls", new BigDecimal(value), null));
   }
 

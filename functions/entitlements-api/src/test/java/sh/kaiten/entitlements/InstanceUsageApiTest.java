@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -31,13 +31,14 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /** GET /api/instances/{id}/usage: every NUMERIC entitlement's usage state at once. */
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class InstanceUsageApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -46,7 +47,7 @@ class InstanceUsageApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     // A second NUMERIC entitlement, a lifetime license pool the Pro tier does not grant.
     page.admin().createEntitlement(page.adminToken(), new Entitlement("build-minutes", "Build minutes",
         EntitlementType.NUMERIC, new Metering(Aggregation.MAX, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT,
@@ -58,7 +59,7 @@ class InstanceUsageApiTest {
   }
 
   private void report(String slug, String value) {
-    new UsageReporting(catalog, reads, counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
+    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
         .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport(slug, new BigDecimal(value), null));
   }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicensePatch;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -42,7 +42,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class OfrepTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
 
   private ProductPage page;
@@ -50,7 +50,7 @@ class OfrepTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         Metering.defaults(), null, null));
     page.admin().updateLicense(page.adminToken(), page.licenseId(),

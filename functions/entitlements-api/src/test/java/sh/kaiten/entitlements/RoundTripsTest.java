@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -31,7 +31,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class RoundTripsTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
   @Inject KaitenConfig config;
@@ -40,7 +40,7 @@ class RoundTripsTest {
 
   @BeforeEach
   void warm() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     get("/api/instances/acme-prod/entitlements");
     requests.clear();
   }
@@ -100,7 +100,7 @@ class RoundTripsTest {
 
   @Test
   void aCounterPhasedFromTheLicenseStartIsReadOnceTheLicenseIsKnown() {
-    page = ProductPage.seed(catalog, tokens); // a tenant whose definitions are not cached yet
+    page = ProductPage.seed(catalog); // a tenant whose definitions are not cached yet
     page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         new Metering(null, Reset.MONTH, ResetAnchor.LICENSE_START, null, null, null, null, null), null, null));
     get("/api/instances/acme-prod/entitlements");

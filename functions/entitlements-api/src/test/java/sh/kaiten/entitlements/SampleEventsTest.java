@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
@@ -21,14 +21,14 @@ import sh.kaiten.testing.SampleEvents;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class SampleEventsTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
 
   private ProductPage page;
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   /** Invokes the handler with the sample event; answers the API Gateway response's status and parsed body. */

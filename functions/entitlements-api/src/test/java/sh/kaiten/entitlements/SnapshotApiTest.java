@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.license.InstanceReads;
@@ -40,6 +40,7 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
@@ -52,7 +53,7 @@ class SnapshotApiTest {
   private static final String SNAPSHOT = "/api/instances/{id}/snapshot";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -61,7 +62,7 @@ class SnapshotApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   private RequestSpecification as(String token) {
@@ -78,7 +79,7 @@ class SnapshotApiTest {
 
   /** Reports through the very use case usage-api serves, against the same DynamoDB table. */
   private void reportUsage(String value) {
-    new UsageReporting(catalog, reads, counters, signal -> { }, Clock.systemUTC(), Duration.ofHours(24))
+    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> { }, Clock.systemUTC(), Duration.ofHours(24))
         .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport("api-calls", new BigDecimal(value), null));
   }
 
@@ -104,7 +105,7 @@ class SnapshotApiTest {
         Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
     reportUsage("67000");
     reportUsage("433");
-    Instant startsAt = catalog.findLicense(page.adminToken().tenantId(), page.licenseId()).orElseThrow().startsAt();
+    Instant startsAt = catalog.licenses().findLicense(page.adminToken().tenantId(), page.licenseId()).orElseThrow().startsAt();
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
 import sh.kaiten.domain.access.RequestBudget;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
@@ -24,14 +24,14 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class TenantBudgetTest {
   private static final String PATH = "/api/instances/acme-prod/entitlements/sso";
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject RequestBudget budget;
 
   @Test
   void aTenantPastItsBudgetIsAnswered429WithRetryAfterAndOtherTenantsAreNot() {
-    ProductPage flooding = ProductPage.seed(catalog, tokens);
-    ProductPage other = ProductPage.seed(catalog, tokens);
+    ProductPage flooding = ProductPage.seed(catalog);
+    ProductPage other = ProductPage.seed(catalog);
     // 1 request per second: 10 in each 10-second window
     ((DynamoRequestBudget) budget).setLimit(flooding.adminToken().tenantId(), 1);
 

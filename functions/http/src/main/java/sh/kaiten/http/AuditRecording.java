@@ -17,7 +17,7 @@ import java.io.IOException;
 import java.util.List;
 import org.jboss.logging.Logger;
 import sh.kaiten.domain.audit.AuditEntry;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 
 /**
  * Writes what an {@link Audited} request did into the audit trail, in one write, before the response

@@ -6,7 +6,7 @@ import jakarta.inject.Inject;
 import java.util.List;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;

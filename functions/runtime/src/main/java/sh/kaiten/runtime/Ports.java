@@ -12,7 +12,13 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
-import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoCustomers;
+import sh.kaiten.adapters.dynamodb.DynamoDefinitions;
+import sh.kaiten.adapters.dynamodb.DynamoEntitlements;
+import sh.kaiten.adapters.dynamodb.DynamoInstances;
+import sh.kaiten.adapters.dynamodb.DynamoLicenses;
+import sh.kaiten.adapters.dynamodb.DynamoTenants;
+import sh.kaiten.adapters.dynamodb.DynamoTiers;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
@@ -31,9 +37,16 @@ import sh.kaiten.adapters.webhooks.WebhookTargets;
 import sh.kaiten.domain.access.RequestBudget;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditLog;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.audit.DigestKey;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.catalog.EntitlementStore;
+import sh.kaiten.domain.catalog.TierStore;
+import sh.kaiten.domain.license.CustomerStore;
+import sh.kaiten.domain.license.InstanceStore;
+import sh.kaiten.domain.license.LicenseStore;
+import sh.kaiten.domain.license.TenantStore;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.events.Events;
@@ -76,8 +89,53 @@ public class Ports {
 
   @Produces
   @Singleton
-  CatalogStore catalog(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
-    return new DynamoCatalogStore(dynamo, config.table().catalog(), changes);
+  TenantStore tenants(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoTenants(dynamo, config.table().catalog(), changes);
+  }
+
+  /** As stored; the read functions wrap it in a cache of their own. */
+  @Produces
+  @Singleton
+  Definitions definitions(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoDefinitions(dynamo, config.table().catalog());
+  }
+
+  @Produces
+  @Singleton
+  EntitlementStore entitlements(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoEntitlements(dynamo, config.table().catalog(), changes);
+  }
+
+  @Produces
+  @Singleton
+  TierStore tiers(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoTiers(dynamo, config.table().catalog(), changes);
+  }
+
+  @Produces
+  @Singleton
+  CustomerStore customers(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoCustomers(dynamo, config.table().catalog(), changes);
+  }
+
+  @Produces
+  @Singleton
+  LicenseStore licenses(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoLicenses(dynamo, config.table().catalog(), changes);
+  }
+
+  @Produces
+  @Singleton
+  InstanceStore instances(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoInstances(dynamo, config.table().catalog(), changes);
+  }
+
+  /** The control plane's ports together (admin-api's use cases; the tests' fixtures in every function). */
+  @Produces
+  @Singleton
+  AdminStores adminStores(TenantStore tenants, Definitions definitions, EntitlementStore entitlements, TierStore tiers,
+      CustomerStore customers, LicenseStore licenses, InstanceStore instances, TokenStore tokens) {
+    return new AdminStores(tenants, definitions, entitlements, tiers, customers, licenses, instances, tokens);
   }
 
   @Produces

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
-import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.auditing.AuditSealer;
 import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.ScheduledRun;

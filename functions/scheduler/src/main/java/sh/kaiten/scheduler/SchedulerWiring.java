@@ -5,9 +5,10 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import sh.kaiten.domain.audit.AuditLog;
-import sh.kaiten.domain.audit.AuditSealer;
+import sh.kaiten.domain.auditing.AuditSealer;
 import sh.kaiten.domain.audit.DigestKey;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.license.LicenseStore;
+import sh.kaiten.domain.license.TenantStore;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
@@ -21,18 +22,18 @@ public class SchedulerWiring {
 
   @Produces
   @Singleton
-  LifecycleEvents lifecycle(LifecycleTimers timers, CatalogStore catalog, Clock clock) {
-    return new LifecycleEvents(timers, catalog, clock);
+  LifecycleEvents lifecycle(LifecycleTimers timers, LicenseStore licenses, Clock clock) {
+    return new LifecycleEvents(timers, licenses, clock);
   }
 
   @Produces
   @Singleton
-  AuditSealer auditSealer(AuditLog log, CatalogStore catalog, Clock clock, KaitenConfig config,
+  AuditSealer auditSealer(AuditLog log, TenantStore tenants, Clock clock, KaitenConfig config,
       DeploymentSecrets secrets) {
     DigestKey key = secrets.auditDigestKey().map(DigestKey::new)
         .orElseThrow(() -> new IllegalStateException("this function has no audit digest key"
             + " (KAITEN_AUDIT_DIGEST_KEY_ID, or KAITEN_AUDIT_DIGEST_KEY where kaiten.secrets.source is environment)"));
-    return new AuditSealer(log, catalog::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
+    return new AuditSealer(log, tenants::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
   }
 
   /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditDigest;
 import sh.kaiten.domain.audit.AuditLog;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
@@ -29,7 +29,7 @@ import sh.kaiten.testing.SampleEvents;
 @QuarkusTestResource(value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "SchedulerFunction"))
 class AuditSealingTickTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject AuditLog log;
   @Inject TestClock clock;
@@ -41,7 +41,7 @@ class AuditSealingTickTest {
 
   @Test
   void aTickSealsTheTenantsFinishedHoursOnceEach() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
     Instant created = page.adminToken().createdAt().truncatedTo(ChronoUnit.HOURS);
     clock.set(created.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5)));

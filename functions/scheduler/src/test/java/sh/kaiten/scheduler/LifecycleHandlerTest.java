@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicenseDraft;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.testing.EventsQueue;
@@ -35,7 +35,7 @@ import sh.kaiten.testing.SampleEvents;
 class LifecycleHandlerTest {
   private static final String TICK = "scheduler/scheduled-event.json";
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject FailingWrites failing;
   @Inject TestClock clock;
@@ -48,7 +48,7 @@ class LifecycleHandlerTest {
 
   @Test
   void eachLicenseMomentIsAnnouncedOnceWhenItFallsDue() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
     String customer = page.admin().license(page.adminToken(), page.licenseId()).customerId();
     Instant ends = Instant.now().plusSeconds(2);
@@ -88,7 +88,7 @@ class LifecycleHandlerTest {
    */
   @Test
   void aTrialExpiryIsMarkedWithItsEventInTheOutboxAndGoesOutOnceWithThatIdWhenTheEventsQueueIsBack() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
     Instant ends = Instant.parse("2032-05-10T12:00:00Z");
     License trial = trial(page, ends);
@@ -116,7 +116,7 @@ class LifecycleHandlerTest {
   /** A trial expiry whose outbox item cannot be written leaves its timer due: the next tick fires it, once. */
   @Test
   void aTrialExpiryWhoseEventCannotBeWrittenStaysDueAndTheNextTickFiresItOnce() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
     Instant ends = Instant.parse("2032-06-10T12:00:00Z");
     License trial = trial(page, ends);

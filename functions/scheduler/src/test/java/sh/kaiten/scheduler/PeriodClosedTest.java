@@ -24,7 +24,7 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -38,6 +38,7 @@ import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -60,7 +61,7 @@ class PeriodClosedTest {
   private static final String MARCH_10 =
       "\"period_start\":\"2031-03-10T00:00:00Z\",\"period_end\":\"2031-03-11T00:00:00Z\"";
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
   @Inject InstanceReads reads;
   @Inject UsageCounters counters;
@@ -75,7 +76,7 @@ class PeriodClosedTest {
 
   @Test
   void eachClosedPeriodIsAnnouncedOnceWithItsTotalsAfterTheLateWindow() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
     String license = dailyLicense(page.admin(), page.adminToken());
     report(page.adminToken(), MARCH_10_MORNING, "daily-a", "calls", "5", null);
@@ -150,7 +151,7 @@ class PeriodClosedTest {
 
   /** One report counted as usage-api counts it, with usage-api's clock standing at {@code at}. */
   private void report(ApiToken token, Instant at, String instance, String slug, String value, String key) {
-    new UsageReporting(catalog, reads, counters, signal -> { }, Clock.fixed(at, ZoneOffset.UTC), LATE_WINDOW)
+    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> { }, Clock.fixed(at, ZoneOffset.UTC), LATE_WINDOW)
         .report(token, instance, new UsageReport(slug, new BigDecimal(value), null, key));
   }
 

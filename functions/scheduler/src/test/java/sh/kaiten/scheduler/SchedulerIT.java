@@ -44,7 +44,7 @@ class SchedulerIT {
   @Test
   void aTickSealsTheFinishedHourOfATenant() {
     Instant created = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.HOURS);
-    String tenant = new Administration(stores.catalog(), stores.tokens(), ChangeJournal.SILENT,
+    String tenant = new Administration(stores.catalog(), ChangeJournal.SILENT,
         Clock.fixed(created.plusSeconds(1), ZoneOffset.UTC), Optional.of(LocalAwsResource.bootstrapSecret()),
         ProductPage.TRIAL_NOTICE).bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor").tenant().id();
 

@@ -2,11 +2,11 @@ package sh.kaiten.testing;
 
 import java.util.Map;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
-import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoAdminStores;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -35,11 +35,12 @@ public final class DeploymentStores {
 
   /** The product page's scenario as a fresh tenant, seeded through the stores. */
   public ProductPage productPage() {
-    return ProductPage.seed(catalog(), tokens());
+    return ProductPage.seed(catalog());
   }
 
-  public CatalogStore catalog() {
-    return new DynamoCatalogStore(aws.dynamo(), table("KAITEN_TABLE_CATALOG"), changes);
+  /** The catalog's ports, with the tokens. */
+  public AdminStores catalog() {
+    return DynamoAdminStores.of(aws.dynamo(), table("KAITEN_TABLE_CATALOG"), tokens(), changes);
   }
 
   public TokenStore tokens() {

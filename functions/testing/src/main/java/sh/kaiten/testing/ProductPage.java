@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
-import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
@@ -17,7 +17,6 @@ import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.outbox.ChangeJournal;
 
 /**
@@ -38,11 +37,11 @@ public record ProductPage(
   /** The template's KAITEN_TRIAL_NOTICE. */
   public static final Duration TRIAL_NOTICE = Duration.ofDays(3);
 
-  public static ProductPage seed(CatalogStore catalog, TokenStore tokens) {
+  public static ProductPage seed(AdminStores stores) {
     Administration admin =
         // The fixture announces and records nothing: tests that read the events queue or the trail see
         // only what they did.
-        new Administration(catalog, tokens, ChangeJournal.SILENT, Clock.systemUTC(),
+        new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
             Optional.of(LocalAwsResource.bootstrapSecret()), TRIAL_NOTICE);
     TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();

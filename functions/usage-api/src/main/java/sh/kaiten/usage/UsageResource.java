@@ -25,7 +25,7 @@ import sh.kaiten.domain.usage.BatchResult;
 import sh.kaiten.domain.usage.CheckTallies;
 import sh.kaiten.domain.usage.QuotaLeasing;
 import sh.kaiten.domain.usage.ReportJournal;
-import sh.kaiten.domain.usage.ReportResult;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.http.AuditTrail;

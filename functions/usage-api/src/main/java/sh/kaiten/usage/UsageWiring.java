@@ -6,7 +6,10 @@ import java.time.Clock;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoQuotaLeases;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceStore;
+import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.QuotaLeases;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -22,9 +25,9 @@ public class UsageWiring {
   /** One cache of tier and entitlement definitions for both use cases: a report warms it for a lease too. */
   private CachedDefinitions definitions;
 
-  private synchronized CachedDefinitions definitions(CatalogStore catalog, Clock clock) {
+  private synchronized CachedDefinitions definitions(Definitions stored, Clock clock) {
     if (definitions == null) {
-      definitions = new CachedDefinitions(catalog, clock, CachedDefinitions.TTL);
+      definitions = new CachedDefinitions(stored, clock, CachedDefinitions.TTL);
     }
     return definitions;
   }
@@ -32,10 +35,11 @@ public class UsageWiring {
   @Produces
   @Singleton
   UsageReporting reporting(
-      CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals, Clock clock,
-      KaitenConfig config) {
-    return new UsageReporting(definitions(catalog, clock), reads, counters, signals, clock,
-        config.usage().lateWindow());
+      Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads, UsageCounters counters,
+      ThresholdSignals signals, Clock clock, KaitenConfig config) {
+    Definitions definitions = definitions(stored, clock);
+    return new UsageReporting(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters,
+        signals, clock, config.usage().lateWindow());
   }
 
   /** Leases are kept on the Usage table's counter items, with their audit records in the same writes. */
@@ -47,9 +51,10 @@ public class UsageWiring {
 
   @Produces
   @Singleton
-  QuotaLeasing leasing(CatalogStore catalog, InstanceReads reads, UsageCounters counters, QuotaLeases leases,
-      ThresholdSignals signals, Clock clock, KaitenConfig config) {
-    return new QuotaLeasing(definitions(catalog, clock), reads, counters, leases,
+  QuotaLeasing leasing(Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads,
+      UsageCounters counters, QuotaLeases leases, ThresholdSignals signals, Clock clock, KaitenConfig config) {
+    Definitions definitions = definitions(stored, clock);
+    return new QuotaLeasing(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, leases,
         signals, clock, config.usage().lateWindow());
   }
 }

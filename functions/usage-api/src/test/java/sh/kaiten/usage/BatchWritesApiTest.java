@@ -34,7 +34,7 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -49,6 +49,7 @@ import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
@@ -59,7 +60,7 @@ import sh.kaiten.testing.ProductPage;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class BatchWritesApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
@@ -75,7 +76,7 @@ class BatchWritesApiTest {
 
   @BeforeEach
   void oneInstanceWithSoftAndHardCounters() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     Map<String, JsonNode> limits = Map.of(
         "calls", JsonNodeFactory.instance.numberNode(1_000_000),
         "seats", JsonNodeFactory.instance.numberNode(100),
@@ -138,7 +139,7 @@ class BatchWritesApiTest {
   }
 
   private BigDecimal usage(String slug) {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
         .currentUsage();
   }
 

@@ -29,8 +29,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
@@ -38,6 +38,7 @@ import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
@@ -51,7 +52,7 @@ class CheckTalliesApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CHECKS_ID = "chk-7f3a9c-000042";
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -65,7 +66,7 @@ class CheckTalliesApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(3, ChronoUnit.MINUTES).toString();
     // Warms the function's definitions cache for this tenant, so request counts are a warm function's.
     batch("{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":0}]}").then().statusCode(200);
@@ -87,7 +88,7 @@ class CheckTalliesApiTest {
   }
 
   private BigDecimal apiCallsUsage() {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC())
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls").currentUsage();
   }
 

@@ -33,13 +33,13 @@ import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
@@ -50,13 +50,14 @@ import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /** Leased quota over HTTP against DynamoDB Local: grants, settlements, releases, their costs, records and refusals. */
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class LeaseApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -73,7 +74,7 @@ class LeaseApiTest {
 
   @BeforeEach
   void leasableEntitlements() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     var json = JsonNodeFactory.instance;
     page.admin().createEntitlement(page.adminToken(), new Entitlement("calls", "Calls", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null), null, null));
@@ -300,7 +301,7 @@ class LeaseApiTest {
   }
 
   private long usage(String instance, String slug) {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
         .currentUsage().longValueExact();
   }
 

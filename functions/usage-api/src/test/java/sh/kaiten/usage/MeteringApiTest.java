@@ -36,16 +36,16 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.audit.ReportedUsage;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -55,6 +55,7 @@ import sh.kaiten.runtime.KaitenConfig;
 import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
@@ -66,7 +67,7 @@ import sh.kaiten.testing.ProductPage;
 class MeteringApiTest {
   private static final int LIMIT = 1_000_000;
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject DynamoRequests requests;
@@ -80,7 +81,7 @@ class MeteringApiTest {
 
   @BeforeEach
   void oneEntitlementPerAggregation() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
     Map<String, JsonNode> limits = new HashMap<>();
     for (Aggregation aggregation : Aggregation.values()) {
       for (Enforcement enforcement : Enforcement.values()) {
@@ -153,7 +154,7 @@ class MeteringApiTest {
 
   /** The usage as the read path computes it, from the same table. */
   private BigDecimal usage(String slug) {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
         .currentUsage();
   }
 

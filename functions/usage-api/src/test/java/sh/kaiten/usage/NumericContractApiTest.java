@@ -14,11 +14,12 @@ import java.time.Clock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /** The numbers a report takes (see NumericContract): outside them a 400 naming the field, nothing counted. */
@@ -30,7 +31,7 @@ class NumericContractApiTest {
   static final String OUT_OF_RANGE =
       "value is out of range: a number takes at most 38 significant digits, from 1e-130 to below 1e126";
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -39,11 +40,11 @@ class NumericContractApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   private BigDecimal usage() {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC())
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls").currentUsage();
   }
 

@@ -24,13 +24,14 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogStore;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.testing.FailingWrites;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
@@ -44,7 +45,7 @@ import sh.kaiten.testing.ProductPage;
 class ReportAuditAtomicityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -56,7 +57,7 @@ class ReportAuditAtomicityTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   @AfterEach
@@ -84,7 +85,7 @@ class ReportAuditAtomicityTest {
   }
 
   private BigDecimal usage() {
-    return new EntitlementQueries(catalog, reads, counters, Clock.systemUTC())
+    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls").currentUsage();
   }
 

@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
@@ -20,12 +20,12 @@ import sh.kaiten.testing.SampleEvents;
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class SampleEventsTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject TokenStore tokens;
 
   @Test
   void reportUsageEvent() {
-    ProductPage page = ProductPage.seed(catalog, tokens);
+    ProductPage page = ProductPage.seed(catalog);
     String event = SampleEvents.read("usage-api/report-usage.json", Map.of(SampleEvents.INSTANCE_TOKEN, page.instanceSecret()));
     String response = given().body(event).when().post("/_lambda_").then().statusCode(200)
         .body("statusCode", equalTo(200)).extract().asString();

@@ -28,17 +28,18 @@ import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 @QuarkusTest
 @QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class UsageApiTest {
-  @Inject CatalogStore catalog;
+  @Inject AdminStores catalog;
   @Inject InstanceReads reads;
   @Inject TokenStore tokens;
   @Inject UsageCounters counters;
@@ -47,7 +48,7 @@ class UsageApiTest {
 
   @BeforeEach
   void seed() {
-    page = ProductPage.seed(catalog, tokens);
+    page = ProductPage.seed(catalog);
   }
 
   private Response report(String token, String instance, String body) {
@@ -97,7 +98,7 @@ class UsageApiTest {
         .body("unit", equalTo("calls"));
 
     // The read path (entitlements-api) runs this very use case against the same table.
-    var state = new EntitlementQueries(catalog, reads, counters, java.time.Clock.systemUTC())
+    var state = new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, java.time.Clock.systemUTC())
         .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls");
     assertThat(state.currentUsage()).isEqualByComparingTo("67433");
     assertThat(state.percentageUsed()).isEqualTo(new BigDecimal("67.4"));

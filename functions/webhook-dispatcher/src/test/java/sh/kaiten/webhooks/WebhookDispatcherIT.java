@@ -15,7 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryStatus;

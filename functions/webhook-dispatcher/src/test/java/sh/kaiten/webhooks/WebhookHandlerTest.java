@@ -28,7 +28,7 @@ import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryStatus;
 import sh.kaiten.domain.webhooks.WebhookEndpoint;

@@ -16,13 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import sh.kaiten.domain.access.ApiToken;
-import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.license.License;
 
@@ -37,9 +36,9 @@ record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> 
   /** An instance and the secret of its instance token. */
   record Holder(String instanceId, String secret) {}
 
-  static MeteredTenant seed(CatalogStore catalog, TokenStore tokens, String bootstrapSecret,
+  static MeteredTenant seed(AdminStores stores, String bootstrapSecret,
       List<Entitlement> entitlements, int spread) {
-    Administration admin = new Administration(catalog, tokens, ChangeJournal.SILENT, Clock.systemUTC(),
+    Administration admin = new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
         Optional.of(bootstrapSecret), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
     Map<String, JsonNode> grants = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.audit.AuditEntry;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.UnauthenticatedException;
@@ -28,7 +28,7 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.InstanceEntitlement;
 import sh.kaiten.domain.usage.ReportJournal;
-import sh.kaiten.domain.usage.ReportResult;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 

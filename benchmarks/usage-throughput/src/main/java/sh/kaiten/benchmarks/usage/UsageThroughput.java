@@ -18,15 +18,17 @@ import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
-import sh.kaiten.adapters.dynamodb.DynamoCatalogStore;
+import sh.kaiten.adapters.dynamodb.DynamoAdminStores;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -106,24 +108,27 @@ public final class UsageThroughput {
     SqsClient sqs = AwsClients.sqs(settings);
     // The seeding writes no events nor audit records (a silent journal): no outbox table is needed.
     ChangeItems changes = new ChangeItems(null, env.get("KAITEN_TABLE_AUDIT"));
-    CatalogStore catalog = new DynamoCatalogStore(dynamo, env.get("KAITEN_TABLE_CATALOG"), changes);
     TokenStore tokens = new DynamoTokenStore(dynamo, env.get("KAITEN_TABLE_TOKENS"), changes);
+    AdminStores catalog = DynamoAdminStores.of(dynamo, env.get("KAITEN_TABLE_CATALOG"), tokens, changes);
     UsageCounters counters = new DynamoUsageCounters(dynamo, env.get("KAITEN_TABLE_USAGE"), changes);
     Clock clock = Clock.systemUTC();
-    UsageReporting reporting = new UsageReporting(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),
-        new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE")), counters,
+    Definitions reportingDefinitions = new CachedDefinitions(catalog.definitions(), clock, CachedDefinitions.TTL);
+    UsageReporting reporting = new UsageReporting(reportingDefinitions, new InstanceLookup(reportingDefinitions,
+        catalog.instances(), catalog.licenses(),
+        new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE"))), counters,
         new SqsThresholdSignals(sqs, env.get("KAITEN_QUEUE_THRESHOLDS")), clock,
         Duration.parse(env.get("KAITEN_USAGE_LATE_WINDOW")));
     DynamoInstanceReads reads = new DynamoInstanceReads(dynamo, env.get("KAITEN_TABLE_CATALOG"), env.get("KAITEN_TABLE_USAGE"));
-    EntitlementQueries queries = new EntitlementQueries(new CachedDefinitions(catalog, clock, CachedDefinitions.TTL),
-        reads, counters, clock);
+    Definitions queryDefinitions = new CachedDefinitions(catalog.definitions(), clock, CachedDefinitions.TTL);
+    EntitlementQueries queries = new EntitlementQueries(queryDefinitions,
+        new InstanceLookup(queryDefinitions, catalog.instances(), catalog.licenses(), reads), counters, clock);
     Auditing auditing = new Auditing(new DynamoAuditLog(dynamo, env.get("KAITEN_TABLE_AUDIT")), clock,
         Duration.ofDays(400));
 
     List<Planned> plan = plan(options);
     System.err.printf("seeding a tenant: %d entitlements, the hot instance and %d more%n", plan.size(),
         options.instances());
-    MeteredTenant tenant = MeteredTenant.seed(catalog, tokens, aws.resources().secretValue("BootstrapSecret"),
+    MeteredTenant tenant = MeteredTenant.seed(catalog, aws.resources().secretValue("BootstrapSecret"),
         plan.stream().map(Planned::entitlement).toList(), options.instances());
 
     List<Row> rows = new ArrayList<>();

@@ -40,9 +40,9 @@ public final class DynamoInstanceReads implements InstanceReads {
     License license = null;
     for (Map<String, AttributeValue> item : found.getOrDefault(catalogTable, List.of())) {
       if (item.get(Keys.SK).s().startsWith(Keys.INSTANCE)) {
-        instance = DynamoCatalogStore.instance(item);
+        instance = InstanceItems.instance(item);
       } else {
-        license = DynamoCatalogStore.license(item);
+        license = LicenseItems.license(item);
       }
     }
     counterReads.found(found.getOrDefault(usageTable, List.of()));

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.lifecycle.LifecycleMoment;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleMoment;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * License timers on the Catalog table, one partition per due day (written with their license, see
- * {@link DynamoCatalogStore#createLicense}). A timer fires in one TransactWriteItems: an update that
+ * {@link DynamoLicenses#createLicense}). A timer fires in one TransactWriteItems: an update that
  * marks it done with its event's id, on condition it was not done, and the event's outbox item; so the
  * event is on its way exactly when the timer is done.
  */

@@ -18,7 +18,7 @@ import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.QuotaLeases;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.metering.IdempotentReport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.metering.CounterKey;
 
 /**

@@ -19,12 +19,11 @@ import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.ForbiddenException;
@@ -36,20 +35,20 @@ import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventData;
+import sh.kaiten.domain.events.data.EventData;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.license.Tenant;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Use cases of the control plane: the tenant's catalog, customers, licenses and instances. */
 public final class Administration {
-  private final CatalogStore catalog;
+  private final AdminStores stores;
   private final TokenStore tokens;
   private final ChangeJournal journal;
   private final Clock clock;
@@ -62,10 +61,10 @@ public final class Administration {
    * @param bootstrapSecret the deployment's secret that may create tenants; empty disables bootstrap
    * @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon}
    */
-  public Administration(CatalogStore catalog, TokenStore tokens, ChangeJournal journal, Clock clock,
-      Optional<String> bootstrapSecret, Duration trialNotice) {
-    this.catalog = catalog;
-    this.tokens = tokens;
+  public Administration(AdminStores stores, ChangeJournal journal, Clock clock, Optional<String> bootstrapSecret,
+      Duration trialNotice) {
+    this.stores = stores;
+    this.tokens = stores.tokens();
     this.journal = journal;
     this.clock = clock;
     this.bootstrapSecret = bootstrapSecret.filter(secret -> !secret.isBlank());
@@ -84,7 +83,7 @@ public final class Administration {
     Tenant tenant = new Tenant(Ids.newId("ten", now), name, now);
     // The tenant, its first admin token and its audit record: one transaction.
     IssuedToken admin = newToken(tenant.id(), TokenScope.ADMIN, null, null);
-    catalog.createTenant(tenant, tokens.issuing(Secrets.hash(admin.secret()), admin.token()),
+    stores.tenants().createTenant(tenant, tokens.issuing(Secrets.hash(admin.secret()), admin.token()),
         journal.records(tenant.id(), "tenant.created", tenant.id(), List.of()));
     return new TenantCreated(tenant, admin.token(), admin.secret());
   }
@@ -96,13 +95,13 @@ public final class Administration {
         draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), clock.instant());
     ChangeRecords records = records(caller, "entitlement.created", entitlement.slug(),
         event(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement)));
-    catalog.createEntitlement(caller.tenantId(), entitlement, records);
+    stores.entitlements().createEntitlement(caller.tenantId(), entitlement, records);
     return entitlement;
   }
 
   public Entitlement entitlement(ApiToken caller, String slug) {
     caller.requireAdmin();
-    return catalog.findEntitlement(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
+    return stores.definitions().findEntitlement(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
   }
 
   /**
@@ -141,7 +140,7 @@ public final class Administration {
     }
     ChangeRecords records = records(caller, "entitlement.updated", slug,
         event(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated)));
-    catalog.updateEntitlement(caller.tenantId(), updated, current.updatedAt(), records);
+    stores.entitlements().updateEntitlement(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
@@ -155,7 +154,7 @@ public final class Administration {
     }
     ChangeRecords records = records(caller, "entitlement.deleted", slug,
         event(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current)));
-    catalog.deleteEntitlement(caller.tenantId(), slug, records);
+    stores.entitlements().deleteEntitlement(caller.tenantId(), slug, records);
   }
 
   public Tier createTier(ApiToken caller, TierDraft draft) {
@@ -169,13 +168,13 @@ public final class Administration {
         clock.instant());
     ChangeRecords records = records(caller, "tier.created", tier.slug(),
         event(caller, EventType.TIER_CREATED, EventData.of(tier)));
-    catalog.createTier(caller.tenantId(), tier, records);
+    stores.tiers().createTier(caller.tenantId(), tier, records);
     return tier;
   }
 
   public Tier tier(ApiToken caller, String slug) {
     caller.requireAdmin();
-    return catalog.findTier(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("tier", slug));
+    return stores.definitions().findTier(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("tier", slug));
   }
 
   /** Changes a tier's name, rank or values; every license on it gets the new values within the read cache's 5 s. */
@@ -193,7 +192,7 @@ public final class Administration {
         values(caller.tenantId(), "entitlements", wanted.entitlements()), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "tier.updated", slug,
         event(caller, EventType.TIER_UPDATED, EventData.of(updated)));
-    catalog.updateTier(caller.tenantId(), updated, current.updatedAt(), records);
+    stores.tiers().updateTier(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
@@ -202,7 +201,7 @@ public final class Administration {
     Tier current = tier(caller, slug);
     ChangeRecords records = records(caller, "tier.deleted", slug,
         event(caller, EventType.TIER_DELETED, EventData.of(current)));
-    catalog.deleteTier(caller.tenantId(), slug, records);
+    stores.tiers().deleteTier(caller.tenantId(), slug, records);
   }
 
   public Customer createCustomer(ApiToken caller, String name, Map<String, String> metadata) {
@@ -213,13 +212,13 @@ public final class Administration {
     Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
     ChangeRecords records = records(caller, "customer.created", customer.id(),
         event(caller, EventType.CUSTOMER_CREATED, EventData.of(customer)));
-    catalog.createCustomer(caller.tenantId(), customer, records);
+    stores.customers().createCustomer(caller.tenantId(), customer, records);
     return customer;
   }
 
   public Customer customer(ApiToken caller, String id) {
     caller.requireAdmin();
-    return catalog.findCustomer(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("customer", id));
+    return stores.customers().findCustomer(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("customer", id));
   }
 
   /** Changes a customer's name or metadata. */
@@ -233,7 +232,7 @@ public final class Administration {
     Customer updated = new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "customer.updated", id,
         event(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated)));
-    catalog.updateCustomer(caller.tenantId(), updated, current.updatedAt(), records);
+    stores.customers().updateCustomer(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
@@ -242,7 +241,7 @@ public final class Administration {
     Customer current = customer(caller, id);
     ChangeRecords records = records(caller, "customer.deleted", id,
         event(caller, EventType.CUSTOMER_DELETED, EventData.of(current)));
-    catalog.deleteCustomer(caller.tenantId(), id, records);
+    stores.customers().deleteCustomer(caller.tenantId(), id, records);
   }
 
   public License createLicense(ApiToken caller, LicenseDraft draft) {
@@ -252,10 +251,10 @@ public final class Administration {
     Text.id("customer_id", draft.customerId());
     Slugs.require("tier", draft.tier());
     requireDates(draft.startsAt(), draft.trialEndsAt(), draft.expiresAt());
-    if (catalog.findCustomer(tenantId, draft.customerId()).isEmpty()) {
+    if (stores.customers().findCustomer(tenantId, draft.customerId()).isEmpty()) {
       throw new UnknownReferenceException("customer_id", "customer '" + draft.customerId() + "' does not exist");
     }
-    if (catalog.findTier(tenantId, draft.tier()).isEmpty()) {
+    if (stores.definitions().findTier(tenantId, draft.tier()).isEmpty()) {
       throw new UnknownReferenceException("tier", "tier '" + draft.tier() + "' does not exist");
     }
     Instant now = clock.instant();
@@ -273,7 +272,7 @@ public final class Administration {
         now);
     ChangeRecords records = records(caller, "license.created", license.id(),
         event(caller, EventType.LICENSE_CREATED, EventData.of(license)));
-    catalog.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now), records);
+    stores.licenses().createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now), records);
     return license;
   }
 
@@ -285,9 +284,9 @@ public final class Administration {
   public License updateLicense(ApiToken caller, String id, LicensePatch patch) {
     caller.requireAdmin();
     String tenantId = caller.tenantId();
-    License current = catalog.findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
+    License current = stores.licenses().findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
     String tierSlug = patch.tier() == null ? current.tier() : Slugs.require("tier", patch.tier());
-    Tier tier = catalog.findTier(tenantId, tierSlug)
+    Tier tier = stores.definitions().findTier(tenantId, tierSlug)
         .orElseThrow(() -> new UnknownReferenceException("tier", "tier '" + tierSlug + "' does not exist"));
     Instant startsAt = LicensePatch.apply(patch.startsAt(), current.startsAt());
     Instant expiresAt = LicensePatch.apply(patch.expiresAt(), current.expiresAt());
@@ -316,14 +315,14 @@ public final class Administration {
           return event(caller, change, data);
         }).toList();
     ChangeRecords records = journal.records(tenantId, "license.updated", id, changes);
-    catalog.updateLicense(tenantId, current, updated,
+    stores.licenses().updateLicense(tenantId, current, updated,
         LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now), records);
     return updated;
   }
 
   public License license(ApiToken caller, String id) {
     caller.requireAdmin();
-    return catalog.findLicense(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("license", id));
+    return stores.licenses().findLicense(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("license", id));
   }
 
   /** Deletes a license that has no instance left; its usage counters are kept for the record. */
@@ -331,7 +330,7 @@ public final class Administration {
     License current = license(caller, id);
     ChangeRecords records = records(caller, "license.deleted", id,
         event(caller, EventType.LICENSE_DELETED, EventData.of(current)));
-    catalog.deleteLicense(caller.tenantId(), id, records);
+    stores.licenses().deleteLicense(caller.tenantId(), id, records);
   }
 
   /** Creates an instance and its instance token. */
@@ -339,7 +338,7 @@ public final class Administration {
       ApiToken caller, String id, String licenseId, String name, Map<String, String> labels) {
     caller.requireAdmin();
     Text.id("license_id", licenseId);
-    if (catalog.findLicense(caller.tenantId(), licenseId).isEmpty()) {
+    if (stores.licenses().findLicense(caller.tenantId(), licenseId).isEmpty()) {
       throw new UnknownReferenceException("license_id", "license '" + licenseId + "' does not exist");
     }
     if (name != null && !name.isBlank()) {
@@ -352,34 +351,34 @@ public final class Administration {
         event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
     // The instance, its token, its event and its record: one transaction.
     IssuedToken token = newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
-    catalog.createInstance(caller.tenantId(), instance, tokens.issuing(Secrets.hash(token.secret()), token.token()),
+    stores.instances().createInstance(caller.tenantId(), instance, tokens.issuing(Secrets.hash(token.secret()), token.token()),
         records);
     return new InstanceCreated(instance, token.token(), token.secret());
   }
 
   public Page<Entitlement> entitlements(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
-    return catalog.entitlements(caller.tenantId(), page);
+    return stores.entitlements().entitlements(caller.tenantId(), page);
   }
 
   public Page<Tier> tiers(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
-    return catalog.tiers(caller.tenantId(), page);
+    return stores.tiers().tiers(caller.tenantId(), page);
   }
 
   public Page<Customer> customers(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
-    return catalog.customers(caller.tenantId(), page);
+    return stores.customers().customers(caller.tenantId(), page);
   }
 
   public Page<License> licenses(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
-    return catalog.licenses(caller.tenantId(), page);
+    return stores.licenses().licenses(caller.tenantId(), page);
   }
 
   public Page<Instance> instances(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
-    return catalog.instances(caller.tenantId(), page);
+    return stores.instances().instances(caller.tenantId(), page);
   }
 
   /** A new admin token for the caller's tenant. */
@@ -428,7 +427,7 @@ public final class Administration {
 
   public Instance instance(ApiToken caller, String id) {
     caller.requireAdmin();
-    return catalog.findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
+    return stores.instances().findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
   }
 
   /** Changes an instance's name or labels; it stays with its license. */
@@ -444,7 +443,7 @@ public final class Administration {
         new Instance(id, current.licenseId(), wanted.name(), wanted.labels(), current.createdAt(), clock.instant());
     ChangeRecords records = records(caller, "instance.updated", id,
         event(caller, EventType.INSTANCE_UPDATED, EventData.of(updated)));
-    catalog.updateInstance(caller.tenantId(), updated, current.updatedAt(), records);
+    stores.instances().updateInstance(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
@@ -453,7 +452,7 @@ public final class Administration {
     Instance current = instance(caller, id);
     ChangeRecords records = records(caller, "instance.deleted", id,
         event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
-    catalog.deleteInstance(caller.tenantId(), id, tokens.revokingInstance(caller.tenantId(), id), records);
+    stores.instances().deleteInstance(caller.tenantId(), id, tokens.revokingInstance(caller.tenantId(), id), records);
   }
 
   /**
@@ -473,7 +472,7 @@ public final class Administration {
 
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */
   private int rank(String tenantId, String tier) {
-    return catalog.findTier(tenantId, tier).map(Tier::rank).orElse(Integer.MIN_VALUE);
+    return stores.definitions().findTier(tenantId, tier).map(Tier::rank).orElse(Integer.MIN_VALUE);
   }
 
   private static void requireSame(String field, Object stored, Object wanted) {
@@ -485,12 +484,12 @@ public final class Administration {
   /** Where the tenant gives entitlement {@code slug} a value, as "tier 'pro'" or "license 'lic_…'". */
   private Map<String, EntitlementValue> valuesGiven(String tenantId, String slug) {
     Map<String, EntitlementValue> given = new LinkedHashMap<>();
-    Page.all(page -> catalog.tiers(tenantId, page)).forEach(tier -> {
+    Page.all(page -> stores.tiers().tiers(tenantId, page)).forEach(tier -> {
       if (tier.entitlements().containsKey(slug)) {
         given.put("tier '" + tier.slug() + "'", tier.entitlements().get(slug));
       }
     });
-    Page.all(page -> catalog.licenses(tenantId, page)).forEach(license -> {
+    Page.all(page -> stores.licenses().licenses(tenantId, page)).forEach(license -> {
       if (license.overrides().containsKey(slug)) {
         given.put("license '" + license.id() + "'", license.overrides().get(slug));
       }
@@ -537,7 +536,7 @@ public final class Administration {
       if (!Slugs.isValid(slug)) {
         throw new UnknownReferenceException(path, "entitlement slugs match ^[a-z0-9][a-z0-9-]{0,62}$; no entitlement has this one");
       }
-      Entitlement entitlement = catalog.findEntitlement(tenantId, slug).orElseThrow(
+      Entitlement entitlement = stores.definitions().findEntitlement(tenantId, slug).orElseThrow(
           () -> new UnknownReferenceException(path, "entitlement '" + slug + "' does not exist"));
       values.put(slug, EntitlementValue.fromJson(path, entitlement, json));
     });

@@ -38,7 +38,7 @@ public record AuditDigest(String tenantId, Instant hour, int part, int parts, St
   }
 
   /** This digest with its hash taken and signed. */
-  AuditDigest sealed(DigestKey key) {
+  public AuditDigest sealed(DigestKey key) {
     String computed = computedHash();
     return new AuditDigest(tenantId, hour, part, parts, previousHash, records, sealedAt, expiresAt, computed,
         key.sign(computed));

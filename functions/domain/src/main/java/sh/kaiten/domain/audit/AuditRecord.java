@@ -38,7 +38,7 @@ public record AuditRecord(String id, String tenantId, Instant at, String actor, 
     return computedHash().equals(hash);
   }
 
-  AuditRecord hashed() {
+  public AuditRecord hashed() {
     AuditRecord unhashed = new AuditRecord(id, tenantId, at, actor, type, instanceId, entitlements, request, result,
         requestId, expiresAt, null);
     return new AuditRecord(id, tenantId, at, actor, type, instanceId, entitlements, request, result, requestId,

@@ -16,20 +16,20 @@ import sh.kaiten.domain.audit.Verification.Kind;
  * then each record's hash against its own fields and against what its hour's digest sealed. The
  * first mismatch, in time order, is the answer.
  */
-final class AuditVerifier {
+public final class AuditVerifier {
   private final AuditLog log;
   private final Instant now;
   private final Duration retention;
   private final DigestKey key;
 
-  AuditVerifier(AuditLog log, Instant now, Duration retention, DigestKey key) {
+  public AuditVerifier(AuditLog log, Instant now, Duration retention, DigestKey key) {
     this.log = log;
     this.now = now;
     this.retention = retention;
     this.key = key;
   }
 
-  Verification verify(String tenantId, Instant from, Instant to) {
+  public Verification verify(String tenantId, Instant from, Instant to) {
     Instant first = from.truncatedTo(ChronoUnit.HOURS);
     Instant end = to.truncatedTo(ChronoUnit.HOURS).equals(to) ? to : to.truncatedTo(ChronoUnit.HOURS).plus(Hours.ONE);
     TreeMap<Instant, List<AuditDigest>> digests = log.digests(tenantId, first, end).stream()

@@ -32,7 +32,7 @@ public record ReportedUsage(String auditId, Instant receivedAt, String instanceI
    * result, or a batch slice's {@code events} and {@code results} matched by {@code index}. Events
    * refused as bad input (a result with an {@code error}) were never reports and are left out.
    */
-  static List<ReportedUsage> of(AuditRecord record) {
+  public static List<ReportedUsage> of(AuditRecord record) {
     JsonNode request = parse(record.request());
     JsonNode result = parse(record.result());
     List<ReportedUsage> reports = new ArrayList<>();

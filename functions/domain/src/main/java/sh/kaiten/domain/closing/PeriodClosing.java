@@ -11,7 +11,7 @@ import java.util.Optional;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventData;
+import sh.kaiten.domain.events.data.EventData;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.metering.CounterKey;

@@ -4,7 +4,6 @@ import java.time.Instant;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.evaluation.Evaluation;
-import sh.kaiten.domain.evaluation.LicenseEvaluator;
 
 /** An instance with its license and that license's tier, as stored at the moment of the request. */
 public record InstanceContext(String tenantId, Instance instance, License license, Tier tier) {

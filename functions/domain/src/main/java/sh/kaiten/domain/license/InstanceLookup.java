@@ -4,7 +4,7 @@ import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.metering.CounterKey;
@@ -12,11 +12,15 @@ import sh.kaiten.domain.metering.Tally;
 
 /** Loads what every data-plane request needs, checking the caller may act for the instance. */
 public final class InstanceLookup {
-  private final CatalogStore catalog;
+  private final Definitions definitions;
+  private final InstanceStore instances;
+  private final LicenseStore licenses;
   private final InstanceReads reads;
 
-  public InstanceLookup(CatalogStore catalog, InstanceReads reads) {
-    this.catalog = catalog;
+  public InstanceLookup(Definitions definitions, InstanceStore instances, LicenseStore licenses, InstanceReads reads) {
+    this.definitions = definitions;
+    this.instances = instances;
+    this.licenses = licenses;
     this.reads = reads;
   }
 
@@ -46,7 +50,7 @@ public final class InstanceLookup {
     String tenantId = caller.tenantId();
     InstanceReads.Snapshot read = caller.licenseId() != null
         ? reads.read(tenantId, instanceId, caller.licenseId(), expected.of(tenantId, instanceId, caller.licenseId()))
-        : new InstanceReads.Snapshot(catalog.findInstance(tenantId, instanceId).orElse(null), null, Map.of());
+        : new InstanceReads.Snapshot(instances.findInstance(tenantId, instanceId).orElse(null), null, Map.of());
     Instance instance = read.instance();
     if (instance == null) {
       throw new NotFoundException("instance", instanceId);
@@ -58,11 +62,11 @@ public final class InstanceLookup {
     License license = read.license();
     Map<CounterKey, Tally> tallies = read.tallies();
     if (license == null || !license.id().equals(instance.licenseId())) {
-      license = catalog.findLicense(tenantId, instance.licenseId())
+      license = licenses.findLicense(tenantId, instance.licenseId())
           .orElseThrow(() -> new NotFoundException("license", instance.licenseId()));
       tallies = Map.of(); // expected under another license: not this instance's counters
     }
     return new Loaded(new InstanceContext(tenantId, instance, license,
-        catalog.findTier(tenantId, license.tier()).orElse(null)), tallies);
+        definitions.findTier(tenantId, license.tier()).orElse(null)), tallies);
   }
 }

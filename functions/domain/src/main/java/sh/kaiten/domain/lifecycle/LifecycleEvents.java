@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.access.Ids;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventData;
 import sh.kaiten.domain.events.ScheduledRun;
+import sh.kaiten.domain.events.data.EventData;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStore;
+import sh.kaiten.domain.license.LifecycleTimer;
 
 /**
  * The scheduler's lifecycle job: announces {@code trial.ending_soon}, {@code trial.expired} and
@@ -27,12 +28,12 @@ public final class LifecycleEvents {
   static final Duration CATCH_UP = Duration.ofDays(7);
 
   private final LifecycleTimers timers;
-  private final CatalogStore catalog;
+  private final LicenseStore licenses;
   private final Clock clock;
 
-  public LifecycleEvents(LifecycleTimers timers, CatalogStore catalog, Clock clock) {
+  public LifecycleEvents(LifecycleTimers timers, LicenseStore licenses, Clock clock) {
     this.timers = timers;
-    this.catalog = catalog;
+    this.licenses = licenses;
     this.clock = clock;
   }
 
@@ -57,7 +58,7 @@ public final class LifecycleEvents {
   }
 
   private Optional<Event> fire(LifecycleTimer timer, Instant now) {
-    Optional<License> license = catalog.findLicense(timer.tenantId(), timer.licenseId());
+    Optional<License> license = licenses.findLicense(timer.tenantId(), timer.licenseId());
     if (license.isEmpty() || !timer.appliesTo(license.get())) {
       timers.done(timer);
       return Optional.empty();

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.license.LifecycleTimer;
 
 /** Port: the license timers, filed by the UTC day they fall due, each fired once however often the scheduler runs. */
 public interface LifecycleTimers {

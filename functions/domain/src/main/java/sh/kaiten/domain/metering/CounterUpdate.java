@@ -1,6 +1,6 @@
 package sh.kaiten.domain.metering;
 
-import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.metering.IdempotentReport;
 
 /** What an atomic counter did with one report. */
 public sealed interface CounterUpdate {

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.events.EventData;
+import sh.kaiten.domain.events.data.EventData;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.ThresholdCrossing;

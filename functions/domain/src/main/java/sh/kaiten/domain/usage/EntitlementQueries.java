@@ -11,14 +11,13 @@ import java.util.Set;
 import java.util.stream.Stream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
-import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -26,14 +25,14 @@ import sh.kaiten.domain.metering.UsageState;
 
 /** Use case: what may an instance do, and how much has it used. */
 public final class EntitlementQueries {
-  private final CatalogStore catalog;
+  private final Definitions definitions;
   private final InstanceLookup instances;
   private final UsageCounters counters;
   private final Clock clock;
 
-  public EntitlementQueries(CatalogStore catalog, InstanceReads reads, UsageCounters counters, Clock clock) {
-    this.catalog = catalog;
-    this.instances = new InstanceLookup(catalog, reads);
+  public EntitlementQueries(Definitions definitions, InstanceLookup instances, UsageCounters counters, Clock clock) {
+    this.definitions = definitions;
+    this.instances = instances;
     this.counters = counters;
     this.clock = clock;
   }
@@ -50,13 +49,13 @@ public final class EntitlementQueries {
   /** The bulk evaluation with the license it was made against, for an SDK; the same reads. */
   public InstanceSnapshot snapshot(ApiToken caller, String instanceId) {
     Instant now = clock.instant();
-    List<Entitlement> entitlements = catalog.listEntitlements(caller.tenantId());
+    List<Entitlement> entitlements = definitions.listEntitlements(caller.tenantId());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(entitlements, now));
     InstanceContext context = loaded.context();
     if (namesUnlisted(context, entitlements)) {
       // Defined since the (cached) list was read: the miss reads through, and the list is read again.
-      unlisted(context, entitlements).forEach(slug -> catalog.findEntitlement(caller.tenantId(), slug));
-      entitlements = catalog.listEntitlements(caller.tenantId());
+      unlisted(context, entitlements).forEach(slug -> definitions.findEntitlement(caller.tenantId(), slug));
+      entitlements = definitions.listEntitlements(caller.tenantId());
     }
     List<Evaluation> evaluations = entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
     Map<String, Meter> meters = new HashMap<>();
@@ -92,7 +91,7 @@ public final class EntitlementQueries {
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {
     Instant now = clock.instant();
-    Optional<Entitlement> known = catalog.findEntitlement(caller.tenantId(), slug);
+    Optional<Entitlement> known = definitions.findEntitlement(caller.tenantId(), slug);
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(known.stream().toList(), now));
     // An unknown slug is told only once the caller may see the instance.
     Entitlement entitlement = known.orElseThrow(() -> new NotFoundException("entitlement", slug));

@@ -19,6 +19,7 @@ import sh.kaiten.domain.metering.Limits;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageState;
 import sh.kaiten.domain.metering.UsageStatus;

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.NumericContract;
@@ -23,11 +23,12 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
-import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Lease;
 import sh.kaiten.domain.metering.LeasedCounter;
 import sh.kaiten.domain.metering.QuotaLeases;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
 
@@ -56,7 +57,7 @@ public final class QuotaLeasing {
   /** A lease id as given out: {@code lse_} and 26 base32 characters; anything else is not one. */
   static final Pattern LEASE_ID = Pattern.compile("lse_[0-9a-z]{26}");
 
-  private final CatalogStore catalog;
+  private final Definitions definitions;
   private final InstanceLookup instances;
   private final UsageCounters counters;
   private final QuotaLeases leases;
@@ -65,10 +66,10 @@ public final class QuotaLeasing {
   private final Duration lateWindow;
   private final ReportWindow window;
 
-  public QuotaLeasing(CatalogStore catalog, InstanceReads reads, UsageCounters counters, QuotaLeases leases,
+  public QuotaLeasing(Definitions definitions, InstanceLookup instances, UsageCounters counters, QuotaLeases leases,
       ThresholdSignals signals, Clock clock, Duration lateWindow) {
-    this.catalog = catalog;
-    this.instances = new InstanceLookup(catalog, reads);
+    this.definitions = definitions;
+    this.instances = instances;
     this.counters = counters;
     this.leases = leases;
     this.signals = new UsageSignals(signals, counters);
@@ -248,7 +249,7 @@ public final class QuotaLeasing {
 
   /** The counter of a leasable entitlement at {@code at}, evaluated at {@code now}. */
   private Meter leasable(InstanceContext context, String slug, Instant at, Instant now) {
-    Entitlement entitlement = catalog.findEntitlement(context.tenantId(), slug).orElseThrow(
+    Entitlement entitlement = definitions.findEntitlement(context.tenantId(), slug).orElseThrow(
         () -> new UnknownReferenceException("entitlement_slug", "entitlement '" + slug + "' does not exist"));
     if (!entitlement.isMetered()) {
       throw new InvalidInputException("entitlement_slug",

@@ -15,6 +15,8 @@ import sh.kaiten.domain.error.StoreFailureException;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.usage;
 
 import java.util.List;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**

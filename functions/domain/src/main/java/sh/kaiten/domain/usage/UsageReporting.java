@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.NumericContract;
@@ -24,16 +24,22 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
-import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Limits;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
 
-/** Use case: an instance reports usage of a NUMERIC entitlement. */
+/**
+ * Use case: an instance reports usage of a NUMERIC entitlement.
+ *
+ * <p>Longer than most classes here: a single report, its idempotent replay and the retry of a
+ * contended counter are one path; batches are {@link ReportBatch}'s.
+ */
 public final class UsageReporting {
   /** An idempotency key: 1 to 128 of letters, digits and {@code . _ : -}. */
   static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -43,7 +49,7 @@ public final class UsageReporting {
   /** How long an idempotency key is remembered. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
-  private final CatalogStore catalog;
+  private final Definitions definitions;
   private final InstanceLookup instances;
   private final UsageCounters counters;
   private final UsageSignals signals;
@@ -52,10 +58,10 @@ public final class UsageReporting {
   private final ReportWindow window;
 
   /** @param lateWindow how old a report's timestamp may be and still land in its own period */
-  public UsageReporting(CatalogStore catalog, InstanceReads reads, UsageCounters counters, ThresholdSignals signals,
+  public UsageReporting(Definitions definitions, InstanceLookup instances, UsageCounters counters, ThresholdSignals signals,
       Clock clock, Duration lateWindow) {
-    this.catalog = catalog;
-    this.instances = new InstanceLookup(catalog, reads);
+    this.definitions = definitions;
+    this.instances = instances;
     this.counters = counters;
     this.signals = new UsageSignals(signals, counters);
     this.clock = clock;
@@ -77,7 +83,7 @@ public final class UsageReporting {
     Instant now = clock.instant();
     Instant at = validate(report, now);
     // The entitlement is read once; the report's answer starts from its counter, read with the instance when it can be.
-    Optional<Entitlement> entitlement = catalog.findEntitlement(caller.tenantId(), report.entitlementSlug());
+    Optional<Entitlement> entitlement = definitions.findEntitlement(caller.tenantId(), report.entitlementSlug());
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
         entitlement.filter(Entitlement::isMetered).flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
             .map(key -> Map.of(key, found.metering()))).orElse(Map.of()));
@@ -144,7 +150,7 @@ public final class UsageReporting {
     // Each entitlement of the batch is read once, for its counters and for its reports.
     Map<String, Optional<Entitlement>> entitlements = new HashMap<>();
     Function<String, Optional<Entitlement>> entitlement =
-        slug -> entitlements.computeIfAbsent(slug, named -> catalog.findEntitlement(caller.tenantId(), named));
+        slug -> entitlements.computeIfAbsent(slug, named -> definitions.findEntitlement(caller.tenantId(), named));
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
         expectedCounters(tenantId, instance, license, sent, entitlement));
     InstanceContext context = loaded.context();

@@ -12,20 +12,23 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.Periods;
 import sh.kaiten.domain.metering.UsageHistory;
+import sh.kaiten.domain.paging.ExportRange;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * Use case: usage for billing and sales (admin token). The totals of the periods an instance's or
@@ -41,12 +44,17 @@ public final class UsageViews {
   /** The longest time range one export covers. */
   public static final Duration MAX_EXPORT_SPAN = Duration.ofDays(366);
 
-  private final CatalogStore catalog;
+  private final Definitions definitions;
+  private final LicenseStore licenses;
+  private final InstanceStore instances;
   private final UsageHistory history;
   private final Clock clock;
 
-  public UsageViews(CatalogStore catalog, UsageHistory history, Clock clock) {
-    this.catalog = catalog;
+  public UsageViews(Definitions definitions, LicenseStore licenses, InstanceStore instances, UsageHistory history,
+      Clock clock) {
+    this.definitions = definitions;
+    this.licenses = licenses;
+    this.instances = instances;
     this.history = history;
     this.clock = clock;
   }
@@ -68,10 +76,10 @@ public final class UsageViews {
   /** The periods of an instance's own counters (its INSTANCE-scoped entitlements), entitlement by entitlement. */
   public Page<PeriodUsage> instanceHistory(ApiToken caller, String instanceId, HistoryFilter filter, PageRequest page) {
     caller.requireAdmin();
-    Instance instance = catalog.findInstance(caller.tenantId(), instanceId)
+    Instance instance = instances.findInstance(caller.tenantId(), instanceId)
         .orElseThrow(() -> new NotFoundException("instance", instanceId));
     // The license gives the phase of LICENSE_START periods; an instance always has one (deletes are refused before).
-    Instant licenseStart = catalog.findLicense(caller.tenantId(), instance.licenseId()).map(License::startsAt).orElse(null);
+    Instant licenseStart = licenses.findLicense(caller.tenantId(), instance.licenseId()).map(License::startsAt).orElse(null);
     return history(caller.tenantId(), MeterScope.INSTANCE, CounterKey.instanceHolder(instanceId), licenseStart, filter,
         page);
   }
@@ -79,7 +87,7 @@ public final class UsageViews {
   /** The periods of a license's pool (its LICENSE-scoped entitlements), entitlement by entitlement. */
   public Page<PeriodUsage> licenseHistory(ApiToken caller, String licenseId, HistoryFilter filter, PageRequest page) {
     caller.requireAdmin();
-    License license = catalog.findLicense(caller.tenantId(), licenseId)
+    License license = licenses.findLicense(caller.tenantId(), licenseId)
         .orElseThrow(() -> new NotFoundException("license", licenseId));
     return history(caller.tenantId(), MeterScope.LICENSE, CounterKey.licenseHolder(licenseId), license.startsAt(),
         filter, page);
@@ -99,9 +107,9 @@ public final class UsageViews {
     if (metered.isEmpty()) {
       return List.of();
     }
-    List<License> licenses = Page.all(request -> catalog.licenses(tenantId, request));
+    List<License> licenses = Page.all(request -> this.licenses.licenses(tenantId, request));
     List<Instance> instances = metered.stream().anyMatch(e -> e.metering().scope() == MeterScope.INSTANCE)
-        ? Page.all(request -> catalog.instances(tenantId, request)) : List.of();
+        ? Page.all(request -> this.instances.instances(tenantId, request)) : List.of();
     Map<String, Instant> starts = licenses.stream().filter(license -> license.startsAt() != null)
         .collect(Collectors.toMap(License::id, License::startsAt));
     List<PeriodUsage> rows = new ArrayList<>();
@@ -170,13 +178,13 @@ public final class UsageViews {
   }
 
   private List<Entitlement> metered(String tenantId) {
-    return catalog.listEntitlements(tenantId).stream().filter(Entitlement::isMetered)
+    return definitions.listEntitlements(tenantId).stream().filter(Entitlement::isMetered)
         .sorted(Comparator.comparing(Entitlement::slug)).toList();
   }
 
   /** The entitlement a history is filtered on: it must be NUMERIC and metered for this kind of holder. */
   private Entitlement one(String tenantId, String slug, MeterScope scope) {
-    Entitlement entitlement = catalog.findEntitlement(tenantId, slug)
+    Entitlement entitlement = definitions.findEntitlement(tenantId, slug)
         .orElseThrow(() -> new NotFoundException("entitlement", slug));
     if (!entitlement.isMetered()) {
       throw new InvalidInputException("entitlement", "entitlement '" + slug + "' is " + entitlement.type()

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 import sh.kaiten.domain.audit.AuditEntry;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.events.Event;
 
 /**

@@ -3,8 +3,8 @@ package sh.kaiten.domain.webhooks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**

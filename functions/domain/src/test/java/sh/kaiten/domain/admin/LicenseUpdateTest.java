@@ -28,8 +28,8 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
-import sh.kaiten.domain.lifecycle.LifecycleMoment;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleMoment;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
@@ -38,7 +38,7 @@ class LicenseUpdateTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(),
+  private final Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(),
       Clock.fixed(NOW, ZoneOffset.UTC), Optional.of("bootstrap-secret-for-tests"), Duration.ofDays(3));
   private ApiToken token;
   private String customer;

@@ -12,9 +12,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
-import sh.kaiten.domain.catalog.Page;
+import sh.kaiten.domain.auditing.AuditSealer;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.memory.InMemoryAuditLog;
+import sh.kaiten.domain.paging.Page;
 
 /** The hourly seal and the verifier over an in-memory trail, with the clock in hand. */
 class AuditSealingTest {

@@ -59,7 +59,7 @@ class PeriodClosingTest {
   @BeforeEach
   void catalog() {
     String secret = "bootstrap-" + System.nanoTime();
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(),
+    Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(),
         Clock.fixed(MARCH_10, ZoneOffset.UTC), Optional.of(secret), Duration.ofDays(3));
     adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();
     metered(admin, "api-calls", new Metering(Aggregation.SUM, Reset.DAY, null, null, Enforcement.HARD, null, null, null));
@@ -81,7 +81,7 @@ class PeriodClosingTest {
   }
 
   private void report(Instant at, String instance, String slug, String value) {
-    new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signal -> { },
+    new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signal -> { },
         Clock.fixed(at, ZoneOffset.UTC), LATE_WINDOW)
         .report(adminToken, instance, new UsageReport(slug, new BigDecimal(value), null));
   }

@@ -12,6 +12,7 @@ import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseEvaluator;
 import sh.kaiten.domain.license.LicenseStatus;
 
 class LicenseEvaluatorTest {

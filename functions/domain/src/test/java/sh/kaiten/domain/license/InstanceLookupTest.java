@@ -24,7 +24,7 @@ class InstanceLookupTest {
   private static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final InstanceLookup lookup = new InstanceLookup(catalog, new InMemoryInstanceReads(catalog, new InMemoryCounters()));
+  private final InstanceLookup lookup = catalog.lookup(new InMemoryInstanceReads(catalog, new InMemoryCounters()));
 
   @BeforeEach
   void instance() {

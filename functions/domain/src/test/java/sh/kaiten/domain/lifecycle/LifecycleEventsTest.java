@@ -37,7 +37,7 @@ class LifecycleEventsTest {
   @BeforeEach
   void tenant() {
     String secret = "bootstrap-" + System.nanoTime();
-    admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), Clock.fixed(START, ZoneOffset.UTC),
+    admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), Clock.fixed(START, ZoneOffset.UTC),
         Optional.of(secret),
         NOTICE);
     adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();

@@ -11,8 +11,8 @@ import sh.kaiten.domain.audit.AuditDigest;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** The audit port in memory, for unit tests; {@link #records} and {@link #digests} are open for tampering. */
 public final class InMemoryAuditLog implements AuditLog {

@@ -8,27 +8,51 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.access.TokenWrites;
-import sh.kaiten.domain.catalog.CatalogStore;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.catalog.EntitlementStore;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.catalog.TierStore;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceReads;
+import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.license.Tenant;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.TenantStore;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** The catalog port in memory, for unit tests. */
-public final class InMemoryCatalog implements CatalogStore {
+/**
+ * The catalog's ports in memory, for unit tests: one map for all of them, since references cross
+ * them (a license names a tier and a customer, an instance a license).
+ */
+public final class InMemoryCatalog implements TenantStore, Definitions, EntitlementStore, TierStore, CustomerStore,
+    LicenseStore, InstanceStore {
   private final Map<String, Object> records = new ConcurrentHashMap<>();
   /** What each change wrote with itself. */
   public final InMemoryOutbox outbox = new InMemoryOutbox();
   private volatile boolean failNext;
+
+  /** Every port of the control plane on this catalog, with {@code tokens}. */
+  public AdminStores adminStores(TokenStore tokens) {
+    return new AdminStores(this, this, this, this, this, this, this, tokens);
+  }
+
+  /** The instance lookup of the data plane on this catalog. */
+  public InstanceLookup lookup(InstanceReads reads) {
+    return new InstanceLookup(this, this, this, reads);
+  }
 
   /** The next change fails as a cancelled transaction would: nothing of it is stored. */
   public void failNextChange() {

@@ -21,7 +21,7 @@ import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.metering.IdempotentReport;
 
 /** The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like the DynamoDB one. */
 public final class InMemoryCounters implements UsageCounters {

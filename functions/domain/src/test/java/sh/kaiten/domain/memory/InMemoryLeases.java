@@ -16,7 +16,7 @@ import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.QuotaLeases;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.usage.IdempotentReport;
+import sh.kaiten.domain.metering.IdempotentReport;
 
 /**
  * The lease port in memory, on the counters of an {@link InMemoryCounters} (so plain reports see the

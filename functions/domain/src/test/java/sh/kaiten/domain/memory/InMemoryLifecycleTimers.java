@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.outbox.ChangeRecords;
 

@@ -16,13 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.usage.IdempotentReport;
-import sh.kaiten.domain.usage.ReportResult;
+import sh.kaiten.domain.metering.IdempotentReport;
 
 /**
  * What every {@link QuotaLeases} does, with the {@link UsageCounters} of the same store, run against the

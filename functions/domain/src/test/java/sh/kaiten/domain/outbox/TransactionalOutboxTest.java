@@ -17,7 +17,7 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.memory.InMemoryCatalog;
@@ -31,7 +31,7 @@ class TransactionalOutboxTest {
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryTokens tokens = new InMemoryTokens();
-  private final Administration admin = new Administration(catalog, tokens, new InMemoryJournal(),
+  private final Administration admin = new Administration(catalog.adminStores(tokens), new InMemoryJournal(),
       Clock.fixed(NOW, ZoneOffset.UTC), Optional.of("bootstrap-secret-for-tests"), Duration.ofDays(3));
   private ApiToken token;
 

@@ -33,6 +33,7 @@ import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.UsageStatus;
 
 /** The six aggregations through the use case, their HARD limits, and idempotency keys. */
@@ -44,12 +45,12 @@ class AggregationsAndKeysTest {
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final UsageReporting reporting = new UsageReporting(
-      catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock, Duration.ofHours(24));
+      catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signals::add, clock, Duration.ofHours(24));
   private ApiToken instance;
 
   @BeforeEach
   void oneEntitlementPerAggregation() {
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
+    Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
     Map<String, com.fasterxml.jackson.databind.JsonNode> limits = new java.util.HashMap<>();

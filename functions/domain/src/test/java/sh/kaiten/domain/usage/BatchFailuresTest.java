@@ -31,10 +31,11 @@ import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
-import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.InMemoryJournal;
+import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -55,9 +56,9 @@ class BatchFailuresTest {
 
   BatchFailuresTest() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    reporting = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signal -> { },
+    reporting = new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signal -> { },
         clock, Duration.ofHours(24));
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
+    Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
     ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
     tenantId = token.tenantId();

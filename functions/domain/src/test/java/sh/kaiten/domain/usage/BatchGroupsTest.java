@@ -65,9 +65,9 @@ class BatchGroupsTest {
 
     World() {
       Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-      reporting = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock,
+      reporting = new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signals::add, clock,
           Duration.ofHours(24));
-      Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
+      Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
           Optional.of("bootstrap"), Duration.ofDays(3));
       ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
       tenantId = token.tenantId();

@@ -37,6 +37,7 @@ import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryLeases;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.SettableClock;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -54,9 +55,9 @@ class QuotaLeasingTest {
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final InMemoryInstanceReads reads = new InMemoryInstanceReads(catalog, counters);
   private final QuotaLeasing leasing =
-      new QuotaLeasing(catalog, reads, counters, leases, signals::add, clock, Duration.ofHours(24));
+      new QuotaLeasing(catalog, catalog.lookup(reads), counters, leases, signals::add, clock, Duration.ofHours(24));
   private final UsageReporting reporting =
-      new UsageReporting(catalog, reads, counters, signals::add, clock, Duration.ofHours(24));
+      new UsageReporting(catalog, catalog.lookup(reads), counters, signals::add, clock, Duration.ofHours(24));
   private final List<LeaseAnswer> journaled = new ArrayList<>();
   private final LeaseJournal journal = answer -> {
     journaled.add(answer);
@@ -70,7 +71,7 @@ class QuotaLeasingTest {
   @BeforeEach
   void catalog() {
     counters.clock = clock;
-    Administration admin = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock,
+    Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap-test"), Duration.ofDays(3));
     adminToken = admin.bootstrapTenant("bootstrap-test", "Acme Vendor").adminToken();
     define(admin, adminToken, "calls", Aggregation.SUM, Enforcement.HARD, MeterScope.INSTANCE);

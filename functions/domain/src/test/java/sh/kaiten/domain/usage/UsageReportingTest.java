@@ -42,6 +42,7 @@ import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
+import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
@@ -55,19 +56,19 @@ class UsageReportingTest {
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final Administration admin =
-      new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock, Optional.of("bootstrap-" + System.nanoTime()),
+      new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock, Optional.of("bootstrap-" + System.nanoTime()),
           Duration.ofDays(3));
   private final UsageReporting reporting =
-      new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), counters, signals::add, clock,
+      new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signals::add, clock,
           Duration.ofHours(24));
-  private final EntitlementQueries queries = new EntitlementQueries(catalog, new InMemoryInstanceReads(catalog, counters), counters, clock);
+  private final EntitlementQueries queries = new EntitlementQueries(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, clock);
   private ApiToken adminToken;
   private ApiToken instanceToken;
 
   @BeforeEach
   void productPageCatalog() {
     String secret = "bootstrap-test";
-    Administration bootstrap = new Administration(catalog, new InMemoryTokens(), new InMemoryJournal(), clock, Optional.of(secret), Duration.ofDays(3));
+    Administration bootstrap = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock, Optional.of(secret), Duration.ofDays(3));
     adminToken = bootstrap.bootstrapTenant(secret, "Acme Vendor").adminToken();
     admin.createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
     admin.createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,
@@ -151,7 +152,7 @@ class UsageReportingTest {
           return update instanceof CounterUpdate.Counted
               ? CounterUpdate.Counted.estimated(before, before.plus((BigDecimal) args[3], (Instant) args[4])) : update;
         });
-    UsageReporting racingReporting = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters), racing,
+    UsageReporting racingReporting = new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), racing,
         signals::add, clock, Duration.ofHours(24));
 
     ReportResult answer = racingReporting.report(instanceToken, "acme-prod", new UsageReport("api-calls", new BigDecimal("5000"), null));
@@ -177,7 +178,7 @@ class UsageReportingTest {
           return update instanceof CounterUpdate.Counted counted && method.getName().equals("count")
               ? CounterUpdate.Counted.estimated(counted.before(), counted.after()) : update;
         });
-    UsageReporting reportingAfterOutage = new UsageReporting(catalog, new InMemoryInstanceReads(catalog, counters),
+    UsageReporting reportingAfterOutage = new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)),
         unreadable, signals::add, clock, Duration.ofHours(24));
 
     ReportResult answer = reportingAfterOutage.report(instanceToken, "acme-prod",

@@ -22,8 +22,8 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.error.ForbiddenException;
@@ -50,7 +50,7 @@ class UsageViewsTest {
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryCounters counters = new InMemoryCounters();
   private final UsageViews views =
-      new UsageViews(catalog, new InMemoryUsageHistory(counters), Clock.fixed(NOW, ZoneOffset.UTC));
+      new UsageViews(catalog, catalog, catalog, new InMemoryUsageHistory(counters), Clock.fixed(NOW, ZoneOffset.UTC));
 
   @BeforeEach
   void catalog() {

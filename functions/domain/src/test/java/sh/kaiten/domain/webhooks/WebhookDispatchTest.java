@@ -16,7 +16,7 @@ import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.Auditing;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.events.Event;

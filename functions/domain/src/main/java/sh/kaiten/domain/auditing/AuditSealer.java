@@ -1,4 +1,4 @@
-package sh.kaiten.domain.audit;
+package sh.kaiten.domain.auditing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,9 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.audit.AuditDigest;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.DigestKey;
+import sh.kaiten.domain.audit.Hours;
 import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * The scheduler's sealing job: each hour of each tenant's trail, from the tenant's first hour on,

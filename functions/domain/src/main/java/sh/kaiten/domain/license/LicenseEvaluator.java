@@ -1,10 +1,13 @@
-package sh.kaiten.domain.evaluation;
+package sh.kaiten.domain.license;
 
 import java.time.Instant;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.evaluation.Evaluation;
+import sh.kaiten.domain.evaluation.Reason;
+import sh.kaiten.domain.evaluation.Source;
 import sh.kaiten.domain.license.License;
 
 /** Evaluates an entitlement against a license as stored now: override, then tier, then nothing. */

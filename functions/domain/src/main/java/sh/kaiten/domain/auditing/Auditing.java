@@ -1,4 +1,4 @@
-package sh.kaiten.domain.audit;
+package sh.kaiten.domain.auditing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,10 +8,18 @@ import java.util.List;
 import java.util.Optional;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.audit.AuditEntry;
+import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.AuditVerifier;
+import sh.kaiten.domain.audit.DigestKey;
+import sh.kaiten.domain.audit.ReportedUsage;
+import sh.kaiten.domain.audit.Verification;
 import sh.kaiten.domain.error.InvalidInputException;
-import sh.kaiten.domain.usage.ExportRange;
+import sh.kaiten.domain.paging.ExportRange;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * Writes and reads the audit trail. What one request records is written in one request to the

@@ -1,4 +1,4 @@
-package sh.kaiten.domain.events;
+package sh.kaiten.domain.events.data;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

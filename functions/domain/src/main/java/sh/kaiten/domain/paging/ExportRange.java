@@ -1,4 +1,4 @@
-package sh.kaiten.domain.usage;
+package sh.kaiten.domain.paging;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package sh.kaiten.domain.lifecycle;
+package sh.kaiten.domain.license;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package sh.kaiten.domain.usage;
+package sh.kaiten.domain.metering;
 
 import java.time.Instant;
 

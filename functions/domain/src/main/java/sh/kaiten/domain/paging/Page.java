@@ -1,4 +1,4 @@
-package sh.kaiten.domain.catalog;
+package sh.kaiten.domain.paging;
 
 import java.util.ArrayList;
 import java.util.List;
