@@ -17,11 +17,11 @@ import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.NumericContract;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.webhooks.WebhookDraft;
 import sh.kaiten.domain.webhooks.WebhookPatch;
 

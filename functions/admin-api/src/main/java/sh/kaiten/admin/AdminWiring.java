@@ -4,8 +4,14 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.CatalogAdministration;
+import sh.kaiten.domain.admin.CustomerAdministration;
+import sh.kaiten.domain.admin.InstanceAdministration;
+import sh.kaiten.domain.admin.LicenseAdministration;
+import sh.kaiten.domain.admin.TenantBootstrap;
+import sh.kaiten.domain.admin.TokenAdministration;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
@@ -26,6 +32,44 @@ public class AdminWiring {
   Administration administration(
       AdminStores stores, RequestJournal journal, Clock clock, KaitenConfig config, DeploymentSecrets secrets) {
     return new Administration(stores, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
+  }
+
+  // Each resource takes the use case of the records it serves.
+
+  @Produces
+  @Singleton
+  TenantBootstrap tenants(Administration administration) {
+    return administration.tenants();
+  }
+
+  @Produces
+  @Singleton
+  TokenAdministration tokens(Administration administration) {
+    return administration.tokens();
+  }
+
+  @Produces
+  @Singleton
+  CatalogAdministration catalog(Administration administration) {
+    return administration.catalog();
+  }
+
+  @Produces
+  @Singleton
+  CustomerAdministration customers(Administration administration) {
+    return administration.customers();
+  }
+
+  @Produces
+  @Singleton
+  LicenseAdministration licenses(Administration administration) {
+    return administration.licenses();
+  }
+
+  @Produces
+  @Singleton
+  InstanceAdministration instances(Administration administration) {
+    return administration.instances();
   }
 
   @Produces

@@ -14,14 +14,14 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import sh.kaiten.admin.AdminViews.ListView;
-import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.InstanceAdministration;
 import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.Verification;
+import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Slugs;
 import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.error.InvalidInputException;
-import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.auditing.Auditing;
-import sh.kaiten.domain.audit.Verification;
 import sh.kaiten.http.CurrentCaller;
 
 /** The audit trail: what was checked, reported and changed, newest first; and its verification (admin token). */
@@ -32,7 +32,7 @@ public class AuditResource {
   private static final int MAX_TYPE = 64;
 
   @Inject Auditing auditing;
-  @Inject Administration administration;
+  @Inject InstanceAdministration instances;
   @Inject CurrentCaller caller;
   @Inject ObjectMapper json;
 
@@ -51,7 +51,7 @@ public class AuditResource {
       @QueryParam("entitlement") String entitlement, @QueryParam("type") String type, @QueryParam("from") String from,
       @QueryParam("to") String to, @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     // Like every instance route: an instance that does not exist (or is another tenant's) is a 404.
-    administration.instance(caller.token(), instance);
+    instances.instance(caller.token(), instance);
     return trail(instance, entitlement, type, from, to, cursor, limit);
   }
 

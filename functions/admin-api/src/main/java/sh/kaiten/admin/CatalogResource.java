@@ -9,8 +9,8 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -24,13 +24,16 @@ import sh.kaiten.admin.AdminViews.LicenseView;
 import sh.kaiten.admin.AdminViews.ListView;
 import sh.kaiten.admin.AdminViews.NewToken;
 import sh.kaiten.admin.AdminViews.TierView;
-import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.CatalogAdministration;
+import sh.kaiten.domain.admin.CustomerAdministration;
+import sh.kaiten.domain.admin.InstanceAdministration;
 import sh.kaiten.domain.admin.InstanceCreated;
+import sh.kaiten.domain.admin.LicenseAdministration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.MergePatches;
@@ -47,7 +50,10 @@ public class CatalogResource {
   private static final List<String> CUSTOMER_CHANGES = List.of("name", "metadata");
   private static final List<String> INSTANCE_CHANGES = List.of("name", "labels");
 
-  @Inject Administration admin;
+  @Inject CatalogAdministration catalog;
+  @Inject CustomerAdministration customers;
+  @Inject InstanceAdministration instances;
+  @Inject LicenseAdministration licenses;
   @Inject CurrentCaller caller;
   @Inject MergePatches patches;
 
@@ -55,20 +61,20 @@ public class CatalogResource {
   @POST
   @Path("/entitlements")
   public Response createEntitlement(EntitlementRequest request) {
-    EntitlementView created = EntitlementView.of(admin.createEntitlement(caller.token(), required(request).toDraft()));
+    EntitlementView created = EntitlementView.of(catalog.createEntitlement(caller.token(), required(request).toDraft()));
     return created("/api/entitlements/" + created.slug(), created);
   }
 
   @GET
   @Path("/entitlements")
   public ListView<EntitlementView> entitlements(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(admin.entitlements(caller.token(), page(cursor, limit)), EntitlementView::of);
+    return ListView.of(catalog.entitlements(caller.token(), page(cursor, limit)), EntitlementView::of);
   }
 
   @GET
   @Path("/entitlements/{slug}")
   public EntitlementView entitlement(@PathParam("slug") String slug) {
-    return EntitlementView.of(admin.entitlement(caller.token(), slug));
+    return EntitlementView.of(catalog.entitlement(caller.token(), slug));
   }
 
   /** Changes an entitlement (JSON Merge Patch); what its counters mean (type, aggregation, reset, scope) stays. */
@@ -77,7 +83,7 @@ public class CatalogResource {
   @Path("/entitlements/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public EntitlementView updateEntitlement(@PathParam("slug") String slug, JsonNode patch) {
-    return EntitlementView.of(admin.updateEntitlement(caller.token(), slug, current -> patches.apply(
+    return EntitlementView.of(catalog.updateEntitlement(caller.token(), slug, current -> patches.apply(
         EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft()));
   }
 
@@ -85,27 +91,27 @@ public class CatalogResource {
   @DELETE
   @Path("/entitlements/{slug}")
   public void deleteEntitlement(@PathParam("slug") String slug) {
-    admin.deleteEntitlement(caller.token(), slug);
+    catalog.deleteEntitlement(caller.token(), slug);
   }
 
   @Audited("tier.created")
   @POST
   @Path("/tiers")
   public Response createTier(TierDraft request) {
-    TierView created = TierView.of(admin.createTier(caller.token(), required(request)));
+    TierView created = TierView.of(catalog.createTier(caller.token(), required(request)));
     return created("/api/tiers/" + created.slug(), created);
   }
 
   @GET
   @Path("/tiers")
   public ListView<TierView> tiers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(admin.tiers(caller.token(), page(cursor, limit)), TierView::of);
+    return ListView.of(catalog.tiers(caller.token(), page(cursor, limit)), TierView::of);
   }
 
   @GET
   @Path("/tiers/{slug}")
   public TierView tier(@PathParam("slug") String slug) {
-    return TierView.of(admin.tier(caller.token(), slug));
+    return TierView.of(catalog.tier(caller.token(), slug));
   }
 
   /** Changes a tier (JSON Merge Patch): an entitlement set to null leaves the tier. */
@@ -114,7 +120,7 @@ public class CatalogResource {
   @Path("/tiers/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public TierView updateTier(@PathParam("slug") String slug, JsonNode patch) {
-    return TierView.of(admin.updateTier(caller.token(), slug,
+    return TierView.of(catalog.updateTier(caller.token(), slug,
         current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
   }
 
@@ -122,27 +128,27 @@ public class CatalogResource {
   @DELETE
   @Path("/tiers/{slug}")
   public void deleteTier(@PathParam("slug") String slug) {
-    admin.deleteTier(caller.token(), slug);
+    catalog.deleteTier(caller.token(), slug);
   }
 
   @Audited("customer.created")
   @POST
   @Path("/customers")
   public Response createCustomer(CustomerRequest request) {
-    Customer created = admin.createCustomer(caller.token(), required(request).name(), request.metadata());
+    Customer created = customers.createCustomer(caller.token(), required(request).name(), request.metadata());
     return created("/api/customers/" + created.id(), created);
   }
 
   @GET
   @Path("/customers")
   public ListView<Customer> customers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(admin.customers(caller.token(), page(cursor, limit)), customer -> customer);
+    return ListView.of(customers.customers(caller.token(), page(cursor, limit)), customer -> customer);
   }
 
   @GET
   @Path("/customers/{id}")
   public Customer customer(@PathParam("id") String id) {
-    return admin.customer(caller.token(), id);
+    return customers.customer(caller.token(), id);
   }
 
   @Audited("customer.updated")
@@ -150,7 +156,7 @@ public class CatalogResource {
   @Path("/customers/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Customer updateCustomer(@PathParam("id") String id, JsonNode patch) {
-    return admin.updateCustomer(caller.token(), id, current -> {
+    return customers.updateCustomer(caller.token(), id, current -> {
       CustomerRequest wanted = patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
       return new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt());
     });
@@ -160,27 +166,27 @@ public class CatalogResource {
   @DELETE
   @Path("/customers/{id}")
   public void deleteCustomer(@PathParam("id") String id) {
-    admin.deleteCustomer(caller.token(), id);
+    customers.deleteCustomer(caller.token(), id);
   }
 
   @Audited("license.created")
   @POST
   @Path("/licenses")
   public Response createLicense(LicenseDraft request) {
-    LicenseView created = LicenseView.of(admin.createLicense(caller.token(), required(request)));
+    LicenseView created = LicenseView.of(licenses.createLicense(caller.token(), required(request)));
     return created("/api/licenses/" + created.id(), created);
   }
 
   @GET
   @Path("/licenses")
   public ListView<LicenseView> licenses(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(admin.licenses(caller.token(), page(cursor, limit)), LicenseView::of);
+    return ListView.of(licenses.licenses(caller.token(), page(cursor, limit)), LicenseView::of);
   }
 
   @GET
   @Path("/licenses/{id}")
   public LicenseView license(@PathParam("id") String id) {
-    return LicenseView.of(admin.license(caller.token(), id));
+    return LicenseView.of(licenses.license(caller.token(), id));
   }
 
   /**
@@ -192,14 +198,14 @@ public class CatalogResource {
   @Path("/licenses/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public LicenseView updateLicense(@PathParam("id") String id, JsonNode body) {
-    return LicenseView.of(admin.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
+    return LicenseView.of(licenses.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
   }
 
   @Audited("license.deleted")
   @DELETE
   @Path("/licenses/{id}")
   public void deleteLicense(@PathParam("id") String id) {
-    admin.deleteLicense(caller.token(), id);
+    licenses.deleteLicense(caller.token(), id);
   }
 
   /** Creates an instance; the answer carries its instance token, shown this once. */
@@ -209,7 +215,7 @@ public class CatalogResource {
   public Response createInstance(InstanceRequest request) {
     required(request);
     InstanceCreated created =
-        admin.createInstance(caller.token(), request.id(), request.licenseId(), request.name(), request.labels());
+        instances.createInstance(caller.token(), request.id(), request.licenseId(), request.name(), request.labels());
     return created("/api/instances/" + created.instance().id(),
         CreatedInstance.of(created.instance(), new NewToken(created.token().id(), created.secret())));
   }
@@ -217,13 +223,13 @@ public class CatalogResource {
   @GET
   @Path("/instances")
   public ListView<Instance> instances(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(admin.instances(caller.token(), page(cursor, limit)), instance -> instance);
+    return ListView.of(instances.instances(caller.token(), page(cursor, limit)), instance -> instance);
   }
 
   @GET
   @Path("/instances/{id}")
   public Instance instance(@PathParam("id") String id) {
-    return admin.instance(caller.token(), id);
+    return instances.instance(caller.token(), id);
   }
 
   @Audited("instance.updated")
@@ -231,7 +237,7 @@ public class CatalogResource {
   @Path("/instances/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Instance updateInstance(@PathParam("id") String id, JsonNode patch) {
-    return admin.updateInstance(caller.token(), id, current -> {
+    return instances.updateInstance(caller.token(), id, current -> {
       InstanceRequest wanted = patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
       return new Instance(current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt());
     });
@@ -242,7 +248,7 @@ public class CatalogResource {
   @DELETE
   @Path("/instances/{id}")
   public void deleteInstance(@PathParam("id") String id) {
-    admin.deleteInstance(caller.token(), id);
+    instances.deleteInstance(caller.token(), id);
   }
 
   /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */

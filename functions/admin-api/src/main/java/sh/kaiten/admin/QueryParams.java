@@ -3,8 +3,8 @@ package sh.kaiten.admin;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import sh.kaiten.domain.catalog.Dates;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** Query parameters as the admin views read them: a bad one is a 400 naming it. */
 final class QueryParams {

@@ -12,10 +12,10 @@ import jakarta.ws.rs.core.Response;
 import sh.kaiten.admin.AdminRequests.TenantRequest;
 import sh.kaiten.admin.AdminViews.CreatedTenant;
 import sh.kaiten.admin.AdminViews.NewToken;
-import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.TenantBootstrap;
 import sh.kaiten.domain.admin.TenantCreated;
-import sh.kaiten.http.Audited;
 import sh.kaiten.http.AuditTrail;
+import sh.kaiten.http.Audited;
 import sh.kaiten.http.BearerToken;
 import sh.kaiten.http.BootstrapAuthenticated;
 
@@ -24,7 +24,7 @@ import sh.kaiten.http.BootstrapAuthenticated;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class TenantsResource {
-  @Inject Administration admin;
+  @Inject TenantBootstrap tenants;
   @Inject AuditTrail audit;
 
   @Audited("tenant.created")
@@ -34,7 +34,7 @@ public class TenantsResource {
     // No token: the record (written with the tenant) names the bootstrap secret as who acted.
     audit.actAs(null, "bootstrap");
     // The secret is checked before the body, so a caller without it learns nothing from errors.
-    TenantCreated created = admin.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
+    TenantCreated created = tenants.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
     return Response.status(Response.Status.CREATED)
         .entity(new CreatedTenant(created.tenant().id(), created.tenant().name(), created.tenant().createdAt(),
             new NewToken(created.adminToken().id(), created.secret())))

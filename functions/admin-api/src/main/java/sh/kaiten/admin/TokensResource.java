@@ -13,7 +13,8 @@ import java.net.URI;
 import sh.kaiten.admin.AdminViews.IssuedTokenView;
 import sh.kaiten.admin.AdminViews.TokenList;
 import sh.kaiten.admin.AdminViews.TokenView;
-import sh.kaiten.domain.admin.Administration;
+import sh.kaiten.domain.admin.InstanceAdministration;
+import sh.kaiten.domain.admin.TokenAdministration;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 
@@ -21,7 +22,8 @@ import sh.kaiten.http.CurrentCaller;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokensResource {
-  @Inject Administration admin;
+  @Inject InstanceAdministration instances;
+  @Inject TokenAdministration tokens;
   @Inject CurrentCaller caller;
 
   /** A new admin token; its secret is in this answer only. */
@@ -29,13 +31,13 @@ public class TokensResource {
   @POST
   @Path("/tokens")
   public Response create() {
-    return issued(IssuedTokenView.of(admin.createAdminToken(caller.token())));
+    return issued(IssuedTokenView.of(tokens.createAdminToken(caller.token())));
   }
 
   @GET
   @Path("/tokens")
   public TokenList list() {
-    return new TokenList(admin.tokens(caller.token()).stream().map(TokenView::of).toList());
+    return new TokenList(tokens.tokens(caller.token()).stream().map(TokenView::of).toList());
   }
 
   /** Revokes a token: it stops working at once. */
@@ -43,7 +45,7 @@ public class TokensResource {
   @DELETE
   @Path("/tokens/{id}")
   public Response revoke(@PathParam("id") String id) {
-    admin.revokeToken(caller.token(), id);
+    tokens.revokeToken(caller.token(), id);
     return Response.noContent().build();
   }
 
@@ -52,7 +54,7 @@ public class TokensResource {
   @POST
   @Path("/instances/{id}/token")
   public Response rotate(@PathParam("id") String instanceId) {
-    return issued(IssuedTokenView.of(admin.rotateInstanceToken(caller.token(), instanceId)));
+    return issued(IssuedTokenView.of(instances.rotateInstanceToken(caller.token(), instanceId)));
   }
 
   private static Response issued(IssuedTokenView token) {

@@ -10,8 +10,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import sh.kaiten.admin.AdminViews.ListView;
 import sh.kaiten.domain.paging.PageRequest;
-import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
+import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.http.CurrentCaller;
 
 /**

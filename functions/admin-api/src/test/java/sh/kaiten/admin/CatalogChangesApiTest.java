@@ -18,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
-import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Tier;
@@ -26,6 +25,7 @@ import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.LocalAwsResource;
 

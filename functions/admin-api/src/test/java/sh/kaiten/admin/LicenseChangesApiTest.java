@@ -17,9 +17,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.admin.AdminStores;
-import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.LocalAwsResource;
 

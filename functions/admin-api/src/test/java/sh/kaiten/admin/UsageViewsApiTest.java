@@ -19,8 +19,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -68,8 +68,8 @@ class UsageViewsApiTest {
     page = ProductPage.seed(catalog);
     tenant = page.adminToken().tenantId();
     pool = CounterKey.licenseHolder(page.licenseId());
-    page.admin().createEntitlement(page.adminToken(), numeric("concurrency", Aggregation.MAX, MeterScope.INSTANCE));
-    page.admin().createEntitlement(page.adminToken(), numeric("seats", Aggregation.SUM, MeterScope.LICENSE));
+    page.admin().catalog().createEntitlement(page.adminToken(), numeric("concurrency", Aggregation.MAX, MeterScope.INSTANCE));
+    page.admin().catalog().createEntitlement(page.adminToken(), numeric("seats", Aggregation.SUM, MeterScope.LICENSE));
     String prod = CounterKey.instanceHolder(ProductPage.INSTANCE);
     add("api-calls", prod, Aggregation.SUM, "100", "2025-01-03T10:00:00Z");
     add("api-calls", prod, Aggregation.SUM, "23", "2025-01-31T23:59:59.999Z");
@@ -220,7 +220,7 @@ class UsageViewsApiTest {
 
   @Test
   void aLifetimeCounterIsListedWithoutARangeOnly() {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("storage", "storage", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("storage", "storage", EntitlementType.NUMERIC,
         new Metering(Aggregation.LATEST, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT, null, null, "GB"),
         null, null));
     counters.add(new CounterKey(tenant, "storage", pool, Period.LIFETIME.key()), Metering.of(Aggregation.LATEST),
@@ -313,7 +313,7 @@ class UsageViewsApiTest {
 
   @Test
   void anotherTenantFindsNothingAndAnInstanceTokenSeesNoAdminView() {
-    String otherAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
     get(otherAdmin, "/api/instances/{id}/usage/history", ProductPage.INSTANCE).statusCode(404);
     get(otherAdmin, "/api/licenses/{id}/usage/history", page.licenseId()).statusCode(404);
     assertThat(get(otherAdmin, "/api/usage/export?from={from}&to={to}", JAN, MAR).statusCode(200)

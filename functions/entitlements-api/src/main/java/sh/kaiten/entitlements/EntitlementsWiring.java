@@ -6,9 +6,9 @@ import java.time.Clock;
 import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
-import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.usage.EntitlementQueries;
 

@@ -22,10 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.license.InstanceReads;
@@ -69,11 +69,11 @@ class EntitlementsApiTest {
         .statusCode(200).body("entitlements.entitlement", contains("api-calls", "sso"));
     get(page.instanceSecret(), "/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "audit-log")
         .statusCode(404).contentType("application/problem+json");
-    page.admin().createEntitlement(page.adminToken(),
+    page.admin().catalog().createEntitlement(page.adminToken(),
         new Entitlement("audit-log", "Audit log", EntitlementType.BOOLEAN, null, null, null));
-    page.admin().createTier(page.adminToken(), new TierDraft("team", "Team", 3,
+    page.admin().catalog().createTier(page.adminToken(), new TierDraft("team", "Team", 3,
         Map.of("audit-log", BooleanNode.TRUE, "api-calls", IntNode.valueOf(5))));
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch("team", null, null, null, null, null));
 
     get(page.instanceSecret(), "/api/instances/{id}/entitlements", ProductPage.INSTANCE)
@@ -139,7 +139,7 @@ class EntitlementsApiTest {
         "/api/instances/{id}/entitlements",
         "/api/instances/{id}/entitlements/api-calls",
         "/api/instances/{id}/entitlements/api-calls/usage"};
-    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
     for (String path : paths) {
       given().when().get(path, ProductPage.INSTANCE).then()
           .statusCode(401).contentType("application/problem+json");
@@ -161,11 +161,11 @@ class EntitlementsApiTest {
 
   @Test
   void inactiveLicenseIsDeniedWithItsReason() {
-    String customer = page.admin().createCustomer(page.adminToken(), "Trial Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(), new LicenseDraft(
+    String customer = page.admin().customers().createCustomer(page.adminToken(), "Trial Co", null).id();
+    String license = page.admin().licenses().createLicense(page.adminToken(), new LicenseDraft(
         customer, "pro", LicenseStatus.TRIAL, null, Instant.now().minusSeconds(60), null, null))
         .id();
-    String token = page.admin().createInstance(page.adminToken(), "trial-prod", license, null, null).secret();
+    String token = page.admin().instances().createInstance(page.adminToken(), "trial-prod", license, null, null).secret();
     get(token, "/api/instances/{id}/entitlements/{slug}", "trial-prod", "sso")
         .statusCode(200)
         .body("enabled", equalTo(false))
@@ -180,7 +180,7 @@ class EntitlementsApiTest {
 
   @Test
   void anUpgradeAndADowngradeChangeTheAnswerForEveryInstanceOnItsNextRequest() {
-    page.admin().createTier(page.adminToken(), new TierDraft("free", "Free", 1,
+    page.admin().catalog().createTier(page.adminToken(), new TierDraft("free", "Free", 1,
         Map.of("api-calls", IntNode.valueOf(1000),
             "sso", BooleanNode.FALSE)));
     Map<String, String> instances =
@@ -188,7 +188,7 @@ class EntitlementsApiTest {
     instances.forEach((instance, token) -> get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso")
         .statusCode(200).body("enabled", equalTo(true)));
 
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch("free", null, null, null, null, null));
     instances.forEach((instance, token) -> {
       get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso").statusCode(200)
@@ -197,7 +197,7 @@ class EntitlementsApiTest {
           .body("limit", equalTo(1000));
     });
 
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch("pro", null, null, null, null, null));
     instances.forEach((instance, token) -> {
       get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso").statusCode(200)
@@ -206,7 +206,7 @@ class EntitlementsApiTest {
           .body("limit", equalTo(100000));
     });
 
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch(null, LicenseStatus.SUSPENDED, null, null,
             null, null));
     instances.forEach((instance, token) -> get(token, "/api/instances/{id}/entitlements/{slug}", instance, "sso")

@@ -18,8 +18,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -49,7 +49,7 @@ class InstanceUsageApiTest {
   void seed() {
     page = ProductPage.seed(catalog);
     // A second NUMERIC entitlement, a lifetime license pool the Pro tier does not grant.
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("build-minutes", "Build minutes",
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("build-minutes", "Build minutes",
         EntitlementType.NUMERIC, new Metering(Aggregation.MAX, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT,
             null, null, "minutes"), null, null));
   }
@@ -98,7 +98,7 @@ class InstanceUsageApiTest {
 
   @Test
   void accessRulesHold() {
-    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
     given().when().get("/api/instances/{id}/usage", ProductPage.INSTANCE).then()
         .statusCode(401).contentType("application/problem+json");
     get(page.stagingSecret(), "/api/instances/{id}/usage", ProductPage.INSTANCE)

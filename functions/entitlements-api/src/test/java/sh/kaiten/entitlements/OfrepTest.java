@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -51,9 +51,9 @@ class OfrepTest {
   @BeforeEach
   void seed() {
     page = ProductPage.seed(catalog);
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         Metering.defaults(), null, null));
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(25))));
     openFeature = OpenFeatureAPI.getInstance();
   }
@@ -96,9 +96,9 @@ class OfrepTest {
 
   @Test
   void configEntitlementsReadAsObjects() {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
         JsonNodeFactory.instance.objectNode().put("type", "object"), null));
-    page.admin().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
         Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
 
     Value theme = client(page.instanceSecret()).getObjectValue("theme", new Value(), new ImmutableContext(ProductPage.INSTANCE));
@@ -112,7 +112,7 @@ class OfrepTest {
     ImmutableContext acmeProd = new ImmutableContext(ProductPage.INSTANCE);
     assertThat(client.getBooleanValue("sso", false, acmeProd)).isTrue();
 
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
 
     FlagEvaluationDetails<Boolean> sso = client.getBooleanDetails("sso", true, acmeProd);
@@ -177,7 +177,7 @@ class OfrepTest {
         .contentType("application/json").body(body).when().post("/ofrep/v1/evaluate/flags")
         .then().statusCode(304);
 
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(30))));
     given().header("Authorization", "Bearer " + page.instanceSecret()).header("If-None-Match", etag)
         .contentType("application/json").body(body).when().post("/ofrep/v1/evaluate/flags")

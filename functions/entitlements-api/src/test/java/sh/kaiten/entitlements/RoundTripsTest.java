@@ -101,7 +101,7 @@ class RoundTripsTest {
   @Test
   void aCounterPhasedFromTheLicenseStartIsReadOnceTheLicenseIsKnown() {
     page = ProductPage.seed(catalog); // a tenant whose definitions are not cached yet
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         new Metering(null, Reset.MONTH, ResetAnchor.LICENSE_START, null, null, null, null, null), null, null));
     get("/api/instances/acme-prod/entitlements");
     requests.clear();

@@ -29,9 +29,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.license.InstanceReads;
@@ -84,7 +84,7 @@ class SnapshotApiTest {
   }
 
   private void override(Map<String, JsonNode> overrides) {
-    page.admin().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null, overrides));
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null, overrides));
   }
 
   private static JsonNode body(Response response) throws Exception {
@@ -97,10 +97,10 @@ class SnapshotApiTest {
 
   @Test
   void theProductPageSnapshotIsWhatAnSdkReads() throws Exception {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
         JsonNodeFactory.instance.objectNode().put("type", "object"), null));
     Instant trialEnds = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
-    page.admin().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, LicenseStatus.TRIAL, null,
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, LicenseStatus.TRIAL, null,
         new LicensePatch.DateChange(trialEnds), null,
         Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
     reportUsage("67000");
@@ -139,7 +139,7 @@ class SnapshotApiTest {
 
   @Test
   void anUnlimitedQuotaHasNoValueAndNoLimit() throws Exception {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         null, null, null));
     override(Map.of("seats", TextNode.valueOf("unlimited")));
 
@@ -160,7 +160,7 @@ class SnapshotApiTest {
 
   @Test
   void aSuspendedLicenseGrantsNothingAndSaysWhy() throws Exception {
-    page.admin().updateLicense(page.adminToken(), page.licenseId(),
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
         new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
 
     JsonNode answer = body(snapshot(page.instanceSecret(), ProductPage.INSTANCE).then().statusCode(200).extract().response());
@@ -214,7 +214,7 @@ class SnapshotApiTest {
     assertThat(revalidate(second).statusCode()).isEqualTo(304);
 
     // Tier definitions are cached by the function for up to 5 s: the new value shows within that.
-    page.admin().updateTier(page.adminToken(), "pro", pro -> new TierDraft("pro", "Pro", 2,
+    page.admin().catalog().updateTier(page.adminToken(), "pro", pro -> new TierDraft("pro", "Pro", 2,
         Map.of("api-calls", JsonNodeFactory.instance.numberNode(250000), "sso", JsonNodeFactory.instance.booleanNode(true))));
     Response afterTierChange = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
         .until(() -> revalidate(second), response -> response.statusCode() == 200);
@@ -225,7 +225,7 @@ class SnapshotApiTest {
 
   @Test
   void theSnapshotFollowsTheReadRules() {
-    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
 
     given().when().get(SNAPSHOT, ProductPage.INSTANCE).then().statusCode(401).contentType("application/problem+json");
     snapshot(page.stagingSecret(), ProductPage.INSTANCE).then().statusCode(403).contentType("application/problem+json");

@@ -17,8 +17,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.testing.EventsQueue;
@@ -50,9 +50,9 @@ class LifecycleHandlerTest {
   void eachLicenseMomentIsAnnouncedOnceWhenItFallsDue() {
     ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
-    String customer = page.admin().license(page.adminToken(), page.licenseId()).customerId();
+    String customer = page.admin().licenses().license(page.adminToken(), page.licenseId()).customerId();
     Instant ends = Instant.now().plusSeconds(2);
-    License trial = page.admin().createLicense(page.adminToken(),
+    License trial = page.admin().licenses().createLicense(page.adminToken(),
         new LicenseDraft(customer, "pro", LicenseStatus.TRIAL, null, ends, ends, null));
 
     tick();
@@ -143,8 +143,8 @@ class LifecycleHandlerTest {
   }
 
   private License trial(ProductPage page, Instant ends) {
-    String customer = page.admin().license(page.adminToken(), page.licenseId()).customerId();
-    return page.admin().createLicense(page.adminToken(),
+    String customer = page.admin().licenses().license(page.adminToken(), page.licenseId()).customerId();
+    return page.admin().licenses().createLicense(page.adminToken(),
         new LicenseDraft(customer, "pro", LicenseStatus.TRIAL, null, ends, null, null));
   }
 

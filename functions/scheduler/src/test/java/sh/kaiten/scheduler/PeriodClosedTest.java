@@ -20,11 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -136,17 +136,17 @@ class PeriodClosedTest {
     metered(admin, token, "storage", new Metering(Aggregation.LATEST, Reset.NONE, null, null, Enforcement.SOFT, null,
         null, null));
     JsonNodeFactory json = JsonNodeFactory.instance;
-    admin.createTier(token, new TierDraft("daily", "Daily", 3, Map.of("calls", json.numberNode(1000),
+    admin.catalog().createTier(token, new TierDraft("daily", "Daily", 3, Map.of("calls", json.numberNode(1000),
         "seats", json.numberNode(50), "events", json.nullNode(), "storage", json.numberNode(100))));
-    String customer = admin.createCustomer(token, "Daily Corp", Map.of()).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "daily", null, null, null, null, null)).id();
-    admin.createInstance(token, "daily-a", license, null, null);
-    admin.createInstance(token, "daily-b", license, null, null);
+    String customer = admin.customers().createCustomer(token, "Daily Corp", Map.of()).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "daily", null, null, null, null, null)).id();
+    admin.instances().createInstance(token, "daily-a", license, null, null);
+    admin.instances().createInstance(token, "daily-b", license, null, null);
     return license;
   }
 
   private static void metered(Administration admin, ApiToken token, String slug, Metering metering) {
-    admin.createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC, metering, null, null));
+    admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC, metering, null, null));
   }
 
   /** One report counted as usage-api counts it, with usage-api's clock standing at {@code at}. */

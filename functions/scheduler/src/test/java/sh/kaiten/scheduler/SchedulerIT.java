@@ -46,7 +46,7 @@ class SchedulerIT {
     Instant created = Instant.now().minus(Duration.ofHours(3)).truncatedTo(ChronoUnit.HOURS);
     String tenant = new Administration(stores.catalog(), ChangeJournal.SILENT,
         Clock.fixed(created.plusSeconds(1), ZoneOffset.UTC), Optional.of(LocalAwsResource.bootstrapSecret()),
-        ProductPage.TRIAL_NOTICE).bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor").tenant().id();
+        ProductPage.TRIAL_NOTICE).tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor").tenant().id();
 
     JsonPath summary = given().body(SampleEvents.read("scheduler/scheduled-event.json", Map.of()))
         .when().post("/_lambda_").then().statusCode(200).extract().jsonPath();

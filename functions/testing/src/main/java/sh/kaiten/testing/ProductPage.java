@@ -43,18 +43,18 @@ public record ProductPage(
         // only what they did.
         new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
             Optional.of(LocalAwsResource.bootstrapSecret()), TRIAL_NOTICE);
-    TenantCreated tenant = admin.bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
+    TenantCreated tenant = admin.tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();
-    admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
+    admin.catalog().createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
         new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"), null, null));
-    admin.createEntitlement(token, new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, null));
+    admin.catalog().createEntitlement(token, new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, null));
     var json = JsonNodeFactory.instance;
-    admin.createTier(token, new TierDraft("pro", "Pro", 2,
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 2,
         Map.of("api-calls", json.numberNode(new BigDecimal("100000")), "sso", json.booleanNode(true))));
-    String customer = admin.createCustomer(token, "Acme Corp", Map.of("crm_id", "A-1")).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    InstanceCreated prod = admin.createInstance(token, INSTANCE, license, "Acme production", null);
-    InstanceCreated staging = admin.createInstance(token, STAGING, license, "Acme staging", null);
+    String customer = admin.customers().createCustomer(token, "Acme Corp", Map.of("crm_id", "A-1")).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    InstanceCreated prod = admin.instances().createInstance(token, INSTANCE, license, "Acme production", null);
+    InstanceCreated staging = admin.instances().createInstance(token, STAGING, license, "Acme staging", null);
     return new ProductPage(admin, token, tenant.secret(), license, prod.secret(), staging.secret());
   }
 }

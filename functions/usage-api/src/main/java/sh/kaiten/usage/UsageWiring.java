@@ -8,16 +8,16 @@ import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoQuotaLeases;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
-import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.QuotaLeases;
 import sh.kaiten.domain.metering.UsageCounters;
-import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.usage.QuotaLeasing;
+import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.usage.UsageReporting;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import sh.kaiten.runtime.KaitenConfig;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Builds the use case this function serves. */
 @Singleton

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -46,8 +46,8 @@ import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.runtime.KaitenConfig;
-import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
+import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
@@ -84,17 +84,17 @@ class BatchWritesApiTest {
     entitlement("calls", Aggregation.SUM, Enforcement.SOFT);
     entitlement("seats", Aggregation.SUM, Enforcement.HARD);
     entitlement("jobs", Aggregation.COUNT, Enforcement.HARD);
-    page.admin().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
-    String customer = page.admin().createCustomer(page.adminToken(), "Batch Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(),
+    page.admin().catalog().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
+    String customer = page.admin().customers().createCustomer(page.adminToken(), "Batch Co", null).id();
+    String license = page.admin().licenses().createLicense(page.adminToken(),
         new LicenseDraft(customer, "metered", null, null, null, null, null)).id();
     instance = "batch-" + System.nanoTime();
-    token = page.admin().createInstance(page.adminToken(), instance, license, null, null).secret();
+    token = page.admin().instances().createInstance(page.adminToken(), instance, license, null, null).secret();
     caller = tokens.findByHash(Secrets.hash(token)).orElseThrow();
   }
 
   private void entitlement(String slug, Aggregation aggregation, Enforcement enforcement) {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
         new Metering(aggregation, null, null, null, enforcement, null, null, null), null, null));
   }
 

@@ -27,28 +27,28 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.runtime.KaitenConfig;
-import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
+import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
@@ -76,22 +76,22 @@ class LeaseApiTest {
   void leasableEntitlements() {
     page = ProductPage.seed(catalog);
     var json = JsonNodeFactory.instance;
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("calls", "Calls", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("calls", "Calls", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null), null, null));
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("pool", "Pool", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("pool", "Pool", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, MeterScope.LICENSE, Enforcement.HARD, null, null, null), null, null));
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("soft", "Soft", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("soft", "Soft", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, null, null), null, null));
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("jobs", "Jobs", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("jobs", "Jobs", EntitlementType.NUMERIC,
         new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null), null, null));
-    page.admin().createTier(page.adminToken(), new TierDraft("leased", "Leased", 5, Map.of(
+    page.admin().catalog().createTier(page.adminToken(), new TierDraft("leased", "Leased", 5, Map.of(
         "calls", json.numberNode(100), "pool", json.numberNode(1000), "soft", json.numberNode(100),
         "jobs", json.numberNode(20))));
-    String customer = page.admin().createCustomer(page.adminToken(), "Lease Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(),
+    String customer = page.admin().customers().createCustomer(page.adminToken(), "Lease Co", null).id();
+    String license = page.admin().licenses().createLicense(page.adminToken(),
         new LicenseDraft(customer, "leased", null, null, null, null, null)).id();
-    prod = page.admin().createInstance(page.adminToken(), prodId, license, null, null).secret();
-    staging = page.admin().createInstance(page.adminToken(), stagingId, license, null, null).secret();
+    prod = page.admin().instances().createInstance(page.adminToken(), prodId, license, null, null).secret();
+    staging = page.admin().instances().createInstance(page.adminToken(), stagingId, license, null, null).secret();
   }
 
   private static Response post(String token, String path, String body) {

@@ -32,28 +32,28 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
-import sh.kaiten.domain.catalog.Aggregation;
-import sh.kaiten.domain.admin.AdminStores;
-import sh.kaiten.domain.license.InstanceReads;
-import sh.kaiten.domain.catalog.Enforcement;
-import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.audit.ReportedUsage;
-import sh.kaiten.domain.paging.PageRequest;
+import sh.kaiten.domain.auditing.Auditing;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.runtime.KaitenConfig;
-import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.DynamoRequests.Call;
+import sh.kaiten.testing.DynamoRequests;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
@@ -86,17 +86,17 @@ class MeteringApiTest {
     for (Aggregation aggregation : Aggregation.values()) {
       for (Enforcement enforcement : Enforcement.values()) {
         String slug = slug(aggregation, enforcement);
-        page.admin().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
+        page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
             new Metering(aggregation, null, null, null, enforcement, null, null, null), null, null));
         limits.put(slug, JsonNodeFactory.instance.numberNode(enforcement == Enforcement.HARD ? 100 : LIMIT));
       }
     }
-    page.admin().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
-    String customer = page.admin().createCustomer(page.adminToken(), "Meter Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(),
+    page.admin().catalog().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
+    String customer = page.admin().customers().createCustomer(page.adminToken(), "Meter Co", null).id();
+    String license = page.admin().licenses().createLicense(page.adminToken(),
         new LicenseDraft(customer, "metered", null, null, null, null, null)).id();
     instance = "meter-" + System.nanoTime();
-    token = page.admin().createInstance(page.adminToken(), instance, license, null, null).secret();
+    token = page.admin().instances().createInstance(page.adminToken(), instance, license, null, null).secret();
   }
 
   private static String slug(Aggregation aggregation, Enforcement enforcement) {
@@ -260,9 +260,9 @@ class MeteringApiTest {
 
   @Test
   void aHotCounterSpreadOverShardsCountsEveryReport() throws Exception {
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("events", "Events", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("events", "Events", EntitlementType.NUMERIC,
         new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, List.of(50), null, 8), null, null));
-    page.admin().updateTier(page.adminToken(), "metered", current -> new TierDraft(current.slug(), current.name(),
+    page.admin().catalog().updateTier(page.adminToken(), "metered", current -> new TierDraft(current.slug(), current.name(),
         current.rank(), Map.of("events", JsonNodeFactory.instance.numberNode(LIMIT))));
 
     // One sender first: its answers are exact, each seeing its own reports.

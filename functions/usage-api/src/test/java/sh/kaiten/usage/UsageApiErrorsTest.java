@@ -171,7 +171,7 @@ class UsageApiErrorsTest {
         .statusCode(401).contentType("application/problem+json");
     post(page.stagingSecret(), ProductPage.INSTANCE, "{\"entitlement_slug\":\"api-calls\",\"value\":1}")
         .statusCode(403).contentType("application/problem+json");
-    String otherTenantAdmin = page.admin().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
     post(otherTenantAdmin, ProductPage.INSTANCE, "{\"entitlement_slug\":\"api-calls\",\"value\":1}")
         .statusCode(404).contentType("application/problem+json")
         .body("detail", equalTo("instance 'acme-prod' does not exist"));

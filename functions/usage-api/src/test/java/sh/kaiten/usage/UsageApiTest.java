@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,17 +22,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.license.InstanceReads;
-import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.metering.UsageCounters;
+import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
@@ -69,9 +69,9 @@ class UsageApiTest {
   void aJustCreatedEntitlementIsReportedAtOnce() {
     report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(422)
         .body("field", equalTo("entitlement_slug"));
-    page.admin().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
+    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
         new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"), null, null));
-    page.admin().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
+    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
         Map.of("seats", JsonNodeFactory.instance.numberNode(10))));
 
     report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(200)
@@ -133,15 +133,15 @@ class UsageApiTest {
 
   @Test
   void hardLimitHoldsUnderConcurrentReports() throws Exception {
-    page.admin().createEntitlement(page.adminToken(), new sh.kaiten.domain.catalog.Entitlement(
+    page.admin().catalog().createEntitlement(page.adminToken(), new sh.kaiten.domain.catalog.Entitlement(
         "seats", "Seats", sh.kaiten.domain.catalog.EntitlementType.NUMERIC, null, null, null));
     var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-    page.admin().createTier(page.adminToken(), new sh.kaiten.domain.admin.TierDraft("seats-100", "Seats", 1,
+    page.admin().catalog().createTier(page.adminToken(), new sh.kaiten.domain.admin.TierDraft("seats-100", "Seats", 1,
         Map.of("seats", json.numberNode(100))));
-    String customer = page.admin().createCustomer(page.adminToken(), "Seat Co", null).id();
-    String license = page.admin().createLicense(page.adminToken(),
+    String customer = page.admin().customers().createCustomer(page.adminToken(), "Seat Co", null).id();
+    String license = page.admin().licenses().createLicense(page.adminToken(),
         new sh.kaiten.domain.admin.LicenseDraft(customer, "seats-100", null, null, null, null, null)).id();
-    String token = page.admin().createInstance(page.adminToken(), "seat-prod", license, null, null).secret();
+    String token = page.admin().instances().createInstance(page.adminToken(), "seat-prod", license, null, null).secret();
 
     List<Callable<String>> reports = new ArrayList<>();
     for (int i = 0; i < 400; i++) {

@@ -18,12 +18,12 @@ import java.util.stream.IntStream;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
-import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.outbox.ChangeJournal;
 
 /**
  * A tenant seeded through {@link Administration}, as admin-api would: the benchmark's entitlements
@@ -40,21 +40,21 @@ record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> 
       List<Entitlement> entitlements, int spread) {
     Administration admin = new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
         Optional.of(bootstrapSecret), Duration.ofDays(3));
-    ApiToken token = admin.bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
+    ApiToken token = admin.tenants().bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
     Map<String, JsonNode> grants = new LinkedHashMap<>();
     for (Entitlement entitlement : entitlements) {
-      admin.createEntitlement(token, entitlement);
+      admin.catalog().createEntitlement(token, entitlement);
       grants.put(entitlement.slug(), JsonNodeFactory.instance.numberNode(LIMIT));
     }
-    admin.createTier(token, new TierDraft("bench", "Benchmark", 1, grants));
-    String customer = admin.createCustomer(token, "Benchmark customer", Map.of()).id();
-    License license = admin.createLicense(token, new LicenseDraft(customer, "bench", null, null, null, null, null));
-    Holder hot = holder(admin.createInstance(token, "hot", license.id(), "The hot instance", null));
+    admin.catalog().createTier(token, new TierDraft("bench", "Benchmark", 1, grants));
+    String customer = admin.customers().createCustomer(token, "Benchmark customer", Map.of()).id();
+    License license = admin.licenses().createLicense(token, new LicenseDraft(customer, "bench", null, null, null, null, null));
+    Holder hot = holder(admin.instances().createInstance(token, "hot", license.id(), "The hot instance", null));
     // A thousand instances one by one take a while on DynamoDB Local; a few at a time is enough.
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Holder>> created = IntStream.range(0, spread)
-          .mapToObj(i -> pool.submit(() -> holder(admin.createInstance(
+          .mapToObj(i -> pool.submit(() -> holder(admin.instances().createInstance(
               token, "fleet-%04d".formatted(i), license.id(), "Fleet instance " + i, null))))
           .toList();
       List<Holder> fleet = new ArrayList<>(spread);

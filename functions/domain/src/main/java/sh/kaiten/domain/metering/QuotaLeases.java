@@ -3,8 +3,8 @@ package sh.kaiten.domain.metering;
 import java.math.BigDecimal;
 import java.time.Instant;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.metering.IdempotentReport;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * Port: leases on the quota of a HARD SUM or COUNT counter, kept on the counter's own item. Each write

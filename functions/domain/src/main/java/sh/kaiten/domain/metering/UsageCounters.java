@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.metering.IdempotentReport;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * Port: atomic usage counters. A counter keeps what its aggregation needs of its period's reports,

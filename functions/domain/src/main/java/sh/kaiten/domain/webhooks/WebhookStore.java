@@ -3,9 +3,9 @@ package sh.kaiten.domain.webhooks;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
-import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * Port: webhook endpoints and their delivery logs, per tenant. An endpoint's change is written with its

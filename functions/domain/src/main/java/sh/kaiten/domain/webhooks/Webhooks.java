@@ -10,16 +10,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
-import sh.kaiten.domain.paging.Page;
-import sh.kaiten.domain.paging.PageRequest;
-import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.catalog.Text;
+import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** Use cases of webhook endpoints (admin token): CRUD, secret rotation, test event, delivery log, redelivery. */
 public final class Webhooks {

@@ -45,18 +45,18 @@ class LicenseUpdateTest {
 
   @BeforeEach
   void catalog() {
-    token = admin.bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
-    admin.createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
+    token = admin.tenants().bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
+    admin.catalog().createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
         new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"), null, null));
-    admin.createEntitlement(token, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
-    admin.createTier(token, new TierDraft("free", "Free", 1, Map.of("api-calls", IntNode.valueOf(1000))));
-    admin.createTier(token, new TierDraft("pro", "Pro", 2, Map.of("api-calls", IntNode.valueOf(100000))));
-    customer = admin.createCustomer(token, "Acme", Map.of()).id();
+    admin.catalog().createEntitlement(token, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
+    admin.catalog().createTier(token, new TierDraft("free", "Free", 1, Map.of("api-calls", IntNode.valueOf(1000))));
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 2, Map.of("api-calls", IntNode.valueOf(100000))));
+    customer = admin.customers().createCustomer(token, "Acme", Map.of()).id();
     catalog.outbox.events.clear();
   }
 
   private License license(LicenseStatus status, Instant trialEndsAt) {
-    License license = admin.createLicense(token, new LicenseDraft(customer, "free", status, null, trialEndsAt, null, null));
+    License license = admin.licenses().createLicense(token, new LicenseDraft(customer, "free", status, null, trialEndsAt, null, null));
     catalog.outbox.events.clear();
     return license;
   }
@@ -73,14 +73,14 @@ class LicenseUpdateTest {
   void anUpgradeAndADowngradeAreAnnouncedByTierRank() {
     License license = license(LicenseStatus.ACTIVE, null);
 
-    License upgraded = admin.updateLicense(token, license.id(), patch("pro", null));
+    License upgraded = admin.licenses().updateLicense(token, license.id(), patch("pro", null));
     assertThat(upgraded.tier()).isEqualTo("pro");
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_UPGRADED);
     assertThat(catalog.outbox.events.get(1).data().get("previous_tier").asText()).isEqualTo("free");
     assertThat(catalog.findLicense(token.tenantId(), license.id()).orElseThrow()).isEqualTo(upgraded);
 
     catalog.outbox.events.clear();
-    admin.updateLicense(token, license.id(), patch("free", null));
+    admin.licenses().updateLicense(token, license.id(), patch("free", null));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_DOWNGRADED);
   }
 
@@ -88,28 +88,28 @@ class LicenseUpdateTest {
   void statusChangesAreAnnouncedForWhatTheyMean() {
     License trial = license(LicenseStatus.TRIAL, NOW.plus(Duration.ofDays(14)));
 
-    admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
+    admin.licenses().updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.TRIAL_CONVERTED);
     catalog.outbox.events.clear();
-    admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.SUSPENDED));
+    admin.licenses().updateLicense(token, trial.id(), patch(null, LicenseStatus.SUSPENDED));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_SUSPENDED);
     catalog.outbox.events.clear();
-    admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
+    admin.licenses().updateLicense(token, trial.id(), patch(null, LicenseStatus.ACTIVE));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_REACTIVATED);
     catalog.outbox.events.clear();
-    admin.updateLicense(token, trial.id(), patch(null, LicenseStatus.EXPIRED));
+    admin.licenses().updateLicense(token, trial.id(), patch(null, LicenseStatus.EXPIRED));
     assertThat(announced()).containsExactly(EventType.LICENSE_UPDATED, EventType.LICENSE_EXPIRED);
   }
 
   @Test
   void overridesMergeAndANullRemovesOne() {
     License license = license(LicenseStatus.ACTIVE, null);
-    admin.updateLicense(token, license.id(), new LicensePatch(null, null, null, null, null,
+    admin.licenses().updateLicense(token, license.id(), new LicensePatch(null, null, null, null, null,
         Map.of("api-calls", IntNode.valueOf(5000), "sso", BooleanNode.TRUE)));
     Map<String, JsonNode> removeSso = new HashMap<>();
     removeSso.put("sso", NullNode.instance);
 
-    License updated = admin.updateLicense(token, license.id(), new LicensePatch(null, null, null, null, null, removeSso));
+    License updated = admin.licenses().updateLicense(token, license.id(), new LicensePatch(null, null, null, null, null, removeSso));
 
     assertThat(updated.overrides()).containsOnlyKeys("api-calls");
     assertThat(updated.overrides().get("api-calls")).isEqualTo(new EntitlementValue.Quota(new java.math.BigDecimal("5000")));
@@ -122,17 +122,17 @@ class LicenseUpdateTest {
     assertThat(catalog.timers.all()).extracting(LifecycleTimer::moment)
         .containsExactly(LifecycleMoment.TRIAL_ENDING_SOON, LifecycleMoment.TRIAL_EXPIRED);
 
-    admin.updateLicense(token, trial.id(), patch("pro", null));
+    admin.licenses().updateLicense(token, trial.id(), patch("pro", null));
     assertThat(catalog.timers.all()).hasSize(2);
 
     Instant extended = trialEnds.plus(Duration.ofDays(7));
     Instant expires = NOW.plus(Duration.ofDays(365));
-    License updated = admin.updateLicense(token, trial.id(), new LicensePatch(null, null, null,
+    License updated = admin.licenses().updateLicense(token, trial.id(), new LicensePatch(null, null, null,
         new LicensePatch.DateChange(extended), new LicensePatch.DateChange(expires), null));
     assertThat(updated.trialEndsAt()).isEqualTo(extended);
     assertThat(catalog.timers.all()).hasSize(5).filteredOn(t -> t.licenseDate().equals(extended)).hasSize(2);
 
-    License cleared = admin.updateLicense(token, trial.id(),
+    License cleared = admin.licenses().updateLicense(token, trial.id(),
         new LicensePatch(null, null, null, null, LicensePatch.DateChange.clear(), null));
     assertThat(cleared.expiresAt()).isNull();
     assertThat(cleared.trialEndsAt()).isEqualTo(extended);
@@ -142,7 +142,7 @@ class LicenseUpdateTest {
   void anUnknownTierIsRefusedAndNothingChanges() {
     License license = license(LicenseStatus.ACTIVE, null);
 
-    assertThatThrownBy(() -> admin.updateLicense(token, license.id(), patch("gold", null)))
+    assertThatThrownBy(() -> admin.licenses().updateLicense(token, license.id(), patch("gold", null)))
         .isInstanceOfSatisfying(UnknownReferenceException.class, e -> assertThat(e.field()).isEqualTo("tier"));
     assertThat(catalog.findLicense(token.tenantId(), license.id()).orElseThrow()).isEqualTo(license);
     assertThat(catalog.outbox.events).isEmpty();

@@ -61,23 +61,23 @@ class PeriodClosingTest {
     String secret = "bootstrap-" + System.nanoTime();
     Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(),
         Clock.fixed(MARCH_10, ZoneOffset.UTC), Optional.of(secret), Duration.ofDays(3));
-    adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();
+    adminToken = admin.tenants().bootstrapTenant(secret, "Vendor").adminToken();
     metered(admin, "api-calls", new Metering(Aggregation.SUM, Reset.DAY, null, null, Enforcement.HARD, null, null, null));
     metered(admin, "seats",
         new Metering(Aggregation.MAX, Reset.DAY, null, MeterScope.LICENSE, Enforcement.SOFT, null, null, null));
     metered(admin, "events",
         new Metering(Aggregation.COUNT, Reset.DAY, null, null, Enforcement.SOFT, null, null, null, 4));
     metered(admin, "storage", new Metering(Aggregation.LATEST, Reset.NONE, null, null, Enforcement.SOFT, null, null, null));
-    admin.createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of("api-calls", JSON.numberNode(1000),
+    admin.catalog().createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of("api-calls", JSON.numberNode(1000),
         "seats", JSON.numberNode(50), "events", JSON.nullNode(), "storage", JSON.numberNode(100))));
-    String customer = admin.createCustomer(adminToken, "Acme", Map.of()).id();
-    licenseId = admin.createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    admin.createInstance(adminToken, "acme-prod", licenseId, null, null);
-    admin.createInstance(adminToken, "acme-staging", licenseId, null, null);
+    String customer = admin.customers().createCustomer(adminToken, "Acme", Map.of()).id();
+    licenseId = admin.licenses().createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    admin.instances().createInstance(adminToken, "acme-prod", licenseId, null, null);
+    admin.instances().createInstance(adminToken, "acme-staging", licenseId, null, null);
   }
 
   private void metered(Administration admin, String slug, Metering metering) {
-    admin.createEntitlement(adminToken, new Entitlement(slug, slug, EntitlementType.NUMERIC, metering, null, null));
+    admin.catalog().createEntitlement(adminToken, new Entitlement(slug, slug, EntitlementType.NUMERIC, metering, null, null));
   }
 
   private void report(Instant at, String instance, String slug, String value) {

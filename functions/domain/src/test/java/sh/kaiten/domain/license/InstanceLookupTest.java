@@ -2,8 +2,6 @@ package sh.kaiten.domain.license;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import sh.kaiten.domain.outbox.ChangeRecords;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import sh.kaiten.domain.error.UnauthenticatedException;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 class InstanceLookupTest {
   private static final String TENANT = "ten_1";
@@ -29,6 +28,7 @@ class InstanceLookupTest {
   @BeforeEach
   void instance() {
     catalog.createTier(TENANT, new Tier("pro", "Pro", 1, Map.of(), CREATED), ChangeRecords.NONE);
+    catalog.createCustomer(TENANT, new Customer("cus_1", "Acme", Map.of(), CREATED), ChangeRecords.NONE);
     for (String license : List.of("lic_1", "lic_2")) {
       catalog.createLicense(TENANT, new License(license, "cus_1", "pro", LicenseStatus.ACTIVE, CREATED, null, null,
           Map.of(), CREATED, CREATED), List.of(), ChangeRecords.NONE);

@@ -40,13 +40,13 @@ class LifecycleEventsTest {
     admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), Clock.fixed(START, ZoneOffset.UTC),
         Optional.of(secret),
         NOTICE);
-    adminToken = admin.bootstrapTenant(secret, "Vendor").adminToken();
-    admin.createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of()));
-    customer = admin.createCustomer(adminToken, "Acme", Map.of()).id();
+    adminToken = admin.tenants().bootstrapTenant(secret, "Vendor").adminToken();
+    admin.catalog().createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of()));
+    customer = admin.customers().createCustomer(adminToken, "Acme", Map.of()).id();
   }
 
   private License license(LicenseStatus status, Instant trialEndsAt, Instant expiresAt) {
-    return admin.createLicense(adminToken, new LicenseDraft(customer, "pro", status, null, trialEndsAt, expiresAt, null));
+    return admin.licenses().createLicense(adminToken, new LicenseDraft(customer, "pro", status, null, trialEndsAt, expiresAt, null));
   }
 
   private List<EventType> runAt(Instant now) {

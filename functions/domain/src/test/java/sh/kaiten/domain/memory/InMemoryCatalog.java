@@ -10,16 +10,15 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.access.TokenWrites;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementStore;
-import sh.kaiten.domain.paging.Page;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.catalog.TierStore;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.NotFoundException;
-import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.error.UnknownReferenceException;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.Instance;
@@ -28,10 +27,12 @@ import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStore;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.license.Tenant;
 import sh.kaiten.domain.license.TenantStore;
-import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.outbox.ChangeRecords;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * The catalog's ports in memory, for unit tests: one map for all of them, since references cross
@@ -75,6 +76,13 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
     }
   }
 
+  /** A reference to a record that is not there is refused, as the table's condition on its count refuses it. */
+  private void requireExists(String key, String field, String message) {
+    if (!records.containsKey(key)) {
+      throw new UnknownReferenceException(field, message);
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private <T> Optional<T> find(String key) {
     return Optional.ofNullable((T) records.get(key));
@@ -110,6 +118,8 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
   @Override
   public void createLicense(String t, License l, List<LifecycleTimer> timers, ChangeRecords r) {
     change(r, () -> {
+      requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
+      requireExists(t + "/customer/" + l.customerId(), "customer_id", "customer '" + l.customerId() + "' does not exist");
       create(t + "/license/" + l.id(), l);
       timers.forEach(this.timers::add);
     });
@@ -122,6 +132,7 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
       if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
         throw new ConflictException(null, "license " + l.id() + " changed since it was read");
       }
+      requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
       records.put(t + "/license/" + l.id(), l);
       timers.forEach(this.timers::add);
     });
@@ -135,6 +146,7 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
   @Override
   public void createInstance(String t, Instance i, TokenWrites w, ChangeRecords r) {
     change(r, () -> {
+      requireExists(t + "/license/" + i.licenseId(), "license_id", "license '" + i.licenseId() + "' does not exist");
       create(t + "/instance/" + i.id(), i);
       InMemoryTokens.apply(w);
     });

@@ -3,25 +3,25 @@ package sh.kaiten.domain.memory;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Lease;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
-import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.metering.IdempotentReport;
 
 /** The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like the DynamoDB one. */
 public final class InMemoryCounters implements UsageCounters {

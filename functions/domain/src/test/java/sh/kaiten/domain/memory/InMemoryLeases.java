@@ -10,13 +10,13 @@ import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.CounterUpdate;
+import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Lease;
 import sh.kaiten.domain.metering.LeasedCounter;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.QuotaLeases;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.outbox.ChangeRecords;
-import sh.kaiten.domain.metering.IdempotentReport;
 
 /**
  * The lease port in memory, on the counters of an {@link InMemoryCounters} (so plain reports see the

@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
-import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.webhooks.AttemptResult;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
@@ -17,7 +18,6 @@ import sh.kaiten.domain.webhooks.DeliveryStatus;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookEndpoint;
 import sh.kaiten.domain.webhooks.WebhookStore;
-import sh.kaiten.domain.outbox.ChangeRecords;
 
 /** Webhook endpoints, deliveries and the deliveries queue in memory (no paging: one page holds all). */
 public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {

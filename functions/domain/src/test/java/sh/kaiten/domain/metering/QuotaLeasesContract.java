@@ -20,8 +20,8 @@ import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.metering.IdempotentReport;
+import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
  * What every {@link QuotaLeases} does, with the {@link UsageCounters} of the same store, run against the

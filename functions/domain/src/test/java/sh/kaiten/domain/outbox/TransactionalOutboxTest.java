@@ -17,13 +17,13 @@ import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.memory.RecordedEvents;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** A change, its event and its audit record are stored together or not at all; the event keeps its id. */
 class TransactionalOutboxTest {
@@ -37,12 +37,12 @@ class TransactionalOutboxTest {
 
   @BeforeEach
   void tenant() {
-    token = admin.bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
+    token = admin.tenants().bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
   }
 
   @Test
   void aChangeIsStoredWithItsEventAndItsAuditRecord() {
-    String customer = admin.createCustomer(token, "Acme", Map.of()).id();
+    String customer = admin.customers().createCustomer(token, "Acme", Map.of()).id();
 
     assertThat(catalog.outbox.events).singleElement().satisfies(event -> {
       assertThat(event.type()).isEqualTo(EventType.CUSTOMER_CREATED);
@@ -60,7 +60,7 @@ class TransactionalOutboxTest {
     int tokensBefore = tokens.byHash.size();
     catalog.failNextChange();
 
-    assertThatThrownBy(() -> admin.bootstrapTenant("bootstrap-secret-for-tests", "Other"))
+    assertThatThrownBy(() -> admin.tenants().bootstrapTenant("bootstrap-secret-for-tests", "Other"))
         .isInstanceOf(IllegalStateException.class);
 
     assertThat(catalog.tenants(new PageRequest(null, 10)).items()).extracting(t -> t.id())
@@ -73,37 +73,37 @@ class TransactionalOutboxTest {
   void aChangeWhoseTransactionFailsStoresNothingAndAnnouncesNothing() {
     catalog.failNextChange();
 
-    assertThatThrownBy(() -> admin.createCustomer(token, "Acme", Map.of()))
+    assertThatThrownBy(() -> admin.customers().createCustomer(token, "Acme", Map.of()))
         .isInstanceOf(IllegalStateException.class);
 
-    assertThat(admin.customers(token, new PageRequest(null, 10)).items()).isEmpty();
+    assertThat(admin.customers().customers(token, new PageRequest(null, 10)).items()).isEmpty();
     assertThat(catalog.outbox.events).isEmpty();
     assertThat(catalog.outbox.audit).extracting(AuditRecord::type).containsExactly("tenant.created");
   }
 
   @Test
   void anInstanceThatIsRefusedLeavesNoTokenBehind() {
-    admin.createTier(token, new TierDraft("pro", "Pro", 1, Map.of()));
-    String customer = admin.createCustomer(token, "Acme", Map.of()).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, Map.of()));
+    String customer = admin.customers().createCustomer(token, "Acme", Map.of()).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
     int before = tokens.byHash.size();
     catalog.failNextChange();
 
-    assertThatThrownBy(() -> admin.createInstance(token, "acme-prod", license, null, null))
+    assertThatThrownBy(() -> admin.instances().createInstance(token, "acme-prod", license, null, null))
         .isInstanceOf(IllegalStateException.class);
 
     assertThat(tokens.byHash).hasSize(before);
-    assertThat(admin.instances(token, new PageRequest(null, 10)).items()).isEmpty();
+    assertThat(admin.instances().instances(token, new PageRequest(null, 10)).items()).isEmpty();
   }
 
   @Test
   void aRotatedTokenIsStoredWithItsEventAndAuditRecord() {
-    admin.createTier(token, new TierDraft("pro", "Pro", 1, Map.of()));
-    String customer = admin.createCustomer(token, "Acme", Map.of()).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    admin.createInstance(token, "acme-prod", license, null, null);
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, Map.of()));
+    String customer = admin.customers().createCustomer(token, "Acme", Map.of()).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    admin.instances().createInstance(token, "acme-prod", license, null, null);
 
-    admin.rotateInstanceToken(token, "acme-prod");
+    admin.instances().rotateInstanceToken(token, "acme-prod");
 
     assertThat(tokens.outbox.events).extracting(Event::type).containsExactly(EventType.INSTANCE_UPDATED);
     assertThat(tokens.outbox.events.get(0).data().get("token_rotated").asBoolean()).isTrue();
@@ -112,7 +112,7 @@ class TransactionalOutboxTest {
 
   @Test
   void theRelayPublishesAnEventOnceWithItsStoredIdAfterAFailedTry() {
-    String customer = admin.createCustomer(token, "Acme", Map.of()).id();
+    String customer = admin.customers().createCustomer(token, "Acme", Map.of()).id();
     Event stored = catalog.outbox.events.get(0);
     RecordedEvents events = new RecordedEvents();
     OutboxRelay<Event> relay = new OutboxRelay<>(events::publish);
@@ -132,9 +132,9 @@ class TransactionalOutboxTest {
 
   @Test
   void theRelayStopsAtTheFirstFailureSoTheStreamHandsTheRestOverAgainInOrder() {
-    admin.createCustomer(token, "Acme", Map.of());
-    admin.createCustomer(token, "Globex", Map.of());
-    admin.createCustomer(token, "Initech", Map.of());
+    admin.customers().createCustomer(token, "Acme", Map.of());
+    admin.customers().createCustomer(token, "Globex", Map.of());
+    admin.customers().createCustomer(token, "Initech", Map.of());
     List<Event> batch = List.copyOf(catalog.outbox.events);
     List<Event> published = new java.util.ArrayList<>();
     int[] calls = {0};

@@ -52,18 +52,18 @@ class AggregationsAndKeysTest {
   void oneEntitlementPerAggregation() {
     Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
-    ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
+    ApiToken token = admin.tenants().bootstrapTenant("bootstrap", "Vendor").adminToken();
     Map<String, com.fasterxml.jackson.databind.JsonNode> limits = new java.util.HashMap<>();
     for (Aggregation aggregation : Aggregation.values()) {
       String slug = aggregation.name().toLowerCase();
-      admin.createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
+      admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
           new Metering(aggregation, null, null, null, Enforcement.HARD, null, null, null), null, null));
       limits.put(slug, JsonNodeFactory.instance.numberNode(100));
     }
-    admin.createTier(token, new TierDraft("pro", "Pro", 1, limits));
-    String customer = admin.createCustomer(token, "Acme", null).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    instance = admin.createInstance(token, "acme-prod", license, null, null).token();
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, limits));
+    String customer = admin.customers().createCustomer(token, "Acme", null).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    instance = admin.instances().createInstance(token, "acme-prod", license, null, null).token();
   }
 
   private ReportResult report(String slug, String value, Instant at) {

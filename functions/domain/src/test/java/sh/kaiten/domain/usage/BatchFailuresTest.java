@@ -60,20 +60,20 @@ class BatchFailuresTest {
         clock, Duration.ofHours(24));
     Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap"), Duration.ofDays(3));
-    ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
+    ApiToken token = admin.tenants().bootstrapTenant("bootstrap", "Vendor").adminToken();
     tenantId = token.tenantId();
     Map<String, JsonNode> limits = new HashMap<>();
     for (String slug : List.of("sum-soft", "count-soft", "max-hard")) {
       Aggregation aggregation = Aggregation.valueOf(slug.substring(0, slug.indexOf('-')).toUpperCase());
       Enforcement enforcement = slug.endsWith("hard") ? Enforcement.HARD : Enforcement.SOFT;
-      admin.createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
+      admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
           new Metering(aggregation, null, null, null, enforcement, null, null, null), null, null));
       limits.put(slug, JsonNodeFactory.instance.numberNode(100));
     }
-    admin.createTier(token, new TierDraft("pro", "Pro", 1, limits));
-    String customer = admin.createCustomer(token, "Acme", null).id();
-    String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    instance = admin.createInstance(token, "acme-prod", license, null, null).token();
+    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, limits));
+    String customer = admin.customers().createCustomer(token, "Acme", null).id();
+    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    instance = admin.instances().createInstance(token, "acme-prod", license, null, null).token();
   }
 
   /** The counter port with a write that fails: before it is applied, or after (its answer lost on the way back). */

@@ -69,7 +69,7 @@ class BatchGroupsTest {
           Duration.ofHours(24));
       Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
           Optional.of("bootstrap"), Duration.ofDays(3));
-      ApiToken token = admin.bootstrapTenant("bootstrap", "Vendor").adminToken();
+      ApiToken token = admin.tenants().bootstrapTenant("bootstrap", "Vendor").adminToken();
       tenantId = token.tenantId();
       Map<String, JsonNode> limits = new java.util.HashMap<>();
       entitlement(admin, token, limits, "sum-soft", Aggregation.SUM, Enforcement.SOFT, null, 100);
@@ -79,15 +79,15 @@ class BatchGroupsTest {
       entitlement(admin, token, limits, "count-hard", Aggregation.COUNT, Enforcement.HARD, null, 3);
       entitlement(admin, token, limits, "daily", Aggregation.SUM, Enforcement.HARD, Reset.DAY, 1000);
       entitlement(admin, token, limits, "max-hard", Aggregation.MAX, Enforcement.HARD, null, 100);
-      admin.createTier(token, new TierDraft("pro", "Pro", 1, limits));
-      String customer = admin.createCustomer(token, "Acme", null).id();
-      String license = admin.createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-      instance = admin.createInstance(token, "acme-prod", license, null, null).token();
+      admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, limits));
+      String customer = admin.customers().createCustomer(token, "Acme", null).id();
+      String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+      instance = admin.instances().createInstance(token, "acme-prod", license, null, null).token();
     }
 
     private static void entitlement(Administration admin, ApiToken token, Map<String, JsonNode> limits, String slug,
         Aggregation aggregation, Enforcement enforcement, Reset reset, int limit) {
-      admin.createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
+      admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
           new Metering(aggregation, reset, null, null, enforcement, null, null, null), null, null));
       limits.put(slug, JsonNodeFactory.instance.numberNode(limit));
     }

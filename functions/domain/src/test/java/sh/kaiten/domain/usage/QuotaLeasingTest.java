@@ -73,32 +73,32 @@ class QuotaLeasingTest {
     counters.clock = clock;
     Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
         Optional.of("bootstrap-test"), Duration.ofDays(3));
-    adminToken = admin.bootstrapTenant("bootstrap-test", "Acme Vendor").adminToken();
+    adminToken = admin.tenants().bootstrapTenant("bootstrap-test", "Acme Vendor").adminToken();
     define(admin, adminToken, "calls", Aggregation.SUM, Enforcement.HARD, MeterScope.INSTANCE);
     define(admin, adminToken, "pool", Aggregation.SUM, Enforcement.HARD, MeterScope.LICENSE);
     define(admin, adminToken, "jobs", Aggregation.COUNT, Enforcement.HARD, MeterScope.INSTANCE);
     define(admin, adminToken, "soft", Aggregation.SUM, Enforcement.SOFT, MeterScope.INSTANCE);
     define(admin, adminToken, "peak", Aggregation.MAX, Enforcement.HARD, MeterScope.INSTANCE);
-    admin.createEntitlement(adminToken, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
-    admin.createTier(adminToken, new TierDraft("pro", "Pro", 2, Map.of("calls", JSON.numberNode(100),
+    admin.catalog().createEntitlement(adminToken, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
+    admin.catalog().createTier(adminToken, new TierDraft("pro", "Pro", 2, Map.of("calls", JSON.numberNode(100),
         "pool", JSON.numberNode(100), "jobs", JSON.numberNode(10), "soft", JSON.numberNode(100),
         "peak", JSON.numberNode(100), "sso", JSON.booleanNode(true))));
-    String customer = admin.createCustomer(adminToken, "Acme Corp", null).id();
-    String license = admin.createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    prod = admin.createInstance(adminToken, "acme-prod", license, null, null).token();
-    staging = admin.createInstance(adminToken, "acme-staging", license, null, null).token();
-    ApiToken otherAdmin = admin.bootstrapTenant("bootstrap-test", "Other Vendor").adminToken();
+    String customer = admin.customers().createCustomer(adminToken, "Acme Corp", null).id();
+    String license = admin.licenses().createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    prod = admin.instances().createInstance(adminToken, "acme-prod", license, null, null).token();
+    staging = admin.instances().createInstance(adminToken, "acme-staging", license, null, null).token();
+    ApiToken otherAdmin = admin.tenants().bootstrapTenant("bootstrap-test", "Other Vendor").adminToken();
     define(admin, otherAdmin, "calls", Aggregation.SUM, Enforcement.HARD, MeterScope.INSTANCE);
-    admin.createTier(otherAdmin, new TierDraft("pro", "Pro", 2, Map.of("calls", JSON.numberNode(100))));
-    String otherCustomer = admin.createCustomer(otherAdmin, "Other Corp", null).id();
-    String otherLicense = admin.createLicense(otherAdmin,
+    admin.catalog().createTier(otherAdmin, new TierDraft("pro", "Pro", 2, Map.of("calls", JSON.numberNode(100))));
+    String otherCustomer = admin.customers().createCustomer(otherAdmin, "Other Corp", null).id();
+    String otherLicense = admin.licenses().createLicense(otherAdmin,
         new LicenseDraft(otherCustomer, "pro", null, null, null, null, null)).id();
-    otherTenant = admin.createInstance(otherAdmin, "acme-prod", otherLicense, null, null).token();
+    otherTenant = admin.instances().createInstance(otherAdmin, "acme-prod", otherLicense, null, null).token();
   }
 
   private static void define(Administration admin, ApiToken token, String slug, Aggregation aggregation,
       Enforcement enforcement, MeterScope scope) {
-    admin.createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
+    admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
         new Metering(aggregation, Reset.MONTH, null, scope, enforcement, null, null, null), null, null));
   }
 

@@ -69,16 +69,16 @@ class UsageReportingTest {
   void productPageCatalog() {
     String secret = "bootstrap-test";
     Administration bootstrap = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock, Optional.of(secret), Duration.ofDays(3));
-    adminToken = bootstrap.bootstrapTenant(secret, "Acme Vendor").adminToken();
-    admin.createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
-    admin.createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,
+    adminToken = bootstrap.tenants().bootstrapTenant(secret, "Acme Vendor").adminToken();
+    admin.catalog().createEntitlement(adminToken, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC, null, null, null));
+    admin.catalog().createEntitlement(adminToken, new Entitlement("burst", "Burst", EntitlementType.NUMERIC,
         new Metering(null, null, null, null, Enforcement.SOFT, new BigDecimal("50"), null, null), null, null));
-    admin.createEntitlement(adminToken, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
-    admin.createTier(adminToken, new TierDraft("pro", "Pro", 2,
+    admin.catalog().createEntitlement(adminToken, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
+    admin.catalog().createTier(adminToken, new TierDraft("pro", "Pro", 2,
         Map.of("api-calls", JSON.numberNode(100000), "burst", JSON.numberNode(10), "sso", JSON.booleanNode(true))));
-    String customer = admin.createCustomer(adminToken, "Acme Corp", null).id();
-    String license = admin.createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    instanceToken = admin.createInstance(adminToken, "acme-prod", license, null, null).token();
+    String customer = admin.customers().createCustomer(adminToken, "Acme Corp", null).id();
+    String license = admin.licenses().createLicense(adminToken, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    instanceToken = admin.instances().createInstance(adminToken, "acme-prod", license, null, null).token();
   }
 
   private ReportResult report(String slug, String value) {
@@ -241,10 +241,10 @@ class UsageReportingTest {
 
   @Test
   void inactiveLicenseRejectsWithItsReason() {
-    String customer = admin.createCustomer(adminToken, "Lapsed", null).id();
-    String license = admin.createLicense(adminToken,
+    String customer = admin.customers().createCustomer(adminToken, "Lapsed", null).id();
+    String license = admin.licenses().createLicense(adminToken,
         new LicenseDraft(customer, "pro", LicenseStatus.TRIAL, null, NOW.minusSeconds(1), null, null)).id();
-    ApiToken token = admin.createInstance(adminToken, "lapsed-prod", license, null, null).token();
+    ApiToken token = admin.instances().createInstance(adminToken, "lapsed-prod", license, null, null).token();
     ReportResult result = reporting.report(token, "lapsed-prod", new UsageReport("api-calls", BigDecimal.ONE, null));
     assertThat(result.state().status()).isEqualTo(UsageStatus.REJECTED);
     assertThat(result.reason()).isEqualTo(Reason.TRIAL_ENDED);

@@ -2,8 +2,6 @@ package sh.kaiten.domain.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import sh.kaiten.domain.outbox.ChangeRecords;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,12 +20,12 @@ import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.MeterScope;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.paging.Page;
-import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.catalog.Reset;
 import sh.kaiten.domain.catalog.ResetAnchor;
+import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ForbiddenException;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
@@ -38,6 +36,9 @@ import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Periods;
+import sh.kaiten.domain.outbox.ChangeRecords;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
 
 class UsageViewsTest {
@@ -54,6 +55,9 @@ class UsageViewsTest {
 
   @BeforeEach
   void catalog() {
+    // What the license names exists, as the stores require.
+    catalog.createTier(TENANT, new Tier("pro", "Pro", 1, Map.of(), LICENSE_START), ChangeRecords.NONE);
+    catalog.createCustomer(TENANT, new Customer("cus_1", "Acme", Map.of(), LICENSE_START), ChangeRecords.NONE);
     catalog.createLicense(TENANT, new License("lic_1", "cus_1", "pro", LicenseStatus.ACTIVE, LICENSE_START, null, null,
         Map.of(), LICENSE_START, LICENSE_START), List.of(), ChangeRecords.NONE);
     catalog.createInstance(TENANT, new Instance("acme-prod", "lic_1", null, null, LICENSE_START), ChangeRecords.NONE);

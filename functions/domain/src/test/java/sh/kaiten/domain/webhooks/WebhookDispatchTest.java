@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.audit.AuditRecord;
@@ -23,6 +22,7 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.memory.InMemoryAuditLog;
 import sh.kaiten.domain.memory.InMemoryWebhooks;
+import sh.kaiten.domain.outbox.ChangeJournal;
 
 class WebhookDispatchTest {
   private static final Instant NOW = Instant.parse("2026-11-26T10:00:00Z");
