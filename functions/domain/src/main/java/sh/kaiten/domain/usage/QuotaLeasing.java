@@ -42,6 +42,9 @@ import sh.kaiten.domain.metering.UsageStatus;
  * the counters whose usage reaches a limit by accumulating. A lease ends at its expiry (at most
  * {@link #MAX_TTL} after it was granted, and never after its period ends: a new period starts with no
  * lease), and its unused units count against the limit until then.
+ *
+ * <p>Longer than most classes here: grant, report and release are three steps of one lease, each
+ * decided on the same read of the counter, and share their checks of lease ids and bounds.
  */
 public final class QuotaLeasing {
   /** The longest a lease lasts: what a crashed holder keeps from the others at most. */

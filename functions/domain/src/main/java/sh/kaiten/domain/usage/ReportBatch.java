@@ -42,6 +42,9 @@ import sh.kaiten.domain.metering.UsageCounters;
  * before it keep their answers, the reports of the write that failed are answered that they may or may
  * not have been counted, and every report not yet written that it was not counted. So a retry with the
  * same idempotency keys counts each report exactly once.
+ *
+ * <p>Longer than most classes here: grouping, the group write, its fall back to one at a time and the
+ * answers after a failure are one algorithm whose parts only make sense together.
  */
 final class ReportBatch {
   /** Writes one report on its own, as a single report is written. */
