@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** Reads a list to its end as a client does, page after page of {@code limit}, each page held to it. */
 public final class PageWalk {

@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.license.LifecycleMoment;
+import sh.kaiten.domain.license.LifecycleTimer;
 
 /**
  * What every {@link LifecycleTimers} does, run against the in-memory port and the DynamoDB adapter

@@ -1,7 +1,7 @@
 package sh.kaiten.domain.memory;
 
 import sh.kaiten.domain.events.Event;
-import sh.kaiten.domain.lifecycle.LifecycleTimer;
+import sh.kaiten.domain.license.LifecycleTimer;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.lifecycle.LifecycleTimersContract;
 

@@ -3,8 +3,8 @@ package sh.kaiten.domain.memory;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import sh.kaiten.domain.catalog.Page;
-import sh.kaiten.domain.catalog.PageRequest;
+import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /** Pages of a list in memory as DynamoDB's queries page them: by key, from after the cursor (the last key given). */
 final class InMemoryPages {
