@@ -21,8 +21,8 @@ import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Enforcement;
-import sh.kaiten.domain.catalog.CatalogStore;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
 import sh.kaiten.domain.catalog.Metering;
@@ -302,8 +302,8 @@ class UsageReportingTest {
   @Test
   void aReportReadsItsEntitlementOnceAndABatchEachOfItsEntitlementsOnce() {
     List<String> read = new ArrayList<>();
-    CatalogStore counting = (CatalogStore) Proxy.newProxyInstance(CatalogStore.class.getClassLoader(),
-        new Class<?>[] {CatalogStore.class}, (proxy, method, args) -> {
+    Definitions counting = (Definitions) Proxy.newProxyInstance(Definitions.class.getClassLoader(),
+        new Class<?>[] {Definitions.class}, (proxy, method, args) -> {
           if (method.getName().equals("findEntitlement")) {
             read.add((String) args[1]);
           }
@@ -313,7 +313,7 @@ class UsageReportingTest {
             throw e.getCause();
           }
         });
-    UsageReporting readingOnce = new UsageReporting(counting, new InMemoryInstanceReads(catalog, counters), counters,
+    UsageReporting readingOnce = new UsageReporting(counting, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters,
         signals::add, clock, Duration.ofHours(24));
 
     readingOnce.report(instanceToken, "acme-prod", new UsageReport("api-calls", BigDecimal.ONE, null));
