@@ -15,6 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.admin.AdminRequests.CustomerRequest;
 import sh.kaiten.admin.AdminRequests.EntitlementRequest;
 import sh.kaiten.admin.AdminRequests.InstanceRequest;
@@ -60,6 +63,8 @@ public class CatalogResource {
   @Audited("entitlement.created")
   @POST
   @Path("/entitlements")
+  @APIResponse(responseCode = "201", description = "Created",
+      content = @Content(schema = @Schema(implementation = EntitlementView.class)))
   public Response createEntitlement(EntitlementRequest request) {
     EntitlementView created = EntitlementView.of(catalog.createEntitlement(caller.token(), required(request).toDraft()));
     return created("/api/entitlements/" + created.slug(), created);
@@ -97,6 +102,8 @@ public class CatalogResource {
   @Audited("tier.created")
   @POST
   @Path("/tiers")
+  @APIResponse(responseCode = "201", description = "Created",
+      content = @Content(schema = @Schema(implementation = TierView.class)))
   public Response createTier(TierDraft request) {
     TierView created = TierView.of(catalog.createTier(caller.token(), required(request)));
     return created("/api/tiers/" + created.slug(), created);
@@ -134,6 +141,8 @@ public class CatalogResource {
   @Audited("customer.created")
   @POST
   @Path("/customers")
+  @APIResponse(responseCode = "201", description = "Created",
+      content = @Content(schema = @Schema(implementation = Customer.class)))
   public Response createCustomer(CustomerRequest request) {
     Customer created = customers.createCustomer(caller.token(), required(request).name(), request.metadata());
     return created("/api/customers/" + created.id(), created);
@@ -172,6 +181,8 @@ public class CatalogResource {
   @Audited("license.created")
   @POST
   @Path("/licenses")
+  @APIResponse(responseCode = "201", description = "Created",
+      content = @Content(schema = @Schema(implementation = LicenseView.class)))
   public Response createLicense(LicenseDraft request) {
     LicenseView created = LicenseView.of(licenses.createLicense(caller.token(), required(request)));
     return created("/api/licenses/" + created.id(), created);
@@ -212,6 +223,8 @@ public class CatalogResource {
   @Audited("instance.created")
   @POST
   @Path("/instances")
+  @APIResponse(responseCode = "201", description = "Created, with its instance token (shown once)",
+      content = @Content(schema = @Schema(implementation = CreatedInstance.class)))
   public Response createInstance(InstanceRequest request) {
     required(request);
     InstanceCreated created =

@@ -9,6 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.admin.AdminRequests.TenantRequest;
 import sh.kaiten.admin.AdminViews.CreatedTenant;
 import sh.kaiten.admin.AdminViews.NewToken;
@@ -30,7 +34,10 @@ public class TenantsResource {
   @Audited("tenant.created")
   @POST
   @BootstrapAuthenticated
-  public Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, TenantRequest request) {
+  @APIResponse(responseCode = "201", description = "Created, with its first admin token (shown once)",
+      content = @Content(schema = @Schema(implementation = CreatedTenant.class)))
+  public Response create(@Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      TenantRequest request) {
     // No token: the record (written with the tenant) names the bootstrap secret as who acted.
     audit.actAs(null, "bootstrap");
     // The secret is checked before the body, so a caller without it learns nothing from errors.

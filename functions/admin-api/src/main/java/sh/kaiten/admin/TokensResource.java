@@ -10,6 +10,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.admin.AdminViews.IssuedTokenView;
 import sh.kaiten.admin.AdminViews.TokenList;
 import sh.kaiten.admin.AdminViews.TokenView;
@@ -30,6 +33,8 @@ public class TokensResource {
   @Audited("token.created")
   @POST
   @Path("/tokens")
+  @APIResponse(responseCode = "201", description = "Created, with its secret (shown once)",
+      content = @Content(schema = @Schema(implementation = IssuedTokenView.class)))
   public Response create() {
     return issued(IssuedTokenView.of(tokens.createAdminToken(caller.token())));
   }
@@ -44,6 +49,7 @@ public class TokensResource {
   @Audited("token.revoked")
   @DELETE
   @Path("/tokens/{id}")
+  @APIResponse(responseCode = "204", description = "Revoked")
   public Response revoke(@PathParam("id") String id) {
     tokens.revokeToken(caller.token(), id);
     return Response.noContent().build();
@@ -53,6 +59,8 @@ public class TokensResource {
   @Audited("instance.token_rotated")
   @POST
   @Path("/instances/{id}/token")
+  @APIResponse(responseCode = "201", description = "Created, with its secret (shown once)",
+      content = @Content(schema = @Schema(implementation = IssuedTokenView.class)))
   public Response rotate(@PathParam("id") String instanceId) {
     return issued(IssuedTokenView.of(instances.rotateInstanceToken(caller.token(), instanceId)));
   }

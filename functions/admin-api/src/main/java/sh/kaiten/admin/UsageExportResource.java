@@ -13,6 +13,10 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -45,6 +49,11 @@ public class UsageExportResource {
   @Context UriInfo uri;
 
   @GET
+  @APIResponse(responseCode = "200",
+      description = "NDJSON, one object per line (a period total; a report with kind=reports), or CSV",
+      content = {
+          @Content(mediaType = NDJSON, schema = @Schema(oneOf = {UsageHistoryView.class, ReportRow.class})),
+          @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))})
   public Response export(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("format") String format, @QueryParam("kind") String kind, @QueryParam("cursor") String cursor) {
     caller.token().requireAdmin(); // who may ask comes before what is asked

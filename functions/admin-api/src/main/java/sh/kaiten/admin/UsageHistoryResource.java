@@ -2,7 +2,6 @@ package sh.kaiten.admin;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -18,28 +17,34 @@ import sh.kaiten.http.CurrentCaller;
  * The period totals of an instance's counters, or of a license's pool (admin token), page by page:
  * {@code {"items":[...],"next_cursor":...}}, as every list.
  */
-@Path("/api/{holders: instances|licenses}/{id}/usage/history")
+@Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class UsageHistoryResource {
   @Inject UsageViews views;
   @Inject CurrentCaller caller;
 
   @GET
-  public ListView<UsageHistoryView> history(@PathParam("holders") String holders, @PathParam("id") String id,
+  @Path("/instances/{id}/usage/history")
+  public ListView<UsageHistoryView> instanceHistory(@PathParam("id") String id,
       @QueryParam("entitlement") String entitlement, @QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     caller.token().requireAdmin(); // who may ask comes before what is asked
-    HistoryFilter filter = new HistoryFilter(blankToNull(entitlement), QueryParams.instant("from", from, false),
-        QueryParams.instant("to", to, false));
-    PageRequest page = QueryParams.page(cursor, limit);
-    return switch (holders) {
-      case "instances" -> ListView.of(views.instanceHistory(caller.token(), id, filter, page), UsageHistoryView::of);
-      case "licenses" -> ListView.of(views.licenseHistory(caller.token(), id, filter, page), UsageHistoryView::of);
-      default -> throw new NotFoundException();
-    };
+    return ListView.of(views.instanceHistory(caller.token(), id, filter(entitlement, from, to),
+        QueryParams.page(cursor, limit)), UsageHistoryView::of);
   }
 
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
+  @GET
+  @Path("/licenses/{id}/usage/history")
+  public ListView<UsageHistoryView> licenseHistory(@PathParam("id") String id,
+      @QueryParam("entitlement") String entitlement, @QueryParam("from") String from, @QueryParam("to") String to,
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    caller.token().requireAdmin();
+    return ListView.of(views.licenseHistory(caller.token(), id, filter(entitlement, from, to),
+        QueryParams.page(cursor, limit)), UsageHistoryView::of);
+  }
+
+  private static HistoryFilter filter(String entitlement, String from, String to) {
+    return new HistoryFilter(entitlement == null || entitlement.isBlank() ? null : entitlement,
+        QueryParams.instant("from", from, false), QueryParams.instant("to", to, false));
   }
 }

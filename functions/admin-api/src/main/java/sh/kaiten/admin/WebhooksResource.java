@@ -14,6 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.admin.AdminRequests.WebhookRequest;
 import sh.kaiten.admin.AdminViews.CreatedWebhookView;
 import sh.kaiten.admin.AdminViews.DeliveryView;
@@ -34,6 +37,8 @@ public class WebhooksResource {
   @Audited("webhook.created")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
+  @APIResponse(responseCode = "201", description = "Created, with its signing secret (shown once)",
+      content = @Content(schema = @Schema(implementation = CreatedWebhookView.class)))
   public Response create(WebhookRequest request) {
     CreatedWebhookView created =
         CreatedWebhookView.of(webhooks.create(caller.token(), AdminRequests.required(request).toDraft()));
@@ -62,6 +67,7 @@ public class WebhooksResource {
   @Audited("webhook.deleted")
   @DELETE
   @Path("/{id}")
+  @APIResponse(responseCode = "204", description = "Deleted")
   public Response delete(@PathParam("id") String id) {
     webhooks.delete(caller.token(), id);
     return Response.noContent().build();
@@ -82,6 +88,8 @@ public class WebhooksResource {
   @Audited(value = "webhook.tested", status = 202)
   @POST
   @Path("/{id}/test")
+  @APIResponse(responseCode = "202", description = "The test delivery, on its way",
+      content = @Content(schema = @Schema(implementation = DeliveryView.class)))
   public Response test(@PathParam("id") String id) {
     return Response.accepted(DeliveryView.of(webhooks.test(caller.token(), id))).build();
   }
@@ -98,6 +106,8 @@ public class WebhooksResource {
   @Audited(value = "webhook.redelivered", status = 202)
   @POST
   @Path("/{id}/deliveries/{delivery_id}/redeliver")
+  @APIResponse(responseCode = "202", description = "The new delivery, on its way",
+      content = @Content(schema = @Schema(implementation = DeliveryView.class)))
   public Response redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
     return Response.accepted(DeliveryView.of(webhooks.redeliver(caller.token(), id, deliveryId))).build();
   }

@@ -1,8 +1,12 @@
 package sh.kaiten.entitlements;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Source;
@@ -45,6 +49,26 @@ final class OfrepFlags {
     flag.put("errorCode", errorCode);
     flag.put("errorDetails", details);
     return flag;
+  }
+
+  /**
+   * The shapes OFREP puts on the wire (camelCase, as its spec writes them), for the API contract only:
+   * the answers themselves are built as trees above.
+   */
+  interface Shapes {
+    @Schema(name = "OfrepRequest")
+    record Request(@Schema(description = "targetingKey: the instance id") Map<String, Object> context) {}
+
+    @Schema(name = "OfrepEvaluation")
+    record Success(String key, @Schema(description = "boolean, number (-1: unlimited) or object") JsonNode value,
+        String reason, String variant, Map<String, Object> metadata) {}
+
+    @Schema(name = "OfrepEvaluations")
+    record Bulk(List<Success> flags) {}
+
+    @Schema(name = "OfrepFailure")
+    record Failure(String key, @JsonProperty("errorCode") String errorCode,
+        @JsonProperty("errorDetails") String errorDetails) {}
   }
 
   private static JsonNode value(Evaluation evaluation, ObjectNode metadata) {

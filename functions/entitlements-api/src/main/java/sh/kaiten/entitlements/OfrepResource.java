@@ -18,6 +18,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.InstanceEntitlement;
@@ -45,6 +49,13 @@ public class OfrepResource {
   @POST
   @Path("/{key}")
   @Audited(AuditTrail.EVALUATED)
+  @RequestBody(content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
+  @APIResponse(responseCode = "200", description = "OK",
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Success.class)))
+  @APIResponse(responseCode = "400", description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
+  @APIResponse(responseCode = "404", description = "FLAG_NOT_FOUND",
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
   public Response one(@PathParam("key") String key, String body) {
     JsonNode request;
     try {
@@ -74,6 +85,12 @@ public class OfrepResource {
    */
   @POST
   @Audited(AuditTrail.EVALUATED)
+  @RequestBody(content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
+  @APIResponse(responseCode = "200", description = "OK",
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Bulk.class)))
+  @APIResponse(responseCode = "400", description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
+  @APIResponse(responseCode = "304", description = "Unchanged since the ETag in If-None-Match")
   public Response all(String body, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
     JsonNode request;
     try {

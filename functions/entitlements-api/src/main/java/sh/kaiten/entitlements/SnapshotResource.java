@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.InstanceSnapshot;
 import sh.kaiten.http.AuditTrail;
@@ -46,6 +49,9 @@ public class SnapshotResource {
    */
   @GET
   @Audited(AuditTrail.EVALUATED)
+  @APIResponse(responseCode = "200", description = "The snapshot, with its ETag",
+      content = @Content(schema = @Schema(implementation = SnapshotView.class)))
+  @APIResponse(responseCode = "304", description = "Unchanged since the ETag in If-None-Match")
   public Response snapshot(@PathParam("id") String instanceId,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
     InstanceSnapshot snapshot = queries.snapshot(caller.token(), instanceId);

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -45,6 +46,7 @@ public record SnapshotView(String instance, LicenseView license, List<Entitlemen
 
   /** The license an instance is on, as stored; null dates are not set. */
   @RegisterForReflection
+  @Schema(name = "SnapshotLicense")
   public record LicenseView(String id, LicenseStatus status, Instant startsAt, Instant trialEndsAt, Instant expiresAt) {
     static LicenseView of(License license) {
       return new LicenseView(license.id(), license.status(), license.startsAt(), license.trialEndsAt(),
@@ -63,6 +65,7 @@ public record SnapshotView(String instance, LicenseView license, List<Entitlemen
    * @param usage NUMERIC only (left out otherwise): the current period's counter
    */
   @RegisterForReflection
+  @Schema(name = "SnapshotEntitlement")
   public record EntitlementView(
       String slug,
       EntitlementType type,
@@ -85,6 +88,7 @@ public record SnapshotView(String instance, LicenseView license, List<Entitlemen
 
   /** How a NUMERIC entitlement is metered and enforced. */
   @RegisterForReflection
+  @Schema(name = "SnapshotMetering")
   public record MeteringView(Aggregation aggregation, Reset reset, MeterScope scope, Enforcement enforcement,
       BigDecimal overagePercent, String unit) {
     static MeteringView of(Metering metering) {
@@ -100,6 +104,7 @@ public record SnapshotView(String instance, LicenseView license, List<Entitlemen
    * @param periodStart null, as {@code periodEnd}, for a lifetime counter ({@code reset: NONE})
    */
   @RegisterForReflection
+  @Schema(name = "SnapshotPeriodUsage")
   public record PeriodUsageView(BigDecimal currentUsage, BigDecimal limit, UsageStatus status, Instant periodStart,
       Instant periodEnd) {
     static PeriodUsageView of(UsageState state) {

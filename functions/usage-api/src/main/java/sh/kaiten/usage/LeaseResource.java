@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.outbox.ChangeRecords;
@@ -45,6 +46,7 @@ public class LeaseResource {
 
   /** {@code {"entitlement_slug": "api-calls", "units": 500, "ttl_seconds": 60}}. */
   @RegisterForReflection
+  @Schema(name = "LeaseRequest")
   public record Request(String entitlementSlug, BigDecimal units, Integer ttlSeconds) {}
 
   @POST

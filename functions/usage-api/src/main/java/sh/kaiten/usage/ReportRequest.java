@@ -5,6 +5,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import sh.kaiten.domain.usage.CheckReason;
 import sh.kaiten.domain.usage.CheckTallies;
 import sh.kaiten.domain.usage.CheckTally;
@@ -40,6 +41,7 @@ public record ReportRequest(String entitlementSlug, BigDecimal value, Instant ti
    * @param checks the tallies of an SDK's own checks, for the audit trail; null when none are sent
    */
   @RegisterForReflection
+  @Schema(name = "ReportBatch")
   public record Batch(List<ReportRequest> events, Checks checks) {}
 
   /** {@code {"id": "chk-...", "tallies": [...]}}: see {@link CheckTallies}. */

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -64,6 +67,9 @@ public class UsageResource {
    */
   @POST
   @Audited(AuditTrail.REPORTED)
+  @APIResponse(responseCode = "200",
+      description = "The usage after the report (REJECTED: not counted); Idempotent-Replayed: true on a replay",
+      content = @Content(schema = @Schema(implementation = UsageView.class)))
   public Response report(
       @PathParam("id") String instanceId, @HeaderParam(IDEMPOTENCY_KEY) String headerKey, ReportRequest request) {
     if (request == null) {
