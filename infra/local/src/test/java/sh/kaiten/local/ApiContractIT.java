@@ -1,6 +1,7 @@
 package sh.kaiten.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +72,7 @@ class ApiContractIT {
       call(400, "POST", "/api/instances/{id}/usage", instance, "{\"entitlement_slug\":\"api-calls\",\"value\":-1}",
           INSTANCE);
       call(200, "POST", "/api/instances/{id}/usage/batch", instance,
-          "{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":1},{\"entitlement_slug\":\"sso\",\"value\":1}]}",
+          "{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":1},{\"entitlement_slug\":\"api-calls\",\"value\":2}]}",
           INSTANCE);
       call(400, "POST", "/api/instances/{id}/usage/batch", instance, "{\"events\":[], \"extra\":1}", INSTANCE);
 
@@ -128,15 +131,17 @@ class ApiContractIT {
       call(200, "GET", "/api/instances/{id}/usage/history", admin, null, INSTANCE);
       call(200, "GET", "/api/licenses/{id}/usage/history", admin, null, license);
       call(400, "GET", "/api/licenses/{id}/usage/history?from=yesterday", admin, null, license);
-      call(200, "GET", "/api/usage/export", admin, null);
-      call(200, "GET", "/api/usage/export?kind=reports", admin, null);
-      call(200, "GET", "/api/usage/export?format=csv", admin, null);
-      call(400, "GET", "/api/usage/export?format=xml", admin, null);
+      Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+      String range = "from=" + hour.minus(1, ChronoUnit.HOURS) + "&to=" + hour.plus(2, ChronoUnit.HOURS);
+      call(200, "GET", "/api/usage/export?" + range, admin, null);
+      call(200, "GET", "/api/usage/export?kind=reports&" + range, admin, null);
+      call(200, "GET", "/api/usage/export?format=csv&" + range, admin, null);
+      call(400, "GET", "/api/usage/export?format=xml&" + range, admin, null);
 
       // audit
       call(200, "GET", "/api/audit", admin, null);
       call(200, "GET", "/api/instances/{id}/audit", admin, null, INSTANCE);
-      call(200, "GET", "/api/audit/verify", admin, null);
+      call(200, "GET", "/api/audit/verify?" + range, admin, null);
       call(400, "GET", "/api/audit?limit=0", admin, null);
 
       // webhooks
@@ -146,12 +151,19 @@ class ApiContractIT {
       call(200, "GET", "/api/webhooks/{id}", admin, null, webhook);
       call(200, "PATCH", "/api/webhooks/{id}", admin, "{\"description\":\"the contract's\"}", webhook);
       call(200, "POST", "/api/webhooks/{id}/rotate-secret", admin, null, webhook);
-      String delivery = json(call(202, "POST", "/api/webhooks/{id}/test", admin, null, webhook)).path("id").asText();
-      call(200, "GET", "/api/webhooks/{id}/deliveries", admin, null, webhook);
-      call(202, "POST", "/api/webhooks/{id}/deliveries/{delivery_id}/redeliver", admin, null, webhook, delivery);
       call(400, "POST", "/api/webhooks", admin, "{\"url\":\"ftp://example.com\"}");
       call(204, "DELETE", "/api/webhooks/{id}", admin, null, webhook);
       call(404, "GET", "/api/webhooks/{id}", admin, null, webhook);
+      try (WebhookInbox inbox = WebhookInbox.subscribe(local, admin, "webhook.test")) {
+        String delivery = json(call(202, "POST", "/api/webhooks/{id}/test", admin, null, inbox.id())).path("id").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !inbox.events().isEmpty());
+        // A delivery is redelivered once it has succeeded or failed.
+        await().atMost(Duration.ofSeconds(60)).until(() -> local.json(local.send("GET",
+            "/api/webhooks/" + inbox.id() + "/deliveries", admin, null)).path("items").path(0).path("status")
+            .asText().equals("SUCCEEDED"));
+        call(200, "GET", "/api/webhooks/{id}/deliveries", admin, null, inbox.id());
+        call(202, "POST", "/api/webhooks/{id}/deliveries/{delivery_id}/redeliver", admin, null, inbox.id(), delivery);
+      }
     }
     assertThat(breaches).isEmpty();
     assertThat(succeeded).as("every operation of the document answered a success here")
@@ -163,7 +175,7 @@ class ApiContractIT {
     return answer(status, method, route, token, body, null, parameters);
   }
 
-  /** Sends the request, checks the answer's status, and its keeping of the contract. */
+  /** Sends the request; notes an answer of another status than expected, or one that breaks the contract. */
   private HttpResponse<String> answer(int status, String method, String route, String token, String body,
       String ifNoneMatch, String... parameters) throws Exception {
     String path = route;
@@ -181,7 +193,9 @@ class ApiContractIT {
       request.header("If-None-Match", ifNoneMatch);
     }
     HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
+    if (response.statusCode() != status) {
+      breaches.add(method + " " + path + " answered " + response.statusCode() + ", not " + status + ": " + response.body());
+    }
     String documented = route.contains("?") ? route.substring(0, route.indexOf('?')) : route;
     breaches.addAll(contract.breaches(method, documented, response.statusCode(),
         response.headers().firstValue("Content-Type").orElse(null), response.body()));

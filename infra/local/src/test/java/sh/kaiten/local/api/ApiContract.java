@@ -139,15 +139,23 @@ public final class ApiContract {
     return value;
   }
 
-  /** Every 4xx and 5xx is a problem document, unless the operation documents that status itself. */
+  /**
+   * Every 4xx and 5xx is a problem document: an error status the operation documents without a body
+   * (smallrye's "400 Bad Request" of a request body) is one, and so is any other.
+   */
   private static void problemsForEveryError(ObjectNode item) {
     item.fields().forEachRemaining(operation -> {
       if (METHODS.contains(operation.getKey())) {
         ObjectNode responses = (ObjectNode) operation.getValue().path("responses");
-        for (String range : List.of("4XX", "5XX")) {
-          if (!responses.has(range)) {
-            responses.putObject(range).put("$ref", PROBLEM);
+        List<String> bodiless = new ArrayList<>();
+        responses.fields().forEachRemaining(response -> {
+          if (response.getKey().matches("[45]..") && !response.getValue().has("content")) {
+            bodiless.add(response.getKey());
           }
+        });
+        bodiless.forEach(status -> responses.remove(status));
+        for (String range : List.of("4XX", "5XX")) {
+          responses.putObject(range).put("$ref", PROBLEM);
         }
       }
     });
