@@ -52,7 +52,7 @@ public class UsageExportResource {
   @APIResponse(responseCode = "200",
       description = "NDJSON, one object per line (a period total; a report with kind=reports), or CSV",
       content = {
-          @Content(mediaType = NDJSON, schema = @Schema(oneOf = {UsageHistoryView.class, ReportRow.class})),
+          @Content(mediaType = NDJSON, schema = @Schema(anyOf = {UsageHistoryView.class, ReportRow.class})),
           @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))})
   public Response export(@QueryParam("from") String from, @QueryParam("to") String to,
       @QueryParam("format") String format, @QueryParam("kind") String kind, @QueryParam("cursor") String cursor) {
