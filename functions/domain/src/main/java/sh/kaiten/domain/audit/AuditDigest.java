@@ -29,7 +29,7 @@ public record AuditDigest(String tenantId, Instant hour, int part, int parts, St
     Canonical canonical = new Canonical("audit-digest/1")
         .field(tenantId).field(hour.toString()).field(Integer.toString(part)).field(Integer.toString(parts))
         .field(previousHash).field(sealedAt.toString()).field(Integer.toString(records.size()));
-    records.forEach(sealed -> canonical.field(sealed.id()).field(sealed.hash()));
+    records.forEach(entry -> canonical.field(entry.id()).field(entry.hash()));
     return canonical.sha256();
   }
 
