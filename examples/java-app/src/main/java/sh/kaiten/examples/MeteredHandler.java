@@ -10,20 +10,23 @@ import sh.kaiten.sdk.KaitenClient;
 
 /**
  * The SDK inside a vendor's own Lambda function: the client is built once per execution environment
- * (in the init phase) and kept across invocations; each invocation checks in process and flushes what
- * it reported before it returns, because Lambda freezes the environment as soon as the handler
+ * (in the init phase) and kept across invocations; each invocation checks in process and flushes
+ * what it reported before it returns, because Lambda freezes the environment as soon as the handler
  * returns and a background thread gets no time while it is frozen.
  */
-public final class MeteredHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
-  // /tmp is the only writable place in Lambda and lives as long as the execution environment: a cold
+public final class MeteredHandler
+    implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+  // /tmp is the only writable place in Lambda and lives as long as the execution environment: a
+  // cold
   // start with Kaiten unreachable still answers from the last snapshot this environment saw.
-  private static final KaitenClient KAITEN = KaitenClient.builder()
-      .baseUrl(System.getenv("KAITEN_URL"))
-      .token(System.getenv("KAITEN_TOKEN"))
-      .instance(System.getenv("KAITEN_INSTANCE"))
-      .snapshotFile(Path.of("/tmp/kaiten/snapshot.json"))
-      .spoolDirectory(Path.of("/tmp/kaiten/spool"))
-      .build();
+  private static final KaitenClient KAITEN =
+      KaitenClient.builder()
+          .baseUrl(System.getenv("KAITEN_URL"))
+          .token(System.getenv("KAITEN_TOKEN"))
+          .instance(System.getenv("KAITEN_INSTANCE"))
+          .snapshotFile(Path.of("/tmp/kaiten/snapshot.json"))
+          .spoolDirectory(Path.of("/tmp/kaiten/spool"))
+          .build();
 
   @Override
   public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {

@@ -40,14 +40,18 @@ final class AdminRequests {
     }
   }
 
-  /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
+  /**
+   * The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the
+   * last page.
+   */
   static PageRequest page(String cursor, String limit) {
     Integer size = null;
     if (limit != null) {
       try {
         size = Integer.valueOf(limit);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException("limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+        throw new InvalidInputException(
+            "limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
       }
     }
     return PageRequest.of(cursor, size);
@@ -62,18 +66,25 @@ final class AdminRequests {
 
   /**
    * A PATCH of a webhook endpoint as JSON Merge Patch: {@code url}, {@code description} (null
-   * clears it) and {@code event_types}; a field left out stays as it is, any other field is refused.
+   * clears it) and {@code event_types}; a field left out stays as it is, any other field is
+   * refused.
    */
   static WebhookPatch webhookPatch(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw new InvalidInputException(null, "a JSON object is required");
     }
-    body.fieldNames().forEachRemaining(field -> {
-      if (!WEBHOOK_PATCH_FIELDS.contains(field)) {
-        throw new InvalidInputException(field, "unknown field " + field + "; a webhook PATCH may change "
-            + String.join(", ", WEBHOOK_PATCH_FIELDS));
-      }
-    });
+    body.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!WEBHOOK_PATCH_FIELDS.contains(field)) {
+                throw new InvalidInputException(
+                    field,
+                    "unknown field "
+                        + field
+                        + "; a webhook PATCH may change "
+                        + String.join(", ", WEBHOOK_PATCH_FIELDS));
+              }
+            });
     if (body.has("url") && body.get("url").isNull()) {
       throw new InvalidInputException("url", "url cannot be removed");
     }
@@ -86,17 +97,22 @@ final class AdminRequests {
       eventTypes = new ArrayList<>();
       for (int i = 0; i < given.size(); i++) {
         if (!given.get(i).isTextual()) {
-          throw new InvalidInputException("event_types[" + i + "]", "event_types must hold event names");
+          throw new InvalidInputException(
+              "event_types[" + i + "]", "event_types must hold event names");
         }
         eventTypes.add(given.get(i).asText());
       }
     }
     boolean clearsDescription = body.has("description") && body.get("description").isNull();
-    return new WebhookPatch(text(body, "url"), body.has("description"),
-        clearsDescription ? null : text(body, "description"), eventTypes);
+    return new WebhookPatch(
+        text(body, "url"),
+        body.has("description"),
+        clearsDescription ? null : text(body, "description"),
+        eventTypes);
   }
 
-  private static final List<String> WEBHOOK_PATCH_FIELDS = List.of("url", "description", "event_types");
+  private static final List<String> WEBHOOK_PATCH_FIELDS =
+      List.of("url", "description", "event_types");
 
   @RegisterForReflection
   record CustomerRequest(String name, Map<String, String> metadata) {}
@@ -107,9 +123,19 @@ final class AdminRequests {
   /** An entitlement; the NUMERIC settings sit at the top level and are refused on other types. */
   @RegisterForReflection
   record EntitlementRequest(
-      String slug, String name, EntitlementType type, Aggregation aggregation, Reset reset, ResetAnchor resetAnchor,
-      MeterScope scope, Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit,
-      Integer shards, JsonNode configSchema) {
+      String slug,
+      String name,
+      EntitlementType type,
+      Aggregation aggregation,
+      Reset reset,
+      ResetAnchor resetAnchor,
+      MeterScope scope,
+      Enforcement enforcement,
+      BigDecimal overagePercent,
+      List<Integer> thresholds,
+      String unit,
+      Integer shards,
+      JsonNode configSchema) {
 
     Entitlement toDraft() {
       Metering metering = null;
@@ -117,8 +143,17 @@ final class AdminRequests {
         if (overagePercent != null) {
           NumericContract.requirePercent("overage_percent", overagePercent);
         }
-        metering = new Metering(aggregation, reset, resetAnchor, scope, enforcement, overagePercent, thresholds, unit,
-            shards == null ? 1 : shards);
+        metering =
+            new Metering(
+                aggregation,
+                reset,
+                resetAnchor,
+                scope,
+                enforcement,
+                overagePercent,
+                thresholds,
+                unit,
+                shards == null ? 1 : shards);
       } else {
         refuseMeteringField("aggregation", aggregation);
         refuseMeteringField("reset", reset);
@@ -142,24 +177,31 @@ final class AdminRequests {
   }
 
   /**
-   * A PATCH of a license as JSON Merge Patch: a field left out stays as it is, a date set to null is
-   * cleared, an override set to null is removed. Any other field is refused.
+   * A PATCH of a license as JSON Merge Patch: a field left out stays as it is, a date set to null
+   * is cleared, an override set to null is removed. Any other field is refused.
    */
   static LicensePatch licensePatch(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw new InvalidInputException(null, "a JSON object is required");
     }
-    body.fieldNames().forEachRemaining(field -> {
-      if (!LICENSE_PATCH_FIELDS.contains(field)) {
-        throw new InvalidInputException(field, "unknown field " + field + "; a license PATCH may change "
-            + String.join(", ", LICENSE_PATCH_FIELDS));
-      }
-    });
+    body.fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!LICENSE_PATCH_FIELDS.contains(field)) {
+                throw new InvalidInputException(
+                    field,
+                    "unknown field "
+                        + field
+                        + "; a license PATCH may change "
+                        + String.join(", ", LICENSE_PATCH_FIELDS));
+              }
+            });
     Map<String, JsonNode> overrides = null;
     if (body.has("overrides")) {
       JsonNode given = body.get("overrides");
       if (!given.isObject()) {
-        throw new InvalidInputException("overrides", "overrides must be an object of entitlement slugs");
+        throw new InvalidInputException(
+            "overrides", "overrides must be an object of entitlement slugs");
       }
       overrides = new LinkedHashMap<>();
       for (var entry : (Iterable<Map.Entry<String, JsonNode>>) given::fields) {
@@ -167,8 +209,13 @@ final class AdminRequests {
       }
     }
     String status = text(body, "status");
-    return new LicensePatch(text(body, "tier"), status == null ? null : status(status), date(body, "starts_at"),
-        date(body, "trial_ends_at"), date(body, "expires_at"), overrides);
+    return new LicensePatch(
+        text(body, "tier"),
+        status == null ? null : status(status),
+        date(body, "starts_at"),
+        date(body, "trial_ends_at"),
+        date(body, "expires_at"),
+        overrides);
   }
 
   private static final List<String> LICENSE_PATCH_FIELDS =
@@ -189,7 +236,8 @@ final class AdminRequests {
     try {
       return LicenseStatus.valueOf(value);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("status", "status must be one of " + List.of(LicenseStatus.values()));
+      throw new InvalidInputException(
+          "status", "status must be one of " + List.of(LicenseStatus.values()));
     }
   }
 
@@ -203,7 +251,8 @@ final class AdminRequests {
     try {
       return new LicensePatch.DateChange(Instant.parse(text(body, field)));
     } catch (DateTimeParseException e) {
-      throw new InvalidInputException(field, field + " must be an ISO-8601 instant such as 2026-12-31T23:59:59Z");
+      throw new InvalidInputException(
+          field, field + " must be an ISO-8601 instant such as 2026-12-31T23:59:59Z");
     }
   }
 }

@@ -3,7 +3,6 @@ package sh.kaiten.admin;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
-import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.CatalogAdministration;
@@ -30,8 +29,13 @@ public class AdminWiring {
   @Produces
   @Singleton
   Administration administration(
-      AdminStores stores, RequestJournal journal, Clock clock, KaitenConfig config, DeploymentSecrets secrets) {
-    return new Administration(stores, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
+      AdminStores stores,
+      RequestJournal journal,
+      Clock clock,
+      KaitenConfig config,
+      DeploymentSecrets secrets) {
+    return new Administration(
+        stores, journal, clock, secrets.bootstrapSecret(), config.lifecycle().trialNotice());
   }
 
   // Each resource takes the use case of the records it serves.
@@ -74,13 +78,22 @@ public class AdminWiring {
 
   @Produces
   @Singleton
-  Webhooks webhooks(WebhookStore store, WebhookUrlPolicy urls, RequestJournal journal, Clock clock, KaitenConfig config) {
+  Webhooks webhooks(
+      WebhookStore store,
+      WebhookUrlPolicy urls,
+      RequestJournal journal,
+      Clock clock,
+      KaitenConfig config) {
     return new Webhooks(store, urls, journal, clock, config.webhooks().secretGrace());
   }
 
   @Produces
   @Singleton
-  UsageViews usageViews(Definitions definitions, LicenseStore licenses, InstanceStore instances, UsageHistory history,
+  UsageViews usageViews(
+      Definitions definitions,
+      LicenseStore licenses,
+      InstanceStore instances,
+      UsageHistory history,
       Clock clock) {
     return new UsageViews(definitions, licenses, instances, history, clock);
   }

@@ -41,7 +41,9 @@ import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.MergePatches;
 
-/** The control plane's records: entitlements, tiers, customers, licenses, instances (admin token). */
+/**
+ * The control plane's records: entitlements, tiers, customers, licenses, instances (admin token).
+ */
 @Path("/api")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,17 +65,22 @@ public class CatalogResource {
   @Audited("entitlement.created")
   @POST
   @Path("/entitlements")
-  @APIResponse(responseCode = "201", description = "Created",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
       content = @Content(schema = @Schema(implementation = EntitlementView.class)))
   public Response createEntitlement(EntitlementRequest request) {
-    EntitlementView created = EntitlementView.of(catalog.createEntitlement(caller.token(), required(request).toDraft()));
+    EntitlementView created =
+        EntitlementView.of(catalog.createEntitlement(caller.token(), required(request).toDraft()));
     return created("/api/entitlements/" + created.slug(), created);
   }
 
   @GET
   @Path("/entitlements")
-  public ListView<EntitlementView> entitlements(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(catalog.entitlements(caller.token(), page(cursor, limit)), EntitlementView::of);
+  public ListView<EntitlementView> entitlements(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(
+        catalog.entitlements(caller.token(), page(cursor, limit)), EntitlementView::of);
   }
 
   @GET
@@ -82,14 +89,27 @@ public class CatalogResource {
     return EntitlementView.of(catalog.entitlement(caller.token(), slug));
   }
 
-  /** Changes an entitlement (JSON Merge Patch); what its counters mean (type, aggregation, reset, scope) stays. */
+  /**
+   * Changes an entitlement (JSON Merge Patch); what its counters mean (type, aggregation, reset,
+   * scope) stays.
+   */
   @Audited("entitlement.updated")
   @PATCH
   @Path("/entitlements/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public EntitlementView updateEntitlement(@PathParam("slug") String slug, JsonNode patch) {
-    return EntitlementView.of(catalog.updateEntitlement(caller.token(), slug, current -> patches.apply(
-        EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft()));
+    return EntitlementView.of(
+        catalog.updateEntitlement(
+            caller.token(),
+            slug,
+            current ->
+                patches
+                    .apply(
+                        EntitlementView.of(current),
+                        patch,
+                        ENTITLEMENT_CHANGES,
+                        EntitlementRequest.class)
+                    .toDraft()));
   }
 
   @Audited("entitlement.deleted")
@@ -102,7 +122,9 @@ public class CatalogResource {
   @Audited("tier.created")
   @POST
   @Path("/tiers")
-  @APIResponse(responseCode = "201", description = "Created",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
       content = @Content(schema = @Schema(implementation = TierView.class)))
   public Response createTier(TierDraft request) {
     TierView created = TierView.of(catalog.createTier(caller.token(), required(request)));
@@ -111,7 +133,8 @@ public class CatalogResource {
 
   @GET
   @Path("/tiers")
-  public ListView<TierView> tiers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  public ListView<TierView> tiers(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     return ListView.of(catalog.tiers(caller.token(), page(cursor, limit)), TierView::of);
   }
 
@@ -127,8 +150,11 @@ public class CatalogResource {
   @Path("/tiers/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public TierView updateTier(@PathParam("slug") String slug, JsonNode patch) {
-    return TierView.of(catalog.updateTier(caller.token(), slug,
-        current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
+    return TierView.of(
+        catalog.updateTier(
+            caller.token(),
+            slug,
+            current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
   }
 
   @Audited("tier.deleted")
@@ -141,17 +167,22 @@ public class CatalogResource {
   @Audited("customer.created")
   @POST
   @Path("/customers")
-  @APIResponse(responseCode = "201", description = "Created",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
       content = @Content(schema = @Schema(implementation = Customer.class)))
   public Response createCustomer(CustomerRequest request) {
-    Customer created = customers.createCustomer(caller.token(), required(request).name(), request.metadata());
+    Customer created =
+        customers.createCustomer(caller.token(), required(request).name(), request.metadata());
     return created("/api/customers/" + created.id(), created);
   }
 
   @GET
   @Path("/customers")
-  public ListView<Customer> customers(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(customers.customers(caller.token(), page(cursor, limit)), customer -> customer);
+  public ListView<Customer> customers(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(
+        customers.customers(caller.token(), page(cursor, limit)), customer -> customer);
   }
 
   @GET
@@ -165,10 +196,14 @@ public class CatalogResource {
   @Path("/customers/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Customer updateCustomer(@PathParam("id") String id, JsonNode patch) {
-    return customers.updateCustomer(caller.token(), id, current -> {
-      CustomerRequest wanted = patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
-      return new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt());
-    });
+    return customers.updateCustomer(
+        caller.token(),
+        id,
+        current -> {
+          CustomerRequest wanted =
+              patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
+          return new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt());
+        });
   }
 
   @Audited("customer.deleted")
@@ -181,7 +216,9 @@ public class CatalogResource {
   @Audited("license.created")
   @POST
   @Path("/licenses")
-  @APIResponse(responseCode = "201", description = "Created",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
       content = @Content(schema = @Schema(implementation = LicenseView.class)))
   public Response createLicense(LicenseDraft request) {
     LicenseView created = LicenseView.of(licenses.createLicense(caller.token(), required(request)));
@@ -190,7 +227,8 @@ public class CatalogResource {
 
   @GET
   @Path("/licenses")
-  public ListView<LicenseView> licenses(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  public ListView<LicenseView> licenses(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
     return ListView.of(licenses.licenses(caller.token(), page(cursor, limit)), LicenseView::of);
   }
 
@@ -209,7 +247,8 @@ public class CatalogResource {
   @Path("/licenses/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public LicenseView updateLicense(@PathParam("id") String id, JsonNode body) {
-    return LicenseView.of(licenses.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
+    return LicenseView.of(
+        licenses.updateLicense(caller.token(), id, AdminRequests.licensePatch(body)));
   }
 
   @Audited("license.deleted")
@@ -223,20 +262,27 @@ public class CatalogResource {
   @Audited("instance.created")
   @POST
   @Path("/instances")
-  @APIResponse(responseCode = "201", description = "Created, with its instance token (shown once)",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its instance token (shown once)",
       content = @Content(schema = @Schema(implementation = CreatedInstance.class)))
   public Response createInstance(InstanceRequest request) {
     required(request);
     InstanceCreated created =
-        instances.createInstance(caller.token(), request.id(), request.licenseId(), request.name(), request.labels());
-    return created("/api/instances/" + created.instance().id(),
-        CreatedInstance.of(created.instance(), new NewToken(created.token().id(), created.secret())));
+        instances.createInstance(
+            caller.token(), request.id(), request.licenseId(), request.name(), request.labels());
+    return created(
+        "/api/instances/" + created.instance().id(),
+        CreatedInstance.of(
+            created.instance(), new NewToken(created.token().id(), created.secret())));
   }
 
   @GET
   @Path("/instances")
-  public ListView<Instance> instances(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(instances.instances(caller.token(), page(cursor, limit)), instance -> instance);
+  public ListView<Instance> instances(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(
+        instances.instances(caller.token(), page(cursor, limit)), instance -> instance);
   }
 
   @GET
@@ -250,10 +296,19 @@ public class CatalogResource {
   @Path("/instances/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Instance updateInstance(@PathParam("id") String id, JsonNode patch) {
-    return instances.updateInstance(caller.token(), id, current -> {
-      InstanceRequest wanted = patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
-      return new Instance(current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt());
-    });
+    return instances.updateInstance(
+        caller.token(),
+        id,
+        current -> {
+          InstanceRequest wanted =
+              patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
+          return new Instance(
+              current.id(),
+              wanted.licenseId(),
+              wanted.name(),
+              wanted.labels(),
+              current.createdAt());
+        });
   }
 
   /** Deletes an instance; its tokens stop working at once. */
@@ -264,7 +319,10 @@ public class CatalogResource {
     instances.deleteInstance(caller.token(), id);
   }
 
-  /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
+  /**
+   * The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the
+   * last page.
+   */
   private static PageRequest page(String cursor, String limit) {
     return AdminRequests.page(cursor, limit);
   }

@@ -10,29 +10,37 @@ import sh.kaiten.domain.paging.PageRequest;
 final class QueryParams {
   private QueryParams() {}
 
-  /** An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z}; null when absent and not required. */
+  /**
+   * An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z}; null when absent and not required.
+   */
   static Instant instant(String name, String value, boolean required) {
     if (value == null || value.isBlank()) {
       if (required) {
-        throw new InvalidInputException(name, name + " is required (ISO-8601, e.g. 2026-11-01T00:00:00Z)");
+        throw new InvalidInputException(
+            name, name + " is required (ISO-8601, e.g. 2026-11-01T00:00:00Z)");
       }
       return null;
     }
     try {
       return Dates.require(name, Instant.parse(value));
     } catch (DateTimeParseException e) {
-      throw new InvalidInputException(name, name + " must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
+      throw new InvalidInputException(
+          name, name + " must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z");
     }
   }
 
-  /** The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the last page. */
+  /**
+   * The page a list request asks for: {@code limit} 1 to 200 (default 50), {@code cursor} from the
+   * last page.
+   */
   static PageRequest page(String cursor, String limit) {
     Integer size = null;
     if (limit != null) {
       try {
         size = Integer.valueOf(limit);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException("limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+        throw new InvalidInputException(
+            "limit", "limit must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
       }
     }
     return PageRequest.of(cursor, size);

@@ -34,17 +34,26 @@ public class TenantsResource {
   @Audited("tenant.created")
   @POST
   @BootstrapAuthenticated
-  @APIResponse(responseCode = "201", description = "Created, with its first admin token (shown once)",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its first admin token (shown once)",
       content = @Content(schema = @Schema(implementation = CreatedTenant.class)))
-  public Response create(@Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+  public Response create(
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       TenantRequest request) {
     // No token: the record (written with the tenant) names the bootstrap secret as who acted.
     audit.actAs(null, "bootstrap");
     // The secret is checked before the body, so a caller without it learns nothing from errors.
-    TenantCreated created = tenants.bootstrapTenant(BearerToken.of(authorization), request == null ? null : request.name());
+    TenantCreated created =
+        tenants.bootstrapTenant(
+            BearerToken.of(authorization), request == null ? null : request.name());
     return Response.status(Response.Status.CREATED)
-        .entity(new CreatedTenant(created.tenant().id(), created.tenant().name(), created.tenant().createdAt(),
-            new NewToken(created.adminToken().id(), created.secret())))
+        .entity(
+            new CreatedTenant(
+                created.tenant().id(),
+                created.tenant().name(),
+                created.tenant().createdAt(),
+                new NewToken(created.adminToken().id(), created.secret())))
         .build();
   }
 }

@@ -33,7 +33,9 @@ public class TokensResource {
   @Audited("token.created")
   @POST
   @Path("/tokens")
-  @APIResponse(responseCode = "201", description = "Created, with its secret (shown once)",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its secret (shown once)",
       content = @Content(schema = @Schema(implementation = IssuedTokenView.class)))
   public Response create() {
     return issued(IssuedTokenView.of(tokens.createAdminToken(caller.token())));
@@ -59,7 +61,9 @@ public class TokensResource {
   @Audited("instance.token_rotated")
   @POST
   @Path("/instances/{id}/token")
-  @APIResponse(responseCode = "201", description = "Created, with its secret (shown once)",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its secret (shown once)",
       content = @Content(schema = @Schema(implementation = IssuedTokenView.class)))
   public Response rotate(@PathParam("id") String instanceId) {
     return issued(IssuedTokenView.of(instances.rotateInstanceToken(caller.token(), instanceId)));

@@ -1,4 +1,5 @@
 package sh.kaiten.admin;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -29,18 +30,37 @@ import sh.kaiten.http.JsonSettings;
 /**
  * Billing exports for a time range (admin token), NDJSON (one object per line) or CSV with a header
  * row. {@code kind=periods} (the default): every period total of the tenant whose period starts in
- * [from, to). {@code kind=reports}: every usage report answered in [from, to), from the audit trail,
- * newest first, one page of audit records an answer; a {@code Link: <...>; rel="next"}
+ * [from, to). {@code kind=reports}: every usage report answered in [from, to), from the audit
+ * trail, newest first, one page of audit records an answer; a {@code Link: <...>; rel="next"}
  * header gives the rest.
  */
 @Path("/api/usage/export")
 public class UsageExportResource {
   static final String NDJSON = "application/x-ndjson";
   static final String CSV = "text/csv";
-  /** Audit records per answer: a batch's record holds up to 100 reports, so an answer stays under Lambda's 6 MB. */
+
+  /**
+   * Audit records per answer: a batch's record holds up to 100 reports, so an answer stays under
+   * Lambda's 6 MB.
+   */
   static final int RECORDS_PER_ANSWER = PageRequest.MAX_LIMIT;
-  static final List<String> REPORT_COLUMNS = List.of("audit_id", "received_at", "instance_id", "entitlement", "value",
-      "timestamp", "idempotency_key", "status", "current_usage", "replayed", "actor", "request_id", "lease_id", "reports");
+
+  static final List<String> REPORT_COLUMNS =
+      List.of(
+          "audit_id",
+          "received_at",
+          "instance_id",
+          "entitlement",
+          "value",
+          "timestamp",
+          "idempotency_key",
+          "status",
+          "current_usage",
+          "replayed",
+          "actor",
+          "request_id",
+          "lease_id",
+          "reports");
 
   @Inject UsageViews views;
   @Inject Auditing auditing;
@@ -49,31 +69,65 @@ public class UsageExportResource {
   @Context UriInfo uri;
 
   @GET
-  @APIResponse(responseCode = "200",
-      description = "NDJSON, one object per line (a period total; a report with kind=reports), or CSV",
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "NDJSON, one object per line (a period total; a report with kind=reports), or CSV",
       content = {
-          @Content(mediaType = NDJSON, schema = @Schema(anyOf = {UsageHistoryView.class, ReportRow.class})),
-          @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))})
-  public Response export(@QueryParam("from") String from, @QueryParam("to") String to,
-      @QueryParam("format") String format, @QueryParam("kind") String kind, @QueryParam("cursor") String cursor) {
+        @Content(
+            mediaType = NDJSON,
+            schema = @Schema(anyOf = {UsageHistoryView.class, ReportRow.class})),
+        @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING))
+      })
+  public Response export(
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("format") String format,
+      @QueryParam("kind") String kind,
+      @QueryParam("cursor") String cursor) {
     caller.token().requireAdmin(); // who may ask comes before what is asked
     boolean csv = csv(format);
     String chosen = kind == null || kind.isBlank() ? "periods" : kind;
     if (chosen.equals("periods")) {
-      List<UsageHistoryView> rows = views.export(caller.token(), QueryParams.instant("from", from, true),
-          QueryParams.instant("to", to, true)).stream().map(UsageHistoryView::of).toList();
-      return answer(csv, "usage.csv", UsageHistoryView.COLUMNS, rows, UsageHistoryView::cells, UsageHistoryView.class)
+      List<UsageHistoryView> rows =
+          views
+              .export(
+                  caller.token(),
+                  QueryParams.instant("from", from, true),
+                  QueryParams.instant("to", to, true))
+              .stream()
+              .map(UsageHistoryView::of)
+              .toList();
+      return answer(
+              csv,
+              "usage.csv",
+              UsageHistoryView.COLUMNS,
+              rows,
+              UsageHistoryView::cells,
+              UsageHistoryView.class)
           .build();
     }
     if (!chosen.equals("reports")) {
       throw new InvalidInputException("kind", "kind must be periods or reports");
     }
-    Page<ReportedUsage> page = auditing.reports(caller.token(), QueryParams.instant("from", from, true),
-        QueryParams.instant("to", to, true), PageRequest.of(cursor, RECORDS_PER_ANSWER));
-    Response.ResponseBuilder answer = answer(csv, "usage-reports.csv", REPORT_COLUMNS,
-        page.items().stream().map(ReportRow::of).toList(), ReportRow::cells, ReportRow.class);
+    Page<ReportedUsage> page =
+        auditing.reports(
+            caller.token(),
+            QueryParams.instant("from", from, true),
+            QueryParams.instant("to", to, true),
+            PageRequest.of(cursor, RECORDS_PER_ANSWER));
+    Response.ResponseBuilder answer =
+        answer(
+            csv,
+            "usage-reports.csv",
+            REPORT_COLUMNS,
+            page.items().stream().map(ReportRow::of).toList(),
+            ReportRow::cells,
+            ReportRow.class);
     if (page.nextCursor() != null) {
-      answer.link(uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(), "next");
+      answer.link(
+          uri.getRequestUriBuilder().replaceQueryParam("cursor", page.nextCursor()).build(),
+          "next");
     }
     return answer.build();
   }
@@ -86,8 +140,13 @@ public class UsageExportResource {
     return chosen.equals("csv");
   }
 
-  private <T> Response.ResponseBuilder answer(boolean csv, String filename, List<String> columns, List<T> rows,
-      Function<T, List<String>> cells, Class<T> type) {
+  private <T> Response.ResponseBuilder answer(
+      boolean csv,
+      String filename,
+      List<String> columns,
+      List<T> rows,
+      Function<T, List<String>> cells,
+      Class<T> type) {
     StringBuilder body = new StringBuilder();
     if (csv) {
       body.append(Csv.row(columns));
@@ -108,19 +167,55 @@ public class UsageExportResource {
 
   /** A report as exported: the columns of {@link #REPORT_COLUMNS}. */
   @RegisterForReflection
-  record ReportRow(String auditId, String receivedAt, String instanceId, String entitlement, BigDecimal value,
-      String timestamp, String idempotencyKey, String status, BigDecimal currentUsage, boolean replayed,
-      String actor, String requestId, String leaseId, long reports) {
+  record ReportRow(
+      String auditId,
+      String receivedAt,
+      String instanceId,
+      String entitlement,
+      BigDecimal value,
+      String timestamp,
+      String idempotencyKey,
+      String status,
+      BigDecimal currentUsage,
+      boolean replayed,
+      String actor,
+      String requestId,
+      String leaseId,
+      long reports) {
     static ReportRow of(ReportedUsage report) {
-      return new ReportRow(report.auditId(), report.receivedAt().toString(), report.instanceId(), report.entitlement(),
-          report.value(), report.timestamp() == null ? null : report.timestamp().toString(), report.idempotencyKey(),
-          report.status(), report.currentUsage(), report.replayed(), report.actor(), report.requestId(),
-          report.leaseId(), report.reports());
+      return new ReportRow(
+          report.auditId(),
+          report.receivedAt().toString(),
+          report.instanceId(),
+          report.entitlement(),
+          report.value(),
+          report.timestamp() == null ? null : report.timestamp().toString(),
+          report.idempotencyKey(),
+          report.status(),
+          report.currentUsage(),
+          report.replayed(),
+          report.actor(),
+          report.requestId(),
+          report.leaseId(),
+          report.reports());
     }
 
     List<String> cells() {
-      return Arrays.asList(auditId, receivedAt, instanceId, entitlement, plain(value), timestamp, idempotencyKey, status,
-          plain(currentUsage), Boolean.toString(replayed), actor, requestId, leaseId, Long.toString(reports));
+      return Arrays.asList(
+          auditId,
+          receivedAt,
+          instanceId,
+          entitlement,
+          plain(value),
+          timestamp,
+          idempotencyKey,
+          status,
+          plain(currentUsage),
+          Boolean.toString(replayed),
+          actor,
+          requestId,
+          leaseId,
+          Long.toString(reports));
     }
 
     private static String plain(BigDecimal number) {

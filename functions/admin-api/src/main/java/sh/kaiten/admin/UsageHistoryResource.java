@@ -8,9 +8,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import sh.kaiten.admin.AdminViews.ListView;
-import sh.kaiten.domain.paging.PageRequest;
-import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
 import sh.kaiten.domain.usage.UsageViews;
+import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
 import sh.kaiten.http.CurrentCaller;
 
 /**
@@ -25,26 +24,40 @@ public class UsageHistoryResource {
 
   @GET
   @Path("/instances/{id}/usage/history")
-  public ListView<UsageHistoryView> instanceHistory(@PathParam("id") String id,
-      @QueryParam("entitlement") String entitlement, @QueryParam("from") String from, @QueryParam("to") String to,
-      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  public ListView<UsageHistoryView> instanceHistory(
+      @PathParam("id") String id,
+      @QueryParam("entitlement") String entitlement,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") String limit) {
     caller.token().requireAdmin(); // who may ask comes before what is asked
-    return ListView.of(views.instanceHistory(caller.token(), id, filter(entitlement, from, to),
-        QueryParams.page(cursor, limit)), UsageHistoryView::of);
+    return ListView.of(
+        views.instanceHistory(
+            caller.token(), id, filter(entitlement, from, to), QueryParams.page(cursor, limit)),
+        UsageHistoryView::of);
   }
 
   @GET
   @Path("/licenses/{id}/usage/history")
-  public ListView<UsageHistoryView> licenseHistory(@PathParam("id") String id,
-      @QueryParam("entitlement") String entitlement, @QueryParam("from") String from, @QueryParam("to") String to,
-      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+  public ListView<UsageHistoryView> licenseHistory(
+      @PathParam("id") String id,
+      @QueryParam("entitlement") String entitlement,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to,
+      @QueryParam("cursor") String cursor,
+      @QueryParam("limit") String limit) {
     caller.token().requireAdmin();
-    return ListView.of(views.licenseHistory(caller.token(), id, filter(entitlement, from, to),
-        QueryParams.page(cursor, limit)), UsageHistoryView::of);
+    return ListView.of(
+        views.licenseHistory(
+            caller.token(), id, filter(entitlement, from, to), QueryParams.page(cursor, limit)),
+        UsageHistoryView::of);
   }
 
   private static HistoryFilter filter(String entitlement, String from, String to) {
-    return new HistoryFilter(entitlement == null || entitlement.isBlank() ? null : entitlement,
-        QueryParams.instant("from", from, false), QueryParams.instant("to", to, false));
+    return new HistoryFilter(
+        entitlement == null || entitlement.isBlank() ? null : entitlement,
+        QueryParams.instant("from", from, false),
+        QueryParams.instant("to", to, false));
   }
 }

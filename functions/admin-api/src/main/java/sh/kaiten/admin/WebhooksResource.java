@@ -37,17 +37,22 @@ public class WebhooksResource {
   @Audited("webhook.created")
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @APIResponse(responseCode = "201", description = "Created, with its signing secret (shown once)",
+  @APIResponse(
+      responseCode = "201",
+      description = "Created, with its signing secret (shown once)",
       content = @Content(schema = @Schema(implementation = CreatedWebhookView.class)))
   public Response create(WebhookRequest request) {
     CreatedWebhookView created =
-        CreatedWebhookView.of(webhooks.create(caller.token(), AdminRequests.required(request).toDraft()));
+        CreatedWebhookView.of(
+            webhooks.create(caller.token(), AdminRequests.required(request).toDraft()));
     return Response.created(URI.create("/api/webhooks/" + created.id())).entity(created).build();
   }
 
   @GET
-  public ListView<WebhookView> list(@QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
-    return ListView.of(webhooks.endpoints(caller.token(), AdminRequests.page(cursor, limit)), WebhookView::of);
+  public ListView<WebhookView> list(
+      @QueryParam("cursor") String cursor, @QueryParam("limit") String limit) {
+    return ListView.of(
+        webhooks.endpoints(caller.token(), AdminRequests.page(cursor, limit)), WebhookView::of);
   }
 
   @GET
@@ -82,13 +87,15 @@ public class WebhooksResource {
   }
 
   /**
-   * Sends a {@code webhook.test} event to this endpoint; the answer is its delivery, stored with its
-   * dispatch and its record, on its way.
+   * Sends a {@code webhook.test} event to this endpoint; the answer is its delivery, stored with
+   * its dispatch and its record, on its way.
    */
   @Audited(value = "webhook.tested", status = 202)
   @POST
   @Path("/{id}/test")
-  @APIResponse(responseCode = "202", description = "The test delivery, on its way",
+  @APIResponse(
+      responseCode = "202",
+      description = "The test delivery, on its way",
       content = @Content(schema = @Schema(implementation = DeliveryView.class)))
   public Response test(@PathParam("id") String id) {
     return Response.accepted(DeliveryView.of(webhooks.test(caller.token(), id))).build();
@@ -97,18 +104,26 @@ public class WebhooksResource {
   /** The endpoint's delivery log, newest first. */
   @GET
   @Path("/{id}/deliveries")
-  public ListView<DeliveryView> deliveries(@PathParam("id") String id, @QueryParam("cursor") String cursor,
+  public ListView<DeliveryView> deliveries(
+      @PathParam("id") String id,
+      @QueryParam("cursor") String cursor,
       @QueryParam("limit") String limit) {
-    return ListView.of(webhooks.deliveries(caller.token(), id, AdminRequests.page(cursor, limit)), DeliveryView::of);
+    return ListView.of(
+        webhooks.deliveries(caller.token(), id, AdminRequests.page(cursor, limit)),
+        DeliveryView::of);
   }
 
   /** Sends a delivery again, same {@code webhook-id} and body, with a fresh round of attempts. */
   @Audited(value = "webhook.redelivered", status = 202)
   @POST
   @Path("/{id}/deliveries/{delivery_id}/redeliver")
-  @APIResponse(responseCode = "202", description = "The new delivery, on its way",
+  @APIResponse(
+      responseCode = "202",
+      description = "The new delivery, on its way",
       content = @Content(schema = @Schema(implementation = DeliveryView.class)))
-  public Response redeliver(@PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
-    return Response.accepted(DeliveryView.of(webhooks.redeliver(caller.token(), id, deliveryId))).build();
+  public Response redeliver(
+      @PathParam("id") String id, @PathParam("delivery_id") String deliveryId) {
+    return Response.accepted(DeliveryView.of(webhooks.redeliver(caller.token(), id, deliveryId)))
+        .build();
   }
 }

@@ -37,6 +37,7 @@ class CsvTest {
 
   @Test
   void aRowEndsWithCrlf() {
-    assertThat(Csv.row(Arrays.asList("api-calls", null, "=1", "a,b"))).isEqualTo("api-calls,,'=1,\"a,b\"\r\n");
+    assertThat(Csv.row(Arrays.asList("api-calls", null, "=1", "a,b")))
+        .isEqualTo("api-calls,,'=1,\"a,b\"\r\n");
   }
 }

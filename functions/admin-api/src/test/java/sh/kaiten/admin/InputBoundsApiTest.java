@@ -24,7 +24,9 @@ import sh.kaiten.testing.LocalAwsResource;
  * answer is a 400 problem+json naming the field (or header), and nothing is stored.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class InputBoundsApiTest {
   private static final String LONG_ID = "a".repeat(1100);
   private static final String FAR_FUTURE = "+999999999-12-31T23:59:59Z";
@@ -33,9 +35,17 @@ class InputBoundsApiTest {
 
   @BeforeEach
   void tenant() {
-    admin = given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json").body("{\"name\":\"Acme Vendor\"}")
-        .when().post("/api/tenants").then().statusCode(201).extract().path("admin_token.token");
+    admin =
+        given()
+            .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+            .contentType("application/json")
+            .body("{\"name\":\"Acme Vendor\"}")
+            .when()
+            .post("/api/tenants")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("admin_token.token");
   }
 
   private RequestSpecification as() {
@@ -43,8 +53,11 @@ class InputBoundsApiTest {
   }
 
   private static ValidatableResponse refused(ValidatableResponse answer, String field) {
-    return answer.statusCode(400).contentType("application/problem+json")
-        .body("type", equalTo("https://kaiten.sh/problems/invalid-input")).body("field", equalTo(field));
+    return answer
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://kaiten.sh/problems/invalid-input"))
+        .body("field", equalTo(field));
   }
 
   private ValidatableResponse post(String path, String body) {
@@ -66,12 +79,22 @@ class InputBoundsApiTest {
     refused(post("/api/customers", "{\"name\":\"\\ud800\"}"), "name")
         .body("detail", equalTo("name must not contain half of a surrogate pair (U+D800)"));
     refused(post("/api/customers", "{\"name\":\"Acme\\uFFFD\"}"), "name")
-        .body("detail", equalTo("name must not contain the replacement character (U+FFFD) of bytes that were not UTF-8"));
-    refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\\u0007\":\"1\"}}"), "metadata.crm\u0007");
-    String many = IntStream.range(0, 51).mapToObj(i -> "\"k" + i + "\":\"v\"").collect(Collectors.joining(","));
+        .body(
+            "detail",
+            equalTo(
+                "name must not contain the replacement character (U+FFFD) of bytes that were not UTF-8"));
+    refused(
+        post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\\u0007\":\"1\"}}"),
+        "metadata.crm\u0007");
+    String many =
+        IntStream.range(0, 51)
+            .mapToObj(i -> "\"k" + i + "\":\"v\"")
+            .collect(Collectors.joining(","));
     refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{" + many + "}}"), "metadata");
     nothingStored("/api/customers");
-    refused(post("/api/tiers", "{\"slug\":\"pro\",\"name\":\"" + "y".repeat(201) + "\",\"rank\":1}"), "name");
+    refused(
+        post("/api/tiers", "{\"slug\":\"pro\",\"name\":\"" + "y".repeat(201) + "\",\"rank\":1}"),
+        "name");
     nothingStored("/api/tiers");
 
     // A name of 200 characters, with an emoji (a surrogate pair) in it, is fine.
@@ -80,27 +103,55 @@ class InputBoundsApiTest {
 
   @Test
   void unitsAreBounded() {
-    refused(post("/api/entitlements",
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"unit\":\"" + "u".repeat(33) + "\"}"), "unit")
+    refused(
+            post(
+                "/api/entitlements",
+                "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"unit\":\""
+                    + "u".repeat(33)
+                    + "\"}"),
+            "unit")
         .body("detail", equalTo("unit must be at most 32 characters"));
-    refused(post("/api/entitlements",
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"unit\":\"calls\\u2066\"}"), "unit");
+    refused(
+        post(
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"unit\":\"calls\\u2066\"}"),
+        "unit");
     nothingStored("/api/entitlements");
   }
 
   @Test
   void enumsAreTakenByNameOnly() {
-    refused(post("/api/entitlements",
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"enforcement\":\"1\"}"), "enforcement");
-    refused(post("/api/entitlements",
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"reset\":-0}"), "reset");
-    refused(post("/api/entitlements",
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"scope\":\"0\"}"), "scope");
-    refused(post("/api/entitlements", "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":2}"), "type");
+    refused(
+        post(
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"enforcement\":\"1\"}"),
+        "enforcement");
+    refused(
+        post(
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"reset\":-0}"),
+        "reset");
+    refused(
+        post(
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"scope\":\"0\"}"),
+        "scope");
+    refused(
+        post("/api/entitlements", "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":2}"),
+        "type");
     nothingStored("/api/entitlements");
-    post("/api/entitlements", "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\"}").statusCode(201);
-    refused(as().body("{\"enforcement\":\"1\"}").when().patch("/api/entitlements/api-calls").then(), "enforcement");
-    as().when().get("/api/entitlements/api-calls").then().statusCode(200).body("enforcement", equalTo("HARD"));
+    post(
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\"}")
+        .statusCode(201);
+    refused(
+        as().body("{\"enforcement\":\"1\"}").when().patch("/api/entitlements/api-calls").then(),
+        "enforcement");
+    as().when()
+        .get("/api/entitlements/api-calls")
+        .then()
+        .statusCode(200)
+        .body("enforcement", equalTo("HARD"));
   }
 
   @Test
@@ -110,16 +161,24 @@ class InputBoundsApiTest {
     refused(as().when().delete("/api/licenses/" + LONG_ID).then(), "id");
     refused(as().when().get("/api/instances/" + LONG_ID + "/audit").then(), "id");
     refused(as().when().post("/api/instances/" + LONG_ID + "/token").then(), "id");
-    refused(as().when().post("/api/webhooks/wh_1/deliveries/" + LONG_ID + "/redeliver").then(), "delivery_id");
+    refused(
+        as().when().post("/api/webhooks/wh_1/deliveries/" + LONG_ID + "/redeliver").then(),
+        "delivery_id");
     refused(as().when().get("/api/customers/acme%00corp").then(), "id");
   }
 
   @Test
   void idsInBodiesAreBounded() {
-    refused(post("/api/licenses", "{\"customer_id\":\"" + LONG_ID + "\",\"tier\":\"pro\"}"), "customer_id");
-    refused(post("/api/licenses", "{\"customer_id\":\"cus_1\",\"tier\":\"" + LONG_ID + "\"}"), "tier");
-    refused(post("/api/instances", "{\"id\":\"acme-prod\",\"license_id\":\"" + LONG_ID + "\"}"), "license_id");
-    refused(post("/api/instances", "{\"id\":\"acme-prod\",\"license_id\":\"lic 1\"}"), "license_id");
+    refused(
+        post("/api/licenses", "{\"customer_id\":\"" + LONG_ID + "\",\"tier\":\"pro\"}"),
+        "customer_id");
+    refused(
+        post("/api/licenses", "{\"customer_id\":\"cus_1\",\"tier\":\"" + LONG_ID + "\"}"), "tier");
+    refused(
+        post("/api/instances", "{\"id\":\"acme-prod\",\"license_id\":\"" + LONG_ID + "\"}"),
+        "license_id");
+    refused(
+        post("/api/instances", "{\"id\":\"acme-prod\",\"license_id\":\"lic 1\"}"), "license_id");
     nothingStored("/api/licenses");
     nothingStored("/api/instances");
   }
@@ -127,18 +186,30 @@ class InputBoundsApiTest {
   @Test
   void aDuplicateKeyIsNamed() {
     refused(post("/api/customers", "{\"name\":\"Acme\",\"name\":\"Evil\"}"), "name");
-    refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\":\"1\",\"crm\":\"2\"}}"), "metadata.crm");
+    refused(
+        post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\":\"1\",\"crm\":\"2\"}}"),
+        "metadata.crm");
     nothingStored("/api/customers");
   }
 
   @Test
   void nestingPastTheParsersDepthIsNamedByTheFieldItIsIn() {
     String deep = "[".repeat(2000) + "]".repeat(2000);
-    refused(post("/api/entitlements", "{\"slug\":\"theme\",\"name\":\"Theme\",\"type\":\"CONFIG\",\"config_schema\":"
-        + deep + "}"), "config_schema[0][0]")
-        .body("detail", startsWith("field 'config_schema[0][0]' is nested or sized past what the API reads: at most 1000 levels"));
+    refused(
+            post(
+                "/api/entitlements",
+                "{\"slug\":\"theme\",\"name\":\"Theme\",\"type\":\"CONFIG\",\"config_schema\":"
+                    + deep
+                    + "}"),
+            "config_schema[0][0]")
+        .body(
+            "detail",
+            startsWith(
+                "field 'config_schema[0][0]' is nested or sized past what the API reads: at most 1000 levels"));
     // A field that takes a string is refused at its first bracket, before any depth is reached.
-    refused(post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\":" + deep + "}}"), "metadata.crm")
+    refused(
+            post("/api/customers", "{\"name\":\"Acme\",\"metadata\":{\"crm\":" + deep + "}}"),
+            "metadata.crm")
         .body("detail", equalTo("field 'metadata.crm' must be a string"));
     nothingStored("/api/entitlements");
     nothingStored("/api/customers");
@@ -146,36 +217,64 @@ class InputBoundsApiTest {
 
   @Test
   void aContentTypeThatIsNoMediaTypeIsNamed() {
-    refused(given().config(RestAssured.config().encoderConfig(
-            EncoderConfig.encoderConfig().encodeContentTypeAs("!!!", ContentType.TEXT)))
-        .header("Authorization", "Bearer " + admin).header("Content-Type", "!!!")
-        .body("{\"name\":\"Acme\"}").when().post("/api/customers").then(), "Content-Type");
+    refused(
+        given()
+            .config(
+                RestAssured.config()
+                    .encoderConfig(
+                        EncoderConfig.encoderConfig().encodeContentTypeAs("!!!", ContentType.TEXT)))
+            .header("Authorization", "Bearer " + admin)
+            .header("Content-Type", "!!!")
+            .body("{\"name\":\"Acme\"}")
+            .when()
+            .post("/api/customers")
+            .then(),
+        "Content-Type");
     nothingStored("/api/customers");
   }
 
   @Test
   void datesAndQueryParametersAreBounded() {
     refused(as().when().get("/api/audit?from=" + FAR_FUTURE).then(), "from")
-        .body("detail", startsWith("from must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"));
+        .body(
+            "detail",
+            startsWith("from must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z"));
     refused(as().when().get("/api/audit?to=" + FAR_FUTURE).then(), "to");
     refused(as().when().get("/api/audit/verify?from=" + FAR_FUTURE).then(), "from");
-    refused(as().when().get("/api/usage/export?from=2026-11-01T00:00:00Z&to=" + FAR_FUTURE).then(), "to");
+    refused(
+        as().when().get("/api/usage/export?from=2026-11-01T00:00:00Z&to=" + FAR_FUTURE).then(),
+        "to");
     refused(as().when().get("/api/audit?instance=" + LONG_ID).then(), "instance");
     refused(as().when().get("/api/audit?entitlement=" + LONG_ID).then(), "entitlement");
     refused(as().when().get("/api/audit?type=" + "t".repeat(65)).then(), "type");
     refused(as().when().get("/api/customers?cursor=" + "c".repeat(1025)).then(), "cursor");
     refused(as().when().get("/api/customers?limit=0").then(), "limit");
     refused(as().when().get("/api/customers?limit=99999999999").then(), "limit");
-    refused(post("/api/licenses", "{\"customer_id\":\"cus_1\",\"tier\":\"pro\",\"expires_at\":\"" + FAR_FUTURE + "\"}"),
+    refused(
+        post(
+            "/api/licenses",
+            "{\"customer_id\":\"cus_1\",\"tier\":\"pro\",\"expires_at\":\"" + FAR_FUTURE + "\"}"),
         "expires_at");
     nothingStored("/api/licenses");
   }
 
   @Test
   void dotSegmentsAreRefusedNotResolved() {
-    refused(given().urlEncodingEnabled(false).header("Authorization", "Bearer " + admin)
-        .when().get("/api/customers/../tiers").then(), "path");
-    refused(given().urlEncodingEnabled(false).header("Authorization", "Bearer " + admin)
-        .when().get("/api/customers/%2e%2e/tiers").then(), "path");
+    refused(
+        given()
+            .urlEncodingEnabled(false)
+            .header("Authorization", "Bearer " + admin)
+            .when()
+            .get("/api/customers/../tiers")
+            .then(),
+        "path");
+    refused(
+        given()
+            .urlEncodingEnabled(false)
+            .header("Authorization", "Bearer " + admin)
+            .when()
+            .get("/api/customers/%2e%2e/tiers")
+            .then(),
+        "path");
   }
 }

@@ -15,27 +15,37 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.SecretsManagerResource;
 
 /**
- * As on AWS, admin-api is given its secrets' ids, not their values, and reads them from Secrets Manager
- * at cold start, once each: the bootstrap secret (tenants) and the audit digest key (verify).
+ * As on AWS, admin-api is given its secrets' ids, not their values, and reads them from Secrets
+ * Manager at cold start, once each: the bootstrap secret (tenants) and the audit digest key
+ * (verify).
  */
 @QuarkusTest
 @TestProfile(SecretsAtColdStartTest.FromSecretsManager.class)
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class SecretsAtColdStartTest {
 
   public static class FromSecretsManager implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(SecretsManagerResource.class, Map.of("function", "AdminApiFunction")));
+      return List.of(
+          new TestResourceEntry(
+              SecretsManagerResource.class, Map.of("function", "AdminApiFunction")));
     }
   }
 
   @Test
   void theBootstrapSecretAndTheDigestKeyAreReadFromSecretsManagerOnceEach() {
     for (String name : List.of("Secrets first", "Secrets second")) {
-      given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret()).contentType("application/json")
-          .body("{\"name\":\"" + name + "\"}").when().post("/api/tenants")
-          .then().statusCode(201);
+      given()
+          .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+          .contentType("application/json")
+          .body("{\"name\":\"" + name + "\"}")
+          .when()
+          .post("/api/tenants")
+          .then()
+          .statusCode(201);
     }
 
     var provisioned = LocalAwsResource.localAws().resources();

@@ -28,11 +28,13 @@ import sh.kaiten.testing.OutboxStream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A control-plane change, its event (the outbox) and its audit record are one transaction: all three
- * are stored, or none is and the answer says the request was not applied.
+ * A control-plane change, its event (the outbox) and its audit record are one transaction: all
+ * three are stored, or none is and the answer says the request was not applied.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class TransactionalChangesTest {
   @Inject FailingWrites failing;
 
@@ -41,9 +43,17 @@ class TransactionalChangesTest {
 
   @BeforeEach
   void tenant() {
-    JsonPath created = given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json").body("{\"name\":\"Outbox Vendor\"}")
-        .when().post("/api/tenants").then().statusCode(201).extract().jsonPath();
+    JsonPath created =
+        given()
+            .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+            .contentType("application/json")
+            .body("{\"name\":\"Outbox Vendor\"}")
+            .when()
+            .post("/api/tenants")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
     admin = created.getString("admin_token.token");
     tenant = created.getString("id");
   }
@@ -64,13 +74,19 @@ class TransactionalChangesTest {
   /** The tenant's outbox items, as the stream will hand them to the publisher. */
   private List<Map<String, AttributeValue>> outbox() {
     var aws = LocalAwsResource.localAws();
-    return aws.dynamo().scanPaginator(r -> r.tableName(aws.resources().ref("OutboxTable"))).items().stream()
-        .filter(item -> tenant.equals(item.get("tenant_id").s())).toList();
+    return aws
+        .dynamo()
+        .scanPaginator(r -> r.tableName(aws.resources().ref("OutboxTable")))
+        .items()
+        .stream()
+        .filter(item -> tenant.equals(item.get("tenant_id").s()))
+        .toList();
   }
 
   @Test
   void aChangeIsStoredWithItsEventInTheOutboxAndItsAuditRecord() {
-    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    String customer =
+        send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
 
     List<Map<String, AttributeValue>> outbox = outbox();
     assertThat(outbox).hasSize(1);
@@ -82,10 +98,12 @@ class TransactionalChangesTest {
     assertThat(message.getString("tenant_id")).isEqualTo(tenant);
     assertThat(message.getString("data.customer_id")).isEqualTo(customer);
     assertThat(Long.parseLong(item.get("expires_at").n()))
-        .isBetween(java.time.Instant.now().plus(java.time.Duration.ofDays(7)).getEpochSecond() - 60,
+        .isBetween(
+            java.time.Instant.now().plus(java.time.Duration.ofDays(7)).getEpochSecond() - 60,
             java.time.Instant.now().plus(java.time.Duration.ofDays(7)).getEpochSecond() + 1);
 
-    JsonPath trail = send("GET", "/api/audit?type=customer.created", null).statusCode(200).extract().jsonPath();
+    JsonPath trail =
+        send("GET", "/api/audit?type=customer.created", null).statusCode(200).extract().jsonPath();
     assertThat(trail.getList("items")).hasSize(1);
     assertThat(trail.getMap("items[0].result")).isEqualTo(Map.of("status", 201, "id", customer));
     assertThat(trail.getString("items[0].request.method")).isEqualTo("POST");
@@ -93,51 +111,67 @@ class TransactionalChangesTest {
     assertThat(trail.getString("items[0].request.body.name")).isEqualTo("Acme");
   }
 
-  /** Issue 14: the customer was stored, the publish failed after it, and the answer said "not applied". */
+  /**
+   * Issue 14: the customer was stored, the publish failed after it, and the answer said "not
+   * applied".
+   */
   @Test
-  void aChangeIsAppliedAndAnsweredSoWhileTheEventsQueueIsDownAndItsEventGoesOutOnceWithItsStoredId() {
+  void
+      aChangeIsAppliedAndAnsweredSoWhileTheEventsQueueIsDownAndItsEventGoesOutOnceWithItsStoredId() {
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("EventsQueue"));
 
-    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    String customer =
+        send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
 
     String stored = outbox().get(0).get("event_id").s();
     List<com.fasterxml.jackson.databind.JsonNode> published = EventsQueue.take(tenant);
     assertThat(published).extracting(event -> event.get("id").asText()).containsExactly(stored);
     assertThat(published.get(0).get("data").get("customer_id").asText()).isEqualTo(customer);
     assertThat(EventsQueue.take(tenant)).isEmpty();
-    send("GET", "/api/audit?type=customer.created", null).statusCode(200).body("items.result.id", equalTo(List.of(customer)));
+    send("GET", "/api/audit?type=customer.created", null)
+        .statusCode(200)
+        .body("items.result.id", equalTo(List.of(customer)));
   }
 
   @Test
   void aChangeWhoseAuditRecordCannotBeWrittenIsNotStoredAndTheAnswerSaysSo() {
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("AuditTable"));
 
-    send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(500)
+    send("POST", "/api/customers", "{\"name\":\"Acme\"}")
+        .statusCode(500)
         .contentType("application/problem+json")
         .body("type", endsWith("/internal-error"))
         .body("detail", equalTo("the request failed unexpectedly; it was not applied"));
 
     send("GET", "/api/customers", null).statusCode(200).body("items", equalTo(List.of()));
     assertThat(outbox()).isEmpty();
-    send("GET", "/api/audit", null).statusCode(200).body("items.type", equalTo(List.of("tenant.created")));
+    send("GET", "/api/audit", null)
+        .statusCode(200)
+        .body("items.type", equalTo(List.of("tenant.created")));
   }
 
   @Test
   void aChangeWhoseEventCannotBeWrittenIsNotStoredEither() {
-    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    String customer =
+        send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("OutboxTable"));
 
-    send("PATCH", "/api/customers/" + customer, "{\"name\":\"Acme Corp\"}").statusCode(500)
+    send("PATCH", "/api/customers/" + customer, "{\"name\":\"Acme Corp\"}")
+        .statusCode(500)
         .body("detail", equalTo("the request failed unexpectedly; it was not applied"));
 
     send("GET", "/api/customers/" + customer, null).statusCode(200).body("name", equalTo("Acme"));
-    assertThat(outbox()).extracting(item -> item.get("type").s()).containsExactly("customer.created");
-    send("GET", "/api/audit", null).statusCode(200)
+    assertThat(outbox())
+        .extracting(item -> item.get("type").s())
+        .containsExactly("customer.created");
+    send("GET", "/api/audit", null)
+        .statusCode(200)
         .body("items.type", equalTo(List.of("customer.created", "tenant.created")));
   }
 
   private static final String NOT_APPLIED = "the request failed unexpectedly; it was not applied";
-  private static final String WEBHOOK = "{\"url\":\"https://203.0.113.10/hooks\",\"event_types\":[\"*\"]}";
+  private static final String WEBHOOK =
+      "{\"url\":\"https://203.0.113.10/hooks\",\"event_types\":[\"*\"]}";
 
   private String auditTable() {
     return LocalAwsResource.localAws().resources().ref("AuditTable");
@@ -148,10 +182,15 @@ class TransactionalChangesTest {
     JsonPath trail = send("GET", "/api/audit", null).statusCode(200).extract().jsonPath();
     List<String> types = trail.getList("items.type");
     List<Object> ids = trail.getList("items.result.id");
-    return java.util.stream.IntStream.range(0, types.size()).mapToObj(i -> types.get(i) + " " + ids.get(i)).toList();
+    return java.util.stream.IntStream.range(0, types.size())
+        .mapToObj(i -> types.get(i) + " " + ids.get(i))
+        .toList();
   }
 
-  /** Issue 14: token, webhook and tenant changes wrote their audit record after the change, in a second write. */
+  /**
+   * Issue 14: token, webhook and tenant changes wrote their audit record after the change, in a
+   * second write.
+   */
   @Test
   void tokenAndWebhookChangesAreStoredWithTheirAuditRecords() {
     String token = send("POST", "/api/tokens", null).statusCode(201).extract().path("id");
@@ -161,10 +200,17 @@ class TransactionalChangesTest {
     send("POST", "/api/webhooks/" + webhook + "/rotate-secret", null).statusCode(200);
     send("DELETE", "/api/webhooks/" + webhook, null).statusCode(204);
 
-    assertThat(trail()).containsExactly("webhook.deleted " + webhook, "webhook.secret_rotated " + webhook,
-        "webhook.updated " + webhook, "webhook.created " + webhook, "token.revoked " + token,
-        "token.created " + token, "tenant.created " + tenant);
-    JsonPath created = send("GET", "/api/audit?type=token.created", null).statusCode(200).extract().jsonPath();
+    assertThat(trail())
+        .containsExactly(
+            "webhook.deleted " + webhook,
+            "webhook.secret_rotated " + webhook,
+            "webhook.updated " + webhook,
+            "webhook.created " + webhook,
+            "token.revoked " + token,
+            "token.created " + token,
+            "tenant.created " + tenant);
+    JsonPath created =
+        send("GET", "/api/audit?type=token.created", null).statusCode(200).extract().jsonPath();
     assertThat(created.getMap("items[0].result")).isEqualTo(Map.of("status", 201, "id", token));
     assertThat(created.getString("items[0].request.path")).isEqualTo("/api/tokens");
     assertThat(outbox()).isEmpty();
@@ -175,13 +221,23 @@ class TransactionalChangesTest {
     String kept = send("POST", "/api/tokens", null).statusCode(201).extract().path("id");
     failing.failNextWriteTo(auditTable());
 
-    send("POST", "/api/tokens", null).statusCode(500).contentType("application/problem+json")
+    send("POST", "/api/tokens", null)
+        .statusCode(500)
+        .contentType("application/problem+json")
         .body("detail", equalTo(NOT_APPLIED));
     failing.failNextWriteTo(auditTable());
-    send("DELETE", "/api/tokens/" + kept, null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("DELETE", "/api/tokens/" + kept, null)
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
 
-    assertThat(send("GET", "/api/tokens", null).statusCode(200).extract().jsonPath().getList("tokens.id", String.class))
-        .hasSize(2).contains(kept);
+    assertThat(
+            send("GET", "/api/tokens", null)
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("tokens.id", String.class))
+        .hasSize(2)
+        .contains(kept);
     assertThat(trail()).containsExactly("token.created " + kept, "tenant.created " + tenant);
   }
 
@@ -193,7 +249,9 @@ class TransactionalChangesTest {
 
     String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
     failing.failNextWriteTo(auditTable());
-    send("DELETE", "/api/webhooks/" + webhook, null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("DELETE", "/api/webhooks/" + webhook, null)
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
     send("GET", "/api/webhooks/" + webhook, null).statusCode(200);
     assertThat(trail()).containsExactly("webhook.created " + webhook, "tenant.created " + tenant);
   }
@@ -202,53 +260,89 @@ class TransactionalChangesTest {
   void aTenantWhoseAuditRecordCannotBeWrittenIsNotCreated() {
     String name = "Unrecorded " + java.util.UUID.randomUUID();
     var aws = LocalAwsResource.localAws();
-    long tokensBefore = aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count();
+    long tokensBefore =
+        aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count();
     failing.failNextWriteTo(auditTable());
 
-    given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json").body("{\"name\":\"" + name + "\"}")
-        .when().post("/api/tenants").then().statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    given()
+        .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+        .contentType("application/json")
+        .body("{\"name\":\"" + name + "\"}")
+        .when()
+        .post("/api/tenants")
+        .then()
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
 
-    assertThat(aws.dynamo().scanPaginator(r -> r.tableName(aws.resources().ref("CatalogTable"))).items().stream()
-        .filter(item -> item.containsKey("name") && name.equals(item.get("name").s()))).isEmpty();
-    assertThat(aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count()).isEqualTo(tokensBefore);
+    assertThat(
+            aws
+                .dynamo()
+                .scanPaginator(r -> r.tableName(aws.resources().ref("CatalogTable")))
+                .items()
+                .stream()
+                .filter(item -> item.containsKey("name") && name.equals(item.get("name").s())))
+        .isEmpty();
+    assertThat(aws.dynamo().scan(r -> r.tableName(aws.resources().ref("TokensTable"))).count())
+        .isEqualTo(tokensBefore);
   }
 
   /**
-   * A token change that announces an event (an instance's token rotated: {@code instance.updated}): with
-   * the events queue down it is applied and answered so, its record is there, and its event goes out
-   * once, with the id stored with the change, when the queue is back.
+   * A token change that announces an event (an instance's token rotated: {@code instance.updated}):
+   * with the events queue down it is applied and answered so, its record is there, and its event
+   * goes out once, with the id stored with the change, when the queue is back.
    */
   @Test
   void aTokenRotationIsAnsweredWhileTheEventsQueueIsDownAndItsEventGoesOutOnceWithItsStoredId() {
-    send("POST", "/api/tiers", "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
+    send(
+            "POST",
+            "/api/tiers",
+            "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
         .statusCode(201);
-    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
-    String license = send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
-        .statusCode(201).extract().path("id");
-    send("POST", "/api/instances", "{\"id\":\"outbox-prod\",\"license_id\":\"" + license + "\"}").statusCode(201);
+    String customer =
+        send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    String license =
+        send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
+            .statusCode(201)
+            .extract()
+            .path("id");
+    send("POST", "/api/instances", "{\"id\":\"outbox-prod\",\"license_id\":\"" + license + "\"}")
+        .statusCode(201);
     assertThat(EventsQueue.take(tenant)).hasSize(4);
     OutboxStream.failNextSendOf(tenant);
 
-    String token = send("POST", "/api/instances/outbox-prod/token", null).statusCode(201).extract().path("id");
+    String token =
+        send("POST", "/api/instances/outbox-prod/token", null).statusCode(201).extract().path("id");
 
-    List<String> stored = outbox().stream().filter(item -> item.get("type").s().equals("instance.updated"))
-        .map(item -> item.get("event_id").s()).toList();
+    List<String> stored =
+        outbox().stream()
+            .filter(item -> item.get("type").s().equals("instance.updated"))
+            .map(item -> item.get("event_id").s())
+            .toList();
     assertThat(stored).hasSize(1);
     assertThat(OutboxStream.publish()).isFalse();
     List<com.fasterxml.jackson.databind.JsonNode> published = EventsQueue.take(tenant);
-    assertThat(published).extracting(event -> event.get("id").asText()).containsExactlyElementsOf(stored);
+    assertThat(published)
+        .extracting(event -> event.get("id").asText())
+        .containsExactlyElementsOf(stored);
     assertThat(published.get(0).get("data").get("token_rotated").asBoolean()).isTrue();
     assertThat(EventsQueue.take(tenant)).isEmpty();
     assertThat(trail().get(0)).isEqualTo("instance.token_rotated outbox-prod");
-    assertThat(send("GET", "/api/audit?type=instance.token_rotated", null).statusCode(200).extract().jsonPath()
-        .getList("items")).hasSize(1);
+    assertThat(
+            send("GET", "/api/audit?type=instance.token_rotated", null)
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items"))
+        .hasSize(1);
     assertThat(token).startsWith("tok_");
   }
 
   @Inject WebhookStore webhooks;
 
-  /** The tickets of this tenant on the deliveries queue, taken off it; the outbox's are put there first. */
+  /**
+   * The tickets of this tenant on the deliveries queue, taken off it; the outbox's are put there
+   * first.
+   */
   private List<DeliveryTicket> takeTickets() {
     OutboxStream.publish();
     var aws = LocalAwsResource.localAws();
@@ -275,41 +369,58 @@ class TransactionalChangesTest {
   }
 
   /**
-   * Issue 14: a test event's delivery was stored, then its enqueue failed and the answer said "not applied",
-   * leaving a PENDING delivery never sent (and one that redeliver refuses); its record came after, in a
-   * second write. Now the delivery, its ticket (the outbox) and its record are one transaction.
+   * Issue 14: a test event's delivery was stored, then its enqueue failed and the answer said "not
+   * applied", leaving a PENDING delivery never sent (and one that redeliver refuses); its record
+   * came after, in a second write. Now the delivery, its ticket (the outbox) and its record are one
+   * transaction.
    */
   @Test
-  void aTestEventAndARedeliveryAreAnsweredWhileTheDeliveriesQueueIsDownAndEachIsSentOnceWithItsRecord() {
+  void
+      aTestEventAndARedeliveryAreAnsweredWhileTheDeliveriesQueueIsDownAndEachIsSentOnceWithItsRecord() {
     takeTickets();
     String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
     deliveriesQueueDown();
 
-    String delivery = send("POST", "/api/webhooks/" + webhook + "/test", null).statusCode(202)
-        .body("status", equalTo("PENDING")).extract().path("id");
+    String delivery =
+        send("POST", "/api/webhooks/" + webhook + "/test", null)
+            .statusCode(202)
+            .body("status", equalTo("PENDING"))
+            .extract()
+            .path("id");
 
     assertThat(OutboxStream.publish()).isFalse();
     assertThat(takeTickets()).containsExactly(new DeliveryTicket(tenant, webhook, delivery, 0));
     assertThat(takeTickets()).isEmpty();
     assertThat(trail().get(0)).isEqualTo("webhook.tested " + delivery);
-    JsonPath tested = send("GET", "/api/audit?type=webhook.tested", null).statusCode(200).extract().jsonPath();
+    JsonPath tested =
+        send("GET", "/api/audit?type=webhook.tested", null).statusCode(200).extract().jsonPath();
     assertThat(tested.getList("items")).hasSize(1);
     assertThat(tested.getMap("items[0].result")).isEqualTo(Map.of("status", 202, "id", delivery));
-    assertThat(tested.getString("items[0].request.path")).isEqualTo("/api/webhooks/" + webhook + "/test");
+    assertThat(tested.getString("items[0].request.path"))
+        .isEqualTo("/api/webhooks/" + webhook + "/test");
 
-    webhooks.recordAttempt(tenant, new DeliveryTicket(tenant, webhook, delivery, 0),
-        new AttemptResult(500, 12, "answered 500"), DeliveryStatus.FAILED, java.time.Instant.now());
+    webhooks.recordAttempt(
+        tenant,
+        new DeliveryTicket(tenant, webhook, delivery, 0),
+        new AttemptResult(500, 12, "answered 500"),
+        DeliveryStatus.FAILED,
+        java.time.Instant.now());
     deliveriesQueueDown();
 
-    send("POST", "/api/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver", null).statusCode(202)
-        .body("id", equalTo(delivery)).body("status", equalTo("PENDING"));
+    send("POST", "/api/webhooks/" + webhook + "/deliveries/" + delivery + "/redeliver", null)
+        .statusCode(202)
+        .body("id", equalTo(delivery))
+        .body("status", equalTo("PENDING"));
 
     assertThat(OutboxStream.publish()).isFalse();
     assertThat(takeTickets()).containsExactly(new DeliveryTicket(tenant, webhook, delivery, 1));
     assertThat(takeTickets()).isEmpty();
-    assertThat(trail().subList(0, 2)).containsExactly("webhook.redelivered " + delivery, "webhook.tested " + delivery);
-    send("GET", "/api/webhooks/" + webhook + "/deliveries", null).statusCode(200)
-        .body("items.id", equalTo(List.of(delivery))).body("items[0].status", equalTo("PENDING"));
+    assertThat(trail().subList(0, 2))
+        .containsExactly("webhook.redelivered " + delivery, "webhook.tested " + delivery);
+    send("GET", "/api/webhooks/" + webhook + "/deliveries", null)
+        .statusCode(200)
+        .body("items.id", equalTo(List.of(delivery)))
+        .body("items[0].status", equalTo("PENDING"));
   }
 
   @Test
@@ -318,9 +429,13 @@ class TransactionalChangesTest {
     String webhook = send("POST", "/api/webhooks", WEBHOOK).statusCode(201).extract().path("id");
     failing.failNextWriteTo(auditTable());
 
-    send("POST", "/api/webhooks/" + webhook + "/test", null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("POST", "/api/webhooks/" + webhook + "/test", null)
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
 
-    send("GET", "/api/webhooks/" + webhook + "/deliveries", null).statusCode(200).body("items", equalTo(List.of()));
+    send("GET", "/api/webhooks/" + webhook + "/deliveries", null)
+        .statusCode(200)
+        .body("items", equalTo(List.of()));
     assertThat(takeTickets()).isEmpty();
     assertThat(trail()).containsExactly("webhook.created " + webhook, "tenant.created " + tenant);
   }
@@ -332,23 +447,35 @@ class TransactionalChangesTest {
   /** The token items of {@code tenantId} (or of every tenant, for null), as stored. */
   private List<Map<String, AttributeValue>> tokenItems(String tenantId) {
     var aws = LocalAwsResource.localAws();
-    return aws.dynamo().scanPaginator(r -> r.tableName(tokensTable()).consistentRead(true)).items().stream()
-        .filter(item -> tenantId == null || tenantId.equals(item.get("tenant_id").s())).toList();
+    return aws
+        .dynamo()
+        .scanPaginator(r -> r.tableName(tokensTable()).consistentRead(true))
+        .items()
+        .stream()
+        .filter(item -> tenantId == null || tenantId.equals(item.get("tenant_id").s()))
+        .toList();
   }
 
   /** A license on a fresh tier, for instances. */
   private String license() {
-    send("POST", "/api/tiers", "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
+    send(
+            "POST",
+            "/api/tiers",
+            "{\"slug\":\"basic\",\"name\":\"Basic\",\"rank\":1,\"entitlements\":{}}")
         .statusCode(201);
-    String customer = send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
-    return send("POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
-        .statusCode(201).extract().path("id");
+    String customer =
+        send("POST", "/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    return send(
+            "POST", "/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"basic\"}")
+        .statusCode(201)
+        .extract()
+        .path("id");
   }
 
   /**
-   * Issue 14: a tenant's first token was stored before the tenant, in a write of its own, and removed again if
-   * the tenant was refused; a crash in between (here: the removal failing) left a token with no tenant and
-   * no record. Now the token is in the tenant's transaction.
+   * Issue 14: a tenant's first token was stored before the tenant, in a write of its own, and
+   * removed again if the tenant was refused; a crash in between (here: the removal failing) left a
+   * token with no tenant and no record. Now the token is in the tenant's transaction.
    */
   @Test
   void aTenantRefusedLeavesNoTokenEvenWhenNothingCouldCleanUpAfterIt() {
@@ -356,9 +483,15 @@ class TransactionalChangesTest {
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("CatalogTable"));
     failing.failNextPlainWriteTo(tokensTable());
 
-    given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json").body("{\"name\":\"Never Stored\"}")
-        .when().post("/api/tenants").then().statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    given()
+        .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+        .contentType("application/json")
+        .body("{\"name\":\"Never Stored\"}")
+        .when()
+        .post("/api/tenants")
+        .then()
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
 
     assertThat(tokenItems(null)).hasSize(before);
   }
@@ -371,42 +504,69 @@ class TransactionalChangesTest {
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("CatalogTable"));
     failing.failNextPlainWriteTo(tokensTable());
 
-    send("POST", "/api/instances", "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}").statusCode(500)
+    send("POST", "/api/instances", "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}")
+        .statusCode(500)
         .body("detail", equalTo(NOT_APPLIED));
 
     assertThat(tokenItems(tenant)).hasSize(before);
     send("GET", "/api/instances/orphan-prod", null).statusCode(404);
-    String token = send("POST", "/api/instances", "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}")
-        .statusCode(201).extract().path("token.id");
-    assertThat(tokenItems(tenant)).hasSize(before + 1)
+    String token =
+        send(
+                "POST",
+                "/api/instances",
+                "{\"id\":\"orphan-prod\",\"license_id\":\"" + license + "\"}")
+            .statusCode(201)
+            .extract()
+            .path("token.id");
+    assertThat(tokenItems(tenant))
+        .hasSize(before + 1)
         .anySatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(token));
   }
 
   /**
-   * Issue 14: a deleted instance's tokens were removed after its transaction, one write each; a failure in
-   * between answered "not applied" for a deleted instance and left its token live. Now they go in its
-   * transaction: all of it is done, or none.
+   * Issue 14: a deleted instance's tokens were removed after its transaction, one write each; a
+   * failure in between answered "not applied" for a deleted instance and left its token live. Now
+   * they go in its transaction: all of it is done, or none.
    */
   @Test
   void anInstanceIsDeletedWithItsTokensOrNotAtAll() {
     String license = license();
-    String secret = send("POST", "/api/instances", "{\"id\":\"gone-prod\",\"license_id\":\"" + license + "\"}")
-        .statusCode(201).extract().path("token.token");
-    String tokenId = tokenItems(tenant).stream().filter(item -> item.containsKey("instance_id")
-        && item.get("instance_id").s().equals("gone-prod")).findFirst().orElseThrow().get("token_id").s();
+    String secret =
+        send("POST", "/api/instances", "{\"id\":\"gone-prod\",\"license_id\":\"" + license + "\"}")
+            .statusCode(201)
+            .extract()
+            .path("token.token");
+    String tokenId =
+        tokenItems(tenant).stream()
+            .filter(
+                item ->
+                    item.containsKey("instance_id")
+                        && item.get("instance_id").s().equals("gone-prod"))
+            .findFirst()
+            .orElseThrow()
+            .get("token_id")
+            .s();
 
     failing.failNextWriteTo(auditTable());
-    send("DELETE", "/api/instances/gone-prod", null).statusCode(500).body("detail", equalTo(NOT_APPLIED));
+    send("DELETE", "/api/instances/gone-prod", null)
+        .statusCode(500)
+        .body("detail", equalTo(NOT_APPLIED));
     send("GET", "/api/instances/gone-prod", null).statusCode(200);
-    assertThat(tokenItems(tenant)).anySatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
+    assertThat(tokenItems(tenant))
+        .anySatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
 
     failing.failNextPlainWriteTo(tokensTable());
     send("DELETE", "/api/instances/gone-prod", null).statusCode(204);
 
     send("GET", "/api/instances/gone-prod", null).statusCode(404);
-    assertThat(tokenItems(tenant)).noneSatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
-    given().header("Authorization", "Bearer " + secret).when().get("/api/instances/gone-prod/usage/history")
-        .then().statusCode(401);
+    assertThat(tokenItems(tenant))
+        .noneSatisfy(item -> assertThat(item.get("token_id").s()).isEqualTo(tokenId));
+    given()
+        .header("Authorization", "Bearer " + secret)
+        .when()
+        .get("/api/instances/gone-prod/usage/history")
+        .then()
+        .statusCode(401);
     assertThat(trail().get(0)).isEqualTo("instance.deleted gone-prod");
   }
 }

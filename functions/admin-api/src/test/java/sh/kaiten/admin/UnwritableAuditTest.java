@@ -24,12 +24,14 @@ import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.testing.LocalAwsResource;
 
 /**
- * With the audit trail's own writes (those made after a request is carried out) failing, control-plane
- * requests are unaffected: each writes its record in its change's transaction.
+ * With the audit trail's own writes (those made after a request is carried out) failing,
+ * control-plane requests are unaffected: each writes its record in its change's transaction.
  */
 @QuarkusTest
 @TestProfile(UnwritableAuditTest.Unwritable.class)
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class UnwritableAuditTest {
 
   /** Selects {@link RefusingAuditLog} in place of the DynamoDB trail. */
@@ -44,30 +46,75 @@ class UnwritableAuditTest {
   @Alternative
   @Singleton
   public static class RefusingAuditLog implements AuditLog {
-    @Override public void append(List<AuditRecord> records) { throw new IllegalStateException("audit table unreachable"); }
-    @Override public Page<AuditRecord> page(String t, AuditFilter f, PageRequest p) { return new Page<>(List.of(), null); }
-    @Override public List<AuditRecord> records(String t, Instant from, Instant to) { return List.of(); }
-    @Override public List<AuditDigest> digests(String t, Instant from, Instant to) { return List.of(); }
-    @Override public Optional<AuditDigest> digestBefore(String t, Instant hour) { return Optional.empty(); }
-    @Override public boolean seal(AuditDigest digest) { return false; }
+    @Override
+    public void append(List<AuditRecord> records) {
+      throw new IllegalStateException("audit table unreachable");
+    }
+
+    @Override
+    public Page<AuditRecord> page(String t, AuditFilter f, PageRequest p) {
+      return new Page<>(List.of(), null);
+    }
+
+    @Override
+    public List<AuditRecord> records(String t, Instant from, Instant to) {
+      return List.of();
+    }
+
+    @Override
+    public List<AuditDigest> digests(String t, Instant from, Instant to) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<AuditDigest> digestBefore(String t, Instant hour) {
+      return Optional.empty();
+    }
+
+    @Override
+    public boolean seal(AuditDigest digest) {
+      return false;
+    }
   }
 
   /**
-   * No control-plane request records after the fact any more: a change, a webhook's test event and a
-   * redelivery write their record in their own transaction (not through the trail written after the
-   * answer, which fails here), so each is answered as it was done. (The after-the-fact write and its
-   * {@code audit-not-recorded} answer remain for reads and refused reports: usage-api's tests.)
+   * No control-plane request records after the fact any more: a change, a webhook's test event and
+   * a redelivery write their record in their own transaction (not through the trail written after
+   * the answer, which fails here), so each is answered as it was done. (The after-the-fact write
+   * and its {@code audit-not-recorded} answer remain for reads and refused reports: usage-api's
+   * tests.)
    */
   @Test
   void aTestEventIsRecordedWithItsDeliveryNotAfterIt() {
-    String admin = given().header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json").body("{\"name\":\"Unaudited\"}").when().post("/api/tenants")
-        .then().statusCode(201).extract().path("admin_token.token");
-    String webhook = given().header("Authorization", "Bearer " + admin).contentType("application/json")
-        .body("{\"url\":\"https://203.0.113.10/hooks\",\"event_types\":[\"*\"]}").when().post("/api/webhooks")
-        .then().statusCode(201).extract().path("id");
+    String admin =
+        given()
+            .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+            .contentType("application/json")
+            .body("{\"name\":\"Unaudited\"}")
+            .when()
+            .post("/api/tenants")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("admin_token.token");
+    String webhook =
+        given()
+            .header("Authorization", "Bearer " + admin)
+            .contentType("application/json")
+            .body("{\"url\":\"https://203.0.113.10/hooks\",\"event_types\":[\"*\"]}")
+            .when()
+            .post("/api/webhooks")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
 
-    given().header("Authorization", "Bearer " + admin).when().post("/api/webhooks/" + webhook + "/test")
-        .then().statusCode(202).body("event_type", equalTo("webhook.test"));
+    given()
+        .header("Authorization", "Bearer " + admin)
+        .when()
+        .post("/api/webhooks/" + webhook + "/test")
+        .then()
+        .statusCode(202)
+        .body("event_type", equalTo("webhook.test"));
   }
 }

@@ -45,10 +45,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * every period asserted is closed and its total exact.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
 class UsageViewsApiTest {
   /** usage-api's late window (the template's KAITEN_USAGE_LATE_WINDOW). */
   private static final Duration LATE_WINDOW = Duration.ofHours(24);
+
   private static final String JAN = "2025-01-01T00:00:00Z";
   private static final String FEB = "2025-02-01T00:00:00Z";
   private static final String MAR = "2025-03-01T00:00:00Z";
@@ -68,13 +71,24 @@ class UsageViewsApiTest {
     page = ProductPage.seed(catalog);
     tenant = page.adminToken().tenantId();
     pool = CounterKey.licenseHolder(page.licenseId());
-    page.admin().catalog().createEntitlement(page.adminToken(), numeric("concurrency", Aggregation.MAX, MeterScope.INSTANCE));
-    page.admin().catalog().createEntitlement(page.adminToken(), numeric("seats", Aggregation.SUM, MeterScope.LICENSE));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(), numeric("concurrency", Aggregation.MAX, MeterScope.INSTANCE));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(), numeric("seats", Aggregation.SUM, MeterScope.LICENSE));
     String prod = CounterKey.instanceHolder(ProductPage.INSTANCE);
     add("api-calls", prod, Aggregation.SUM, "100", "2025-01-03T10:00:00Z");
     add("api-calls", prod, Aggregation.SUM, "23", "2025-01-31T23:59:59.999Z");
     add("api-calls", prod, Aggregation.SUM, "7", "2025-02-01T00:00:00Z");
-    add("api-calls", CounterKey.instanceHolder(ProductPage.STAGING), Aggregation.SUM, "999", "2025-01-10T00:00:00Z");
+    add(
+        "api-calls",
+        CounterKey.instanceHolder(ProductPage.STAGING),
+        Aggregation.SUM,
+        "999",
+        "2025-01-10T00:00:00Z");
     add("concurrency", prod, Aggregation.MAX, "5", "2025-01-02T00:00:00Z");
     add("concurrency", prod, Aggregation.MAX, "12", "2025-01-05T00:00:00Z");
     add("concurrency", prod, Aggregation.MAX, "3", "2025-01-09T00:00:00Z");
@@ -83,17 +97,36 @@ class UsageViewsApiTest {
   }
 
   private static Entitlement numeric(String slug, Aggregation aggregation, MeterScope scope) {
-    return new Entitlement(slug, slug, EntitlementType.NUMERIC,
-        new Metering(aggregation, Reset.MONTH, ResetAnchor.CALENDAR, scope, Enforcement.SOFT, null, null, null), null,
+    return new Entitlement(
+        slug,
+        slug,
+        EntitlementType.NUMERIC,
+        new Metering(
+            aggregation,
+            Reset.MONTH,
+            ResetAnchor.CALENDAR,
+            scope,
+            Enforcement.SOFT,
+            null,
+            null,
+            null),
+        null,
         null);
   }
 
-  /** One report folded into its counter at a past instant, as usage-api would have counted it then. */
+  /**
+   * One report folded into its counter at a past instant, as usage-api would have counted it then.
+   */
   private void add(String slug, String holder, Aggregation aggregation, String value, String at) {
     Instant when = Instant.parse(at);
     Period period = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, when);
-    counters.add(new CounterKey(tenant, slug, holder, period.key()), Metering.of(aggregation),
-        PeriodClose.of(period, LATE_WINDOW, null), new BigDecimal(value), when, null);
+    counters.add(
+        new CounterKey(tenant, slug, holder, period.key()),
+        Metering.of(aggregation),
+        PeriodClose.of(period, LATE_WINDOW, null),
+        new BigDecimal(value),
+        when,
+        null);
   }
 
   private ValidatableResponse get(String token, String path, Object... params) {
@@ -110,7 +143,9 @@ class UsageViewsApiTest {
         .statusCode(200)
         .contentType("application/json")
         .body("items.entitlement", contains("api-calls", "api-calls", "concurrency"))
-        .body("items.holder", contains("instance:acme-prod", "instance:acme-prod", "instance:acme-prod"))
+        .body(
+            "items.holder",
+            contains("instance:acme-prod", "instance:acme-prod", "instance:acme-prod"))
         .body("items.period_start", contains(JAN, FEB, JAN))
         .body("items.period_end", contains(FEB, MAR, FEB))
         .body("items.aggregation", contains("SUM", "SUM", "MAX"))
@@ -124,8 +159,14 @@ class UsageViewsApiTest {
   void aPeriodStillOpenIsListedAsNotClosed() {
     Instant now = Instant.now();
     Period current = Periods.containing(Reset.MONTH, ResetAnchor.CALENDAR, null, now);
-    counters.add(new CounterKey(tenant, "concurrency", CounterKey.instanceHolder(ProductPage.INSTANCE), current.key()),
-        Metering.of(Aggregation.MAX), PeriodClose.of(current, LATE_WINDOW, null), new BigDecimal("41.5"), now, null);
+    counters.add(
+        new CounterKey(
+            tenant, "concurrency", CounterKey.instanceHolder(ProductPage.INSTANCE), current.key()),
+        Metering.of(Aggregation.MAX),
+        PeriodClose.of(current, LATE_WINDOW, null),
+        new BigDecimal("41.5"),
+        now,
+        null);
     admin("/api/instances/{id}/usage/history?entitlement=concurrency", ProductPage.INSTANCE)
         .statusCode(200)
         .body("items.period_start", contains(JAN, current.start().toString()))
@@ -136,11 +177,13 @@ class UsageViewsApiTest {
 
   @Test
   void historyPagesFollowTheCursor() {
-    String cursor = admin("/api/instances/{id}/usage/history?limit=2", ProductPage.INSTANCE)
-        .statusCode(200)
-        .body("items.entitlement", contains("api-calls", "api-calls"))
-        .body("items.period_start", contains(JAN, FEB))
-        .extract().path("next_cursor");
+    String cursor =
+        admin("/api/instances/{id}/usage/history?limit=2", ProductPage.INSTANCE)
+            .statusCode(200)
+            .body("items.entitlement", contains("api-calls", "api-calls"))
+            .body("items.period_start", contains(JAN, FEB))
+            .extract()
+            .path("next_cursor");
     assertThat(cursor).isNotNull();
     admin("/api/instances/{id}/usage/history?limit=2&cursor={cursor}", ProductPage.INSTANCE, cursor)
         .statusCode(200)
@@ -148,11 +191,17 @@ class UsageViewsApiTest {
         .body("items.period_start", contains(JAN))
         .body("items.usage", contains(12))
         .body("next_cursor", nullValue());
-    // The first page ended with api-calls' last period; the cursor goes on to the next entitlement at any page size.
-    String second = admin("/api/instances/{id}/usage/history?limit=1&cursor={cursor}", ProductPage.INSTANCE, cursor)
-        .statusCode(200)
-        .body("items.entitlement", contains("concurrency"))
-        .extract().path("next_cursor");
+    // The first page ended with api-calls' last period; the cursor goes on to the next entitlement
+    // at any page size.
+    String second =
+        admin(
+                "/api/instances/{id}/usage/history?limit=1&cursor={cursor}",
+                ProductPage.INSTANCE,
+                cursor)
+            .statusCode(200)
+            .body("items.entitlement", contains("concurrency"))
+            .extract()
+            .path("next_cursor");
     assertThat(second).isNull();
   }
 
@@ -168,10 +217,16 @@ class UsageViewsApiTest {
         .body("items.entitlement", contains("api-calls", "concurrency"))
         .body("items.period_start", contains(JAN, JAN));
     // A bound inside a period's first second: the start instant is compared, not its text.
-    admin("/api/instances/{id}/usage/history?from={from}", ProductPage.INSTANCE, "2025-01-01T00:00:00.001Z")
+    admin(
+            "/api/instances/{id}/usage/history?from={from}",
+            ProductPage.INSTANCE,
+            "2025-01-01T00:00:00.001Z")
         .statusCode(200)
         .body("items.period_start", contains(FEB));
-    admin("/api/instances/{id}/usage/history?entitlement=api-calls&from={from}", ProductPage.INSTANCE, "2024-12-31T23:59:59.5Z")
+    admin(
+            "/api/instances/{id}/usage/history?entitlement=api-calls&from={from}",
+            ProductPage.INSTANCE,
+            "2024-12-31T23:59:59.5Z")
         .statusCode(200)
         .body("items.period_start", contains(JAN, FEB));
   }
@@ -193,25 +248,58 @@ class UsageViewsApiTest {
   @Test
   void shardsOfAPeriodAreMergedIntoOneTotal() {
     String partition = "COUNTER#" + tenant + "#api-calls#instance:acme-prod";
-    dynamo.putItem(r -> r.tableName(config.table().usage()).item(Map.of(
-        "pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS("PERIOD#" + JAN + "#S1"),
-        "total", AttributeValue.fromN("10"), "reports", AttributeValue.fromN("3"))));
-    dynamo.putItem(r -> r.tableName(config.table().usage()).item(Map.of(
-        "pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS("PERIOD#" + JAN + "#S2"),
-        "total", AttributeValue.fromN("0.5"), "reports", AttributeValue.fromN("1"))));
+    dynamo.putItem(
+        r ->
+            r.tableName(config.table().usage())
+                .item(
+                    Map.of(
+                        "pk",
+                        AttributeValue.fromS(partition),
+                        "sk",
+                        AttributeValue.fromS("PERIOD#" + JAN + "#S1"),
+                        "total",
+                        AttributeValue.fromN("10"),
+                        "reports",
+                        AttributeValue.fromN("3"))));
+    dynamo.putItem(
+        r ->
+            r.tableName(config.table().usage())
+                .item(
+                    Map.of(
+                        "pk",
+                        AttributeValue.fromS(partition),
+                        "sk",
+                        AttributeValue.fromS("PERIOD#" + JAN + "#S2"),
+                        "total",
+                        AttributeValue.fromN("0.5"),
+                        "reports",
+                        AttributeValue.fromN("1"))));
     // A crossing marker shares the partition; it is not a period.
-    dynamo.putItem(r -> r.tableName(config.table().usage()).item(Map.of(
-        "pk", AttributeValue.fromS(partition), "sk", AttributeValue.fromS("CROSSING#" + JAN + "#80"))));
-    String cursor = admin("/api/instances/{id}/usage/history?entitlement=api-calls&limit=1", ProductPage.INSTANCE)
-        .statusCode(200)
-        .body("items.period_start", contains(JAN))
-        .body("items.usage", contains(133.5f))
-        .body("items.reports", contains(6))
-        .body("next_cursor", notNullValue())
-        .extract().path("next_cursor");
+    dynamo.putItem(
+        r ->
+            r.tableName(config.table().usage())
+                .item(
+                    Map.of(
+                        "pk",
+                        AttributeValue.fromS(partition),
+                        "sk",
+                        AttributeValue.fromS("CROSSING#" + JAN + "#80"))));
+    String cursor =
+        admin(
+                "/api/instances/{id}/usage/history?entitlement=api-calls&limit=1",
+                ProductPage.INSTANCE)
+            .statusCode(200)
+            .body("items.period_start", contains(JAN))
+            .body("items.usage", contains(133.5f))
+            .body("items.reports", contains(6))
+            .body("next_cursor", notNullValue())
+            .extract()
+            .path("next_cursor");
     // The next page starts after January's last shard.
-    admin("/api/instances/{id}/usage/history?entitlement=api-calls&limit=1&cursor={cursor}", ProductPage.INSTANCE,
-        cursor)
+    admin(
+            "/api/instances/{id}/usage/history?entitlement=api-calls&limit=1&cursor={cursor}",
+            ProductPage.INSTANCE,
+            cursor)
         .statusCode(200)
         .body("items.period_start", contains(FEB))
         .body("items.usage", contains(7))
@@ -220,11 +308,31 @@ class UsageViewsApiTest {
 
   @Test
   void aLifetimeCounterIsListedWithoutARangeOnly() {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("storage", "storage", EntitlementType.NUMERIC,
-        new Metering(Aggregation.LATEST, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT, null, null, "GB"),
-        null, null));
-    counters.add(new CounterKey(tenant, "storage", pool, Period.LIFETIME.key()), Metering.of(Aggregation.LATEST),
-        PeriodClose.of(Period.LIFETIME, LATE_WINDOW, null), new BigDecimal("2.50"), Instant.parse("2025-01-07T00:00:00Z"),
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "storage",
+                "storage",
+                EntitlementType.NUMERIC,
+                new Metering(
+                    Aggregation.LATEST,
+                    Reset.NONE,
+                    null,
+                    MeterScope.LICENSE,
+                    Enforcement.SOFT,
+                    null,
+                    null,
+                    "GB"),
+                null,
+                null));
+    counters.add(
+        new CounterKey(tenant, "storage", pool, Period.LIFETIME.key()),
+        Metering.of(Aggregation.LATEST),
+        PeriodClose.of(Period.LIFETIME, LATE_WINDOW, null),
+        new BigDecimal("2.50"),
+        Instant.parse("2025-01-07T00:00:00Z"),
         null);
     admin("/api/licenses/{id}/usage/history", page.licenseId())
         .statusCode(200)
@@ -243,84 +351,146 @@ class UsageViewsApiTest {
   @Test
   void badQueriesAreRefusedNamingTheField() {
     String history = "/api/instances/" + ProductPage.INSTANCE + "/usage/history";
-    Map<String, String> refused = Map.of(
-        history + "?from=yesterday", "from",
-        history + "?to=2025-13-01T00:00:00Z", "to",
-        history + "?from=" + FEB + "&to=" + JAN, "to",
-        history + "?limit=0", "limit",
-        history + "?limit=201", "limit",
-        history + "?cursor=bm9wZQ", "cursor",
-        history + "?entitlement=sso", "entitlement",
-        history + "?entitlement=seats", "entitlement",
-        "/api/licenses/" + page.licenseId() + "/usage/history?entitlement=api-calls", "entitlement");
-    refused.forEach((path, field) -> admin(path)
-        .statusCode(400).contentType("application/problem+json").body("field", equalTo(field)));
+    Map<String, String> refused =
+        Map.of(
+            history + "?from=yesterday", "from",
+            history + "?to=2025-13-01T00:00:00Z", "to",
+            history + "?from=" + FEB + "&to=" + JAN, "to",
+            history + "?limit=0", "limit",
+            history + "?limit=201", "limit",
+            history + "?cursor=bm9wZQ", "cursor",
+            history + "?entitlement=sso", "entitlement",
+            history + "?entitlement=seats", "entitlement",
+            "/api/licenses/" + page.licenseId() + "/usage/history?entitlement=api-calls",
+                "entitlement");
+    refused.forEach(
+        (path, field) ->
+            admin(path)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field)));
     admin(history + "?entitlement=nope").statusCode(404).contentType("application/problem+json");
-    admin("/api/instances/nope/usage/history").statusCode(404).contentType("application/problem+json");
-    admin("/api/licenses/lic_nope/usage/history").statusCode(404).contentType("application/problem+json");
+    admin("/api/instances/nope/usage/history")
+        .statusCode(404)
+        .contentType("application/problem+json");
+    admin("/api/licenses/lic_nope/usage/history")
+        .statusCode(404)
+        .contentType("application/problem+json");
   }
 
   @Test
   void theExportAsNdjsonHasOneObjectPerPeriodTotal() {
-    String body = admin("/api/usage/export?from={from}&to={to}&format=ndjson", JAN, MAR)
-        .statusCode(200).contentType("application/x-ndjson").extract().asString();
-    assertThat(body).isEqualTo(""
-        + line("api-calls", "instance:acme-prod", JAN, FEB, "SUM", "123", "2")
-        + line("api-calls", "instance:acme-prod", FEB, MAR, "SUM", "7", "1")
-        + line("api-calls", "instance:acme-staging", JAN, FEB, "SUM", "999", "1")
-        + line("concurrency", "instance:acme-prod", JAN, FEB, "MAX", "12", "null")
-        + line("seats", pool, JAN, FEB, "SUM", "7", "2"));
+    String body =
+        admin("/api/usage/export?from={from}&to={to}&format=ndjson", JAN, MAR)
+            .statusCode(200)
+            .contentType("application/x-ndjson")
+            .extract()
+            .asString();
+    assertThat(body)
+        .isEqualTo(
+            ""
+                + line("api-calls", "instance:acme-prod", JAN, FEB, "SUM", "123", "2")
+                + line("api-calls", "instance:acme-prod", FEB, MAR, "SUM", "7", "1")
+                + line("api-calls", "instance:acme-staging", JAN, FEB, "SUM", "999", "1")
+                + line("concurrency", "instance:acme-prod", JAN, FEB, "MAX", "12", "null")
+                + line("seats", pool, JAN, FEB, "SUM", "7", "2"));
     // NDJSON is the default format; [from, to) holds February only.
-    assertThat(admin("/api/usage/export?from={from}&to={to}", FEB, MAR).statusCode(200)
-        .contentType("application/x-ndjson").extract().asString())
+    assertThat(
+            admin("/api/usage/export?from={from}&to={to}", FEB, MAR)
+                .statusCode(200)
+                .contentType("application/x-ndjson")
+                .extract()
+                .asString())
         .isEqualTo(line("api-calls", "instance:acme-prod", FEB, MAR, "SUM", "7", "1"));
   }
 
-  private static String line(String entitlement, String holder, String start, String end, String aggregation,
-      String usage, String reports) {
-    return "{\"entitlement\":\"" + entitlement + "\",\"holder\":\"" + holder + "\",\"period_start\":\"" + start
-        + "\",\"period_end\":\"" + end + "\",\"aggregation\":\"" + aggregation + "\",\"usage\":" + usage
-        + ",\"reports\":" + reports + ",\"closed\":true}\n";
+  private static String line(
+      String entitlement,
+      String holder,
+      String start,
+      String end,
+      String aggregation,
+      String usage,
+      String reports) {
+    return "{\"entitlement\":\""
+        + entitlement
+        + "\",\"holder\":\""
+        + holder
+        + "\",\"period_start\":\""
+        + start
+        + "\",\"period_end\":\""
+        + end
+        + "\",\"aggregation\":\""
+        + aggregation
+        + "\",\"usage\":"
+        + usage
+        + ",\"reports\":"
+        + reports
+        + ",\"closed\":true}\n";
   }
 
   @Test
   void theExportAsCsvHasAHeaderAndOneRowPerPeriodTotal() {
-    String body = admin("/api/usage/export?from={from}&to={to}&format=csv", JAN, MAR)
-        .statusCode(200).contentType("text/csv").extract().asString();
-    assertThat(body).isEqualTo(""
-        + "entitlement,holder,period_start,period_end,aggregation,usage,reports,closed\r\n"
-        + "api-calls,instance:acme-prod,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,123,2,true\r\n"
-        + "api-calls,instance:acme-prod,2025-02-01T00:00:00Z,2025-03-01T00:00:00Z,SUM,7,1,true\r\n"
-        + "api-calls,instance:acme-staging,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,999,1,true\r\n"
-        + "concurrency,instance:acme-prod,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,MAX,12,,true\r\n"
-        + "seats," + pool + ",2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,7,2,true\r\n");
+    String body =
+        admin("/api/usage/export?from={from}&to={to}&format=csv", JAN, MAR)
+            .statusCode(200)
+            .contentType("text/csv")
+            .extract()
+            .asString();
+    assertThat(body)
+        .isEqualTo(
+            ""
+                + "entitlement,holder,period_start,period_end,aggregation,usage,reports,closed\r\n"
+                + "api-calls,instance:acme-prod,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,123,2,true\r\n"
+                + "api-calls,instance:acme-prod,2025-02-01T00:00:00Z,2025-03-01T00:00:00Z,SUM,7,1,true\r\n"
+                + "api-calls,instance:acme-staging,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,999,1,true\r\n"
+                + "concurrency,instance:acme-prod,2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,MAX,12,,true\r\n"
+                + "seats,"
+                + pool
+                + ",2025-01-01T00:00:00Z,2025-02-01T00:00:00Z,SUM,7,2,true\r\n");
   }
 
   @Test
   void badExportQueriesAreRefusedNamingTheField() {
-    Map<String, String> refused = Map.of(
-        "/api/usage/export?to=" + MAR, "from",
-        "/api/usage/export?from=" + JAN, "to",
-        "/api/usage/export?from=2025-01-01&to=" + MAR, "from",
-        "/api/usage/export?from=" + JAN + "&to=" + JAN, "to",
-        "/api/usage/export?from=" + JAN + "&to=2026-01-02T00:00:01Z", "to",
-        "/api/usage/export?from=" + JAN + "&to=" + MAR + "&format=xml", "format");
-    refused.forEach((path, field) -> admin(path)
-        .statusCode(400).contentType("application/problem+json").body("field", equalTo(field)));
+    Map<String, String> refused =
+        Map.of(
+            "/api/usage/export?to=" + MAR, "from",
+            "/api/usage/export?from=" + JAN, "to",
+            "/api/usage/export?from=2025-01-01&to=" + MAR, "from",
+            "/api/usage/export?from=" + JAN + "&to=" + JAN, "to",
+            "/api/usage/export?from=" + JAN + "&to=2026-01-02T00:00:01Z", "to",
+            "/api/usage/export?from=" + JAN + "&to=" + MAR + "&format=xml", "format");
+    refused.forEach(
+        (path, field) ->
+            admin(path)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field)));
     // 366 days is the most one export covers.
     admin("/api/usage/export?from={from}&to={to}", JAN, "2026-01-02T00:00:00Z").statusCode(200);
   }
 
   @Test
   void anotherTenantFindsNothingAndAnInstanceTokenSeesNoAdminView() {
-    String otherAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherAdmin =
+        page.admin()
+            .tenants()
+            .bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor")
+            .secret();
     get(otherAdmin, "/api/instances/{id}/usage/history", ProductPage.INSTANCE).statusCode(404);
     get(otherAdmin, "/api/licenses/{id}/usage/history", page.licenseId()).statusCode(404);
-    assertThat(get(otherAdmin, "/api/usage/export?from={from}&to={to}", JAN, MAR).statusCode(200)
-        .extract().asString()).isEmpty();
-    for (String path : new String[] {
-        "/api/instances/acme-prod/usage/history", "/api/licenses/" + page.licenseId() + "/usage/history",
-        "/api/usage/export?from=" + JAN + "&to=" + MAR}) {
+    assertThat(
+            get(otherAdmin, "/api/usage/export?from={from}&to={to}", JAN, MAR)
+                .statusCode(200)
+                .extract()
+                .asString())
+        .isEmpty();
+    for (String path :
+        new String[] {
+          "/api/instances/acme-prod/usage/history",
+          "/api/licenses/" + page.licenseId() + "/usage/history",
+          "/api/usage/export?from=" + JAN + "&to=" + MAR
+        }) {
       get(page.instanceSecret(), path).statusCode(403).contentType("application/problem+json");
       given().when().get(path).then().statusCode(401).contentType("application/problem+json");
     }

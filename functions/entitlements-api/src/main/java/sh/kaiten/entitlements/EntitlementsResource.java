@@ -40,7 +40,8 @@ public class EntitlementsResource {
   @Path("/{slug}")
   @Audited(AuditTrail.EVALUATED)
   public EvaluationView one(@PathParam("id") String instanceId, @PathParam("slug") String slug) {
-    EvaluationView evaluation = EvaluationView.of(queries.evaluate(caller.token(), instanceId, slug));
+    EvaluationView evaluation =
+        EvaluationView.of(queries.evaluate(caller.token(), instanceId, slug));
     audit.evaluated("api", instanceId, List.of(evaluation));
     return evaluation;
   }

@@ -17,10 +17,15 @@ public class EntitlementsWiring {
 
   @Produces
   @Singleton
-  EntitlementQueries queries(Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads,
-      UsageCounters counters, Clock clock) {
+  EntitlementQueries queries(
+      Definitions stored,
+      InstanceStore instances,
+      LicenseStore licenses,
+      InstanceReads reads,
+      UsageCounters counters,
+      Clock clock) {
     Definitions definitions = new CachedDefinitions(stored, clock, CachedDefinitions.TTL);
-    return new EntitlementQueries(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters,
-        clock);
+    return new EntitlementQueries(
+        definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, clock);
   }
 }

@@ -13,16 +13,17 @@ import sh.kaiten.domain.evaluation.Source;
 import sh.kaiten.domain.usage.InstanceEntitlement;
 
 /**
- * Entitlements as OpenFeature flags (OFREP), each type as its natural flag type:
- * BOOLEAN → boolean (granted or not), NUMERIC → number (the limit; -1 when unlimited, with
- * {@code metadata.unlimited}), CONFIG → object (the payload). An entitlement the license does not
- * grant answers reason {@code DISABLED} with the type's empty value (false, 0, {}), so a client's
- * default is not mistaken for a grant. Reasons: {@code STATIC} from the tier, {@code TARGETING_MATCH}
- * from a license override; the variant names the source.
+ * Entitlements as OpenFeature flags (OFREP), each type as its natural flag type: BOOLEAN → boolean
+ * (granted or not), NUMERIC → number (the limit; -1 when unlimited, with {@code
+ * metadata.unlimited}), CONFIG → object (the payload). An entitlement the license does not grant
+ * answers reason {@code DISABLED} with the type's empty value (false, 0, {}), so a client's default
+ * is not mistaken for a grant. Reasons: {@code STATIC} from the tier, {@code TARGETING_MATCH} from
+ * a license override; the variant names the source.
  */
 final class OfrepFlags {
   /** A NUMERIC entitlement without a limit. */
   static final long UNLIMITED = -1;
+
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private OfrepFlags() {}
@@ -31,8 +32,11 @@ final class OfrepFlags {
     Evaluation evaluation = entitlement.evaluation();
     ObjectNode flag = JSON.objectNode();
     flag.put("key", evaluation.entitlement().slug());
-    flag.put("reason", !evaluation.enabled() ? "DISABLED"
-        : evaluation.source() == Source.OVERRIDE ? "TARGETING_MATCH" : "STATIC");
+    flag.put(
+        "reason",
+        !evaluation.enabled()
+            ? "DISABLED"
+            : evaluation.source() == Source.OVERRIDE ? "TARGETING_MATCH" : "STATIC");
     flag.put("variant", evaluation.source().name().toLowerCase());
     ObjectNode metadata = JSON.objectNode();
     metadata.put("type", evaluation.entitlement().type().name());
@@ -52,29 +56,37 @@ final class OfrepFlags {
   }
 
   /**
-   * The shapes OFREP puts on the wire (camelCase, as its spec writes them), for the API contract only:
-   * the answers themselves are built as trees above.
+   * The shapes OFREP puts on the wire (camelCase, as its spec writes them), for the API contract
+   * only: the answers themselves are built as trees above.
    */
   interface Shapes {
     @Schema(name = "OfrepRequest")
-    record Request(@Schema(description = "targetingKey: the instance id") Map<String, Object> context) {}
+    record Request(
+        @Schema(description = "targetingKey: the instance id") Map<String, Object> context) {}
 
     @Schema(name = "OfrepEvaluation")
-    record Success(String key, @Schema(description = "boolean, number (-1: unlimited) or object") JsonNode value,
-        String reason, String variant, Map<String, Object> metadata) {}
+    record Success(
+        String key,
+        @Schema(description = "boolean, number (-1: unlimited) or object") JsonNode value,
+        String reason,
+        String variant,
+        Map<String, Object> metadata) {}
 
     @Schema(name = "OfrepEvaluations")
     record Bulk(List<Success> flags) {}
 
     @Schema(name = "OfrepFailure")
-    record Failure(String key, @JsonProperty("errorCode") String errorCode,
+    record Failure(
+        String key,
+        @JsonProperty("errorCode") String errorCode,
         @JsonProperty("errorDetails") String errorDetails) {}
   }
 
   private static JsonNode value(Evaluation evaluation, ObjectNode metadata) {
     EntitlementValue value = evaluation.enabled() ? evaluation.value() : null;
     return switch (evaluation.entitlement().type()) {
-      case BOOLEAN -> JSON.booleanNode(value instanceof EntitlementValue.Flag flag && flag.enabled());
+      case BOOLEAN ->
+          JSON.booleanNode(value instanceof EntitlementValue.Flag flag && flag.enabled());
       case NUMERIC -> {
         if (value instanceof EntitlementValue.Quota quota) {
           metadata.put("unlimited", quota.isUnlimited());
@@ -82,7 +94,8 @@ final class OfrepFlags {
         }
         yield JSON.numberNode(0);
       }
-      case CONFIG -> value instanceof EntitlementValue.Config config ? config.payload() : JSON.objectNode();
+      case CONFIG ->
+          value instanceof EntitlementValue.Config config ? config.payload() : JSON.objectNode();
     };
   }
 }

@@ -34,8 +34,8 @@ import sh.kaiten.http.views.EvaluationView;
 
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP), so any OpenFeature SDK with the OFREP
- * provider reads entitlements as flags. {@code context.targetingKey} is the instance id; the
- * bearer token is checked as on every other read. See {@link OfrepFlags} for the mapping.
+ * provider reads entitlements as flags. {@code context.targetingKey} is the instance id; the bearer
+ * token is checked as on every other read. See {@link OfrepFlags} for the mapping.
  */
 @Path("/ofrep/v1/evaluate/flags")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -49,24 +49,36 @@ public class OfrepResource {
   @POST
   @Path("/{key}")
   @Audited(AuditTrail.EVALUATED)
-  @RequestBody(content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
-  @APIResponse(responseCode = "200", description = "OK",
+  @RequestBody(
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "OK",
       content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Success.class)))
-  @APIResponse(responseCode = "400", description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
+  @APIResponse(
+      responseCode = "400",
+      description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
       content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
-  @APIResponse(responseCode = "404", description = "FLAG_NOT_FOUND",
+  @APIResponse(
+      responseCode = "404",
+      description = "FLAG_NOT_FOUND",
       content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
   public Response one(@PathParam("key") String key, String body) {
     JsonNode request;
     try {
       request = parse(body);
     } catch (JsonProcessingException e) {
-      return Response.status(400).entity(OfrepFlags.failure(key, "PARSE_ERROR", parseError(e))).build();
+      return Response.status(400)
+          .entity(OfrepFlags.failure(key, "PARSE_ERROR", parseError(e)))
+          .build();
     }
     String instance = targetingKey(request);
     if (instance == null) {
-      return Response.status(400).entity(OfrepFlags.failure(key, "TARGETING_KEY_MISSING",
-          "context.targetingKey must be the instance id")).build();
+      return Response.status(400)
+          .entity(
+              OfrepFlags.failure(
+                  key, "TARGETING_KEY_MISSING", "context.targetingKey must be the instance id"))
+          .build();
     }
     try {
       InstanceEntitlement evaluated = queries.evaluate(caller.token(), instance, key);
@@ -75,7 +87,10 @@ public class OfrepResource {
     } catch (NotFoundException e) {
       boolean unknownFlag = e.kind().equals("entitlement");
       return Response.status(unknownFlag ? 404 : 400)
-          .entity(OfrepFlags.failure(key, unknownFlag ? "FLAG_NOT_FOUND" : "INVALID_CONTEXT", e.getMessage())).build();
+          .entity(
+              OfrepFlags.failure(
+                  key, unknownFlag ? "FLAG_NOT_FOUND" : "INVALID_CONTEXT", e.getMessage()))
+          .build();
     }
   }
 
@@ -85,13 +100,19 @@ public class OfrepResource {
    */
   @POST
   @Audited(AuditTrail.EVALUATED)
-  @RequestBody(content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
-  @APIResponse(responseCode = "200", description = "OK",
+  @RequestBody(
+      content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Request.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "OK",
       content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Bulk.class)))
-  @APIResponse(responseCode = "400", description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
+  @APIResponse(
+      responseCode = "400",
+      description = "PARSE_ERROR, TARGETING_KEY_MISSING or INVALID_CONTEXT",
       content = @Content(schema = @Schema(implementation = OfrepFlags.Shapes.Failure.class)))
   @APIResponse(responseCode = "304", description = "Unchanged since the ETag in If-None-Match")
-  public Response all(String body, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
+  public Response all(
+      String body, @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
     JsonNode request;
     try {
       request = parse(body);
@@ -100,8 +121,10 @@ public class OfrepResource {
     }
     String instance = targetingKey(request);
     if (instance == null) {
-      return Response.status(400).entity(bulkFailure("TARGETING_KEY_MISSING",
-          "context.targetingKey must be the instance id")).build();
+      return Response.status(400)
+          .entity(
+              bulkFailure("TARGETING_KEY_MISSING", "context.targetingKey must be the instance id"))
+          .build();
     }
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     ArrayNode flags = answer.putArray("flags");
@@ -121,16 +144,19 @@ public class OfrepResource {
   }
 
   /**
-   * The request as read with the API's JSON rules; malformed JSON is OFREP's {@code PARSE_ERROR}, not a
-   * missing targeting key. An empty body is an empty request.
+   * The request as read with the API's JSON rules; malformed JSON is OFREP's {@code PARSE_ERROR},
+   * not a missing targeting key. An empty body is an empty request.
    */
   private JsonNode parse(String body) throws JsonProcessingException {
     return body == null || body.isBlank() ? null : json.getContext(JsonNode.class).readTree(body);
   }
 
   private static String parseError(JsonProcessingException e) {
-    return "the body is not valid JSON (line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
-        + ", column " + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr()) + ")";
+    return "the body is not valid JSON (line "
+        + (e.getLocation() == null ? "?" : e.getLocation().getLineNr())
+        + ", column "
+        + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
+        + ")";
   }
 
   private static String targetingKey(JsonNode request) {

@@ -34,7 +34,10 @@ import sh.kaiten.http.views.EvaluationView;
 @Path("/api/instances/{id}/snapshot")
 @Produces(MediaType.APPLICATION_JSON)
 public class SnapshotResource {
-  /** Every answer is revalidated: a client may keep it, but asks before using it again after a while. */
+  /**
+   * Every answer is revalidated: a client may keep it, but asks before using it again after a
+   * while.
+   */
   static final String CACHE_CONTROL = "no-cache";
 
   @Inject EntitlementQueries queries;
@@ -45,14 +48,18 @@ public class SnapshotResource {
   /**
    * 200 with the snapshot and {@code ETag: "<sha-256 of the answer without as_of>"}; 304 when
    * {@code If-None-Match} names that tag (quoted or not, weak or strong, in a list, or {@code *}).
-   * A 200 is recorded as the bulk evaluation is ({@code entitlement.evaluated}, via {@code snapshot}).
+   * A 200 is recorded as the bulk evaluation is ({@code entitlement.evaluated}, via {@code
+   * snapshot}).
    */
   @GET
   @Audited(AuditTrail.EVALUATED)
-  @APIResponse(responseCode = "200", description = "The snapshot, with its ETag",
+  @APIResponse(
+      responseCode = "200",
+      description = "The snapshot, with its ETag",
       content = @Content(schema = @Schema(implementation = SnapshotView.class)))
   @APIResponse(responseCode = "304", description = "Unchanged since the ETag in If-None-Match")
-  public Response snapshot(@PathParam("id") String instanceId,
+  public Response snapshot(
+      @PathParam("id") String instanceId,
       @HeaderParam(HttpHeaders.IF_NONE_MATCH) List<String> ifNoneMatch) {
     InstanceSnapshot snapshot = queries.snapshot(caller.token(), instanceId);
     SnapshotView view = SnapshotView.of(snapshot);
@@ -60,11 +67,15 @@ public class SnapshotResource {
     if (EntityTags.unchanged(ifNoneMatch, etag)) {
       return Response.notModified(etag).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();
     }
-    audit.evaluated("snapshot", instanceId, snapshot.entitlements().stream().map(EvaluationView::of).toList());
+    audit.evaluated(
+        "snapshot", instanceId, snapshot.entitlements().stream().map(EvaluationView::of).toList());
     return Response.ok(view).tag(etag).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();
   }
 
-  /** The hash of the answer as the API writes it, less {@code as_of}: it changes only when the snapshot does. */
+  /**
+   * The hash of the answer as the API writes it, less {@code as_of}: it changes only when the
+   * snapshot does.
+   */
   private EntityTag tag(SnapshotView view) {
     ObjectMapper mapper = json.getContext(SnapshotView.class);
     ObjectNode answer = mapper.valueToTree(view);

@@ -21,9 +21,14 @@ import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
-/** Every evaluation (single, bulk, OFREP) and every usage read is in the audit trail when the answer leaves. */
+/**
+ * Every evaluation (single, bulk, OFREP) and every usage read is in the audit trail when the answer
+ * leaves.
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class AuditedEvaluationsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,17 +46,33 @@ class AuditedEvaluationsTest {
     ofrep(secret, "/ofrep/v1/evaluate/flags/sso");
     ofrep(secret, "/ofrep/v1/evaluate/flags");
     // refused requests changed nothing and are not recorded
-    given().header("Authorization", "Bearer " + secret).when().get("/api/instances/acme-prod/entitlements/nope")
-        .then().statusCode(404);
+    given()
+        .header("Authorization", "Bearer " + secret)
+        .when()
+        .get("/api/instances/acme-prod/entitlements/nope")
+        .then()
+        .statusCode(404);
 
-    List<AuditRecord> trail = audit.page(page.adminToken().tenantId(), new AuditFilter("acme-prod", null, null, null, null),
-        PageRequest.of(null, 50)).items();
+    List<AuditRecord> trail =
+        audit
+            .page(
+                page.adminToken().tenantId(),
+                new AuditFilter("acme-prod", null, null, null, null),
+                PageRequest.of(null, 50))
+            .items();
     String tokenId = tokens.findByHash(Secrets.hash(secret)).orElseThrow().id();
-    assertThat(trail).extracting(AuditRecord::type).containsExactly("entitlement.evaluated", "entitlement.evaluated",
-        "usage.viewed", "entitlement.evaluated", "entitlement.evaluated");
+    assertThat(trail)
+        .extracting(AuditRecord::type)
+        .containsExactly(
+            "entitlement.evaluated",
+            "entitlement.evaluated",
+            "usage.viewed",
+            "entitlement.evaluated",
+            "entitlement.evaluated");
     assertThat(trail).extracting(AuditRecord::actor).containsOnly(tokenId);
     assertThat(trail).extracting(AuditRecord::intact).containsOnly(true);
-    assertThat(trail).extracting(r -> JSON.readTree(r.request()).path("via").asText())
+    assertThat(trail)
+        .extracting(r -> JSON.readTree(r.request()).path("via").asText())
         .containsExactly("ofrep", "ofrep", "", "api", "api");
 
     AuditRecord single = trail.get(4);
@@ -63,35 +84,80 @@ class AuditedEvaluationsTest {
     assertThat(bulk.entitlements()).containsExactly("api-calls", "sso");
     assertThat(JSON.readTree(bulk.result()).get("api-calls").has("usage")).isTrue();
     assertThat(trail.get(2).entitlements()).containsExactly("api-calls");
-    assertThat(audit.page(page.adminToken().tenantId(), new AuditFilter(null, "sso", null, null, null),
-        PageRequest.of(null, 50)).items()).hasSize(4);
+    assertThat(
+            audit
+                .page(
+                    page.adminToken().tenantId(),
+                    new AuditFilter(null, "sso", null, null, null),
+                    PageRequest.of(null, 50))
+                .items())
+        .hasSize(4);
   }
 
   @Test
   void aSnapshotIsRecordedAsAnEvaluationAndItsRevalidationIsNot() throws Exception {
     ProductPage page = ProductPage.seed(catalog);
     String secret = page.instanceSecret();
-    String snapshotTag = given().header("Authorization", "Bearer " + secret).when()
-        .get("/api/instances/acme-prod/snapshot").then().statusCode(200).extract().header("ETag");
-    String flagsTag = given().header("Authorization", "Bearer " + secret).contentType("application/json")
-        .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}").when().post("/ofrep/v1/evaluate/flags")
-        .then().statusCode(200).extract().header("ETag");
+    String snapshotTag =
+        given()
+            .header("Authorization", "Bearer " + secret)
+            .when()
+            .get("/api/instances/acme-prod/snapshot")
+            .then()
+            .statusCode(200)
+            .extract()
+            .header("ETag");
+    String flagsTag =
+        given()
+            .header("Authorization", "Bearer " + secret)
+            .contentType("application/json")
+            .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}")
+            .when()
+            .post("/ofrep/v1/evaluate/flags")
+            .then()
+            .statusCode(200)
+            .extract()
+            .header("ETag");
     for (int i = 0; i < 3; i++) {
-      given().header("Authorization", "Bearer " + secret).header("If-None-Match", snapshotTag).when()
-          .get("/api/instances/acme-prod/snapshot").then().statusCode(304);
-      given().header("Authorization", "Bearer " + secret).header("If-None-Match", flagsTag)
-          .contentType("application/json").body("{\"context\":{\"targetingKey\":\"acme-prod\"}}")
-          .when().post("/ofrep/v1/evaluate/flags").then().statusCode(304);
+      given()
+          .header("Authorization", "Bearer " + secret)
+          .header("If-None-Match", snapshotTag)
+          .when()
+          .get("/api/instances/acme-prod/snapshot")
+          .then()
+          .statusCode(304);
+      given()
+          .header("Authorization", "Bearer " + secret)
+          .header("If-None-Match", flagsTag)
+          .contentType("application/json")
+          .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}")
+          .when()
+          .post("/ofrep/v1/evaluate/flags")
+          .then()
+          .statusCode(304);
     }
 
-    List<AuditRecord> trail = audit.page(page.adminToken().tenantId(), new AuditFilter("acme-prod", null, null, null, null),
-        PageRequest.of(null, 50)).items();
-    assertThat(trail).extracting(AuditRecord::type).containsExactly("entitlement.evaluated", "entitlement.evaluated");
-    assertThat(trail).extracting(r -> JSON.readTree(r.request()).path("via").asText()).containsExactly("ofrep", "snapshot");
+    List<AuditRecord> trail =
+        audit
+            .page(
+                page.adminToken().tenantId(),
+                new AuditFilter("acme-prod", null, null, null, null),
+                PageRequest.of(null, 50))
+            .items();
+    assertThat(trail)
+        .extracting(AuditRecord::type)
+        .containsExactly("entitlement.evaluated", "entitlement.evaluated");
+    assertThat(trail)
+        .extracting(r -> JSON.readTree(r.request()).path("via").asText())
+        .containsExactly("ofrep", "snapshot");
     AuditRecord snapshot = trail.get(1);
     assertThat(snapshot.entitlements()).containsExactly("api-calls", "sso");
-    assertThat(JSON.readTree(snapshot.request())).isEqualTo(JSON.readTree("{\"via\":\"snapshot\",\"entitlements\":\"all\"}"));
-    assertThat(JSON.readTree(snapshot.result())).isEqualTo(JSON.readTree("""
+    assertThat(JSON.readTree(snapshot.request()))
+        .isEqualTo(JSON.readTree("{\"via\":\"snapshot\",\"entitlements\":\"all\"}"));
+    assertThat(JSON.readTree(snapshot.result()))
+        .isEqualTo(
+            JSON.readTree(
+                """
         {"api-calls": {"enabled": true, "source": "TIER", "reason": "GRANTED", "value": 100000, "usage": 0},
          "sso": {"enabled": true, "source": "TIER", "reason": "GRANTED", "value": true}}"""));
   }
@@ -101,7 +167,13 @@ class AuditedEvaluationsTest {
   }
 
   private static void ofrep(String secret, String path) {
-    given().header("Authorization", "Bearer " + secret).contentType("application/json")
-        .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}").when().post(path).then().statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + secret)
+        .contentType("application/json")
+        .body("{\"context\":{\"targetingKey\":\"acme-prod\"}}")
+        .when()
+        .post(path)
+        .then()
+        .statusCode(200);
   }
 }

@@ -19,11 +19,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Smoke test of the packaged function (the JVM function.zip; the native executable with -Pnative):
- * an instance evaluates an entitlement through the Lambda mock event server, and the evaluation is in
- * the audit trail.
+ * an instance evaluates an entitlement through the Lambda mock event server, and the evaluation is
+ * in the audit trail.
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedFunctionResource.class,
+@QuarkusTestResource(
+    value = PackagedFunctionResource.class,
     initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class EntitlementsApiIT {
   private final DeploymentStores stores = DeploymentStores.of("EntitlementsApiFunction");
@@ -37,13 +38,19 @@ class EntitlementsApiIT {
   void anInstanceEvaluatesItsTiersEntitlementAndTheEvaluationIsAudited() {
     ProductPage page = stores.productPage();
 
-    given().header("Authorization", "Bearer " + page.instanceSecret())
-        .when().get("/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "sso")
-        .then().statusCode(200)
-        .body("entitlement", equalTo("sso")).body("type", equalTo("BOOLEAN")).body("enabled", equalTo(true))
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .when()
+        .get("/api/instances/{id}/entitlements/{slug}", ProductPage.INSTANCE, "sso")
+        .then()
+        .statusCode(200)
+        .body("entitlement", equalTo("sso"))
+        .body("type", equalTo("BOOLEAN"))
+        .body("enabled", equalTo(true))
         .body("source", equalTo("TIER"));
 
-    List<Map<String, AttributeValue>> trail = stores.partition("KAITEN_TABLE_AUDIT", "TENANT#" + page.adminToken().tenantId());
+    List<Map<String, AttributeValue>> trail =
+        stores.partition("KAITEN_TABLE_AUDIT", "TENANT#" + page.adminToken().tenantId());
     assertThat(trail).hasSize(1);
     assertThat(trail.get(0).get("sk").s()).startsWith("RECORD#");
     assertThat(trail.get(0).get("instance_id").s()).isEqualTo(ProductPage.INSTANCE);

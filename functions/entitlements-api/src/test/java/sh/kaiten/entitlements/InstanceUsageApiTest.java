@@ -36,7 +36,9 @@ import sh.kaiten.testing.ProductPage;
 
 /** GET /api/instances/{id}/usage: every NUMERIC entitlement's usage state at once. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class InstanceUsageApiTest {
   @Inject AdminStores catalog;
   @Inject InstanceReads reads;
@@ -49,9 +51,25 @@ class InstanceUsageApiTest {
   void seed() {
     page = ProductPage.seed(catalog);
     // A second NUMERIC entitlement, a lifetime license pool the Pro tier does not grant.
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("build-minutes", "Build minutes",
-        EntitlementType.NUMERIC, new Metering(Aggregation.MAX, Reset.NONE, null, MeterScope.LICENSE, Enforcement.SOFT,
-            null, null, "minutes"), null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "build-minutes",
+                "Build minutes",
+                EntitlementType.NUMERIC,
+                new Metering(
+                    Aggregation.MAX,
+                    Reset.NONE,
+                    null,
+                    MeterScope.LICENSE,
+                    Enforcement.SOFT,
+                    null,
+                    null,
+                    "minutes"),
+                null,
+                null));
   }
 
   private ValidatableResponse get(String token, String path, Object... params) {
@@ -59,8 +77,17 @@ class InstanceUsageApiTest {
   }
 
   private void report(String slug, String value) {
-    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> {}, Clock.systemUTC(), Duration.ofHours(24))
-        .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport(slug, new BigDecimal(value), null));
+    new UsageReporting(
+            catalog.definitions(),
+            Lookups.instances(catalog, reads),
+            counters,
+            signal -> {},
+            Clock.systemUTC(),
+            Duration.ofHours(24))
+        .report(
+            page.adminToken(),
+            ProductPage.INSTANCE,
+            new UsageReport(slug, new BigDecimal(value), null));
   }
 
   @Test
@@ -80,9 +107,13 @@ class InstanceUsageApiTest {
         .body("usage[0].aggregation", equalTo("SUM"))
         .body("usage[0].enforcement", equalTo("HARD"))
         .body("usage[0].unit", equalTo("calls"))
-        .body("usage[0].period_start", equalTo(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
-        .body("usage[0].period_end",
-            equalTo(month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
+        .body(
+            "usage[0].period_start",
+            equalTo(month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
+        .body(
+            "usage[0].period_end",
+            equalTo(
+                month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
         // Not in the Pro tier: no limit, and reports would be refused.
         .body("usage[1].limit", equalTo(null))
         .body("usage[1].current_usage", equalTo(0))
@@ -98,16 +129,28 @@ class InstanceUsageApiTest {
 
   @Test
   void accessRulesHold() {
-    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
-    given().when().get("/api/instances/{id}/usage", ProductPage.INSTANCE).then()
-        .statusCode(401).contentType("application/problem+json");
+    String otherTenantAdmin =
+        page.admin()
+            .tenants()
+            .bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor")
+            .secret();
+    given()
+        .when()
+        .get("/api/instances/{id}/usage", ProductPage.INSTANCE)
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json");
     get(page.stagingSecret(), "/api/instances/{id}/usage", ProductPage.INSTANCE)
-        .statusCode(403).contentType("application/problem+json");
+        .statusCode(403)
+        .contentType("application/problem+json");
     get(otherTenantAdmin, "/api/instances/{id}/usage", ProductPage.INSTANCE)
-        .statusCode(404).contentType("application/problem+json");
+        .statusCode(404)
+        .contentType("application/problem+json");
     get(page.adminSecret(), "/api/instances/{id}/usage", "nope")
-        .statusCode(404).contentType("application/problem+json");
+        .statusCode(404)
+        .contentType("application/problem+json");
     get(page.adminSecret(), "/api/instances/{id}/usage", ProductPage.INSTANCE)
-        .statusCode(200).body("usage.entitlement", contains(Arrays.asList("api-calls", "build-minutes").toArray()));
+        .statusCode(200)
+        .body("usage.entitlement", contains(Arrays.asList("api-calls", "build-minutes").toArray()));
   }
 }

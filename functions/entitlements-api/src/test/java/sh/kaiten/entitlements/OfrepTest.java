@@ -40,7 +40,9 @@ import sh.kaiten.testing.ProductPage;
  * provider, pointed at the running function.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class OfrepTest {
   @Inject AdminStores catalog;
   @Inject TokenStore tokens;
@@ -51,10 +53,18 @@ class OfrepTest {
   @BeforeEach
   void seed() {
     page = ProductPage.seed(catalog);
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
-        Metering.defaults(), null, null));
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
-        new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(25))));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "seats", "Seats", EntitlementType.NUMERIC, Metering.defaults(), null, null));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(25))));
     openFeature = OpenFeatureAPI.getInstance();
   }
 
@@ -64,10 +74,12 @@ class OfrepTest {
   }
 
   private Client client(String token) {
-    OfrepProvider provider = OfrepProvider.constructProvider(OfrepProviderOptions.builder()
-        .baseUrl("http://localhost:" + RestAssured.port)
-        .headers(ImmutableMap.of("Authorization", ImmutableList.of("Bearer " + token)))
-        .build());
+    OfrepProvider provider =
+        OfrepProvider.constructProvider(
+            OfrepProviderOptions.builder()
+                .baseUrl("http://localhost:" + RestAssured.port)
+                .headers(ImmutableMap.of("Authorization", ImmutableList.of("Bearer " + token)))
+                .build());
     openFeature.setProviderAndWait(provider);
     return openFeature.getClient();
   }
@@ -96,12 +108,33 @@ class OfrepTest {
 
   @Test
   void configEntitlementsReadAsObjects() {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
-        JsonNodeFactory.instance.objectNode().put("type", "object"), null));
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
-        Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "theme",
+                "Theme",
+                EntitlementType.CONFIG,
+                null,
+                JsonNodeFactory.instance.objectNode().put("type", "object"),
+                null));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
 
-    Value theme = client(page.instanceSecret()).getObjectValue("theme", new Value(), new ImmutableContext(ProductPage.INSTANCE));
+    Value theme =
+        client(page.instanceSecret())
+            .getObjectValue("theme", new Value(), new ImmutableContext(ProductPage.INSTANCE));
 
     assertThat(theme.asStructure().getValue("color").asString()).isEqualTo("indigo");
   }
@@ -112,8 +145,12 @@ class OfrepTest {
     ImmutableContext acmeProd = new ImmutableContext(ProductPage.INSTANCE);
     assertThat(client.getBooleanValue("sso", false, acmeProd)).isTrue();
 
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
-        new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
 
     FlagEvaluationDetails<Boolean> sso = client.getBooleanDetails("sso", true, acmeProd);
     assertThat(sso.getValue()).isFalse();
@@ -126,27 +163,49 @@ class OfrepTest {
   void unknownFlagsAndInstancesComeBackAsOpenFeatureErrors() {
     Client client = client(page.instanceSecret());
 
-    FlagEvaluationDetails<Boolean> unknown = client.getBooleanDetails("nope", true, new ImmutableContext(ProductPage.INSTANCE));
+    FlagEvaluationDetails<Boolean> unknown =
+        client.getBooleanDetails("nope", true, new ImmutableContext(ProductPage.INSTANCE));
     assertThat(unknown.getValue()).isTrue();
     assertThat(unknown.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
 
     // The provider reads any 400 as INVALID_CONTEXT; the answer itself names the OFREP error code.
-    FlagEvaluationDetails<Boolean> noKey = client.getBooleanDetails("sso", false, new ImmutableContext());
+    FlagEvaluationDetails<Boolean> noKey =
+        client.getBooleanDetails("sso", false, new ImmutableContext());
     assertThat(noKey.getErrorCode()).isEqualTo(ErrorCode.INVALID_CONTEXT);
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body("{\"context\":{}}").when().post("/ofrep/v1/evaluate/flags/sso")
-        .then().statusCode(400).body("errorCode", equalTo("TARGETING_KEY_MISSING")).body("key", equalTo("sso"));
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body("{\"context\":{}}")
+        .when()
+        .post("/ofrep/v1/evaluate/flags/sso")
+        .then()
+        .statusCode(400)
+        .body("errorCode", equalTo("TARGETING_KEY_MISSING"))
+        .body("key", equalTo("sso"));
 
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body("{\"context\":{\"targetingKey\":\"acme-prod\"").when().post("/ofrep/v1/evaluate/flags/sso")
-        .then().statusCode(400).contentType("application/json")
-        .body("errorCode", equalTo("PARSE_ERROR")).body("key", equalTo("sso"));
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body("{\"context\":{\"targetingKey\":\"acme-prod\"")
+        .when()
+        .post("/ofrep/v1/evaluate/flags/sso")
+        .then()
+        .statusCode(400)
+        .contentType("application/json")
+        .body("errorCode", equalTo("PARSE_ERROR"))
+        .body("key", equalTo("sso"));
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
         .body("{\"context\":{\"targetingKey\":\"acme-prod\",\"targetingKey\":\"acme-staging\"}}")
-        .when().post("/ofrep/v1/evaluate/flags")
-        .then().statusCode(400).body("errorCode", equalTo("PARSE_ERROR"));
+        .when()
+        .post("/ofrep/v1/evaluate/flags")
+        .then()
+        .statusCode(400)
+        .body("errorCode", equalTo("PARSE_ERROR"));
 
-    FlagEvaluationDetails<Boolean> noInstance = client.getBooleanDetails("sso", false, new ImmutableContext("ghost"));
+    FlagEvaluationDetails<Boolean> noInstance =
+        client.getBooleanDetails("sso", false, new ImmutableContext("ghost"));
     assertThat(noInstance.getErrorCode()).isNotNull();
     assertThat(noInstance.getValue()).isFalse();
   }
@@ -155,7 +214,8 @@ class OfrepTest {
   void anotherInstancesTokenGetsNothing() {
     Client client = client(page.stagingSecret());
 
-    FlagEvaluationDetails<Boolean> sso = client.getBooleanDetails("sso", false, new ImmutableContext(ProductPage.INSTANCE));
+    FlagEvaluationDetails<Boolean> sso =
+        client.getBooleanDetails("sso", false, new ImmutableContext(ProductPage.INSTANCE));
 
     assertThat(sso.getValue()).isFalse();
     assertThat(sso.getErrorCode()).isNotNull();
@@ -164,23 +224,47 @@ class OfrepTest {
   @Test
   void bulkEvaluationCarriesAnETagAndAnswers304WhenNothingChanged() {
     String body = "{\"context\":{\"targetingKey\":\"" + ProductPage.INSTANCE + "\"}}";
-    String etag = given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body(body).when().post("/ofrep/v1/evaluate/flags")
-        .then().statusCode(200)
-        .body("flags.find { it.key == 'sso' }.value", equalTo(true))
-        .body("flags.find { it.key == 'api-calls' }.value", equalTo(100000))
-        .body("flags.find { it.key == 'seats' }.reason", equalTo("TARGETING_MATCH"))
-        .extract().header("ETag");
+    String etag =
+        given()
+            .header("Authorization", "Bearer " + page.instanceSecret())
+            .contentType("application/json")
+            .body(body)
+            .when()
+            .post("/ofrep/v1/evaluate/flags")
+            .then()
+            .statusCode(200)
+            .body("flags.find { it.key == 'sso' }.value", equalTo(true))
+            .body("flags.find { it.key == 'api-calls' }.value", equalTo(100000))
+            .body("flags.find { it.key == 'seats' }.reason", equalTo("TARGETING_MATCH"))
+            .extract()
+            .header("ETag");
     assertThat(etag).isNotBlank();
 
-    given().header("Authorization", "Bearer " + page.instanceSecret()).header("If-None-Match", etag)
-        .contentType("application/json").body(body).when().post("/ofrep/v1/evaluate/flags")
-        .then().statusCode(304);
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .header("If-None-Match", etag)
+        .contentType("application/json")
+        .body(body)
+        .when()
+        .post("/ofrep/v1/evaluate/flags")
+        .then()
+        .statusCode(304);
 
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
-        new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(30))));
-    given().header("Authorization", "Bearer " + page.instanceSecret()).header("If-None-Match", etag)
-        .contentType("application/json").body(body).when().post("/ofrep/v1/evaluate/flags")
-        .then().statusCode(200).body("flags.find { it.key == 'seats' }.value", equalTo(30));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(null, null, null, null, null, Map.of("seats", IntNode.valueOf(30))));
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .header("If-None-Match", etag)
+        .contentType("application/json")
+        .body(body)
+        .when()
+        .post("/ofrep/v1/evaluate/flags")
+        .then()
+        .statusCode(200)
+        .body("flags.find { it.key == 'seats' }.value", equalTo(30));
   }
 }

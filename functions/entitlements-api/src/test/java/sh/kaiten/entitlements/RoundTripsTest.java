@@ -29,7 +29,9 @@ import sh.kaiten.testing.ProductPage;
  * read together. The one write is the audit record.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class RoundTripsTest {
   @Inject AdminStores catalog;
   @Inject TokenStore tokens;
@@ -47,12 +49,18 @@ class RoundTripsTest {
 
   /** The one write: the evaluation's audit record, put before the answer. */
   private void assertAuditedOnce() {
-    assertThat(requests.calls()).filteredOn(call -> !call.operation().endsWith("GetItem"))
+    assertThat(requests.calls())
+        .filteredOn(call -> !call.operation().endsWith("GetItem"))
         .containsExactly(new DynamoRequests.Call("PutItem", config.table().audit()));
   }
 
   private void get(String path) {
-    given().header("Authorization", "Bearer " + page.instanceSecret()).when().get(path).then().statusCode(200);
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .when()
+        .get(path)
+        .then()
+        .statusCode(200);
   }
 
   @Test
@@ -83,31 +91,56 @@ class RoundTripsTest {
 
   @Test
   void aSnapshotCostsTheBulkEvaluationsReadsAndItsRevalidationNoWrite() {
-    String etag = given().header("Authorization", "Bearer " + page.instanceSecret())
-        .when().get("/api/instances/acme-prod/snapshot").then().statusCode(200).extract().header("ETag");
+    String etag =
+        given()
+            .header("Authorization", "Bearer " + page.instanceSecret())
+            .when()
+            .get("/api/instances/acme-prod/snapshot")
+            .then()
+            .statusCode(200)
+            .extract()
+            .header("ETag");
 
     assertThat(requests.operations()).containsExactly("GetItem", "BatchGetItem", "PutItem");
     assertAuditedOnce();
 
     requests.clear();
-    given().header("Authorization", "Bearer " + page.instanceSecret()).header("If-None-Match", etag)
-        .when().get("/api/instances/acme-prod/snapshot").then().statusCode(304);
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .header("If-None-Match", etag)
+        .when()
+        .get("/api/instances/acme-prod/snapshot")
+        .then()
+        .statusCode(304);
 
     // The same two reads, and no audit write: the client's copy is still current.
-    assertThat(requests.calls()).containsExactly(new DynamoRequests.Call("GetItem", config.table().tokens()),
-        new DynamoRequests.Call("BatchGetItem", null));
+    assertThat(requests.calls())
+        .containsExactly(
+            new DynamoRequests.Call("GetItem", config.table().tokens()),
+            new DynamoRequests.Call("BatchGetItem", null));
   }
 
   @Test
   void aCounterPhasedFromTheLicenseStartIsReadOnceTheLicenseIsKnown() {
     page = ProductPage.seed(catalog); // a tenant whose definitions are not cached yet
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
-        new Metering(null, Reset.MONTH, ResetAnchor.LICENSE_START, null, null, null, null, null), null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "seats",
+                "Seats",
+                EntitlementType.NUMERIC,
+                new Metering(
+                    null, Reset.MONTH, ResetAnchor.LICENSE_START, null, null, null, null, null),
+                null,
+                null));
     get("/api/instances/acme-prod/entitlements");
     requests.clear();
     get("/api/instances/acme-prod/entitlements/seats");
 
-    assertThat(requests.operations()).isEqualTo(List.of("GetItem", "BatchGetItem", "GetItem", "PutItem"));
+    assertThat(requests.operations())
+        .isEqualTo(List.of("GetItem", "BatchGetItem", "GetItem", "PutItem"));
     assertAuditedOnce();
   }
 }

@@ -17,9 +17,13 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
 
-/** The handler, driven with the sample API Gateway events of infra/events/ (raw Lambda invocations). */
+/**
+ * The handler, driven with the sample API Gateway events of infra/events/ (raw Lambda invocations).
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class SampleEventsTest {
   @Inject AdminStores catalog;
   @Inject TokenStore tokens;
@@ -31,10 +35,23 @@ class SampleEventsTest {
     page = ProductPage.seed(catalog);
   }
 
-  /** Invokes the handler with the sample event; answers the API Gateway response's status and parsed body. */
+  /**
+   * Invokes the handler with the sample event; answers the API Gateway response's status and parsed
+   * body.
+   */
   private JsonPath invoke(String sample, int expectedStatus) {
-    String event = SampleEvents.read(sample, Map.of(SampleEvents.INSTANCE_TOKEN, page.instanceSecret()));
-    JsonPath response = JsonPath.from(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
+    String event =
+        SampleEvents.read(sample, Map.of(SampleEvents.INSTANCE_TOKEN, page.instanceSecret()));
+    JsonPath response =
+        JsonPath.from(
+            given()
+                .body(event)
+                .when()
+                .post("/_lambda_")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     assertThat(response.getInt("statusCode")).isEqualTo(expectedStatus);
     return JsonPath.from(response.getString("body"));
   }

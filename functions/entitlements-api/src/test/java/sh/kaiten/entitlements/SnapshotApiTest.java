@@ -44,11 +44,13 @@ import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
- * {@code GET /api/instances/{id}/snapshot}: what an SDK holds in memory, exactly; its ETag, and the 304
- * that answers a client whose copy is still current.
+ * {@code GET /api/instances/{id}/snapshot}: what an SDK holds in memory, exactly; its ETag, and the
+ * 304 that answers a client whose copy is still current.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class SnapshotApiTest {
   private static final String SNAPSHOT = "/api/instances/{id}/snapshot";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,17 +76,34 @@ class SnapshotApiTest {
   }
 
   private Response revalidate(String ifNoneMatch) {
-    return as(page.instanceSecret()).header("If-None-Match", ifNoneMatch).when().get(SNAPSHOT, ProductPage.INSTANCE);
+    return as(page.instanceSecret())
+        .header("If-None-Match", ifNoneMatch)
+        .when()
+        .get(SNAPSHOT, ProductPage.INSTANCE);
   }
 
   /** Reports through the very use case usage-api serves, against the same DynamoDB table. */
   private void reportUsage(String value) {
-    new UsageReporting(catalog.definitions(), Lookups.instances(catalog, reads), counters, signal -> { }, Clock.systemUTC(), Duration.ofHours(24))
-        .report(page.adminToken(), ProductPage.INSTANCE, new UsageReport("api-calls", new BigDecimal(value), null));
+    new UsageReporting(
+            catalog.definitions(),
+            Lookups.instances(catalog, reads),
+            counters,
+            signal -> {},
+            Clock.systemUTC(),
+            Duration.ofHours(24))
+        .report(
+            page.adminToken(),
+            ProductPage.INSTANCE,
+            new UsageReport("api-calls", new BigDecimal(value), null));
   }
 
   private void override(Map<String, JsonNode> overrides) {
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null, overrides));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(null, null, null, null, null, overrides));
   }
 
   private static JsonNode body(Response response) throws Exception {
@@ -97,15 +116,38 @@ class SnapshotApiTest {
 
   @Test
   void theProductPageSnapshotIsWhatAnSdkReads() throws Exception {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("theme", "Theme", EntitlementType.CONFIG, null,
-        JsonNodeFactory.instance.objectNode().put("type", "object"), null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "theme",
+                "Theme",
+                EntitlementType.CONFIG,
+                null,
+                JsonNodeFactory.instance.objectNode().put("type", "object"),
+                null));
     Instant trialEnds = Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS);
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, LicenseStatus.TRIAL, null,
-        new LicensePatch.DateChange(trialEnds), null,
-        Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(
+                null,
+                LicenseStatus.TRIAL,
+                null,
+                new LicensePatch.DateChange(trialEnds),
+                null,
+                Map.of("theme", JsonNodeFactory.instance.objectNode().put("color", "indigo"))));
     reportUsage("67000");
     reportUsage("433");
-    Instant startsAt = catalog.licenses().findLicense(page.adminToken().tenantId(), page.licenseId()).orElseThrow().startsAt();
+    Instant startsAt =
+        catalog
+            .licenses()
+            .findLicense(page.adminToken().tenantId(), page.licenseId())
+            .orElseThrow()
+            .startsAt();
     YearMonth month = YearMonth.now(ZoneOffset.UTC);
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -116,8 +158,13 @@ class SnapshotApiTest {
     assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
     ObjectNode answer = (ObjectNode) body(response);
     Instant asOf = Instant.parse(answer.remove("as_of").asText());
-    assertThat(asOf).isBetween(before, Instant.now()).isEqualTo(asOf.truncatedTo(ChronoUnit.MILLIS));
-    assertThat(answer).isEqualTo(JSON.readTree("""
+    assertThat(asOf)
+        .isBetween(before, Instant.now())
+        .isEqualTo(asOf.truncatedTo(ChronoUnit.MILLIS));
+    assertThat(answer)
+        .isEqualTo(
+            JSON.readTree(
+                """
         {"instance": "acme-prod",
          "license": {"id": "%s", "status": "TRIAL", "starts_at": "%s", "trial_ends_at": "%s", "expires_at": null},
          "entitlements": [
@@ -130,27 +177,44 @@ class SnapshotApiTest {
            {"slug": "sso", "type": "BOOLEAN", "enabled": true, "source": "TIER", "reason": "GRANTED", "value": true},
            {"slug": "theme", "type": "CONFIG", "enabled": true, "source": "OVERRIDE", "reason": "GRANTED",
             "value": {"color": "indigo"}}]}
-        """.formatted(page.licenseId(), startsAt, trialEnds,
-        month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
-        month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC))));
+        """
+                    .formatted(
+                        page.licenseId(),
+                        startsAt,
+                        trialEnds,
+                        month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
+                        month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC))));
     // The ETag is the SHA-256 of the answer as written, less as_of, quoted (a strong tag).
-    assertThat(response.header("ETag")).isEqualTo("\"" + sha256(JSON.writeValueAsBytes(answer)) + "\"");
+    assertThat(response.header("ETag"))
+        .isEqualTo("\"" + sha256(JSON.writeValueAsBytes(answer)) + "\"");
   }
 
   @Test
   void anUnlimitedQuotaHasNoValueAndNoLimit() throws Exception {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
-        null, null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement("seats", "Seats", EntitlementType.NUMERIC, null, null, null));
     override(Map.of("seats", TextNode.valueOf("unlimited")));
 
-    JsonNode seats = body(snapshot(page.instanceSecret(), ProductPage.INSTANCE).then().statusCode(200).extract().response())
-        .get("entitlements").get(1); // api-calls, seats, sso
+    JsonNode seats =
+        body(snapshot(page.instanceSecret(), ProductPage.INSTANCE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response())
+            .get("entitlements")
+            .get(1); // api-calls, seats, sso
 
     assertThat(seats.get("slug").asText()).isEqualTo("seats");
     assertThat(seats.get("enabled").asBoolean()).isTrue();
     assertThat(seats.get("source").asText()).isEqualTo("OVERRIDE");
     assertThat(seats.get("value").isNull()).isTrue();
-    assertThat(seats.get("metering")).isEqualTo(JSON.readTree("""
+    assertThat(seats.get("metering"))
+        .isEqualTo(
+            JSON.readTree(
+                """
         {"aggregation": "SUM", "reset": "MONTH", "scope": "INSTANCE", "enforcement": "HARD", "overage_percent": null,
          "unit": null}"""));
     assertThat(seats.get("usage").get("limit").isNull()).isTrue();
@@ -160,10 +224,20 @@ class SnapshotApiTest {
 
   @Test
   void aSuspendedLicenseGrantsNothingAndSaysWhy() throws Exception {
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(),
-        new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null));
 
-    JsonNode answer = body(snapshot(page.instanceSecret(), ProductPage.INSTANCE).then().statusCode(200).extract().response());
+    JsonNode answer =
+        body(
+            snapshot(page.instanceSecret(), ProductPage.INSTANCE)
+                .then()
+                .statusCode(200)
+                .extract()
+                .response());
 
     assertThat(answer.get("license").get("status").asText()).isEqualTo("SUSPENDED");
     assertThat(answer.get("entitlements")).hasSize(2);
@@ -183,13 +257,22 @@ class SnapshotApiTest {
 
   @Test
   void anUnchangedSnapshotKeepsItsETagAndIsA304() {
-    String etag = snapshot(page.instanceSecret(), ProductPage.INSTANCE).then().statusCode(200).extract().header("ETag");
+    String etag =
+        snapshot(page.instanceSecret(), ProductPage.INSTANCE)
+            .then()
+            .statusCode(200)
+            .extract()
+            .header("ETag");
     assertThat(etag).matches("\"[0-9a-f]{64}\"");
-    assertThat(snapshot(page.instanceSecret(), ProductPage.INSTANCE).header("ETag")).isEqualTo(etag);
-    assertThat(snapshot(page.adminSecret(), ProductPage.INSTANCE).header("ETag")).as("whoever asks").isEqualTo(etag);
+    assertThat(snapshot(page.instanceSecret(), ProductPage.INSTANCE).header("ETag"))
+        .isEqualTo(etag);
+    assertThat(snapshot(page.adminSecret(), ProductPage.INSTANCE).header("ETag"))
+        .as("whoever asks")
+        .isEqualTo(etag);
 
     String bare = etag.substring(1, etag.length() - 1);
-    for (String ifNoneMatch : List.of(etag, bare, "W/" + etag, "\"0000\", " + etag, "\"0000\",W/" + etag, "*")) {
+    for (String ifNoneMatch :
+        List.of(etag, bare, "W/" + etag, "\"0000\", " + etag, "\"0000\",W/" + etag, "*")) {
       Response notModified = revalidate(ifNoneMatch);
       assertThat(notModified.statusCode()).as(ifNoneMatch).isEqualTo(304);
       assertThat(notModified.header("ETag")).isEqualTo(etag);
@@ -214,10 +297,26 @@ class SnapshotApiTest {
     assertThat(revalidate(second).statusCode()).isEqualTo(304);
 
     // Tier definitions are cached by the function for up to 5 s: the new value shows within that.
-    page.admin().catalog().updateTier(page.adminToken(), "pro", pro -> new TierDraft("pro", "Pro", 2,
-        Map.of("api-calls", JsonNodeFactory.instance.numberNode(250000), "sso", JsonNodeFactory.instance.booleanNode(true))));
-    Response afterTierChange = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-        .until(() -> revalidate(second), response -> response.statusCode() == 200);
+    page.admin()
+        .catalog()
+        .updateTier(
+            page.adminToken(),
+            "pro",
+            pro ->
+                new TierDraft(
+                    "pro",
+                    "Pro",
+                    2,
+                    Map.of(
+                        "api-calls",
+                        JsonNodeFactory.instance.numberNode(250000),
+                        "sso",
+                        JsonNodeFactory.instance.booleanNode(true))));
+    Response afterTierChange =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> revalidate(second), response -> response.statusCode() == 200);
     assertThat(afterTierChange.jsonPath().getInt("entitlements[0].value")).isEqualTo(250000);
     assertThat(afterTierChange.jsonPath().getInt("entitlements[0].usage.limit")).isEqualTo(250000);
     assertThat(afterTierChange.header("ETag")).isNotEqualTo(first).isNotEqualTo(second);
@@ -225,13 +324,34 @@ class SnapshotApiTest {
 
   @Test
   void theSnapshotFollowsTheReadRules() {
-    String otherTenantAdmin = page.admin().tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor").secret();
+    String otherTenantAdmin =
+        page.admin()
+            .tenants()
+            .bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Other vendor")
+            .secret();
 
-    given().when().get(SNAPSHOT, ProductPage.INSTANCE).then().statusCode(401).contentType("application/problem+json");
-    snapshot(page.stagingSecret(), ProductPage.INSTANCE).then().statusCode(403).contentType("application/problem+json");
-    snapshot(page.instanceSecret(), "nobody").then().statusCode(403).contentType("application/problem+json");
-    snapshot(page.adminSecret(), "nobody").then().statusCode(404).contentType("application/problem+json");
-    snapshot(otherTenantAdmin, ProductPage.INSTANCE).then().statusCode(404).contentType("application/problem+json");
+    given()
+        .when()
+        .get(SNAPSHOT, ProductPage.INSTANCE)
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json");
+    snapshot(page.stagingSecret(), ProductPage.INSTANCE)
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    snapshot(page.instanceSecret(), "nobody")
+        .then()
+        .statusCode(403)
+        .contentType("application/problem+json");
+    snapshot(page.adminSecret(), "nobody")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    snapshot(otherTenantAdmin, ProductPage.INSTANCE)
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
     snapshot(page.stagingSecret(), ProductPage.STAGING).then().statusCode(200);
     snapshot(page.adminSecret(), ProductPage.INSTANCE).then().statusCode(200);
   }

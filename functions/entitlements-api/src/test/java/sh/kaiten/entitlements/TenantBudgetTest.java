@@ -17,11 +17,14 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
 /**
- * A tenant past its request budget is answered 429 problem+json with Retry-After, and nothing more is
- * done for it; another tenant goes on as before. (Exactness across instances: DynamoRequestBudgetTest.)
+ * A tenant past its request budget is answered 429 problem+json with Retry-After, and nothing more
+ * is done for it; another tenant goes on as before. (Exactness across instances:
+ * DynamoRequestBudgetTest.)
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "EntitlementsApiFunction"))
 class TenantBudgetTest {
   private static final String PATH = "/api/instances/acme-prod/entitlements/sso";
   @Inject AdminStores catalog;
@@ -37,7 +40,8 @@ class TenantBudgetTest {
 
     int admitted = 0;
     Response refused = null;
-    // A window may end during the loop (10 more then), never twice: within 21 requests one is refused.
+    // A window may end during the loop (10 more then), never twice: within 21 requests one is
+    // refused.
     // Instance and admin tokens take turns: both spend the one tenant budget.
     for (int i = 0; i < 21 && refused == null; i++) {
       Response answer = get(i % 2 == 0 ? flooding.instanceSecret() : flooding.adminSecret());
@@ -52,7 +56,8 @@ class TenantBudgetTest {
     assertThat(refused).as("a 429 within 21 requests").isNotNull();
     assertThat(admitted).isBetween(10, 20);
     assertThat(refused.contentType()).isEqualTo("application/problem+json");
-    assertThat(refused.jsonPath().getString("type")).isEqualTo("https://kaiten.sh/problems/request-budget-exceeded");
+    assertThat(refused.jsonPath().getString("type"))
+        .isEqualTo("https://kaiten.sh/problems/request-budget-exceeded");
     assertThat(refused.jsonPath().getInt("status")).isEqualTo(429);
     assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 10);
 

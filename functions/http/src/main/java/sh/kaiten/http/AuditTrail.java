@@ -24,17 +24,22 @@ import sh.kaiten.http.views.UsageView;
 
 /**
  * What the current request records in the audit trail. A resource that knows more than the generic
- * record (which entitlements, what each came to) adds its own entries; otherwise
- * {@link AuditRecording} records the {@link Audited} method's request body and the id it answered.
+ * record (which entitlements, what each came to) adds its own entries; otherwise {@link
+ * AuditRecording} records the {@link Audited} method's request body and the id it answered.
  */
 @RequestScoped
 public class AuditTrail {
   public static final String EVALUATED = "entitlement.evaluated";
   public static final String USAGE_VIEWED = "usage.viewed";
   public static final String REPORTED = ReportedUsage.TYPE;
+
   /** The tallies of an SDK's in-process checks, sent with a usage batch. */
   public static final String CHECKED = "entitlement.checked";
-  /** Items per record when one request records many: tens of KB, far below DynamoDB's 400 KB per item. */
+
+  /**
+   * Items per record when one request records many: tens of KB, far below DynamoDB's 400 KB per
+   * item.
+   */
   static final int SLICE = 100;
 
   // the API's own JSON settings (snake_case), so a summary reads as the request and answer did
@@ -53,22 +58,32 @@ public class AuditTrail {
   private int successStatus;
 
   /** Adds a record; {@code request} and {@code result} are written as JSON. */
-  public void record(String type, String instanceId, List<String> entitlements, Object request, Object result) {
+  public void record(
+      String type, String instanceId, List<String> entitlements, Object request, Object result) {
     entries.add(entry(type, instanceId, entitlements, request, result));
   }
 
-  /** A record, not added: for a change that stores it in its own transaction ({@link RequestJournal#prepared}). */
-  public AuditEntry entry(String type, String instanceId, List<String> entitlements, Object request, Object result) {
+  /**
+   * A record, not added: for a change that stores it in its own transaction ({@link
+   * RequestJournal#prepared}).
+   */
+  public AuditEntry entry(
+      String type, String instanceId, List<String> entitlements, Object request, Object result) {
     return new AuditEntry(type, instanceId, entitlements, json(request), json(result));
   }
 
   /**
-   * Records the evaluations one request made, each with what its entitlement came to (CONFIG payloads
-   * are left out: the source says where they came from).
+   * Records the evaluations one request made, each with what its entitlement came to (CONFIG
+   * payloads are left out: the source says where they came from).
    */
   public void evaluated(String via, String instanceId, List<EvaluationView> evaluations) {
-    perEntitlement(EVALUATED, instanceId, Map.of("via", via, "entitlements", evaluations.size() == 1 ? "one" : "all"),
-        evaluations, EvaluationView::entitlement, evaluation -> {
+    perEntitlement(
+        EVALUATED,
+        instanceId,
+        Map.of("via", via, "entitlements", evaluations.size() == 1 ? "one" : "all"),
+        evaluations,
+        EvaluationView::entitlement,
+        evaluation -> {
           Map<String, Object> result = new LinkedHashMap<>();
           result.put("enabled", evaluation.enabled());
           result.put("source", evaluation.source());
@@ -85,8 +100,13 @@ public class AuditTrail {
 
   /** Records the usage states one request read. */
   public void usageViewed(String instanceId, List<UsageView> states) {
-    perEntitlement(USAGE_VIEWED, instanceId, Map.of("entitlements", states.size() == 1 ? "one" : "all"), states,
-        UsageView::entitlement, state -> {
+    perEntitlement(
+        USAGE_VIEWED,
+        instanceId,
+        Map.of("entitlements", states.size() == 1 ? "one" : "all"),
+        states,
+        UsageView::entitlement,
+        state -> {
           Map<String, Object> result = new LinkedHashMap<>();
           result.put("status", state.status());
           result.put("current_usage", state.currentUsage());
@@ -95,9 +115,16 @@ public class AuditTrail {
         });
   }
 
-  /** One record per slice of up to {@link #SLICE} items, its result what each entitlement came to. */
-  private <T> void perEntitlement(String type, String instanceId, Object request, List<T> items,
-      Function<T, String> entitlement, Function<T, Object> result) {
+  /**
+   * One record per slice of up to {@link #SLICE} items, its result what each entitlement came to.
+   */
+  private <T> void perEntitlement(
+      String type,
+      String instanceId,
+      Object request,
+      List<T> items,
+      Function<T, String> entitlement,
+      Function<T, Object> result) {
     for (List<T> slice : slices(items)) {
       Map<String, Object> results = new LinkedHashMap<>();
       slice.forEach(item -> results.put(entitlement.apply(item), result.apply(item)));
@@ -106,8 +133,8 @@ public class AuditTrail {
   }
 
   /**
-   * Slices of a request's items small enough for one record each, and few enough (at most
-   * {@link AuditLog#MAX_RECORDS_PER_WRITE}) to be written together.
+   * Slices of a request's items small enough for one record each, and few enough (at most {@link
+   * AuditLog#MAX_RECORDS_PER_WRITE}) to be written together.
    */
   public static <T> List<List<T>> slices(List<T> items) {
     return slices(items, AuditLog.MAX_RECORDS_PER_WRITE);
@@ -132,15 +159,21 @@ public class AuditTrail {
     this.actor = actor;
   }
 
-  /** What the {@link Audited} request being served is: its record type, method, path and path parameters. */
-  void audited(String type, String method, String path, MultivaluedMap<String, String> pathParameters) {
+  /**
+   * What the {@link Audited} request being served is: its record type, method, path and path
+   * parameters.
+   */
+  void audited(
+      String type, String method, String path, MultivaluedMap<String, String> pathParameters) {
     this.auditedType = type;
     this.method = method;
     this.path = path;
     this.pathParameters = pathParameters;
   }
 
-  /** What the audited request answers when it succeeds, when not its method's usual status (else 0). */
+  /**
+   * What the audited request answers when it succeeds, when not its method's usual status (else 0).
+   */
   void answersOnSuccess(int status) {
     this.successStatus = status;
   }
@@ -169,14 +202,18 @@ public class AuditTrail {
   }
 
   /**
-   * The record of an audited request: the method and path, the body as read, the status and the id of
-   * what was answered (or changed).
+   * The record of an audited request: the method and path, the body as read, the status and the id
+   * of what was answered (or changed).
    */
   AuditEntry generic(String type, String answeredId, int status) {
-    String instanceId = path != null && path.startsWith("/api/instances")
-        ? orElse(pathParameters.getFirst("id"), answeredId) : null;
-    String entitlement = path != null && path.startsWith("/api/entitlements")
-        ? orElse(pathParameters.getFirst("slug"), answeredId) : null;
+    String instanceId =
+        path != null && path.startsWith("/api/instances")
+            ? orElse(pathParameters.getFirst("id"), answeredId)
+            : null;
+    String entitlement =
+        path != null && path.startsWith("/api/entitlements")
+            ? orElse(pathParameters.getFirst("slug"), answeredId)
+            : null;
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("method", method);
     summary.put("path", path);
@@ -188,8 +225,12 @@ public class AuditTrail {
     if (answeredId != null) {
       result.put("id", answeredId);
     }
-    return new AuditEntry(type, instanceId, entitlement == null ? List.of() : List.of(entitlement),
-        json(summary), json(result));
+    return new AuditEntry(
+        type,
+        instanceId,
+        entitlement == null ? List.of() : List.of(entitlement),
+        json(summary),
+        json(result));
   }
 
   private static String orElse(String value, String fallback) {
@@ -203,7 +244,8 @@ public class AuditTrail {
       return null;
     }
     Object event = headers.getContextObjects().get(APIGatewayV2HTTPEvent.class);
-    if (event instanceof APIGatewayV2HTTPEvent http && http.getRequestContext() != null
+    if (event instanceof APIGatewayV2HTTPEvent http
+        && http.getRequestContext() != null
         && http.getRequestContext().getRequestId() != null) {
       return http.getRequestContext().getRequestId();
     }

@@ -16,8 +16,9 @@ public @interface Audited {
   String value();
 
   /**
-   * What a successful call answers, when a change's record is written with it before the answer exists
-   * ({@link RequestJournal}); 0 for the method's usual status (201 for a POST, 204 for a DELETE, else 200).
+   * What a successful call answers, when a change's record is written with it before the answer
+   * exists ({@link RequestJournal}); 0 for the method's usual status (201 for a POST, 204 for a
+   * DELETE, else 200).
    */
   int status() default 0;
 }

@@ -15,8 +15,8 @@ import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.error.UnauthenticatedException;
 
 /**
- * Authenticates every request by its {@code Authorization: Bearer ksh_...} token, looked up by
- * hash on every request, so a revoked or rotated token stops working at once.
+ * Authenticates every request by its {@code Authorization: Bearer ksh_...} token, looked up by hash
+ * on every request, so a revoked or rotated token stops working at once.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
@@ -28,17 +28,22 @@ public class Authentication implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
-    if (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(BootstrapAuthenticated.class)) {
+    if (resource.getResourceMethod() != null
+        && resource.getResourceMethod().isAnnotationPresent(BootstrapAuthenticated.class)) {
       return;
     }
     String secret = BearerToken.of(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     if (secret == null) {
-      throw new UnauthenticatedException("missing bearer token: send Authorization: Bearer ksh_...");
+      throw new UnauthenticatedException(
+          "missing bearer token: send Authorization: Bearer ksh_...");
     }
     if (!secret.startsWith(Secrets.TOKEN_PREFIX)) {
       throw new UnauthenticatedException("the bearer token is not a Kaiten token");
     }
-    caller.authenticate(tokens.get().findByHash(Secrets.hash(secret))
-        .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid")));
+    caller.authenticate(
+        tokens
+            .get()
+            .findByHash(Secrets.hash(secret))
+            .orElseThrow(() -> new UnauthenticatedException("the bearer token is not valid")));
   }
 }

@@ -6,9 +6,12 @@ public final class BearerToken {
 
   private BearerToken() {}
 
-  /** The credential after {@code Bearer }, or null when the header is missing or of another scheme. */
+  /**
+   * The credential after {@code Bearer }, or null when the header is missing or of another scheme.
+   */
   public static String of(String authorization) {
-    if (authorization == null || authorization.length() <= PREFIX.length()
+    if (authorization == null
+        || authorization.length() <= PREFIX.length()
         || !authorization.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
       return null;
     }

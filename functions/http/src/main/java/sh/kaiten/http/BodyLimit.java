@@ -43,6 +43,7 @@ public class BodyLimit implements ContainerRequestFilter {
   }
 
   private static jakarta.ws.rs.core.Response tooLarge(int limit) {
-    return Problems.problem(413, "body-too-large", "the request body is larger than " + limit + " bytes", null);
+    return Problems.problem(
+        413, "body-too-large", "the request body is larger than " + limit + " bytes", null);
   }
 }

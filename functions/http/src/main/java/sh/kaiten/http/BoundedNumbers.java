@@ -18,13 +18,14 @@ import sh.kaiten.domain.catalog.NumericContract;
 import sh.kaiten.domain.error.InvalidInputException;
 
 /**
- * The JSON factory of the API's bodies: every number token is checked on its text against
- * {@link NumericContract#storable} as the parser meets it, before any deserializer can make a
- * {@code BigDecimal} (or a tree node) of it. Jackson bounds a number's length but not its exponent,
- * and {@code 1e-1000000000} is 13 characters.
+ * The JSON factory of the API's bodies: every number token is checked on its text against {@link
+ * NumericContract#storable} as the parser meets it, before any deserializer can make a {@code
+ * BigDecimal} (or a tree node) of it. Jackson bounds a number's length but not its exponent, and
+ * {@code 1e-1000000000} is 13 characters.
  */
 final class BoundedNumbers extends JsonFactory {
   private static final long serialVersionUID = 1L;
+
   /** How much of a deep path a refusal names. */
   private static final int NAMED_SEGMENTS = 3;
 
@@ -48,13 +49,15 @@ final class BoundedNumbers extends JsonFactory {
   }
 
   @Override
-  protected JsonParser _createParser(char[] data, int offset, int length, IOContext context, boolean recyclable)
+  protected JsonParser _createParser(
+      char[] data, int offset, int length, IOContext context, boolean recyclable)
       throws IOException {
     return new Checked(super._createParser(data, offset, length, context, recyclable));
   }
 
   @Override
-  protected JsonParser _createParser(byte[] data, int offset, int length, IOContext context) throws IOException {
+  protected JsonParser _createParser(byte[] data, int offset, int length, IOContext context)
+      throws IOException {
     return new Checked(super._createParser(data, offset, length, context));
   }
 
@@ -99,13 +102,17 @@ final class BoundedNumbers extends JsonFactory {
 
     /**
      * A body past Jackson's own limits (nesting depth, a number's or a name's length), named by the
-     * field it is in: the outermost {@value #NAMED_SEGMENTS} steps of the path, not the thousand of the nesting.
+     * field it is in: the outermost {@value #NAMED_SEGMENTS} steps of the path, not the thousand of
+     * the nesting.
      */
     private JsonParseException beyondLimits(StreamConstraintsException e) {
       String field = path(delegate.getParsingContext(), NAMED_SEGMENTS);
       String named = field == null ? "the body" : "field '" + field + "'";
-      String detail = named + " is nested or sized past what the API reads: at most "
-          + delegate.streamReadConstraints().getMaxNestingDepth() + " levels of arrays and objects";
+      String detail =
+          named
+              + " is nested or sized past what the API reads: at most "
+              + delegate.streamReadConstraints().getMaxNestingDepth()
+              + " levels of arrays and objects";
       return new JsonParseException(this, detail, new InvalidInputException(field, detail));
     }
 
@@ -114,10 +121,16 @@ final class BoundedNumbers extends JsonFactory {
           && !NumericContract.storable(delegate.getText())) {
         String field = path(delegate.getParsingContext());
         String named = field == null ? "a number" : field;
-        String detail = named + " is out of range: a number takes at most " + NumericContract.MAX_SIGNIFICANT_DIGITS
-            + " significant digits, from 1e" + NumericContract.MIN_EXPONENT + " to below 1e"
-            + (NumericContract.MAX_EXPONENT + 1);
-        JsonParseException refused = new JsonParseException(this, detail, new InvalidInputException(field, detail));
+        String detail =
+            named
+                + " is out of range: a number takes at most "
+                + NumericContract.MAX_SIGNIFICANT_DIGITS
+                + " significant digits, from 1e"
+                + NumericContract.MIN_EXPONENT
+                + " to below 1e"
+                + (NumericContract.MAX_EXPONENT + 1);
+        JsonParseException refused =
+            new JsonParseException(this, detail, new InvalidInputException(field, detail));
         throw refused;
       }
       return token;

@@ -8,9 +8,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * The API speaks JSON only, so a body sent without a content type, or with curl's default
- * {@code application/x-www-form-urlencoded} (as in {@code curl -d '{...}'}), is read as JSON.
- * Other declared types are left alone and refused with 415.
+ * The API speaks JSON only, so a body sent without a content type, or with curl's default {@code
+ * application/x-www-form-urlencoded} (as in {@code curl -d '{...}'}), is read as JSON. Other
+ * declared types are left alone and refused with 415.
  */
 @Provider
 @PreMatching
@@ -19,8 +19,10 @@ public class JsonByDefault implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
-    if (request.hasEntity() && (type == null || type.isBlank()
-        || type.toLowerCase().startsWith(MediaType.APPLICATION_FORM_URLENCODED))) {
+    if (request.hasEntity()
+        && (type == null
+            || type.isBlank()
+            || type.toLowerCase().startsWith(MediaType.APPLICATION_FORM_URLENCODED))) {
       request.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
     }
   }

@@ -22,8 +22,8 @@ import java.time.Instant;
 
 /**
  * The one JSON configuration of the API: snake_case, strict input (unknown fields, duplicate keys,
- * wrongly-typed scalars and enums given by number are errors, not guesses), exact decimals, ISO-8601
- * instants.
+ * wrongly-typed scalars and enums given by number are errors, not guesses), exact decimals,
+ * ISO-8601 instants.
  *
  * <p>It applies to REST bodies only. The application-wide ObjectMapper stays as Quarkus makes it,
  * because the Lambda runtime reads the API Gateway events (camelCase) with that one.
@@ -56,21 +56,38 @@ public class JsonSettings implements ContextResolver<ObjectMapper> {
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-    for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+    for (LogicalType type :
+        new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
       mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
-      mapper.coercionConfigFor(type).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+      mapper
+          .coercionConfigFor(type)
+          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
-    mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Boolean)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     // "timestamp": "" or " " is not "now": a date is given in full or left out.
-    mapper.coercionConfigFor(LogicalType.DateTime).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.DateTime)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     mapper.coercionConfigFor(LogicalType.DateTime).setAcceptBlankAsEmpty(false);
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
-    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
-    mapper.registerModule(new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstants()));
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    mapper.registerModule(
+        new SimpleModule("iso-instants").addDeserializer(Instant.class, new IsoInstants()));
   }
 
-  /** Instants are ISO-8601 strings only: Jackson's own would read {@code 0} or {@code 1e-40} as seconds since 1970. */
+  /**
+   * Instants are ISO-8601 strings only: Jackson's own would read {@code 0} or {@code 1e-40} as
+   * seconds since 1970.
+   */
   static final class IsoInstants extends StdDeserializer<Instant> {
     private static final long serialVersionUID = 1L;
 
@@ -79,7 +96,8 @@ public class JsonSettings implements ContextResolver<ObjectMapper> {
     }
 
     @Override
-    public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public Instant deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
       if (!parser.hasToken(JsonToken.VALUE_STRING)) {
         return (Instant) context.handleUnexpectedToken(Instant.class, parser);
       }

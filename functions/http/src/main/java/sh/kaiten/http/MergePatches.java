@@ -13,9 +13,9 @@ import java.util.Map;
 import sh.kaiten.domain.error.InvalidInputException;
 
 /**
- * PATCH as JSON Merge Patch (RFC 7386): the patch is merged into the record as the API shows it, and
- * the result is read as the record's create body, so a change is checked exactly as a creation is.
- * A field left out stays; a field set to null is removed (in nested objects too).
+ * PATCH as JSON Merge Patch (RFC 7386): the patch is merged into the record as the API shows it,
+ * and the result is read as the record's create body, so a change is checked exactly as a creation
+ * is. A field left out stays; a field set to null is removed (in nested objects too).
  *
  * <p>The merge is the RFC's ten-line algorithm on Jackson trees; a JSON-P library would mean a
  * second JSON model to convert to and from for no gain.
@@ -38,16 +38,25 @@ public class MergePatches {
     if (patch == null || !patch.isObject()) {
       throw new InvalidInputException(null, "a JSON object is required");
     }
-    patch.fieldNames().forEachRemaining(field -> {
-      if (!changeable.contains(field)) {
-        throw new InvalidInputException(field, "field '" + field + "' cannot be changed; a PATCH may change "
-            + String.join(", ", changeable));
-      }
-    });
+    patch
+        .fieldNames()
+        .forEachRemaining(
+            field -> {
+              if (!changeable.contains(field)) {
+                throw new InvalidInputException(
+                    field,
+                    "field '"
+                        + field
+                        + "' cannot be changed; a PATCH may change "
+                        + String.join(", ", changeable));
+              }
+            });
     JsonNode merged = merge(json.valueToTree(current), patch);
     try {
       // Read-only fields of the record (created_at, ...) are not part of a create body.
-      return json.readerFor(body).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).treeToValue(merged, body);
+      return json.readerFor(body)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .treeToValue(merged, body);
     } catch (JsonProcessingException e) {
       throw JsonProblems.of(e);
     }
@@ -58,10 +67,12 @@ public class MergePatches {
     if (!patch.isObject()) {
       return patch;
     }
-    ObjectNode result = target != null && target.isObject()
-        ? ((ObjectNode) target).deepCopy()
-        : JsonNodeFactory.instance.objectNode();
-    for (Map.Entry<String, JsonNode> entry : (Iterable<Map.Entry<String, JsonNode>>) patch::fields) {
+    ObjectNode result =
+        target != null && target.isObject()
+            ? ((ObjectNode) target).deepCopy()
+            : JsonNodeFactory.instance.objectNode();
+    for (Map.Entry<String, JsonNode> entry :
+        (Iterable<Map.Entry<String, JsonNode>>) patch::fields) {
       if (entry.getValue().isNull()) {
         result.remove(entry.getKey());
       } else {

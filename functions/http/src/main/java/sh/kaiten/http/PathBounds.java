@@ -11,9 +11,10 @@ import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.error.InvalidInputException;
 
 /**
- * Ids and slugs in {@code /api} paths are refused with a 400 naming the parameter when they could name
- * nothing ({@link Text#isId}: at most 128 letters, digits, {@code _} and {@code -}), so no oversized or
- * odd key ever reaches DynamoDB. OFREP paths answer in OFREP's own terms (an unknown flag).
+ * Ids and slugs in {@code /api} paths are refused with a 400 naming the parameter when they could
+ * name nothing ({@link Text#isId}: at most 128 letters, digits, {@code _} and {@code -}), so no
+ * oversized or odd key ever reaches DynamoDB. OFREP paths answer in OFREP's own terms (an unknown
+ * flag).
  */
 @Provider
 @Priority(Priorities.AUTHORIZATION)
@@ -24,11 +25,17 @@ public class PathBounds implements ContainerRequestFilter {
     if (!request.getUriInfo().getPath().startsWith("/api/")) {
       return;
     }
-    for (Map.Entry<String, List<String>> parameter : request.getUriInfo().getPathParameters().entrySet()) {
+    for (Map.Entry<String, List<String>> parameter :
+        request.getUriInfo().getPathParameters().entrySet()) {
       for (String value : parameter.getValue()) {
         if (!Text.isId(value)) {
-          throw new InvalidInputException(parameter.getKey(), "the path's " + parameter.getKey() + " must be 1 to "
-              + Text.MAX_ID + " letters, digits, '_' or '-', starting with a letter or digit");
+          throw new InvalidInputException(
+              parameter.getKey(),
+              "the path's "
+                  + parameter.getKey()
+                  + " must be 1 to "
+                  + Text.MAX_ID
+                  + " letters, digits, '_' or '-', starting with a letter or digit");
         }
       }
     }

@@ -36,11 +36,16 @@ public class Problems {
     return kaiten(JsonProblems.of(e));
   }
 
-  /** The path of the field a JSON error is about, like {@code entitlements.theme} or {@code events[2]}; null for none. */
+  /**
+   * The path of the field a JSON error is about, like {@code entitlements.theme} or {@code
+   * events[2]}; null for none.
+   */
   static String field(JsonProcessingException e) {
-    // A duplicate key is named where the parser met it (a mapping error wrapping it knows only the enclosing field).
+    // A duplicate key is named where the parser met it (a mapping error wrapping it knows only the
+    // enclosing field).
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof JsonParseException parse && parse.getProcessor() != null
+      if (cause instanceof JsonParseException parse
+          && parse.getProcessor() != null
           && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field")) {
         return BoundedNumbers.path(parse.getProcessor().getParsingContext());
       }
@@ -48,12 +53,15 @@ public class Problems {
     if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
       return mapping.getPath().stream()
           .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-          .collect(Collectors.joining(".")).replace(".[", "[");
+          .collect(Collectors.joining("."))
+          .replace(".[", "[");
     }
     return null;
   }
 
-  /** Quarkus REST ships its own mapper for this subtype; ours must be at least as specific to win. */
+  /**
+   * Quarkus REST ships its own mapper for this subtype; ours must be at least as specific to win.
+   */
   @ServerExceptionMapper
   public Response mismatch(MismatchedInputException e) {
     return json(e);
@@ -68,20 +76,22 @@ public class Problems {
     if (e.getCause() instanceof KaitenException kaiten) {
       return kaiten(kaiten);
     }
-    String type = switch (status) {
-      case 404 -> "not-found";
-      case 405 -> "method-not-allowed";
-      case 413 -> "body-too-large";
-      case 415 -> "unsupported-media-type";
-      default -> status < 500 ? "invalid-input" : "internal-error";
-    };
+    String type =
+        switch (status) {
+          case 404 -> "not-found";
+          case 405 -> "method-not-allowed";
+          case 413 -> "body-too-large";
+          case 415 -> "unsupported-media-type";
+          default -> status < 500 ? "invalid-input" : "internal-error";
+        };
     return problem(status, type, e.getMessage(), null);
   }
 
   @ServerExceptionMapper
   public Response unexpected(RuntimeException e) {
     LOG.error("unexpected failure", e);
-    return problem(500, "internal-error", "the request failed unexpectedly; it was not applied", null);
+    return problem(
+        500, "internal-error", "the request failed unexpectedly; it was not applied", null);
   }
 
   private static int status(KaitenException e) {
@@ -119,7 +129,9 @@ public class Problems {
 
   public static Response problem(int status, String type, String detail, String field) {
     Response.ResponseBuilder response =
-        Response.status(status).type(MEDIA_TYPE).entity(body(status, type, detail, field).toString());
+        Response.status(status)
+            .type(MEDIA_TYPE)
+            .entity(body(status, type, detail, field).toString());
     if (status == 401) {
       response.header("WWW-Authenticate", "Bearer");
     }
@@ -129,8 +141,11 @@ public class Problems {
   private static ObjectNode body(int status, String type, String detail, String field) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("type", TYPE_BASE + type);
-    body.put("title", Response.Status.fromStatusCode(status) == null
-        ? type : Response.Status.fromStatusCode(status).getReasonPhrase());
+    body.put(
+        "title",
+        Response.Status.fromStatusCode(status) == null
+            ? type
+            : Response.Status.fromStatusCode(status).getReasonPhrase());
     body.put("status", status);
     body.put("detail", detail);
     if (field != null) {

@@ -14,8 +14,8 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 /**
  * The journal of the request being served: a change's audit record is made here, from the request
  * (who, method, path, body, request id), and stored in the change's own transaction, so the record
- * exists exactly when the change does. The answer does not exist yet: the record's status is the one
- * the change answers when it is stored (201 for a POST, 204 for a DELETE, else 200).
+ * exists exactly when the change does. The answer does not exist yet: the record's status is the
+ * one the change answers when it is stored (201 for a POST, 204 for a DELETE, else 200).
  */
 @RequestScoped
 public class RequestJournal implements ChangeJournal {
@@ -28,15 +28,22 @@ public class RequestJournal implements ChangeJournal {
   public ChangeRecords records(String tenantId, String type, String subject, List<Event> events) {
     String audited = trail.auditedType() != null ? trail.auditedType() : type;
     String actor = trail.actor() != null ? trail.actor() : caller.token().id();
-    List<AuditRecord> records = auditing.get().prepare(tenantId, actor, trail.requestId(),
-        List.of(trail.generic(audited, subject, statusOnSuccess())));
+    List<AuditRecord> records =
+        auditing
+            .get()
+            .prepare(
+                tenantId,
+                actor,
+                trail.requestId(),
+                List.of(trail.generic(audited, subject, statusOnSuccess())));
     trail.recordedWithChange(true);
     return new ChangeRecords(events, records);
   }
 
   /**
-   * Records the resource made itself (a usage report's, with what it came to), made for the change's
-   * transaction. The request's other entries, if any, are still written before the answer leaves.
+   * Records the resource made itself (a usage report's, with what it came to), made for the
+   * change's transaction. The request's other entries, if any, are still written before the answer
+   * leaves.
    */
   public List<AuditRecord> prepared(String tenantId, List<AuditEntry> entries) {
     String actor = trail.actor() != null ? trail.actor() : caller.token().id();

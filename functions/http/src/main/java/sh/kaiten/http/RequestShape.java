@@ -14,9 +14,9 @@ import sh.kaiten.domain.error.InvalidInputException;
 
 /**
  * Refuses, before routing, requests whose shape would otherwise be guessed at: a path with dot
- * segments ({@code /api/instances/acme-prod/entitlements/../usage} must not be served as
- * {@code /usage}) and a {@code Content-Type} that is not a media type (400 naming the header, not a
- * 500 from the media-type parser).
+ * segments ({@code /api/instances/acme-prod/entitlements/../usage} must not be served as {@code
+ * /usage}) and a {@code Content-Type} that is not a media type (400 naming the header, not a 500
+ * from the media-type parser).
  */
 @Provider
 @PreMatching
@@ -35,13 +35,17 @@ public class RequestShape implements ContainerRequestFilter {
       try {
         MediaType.valueOf(type);
       } catch (IllegalArgumentException e) {
-        throw new InvalidInputException(HttpHeaders.CONTENT_TYPE,
+        throw new InvalidInputException(
+            HttpHeaders.CONTENT_TYPE,
             "the Content-Type header is not a media type; send application/json");
       }
     }
   }
 
-  /** Whether a segment of the raw path is {@code .} or {@code ..}, written plainly or percent-encoded. */
+  /**
+   * Whether a segment of the raw path is {@code .} or {@code ..}, written plainly or
+   * percent-encoded.
+   */
   static boolean hasDotSegment(String rawPath) {
     if (rawPath == null) {
       return false;

@@ -23,18 +23,25 @@ import sh.kaiten.domain.outbox.OutboxRelay;
 
 /**
  * The Outbox table's stream consumer: each new item is one event of a control-plane change, stored
- * with the change; it goes onto the events queue with the id it was stored with. An item marked for the
- * deliveries queue is a webhook delivery round (a test event, a redelivery) stored with its delivery:
- * its ticket goes onto the deliveries queue. Records that are
- * not new items (TTL expiries) are passed over. When an event cannot be published, the batch is
- * answered as failed from that record on ({@code ReportBatchItemFailures}): Lambda hands the stream
- * over again from there, so events stay in order and none is skipped; what went out before is not
- * sent again. A record that can never be published (not an event) fails alone until the mapping's
- * retries run out and its position goes to the on-failure destination.
+ * with the change; it goes onto the events queue with the id it was stored with. An item marked for
+ * the deliveries queue is a webhook delivery round (a test event, a redelivery) stored with its
+ * delivery: its ticket goes onto the deliveries queue. Records that are not new items (TTL
+ * expiries) are passed over. When an event cannot be published, the batch is answered as failed
+ * from that record on ({@code ReportBatchItemFailures}): Lambda hands the stream over again from
+ * there, so events stay in order and none is skipped; what went out before is not sent again. A
+ * record that can never be published (not an event) fails alone until the mapping's retries run out
+ * and its position goes to the on-failure destination.
  */
-@RegisterForReflection(targets = {
-    DynamodbEvent.class, DynamodbEvent.DynamodbStreamRecord.class, StreamRecord.class, AttributeValue.class,
-    Identity.class, StreamsEventResponse.class, StreamsEventResponse.BatchItemFailure.class})
+@RegisterForReflection(
+    targets = {
+      DynamodbEvent.class,
+      DynamodbEvent.DynamodbStreamRecord.class,
+      StreamRecord.class,
+      AttributeValue.class,
+      Identity.class,
+      StreamsEventResponse.class,
+      StreamsEventResponse.BatchItemFailure.class
+    })
 public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
   private static final Logger LOG = Logger.getLogger(OutboxHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +51,8 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
 
   @Override
   public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-    List<DynamodbEvent.DynamodbStreamRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
+    List<DynamodbEvent.DynamodbStreamRecord> records =
+        event.getRecords() == null ? List.of() : event.getRecords();
     List<Outgoing> events = new ArrayList<>();
     List<String> positions = new ArrayList<>();
     for (DynamodbEvent.DynamodbStreamRecord record : records) {
@@ -64,20 +72,25 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
     return failedFrom(events, positions, null);
   }
 
-  /** Publishes {@code events}; the first that fails, else {@code unreadable}, is where the stream resumes. */
-  private StreamsEventResponse failedFrom(List<Outgoing> events, List<String> positions, String unreadable) {
+  /**
+   * Publishes {@code events}; the first that fails, else {@code unreadable}, is where the stream
+   * resumes.
+   */
+  private StreamsEventResponse failedFrom(
+      List<Outgoing> events, List<String> positions, String unreadable) {
     OutboxRelay.Relayed relayed = relay.relay(events);
     String resumeAt = unreadable;
     if (relayed.failure().isPresent()) {
       resumeAt = positions.get(relayed.published());
-      LOG.errorf("%s could not be published and will be retried: %s", events.get(relayed.published()).describe(),
-          relayed.failure().get().getMessage());
+      LOG.errorf(
+          "%s could not be published and will be retried: %s",
+          events.get(relayed.published()).describe(), relayed.failure().get().getMessage());
     }
     for (int i = 0; i < relayed.published(); i++) {
       LOG.infof("published %s", events.get(i).describe());
     }
-    List<StreamsEventResponse.BatchItemFailure> failures = resumeAt == null ? List.of()
-        : List.of(new StreamsEventResponse.BatchItemFailure(resumeAt));
+    List<StreamsEventResponse.BatchItemFailure> failures =
+        resumeAt == null ? List.of() : List.of(new StreamsEventResponse.BatchItemFailure(resumeAt));
     return new StreamsEventResponse(failures);
   }
 

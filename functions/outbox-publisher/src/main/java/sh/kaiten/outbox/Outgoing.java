@@ -37,8 +37,14 @@ sealed interface Outgoing {
 
     @Override
     public String describe() {
-      return "delivery " + ticket.deliveryId() + " (round " + ticket.generation() + ") to webhook "
-          + ticket.endpointId() + " for tenant " + ticket.tenantId();
+      return "delivery "
+          + ticket.deliveryId()
+          + " (round "
+          + ticket.generation()
+          + ") to webhook "
+          + ticket.endpointId()
+          + " for tenant "
+          + ticket.tenantId();
     }
   }
 }

@@ -21,9 +21,13 @@ import sh.kaiten.testing.FailingWrites;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.SampleEvents;
 
-/** The handler driven with DynamoDB stream events as Lambda delivers them (raw invocations of the mock event server). */
+/**
+ * The handler driven with DynamoDB stream events as Lambda delivers them (raw invocations of the
+ * mock event server).
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class,
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "OutboxPublisherFunction"))
 class OutboxHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,56 +49,80 @@ class OutboxHandlerTest {
     assertThat(response.get("batchItemFailures")).isEmpty();
     List<JsonNode> events = EventsQueue.take(tenant);
     assertThat(events).hasSize(1);
-    assertThat(events.get(0).toString()).isEqualTo("{\"id\":\"evt_sample_customer_created\",\"type\":\"customer.created\","
-        + "\"created_at\":\"2026-12-04T10:00:00Z\",\"tenant_id\":\"" + tenant + "\","
-        + "\"data\":{\"customer_id\":\"cus_sample\",\"name\":\"Acme Corp\"}}");
+    assertThat(events.get(0).toString())
+        .isEqualTo(
+            "{\"id\":\"evt_sample_customer_created\",\"type\":\"customer.created\","
+                + "\"created_at\":\"2026-12-04T10:00:00Z\",\"tenant_id\":\""
+                + tenant
+                + "\","
+                + "\"data\":{\"customer_id\":\"cus_sample\",\"name\":\"Acme Corp\"}}");
   }
 
   @Test
-  void anEventThatCannotBePublishedIsHandedOverAgainAndThenPublishedOnceWithItsId() throws Exception {
+  void anEventThatCannotBePublishedIsHandedOverAgainAndThenPublishedOnceWithItsId()
+      throws Exception {
     String batch = SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant));
     failing.failNextWriteTo(LocalAwsResource.localAws().resources().ref("EventsQueue"));
 
     JsonNode first = invoke(batch);
 
     assertThat(first.get("batchItemFailures")).hasSize(1);
-    assertThat(first.get("batchItemFailures").get(0).get("itemIdentifier").asText()).isEqualTo("111000000000000000000001");
+    assertThat(first.get("batchItemFailures").get(0).get("itemIdentifier").asText())
+        .isEqualTo("111000000000000000000001");
     assertThat(EventsQueue.take(tenant)).isEmpty();
 
     // Lambda hands the stream over again from the failed record.
     JsonNode again = invoke(batch);
 
     assertThat(again.get("batchItemFailures")).isEmpty();
-    assertThat(EventsQueue.take(tenant)).extracting(event -> event.get("id").asText())
+    assertThat(EventsQueue.take(tenant))
+        .extracting(event -> event.get("id").asText())
         .containsExactly("evt_sample_customer_created");
   }
 
   @Test
   void aRecordThatIsNotAnEventStopsTheBatchThereAndWhatCameBeforeGoesOutOnce() throws Exception {
-    ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+    ObjectNode event =
+        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
     ArrayNode records = (ArrayNode) event.get("Records");
     ObjectNode poison = records.get(0).deepCopy();
     ((ObjectNode) poison.get("dynamodb")).put("SequenceNumber", "111000000000000000000003");
     ((ObjectNode) poison.get("dynamodb").get("NewImage").get("message")).put("S", "not json");
     ObjectNode after = records.get(0).deepCopy();
     ((ObjectNode) after.get("dynamodb")).put("SequenceNumber", "111000000000000000000004");
-    ((ObjectNode) after.get("dynamodb").get("NewImage").get("message")).put("S",
-        records.get(0).get("dynamodb").get("NewImage").get("message").get("S").asText().replace("evt_sample_customer_created", "evt_after"));
+    ((ObjectNode) after.get("dynamodb").get("NewImage").get("message"))
+        .put(
+            "S",
+            records
+                .get(0)
+                .get("dynamodb")
+                .get("NewImage")
+                .get("message")
+                .get("S")
+                .asText()
+                .replace("evt_sample_customer_created", "evt_after"));
     records.add(poison);
     records.add(after);
 
     JsonNode response = invoke(event.toString());
 
     assertThat(response.get("batchItemFailures")).hasSize(1);
-    assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asText()).isEqualTo("111000000000000000000003");
-    assertThat(EventsQueue.take(tenant)).extracting(e -> e.get("id").asText())
+    assertThat(response.get("batchItemFailures").get(0).get("itemIdentifier").asText())
+        .isEqualTo("111000000000000000000003");
+    assertThat(EventsQueue.take(tenant))
+        .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
   }
 
-  /** A test event's or a redelivery's round: its ticket goes onto the deliveries queue, in stream order. */
+  /**
+   * A test event's or a redelivery's round: its ticket goes onto the deliveries queue, in stream
+   * order.
+   */
   @Test
-  void aDeliveryRoundsTicketGoesOntoTheDeliveriesQueueAndTheEventsOntoTheEventsQueue() throws Exception {
-    ObjectNode event = (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+  void aDeliveryRoundsTicketGoesOntoTheDeliveriesQueueAndTheEventsOntoTheEventsQueue()
+      throws Exception {
+    ObjectNode event =
+        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
     ArrayNode records = (ArrayNode) event.get("Records");
     ObjectNode round = records.get(0).deepCopy();
     ((ObjectNode) round.get("dynamodb")).put("SequenceNumber", "111000000000000000000003");
@@ -103,21 +131,30 @@ class OutboxHandlerTest {
     image.set("pk", JSON.createObjectNode().put("S", "DELIVERY#dlv_sample#1"));
     image.set("type", JSON.createObjectNode().put("S", "webhook.delivery"));
     image.set("queue", JSON.createObjectNode().put("S", "deliveries"));
-    image.set("message", JSON.createObjectNode().put("S", "{\"tenant_id\":\"" + tenant + "\",\"endpoint_id\":\"wh_sample\","
-        + "\"delivery_id\":\"dlv_sample\",\"generation\":1}"));
+    image.set(
+        "message",
+        JSON.createObjectNode()
+            .put(
+                "S",
+                "{\"tenant_id\":\""
+                    + tenant
+                    + "\",\"endpoint_id\":\"wh_sample\","
+                    + "\"delivery_id\":\"dlv_sample\",\"generation\":1}"));
     records.add(round);
 
     JsonNode response = invoke(event.toString());
 
     assertThat(response.get("batchItemFailures")).isEmpty();
-    assertThat(EventsQueue.take(tenant)).extracting(e -> e.get("id").asText())
+    assertThat(EventsQueue.take(tenant))
+        .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
     var aws = LocalAwsResource.localAws();
     String deliveries = aws.resources().ref("DeliveriesQueue");
     List<String> tickets = new java.util.ArrayList<>();
     List<software.amazon.awssdk.services.sqs.model.Message> batch;
     do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(deliveries).maxNumberOfMessages(10)).messages();
+      batch =
+          aws.sqs().receiveMessage(r -> r.queueUrl(deliveries).maxNumberOfMessages(10)).messages();
       for (var message : batch) {
         if (message.body().contains(tenant)) {
           tickets.add(message.body());
@@ -125,11 +162,16 @@ class OutboxHandlerTest {
         aws.sqs().deleteMessage(r -> r.queueUrl(deliveries).receiptHandle(message.receiptHandle()));
       }
     } while (!batch.isEmpty());
-    assertThat(tickets).containsExactly("{\"tenant_id\":\"" + tenant + "\",\"endpoint_id\":\"wh_sample\","
-        + "\"delivery_id\":\"dlv_sample\",\"generation\":1}");
+    assertThat(tickets)
+        .containsExactly(
+            "{\"tenant_id\":\""
+                + tenant
+                + "\",\"endpoint_id\":\"wh_sample\","
+                + "\"delivery_id\":\"dlv_sample\",\"generation\":1}");
   }
 
   private static JsonNode invoke(String event) throws Exception {
-    return JSON.readTree(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
+    return JSON.readTree(
+        given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
   }
 }

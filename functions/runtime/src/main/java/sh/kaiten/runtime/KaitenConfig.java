@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The function's settings; see META-INF/microprofile-config.properties for the environment they come from. */
+/**
+ * The function's settings; see META-INF/microprofile-config.properties for the environment they
+ * come from.
+ */
 @ConfigMapping(prefix = "kaiten")
 public interface KaitenConfig {
 
@@ -16,7 +19,10 @@ public interface KaitenConfig {
 
   Queues queue();
 
-  /** The deployment's bootstrap secret, when {@link Secrets#source} is ENVIRONMENT: it alone may create tenants. */
+  /**
+   * The deployment's bootstrap secret, when {@link Secrets#source} is ENVIRONMENT: it alone may
+   * create tenants.
+   */
   Optional<String> bootstrapSecret();
 
   Secrets secrets();
@@ -44,7 +50,10 @@ public interface KaitenConfig {
     Optional<String> secretsManagerEndpoint();
   }
 
-  /** Where the deployment's secrets come from: read at cold start, never kept in the environment on AWS. */
+  /**
+   * Where the deployment's secrets come from: read at cold start, never kept in the environment on
+   * AWS.
+   */
   interface Secrets {
     Source source();
 
@@ -59,7 +68,10 @@ public interface KaitenConfig {
     enum Source {
       /** Secrets Manager, by the ids above: on AWS (template.yaml). */
       SECRETS_MANAGER,
-      /** The values themselves in the configuration: kaiten-local and the tests, which have no Secrets Manager. */
+      /**
+       * The values themselves in the configuration: kaiten-local and the tests, which have no
+       * Secrets Manager.
+       */
       ENVIRONMENT
     }
   }
@@ -79,7 +91,10 @@ public interface KaitenConfig {
     /** Tenants' request budgets (the HTTP functions); without it no budget is enforced. */
     Optional<String> budgets();
 
-    /** The events of control-plane changes, written with them; its stream publishes them (outbox-publisher). */
+    /**
+     * The events of control-plane changes, written with them; its stream publishes them
+     * (outbox-publisher).
+     */
     Optional<String> outbox();
   }
 
@@ -114,8 +129,8 @@ public interface KaitenConfig {
     int retentionDays();
 
     /**
-     * Signs the hourly digests (scheduler) and checks them (admin-api), when {@link Secrets#source} is
-     * ENVIRONMENT; the other functions have none.
+     * Signs the hourly digests (scheduler) and checks them (admin-api), when {@link Secrets#source}
+     * is ENVIRONMENT; the other functions have none.
      */
     @WithName("digest-key")
     Optional<String> digestKey();

@@ -62,7 +62,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The domain's ports, wired to DynamoDB and SQS from configuration. Built once per function instance. */
+/**
+ * The domain's ports, wired to DynamoDB and SQS from configuration. Built once per function
+ * instance.
+ */
 public class Ports {
 
   @Produces
@@ -74,7 +77,9 @@ public class Ports {
         config.aws().sqsEndpoint().filter(s -> !s.isBlank()).map(URI::create));
   }
 
-  /** @param interceptors SDK interceptors defined as beans, e.g. by tests that count round trips */
+  /**
+   * @param interceptors SDK interceptors defined as beans, e.g. by tests that count round trips
+   */
   @Produces
   @Singleton
   DynamoDbClient dynamo(AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
@@ -130,12 +135,23 @@ public class Ports {
     return new DynamoInstances(dynamo, config.table().catalog(), changes);
   }
 
-  /** The control plane's ports together (admin-api's use cases; the tests' fixtures in every function). */
+  /**
+   * The control plane's ports together (admin-api's use cases; the tests' fixtures in every
+   * function).
+   */
   @Produces
   @Singleton
-  AdminStores adminStores(TenantStore tenants, Definitions definitions, EntitlementStore entitlements, TierStore tiers,
-      CustomerStore customers, LicenseStore licenses, InstanceStore instances, TokenStore tokens) {
-    return new AdminStores(tenants, definitions, entitlements, tiers, customers, licenses, instances, tokens);
+  AdminStores adminStores(
+      TenantStore tenants,
+      Definitions definitions,
+      EntitlementStore entitlements,
+      TierStore tiers,
+      CustomerStore customers,
+      LicenseStore licenses,
+      InstanceStore instances,
+      TokenStore tokens) {
+    return new AdminStores(
+        tenants, definitions, entitlements, tiers, customers, licenses, instances, tokens);
   }
 
   @Produces
@@ -148,7 +164,8 @@ public class Ports {
   @Produces
   @Singleton
   ChangeItems changeItems(KaitenConfig config) {
-    return new ChangeItems(config.table().outbox().filter(s -> !s.isBlank()).orElse(null), config.table().audit());
+    return new ChangeItems(
+        config.table().outbox().filter(s -> !s.isBlank()).orElse(null), config.table().audit());
   }
 
   @Produces
@@ -190,7 +207,8 @@ public class Ports {
   @Produces
   @Singleton
   ThresholdSignals thresholdSignals(SqsClient sqs, KaitenConfig config) {
-    return new SqsThresholdSignals(sqs, queueUrl(config.queue().thresholds(), "KAITEN_QUEUE_THRESHOLDS"));
+    return new SqsThresholdSignals(
+        sqs, queueUrl(config.queue().thresholds(), "KAITEN_QUEUE_THRESHOLDS"));
   }
 
   @Produces
@@ -202,18 +220,32 @@ public class Ports {
   @Produces
   @Singleton
   WebhookStore webhooks(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
-    return new DynamoWebhookStore(dynamo, config.table().webhooks().filter(s -> !s.isBlank())
-        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function")), changes);
+    return new DynamoWebhookStore(
+        dynamo,
+        config
+            .table()
+            .webhooks()
+            .filter(s -> !s.isBlank())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "KAITEN_TABLE_WEBHOOKS is not set for this function")),
+        changes);
   }
 
-  /** Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay. */
+  /**
+   * Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay.
+   */
   @Produces
   @Singleton
   SqsDeliveryQueue deliveries(SqsClient sqs, KaitenConfig config) {
-    return new SqsDeliveryQueue(sqs, queueUrl(config.queue().deliveries(), "KAITEN_QUEUE_DELIVERIES"));
+    return new SqsDeliveryQueue(
+        sqs, queueUrl(config.queue().deliveries(), "KAITEN_QUEUE_DELIVERIES"));
   }
 
-  /** Typed as the URL policy too: admin-api checks URLs with it, the dispatcher connects through it. */
+  /**
+   * Typed as the URL policy too: admin-api checks URLs with it, the dispatcher connects through it.
+   */
   @Produces
   @Singleton
   WebhookTargets webhookTargets(KaitenConfig config) {
@@ -223,11 +255,13 @@ public class Ports {
   @Produces
   @Singleton
   WebhookTransport webhookTransport(WebhookTargets targets, KaitenConfig config) {
-    return new HttpWebhookTransport(targets, config.webhooks().connectTimeout(), config.webhooks().readTimeout());
+    return new HttpWebhookTransport(
+        targets, config.webhooks().connectTimeout(), config.webhooks().readTimeout());
   }
 
   private static String queueUrl(Optional<String> configured, String variable) {
-    return configured.filter(s -> !s.isBlank())
+    return configured
+        .filter(s -> !s.isBlank())
         .orElseThrow(() -> new IllegalStateException(variable + " is not set for this function"));
   }
 
@@ -240,14 +274,21 @@ public class Ports {
   @Produces
   @Singleton
   Auditing auditing(AuditLog log, Clock clock, KaitenConfig config, DeploymentSecrets secrets) {
-    return new Auditing(log, clock, Duration.ofDays(config.audit().retentionDays()),
+    return new Auditing(
+        log,
+        clock,
+        Duration.ofDays(config.audit().retentionDays()),
         secrets.auditDigestKey().map(DigestKey::new));
   }
 
-  /** Read once, when first needed (at cold start): one GetSecretValue per secret the function is given. */
+  /**
+   * Read once, when first needed (at cold start): one GetSecretValue per secret the function is
+   * given.
+   */
   @Produces
   @Singleton
-  DeploymentSecrets secrets(KaitenConfig config, AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
+  DeploymentSecrets secrets(
+      KaitenConfig config, AwsSettings settings, @All List<ExecutionInterceptor> interceptors) {
     KaitenConfig.Secrets secrets = config.secrets();
     if (secrets.source() == KaitenConfig.Secrets.Source.ENVIRONMENT) {
       return new DeploymentSecrets(config.bootstrapSecret(), config.audit().digestKey());
@@ -257,9 +298,11 @@ public class Ports {
     if (bootstrapId.isEmpty() && digestKeyId.isEmpty()) {
       return new DeploymentSecrets(Optional.empty(), Optional.empty());
     }
-    try (SecretsManagerClient client = AwsClients.secretsManager(settings,
-        config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
-        interceptors.toArray(ExecutionInterceptor[]::new))) {
+    try (SecretsManagerClient client =
+        AwsClients.secretsManager(
+            settings,
+            config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
+            interceptors.toArray(ExecutionInterceptor[]::new))) {
       SecretsManagerSecrets store = new SecretsManagerSecrets(client);
       return new DeploymentSecrets(store.value(bootstrapId), store.value(digestKeyId));
     }
@@ -268,9 +311,18 @@ public class Ports {
   @Produces
   @Singleton
   RequestBudget requestBudget(DynamoDbClient dynamo, Clock clock, KaitenConfig config) {
-    return config.table().budgets().filter(table -> !table.isBlank())
-        .<RequestBudget>map(table -> new DynamoRequestBudget(dynamo, table, clock, config.budget().requestsPerSecond(),
-            config.budget().window()))
+    return config
+        .table()
+        .budgets()
+        .filter(table -> !table.isBlank())
+        .<RequestBudget>map(
+            table ->
+                new DynamoRequestBudget(
+                    dynamo,
+                    table,
+                    clock,
+                    config.budget().requestsPerSecond(),
+                    config.budget().window()))
         .orElse(RequestBudget.UNLIMITED);
   }
 

@@ -27,7 +27,10 @@ public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleH
   @Inject PeriodClosing closing;
   @Inject AuditSealer sealer;
 
-  /** What the run did: each event as "type id", each digest as "tenant hour part/parts", and each failure. */
+  /**
+   * What the run did: each event as "type id", each digest as "tenant hour part/parts", and each
+   * failure.
+   */
   public record Summary(List<String> fired, List<String> sealed, List<String> failures) {}
 
   @Override
@@ -38,10 +41,14 @@ public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleH
     }
     run.failures().forEach(failure -> LOG.errorf("failed and stays due: %s", failure));
     AuditSealer.SealRun seals = sealer.sealDue();
-    seals.failures().forEach(failure -> LOG.errorf("audit sealing failed and stays due: %s", failure));
+    seals
+        .failures()
+        .forEach(failure -> LOG.errorf("audit sealing failed and stays due: %s", failure));
     List<String> failures = new ArrayList<>(run.failures());
     failures.addAll(seals.failures());
-    return new Summary(run.fired().stream().map(e -> e.type().wireName() + " " + e.id()).toList(), seals.sealed(),
+    return new Summary(
+        run.fired().stream().map(e -> e.type().wireName() + " " + e.id()).toList(),
+        seals.sealed(),
         failures);
   }
 }

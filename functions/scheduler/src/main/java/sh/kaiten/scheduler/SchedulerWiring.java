@@ -28,18 +28,33 @@ public class SchedulerWiring {
 
   @Produces
   @Singleton
-  AuditSealer auditSealer(AuditLog log, TenantStore tenants, Clock clock, KaitenConfig config,
+  AuditSealer auditSealer(
+      AuditLog log,
+      TenantStore tenants,
+      Clock clock,
+      KaitenConfig config,
       DeploymentSecrets secrets) {
-    DigestKey key = secrets.auditDigestKey().map(DigestKey::new)
-        .orElseThrow(() -> new IllegalStateException("this function has no audit digest key"
-            + " (KAITEN_AUDIT_DIGEST_KEY_ID, or KAITEN_AUDIT_DIGEST_KEY where kaiten.secrets.source is environment)"));
-    return new AuditSealer(log, tenants::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
+    DigestKey key =
+        secrets
+            .auditDigestKey()
+            .map(DigestKey::new)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "this function has no audit digest key"
+                            + " (KAITEN_AUDIT_DIGEST_KEY_ID, or KAITEN_AUDIT_DIGEST_KEY where kaiten.secrets.source is environment)"));
+    return new AuditSealer(
+        log, tenants::tenants, clock, Duration.ofDays(config.audit().retentionDays()), key);
   }
 
-  /** The late window is usage-api's too (the template's Globals): a period is final only once it has passed. */
+  /**
+   * The late window is usage-api's too (the template's Globals): a period is final only once it has
+   * passed.
+   */
   @Produces
   @Singleton
-  PeriodClosing closing(ClosingCounters counters, CrossingMarkers markers, Clock clock, KaitenConfig config) {
+  PeriodClosing closing(
+      ClosingCounters counters, CrossingMarkers markers, Clock clock, KaitenConfig config) {
     return new PeriodClosing(counters, markers, clock, config.usage().lateWindow());
   }
 }

@@ -26,7 +26,8 @@ import sh.kaiten.testing.SampleEvents;
 
 /** The schedule's tick seals each tenant's finished hours of the audit trail, once, chained. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class,
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "SchedulerFunction"))
 class AuditSealingTickTest {
   @Inject AdminStores catalog;
@@ -47,7 +48,10 @@ class AuditSealingTickTest {
     clock.set(created.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5)));
 
     List<String> first = sealedFor(tenant, tick());
-    assertThat(first).containsExactly(tenant + " " + created + " 1/1", tenant + " " + created.plus(Duration.ofHours(1)) + " 1/1");
+    assertThat(first)
+        .containsExactly(
+            tenant + " " + created + " 1/1",
+            tenant + " " + created.plus(Duration.ofHours(1)) + " 1/1");
     assertThat(sealedFor(tenant, tick())).isEmpty();
 
     List<AuditDigest> digests = log.digests(tenant, created, created.plus(Duration.ofHours(2)));
@@ -58,17 +62,27 @@ class AuditSealingTickTest {
 
   private static List<String> sealedFor(String tenant, JsonNode summary) {
     List<String> sealed = new ArrayList<>();
-    summary.get("sealed").forEach(entry -> {
-      if (entry.asText().startsWith(tenant + " ")) {
-        sealed.add(entry.asText());
-      }
-    });
+    summary
+        .get("sealed")
+        .forEach(
+            entry -> {
+              if (entry.asText().startsWith(tenant + " ")) {
+                sealed.add(entry.asText());
+              }
+            });
     return sealed;
   }
 
   private static JsonNode tick() {
-    JsonNode summary = given().body(SampleEvents.read("scheduler/scheduled-event.json", Map.of())).when().post("/_lambda_")
-        .then().statusCode(200).extract().as(JsonNode.class);
+    JsonNode summary =
+        given()
+            .body(SampleEvents.read("scheduler/scheduled-event.json", Map.of()))
+            .when()
+            .post("/_lambda_")
+            .then()
+            .statusCode(200)
+            .extract()
+            .as(JsonNode.class);
     assertThat(summary.get("failures")).isEmpty();
     return summary;
   }

@@ -9,8 +9,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The function's clock in these tests: the system clock until a test sets it, so a test can stand at
- * the instant a period closes.
+ * The function's clock in these tests: the system clock until a test sets it, so a test can stand
+ * at the instant a period closes.
  */
 @Alternative
 @Priority(1)

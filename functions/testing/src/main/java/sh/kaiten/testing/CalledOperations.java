@@ -29,16 +29,18 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * Records, as IAM actions on the template's resources, every AWS request the function under test makes
- * in this module's tests, and keeps them in {@code target/aws-operations.json} for the IAM check
- * (infra/local's IamGrantsTest), which compares them with what template.yaml grants the function.
+ * Records, as IAM actions on the template's resources, every AWS request the function under test
+ * makes in this module's tests, and keeps them in {@code target/aws-operations.json} for the IAM
+ * check (infra/local's IamGrantsTest), which compares them with what template.yaml grants the
+ * function.
  *
- * <p>An SDK interceptor, picked up as a bean by the function's AWS clients (never part of a function's
- * artifact: the functions take this module in test scope). Requests the tests make themselves through
- * the function's beans, to set up data or look behind the API, are not the function's: a request counts
- * when the function's own code is on its stack, or when no test code is (an HTTP request served on the
- * function's threads); they are kept apart in the record ({@code tests_own}). Locally every table, queue
- * and secret is named by its logical id, so the names recorded are the template's.
+ * <p>An SDK interceptor, picked up as a bean by the function's AWS clients (never part of a
+ * function's artifact: the functions take this module in test scope). Requests the tests make
+ * themselves through the function's beans, to set up data or look behind the API, are not the
+ * function's: a request counts when the function's own code is on its stack, or when no test code
+ * is (an HTTP request served on the function's threads); they are kept apart in the record ({@code
+ * tests_own}). Locally every table, queue and secret is named by its logical id, so the names
+ * recorded are the template's.
  */
 @Singleton
 public class CalledOperations implements ExecutionInterceptor {
@@ -46,22 +48,32 @@ public class CalledOperations implements ExecutionInterceptor {
   public static final Path FILE = Path.of("target", "aws-operations.json");
 
   private static final Path MAIN_CLASSES = Path.of("target", "classes").toAbsolutePath();
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final Path TEST_CLASSES = Path.of("target", "test-classes").toAbsolutePath();
   private static final String TEST_SUPPORT = CalledOperations.class.getPackageName();
   private static final Map<String, Origin> ORIGINS = new ConcurrentHashMap<>();
   private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
   private static final StackWalker STACK = StackWalker.getInstance();
+
   /**
-   * Quarkus loads this class anew for each application a test run starts, so the record lives in the
-   * file, merged under one lock for the whole JVM: a string literal is the same object in every loader.
+   * Quarkus loads this class anew for each application a test run starts, so the record lives in
+   * the file, merged under one lock for the whole JVM: a string literal is the same object in every
+   * loader.
    */
   private static final Object LOCK = "sh.kaiten.testing.CalledOperations";
-  /** This JVM: a record of an earlier run is dropped, not merged. */
-  private static final String RUN = ProcessHandle.current().pid() + "@"
-      + ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
 
-  private enum Origin { FUNCTION, TEST, OTHER }
+  /** This JVM: a record of an earlier run is dropped, not merged. */
+  private static final String RUN =
+      ProcessHandle.current().pid()
+          + "@"
+          + ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
+
+  private enum Origin {
+    FUNCTION,
+    TEST,
+    OTHER
+  }
 
   public CalledOperations() {
     merge("functions", null, List.of()); // a fresh record per test run, even one that calls nothing
@@ -73,21 +85,30 @@ public class CalledOperations implements ExecutionInterceptor {
     if (function == null) {
       return;
     }
-    String service = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME).replace(" ", "").toLowerCase(Locale.ROOT);
-    List<String> called = iamActions(service, attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
-        context.request());
+    String service =
+        attributes
+            .getAttribute(SdkExecutionAttribute.SERVICE_NAME)
+            .replace(" ", "")
+            .toLowerCase(Locale.ROOT);
+    List<String> called =
+        iamActions(
+            service,
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+            context.request());
     // What the tests call themselves is kept apart, to show what the check leaves out.
     String kind = byTheFunction() ? "functions" : "tests_own";
-    List<String> unseen = called.stream().filter(call -> SEEN.add(kind + " " + function + " " + call)).toList();
+    List<String> unseen =
+        called.stream().filter(call -> SEEN.add(kind + " " + function + " " + call)).toList();
     if (!unseen.isEmpty()) {
       merge(kind, function, unseen);
     }
   }
 
   /**
-   * The IAM actions one request needs, each as {@code "service:Action Resource"} with the resource's
-   * logical id ({@code Table/index/Name} for a query of an index, {@code *} when the request names none).
-   * Transactions and batches are authorised per table, transactions per kind of item.
+   * The IAM actions one request needs, each as {@code "service:Action Resource"} with the
+   * resource's logical id ({@code Table/index/Name} for a query of an index, {@code *} when the
+   * request names none). Transactions and batches are authorised per table, transactions per kind
+   * of item.
    */
   static List<String> iamActions(String service, String operation, SdkRequest request) {
     List<String> actions = new ArrayList<>();
@@ -104,11 +125,16 @@ public class CalledOperations implements ExecutionInterceptor {
         }
       }
     } else if (request instanceof TransactGetItemsRequest transaction) {
-      transaction.transactItems().forEach(item -> actions.add("dynamodb:GetItem " + item.get().tableName()));
+      transaction
+          .transactItems()
+          .forEach(item -> actions.add("dynamodb:GetItem " + item.get().tableName()));
     } else if (request instanceof BatchGetItemRequest batch) {
       batch.requestItems().keySet().forEach(table -> actions.add("dynamodb:BatchGetItem " + table));
     } else if (request instanceof BatchWriteItemRequest batch) {
-      batch.requestItems().keySet().forEach(table -> actions.add("dynamodb:BatchWriteItem " + table));
+      batch
+          .requestItems()
+          .keySet()
+          .forEach(table -> actions.add("dynamodb:BatchWriteItem " + table));
     } else {
       actions.add(service + ":" + iamAction(service, operation) + " " + resource(service, request));
     }
@@ -124,27 +150,48 @@ public class CalledOperations implements ExecutionInterceptor {
 
   private static String resource(String service, SdkRequest request) {
     return switch (service) {
-      case "dynamodb" -> request.getValueForField("TableName", String.class)
-          .map(table -> request.getValueForField("IndexName", String.class).map(index -> table + "/index/" + index)
-              .orElse(table))
-          .orElse("*");
-      case "sqs" -> request.getValueForField("QueueUrl", String.class)
-          .map(url -> url.substring(url.lastIndexOf('/') + 1))
-          .or(() -> request.getValueForField("QueueName", String.class))
-          .orElse("*");
-      case "secretsmanager" -> request.getValueForField("SecretId", String.class)
-          .map(id -> id.contains(":secret:") ? id.substring(id.indexOf(":secret:") + ":secret:".length()) : id)
-          .orElse("*");
+      case "dynamodb" ->
+          request
+              .getValueForField("TableName", String.class)
+              .map(
+                  table ->
+                      request
+                          .getValueForField("IndexName", String.class)
+                          .map(index -> table + "/index/" + index)
+                          .orElse(table))
+              .orElse("*");
+      case "sqs" ->
+          request
+              .getValueForField("QueueUrl", String.class)
+              .map(url -> url.substring(url.lastIndexOf('/') + 1))
+              .or(() -> request.getValueForField("QueueName", String.class))
+              .orElse("*");
+      case "secretsmanager" ->
+          request
+              .getValueForField("SecretId", String.class)
+              .map(
+                  id ->
+                      id.contains(":secret:")
+                          ? id.substring(id.indexOf(":secret:") + ":secret:".length())
+                          : id)
+              .orElse("*");
       default -> "*";
     };
   }
 
   /** True when the request is the function's, not one a test makes through the function's beans. */
   private static boolean byTheFunction() {
-    Set<Origin> origins = STACK.walk(frames -> frames
-        .filter(frame -> !frame.getClassName().equals(CalledOperations.class.getName()))
-        .map(frame -> ORIGINS.computeIfAbsent(frame.getClassName(), CalledOperations::origin))
-        .collect(java.util.stream.Collectors.toCollection(() -> java.util.EnumSet.noneOf(Origin.class))));
+    Set<Origin> origins =
+        STACK.walk(
+            frames ->
+                frames
+                    .filter(frame -> !frame.getClassName().equals(CalledOperations.class.getName()))
+                    .map(
+                        frame ->
+                            ORIGINS.computeIfAbsent(frame.getClassName(), CalledOperations::origin))
+                    .collect(
+                        java.util.stream.Collectors.toCollection(
+                            () -> java.util.EnumSet.noneOf(Origin.class))));
     return origins.contains(Origin.FUNCTION) || !origins.contains(Origin.TEST);
   }
 
@@ -160,8 +207,9 @@ public class CalledOperations implements ExecutionInterceptor {
   }
 
   /**
-   * Adds {@code called} to the record of this run. {@code complete} is false when surefire ran a selection
-   * of the tests ({@code -Dtest=...}): then what is missing from the record may just not have been tested.
+   * Adds {@code called} to the record of this run. {@code complete} is false when surefire ran a
+   * selection of the tests ({@code -Dtest=...}): then what is missing from the record may just not
+   * have been tested.
    */
   @SuppressWarnings("unchecked")
   private static void merge(String kind, String function, List<String> called) {
@@ -187,7 +235,8 @@ public class CalledOperations implements ExecutionInterceptor {
           record.put(section, calls);
         }
         Files.createDirectories(FILE.toAbsolutePath().getParent());
-        Path next = Files.createTempFile(FILE.toAbsolutePath().getParent(), "aws-operations", ".json");
+        Path next =
+            Files.createTempFile(FILE.toAbsolutePath().getParent(), "aws-operations", ".json");
         JSON.writeValue(next.toFile(), record);
         Files.move(next, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {

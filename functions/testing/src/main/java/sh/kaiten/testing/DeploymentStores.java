@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
- * The test deployment's stores, built in the test's own JVM on the tables the template gives
- * {@code function}: an integration test has no beans to inject (the function under test runs in its
- * own process), yet seeds and reads the same tables through the same adapters.
+ * The test deployment's stores, built in the test's own JVM on the tables the template gives {@code
+ * function}: an integration test has no beans to inject (the function under test runs in its own
+ * process), yet seeds and reads the same tables through the same adapters.
  */
 public final class DeploymentStores {
   private final LocalAws aws;
@@ -28,7 +28,9 @@ public final class DeploymentStores {
     changes = new ChangeItems(environment.get("KAITEN_TABLE_OUTBOX"), table("KAITEN_TABLE_AUDIT"));
   }
 
-  /** @param function the template's logical id of the function whose tables these are */
+  /**
+   * @param function the template's logical id of the function whose tables these are
+   */
   public static DeploymentStores of(String function) {
     return new DeploymentStores(function);
   }
@@ -53,12 +55,24 @@ public final class DeploymentStores {
 
   /** The items of one partition ({@code pk}) of a table, read consistently, in sort key order. */
   public java.util.List<Map<String, AttributeValue>> partition(String tableVariable, String pk) {
-    return aws.dynamo().queryPaginator(QueryRequest.builder().tableName(table(tableVariable)).consistentRead(true)
-        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk))).build())
-        .items().stream().toList();
+    return aws
+        .dynamo()
+        .queryPaginator(
+            QueryRequest.builder()
+                .tableName(table(tableVariable))
+                .consistentRead(true)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+                .build())
+        .items()
+        .stream()
+        .toList();
   }
 
-  /** @param variable the function's environment variable naming the table, e.g. {@code KAITEN_TABLE_USAGE} */
+  /**
+   * @param variable the function's environment variable naming the table, e.g. {@code
+   *     KAITEN_TABLE_USAGE}
+   */
   public String table(String variable) {
     String table = environment.get(variable);
     if (table == null) {

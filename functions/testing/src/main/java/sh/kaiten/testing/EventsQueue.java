@@ -15,8 +15,8 @@ public final class EventsQueue {
   private EventsQueue() {}
 
   /**
-   * Takes every event off the queue and answers the tenant's, in the order they came; the events the
-   * outbox holds are published first ({@link OutboxStream}).
+   * Takes every event off the queue and answers the tenant's, in the order they came; the events
+   * the outbox holds are published first ({@link OutboxStream}).
    */
   public static List<JsonNode> take(String tenantId) {
     OutboxStream.publish();

@@ -11,10 +11,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * Fails the next DynamoDB request that writes to a given table, or the next SQS send to a given queue
- * URL, before it is sent, as an unreachable or throttled service would: an SDK interceptor, picked up
- * as a bean by the AWS clients. A request that writes to several tables (a transaction) fails whole,
- * so nothing of it is stored.
+ * Fails the next DynamoDB request that writes to a given table, or the next SQS send to a given
+ * queue URL, before it is sent, as an unreachable or throttled service would: an SDK interceptor,
+ * picked up as a bean by the AWS clients. A request that writes to several tables (a transaction)
+ * fails whole, so nothing of it is stored.
  */
 @Singleton
 public class FailingWrites implements ExecutionInterceptor {
@@ -28,14 +28,16 @@ public class FailingWrites implements ExecutionInterceptor {
   }
 
   /**
-   * The next request that writes to {@code table} is sent and applied, then fails as if its answer had been
-   * lost: what a function sees when it stops between a write and its answer.
+   * The next request that writes to {@code table} is sent and applied, then fails as if its answer
+   * had been lost: what a function sees when it stops between a write and its answer.
    */
   public void failAfterNextWriteTo(String table) {
     armedAfter.set(table);
   }
 
-  /** The next request that writes to {@code table} outside a transaction fails, before it is sent. */
+  /**
+   * The next request that writes to {@code table} outside a transaction fails, before it is sent.
+   */
   public void failNextPlainWriteTo(String table) {
     armedPlain.set(table);
   }
@@ -49,8 +51,11 @@ public class FailingWrites implements ExecutionInterceptor {
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     String table = armedAfter.get();
-    if (table != null && writesTo(context.request(), table) && armedAfter.compareAndSet(table, null)) {
-      throw SdkClientException.create("injected failure: the answer of a write to " + table + " was lost");
+    if (table != null
+        && writesTo(context.request(), table)
+        && armedAfter.compareAndSet(table, null)) {
+      throw SdkClientException.create(
+          "injected failure: the answer of a write to " + table + " was lost");
     }
   }
 
@@ -61,8 +66,10 @@ public class FailingWrites implements ExecutionInterceptor {
       throw SdkClientException.create("injected failure: table " + table + " is unreachable");
     }
     String plain = armedPlain.get();
-    if (plain != null && !(context.request() instanceof TransactWriteItemsRequest)
-        && writesTo(context.request(), plain) && armedPlain.compareAndSet(plain, null)) {
+    if (plain != null
+        && !(context.request() instanceof TransactWriteItemsRequest)
+        && writesTo(context.request(), plain)
+        && armedPlain.compareAndSet(plain, null)) {
       throw SdkClientException.create("injected failure: table " + plain + " is unreachable");
     }
   }
@@ -75,8 +82,11 @@ public class FailingWrites implements ExecutionInterceptor {
     if (name.startsWith("SendMessage")) {
       return table.equals(request.getValueForField("QueueUrl", String.class).orElse(null));
     }
-    boolean write = name.startsWith("PutItem") || name.startsWith("UpdateItem") || name.startsWith("DeleteItem")
-        || name.startsWith("BatchWriteItem");
+    boolean write =
+        name.startsWith("PutItem")
+            || name.startsWith("UpdateItem")
+            || name.startsWith("DeleteItem")
+            || name.startsWith("BatchWriteItem");
     return write && table.equals(request.getValueForField("TableName", String.class).orElse(null));
   }
 

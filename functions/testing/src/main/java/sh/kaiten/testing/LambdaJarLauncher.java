@@ -27,14 +27,16 @@ import java.util.zip.ZipInputStream;
 import org.awaitility.Awaitility;
 
 /**
- * Runs a JVM function.zip as Lambda's java21 runtime does: the zip unpacked, its root and
- * {@code lib/*} on the class path, the Runtime Interface Client calling the template's handler
- * ({@code QuarkusStreamHandler}) for each invocation it takes from the Runtime API, here the Lambda
- * mock event server Quarkus starts for the test. The test's configuration goes in as system properties.
+ * Runs a JVM function.zip as Lambda's java21 runtime does: the zip unpacked, its root and {@code
+ * lib/*} on the class path, the Runtime Interface Client calling the template's handler ({@code
+ * QuarkusStreamHandler}) for each invocation it takes from the Runtime API, here the Lambda mock
+ * event server Quarkus starts for the test. The test's configuration goes in as system properties.
  */
 final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitContext> {
-  static final String HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
-  private static final String RIC_JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+  static final String HANDLER =
+      "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
+  private static final String RIC_JNI_PROPERTY =
+      "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private static final String RUNTIME_API = "quarkus-internal.aws-lambda.test-api";
   private static final String STARTED = "started in";
 
@@ -44,7 +46,8 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
   private final Map<String, String> systemProperties = new HashMap<>();
   private Process process;
 
-  LambdaJarLauncher(Path functionZip, Path workDir, Map<String, String> devServicesProperties, Duration wait) {
+  LambdaJarLauncher(
+      Path functionZip, Path workDir, Map<String, String> devServicesProperties, Duration wait) {
     this.functionZip = functionZip;
     this.workDir = workDir;
     this.wait = wait;
@@ -65,28 +68,41 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
   public Optional<ListeningAddress> start() throws IOException {
     String runtimeApi = systemProperties.get(RUNTIME_API);
     if (runtimeApi == null) {
-      throw new IllegalStateException(RUNTIME_API + " is not set: no Lambda mock event server to take invocations from");
+      throw new IllegalStateException(
+          RUNTIME_API + " is not set: no Lambda mock event server to take invocations from");
     }
     Path task = unzip(functionZip, workDir.resolve("task"));
     Path log = workDir.resolve("function.log");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
     command.add("-D" + RIC_JNI_PROPERTY + "=" + jniLibrary());
     command.addAll(List.of("-cp", classPath(task), AWSLambda.class.getName(), HANDLER));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
     builder.environment().put("_HANDLER", HANDLER);
     builder.environment().put("LAMBDA_TASK_ROOT", task.toString());
-    builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", functionZip.getParent().getParent().getFileName().toString());
+    builder
+        .environment()
+        .put(
+            "AWS_LAMBDA_FUNCTION_NAME",
+            functionZip.getParent().getParent().getFileName().toString());
     builder.environment().put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
     builder.environment().put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
     process = builder.start();
-    // Up when Quarkus says so (the handler class boots it at init, before the first poll), or failed.
-    Awaitility.await("the function to start (" + log + ")").atMost(wait).pollInterval(Duration.ofMillis(100))
+    // Up when Quarkus says so (the handler class boots it at init, before the first poll), or
+    // failed.
+    Awaitility.await("the function to start (" + log + ")")
+        .atMost(wait)
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> !process.isAlive() || Files.readString(log).contains(STARTED));
     if (!process.isAlive()) {
-      throw new IllegalStateException("the function exited with " + process.exitValue() + ":\n" + Files.readString(log));
+      throw new IllegalStateException(
+          "the function exited with " + process.exitValue() + ":\n" + Files.readString(log));
     }
     return Optional.empty();
   }
@@ -113,11 +129,14 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
 
   /** The function's own classes and libraries first, then the runtime client's. */
   private static String classPath(Path task) {
-    Set<String> entries = new LinkedHashSet<>(List.of(task.toString(), task.resolve("lib").resolve("*").toString()));
-    for (String runtimeClass : List.of(AWSLambda.class.getName(),
-        "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
-        "com.amazonaws.services.lambda.runtime.Context",
-        "software.amazon.awssdk.utilslite.SdkInternalThreadLocal")) {
+    Set<String> entries =
+        new LinkedHashSet<>(List.of(task.toString(), task.resolve("lib").resolve("*").toString()));
+    for (String runtimeClass :
+        List.of(
+            AWSLambda.class.getName(),
+            "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer",
+            "com.amazonaws.services.lambda.runtime.Context",
+            "software.amazon.awssdk.utilslite.SdkInternalThreadLocal")) {
       entries.add(jarOf(runtimeClass).toString());
     }
     return String.join(File.pathSeparator, entries);
@@ -125,9 +144,11 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
 
   private static Path jarOf(String className) {
     try {
-      return Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Path.of(
+          Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (ClassNotFoundException | URISyntaxException e) {
-      throw new IllegalStateException("the Lambda runtime client needs " + className + " on the test class path", e);
+      throw new IllegalStateException(
+          "the Lambda runtime client needs " + className + " on the test class path", e);
     }
   }
 
@@ -137,7 +158,10 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
    */
   private Path jniLibrary() throws IOException {
     String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
-    String libc = Files.exists(Path.of("/lib/ld-musl-" + System.getProperty("os.arch") + ".so.1")) ? "linux_musl" : "linux";
+    String libc =
+        Files.exists(Path.of("/lib/ld-musl-" + System.getProperty("os.arch") + ".so.1"))
+            ? "linux_musl"
+            : "linux";
     String name = "jni/libaws-lambda-jni." + libc + "-" + arch + ".so";
     Path library = workDir.resolve(name);
     try (InputStream in = AWSLambda.class.getClassLoader().getResourceAsStream(name)) {
@@ -156,13 +180,15 @@ final class LambdaJarLauncher implements ArtifactLauncher<ArtifactLauncher.InitC
     }
     if (Files.exists(target)) {
       try (Stream<Path> old = Files.walk(target)) {
-        old.sorted(Comparator.reverseOrder()).forEach(path -> {
-          try {
-            Files.delete(path);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        old.sorted(Comparator.reverseOrder())
+            .forEach(
+                path -> {
+                  try {
+                    Files.delete(path);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                });
       }
     }
     Files.createDirectories(target);

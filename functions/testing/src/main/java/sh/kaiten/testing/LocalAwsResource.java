@@ -10,17 +10,20 @@ import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 
 /**
- * Runs DynamoDB and SQS for the tests, provisions template.yaml in them, and hands the function under
- * test the environment the template gives it (init arg {@code function}: its logical id), pointed at
- * those services. By default they are DynamoDB Local and ElasticMQ in this JVM, no Docker;
- * {@code -Dkaiten-test-aws=localstack} asks for LocalStack through Testcontainers instead. One
- * instance serves every test class of the JVM.
+ * Runs DynamoDB and SQS for the tests, provisions template.yaml in them, and hands the function
+ * under test the environment the template gives it (init arg {@code function}: its logical id),
+ * pointed at those services. By default they are DynamoDB Local and ElasticMQ in this JVM, no
+ * Docker; {@code -Dkaiten-test-aws=localstack} asks for LocalStack through Testcontainers instead.
+ * One instance serves every test class of the JVM.
  */
 public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   /** The switch: {@code embedded} (the default) or {@code localstack}. */
   public static final String SWITCH = "kaiten-test-aws";
-  private static final String NO_DOCKER = SWITCH + "=localstack asked for LocalStack, but no Docker engine is available:"
-      + " running on embedded DynamoDB Local and ElasticMQ instead";
+
+  private static final String NO_DOCKER =
+      SWITCH
+          + "=localstack asked for LocalStack, but no Docker engine is available:"
+          + " running on embedded DynamoDB Local and ElasticMQ instead";
 
   /** Requests per second of a tenant in the tests, unless the test gives it a budget of its own. */
   public static final String TESTS_BUDGET = "100000";
@@ -34,13 +37,19 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   public static String bootstrapSecret() {
     return localAws().resources().secretValue("BootstrapSecret");
   }
+
   private String function;
 
   /** The running services, for tests that look behind the API (queues, raw items). */
   public static synchronized LocalAws localAws() {
     if (localAws == null) {
-      // A lambda rather than a method reference: LocalStackAws, and Testcontainers with it, load only when asked for.
-      localAws = start(System.getProperty(SWITCH, "embedded"), () -> LocalStackAws.dockerAvailable(), System.err);
+      // A lambda rather than a method reference: LocalStackAws, and Testcontainers with it, load
+      // only when asked for.
+      localAws =
+          start(
+              System.getProperty(SWITCH, "embedded"),
+              () -> LocalStackAws.dockerAvailable(),
+              System.err);
       Runtime.getRuntime().addShutdownHook(new Thread(localAws::close, "local-aws-stop"));
     }
     return localAws;
@@ -55,7 +64,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     if (!requested.equals("embedded") && !requested.equals("localstack")) {
       throw new IllegalArgumentException(SWITCH + " is embedded or localstack, not " + requested);
     }
-    CloudFormationTemplate template = CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
+    CloudFormationTemplate template =
+        CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
     if (requested.equals("localstack")) {
       if (dockerAvailable.getAsBoolean()) {
         return LocalStackAws.start(template);
@@ -69,7 +79,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
   public void init(Map<String, String> initArgs) {
     function = initArgs.get("function");
     if (function == null) {
-      throw new IllegalArgumentException("LocalAwsResource needs the init arg 'function' (the template's logical id)");
+      throw new IllegalArgumentException(
+          "LocalAwsResource needs the init arg 'function' (the template's logical id)");
     }
     System.setProperty(FUNCTION_UNDER_TEST, function);
   }
@@ -84,7 +95,8 @@ public class LocalAwsResource implements QuarkusTestResourceLifecycleManager {
     config.put("AWS_REGION", LocalAws.REGION);
     config.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
     config.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());
-    // The suites drive thousands of requests per tenant within seconds; tests of the budget give their
+    // The suites drive thousands of requests per tenant within seconds; tests of the budget give
+    // their
     // tenants budgets of their own (TenantBudgetTest).
     config.put("KAITEN_TENANT_BUDGET", TESTS_BUDGET);
     return config;

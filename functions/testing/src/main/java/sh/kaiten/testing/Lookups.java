@@ -9,6 +9,7 @@ public final class Lookups {
   private Lookups() {}
 
   public static InstanceLookup instances(AdminStores catalog, InstanceReads reads) {
-    return new InstanceLookup(catalog.definitions(), catalog.instances(), catalog.licenses(), reads);
+    return new InstanceLookup(
+        catalog.definitions(), catalog.instances(), catalog.licenses(), reads);
   }
 }

@@ -34,27 +34,65 @@ public record ProductPage(
 
   public static final String INSTANCE = "acme-prod";
   public static final String STAGING = "acme-staging";
+
   /** The template's KAITEN_TRIAL_NOTICE. */
   public static final Duration TRIAL_NOTICE = Duration.ofDays(3);
 
   public static ProductPage seed(AdminStores stores) {
     Administration admin =
-        // The fixture announces and records nothing: tests that read the events queue or the trail see
+        // The fixture announces and records nothing: tests that read the events queue or the trail
+        // see
         // only what they did.
-        new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
-            Optional.of(LocalAwsResource.bootstrapSecret()), TRIAL_NOTICE);
-    TenantCreated tenant = admin.tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
+        new Administration(
+            stores,
+            ChangeJournal.SILENT,
+            Clock.systemUTC(),
+            Optional.of(LocalAwsResource.bootstrapSecret()),
+            TRIAL_NOTICE);
+    TenantCreated tenant =
+        admin.tenants().bootstrapTenant(LocalAwsResource.bootstrapSecret(), "Acme Vendor");
     ApiToken token = tenant.adminToken();
-    admin.catalog().createEntitlement(token, new Entitlement("api-calls", "API calls", EntitlementType.NUMERIC,
-        new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"), null, null));
-    admin.catalog().createEntitlement(token, new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, null));
+    admin
+        .catalog()
+        .createEntitlement(
+            token,
+            new Entitlement(
+                "api-calls",
+                "API calls",
+                EntitlementType.NUMERIC,
+                new Metering(null, null, null, null, Enforcement.HARD, null, null, "calls"),
+                null,
+                null));
+    admin
+        .catalog()
+        .createEntitlement(
+            token,
+            new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, null));
     var json = JsonNodeFactory.instance;
-    admin.catalog().createTier(token, new TierDraft("pro", "Pro", 2,
-        Map.of("api-calls", json.numberNode(new BigDecimal("100000")), "sso", json.booleanNode(true))));
-    String customer = admin.customers().createCustomer(token, "Acme Corp", Map.of("crm_id", "A-1")).id();
-    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
-    InstanceCreated prod = admin.instances().createInstance(token, INSTANCE, license, "Acme production", null);
-    InstanceCreated staging = admin.instances().createInstance(token, STAGING, license, "Acme staging", null);
+    admin
+        .catalog()
+        .createTier(
+            token,
+            new TierDraft(
+                "pro",
+                "Pro",
+                2,
+                Map.of(
+                    "api-calls",
+                    json.numberNode(new BigDecimal("100000")),
+                    "sso",
+                    json.booleanNode(true))));
+    String customer =
+        admin.customers().createCustomer(token, "Acme Corp", Map.of("crm_id", "A-1")).id();
+    String license =
+        admin
+            .licenses()
+            .createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null))
+            .id();
+    InstanceCreated prod =
+        admin.instances().createInstance(token, INSTANCE, license, "Acme production", null);
+    InstanceCreated staging =
+        admin.instances().createInstance(token, STAGING, license, "Acme staging", null);
     return new ProductPage(admin, token, tenant.secret(), license, prod.secret(), staging.secret());
   }
 }

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 
-/** The sample events of {@code infra/events/}, read as they are, with the placeholder tokens put in. */
+/**
+ * The sample events of {@code infra/events/}, read as they are, with the placeholder tokens put in.
+ */
 public final class SampleEvents {
   public static final String INSTANCE_TOKEN = "ksh_REPLACE_WITH_INSTANCE_TOKEN";
   public static final String ADMIN_TOKEN = "ksh_REPLACE_WITH_ADMIN_TOKEN";
@@ -15,9 +17,15 @@ public final class SampleEvents {
 
   private SampleEvents() {}
 
-  /** @param name a path under infra/events, e.g. {@code usage-api/report-usage.json} */
+  /**
+   * @param name a path under infra/events, e.g. {@code usage-api/report-usage.json}
+   */
   public static String read(String name, Map<String, String> tokens) {
-    Path file = CloudFormationTemplate.locate(Path.of("")).getParent().resolve("infra/events").resolve(name);
+    Path file =
+        CloudFormationTemplate.locate(Path.of(""))
+            .getParent()
+            .resolve("infra/events")
+            .resolve(name);
     try {
       String event = Files.readString(file);
       for (Map.Entry<String, String> token : tokens.entrySet()) {

@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import sh.kaiten.local.aws.ProvisionedResources;
 
 /**
- * Secrets Manager's GetSecretValue on loopback, answering the template's secrets as provisioned locally
- * (by their ARN or logical id), so a function's tests can read its secrets the way it does on AWS.
+ * Secrets Manager's GetSecretValue on loopback, answering the template's secrets as provisioned
+ * locally (by their ARN or logical id), so a function's tests can read its secrets the way it does
+ * on AWS.
  */
 public final class SecretsManagerStandIn implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +33,8 @@ public final class SecretsManagerStandIn implements AutoCloseable {
 
   public static SecretsManagerStandIn start(ProvisionedResources resources) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpServer server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
       SecretsManagerStandIn standIn = new SecretsManagerStandIn(server, resources);
       server.createContext("/", standIn::answer);
       server.start();
@@ -57,24 +59,46 @@ public final class SecretsManagerStandIn implements AutoCloseable {
       JsonNode request = JSON.readTree(exchange.getRequestBody());
       String id = request.path("SecretId").asText();
       if (!"secretsmanager.GetSecretValue".equals(target)) {
-        send(exchange, 400, Map.of("__type", "InvalidRequestException", "message", "the stand-in answers GetSecretValue only"));
+        send(
+            exchange,
+            400,
+            Map.of(
+                "__type",
+                "InvalidRequestException",
+                "message",
+                "the stand-in answers GetSecretValue only"));
         return;
       }
       asked.add(id);
-      String logicalId = id.contains(":secret:") ? id.substring(id.indexOf(":secret:") + ":secret:".length()) : id;
+      String logicalId =
+          id.contains(":secret:") ? id.substring(id.indexOf(":secret:") + ":secret:".length()) : id;
       String value;
       try {
         value = resources.secretValue(logicalId);
       } catch (IllegalArgumentException unknown) {
-        send(exchange, 400, Map.of("__type", "ResourceNotFoundException", "message", "no secret " + id));
+        send(
+            exchange,
+            400,
+            Map.of("__type", "ResourceNotFoundException", "message", "no secret " + id));
         return;
       }
-      send(exchange, 200, Map.of("ARN", resources.ref(logicalId), "Name", logicalId, "SecretString", value,
-          "VersionId", "v1"));
+      send(
+          exchange,
+          200,
+          Map.of(
+              "ARN",
+              resources.ref(logicalId),
+              "Name",
+              logicalId,
+              "SecretString",
+              value,
+              "VersionId",
+              "v1"));
     }
   }
 
-  private static void send(HttpExchange exchange, int status, Map<String, String> body) throws IOException {
+  private static void send(HttpExchange exchange, int status, Map<String, String> body)
+      throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
     exchange.sendResponseHeaders(status, bytes.length);

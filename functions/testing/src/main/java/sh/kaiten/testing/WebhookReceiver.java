@@ -21,9 +21,9 @@ import java.util.function.IntUnaryOperator;
 /**
  * A webhook receiver on 127.0.0.1 (a free port) for the tests. It verifies every request with the
  * Standard Webhooks reference library ({@link Webhook#verify}) against each secret it is told, as a
- * real receiver would; a request that fails verification is answered 400 and kept apart. Otherwise it
- * answers as its script says for the n-th request: a status, or {@link #NEVER} to hold the request
- * open until the receiver is closed.
+ * real receiver would; a request that fails verification is answered 400 and kept apart. Otherwise
+ * it answers as its script says for the n-th request: a status, or {@link #NEVER} to hold the
+ * request open until the receiver is closed.
  */
 public final class WebhookReceiver implements AutoCloseable {
   /** The script's answer for "do not answer at all". */
@@ -35,7 +35,12 @@ public final class WebhookReceiver implements AutoCloseable {
    * @param signature the raw {@code webhook-signature} header: exactly one value, as sent
    * @param signatureValues how many values the header arrived as (1 unless something split it)
    */
-  public record Arrival(String webhookId, String timestamp, String signature, int signatureValues, String body,
+  public record Arrival(
+      String webhookId,
+      String timestamp,
+      String signature,
+      int signatureValues,
+      String body,
       int answer) {
     public boolean delivered() {
       return answer >= 200 && answer < 300;
@@ -66,13 +71,18 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  /** Every request must verify with each of these (the endpoint's current secret, and a rotated-out one in its grace). */
+  /**
+   * Every request must verify with each of these (the endpoint's current secret, and a rotated-out
+   * one in its grace).
+   */
   public WebhookReceiver verifyingWith(String... secrets) {
     this.secrets = List.of(secrets);
     return this;
   }
 
-  /** @param byRequest the status for the n-th request (from 1), or {@link #NEVER} */
+  /**
+   * @param byRequest the status for the n-th request (from 1), or {@link #NEVER}
+   */
   public WebhookReceiver answering(IntUnaryOperator byRequest) {
     this.script = byRequest;
     return this;
@@ -117,10 +127,16 @@ public final class WebhookReceiver implements AutoCloseable {
         }
       }
       int answer = script.applyAsInt(requests.incrementAndGet());
-      List<String> signature = exchange.getRequestHeaders().getOrDefault("webhook-signature", List.of());
-      arrivals.add(new Arrival(exchange.getRequestHeaders().getFirst("webhook-id"),
-          exchange.getRequestHeaders().getFirst("webhook-timestamp"), signature.isEmpty() ? null : signature.get(0),
-          signature.size(), body, answer));
+      List<String> signature =
+          exchange.getRequestHeaders().getOrDefault("webhook-signature", List.of());
+      arrivals.add(
+          new Arrival(
+              exchange.getRequestHeaders().getFirst("webhook-id"),
+              exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+              signature.isEmpty() ? null : signature.get(0),
+              signature.size(),
+              body,
+              answer));
       if (answer == NEVER) {
         awaitClose();
         return;

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.local.aws.LocalAws;
 
 class LocalAwsResourceTest {
-  private static final BooleanSupplier NEVER_ASK_DOCKER = () -> {
-    throw new AssertionError("asked for Docker");
-  };
+  private static final BooleanSupplier NEVER_ASK_DOCKER =
+      () -> {
+        throw new AssertionError("asked for Docker");
+      };
 
   private final ByteArrayOutputStream notices = new ByteArrayOutputStream();
   private final PrintStream noticeStream = new PrintStream(notices, true, UTF_8);
@@ -24,7 +25,8 @@ class LocalAwsResourceTest {
     try (LocalAws aws = LocalAwsResource.start("embedded", NEVER_ASK_DOCKER, noticeStream)) {
       assertThat(aws.dynamoEndpoint().getHost()).isEqualTo("127.0.0.1");
       assertThat(aws.sqsEndpoint().getHost()).isEqualTo("127.0.0.1");
-      assertThat(aws.dynamo().listTables().tableNames()).contains(aws.resources().ref("CatalogTable"));
+      assertThat(aws.dynamo().listTables().tableNames())
+          .contains(aws.resources().ref("CatalogTable"));
     }
     assertThat(notices.toString(UTF_8)).isEmpty();
   }
@@ -35,8 +37,11 @@ class LocalAwsResourceTest {
       assertThat(aws.dynamoEndpoint().getHost()).isEqualTo("127.0.0.1");
       assertThat(aws.sqsEndpoint().getHost()).isEqualTo("127.0.0.1");
     }
-    assertThat(notices.toString(UTF_8)).isEqualTo("kaiten-test-aws=localstack asked for LocalStack, but no Docker engine"
-        + " is available: running on embedded DynamoDB Local and ElasticMQ instead" + System.lineSeparator());
+    assertThat(notices.toString(UTF_8))
+        .isEqualTo(
+            "kaiten-test-aws=localstack asked for LocalStack, but no Docker engine"
+                + " is available: running on embedded DynamoDB Local and ElasticMQ instead"
+                + System.lineSeparator());
   }
 
   @Test
@@ -46,7 +51,10 @@ class LocalAwsResourceTest {
         .hasMessage("kaiten-test-aws is embedded or localstack, not locakstack");
   }
 
-  /** The real check has to answer, not throw, on machines without Docker for the fallback to happen there. */
+  /**
+   * The real check has to answer, not throw, on machines without Docker for the fallback to happen
+   * there.
+   */
   @Test
   void testcontainersDockerCheckAnswersInsteadOfThrowing() {
     assertThatCode(LocalStackAws::dockerAvailable).doesNotThrowAnyException();

@@ -15,12 +15,18 @@ import sh.kaiten.domain.thresholds.ThresholdEvaluator;
 
 /**
  * The thresholds queue's consumer: each message is one signal from usage-api. A message that fails
- * is reported alone ({@code ReportBatchItemFailures}), so SQS retries only it and, after the queue's
- * {@code maxReceiveCount}, moves it to the dead-letter queue; the rest of the batch is done once.
+ * is reported alone ({@code ReportBatchItemFailures}), so SQS retries only it and, after the
+ * queue's {@code maxReceiveCount}, moves it to the dead-letter queue; the rest of the batch is done
+ * once.
  */
-@RegisterForReflection(targets = {
-    SQSEvent.class, SQSEvent.SQSMessage.class, SQSEvent.MessageAttribute.class,
-    SQSBatchResponse.class, SQSBatchResponse.BatchItemFailure.class})
+@RegisterForReflection(
+    targets = {
+      SQSEvent.class,
+      SQSEvent.SQSMessage.class,
+      SQSEvent.MessageAttribute.class,
+      SQSBatchResponse.class,
+      SQSBatchResponse.BatchItemFailure.class
+    })
 public class ThresholdHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger LOG = Logger.getLogger(ThresholdHandler.class);
 
@@ -33,7 +39,9 @@ public class ThresholdHandler implements RequestHandler<SQSEvent, SQSBatchRespon
       try {
         evaluate(message);
       } catch (RuntimeException e) {
-        LOG.errorf("threshold signal %s failed and will be retried: %s", message.getMessageId(), e.getMessage());
+        LOG.errorf(
+            "threshold signal %s failed and will be retried: %s",
+            message.getMessageId(), e.getMessage());
         failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
       }
     }
@@ -42,8 +50,9 @@ public class ThresholdHandler implements RequestHandler<SQSEvent, SQSBatchRespon
 
   private void evaluate(SQSEvent.SQSMessage message) {
     for (Event fired : evaluator.evaluate(SqsThresholdSignals.fromJson(message.getBody()))) {
-      LOG.infof("signal %s fired %s %s for tenant %s", message.getMessageId(), fired.type().wireName(), fired.id(),
-          fired.tenantId());
+      LOG.infof(
+          "signal %s fired %s %s for tenant %s",
+          message.getMessageId(), fired.type().wireName(), fired.id(), fired.tenantId());
     }
   }
 }

@@ -27,10 +27,10 @@ import sh.kaiten.http.CurrentCaller;
 import sh.kaiten.http.RequestJournal;
 
 /**
- * Leased quota: an instance takes a slice of what remains of a HARD limit, spends it in-process, reports
- * what it spent naming the lease ({@code POST /usage} with {@code lease_id}), and releases the rest.
- * A grant's and a release's audit record is stored in the same write as the lease; a request that
- * grants nothing writes nothing but its record, before the answer.
+ * Leased quota: an instance takes a slice of what remains of a HARD limit, spends it in-process,
+ * reports what it spent naming the lease ({@code POST /usage} with {@code lease_id}), and releases
+ * the rest. A grant's and a release's audit record is stored in the same write as the lease; a
+ * request that grants nothing writes nothing but its record, before the answer.
  */
 @Path("/api/instances/{id}/leases")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -53,11 +53,15 @@ public class LeaseResource {
   @Audited(value = GRANTED, status = 200)
   public LeaseView grant(@PathParam("id") String instanceId, Request request) {
     if (request == null) {
-      throw new InvalidInputException(null, "a JSON body {\"entitlement_slug\": ..., \"units\": ...} is required");
+      throw new InvalidInputException(
+          null, "a JSON body {\"entitlement_slug\": ..., \"units\": ...} is required");
     }
-    LeaseAnswer answer = leasing.grant(caller.token(), instanceId,
-        new LeaseRequest(request.entitlementSlug(), request.units(), request.ttlSeconds()),
-        journaled(GRANTED, instanceId, request));
+    LeaseAnswer answer =
+        leasing.grant(
+            caller.token(),
+            instanceId,
+            new LeaseRequest(request.entitlementSlug(), request.units(), request.ttlSeconds()),
+            journaled(GRANTED, instanceId, request));
     LeaseView view = LeaseView.of(answer);
     if (answer.leaseId() == null) {
       audit.record(GRANTED, instanceId, List.of(request.entitlementSlug()), request, view);
@@ -68,10 +72,17 @@ public class LeaseResource {
   @DELETE
   @Path("/{entitlement}/{lease_id}")
   @Audited(value = RELEASED, status = 200)
-  public LeaseView release(@PathParam("id") String instanceId, @PathParam("entitlement") String entitlement,
+  public LeaseView release(
+      @PathParam("id") String instanceId,
+      @PathParam("entitlement") String entitlement,
       @PathParam("lease_id") String leaseId) {
-    return LeaseView.of(leasing.release(caller.token(), instanceId, entitlement, leaseId,
-        journaled(RELEASED, instanceId, new Released(entitlement, leaseId))));
+    return LeaseView.of(
+        leasing.release(
+            caller.token(),
+            instanceId,
+            entitlement,
+            leaseId,
+            journaled(RELEASED, instanceId, new Released(entitlement, leaseId))));
   }
 
   /** What a release names, as its record's request. */
@@ -80,14 +91,24 @@ public class LeaseResource {
 
   /** The record of a grant or a release, made for its write: the request and what it answers. */
   private LeaseJournal journaled(String type, String instanceId, Object request) {
-    return answer -> new ChangeRecords(List.of(), journal.prepared(caller.token().tenantId(), List.of(
-        audit.entry(type, instanceId, List.of(answer.entitlement()), request, LeaseView.of(answer)))));
+    return answer ->
+        new ChangeRecords(
+            List.of(),
+            journal.prepared(
+                caller.token().tenantId(),
+                List.of(
+                    audit.entry(
+                        type,
+                        instanceId,
+                        List.of(answer.entitlement()),
+                        request,
+                        LeaseView.of(answer)))));
   }
 
   /**
    * A lease as answered. {@code requested}, {@code granted} and {@code expires_at} answer a grant,
-   * {@code released} a release; {@code leased} is every live lease of the counter, {@code available} what
-   * is left for grants and plain reports (null when unlimited).
+   * {@code released} a release; {@code leased} is every live lease of the counter, {@code
+   * available} what is left for grants and plain reports (null when unlimited).
    */
   @RegisterForReflection
   public record LeaseView(
@@ -106,9 +127,20 @@ public class LeaseResource {
       Reason reason) {
 
     static LeaseView of(LeaseAnswer answer) {
-      return new LeaseView(answer.leaseId(), answer.entitlement(), answer.requested(), answer.granted(),
-          answer.released(), answer.expiresAt(), answer.limit(), answer.currentUsage(), answer.leased(),
-          answer.available(), answer.period().start(), answer.period().end(), answer.reason());
+      return new LeaseView(
+          answer.leaseId(),
+          answer.entitlement(),
+          answer.requested(),
+          answer.granted(),
+          answer.released(),
+          answer.expiresAt(),
+          answer.limit(),
+          answer.currentUsage(),
+          answer.leased(),
+          answer.available(),
+          answer.period().start(),
+          answer.period().end(),
+          answer.reason());
     }
   }
 }

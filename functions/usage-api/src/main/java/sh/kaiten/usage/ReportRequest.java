@@ -14,20 +14,29 @@ import sh.kaiten.domain.usage.UsageReport;
 /**
  * The body of {@code POST /api/instances/{id}/usage}, and one event of a batch.
  *
- * @param reports how many reports a settlement naming {@code lease_id} stands for (see {@link UsageReport});
- *     a whole number on the wire, or left out for one
+ * @param reports how many reports a settlement naming {@code lease_id} stands for (see {@link
+ *     UsageReport}); a whole number on the wire, or left out for one
  */
 @RegisterForReflection
-public record ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
+public record ReportRequest(
+    String entitlementSlug,
+    BigDecimal value,
+    Instant timestamp,
+    String idempotencyKey,
     @JsonInclude(JsonInclude.Include.NON_NULL) String leaseId,
     @JsonInclude(JsonInclude.Include.NON_NULL) Integer reports) {
 
-  public ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey,
+  public ReportRequest(
+      String entitlementSlug,
+      BigDecimal value,
+      Instant timestamp,
+      String idempotencyKey,
       String leaseId) {
     this(entitlementSlug, value, timestamp, idempotencyKey, leaseId, null);
   }
 
-  public ReportRequest(String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
+  public ReportRequest(
+      String entitlementSlug, BigDecimal value, Instant timestamp, String idempotencyKey) {
     this(entitlementSlug, value, timestamp, idempotencyKey, null);
   }
 
@@ -49,13 +58,20 @@ public record ReportRequest(String entitlementSlug, BigDecimal value, Instant ti
   public record Checks(String id, List<Tally> tallies) {
 
     CheckTallies toChecks() {
-      return new CheckTallies(id, tallies == null ? null
-          : tallies.stream().map(tally -> tally == null ? null : tally.toTally()).toList());
+      return new CheckTallies(
+          id,
+          tallies == null
+              ? null
+              : tallies.stream().map(tally -> tally == null ? null : tally.toTally()).toList());
     }
 
-    /** {@code {"entitlement": "sso", "minute": "2026-12-04T01:02:00Z", "allowed": true, "reason": "GRANTED", "count": 1234}}. */
+    /**
+     * {@code {"entitlement": "sso", "minute": "2026-12-04T01:02:00Z", "allowed": true, "reason":
+     * "GRANTED", "count": 1234}}.
+     */
     @RegisterForReflection
-    public record Tally(String entitlement, Instant minute, Boolean allowed, CheckReason reason, Long count) {
+    public record Tally(
+        String entitlement, Instant minute, Boolean allowed, CheckReason reason, Long count) {
 
       CheckTally toTally() {
         return new CheckTally(entitlement, minute, allowed, reason, count);

@@ -45,10 +45,11 @@ import sh.kaiten.http.views.UsageView;
 public class UsageResource {
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   static final String REPLAYED = "Idempotent-Replayed";
+
   /**
-   * A batch's reports not counted (refused, replayed, failed) and its tallies each get half of the one
-   * audit write made before the answer (10 records each at most, in fact); counted reports are recorded
-   * in their own writes.
+   * A batch's reports not counted (refused, replayed, failed) and its tallies each get half of the
+   * one audit write made before the answer (10 records each at most, in fact); counted reports are
+   * recorded in their own writes.
    */
   static final int RECORDS_EACH = AuditLog.MAX_RECORDS_PER_WRITE / 2;
 
@@ -61,34 +62,53 @@ public class UsageResource {
   /**
    * Counts one report and answers the usage state after it; REJECTED reports are answered, not
    * counted. The idempotency key comes in the body or the {@code Idempotency-Key} header; a replay
-   * answers the first result with {@code Idempotent-Replayed: true}. A counted report's audit record is
-   * stored in the same transaction as its counter change; a REJECTED report's and a replay's, which
-   * change nothing, before the answer leaves.
+   * answers the first result with {@code Idempotent-Replayed: true}. A counted report's audit
+   * record is stored in the same transaction as its counter change; a REJECTED report's and a
+   * replay's, which change nothing, before the answer leaves.
    */
   @POST
   @Audited(AuditTrail.REPORTED)
-  @APIResponse(responseCode = "200",
-      description = "The usage after the report (REJECTED: not counted); Idempotent-Replayed: true on a replay",
+  @APIResponse(
+      responseCode = "200",
+      description =
+          "The usage after the report (REJECTED: not counted); Idempotent-Replayed: true on a replay",
       content = @Content(schema = @Schema(implementation = UsageView.class)))
   public Response report(
-      @PathParam("id") String instanceId, @HeaderParam(IDEMPOTENCY_KEY) String headerKey, ReportRequest request) {
+      @PathParam("id") String instanceId,
+      @HeaderParam(IDEMPOTENCY_KEY) String headerKey,
+      ReportRequest request) {
     if (request == null) {
-      throw new InvalidInputException(null, "a JSON body {\"entitlement_slug\": ..., \"value\": ...} is required");
+      throw new InvalidInputException(
+          null, "a JSON body {\"entitlement_slug\": ..., \"value\": ...} is required");
     }
     String key = request.idempotencyKey();
     if (headerKey != null && key != null && !headerKey.equals(key)) {
-      throw new InvalidInputException("idempotency_key", "the Idempotency-Key header and idempotency_key differ");
+      throw new InvalidInputException(
+          "idempotency_key", "the Idempotency-Key header and idempotency_key differ");
     }
-    ReportRequest keyed = new ReportRequest(request.entitlementSlug(), request.value(), request.timestamp(),
-        key != null ? key : headerKey, request.leaseId(), request.reports());
-    ReportJournal reportJournal = counted -> records(counted.stream().map(one -> reportEntry(instanceId, one)).toList());
-    // A report naming a lease settles it: its units move from the lease to the usage (see LeaseResource).
-    ReportResult result = keyed.leaseId() != null
-        ? leasing.settle(caller.token(), instanceId, keyed.toReport(), reportJournal)
-        : reporting.report(caller.token(), instanceId, keyed.toReport(), reportJournal);
+    ReportRequest keyed =
+        new ReportRequest(
+            request.entitlementSlug(),
+            request.value(),
+            request.timestamp(),
+            key != null ? key : headerKey,
+            request.leaseId(),
+            request.reports());
+    ReportJournal reportJournal =
+        counted -> records(counted.stream().map(one -> reportEntry(instanceId, one)).toList());
+    // A report naming a lease settles it: its units move from the lease to the usage (see
+    // LeaseResource).
+    ReportResult result =
+        keyed.leaseId() != null
+            ? leasing.settle(caller.token(), instanceId, keyed.toReport(), reportJournal)
+            : reporting.report(caller.token(), instanceId, keyed.toReport(), reportJournal);
     UsageView view = UsageView.of(result.state(), result.reason());
     if (!counted(result)) {
-      audit.record(AuditTrail.REPORTED, instanceId, List.of(keyed.entitlementSlug()), request(keyed.toReport()),
+      audit.record(
+          AuditTrail.REPORTED,
+          instanceId,
+          List.of(keyed.entitlementSlug()),
+          request(keyed.toReport()),
           outcome(view, result.replayed()));
     }
     Response.ResponseBuilder answer = Response.ok(view);
@@ -99,14 +119,14 @@ public class UsageResource {
   }
 
   /**
-   * Up to 1000 reports, each decided on its own: one result per event, in order. With {@code checks},
-   * the tallies of the SDK's own checks go into the audit trail (as {@value AuditTrail#CHECKED}
-   * records), in one write with the records of the reports not counted, before the answer (counted reports
-   * are recorded in their own writes; the tallies change nothing, so a failure to record them answers 500
-   * {@code audit-not-recorded}, never "not applied"); then {@code events} may be empty or left out.
-   * Delivery of tallies is at least once: an SDK that lost the answer sends the batch again with the
-   * same {@code checks.id}, and the tallies are recorded again under it, so a reader drops repeats by
-   * that id.
+   * Up to 1000 reports, each decided on its own: one result per event, in order. With {@code
+   * checks}, the tallies of the SDK's own checks go into the audit trail (as {@value
+   * AuditTrail#CHECKED} records), in one write with the records of the reports not counted, before
+   * the answer (counted reports are recorded in their own writes; the tallies change nothing, so a
+   * failure to record them answers 500 {@code audit-not-recorded}, never "not applied"); then
+   * {@code events} may be empty or left out. Delivery of tallies is at least once: an SDK that lost
+   * the answer sends the batch again with the same {@code checks.id}, and the tallies are recorded
+   * again under it, so a reader drops repeats by that id.
    */
   @POST
   @Path("/batch")
@@ -117,15 +137,24 @@ public class UsageResource {
     }
     List<ReportRequest> events = batch.events() == null ? List.of() : batch.events();
     CheckTallies checks = batch.checks() == null ? null : batch.checks().toChecks();
-    List<BatchResult> results = reporting.reportAll(caller.token(), instanceId,
-        events.stream().map(e -> e == null ? null : e.toReport()).toList(), checks, counted -> batchRecords(instanceId, counted));
+    List<BatchResult> results =
+        reporting.reportAll(
+            caller.token(),
+            instanceId,
+            events.stream().map(e -> e == null ? null : e.toReport()).toList(),
+            checks,
+            counted -> batchRecords(instanceId, counted));
     List<BatchItemView> views = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       BatchResult result = results.get(i);
-      views.add(result.error() != null
-          ? new BatchItemView(i, null, null, Problems.body(result.error()))
-          : new BatchItemView(i, UsageView.of(result.result().state(), result.result().reason()),
-              result.result().replayed(), null));
+      views.add(
+          result.error() != null
+              ? new BatchItemView(i, null, null, Problems.body(result.error()))
+              : new BatchItemView(
+                  i,
+                  UsageView.of(result.result().state(), result.result().reason()),
+                  result.result().replayed(),
+                  null));
     }
     recordBatch(instanceId, events, views, results);
     if (checks == null) {
@@ -148,48 +177,74 @@ public class UsageResource {
   /** A single report's record: the report as sent and what it came to. */
   private AuditEntry reportEntry(String instanceId, ReportJournal.Counted counted) {
     UsageReport report = counted.report();
-    return audit.entry(AuditTrail.REPORTED, instanceId, List.of(report.entitlementSlug()), request(report),
+    return audit.entry(
+        AuditTrail.REPORTED,
+        instanceId,
+        List.of(report.entitlementSlug()),
+        request(report),
         outcome(UsageView.of(counted.result().state(), counted.result().reason()), false));
   }
 
-  /** A report as its record holds it: a settlement's {@code reports} only when it stands for more than one. */
+  /**
+   * A report as its record holds it: a settlement's {@code reports} only when it stands for more
+   * than one.
+   */
   private static ReportRequest request(UsageReport report) {
     Integer reports = report.reports() == null || report.reports() == 1 ? null : report.reports();
-    return new ReportRequest(report.entitlementSlug(), report.value(), report.timestamp(), report.idempotencyKey(),
-        report.leaseId(), reports);
+    return new ReportRequest(
+        report.entitlementSlug(),
+        report.value(),
+        report.timestamp(),
+        report.idempotencyKey(),
+        report.leaseId(),
+        reports);
   }
 
   /**
-   * The records of a batch's reports counted in one write: slices of {@link ReportJournal#REPORTS_PER_RECORD}
-   * reports, each record holding its events as they came and, in the same order, what each came to with its index.
+   * The records of a batch's reports counted in one write: slices of {@link
+   * ReportJournal#REPORTS_PER_RECORD} reports, each record holding its events as they came and, in
+   * the same order, what each came to with its index.
    */
   private ChangeRecords batchRecords(String instanceId, List<ReportJournal.Counted> counted) {
     List<AuditEntry> entries = new ArrayList<>();
     for (int from = 0; from < counted.size(); from += ReportJournal.REPORTS_PER_RECORD) {
-      List<ReportJournal.Counted> slice = counted.subList(from, Math.min(counted.size(), from + ReportJournal.REPORTS_PER_RECORD));
+      List<ReportJournal.Counted> slice =
+          counted.subList(from, Math.min(counted.size(), from + ReportJournal.REPORTS_PER_RECORD));
       List<ReportRequest> sliced = slice.stream().map(one -> request(one.report())).toList();
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
       for (ReportJournal.Counted one : slice) {
-        Map<String, Object> result = outcome(UsageView.of(one.result().state(), one.result().reason()), false);
+        Map<String, Object> result =
+            outcome(UsageView.of(one.result().state(), one.result().reason()), false);
         result.put("index", one.index());
         results.add(result);
       }
-      entries.add(audit.entry(AuditTrail.REPORTED, instanceId,
-          sliced.stream().map(ReportRequest::entitlementSlug).toList(), Map.of("events", sliced), Map.of("results", results)));
+      entries.add(
+          audit.entry(
+              AuditTrail.REPORTED,
+              instanceId,
+              sliced.stream().map(ReportRequest::entitlementSlug).toList(),
+              Map.of("events", sliced),
+              Map.of("results", results)));
     }
     return records(entries);
   }
 
   /**
-   * The batch's reports not counted (refused, replayed, failed: they changed nothing, or may have) go
-   * into the trail before the answer, in slices: each record holds its events as they came (the same
-   * fields as a single report's record) and, in the same order, what each came to with its index.
-   * Counted reports were recorded with their writes.
+   * The batch's reports not counted (refused, replayed, failed: they changed nothing, or may have)
+   * go into the trail before the answer, in slices: each record holds its events as they came (the
+   * same fields as a single report's record) and, in the same order, what each came to with its
+   * index. Counted reports were recorded with their writes.
    */
-  private void recordBatch(String instanceId, List<ReportRequest> events, List<BatchItemView> views,
+  private void recordBatch(
+      String instanceId,
+      List<ReportRequest> events,
+      List<BatchItemView> views,
       List<BatchResult> outcomes) {
-    List<Integer> indexes = IntStream.range(0, events.size())
-        .filter(i -> outcomes.get(i).result() == null || !counted(outcomes.get(i).result())).boxed().toList();
+    List<Integer> indexes =
+        IntStream.range(0, events.size())
+            .filter(i -> outcomes.get(i).result() == null || !counted(outcomes.get(i).result()))
+            .boxed()
+            .toList();
     if (indexes.isEmpty()) {
       return; // every report counted (or a batch of tallies only)
     }
@@ -198,22 +253,33 @@ public class UsageResource {
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
       for (int i : slice) {
         BatchItemView view = views.get(i);
-        Map<String, Object> result = view.result() != null ? outcome(view.result(), view.replayed()) : new LinkedHashMap<>();
+        Map<String, Object> result =
+            view.result() != null ? outcome(view.result(), view.replayed()) : new LinkedHashMap<>();
         if (view.error() != null) {
-          result.put("error", view.error().path("detail").asText(view.error().path("title").asText()));
+          result.put(
+              "error", view.error().path("detail").asText(view.error().path("title").asText()));
         }
         result.put("index", i);
         results.add(result);
       }
-      List<String> slugs = sliced.stream().filter(event -> event != null && event.entitlementSlug() != null)
-          .map(ReportRequest::entitlementSlug).toList();
-      audit.record(AuditTrail.REPORTED, instanceId, slugs, Map.of("events", sliced), Map.of("results", results));
+      List<String> slugs =
+          sliced.stream()
+              .filter(event -> event != null && event.entitlementSlug() != null)
+              .map(ReportRequest::entitlementSlug)
+              .toList();
+      audit.record(
+          AuditTrail.REPORTED,
+          instanceId,
+          slugs,
+          Map.of("events", sliced),
+          Map.of("results", results));
     }
   }
 
   /**
-   * The tallies go into the trail in slices too: each record holds its tallies as they came, under the
-   * batch's checks id, and what they add up to; its entitlements are the slugs the slice checked.
+   * The tallies go into the trail in slices too: each record holds its tallies as they came, under
+   * the batch's checks id, and what they add up to; its entitlements are the slugs the slice
+   * checked.
    */
   private void recordChecks(String instanceId, ReportRequest.Checks sent, CheckTallies checks) {
     List<Integer> indexes = IntStream.range(0, sent.tallies().size()).boxed().toList();
@@ -228,8 +294,14 @@ public class UsageResource {
       result.put("checks", counts.checks());
       result.put("allowed", counts.allowed());
       result.put("refused", counts.refused());
-      audit.record(AuditTrail.CHECKED, instanceId,
-          sent.tallies().subList(from, to).stream().map(ReportRequest.Checks.Tally::entitlement).toList(), request, result);
+      audit.record(
+          AuditTrail.CHECKED,
+          instanceId,
+          sent.tallies().subList(from, to).stream()
+              .map(ReportRequest.Checks.Tally::entitlement)
+              .toList(),
+          request,
+          result);
     }
   }
 
@@ -254,7 +326,8 @@ public class UsageResource {
    * @param checks only when the batch carried tallies: their id and how many were recorded
    */
   @RegisterForReflection
-  public record BatchView(List<BatchItemView> results, @JsonInclude(JsonInclude.Include.NON_NULL) ChecksView checks) {}
+  public record BatchView(
+      List<BatchItemView> results, @JsonInclude(JsonInclude.Include.NON_NULL) ChecksView checks) {}
 
   /** {@code {"id": "chk-...", "tallies": 1000}}. */
   @RegisterForReflection

@@ -22,7 +22,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Builds the use case this function serves. */
 @Singleton
 public class UsageWiring {
-  /** One cache of tier and entitlement definitions for both use cases: a report warms it for a lease too. */
+  /**
+   * One cache of tier and entitlement definitions for both use cases: a report warms it for a lease
+   * too.
+   */
   private CachedDefinitions definitions;
 
   private synchronized CachedDefinitions definitions(Definitions stored, Clock clock) {
@@ -35,14 +38,28 @@ public class UsageWiring {
   @Produces
   @Singleton
   UsageReporting reporting(
-      Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads, UsageCounters counters,
-      ThresholdSignals signals, Clock clock, KaitenConfig config) {
+      Definitions stored,
+      InstanceStore instances,
+      LicenseStore licenses,
+      InstanceReads reads,
+      UsageCounters counters,
+      ThresholdSignals signals,
+      Clock clock,
+      KaitenConfig config) {
     Definitions definitions = definitions(stored, clock);
-    return new UsageReporting(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters,
-        signals, clock, config.usage().lateWindow());
+    return new UsageReporting(
+        definitions,
+        new InstanceLookup(definitions, instances, licenses, reads),
+        counters,
+        signals,
+        clock,
+        config.usage().lateWindow());
   }
 
-  /** Leases are kept on the Usage table's counter items, with their audit records in the same writes. */
+  /**
+   * Leases are kept on the Usage table's counter items, with their audit records in the same
+   * writes.
+   */
   @Produces
   @Singleton
   QuotaLeases leases(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
@@ -51,10 +68,24 @@ public class UsageWiring {
 
   @Produces
   @Singleton
-  QuotaLeasing leasing(Definitions stored, InstanceStore instances, LicenseStore licenses, InstanceReads reads,
-      UsageCounters counters, QuotaLeases leases, ThresholdSignals signals, Clock clock, KaitenConfig config) {
+  QuotaLeasing leasing(
+      Definitions stored,
+      InstanceStore instances,
+      LicenseStore licenses,
+      InstanceReads reads,
+      UsageCounters counters,
+      QuotaLeases leases,
+      ThresholdSignals signals,
+      Clock clock,
+      KaitenConfig config) {
     Definitions definitions = definitions(stored, clock);
-    return new QuotaLeasing(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, leases,
-        signals, clock, config.usage().lateWindow());
+    return new QuotaLeasing(
+        definitions,
+        new InstanceLookup(definitions, instances, licenses, reads),
+        counters,
+        leases,
+        signals,
+        clock,
+        config.usage().lateWindow());
   }
 }

@@ -46,19 +46,21 @@ import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.UsageReport;
 import sh.kaiten.domain.usage.UsageReporting;
 import sh.kaiten.runtime.KaitenConfig;
-import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.DynamoRequests;
+import sh.kaiten.testing.DynamoRequests.Call;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 /**
  * A batch writes the reports of one SUM, COUNT or AVERAGE counter together, against DynamoDB Local:
- * what it costs in requests to the Usage table, and that its counters stay exact, its keys count once
- * and its HARD limits hold, under concurrent batches too.
+ * what it costs in requests to the Usage table, and that its counters stay exact, its keys count
+ * once and its HARD limits hold, under concurrent batches too.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class BatchWritesApiTest {
   @Inject AdminStores catalog;
   @Inject InstanceReads reads;
@@ -77,45 +79,84 @@ class BatchWritesApiTest {
   @BeforeEach
   void oneInstanceWithSoftAndHardCounters() {
     page = ProductPage.seed(catalog);
-    Map<String, JsonNode> limits = Map.of(
-        "calls", JsonNodeFactory.instance.numberNode(1_000_000),
-        "seats", JsonNodeFactory.instance.numberNode(100),
-        "jobs", JsonNodeFactory.instance.numberNode(100));
+    Map<String, JsonNode> limits =
+        Map.of(
+            "calls", JsonNodeFactory.instance.numberNode(1_000_000),
+            "seats", JsonNodeFactory.instance.numberNode(100),
+            "jobs", JsonNodeFactory.instance.numberNode(100));
     entitlement("calls", Aggregation.SUM, Enforcement.SOFT);
     entitlement("seats", Aggregation.SUM, Enforcement.HARD);
     entitlement("jobs", Aggregation.COUNT, Enforcement.HARD);
-    page.admin().catalog().createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
-    String customer = page.admin().customers().createCustomer(page.adminToken(), "Batch Co", null).id();
-    String license = page.admin().licenses().createLicense(page.adminToken(),
-        new LicenseDraft(customer, "metered", null, null, null, null, null)).id();
+    page.admin()
+        .catalog()
+        .createTier(page.adminToken(), new TierDraft("metered", "Metered", 9, limits));
+    String customer =
+        page.admin().customers().createCustomer(page.adminToken(), "Batch Co", null).id();
+    String license =
+        page.admin()
+            .licenses()
+            .createLicense(
+                page.adminToken(),
+                new LicenseDraft(customer, "metered", null, null, null, null, null))
+            .id();
     instance = "batch-" + System.nanoTime();
-    token = page.admin().instances().createInstance(page.adminToken(), instance, license, null, null).secret();
+    token =
+        page.admin()
+            .instances()
+            .createInstance(page.adminToken(), instance, license, null, null)
+            .secret();
     caller = tokens.findByHash(Secrets.hash(token)).orElseThrow();
   }
 
   private void entitlement(String slug, Aggregation aggregation, Enforcement enforcement) {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement(slug, slug, EntitlementType.NUMERIC,
-        new Metering(aggregation, null, null, null, enforcement, null, null, null), null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                slug,
+                slug,
+                EntitlementType.NUMERIC,
+                new Metering(aggregation, null, null, null, enforcement, null, null, null),
+                null,
+                null));
   }
 
-  /** A batch of {@code size} reports over HTTP, the i-th as {@code event} writes it; answered 200. */
+  /**
+   * A batch of {@code size} reports over HTTP, the i-th as {@code event} writes it; answered 200.
+   */
   private JsonPath post(int size, IntFunction<String> event) {
-    String body = IntStream.range(0, size).mapToObj(event).collect(Collectors.joining(",", "{\"events\":[", "]}"));
-    return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON).body(body)
-        .when().post("/api/instances/{id}/usage/batch", instance)
-        .then().statusCode(200).extract().jsonPath();
+    String body =
+        IntStream.range(0, size)
+            .mapToObj(event)
+            .collect(Collectors.joining(",", "{\"events\":[", "]}"));
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .when()
+        .post("/api/instances/{id}/usage/batch", instance)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
   }
 
   /**
    * A batch of {@code size} reports through the use case the endpoint calls, on the same DynamoDB
-   * client: the tests' Lambda mock event server stalls on answers over 8 KB (quarkusio/quarkus#38502),
-   * some 30 results, and serves one request at a time, so larger and concurrent batches go this way.
+   * client: the tests' Lambda mock event server stalls on answers over 8 KB
+   * (quarkusio/quarkus#38502), some 30 results, and serves one request at a time, so larger and
+   * concurrent batches go this way.
    */
   private List<BatchResult> send(int size, IntFunction<UsageReport> report) {
-    return reporting.reportAll(caller, instance, IntStream.range(0, size).mapToObj(report).toList(), null);
+    return reporting.reportAll(
+        caller, instance, IntStream.range(0, size).mapToObj(report).toList(), null);
   }
 
-  /** The function's cache of definitions filled (a report of nothing), and the requests counted from here. */
+  /**
+   * The function's cache of definitions filled (a report of nothing), and the requests counted from
+   * here.
+   */
   private void warmUp() {
     send(1, i -> report("seats", 0, null));
     requests.clear();
@@ -134,12 +175,18 @@ class BatchWritesApiTest {
   }
 
   private static String event(String slug, int value, String key) {
-    return "{\"entitlement_slug\":\"" + slug + "\",\"value\":" + value
-        + (key == null ? "" : ",\"idempotency_key\":\"" + key + "\"") + "}";
+    return "{\"entitlement_slug\":\""
+        + slug
+        + "\",\"value\":"
+        + value
+        + (key == null ? "" : ",\"idempotency_key\":\"" + key + "\"")
+        + "}";
   }
 
   private BigDecimal usage(String slug) {
-    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC()).usage(page.adminToken(), instance, slug)
+    return new EntitlementQueries(
+            catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
+        .usage(page.adminToken(), instance, slug)
         .currentUsage();
   }
 
@@ -165,10 +212,16 @@ class BatchWritesApiTest {
     assertThat(answer.getList("results.result.current_usage", Integer.class))
         .containsExactlyElementsOf(IntStream.rangeClosed(2, 21).boxed().toList());
     assertThat(answer.getList("results.replayed", Boolean.class)).containsOnly(false);
-    // The token; the instance, its license and the counter together; the 20 markers, the counter and the record;
-    // the counter read again, since it is below its thresholds and the answers were computed before the write.
-    assertThat(requests.calls()).containsExactly(new Call("GetItem", config.table().tokens()), new Call("BatchGetItem", null),
-        new Call("TransactWriteItems", null), new Call("GetItem", config.table().usage()));
+    // The token; the instance, its license and the counter together; the 20 markers, the counter
+    // and the record;
+    // the counter read again, since it is below its thresholds and the answers were computed before
+    // the write.
+    assertThat(requests.calls())
+        .containsExactly(
+            new Call("GetItem", config.table().tokens()),
+            new Call("BatchGetItem", null),
+            new Call("TransactWriteItems", null),
+            new Call("GetItem", config.table().usage()));
     assertThat(usage("calls")).isEqualByComparingTo("21");
   }
 
@@ -177,8 +230,10 @@ class BatchWritesApiTest {
     requests.clear();
     JsonPath answer = post(20, i -> event("calls", i + 1, null));
 
-    assertThat(answer.getList("results.result.current_usage", Integer.class).get(19)).isEqualTo(210);
-    assertThat(requests.operations()).filteredOn(operation -> !operation.endsWith("GetItem") && !operation.equals("Query"))
+    assertThat(answer.getList("results.result.current_usage", Integer.class).get(19))
+        .isEqualTo(210);
+    assertThat(requests.operations())
+        .filteredOn(operation -> !operation.endsWith("GetItem") && !operation.equals("Query"))
         .containsExactly("TransactWriteItems");
   }
 
@@ -187,11 +242,14 @@ class BatchWritesApiTest {
     warmUp();
     List<BatchResult> results = send(100, i -> report("calls", 1, "order-" + i));
 
-    assertThat(usages(results)).containsExactlyElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(usages(results))
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, 100).boxed().toList());
     assertThat(results).extracting(r -> r.result().replayed()).containsOnly(false);
-    // The instance, its license and the counter in one read; 98 markers, the counter and the record; the last
+    // The instance, its license and the counter in one read; 98 markers, the counter and the
+    // record; the last
     // two; the counter read again once, after the batch.
-    assertThat(requests.operations()).containsExactly("BatchGetItem", "TransactWriteItems", "TransactWriteItems", "GetItem");
+    assertThat(requests.operations())
+        .containsExactly("BatchGetItem", "TransactWriteItems", "TransactWriteItems", "GetItem");
     assertThat(usage("calls")).isEqualByComparingTo("100");
   }
 
@@ -211,10 +269,16 @@ class BatchWritesApiTest {
     warmUp();
     List<BatchResult> results = send(1000, i -> report("calls", 1, "k-" + i));
 
-    assertThat(usages(results)).containsExactlyElementsOf(IntStream.rangeClosed(1, 1000).boxed().toList());
-    assertThat(requests.operations()).containsExactlyElementsOf(
-        Stream.of(Stream.of("BatchGetItem"), Collections.nCopies(11, "TransactWriteItems").stream(), Stream.of("GetItem"))
-            .flatMap(operations -> operations).toList());
+    assertThat(usages(results))
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, 1000).boxed().toList());
+    assertThat(requests.operations())
+        .containsExactlyElementsOf(
+            Stream.of(
+                    Stream.of("BatchGetItem"),
+                    Collections.nCopies(11, "TransactWriteItems").stream(),
+                    Stream.of("GetItem"))
+                .flatMap(operations -> operations)
+                .toList());
     assertThat(usage("calls")).isEqualByComparingTo("1000");
   }
 
@@ -225,10 +289,16 @@ class BatchWritesApiTest {
     requests.clear();
     List<BatchResult> again = send(100, i -> report("calls", 2, "again-" + i));
 
-    // The instance and counter; 98 keys refused whole, then read together; the last 2 likewise. A group
+    // The instance and counter; 98 keys refused whole, then read together; the last 2 likewise. A
+    // group
     // leaves room in its transaction for its audit record: 98 markers, the counter and the record.
     assertThat(requests.operations())
-        .containsExactly("BatchGetItem", "TransactWriteItems", "BatchGetItem", "TransactWriteItems", "BatchGetItem");
+        .containsExactly(
+            "BatchGetItem",
+            "TransactWriteItems",
+            "BatchGetItem",
+            "TransactWriteItems",
+            "BatchGetItem");
     assertThat(again).extracting(r -> r.result().replayed()).containsOnly(true).hasSize(100);
     assertThat(usages(again)).isEqualTo(usages(first));
     assertThat(usage("calls")).isEqualByComparingTo("200");
@@ -239,14 +309,17 @@ class BatchWritesApiTest {
     JsonPath seats = post(15, i -> event("seats", 10, i % 2 == 0 ? null : "seat-" + i));
     List<BatchResult> jobs = send(105, i -> report("jobs", 1, i % 3 == 0 ? "job-" + i : null));
 
-    assertThat(seats.getList("results.result.status", String.class)).containsExactlyElementsOf(
-        IntStream.range(0, 15).mapToObj(i -> i < 10 ? "ACCEPTED" : "REJECTED").toList());
+    assertThat(seats.getList("results.result.status", String.class))
+        .containsExactlyElementsOf(
+            IntStream.range(0, 15).mapToObj(i -> i < 10 ? "ACCEPTED" : "REJECTED").toList());
     assertThat(seats.getList("results.result.current_usage", Integer.class))
         .containsExactly(10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 100, 100, 100, 100, 100);
-    assertThat(seats.getList("results.result.reason", String.class).subList(10, 15)).containsOnly("LIMIT_REACHED");
+    assertThat(seats.getList("results.result.reason", String.class).subList(10, 15))
+        .containsOnly("LIMIT_REACHED");
     assertThat(usage("seats")).isEqualByComparingTo("100");
-    assertThat(statuses(jobs)).containsExactlyElementsOf(
-        IntStream.range(0, 105).mapToObj(i -> i < 100 ? "ACCEPTED" : "REJECTED").toList());
+    assertThat(statuses(jobs))
+        .containsExactlyElementsOf(
+            IntStream.range(0, 105).mapToObj(i -> i < 100 ? "ACCEPTED" : "REJECTED").toList());
     assertThat(usage("jobs")).isEqualByComparingTo("100");
   }
 
@@ -255,8 +328,16 @@ class BatchWritesApiTest {
     List<Callable<List<String>>> batches = new ArrayList<>();
     for (int b = 0; b < 16; b++) {
       int from = b * 20;
-      batches.add(() -> statuses(send(20, i -> report(i % 2 == 0 ? "seats" : "jobs", 1,
-          i % 4 < 2 ? null : "hard-" + (from + i)))));
+      batches.add(
+          () ->
+              statuses(
+                  send(
+                      20,
+                      i ->
+                          report(
+                              i % 2 == 0 ? "seats" : "jobs",
+                              1,
+                              i % 4 < 2 ? null : "hard-" + (from + i)))));
     }
     List<String> outcomes = runAll(16, batches).stream().flatMap(List::stream).toList();
 
@@ -273,8 +354,11 @@ class BatchWritesApiTest {
     for (int round = 0; round < 2; round++) {
       for (int b = 0; b < 20; b++) {
         int from = b * 50;
-        batches.add(() -> send(50, i -> report("calls", 1, "twice-" + (from + i))).stream()
-            .map(r -> r.result().replayed()).toList());
+        batches.add(
+            () ->
+                send(50, i -> report("calls", 1, "twice-" + (from + i))).stream()
+                    .map(r -> r.result().replayed())
+                    .toList());
       }
     }
     Collections.shuffle(batches, new Random(11));

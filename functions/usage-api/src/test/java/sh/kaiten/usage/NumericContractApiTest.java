@@ -22,9 +22,14 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
-/** The numbers a report takes (see NumericContract): outside them a 400 naming the field, nothing counted. */
+/**
+ * The numbers a report takes (see NumericContract): outside them a 400 naming the field, nothing
+ * counted.
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class NumericContractApiTest {
   static final String OUT_OF_CONTRACT =
       "value must be a number from 0 to 1000000000000000 (10^15) with at most 6 decimal places";
@@ -44,18 +49,26 @@ class NumericContractApiTest {
   }
 
   private BigDecimal usage() {
-    return new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
-        .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls").currentUsage();
+    return new EntitlementQueries(
+            catalog.definitions(), Lookups.instances(catalog, reads), counters, Clock.systemUTC())
+        .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls")
+        .currentUsage();
   }
 
   private ValidatableResponse report(String value) {
-    return given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+    return given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
         .body("{\"entitlement_slug\":\"api-calls\",\"value\":" + value + "}")
-        .when().post("/api/instances/{id}/usage", ProductPage.INSTANCE).then();
+        .when()
+        .post("/api/instances/{id}/usage", ProductPage.INSTANCE)
+        .then();
   }
 
   private void refused(String value, String detail) {
-    report(value).statusCode(400).contentType("application/problem+json")
+    report(value)
+        .statusCode(400)
+        .contentType("application/problem+json")
         .body("type", equalTo("https://kaiten.sh/problems/invalid-input"))
         .body("field", equalTo("value"))
         .body("detail", equalTo(detail));
@@ -92,32 +105,60 @@ class NumericContractApiTest {
 
   @Test
   void theLargestValueAndTheFinestStepAreInTheContract() {
-    // api-calls has a HARD limit of 100000: in the contract, 10^15 is a report, refused by the limit.
-    report("1e15").statusCode(200).body("status", equalTo("REJECTED")).body("reason", equalTo("LIMIT_REACHED"));
+    // api-calls has a HARD limit of 100000: in the contract, 10^15 is a report, refused by the
+    // limit.
+    report("1e15")
+        .statusCode(200)
+        .body("status", equalTo("REJECTED"))
+        .body("reason", equalTo("LIMIT_REACHED"));
     report("99999.999999").statusCode(200).body("status", equalTo("ACCEPTED"));
     report("1.000000e-6").statusCode(200).body("status", equalTo("ACCEPTED"));
     report("0.000001").statusCode(200).body("status", equalTo("REJECTED"));
     assertThat(usage()).isEqualByComparingTo("100000");
   }
 
-  /** Issue 14, defect 2 (the batch half): a bad number at event 1 no longer leaves event 0 counted. */
+  /**
+   * Issue 14, defect 2 (the batch half): a bad number at event 1 no longer leaves event 0 counted.
+   */
   @Test
   void aBatchWithOneNumberOutOfTheContractIsRefusedWholeAndNothingIsCounted() {
-    String batch = "{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":5,\"idempotency_key\":\"b-0\"},"
-        + "{\"entitlement_slug\":\"api-calls\",\"value\":%s}]}";
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body(batch.formatted("1e-40")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
-        .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("events[1].value"))
+    String batch =
+        "{\"events\":[{\"entitlement_slug\":\"api-calls\",\"value\":5,\"idempotency_key\":\"b-0\"},"
+            + "{\"entitlement_slug\":\"api-calls\",\"value\":%s}]}";
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body(batch.formatted("1e-40"))
+        .when()
+        .post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("field", equalTo("events[1].value"))
         .body("detail", equalTo("events[1]: " + OUT_OF_CONTRACT));
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body(batch.formatted("1e-400")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
-        .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("events[1].value"))
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body(batch.formatted("1e-400"))
+        .when()
+        .post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("field", equalTo("events[1].value"))
         .body("detail", equalTo("events[1]." + OUT_OF_RANGE));
     assertThat(usage()).isEqualByComparingTo("0");
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
-        .body(batch.formatted("2")).when().post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
-        .then().statusCode(200).body("results[0].result.current_usage", equalTo(5))
-        .body("results[0].replayed", equalTo(false)).body("results[1].result.current_usage", equalTo(7));
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body(batch.formatted("2"))
+        .when()
+        .post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
+        .then()
+        .statusCode(200)
+        .body("results[0].result.current_usage", equalTo(5))
+        .body("results[0].replayed", equalTo(false))
+        .body("results[1].result.current_usage", equalTo(7));
     assertThat(usage()).isEqualByComparingTo("7");
   }
 }

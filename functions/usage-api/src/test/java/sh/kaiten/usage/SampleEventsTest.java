@@ -16,9 +16,13 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SampleEvents;
 
-/** The handler, driven with the sample API Gateway events of infra/events/ (raw Lambda invocations). */
+/**
+ * The handler, driven with the sample API Gateway events of infra/events/ (raw Lambda invocations).
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class SampleEventsTest {
   @Inject AdminStores catalog;
   @Inject TokenStore tokens;
@@ -26,9 +30,20 @@ class SampleEventsTest {
   @Test
   void reportUsageEvent() {
     ProductPage page = ProductPage.seed(catalog);
-    String event = SampleEvents.read("usage-api/report-usage.json", Map.of(SampleEvents.INSTANCE_TOKEN, page.instanceSecret()));
-    String response = given().body(event).when().post("/_lambda_").then().statusCode(200)
-        .body("statusCode", equalTo(200)).extract().asString();
+    String event =
+        SampleEvents.read(
+            "usage-api/report-usage.json",
+            Map.of(SampleEvents.INSTANCE_TOKEN, page.instanceSecret()));
+    String response =
+        given()
+            .body(event)
+            .when()
+            .post("/_lambda_")
+            .then()
+            .statusCode(200)
+            .body("statusCode", equalTo(200))
+            .extract()
+            .asString();
     JsonPath body = JsonPath.from(JsonPath.from(response).getString("body"));
     org.assertj.core.api.Assertions.assertThat(body.getInt("current_usage")).isEqualTo(1);
     org.assertj.core.api.Assertions.assertThat(body.getString("status")).isEqualTo("ACCEPTED");

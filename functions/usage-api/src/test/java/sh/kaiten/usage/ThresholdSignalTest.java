@@ -20,9 +20,14 @@ import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** A report that crosses an alert threshold puts one message on the thresholds queue; others put none. */
+/**
+ * A report that crosses an alert threshold puts one message on the thresholds queue; others put
+ * none.
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class ThresholdSignalTest {
   @Inject AdminStores catalog;
   @Inject TokenStore tokens;
@@ -37,18 +42,29 @@ class ThresholdSignalTest {
   }
 
   private void report(int value) {
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType("application/json")
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
         .body("{\"entitlement_slug\":\"api-calls\",\"value\":" + value + "}")
-        .when().post("/api/instances/{id}/usage", ProductPage.INSTANCE).then().statusCode(200);
+        .when()
+        .post("/api/instances/{id}/usage", ProductPage.INSTANCE)
+        .then()
+        .statusCode(200);
   }
 
-  /** Every message of this test's tenant now on the queue (deleted as read, so tests stay independent). */
+  /**
+   * Every message of this test's tenant now on the queue (deleted as read, so tests stay
+   * independent).
+   */
   private List<JsonNode> drainMessagesOfThisTenant() throws Exception {
     LocalAws aws = LocalAwsResource.localAws();
     List<JsonNode> mine = new ArrayList<>();
     List<Message> batch;
     do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+      batch =
+          aws.sqs()
+              .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+              .messages();
       for (Message message : batch) {
         JsonNode body = new ObjectMapper().readTree(message.body());
         if (body.get("tenant_id").asText().equals(page.adminToken().tenantId())) {

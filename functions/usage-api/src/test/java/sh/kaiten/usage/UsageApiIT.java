@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * report through the Lambda mock event server is counted in the Usage table.
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedFunctionResource.class,
+@QuarkusTestResource(
+    value = PackagedFunctionResource.class,
     initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class UsageApiIT {
   private final DeploymentStores stores = DeploymentStores.of("UsageApiFunction");
@@ -37,14 +38,21 @@ class UsageApiIT {
   void aReportIsCountedAndAnsweredWithTheUsageState() {
     ProductPage page = stores.productPage();
 
-    given().header("Authorization", "Bearer " + page.instanceSecret()).contentType(ContentType.JSON)
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType(ContentType.JSON)
         .body("{\"entitlement_slug\":\"api-calls\",\"value\":3}")
-        .when().post("/api/instances/{id}/usage", ProductPage.INSTANCE)
-        .then().statusCode(200)
-        .body("entitlement", equalTo("api-calls")).body("current_usage", equalTo(3))
-        .body("limit", equalTo(100000)).body("status", equalTo("ACCEPTED"));
+        .when()
+        .post("/api/instances/{id}/usage", ProductPage.INSTANCE)
+        .then()
+        .statusCode(200)
+        .body("entitlement", equalTo("api-calls"))
+        .body("current_usage", equalTo(3))
+        .body("limit", equalTo(100000))
+        .body("status", equalTo("ACCEPTED"));
 
-    String counter = "COUNTER#" + page.adminToken().tenantId() + "#api-calls#instance:" + ProductPage.INSTANCE;
+    String counter =
+        "COUNTER#" + page.adminToken().tenantId() + "#api-calls#instance:" + ProductPage.INSTANCE;
     List<Map<String, AttributeValue>> items = stores.partition("KAITEN_TABLE_USAGE", counter);
     assertThat(items).hasSize(1);
     assertThat(items.get(0).get("sk").s()).startsWith("PERIOD#");

@@ -37,7 +37,9 @@ import sh.kaiten.testing.Lookups;
 import sh.kaiten.testing.ProductPage;
 
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class UsageApiTest {
   @Inject AdminStores catalog;
   @Inject InstanceReads reads;
@@ -64,27 +66,59 @@ class UsageApiTest {
     return report(page.instanceSecret(), ProductPage.INSTANCE, body);
   }
 
-  /** The definition cache keeps only what it found: a miss reads through, so a new entitlement counts at once. */
+  /**
+   * The definition cache keeps only what it found: a miss reads through, so a new entitlement
+   * counts at once.
+   */
   @Test
   void aJustCreatedEntitlementIsReportedAtOnce() {
-    report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(422)
+    report("{\"entitlement_slug\":\"seats\",\"value\":1}")
+        .then()
+        .statusCode(422)
         .body("field", equalTo("entitlement_slug"));
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("seats", "Seats", EntitlementType.NUMERIC,
-        new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"), null, null));
-    page.admin().licenses().updateLicense(page.adminToken(), page.licenseId(), new LicensePatch(null, null, null, null, null,
-        Map.of("seats", JsonNodeFactory.instance.numberNode(10))));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "seats",
+                "Seats",
+                EntitlementType.NUMERIC,
+                new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"),
+                null,
+                null));
+    page.admin()
+        .licenses()
+        .updateLicense(
+            page.adminToken(),
+            page.licenseId(),
+            new LicensePatch(
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("seats", JsonNodeFactory.instance.numberNode(10))));
 
-    report("{\"entitlement_slug\":\"seats\",\"value\":1}").then().statusCode(200)
-        .body("entitlement", equalTo("seats")).body("current_usage", equalTo(1)).body("limit", equalTo(10))
+    report("{\"entitlement_slug\":\"seats\",\"value\":1}")
+        .then()
+        .statusCode(200)
+        .body("entitlement", equalTo("seats"))
+        .body("current_usage", equalTo(1))
+        .body("limit", equalTo(10))
         .body("status", equalTo("ACCEPTED"));
   }
 
   @Test
   void productPageUsageRoundTrip() {
-    report("{\"entitlement_slug\":\"api-calls\",\"value\":1}").then().statusCode(200)
-        .body("current_usage", equalTo(1)).body("status", equalTo("ACCEPTED"));
+    report("{\"entitlement_slug\":\"api-calls\",\"value\":1}")
+        .then()
+        .statusCode(200)
+        .body("current_usage", equalTo(1))
+        .body("status", equalTo("ACCEPTED"));
     report("{\"entitlement_slug\":\"api-calls\",\"value\":67000}").then().statusCode(200);
-    report("{\"entitlement_slug\":\"api-calls\",\"value\":432}").then()
+    report("{\"entitlement_slug\":\"api-calls\",\"value\":432}")
+        .then()
         .statusCode(200)
         .contentType(ContentType.JSON)
         .body("entitlement", equalTo("api-calls"))
@@ -98,8 +132,13 @@ class UsageApiTest {
         .body("unit", equalTo("calls"));
 
     // The read path (entitlements-api) runs this very use case against the same table.
-    var state = new EntitlementQueries(catalog.definitions(), Lookups.instances(catalog, reads), counters, java.time.Clock.systemUTC())
-        .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls");
+    var state =
+        new EntitlementQueries(
+                catalog.definitions(),
+                Lookups.instances(catalog, reads),
+                counters,
+                java.time.Clock.systemUTC())
+            .usage(page.adminToken(), ProductPage.INSTANCE, "api-calls");
     assertThat(state.currentUsage()).isEqualByComparingTo("67433");
     assertThat(state.percentageUsed()).isEqualTo(new BigDecimal("67.4"));
   }
@@ -108,15 +147,16 @@ class UsageApiTest {
   void concurrentReportsAreEachCountedOnce() throws Exception {
     List<Callable<Integer>> senders = new ArrayList<>();
     for (int thread = 0; thread < 8; thread++) {
-      senders.add(() -> {
-        int ok = 0;
-        for (int i = 0; i < 250; i++) {
-          if (report("{\"entitlement_slug\":\"api-calls\",\"value\":1}").statusCode() == 200) {
-            ok++;
-          }
-        }
-        return ok;
-      });
+      senders.add(
+          () -> {
+            int ok = 0;
+            for (int i = 0; i < 250; i++) {
+              if (report("{\"entitlement_slug\":\"api-calls\",\"value\":1}").statusCode() == 200) {
+                ok++;
+              }
+            }
+            return ok;
+          });
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -128,25 +168,56 @@ class UsageApiTest {
     } finally {
       pool.shutdownNow();
     }
-    report("{\"entitlement_slug\":\"api-calls\",\"value\":0}").then().body("current_usage", equalTo(2000));
+    report("{\"entitlement_slug\":\"api-calls\",\"value\":0}")
+        .then()
+        .body("current_usage", equalTo(2000));
   }
 
   @Test
   void hardLimitHoldsUnderConcurrentReports() throws Exception {
-    page.admin().catalog().createEntitlement(page.adminToken(), new sh.kaiten.domain.catalog.Entitlement(
-        "seats", "Seats", sh.kaiten.domain.catalog.EntitlementType.NUMERIC, null, null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new sh.kaiten.domain.catalog.Entitlement(
+                "seats",
+                "Seats",
+                sh.kaiten.domain.catalog.EntitlementType.NUMERIC,
+                null,
+                null,
+                null));
     var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
-    page.admin().catalog().createTier(page.adminToken(), new sh.kaiten.domain.admin.TierDraft("seats-100", "Seats", 1,
-        Map.of("seats", json.numberNode(100))));
-    String customer = page.admin().customers().createCustomer(page.adminToken(), "Seat Co", null).id();
-    String license = page.admin().licenses().createLicense(page.adminToken(),
-        new sh.kaiten.domain.admin.LicenseDraft(customer, "seats-100", null, null, null, null, null)).id();
-    String token = page.admin().instances().createInstance(page.adminToken(), "seat-prod", license, null, null).secret();
+    page.admin()
+        .catalog()
+        .createTier(
+            page.adminToken(),
+            new sh.kaiten.domain.admin.TierDraft(
+                "seats-100", "Seats", 1, Map.of("seats", json.numberNode(100))));
+    String customer =
+        page.admin().customers().createCustomer(page.adminToken(), "Seat Co", null).id();
+    String license =
+        page.admin()
+            .licenses()
+            .createLicense(
+                page.adminToken(),
+                new sh.kaiten.domain.admin.LicenseDraft(
+                    customer, "seats-100", null, null, null, null, null))
+            .id();
+    String token =
+        page.admin()
+            .instances()
+            .createInstance(page.adminToken(), "seat-prod", license, null, null)
+            .secret();
 
     List<Callable<String>> reports = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      reports.add(() -> report(token, "seat-prod", "{\"entitlement_slug\":\"seats\",\"value\":1}")
-          .then().statusCode(200).extract().path("status"));
+      reports.add(
+          () ->
+              report(token, "seat-prod", "{\"entitlement_slug\":\"seats\",\"value\":1}")
+                  .then()
+                  .statusCode(200)
+                  .extract()
+                  .path("status"));
     }
     ExecutorService pool = Executors.newFixedThreadPool(16);
     Map<String, Integer> outcomes = new java.util.TreeMap<>();
@@ -158,7 +229,8 @@ class UsageApiTest {
       pool.shutdownNow();
     }
     assertThat(outcomes).isEqualTo(Map.of("ACCEPTED", 100, "REJECTED", 300));
-    report(token, "seat-prod", "{\"entitlement_slug\":\"seats\",\"value\":1}").then()
+    report(token, "seat-prod", "{\"entitlement_slug\":\"seats\",\"value\":1}")
+        .then()
         .body("current_usage", equalTo(100))
         .body("status", equalTo("REJECTED"))
         .body("reason", equalTo("LIMIT_REACHED"));

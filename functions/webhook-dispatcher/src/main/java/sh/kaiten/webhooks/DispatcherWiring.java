@@ -19,9 +19,20 @@ public class DispatcherWiring {
 
   @Produces
   @Singleton
-  WebhookDispatch dispatch(WebhookStore store, DeliveryQueue queue, WebhookTransport transport, Clock clock,
-      KaitenConfig config, Auditing audit) {
-    return new WebhookDispatch(store, queue, transport, new RetrySchedule(config.webhooks().retryDelays(), JITTER),
-        clock, () -> ThreadLocalRandom.current().nextDouble(), audit);
+  WebhookDispatch dispatch(
+      WebhookStore store,
+      DeliveryQueue queue,
+      WebhookTransport transport,
+      Clock clock,
+      KaitenConfig config,
+      Auditing audit) {
+    return new WebhookDispatch(
+        store,
+        queue,
+        transport,
+        new RetrySchedule(config.webhooks().retryDelays(), JITTER),
+        clock,
+        () -> ThreadLocalRandom.current().nextDouble(),
+        audit);
   }
 }

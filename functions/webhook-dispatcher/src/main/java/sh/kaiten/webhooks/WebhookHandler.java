@@ -24,24 +24,35 @@ import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookDispatch;
 
 /**
- * Consumes two queues, told apart by each record's {@code eventSourceARN}. An events-queue message is fanned out: one delivery per subscribed endpoint,
- * each its own deliveries-queue message. A deliveries-queue message is one attempt; a failed one
- * stays on the queue, hidden for its retry delay, and is reported alone
- * ({@code ReportBatchItemFailures}); after the last attempt SQS moves it to the dead-letter queue.
- * The messages of a batch run side by side, so a slow endpoint does not hold up the others.
+ * Consumes two queues, told apart by each record's {@code eventSourceARN}. An events-queue message
+ * is fanned out: one delivery per subscribed endpoint, each its own deliveries-queue message. A
+ * deliveries-queue message is one attempt; a failed one stays on the queue, hidden for its retry
+ * delay, and is reported alone ({@code ReportBatchItemFailures}); after the last attempt SQS moves
+ * it to the dead-letter queue. The messages of a batch run side by side, so a slow endpoint does
+ * not hold up the others.
  */
-@RegisterForReflection(targets = {
-    SQSEvent.class, SQSEvent.SQSMessage.class, SQSEvent.MessageAttribute.class,
-    SQSBatchResponse.class, SQSBatchResponse.BatchItemFailure.class})
+@RegisterForReflection(
+    targets = {
+      SQSEvent.class,
+      SQSEvent.SQSMessage.class,
+      SQSEvent.MessageAttribute.class,
+      SQSBatchResponse.class,
+      SQSBatchResponse.BatchItemFailure.class
+    })
 public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger LOG = Logger.getLogger(WebhookHandler.class);
+
   /** One thread per message of the largest batch the template asks for. */
   private static final int WORKERS = 10;
-  private static final ExecutorService POOL = Executors.newFixedThreadPool(WORKERS, task -> {
-    Thread thread = new Thread(task, "webhook-delivery");
-    thread.setDaemon(true);
-    return thread;
-  });
+
+  private static final ExecutorService POOL =
+      Executors.newFixedThreadPool(
+          WORKERS,
+          task -> {
+            Thread thread = new Thread(task, "webhook-delivery");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   @Inject WebhookDispatch dispatch;
   @Inject SqsDeliveryQueue deliveries;
@@ -66,7 +77,9 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     try {
       return result.get();
     } catch (ExecutionException e) {
-      LOG.errorf("message %s failed and will be retried: %s", message.getMessageId(), e.getCause().getMessage());
+      LOG.errorf(
+          "message %s failed and will be retried: %s",
+          message.getMessageId(), e.getCause().getMessage());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -74,14 +87,21 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     }
   }
 
-  /** @return true when the message is done with */
+  /**
+   * @return true when the message is done with
+   */
   private boolean handle(SQSEvent.SQSMessage message) {
     JsonNode body = SqsDeliveryQueue.parse(message.getBody());
     if (!deliveries.isSourceOf(message.getEventSourceArn())) {
       Event event = SqsEvents.fromJson(body);
       for (Delivery delivery : dispatch.fanOut(event)) {
-        LOG.infof("event %s %s for tenant %s: delivery %s to webhook %s", event.id(), event.type().wireName(),
-            event.tenantId(), delivery.id(), delivery.endpointId());
+        LOG.infof(
+            "event %s %s for tenant %s: delivery %s to webhook %s",
+            event.id(),
+            event.type().wireName(),
+            event.tenantId(),
+            delivery.id(),
+            delivery.endpointId());
       }
       return true;
     }
@@ -93,31 +113,43 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
         return true;
       }
       case RETRY -> {
-        LOG.infof("delivery %s attempt %d failed; next in %s", ticket.deliveryId(), attempt, outcome.retryAfter());
+        LOG.infof(
+            "delivery %s attempt %d failed; next in %s",
+            ticket.deliveryId(), attempt, outcome.retryAfter());
         hide(message, outcome.retryAfter());
         return false;
       }
       default -> {
-        LOG.warnf("delivery %s failed its last attempt (%d); it goes to the dead-letter queue", ticket.deliveryId(), attempt);
-        // Visible at once: the next receive is past maxReceiveCount, so SQS moves it to the dead-letter queue.
+        LOG.warnf(
+            "delivery %s failed its last attempt (%d); it goes to the dead-letter queue",
+            ticket.deliveryId(), attempt);
+        // Visible at once: the next receive is past maxReceiveCount, so SQS moves it to the
+        // dead-letter queue.
         hide(message, Duration.ZERO);
         return false;
       }
     }
   }
 
-  /** The retry delay, as the message's visibility. Should this fail, the queue's own visibility timeout applies. */
+  /**
+   * The retry delay, as the message's visibility. Should this fail, the queue's own visibility
+   * timeout applies.
+   */
   private void hide(SQSEvent.SQSMessage message, Duration delay) {
     try {
       deliveries.retryAfter(message.getReceiptHandle(), delay);
     } catch (RuntimeException e) {
-      LOG.warnf("could not delay message %s by %s (the queue's visibility timeout applies): %s",
+      LOG.warnf(
+          "could not delay message %s by %s (the queue's visibility timeout applies): %s",
           message.getMessageId(), delay, e.getMessage());
     }
   }
 
   private static int receiveCount(SQSEvent.SQSMessage message) {
-    String count = message.getAttributes() == null ? null : message.getAttributes().get("ApproximateReceiveCount");
+    String count =
+        message.getAttributes() == null
+            ? null
+            : message.getAttributes().get("ApproximateReceiveCount");
     try {
       return count == null ? 1 : Math.max(1, Integer.parseInt(count));
     } catch (NumberFormatException e) {

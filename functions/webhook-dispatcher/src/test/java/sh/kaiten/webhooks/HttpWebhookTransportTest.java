@@ -15,16 +15,22 @@ import sh.kaiten.domain.webhooks.AttemptResult;
 import sh.kaiten.domain.webhooks.WebhookSecrets;
 import sh.kaiten.testing.WebhookReceiver;
 
-/** One attempt against a real receiver: what is sent, what counts as delivered, and what is never sent. */
+/**
+ * One attempt against a real receiver: what is sent, what counts as delivered, and what is never
+ * sent.
+ */
 class HttpWebhookTransportTest {
-  private static final String PAYLOAD = "{\"id\":\"evt_1\",\"type\":\"webhook.test\",\"created_at\":\"2026-11-26T10:00:00Z\",\"data\":{}}";
+  private static final String PAYLOAD =
+      "{\"id\":\"evt_1\",\"type\":\"webhook.test\",\"created_at\":\"2026-11-26T10:00:00Z\",\"data\":{}}";
 
   private final String secret = WebhookSecrets.newSecret();
   private final WebhookReceiver receiver = WebhookReceiver.start().verifyingWith(secret);
   private final HttpWebhookTransport open =
-      new HttpWebhookTransport(new WebhookTargets(true), Duration.ofSeconds(1), Duration.ofSeconds(1));
+      new HttpWebhookTransport(
+          new WebhookTargets(true), Duration.ofSeconds(1), Duration.ofSeconds(1));
   private final HttpWebhookTransport guarded =
-      new HttpWebhookTransport(new WebhookTargets(false), Duration.ofSeconds(1), Duration.ofSeconds(1));
+      new HttpWebhookTransport(
+          new WebhookTargets(false), Duration.ofSeconds(1), Duration.ofSeconds(1));
 
   @AfterEach
   void stop() {
@@ -84,8 +90,15 @@ class HttpWebhookTransportTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://127.0.0.1:%d/hooks", "https://127.0.0.1:%d/hooks", "https://localhost:%d/hooks",
-      "https://[::1]:%d/hooks", "https://169.254.169.254:%d/latest/meta-data", "https://10.0.0.1:%d/hooks"})
+  @ValueSource(
+      strings = {
+        "http://127.0.0.1:%d/hooks",
+        "https://127.0.0.1:%d/hooks",
+        "https://localhost:%d/hooks",
+        "https://[::1]:%d/hooks",
+        "https://169.254.169.254:%d/latest/meta-data",
+        "https://10.0.0.1:%d/hooks"
+      })
   void withoutTheAllowSettingAPrivateTargetFailsAtDeliveryWithoutARequest(String url) {
     AttemptResult result = post(guarded, url.formatted(receiver.port()));
 

@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * What Lambda's SQS event source mappings do, one round at a time: receive what is visible on the
- * events and deliveries queues, hand each batch to the function (the mock event server), delete what
- * succeeded and leave what failed to the queue (its visibility, as the handler set it, and its
+ * events and deliveries queues, hand each batch to the function (the mock event server), delete
+ * what succeeded and leave what failed to the queue (its visibility, as the handler set it, and its
  * redrive policy to the dead-letter queue).
  */
 final class QueuePump {
@@ -39,13 +39,20 @@ final class QueuePump {
   private static void deliverBatch(String logicalId) {
     LocalAws aws = LocalAwsResource.localAws();
     String url = queue(logicalId);
-    List<Message> batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
-        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    List<Message> batch =
+        aws.sqs()
+            .receiveMessage(
+                r ->
+                    r.queueUrl(url)
+                        .maxNumberOfMessages(10)
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+            .messages();
     if (batch.isEmpty()) {
       return;
     }
     Set<String> failed = new HashSet<>();
-    invoke(event(batch, logicalId)).path("batchItemFailures")
+    invoke(event(batch, logicalId))
+        .path("batchItemFailures")
         .forEach(failure -> failed.add(failure.path("itemIdentifier").asText()));
     for (Message message : batch) {
       if (!failed.contains(message.messageId())) {
@@ -71,7 +78,8 @@ final class QueuePump {
   }
 
   static JsonNode invoke(String event) {
-    return parse(given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
+    return parse(
+        given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString());
   }
 
   static JsonNode parse(String json) {

@@ -28,14 +28,18 @@ import sh.kaiten.testing.SampleEvents;
 import sh.kaiten.testing.WebhookReceiver;
 
 /**
- * Smoke test of the packaged function (the JVM function.zip; the native executable with -Pnative): the
- * sample events-queue batch, invoked through the Lambda mock event server, fans the event out to the
- * tenant's endpoint as a pending delivery. The receiver listens on 127.0.0.1, so private URLs are allowed.
+ * Smoke test of the packaged function (the JVM function.zip; the native executable with -Pnative):
+ * the sample events-queue batch, invoked through the Lambda mock event server, fans the event out
+ * to the tenant's endpoint as a pending delivery. The receiver listens on 127.0.0.1, so private
+ * URLs are allowed.
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(value = PackagedFunctionResource.class, initArgs = {
-    @ResourceArg(name = "function", value = "WebhookDispatcherFunction"),
-    @ResourceArg(name = "KAITEN_WEBHOOKS_ALLOW_PRIVATE", value = "true")})
+@QuarkusTestResource(
+    value = PackagedFunctionResource.class,
+    initArgs = {
+      @ResourceArg(name = "function", value = "WebhookDispatcherFunction"),
+      @ResourceArg(name = "KAITEN_WEBHOOKS_ALLOW_PRIVATE", value = "true")
+    })
 class WebhookDispatcherIT {
   private final DeploymentStores stores = DeploymentStores.of("WebhookDispatcherFunction");
   private final String tenant = "tnt_" + UUID.randomUUID().toString().replace("-", "");
@@ -55,15 +59,32 @@ class WebhookDispatcherIT {
   void theSampleEventBecomesADeliveryToTheTenantsEndpoint() {
     WebhookStore webhooks = stores.webhooks();
     Instant now = Instant.now();
-    WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + UUID.randomUUID().toString().replace("-", ""), receiver.url(),
-        "test receiver", List.of("*"), WebhookSecrets.newSecret(), null, null, now, now);
+    WebhookEndpoint endpoint =
+        new WebhookEndpoint(
+            "wh_" + UUID.randomUUID().toString().replace("-", ""),
+            receiver.url(),
+            "test receiver",
+            List.of("*"),
+            WebhookSecrets.newSecret(),
+            null,
+            null,
+            now,
+            now);
     webhooks.createEndpoint(tenant, endpoint, ChangeRecords.NONE);
 
-    JsonPath answer = given().body(SampleEvents.read("webhook-dispatcher/event.json", Map.of("tnt_sample", tenant)))
-        .when().post("/_lambda_").then().statusCode(200).extract().jsonPath();
+    JsonPath answer =
+        given()
+            .body(SampleEvents.read("webhook-dispatcher/event.json", Map.of("tnt_sample", tenant)))
+            .when()
+            .post("/_lambda_")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
 
     assertThat(answer.getList("batchItemFailures")).isEmpty();
-    List<Delivery> deliveries = webhooks.deliveries(tenant, endpoint.id(), PageRequest.of(null, 10)).items();
+    List<Delivery> deliveries =
+        webhooks.deliveries(tenant, endpoint.id(), PageRequest.of(null, 10)).items();
     assertThat(deliveries).hasSize(1);
     assertThat(deliveries.get(0).eventId()).isEqualTo("evt_01kbsample0000000000000000");
     assertThat(deliveries.get(0).eventType()).isEqualTo("usage.threshold_reached");

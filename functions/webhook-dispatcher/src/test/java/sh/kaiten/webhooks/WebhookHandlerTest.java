@@ -45,17 +45,20 @@ import sh.kaiten.testing.WebhookReceiver;
 
 /**
  * The dispatcher end to end on the embedded queues and table: events fanned out, each delivery
- * POSTed to a real receiver that verifies every request with the Standard Webhooks library, retried,
- * dead-lettered and redelivered. Retries come at once here (retry delays of zero, see application.properties).
+ * POSTed to a real receiver that verifies every request with the Standard Webhooks library,
+ * retried, dead-lettered and redelivered. Retries come at once here (retry delays of zero, see
+ * application.properties).
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class,
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "WebhookDispatcherFunction"))
 class WebhookHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SAMPLE_EVENT = "webhook-dispatcher/event.json";
   private static final Duration PATIENCE = Duration.ofSeconds(30);
-  private static final String DELIVERIES_QUEUE = "arn:aws:sqs:us-east-1:000000000000:DeliveriesQueue";
+  private static final String DELIVERIES_QUEUE =
+      "arn:aws:sqs:us-east-1:000000000000:DeliveriesQueue";
   private static final String EVENTS_QUEUE = "arn:aws:sqs:us-east-1:000000000000:EventsQueue";
 
   @Inject WebhookStore store;
@@ -78,17 +81,20 @@ class WebhookHandlerTest {
     WebhookReceiver thresholds = receiver();
     WebhookReceiver licenses = receiver();
     WebhookEndpoint toAll = endpoint(all, List.of("*"));
-    WebhookEndpoint toThresholds = endpoint(thresholds, List.of("usage.threshold_reached", "usage.limit_reached"));
+    WebhookEndpoint toThresholds =
+        endpoint(thresholds, List.of("usage.threshold_reached", "usage.limit_reached"));
     endpoint(licenses, List.of("license.created"));
 
-    JsonNode answer = QueuePump.invoke(SampleEvents.read(SAMPLE_EVENT, Map.of("tnt_sample", tenant)));
+    JsonNode answer =
+        QueuePump.invoke(SampleEvents.read(SAMPLE_EVENT, Map.of("tnt_sample", tenant)));
     assertThat(answer.get("batchItemFailures")).isEmpty();
     pumpUntil(() -> all.delivered().size() == 1 && thresholds.delivered().size() == 1);
     QueuePump.round();
 
-    String expectedBody = "{\"id\":\"evt_01kbsample0000000000000000\",\"type\":\"usage.threshold_reached\","
-        + "\"created_at\":\"2026-11-26T10:00:00Z\",\"data\":{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
-        + "\"period\":\"2026-11-01T00:00:00Z\",\"threshold_percent\":80,\"limit\":100000,\"current_usage\":80010}}";
+    String expectedBody =
+        "{\"id\":\"evt_01kbsample0000000000000000\",\"type\":\"usage.threshold_reached\","
+            + "\"created_at\":\"2026-11-26T10:00:00Z\",\"data\":{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
+            + "\"period\":\"2026-11-01T00:00:00Z\",\"threshold_percent\":80,\"limit\":100000,\"current_usage\":80010}}";
     for (var pair : List.of(Map.entry(all, toAll), Map.entry(thresholds, toThresholds))) {
       WebhookReceiver.Arrival arrival = pair.getKey().arrivals().get(0);
       assertThat(pair.getKey().arrivals()).hasSize(1);
@@ -119,8 +125,12 @@ class WebhookHandlerTest {
     QueuePump.round();
 
     Delivery delivery = onlyDelivery(endpoint);
-    assertThat(flaky.arrivals()).extracting(WebhookReceiver.Arrival::answer).containsExactly(500, 500, 500, 200);
-    assertThat(flaky.arrivals()).extracting(WebhookReceiver.Arrival::webhookId).containsOnly(delivery.id());
+    assertThat(flaky.arrivals())
+        .extracting(WebhookReceiver.Arrival::answer)
+        .containsExactly(500, 500, 500, 200);
+    assertThat(flaky.arrivals())
+        .extracting(WebhookReceiver.Arrival::webhookId)
+        .containsOnly(delivery.id());
     assertThat(flaky.delivered()).hasSize(1);
     assertThat(delivery.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(delivery.attempts()).isEqualTo(4);
@@ -129,15 +139,23 @@ class WebhookHandlerTest {
     assertThat(flaky.unverified()).isEmpty();
 
     // each attempt is in the audit trail, oldest last
-    List<AuditRecord> attempts = audit.page(tenant, new AuditFilter(null, null, "webhook.delivery_attempted", null, null),
-        PageRequest.of(null, 50)).items();
+    List<AuditRecord> attempts =
+        audit
+            .page(
+                tenant,
+                new AuditFilter(null, null, "webhook.delivery_attempted", null, null),
+                PageRequest.of(null, 50))
+            .items();
     assertThat(attempts).extracting(AuditRecord::actor).containsOnly("system:webhook-dispatcher");
     assertThat(attempts).extracting(AuditRecord::intact).containsOnly(true);
-    assertThat(attempts).extracting(r -> r.result().replaceAll(".*\"response_code\":(\\d+).*", "$1"))
+    assertThat(attempts)
+        .extracting(r -> r.result().replaceAll(".*\"response_code\":(\\d+).*", "$1"))
         .containsExactly("200", "500", "500", "500");
-    assertThat(attempts).extracting(r -> r.request().replaceAll(".*\"attempt\":(\\d+).*", "$1"))
+    assertThat(attempts)
+        .extracting(r -> r.request().replaceAll(".*\"attempt\":(\\d+).*", "$1"))
         .containsExactly("4", "3", "2", "1");
-    assertThat(attempts).allMatch(r -> r.request().contains("\"delivery_id\":\"" + delivery.id() + "\""));
+    assertThat(attempts)
+        .allMatch(r -> r.request().contains("\"delivery_id\":\"" + delivery.id() + "\""));
   }
 
   @Test
@@ -148,11 +166,13 @@ class WebhookHandlerTest {
     QueuePump.invoke(SampleEvents.read(SAMPLE_EVENT, Map.of("tnt_sample", tenant)));
     pumpUntil(() -> onlyDelivery(endpoint).status() == DeliveryStatus.FAILED);
     List<JsonNode> deadLetters = new ArrayList<>();
-    pumpUntil(() -> {
-      QueuePump.take("DeliveriesDeadLetterQueue").stream()
-          .filter(body -> body.path("tenant_id").asText().equals(tenant)).forEach(deadLetters::add);
-      return !deadLetters.isEmpty();
-    });
+    pumpUntil(
+        () -> {
+          QueuePump.take("DeliveriesDeadLetterQueue").stream()
+              .filter(body -> body.path("tenant_id").asText().equals(tenant))
+              .forEach(deadLetters::add);
+          return !deadLetters.isEmpty();
+        });
 
     Delivery failed = onlyDelivery(endpoint);
     assertThat(down.arrivals()).hasSize(5);
@@ -163,7 +183,8 @@ class WebhookHandlerTest {
     assertThat(deadLetters.get(0).path("delivery_id").asText()).isEqualTo(failed.id());
 
     down.answering(n -> 200);
-    // The redelivery is made while the deliveries queue is down: its round is stored with its ticket in
+    // The redelivery is made while the deliveries queue is down: its round is stored with its
+    // ticket in
     // the outbox, which goes out once the queue is back.
     OutboxStream.failNextSendOf(tenant);
     Delivery restarted = admin().redeliver(adminToken(), endpoint.id(), failed.id());
@@ -177,7 +198,9 @@ class WebhookHandlerTest {
     Delivery delivered = onlyDelivery(endpoint);
     assertThat(down.arrivals()).hasSize(6);
     assertThat(down.delivered()).hasSize(1);
-    assertThat(down.arrivals()).extracting(WebhookReceiver.Arrival::webhookId).containsOnly(failed.id());
+    assertThat(down.arrivals())
+        .extracting(WebhookReceiver.Arrival::webhookId)
+        .containsOnly(failed.id());
     assertThat(delivered.status()).isEqualTo(DeliveryStatus.SUCCEEDED);
     assertThat(delivered.attempts()).isEqualTo(6);
     assertThat(delivered.lastResponseCode()).isEqualTo(200);
@@ -232,8 +255,17 @@ class WebhookHandlerTest {
     String newSecret = WebhookSecrets.newSecret();
     WebhookReceiver receiver = receiver().verifyingWith(oldSecret, newSecret);
     Instant now = Instant.now();
-    WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + UUID.randomUUID().toString().replace("-", ""), receiver.url(),
-        null, List.of("*"), newSecret, oldSecret, now.plus(Duration.ofHours(1)), now, now);
+    WebhookEndpoint endpoint =
+        new WebhookEndpoint(
+            "wh_" + UUID.randomUUID().toString().replace("-", ""),
+            receiver.url(),
+            null,
+            List.of("*"),
+            newSecret,
+            oldSecret,
+            now.plus(Duration.ofHours(1)),
+            now,
+            now);
     store.createEndpoint(tenant, endpoint, sh.kaiten.domain.outbox.ChangeRecords.NONE);
 
     QueuePump.invoke(SampleEvents.read(SAMPLE_EVENT, Map.of("tnt_sample", tenant)));
@@ -246,35 +278,58 @@ class WebhookHandlerTest {
   }
 
   @Test
-  void theSampleDeliveryOfAnUnknownDeliveryIsDoneWithoutARequestAndABadMessageFailsAlone() throws Exception {
+  void theSampleDeliveryOfAnUnknownDeliveryIsDoneWithoutARequestAndABadMessageFailsAlone()
+      throws Exception {
     ObjectNode batch = sampleDeliveryBatch();
-    addRecord(batch, "bad-" + tenant, "{\"tenant_id\":\"" + tenant + "\",\"delivery_id\":\"dlv_x\"}", DELIVERIES_QUEUE);
-    addRecord(batch, "unknown-" + tenant, "{\"id\":\"evt_1\",\"type\":\"no.such\",\"created_at\":\"2026-11-26T10:00:00Z\","
-        + "\"tenant_id\":\"" + tenant + "\",\"data\":{}}", EVENTS_QUEUE);
+    addRecord(
+        batch,
+        "bad-" + tenant,
+        "{\"tenant_id\":\"" + tenant + "\",\"delivery_id\":\"dlv_x\"}",
+        DELIVERIES_QUEUE);
+    addRecord(
+        batch,
+        "unknown-" + tenant,
+        "{\"id\":\"evt_1\",\"type\":\"no.such\",\"created_at\":\"2026-11-26T10:00:00Z\","
+            + "\"tenant_id\":\""
+            + tenant
+            + "\",\"data\":{}}",
+        EVENTS_QUEUE);
 
     JsonNode answer = QueuePump.invoke(batch.toString());
 
-    assertThat(answer.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+    assertThat(answer.get("batchItemFailures"))
+        .extracting(f -> f.get("itemIdentifier").asText())
         .containsExactlyInAnyOrder("bad-" + tenant, "unknown-" + tenant);
   }
 
   @Test
   void theQueueARecordCameFromDecidesWhatItIsNotItsBody() throws Exception {
     ObjectNode batch = sampleDeliveryBatch();
-    addRecord(batch, "ticket-from-events-" + tenant, batch.get("Records").get(0).get("body").asText(), EVENTS_QUEUE);
+    addRecord(
+        batch,
+        "ticket-from-events-" + tenant,
+        batch.get("Records").get(0).get("body").asText(),
+        EVENTS_QUEUE);
 
     JsonNode answer = QueuePump.invoke(batch.toString());
 
-    // The same ticket body: done (an unknown delivery) from the deliveries queue, not an event from the events queue.
-    assertThat(answer.get("batchItemFailures")).extracting(f -> f.get("itemIdentifier").asText())
+    // The same ticket body: done (an unknown delivery) from the deliveries queue, not an event from
+    // the events queue.
+    assertThat(answer.get("batchItemFailures"))
+        .extracting(f -> f.get("itemIdentifier").asText())
         .containsExactly("ticket-from-events-" + tenant);
   }
 
   private ObjectNode sampleDeliveryBatch() throws Exception {
-    return (ObjectNode) JSON.readTree(SampleEvents.read("webhook-dispatcher/delivery.json", Map.of("tnt_sample", tenant)));
+    return (ObjectNode)
+        JSON.readTree(
+            SampleEvents.read("webhook-dispatcher/delivery.json", Map.of("tnt_sample", tenant)));
   }
 
-  /** Adds a copy of the batch's first record with another id, body and queue ({@code eventSourceARN}). */
+  /**
+   * Adds a copy of the batch's first record with another id, body and queue ({@code
+   * eventSourceARN}).
+   */
   private static void addRecord(ObjectNode batch, String messageId, String body, String queueArn) {
     ObjectNode record = batch.get("Records").get(0).deepCopy();
     record.put("messageId", messageId);
@@ -286,8 +341,12 @@ class WebhookHandlerTest {
   @Test
   @SuppressWarnings("unchecked")
   void theDeliveriesQueueMovesADeliveryToItsDeadLetterQueueAfterExactlyTheLastAttempt() {
-    Map<String, Object> queue = (Map<String, Object>) CloudFormationTemplate.read(
-        CloudFormationTemplate.locate(Path.of(""))).resources().get("DeliveriesQueue").get("Properties");
+    Map<String, Object> queue =
+        (Map<String, Object>)
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")))
+                .resources()
+                .get("DeliveriesQueue")
+                .get("Properties");
     Map<String, Object> redrive = (Map<String, Object>) queue.get("RedrivePolicy");
 
     assertThat(Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))))
@@ -296,10 +355,15 @@ class WebhookHandlerTest {
 
   /** Pumps the queues through the handler until {@code done}; fails after {@link #PATIENCE}. */
   private static void pumpUntil(BooleanSupplier done) {
-    await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
-      QueuePump.round();
-      return done.getAsBoolean();
-    });
+    await()
+        .atMost(PATIENCE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              QueuePump.round();
+              return done.getAsBoolean();
+            });
   }
 
   private WebhookReceiver receiver() {
@@ -312,22 +376,36 @@ class WebhookHandlerTest {
   private WebhookEndpoint endpoint(WebhookReceiver receiver, List<String> eventTypes) {
     Instant now = Instant.now();
     String secret = WebhookSecrets.newSecret();
-    WebhookEndpoint endpoint = new WebhookEndpoint("wh_" + UUID.randomUUID().toString().replace("-", ""), receiver.url(),
-        "test receiver", eventTypes, secret, null, null, now, now);
+    WebhookEndpoint endpoint =
+        new WebhookEndpoint(
+            "wh_" + UUID.randomUUID().toString().replace("-", ""),
+            receiver.url(),
+            "test receiver",
+            eventTypes,
+            secret,
+            null,
+            null,
+            now,
+            now);
     store.createEndpoint(tenant, endpoint, sh.kaiten.domain.outbox.ChangeRecords.NONE);
     receiver.verifyingWith(secret);
     return endpoint;
   }
 
   private Delivery onlyDelivery(WebhookEndpoint endpoint) {
-    List<Delivery> deliveries = store.deliveries(tenant, endpoint.id(), PageRequest.of(null, 10)).items();
+    List<Delivery> deliveries =
+        store.deliveries(tenant, endpoint.id(), PageRequest.of(null, 10)).items();
     assertThat(deliveries).hasSize(1);
     return deliveries.get(0);
   }
 
   /** The admin use case, as admin-api runs it, for redeliveries. */
   private Webhooks admin() {
-    return new Webhooks(store, urls, sh.kaiten.domain.outbox.ChangeJournal.SILENT, Clock.systemUTC(),
+    return new Webhooks(
+        store,
+        urls,
+        sh.kaiten.domain.outbox.ChangeJournal.SILENT,
+        Clock.systemUTC(),
         Duration.ofHours(24));
   }
 

@@ -9,10 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** Calls the Kaiten API through the front door, as any user would: bootstrap and the demo use it. */
+/**
+ * Calls the Kaiten API through the front door, as any user would: bootstrap and the demo use it.
+ */
 final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   ApiClient(String baseUrl) {
@@ -20,16 +23,18 @@ final class ApiClient {
   }
 
   JsonNode post(String path, String bearer, String body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + bearer)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + bearer)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
-        throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        throw new IllegalStateException(
+            "POST " + path + " answered " + response.statusCode() + ": " + response.body());
       }
       return JSON.readTree(response.body());
     } catch (IOException e) {

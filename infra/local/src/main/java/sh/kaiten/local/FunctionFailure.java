@@ -5,7 +5,12 @@ package sh.kaiten.local;
  * unrun because its client had gone (ABANDONED).
  */
 final class FunctionFailure extends RuntimeException {
-  enum Kind { ERROR, CRASHED, TIMED_OUT, ABANDONED }
+  enum Kind {
+    ERROR,
+    CRASHED,
+    TIMED_OUT,
+    ABANDONED
+  }
 
   private final Kind kind;
 

@@ -26,7 +26,9 @@ record HttpRoute(String method, String path, LocalFunction function) {
         if (i >= actual.size()) {
           return Optional.empty();
         }
-        parameters.put(part.substring(1, part.length() - 2), String.join("/", actual.subList(i, actual.size())));
+        parameters.put(
+            part.substring(1, part.length() - 2),
+            String.join("/", actual.subList(i, actual.size())));
         return Optional.of(parameters);
       }
       if (i >= actual.size()) {
@@ -41,7 +43,10 @@ record HttpRoute(String method, String path, LocalFunction function) {
     return template.size() == actual.size() ? Optional.of(parameters) : Optional.empty();
   }
 
-  /** Higher is more specific, as API Gateway prefers: literal segments, then fixed length, then a named method. */
+  /**
+   * Higher is more specific, as API Gateway prefers: literal segments, then fixed length, then a
+   * named method.
+   */
   int specificity() {
     int score = 0;
     for (String part : segments(path)) {

@@ -3,7 +3,6 @@ package sh.kaiten.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,11 @@ public final class KaitenLocal implements AutoCloseable {
   private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
   private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
   private static final String BOOTSTRAP_PATH = "/api/tenants";
-  /** How long a stream batch that failed waits before it is handed over again (Lambda retries at once, with backoff). */
+
+  /**
+   * How long a stream batch that failed waits before it is handed over again (Lambda retries at
+   * once, with backoff).
+   */
   private static final Duration STREAM_RETRY_DELAY = Duration.ofSeconds(1);
 
   private final Options options;
@@ -38,26 +41,33 @@ public final class KaitenLocal implements AutoCloseable {
   private final List<SqsTrigger> triggers = new ArrayList<>();
   private final List<StreamTrigger> streamTriggers = new ArrayList<>();
   private final List<ScheduleTrigger> schedules = new ArrayList<>();
-  private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "schedules");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService clock =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "schedules");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final FrontDoor frontDoor;
   private final LocalState state;
 
   private KaitenLocal(Options options) throws IOException {
     this.options = options;
-    Path templateFile = options.template() != null
-        ? options.template().toAbsolutePath()
-        : CloudFormationTemplate.locate(Path.of(""));
+    Path templateFile =
+        options.template() != null
+            ? options.template().toAbsolutePath()
+            : CloudFormationTemplate.locate(Path.of(""));
     Path root = templateFile.getParent();
     CloudFormationTemplate template = CloudFormationTemplate.read(templateFile);
     Files.createDirectories(options.workDir());
     pointSqliteAtItsNativeLibrary();
-    this.aws = LocalAws.start(template, options.inMemory() ? null : options.workDir().resolve("dynamodb"),
-        // Local receivers (http://127.0.0.1:...) must be reachable: the SSRF guard is lifted here, and only here.
-        Map.of("Runtime", "jvm", "WebhooksAllowPrivate", "true"));
+    this.aws =
+        LocalAws.start(
+            template,
+            options.inMemory() ? null : options.workDir().resolve("dynamodb"),
+            // Local receivers (http://127.0.0.1:...) must be reachable: the SSRF guard is lifted
+            // here, and only here.
+            Map.of("Runtime", "jvm", "WebhooksAllowPrivate", "true"));
     FrontDoor door = null;
     try {
       ProvisionedResources resources = aws.resources();
@@ -65,31 +75,45 @@ public final class KaitenLocal implements AutoCloseable {
       List<HttpRoute> routes = new ArrayList<>();
       for (var entry : template.resourcesOfType(FUNCTION_TYPE).entrySet()) {
         Map<String, Object> events = events(entry.getValue());
-        // HTTP functions scale as Lambda does; a queue's or a schedule's function runs one environment.
-        int concurrency = TemplateEvents.enabled(events, "HttpApi").isEmpty() ? 1 : options.concurrency();
-        LocalFunction function = function(template, resources, root, entry.getKey(), entry.getValue(), concurrency);
+        // HTTP functions scale as Lambda does; a queue's or a schedule's function runs one
+        // environment.
+        int concurrency =
+            TemplateEvents.enabled(events, "HttpApi").isEmpty() ? 1 : options.concurrency();
+        LocalFunction function =
+            function(template, resources, root, entry.getKey(), entry.getValue(), concurrency);
         functions.add(function);
         routes.addAll(httpRoutes(events, function));
         for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
           triggers.add(new SqsTrigger(mapping, function, aws.sqs(), options.sqsRetryDelay()));
         }
         for (StreamTrigger.Mapping mapping : StreamTrigger.mappings(events, resources::resolve)) {
-          streamTriggers.add(new StreamTrigger(mapping, function, aws.streams(), LocalAws.REGION,
-              options.sqsRetryDelay().orElse(STREAM_RETRY_DELAY)));
+          streamTriggers.add(
+              new StreamTrigger(
+                  mapping,
+                  function,
+                  aws.streams(),
+                  LocalAws.REGION,
+                  options.sqsRetryDelay().orElse(STREAM_RETRY_DELAY)));
         }
-        for (ScheduleTrigger.Mapping mapping : ScheduleTrigger.mappings(events, resources::resolve)) {
-          schedules.add(new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
+        for (ScheduleTrigger.Mapping mapping :
+            ScheduleTrigger.mappings(events, resources::resolve)) {
+          schedules.add(
+              new ScheduleTrigger(mapping, function, LocalAws.REGION, LocalAws.ACCOUNT_ID));
         }
       }
       door = new FrontDoor(options.port(), routes, schedules);
       this.frontDoor = door;
-      // The function that bootstraps starts alone, so the first start is not slowed by all the others
-      // starting at once on a small machine; they start once the bootstrap (and demo) requests are done.
+      // The function that bootstraps starts alone, so the first start is not slowed by all the
+      // others
+      // starting at once on a small machine; they start once the bootstrap (and demo) requests are
+      // done.
       door.functionFor("POST", BOOTSTRAP_PATH).ifPresent(LocalFunction::start);
-      this.state = options.inMemory()
-          // Nothing of an earlier run exists in a fresh in-memory DynamoDB: start the state over.
-          ? LocalState.fresh(options.stateFile(Files.createTempDirectory("kaiten-local")))
-          : LocalState.load(options.stateFile(options.workDir()));
+      this.state =
+          options.inMemory()
+              // Nothing of an earlier run exists in a fresh in-memory DynamoDB: start the state
+              // over.
+              ? LocalState.fresh(options.stateFile(Files.createTempDirectory("kaiten-local")))
+              : LocalState.load(options.stateFile(options.workDir()));
       firstStart(resources.secretValue(BOOTSTRAP_SECRET));
       functions.parallelStream().forEach(LocalFunction::start);
       noteEndpoints(resources.secretValue(BOOTSTRAP_SECRET));
@@ -139,10 +163,14 @@ public final class KaitenLocal implements AutoCloseable {
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      local.close();
-      stopped.countDown();
-    }, "kaiten-local-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  local.close();
+                  stopped.countDown();
+                },
+                "kaiten-local-stop"));
     System.out.println(local.banner(Duration.ofNanos(System.nanoTime() - started)));
     stopped.await();
   }
@@ -157,22 +185,36 @@ public final class KaitenLocal implements AutoCloseable {
 
   private String banner(Duration startup) {
     StringBuilder out = new StringBuilder();
-    out.append("\nKaiten is running at ").append(baseUrl())
-        .append("   (started in ").append(startup.toMillis()).append(" ms)\n");
+    out.append("\nKaiten is running at ")
+        .append(baseUrl())
+        .append("   (started in ")
+        .append(startup.toMillis())
+        .append(" ms)\n");
     out.append("Admin token:    ").append(state.root().path("admin_token").asText()).append('\n');
     if (state.root().has("demo")) {
-      out.append("Instance token: ").append(state.root().path("demo").path("instance_token").asText())
+      out.append("Instance token: ")
+          .append(state.root().path("demo").path("instance_token").asText())
           .append("   (instance acme-prod)\n");
     }
     out.append("Ids and tokens: ").append(state.file()).append('\n');
     out.append("Function logs:  ").append(options.workDir().resolve("logs")).append('\n');
-    out.append("Local AWS:      DynamoDB ").append(aws.dynamoEndpoint()).append("  SQS ").append(aws.sqsEndpoint())
-        .append("  (region ").append(LocalAws.REGION).append(", any credentials)\n");
-    out.append("Try: curl -H \"Authorization: Bearer $TOKEN\" ").append(baseUrl())
+    out.append("Local AWS:      DynamoDB ")
+        .append(aws.dynamoEndpoint())
+        .append("  SQS ")
+        .append(aws.sqsEndpoint())
+        .append("  (region ")
+        .append(LocalAws.REGION)
+        .append(", any credentials)\n");
+    out.append("Try: curl -H \"Authorization: Bearer $TOKEN\" ")
+        .append(baseUrl())
         .append("/api/instances/acme-prod/entitlements\n");
     if (!schedules.isEmpty()) {
-      out.append("Schedules:      fire one now with curl -X POST ").append(baseUrl()).append(FrontDoor.SCHEDULES)
-          .append("/").append(schedules.get(0).key()).append('\n');
+      out.append("Schedules:      fire one now with curl -X POST ")
+          .append(baseUrl())
+          .append(FrontDoor.SCHEDULES)
+          .append("/")
+          .append(schedules.get(0).key())
+          .append('\n');
     }
     out.append("Ctrl-C stops everything.\n");
     return out.toString();
@@ -195,21 +237,31 @@ public final class KaitenLocal implements AutoCloseable {
 
   /**
    * Function processes of an earlier kaiten-local on the same folder that was killed outright
-   * (SIGKILL leaves no time to stop them): a Runtime Interface Client whose API is gone waits forever.
+   * (SIGKILL leaves no time to stop them): a Runtime Interface Client whose API is gone waits
+   * forever.
    */
   private static void stopOrphansOfAnEarlierRun(Path workDir) {
     String functionsDir = workDir.resolve("functions").toString() + "/";
     ProcessHandle.allProcesses()
         .filter(p -> !p.parent().map(KaitenLocal::isKaitenLocal).orElse(false))
-        .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
-            .anyMatch(argument -> argument.contains(functionsDir)))
+        .filter(
+            p ->
+                p.info().arguments().map(List::of).orElse(List.of()).stream()
+                    .anyMatch(argument -> argument.contains(functionsDir)))
         .forEach(ProcessHandle::destroyForcibly);
   }
 
-  /** Orphans are re-parented to init or a subreaper; a live parent that is kaiten-local still owns its children. */
+  /**
+   * Orphans are re-parented to init or a subreaper; a live parent that is kaiten-local still owns
+   * its children.
+   */
   private static boolean isKaitenLocal(ProcessHandle process) {
-    return process.info().commandLine()
-        .map(command -> command.contains("kaiten-local") || command.contains(KaitenLocal.class.getName()))
+    return process
+        .info()
+        .commandLine()
+        .map(
+            command ->
+                command.contains("kaiten-local") || command.contains(KaitenLocal.class.getName()))
         .orElse(false);
   }
 
@@ -226,15 +278,23 @@ public final class KaitenLocal implements AutoCloseable {
     state.save();
   }
 
-  private LocalFunction function(CloudFormationTemplate template, ProvisionedResources resources, Path root,
-      String logicalId, Map<String, Object> resource, int concurrency) throws IOException {
+  private LocalFunction function(
+      CloudFormationTemplate template,
+      ProvisionedResources resources,
+      Path root,
+      String logicalId,
+      Map<String, Object> resource,
+      int concurrency)
+      throws IOException {
     Map<String, Object> globals = template.globals("Function");
     @SuppressWarnings("unchecked")
-    Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    Map<String, Object> properties =
+        (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
     String codeUri = resources.resolve(property(properties, globals, "CodeUri", null));
     Path zip = root.resolve(codeUri);
     if (!Files.isRegularFile(zip)) {
-      throw new IllegalStateException(zip + " is missing: build first with `mvn -q install -DskipTests`");
+      throw new IllegalStateException(
+          zip + " is missing: build first with `mvn -q install -DskipTests`");
     }
     Map<String, String> environment = new HashMap<>(resources.localEnvironmentOf(logicalId));
     environment.put("AWS_REGION", LocalAws.REGION);
@@ -249,14 +309,16 @@ public final class KaitenLocal implements AutoCloseable {
         zip,
         options.workDir(),
         environment,
-        Duration.ofSeconds(Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
+        Duration.ofSeconds(
+            Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
         Integer.parseInt(resources.resolve(property(properties, globals, "MemorySize", 128))),
         runtimeClasspath(),
         concurrency,
         options.jit());
   }
 
-  private static Object property(Map<String, Object> own, Map<String, Object> globals, String name, Object fallback) {
+  private static Object property(
+      Map<String, Object> own, Map<String, Object> globals, String name, Object fallback) {
     Object value = own.containsKey(name) ? own.get(name) : globals.get(name);
     if (value == null && fallback == null) {
       throw new IllegalStateException("the template gives no " + name);
@@ -276,23 +338,28 @@ public final class KaitenLocal implements AutoCloseable {
   /** A function's {@code Events}, by name. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> events(Map<String, Object> resource) {
-    Map<String, Object> properties = (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
+    Map<String, Object> properties =
+        (Map<String, Object>) resource.getOrDefault("Properties", Map.of());
     return (Map<String, Object>) properties.getOrDefault("Events", Map.of());
   }
 
   private static List<HttpRoute> httpRoutes(Map<String, Object> events, LocalFunction function) {
     return TemplateEvents.enabled(events, "HttpApi").values().stream()
-        .map(route -> new HttpRoute(String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
-            String.valueOf(route.getOrDefault("Path", "/{proxy+}")), function))
+        .map(
+            route ->
+                new HttpRoute(
+                    String.valueOf(route.getOrDefault("Method", "ANY")).toUpperCase(),
+                    String.valueOf(route.getOrDefault("Path", "/{proxy+}")),
+                    function))
         .toList();
   }
-
 
   /** The Lambda Runtime Interface Client jars, copied beside kaiten-local.jar at build time. */
   private static Path runtimeClasspath() {
     Path dir = jarDir().resolve("lambda-runtime");
     if (!Files.isDirectory(dir)) {
-      throw new IllegalStateException(dir + " is missing: build kaiten-local with `mvn -q install -DskipTests`");
+      throw new IllegalStateException(
+          dir + " is missing: build kaiten-local with `mvn -q install -DskipTests`");
     }
     return dir;
   }
@@ -305,7 +372,8 @@ public final class KaitenLocal implements AutoCloseable {
 
   private static Path jarDir() {
     try {
-      Path location = Path.of(KaitenLocal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path location =
+          Path.of(KaitenLocal.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return location.getParent(); // the jar, or target/classes: either way its folder is target/
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);

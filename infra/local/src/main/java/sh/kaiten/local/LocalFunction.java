@@ -5,8 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,21 +22,24 @@ import java.util.zip.ZipInputStream;
  * One function of the template, run from its real build output (function.zip) as its own process
  * speaking the Runtime API: a native {@code bootstrap} when the zip holds one, else the JVM build
  * under the Lambda Runtime Interface Client, as Lambda's java21 runtime runs it. As Lambda scales a
- * function, up to {@code concurrency} such processes (execution environments) run at once, each with
- * its own Runtime API, all taking events from one queue: one more starts when more events wait than
- * environments are free. A process that dies is started again on the next invocation.
+ * function, up to {@code concurrency} such processes (execution environments) run at once, each
+ * with its own Runtime API, all taking events from one queue: one more starts when more events wait
+ * than environments are free. A process that dies is started again on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
   /**
-   * Runs the function so that it dies with kaiten-local, even a kaiten-local killed outright: its stdin
-   * is a pipe whose only writer is kaiten-local, and a watcher reading it (on a copy of the descriptor,
-   * since a background job's own stdin is /dev/null) kills the function at end of file, if the function
-   * is still its parent (a function that died earlier left the watcher to init, and its id may be reused).
-   * Then {@code exec}, so the function keeps the process id kaiten-local started.
+   * Runs the function so that it dies with kaiten-local, even a kaiten-local killed outright: its
+   * stdin is a pipe whose only writer is kaiten-local, and a watcher reading it (on a copy of the
+   * descriptor, since a background job's own stdin is /dev/null) kills the function at end of file,
+   * if the function is still its parent (a function that died earlier left the watcher to init, and
+   * its id may be reused). Then {@code exec}, so the function keeps the process id kaiten-local
+   * started.
    */
-  private static final String DIES_WITH_PARENT = "exec 3<&0; { cat <&3 >/dev/null; "
-      + "read -r _ _ _ parent _ </proc/self/stat; [ \"$parent\" = $$ ] && kill -9 $$; } & "
-      + "exec 3<&- </dev/null; exec \"$@\"";
+  private static final String DIES_WITH_PARENT =
+      "exec 3<&0; { cat <&3 >/dev/null; "
+          + "read -r _ _ _ parent _ </proc/self/stat; [ \"$parent\" = $$ ] && kill -9 $$; } & "
+          + "exec 3<&- </dev/null; exec \"$@\"";
+
   private static final String RIC_JNI_PROPERTY =
       "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
   private final String name;
@@ -50,8 +53,10 @@ final class LocalFunction implements AutoCloseable {
   private final int concurrency;
   private final Jit jit;
   private final Invocations invocations = new Invocations(this::note);
+
   /** The live execution environments; guarded by this. */
   private final List<Environment> environments = new ArrayList<>();
+
   private boolean closed;
 
   /** One execution environment: a function process and the Runtime API it polls. */
@@ -62,7 +67,10 @@ final class LocalFunction implements AutoCloseable {
    * {@code JAVA_TOOL_OPTIONS} (which asks for C1 only, for Lambda), so it is the one that holds.
    */
   enum Jit {
-    /** C1 and C2, the JVM's default: a slower start, then the faster code a long-running local stack wants. */
+    /**
+     * C1 and C2, the JVM's default: a slower start, then the faster code a long-running local stack
+     * wants.
+     */
     TIERED("-XX:TieredStopAtLevel=4"),
     /** C1 only, as on Lambda: about half the cold start, slower code once warm. */
     C1("-XX:TieredStopAtLevel=1");
@@ -83,8 +91,18 @@ final class LocalFunction implements AutoCloseable {
    * @param concurrency how many execution environments may run at once
    * @param jit the compilers of a JVM function (a native one has none)
    */
-  LocalFunction(String name, String handler, Path functionZip, Path workDir, Map<String, String> environment,
-      Duration timeout, int memoryMb, Path runtimeClasspath, int concurrency, Jit jit) throws IOException {
+  LocalFunction(
+      String name,
+      String handler,
+      Path functionZip,
+      Path workDir,
+      Map<String, String> environment,
+      Duration timeout,
+      int memoryMb,
+      Path runtimeClasspath,
+      int concurrency,
+      Jit jit)
+      throws IOException {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
     }
@@ -113,7 +131,9 @@ final class LocalFunction implements AutoCloseable {
     return logFile;
   }
 
-  /** Starts an execution environment now, unless one runs, so the first request does not pay for it. */
+  /**
+   * Starts an execution environment now, unless one runs, so the first request does not pay for it.
+   */
   synchronized void start() {
     if (environments.isEmpty() && !closed) {
       launch();
@@ -134,20 +154,26 @@ final class LocalFunction implements AutoCloseable {
     return invoke(payload, () -> true);
   }
 
-  /** @param wanted whether anyone still waits for the answer: checked when an environment takes the event */
+  /**
+   * @param wanted whether anyone still waits for the answer: checked when an environment takes the
+   *     event
+   */
   CompletableFuture<String> invoke(String payload, BooleanSupplier wanted) {
     Invocation invocation = invocations.submit(payload, timeout, wanted);
     scale();
     return invocation.result();
   }
 
-  /** One more environment when more events wait than environments are free, up to the concurrency. */
+  /**
+   * One more environment when more events wait than environments are free, up to the concurrency.
+   */
   private synchronized void scale() {
     if (closed) {
       return;
     }
     long free = environments.stream().filter(environment -> !environment.api().busy()).count();
-    if (environments.isEmpty() || (invocations.waiting() > free && environments.size() < concurrency)) {
+    if (environments.isEmpty()
+        || (invocations.waiting() > free && environments.size() < concurrency)) {
       launch();
     }
   }
@@ -160,13 +186,19 @@ final class LocalFunction implements AutoCloseable {
     String label = "environment " + number;
     RuntimeApi api = null;
     try {
-      api = new RuntimeApi("arn:aws:lambda:us-east-1:000000000000:function:" + name, label, invocations, this::note);
+      api =
+          new RuntimeApi(
+              "arn:aws:lambda:us-east-1:000000000000:function:" + name,
+              label,
+              invocations,
+              this::note);
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", DIES_WITH_PARENT, name));
       command.addAll(command());
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .directory(codeDir.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(codeDir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
       builder.environment().putAll(environment);
       builder.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
       builder.environment().put("AWS_LAMBDA_FUNCTION_NAME", name);
@@ -177,9 +209,28 @@ final class LocalFunction implements AutoCloseable {
       builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
       Environment started = new Environment(number, api, builder.start());
       environments.add(started);
-      note("[kaiten-local] " + label + " started (" + environments.size() + " running, at most " + concurrency + ")");
-      started.process().onExit().thenRun(() -> gone(started,
-          name + " (" + label + ") exited with status " + started.process().exitValue() + "; its log: " + logFile));
+      note(
+          "[kaiten-local] "
+              + label
+              + " started ("
+              + environments.size()
+              + " running, at most "
+              + concurrency
+              + ")");
+      started
+          .process()
+          .onExit()
+          .thenRun(
+              () ->
+                  gone(
+                      started,
+                      name
+                          + " ("
+                          + label
+                          + ") exited with status "
+                          + started.process().exitValue()
+                          + "; its log: "
+                          + logFile));
     } catch (IOException e) {
       if (api != null) {
         api.close();
@@ -207,8 +258,12 @@ final class LocalFunction implements AutoCloseable {
   /** Appends a line of kaiten-local's own to the function's log. */
   void note(String line) {
     try {
-      Files.writeString(logFile, line + System.lineSeparator(), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          logFile,
+          line + System.lineSeparator(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -220,37 +275,55 @@ final class LocalFunction implements AutoCloseable {
       bootstrap.toFile().setExecutable(true);
       return List.of(bootstrap.toString());
     }
-    String classpath = String.join(File.pathSeparator,
-        codeDir.toString(), codeDir.resolve("lib").resolve("*").toString(), runtimeClasspath.resolve("*").toString());
+    String classpath =
+        String.join(
+            File.pathSeparator,
+            codeDir.toString(),
+            codeDir.resolve("lib").resolve("*").toString(),
+            runtimeClasspath.resolve("*").toString());
     return jvmCommand(memoryMb, jit, classpath, runtimeClientLibrary(), handler);
   }
 
   /** The command that runs a JVM function.zip under the Runtime Interface Client. */
-  static List<String> jvmCommand(int memoryMb, Jit jit, String classpath, Optional<Path> runtimeClientLibrary,
+  static List<String> jvmCommand(
+      int memoryMb,
+      Jit jit,
+      String classpath,
+      Optional<Path> runtimeClientLibrary,
       String handler) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // A Lambda-like JVM: it sizes itself for the function's memory as in Lambda's container
-        // (MaxRAM), not for this machine; serial GC, as Lambda's small containers get.
-        "-XX:MaxRAM=" + memoryMb + "m", "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m",
-        "-XX:+UseSerialGC", jit.flag, LoopbackHttp.NO_DELAY,
-        "-Xshare:auto", "-cp", classpath));
-    runtimeClientLibrary.ifPresent(library ->
-        command.add("-D" + RIC_JNI_PROPERTY + "=" + library));
-    command.addAll(List.of(
-        "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // A Lambda-like JVM: it sizes itself for the function's memory as in Lambda's
+                // container
+                // (MaxRAM), not for this machine; serial GC, as Lambda's small containers get.
+                "-XX:MaxRAM=" + memoryMb + "m",
+                "-Xmx" + Math.max(64, memoryMb * 3 / 4) + "m",
+                "-XX:+UseSerialGC",
+                jit.flag,
+                LoopbackHttp.NO_DELAY,
+                "-Xshare:auto",
+                "-cp",
+                classpath));
+    runtimeClientLibrary.ifPresent(library -> command.add("-D" + RIC_JNI_PROPERTY + "=" + library));
+    command.addAll(List.of("com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler));
     return command;
   }
 
   /**
-   * The Runtime Interface Client's JNI library for this platform, as Lambda's own java runtimes pass
-   * it. Without it every RIC unpacks its library to the same /tmp file, and functions starting
+   * The Runtime Interface Client's JNI library for this platform, as Lambda's own java runtimes
+   * pass it. Without it every RIC unpacks its library to the same /tmp file, and functions starting
    * together corrupt each other's copy.
    */
   private Optional<Path> runtimeClientLibrary() {
     String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
-    String libc = Files.exists(Path.of("/lib/ld-musl-" + System.getProperty("os.arch") + ".so.1")) ? "linux_musl" : "linux";
-    Path library = runtimeClasspath.resolve("jni").resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
+    String libc =
+        Files.exists(Path.of("/lib/ld-musl-" + System.getProperty("os.arch") + ".so.1"))
+            ? "linux_musl"
+            : "linux";
+    Path library =
+        runtimeClasspath.resolve("jni").resolve("libaws-lambda-jni." + libc + "-" + arch + ".so");
     return Files.isRegularFile(library) ? Optional.of(library) : Optional.empty();
   }
 
@@ -279,9 +352,9 @@ final class LocalFunction implements AutoCloseable {
   }
 
   /**
-   * Asks every environment's process to stop (SIGTERM) without waiting: kaiten-local signals all its
-   * functions first, then waits in {@link #close()}, so the stop takes the slowest process's time,
-   * not the sum of them all.
+   * Asks every environment's process to stop (SIGTERM) without waiting: kaiten-local signals all
+   * its functions first, then waits in {@link #close()}, so the stop takes the slowest process's
+   * time, not the sum of them all.
    */
   void signalStop() {
     List<Environment> running;
@@ -289,10 +362,11 @@ final class LocalFunction implements AutoCloseable {
       closed = true;
       running = new ArrayList<>(environments);
     }
-    running.forEach(environment -> {
-      environment.process().descendants().forEach(ProcessHandle::destroy);
-      environment.process().destroy();
-    });
+    running.forEach(
+        environment -> {
+          environment.process().descendants().forEach(ProcessHandle::destroy);
+          environment.process().destroy();
+        });
   }
 
   @Override

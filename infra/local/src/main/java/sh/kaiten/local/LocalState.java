@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * this file is how a restart, or a script, finds them again). Written with owner-only permissions.
  */
 final class LocalState {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private final Path file;
   private final ObjectNode root;
 
@@ -24,7 +25,9 @@ final class LocalState {
 
   static LocalState load(Path file) {
     try {
-      return new LocalState(file, Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode());
+      return new LocalState(
+          file,
+          Files.exists(file) ? (ObjectNode) JSON.readTree(file.toFile()) : JSON.createObjectNode());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
@@ -50,7 +53,10 @@ final class LocalState {
       JSON.writeValue(temporary.toFile(), root);
       temporary.toFile().setReadable(false, false);
       temporary.toFile().setReadable(true, true);
-      Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          temporary,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

@@ -8,19 +8,31 @@ import java.util.Optional;
  * Command-line options of kaiten-local.
  *
  * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
- * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even {@code --in-memory}
+ * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even
+ *     {@code --in-memory}
  * @param jit {@code --jit}: the compilers of JVM functions
  * @param help {@code --help}: print the usage and start nothing
  */
-record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean dirGiven, Path template,
-    Optional<Duration> sqsRetryDelay, int concurrency, LocalFunction.Jit jit, boolean help) {
+record Options(
+    int port,
+    boolean inMemory,
+    boolean demo,
+    Path workDir,
+    boolean dirGiven,
+    Path template,
+    Optional<Duration> sqsRetryDelay,
+    int concurrency,
+    LocalFunction.Jit jit,
+    boolean help) {
   /**
-   * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB Local
-   * overlap another's work; each more costs a JVM of about 100 MiB and helps only with cores to spare.
+   * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB
+   * Local overlap another's work; each more costs a JVM of about 100 MiB and helps only with cores
+   * to spare.
    */
   static final int DEFAULT_CONCURRENCY = 2;
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
@@ -39,9 +51,14 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
         --help           print this and exit
       """;
 
-  /** Where kaiten-local.json lives: in --dir, or with nothing kept, nowhere a later start would read it. */
+  /**
+   * Where kaiten-local.json lives: in --dir, or with nothing kept, nowhere a later start would read
+   * it.
+   */
   Path stateFile(Path scratch) {
-    return inMemory && !dirGiven ? scratch.resolve("kaiten-local.json") : workDir.resolve("kaiten-local.json");
+    return inMemory && !dirGiven
+        ? scratch.resolve("kaiten-local.json")
+        : workDir.resolve("kaiten-local.json");
   }
 
   static Options parse(String[] args) {
@@ -61,13 +78,18 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
         case "--concurrency" -> {
           concurrency = Integer.parseInt(value(args, ++i));
           if (concurrency < 1 || concurrency > 64) {
-            throw new IllegalArgumentException("--concurrency takes 1 to 64, not " + concurrency + "\n" + USAGE);
+            throw new IllegalArgumentException(
+                "--concurrency takes 1 to 64, not " + concurrency + "\n" + USAGE);
           }
         }
         case "--jit" -> {
           String name = value(args, ++i);
-          jit = LocalFunction.Jit.named(name)
-              .orElseThrow(() -> new IllegalArgumentException("--jit takes tiered or c1, not " + name + "\n" + USAGE));
+          jit =
+              LocalFunction.Jit.named(name)
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "--jit takes tiered or c1, not " + name + "\n" + USAGE));
         }
         case "--in-memory" -> inMemory = true;
         case "--demo" -> demo = true;
@@ -77,11 +99,22 @@ record Options(int port, boolean inMemory, boolean demo, Path workDir, boolean d
         }
         case "--help", "-h" -> help = true;
         case "--template" -> template = Path.of(value(args, ++i));
-        case "--sqs-retry-delay" -> sqsRetryDelay = Optional.of(Duration.ofSeconds(Long.parseLong(value(args, ++i))));
+        case "--sqs-retry-delay" ->
+            sqsRetryDelay = Optional.of(Duration.ofSeconds(Long.parseLong(value(args, ++i))));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
       }
     }
-    return new Options(port, inMemory, demo, workDir.toAbsolutePath(), dirGiven, template, sqsRetryDelay, concurrency, jit, help);
+    return new Options(
+        port,
+        inMemory,
+        demo,
+        workDir.toAbsolutePath(),
+        dirGiven,
+        template,
+        sqsRetryDelay,
+        concurrency,
+        jit,
+        help);
   }
 
   private static String value(String[] args, int i) {

@@ -25,11 +25,13 @@ final class RuntimeApi implements AutoCloseable {
   private final String environment;
   private final Invocations invocations;
   private final HttpServer server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "runtime-api");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "runtime-api");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
   private final Consumer<String> log;
   private volatile String initError;
@@ -39,7 +41,8 @@ final class RuntimeApi implements AutoCloseable {
    * @param environment the environment's name in kaiten-local's notes
    * @param log where kaiten-local notes each handover, beside the function's own output
    */
-  RuntimeApi(String functionArn, String environment, Invocations invocations, Consumer<String> log) throws IOException {
+  RuntimeApi(String functionArn, String environment, Invocations invocations, Consumer<String> log)
+      throws IOException {
     this.functionArn = functionArn;
     this.environment = environment;
     this.invocations = invocations;
@@ -59,12 +62,17 @@ final class RuntimeApi implements AutoCloseable {
     return !inFlight.isEmpty();
   }
 
-  /** The environment's process died: what it was working on fails now rather than at its timeout. */
+  /**
+   * The environment's process died: what it was working on fails now rather than at its timeout.
+   */
   void processGone(String why) {
     List<Invocation> lost = new ArrayList<>(inFlight.values());
     inFlight.clear();
-    lost.forEach(invocation ->
-        invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
+    lost.forEach(
+        invocation ->
+            invocation
+                .result()
+                .completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
   }
 
   String initError() {
@@ -103,16 +111,24 @@ final class RuntimeApi implements AutoCloseable {
     }
     long deadline = System.currentTimeMillis() + invocation.timeout().toMillis();
     invocations.timeOut(invocation);
-    log.accept("[kaiten-local] invocation " + invocation.requestId() + " handed to the function (" + environment + ")");
+    log.accept(
+        "[kaiten-local] invocation "
+            + invocation.requestId()
+            + " handed to the function ("
+            + environment
+            + ")");
     exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
     exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", functionArn);
-    exchange.getResponseHeaders().add("Lambda-Runtime-Trace-Id", "Root=1-" + invocation.requestId());
+    exchange
+        .getResponseHeaders()
+        .add("Lambda-Runtime-Trace-Id", "Root=1-" + invocation.requestId());
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     respond(exchange, 200, invocation.payload());
   }
 
-  private void complete(HttpExchange exchange, String path, String body, boolean error) throws IOException {
+  private void complete(HttpExchange exchange, String path, String body, boolean error)
+      throws IOException {
     String requestId = path.substring("invocation/".length(), path.lastIndexOf('/'));
     Invocation invocation = inFlight.remove(requestId);
     if (invocation == null) {
@@ -120,7 +136,9 @@ final class RuntimeApi implements AutoCloseable {
       return;
     }
     if (error) {
-      invocation.result().completeExceptionally(new FunctionFailure(FunctionFailure.Kind.ERROR, body));
+      invocation
+          .result()
+          .completeExceptionally(new FunctionFailure(FunctionFailure.Kind.ERROR, body));
     } else {
       invocation.result().complete(body);
     }

@@ -19,13 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Schedule event of the template, as an EventBridge rule runs it: the function gets a
- * "Scheduled Event" at the rule's rate, the first one rate after start. Cron expressions are not
- * evaluated here; those schedules fire on demand only. Any schedule can be fired on demand
- * ({@code POST /_local/schedules/{function}/{event}} on the front door), so tests need not wait.
+ * A Schedule event of the template, as an EventBridge rule runs it: the function gets a "Scheduled
+ * Event" at the rule's rate, the first one rate after start. Cron expressions are not evaluated
+ * here; those schedules fire on demand only. Any schedule can be fired on demand ({@code POST
+ * /_local/schedules/{function}/{event}} on the front door), so tests need not wait.
  */
 final class ScheduleTrigger implements AutoCloseable {
-  private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
+  private static final Pattern RATE =
+      Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the template's Schedule event says; {@code rate} is empty for a cron expression. */
@@ -39,7 +40,15 @@ final class ScheduleTrigger implements AutoCloseable {
   ScheduleTrigger(Mapping mapping, LocalFunction function, String region, String account) {
     this.mapping = mapping;
     this.function = function;
-    this.ruleArn = "arn:aws:events:" + region + ":" + account + ":rule/" + function.name() + "-" + mapping.name();
+    this.ruleArn =
+        "arn:aws:events:"
+            + region
+            + ":"
+            + account
+            + ":rule/"
+            + function.name()
+            + "-"
+            + mapping.name();
   }
 
   /** {@code function/event}, the name it is fired by on demand. */
@@ -52,11 +61,24 @@ final class ScheduleTrigger implements AutoCloseable {
   }
 
   void start(ScheduledExecutorService clock) {
-    mapping.rate().ifPresentOrElse(
-        rate -> timer = clock.scheduleAtFixedRate(this::fireOnSchedule, rate.toMillis(), rate.toMillis(),
-            TimeUnit.MILLISECONDS),
-        () -> function.note("[kaiten-local] " + mapping.name() + ": " + mapping.expression()
-            + " is not evaluated locally; fire it with POST /_local/schedules/" + key()));
+    mapping
+        .rate()
+        .ifPresentOrElse(
+            rate ->
+                timer =
+                    clock.scheduleAtFixedRate(
+                        this::fireOnSchedule,
+                        rate.toMillis(),
+                        rate.toMillis(),
+                        TimeUnit.MILLISECONDS),
+            () ->
+                function.note(
+                    "[kaiten-local] "
+                        + mapping.name()
+                        + ": "
+                        + mapping.expression()
+                        + " is not evaluated locally; fire it with POST /_local/schedules/"
+                        + key()));
   }
 
   /** Hands the function one scheduled event now; completes with its answer. */
@@ -66,11 +88,17 @@ final class ScheduleTrigger implements AutoCloseable {
   }
 
   private void fireOnSchedule() {
-    fire().whenComplete((answer, error) -> {
-      if (error != null) {
-        function.note("[kaiten-local] " + mapping.name() + ": the scheduled invocation failed: " + error.getMessage());
-      }
-    });
+    fire()
+        .whenComplete(
+            (answer, error) -> {
+              if (error != null) {
+                function.note(
+                    "[kaiten-local] "
+                        + mapping.name()
+                        + ": the scheduled invocation failed: "
+                        + error.getMessage());
+              }
+            });
   }
 
   /** The event EventBridge sends, or the template's constant {@code Input} instead. */
@@ -101,11 +129,13 @@ final class ScheduleTrigger implements AutoCloseable {
   /** The enabled Schedule events of one function in the template. */
   static List<Mapping> mappings(Map<String, Object> events, Function<Object, String> resolve) {
     List<Mapping> mappings = new ArrayList<>();
-    TemplateEvents.enabled(events, "Schedule").forEach((name, properties) -> {
-      String expression = resolve.apply(properties.get("Schedule"));
-      Optional<String> input = Optional.ofNullable(properties.get("Input")).map(resolve);
-      mappings.add(new Mapping(name, expression, rate(expression), input));
-    });
+    TemplateEvents.enabled(events, "Schedule")
+        .forEach(
+            (name, properties) -> {
+              String expression = resolve.apply(properties.get("Schedule"));
+              Optional<String> input = Optional.ofNullable(properties.get("Input")).map(resolve);
+              mappings.add(new Mapping(name, expression, rate(expression), input));
+            });
     return mappings;
   }
 
@@ -115,10 +145,11 @@ final class ScheduleTrigger implements AutoCloseable {
       return Optional.empty();
     }
     long amount = Long.parseLong(rate.group(1));
-    return Optional.of(switch (rate.group(2)) {
-      case "minute", "minutes" -> Duration.ofMinutes(amount);
-      case "hour", "hours" -> Duration.ofHours(amount);
-      default -> Duration.ofDays(amount);
-    });
+    return Optional.of(
+        switch (rate.group(2)) {
+          case "minute", "minutes" -> Duration.ofMinutes(amount);
+          case "hour", "hours" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        });
   }
 }

@@ -30,15 +30,23 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 final class SqsTrigger implements AutoCloseable {
   /** One receive returns at most 10 messages; SQS's own limit. */
   private static final int RECEIVE_MAX = 10;
+
   /**
-   * Shorter than Lambda's 20 s: ElasticMQ, when it stops, waits for every receive in flight, so this
-   * bounds how long stopping kaiten-local takes. A message still arrives the moment it is sent.
+   * Shorter than Lambda's 20 s: ElasticMQ, when it stops, waits for every receive in flight, so
+   * this bounds how long stopping kaiten-local takes. A message still arrives the moment it is
+   * sent.
    */
   private static final int LONG_POLL_SECONDS = 2;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the template's SQS event says. */
-  record Mapping(String name, String queueArn, int batchSize, Duration batchingWindow, boolean reportsItemFailures) {}
+  record Mapping(
+      String name,
+      String queueArn,
+      int batchSize,
+      Duration batchingWindow,
+      boolean reportsItemFailures) {}
 
   private final Mapping mapping;
   private final LocalFunction function;
@@ -52,7 +60,8 @@ final class SqsTrigger implements AutoCloseable {
    * @param retryDelay when set, a failed message is visible again after this long instead of the
    *     queue's visibility timeout: for tests and impatient users, never on Lambda
    */
-  SqsTrigger(Mapping mapping, LocalFunction function, SqsClient sqs, Optional<Duration> retryDelay) {
+  SqsTrigger(
+      Mapping mapping, LocalFunction function, SqsClient sqs, Optional<Duration> retryDelay) {
     this.mapping = mapping;
     this.function = function;
     this.sqs = sqs;
@@ -76,18 +85,24 @@ final class SqsTrigger implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         if (running) {
-          function.note("[kaiten-local] " + mapping.name() + ": polling failed, retrying: " + e.getMessage());
+          function.note(
+              "[kaiten-local] " + mapping.name() + ": polling failed, retrying: " + e.getMessage());
         }
       }
     }
   }
 
   private List<Message> receiveBatch() {
-    List<Message> batch = new ArrayList<>(receive(LONG_POLL_SECONDS, Math.min(RECEIVE_MAX, mapping.batchSize())));
+    List<Message> batch =
+        new ArrayList<>(receive(LONG_POLL_SECONDS, Math.min(RECEIVE_MAX, mapping.batchSize())));
     long windowEnds = System.nanoTime() + mapping.batchingWindow().toNanos();
-    while (!batch.isEmpty() && batch.size() < mapping.batchSize() && System.nanoTime() < windowEnds) {
-      int waitSeconds = (int) Math.max(1, Duration.ofNanos(windowEnds - System.nanoTime()).toSeconds());
-      List<Message> more = receive(waitSeconds, Math.min(RECEIVE_MAX, mapping.batchSize() - batch.size()));
+    while (!batch.isEmpty()
+        && batch.size() < mapping.batchSize()
+        && System.nanoTime() < windowEnds) {
+      int waitSeconds =
+          (int) Math.max(1, Duration.ofNanos(windowEnds - System.nanoTime()).toSeconds());
+      List<Message> more =
+          receive(waitSeconds, Math.min(RECEIVE_MAX, mapping.batchSize() - batch.size()));
       if (more.isEmpty()) {
         break;
       }
@@ -97,20 +112,33 @@ final class SqsTrigger implements AutoCloseable {
   }
 
   private List<Message> receive(int waitSeconds, int max) {
-    return sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
-        .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+    return sqs.receiveMessage(
+            r ->
+                r.queueUrl(queueUrl)
+                    .maxNumberOfMessages(max)
+                    .waitTimeSeconds(waitSeconds)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                    .messageAttributeNames("All"))
+        .messages();
   }
 
   private void deliver(List<Message> batch) {
     for (Message message : batch) {
-      function.note("[kaiten-local] " + mapping.name() + ": delivering message " + message.messageId()
-          + " (receive " + message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT) + ")");
+      function.note(
+          "[kaiten-local] "
+              + mapping.name()
+              + ": delivering message "
+              + message.messageId()
+              + " (receive "
+              + message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
+              + ")");
     }
     Set<String> failed;
     try {
       failed = failedMessageIds(batch, function.invoke(event(batch)).get());
     } catch (ExecutionException e) {
-      function.note("[kaiten-local] " + mapping.name() + ": the batch failed: " + e.getCause().getMessage());
+      function.note(
+          "[kaiten-local] " + mapping.name() + ": the batch failed: " + e.getCause().getMessage());
       failed = batch.stream().map(Message::messageId).collect(Collectors.toSet());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -119,17 +147,30 @@ final class SqsTrigger implements AutoCloseable {
     List<Message> done = new ArrayList<>();
     for (Message message : batch) {
       if (failed.contains(message.messageId())) {
-        retryDelay.ifPresent(delay -> sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl)
-            .receiptHandle(message.receiptHandle()).visibilityTimeout((int) delay.toSeconds())));
+        retryDelay.ifPresent(
+            delay ->
+                sqs.changeMessageVisibility(
+                    r ->
+                        r.queueUrl(queueUrl)
+                            .receiptHandle(message.receiptHandle())
+                            .visibilityTimeout((int) delay.toSeconds())));
       } else {
         done.add(message);
       }
     }
     if (!done.isEmpty()) {
-      sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done.stream()
-          .map(m -> DeleteMessageBatchRequestEntry.builder()
-              .id(m.messageId()).receiptHandle(m.receiptHandle()).build())
-          .toList()));
+      sqs.deleteMessageBatch(
+          r ->
+              r.queueUrl(queueUrl)
+                  .entries(
+                      done.stream()
+                          .map(
+                              m ->
+                                  DeleteMessageBatchRequestEntry.builder()
+                                      .id(m.messageId())
+                                      .receiptHandle(m.receiptHandle())
+                                      .build())
+                          .toList()));
     }
   }
 
@@ -139,7 +180,10 @@ final class SqsTrigger implements AutoCloseable {
    */
   private Set<String> failedMessageIds(List<Message> batch, String answer) {
     Set<String> all = batch.stream().map(Message::messageId).collect(Collectors.toSet());
-    if (!mapping.reportsItemFailures() || answer == null || answer.isBlank() || answer.equals("null")) {
+    if (!mapping.reportsItemFailures()
+        || answer == null
+        || answer.isBlank()
+        || answer.equals("null")) {
       return Set.of();
     }
     JsonNode failures;
@@ -171,11 +215,14 @@ final class SqsTrigger implements AutoCloseable {
       ObjectNode attributes = record.putObject("attributes");
       message.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
       ObjectNode messageAttributes = record.putObject("messageAttributes");
-      message.messageAttributes().forEach((name, value) -> {
-        ObjectNode attribute = messageAttributes.putObject(name);
-        attribute.put("stringValue", value.stringValue());
-        attribute.put("dataType", value.dataType());
-      });
+      message
+          .messageAttributes()
+          .forEach(
+              (name, value) -> {
+                ObjectNode attribute = messageAttributes.putObject(name);
+                attribute.put("stringValue", value.stringValue());
+                attribute.put("dataType", value.dataType());
+              });
       record.put("md5OfBody", message.md5OfBody());
       record.put("eventSource", "aws:sqs");
       record.put("eventSourceARN", mapping.queueArn());
@@ -208,13 +255,22 @@ final class SqsTrigger implements AutoCloseable {
   @SuppressWarnings("unchecked")
   static List<Mapping> mappings(Map<String, Object> events, Function<Object, String> resolve) {
     List<Mapping> mappings = new ArrayList<>();
-    TemplateEvents.enabled(events, "SQS").forEach((name, properties) -> {
-      List<Object> responseTypes = (List<Object>) properties.getOrDefault("FunctionResponseTypes", List.of());
-      mappings.add(new Mapping(name, resolve.apply(properties.get("Queue")),
-          Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 10))),
-          Duration.ofSeconds(Long.parseLong(String.valueOf(properties.getOrDefault("MaximumBatchingWindowInSeconds", 0)))),
-          responseTypes.contains("ReportBatchItemFailures")));
-    });
+    TemplateEvents.enabled(events, "SQS")
+        .forEach(
+            (name, properties) -> {
+              List<Object> responseTypes =
+                  (List<Object>) properties.getOrDefault("FunctionResponseTypes", List.of());
+              mappings.add(
+                  new Mapping(
+                      name,
+                      resolve.apply(properties.get("Queue")),
+                      Integer.parseInt(String.valueOf(properties.getOrDefault("BatchSize", 10))),
+                      Duration.ofSeconds(
+                          Long.parseLong(
+                              String.valueOf(
+                                  properties.getOrDefault("MaximumBatchingWindowInSeconds", 0)))),
+                      responseTypes.contains("ReportBatchItemFailures")));
+            });
     return mappings;
   }
 }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The curl commands of the docs' {@code bash} blocks, in reading order: README.md, then docs/**.md by
- * path. docs/contributing.md says how to write them so that {@code DocsCurlIT} can run them.
+ * The curl commands of the docs' {@code bash} blocks, in reading order: README.md, then docs/**.md
+ * by path. docs/contributing.md says how to write them so that {@code DocsCurlIT} can run them.
  */
 final class DocCurls {
   static final String SKIP_MARKER = "# not run by the docs test:";
@@ -29,9 +29,16 @@ final class DocCurls {
    * @param expectedStatus the status its "# → NNN" comment shows; empty means any 2xx
    * @param skipReason why it is not run, when the line before it carries the marker
    */
-  record DocCurl(Path page, int line, String command, OptionalInt expectedStatus, Optional<String> skipReason) {
+  record DocCurl(
+      Path page,
+      int line,
+      String command,
+      OptionalInt expectedStatus,
+      Optional<String> skipReason) {
     boolean accepts(int status) {
-      return expectedStatus.isPresent() ? status == expectedStatus.getAsInt() : status >= 200 && status < 300;
+      return expectedStatus.isPresent()
+          ? status == expectedStatus.getAsInt()
+          : status >= 200 && status < 300;
     }
 
     String expected() {
@@ -86,12 +93,17 @@ final class DocCurls {
         }
       }
       OptionalInt status = status(scan.comment);
-      if (status.isEmpty() && scan.comment == null && i + 1 < lines.size() && lines.get(i + 1).trim().startsWith("# →")) {
+      if (status.isEmpty()
+          && scan.comment == null
+          && i + 1 < lines.size()
+          && lines.get(i + 1).trim().startsWith("# →")) {
         status = status(lines.get(i + 1).trim());
       }
       String before = first > 0 ? lines.get(first - 1).trim() : "";
-      Optional<String> skip = before.startsWith(SKIP_MARKER)
-          ? Optional.of(before.substring(SKIP_MARKER.length()).trim()) : Optional.empty();
+      Optional<String> skip =
+          before.startsWith(SKIP_MARKER)
+              ? Optional.of(before.substring(SKIP_MARKER.length()).trim())
+              : Optional.empty();
       curls.add(new DocCurl(page, first + 1, command.toString(), status, skip));
     }
     return curls;
@@ -102,7 +114,9 @@ final class DocCurls {
       return OptionalInt.empty();
     }
     Matcher matcher = STATUS.matcher(comment);
-    return matcher.find() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+    return matcher.find()
+        ? OptionalInt.of(Integer.parseInt(matcher.group(1)))
+        : OptionalInt.empty();
   }
 
   /** Enough of bash's quoting to tell where a command ends and where its line's comment starts. */

@@ -22,19 +22,37 @@ import sh.kaiten.local.DocCurls.DocCurl;
  */
 class DocsCurlIT {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Where an id of an earlier answer goes, by the prefix of its value. */
-  private static final Map<String, String> ID_VARIABLES = Map.of("cus_", "CUSTOMER", "lic_", "LICENSE",
-      "wh_", "WEBHOOK", "dlv_", "DELIVERY", "lse_", "LEASE", "tok_", "TOKEN_ID");
-  private static final List<String> ID_FIELDS = List.of("id", "customer_id", "license_id", "lease_id");
+  private static final Map<String, String> ID_VARIABLES =
+      Map.of(
+          "cus_",
+          "CUSTOMER",
+          "lic_",
+          "LICENSE",
+          "wh_",
+          "WEBHOOK",
+          "dlv_",
+          "DELIVERY",
+          "lse_",
+          "LEASE",
+          "tok_",
+          "TOKEN_ID");
+
+  private static final List<String> ID_FIELDS =
+      List.of("id", "customer_id", "license_id", "lease_id");
 
   @TempDir Path dir;
 
   @Test
   void everyCurlInTheDocsAnswersWhatItsPageSays() throws Exception {
-    List<DocCurl> curls = DocCurls.pages(RunningKaitenLocal.ROOT).stream().flatMap(p -> DocCurls.in(p).stream())
-        .toList();
+    List<DocCurl> curls =
+        DocCurls.pages(RunningKaitenLocal.ROOT).stream()
+            .flatMap(p -> DocCurls.in(p).stream())
+            .toList();
     assertThat(curls.get(0).page()).isEqualTo(RunningKaitenLocal.ROOT.resolve("README.md"));
-    assertThat(curls.get(0).command()).startsWith("curl -X POST $API/api/instances/acme-prod/usage \\\n")
+    assertThat(curls.get(0).command())
+        .startsWith("curl -X POST $API/api/instances/acme-prod/usage \\\n")
         .doesNotContain("Content-Type");
 
     List<String> failures = new ArrayList<>();
@@ -53,18 +71,30 @@ class DocsCurlIT {
         run++;
         Answer answer = run(curl, variables);
         if (answer.exit() != 0 || !curl.accepts(answer.status())) {
-          failures.add(where(curl) + ": expected " + curl.expected() + ", answered " + answer.status()
-              + (answer.exit() != 0 ? " (curl exited " + answer.exit() + ": " + answer.errors().strip() + ")" : "")
-              + "\n  " + curl.command().strip().replace("\n", "\n  ")
-              + "\n  → " + answer.body().substring(0, Math.min(answer.body().length(), 600)));
+          failures.add(
+              where(curl)
+                  + ": expected "
+                  + curl.expected()
+                  + ", answered "
+                  + answer.status()
+                  + (answer.exit() != 0
+                      ? " (curl exited " + answer.exit() + ": " + answer.errors().strip() + ")"
+                      : "")
+                  + "\n  "
+                  + curl.command().strip().replace("\n", "\n  ")
+                  + "\n  → "
+                  + answer.body().substring(0, Math.min(answer.body().length(), 600)));
         } else {
           remember(answer, variables);
         }
       }
     }
-    assertThat(failures).as("curls of the docs that did not answer as their page says (%d run)", run).isEmpty();
+    assertThat(failures)
+        .as("curls of the docs that did not answer as their page says (%d run)", run)
+        .isEmpty();
     assertThat(curls.stream().filter(c -> c.skipReason().isPresent()).map(DocsCurlIT::where))
-        .as("curls skipped by the marker").containsExactly("docs/operations.md:" + deployCurlLine());
+        .as("curls skipped by the marker")
+        .containsExactly("docs/operations.md:" + deployCurlLine());
   }
 
   private record Answer(int exit, int status, String body, String headers, String errors) {}
@@ -75,24 +105,31 @@ class DocsCurlIT {
     Path headers = dir.resolve("headers");
     Files.deleteIfExists(body);
     Files.deleteIfExists(headers);
-    String script = "set -u\n"
-        + "curl() { command curl --silent --show-error --max-time 60 --noproxy '*' \"$@\" --no-include"
-        + " --output \"$DOCS_BODY\" --dump-header \"$DOCS_HEADERS\" --write-out '%{http_code}'; }\n"
-        + curl.command();
-    ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).directory(RunningKaitenLocal.ROOT.toFile());
+    String script =
+        "set -u\n"
+            + "curl() { command curl --silent --show-error --max-time 60 --noproxy '*' \"$@\" --no-include"
+            + " --output \"$DOCS_BODY\" --dump-header \"$DOCS_HEADERS\" --write-out '%{http_code}'; }\n"
+            + curl.command();
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-c", script).directory(RunningKaitenLocal.ROOT.toFile());
     builder.environment().putAll(variables);
     builder.environment().put("DOCS_BODY", body.toString());
     builder.environment().put("DOCS_HEADERS", headers.toString());
     Process process = builder.start();
     process.getOutputStream().close();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    String out =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(90, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError(where(curl) + " did not end within 90 s");
     }
     int status = out.matches("\\d{3}") ? Integer.parseInt(out) : 0;
-    return new Answer(process.exitValue(), status, RunningKaitenLocal.read(body), RunningKaitenLocal.read(headers),
+    return new Answer(
+        process.exitValue(),
+        status,
+        RunningKaitenLocal.read(body),
+        RunningKaitenLocal.read(headers),
         errors);
   }
 
@@ -109,11 +146,12 @@ class DocsCurlIT {
     JsonNode json = JSON.readTree(answer.body());
     for (String field : ID_FIELDS) {
       String value = json.path(field).asText("");
-      ID_VARIABLES.forEach((prefix, variable) -> {
-        if (value.startsWith(prefix)) {
-          variables.put(variable, value);
-        }
-      });
+      ID_VARIABLES.forEach(
+          (prefix, variable) -> {
+            if (value.startsWith(prefix)) {
+              variables.put(variable, value);
+            }
+          });
     }
   }
 

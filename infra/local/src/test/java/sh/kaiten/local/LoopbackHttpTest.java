@@ -21,7 +21,13 @@ class LoopbackHttpTest {
 
   @Test
   void functionJvmsRunWithNaglesAlgorithmOff() {
-    assertThat(LocalFunction.jvmCommand(512, LocalFunction.Jit.TIERED, "code", Optional.of(Path.of("jni.so")), "Handler::handle"))
+    assertThat(
+            LocalFunction.jvmCommand(
+                512,
+                LocalFunction.Jit.TIERED,
+                "code",
+                Optional.of(Path.of("jni.so")),
+                "Handler::handle"))
         .contains("-Dsun.net.httpserver.nodelay=true")
         .endsWith("com.amazonaws.services.lambda.runtime.api.client.AWSLambda", "Handler::handle");
   }

@@ -10,7 +10,8 @@ class OptionsTest {
   void jvmFunctionsCompileC1OnlyAsOnLambdaUnlessAskedForTiered() {
     assertThat(Options.parse(new String[] {"--in-memory"}).jit()).isEqualTo(LocalFunction.Jit.C1);
     assertThat(Options.parse(new String[] {"--jit", "c1"}).jit()).isEqualTo(LocalFunction.Jit.C1);
-    assertThat(Options.parse(new String[] {"--jit", "C1", "--jit", "tiered"}).jit()).isEqualTo(LocalFunction.Jit.TIERED);
+    assertThat(Options.parse(new String[] {"--jit", "C1", "--jit", "tiered"}).jit())
+        .isEqualTo(LocalFunction.Jit.TIERED);
   }
 
   @Test

@@ -26,7 +26,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** kaiten-local started as a user starts it: the packaged jar, in its own process, driven over HTTP. */
+/**
+ * kaiten-local started as a user starts it: the packaged jar, in its own process, driven over HTTP.
+ */
 final class RunningKaitenLocal implements AutoCloseable {
   private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,15 +45,27 @@ final class RunningKaitenLocal implements AutoCloseable {
     this.baseUrl = baseUrl;
   }
 
-  /** @param options more command-line options for kaiten-local */
+  /**
+   * @param options more command-line options for kaiten-local
+   */
   static RunningKaitenLocal start(Path dir, String... options) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", ROOT.resolve("infra/local/target/kaiten-local.jar").toString(),
-        "--port", "0", "--demo", "--dir", dir.toString(), "--template", ROOT.resolve("template.yaml").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ROOT.resolve("infra/local/target/kaiten-local.jar").toString(),
+                "--port",
+                "0",
+                "--demo",
+                "--dir",
+                dir.toString(),
+                "--template",
+                ROOT.resolve("template.yaml").toString()));
     command.addAll(List.of(options));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     for (String line; (line = out.readLine()) != null; ) {
       seen.append(line).append('\n');
@@ -61,7 +75,8 @@ final class RunningKaitenLocal implements AutoCloseable {
         return new RunningKaitenLocal(process, dir, matcher.group(1));
       }
     }
-    throw new IllegalStateException("kaiten-local exited before it was ready:\n" + seen + functionLogs(dir));
+    throw new IllegalStateException(
+        "kaiten-local exited before it was ready:\n" + seen + functionLogs(dir));
   }
 
   /** The end of every function's log, to show why a start failed. */
@@ -75,7 +90,9 @@ final class RunningKaitenLocal implements AutoCloseable {
       for (Path log : files.sorted().toList()) {
         List<String> lines = Files.readAllLines(log);
         out.append("\n--- ").append(log.getFileName()).append(" (last 40 lines) ---\n");
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(line -> out.append(line).append('\n'));
+        lines
+            .subList(Math.max(0, lines.size() - 40), lines.size())
+            .forEach(line -> out.append(line).append('\n'));
       }
     }
     return out.toString();
@@ -83,15 +100,18 @@ final class RunningKaitenLocal implements AutoCloseable {
 
   /** Keeps reading the output so the process never blocks on a full pipe. */
   private static void drain(BufferedReader out) {
-    Thread drainer = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // discarded: the files under logs/ keep what matters
-        }
-      } catch (IOException ignored) {
-        // the process is gone
-      }
-    }, "kaiten-local-output");
+    Thread drainer =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // discarded: the files under logs/ keep what matters
+                }
+              } catch (IOException ignored) {
+                // the process is gone
+              }
+            },
+            "kaiten-local-output");
     drainer.setDaemon(true);
     drainer.start();
   }
@@ -109,13 +129,16 @@ final class RunningKaitenLocal implements AutoCloseable {
     return state().path("demo").path("instance_token").asText();
   }
 
-  /** An SQS client on this run's ElasticMQ, from the endpoints kaiten-local wrote to its state file. */
+  /**
+   * An SQS client on this run's ElasticMQ, from the endpoints kaiten-local wrote to its state file.
+   */
   SqsClient sqs() throws IOException {
     JsonNode endpoints = state().path("aws_endpoints");
     return SqsClient.builder()
         .endpointOverride(URI.create(endpoints.path("sqs").asText()))
         .region(Region.of(endpoints.path("region").asText()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
   }
@@ -126,14 +149,21 @@ final class RunningKaitenLocal implements AutoCloseable {
 
   /** The function's process, found among kaiten-local's children by what it runs. */
   Optional<ProcessHandle> functionProcess(String function) {
-    // Children only: each function's watcher (a copy of its launching shell) carries the same arguments.
-    return process.children()
-        .filter(p -> p.info().arguments().map(List::of).orElse(List.of()).stream()
-            .anyMatch(argument -> argument.contains("functions/" + function)))
+    // Children only: each function's watcher (a copy of its launching shell) carries the same
+    // arguments.
+    return process
+        .children()
+        .filter(
+            p ->
+                p.info().arguments().map(List::of).orElse(List.of()).stream()
+                    .anyMatch(argument -> argument.contains("functions/" + function)))
         .findFirst();
   }
 
-  /** Sends {@code request} as written, byte for byte, and answers what came back until the server closed. */
+  /**
+   * Sends {@code request} as written, byte for byte, and answers what came back until the server
+   * closed.
+   */
   String raw(String request) throws IOException {
     URI uri = URI.create(baseUrl);
     try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
@@ -144,7 +174,10 @@ final class RunningKaitenLocal implements AutoCloseable {
     }
   }
 
-  /** The function processes: kaiten-local's own children (each function's watcher is a child of the function). */
+  /**
+   * The function processes: kaiten-local's own children (each function's watcher is a child of the
+   * function).
+   */
   List<ProcessHandle> functions() {
     return process.children().toList();
   }
@@ -158,10 +191,17 @@ final class RunningKaitenLocal implements AutoCloseable {
     return sendAsync(method, path, token, body).join();
   }
 
-  CompletableFuture<HttpResponse<String>> sendAsync(String method, String path, String token, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  CompletableFuture<HttpResponse<String>> sendAsync(
+      String method, String path, String token, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + token)
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("Content-Type", "application/json");
     }
@@ -171,8 +211,14 @@ final class RunningKaitenLocal implements AutoCloseable {
   /** The body of a 200 answer; any other answer fails the test, showing what came back. */
   JsonNode ok(HttpResponse<String> response) throws IOException {
     if (response.statusCode() != 200) {
-      throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
-          + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          response.request().method()
+              + " "
+              + response.uri()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     return json(response);
   }
@@ -180,8 +226,14 @@ final class RunningKaitenLocal implements AutoCloseable {
   /** The body of a 201 answer; any other answer fails the test, showing what came back. */
   JsonNode created(HttpResponse<String> response) throws IOException {
     if (response.statusCode() != 201) {
-      throw new AssertionError(response.request().method() + " " + response.uri() + " answered "
-          + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          response.request().method()
+              + " "
+              + response.uri()
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
     }
     return json(response);
   }

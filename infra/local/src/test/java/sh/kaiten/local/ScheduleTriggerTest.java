@@ -29,16 +29,28 @@ class ScheduleTriggerTest {
   @Test
   void onlyEnabledScheduleEventsBecomeMappings() {
     Map<String, Object> events = new LinkedHashMap<>();
-    events.put("Every5", Map.of("Type", "Schedule", "Properties", Map.of("Schedule", "rate(5 minutes)")));
-    events.put("Noon", Map.of("Type", "Schedule",
-        "Properties", Map.of("Schedule", "cron(0 12 * * ? *)", "Input", "{\"job\":\"noon\"}")));
-    events.put("Off", Map.of("Type", "Schedule", "Properties", Map.of("Schedule", "rate(1 day)", "Enabled", false)));
+    events.put(
+        "Every5", Map.of("Type", "Schedule", "Properties", Map.of("Schedule", "rate(5 minutes)")));
+    events.put(
+        "Noon",
+        Map.of(
+            "Type",
+            "Schedule",
+            "Properties",
+            Map.of("Schedule", "cron(0 12 * * ? *)", "Input", "{\"job\":\"noon\"}")));
+    events.put(
+        "Off",
+        Map.of(
+            "Type", "Schedule", "Properties", Map.of("Schedule", "rate(1 day)", "Enabled", false)));
     events.put("Queue", Map.of("Type", "SQS", "Properties", Map.of("Queue", "arn")));
 
     List<ScheduleTrigger.Mapping> mappings = ScheduleTrigger.mappings(events, String::valueOf);
 
-    assertThat(mappings).containsExactly(
-        new ScheduleTrigger.Mapping("Every5", "rate(5 minutes)", Optional.of(Duration.ofMinutes(5)), Optional.empty()),
-        new ScheduleTrigger.Mapping("Noon", "cron(0 12 * * ? *)", Optional.empty(), Optional.of("{\"job\":\"noon\"}")));
+    assertThat(mappings)
+        .containsExactly(
+            new ScheduleTrigger.Mapping(
+                "Every5", "rate(5 minutes)", Optional.of(Duration.ofMinutes(5)), Optional.empty()),
+            new ScheduleTrigger.Mapping(
+                "Noon", "cron(0 12 * * ? *)", Optional.empty(), Optional.of("{\"job\":\"noon\"}")));
   }
 }

@@ -41,9 +41,10 @@ import sh.kaiten.sdk.Reason;
 import sh.kaiten.sdk.RejectedReport;
 
 /**
- * The Java SDK against kaiten-local, as a vendor runs it: the packaged stack in its own process, the
- * client in this one (and, for the spool, in a process of its own that is killed). Each test has its
- * own license and instance of the demo catalog (api-calls HARD, sso, theme; tiers free and pro).
+ * The Java SDK against kaiten-local, as a vendor runs it: the packaged stack in its own process,
+ * the client in this one (and, for the spool, in a process of its own that is killed). Each test
+ * has its own license and instance of the demo catalog (api-calls HARD, sso, theme; tiers free and
+ * pro).
  */
 class SdkSystemIT {
   private static final Duration POLL = Duration.ofSeconds(2);
@@ -65,29 +66,60 @@ class SdkSystemIT {
     local.close();
   }
 
-  /** A new license of the tier for the demo customer, with one instance: its id, license id and token. */
-  private static Holder holder(RunningKaitenLocal on, String instance, String tier) throws IOException {
+  /**
+   * A new license of the tier for the demo customer, with one instance: its id, license id and
+   * token.
+   */
+  private static Holder holder(RunningKaitenLocal on, String instance, String tier)
+      throws IOException {
     String adminToken = on.state().path("admin_token").asText();
     String customer = on.state().path("demo").path("customer_id").asText();
-    String license = on.created(on.send("POST", "/api/licenses", adminToken,
-        "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + tier + "\"}")).path("id").asText();
-    String token = on.created(on.send("POST", "/api/instances", adminToken,
-        "{\"id\":\"" + instance + "\",\"license_id\":\"" + license + "\"}")).path("token").path("token").asText();
+    String license =
+        on.created(
+                on.send(
+                    "POST",
+                    "/api/licenses",
+                    adminToken,
+                    "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + tier + "\"}"))
+            .path("id")
+            .asText();
+    String token =
+        on.created(
+                on.send(
+                    "POST",
+                    "/api/instances",
+                    adminToken,
+                    "{\"id\":\"" + instance + "\",\"license_id\":\"" + license + "\"}"))
+            .path("token")
+            .path("token")
+            .asText();
     return new Holder(instance, license, token);
   }
 
   private record Holder(String instance, String license, String token) {}
 
   private static KaitenClient.Builder client(RunningKaitenLocal on, Holder holder) {
-    // kaiten-local serves one request per function at a time: on a loaded machine a 1000-event batch
-    // outlasts the default 10 s, and a client that gives up re-sends it behind its own abandoned copy.
-    return KaitenClient.builder().baseUrl(on.baseUrl()).token(holder.token()).instance(holder.instance())
-        .pollInterval(POLL).requestTimeout(Duration.ofSeconds(60));
+    // kaiten-local serves one request per function at a time: on a loaded machine a 1000-event
+    // batch
+    // outlasts the default 10 s, and a client that gives up re-sends it behind its own abandoned
+    // copy.
+    return KaitenClient.builder()
+        .baseUrl(on.baseUrl())
+        .token(holder.token())
+        .instance(holder.instance())
+        .pollInterval(POLL)
+        .requestTimeout(Duration.ofSeconds(60));
   }
 
   private static long usage(RunningKaitenLocal on, Holder holder) throws IOException {
-    return on.ok(on.send("GET", "/api/instances/" + holder.instance() + "/entitlements/api-calls/usage", admin(on), null))
-        .path("current_usage").asLong();
+    return on.ok(
+            on.send(
+                "GET",
+                "/api/instances/" + holder.instance() + "/entitlements/api-calls/usage",
+                admin(on),
+                null))
+        .path("current_usage")
+        .asLong();
   }
 
   private static String admin(RunningKaitenLocal on) throws IOException {
@@ -96,20 +128,26 @@ class SdkSystemIT {
 
   /** An instance id of the test's own, e.g. {@code sdk-a-hard-limit-is-refused-in-process}. */
   private static String name(TestInfo test) {
-    String words = test.getTestMethod().orElseThrow().getName().replaceAll("([A-Z])", "-$1").toLowerCase();
+    String words =
+        test.getTestMethod().orElseThrow().getName().replaceAll("([A-Z])", "-$1").toLowerCase();
     return ("sdk-" + words).substring(0, Math.min(48, words.length() + 4));
   }
 
   @Test
-  void theSnapshotLoadsAndATierDowngradeIsSeenWithinOnePollInterval(TestInfo test) throws Exception {
+  void theSnapshotLoadsAndATierDowngradeIsSeenWithinOnePollInterval(TestInfo test)
+      throws Exception {
     Holder holder = holder(local, name(test), "pro");
     ConcurrentLinkedQueue<Set<String>> changes = new ConcurrentLinkedQueue<>();
-    try (KaitenClient kaiten = client(local, holder).listener(new KaitenListener() {
-      @Override
-      public void snapshotChanged(Set<String> entitlements) {
-        changes.add(entitlements);
-      }
-    }).build()) {
+    try (KaitenClient kaiten =
+        client(local, holder)
+            .listener(
+                new KaitenListener() {
+                  @Override
+                  public void snapshotChanged(Set<String> entitlements) {
+                    changes.add(entitlements);
+                  }
+                })
+            .build()) {
       assertThat(kaiten.isEnabled("sso")).isTrue();
       Check check = kaiten.check("api-calls", 1);
       assertThat(check.allowed()).isTrue();
@@ -119,10 +157,13 @@ class SdkSystemIT {
       assertThat(check.stale()).isFalse();
       assertThat(kaiten.config("theme").path("color").asText()).isEqualTo("indigo");
 
-      local.ok(local.send("PATCH", "/api/licenses/" + holder.license(), admin, "{\"tier\":\"free\"}"));
+      local.ok(
+          local.send("PATCH", "/api/licenses/" + holder.license(), admin, "{\"tier\":\"free\"}"));
       long changed = System.nanoTime();
       // One poll interval, and the one snapshot request that poll makes.
-      await().atMost(POLL.plusSeconds(2)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(POLL.plusSeconds(2))
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> kaiten.check("api-calls", 1).limit() == 1000);
       assertThat(Duration.ofNanos(System.nanoTime() - changed)).isLessThan(POLL.plusSeconds(2));
       assertThat(kaiten.isEnabled("sso")).isFalse();
@@ -135,17 +176,28 @@ class SdkSystemIT {
   @Test
   void aHardLimitIsRefusedInProcessAndTheServerRejectsWhatPassesIt(TestInfo test) throws Exception {
     Holder holder = holder(local, name(test), "pro");
-    local.ok(local.send("PATCH", "/api/licenses/" + holder.license(), admin, "{\"overrides\":{\"api-calls\":5}}"));
+    local.ok(
+        local.send(
+            "PATCH",
+            "/api/licenses/" + holder.license(),
+            admin,
+            "{\"overrides\":{\"api-calls\":5}}"));
     List<RejectedReport> rejected = new ArrayList<>();
-    try (KaitenClient kaiten = client(local, holder).flushInterval(Duration.ofHours(1)).listener(new KaitenListener() {
-      @Override
-      public void reportRejected(RejectedReport report) {
-        rejected.add(report);
-      }
-    }).build()) {
+    try (KaitenClient kaiten =
+        client(local, holder)
+            .flushInterval(Duration.ofHours(1))
+            .listener(
+                new KaitenListener() {
+                  @Override
+                  public void reportRejected(RejectedReport report) {
+                    rejected.add(report);
+                  }
+                })
+            .build()) {
       assertThat(kaiten.check("api-calls", 5).allowed()).isTrue();
       kaiten.report("api-calls", 5);
-      // Not delivered yet (an hour's flush interval): refused from this process's own reports alone.
+      // Not delivered yet (an hour's flush interval): refused from this process's own reports
+      // alone.
       assertThat(kaiten.queued()).isEqualTo(1);
       Check refused = kaiten.check("api-calls", 1);
       assertThat(refused.allowed()).isFalse();
@@ -160,7 +212,9 @@ class SdkSystemIT {
       assertThat(rejected.get(0).entitlement()).isEqualTo("api-calls");
       assertThat(rejected.get(0).reason()).isEqualTo("LIMIT_REACHED");
       // Delivered, and then in the next snapshot: still 5, never counted twice.
-      await().atMost(POLL.plusSeconds(2)).until(() -> kaiten.entitlement("api-calls").orElseThrow().currentUsage() == 5);
+      await()
+          .atMost(POLL.plusSeconds(2))
+          .until(() -> kaiten.entitlement("api-calls").orElseThrow().currentUsage() == 5);
       assertThat(kaiten.check("api-calls", 1).currentUsage()).isEqualTo(5);
       assertThat(kaiten.check("api-calls", 0).allowed()).isTrue();
     }
@@ -202,25 +256,46 @@ class SdkSystemIT {
     Map<String, Long> counted = new TreeMap<>();
     for (JsonNode record : trail(local, holder.instance(), "entitlement.checked")) {
       for (JsonNode tally : record.path("request").path("tallies")) {
-        counted.merge(tally.path("entitlement").asText() + " " + tally.path("allowed").asBoolean() + " "
-            + tally.path("reason").asText(), tally.path("count").asLong(), Long::sum);
+        counted.merge(
+            tally.path("entitlement").asText()
+                + " "
+                + tally.path("allowed").asBoolean()
+                + " "
+                + tally.path("reason").asText(),
+            tally.path("count").asLong(),
+            Long::sum);
       }
     }
-    assertThat(counted).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-        "api-calls true GRANTED", 3L,
-        "no-such-thing false UNKNOWN_ENTITLEMENT", 1L,
-        "sso false DISABLED", 7L)));
+    assertThat(counted)
+        .containsExactlyEntriesOf(
+            new TreeMap<>(
+                Map.of(
+                    "api-calls true GRANTED", 3L,
+                    "no-such-thing false UNKNOWN_ENTITLEMENT", 1L,
+                    "sso false DISABLED", 7L)));
   }
 
   @Test
-  void aKilledClientsSpooledReportsAreDeliveredOnceByTheNextProcess(TestInfo test) throws Exception {
+  void aKilledClientsSpooledReportsAreDeliveredOnceByTheNextProcess(TestInfo test)
+      throws Exception {
     Holder holder = holder(local, name(test), "pro");
     Path spool = dir.resolve("spool");
-    Process client = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), SpoolingClient.class.getName(),
-        local.baseUrl(), holder.token(), holder.instance(), spool.toString(), "250")
-        .redirectErrorStream(true).start();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
+    Process client =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpoolingClient.class.getName(),
+                local.baseUrl(),
+                holder.token(),
+                holder.instance(),
+                spool.toString(),
+                "250")
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null && !line.equals("queued 250")) {
         // the client's own log lines
@@ -238,7 +313,8 @@ class SdkSystemIT {
   }
 
   @Test
-  void theOpenFeatureProviderAnswersThroughOpenFeatureClientsAndTrackLandsAsUsage(TestInfo test) throws Exception {
+  void theOpenFeatureProviderAnswersThroughOpenFeatureClientsAndTrackLandsAsUsage(TestInfo test)
+      throws Exception {
     Holder holder = holder(local, name(test), "pro");
     OpenFeatureAPI openFeature = OpenFeatureAPI.getInstance();
     try (KaitenClient kaiten = client(local, holder).build()) {
@@ -253,15 +329,24 @@ class SdkSystemIT {
       FlagEvaluationDetails<Integer> calls = flags.getIntegerDetails("api-calls", 0, context);
       assertThat(calls.getValue()).isEqualTo(100_000);
       assertThat(calls.getFlagMetadata().getDouble("remaining")).isEqualTo(100_000);
-      assertThat(flags.getObjectValue("theme", new Value(), context).asStructure()
-          .getValue("color").asString()).isEqualTo("indigo");
+      assertThat(
+              flags
+                  .getObjectValue("theme", new Value(), context)
+                  .asStructure()
+                  .getValue("color")
+                  .asString())
+          .isEqualTo("indigo");
       assertThat(flags.getBooleanDetails("no-such-flag", false, context).getErrorCode())
           .isEqualTo(ErrorCode.FLAG_NOT_FOUND);
 
       flags.track("api-calls", context, new MutableTrackingEventDetails(3));
       assertThat(kaiten.flush(Duration.ofMinutes(2))).isTrue();
       assertThat(usage(local, holder)).isEqualTo(3);
-      assertThat(flags.getIntegerDetails("api-calls", 0, context).getFlagMetadata().getDouble("remaining"))
+      assertThat(
+              flags
+                  .getIntegerDetails("api-calls", 0, context)
+                  .getFlagMetadata()
+                  .getDouble("remaining"))
           .isEqualTo(99_997);
     } finally {
       openFeature.shutdown();
@@ -269,12 +354,23 @@ class SdkSystemIT {
   }
 
   /** Every audit record of the instance of one type, all pages. */
-  private static List<JsonNode> trail(RunningKaitenLocal on, String instance, String type) throws IOException {
+  private static List<JsonNode> trail(RunningKaitenLocal on, String instance, String type)
+      throws IOException {
     List<JsonNode> records = new ArrayList<>();
     String cursor = null;
     do {
-      JsonNode page = on.ok(on.send("GET", "/api/instances/" + instance + "/audit?type=" + type + "&limit=200"
-          + (cursor == null ? "" : "&cursor=" + cursor), admin(on), null));
+      JsonNode page =
+          on.ok(
+              on.send(
+                  "GET",
+                  "/api/instances/"
+                      + instance
+                      + "/audit?type="
+                      + type
+                      + "&limit=200"
+                      + (cursor == null ? "" : "&cursor=" + cursor),
+                  admin(on),
+                  null));
       page.path("items").forEach(records::add);
       cursor = page.path("next_cursor").isNull() ? null : page.path("next_cursor").asText(null);
     } while (cursor != null);
@@ -286,7 +382,8 @@ class SdkSystemIT {
    * reports; started again on the same data, it gets every one of them, once.
    */
   @Test
-  void withKaitenLocalDownTheClientAnswersStaleQueuesAndDeliversOnceAfterARestart(TestInfo test) throws Exception {
+  void withKaitenLocalDownTheClientAnswersStaleQueuesAndDeliversOnceAfterARestart(TestInfo test)
+      throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -300,25 +397,30 @@ class SdkSystemIT {
     KaitenClient kaiten;
     try {
       holder = holder(first, name(test), "pro");
-      kaiten = client(first, holder).pollInterval(Duration.ofMillis(500)).staleAfter(Duration.ofSeconds(2))
-          .listener(new KaitenListener() {
-            @Override
-            public void stale(Duration age) {
-              stale.incrementAndGet();
-            }
+      kaiten =
+          client(first, holder)
+              .pollInterval(Duration.ofMillis(500))
+              .staleAfter(Duration.ofSeconds(2))
+              .listener(
+                  new KaitenListener() {
+                    @Override
+                    public void stale(Duration age) {
+                      stale.incrementAndGet();
+                    }
 
-            @Override
-            public void fresh() {
-              fresh.incrementAndGet();
-            }
+                    @Override
+                    public void fresh() {
+                      fresh.incrementAndGet();
+                    }
 
-            @Override
-            public void deliveryFailing(DeliveryFailure failure) {
-              synchronized (failures) {
-                failures.add(failure);
-              }
-            }
-          }).build();
+                    @Override
+                    public void deliveryFailing(DeliveryFailure failure) {
+                      synchronized (failures) {
+                        failures.add(failure);
+                      }
+                    }
+                  })
+              .build();
       for (int i = 0; i < 50; i++) {
         kaiten.report("api-calls", 2);
       }
@@ -342,14 +444,18 @@ class SdkSystemIT {
         assertThat(failures).isNotEmpty().allMatch(failure -> failure.status() == 0);
       }
 
-      try (RunningKaitenLocal again = RunningKaitenLocal.start(data, "--port", String.valueOf(port))) {
+      try (RunningKaitenLocal again =
+          RunningKaitenLocal.start(data, "--port", String.valueOf(port))) {
         assertThat(kaiten.flush(Duration.ofSeconds(90))).isTrue();
         assertThat(usage(again, holder)).isEqualTo(300);
         await().atMost(Duration.ofSeconds(60)).until(() -> fresh.get() == 1);
         assertThat(kaiten.check("api-calls", 1).stale()).isFalse();
-        // A snapshot asked for while the queued reports were being delivered may hold them as well as count
+        // A snapshot asked for while the queued reports were being delivered may hold them as well
+        // as count
         // them pending (too much, never too little); the next poll settles it.
-        await().atMost(Duration.ofSeconds(5)).until(() -> kaiten.check("api-calls", 1).currentUsage() == 300);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> kaiten.check("api-calls", 1).currentUsage() == 300);
       }
     }
   }

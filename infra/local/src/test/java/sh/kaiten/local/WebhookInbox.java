@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /**
- * A webhook endpoint of the running stack's tenant, received on 127.0.0.1: it subscribes through the
- * API, verifies every delivery with the Standard Webhooks library and keeps the events that arrived.
+ * A webhook endpoint of the running stack's tenant, received on 127.0.0.1: it subscribes through
+ * the API, verifies every delivery with the Standard Webhooks library and keeps the events that
+ * arrived.
  */
 final class WebhookInbox implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,11 +37,20 @@ final class WebhookInbox implements AutoCloseable {
   }
 
   /** Starts a receiver and subscribes it to {@code eventTypes} with the stack's admin token. */
-  static WebhookInbox subscribe(RunningKaitenLocal local, String adminToken, String... eventTypes) throws Exception {
+  static WebhookInbox subscribe(RunningKaitenLocal local, String adminToken, String... eventTypes)
+      throws Exception {
     WebhookInbox inbox = new WebhookInbox();
-    JsonNode created = local.json(local.send("POST", "/api/webhooks", adminToken, JSON.createObjectNode()
-        .put("url", "http://127.0.0.1:" + inbox.server.getAddress().getPort() + "/hooks")
-        .set("event_types", JSON.valueToTree(List.of(eventTypes))).toString()));
+    JsonNode created =
+        local.json(
+            local.send(
+                "POST",
+                "/api/webhooks",
+                adminToken,
+                JSON.createObjectNode()
+                    .put(
+                        "url", "http://127.0.0.1:" + inbox.server.getAddress().getPort() + "/hooks")
+                    .set("event_types", JSON.valueToTree(List.of(eventTypes)))
+                    .toString()));
     inbox.verifier = new Webhook(created.path("secret").asText());
     inbox.id = created.path("id").asText();
     return inbox;

@@ -9,12 +9,15 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long the sender waits after a failed delivery: exponential from {@code initial}, doubling up to
- * {@code max}, with full jitter (uniform from zero to the ceiling), so clients that failed together do
- * not come back together; longer when the server asks for it with {@code Retry-After}.
+ * How long the sender waits after a failed delivery: exponential from {@code initial}, doubling up
+ * to {@code max}, with full jitter (uniform from zero to the ceiling), so clients that failed
+ * together do not come back together; longer when the server asks for it with {@code Retry-After}.
  */
 final class Backoff {
-  /** The longest wait a {@code Retry-After} is taken for: a bigger one is bounded, not honoured for years. */
+  /**
+   * The longest wait a {@code Retry-After} is taken for: a bigger one is bounded, not honoured for
+   * years.
+   */
   static final Duration LONGEST_ASKED = Duration.ofHours(1);
 
   private final long initialNanos;

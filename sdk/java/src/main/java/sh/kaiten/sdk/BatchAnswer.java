@@ -10,7 +10,11 @@ import java.math.BigDecimal;
  */
 final class BatchAnswer {
   private final JsonNode[] items;
-  /** Why the answer cannot settle the batch (a report without its answer, an error worth retrying); null when it can. */
+
+  /**
+   * Why the answer cannot settle the batch (a report without its answer, an error worth retrying);
+   * null when it can.
+   */
   final String unsettled;
 
   private BatchAnswer(JsonNode[] items, String unsettled) {
@@ -31,8 +35,12 @@ final class BatchAnswer {
     }
     for (JsonNode item : results) {
       JsonNode index = item.get("index");
-      if (index == null || !index.canConvertToInt() || index.asInt() < 0 || index.asInt() >= reports) {
-        return new BatchAnswer(items, "the answer holds a result for no report of the batch: " + item);
+      if (index == null
+          || !index.canConvertToInt()
+          || index.asInt() < 0
+          || index.asInt() >= reports) {
+        return new BatchAnswer(
+            items, "the answer holds a result for no report of the batch: " + item);
       }
       items[index.asInt()] = item;
     }
@@ -47,12 +55,16 @@ final class BatchAnswer {
       int status = item.path("error").path("status").asInt(400);
       if (item.path("error").isObject() && (status == 429 || status >= 500)) {
         // Not the report's fault: the whole batch is tried again (the keys keep it counted once).
-        return new BatchAnswer(items, "the server failed a report (" + status + "): " + detail(item.get("error")));
+        return new BatchAnswer(
+            items, "the server failed a report (" + status + "): " + detail(item.get("error")));
       }
       answered++;
     }
-    return new BatchAnswer(items, answered == reports ? null
-        : "the answer holds results for " + answered + " of " + reports + " reports");
+    return new BatchAnswer(
+        items,
+        answered == reports
+            ? null
+            : "the answer holds results for " + answered + " of " + reports + " reports");
   }
 
   /** The error the server refused report {@code index} with, or null when it has a result. */

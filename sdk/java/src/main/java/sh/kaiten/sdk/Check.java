@@ -5,9 +5,9 @@ package sh.kaiten.sdk;
  * from the snapshot and this process's own reports since it. Immutable; a repeated check with
  * nothing changed in between answers the same instance, so checking allocates nothing.
  *
- * <p>Numbers are doubles: exact for whole amounts up to 2^53. {@link #limit()} and
- * {@link #remaining()} are {@link Double#POSITIVE_INFINITY} when there is no limit (unlimited quotas,
- * and entitlements that are not NUMERIC).
+ * <p>Numbers are doubles: exact for whole amounts up to 2^53. {@link #limit()} and {@link
+ * #remaining()} are {@link Double#POSITIVE_INFINITY} when there is no limit (unlimited quotas, and
+ * entitlements that are not NUMERIC).
  */
 public final class Check {
   private final String entitlement;
@@ -17,14 +17,24 @@ public final class Check {
   private final double currentUsage;
   private final boolean stale;
 
-  // What the answer was decided from, so the next check can tell whether it may answer this one again.
+  // What the answer was decided from, so the next check can tell whether it may answer this one
+  // again.
   final Object decidedFrom;
   final long version;
   final double amount;
   final int phase;
 
-  Check(String entitlement, boolean allowed, Reason reason, double limit, double currentUsage, boolean stale,
-      Object decidedFrom, long version, double amount, int phase) {
+  Check(
+      String entitlement,
+      boolean allowed,
+      Reason reason,
+      double limit,
+      double currentUsage,
+      boolean stale,
+      Object decidedFrom,
+      long version,
+      double amount,
+      int phase) {
     this.entitlement = entitlement;
     this.allowed = allowed;
     this.reason = reason;
@@ -60,8 +70,8 @@ public final class Check {
   }
 
   /**
-   * Usage in the current period as this process knows it: the snapshot's, plus this process's reports
-   * not yet in it. 0 for entitlements that are not metered.
+   * Usage in the current period as this process knows it: the snapshot's, plus this process's
+   * reports not yet in it. 0 for entitlements that are not metered.
    */
   public double currentUsage() {
     return currentUsage;
@@ -87,7 +97,12 @@ public final class Check {
 
   @Override
   public String toString() {
-    return "Check{" + entitlement + (allowed ? " allowed " : " refused ") + reason
-        + (unlimited() ? "" : ", usage " + currentUsage + " of " + limit) + (stale ? ", stale" : "") + "}";
+    return "Check{"
+        + entitlement
+        + (allowed ? " allowed " : " refused ")
+        + reason
+        + (unlimited() ? "" : ", usage " + currentUsage + " of " + limit)
+        + (stale ? ", stale" : "")
+        + "}";
   }
 }

@@ -20,6 +20,12 @@ final class CheckTally {
 
   @Override
   public String toString() {
-    return entitlement + "@" + minute + (allowed ? " allowed " : " refused ") + reason + " x" + count;
+    return entitlement
+        + "@"
+        + minute
+        + (allowed ? " allowed " : " refused ")
+        + reason
+        + " x"
+        + count;
   }
 }

@@ -44,7 +44,15 @@ public final class DeliveryFailure {
 
   @Override
   public String toString() {
-    return "DeliveryFailure{attempt " + attempt + ", " + queued + " queued, " + (status == 0 ? "" : status + " ")
-        + cause + ", retry in " + retryIn + "}";
+    return "DeliveryFailure{attempt "
+        + attempt
+        + ", "
+        + queued
+        + " queued, "
+        + (status == 0 ? "" : status + " ")
+        + cause
+        + ", retry in "
+        + retryIn
+        + "}";
   }
 }

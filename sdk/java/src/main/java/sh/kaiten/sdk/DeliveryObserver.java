@@ -13,6 +13,9 @@ interface DeliveryObserver {
   /** The server answered for a report (counted, rejected or refused): it is no longer pending. */
   void settled(String entitlement, double value);
 
-  /** The server answered for a settlement standing for {@code reports} reports whose values sum to {@code value}. */
+  /**
+   * The server answered for a settlement standing for {@code reports} reports whose values sum to
+   * {@code value}.
+   */
   void settled(String entitlement, double value, long reports);
 }

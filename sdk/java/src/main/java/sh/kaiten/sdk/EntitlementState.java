@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 
-/** One entitlement as this client sees it now: the snapshot's answer, with this process's own usage in it. */
+/**
+ * One entitlement as this client sees it now: the snapshot's answer, with this process's own usage
+ * in it.
+ */
 public final class EntitlementState {
   private final String entitlement;
   private final EntitlementType type;
@@ -19,8 +22,18 @@ public final class EntitlementState {
   private final String unit;
   private final boolean stale;
 
-  EntitlementState(String entitlement, EntitlementType type, boolean enabled, Reason reason, String source,
-      JsonNode value, BigDecimal limit, double currentUsage, Instant periodEnd, boolean hard, String unit,
+  EntitlementState(
+      String entitlement,
+      EntitlementType type,
+      boolean enabled,
+      Reason reason,
+      String source,
+      JsonNode value,
+      BigDecimal limit,
+      double currentUsage,
+      Instant periodEnd,
+      boolean hard,
+      String unit,
       boolean stale) {
     this.entitlement = entitlement;
     this.type = type;
@@ -59,8 +72,8 @@ public final class EntitlementState {
   }
 
   /**
-   * What the license gives, as JSON: a boolean, a number (the limit), a config payload; null when it
-   * gives nothing now, and for an unlimited quota.
+   * What the license gives, as JSON: a boolean, a number (the limit), a config payload; null when
+   * it gives nothing now, and for an unlimited quota.
    */
   public JsonNode value() {
     return value;
@@ -80,7 +93,9 @@ public final class EntitlementState {
     if (!enabled) {
       return 0;
     }
-    return limit == null ? Double.POSITIVE_INFINITY : Math.max(0, limit.doubleValue() - currentUsage);
+    return limit == null
+        ? Double.POSITIVE_INFINITY
+        : Math.max(0, limit.doubleValue() - currentUsage);
   }
 
   /** NUMERIC: when the current period ends; null for lifetime counters and other types. */
@@ -103,7 +118,14 @@ public final class EntitlementState {
 
   @Override
   public String toString() {
-    return "EntitlementState{" + entitlement + " " + type + (enabled ? " enabled " : " not granted ") + reason
-        + (value == null ? "" : " " + value) + (stale ? ", stale" : "") + "}";
+    return "EntitlementState{"
+        + entitlement
+        + " "
+        + type
+        + (enabled ? " enabled " : " not granted ")
+        + reason
+        + (value == null ? "" : " " + value)
+        + (stale ? ", stale" : "")
+        + "}";
   }
 }

@@ -8,22 +8,26 @@ import java.util.concurrent.atomic.LongAdder;
  * One lease as this process holds it: the units the server granted, spent here by compare-and-set
  * with no lock and no request, and settled with the server in the background.
  *
- * <p>Amounts are micro-units (millionths, the server's 6 decimal places) in a long. What was spent is
- * {@code granted − left}, read from one atomic number, so a settlement can never miss a use that
+ * <p>Amounts are micro-units (millionths, the server's 6 decimal places) in a long. What was spent
+ * is {@code granted − left}, read from one atomic number, so a settlement can never miss a use that
  * succeeded, even one racing the grant's retirement. Under COUNT a use costs one unit (a report)
- * whatever its amount; the other dimension (the values' sum under COUNT, the number of reports under
- * SUM) is kept beside it for the server's totals.
+ * whatever its amount; the other dimension (the values' sum under COUNT, the number of reports
+ * under SUM) is kept beside it for the server's totals.
  */
 final class Grant {
   static final long MICRO = 1_000_000L;
 
   final String id;
   final long granted;
+
   /** Local epoch millis after which nothing is spent from it, well before the server ends it. */
   final long usableUntil;
+
   /** Local epoch millis from which a renewal is asked for, ahead of {@link #usableUntil}. */
   final long renewFrom;
+
   private final AtomicLong left;
+
   /** COUNT: the sum of the values used; SUM: how many uses. */
   private final LongAdder other = new LongAdder();
 
@@ -32,7 +36,10 @@ final class Grant {
   long settledOther;
   int settlements;
   Settlement inFlight;
-  /** Set once, when it stops taking uses: what was left then (it goes back to the pool on release). */
+
+  /**
+   * Set once, when it stops taking uses: what was left then (it goes back to the pool on release).
+   */
   private volatile long leftover = -1;
 
   Grant(String id, long granted, long usableUntil, long renewFrom) {
@@ -43,7 +50,9 @@ final class Grant {
     this.left = new AtomicLong(granted);
   }
 
-  /** Takes {@code cost} micro-units if this grant still has them; {@code other} is recorded beside. */
+  /**
+   * Takes {@code cost} micro-units if this grant still has them; {@code other} is recorded beside.
+   */
   boolean take(long cost, long other) {
     for (long now = left.get(); now >= cost; now = left.get()) {
       if (left.compareAndSet(now, now - cost)) {

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * Kaiten in process: entitlements decided from a snapshot held in memory, usage queued and delivered
- * in batches exactly once, every check tallied into the audit trail.
+ * Kaiten in process: entitlements decided from a snapshot held in memory, usage queued and
+ * delivered in batches exactly once, every check tallied into the audit trail.
  *
  * <pre>{@code
  * KaitenClient kaiten = KaitenClient.builder()
@@ -48,22 +48,35 @@ import java.util.regex.Pattern;
  *
  * <p>The snapshot is revalidated in the background every {@link Builder#pollInterval} ({@code
  * If-None-Match}: an unchanged one costs the server two reads and no write) and answers while it is
- * revalidated. A check counts this process's own reports not yet in the snapshot, so a HARD limit is
- * refused here as soon as this process has used it up; {@link #use} decides a HARD SUM or COUNT limit
- * from a lease instead, exact across every process that shares it. Trial ends and license expiries
- * apply at their instant from the snapshot's dates. Thread-safe; one client per instance and process.
+ * revalidated. A check counts this process's own reports not yet in the snapshot, so a HARD limit
+ * is refused here as soon as this process has used it up; {@link #use} decides a HARD SUM or COUNT
+ * limit from a lease instead, exact across every process that shares it. Trial ends and license
+ * expiries apply at their instant from the snapshot's dates. Thread-safe; one client per instance
+ * and process.
  */
 public final class KaitenClient implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
+
   /** The server's slug syntax: tallies of other names cannot be recorded. */
   private static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
-  /** Distinct entitlements this client keeps meters for; checks of more unknown names share one uncounted meter. */
+
+  /**
+   * Distinct entitlements this client keeps meters for; checks of more unknown names share one
+   * uncounted meter.
+   */
   private static final int MAX_METERS = 10_000;
-  /** What the server counts exactly (docs/api.md, "Numbers"): values 0 to 10^15, at most 6 decimal places. */
+
+  /**
+   * What the server counts exactly (docs/api.md, "Numbers"): values 0 to 10^15, at most 6 decimal
+   * places.
+   */
   private static final BigDecimal MAX_VALUE = BigDecimal.TEN.pow(15);
+
   private static final int MAX_DECIMALS = 6;
+
   /** What a check decided with no snapshot at all is decided from. */
   private static final Object NO_SNAPSHOT = new Object();
+
   private static final int LAPSED = 1;
   private static final int PERIOD_OVER = 2;
   private static final int STALE = 4;
@@ -80,39 +93,68 @@ public final class KaitenClient implements AutoCloseable {
   private final long staleAfter;
   private final Path snapshotFile;
   private final UsagePipeline pipeline;
+
   /** Null when leasing is turned off: HARD limits are then decided from the snapshot alone. */
   private final Leases leases;
+
   private final Duration closeTimeout;
   private final ScheduledExecutorService poller;
 
   /** Null until a snapshot is loaded, from the server or the snapshot file. */
   private volatile Snapshot snapshot;
+
   /** When the server last confirmed the snapshot (epoch millis). */
   private volatile long confirmedAt = Long.MIN_VALUE / 2;
+
   private volatile boolean toldStale;
   private volatile boolean closed;
 
   private KaitenClient(Builder builder) {
     this.instance = builder.instance;
-    this.instancePath = "api/instances/" + URLEncoder.encode(builder.instance, StandardCharsets.UTF_8);
+    this.instancePath =
+        "api/instances/" + URLEncoder.encode(builder.instance, StandardCharsets.UTF_8);
     this.clock = builder.clock;
-    this.transport = new Transport(builder.baseUrl, builder.token, builder.connectTimeout, builder.requestTimeout);
+    this.transport =
+        new Transport(
+            builder.baseUrl, builder.token, builder.connectTimeout, builder.requestTimeout);
     this.defaults = Map.copyOf(builder.defaults);
     this.openByDefault = builder.openByDefault;
-    this.staleAfter = (builder.staleAfter != null ? builder.staleAfter : builder.pollInterval.multipliedBy(3)).toMillis();
+    this.staleAfter =
+        (builder.staleAfter != null ? builder.staleAfter : builder.pollInterval.multipliedBy(3))
+            .toMillis();
     this.snapshotFile = builder.snapshotFile;
     builder.listeners.forEach(listeners::add);
     Accounting accounting = new Accounting();
-    this.pipeline = new UsagePipeline(transport, instancePath, builder.pipeline, listeners, clock, accounting,
-        this::drainTallies);
-    this.leases = !builder.leasing ? null : new Leases(transport, instancePath, clock, builder.leaseTtl,
-        builder.leaseShare, builder.pipeline.flushInterval, new LeasedEntitlements(), pipeline, accounting);
+    this.pipeline =
+        new UsagePipeline(
+            transport,
+            instancePath,
+            builder.pipeline,
+            listeners,
+            clock,
+            accounting,
+            this::drainTallies);
+    this.leases =
+        !builder.leasing
+            ? null
+            : new Leases(
+                transport,
+                instancePath,
+                clock,
+                builder.leaseTtl,
+                builder.leaseShare,
+                builder.pipeline.flushInterval,
+                new LeasedEntitlements(),
+                pipeline,
+                accounting);
     this.closeTimeout = builder.pipeline.closeTimeout;
-    this.poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "kaiten-snapshot-" + builder.instance);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.poller =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "kaiten-snapshot-" + builder.instance);
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   public static Builder builder() {
@@ -145,12 +187,12 @@ public final class KaitenClient implements AutoCloseable {
   /**
    * May this process use {@code amount} of the entitlement now? Decided in process: from the
    * snapshot, this process's reports not yet in it, and the license's dates. For a NUMERIC
-   * entitlement: SUM adds {@code amount} to the usage, COUNT counts one report, MAX, MIN, LATEST and
-   * AVERAGE compare {@code amount} itself with the limit (as the server does for HARD limits). A
-   * BOOLEAN or CONFIG entitlement is allowed when granted, whatever the amount. A HARD limit this
-   * client holds a lease of ({@link #use}) is answered from the lease: whether it covers {@code amount}
-   * now (asking the server for one when it does not). A check does not take the amount: between a
-   * check and a report another thread or process may; {@link #use} does both in one step.
+   * entitlement: SUM adds {@code amount} to the usage, COUNT counts one report, MAX, MIN, LATEST
+   * and AVERAGE compare {@code amount} itself with the limit (as the server does for HARD limits).
+   * A BOOLEAN or CONFIG entitlement is allowed when granted, whatever the amount. A HARD limit this
+   * client holds a lease of ({@link #use}) is answered from the lease: whether it covers {@code
+   * amount} now (asking the server for one when it does not). A check does not take the amount:
+   * between a check and a report another thread or process may; {@link #use} does both in one step.
    */
   public Check check(String entitlement, double amount) {
     long now = clock.millis();
@@ -165,17 +207,17 @@ public final class KaitenClient implements AutoCloseable {
   }
 
   /**
-   * Uses {@code amount} of the entitlement if it may be used now: {@link #check} and {@link #report} in
-   * one step, so two threads can never both take the last unit. Allowed, it is reported (queued as by
-   * {@code report}); refused, nothing is reported.
+   * Uses {@code amount} of the entitlement if it may be used now: {@link #check} and {@link
+   * #report} in one step, so two threads can never both take the last unit. Allowed, it is reported
+   * (queued as by {@code report}); refused, nothing is reported.
    *
-   * <p>A HARD limit on a SUM or COUNT counter is decided from a lease: a slice of what remains that the
-   * server granted this client, spent here with no request (a compare-and-set), renewed in the
-   * background before it runs out and settled with the server every flush interval. So the limit holds
-   * exactly across every process and instance that shares it, and a use asks the server on the
-   * caller's thread only when the client's lease is empty, which near the limit it will be (see {@link
-   * #leaseStatistics}). Other entitlements, and any when the server cannot be reached for a lease, are
-   * decided as {@code check} decides them.
+   * <p>A HARD limit on a SUM or COUNT counter is decided from a lease: a slice of what remains that
+   * the server granted this client, spent here with no request (a compare-and-set), renewed in the
+   * background before it runs out and settled with the server every flush interval. So the limit
+   * holds exactly across every process and instance that shares it, and a use asks the server on
+   * the caller's thread only when the client's lease is empty, which near the limit it will be (see
+   * {@link #leaseStatistics}). Other entitlements, and any when the server cannot be reached for a
+   * lease, are decided as {@code check} decides them.
    *
    * @throws IllegalArgumentException when {@code amount} is negative, not finite or above 10^15
    */
@@ -201,18 +243,19 @@ public final class KaitenClient implements AutoCloseable {
   }
 
   /**
-   * How this client's leases of a HARD entitlement have decided so far; empty when it holds none (it
-   * was never {@linkplain #use used}, is not a leased kind, or leasing is off).
+   * How this client's leases of a HARD entitlement have decided so far; empty when it holds none
+   * (it was never {@linkplain #use used}, is not a leased kind, or leasing is off).
    */
   public Optional<LeaseStatistics> leaseStatistics(String entitlement) {
     return leases == null ? Optional.empty() : leases.statistics(entitlement);
   }
 
   /**
-   * The answer of the leases, spending {@code amount} when {@code take}; null when they do not decide
-   * (not a leased entitlement, not granted, or the server unreachable for a grant).
+   * The answer of the leases, spending {@code amount} when {@code take}; null when they do not
+   * decide (not a leased entitlement, not granted, or the server unreachable for a grant).
    */
-  private Check leased(String slug, Meter meter, Snapshot current, double amount, long now, boolean take) {
+  private Check leased(
+      String slug, Meter meter, Snapshot current, double amount, long now, boolean take) {
     if (!leasing(take) || current == null) {
       return null;
     }
@@ -230,43 +273,71 @@ public final class KaitenClient implements AutoCloseable {
     if (allowed && take) {
       meter.queued(amount);
     }
-    double usage = (now >= entry.periodEnd ? 0 : entry.usage) + (quota.counts ? meter.pendingCount(entry)
-        : meter.pending(entry));
-    return new Check(slug, allowed, reason, entry.limit, usage, now - confirmedAt >= staleAfter, entry,
-        meter.version(), amount, 0);
-  }
-
-  /** The leased quota of a HARD SUM or COUNT entitlement the license gives now; made only when {@code create}. */
-  private LeasedQuota leasedQuota(String slug, Snapshot.Entry entry, Snapshot current, long now, boolean create) {
-    if (entry == null || !leasable(entry) || !entry.enabled || now >= current.lapsesAt) {
-      return null;
-    }
-    return create ? leases.quota(slug, entry.aggregation == Snapshot.Aggregation.COUNT) : leases.existing(slug);
+    double usage =
+        (now >= entry.periodEnd ? 0 : entry.usage)
+            + (quota.counts ? meter.pendingCount(entry) : meter.pending(entry));
+    return new Check(
+        slug,
+        allowed,
+        reason,
+        entry.limit,
+        usage,
+        now - confirmedAt >= staleAfter,
+        entry,
+        meter.version(),
+        amount,
+        0);
   }
 
   /**
-   * Whether a decision looks at the leases: one that may make a lease ({@code use}) when leasing is on,
-   * any other once a lease was ever made (until then checks and reports skip the lookup).
+   * The leased quota of a HARD SUM or COUNT entitlement the license gives now; made only when
+   * {@code create}.
+   */
+  private LeasedQuota leasedQuota(
+      String slug, Snapshot.Entry entry, Snapshot current, long now, boolean create) {
+    if (entry == null || !leasable(entry) || !entry.enabled || now >= current.lapsesAt) {
+      return null;
+    }
+    return create
+        ? leases.quota(slug, entry.aggregation == Snapshot.Aggregation.COUNT)
+        : leases.existing(slug);
+  }
+
+  /**
+   * Whether a decision looks at the leases: one that may make a lease ({@code use}) when leasing is
+   * on, any other once a lease was ever made (until then checks and reports skip the lookup).
    */
   private boolean leasing(boolean create) {
     return leases != null && (create || leases.held());
   }
 
   private static boolean leasable(Snapshot.Entry entry) {
-    return entry.type == EntitlementType.NUMERIC && entry.hard && entry.exactLimit != null
-        && (entry.aggregation == Snapshot.Aggregation.SUM || entry.aggregation == Snapshot.Aggregation.COUNT);
+    return entry.type == EntitlementType.NUMERIC
+        && entry.hard
+        && entry.exactLimit != null
+        && (entry.aggregation == Snapshot.Aggregation.SUM
+            || entry.aggregation == Snapshot.Aggregation.COUNT);
   }
 
-  /** {@code amount} in millionths, as the server counts it (half even); -1 past what a lease can hold. */
+  /**
+   * {@code amount} in millionths, as the server counts it (half even); -1 past what a lease can
+   * hold.
+   */
   private static long micro(double amount) {
     if (amount < 9e12 && amount == Math.rint(amount)) {
       return (long) amount * Grant.MICRO;
     }
-    BigDecimal exact = BigDecimal.valueOf(amount).setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN).movePointRight(MAX_DECIMALS);
+    BigDecimal exact =
+        BigDecimal.valueOf(amount)
+            .setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN)
+            .movePointRight(MAX_DECIMALS);
     return exact.compareTo(BigDecimal.valueOf(Leases.MAX_GRANT)) > 0 ? -1 : exact.longValueExact();
   }
 
-  /** Whether the entitlement is granted now (for NUMERIC: granted at all, whatever is left of its limit). */
+  /**
+   * Whether the entitlement is granted now (for NUMERIC: granted at all, whatever is left of its
+   * limit).
+   */
   public boolean isEnabled(String entitlement) {
     long now = clock.millis();
     Meter meter = meter(entitlement);
@@ -278,10 +349,12 @@ public final class KaitenClient implements AutoCloseable {
       reason = Reason.NO_SNAPSHOT;
     } else {
       Snapshot.Entry entry = current.entries.get(entitlement);
-      reason = entry == null ? Reason.UNKNOWN_ENTITLEMENT
-          : !entry.enabled ? entry.reason
-          : now >= current.lapsesAt ? current.lapse
-          : Reason.GRANTED;
+      reason =
+          entry == null
+              ? Reason.UNKNOWN_ENTITLEMENT
+              : !entry.enabled
+                  ? entry.reason
+                  : now >= current.lapsesAt ? current.lapse : Reason.GRANTED;
       enabled = reason == Reason.GRANTED;
     }
     meter.tally(now, reason, enabled);
@@ -298,7 +371,10 @@ public final class KaitenClient implements AutoCloseable {
     return value == null ? null : value.deepCopy();
   }
 
-  /** One entitlement as this client sees it now (not counted as a check); empty when the snapshot has none. */
+  /**
+   * One entitlement as this client sees it now (not counted as a check); empty when the snapshot
+   * has none.
+   */
   public Optional<EntitlementState> entitlement(String entitlement) {
     Snapshot current = snapshot;
     Snapshot.Entry entry = current == null ? null : current.entries.get(entitlement);
@@ -313,16 +389,24 @@ public final class KaitenClient implements AutoCloseable {
     }
     long now = clock.millis();
     List<EntitlementState> states = new ArrayList<>();
-    new TreeMap<>(current.entries).values().forEach(entry -> states.add(state(current, entry, now)));
+    new TreeMap<>(current.entries)
+        .values()
+        .forEach(entry -> states.add(state(current, entry, now)));
     return states;
   }
 
-  /** Whether a snapshot is loaded (from the server or the snapshot file); without one the defaults decide. */
+  /**
+   * Whether a snapshot is loaded (from the server or the snapshot file); without one the defaults
+   * decide.
+   */
   public boolean hasSnapshot() {
     return snapshot != null;
   }
 
-  /** Whether the snapshot has not been confirmed by the server within {@link Builder#staleAfter} (or there is none). */
+  /**
+   * Whether the snapshot has not been confirmed by the server within {@link Builder#staleAfter} (or
+   * there is none).
+   */
   public boolean stale() {
     return snapshot == null || clock.millis() - confirmedAt >= staleAfter;
   }
@@ -338,29 +422,48 @@ public final class KaitenClient implements AutoCloseable {
 
   /** The answer of the snapshot (or, with none, of the defaults) and this process's own reports. */
   private Check fromSnapshot(String slug, Meter meter, Snapshot current, double amount, long now) {
-    return current == null ? byDefault(slug, meter, amount)
+    return current == null
+        ? byDefault(slug, meter, amount)
         : decide(slug, current, meter, amount, now, now - confirmedAt >= staleAfter);
   }
 
-  private Check decide(String slug, Snapshot current, Meter meter, double amount, long now, boolean stale) {
+  private Check decide(
+      String slug, Snapshot current, Meter meter, double amount, long now, boolean stale) {
     Snapshot.Entry entry = current.entries.get(slug);
     Object from = entry != null ? entry : current;
-    int phase = (stale ? STALE : 0)
-        | (now >= current.lapsesAt ? LAPSED : 0)
-        | (entry != null && now >= entry.periodEnd ? PERIOD_OVER : 0);
+    int phase =
+        (stale ? STALE : 0)
+            | (now >= current.lapsesAt ? LAPSED : 0)
+            | (entry != null && now >= entry.periodEnd ? PERIOD_OVER : 0);
     long version = meter.version();
     Check last = meter.last;
-    if (last != null && last.decidedFrom == from && last.version == version && last.amount == amount
+    if (last != null
+        && last.decidedFrom == from
+        && last.version == version
+        && last.amount == amount
         && last.phase == phase) {
       return last;
     }
     Check check;
     if (entry == null) {
-      check = new Check(slug, false, Reason.UNKNOWN_ENTITLEMENT, 0, 0, stale, from, version, amount, phase);
+      check =
+          new Check(
+              slug, false, Reason.UNKNOWN_ENTITLEMENT, 0, 0, stale, from, version, amount, phase);
     } else if (entry.type != EntitlementType.NUMERIC) {
-      Reason reason = !entry.enabled ? entry.reason : (phase & LAPSED) != 0 ? current.lapse : Reason.GRANTED;
-      check = new Check(slug, reason == Reason.GRANTED, reason, Double.POSITIVE_INFINITY, 0, stale, from, version,
-          amount, phase);
+      Reason reason =
+          !entry.enabled ? entry.reason : (phase & LAPSED) != 0 ? current.lapse : Reason.GRANTED;
+      check =
+          new Check(
+              slug,
+              reason == Reason.GRANTED,
+              reason,
+              Double.POSITIVE_INFINITY,
+              0,
+              stale,
+              from,
+              version,
+              amount,
+              phase);
     } else {
       check = decideQuota(slug, current, entry, meter, amount, phase, stale, version);
     }
@@ -368,9 +471,17 @@ public final class KaitenClient implements AutoCloseable {
     return check;
   }
 
-  private static Check decideQuota(String slug, Snapshot current, Snapshot.Entry entry, Meter meter, double amount,
-      int phase, boolean stale, long version) {
-    // A period that ended since the snapshot starts from nothing (this process's pending reports aside).
+  private static Check decideQuota(
+      String slug,
+      Snapshot current,
+      Snapshot.Entry entry,
+      Meter meter,
+      double amount,
+      int phase,
+      boolean stale,
+      long version) {
+    // A period that ended since the snapshot starts from nothing (this process's pending reports
+    // aside).
     double usage = (phase & PERIOD_OVER) != 0 ? 0 : entry.usage;
     double after;
     switch (entry.aggregation) {
@@ -399,7 +510,8 @@ public final class KaitenClient implements AutoCloseable {
       reason = Reason.OVERAGE;
     }
     double limit = entry.enabled ? entry.limit : 0;
-    return new Check(slug, reason.grants(), reason, limit, usage, stale, entry, version, amount, phase);
+    return new Check(
+        slug, reason.grants(), reason, limit, usage, stale, entry, version, amount, phase);
   }
 
   private Check byDefault(String slug, Meter meter, double amount) {
@@ -407,12 +519,25 @@ public final class KaitenClient implements AutoCloseable {
     int phase = allowed ? 1 : 0;
     long version = meter.version();
     Check last = meter.last;
-    if (last != null && last.decidedFrom == NO_SNAPSHOT && last.phase == phase && last.amount == amount
+    if (last != null
+        && last.decidedFrom == NO_SNAPSHOT
+        && last.phase == phase
+        && last.amount == amount
         && last.version == version) {
       return last;
     }
-    Check check = new Check(slug, allowed, Reason.NO_SNAPSHOT, allowed ? Double.POSITIVE_INFINITY : 0, 0, true,
-        NO_SNAPSHOT, version, amount, phase);
+    Check check =
+        new Check(
+            slug,
+            allowed,
+            Reason.NO_SNAPSHOT,
+            allowed ? Double.POSITIVE_INFINITY : 0,
+            0,
+            true,
+            NO_SNAPSHOT,
+            version,
+            amount,
+            phase);
     meter.last = check;
     return check;
   }
@@ -431,9 +556,18 @@ public final class KaitenClient implements AutoCloseable {
         usage += meter.pendingCount(entry);
       }
     }
-    return new EntitlementState(entry.slug, entry.type, enabled, reason, enabled ? entry.source : "NONE",
-        enabled && entry.value != null ? entry.value.deepCopy() : null, enabled ? entry.exactLimit : null, usage,
-        entry.periodEnd == Snapshot.NEVER ? null : Instant.ofEpochMilli(entry.periodEnd), entry.hard, entry.unit,
+    return new EntitlementState(
+        entry.slug,
+        entry.type,
+        enabled,
+        reason,
+        enabled ? entry.source : "NONE",
+        enabled && entry.value != null ? entry.value.deepCopy() : null,
+        enabled ? entry.exactLimit : null,
+        usage,
+        entry.periodEnd == Snapshot.NEVER ? null : Instant.ofEpochMilli(entry.periodEnd),
+        entry.hard,
+        entry.unit,
         now - confirmedAt >= staleAfter);
   }
 
@@ -464,7 +598,10 @@ public final class KaitenClient implements AutoCloseable {
     if (!(value >= 0) || Double.isInfinite(value)) {
       throw new IllegalArgumentException("a usage value must be finite and not negative: " + value);
     }
-    BigDecimal rounded = BigDecimal.valueOf(value).setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN).stripTrailingZeros();
+    BigDecimal rounded =
+        BigDecimal.valueOf(value)
+            .setScale(MAX_DECIMALS, RoundingMode.HALF_EVEN)
+            .stripTrailingZeros();
     report(entitlement, checked(rounded.scale() < 0 ? rounded.setScale(0) : rounded), value);
   }
 
@@ -479,15 +616,20 @@ public final class KaitenClient implements AutoCloseable {
    */
   public void report(String entitlement, BigDecimal value) {
     if (value.stripTrailingZeros().scale() > MAX_DECIMALS) {
-      throw new IllegalArgumentException("a usage value has at most " + MAX_DECIMALS + " decimal places: " + value);
+      throw new IllegalArgumentException(
+          "a usage value has at most " + MAX_DECIMALS + " decimal places: " + value);
     }
     report(entitlement, checked(value), value.doubleValue());
   }
 
-  /** The server's numeric contract for values (docs/api.md, "Numbers"), checked where the caller can still see it. */
+  /**
+   * The server's numeric contract for values (docs/api.md, "Numbers"), checked where the caller can
+   * still see it.
+   */
   private static BigDecimal checked(BigDecimal value) {
     if (value.signum() < 0 || value.compareTo(MAX_VALUE) > 0) {
-      throw new IllegalArgumentException("a usage value must be 0 to 10^15: " + value.toPlainString());
+      throw new IllegalArgumentException(
+          "a usage value must be 0 to 10^15: " + value.toPlainString());
     }
     return value;
   }
@@ -499,8 +641,11 @@ public final class KaitenClient implements AutoCloseable {
     }
     meter(entitlement).queued(value);
     Snapshot current = snapshot;
-    LeasedQuota quota = !leasing(false) || current == null ? null
-        : leasedQuota(entitlement, current.entries.get(entitlement), current, clock.millis(), false);
+    LeasedQuota quota =
+        !leasing(false) || current == null
+            ? null
+            : leasedQuota(
+                entitlement, current.entries.get(entitlement), current, clock.millis(), false);
     if (quota == null || !leases.spend(quota, exact)) {
       pipeline.enqueue(entitlement, exact);
     }
@@ -514,7 +659,8 @@ public final class KaitenClient implements AutoCloseable {
    */
   public boolean flush(Duration timeout) {
     long start = System.nanoTime();
-    if (leases != null && !leases.flush(start + Math.min(timeout.toNanos(), TimeUnit.DAYS.toNanos(365)))) {
+    if (leases != null
+        && !leases.flush(start + Math.min(timeout.toNanos(), TimeUnit.DAYS.toNanos(365)))) {
       return false;
     }
     return pipeline.flush(timeout.minusNanos(System.nanoTime() - start));
@@ -534,8 +680,8 @@ public final class KaitenClient implements AutoCloseable {
   }
 
   /**
-   * Delivers what is queued for up to {@link Builder#closeTimeout} (default 5 s), then stops background
-   * work; what is left stays in the spool, if there is one.
+   * Delivers what is queued for up to {@link Builder#closeTimeout} (default 5 s), then stops
+   * background work; what is left stays in the spool, if there is one.
    */
   @Override
   public void close() {
@@ -545,12 +691,16 @@ public final class KaitenClient implements AutoCloseable {
     closed = true;
     poller.shutdownNow();
     if (leases != null) {
-      leases.close(closeTimeout); // first: a settlement the server no longer takes goes to the pipeline
+      leases.close(
+          closeTimeout); // first: a settlement the server no longer takes goes to the pipeline
     }
     pipeline.close();
   }
 
-  /** What a killed process does: background work stops, nothing is settled, released or delivered. Tests only. */
+  /**
+   * What a killed process does: background work stops, nothing is settled, released or delivered.
+   * Tests only.
+   */
   void halt() {
     closed = true;
     poller.shutdownNow();
@@ -570,7 +720,10 @@ public final class KaitenClient implements AutoCloseable {
     return tallies;
   }
 
-  /** Tells each meter what the pipeline has queued from an earlier process and what the server has answered for. */
+  /**
+   * Tells each meter what the pipeline has queued from an earlier process and what the server has
+   * answered for.
+   */
   private final class Accounting implements DeliveryObserver {
     @Override
     public void restored(String entitlement, double value) {
@@ -588,7 +741,9 @@ public final class KaitenClient implements AutoCloseable {
     }
   }
 
-  /** What the snapshot says to the leases: whether an entitlement is given, and what is left of it. */
+  /**
+   * What the snapshot says to the leases: whether an entitlement is given, and what is left of it.
+   */
   private final class LeasedEntitlements implements Leases.Entitlements {
     @Override
     public boolean granted(String entitlement, long now) {
@@ -605,8 +760,12 @@ public final class KaitenClient implements AutoCloseable {
       if (entry == null || entry.exactLimit == null) {
         return -1;
       }
-      double pending = meter == null ? 0
-          : entry.aggregation == Snapshot.Aggregation.COUNT ? meter.pendingCount(entry) : meter.pending(entry);
+      double pending =
+          meter == null
+              ? 0
+              : entry.aggregation == Snapshot.Aggregation.COUNT
+                  ? meter.pendingCount(entry)
+                  : meter.pending(entry);
       double left = entry.limit - entry.usage - pending;
       return left <= 0 ? 0 : (long) Math.min(left * Grant.MICRO, Leases.MAX_GRANT);
     }
@@ -634,7 +793,8 @@ public final class KaitenClient implements AutoCloseable {
         confirmed();
       } else if (status == 200) {
         String body = new String(response.body(), StandardCharsets.UTF_8);
-        Snapshot fresh = Snapshot.parse(response.headers().firstValue("ETag").orElse(null), body, settled);
+        Snapshot fresh =
+            Snapshot.parse(response.headers().firstValue("ETag").orElse(null), body, settled);
         snapshot = fresh;
         confirmed();
         Set<String> changed = Snapshot.changes(held, fresh);
@@ -646,16 +806,31 @@ public final class KaitenClient implements AutoCloseable {
       } else if (status == 401 || status == 403 || status == 404) {
         String detail = problemDetail(response);
         if (starting) {
-          throw new KaitenException(status, "Kaiten refused the snapshot of instance '" + instance + "' (" + status
-              + "): " + detail);
+          throw new KaitenException(
+              status,
+              "Kaiten refused the snapshot of instance '"
+                  + instance
+                  + "' ("
+                  + status
+                  + "): "
+                  + detail);
         }
-        LOG.log(System.Logger.Level.ERROR, "Kaiten refused the snapshot of instance {0} ({1}): {2}", instance,
-            status, detail);
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "Kaiten refused the snapshot of instance {0} ({1}): {2}",
+            instance,
+            status,
+            detail);
       } else {
-        LOG.log(System.Logger.Level.WARNING, "Kaiten answered {0} to the snapshot of instance {1}", status, instance);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "Kaiten answered {0} to the snapshot of instance {1}",
+            status,
+            instance);
       }
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "the Kaiten snapshot could not be read: {0}", e.toString());
+      LOG.log(
+          System.Logger.Level.DEBUG, "the Kaiten snapshot could not be read: {0}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -690,7 +865,10 @@ public final class KaitenClient implements AutoCloseable {
     }
   }
 
-  /** The last good snapshot, written whole or not at all, so a restart with the server down still answers. */
+  /**
+   * The last good snapshot, written whole or not at all, so a restart with the server down still
+   * answers.
+   */
   private void save(Snapshot fresh) {
     if (snapshotFile == null) {
       return;
@@ -704,9 +882,16 @@ public final class KaitenClient implements AutoCloseable {
       Files.createDirectories(parent);
       Path temporary = Files.createTempFile(parent, snapshotFile.getFileName().toString(), ".tmp");
       Files.write(temporary, Transport.JSON.writeValueAsBytes(saved));
-      Files.move(temporary, snapshotFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temporary,
+          snapshotFile,
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "the Kaiten snapshot could not be saved to " + snapshotFile, e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the Kaiten snapshot could not be saved to " + snapshotFile,
+          e);
     }
   }
 
@@ -715,18 +900,30 @@ public final class KaitenClient implements AutoCloseable {
     try {
       JsonNode saved = Transport.JSON.readTree(snapshotFile.toFile());
       if (!instance.equals(saved.path("instance").asText())) {
-        LOG.log(System.Logger.Level.WARNING, "{0} holds the snapshot of another instance; not used", snapshotFile);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "{0} holds the snapshot of another instance; not used",
+            snapshotFile);
         return;
       }
       JsonNode etag = saved.get("etag");
-      snapshot = Snapshot.parse(etag == null || etag.isNull() ? null : etag.asText(),
-          Transport.JSON.writeValueAsString(saved.get("snapshot")), Map.of());
+      snapshot =
+          Snapshot.parse(
+              etag == null || etag.isNull() ? null : etag.asText(),
+              Transport.JSON.writeValueAsString(saved.get("snapshot")),
+              Map.of());
     } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "the Kaiten snapshot file " + snapshotFile + " could not be read", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the Kaiten snapshot file " + snapshotFile + " could not be read",
+          e);
     }
   }
 
-  /** Settings of a {@link KaitenClient}; {@link #baseUrl}, {@link #token} and {@link #instance} are required. */
+  /**
+   * Settings of a {@link KaitenClient}; {@link #baseUrl}, {@link #token} and {@link #instance} are
+   * required.
+   */
   public static final class Builder {
     private URI baseUrl;
     private String token;
@@ -771,7 +968,10 @@ public final class KaitenClient implements AutoCloseable {
       return this;
     }
 
-    /** After how long without a confirmation from the server checks answer stale (default 3 poll intervals). */
+    /**
+     * After how long without a confirmation from the server checks answer stale (default 3 poll
+     * intervals).
+     */
     public Builder staleAfter(Duration staleAfter) {
       this.staleAfter = positive(staleAfter, "staleAfter");
       return this;
@@ -782,15 +982,18 @@ public final class KaitenClient implements AutoCloseable {
       return this;
     }
 
-    /** How long one request may take (default 10 s); {@link KaitenClient#builder()}'s build waits at most this for the snapshot. */
+    /**
+     * How long one request may take (default 10 s); {@link KaitenClient#builder()}'s build waits at
+     * most this for the snapshot.
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = positive(requestTimeout, "requestTimeout");
       return this;
     }
 
     /**
-     * Keeps the last good snapshot in this file (e.g. under {@code /tmp} in a Lambda), so a start with
-     * the server down answers from it, stale, rather than from the defaults.
+     * Keeps the last good snapshot in this file (e.g. under {@code /tmp} in a Lambda), so a start
+     * with the server down answers from it, stale, rather than from the defaults.
      */
     public Builder snapshotFile(Path snapshotFile) {
       this.snapshotFile = snapshotFile;
@@ -807,7 +1010,10 @@ public final class KaitenClient implements AutoCloseable {
       return this;
     }
 
-    /** The most the spool may hold on disk (default 256 MiB); past it listeners hear {@code spoolFull}. */
+    /**
+     * The most the spool may hold on disk (default 256 MiB); past it listeners hear {@code
+     * spoolFull}.
+     */
     public Builder maxSpoolBytes(long maxSpoolBytes) {
       if (maxSpoolBytes <= 0) {
         throw new IllegalArgumentException("maxSpoolBytes must be positive");
@@ -838,8 +1044,9 @@ public final class KaitenClient implements AutoCloseable {
     }
 
     /**
-     * Whether {@link KaitenClient#use} decides HARD SUM and COUNT limits from leases (default true);
-     * off, it decides them from the snapshot and this process's own usage, as {@code check} does.
+     * Whether {@link KaitenClient#use} decides HARD SUM and COUNT limits from leases (default
+     * true); off, it decides them from the snapshot and this process's own usage, as {@code check}
+     * does.
      */
     public Builder leasing(boolean leasing) {
       this.leasing = leasing;
@@ -847,11 +1054,14 @@ public final class KaitenClient implements AutoCloseable {
     }
 
     /**
-     * How long a lease lasts (1 s to 5 min, default 60 s): what a process that dies holding one keeps
-     * from the others at most. A lease is spent for three quarters of it and renewed from half of it.
+     * How long a lease lasts (1 s to 5 min, default 60 s): what a process that dies holding one
+     * keeps from the others at most. A lease is spent for three quarters of it and renewed from
+     * half of it.
      */
     public Builder leaseTtl(Duration leaseTtl) {
-      if (leaseTtl == null || leaseTtl.toMillis() < 1000 || leaseTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+      if (leaseTtl == null
+          || leaseTtl.toMillis() < 1000
+          || leaseTtl.compareTo(Duration.ofMinutes(5)) > 0) {
         throw new IllegalArgumentException("leaseTtl must be 1 s to 5 min");
       }
       this.leaseTtl = leaseTtl;
@@ -859,8 +1069,8 @@ public final class KaitenClient implements AutoCloseable {
     }
 
     /**
-     * The most of what remains of a limit one grant asks for (above 0, at most 1; default 0.1), so a
-     * busy process cannot starve the others: it gets more only as it renews.
+     * The most of what remains of a limit one grant asks for (above 0, at most 1; default 0.1), so
+     * a busy process cannot starve the others: it gets more only as it renews.
      */
     public Builder leaseShare(double leaseShare) {
       if (!(leaseShare > 0 && leaseShare <= 1)) {
@@ -878,7 +1088,10 @@ public final class KaitenClient implements AutoCloseable {
       return this;
     }
 
-    /** With no snapshot at all, these entitlements are refused (the default, unless {@link #failOpenByDefault}). */
+    /**
+     * With no snapshot at all, these entitlements are refused (the default, unless {@link
+     * #failOpenByDefault}).
+     */
     public Builder failClosed(String... entitlements) {
       for (String entitlement : entitlements) {
         defaults.put(entitlement, false);
@@ -886,7 +1099,10 @@ public final class KaitenClient implements AutoCloseable {
       return this;
     }
 
-    /** With no snapshot at all, entitlements not named in failOpen/failClosed are allowed (default: refused). */
+    /**
+     * With no snapshot at all, entitlements not named in failOpen/failClosed are allowed (default:
+     * refused).
+     */
     public Builder failOpenByDefault(boolean open) {
       this.openByDefault = open;
       return this;

@@ -1,6 +1,9 @@
 package sh.kaiten.sdk;
 
-/** Kaiten refused the client itself (a wrong token, an unknown instance): a configuration error, not an outage. */
+/**
+ * Kaiten refused the client itself (a wrong token, an unknown instance): a configuration error, not
+ * an outage.
+ */
 public final class KaitenException extends RuntimeException {
   private final int status;
 

@@ -10,16 +10,25 @@ import java.util.Set;
  */
 public interface KaitenListener {
 
-  /** A new snapshot differs from the last one in these entitlements (slugs added, removed or changed). */
+  /**
+   * A new snapshot differs from the last one in these entitlements (slugs added, removed or
+   * changed).
+   */
   default void snapshotChanged(Set<String> entitlements) {}
 
-  /** The snapshot has not been confirmed by the server for {@code age}: checks now answer {@code stale()}. */
+  /**
+   * The snapshot has not been confirmed by the server for {@code age}: checks now answer {@code
+   * stale()}.
+   */
   default void stale(Duration age) {}
 
   /** The server confirmed the snapshot again after it was stale. */
   default void fresh() {}
 
-  /** The server refused a report at a HARD limit (or a SOFT limit's overage cap): it was not counted. */
+  /**
+   * The server refused a report at a HARD limit (or a SOFT limit's overage cap): it was not
+   * counted.
+   */
   default void reportRejected(RejectedReport report) {}
 
   /**

@@ -3,8 +3,8 @@ package sh.kaiten.sdk;
 import java.math.BigDecimal;
 
 /**
- * How a leased entitlement has been decided in this client so far: counts since it was built, and what
- * it holds now. See {@link KaitenClient#use}.
+ * How a leased entitlement has been decided in this client so far: counts since it was built, and
+ * what it holds now. See {@link KaitenClient#use}.
  */
 public final class LeaseStatistics {
   private final String entitlement;
@@ -17,8 +17,16 @@ public final class LeaseStatistics {
   private final long releases;
   private final BigDecimal holding;
 
-  LeaseStatistics(String entitlement, long decidedLocally, long decidedAfterRequest, long refused, long grants,
-      BigDecimal unitsGranted, long settlements, long releases, BigDecimal holding) {
+  LeaseStatistics(
+      String entitlement,
+      long decidedLocally,
+      long decidedAfterRequest,
+      long refused,
+      long grants,
+      BigDecimal unitsGranted,
+      long settlements,
+      long releases,
+      BigDecimal holding) {
     this.entitlement = entitlement;
     this.decidedLocally = decidedLocally;
     this.decidedAfterRequest = decidedAfterRequest;
@@ -39,7 +47,9 @@ public final class LeaseStatistics {
     return decidedLocally;
   }
 
-  /** Allowed after the caller's thread waited for a grant (its own request, or another thread's). */
+  /**
+   * Allowed after the caller's thread waited for a grant (its own request, or another thread's).
+   */
   public long decidedAfterRequest() {
     return decidedAfterRequest;
   }
@@ -75,9 +85,24 @@ public final class LeaseStatistics {
 
   @Override
   public String toString() {
-    return "LeaseStatistics{" + entitlement + ": " + decidedLocally + " decided locally, " + decidedAfterRequest
-        + " after a request, " + refused + " refused; " + grants + " grants of " + unitsGranted.toPlainString()
-        + " units, " + settlements + " settlements, " + releases + " releases; holding " + holding.toPlainString()
+    return "LeaseStatistics{"
+        + entitlement
+        + ": "
+        + decidedLocally
+        + " decided locally, "
+        + decidedAfterRequest
+        + " after a request, "
+        + refused
+        + " refused; "
+        + grants
+        + " grants of "
+        + unitsGranted.toPlainString()
+        + " units, "
+        + settlements
+        + " settlements, "
+        + releases
+        + " releases; holding "
+        + holding.toPlainString()
         + "}";
   }
 }

@@ -7,37 +7,56 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A HARD SUM or COUNT entitlement decided from leases: the grant in use, the one asked for ahead of
- * it, and the retired ones still to settle and release. A use is one compare-and-set on the grant in
- * use, or on the next one, which then takes over; only when both are empty (or past use) does the
- * caller's thread ask the server, under this object's lock so one thread asks for all.
+ * it, and the retired ones still to settle and release. A use is one compare-and-set on the grant
+ * in use, or on the next one, which then takes over; only when both are empty (or past use) does
+ * the caller's thread ask the server, under this object's lock so one thread asks for all.
  */
 final class LeasedQuota {
   final String entitlement;
+
   /** COUNT: a use costs one unit (one report) whatever its amount. */
   final boolean counts;
 
   private volatile Grant current;
   private volatile Grant next;
+
   /** Retired grants whose spending is not settled or whose lease is not released yet. */
   final ConcurrentLinkedQueue<Grant> retired = new ConcurrentLinkedQueue<>();
-  /** The server found nothing left: uses are refused here, with no request, until then (epoch millis). */
+
+  /**
+   * The server found nothing left: uses are refused here, with no request, until then (epoch
+   * millis).
+   */
   volatile long exhaustedUntil;
+
   /** Why the server granted nothing, answered while {@link #exhaustedUntil} lasts. */
   volatile Reason refusal = Reason.LIMIT_REACHED;
+
   /** The server could not be reached for a grant: uses are decided from the snapshot until then. */
   volatile long unreachableUntil;
-  /** The server does not lease this entitlement (sharded, say): decided from the snapshot for good. */
+
+  /**
+   * The server does not lease this entitlement (sharded, say): decided from the snapshot for good.
+   */
   volatile boolean unleasable;
-  /** What remains of the limit for everyone, as the last answer about a lease said; -1 before one. */
+
+  /**
+   * What remains of the limit for everyone, as the last answer about a lease said; -1 before one.
+   */
   volatile long available = -1;
+
   /** The largest cost of one use seen, so a grant is never asked smaller than a use. */
   volatile long largestCost;
+
   /** Units per second spent here lately, for the size of the next grant. */
   volatile double rate;
+
   /** Held by the one thread asking the server for a grant; never while {@code this} is. */
   final Object asking = new Object();
+
   /** Background only: uses counted at the last round, to tell whether anything is still used. */
   long demandAtLastRound;
+
   private long spentAtLastRound;
   private long lastRoundAt;
 
@@ -48,6 +67,7 @@ final class LeasedQuota {
   final LongAdder unitsGranted = new LongAdder();
   final LongAdder settlements = new LongAdder();
   final LongAdder releases = new LongAdder();
+
   /** Micro-units spent from every grant ever held here. */
   private final LongAdder spentRetired = new LongAdder();
 
@@ -87,13 +107,18 @@ final class LeasedQuota {
         || ahead != null && now < ahead.usableUntil && ahead.left() >= cost;
   }
 
-  /** Whether a renewal should be asked for now: no grant ahead, and the one in use is low or ageing. */
+  /**
+   * Whether a renewal should be asked for now: no grant ahead, and the one in use is low or ageing.
+   */
   boolean wantsRenewal(long now) {
     Grant held = current;
     if (next != null) {
       return false;
     }
-    return held == null || now >= held.renewFrom || held.left() * 2 < held.granted || held.left() < largestCost;
+    return held == null
+        || now >= held.renewFrom
+        || held.left() * 2 < held.granted
+        || held.left() < largestCost;
   }
 
   /** The grant ahead becomes the one in use; the one it replaces retires. */
@@ -125,7 +150,10 @@ final class LeasedQuota {
     }
   }
 
-  /** Retires every grant past its use (or all of them): they settle and are released in the background. */
+  /**
+   * Retires every grant past its use (or all of them): they settle and are released in the
+   * background.
+   */
   synchronized void retireDue(long now, boolean all) {
     Grant ahead = next;
     if (ahead != null && (all || now >= ahead.usableUntil)) {
@@ -172,7 +200,10 @@ final class LeasedQuota {
     spentRetired.add(micro);
   }
 
-  /** Updates the recent rate from what was spent since the last round (the background's, or a synchronous ask). */
+  /**
+   * Updates the recent rate from what was spent since the last round (the background's, or a
+   * synchronous ask).
+   */
   synchronized void round(long now) {
     long spent = spentRetired.sum();
     for (Grant grant : live()) {
@@ -188,9 +219,10 @@ final class LeasedQuota {
   }
 
   /**
-   * How many micro-units to ask for: what this process uses over {@code horizonMillis} at its recent
-   * rate (at least 64 uses), capped at {@code share} of what remains for everyone, and never less than
-   * one use. A whole number of the largest use, so no grant keeps a fraction of a use nobody can spend.
+   * How many micro-units to ask for: what this process uses over {@code horizonMillis} at its
+   * recent rate (at least 64 uses), capped at {@code share} of what remains for everyone, and never
+   * less than one use. A whole number of the largest use, so no grant keeps a fraction of a use
+   * nobody can spend.
    */
   long ask(long horizonMillis, double share, long remainingMicro) {
     long cost = Math.max(largestCost, 1);
@@ -202,8 +234,15 @@ final class LeasedQuota {
   }
 
   LeaseStatistics statistics() {
-    return new LeaseStatistics(entitlement, decidedLocally.sum(), decidedAfterRequest.sum(), refused.sum(),
-        grants.sum(), Grant.Settlement.exact(unitsGranted.sum()), settlements.sum(), releases.sum(),
+    return new LeaseStatistics(
+        entitlement,
+        decidedLocally.sum(),
+        decidedAfterRequest.sum(),
+        refused.sum(),
+        grants.sum(),
+        Grant.Settlement.exact(unitsGranted.sum()),
+        settlements.sum(),
+        releases.sum(),
         Grant.Settlement.exact(holding()));
   }
 }

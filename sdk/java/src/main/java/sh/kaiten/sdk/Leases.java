@@ -27,22 +27,26 @@ import java.util.concurrent.locks.LockSupport;
  * server grants this client ({@code POST {instance}/leases}).
  *
  * <p>A use spends from the grant in use ({@link LeasedQuota#spend}); the caller's thread asks the
- * server only when every grant it holds is empty or past use, which near the limit is the synchronous
- * fallback. One daemon thread does the rest, every round ({@code min(flushInterval, ttl / 8)}) or at
- * once when a grant runs low: it asks for the next grant ahead of need (sized from the recent rate
- * over half a lease's life, capped at a share of what remains so one busy process cannot starve the
- * others), settles what each grant spent ({@code POST {instance}/usage} naming the lease, one request
- * per grant per round whatever the number of uses, with an idempotency key so a retry counts once),
- * and releases grants it retired ({@code DELETE}), which gives back what they had left.
+ * server only when every grant it holds is empty or past use, which near the limit is the
+ * synchronous fallback. One daemon thread does the rest, every round ({@code min(flushInterval, ttl
+ * / 8)}) or at once when a grant runs low: it asks for the next grant ahead of need (sized from the
+ * recent rate over half a lease's life, capped at a share of what remains so one busy process
+ * cannot starve the others), settles what each grant spent ({@code POST {instance}/usage} naming
+ * the lease, one request per grant per round whatever the number of uses, with an idempotency key
+ * so a retry counts once), and releases grants it retired ({@code DELETE}), which gives back what
+ * they had left.
  *
- * <p>A grant is spent only until three quarters of its life (on this process's clock, from when it was
- * asked for) so its last settlement reaches the server while the lease is live; a settlement the server
- * no longer takes (the lease ended: a long outage) is sent as plain reports, counted if they still fit.
+ * <p>A grant is spent only until three quarters of its life (on this process's clock, from when it
+ * was asked for) so its last settlement reaches the server while the lease is live; a settlement
+ * the server no longer takes (the lease ended: a long outage) is sent as plain reports, counted if
+ * they still fit.
  */
 final class Leases implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
+
   /** The most micro-units one grant is asked for: 9 × 10^12 units, so micro-units fit a long. */
   static final long MAX_GRANT = 9_000_000_000_000L * Grant.MICRO;
+
   /** The most reports one settlement stands for. */
   private static final long MAX_REPORTS = 1_000_000_000L;
 
@@ -51,7 +55,10 @@ final class Leases implements AutoCloseable {
     /** Whether the license gives it now: a grant of one it does not is retired. */
     boolean granted(String entitlement, long now);
 
-    /** Micro-units left of its limit as the snapshot says (this process's reports in it), -1 unknown. */
+    /**
+     * Micro-units left of its limit as the snapshot says (this process's reports in it), -1
+     * unknown.
+     */
     long remaining(String entitlement);
   }
 
@@ -71,8 +78,16 @@ final class Leases implements AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean held;
 
-  Leases(Transport transport, String instancePath, Clock clock, Duration ttl, double share, Duration flushInterval,
-      Entitlements entitlements, UsagePipeline pipeline, DeliveryObserver observer) {
+  Leases(
+      Transport transport,
+      String instancePath,
+      Clock clock,
+      Duration ttl,
+      double share,
+      Duration flushInterval,
+      Entitlements entitlements,
+      UsagePipeline pipeline,
+      DeliveryObserver observer) {
     this.transport = transport;
     this.instancePath = instancePath;
     this.clock = clock;
@@ -97,12 +112,16 @@ final class Leases implements AutoCloseable {
     if (quota != null) {
       return quota;
     }
-    quota = quotas.computeIfAbsent(entitlement, slug -> new LeasedQuota(slug, counts, clock.millis()));
+    quota =
+        quotas.computeIfAbsent(entitlement, slug -> new LeasedQuota(slug, counts, clock.millis()));
     held = true;
     return quota;
   }
 
-  /** Whether any entitlement was ever used through a lease: until then checks and reports skip the leases. */
+  /**
+   * Whether any entitlement was ever used through a lease: until then checks and reports skip the
+   * leases.
+   */
   boolean held() {
     return held;
   }
@@ -112,7 +131,9 @@ final class Leases implements AutoCloseable {
     return quotas.get(entitlement);
   }
 
-  /** Spends a report of {@code exact} from a grant held, with no request; false when none has it. */
+  /**
+   * Spends a report of {@code exact} from a grant held, with no request; false when none has it.
+   */
   boolean spend(LeasedQuota quota, BigDecimal exact) {
     BigDecimal micro = exact.movePointRight(6);
     if (quota.unleasable || micro.compareTo(BigDecimal.valueOf(MAX_GRANT)) > 0) {
@@ -130,8 +151,8 @@ final class Leases implements AutoCloseable {
   // ---- on the caller's thread ----
 
   /**
-   * Decides a use of {@code valueMicro} from the leases, spending it when {@code take}: GRANTED,
-   * a refusal's reason, or null when the leases cannot decide (not leasable, the server unreachable)
+   * Decides a use of {@code valueMicro} from the leases, spending it when {@code take}: GRANTED, a
+   * refusal's reason, or null when the leases cannot decide (not leasable, the server unreachable)
    * and the snapshot must.
    */
   Reason decide(LeasedQuota quota, long valueMicro, boolean take) {
@@ -205,7 +226,10 @@ final class Leases implements AutoCloseable {
 
   // ---- requests ----
 
-  /** Asks for a grant of {@code micro} and installs it; on nothing granted, remembers why for a round. */
+  /**
+   * Asks for a grant of {@code micro} and installs it; on nothing granted, remembers why for a
+   * round.
+   */
   private void ask(LeasedQuota quota, long micro) {
     long sentAt = clock.millis();
     ObjectNode body = Transport.JSON.createObjectNode();
@@ -214,9 +238,15 @@ final class Leases implements AutoCloseable {
     body.put("ttl_seconds", Math.max(1, ttlMillis / 1000));
     HttpResponse<byte[]> response;
     try {
-      response = transport.send(transport.request(instancePath + "/leases")
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Transport.JSON.writeValueAsBytes(body))).build());
+      response =
+          transport.send(
+              transport
+                  .request(instancePath + "/leases")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofByteArray(
+                          Transport.JSON.writeValueAsBytes(body)))
+                  .build());
     } catch (IOException e) {
       unreachable(quota, sentAt, e.toString());
       return;
@@ -238,17 +268,24 @@ final class Leases implements AutoCloseable {
         quota.exhaustedUntil = now + roundMillis;
         return;
       }
-      long life = Math.min(ttlMillis, Instant.parse(answer.path("expires_at").asText()).toEpochMilli() - now);
+      long life =
+          Math.min(
+              ttlMillis, Instant.parse(answer.path("expires_at").asText()).toEpochMilli() - now);
       life = Math.max(0, life);
       quota.install(new Grant(leaseId, granted, sentAt + life * 3 / 4, sentAt + life / 2), now);
       quota.exhaustedUntil = 0;
     } else if (status == 400) {
       quota.unleasable = true;
-      LOG.log(System.Logger.Level.INFO, "Kaiten does not lease {0} ({1}); it is decided from the snapshot",
-          quota.entitlement, answer.path("detail").asText());
+      LOG.log(
+          System.Logger.Level.INFO,
+          "Kaiten does not lease {0} ({1}); it is decided from the snapshot",
+          quota.entitlement,
+          answer.path("detail").asText());
     } else if (status == 409) {
-      // The counter holds as many live leases as it takes (100): that is no answer about what remains,
-      // so uses are decided from the snapshot for a round, and reported plainly (the server's HARD check).
+      // The counter holds as many live leases as it takes (100): that is no answer about what
+      // remains,
+      // so uses are decided from the snapshot for a round, and reported plainly (the server's HARD
+      // check).
       unreachable(quota, sentAt, "the counter holds the most live leases it takes");
     } else {
       unreachable(quota, sentAt, "HTTP " + status + " " + answer.path("detail").asText());
@@ -257,10 +294,14 @@ final class Leases implements AutoCloseable {
 
   private void unreachable(LeasedQuota quota, long since, String cause) {
     quota.unreachableUntil = since + roundMillis;
-    LOG.log(System.Logger.Level.DEBUG, "no lease of {0} from Kaiten: {1}", quota.entitlement, cause);
+    LOG.log(
+        System.Logger.Level.DEBUG, "no lease of {0} from Kaiten: {1}", quota.entitlement, cause);
   }
 
-  /** Sends what the grant spent since its last settlement; true when the server has answered for all of it. */
+  /**
+   * Sends what the grant spent since its last settlement; true when the server has answered for all
+   * of it.
+   */
   private boolean settle(LeasedQuota quota, Grant grant) {
     if (grant.inFlight == null) {
       long units = grant.spent() - grant.settledUnits;
@@ -286,12 +327,23 @@ final class Leases implements AutoCloseable {
     body.put("idempotency_key", settlement.key);
     int status;
     try {
-      status = transport.send(transport.request(instancePath + "/usage")
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Transport.JSON.writeValueAsBytes(body))).build())
-          .statusCode();
+      status =
+          transport
+              .send(
+                  transport
+                      .request(instancePath + "/usage")
+                      .header("Content-Type", "application/json")
+                      .POST(
+                          HttpRequest.BodyPublishers.ofByteArray(
+                              Transport.JSON.writeValueAsBytes(body)))
+                      .build())
+              .statusCode();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "a settlement of {0} waits: {1}", quota.entitlement, e.toString());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "a settlement of {0} waits: {1}",
+          quota.entitlement,
+          e.toString());
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -300,9 +352,16 @@ final class Leases implements AutoCloseable {
     if (status == 200) {
       quota.settlements.increment();
     } else if (status == 409 || status == 422 || status == 400) {
-      // The lease ended before its spending was settled (an outage longer than its life): plain reports.
-      LOG.log(System.Logger.Level.WARNING, "Kaiten no longer takes lease {0} of {1} ({2}): its {3} units spent"
-          + " are sent as plain reports", grant.id, quota.entitlement, status, value.toPlainString());
+      // The lease ended before its spending was settled (an outage longer than its life): plain
+      // reports.
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Kaiten no longer takes lease {0} of {1} ({2}): its {3} units spent"
+              + " are sent as plain reports",
+          grant.id,
+          quota.entitlement,
+          status,
+          value.toPlainString());
       for (long i = 0; i < Math.max(1, reports); i++) {
         pipeline.enqueue(quota.entitlement, i == 0 ? value : BigDecimal.ZERO);
       }
@@ -320,8 +379,12 @@ final class Leases implements AutoCloseable {
 
   /** Gives a retired grant's lease back; true when it is gone (released, or already ended). */
   private boolean release(LeasedQuota quota, Grant grant) {
-    String path = instancePath + "/leases/" + URLEncoder.encode(quota.entitlement, StandardCharsets.UTF_8) + "/"
-        + grant.id;
+    String path =
+        instancePath
+            + "/leases/"
+            + URLEncoder.encode(quota.entitlement, StandardCharsets.UTF_8)
+            + "/"
+            + grant.id;
     try {
       int status = transport.send(transport.request(path).DELETE().build()).statusCode();
       if (status == 200) {
@@ -372,7 +435,8 @@ final class Leases implements AutoCloseable {
     boolean granted = entitlements.granted(quota.entitlement, now);
     quota.retireDue(now, !granted);
     quota.round(now);
-    long demand = quota.decidedLocally.sum() + quota.decidedAfterRequest.sum() + quota.refused.sum();
+    long demand =
+        quota.decidedLocally.sum() + quota.decidedAfterRequest.sum() + quota.refused.sum();
     boolean used = demand != quota.demandAtLastRound;
     quota.demandAtLastRound = demand;
     // The next grant first: a caller waiting on an empty one matters more than settling.
@@ -390,8 +454,8 @@ final class Leases implements AutoCloseable {
   }
 
   /**
-   * Settles and releases the grants retired before the call: those callers retire meanwhile wait for the
-   * next round, so a round always ends and comes back to renewing.
+   * Settles and releases the grants retired before the call: those callers retire meanwhile wait
+   * for the next round, so a round always ends and comes back to renewing.
    */
   private void settleRetired(LeasedQuota quota) {
     for (Grant grant : new ArrayList<>(quota.retired)) {
@@ -403,7 +467,8 @@ final class Leases implements AutoCloseable {
   }
 
   /**
-   * Waits until what every grant spent before the call is settled, or the deadline (nanoTime) passes.
+   * Waits until what every grant spent before the call is settled, or the deadline (nanoTime)
+   * passes.
    *
    * @return whether it was all settled in time
    */
@@ -427,7 +492,8 @@ final class Leases implements AutoCloseable {
         }
         wake();
         try {
-          TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(roundMillis)));
+          TimeUnit.NANOSECONDS.timedWait(
+              progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(roundMillis)));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return false;
@@ -447,8 +513,8 @@ final class Leases implements AutoCloseable {
   }
 
   /**
-   * Stops the background thread, then settles what every grant spent and releases every lease, for up
-   * to {@code timeout}; a lease not released in time ends at its expiry.
+   * Stops the background thread, then settles what every grant spent and releases every lease, for
+   * up to {@code timeout}; a lease not released in time ends at its expiry.
    */
   @Override
   public void close() {
@@ -471,7 +537,9 @@ final class Leases implements AutoCloseable {
     for (LeasedQuota quota : open) {
       quota.retireDue(clock.millis(), true);
     }
-    while (!open.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+    while (!open.isEmpty()
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
       for (Iterator<LeasedQuota> it = open.iterator(); it.hasNext(); ) {
         LeasedQuota quota = it.next();
         settleRetired(quota);
@@ -484,8 +552,11 @@ final class Leases implements AutoCloseable {
       }
     }
     if (!open.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "Kaiten leases of {0} were not all settled and released before the"
-          + " client closed; what they had left returns to the pool when they expire", open.size());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Kaiten leases of {0} were not all settled and released before the"
+              + " client closed; what they had left returns to the pool when they expire",
+          open.size());
     }
   }
 
@@ -508,6 +579,8 @@ final class Leases implements AutoCloseable {
       return otherwise;
     }
     BigDecimal micro = number.decimalValue().movePointRight(6);
-    return micro.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : micro.longValue();
+    return micro.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) >= 0
+        ? Long.MAX_VALUE
+        : micro.longValue();
   }
 }

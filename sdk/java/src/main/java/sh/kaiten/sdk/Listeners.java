@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
-/** The client's listeners, each called in turn; one that throws is logged and the others still hear. */
+/**
+ * The client's listeners, each called in turn; one that throws is logged and the others still hear.
+ */
 final class Listeners {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
   private final List<KaitenListener> listeners = new CopyOnWriteArrayList<>();

@@ -22,8 +22,12 @@ final class Meter {
   private final LongAdder queuedCount = new LongAdder();
   private final DoubleAdder settled = new DoubleAdder();
   private final LongAdder settledCount = new LongAdder();
-  /** Moves whenever usage is queued or settled, so a remembered answer can tell it is out of date. */
+
+  /**
+   * Moves whenever usage is queued or settled, so a remembered answer can tell it is out of date.
+   */
   private final AtomicLong version = new AtomicLong();
+
   /** The last answer, given again while nothing it was decided from has changed. */
   volatile Check last;
 
@@ -98,7 +102,9 @@ final class Meter {
     counts[bucket][reason.ordinal() * 2 + (allowed ? 1 : 0)].increment();
   }
 
-  /** A bucket comes round to a new minute: what it held of an older one is kept for the next drain. */
+  /**
+   * A bucket comes round to a new minute: what it held of an older one is kept for the next drain.
+   */
   private synchronized void turn(int bucket, long minute) {
     long held = bucketMinute.get(bucket);
     if (held == minute) {
@@ -133,8 +139,13 @@ final class Meter {
     for (int k = 0; k < KINDS; k++) {
       long count = counts[bucket][k].sumThenReset();
       if (count > 0) {
-        taken.add(new CheckTally(entitlement, Instant.ofEpochMilli(minute * MINUTE), (k & 1) == 1, Reason.of(k / 2),
-            count));
+        taken.add(
+            new CheckTally(
+                entitlement,
+                Instant.ofEpochMilli(minute * MINUTE),
+                (k & 1) == 1,
+                Reason.of(k / 2),
+                count));
       }
     }
     return taken;

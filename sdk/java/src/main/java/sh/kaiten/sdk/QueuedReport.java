@@ -9,12 +9,15 @@ import java.math.BigDecimal;
  */
 final class QueuedReport {
   final String idempotencyKey;
+
   /** When it was made, epoch millis: a late delivery still lands in this period. */
   final long timestamp;
+
   final String entitlement;
   final BigDecimal value;
 
-  // Where the spool holds its line; segment is null when it waits in memory only. Set before it is queued.
+  // Where the spool holds its line; segment is null when it waits in memory only. Set before it is
+  // queued.
   Spool.Segment segment;
   long offset;
   int length;

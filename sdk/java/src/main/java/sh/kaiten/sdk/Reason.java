@@ -21,7 +21,10 @@ public enum Reason {
   TRIAL_ENDED,
   /** The snapshot has no entitlement of that slug. */
   UNKNOWN_ENTITLEMENT,
-  /** No snapshot was ever loaded (server unreachable, no snapshot file): the configured default decided. */
+  /**
+   * No snapshot was ever loaded (server unreachable, no snapshot file): the configured default
+   * decided.
+   */
   NO_SNAPSHOT;
 
   private static final Reason[] ALL = values();

@@ -12,7 +12,12 @@ public final class RefusedReport {
   private final int status;
   private final String detail;
 
-  public RefusedReport(String entitlement, BigDecimal value, Instant timestamp, String idempotencyKey, int status,
+  public RefusedReport(
+      String entitlement,
+      BigDecimal value,
+      Instant timestamp,
+      String idempotencyKey,
+      int status,
       String detail) {
     this.entitlement = entitlement;
     this.value = value;
@@ -50,6 +55,16 @@ public final class RefusedReport {
 
   @Override
   public String toString() {
-    return "RefusedReport{" + entitlement + " " + value + " at " + timestamp + ": " + status + " " + detail + "}";
+    return "RefusedReport{"
+        + entitlement
+        + " "
+        + value
+        + " at "
+        + timestamp
+        + ": "
+        + status
+        + " "
+        + detail
+        + "}";
   }
 }

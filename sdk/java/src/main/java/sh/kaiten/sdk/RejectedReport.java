@@ -13,8 +13,14 @@ public final class RejectedReport {
   private final BigDecimal currentUsage;
   private final BigDecimal limit;
 
-  public RejectedReport(String entitlement, BigDecimal value, Instant timestamp, String idempotencyKey, String reason,
-      BigDecimal currentUsage, BigDecimal limit) {
+  public RejectedReport(
+      String entitlement,
+      BigDecimal value,
+      Instant timestamp,
+      String idempotencyKey,
+      String reason,
+      BigDecimal currentUsage,
+      BigDecimal limit) {
     this.entitlement = entitlement;
     this.value = value;
     this.timestamp = timestamp;

@@ -23,11 +23,19 @@ final class Snapshot {
   final String body;
   final Instant asOf;
   final Map<String, Entry> entries;
+
   /** From this instant the license grants nothing, whatever the entries say ({@link #lapse}). */
   final long lapsesAt;
+
   final Reason lapse;
 
-  private Snapshot(String etag, String body, Instant asOf, Map<String, Entry> entries, long lapsesAt, Reason lapse) {
+  private Snapshot(
+      String etag,
+      String body,
+      Instant asOf,
+      Map<String, Entry> entries,
+      long lapsesAt,
+      Reason lapse) {
     this.etag = etag;
     this.body = body;
     this.asOf = asOf;
@@ -39,14 +47,18 @@ final class Snapshot {
   /**
    * The snapshot a server answer describes.
    *
-   * @param settled per entitlement, how much of this process's usage the server had answered for when
-   *     the request left: what the answer's usage may already hold
+   * @param settled per entitlement, how much of this process's usage the server had answered for
+   *     when the request left: what the answer's usage may already hold
    */
-  static Snapshot parse(String etag, String body, Map<String, Meter.Settled> settled) throws IOException {
+  static Snapshot parse(String etag, String body, Map<String, Meter.Settled> settled)
+      throws IOException {
     JsonNode root = Transport.JSON.readTree(body);
     JsonNode license = root.path("license");
     Instant expiresAt = instant(license.get("expires_at"));
-    Instant trialEndsAt = "TRIAL".equals(license.path("status").asText()) ? instant(license.get("trial_ends_at")) : null;
+    Instant trialEndsAt =
+        "TRIAL".equals(license.path("status").asText())
+            ? instant(license.get("trial_ends_at"))
+            : null;
     // As the server decides: an expiry wins over a trial end at the same instant.
     long lapsesAt = NEVER;
     Reason lapse = null;
@@ -63,20 +75,28 @@ final class Snapshot {
       Entry entry = Entry.parse(node);
       entries.put(entry.slug, entry);
     }
-    return new Snapshot(etag, body, instant(root.get("as_of")), Collections.unmodifiableMap(entries), lapsesAt, lapse)
+    return new Snapshot(
+            etag,
+            body,
+            instant(root.get("as_of")),
+            Collections.unmodifiableMap(entries),
+            lapsesAt,
+            lapse)
         .settledAt(settled);
   }
 
   /**
-   * This snapshot with what each meter had settled when a request left: what the server holds when it
-   * answers "not modified" to it (usage would have changed had any of those reports been counted since).
+   * This snapshot with what each meter had settled when a request left: what the server holds when
+   * it answers "not modified" to it (usage would have changed had any of those reports been counted
+   * since).
    */
   Snapshot settledAt(Map<String, Meter.Settled> settled) {
     Map<String, Entry> entries = new HashMap<>();
-    this.entries.forEach((slug, entry) -> {
-      Meter.Settled meter = settled.get(slug);
-      entries.put(slug, meter == null ? entry : entry.settledAt(meter.value, meter.count));
-    });
+    this.entries.forEach(
+        (slug, entry) -> {
+          Meter.Settled meter = settled.get(slug);
+          entries.put(slug, meter == null ? entry : entry.settledAt(meter.value, meter.count));
+        });
     return new Snapshot(etag, body, asOf, Collections.unmodifiableMap(entries), lapsesAt, lapse);
   }
 
@@ -84,11 +104,12 @@ final class Snapshot {
   static Set<String> changes(Snapshot before, Snapshot after) {
     Set<String> changed = new HashSet<>();
     Map<String, Entry> old = before == null ? Map.of() : before.entries;
-    after.entries.forEach((slug, entry) -> {
-      if (!entry.sameAs(old.get(slug))) {
-        changed.add(slug);
-      }
-    });
+    after.entries.forEach(
+        (slug, entry) -> {
+          if (!entry.sameAs(old.get(slug))) {
+            changed.add(slug);
+          }
+        });
     old.keySet().stream().filter(slug -> !after.entries.containsKey(slug)).forEach(changed::add);
     if (before != null && (before.lapsesAt != after.lapsesAt || before.lapse != after.lapse)) {
       changed.addAll(after.entries.keySet());
@@ -107,26 +128,47 @@ final class Snapshot {
     final boolean enabled;
     final Reason reason;
     final String source;
+
     /** What the license gives, as the server wrote it (null when nothing). */
     final JsonNode value;
+
     // NUMERIC only
     final BigDecimal exactLimit;
     final double limit;
     final boolean hard;
     final Aggregation aggregation;
+
     /** A SOFT limit's overage cap: reports past it are refused; infinite without one. */
     final double cap;
+
     final double usage;
     final long periodStart;
     final long periodEnd;
     final String unit;
+
     /** What this process's meter had settled when the request left, and how many reports. */
     final double settledAtFetch;
+
     final long settledCountAtFetch;
 
-    private Entry(String slug, EntitlementType type, boolean enabled, Reason reason, String source, JsonNode value,
-        BigDecimal exactLimit, double limit, boolean hard, Aggregation aggregation, double cap, double usage,
-        long periodStart, long periodEnd, String unit, double settledAtFetch, long settledCountAtFetch) {
+    private Entry(
+        String slug,
+        EntitlementType type,
+        boolean enabled,
+        Reason reason,
+        String source,
+        JsonNode value,
+        BigDecimal exactLimit,
+        double limit,
+        boolean hard,
+        Aggregation aggregation,
+        double cap,
+        double usage,
+        long periodStart,
+        long periodEnd,
+        String unit,
+        double settledAtFetch,
+        long settledCountAtFetch) {
       this.slug = slug;
       this.type = type;
       this.enabled = enabled;
@@ -183,26 +225,69 @@ final class Snapshot {
         usage = state.path("current_usage").asDouble(0);
         JsonNode start = state.get("period_start");
         JsonNode end = state.get("period_end");
-        periodStart = start == null || start.isNull() ? 0 : Instant.parse(start.asText()).toEpochMilli();
-        periodEnd = end == null || end.isNull() ? NEVER : Instant.parse(end.asText()).toEpochMilli();
+        periodStart =
+            start == null || start.isNull() ? 0 : Instant.parse(start.asText()).toEpochMilli();
+        periodEnd =
+            end == null || end.isNull() ? NEVER : Instant.parse(end.asText()).toEpochMilli();
         unit = metering.hasNonNull("unit") ? metering.get("unit").asText() : null;
       }
-      return new Entry(slug, type, enabled, reason, node.path("source").asText(null), value, exactLimit, limit, hard,
-          aggregation, cap, usage, periodStart, periodEnd, unit, 0, 0);
+      return new Entry(
+          slug,
+          type,
+          enabled,
+          reason,
+          node.path("source").asText(null),
+          value,
+          exactLimit,
+          limit,
+          hard,
+          aggregation,
+          cap,
+          usage,
+          periodStart,
+          periodEnd,
+          unit,
+          0,
+          0);
     }
 
     Entry settledAt(double settled, long settledCount) {
-      return new Entry(slug, type, enabled, reason, source, value, exactLimit, limit, hard, aggregation, cap, usage,
-          periodStart, periodEnd, unit, settled, settledCount);
+      return new Entry(
+          slug,
+          type,
+          enabled,
+          reason,
+          source,
+          value,
+          exactLimit,
+          limit,
+          hard,
+          aggregation,
+          cap,
+          usage,
+          periodStart,
+          periodEnd,
+          unit,
+          settled,
+          settledCount);
     }
 
     /** The same as the server gave it (what this process had settled aside). */
     boolean sameAs(Entry other) {
-      return other != null && type == other.type && enabled == other.enabled && reason == other.reason
-          && Objects.equals(source, other.source) && Objects.equals(value, other.value)
-          && Objects.equals(exactLimit, other.exactLimit) && hard == other.hard && aggregation == other.aggregation
-          && cap == other.cap && usage == other.usage && periodStart == other.periodStart
-          && periodEnd == other.periodEnd && Objects.equals(unit, other.unit);
+      return other != null
+          && type == other.type
+          && enabled == other.enabled
+          && reason == other.reason
+          && Objects.equals(source, other.source)
+          && Objects.equals(value, other.value)
+          && Objects.equals(exactLimit, other.exactLimit)
+          && hard == other.hard
+          && aggregation == other.aggregation
+          && cap == other.cap
+          && usage == other.usage
+          && periodStart == other.periodStart
+          && periodEnd == other.periodEnd
+          && Objects.equals(unit, other.unit);
     }
   }
 

@@ -28,33 +28,34 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
- * Queued reports on disk, so a report outlives the process that made it (a {@code kill -9} included)
- * and is delivered, once, by the next client started on the same directory.
+ * Queued reports on disk, so a report outlives the process that made it (a {@code kill -9}
+ * included) and is delivered, once, by the next client started on the same directory.
  *
  * <p>The directory holds {@code kaiten.lock}, locked ({@link FileLock}) by the one client using it,
  * and segments {@code usage-<n>.spool}: files of a fixed size, memory-mapped, filled in order of n.
- * A segment starts with a 16-byte header ({@code KSPOOL1\n}, then the offset below which every report
- * is settled, a big-endian long) and holds one line per report:
- * {@code <key> <epoch millis> <entitlement, URL-encoded> <value> <crc32 of the rest, hex>\n}.
+ * A segment starts with a 16-byte header ({@code KSPOOL1\n}, then the offset below which every
+ * report is settled, a big-endian long) and holds one line per report: {@code <key> <epoch millis>
+ * <entitlement, URL-encoded> <value> <crc32 of the rest, hex>\n}.
  *
- * <p>Appending takes no lock: a report reserves its bytes with one atomic add and copies its line into
- * the mapping. A write to a shared mapping is in the page cache at once, and the page cache outlives a
- * killed process; there is no fsync per report, so a power loss or a kernel crash may lose the last
- * seconds of reports. A line reserved but not wholly written when the process died fails its CRC and
- * is skipped at the next start. The sender keeps a spare segment ready, created and written through
- * once so that no append takes a page fault; the thread whose reservation crosses the end of a segment
- * puts the spare in its place (or, if the sender fell behind, creates one), and others crossing it
- * meanwhile yield for that moment.
+ * <p>Appending takes no lock: a report reserves its bytes with one atomic add and copies its line
+ * into the mapping. A write to a shared mapping is in the page cache at once, and the page cache
+ * outlives a killed process; there is no fsync per report, so a power loss or a kernel crash may
+ * lose the last seconds of reports. A line reserved but not wholly written when the process died
+ * fails its CRC and is skipped at the next start. The sender keeps a spare segment ready, created
+ * and written through once so that no append takes a page fault; the thread whose reservation
+ * crosses the end of a segment puts the spare in its place (or, if the sender fell behind, creates
+ * one), and others crossing it meanwhile yield for that moment.
  *
- * <p>Reports are settled as their answers come, not always in file order: a segment keeps the settled
- * ranges beyond its watermark and moves the watermark over them, writing it to the header, so a restart
- * sends only what is not settled (a few reports settled past a gap may be sent again; their keys make
- * that harmless). A segment full and settled to its end is deleted. Past {@code maxBytes} no segment is
- * opened: reports wait in memory only until the spool drains, and {@link #takeFullNotice} says so once.
- * On Windows a mapped file cannot be deleted: it is then deleted by the next start, as settled.
+ * <p>Reports are settled as their answers come, not always in file order: a segment keeps the
+ * settled ranges beyond its watermark and moves the watermark over them, writing it to the header,
+ * so a restart sends only what is not settled (a few reports settled past a gap may be sent again;
+ * their keys make that harmless). A segment full and settled to its end is deleted. Past {@code
+ * maxBytes} no segment is opened: reports wait in memory only until the spool drains, and {@link
+ * #takeFullNotice} says so once. On Windows a mapped file cannot be deleted: it is then deleted by
+ * the next start, as settled.
  *
- * <p>Only the sender thread settles, commits, prepares the spare and reads the restored reports; any
- * thread appends.
+ * <p>Only the sender thread settles, commits, prepares the spare and reads the restored reports;
+ * any thread appends.
  */
 final class Spool implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
@@ -62,8 +63,10 @@ final class Spool implements AutoCloseable {
   private static final byte[] MAGIC = "KSPOOL1\n".getBytes(StandardCharsets.US_ASCII);
   private static final int SMALLEST_SEGMENT = 4096;
   private static final int LARGEST_SEGMENT = 1 << 20;
+
   /** The smallest page size there is: writing one byte every this many touches every page. */
   private static final int PAGE = 4096;
+
   static final String LOCK_FILE = "kaiten.lock";
   private static final Pattern SEGMENT_FILE = Pattern.compile("usage-(\\d{1,18})\\.spool");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -75,21 +78,31 @@ final class Spool implements AutoCloseable {
   private final FileLock lock;
   private final Runnable wakeSender;
   private final AtomicLong nextNumber;
+
   /** Bytes of the segment files that exist. */
   private final AtomicLong bytes = new AtomicLong();
+
   private final Queue<Segment> segments = new ConcurrentLinkedQueue<>();
   private final List<QueuedReport> restored = new ArrayList<>();
   private final AtomicBoolean full = new AtomicBoolean();
   private volatile boolean fullNotice;
-  /** Whether creating a segment failed last time, so a failing disk is logged once, not on every try. */
+
+  /**
+   * Whether creating a segment failed last time, so a failing disk is logged once, not on every
+   * try.
+   */
   private volatile boolean createFailing;
+
   /** The segment that takes over when the current one is full, ready before it is needed. */
   private final AtomicReference<Segment> spare = new AtomicReference<>();
+
   /** Where reports are appended; null while the spool is full (or closed). */
   private volatile Segment current;
+
   private volatile boolean closed;
 
-  private Spool(Path directory, long maxBytes, FileChannel lockChannel, FileLock lock, Runnable wakeSender)
+  private Spool(
+      Path directory, long maxBytes, FileChannel lockChannel, FileLock lock, Runnable wakeSender)
       throws IOException {
     this.directory = directory;
     this.maxBytes = maxBytes;
@@ -106,29 +119,41 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * The spool in {@code directory}, locked for this client, with the reports a former process left in
-   * it ({@link #restored}).
+   * The spool in {@code directory}, locked for this client, with the reports a former process left
+   * in it ({@link #restored}).
    *
-   * @param wakeSender run (on an appending thread) when the sender has spool work: a spare to prepare,
-   *     a full spool to tell
+   * @param wakeSender run (on an appending thread) when the sender has spool work: a spare to
+   *     prepare, a full spool to tell
    * @throws IOException when another client holds the directory, or it cannot be read
    */
   static Spool open(Path directory, long maxBytes, Runnable wakeSender) throws IOException {
     Files.createDirectories(directory);
     Path lockFile = directory.resolve(LOCK_FILE);
-    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
     } catch (OverlappingFileLockException e) {
       channel.close();
-      throw new IOException("the spool directory " + directory + " is in use by another Kaiten client in this"
-          + " process (it holds " + lockFile + "); give each client its own spool directory", e);
+      throw new IOException(
+          "the spool directory "
+              + directory
+              + " is in use by another Kaiten client in this"
+              + " process (it holds "
+              + lockFile
+              + "); give each client its own spool directory",
+          e);
     }
     if (lock == null) {
       channel.close();
-      throw new IOException("the spool directory " + directory + " is in use by another Kaiten client (another"
-          + " process holds " + lockFile + "); give each client its own spool directory");
+      throw new IOException(
+          "the spool directory "
+              + directory
+              + " is in use by another Kaiten client (another"
+              + " process holds "
+              + lockFile
+              + "); give each client its own spool directory");
     }
     try {
       return new Spool(directory, maxBytes, channel, lock, wakeSender);
@@ -155,8 +180,12 @@ final class Spool implements AutoCloseable {
     }
     byte[] line = line(report);
     if (line.length > capacity - HEADER) {
-      LOG.log(System.Logger.Level.WARNING, "a usage report of {0} bytes does not fit a spool segment; it waits"
-          + " in memory only: {1}", line.length, report);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "a usage report of {0} bytes does not fit a spool segment; it waits"
+              + " in memory only: {1}",
+          line.length,
+          report);
       return false;
     }
     while (segment != null) {
@@ -201,8 +230,8 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Writes each segment's watermark, deletes segments settled to their end, and opens a segment again
-   * when a full spool has room. Sender thread only.
+   * Writes each segment's watermark, deletes segments settled to their end, and opens a segment
+   * again when a full spool has room. Sender thread only.
    */
   void commit() {
     for (Segment segment : segments) {
@@ -227,15 +256,16 @@ final class Spool implements AutoCloseable {
   }
 
   /**
-   * Stops appending, writes the watermarks, deletes what is settled and releases the directory. Call
-   * it once the sender has stopped.
+   * Stops appending, writes the watermarks, deletes what is settled and releases the directory.
+   * Call it once the sender has stopped.
    */
   @Override
   public void close() {
     closed = true;
     Segment segment;
     while ((segment = current) != null) {
-      // A reservation past any end seals the segment; the reports reserved before it keep their place.
+      // A reservation past any end seals the segment; the reports reserved before it keep their
+      // place.
       long at = segment.reserved.getAndAdd(segment.capacity + 1L);
       if (at <= segment.capacity) {
         segment.end = at;
@@ -255,21 +285,26 @@ final class Spool implements AutoCloseable {
       try {
         left.channel.close();
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.WARNING, "the usage spool segment " + left.file + " could not be closed", e);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "the usage spool segment " + left.file + " could not be closed",
+            e);
       }
     }
     try {
       lock.release();
       lockChannel.close();
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "the usage spool lock " + directory.resolve(LOCK_FILE)
-          + " could not be released", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the usage spool lock " + directory.resolve(LOCK_FILE) + " could not be released",
+          e);
     }
   }
 
   /**
-   * Creates the next spare segment, if there is none and room for one: file creation and page faults
-   * happen here, on the sender, not on an appending thread. Sender thread only.
+   * Creates the next spare segment, if there is none and room for one: file creation and page
+   * faults happen here, on the sender, not on an appending thread. Sender thread only.
    */
   void prepareSpare() {
     if (spare.get() != null || current == null || closed) {
@@ -311,8 +346,12 @@ final class Spool implements AutoCloseable {
     Path file = directory.resolve(String.format("usage-%018d.spool", nextNumber.getAndIncrement()));
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(
+              file,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
       MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, capacity);
       map.put(0, MAGIC[0]);
       for (int i = 1; i < MAGIC.length; i++) {
@@ -327,8 +366,13 @@ final class Spool implements AutoCloseable {
     } catch (IOException e) {
       if (!createFailing) {
         createFailing = true;
-        LOG.log(System.Logger.Level.ERROR, "the usage spool segment " + file + " could not be created; when the"
-            + " current one is full, reports wait in memory only until one can", e);
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "the usage spool segment "
+                + file
+                + " could not be created; when the"
+                + " current one is full, reports wait in memory only until one can",
+            e);
       }
       closeQuietly(channel, file);
       bytes.addAndGet(-capacity);
@@ -349,8 +393,13 @@ final class Spool implements AutoCloseable {
       segment.channel.close();
       Files.deleteIfExists(segment.file);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "the settled usage spool segment " + segment.file + " could not be"
-          + " deleted; the next start deletes it", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the settled usage spool segment "
+              + segment.file
+              + " could not be"
+              + " deleted; the next start deletes it",
+          e);
     }
   }
 
@@ -362,11 +411,17 @@ final class Spool implements AutoCloseable {
       channel.close();
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "the unusable usage spool segment " + file + " could not be removed", e);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the unusable usage spool segment " + file + " could not be removed",
+          e);
     }
   }
 
-  /** Reads the segments left in the directory into {@link #restored}; returns the highest segment number. */
+  /**
+   * Reads the segments left in the directory into {@link #restored}; returns the highest segment
+   * number.
+   */
   private long restore() throws IOException {
     TreeMap<Long, Path> files = new TreeMap<>();
     try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory, "usage-*.spool")) {
@@ -382,8 +437,12 @@ final class Spool implements AutoCloseable {
       torn += restore(file);
     }
     if (torn > 0) {
-      LOG.log(System.Logger.Level.WARNING, "{0} incomplete usage report lines in the spool {1} were skipped (a"
-          + " process stopped while writing them)", torn, directory);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0} incomplete usage report lines in the spool {1} were skipped (a"
+              + " process stopped while writing them)",
+          torn,
+          directory);
     }
     return files.isEmpty() ? 0 : files.lastKey();
   }
@@ -396,7 +455,10 @@ final class Spool implements AutoCloseable {
       return 0;
     }
     if (size > Integer.MAX_VALUE) {
-      LOG.log(System.Logger.Level.WARNING, "{0} is too large to be a usage spool segment; left alone", file);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0} is too large to be a usage spool segment; left alone",
+          file);
       return 0;
     }
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -434,7 +496,8 @@ final class Spool implements AutoCloseable {
         if (report == null) {
           torn++;
         } else {
-          // What lies between two reports (zeros, a torn line) is settled: nothing to deliver there.
+          // What lies between two reports (zeros, a torn line) is settled: nothing to deliver
+          // there.
           segment.settle(settledFrom, lineStart);
           report.segment = segment;
           report.offset = lineStart;
@@ -449,7 +512,9 @@ final class Spool implements AutoCloseable {
     return torn;
   }
 
-  /** The report of the line in {@code [start, end)}, or null when it is not a whole, intact line. */
+  /**
+   * The report of the line in {@code [start, end)}, or null when it is not a whole, intact line.
+   */
   private static QueuedReport parse(ByteBuffer map, int start, int end) {
     byte[] bytes = new byte[end - start];
     for (int i = 0; i < bytes.length; i++) {
@@ -464,13 +529,19 @@ final class Spool implements AutoCloseable {
     String text = new String(bytes, 0, crcAt, StandardCharsets.ISO_8859_1);
     String[] fields = text.split(" ", -1);
     try {
-      long written = Long.parseLong(new String(bytes, crcAt + 1, 8, StandardCharsets.ISO_8859_1), 16);
+      long written =
+          Long.parseLong(new String(bytes, crcAt + 1, 8, StandardCharsets.ISO_8859_1), 16);
       if (written != crc.getValue() || fields.length != 4 || !KEY.matcher(fields[0]).matches()) {
         return null;
       }
-      return new QueuedReport(fields[0], Long.parseLong(fields[1]),
-          URLDecoder.decode(fields[2], StandardCharsets.UTF_8), new BigDecimal(fields[3]));
-    } catch (IllegalArgumentException e) { // NumberFormatException too: a line the CRC let through by chance
+      return new QueuedReport(
+          fields[0],
+          Long.parseLong(fields[1]),
+          URLDecoder.decode(fields[2], StandardCharsets.UTF_8),
+          new BigDecimal(fields[3]));
+    } catch (
+        IllegalArgumentException
+            e) { // NumberFormatException too: a line the CRC let through by chance
       return null;
     }
   }
@@ -489,7 +560,8 @@ final class Spool implements AutoCloseable {
     StringBuilder text = new StringBuilder(64 + report.entitlement.length());
     text.append(report.idempotencyKey).append(' ').append(report.timestamp).append(' ');
     String entitlement = report.entitlement;
-    text.append(plain(entitlement) ? entitlement : URLEncoder.encode(entitlement, StandardCharsets.UTF_8));
+    text.append(
+        plain(entitlement) ? entitlement : URLEncoder.encode(entitlement, StandardCharsets.UTF_8));
     text.append(' ').append(report.value.toString());
     int crcAt = text.length();
     text.append(" 00000000\n");
@@ -507,7 +579,11 @@ final class Spool implements AutoCloseable {
   private static boolean plain(String entitlement) {
     for (int i = 0; i < entitlement.length(); i++) {
       char c = entitlement.charAt(i);
-      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c >= 'A' && c <= 'Z' || c == '_'
+      if (!(c >= 'a' && c <= 'z'
+          || c >= '0' && c <= '9'
+          || c == '-'
+          || c >= 'A' && c <= 'Z'
+          || c == '_'
           || c == '.')) {
         return false;
       }
@@ -521,17 +597,26 @@ final class Spool implements AutoCloseable {
     final FileChannel channel;
     private final MappedByteBuffer map;
     final int capacity;
+
     /** Where the next reservation starts; past {@link #capacity} once the segment is finished. */
     final AtomicLong reserved;
+
     /** Where its reports end once no more will be added; -1 until then. */
     volatile long end;
 
-    // Sender thread only: every report before the watermark is settled; settled ranges past it, start to end.
+    // Sender thread only: every report before the watermark is settled; settled ranges past it,
+    // start to end.
     long watermark;
     private long persisted;
     private final TreeMap<Long, Long> settledPastWatermark = new TreeMap<>();
 
-    Segment(Path file, FileChannel channel, MappedByteBuffer map, int capacity, long reserved, long end,
+    Segment(
+        Path file,
+        FileChannel channel,
+        MappedByteBuffer map,
+        int capacity,
+        long reserved,
+        long end,
         long watermark) {
       this.file = file;
       this.channel = channel;

@@ -8,7 +8,8 @@ interface TallySource {
   /**
    * The tallies counted so far and not yet taken, each taken once.
    *
-   * @param currentMinute also the minute still running (at a flush or a close), not only finished ones
+   * @param currentMinute also the minute still running (at a flush or a close), not only finished
+   *     ones
    */
   List<CheckTally> drain(boolean currentMinute);
 }

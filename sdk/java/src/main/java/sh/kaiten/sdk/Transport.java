@@ -23,13 +23,20 @@ final class Transport {
     this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
     this.authorization = "Bearer " + token;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NEVER).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
-  /** A request to {@code path} (relative to the base URL, no leading slash) with the token and the SDK's headers. */
+  /**
+   * A request to {@code path} (relative to the base URL, no leading slash) with the token and the
+   * SDK's headers.
+   */
   HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(timeout)
+    return HttpRequest.newBuilder(baseUrl.resolve(path))
+        .timeout(timeout)
         .header("Authorization", authorization)
         .header("User-Agent", USER_AGENT)
         .header("Accept", "application/json");

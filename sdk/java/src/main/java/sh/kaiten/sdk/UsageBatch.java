@@ -14,6 +14,7 @@ import java.util.List;
  */
 final class UsageBatch {
   final List<QueuedReport> reports;
+
   /** Null when the request carries no tallies. */
   final Checks checks;
 
@@ -34,7 +35,10 @@ final class UsageBatch {
     return new UsageBatch(List.of(), checks);
   }
 
-  /** {@code {"events":[...],"checks":{"id":...,"tallies":[...]}}}; {@code checks} left out when there are none. */
+  /**
+   * {@code {"events":[...],"checks":{"id":...,"tallies":[...]}}}; {@code checks} left out when
+   * there are none.
+   */
   byte[] json() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128 + reports.size() * 128);
     try (JsonGenerator json = Transport.JSON.getFactory().createGenerator(out)) {

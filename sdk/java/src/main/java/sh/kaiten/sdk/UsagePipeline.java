@@ -23,31 +23,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Ships queued usage reports, and the check tallies, to {@code POST {instance}/usage/batch}, exactly
- * once.
+ * Ships queued usage reports, and the check tallies, to {@code POST {instance}/usage/batch},
+ * exactly once.
  *
  * <p>{@link #enqueue} runs on the application's request path: it fixes the report's idempotency key
  * (a random 100-bit prefix per client run, then a sequence number) and timestamp, appends it to the
- * spool if there is one ({@link Spool}: no lock, no network), and adds it to a lock-free queue. Without
- * a spool the queue is in memory only and unbounded: nothing is dropped, and a process that dies loses
- * what it had not delivered.
+ * spool if there is one ({@link Spool}: no lock, no network), and adds it to a lock-free queue.
+ * Without a spool the queue is in memory only and unbounded: nothing is dropped, and a process that
+ * dies loses what it had not delivered.
  *
  * <p>One daemon thread sends: as soon as {@code batchTrigger} reports wait, at every {@code
- * flushInterval} while anything waits, and at once on {@link #flush}; at most {@code maxBatch} reports
- * and 1000 tallies per request. A request is sent again unchanged (same keys, same checks id) until the
- * server answers for it, so batches settle whole and in queue order; that order is what lets a flush
- * wait for a count. Transient failures (429, 5xx, no answer) back off exponentially with full jitter
- * and never drop anything; a refused client (401, 403, 404) waits the longest backoff; a request the
- * server calls bad (400, 413, 422) drops its tallies when they are to blame, refuses the one report it
- * names ({@code events[3].value}) and sends the others again, else refuses its reports, so nothing loops
- * forever. Check tallies live in memory only: a killed process loses those it held.
+ * flushInterval} while anything waits, and at once on {@link #flush}; at most {@code maxBatch}
+ * reports and 1000 tallies per request. A request is sent again unchanged (same keys, same checks
+ * id) until the server answers for it, so batches settle whole and in queue order; that order is
+ * what lets a flush wait for a count. Transient failures (429, 5xx, no answer) back off
+ * exponentially with full jitter and never drop anything; a refused client (401, 403, 404) waits
+ * the longest backoff; a request the server calls bad (400, 413, 422) drops its tallies when they
+ * are to blame, refuses the one report it names ({@code events[3].value}) and sends the others
+ * again, else refuses its reports, so nothing loops forever. Check tallies live in memory only: a
+ * killed process loses those it held.
  */
 final class UsagePipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(KaitenClient.class.getName());
-  /** The longest a flush waits, whatever it is given (a longer wait would overflow nanoTime arithmetic). */
+
+  /**
+   * The longest a flush waits, whatever it is given (a longer wait would overflow nanoTime
+   * arithmetic).
+   */
   private static final Duration LONGEST_FLUSH = Duration.ofDays(365);
+
   /** The most tallies the server takes with one batch. */
   private static final int MAX_TALLIES = 1000;
+
   private static final Pattern BLAMED = Pattern.compile("events\\[(\\d{1,9})\\]");
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
@@ -60,29 +67,47 @@ final class UsagePipeline implements AutoCloseable {
   private final DeliveryObserver observer;
   private final TallySource tallies;
   private final Backoff backoff;
-  /** Whether the running backoff is this client's own choice, which a flush may cut short (sender thread only). */
+
+  /**
+   * Whether the running backoff is this client's own choice, which a flush may cut short (sender
+   * thread only).
+   */
   private boolean backoffOwn;
+
   private final String keyPrefix;
   private final long intervalNanos;
 
   private final ConcurrentLinkedQueue<QueuedReport> queue = new ConcurrentLinkedQueue<>();
+
   /** The number in each key of this run. */
   private final AtomicLong keys = new AtomicLong();
-  /** Reports ever queued, counted before they enter the queue (so a flush's count covers all that returned). */
+
+  /**
+   * Reports ever queued, counted before they enter the queue (so a flush's count covers all that
+   * returned).
+   */
   private final AtomicLong enqueued = new AtomicLong();
+
   private final AtomicLong settled = new AtomicLong();
   private final AtomicLong flushRequests = new AtomicLong();
+
   /** Flush waits on it; the sender notifies it whenever reports or tallies are answered for. */
   private final Object progress = new Object();
+
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Spool spool;
   private volatile Thread sender;
   private volatile boolean accepting = true;
   private volatile boolean stopping;
-  /** Whether the sender was woken for a full batch and has not looked since: enqueue wakes it once. */
+
+  /**
+   * Whether the sender was woken for a full batch and has not looked since: enqueue wakes it once.
+   */
   private volatile boolean signalled;
+
   /** Reports the sender took from the queue (written by the sender only). */
   private volatile long taken;
+
   /** The last flush request whose tallies are delivered. */
   private volatile long talliesFlushed;
 
@@ -96,12 +121,19 @@ final class UsagePipeline implements AutoCloseable {
   private long retryAt;
   private long nextTick;
 
-  UsagePipeline(Transport transport, String instancePath, PipelineSettings settings, Listeners listeners, Clock clock,
-      DeliveryObserver observer, TallySource tallies) {
+  UsagePipeline(
+      Transport transport,
+      String instancePath,
+      PipelineSettings settings,
+      Listeners listeners,
+      Clock clock,
+      DeliveryObserver observer,
+      TallySource tallies) {
     this.transport = transport;
     this.batchPath = instancePath + "/usage/batch";
-    this.instance = URLDecoder.decode(instancePath.substring(instancePath.lastIndexOf('/') + 1),
-        StandardCharsets.UTF_8);
+    this.instance =
+        URLDecoder.decode(
+            instancePath.substring(instancePath.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
     this.settings = settings;
     this.listeners = listeners;
     this.clock = clock;
@@ -127,8 +159,12 @@ final class UsagePipeline implements AutoCloseable {
         throw e;
       }
       if (!opened.restored().isEmpty()) {
-        LOG.log(System.Logger.Level.INFO, "{0} usage reports not delivered by an earlier process are queued from"
-            + " the spool {1}", opened.restored().size(), settings.spoolDirectory);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "{0} usage reports not delivered by an earlier process are queued from"
+                + " the spool {1}",
+            opened.restored().size(),
+            settings.spoolDirectory);
       }
       spool = opened;
     }
@@ -143,12 +179,14 @@ final class UsagePipeline implements AutoCloseable {
     if (!accepting) {
       throw new IllegalStateException("the Kaiten client is closed");
     }
-    QueuedReport report = new QueuedReport(keyPrefix + keys.incrementAndGet(), clock.millis(), entitlement, value);
+    QueuedReport report =
+        new QueuedReport(keyPrefix + keys.incrementAndGet(), clock.millis(), entitlement, value);
     Spool disk = spool;
     if (disk != null && !disk.append(report) && disk.closed()) {
       throw new IllegalStateException("the Kaiten client is closed");
     }
-    // Counted just before it is queued: a flush counts every report that returned, the sender none that is not there.
+    // Counted just before it is queued: a flush counts every report that returned, the sender none
+    // that is not there.
     long waiting = enqueued.incrementAndGet() - taken;
     queue.add(report);
     if (waiting >= settings.batchTrigger && !signalled) {
@@ -158,9 +196,10 @@ final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * Waits until every report queued before the call, and the tallies counted before it, are answered
-   * for by the server, or the timeout passes. Wakes the sender at once, and cuts short a backoff of its
-   * own (not one the server asked for with {@code Retry-After}, nor a refused client's).
+   * Waits until every report queued before the call, and the tallies counted before it, are
+   * answered for by the server, or the timeout passes. Wakes the sender at once, and cuts short a
+   * backoff of its own (not one the server asked for with {@code Retry-After}, nor a refused
+   * client's).
    *
    * @return whether everything was answered for in time
    */
@@ -169,10 +208,13 @@ final class UsagePipeline implements AutoCloseable {
     long ticket = flushRequests.incrementAndGet();
     Thread thread = sender;
     if (thread == null || !thread.isAlive() || thread == Thread.currentThread()) {
-      return settled.get() >= target; // nothing would deliver while it waited (a listener flushing, say)
+      return settled.get()
+          >= target; // nothing would deliver while it waited (a listener flushing, say)
     }
     LockSupport.unpark(thread);
-    long deadline = System.nanoTime() + (timeout.compareTo(LONGEST_FLUSH) > 0 ? LONGEST_FLUSH : timeout).toNanos();
+    long deadline =
+        System.nanoTime()
+            + (timeout.compareTo(LONGEST_FLUSH) > 0 ? LONGEST_FLUSH : timeout).toNanos();
     synchronized (progress) {
       while (settled.get() < target || talliesFlushed < ticket) {
         long left = deadline - System.nanoTime();
@@ -196,8 +238,9 @@ final class UsagePipeline implements AutoCloseable {
   }
 
   /**
-   * Stops accepting reports, delivers for up to {@link PipelineSettings#closeTimeout}, stops the sender. What is not delivered stays in
-   * the spool for the next start; without a spool it is lost, and logged.
+   * Stops accepting reports, delivers for up to {@link PipelineSettings#closeTimeout}, stops the
+   * sender. What is not delivered stays in the spool for the next start; without a spool it is
+   * lost, and logged.
    */
   @Override
   public void close() {
@@ -213,7 +256,8 @@ final class UsagePipeline implements AutoCloseable {
       try {
         thread.join(500);
         if (thread.isAlive()) {
-          thread.interrupt(); // a request still in flight: its reports stay queued, its keys keep a retry safe
+          thread.interrupt(); // a request still in flight: its reports stay queued, its keys keep a
+          // retry safe
           thread.join(2000);
         }
       } catch (InterruptedException e) {
@@ -225,17 +269,27 @@ final class UsagePipeline implements AutoCloseable {
     if (disk != null) {
       disk.close();
       if (!delivered && left > 0) {
-        LOG.log(System.Logger.Level.WARNING, "{0} usage reports were not delivered before close; they stay in the"
-            + " spool {1} for the next start", left, settings.spoolDirectory);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "{0} usage reports were not delivered before close; they stay in the"
+                + " spool {1} for the next start",
+            left,
+            settings.spoolDirectory);
       }
     } else if (left > 0) {
-      LOG.log(System.Logger.Level.WARNING, "{0} usage reports were not delivered before close and are lost (no"
-          + " spool directory)", left);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0} usage reports were not delivered before close and are lost (no"
+              + " spool directory)",
+          left);
     }
-    int talliesLeft = pendingTallies.size() + (inFlight != null && inFlight.checks != null
-        ? inFlight.checks.tallies.size() : 0);
+    int talliesLeft =
+        pendingTallies.size()
+            + (inFlight != null && inFlight.checks != null ? inFlight.checks.tallies.size() : 0);
     if (talliesLeft > 0) {
-      LOG.log(System.Logger.Level.WARNING, "{0} check tallies were not delivered before close and are lost",
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "{0} check tallies were not delivered before close and are lost",
           talliesLeft);
     }
   }
@@ -275,8 +329,11 @@ final class UsagePipeline implements AutoCloseable {
     }
     if (disk != null && disk.takeFullNotice()) {
       long waiting = queued();
-      LOG.log(System.Logger.Level.ERROR, "the usage spool {0} is full ({1} bytes at most): reports wait in memory"
-          + " only, and are lost if this process dies, until it drains", settings.spoolDirectory,
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "the usage spool {0} is full ({1} bytes at most): reports wait in memory"
+              + " only, and are lost if this process dies, until it drains",
+          settings.spoolDirectory,
           settings.maxSpoolBytes);
       listeners.tell(listener -> listener.spoolFull(waiting));
     }
@@ -327,18 +384,24 @@ final class UsagePipeline implements AutoCloseable {
     UsageBatch batch = inFlight;
     HttpResponse<byte[]> response;
     try {
-      HttpRequest request = transport.request(batchPath).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(batch.json())).build();
+      HttpRequest request =
+          transport
+              .request(batchPath)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(batch.json()))
+              .build();
       response = transport.send(request);
     } catch (IOException e) {
       failed(0, e.toString(), null);
       return;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // close() stops a request in flight: the batch stays queued
+      Thread.currentThread()
+          .interrupt(); // close() stops a request in flight: the batch stays queued
       return;
     }
     int status = response.statusCode();
-    Duration askedToWait = Backoff.retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock);
+    Duration askedToWait =
+        Backoff.retryAfter(response.headers().firstValue("Retry-After").orElse(null), clock);
     switch (status) {
       case 200:
         answered(batch, response.body());
@@ -389,21 +452,36 @@ final class UsagePipeline implements AutoCloseable {
       QueuedReport report = batch.reports.get(i);
       JsonNode error = answer.error(i);
       if (error != null) {
-        refused.add(new RefusedReport(report.entitlement, report.value, Instant.ofEpochMilli(report.timestamp),
-            report.idempotencyKey, error.path("status").asInt(400), BatchAnswer.detail(error)));
+        refused.add(
+            new RefusedReport(
+                report.entitlement,
+                report.value,
+                Instant.ofEpochMilli(report.timestamp),
+                report.idempotencyKey,
+                error.path("status").asInt(400),
+                BatchAnswer.detail(error)));
         continue;
       }
       JsonNode result = answer.result(i);
       if ("REJECTED".equals(result.path("status").asText())) {
-        RejectedReport rejected = new RejectedReport(report.entitlement, report.value,
-            Instant.ofEpochMilli(report.timestamp), report.idempotencyKey, result.path("reason").asText(null),
-            BatchAnswer.decimal(result.get("current_usage")), BatchAnswer.decimal(result.get("limit")));
+        RejectedReport rejected =
+            new RejectedReport(
+                report.entitlement,
+                report.value,
+                Instant.ofEpochMilli(report.timestamp),
+                report.idempotencyKey,
+                result.path("reason").asText(null),
+                BatchAnswer.decimal(result.get("current_usage")),
+                BatchAnswer.decimal(result.get("limit")));
         listeners.tell(listener -> listener.reportRejected(rejected));
       }
     }
     if (!refused.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING, "Kaiten refused {0} usage reports; they are dropped, e.g. {1}",
-          refused.size(), refused.get(0));
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Kaiten refused {0} usage reports; they are dropped, e.g. {1}",
+          refused.size(),
+          refused.get(0));
       refused.forEach(report -> listeners.tell(listener -> listener.reportRefused(report)));
     }
     inFlight = null;
@@ -418,22 +496,38 @@ final class UsagePipeline implements AutoCloseable {
     JsonNode problem = problem(body);
     String detail = BatchAnswer.detail(problem);
     String field = problem.path("field").asText("");
-    boolean blamesChecks = field.startsWith("checks") || field.isEmpty() && detail.contains("checks");
+    boolean blamesChecks =
+        field.startsWith("checks") || field.isEmpty() && detail.contains("checks");
     if (batch.checks != null && (blamesChecks || batch.reports.isEmpty())) {
-      LOG.log(System.Logger.Level.WARNING, "Kaiten refused {0} check tallies ({1} {2}); they are dropped",
-          batch.checks.tallies.size(), status, detail);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Kaiten refused {0} check tallies ({1} {2}); they are dropped",
+          batch.checks.tallies.size(),
+          status,
+          detail);
       inFlight = batch.reports.isEmpty() ? null : batch.withoutChecks();
       tallyDelivered();
       return;
     }
     int blamed = blamedReport(field, batch.reports.size());
     if (blamed >= 0) {
-      // The server checks a batch whole and names the one report to blame: only that one is refused,
+      // The server checks a batch whole and names the one report to blame: only that one is
+      // refused,
       // and the others go again, with their keys, so none is lost or counted twice.
       QueuedReport report = batch.reports.get(blamed);
-      LOG.log(System.Logger.Level.WARNING, "Kaiten refused a usage report ({0} {1}); it is dropped", status, detail);
-      RefusedReport refused = new RefusedReport(report.entitlement, report.value,
-          Instant.ofEpochMilli(report.timestamp), report.idempotencyKey, status, detail);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Kaiten refused a usage report ({0} {1}); it is dropped",
+          status,
+          detail);
+      RefusedReport refused =
+          new RefusedReport(
+              report.entitlement,
+              report.value,
+              Instant.ofEpochMilli(report.timestamp),
+              report.idempotencyKey,
+              status,
+              detail);
       listeners.tell(listener -> listener.reportRefused(refused));
       List<QueuedReport> rest = new ArrayList<>(batch.reports);
       rest.remove(blamed);
@@ -442,11 +536,21 @@ final class UsagePipeline implements AutoCloseable {
       settle(List.of(report));
       return;
     }
-    LOG.log(System.Logger.Level.ERROR, "Kaiten refused a batch of {0} usage reports ({1} {2}); they are dropped",
-        batch.reports.size(), status, detail);
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "Kaiten refused a batch of {0} usage reports ({1} {2}); they are dropped",
+        batch.reports.size(),
+        status,
+        detail);
     for (QueuedReport report : batch.reports) {
-      RefusedReport refused = new RefusedReport(report.entitlement, report.value,
-          Instant.ofEpochMilli(report.timestamp), report.idempotencyKey, status, detail);
+      RefusedReport refused =
+          new RefusedReport(
+              report.entitlement,
+              report.value,
+              Instant.ofEpochMilli(report.timestamp),
+              report.idempotencyKey,
+              status,
+              detail);
       listeners.tell(listener -> listener.reportRefused(refused));
     }
     inFlight = batch.checks == null ? null : batch.withoutReports();
@@ -455,9 +559,15 @@ final class UsagePipeline implements AutoCloseable {
 
   private void refusedClient(int status, byte[] body, Duration askedToWait) {
     String detail = BatchAnswer.detail(problem(body));
-    LOG.log(System.Logger.Level.ERROR, "Kaiten refused this client''s usage reports ({0}): {1}", status, detail);
-    Duration wait = askedToWait != null && askedToWait.compareTo(backoff.longest()) > 0 ? askedToWait
-        : backoff.longest();
+    LOG.log(
+        System.Logger.Level.ERROR,
+        "Kaiten refused this client''s usage reports ({0}): {1}",
+        status,
+        detail);
+    Duration wait =
+        askedToWait != null && askedToWait.compareTo(backoff.longest()) > 0
+            ? askedToWait
+            : backoff.longest();
     failedFor(status, "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), wait);
     backoffOwn = false;
   }
@@ -494,13 +604,16 @@ final class UsagePipeline implements AutoCloseable {
       failures = 0;
       listeners.tell(KaitenListener::deliveryRecovered);
     }
-    // Last: a flush may return as soon as it sees the count, and listeners have heard everything by then.
+    // Last: a flush may return as soon as it sees the count, and listeners have heard everything by
+    // then.
     settled.addAndGet(reports.size());
     tallyDelivered();
     notifyProgress();
   }
 
-  /** Tallies left the queue: when none wait any more, every flush so far has its tallies delivered. */
+  /**
+   * Tallies left the queue: when none wait any more, every flush so far has its tallies delivered.
+   */
   private void tallyDelivered() {
     if (pendingTallies.isEmpty() && (inFlight == null || inFlight.checks == null)) {
       talliesFlushed = flushSeen;
@@ -514,7 +627,10 @@ final class UsagePipeline implements AutoCloseable {
     }
   }
 
-  /** The report a problem's field names, {@code events[3].value} → 3; -1 when it names none of the batch. */
+  /**
+   * The report a problem's field names, {@code events[3].value} → 3; -1 when it names none of the
+   * batch.
+   */
   static int blamedReport(String field, int reports) {
     Matcher named = BLAMED.matcher(field);
     if (!named.lookingAt()) {
@@ -532,7 +648,9 @@ final class UsagePipeline implements AutoCloseable {
     try {
       return Transport.JSON.readTree(body);
     } catch (IOException e) {
-      return Transport.JSON.createObjectNode().put("detail", new String(body, StandardCharsets.UTF_8));
+      return Transport.JSON
+          .createObjectNode()
+          .put("detail", new String(body, StandardCharsets.UTF_8));
     }
   }
 

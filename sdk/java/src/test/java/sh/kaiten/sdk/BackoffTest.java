@@ -6,7 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The wait after a failed delivery: full jitter under a doubling ceiling, and what Retry-After asks. */
+/**
+ * The wait after a failed delivery: full jitter under a doubling ceiling, and what Retry-After
+ * asks.
+ */
 class BackoffTest {
   private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60));
   private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T01:02:03Z"));
@@ -32,7 +35,8 @@ class BackoffTest {
   void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
     assertThat(Backoff.retryAfter("2", clock)).isEqualTo(Duration.ofSeconds(2));
     assertThat(Backoff.retryAfter(" 120 ", clock)).isEqualTo(Duration.ofSeconds(120));
-    assertThat(Backoff.retryAfter("Fri, 04 Dec 2026 01:02:33 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Backoff.retryAfter("Fri, 04 Dec 2026 01:02:33 GMT", clock))
+        .isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

@@ -12,7 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Check tallies sent with the usage batches: counts per entitlement, minute, decision and reason. */
+/**
+ * Check tallies sent with the usage batches: counts per entitlement, minute, decision and reason.
+ */
 class CheckTalliesDeliveryTest {
   private final FakeKaiten fake = new FakeKaiten();
   private final SettableClock clock = new SettableClock(Instant.parse("2026-12-04T01:02:10Z"));
@@ -29,17 +31,34 @@ class CheckTalliesDeliveryTest {
   }
 
   private KaitenClient client(Duration flushInterval) {
-    client = KaitenClient.builder().baseUrl(fake.url()).token("ksh_test").instance("acme-prod")
-        .flushInterval(flushInterval).clock(clock).build();
+    client =
+        KaitenClient.builder()
+            .baseUrl(fake.url())
+            .token("ksh_test")
+            .instance("acme-prod")
+            .flushInterval(flushInterval)
+            .clock(clock)
+            .build();
     return client;
   }
 
   /** A tally as the request carries it: {@code entitlement minute allowed reason count}. */
   private static List<String> tallies(JsonNode checks) {
     List<String> tallies = new ArrayList<>();
-    checks.path("tallies").forEach(tally -> tallies.add(tally.path("entitlement").asText() + " "
-        + tally.path("minute").asText() + " " + tally.path("allowed").asBoolean() + " "
-        + tally.path("reason").asText() + " " + tally.path("count").asLong()));
+    checks
+        .path("tallies")
+        .forEach(
+            tally ->
+                tallies.add(
+                    tally.path("entitlement").asText()
+                        + " "
+                        + tally.path("minute").asText()
+                        + " "
+                        + tally.path("allowed").asBoolean()
+                        + " "
+                        + tally.path("reason").asText()
+                        + " "
+                        + tally.path("count").asLong()));
     return tallies;
   }
 
@@ -55,14 +74,18 @@ class CheckTalliesDeliveryTest {
 
     assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
 
-    assertThat(fake.requests()).singleElement().satisfies(request -> {
-      assertThat(request.events()).isEmpty();
-      assertThat(request.checks().path("id").asText()).matches("[A-Za-z0-9._:-]{1,128}");
-      assertThat(tallies(request.checks())).containsExactlyInAnyOrder(
-          "api-calls 2026-12-04T01:02:00Z true GRANTED 3",
-          "sso 2026-12-04T01:02:00Z true GRANTED 2",
-          "reports-export 2026-12-04T01:02:00Z false UNKNOWN_ENTITLEMENT 1");
-    });
+    assertThat(fake.requests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.events()).isEmpty();
+              assertThat(request.checks().path("id").asText()).matches("[A-Za-z0-9._:-]{1,128}");
+              assertThat(tallies(request.checks()))
+                  .containsExactlyInAnyOrder(
+                      "api-calls 2026-12-04T01:02:00Z true GRANTED 3",
+                      "sso 2026-12-04T01:02:00Z true GRANTED 2",
+                      "reports-export 2026-12-04T01:02:00Z false UNKNOWN_ENTITLEMENT 1");
+            });
   }
 
   @Test
@@ -95,7 +118,8 @@ class CheckTalliesDeliveryTest {
     List<FakeKaiten.Request> requests = fake.requests();
     assertThat(requests).extracting(request -> request.status).containsExactly(503, 200);
     assertThat(requests.get(1).checks()).isEqualTo(requests.get(0).checks());
-    assertThat(tallies(requests.get(1).checks())).containsExactly("api-calls 2026-12-04T01:02:00Z true GRANTED 1");
+    assertThat(tallies(requests.get(1).checks()))
+        .containsExactly("api-calls 2026-12-04T01:02:00Z true GRANTED 1");
   }
 
   @Test
@@ -108,7 +132,10 @@ class CheckTalliesDeliveryTest {
     assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
 
     List<FakeKaiten.Request> requests = fake.requests();
-    assertThat(requests).extracting(request -> request.checks().path("tallies").size()).containsExactly(1000, 1);
-    assertThat(requests.get(0).checks().path("id").asText()).isNotEqualTo(requests.get(1).checks().path("id").asText());
+    assertThat(requests)
+        .extracting(request -> request.checks().path("tallies").size())
+        .containsExactly(1000, 1);
+    assertThat(requests.get(0).checks().path("id").asText())
+        .isNotEqualTo(requests.get(1).checks().path("id").asText());
   }
 }

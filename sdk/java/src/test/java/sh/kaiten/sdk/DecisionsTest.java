@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionsTest {
   /** Nothing listens there: every request is refused at once. */
   private static final String UNREACHABLE = "http://127.0.0.1:1";
+
   private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
 
   @TempDir Path dir;
@@ -34,61 +35,104 @@ class DecisionsTest {
     }
   }
 
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
 
-  /** A client of the unreachable server on the test's clock; its close does not wait for deliveries. */
+  /**
+   * A client of the unreachable server on the test's clock; its close does not wait for deliveries.
+   */
   private KaitenClient.Builder offline() {
-    return KaitenClient.builder().baseUrl(UNREACHABLE).token("ksh_test").instance("acme-prod").clock(clock)
+    return KaitenClient.builder()
+        .baseUrl(UNREACHABLE)
+        .token("ksh_test")
+        .instance("acme-prod")
+        .clock(clock)
         .closeTimeout(Duration.ofMillis(50));
   }
 
   /** A client whose snapshot is {@code entitlements} under a license of {@code license} fields. */
   private KaitenClient client(String license, String... entitlements) throws IOException {
     Path file = dir.resolve("snapshot.json");
-    Files.writeString(file, "{\"instance\":\"acme-prod\",\"etag\":\"\\\"1\\\"\",\"snapshot\":{\"instance\":\"acme-prod\","
-        + "\"license\":{\"id\":\"lic_1\"," + license + "},\"entitlements\":[" + String.join(",", entitlements)
-        + "],\"as_of\":\"2026-12-04T09:59:00Z\"}}");
+    Files.writeString(
+        file,
+        "{\"instance\":\"acme-prod\",\"etag\":\"\\\"1\\\"\",\"snapshot\":{\"instance\":\"acme-prod\","
+            + "\"license\":{\"id\":\"lic_1\","
+            + license
+            + "},\"entitlements\":["
+            + String.join(",", entitlements)
+            + "],\"as_of\":\"2026-12-04T09:59:00Z\"}}");
     client = offline().snapshotFile(file).build();
     return client;
   }
 
-  private static final String ACTIVE = "\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":null,\"expires_at\":null";
+  private static final String ACTIVE =
+      "\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":null,\"expires_at\":null";
 
-  private static String quota(String slug, String aggregation, String enforcement, String overage, String limit,
-      String usage, String periodEnd) {
-    return "{\"slug\":\"" + slug + "\",\"type\":\"NUMERIC\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
-        + "\"value\":" + limit + ",\"metering\":{\"aggregation\":\"" + aggregation + "\",\"reset\":\"MONTH\","
-        + "\"scope\":\"INSTANCE\",\"enforcement\":\"" + enforcement + "\",\"overage_percent\":" + overage
-        + ",\"unit\":null},\"usage\":{\"current_usage\":" + usage + ",\"limit\":" + limit + ",\"status\":\"ACCEPTED\","
-        + "\"period_start\":\"2026-12-01T00:00:00Z\",\"period_end\":" + periodEnd + "}}";
+  private static String quota(
+      String slug,
+      String aggregation,
+      String enforcement,
+      String overage,
+      String limit,
+      String usage,
+      String periodEnd) {
+    return "{\"slug\":\""
+        + slug
+        + "\",\"type\":\"NUMERIC\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
+        + "\"value\":"
+        + limit
+        + ",\"metering\":{\"aggregation\":\""
+        + aggregation
+        + "\",\"reset\":\"MONTH\","
+        + "\"scope\":\"INSTANCE\",\"enforcement\":\""
+        + enforcement
+        + "\",\"overage_percent\":"
+        + overage
+        + ",\"unit\":null},\"usage\":{\"current_usage\":"
+        + usage
+        + ",\"limit\":"
+        + limit
+        + ",\"status\":\"ACCEPTED\","
+        + "\"period_start\":\"2026-12-01T00:00:00Z\",\"period_end\":"
+        + periodEnd
+        + "}}";
   }
 
   private static String feature(String slug, boolean enabled) {
-    return "{\"slug\":\"" + slug + "\",\"type\":\"BOOLEAN\",\"enabled\":" + enabled + ",\"source\":\""
-        + (enabled ? "TIER" : "NONE") + "\",\"reason\":\"" + (enabled ? "GRANTED" : "NOT_IN_TIER") + "\",\"value\":"
-        + (enabled ? "true" : "null") + "}";
+    return "{\"slug\":\""
+        + slug
+        + "\",\"type\":\"BOOLEAN\",\"enabled\":"
+        + enabled
+        + ",\"source\":\""
+        + (enabled ? "TIER" : "NONE")
+        + "\",\"reason\":\""
+        + (enabled ? "GRANTED" : "NOT_IN_TIER")
+        + "\",\"value\":"
+        + (enabled ? "true" : "null")
+        + "}";
   }
 
   private static final String DECEMBER_END = "\"2027-01-01T00:00:00Z\"";
 
   @Test
   void aRepeatedCheckWithNothingChangedAnswersTheSameInstance() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
     Check first = kaiten.check("api-calls", 1);
     assertThat(kaiten.check("api-calls", 1)).isSameAs(first);
     assertThat(kaiten.check("api-calls", 2)).isNotSameAs(first);
@@ -101,7 +145,8 @@ class DecisionsTest {
 
   @Test
   void aHardSumLimitAllowsUpToItAndNotPast() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
     assertThat(kaiten.check("api-calls", 60).allowed()).isTrue();
     Check past = kaiten.check("api-calls", 61);
     assertThat(past.allowed()).isFalse();
@@ -110,7 +155,8 @@ class DecisionsTest {
 
   @Test
   void thisProcesssOwnReportsCountAgainstTheLimitBeforeTheyAreDelivered() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "100", "40", DECEMBER_END));
     kaiten.report("api-calls", 59);
     Check last = kaiten.check("api-calls", 1);
     assertThat(last.allowed()).isTrue();
@@ -125,7 +171,8 @@ class DecisionsTest {
 
   @Test
   void aSoftLimitPassesWithOverageUntilItsCap() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("storage", "SUM", "SOFT", "10", "100", "95", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("storage", "SUM", "SOFT", "10", "100", "95", DECEMBER_END));
     assertThat(kaiten.check("storage", 5).reason()).isEqualTo(Reason.GRANTED);
     Check over = kaiten.check("storage", 6);
     assertThat(over.allowed()).isTrue();
@@ -139,7 +186,8 @@ class DecisionsTest {
 
   @Test
   void aSoftLimitWithoutACapNeverRefuses() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("storage", "SUM", "SOFT", "null", "100", "150", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("storage", "SUM", "SOFT", "null", "100", "150", DECEMBER_END));
     Check check = kaiten.check("storage", 1000);
     assertThat(check.allowed()).isTrue();
     assertThat(check.reason()).isEqualTo(Reason.OVERAGE);
@@ -147,7 +195,8 @@ class DecisionsTest {
 
   @Test
   void countCountsReportsNotTheirAmounts() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("logins", "COUNT", "HARD", "null", "3", "1", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("logins", "COUNT", "HARD", "null", "3", "1", DECEMBER_END));
     kaiten.report("logins", 500);
     Check check = kaiten.check("logins", 500);
     assertThat(check.allowed()).isTrue();
@@ -158,14 +207,16 @@ class DecisionsTest {
 
   @Test
   void maxComparesEachValueWithTheLimit() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("seats", "MAX", "HARD", "null", "10", "9", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("seats", "MAX", "HARD", "null", "10", "9", DECEMBER_END));
     assertThat(kaiten.check("seats", 10).allowed()).isTrue();
     assertThat(kaiten.check("seats", 11).reason()).isEqualTo(Reason.LIMIT_REACHED);
   }
 
   @Test
   void anUnlimitedQuotaIsAlwaysAllowed() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "null", "123456", DECEMBER_END));
+    KaitenClient kaiten =
+        client(ACTIVE, quota("api-calls", "SUM", "HARD", "null", "null", "123456", DECEMBER_END));
     Check check = kaiten.check("api-calls", 1e12);
     assertThat(check.allowed()).isTrue();
     assertThat(check.unlimited()).isTrue();
@@ -175,8 +226,10 @@ class DecisionsTest {
 
   @Test
   void aPeriodThatEndedStartsAgainFromNothing() throws IOException {
-    KaitenClient kaiten = client(ACTIVE,
-        quota("api-calls", "SUM", "HARD", "null", "100", "100", "\"2026-12-04T10:00:01Z\""));
+    KaitenClient kaiten =
+        client(
+            ACTIVE,
+            quota("api-calls", "SUM", "HARD", "null", "100", "100", "\"2026-12-04T10:00:01Z\""));
     assertThat(kaiten.check("api-calls", 1).allowed()).isFalse();
     now.set(Instant.parse("2026-12-04T10:00:01Z"));
     Check next = kaiten.check("api-calls", 1);
@@ -186,9 +239,12 @@ class DecisionsTest {
 
   @Test
   void aTrialEndsAtItsInstantWithoutARefresh() throws IOException {
-    KaitenClient kaiten = client("\"status\":\"TRIAL\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
-        + "\"expires_at\":null", feature("sso", true), quota("api-calls", "SUM", "HARD", "null", "100", "0",
-        DECEMBER_END));
+    KaitenClient kaiten =
+        client(
+            "\"status\":\"TRIAL\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
+                + "\"expires_at\":null",
+            feature("sso", true),
+            quota("api-calls", "SUM", "HARD", "null", "100", "0", DECEMBER_END));
     assertThat(kaiten.isEnabled("sso")).isTrue();
     now.set(Instant.parse("2026-12-04T10:00:04.999Z"));
     assertThat(kaiten.check("api-calls", 1).allowed()).isTrue();
@@ -203,16 +259,22 @@ class DecisionsTest {
 
   @Test
   void anExpiryAtTheTrialsEndIsAnExpiry() throws IOException {
-    KaitenClient kaiten = client("\"status\":\"TRIAL\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
-        + "\"expires_at\":\"2026-12-04T10:00:05Z\"", feature("sso", true));
+    KaitenClient kaiten =
+        client(
+            "\"status\":\"TRIAL\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
+                + "\"expires_at\":\"2026-12-04T10:00:05Z\"",
+            feature("sso", true));
     now.set(Instant.parse("2026-12-04T10:00:05Z"));
     assertThat(kaiten.check("sso", 1).reason()).isEqualTo(Reason.LICENSE_EXPIRED);
   }
 
   @Test
   void anActiveLicensesTrialDateDoesNotEndIt() throws IOException {
-    KaitenClient kaiten = client("\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
-        + "\"expires_at\":null", feature("sso", true));
+    KaitenClient kaiten =
+        client(
+            "\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":\"2026-12-04T10:00:05Z\","
+                + "\"expires_at\":null",
+            feature("sso", true));
     now.set(Instant.parse("2026-12-05T00:00:00Z"));
     assertThat(kaiten.isEnabled("sso")).isTrue();
   }
@@ -239,8 +301,11 @@ class DecisionsTest {
 
   @Test
   void aConfigPayloadIsTheCallersOwnCopy() throws IOException {
-    KaitenClient kaiten = client(ACTIVE, "{\"slug\":\"theme\",\"type\":\"CONFIG\",\"enabled\":true,\"source\":"
-        + "\"OVERRIDE\",\"reason\":\"GRANTED\",\"value\":{\"color\":\"indigo\"}}");
+    KaitenClient kaiten =
+        client(
+            ACTIVE,
+            "{\"slug\":\"theme\",\"type\":\"CONFIG\",\"enabled\":true,\"source\":"
+                + "\"OVERRIDE\",\"reason\":\"GRANTED\",\"value\":{\"color\":\"indigo\"}}");
     ((com.fasterxml.jackson.databind.node.ObjectNode) kaiten.config("theme")).put("color", "red");
     assertThat(kaiten.config("theme").path("color").asText()).isEqualTo("indigo");
     EntitlementState theme = kaiten.entitlement("theme").orElseThrow();
@@ -272,8 +337,12 @@ class DecisionsTest {
   @Test
   void aSnapshotFileOfAnotherInstanceIsNotUsed() throws IOException {
     Path file = dir.resolve("other.json");
-    Files.writeString(file, "{\"instance\":\"other-instance\",\"etag\":null,\"snapshot\":{\"license\":{},"
-        + "\"entitlements\":[" + feature("sso", true) + "]}}");
+    Files.writeString(
+        file,
+        "{\"instance\":\"other-instance\",\"etag\":null,\"snapshot\":{\"license\":{},"
+            + "\"entitlements\":["
+            + feature("sso", true)
+            + "]}}");
     client = offline().snapshotFile(file).build();
     assertThat(client.hasSnapshot()).isFalse();
     assertThat(client.isEnabled("sso")).isFalse();

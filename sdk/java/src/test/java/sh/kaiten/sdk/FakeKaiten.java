@@ -27,16 +27,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small Kaiten for tests, over real HTTP on 127.0.0.1: the snapshot of instance {@code acme-prod}
- * (with an ETag, answering 304 when it has not changed) and its usage batch endpoint, which dedupes by
- * idempotency key like the real server, answers REJECTED past a HARD limit and refuses unknown
+ * (with an ETag, answering 304 when it has not changed) and its usage batch endpoint, which dedupes
+ * by idempotency key like the real server, answers REJECTED past a HARD limit and refuses unknown
  * entitlements per report. It records every batch request, and can be told to fail the next ones.
  */
 final class FakeKaiten implements AutoCloseable {
   static final String INSTANCE = "acme-prod";
+
   /** Decimals read digit for digit (2.50 stays 2.50), as the server reads them. */
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
   private static final String PREFIX = "/api/instances/" + INSTANCE;
   private static final int HANG_UP = 0;
   private static final int COUNT_THEN_HANG_UP = -1;
@@ -70,7 +73,10 @@ final class FakeKaiten implements AutoCloseable {
     }
   }
 
-  /** An answer given instead of the real one: a status (with an optional Retry-After and body), or a hang-up. */
+  /**
+   * An answer given instead of the real one: a status (with an optional Retry-After and body), or a
+   * hang-up.
+   */
   private static final class Scripted {
     final int status;
     final String retryAfter;
@@ -87,14 +93,21 @@ final class FakeKaiten implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final Map<String, BigDecimal> limits = new HashMap<>();
   private final Map<String, BigDecimal> usage = new HashMap<>();
+
   /** What each counted key was answered: a retry gets the same answer, replayed. */
   private final Map<String, ObjectNode> answers = new HashMap<>();
+
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedDeque<Scripted> script = new ConcurrentLinkedDeque<>();
   private final AtomicInteger snapshotReads = new AtomicInteger();
   private volatile boolean refuseChecks;
-  /** Live and expired leases of api-calls by id (expired ones count for nothing), on the server's clock. */
+
+  /**
+   * Live and expired leases of api-calls by id (expired ones count for nothing), on the server's
+   * clock.
+   */
   private final Map<String, Lease> leases = new HashMap<>();
+
   private final AtomicInteger leaseIds = new AtomicInteger();
   private final AtomicInteger grantRequests = new AtomicInteger();
   private final List<String> grantBodies = new CopyOnWriteArrayList<>();
@@ -114,7 +127,8 @@ final class FakeKaiten implements AutoCloseable {
   }
 
   FakeKaiten() throws IOException {
-    System.setProperty("sun.net.httpserver.nodelay", "true"); // else Nagle stalls each answer by 40 ms
+    System.setProperty(
+        "sun.net.httpserver.nodelay", "true"); // else Nagle stalls each answer by 40 ms
     limits.put("api-calls", new BigDecimal(1_000_000));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
@@ -135,7 +149,10 @@ final class FakeKaiten implements AutoCloseable {
     return usage.getOrDefault("api-calls", BigDecimal.ZERO);
   }
 
-  /** The next {@code times} batch requests are answered {@code status}, with Retry-After when not null. */
+  /**
+   * The next {@code times} batch requests are answered {@code status}, with Retry-After when not
+   * null.
+   */
   void failNext(int times, int status, String retryAfter) {
     for (int i = 0; i < times; i++) {
       script.add(new Scripted(status, retryAfter, null));
@@ -154,7 +171,10 @@ final class FakeKaiten implements AutoCloseable {
     }
   }
 
-  /** The next batch request is counted, then closed without an answer: the answer is lost on the way. */
+  /**
+   * The next batch request is counted, then closed without an answer: the answer is lost on the
+   * way.
+   */
   void countThenHangUpNext() {
     script.add(new Scripted(COUNT_THEN_HANG_UP, null, null));
   }
@@ -164,7 +184,10 @@ final class FakeKaiten implements AutoCloseable {
     script.clear();
   }
 
-  /** From now on a batch carrying check tallies is answered 422, naming {@code checks.tallies[0].minute}. */
+  /**
+   * From now on a batch carrying check tallies is answered 422, naming {@code
+   * checks.tallies[0].minute}.
+   */
   void refuseChecks() {
     refuseChecks = true;
   }
@@ -176,7 +199,9 @@ final class FakeKaiten implements AutoCloseable {
   /** Every event of every request answered 200, in order. */
   List<JsonNode> deliveredEvents() {
     List<JsonNode> events = new ArrayList<>();
-    requests.stream().filter(request -> request.status == 200).forEach(request -> events.addAll(request.events()));
+    requests.stream()
+        .filter(request -> request.status == 200)
+        .forEach(request -> events.addAll(request.events()));
     return events;
   }
 
@@ -192,7 +217,9 @@ final class FakeKaiten implements AutoCloseable {
   /** Units of api-calls held by live leases now. */
   synchronized BigDecimal leased() {
     Instant now = serverClock.instant();
-    return leases.values().stream().filter(lease -> lease.expiresAt.isAfter(now)).map(lease -> lease.units)
+    return leases.values().stream()
+        .filter(lease -> lease.expiresAt.isAfter(now))
+        .map(lease -> lease.units)
         .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
@@ -231,13 +258,15 @@ final class FakeKaiten implements AutoCloseable {
         answer(exchange, 401, problem(401, "the token is not valid", null));
       } else if ("GET".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/snapshot")) {
         snapshot(exchange);
-      } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/usage/batch")) {
+      } else if ("POST".equals(exchange.getRequestMethod())
+          && path.equals(PREFIX + "/usage/batch")) {
         batch(exchange);
       } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/leases")) {
         grant(exchange);
       } else if ("POST".equals(exchange.getRequestMethod()) && path.equals(PREFIX + "/usage")) {
         settle(exchange);
-      } else if ("DELETE".equals(exchange.getRequestMethod()) && path.startsWith(PREFIX + "/leases/api-calls/")) {
+      } else if ("DELETE".equals(exchange.getRequestMethod())
+          && path.startsWith(PREFIX + "/leases/api-calls/")) {
         release(exchange, path.substring((PREFIX + "/leases/api-calls/").length()));
       } else {
         answer(exchange, 404, problem(404, "no such resource: " + path, null));
@@ -251,14 +280,19 @@ final class FakeKaiten implements AutoCloseable {
     snapshotReads.incrementAndGet();
     String body;
     synchronized (this) {
-      body = "{\"instance\":\"acme-prod\",\"license\":{\"id\":\"lic_1\",\"status\":\"ACTIVE\",\"starts_at\":null,"
-          + "\"trial_ends_at\":null,\"expires_at\":null},\"entitlements\":[{\"slug\":\"api-calls\",\"type\":\"NUMERIC\","
-          + "\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\",\"value\":" + limits.get("api-calls")
-          + ",\"metering\":{\"aggregation\":\"SUM\",\"reset\":\"MONTH\",\"scope\":\"INSTANCE\",\"enforcement\":\"HARD\","
-          + "\"overage_percent\":null,\"unit\":\"calls\"},\"usage\":{\"current_usage\":" + usage().toPlainString()
-          + ",\"limit\":" + limits.get("api-calls") + ",\"status\":\"ACCEPTED\",\"period_start\":\"2026-12-01T00:00:00Z\","
-          + "\"period_end\":\"2027-01-01T00:00:00Z\"}},{\"slug\":\"sso\",\"type\":\"BOOLEAN\",\"enabled\":true,"
-          + "\"source\":\"TIER\",\"reason\":\"GRANTED\",\"value\":true}],\"as_of\":\"2026-12-04T00:00:00Z\"}";
+      body =
+          "{\"instance\":\"acme-prod\",\"license\":{\"id\":\"lic_1\",\"status\":\"ACTIVE\",\"starts_at\":null,"
+              + "\"trial_ends_at\":null,\"expires_at\":null},\"entitlements\":[{\"slug\":\"api-calls\",\"type\":\"NUMERIC\","
+              + "\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\",\"value\":"
+              + limits.get("api-calls")
+              + ",\"metering\":{\"aggregation\":\"SUM\",\"reset\":\"MONTH\",\"scope\":\"INSTANCE\",\"enforcement\":\"HARD\","
+              + "\"overage_percent\":null,\"unit\":\"calls\"},\"usage\":{\"current_usage\":"
+              + usage().toPlainString()
+              + ",\"limit\":"
+              + limits.get("api-calls")
+              + ",\"status\":\"ACCEPTED\",\"period_start\":\"2026-12-01T00:00:00Z\","
+              + "\"period_end\":\"2027-01-01T00:00:00Z\"}},{\"slug\":\"sso\",\"type\":\"BOOLEAN\",\"enabled\":true,"
+              + "\"source\":\"TIER\",\"reason\":\"GRANTED\",\"value\":true}],\"as_of\":\"2026-12-04T00:00:00Z\"}";
     }
     String etag = "\"" + Integer.toHexString(body.hashCode()) + "\"";
     exchange.getResponseHeaders().set("ETag", etag);
@@ -291,17 +325,27 @@ final class FakeKaiten implements AutoCloseable {
       if (scripted.retryAfter != null) {
         exchange.getResponseHeaders().set("Retry-After", scripted.retryAfter);
       }
-      answer(exchange, scripted.status, scripted.problem != null ? scripted.problem
-          : problem(scripted.status, "scripted failure", null));
+      answer(
+          exchange,
+          scripted.status,
+          scripted.problem != null
+              ? scripted.problem
+              : problem(scripted.status, "scripted failure", null));
       return;
     }
     if (refuseChecks && body.has("checks")) {
       requests.add(new Request(body, arrived, 422));
-      answer(exchange, 422, problem(422, "checks.tallies[0].minute must be within the late window",
-          "checks.tallies[0].minute"));
+      answer(
+          exchange,
+          422,
+          problem(
+              422,
+              "checks.tallies[0].minute must be within the late window",
+              "checks.tallies[0].minute"));
       return;
     }
-    // Like the server, a batch is checked whole first: an unknown entitlement refuses it, naming the event.
+    // Like the server, a batch is checked whole first: an unknown entitlement refuses it, naming
+    // the event.
     int checked = 0;
     for (JsonNode sent : body.path("events")) {
       String slug = sent.path("entitlement_slug").asText();
@@ -309,8 +353,13 @@ final class FakeKaiten implements AutoCloseable {
         synchronized (this) {
           requests.add(new Request(body, arrived, 422));
         }
-        answer(exchange, 422, problem(422, "events[" + checked + "]: entitlement '" + slug + "' does not exist",
-            "events[" + checked + "].entitlement_slug"));
+        answer(
+            exchange,
+            422,
+            problem(
+                422,
+                "events[" + checked + "]: entitlement '" + slug + "' does not exist",
+                "events[" + checked + "].entitlement_slug"));
         return;
       }
       checked++;
@@ -325,13 +374,18 @@ final class FakeKaiten implements AutoCloseable {
       requests.add(new Request(body, arrived, 200));
     }
     if (body.has("checks")) {
-      answer.putObject("checks").put("id", body.path("checks").path("id").asText())
+      answer
+          .putObject("checks")
+          .put("id", body.path("checks").path("id").asText())
           .put("recorded", body.path("checks").path("tallies").size());
     }
     answer(exchange, 200, JSON.writeValueAsString(answer));
   }
 
-  /** One event, decided as the server does: a key answered before is replayed; past the limit, REJECTED. */
+  /**
+   * One event, decided as the server does: a key answered before is replayed; past the limit,
+   * REJECTED.
+   */
   private ObjectNode report(int index, JsonNode event) {
     ObjectNode item = JSON.createObjectNode().put("index", index);
     String slug = event.path("entitlement_slug").asText();
@@ -339,9 +393,20 @@ final class FakeKaiten implements AutoCloseable {
     BigDecimal value = event.path("value").decimalValue();
     BigDecimal limit = limits.get(slug);
     if (limit == null) {
-      item.set("error", JSON.valueToTree(Map.of("type", "https://kaiten.sh/problems/unknown-reference", "title",
-          "Unknown reference", "status", 400, "detail", "entitlement '" + slug + "' does not exist", "field",
-          "entitlement_slug")));
+      item.set(
+          "error",
+          JSON.valueToTree(
+              Map.of(
+                  "type",
+                  "https://kaiten.sh/problems/unknown-reference",
+                  "title",
+                  "Unknown reference",
+                  "status",
+                  400,
+                  "detail",
+                  "entitlement '" + slug + "' does not exist",
+                  "field",
+                  "entitlement_slug")));
       return item;
     }
     ObjectNode answered = answers.get(key);
@@ -353,11 +418,18 @@ final class FakeKaiten implements AutoCloseable {
     BigDecimal current = usage.getOrDefault(slug, BigDecimal.ZERO);
     ObjectNode result = JSON.createObjectNode().put("entitlement", slug);
     if (current.add(leased()).add(value).compareTo(limit) > 0) {
-      result.put("status", "REJECTED").put("reason", "LIMIT_REACHED").put("current_usage", current)
+      result
+          .put("status", "REJECTED")
+          .put("reason", "LIMIT_REACHED")
+          .put("current_usage", current)
           .put("limit", limit);
     } else {
       usage.put(slug, current.add(value));
-      result.put("status", "ACCEPTED").putNull("reason").put("current_usage", current.add(value)).put("limit", limit);
+      result
+          .put("status", "ACCEPTED")
+          .putNull("reason")
+          .put("current_usage", current.add(value))
+          .put("limit", limit);
       answers.put(key, result);
     }
     item.set("result", result);
@@ -365,7 +437,9 @@ final class FakeKaiten implements AutoCloseable {
     return item;
   }
 
-  /** {@code POST /leases}: up to the units asked for, of what neither usage nor a live lease holds. */
+  /**
+   * {@code POST /leases}: up to the units asked for, of what neither usage nor a live lease holds.
+   */
   private void grant(HttpExchange exchange) throws IOException {
     grantRequests.incrementAndGet();
     byte[] sent = exchange.getRequestBody().readAllBytes();
@@ -377,7 +451,10 @@ final class FakeKaiten implements AutoCloseable {
       BigDecimal limit = limits.get("api-calls");
       BigDecimal available = limit.subtract(usage()).subtract(leased()).max(BigDecimal.ZERO);
       BigDecimal granted = body.path("units").decimalValue().min(available);
-      answer.put("entitlement", "api-calls").put("requested", body.path("units").decimalValue()).put("granted", granted);
+      answer
+          .put("entitlement", "api-calls")
+          .put("requested", body.path("units").decimalValue())
+          .put("granted", granted);
       if (granted.signum() == 0) {
         answer.putNull("lease_id").putNull("expires_at").put("reason", "LIMIT_REACHED");
       } else {
@@ -386,13 +463,19 @@ final class FakeKaiten implements AutoCloseable {
         leases.put(id, new Lease(granted, expires));
         answer.put("lease_id", id).put("expires_at", expires.toString()).putNull("reason");
       }
-      answer.put("limit", limit).put("current_usage", usage()).put("leased", leased())
+      answer
+          .put("limit", limit)
+          .put("current_usage", usage())
+          .put("leased", leased())
           .put("available", available.subtract(granted));
     }
     answer(exchange, 200, answer.toString());
   }
 
-  /** {@code POST /usage} naming a lease: its units move to the usage (the rest from the pool, if it fits). */
+  /**
+   * {@code POST /usage} naming a lease: its units move to the usage (the rest from the pool, if it
+   * fits).
+   */
   private void settle(HttpExchange exchange) throws IOException {
     settlementRequests.incrementAndGet();
     JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
@@ -406,7 +489,10 @@ final class FakeKaiten implements AutoCloseable {
       }
       Lease lease = leases.get(body.path("lease_id").asText());
       if (lease == null || !lease.expiresAt.isAfter(serverClock.instant())) {
-        answer(exchange, lease == null ? 422 : 409, problem(lease == null ? 422 : 409, "not a live lease", "lease_id"));
+        answer(
+            exchange,
+            lease == null ? 422 : 409,
+            problem(lease == null ? 422 : 409, "not a live lease", "lease_id"));
         return;
       }
       BigDecimal value = body.path("value").decimalValue();
@@ -434,18 +520,28 @@ final class FakeKaiten implements AutoCloseable {
     synchronized (this) {
       Lease lease = leases.get(id);
       if (lease == null || !lease.expiresAt.isAfter(serverClock.instant())) {
-        answer(exchange, lease == null ? 404 : 409, problem(lease == null ? 404 : 409, "not a live lease", null));
+        answer(
+            exchange,
+            lease == null ? 404 : 409,
+            problem(lease == null ? 404 : 409, "not a live lease", null));
         return;
       }
       leases.remove(id);
       released = lease.units;
     }
-    answer(exchange, 200, JSON.createObjectNode().put("lease_id", id).put("released", released).toString());
+    answer(
+        exchange,
+        200,
+        JSON.createObjectNode().put("lease_id", id).put("released", released).toString());
   }
 
   private static String problem(int status, String detail, String field) {
-    ObjectNode problem = JSON.createObjectNode().put("type", "about:blank").put("title", "Failure")
-        .put("status", status).put("detail", detail);
+    ObjectNode problem =
+        JSON.createObjectNode()
+            .put("type", "about:blank")
+            .put("title", "Failure")
+            .put("status", status)
+            .put("detail", detail);
     if (field != null) {
       problem.put("field", field);
     }
@@ -454,7 +550,9 @@ final class FakeKaiten implements AutoCloseable {
 
   private static void answer(HttpExchange exchange, int status, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+    exchange
+        .getResponseHeaders()
+        .set("Content-Type", status == 200 ? "application/json" : "application/problem+json");
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

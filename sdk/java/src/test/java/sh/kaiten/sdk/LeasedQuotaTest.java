@@ -35,7 +35,10 @@ class LeasedQuotaTest {
   }
 
   private KaitenClient.Builder client() {
-    return KaitenClient.builder().baseUrl(kaiten.url()).token("ksh_test").instance(FakeKaiten.INSTANCE)
+    return KaitenClient.builder()
+        .baseUrl(kaiten.url())
+        .token("ksh_test")
+        .instance(FakeKaiten.INSTANCE)
         .pollInterval(Duration.ofHours(1));
   }
 
@@ -53,16 +56,18 @@ class LeasedQuotaTest {
     ExecutorService threads = Executors.newFixedThreadPool(clients);
     List<Future<Integer>> allowed = new ArrayList<>();
     for (KaitenClient client : started) {
-      allowed.add(threads.submit(() -> {
-        int granted = 0;
-        for (int i = 0; i < attempts; i++) {
-          step.await();
-          if (client.use("api-calls", 1).allowed()) {
-            granted++;
-          }
-        }
-        return granted;
-      }));
+      allowed.add(
+          threads.submit(
+              () -> {
+                int granted = 0;
+                for (int i = 0; i < attempts; i++) {
+                  step.await();
+                  if (client.use("api-calls", 1).allowed()) {
+                    granted++;
+                  }
+                }
+                return granted;
+              }));
     }
     int total = 0;
     for (Future<Integer> each : allowed) {
@@ -77,7 +82,9 @@ class LeasedQuotaTest {
 
     assertThat(total).isEqualTo(10_000);
     assertThat(kaiten.usage()).isEqualByComparingTo("10000");
-    assertThat(local).as("allowed without a request on the caller's thread").isGreaterThanOrEqualTo(9_500);
+    assertThat(local)
+        .as("allowed without a request on the caller's thread")
+        .isGreaterThanOrEqualTo(9_500);
     assertThat(kaiten.leased()).isEqualByComparingTo("0");
     assertThat(kaiten.liveLeases()).isZero();
   }
@@ -92,12 +99,15 @@ class LeasedQuotaTest {
       assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
 
       assertThat(kaiten.usage()).isEqualByComparingTo("5000");
-      assertThat(kaiten.grantBodies().get(0)).as("64 uses, written plainly (not 6.4E+1)")
+      assertThat(kaiten.grantBodies().get(0))
+          .as("64 uses, written plainly (not 6.4E+1)")
           .isEqualTo("{\"entitlement_slug\":\"api-calls\",\"units\":64,\"ttl_seconds\":60}");
       LeaseStatistics statistics = client.leaseStatistics("api-calls").orElseThrow();
       assertThat(statistics.decidedLocally() + statistics.decidedAfterRequest()).isEqualTo(5_000);
       assertThat(statistics.settlements()).isEqualTo(kaiten.settlementRequests());
-      assertThat(kaiten.settlementRequests() + kaiten.grantRequests()).as("requests for 5,000 uses").isLessThan(50);
+      assertThat(kaiten.settlementRequests() + kaiten.grantRequests())
+          .as("requests for 5,000 uses")
+          .isLessThan(50);
       assertThat(client.entitlement("api-calls").orElseThrow().currentUsage()).isEqualTo(5_000);
     }
     assertThat(kaiten.leased()).isEqualByComparingTo("0");
@@ -111,8 +121,10 @@ class LeasedQuotaTest {
       for (int i = 0; i < 1_000; i++) {
         assertThat(client.use("api-calls", 1).allowed()).isTrue();
       }
-      // The first grant is 64 uses; the next are sized by the rate (one use each, had the remainder overflowed).
-      assertThat(client.leaseStatistics("api-calls").orElseThrow().decidedAfterRequest()).isLessThanOrEqualTo(2);
+      // The first grant is 64 uses; the next are sized by the rate (one use each, had the remainder
+      // overflowed).
+      assertThat(client.leaseStatistics("api-calls").orElseThrow().decidedAfterRequest())
+          .isLessThanOrEqualTo(2);
       assertThat(kaiten.grantBodies().get(0)).contains("\"units\":64,");
     }
   }
@@ -121,7 +133,8 @@ class LeasedQuotaTest {
   void aPlainReportSpendsFromTheLeaseHeldAndCheckAnswersFromIt() {
     kaiten.limit(100);
     try (KaitenClient client = client().leaseShare(1).build()) {
-      assertThat(client.use("api-calls", 10).allowed()).isTrue(); // a grant of 64 uses of 10: all 100
+      assertThat(client.use("api-calls", 10).allowed())
+          .isTrue(); // a grant of 64 uses of 10: all 100
       assertThat(kaiten.leased()).isEqualByComparingTo("100");
       client.report("api-calls", 85L);
       assertThat(client.check("api-calls", 5).allowed()).isTrue();
@@ -130,8 +143,9 @@ class LeasedQuotaTest {
       assertThat(client.use("api-calls", 5).allowed()).isTrue();
       assertThat(client.flush(Duration.ofSeconds(10))).isTrue();
       assertThat(kaiten.usage()).isEqualByComparingTo("100");
-      assertThat(kaiten.requests()).as("no plain batch carried usage").allSatisfy(
-          request -> assertThat(request.events()).isEmpty());
+      assertThat(kaiten.requests())
+          .as("no plain batch carried usage")
+          .allSatisfy(request -> assertThat(request.events()).isEmpty());
     }
   }
 
@@ -140,13 +154,15 @@ class LeasedQuotaTest {
     kaiten.limit(100);
     SettableClock clock = new SettableClock(Instant.parse("2026-12-04T10:00:00Z"));
     kaiten.serverClock(clock);
-    KaitenClient killed = client().clock(clock).leaseShare(1).leaseTtl(Duration.ofSeconds(30)).build();
+    KaitenClient killed =
+        client().clock(clock).leaseShare(1).leaseTtl(Duration.ofSeconds(30)).build();
     assertThat(killed.use("api-calls", 1).allowed()).isTrue(); // granted 64
     assertThat(killed.flush(Duration.ofSeconds(10))).isTrue();
     killed.halt(); // SIGKILL: no settlement, no release
     assertThat(kaiten.leased()).isEqualByComparingTo("63");
 
-    try (KaitenClient survivor = client().clock(clock).leaseShare(1).leaseTtl(Duration.ofSeconds(30)).build()) {
+    try (KaitenClient survivor =
+        client().clock(clock).leaseShare(1).leaseTtl(Duration.ofSeconds(30)).build()) {
       int allowed = 0;
       while (survivor.use("api-calls", 1).allowed()) {
         allowed++;

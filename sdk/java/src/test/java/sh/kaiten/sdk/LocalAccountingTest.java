@@ -8,7 +8,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** This process's own reports count against a HARD limit from the moment they are queued, and only once. */
+/**
+ * This process's own reports count against a HARD limit from the moment they are queued, and only
+ * once.
+ */
 class LocalAccountingTest {
   private final FakeKaiten fake = new FakeKaiten();
   private KaitenClient client;
@@ -26,8 +29,14 @@ class LocalAccountingTest {
   @Test
   void ownReportsHoldTheHardLimitBeforeAndAfterDeliveryWithoutCountingTwice() {
     fake.limit(10);
-    client = KaitenClient.builder().baseUrl(fake.url()).token("ksh_test").instance("acme-prod")
-        .flushInterval(Duration.ofHours(1)).pollInterval(Duration.ofMillis(100)).build();
+    client =
+        KaitenClient.builder()
+            .baseUrl(fake.url())
+            .token("ksh_test")
+            .instance("acme-prod")
+            .flushInterval(Duration.ofHours(1))
+            .pollInterval(Duration.ofMillis(100))
+            .build();
     assertThat(client.check("api-calls", 1).allowed()).isTrue();
 
     client.report("api-calls", 10);

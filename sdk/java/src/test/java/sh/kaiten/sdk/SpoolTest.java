@@ -46,8 +46,13 @@ class SpoolTest {
   }
 
   private KaitenClient.Builder builder() {
-    return KaitenClient.builder().baseUrl(fake.url()).token("ksh_test").instance("acme-prod").spoolDirectory(spool)
-        .flushInterval(Duration.ofHours(1)).listener(heard);
+    return KaitenClient.builder()
+        .baseUrl(fake.url())
+        .token("ksh_test")
+        .instance("acme-prod")
+        .spoolDirectory(spool)
+        .flushInterval(Duration.ofHours(1))
+        .listener(heard);
   }
 
   private KaitenClient client(KaitenClient.Builder builder) {
@@ -58,7 +63,9 @@ class SpoolTest {
 
   private List<Path> segments() throws IOException {
     try (Stream<Path> files = Files.list(spool)) {
-      return files.filter(file -> file.getFileName().toString().endsWith(".spool")).sorted()
+      return files
+          .filter(file -> file.getFileName().toString().endsWith(".spool"))
+          .sorted()
           .collect(Collectors.toList());
     }
   }
@@ -72,18 +79,34 @@ class SpoolTest {
   void reportsOfAKilledProcessAreDeliveredOnceByTheNextWithTheirKeys() throws Exception {
     int count = 50;
     Path errors = spool.resolveSibling(spool.getFileName() + "-child.log");
-    child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), SpoolChild.class.getName(), fake.url(), spool.toString(),
-        String.valueOf(count)).redirectError(errors.toFile()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpoolChild.class.getName(),
+                fake.url(),
+                spool.toString(),
+                String.valueOf(count))
+            .redirectError(errors.toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String said = out.readLine();
-    assertThat(said).as("the child said (stderr: %s)", Files.exists(errors) ? Files.readString(errors) : "")
+    assertThat(said)
+        .as("the child said (stderr: %s)", Files.exists(errors) ? Files.readString(errors) : "")
         .isEqualTo("QUEUED " + count);
     // While the child lives, its spool is its own.
-    assertThatThrownBy(() -> client(builder())).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(() -> client(builder()))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessage("the Kaiten client could not start")
-        .hasRootCauseMessage("the spool directory " + spool + " is in use by another Kaiten client (another process"
-            + " holds " + spool.resolve("kaiten.lock") + "); give each client its own spool directory");
+        .hasRootCauseMessage(
+            "the spool directory "
+                + spool
+                + " is in use by another Kaiten client (another process"
+                + " holds "
+                + spool.resolve("kaiten.lock")
+                + "); give each client its own spool directory");
 
     child.destroyForcibly();
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -99,14 +122,22 @@ class SpoolTest {
     List<JsonNode> delivered = fake.deliveredEvents();
     assertThat(delivered).hasSize(count + 1);
     List<JsonNode> restored = delivered.subList(0, count);
-    assertThat(restored).extracting(event -> event.path("value").asLong())
-        .containsExactlyElementsOf(LongStream.rangeClosed(1, count).boxed().collect(Collectors.toList()));
-    assertThat(restored).allSatisfy(
-        event -> assertThat(event.path("timestamp").asText()).isEqualTo(SpoolChild.MADE_AT.toString()));
-    List<String> keys = restored.stream().map(event -> event.path("idempotency_key").asText())
-        .collect(Collectors.toList());
+    assertThat(restored)
+        .extracting(event -> event.path("value").asLong())
+        .containsExactlyElementsOf(
+            LongStream.rangeClosed(1, count).boxed().collect(Collectors.toList()));
+    assertThat(restored)
+        .allSatisfy(
+            event ->
+                assertThat(event.path("timestamp").asText())
+                    .isEqualTo(SpoolChild.MADE_AT.toString()));
+    List<String> keys =
+        restored.stream()
+            .map(event -> event.path("idempotency_key").asText())
+            .collect(Collectors.toList());
     assertThat(keys).doesNotHaveDuplicates();
-    assertThat(keys.stream().map(SpoolTest::prefix).distinct()).hasSize(1)
+    assertThat(keys.stream().map(SpoolTest::prefix).distinct())
+        .hasSize(1)
         .doesNotContain(prefix(delivered.get(count).path("idempotency_key").asText()));
     assertThat(fake.usage()).isEqualByComparingTo(String.valueOf(count * (count + 1) / 2 + 1000));
 
@@ -121,15 +152,18 @@ class SpoolTest {
     List<QueuedReport> written = new ArrayList<>();
     try (Spool left = Spool.open(spool, 1 << 20, () -> {})) {
       for (int i = 1; i <= 3; i++) {
-        QueuedReport report = new QueuedReport("earlier-run." + i, 1_796_000_000_000L + i, "api-calls",
-            BigDecimal.valueOf(i));
+        QueuedReport report =
+            new QueuedReport(
+                "earlier-run." + i, 1_796_000_000_000L + i, "api-calls", BigDecimal.valueOf(i));
         assertThat(left.append(report)).isTrue();
         written.add(report);
       }
     }
     // The process died writing a fourth line: half of it reached the file.
     Path segment = segments().get(0);
-    byte[] fourth = Spool.line(new QueuedReport("earlier-run.4", 1_796_000_000_004L, "api-calls", BigDecimal.TEN));
+    byte[] fourth =
+        Spool.line(
+            new QueuedReport("earlier-run.4", 1_796_000_000_004L, "api-calls", BigDecimal.TEN));
     QueuedReport last = written.get(2);
     try (var channel = Files.newByteChannel(segment, StandardOpenOption.WRITE)) {
       channel.position(last.offset + last.length);
@@ -140,10 +174,13 @@ class SpoolTest {
     assertThat(client.queued()).isEqualTo(3);
     assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
 
-    assertThat(fake.deliveredEvents()).extracting(event -> event.path("idempotency_key").asText())
+    assertThat(fake.deliveredEvents())
+        .extracting(event -> event.path("idempotency_key").asText())
         .containsExactly("earlier-run.1", "earlier-run.2", "earlier-run.3");
-    assertThat(fake.deliveredEvents()).extracting(event -> event.path("timestamp").asText())
-        .containsExactly("2026-11-30T00:53:20.001Z", "2026-11-30T00:53:20.002Z", "2026-11-30T00:53:20.003Z");
+    assertThat(fake.deliveredEvents())
+        .extracting(event -> event.path("timestamp").asText())
+        .containsExactly(
+            "2026-11-30T00:53:20.001Z", "2026-11-30T00:53:20.002Z", "2026-11-30T00:53:20.003Z");
     assertThat(fake.usage()).isEqualByComparingTo("6");
   }
 
@@ -152,8 +189,8 @@ class SpoolTest {
     try (Spool left = Spool.open(spool, 1 << 20, () -> {})) {
       List<QueuedReport> written = new ArrayList<>();
       for (int i = 1; i <= 4; i++) {
-        QueuedReport report = new QueuedReport("earlier-run." + i, 1_796_000_000_000L, "api-calls",
-            BigDecimal.ONE);
+        QueuedReport report =
+            new QueuedReport("earlier-run." + i, 1_796_000_000_000L, "api-calls", BigDecimal.ONE);
         left.append(report);
         written.add(report);
       }
@@ -168,7 +205,8 @@ class SpoolTest {
     assertThat(client.flush(Duration.ofSeconds(5))).isTrue();
 
     // Past the gap the fourth goes again: its key makes that harmless.
-    assertThat(fake.deliveredEvents()).extracting(event -> event.path("idempotency_key").asText())
+    assertThat(fake.deliveredEvents())
+        .extracting(event -> event.path("idempotency_key").asText())
         .containsExactly("earlier-run.3", "earlier-run.4");
   }
 
@@ -176,9 +214,16 @@ class SpoolTest {
   void aSecondClientOnAHeldSpoolFailsToStartClearly() {
     client(builder());
 
-    assertThatThrownBy(() -> client(builder())).isInstanceOf(UncheckedIOException.class).cause()
-        .hasMessage("the spool directory " + spool + " is in use by another Kaiten client in this process"
-            + " (it holds " + spool.resolve("kaiten.lock") + "); give each client its own spool directory");
+    assertThatThrownBy(() -> client(builder()))
+        .isInstanceOf(UncheckedIOException.class)
+        .cause()
+        .hasMessage(
+            "the spool directory "
+                + spool
+                + " is in use by another Kaiten client in this process"
+                + " (it holds "
+                + spool.resolve("kaiten.lock")
+                + "); give each client its own spool directory");
   }
 
   @Test
@@ -199,7 +244,10 @@ class SpoolTest {
 
     assertThat(heard.spoolFull).hasSize(1);
     assertThat(fake.deliveredEvents()).hasSize(500);
-    assertThat(fake.deliveredEvents().stream().map(event -> event.path("idempotency_key").asText()).distinct())
+    assertThat(
+            fake.deliveredEvents().stream()
+                .map(event -> event.path("idempotency_key").asText())
+                .distinct())
         .hasSize(500);
     assertThat(fake.usage()).isEqualByComparingTo("500");
     client.close();
@@ -220,7 +268,8 @@ class SpoolTest {
     KaitenClient next = client(builder());
     assertThat(next.flush(Duration.ofSeconds(5))).isTrue();
 
-    assertThat(fake.deliveredEvents()).extracting(event -> event.path("idempotency_key").asText())
+    assertThat(fake.deliveredEvents())
+        .extracting(event -> event.path("idempotency_key").asText())
         .containsExactlyElementsOf(keys);
     assertThat(fake.usage()).isEqualByComparingTo("5");
   }

@@ -23,9 +23,10 @@ import sh.kaiten.sdk.KaitenClient;
 import sh.kaiten.sdk.KaitenListener;
 
 /**
- * Kaiten entitlements as OpenFeature flags, evaluated in process from a {@link KaitenClient}'s snapshot:
- * no request per evaluation, and every evaluation tallied by the client into the audit trail. The flag
- * key is the entitlement's slug; the mapping is {@link EntitlementFlags}'s, the same as the server's OFREP.
+ * Kaiten entitlements as OpenFeature flags, evaluated in process from a {@link KaitenClient}'s
+ * snapshot: no request per evaluation, and every evaluation tallied by the client into the audit
+ * trail. The flag key is the entitlement's slug; the mapping is {@link EntitlementFlags}'s, the
+ * same as the server's OFREP.
  *
  * <pre>{@code
  * KaitenClient kaiten = KaitenClient.builder()
@@ -37,24 +38,26 @@ import sh.kaiten.sdk.KaitenListener;
  * }</pre>
  *
  * <p><b>Lifecycle.</b> {@link #initialize} is READY when the client holds a snapshot (it loads one
- * before {@code build()} returns), and STALE at once when that snapshot is an unconfirmed one from the
- * snapshot file. With none at all (server unreachable, no file) it fails with {@code
+ * before {@code build()} returns), and STALE at once when that snapshot is an unconfirmed one from
+ * the snapshot file. With none at all (server unreachable, no file) it fails with {@code
  * PROVIDER_NOT_READY}: the SDK reports ERROR (not STALE: there is nothing to be stale about, every
- * evaluation answers the caller's default) and {@code setProviderAndWait} throws; the provider becomes
- * READY when the server first answers.
+ * evaluation answers the caller's default) and {@code setProviderAndWait} throws; the provider
+ * becomes READY when the server first answers.
  *
- * <p><b>Events</b>, from the client's {@link KaitenListener} callbacks: a changed snapshot is {@code
- * PROVIDER_CONFIGURATION_CHANGED} naming the changed slugs; a snapshot not confirmed within {@code
- * staleAfter} is {@code PROVIDER_STALE} (evaluations then answer reason {@code STALE}); confirmed again,
- * {@code PROVIDER_READY}.
+ * <p><b>Events</b>, from the client's {@link KaitenListener} callbacks: a changed snapshot is
+ * {@code PROVIDER_CONFIGURATION_CHANGED} naming the changed slugs; a snapshot not confirmed within
+ * {@code staleAfter} is {@code PROVIDER_STALE} (evaluations then answer reason {@code STALE});
+ * confirmed again, {@code PROVIDER_READY}.
  *
  * <p><b>Ownership.</b> {@code new KaitenProvider(client)} leaves the client to its caller: {@link
- * #shutdown} only stops listening to it. {@link #owning} closes it on shutdown (delivering queued usage
- * as {@link KaitenClient#close} does). A provider is set once: after shutdown it emits no more events.
+ * #shutdown} only stops listening to it. {@link #owning} closes it on shutdown (delivering queued
+ * usage as {@link KaitenClient#close} does). A provider is set once: after shutdown it emits no
+ * more events.
  */
 public final class KaitenProvider extends EventProvider {
   /** The provider's name in OpenFeature's metadata. */
   public static final String NAME = "kaiten";
+
   private static final System.Logger LOG = System.getLogger(KaitenProvider.class.getName());
   private static final Metadata METADATA = () -> NAME;
 
@@ -86,17 +89,23 @@ public final class KaitenProvider extends EventProvider {
 
   @Override
   public void initialize(EvaluationContext evaluationContext) {
-    // Removed first: the SDK initializes again after a failed start, and one listener must hear each event once.
+    // Removed first: the SDK initializes again after a failed start, and one listener must hear
+    // each event once.
     client.removeListener(events);
     client.addListener(events);
     if (!client.hasSnapshot()) {
-      throw new ProviderNotReadyError("no snapshot of Kaiten instance '" + client.instance()
-          + "' (server unreachable, no snapshot file): evaluations answer their defaults until the server answers");
+      throw new ProviderNotReadyError(
+          "no snapshot of Kaiten instance '"
+              + client.instance()
+              + "' (server unreachable, no snapshot file): evaluations answer their defaults until the server answers");
     }
     if (client.stale()) {
-      // Loaded from the snapshot file: the client said stale() while building, before this provider listened.
-      emitProviderStale(ProviderEventDetails.builder()
-          .message("the Kaiten snapshot comes from the snapshot file and is not confirmed yet").build());
+      // Loaded from the snapshot file: the client said stale() while building, before this provider
+      // listened.
+      emitProviderStale(
+          ProviderEventDetails.builder()
+              .message("the Kaiten snapshot comes from the snapshot file and is not confirmed yet")
+              .build());
     }
   }
 
@@ -110,27 +119,32 @@ public final class KaitenProvider extends EventProvider {
   }
 
   @Override
-  public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+  public ProviderEvaluation<Boolean> getBooleanEvaluation(
+      String key, Boolean defaultValue, EvaluationContext ctx) {
     return flags.booleanFlag(key, ctx);
   }
 
   @Override
-  public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+  public ProviderEvaluation<String> getStringEvaluation(
+      String key, String defaultValue, EvaluationContext ctx) {
     return flags.stringFlag(key, ctx);
   }
 
   @Override
-  public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+  public ProviderEvaluation<Integer> getIntegerEvaluation(
+      String key, Integer defaultValue, EvaluationContext ctx) {
     return flags.integerFlag(key, ctx);
   }
 
   @Override
-  public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+  public ProviderEvaluation<Double> getDoubleEvaluation(
+      String key, Double defaultValue, EvaluationContext ctx) {
     return flags.doubleFlag(key, ctx);
   }
 
   @Override
-  public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+  public ProviderEvaluation<Value> getObjectEvaluation(
+      String key, Value defaultValue, EvaluationContext ctx) {
     return flags.objectFlag(key, ctx);
   }
 
@@ -141,24 +155,35 @@ public final class KaitenProvider extends EventProvider {
    * naming another instance, or a closed client is logged as a WARNING and nothing is reported.
    */
   @Override
-  public void track(String trackingEventName, EvaluationContext context, TrackingEventDetails details) {
+  public void track(
+      String trackingEventName, EvaluationContext context, TrackingEventDetails details) {
     String targetingKey = context == null ? null : context.getTargetingKey();
-    if (targetingKey != null && !targetingKey.isEmpty() && !targetingKey.equals(client.instance())) {
-      LOG.log(System.Logger.Level.WARNING, "usage of {0} for instance {1} not reported: this provider reports for {2}",
-          trackingEventName, targetingKey, client.instance());
+    if (targetingKey != null
+        && !targetingKey.isEmpty()
+        && !targetingKey.equals(client.instance())) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "usage of {0} for instance {1} not reported: this provider reports for {2}",
+          trackingEventName,
+          targetingKey,
+          client.instance());
       return;
     }
     Number value = details == null ? null : details.getValue().orElse(null);
     BigDecimal amount = value == null ? BigDecimal.ONE : amount(value);
     if (amount == null || amount.signum() < 0) {
-      LOG.log(System.Logger.Level.WARNING,
-          "usage of {0} not reported: {1} is not a finite, non-negative amount", trackingEventName, value);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "usage of {0} not reported: {1} is not a finite, non-negative amount",
+          trackingEventName,
+          value);
       return;
     }
     try {
       client.report(trackingEventName, amount);
     } catch (IllegalStateException e) {
-      // Only a closed client refuses a valid report: the application closed it while this provider was set.
+      // Only a closed client refuses a valid report: the application closed it while this provider
+      // was set.
       LOG.log(System.Logger.Level.WARNING, "usage of " + trackingEventName + " not reported", e);
     }
   }
@@ -171,8 +196,12 @@ public final class KaitenProvider extends EventProvider {
     if (value instanceof BigInteger) {
       return new BigDecimal((BigInteger) value);
     }
-    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
-        || value instanceof AtomicLong || value instanceof AtomicInteger) {
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof AtomicLong
+        || value instanceof AtomicInteger) {
       return BigDecimal.valueOf(value.longValue());
     }
     double amount = value.doubleValue();
@@ -184,25 +213,36 @@ public final class KaitenProvider extends EventProvider {
     @Override
     public void snapshotChanged(Set<String> entitlements) {
       List<String> changed = new ArrayList<>(new TreeSet<>(entitlements));
-      emitProviderConfigurationChanged(ProviderEventDetails.builder().flagsChanged(changed)
-          .message("the Kaiten snapshot changed").build());
+      emitProviderConfigurationChanged(
+          ProviderEventDetails.builder()
+              .flagsChanged(changed)
+              .message("the Kaiten snapshot changed")
+              .build());
     }
 
     @Override
     public void stale(Duration age) {
       if (age == null) {
         // No snapshot at all: nothing is stale, nothing can be answered.
-        emitProviderError(ProviderEventDetails.builder().errorCode(ErrorCode.PROVIDER_NOT_READY)
-            .message("no snapshot of Kaiten instance '" + client.instance() + "'").build());
+        emitProviderError(
+            ProviderEventDetails.builder()
+                .errorCode(ErrorCode.PROVIDER_NOT_READY)
+                .message("no snapshot of Kaiten instance '" + client.instance() + "'")
+                .build());
         return;
       }
-      emitProviderStale(ProviderEventDetails.builder()
-          .message("the Kaiten snapshot has not been confirmed by the server for " + age).build());
+      emitProviderStale(
+          ProviderEventDetails.builder()
+              .message("the Kaiten snapshot has not been confirmed by the server for " + age)
+              .build());
     }
 
     @Override
     public void fresh() {
-      emitProviderReady(ProviderEventDetails.builder().message("the server confirmed the Kaiten snapshot").build());
+      emitProviderReady(
+          ProviderEventDetails.builder()
+              .message("the server confirmed the Kaiten snapshot")
+              .build());
     }
   }
 }

@@ -9,14 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A CONFIG payload (JSON) as an OpenFeature {@link Value}: objects, arrays, strings, numbers, booleans, null. */
+/**
+ * A CONFIG payload (JSON) as an OpenFeature {@link Value}: objects, arrays, strings, numbers,
+ * booleans, null.
+ */
 final class PayloadValues {
 
   private PayloadValues() {}
 
   /**
-   * The payload as a value. A JSON integer that fits an int is an integer, any other number a double
-   * (OpenFeature values have no long or decimal: an integer past 2^53 loses precision).
+   * The payload as a value. A JSON integer that fits an int is an integer, any other number a
+   * double (OpenFeature values have no long or decimal: an integer past 2^53 loses precision).
    */
   static Value of(JsonNode node) {
     switch (node.getNodeType()) {
@@ -49,7 +52,10 @@ final class PayloadValues {
     }
   }
 
-  /** What a CONFIG entitlement that is not granted answers: an empty object, as the server's OFREP does. */
+  /**
+   * What a CONFIG entitlement that is not granted answers: an empty object, as the server's OFREP
+   * does.
+   */
   static Value emptyObject() {
     return new Value(new ImmutableStructure());
   }

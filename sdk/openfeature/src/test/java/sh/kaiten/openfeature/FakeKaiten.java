@@ -23,9 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Kaiten's two endpoints a client needs, for one instance: the snapshot (with an ETag, 304 to a matching
- * {@code If-None-Match}, switchable to another body, or down with 503) and the usage batch (bodies
- * recorded, every event ACCEPTED).
+ * Kaiten's two endpoints a client needs, for one instance: the snapshot (with an ETag, 304 to a
+ * matching {@code If-None-Match}, switchable to another body, or down with 503) and the usage batch
+ * (bodies recorded, every event ACCEPTED).
  */
 final class FakeKaiten implements AutoCloseable {
   static final String INSTANCE = "acme-prod";
@@ -33,16 +33,20 @@ final class FakeKaiten implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static {
-    // Without it each small answer waits on Nagle's algorithm and the client's delayed ACK (~40 ms).
+    // Without it each small answer waits on Nagle's algorithm and the client's delayed ACK (~40
+    // ms).
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newFixedThreadPool(4, runnable -> {
-    Thread thread = new Thread(runnable, "fake-kaiten");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newFixedThreadPool(
+          4,
+          runnable -> {
+            Thread thread = new Thread(runnable, "fake-kaiten");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicInteger snapshotRequests = new AtomicInteger();
   private final List<JsonNode> batches = new CopyOnWriteArrayList<>();
   private volatile String snapshot;
@@ -52,8 +56,10 @@ final class FakeKaiten implements AutoCloseable {
   private FakeKaiten(String fixture) throws IOException {
     answer(fixture);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/api/instances/" + INSTANCE + "/snapshot", exchange -> closing(exchange, this::snapshot));
-    server.createContext("/api/instances/" + INSTANCE + "/usage/batch", exchange -> closing(exchange, this::batch));
+    server.createContext(
+        "/api/instances/" + INSTANCE + "/snapshot", exchange -> closing(exchange, this::snapshot));
+    server.createContext(
+        "/api/instances/" + INSTANCE + "/usage/batch", exchange -> closing(exchange, this::batch));
     server.setExecutor(executor);
     server.start();
   }
@@ -168,7 +174,8 @@ final class FakeKaiten implements AutoCloseable {
   private static String fixture(String name) {
     try (InputStream in = FakeKaiten.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalArgumentException("no fixture " + name + " next to " + FakeKaiten.class.getName());
+        throw new IllegalArgumentException(
+            "no fixture " + name + " next to " + FakeKaiten.class.getName());
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -178,7 +185,8 @@ final class FakeKaiten implements AutoCloseable {
 
   private static String sha256(String body) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
       StringBuilder hex = new StringBuilder();
       for (byte b : digest) {
         hex.append(String.format("%02x", b));

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.sdk.KaitenClient;
 
-/** Entitlements evaluated as flags through the real OpenFeature API, each type mapped as the server's OFREP. */
+/**
+ * Entitlements evaluated as flags through the real OpenFeature API, each type mapped as the
+ * server's OFREP.
+ */
 class FlagEvaluationTest {
   private static final EvaluationContext ACME = new ImmutableContext(FakeKaiten.INSTANCE);
 
@@ -60,8 +63,10 @@ class FlagEvaluationTest {
     assertThat(sso.getReason()).isEqualTo("STATIC");
     assertThat(sso.getVariant()).isEqualTo("tier");
     assertThat(sso.getErrorCode()).isNull();
-    assertThat(sso.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "BOOLEAN", "source", "TIER", "kaiten_reason", "GRANTED", "stale", false));
+    assertThat(sso.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of(
+                "type", "BOOLEAN", "source", "TIER", "kaiten_reason", "GRANTED", "stale", false));
   }
 
   @Test
@@ -74,8 +79,17 @@ class FlagEvaluationTest {
     assertThat(auditLog.getReason()).isEqualTo("DISABLED");
     assertThat(auditLog.getVariant()).isEqualTo("none");
     assertThat(auditLog.getErrorCode()).isNull();
-    assertThat(auditLog.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "BOOLEAN", "source", "NONE", "kaiten_reason", "NOT_IN_TIER", "stale", false));
+    assertThat(auditLog.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of(
+                "type",
+                "BOOLEAN",
+                "source",
+                "NONE",
+                "kaiten_reason",
+                "NOT_IN_TIER",
+                "stale",
+                false));
   }
 
   @Test
@@ -119,17 +133,19 @@ class FlagEvaluationTest {
     assertThat(apiCalls.getReason()).isEqualTo("STATIC");
     assertThat(apiCalls.getVariant()).isEqualTo("tier");
     assertThat(apiCalls.getErrorCode()).isNull();
-    assertThat(apiCalls.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.ofEntries(
-        Map.entry("type", "NUMERIC"),
-        Map.entry("source", "TIER"),
-        Map.entry("kaiten_reason", "GRANTED"),
-        Map.entry("stale", false),
-        Map.entry("unlimited", false),
-        Map.entry("hard", true),
-        Map.entry("limit", 100_000.0),
-        Map.entry("remaining", 32_567.0),
-        Map.entry("current_usage", 67_433.0),
-        Map.entry("period_end", "2027-01-01T00:00:00Z")));
+    assertThat(apiCalls.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.ofEntries(
+                Map.entry("type", "NUMERIC"),
+                Map.entry("source", "TIER"),
+                Map.entry("kaiten_reason", "GRANTED"),
+                Map.entry("stale", false),
+                Map.entry("unlimited", false),
+                Map.entry("hard", true),
+                Map.entry("limit", 100_000.0),
+                Map.entry("remaining", 32_567.0),
+                Map.entry("current_usage", 67_433.0),
+                Map.entry("period_end", "2027-01-01T00:00:00Z")));
   }
 
   @Test
@@ -142,9 +158,23 @@ class FlagEvaluationTest {
     assertThat(seats.getReason()).isEqualTo("TARGETING_MATCH");
     assertThat(seats.getVariant()).isEqualTo("override");
     assertThat(seats.getErrorCode()).isNull();
-    assertThat(seats.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "NUMERIC", "source", "OVERRIDE", "kaiten_reason", "GRANTED", "stale", false,
-        "unlimited", true, "hard", false, "current_usage", 3.0));
+    assertThat(seats.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of(
+                "type",
+                "NUMERIC",
+                "source",
+                "OVERRIDE",
+                "kaiten_reason",
+                "GRANTED",
+                "stale",
+                false,
+                "unlimited",
+                true,
+                "hard",
+                false,
+                "current_usage",
+                3.0));
   }
 
   @Test
@@ -167,7 +197,8 @@ class FlagEvaluationTest {
     assertThat(sso.getValue()).isEqualTo(7);
     assertThat(sso.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
     assertThat(sso.getReason()).isEqualTo("ERROR");
-    assertThat(sso.getErrorMessage()).isEqualTo("'sso' is a BOOLEAN entitlement: it is not evaluated as integer");
+    assertThat(sso.getErrorMessage())
+        .isEqualTo("'sso' is a BOOLEAN entitlement: it is not evaluated as integer");
     assertThat(theme.getValue()).isEqualTo(7.5);
     assertThat(theme.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
   }
@@ -183,8 +214,9 @@ class FlagEvaluationTest {
     assertThat(banner.getValue()).isEqualTo("Welcome to Acme");
     assertThat(banner.getReason()).isEqualTo("STATIC");
     assertThat(banner.getVariant()).isEqualTo("tier");
-    assertThat(banner.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "CONFIG", "source", "TIER", "kaiten_reason", "GRANTED", "stale", false));
+    assertThat(banner.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of("type", "CONFIG", "source", "TIER", "kaiten_reason", "GRANTED", "stale", false));
     assertThat(theme.getValue()).isEqualTo("fallback");
     assertThat(theme.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
     assertThat(theme.getReason()).isEqualTo("ERROR");
@@ -198,24 +230,39 @@ class FlagEvaluationTest {
   void objectOfAConfigIsItsPayload() throws IOException {
     start("snapshot.json");
 
-    FlagEvaluationDetails<Value> theme = flags.getObjectDetails("theme", new Value("fallback"), ACME);
+    FlagEvaluationDetails<Value> theme =
+        flags.getObjectDetails("theme", new Value("fallback"), ACME);
 
-    assertThat(theme.getValue()).isEqualTo(new Value(new ImmutableStructure(Map.of(
-        "color", new Value("indigo"),
-        "sizes", new Value(List.of(new Value(1), new Value(2))),
-        "dark", new Value(true)))));
+    assertThat(theme.getValue())
+        .isEqualTo(
+            new Value(
+                new ImmutableStructure(
+                    Map.of(
+                        "color", new Value("indigo"),
+                        "sizes", new Value(List.of(new Value(1), new Value(2))),
+                        "dark", new Value(true)))));
     assertThat(theme.getReason()).isEqualTo("TARGETING_MATCH");
     assertThat(theme.getVariant()).isEqualTo("override");
     assertThat(theme.getErrorCode()).isNull();
-    assertThat(theme.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "CONFIG", "source", "OVERRIDE", "kaiten_reason", "GRANTED", "stale", false));
+    assertThat(theme.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of(
+                "type",
+                "CONFIG",
+                "source",
+                "OVERRIDE",
+                "kaiten_reason",
+                "GRANTED",
+                "stale",
+                false));
   }
 
   @Test
   void objectOfAQuotaIsATypeMismatch() throws IOException {
     start("snapshot.json");
 
-    FlagEvaluationDetails<Value> apiCalls = flags.getObjectDetails("api-calls", new Value("fallback"), ACME);
+    FlagEvaluationDetails<Value> apiCalls =
+        flags.getObjectDetails("api-calls", new Value("fallback"), ACME);
 
     assertThat(apiCalls.getValue()).isEqualTo(new Value("fallback"));
     assertThat(apiCalls.getErrorCode()).isEqualTo(ErrorCode.TYPE_MISMATCH);
@@ -231,14 +278,16 @@ class FlagEvaluationTest {
     assertThat(unknown.getValue()).isTrue();
     assertThat(unknown.getErrorCode()).isEqualTo(ErrorCode.FLAG_NOT_FOUND);
     assertThat(unknown.getReason()).isEqualTo("ERROR");
-    assertThat(unknown.getErrorMessage()).isEqualTo("Kaiten instance 'acme-prod' has no entitlement 'sso-plus'");
+    assertThat(unknown.getErrorMessage())
+        .isEqualTo("Kaiten instance 'acme-prod' has no entitlement 'sso-plus'");
   }
 
   @Test
   void contextOfAnotherInstanceIsInvalidAndNoContextIsThisInstance() throws IOException {
     start("snapshot.json");
 
-    FlagEvaluationDetails<Boolean> globex = flags.getBooleanDetails("sso", false, new ImmutableContext("globex-prod"));
+    FlagEvaluationDetails<Boolean> globex =
+        flags.getBooleanDetails("sso", false, new ImmutableContext("globex-prod"));
     FlagEvaluationDetails<Boolean> noContext = flags.getBooleanDetails("sso", false);
 
     assertThat(globex.getValue()).isFalse();
@@ -256,28 +305,40 @@ class FlagEvaluationTest {
 
     FlagEvaluationDetails<Boolean> sso = flags.getBooleanDetails("sso", true, ACME);
     FlagEvaluationDetails<Integer> apiCalls = flags.getIntegerDetails("api-calls", 7, ACME);
-    FlagEvaluationDetails<Value> theme = flags.getObjectDetails("theme", new Value("fallback"), ACME);
+    FlagEvaluationDetails<Value> theme =
+        flags.getObjectDetails("theme", new Value("fallback"), ACME);
     FlagEvaluationDetails<String> banner = flags.getStringDetails("banner", "fallback", ACME);
 
     assertThat(sso.getValue()).isFalse();
     assertThat(sso.getReason()).isEqualTo("DISABLED");
     assertThat(sso.getVariant()).isEqualTo("none");
-    assertThat(sso.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.of(
-        "type", "BOOLEAN", "source", "NONE", "kaiten_reason", "LICENSE_SUSPENDED", "stale", false));
+    assertThat(sso.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.of(
+                "type",
+                "BOOLEAN",
+                "source",
+                "NONE",
+                "kaiten_reason",
+                "LICENSE_SUSPENDED",
+                "stale",
+                false));
     assertThat(apiCalls.getValue()).isEqualTo(0);
     assertThat(apiCalls.getReason()).isEqualTo("DISABLED");
     assertThat(apiCalls.getVariant()).isEqualTo("none");
-    assertThat(apiCalls.getFlagMetadata().asUnmodifiableMap()).isEqualTo(Map.ofEntries(
-        Map.entry("type", "NUMERIC"),
-        Map.entry("source", "NONE"),
-        Map.entry("kaiten_reason", "LICENSE_SUSPENDED"),
-        Map.entry("stale", false),
-        Map.entry("unlimited", false),
-        Map.entry("hard", true),
-        Map.entry("limit", 0.0),
-        Map.entry("remaining", 0.0),
-        Map.entry("current_usage", 67_433.0),
-        Map.entry("period_end", "2027-01-01T00:00:00Z")));
+    assertThat(apiCalls.getFlagMetadata().asUnmodifiableMap())
+        .isEqualTo(
+            Map.ofEntries(
+                Map.entry("type", "NUMERIC"),
+                Map.entry("source", "NONE"),
+                Map.entry("kaiten_reason", "LICENSE_SUSPENDED"),
+                Map.entry("stale", false),
+                Map.entry("unlimited", false),
+                Map.entry("hard", true),
+                Map.entry("limit", 0.0),
+                Map.entry("remaining", 0.0),
+                Map.entry("current_usage", 67_433.0),
+                Map.entry("period_end", "2027-01-01T00:00:00Z")));
     assertThat(theme.getValue()).isEqualTo(new Value(new ImmutableStructure()));
     assertThat(theme.getReason()).isEqualTo("DISABLED");
     assertThat(theme.getVariant()).isEqualTo("none");

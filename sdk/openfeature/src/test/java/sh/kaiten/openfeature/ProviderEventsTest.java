@@ -26,13 +26,17 @@ import sh.kaiten.sdk.KaitenClient;
 /** The provider's state and events as the client's snapshot changes, goes stale, or is missing. */
 class ProviderEventsTest {
   private static final Duration POLL = Duration.ofMillis(100);
+
   /** Ten polls: a slow one on a busy machine does not make the snapshot stale. */
   private static final Duration STALE_AFTER = Duration.ofSeconds(1);
+
   private static final Duration WAIT = Duration.ofSeconds(5);
 
   private final OpenFeatureAPI api = OpenFeatureAPI.getInstance();
+
   /** Every provider event the API told, in order. */
   private final List<ProviderEvent> heard = new CopyOnWriteArrayList<>();
+
   private final List<EventDetails> changes = new CopyOnWriteArrayList<>();
   private final List<EventDetails> errors = new CopyOnWriteArrayList<>();
   private FakeKaiten kaiten;
@@ -43,14 +47,16 @@ class ProviderEventsTest {
   void listen() {
     api.onProviderReady(details -> heard.add(ProviderEvent.PROVIDER_READY));
     api.onProviderStale(details -> heard.add(ProviderEvent.PROVIDER_STALE));
-    api.onProviderError(details -> {
-      errors.add(details);
-      heard.add(ProviderEvent.PROVIDER_ERROR);
-    });
-    api.onProviderConfigurationChanged(details -> {
-      changes.add(details);
-      heard.add(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED);
-    });
+    api.onProviderError(
+        details -> {
+          errors.add(details);
+          heard.add(ProviderEvent.PROVIDER_ERROR);
+        });
+    api.onProviderConfigurationChanged(
+        details -> {
+          changes.add(details);
+          heard.add(ProviderEvent.PROVIDER_CONFIGURATION_CHANGED);
+        });
     flags = api.getClient();
   }
 
@@ -72,8 +78,14 @@ class ProviderEventsTest {
 
     kaiten.answer("snapshot-changed.json");
 
-    await().atMost(WAIT).until(() -> heard.equals(
-        List.of(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                heard.equals(
+                    List.of(
+                        ProviderEvent.PROVIDER_READY,
+                        ProviderEvent.PROVIDER_CONFIGURATION_CHANGED)));
     assertThat(changes).hasSize(1);
     assertThat(changes.get(0).getFlagsChanged()).containsExactly("api-calls", "sso");
     assertThat(changes.get(0).getProviderName()).isEqualTo("kaiten");
@@ -107,7 +119,11 @@ class ProviderEventsTest {
 
     kaiten.goDown();
 
-    await().atMost(WAIT).until(() -> heard.equals(List.of(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                heard.equals(List.of(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE)));
     assertThat(flags.getProviderState()).isEqualTo(ProviderState.STALE);
     FlagEvaluationDetails<Boolean> stale = flags.getBooleanDetails("sso", false);
     assertThat(stale.getValue()).isTrue();
@@ -117,8 +133,15 @@ class ProviderEventsTest {
 
     kaiten.comeBack();
 
-    await().atMost(WAIT).until(() -> heard.equals(
-        List.of(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE, ProviderEvent.PROVIDER_READY)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                heard.equals(
+                    List.of(
+                        ProviderEvent.PROVIDER_READY,
+                        ProviderEvent.PROVIDER_STALE,
+                        ProviderEvent.PROVIDER_READY)));
     assertThat(flags.getProviderState()).isEqualTo(ProviderState.READY);
     FlagEvaluationDetails<Boolean> fresh = flags.getBooleanDetails("sso", false);
     assertThat(fresh.getReason()).isEqualTo("STATIC");
@@ -133,12 +156,15 @@ class ProviderEventsTest {
 
     assertThatThrownBy(() -> api.setProviderAndWait(new KaitenProvider(client)))
         .isInstanceOf(ProviderNotReadyError.class)
-        .hasMessage("no snapshot of Kaiten instance 'acme-prod' (server unreachable, no snapshot file): "
-            + "evaluations answer their defaults until the server answers");
+        .hasMessage(
+            "no snapshot of Kaiten instance 'acme-prod' (server unreachable, no snapshot file): "
+                + "evaluations answer their defaults until the server answers");
     assertThat(flags.getProviderState()).isEqualTo(ProviderState.ERROR);
     await().atMost(WAIT).until(() -> heard.equals(List.of(ProviderEvent.PROVIDER_ERROR)));
-    assertThat(errors.get(0).getMessage()).isEqualTo("no snapshot of Kaiten instance 'acme-prod' (server unreachable, "
-        + "no snapshot file): evaluations answer their defaults until the server answers");
+    assertThat(errors.get(0).getMessage())
+        .isEqualTo(
+            "no snapshot of Kaiten instance 'acme-prod' (server unreachable, "
+                + "no snapshot file): evaluations answer their defaults until the server answers");
     FlagEvaluationDetails<Boolean> blind = flags.getBooleanDetails("sso", false);
     assertThat(blind.getValue()).isFalse();
     assertThat(blind.getErrorCode()).isEqualTo(ErrorCode.PROVIDER_NOT_READY);
@@ -146,7 +172,11 @@ class ProviderEventsTest {
 
     kaiten.comeBack();
 
-    await().atMost(WAIT).until(() -> heard.equals(List.of(ProviderEvent.PROVIDER_ERROR, ProviderEvent.PROVIDER_READY)));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                heard.equals(List.of(ProviderEvent.PROVIDER_ERROR, ProviderEvent.PROVIDER_READY)));
     assertThat(flags.getProviderState()).isEqualTo(ProviderState.READY);
     FlagEvaluationDetails<Boolean> sso = flags.getBooleanDetails("sso", false);
     assertThat(sso.getValue()).isTrue();
@@ -154,20 +184,32 @@ class ProviderEventsTest {
   }
 
   @Test
-  void snapshotFromTheFileAnswersStaleUntilKaitenConfirmsIt(@TempDir Path directory) throws IOException {
+  void snapshotFromTheFileAnswersStaleUntilKaitenConfirmsIt(@TempDir Path directory)
+      throws IOException {
     kaiten = FakeKaiten.serving("snapshot.json");
     Path snapshotFile = directory.resolve("kaiten-snapshot.json");
     try (KaitenClient earlierRun = FixtureClients.of(kaiten).snapshotFile(snapshotFile).build()) {
       assertThat(earlierRun.hasSnapshot()).isTrue();
     }
     kaiten.goDown();
-    client = FixtureClients.of(kaiten).snapshotFile(snapshotFile).pollInterval(POLL).staleAfter(STALE_AFTER).build();
+    client =
+        FixtureClients.of(kaiten)
+            .snapshotFile(snapshotFile)
+            .pollInterval(POLL)
+            .staleAfter(STALE_AFTER)
+            .build();
 
     api.setProviderAndWait(new KaitenProvider(client));
 
-    // The API's READY for the provider set and the provider's STALE leave together: handlers run in either order.
-    await().atMost(WAIT).untilAsserted(() -> assertThat(heard)
-        .containsExactlyInAnyOrder(ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE));
+    // The API's READY for the provider set and the provider's STALE leave together: handlers run in
+    // either order.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(heard)
+                    .containsExactlyInAnyOrder(
+                        ProviderEvent.PROVIDER_READY, ProviderEvent.PROVIDER_STALE));
     assertThat(flags.getProviderState()).isEqualTo(ProviderState.STALE);
     FlagEvaluationDetails<Boolean> sso = flags.getBooleanDetails("sso", false);
     assertThat(sso.getValue()).isTrue();
@@ -203,8 +245,12 @@ class ProviderEventsTest {
 
     api.shutdown();
 
-    await().atMost(WAIT).untilAsserted(() -> assertThatThrownBy(() -> owned.report("api-calls", 1))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessage("the Kaiten client is closed"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> owned.report("api-calls", 1))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the Kaiten client is closed"));
   }
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.sdk.KaitenClient;
 
-/** OpenFeature's track() as Kaiten usage: queued by the client, counted in this process at once, sent in a batch. */
+/**
+ * OpenFeature's track() as Kaiten usage: queued by the client, counted in this process at once,
+ * sent in a batch.
+ */
 class UsageTrackingTest {
   private static final EvaluationContext ACME = new ImmutableContext(FakeKaiten.INSTANCE);
 
@@ -78,13 +81,17 @@ class UsageTrackingTest {
     flags.track("api-calls", ACME, new MutableTrackingEventDetails(-2));
     flags.track("api-calls", ACME, new MutableTrackingEventDetails(Double.NaN));
     flags.track("api-calls", ACME, new MutableTrackingEventDetails(Double.POSITIVE_INFINITY));
-    flags.track("api-calls", new ImmutableContext("globex-prod"), new MutableTrackingEventDetails(5));
+    flags.track(
+        "api-calls", new ImmutableContext("globex-prod"), new MutableTrackingEventDetails(5));
 
     assertThat(currentUsageOfApiCalls()).isEqualTo(67_433.0);
     assertThat(client.queued()).isEqualTo(0);
   }
 
   private double currentUsageOfApiCalls() {
-    return flags.getIntegerDetails("api-calls", 0, ACME).getFlagMetadata().getDouble("current_usage");
+    return flags
+        .getIntegerDetails("api-calls", 0, ACME)
+        .getFlagMetadata()
+        .getDouble("current_usage");
   }
 }

@@ -9,15 +9,24 @@ import java.util.List;
  *
  * @param measured how long each scenario is measured, split into {@code iterations} equal parts
  * @param concurrency kaiten-local's {@code --concurrency}
- * @param jit kaiten-local's {@code --jit}: tiered by default, since this measures a warm stack's requests,
- *     where C2's code is what a long-running function JVM ends up with (C1 only is kaiten-local's default,
- *     for its quicker cold start)
- * @param inProcess whether to measure usage-throughput's in-process use cases first, in the same run
+ * @param jit kaiten-local's {@code --jit}: tiered by default, since this measures a warm stack's
+ *     requests, where C2's code is what a long-running function JVM ends up with (C1 only is
+ *     kaiten-local's default, for its quicker cold start)
+ * @param inProcess whether to measure usage-throughput's in-process use cases first, in the same
+ *     run
  */
-record Options(Duration warmUp, Duration measured, int iterations, List<Integer> threads, int concurrency,
-    String jit, List<String> scenarios, boolean inProcess) {
+record Options(
+    Duration warmUp,
+    Duration measured,
+    int iterations,
+    List<Integer> threads,
+    int concurrency,
+    String jit,
+    List<String> scenarios,
+    boolean inProcess) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar http-throughput.jar [--seconds 15] [--warmup 5] [--iterations 3] [--threads 1,8,32]
                                            [--concurrency 2] [--jit tiered|c1] [--scenarios evaluate,report,batch,leased] [--no-in-process]
                                            [--quick]
@@ -48,7 +57,9 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
         case "--seconds" -> measured = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
         case "--warmup" -> warmUp = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
         case "--iterations" -> iterations = Integer.parseInt(required(args[i], value));
-        case "--threads" -> threads = Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
+        case "--threads" ->
+            threads =
+                Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
         case "--concurrency" -> concurrency = Integer.parseInt(required(args[i], value));
         case "--jit" -> jit = required(args[i], value);
         case "--scenarios" -> scenarios = List.of(required(args[i], value).split(","));
@@ -57,15 +68,18 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
       i++;
     }
     if (iterations < 1 || concurrency < 1 || threads.stream().anyMatch(n -> n < 1)) {
-      throw new IllegalArgumentException("iterations, concurrency and threads must be at least 1\n" + USAGE);
+      throw new IllegalArgumentException(
+          "iterations, concurrency and threads must be at least 1\n" + USAGE);
     }
     if (!List.of("tiered", "c1").contains(jit)) {
       throw new IllegalArgumentException("--jit takes tiered or c1, not " + jit + "\n" + USAGE);
     }
     if (!List.of("evaluate", "report", "batch", "leased").containsAll(scenarios)) {
-      throw new IllegalArgumentException("scenarios are evaluate, report, batch and leased\n" + USAGE);
+      throw new IllegalArgumentException(
+          "scenarios are evaluate, report, batch and leased\n" + USAGE);
     }
-    return new Options(warmUp, measured, iterations, threads, concurrency, jit, scenarios, inProcess);
+    return new Options(
+        warmUp, measured, iterations, threads, concurrency, jit, scenarios, inProcess);
   }
 
   private static String required(String option, String value) {

@@ -20,16 +20,17 @@ import sh.kaiten.sdk.KaitenClient;
 /**
  * Decisions in process: a quota check and an enabled-test against a loaded snapshot, with nothing
  * reported in between (the steady state of a request path that checks more often than it reports),
- * and a use decided from a lease.
- * A check right after a report of its own is in {@link ReportBenchmark}, whose queue is drained
- * between iterations.
+ * and a use decided from a lease. A check right after a report of its own is in {@link
+ * ReportBenchmark}, whose queue is drained between iterations.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms1g", "-Xmx1g"})
 public class CheckBenchmark {
   private StandInKaiten kaiten;
   private KaitenClient client;
@@ -37,8 +38,13 @@ public class CheckBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     kaiten = new StandInKaiten();
-    client = KaitenClient.builder().baseUrl(kaiten.url()).token("ksh_benchmark").instance(StandInKaiten.INSTANCE)
-        .pollInterval(Duration.ofSeconds(5)).build();
+    client =
+        KaitenClient.builder()
+            .baseUrl(kaiten.url())
+            .token("ksh_benchmark")
+            .instance(StandInKaiten.INSTANCE)
+            .pollInterval(Duration.ofSeconds(5))
+            .build();
   }
 
   @TearDown(Level.Trial)
@@ -58,9 +64,9 @@ public class CheckBenchmark {
   }
 
   /**
-   * A HARD limit decided from a lease: spends one unit of the grant held (a compare-and-set) while the
-   * client renews and settles in the background against the stand-in, which grants whatever is asked.
-   * Its own fork, so the checks above are measured with no lease ever made.
+   * A HARD limit decided from a lease: spends one unit of the grant held (a compare-and-set) while
+   * the client renews and settles in the background against the stand-in, which grants whatever is
+   * asked. Its own fork, so the checks above are measured with no lease ever made.
    */
   @Benchmark
   public Check use() {

@@ -24,18 +24,20 @@ import sh.kaiten.sdk.KaitenClient;
 
 /**
  * A report's enqueue on the caller's thread, in memory and with a spool, while the client's sender
- * delivers in the background to a stand-in server; and a report followed by a check, which must then
- * count one more report of its own. One thread reports far faster than any server takes reports, so
- * the queue grows during an iteration (a few million reports a second); each iteration ends with a
- * flush, so it does not grow from one iteration to the next, and iterations are short so that what
- * waits fits the heap.
+ * delivers in the background to a stand-in server; and a report followed by a check, which must
+ * then count one more report of its own. One thread reports far faster than any server takes
+ * reports, so the queue grows during an iteration (a few million reports a second); each iteration
+ * ends with a flush, so it does not grow from one iteration to the next, and iterations are short
+ * so that what waits fits the heap.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(value = 1, jvmArgs = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xms4g", "-Xmx4g"})
 public class ReportBenchmark {
   @Param({"memory", "spool"})
   public String queue;
@@ -47,8 +49,11 @@ public class ReportBenchmark {
   @Setup(Level.Trial)
   public void start() throws Exception {
     kaiten = new StandInKaiten();
-    KaitenClient.Builder builder = KaitenClient.builder().baseUrl(kaiten.url()).token("ksh_benchmark")
-        .instance(StandInKaiten.INSTANCE);
+    KaitenClient.Builder builder =
+        KaitenClient.builder()
+            .baseUrl(kaiten.url())
+            .token("ksh_benchmark")
+            .instance(StandInKaiten.INSTANCE);
     if (queue.equals("spool")) {
       spool = Files.createTempDirectory("kaiten-spool-bench");
       builder.spoolDirectory(spool);

@@ -8,33 +8,38 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Kaiten's SDK endpoints on loopback, as cheap as possible, so a benchmark measures the client: a fixed
- * snapshot (api-calls HARD with a limit no benchmark reaches, sso granted), a batch endpoint that
- * accepts every event (or, for a server that is down, answers 503 to every batch), and leases: every
- * grant gets what it asks for, for 60 s, and every settlement and release is answered 200.
+ * Kaiten's SDK endpoints on loopback, as cheap as possible, so a benchmark measures the client: a
+ * fixed snapshot (api-calls HARD with a limit no benchmark reaches, sso granted), a batch endpoint
+ * that accepts every event (or, for a server that is down, answers 503 to every batch), and leases:
+ * every grant gets what it asks for, for 60 s, and every settlement and release is answered 200.
  */
 final class StandInKaiten implements AutoCloseable {
   static final String INSTANCE = "bench-instance";
-  private static final byte[] SNAPSHOT = ("{\"instance\":\"" + INSTANCE + "\",\"license\":{\"id\":\"lic_bench\","
-      + "\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":null,\"expires_at\":null},\"entitlements\":["
-      + "{\"slug\":\"api-calls\",\"type\":\"NUMERIC\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
-      + "\"value\":1000000000000000,\"metering\":{\"aggregation\":\"SUM\",\"reset\":\"NONE\",\"scope\":\"INSTANCE\","
-      + "\"enforcement\":\"HARD\",\"overage_percent\":null,\"unit\":\"calls\"},\"usage\":{\"current_usage\":0,"
-      + "\"limit\":1000000000000000,\"status\":\"ACCEPTED\",\"period_start\":null,\"period_end\":null}},"
-      + "{\"slug\":\"sso\",\"type\":\"BOOLEAN\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
-      + "\"value\":true}],\"as_of\":\"2026-12-04T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SNAPSHOT =
+      ("{\"instance\":\""
+              + INSTANCE
+              + "\",\"license\":{\"id\":\"lic_bench\","
+              + "\"status\":\"ACTIVE\",\"starts_at\":null,\"trial_ends_at\":null,\"expires_at\":null},\"entitlements\":["
+              + "{\"slug\":\"api-calls\",\"type\":\"NUMERIC\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
+              + "\"value\":1000000000000000,\"metering\":{\"aggregation\":\"SUM\",\"reset\":\"NONE\",\"scope\":\"INSTANCE\","
+              + "\"enforcement\":\"HARD\",\"overage_percent\":null,\"unit\":\"calls\"},\"usage\":{\"current_usage\":0,"
+              + "\"limit\":1000000000000000,\"status\":\"ACCEPTED\",\"period_start\":null,\"period_end\":null}},"
+              + "{\"slug\":\"sso\",\"type\":\"BOOLEAN\",\"enabled\":true,\"source\":\"TIER\",\"reason\":\"GRANTED\","
+              + "\"value\":true}],\"as_of\":\"2026-12-04T00:00:00Z\"}")
+          .getBytes(StandardCharsets.UTF_8);
   private static final String ETAG = "\"bench-1\"";
-  private static final byte[] RESULT = ("{\"result\":{\"entitlement\":\"api-calls\",\"status\":\"ACCEPTED\","
-      + "\"reason\":null,\"current_usage\":0,\"limit\":1000000000000000},\"replayed\":false}")
-      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] RESULT =
+      ("{\"result\":{\"entitlement\":\"api-calls\",\"status\":\"ACCEPTED\","
+              + "\"reason\":null,\"current_usage\":0,\"limit\":1000000000000000},\"replayed\":false}")
+          .getBytes(StandardCharsets.UTF_8);
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -46,7 +51,9 @@ final class StandInKaiten implements AutoCloseable {
     this(true);
   }
 
-  /** @param takesReports false: the batch endpoint answers 503, so every report stays queued */
+  /**
+   * @param takesReports false: the batch endpoint answers 503, so every report stays queued
+   */
   StandInKaiten(boolean takesReports) throws IOException {
     this.takesReports = takesReports;
     System.setProperty("sun.net.httpserver.nodelay", "true"); // no 40 ms Nagle stalls on loopback
@@ -110,9 +117,16 @@ final class StandInKaiten implements AutoCloseable {
       answer = "{\"released\":0}";
     } else {
       Matcher units = UNITS.matcher(body);
-      String granted = units.find() ? new java.math.BigDecimal(units.group(1)).toPlainString() : "0";
-      answer = "{\"lease_id\":\"lse_" + String.format("%026d", leases.incrementAndGet()) + "\",\"granted\":" + granted
-          + ",\"expires_at\":\"" + Instant.now().plusSeconds(60) + "\",\"available\":1000000000000000}";
+      String granted =
+          units.find() ? new java.math.BigDecimal(units.group(1)).toPlainString() : "0";
+      answer =
+          "{\"lease_id\":\"lse_"
+              + String.format("%026d", leases.incrementAndGet())
+              + "\",\"granted\":"
+              + granted
+              + ",\"expires_at\":\""
+              + Instant.now().plusSeconds(60)
+              + "\",\"available\":1000000000000000}";
     }
     answerJson(exchange, answer);
   }

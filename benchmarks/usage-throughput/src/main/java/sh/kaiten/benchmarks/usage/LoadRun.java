@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * Closed-loop load: N threads each send a report, wait for its answer, and send the next. A warm-up
  * (JIT, caches, connections) is sent and not measured; then {@code iterations} equal windows are
  * measured. A report belongs to the window it started in; its latency is the time to its answer.
- * benchmarks/http-throughput drives its HTTP clients and its SDK clients with it too, so all count alike.
+ * benchmarks/http-throughput drives its HTTP clients and its SDK clients with it too, so all count
+ * alike.
  *
- * <p>Percentiles are nearest-rank over the latencies kept: every call's, up to {@link #MAX_SAMPLES} a
- * thread; past that one call in 2, then in 4, ..., evenly over the whole run (an SDK client makes
- * millions of calls a second, and a sample of each thread's first seconds would say nothing of the rest).
+ * <p>Percentiles are nearest-rank over the latencies kept: every call's, up to {@link #MAX_SAMPLES}
+ * a thread; past that one call in 2, then in 4, ..., evenly over the whole run (an SDK client makes
+ * millions of calls a second, and a sample of each thread's first seconds would say nothing of the
+ * rest).
  */
 public final class LoadRun {
 
@@ -28,7 +30,13 @@ public final class LoadRun {
    * @param perSecond reports per second of each measured window
    * @param errors failed reports, warm-up included
    */
-  public record Outcome(long reports, double[] perSecond, long p50Nanos, long p99Nanos, long errors, String firstError) {
+  public record Outcome(
+      long reports,
+      double[] perSecond,
+      long p50Nanos,
+      long p99Nanos,
+      long errors,
+      String firstError) {
 
     public double meanPerSecond() {
       return Arrays.stream(perSecond).average().orElse(0);
@@ -36,6 +44,7 @@ public final class LoadRun {
   }
 
   private static final int WARM_UP = -1;
+
   /** The most latencies one thread keeps: 8 MiB. */
   private static final int MAX_SAMPLES = 1 << 20;
 
@@ -47,7 +56,8 @@ public final class LoadRun {
     this.iterations = iterations;
   }
 
-  public static Outcome run(int threads, Duration warmUp, Duration iteration, int iterations, Sender sender)
+  public static Outcome run(
+      int threads, Duration warmUp, Duration iteration, int iterations, Sender sender)
       throws InterruptedException {
     return new LoadRun(iterations).drive(threads, warmUp, iteration, sender);
   }
@@ -98,7 +108,12 @@ public final class LoadRun {
       }
     }
     Arrays.sort(latencies);
-    return new Outcome(measured, perSecond, percentile(latencies, 0.50), percentile(latencies, 0.99), errors,
+    return new Outcome(
+        measured,
+        perSecond,
+        percentile(latencies, 0.50),
+        percentile(latencies, 0.99),
+        errors,
         firstError.get());
   }
 
@@ -114,8 +129,10 @@ public final class LoadRun {
     private final long[] sent = new long[iterations];
     private long[] latencies = new long[1 << 14];
     private int samples;
+
     /** Keeps the latency of one measured call in {@code stride}: a power of 2. */
     private long stride = 1;
+
     private long measured;
     private long errors;
 

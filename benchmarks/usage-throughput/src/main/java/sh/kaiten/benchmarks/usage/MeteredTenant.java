@@ -36,11 +36,17 @@ record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> 
   /** An instance and the secret of its instance token. */
   record Holder(String instanceId, String secret) {}
 
-  static MeteredTenant seed(AdminStores stores, String bootstrapSecret,
-      List<Entitlement> entitlements, int spread) {
-    Administration admin = new Administration(stores, ChangeJournal.SILENT, Clock.systemUTC(),
-        Optional.of(bootstrapSecret), Duration.ofDays(3));
-    ApiToken token = admin.tenants().bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
+  static MeteredTenant seed(
+      AdminStores stores, String bootstrapSecret, List<Entitlement> entitlements, int spread) {
+    Administration admin =
+        new Administration(
+            stores,
+            ChangeJournal.SILENT,
+            Clock.systemUTC(),
+            Optional.of(bootstrapSecret),
+            Duration.ofDays(3));
+    ApiToken token =
+        admin.tenants().bootstrapTenant(bootstrapSecret, "Benchmark vendor").adminToken();
     Map<String, JsonNode> grants = new LinkedHashMap<>();
     for (Entitlement entitlement : entitlements) {
       admin.catalog().createEntitlement(token, entitlement);
@@ -48,15 +54,33 @@ record MeteredTenant(String tenantId, License license, Holder hot, List<Holder> 
     }
     admin.catalog().createTier(token, new TierDraft("bench", "Benchmark", 1, grants));
     String customer = admin.customers().createCustomer(token, "Benchmark customer", Map.of()).id();
-    License license = admin.licenses().createLicense(token, new LicenseDraft(customer, "bench", null, null, null, null, null));
-    Holder hot = holder(admin.instances().createInstance(token, "hot", license.id(), "The hot instance", null));
+    License license =
+        admin
+            .licenses()
+            .createLicense(
+                token, new LicenseDraft(customer, "bench", null, null, null, null, null));
+    Holder hot =
+        holder(
+            admin.instances().createInstance(token, "hot", license.id(), "The hot instance", null));
     // A thousand instances one by one take a while on DynamoDB Local; a few at a time is enough.
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
-      List<Future<Holder>> created = IntStream.range(0, spread)
-          .mapToObj(i -> pool.submit(() -> holder(admin.instances().createInstance(
-              token, "fleet-%04d".formatted(i), license.id(), "Fleet instance " + i, null))))
-          .toList();
+      List<Future<Holder>> created =
+          IntStream.range(0, spread)
+              .mapToObj(
+                  i ->
+                      pool.submit(
+                          () ->
+                              holder(
+                                  admin
+                                      .instances()
+                                      .createInstance(
+                                          token,
+                                          "fleet-%04d".formatted(i),
+                                          license.id(),
+                                          "Fleet instance " + i,
+                                          null))))
+              .toList();
       List<Holder> fleet = new ArrayList<>(spread);
       for (Future<Holder> instance : created) {
         fleet.add(instance.get());

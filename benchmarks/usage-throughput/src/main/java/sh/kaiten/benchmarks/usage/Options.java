@@ -11,10 +11,17 @@ import java.util.List;
  * @param measured how long each scenario is measured, split into {@code iterations} equal parts
  * @param scenarios the names to run, or empty for all
  */
-record Options(Duration warmUp, Duration measured, int iterations, List<Integer> threads, int instances, int shards,
+record Options(
+    Duration warmUp,
+    Duration measured,
+    int iterations,
+    List<Integer> threads,
+    int instances,
+    int shards,
     List<String> scenarios) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar usage-throughput.jar [--seconds 15] [--warmup 5] [--iterations 3] [--threads 8,32]
                                             [--instances 1000] [--shards 8] [--scenarios hot,spread,...] [--quick]""";
 
@@ -37,7 +44,9 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
         case "--seconds" -> measured = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
         case "--warmup" -> warmUp = Duration.ofSeconds(Long.parseLong(required(args[i], value)));
         case "--iterations" -> iterations = Integer.parseInt(required(args[i], value));
-        case "--threads" -> threads = Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
+        case "--threads" ->
+            threads =
+                Arrays.stream(required(args[i], value).split(",")).map(Integer::valueOf).toList();
         case "--instances" -> instances = Integer.parseInt(required(args[i], value));
         case "--shards" -> shards = Integer.parseInt(required(args[i], value));
         case "--scenarios" -> scenarios = List.of(required(args[i], value).split(","));
@@ -46,7 +55,8 @@ record Options(Duration warmUp, Duration measured, int iterations, List<Integer>
       i++;
     }
     if (iterations < 1 || instances < 1 || shards < 1 || threads.stream().anyMatch(n -> n < 1)) {
-      throw new IllegalArgumentException("iterations, instances, shards and threads must be at least 1\n" + USAGE);
+      throw new IllegalArgumentException(
+          "iterations, instances, shards and threads must be at least 1\n" + USAGE);
     }
     return new Options(warmUp, measured, iterations, threads, instances, shards, scenarios);
   }

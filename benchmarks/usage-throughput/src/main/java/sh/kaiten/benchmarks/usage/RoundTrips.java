@@ -15,7 +15,9 @@ final class RoundTrips implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-    byOperation.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), name -> new LongAdder())
+    byOperation
+        .computeIfAbsent(
+            attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), name -> new LongAdder())
         .increment();
   }
 

@@ -64,11 +64,20 @@ public final class WebhookLatency {
     int warmup = intOption(args, "--warmup", 10);
     Path root = Path.of(option(args, "--root", ".")).toAbsolutePath().normalize();
     Path dir = Files.createTempDirectory("kaiten-webhook-latency");
-    Process kaiten = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", root.resolve("infra/local/target/kaiten-local.jar").toString(),
-        "--port", "0", "--demo", "--dir", dir.toString(), "--template", root.resolve("template.yaml").toString())
-        .redirectErrorStream(true).start();
+    Process kaiten =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("infra/local/target/kaiten-local.jar").toString(),
+                "--port",
+                "0",
+                "--demo",
+                "--dir",
+                dir.toString(),
+                "--template",
+                root.resolve("template.yaml").toString())
+            .redirectErrorStream(true)
+            .start();
     try (Receiver receiver = new Receiver()) {
       String api = awaitUrl(kaiten);
       JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
@@ -87,21 +96,49 @@ public final class WebhookLatency {
   private List<Long> run(Receiver receiver, int crossings, int warmup) throws Exception {
     String suffix = Long.toString(System.nanoTime(), 36);
     String entitlement = "bench-" + suffix;
-    post("/api/entitlements", admin, "{\"slug\":\"" + entitlement + "\",\"name\":\"Bench\",\"type\":\"NUMERIC\","
-        + "\"thresholds\":[100]}");
-    post("/api/tiers", admin, "{\"slug\":\"" + entitlement + "\",\"name\":\"Bench\",\"rank\":50,"
-        + "\"entitlements\":{\"" + entitlement + "\":1}}");
+    post(
+        "/api/entitlements",
+        admin,
+        "{\"slug\":\""
+            + entitlement
+            + "\",\"name\":\"Bench\",\"type\":\"NUMERIC\","
+            + "\"thresholds\":[100]}");
+    post(
+        "/api/tiers",
+        admin,
+        "{\"slug\":\""
+            + entitlement
+            + "\",\"name\":\"Bench\",\"rank\":50,"
+            + "\"entitlements\":{\""
+            + entitlement
+            + "\":1}}");
     String customer = post("/api/customers", admin, "{\"name\":\"Bench\"}").path("id").asText();
-    String license = post("/api/licenses", admin,
-        "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + entitlement + "\"}").path("id").asText();
-    receiver.secret = post("/api/webhooks", admin, "{\"url\":\"" + receiver.url()
-        + "\",\"event_types\":[\"usage.limit_reached\"]}").path("secret").asText();
+    String license =
+        post(
+                "/api/licenses",
+                admin,
+                "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + entitlement + "\"}")
+            .path("id")
+            .asText();
+    receiver.secret =
+        post(
+                "/api/webhooks",
+                admin,
+                "{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"usage.limit_reached\"]}")
+            .path("secret")
+            .asText();
 
     List<String[]> instances = new ArrayList<>();
     for (int i = 0; i < warmup + crossings; i++) {
       String id = "bench-" + suffix + "-" + i;
-      String token = post("/api/instances", admin, "{\"id\":\"" + id + "\",\"license_id\":\"" + license + "\"}")
-          .path("token").path("token").asText();
+      String token =
+          post(
+                  "/api/instances",
+                  admin,
+                  "{\"id\":\"" + id + "\",\"license_id\":\"" + license + "\"}")
+              .path("token")
+              .path("token")
+              .asText();
       instances.add(new String[] {id, token});
     }
     List<Long> latencies = new ArrayList<>();
@@ -109,8 +146,11 @@ public final class WebhookLatency {
       String id = instances.get(i)[0];
       CompletableFuture<Long> arrival = receiver.expect(id);
       long sent = System.nanoTime();
-      JsonNode answer = post("/api/instances/" + id + "/usage", instances.get(i)[1],
-          "{\"entitlement_slug\":\"" + entitlement + "\",\"value\":1}");
+      JsonNode answer =
+          post(
+              "/api/instances/" + id + "/usage",
+              instances.get(i)[1],
+              "{\"entitlement_slug\":\"" + entitlement + "\",\"value\":1}");
       if (!"ACCEPTED".equals(answer.path("status").asText())) {
         throw new IllegalStateException("the crossing report was not accepted: " + answer);
       }
@@ -122,12 +162,19 @@ public final class WebhookLatency {
     return latencies;
   }
 
-  private JsonNode post(String path, String token, String body) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + path))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private JsonNode post(String path, String token, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(api + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
-      throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          "POST " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }
@@ -137,9 +184,15 @@ public final class WebhookLatency {
     Collections.sort(sorted);
     System.out.printf("%n| crossings | p50 | p90 | p99 | max | mean | unverified deliveries |%n");
     System.out.printf("|---|---|---|---|---|---|---|%n");
-    System.out.printf("| %d | %s | %s | %s | %s | %s | %d |%n", crossings, ms(percentile(sorted, 50)),
-        ms(percentile(sorted, 90)), ms(percentile(sorted, 99)), ms(sorted.get(sorted.size() - 1)),
-        ms((long) sorted.stream().mapToLong(Long::longValue).average().orElse(0)), rejected);
+    System.out.printf(
+        "| %d | %s | %s | %s | %s | %s | %d |%n",
+        crossings,
+        ms(percentile(sorted, 50)),
+        ms(percentile(sorted, 90)),
+        ms(percentile(sorted, 99)),
+        ms(sorted.get(sorted.size() - 1)),
+        ms((long) sorted.stream().mapToLong(Long::longValue).average().orElse(0)),
+        rejected);
   }
 
   /** Nearest rank. */
@@ -153,11 +206,12 @@ public final class WebhookLatency {
   }
 
   private static String awaitUrl(Process kaiten) throws IOException {
-    BufferedReader out = new BufferedReader(new InputStreamReader(kaiten.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(kaiten.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       Matcher matcher = URL.matcher(line);
       if (matcher.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> { }), "kaiten-local-output");
+        Thread drain = new Thread(() -> out.lines().forEach(ignored -> {}), "kaiten-local-output");
         drain.setDaemon(true);
         drain.start();
         return matcher.group(1);
@@ -179,7 +233,10 @@ public final class WebhookLatency {
     return Integer.parseInt(option(args, name, Integer.toString(fallback)));
   }
 
-  /** Receives deliveries on 127.0.0.1, verifies each signature, and notes when each instance's event arrived. */
+  /**
+   * Receives deliveries on 127.0.0.1, verifies each signature, and notes when each instance's event
+   * arrived.
+   */
   private static final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, CompletableFuture<Long>> expected = new ConcurrentHashMap<>();

@@ -30,19 +30,25 @@ public final class AwsClients {
     return build(SqsClient.builder(), settings, settings.sqsEndpoint(), interceptors);
   }
 
-  /** @param endpoint empty on AWS; a stand-in's address in tests */
-  public static SecretsManagerClient secretsManager(AwsSettings settings, Optional<URI> endpoint,
-      ExecutionInterceptor... interceptors) {
+  /**
+   * @param endpoint empty on AWS; a stand-in's address in tests
+   */
+  public static SecretsManagerClient secretsManager(
+      AwsSettings settings, Optional<URI> endpoint, ExecutionInterceptor... interceptors) {
     return build(SecretsManagerClient.builder(), settings, endpoint, interceptors);
   }
 
   private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
-      B builder, AwsSettings settings, Optional<URI> endpoint, ExecutionInterceptor... interceptors) {
+      B builder,
+      AwsSettings settings,
+      Optional<URI> endpoint,
+      ExecutionInterceptor... interceptors) {
     ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder();
     for (ExecutionInterceptor interceptor : interceptors) {
       overrides.addExecutionInterceptor(interceptor);
     }
-    builder.region(Region.of(settings.region()))
+    builder
+        .region(Region.of(settings.region()))
         .credentialsProvider(DefaultCredentialsProvider.builder().build())
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(overrides.build());

@@ -15,13 +15,19 @@ import sh.kaiten.domain.catalog.Tier;
 /**
  * The definitions for the read path, kept in the function for at most {@code ttl} (5 s in the
  * functions): a warm function then reads only what must be fresh on every request, the token, the
- * instance and its license, which are other ports and never pass here. Only what was found is kept: a miss is read again, so a just-created entitlement or tier is
- * known at once.
+ * instance and its license, which are other ports and never pass here. Only what was found is kept:
+ * a miss is read again, so a just-created entitlement or tier is known at once.
  */
 public final class CachedDefinitions implements Definitions {
-  /** How long the read functions keep definitions: a tier or entitlement change reaches them within it. */
+  /**
+   * How long the read functions keep definitions: a tier or entitlement change reaches them within
+   * it.
+   */
   public static final Duration TTL = Duration.ofSeconds(5);
-  /** Beyond this many entries the cache starts over, so memory stays bounded whatever the tenants. */
+
+  /**
+   * Beyond this many entries the cache starts over, so memory stays bounded whatever the tenants.
+   */
   private static final int MAX_ENTRIES = 10_000;
 
   private record Entry(Object value, Instant expires) {}

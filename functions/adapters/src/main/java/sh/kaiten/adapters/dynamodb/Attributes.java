@@ -91,7 +91,9 @@ final class Attributes {
 
   static List<Integer> integers(Map<String, AttributeValue> item, String name) {
     AttributeValue value = item.get(name);
-    return value == null || !value.hasL() ? null : value.l().stream().map(v -> Integer.valueOf(v.n())).toList();
+    return value == null || !value.hasL()
+        ? null
+        : value.l().stream().map(v -> Integer.valueOf(v.n())).toList();
   }
 
   static Map<String, EntitlementValue> values(Map<String, AttributeValue> item, String name) {

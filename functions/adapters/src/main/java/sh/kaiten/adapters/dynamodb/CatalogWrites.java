@@ -34,8 +34,13 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  */
 final class CatalogWrites {
   /** A write with no condition of its own: it fails only with the transaction's others. */
-  static final Supplier<RuntimeException> NO_REFUSAL = () -> new IllegalStateException("no condition to fail");
-  /** A new token whose secret's hash is taken: a collision of 256-bit random secrets, so never in practice. */
+  static final Supplier<RuntimeException> NO_REFUSAL =
+      () -> new IllegalStateException("no condition to fail");
+
+  /**
+   * A new token whose secret's hash is taken: a collision of 256-bit random secrets, so never in
+   * practice.
+   */
   static final Supplier<RuntimeException> TOKEN_TAKEN =
       () -> new IllegalStateException("a token with the same secret exists; nothing was stored");
 
@@ -43,7 +48,9 @@ final class CatalogWrites {
   private final String table;
   private final ChangeItems changes;
 
-  /** @param changes how a change's events and audit records join its transaction */
+  /**
+   * @param changes how a change's events and audit records join its transaction
+   */
   CatalogWrites(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
@@ -59,7 +66,8 @@ final class CatalogWrites {
     return withTokens(writes, DynamoTokenStore.Writes.of(tokens));
   }
 
-  static List<TransactWriteItem> withTokens(List<TransactWriteItem> writes, DynamoTokenStore.Writes tokens) {
+  static List<TransactWriteItem> withTokens(
+      List<TransactWriteItem> writes, DynamoTokenStore.Writes tokens) {
     List<TransactWriteItem> all = new ArrayList<>(writes);
     all.addAll(tokens.items());
     return all;
@@ -67,8 +75,14 @@ final class CatalogWrites {
 
   /** A put of an item whose key must be free: ids and slugs are never silently overwritten. */
   TransactWriteItem putNew(Map<String, AttributeValue> item) {
-    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
-        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build();
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(table)
+                    .item(item)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+        .build();
   }
 
   /** A put with no condition. */
@@ -77,45 +91,84 @@ final class CatalogWrites {
   }
 
   /** Puts an item only if its key is free. */
-  void create(Map<String, AttributeValue> item, String conflict, String field, ChangeRecords records) {
+  void create(
+      Map<String, AttributeValue> item, String conflict, String field, ChangeRecords records) {
     transact(List.of(putNew(item)), records, List.of(() -> new ConflictException(field, conflict)));
   }
 
-  /** Stores a record's fields if it is unchanged since {@code expectedUpdatedAt}; counts on it are kept. */
-  void update(String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt,
-      String kind, String id, ChangeRecords records) {
-    Update change = change(tenantId, sk, fields, expectedUpdatedAt).toBuilder()
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
-    transactOne(TransactWriteItem.builder().update(change).build(), records, old -> old.isEmpty()
-        ? new NotFoundException(kind, id)
-        : new ConflictException(null, kind + " '" + id + "' was changed by another request; read it again"));
+  /**
+   * Stores a record's fields if it is unchanged since {@code expectedUpdatedAt}; counts on it are
+   * kept.
+   */
+  void update(
+      String tenantId,
+      String sk,
+      Map<String, AttributeValue> fields,
+      Instant expectedUpdatedAt,
+      String kind,
+      String id,
+      ChangeRecords records) {
+    Update change =
+        change(tenantId, sk, fields, expectedUpdatedAt).toBuilder()
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+            .build();
+    transactOne(
+        TransactWriteItem.builder().update(change).build(),
+        records,
+        old ->
+            old.isEmpty()
+                ? new NotFoundException(kind, id)
+                : new ConflictException(
+                    null, kind + " '" + id + "' was changed by another request; read it again"));
   }
 
-  /** SET of the fields that are set, REMOVE of the others, if the item is unchanged since it was read. */
-  Update change(String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt) {
-    Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK, "#updated", CatalogItems.UPDATED_AT));
-    Map<String, AttributeValue> values = new HashMap<>(Map.of(":expected", instant(expectedUpdatedAt)));
+  /**
+   * SET of the fields that are set, REMOVE of the others, if the item is unchanged since it was
+   * read.
+   */
+  Update change(
+      String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt) {
+    Map<String, String> names =
+        new HashMap<>(Map.of("#pk", Keys.PK, "#updated", CatalogItems.UPDATED_AT));
+    Map<String, AttributeValue> values =
+        new HashMap<>(Map.of(":expected", instant(expectedUpdatedAt)));
     List<String> set = new ArrayList<>();
     List<String> remove = new ArrayList<>();
-    fields.forEach((field, value) -> {
-      String name = "#f" + names.size();
-      names.put(name, field);
-      if (value == null) {
-        remove.add(name);
-      } else {
-        values.put(":v" + values.size(), value);
-        set.add(name + " = :v" + (values.size() - 1));
-      }
-    });
-    String expression = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-    return Update.builder().tableName(table).key(TenantItems.key(tenantId, sk)).updateExpression(expression)
+    fields.forEach(
+        (field, value) -> {
+          String name = "#f" + names.size();
+          names.put(name, field);
+          if (value == null) {
+            remove.add(name);
+          } else {
+            values.put(":v" + values.size(), value);
+            set.add(name + " = :v" + (values.size() - 1));
+          }
+        });
+    String expression =
+        "SET "
+            + String.join(", ", set)
+            + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+    return Update.builder()
+        .tableName(table)
+        .key(TenantItems.key(tenantId, sk))
+        .updateExpression(expression)
         // Items written before updated_at existed are matched by existence alone.
-        .conditionExpression("attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))")
-        .expressionAttributeNames(names).expressionAttributeValues(values).build();
+        .conditionExpression(
+            "attribute_exists(#pk) AND (#updated = :expected OR attribute_not_exists(#updated))")
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .build();
   }
 
   /** Deletes an item; with {@code countField}, only while nothing references it. */
-  void delete(String tenantId, String sk, String countField, String kind, String id, String referenced,
+  void delete(
+      String tenantId,
+      String sk,
+      String countField,
+      String kind,
+      String id,
+      String referenced,
       ChangeRecords records) {
     Map<String, String> names = new HashMap<>(Map.of("#pk", Keys.PK));
     Map<String, AttributeValue> values = new HashMap<>();
@@ -126,29 +179,56 @@ final class CatalogWrites {
       condition += " AND " + unreferenced("#count");
     }
     String expression = condition;
-    transactOne(TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, sk))
-        .conditionExpression(expression).expressionAttributeNames(names)
-        .expressionAttributeValues(values.isEmpty() ? null : values)
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(), records,
-        old -> old.isEmpty()
-            ? new NotFoundException(kind, id)
-            : new ConflictException(null, kind + " '" + id + "' cannot be deleted: " + referenced));
+    transactOne(
+        TransactWriteItem.builder()
+            .delete(
+                d ->
+                    d.tableName(table)
+                        .key(TenantItems.key(tenantId, sk))
+                        .conditionExpression(expression)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values.isEmpty() ? null : values)
+                        .returnValuesOnConditionCheckFailure(
+                            ReturnValuesOnConditionCheckFailure.ALL_OLD))
+            .build(),
+        records,
+        old ->
+            old.isEmpty()
+                ? new NotFoundException(kind, id)
+                : new ConflictException(
+                    null, kind + " '" + id + "' cannot be deleted: " + referenced));
   }
 
   /** A delete of an item whose count is zero, on further conditions of the caller's. */
-  TransactWriteItem deleteUnreferenced(String tenantId, String sk, String condition, Map<String, String> names,
+  TransactWriteItem deleteUnreferenced(
+      String tenantId,
+      String sk,
+      String condition,
+      Map<String, String> names,
       Map<String, AttributeValue> values) {
     Map<String, AttributeValue> withZero = new HashMap<>(values);
     withZero.put(":zero", n(0));
-    return TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, sk))
-        .conditionExpression(condition + " AND " + unreferenced("#count")).expressionAttributeNames(names)
-        .expressionAttributeValues(withZero)).build();
+    return TransactWriteItem.builder()
+        .delete(
+            d ->
+                d.tableName(table)
+                    .key(TenantItems.key(tenantId, sk))
+                    .conditionExpression(condition + " AND " + unreferenced("#count"))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(withZero))
+        .build();
   }
 
   /** A delete of an item that must exist. */
   TransactWriteItem deleteExisting(String tenantId, String sk) {
-    return TransactWriteItem.builder().delete(d -> d.tableName(table).key(TenantItems.key(tenantId, sk))
-        .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build();
+    return TransactWriteItem.builder()
+        .delete(
+            d ->
+                d.tableName(table)
+                    .key(TenantItems.key(tenantId, sk))
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+        .build();
   }
 
   private static String unreferenced(String count) {
@@ -157,10 +237,16 @@ final class CatalogWrites {
 
   /** Moves a count on a referenced item, which must exist (a count never creates an item). */
   TransactWriteItem count(String tenantId, String sk, String field, int by) {
-    return TransactWriteItem.builder().update(u -> u.tableName(table).key(TenantItems.key(tenantId, sk))
-        .updateExpression("ADD #count :by").conditionExpression("attribute_exists(#pk)")
-        .expressionAttributeNames(Map.of("#count", field, "#pk", Keys.PK))
-        .expressionAttributeValues(Map.of(":by", n(by)))).build();
+    return TransactWriteItem.builder()
+        .update(
+            u ->
+                u.tableName(table)
+                    .key(TenantItems.key(tenantId, sk))
+                    .updateExpression("ADD #count :by")
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#count", field, "#pk", Keys.PK))
+                    .expressionAttributeValues(Map.of(":by", n(by))))
+        .build();
   }
 
   TransactWriteItem timer(LifecycleTimer timer) {
@@ -168,12 +254,14 @@ final class CatalogWrites {
   }
 
   /**
-   * Runs the writes and the change's records as one transaction. When a condition of the writes fails,
-   * the error is the one given for the first write whose condition failed ({@code refusals} in write
-   * order; later writes without one fail as the first). The records' own conditions (new ids) do not
-   * fail but by a fault, which is thrown as it came.
+   * Runs the writes and the change's records as one transaction. When a condition of the writes
+   * fails, the error is the one given for the first write whose condition failed ({@code refusals}
+   * in write order; later writes without one fail as the first). The records' own conditions (new
+   * ids) do not fail but by a fault, which is thrown as it came.
    */
-  void transact(List<TransactWriteItem> writes, ChangeRecords records,
+  void transact(
+      List<TransactWriteItem> writes,
+      ChangeRecords records,
       List<Supplier<? extends RuntimeException>> refusals) {
     List<TransactWriteItem> all = new ArrayList<>(writes);
     all.addAll(changes.of(records));
@@ -190,16 +278,23 @@ final class CatalogWrites {
     }
   }
 
-  /** One write with the change's records; a failed condition is refused as {@code refusal} says from the item as it was. */
-  private void transactOne(TransactWriteItem write, ChangeRecords records,
+  /**
+   * One write with the change's records; a failed condition is refused as {@code refusal} says from
+   * the item as it was.
+   */
+  private void transactOne(
+      TransactWriteItem write,
+      ChangeRecords records,
       Function<Map<String, AttributeValue>, RuntimeException> refusal) {
     List<TransactWriteItem> all = new ArrayList<>(List.of(write));
     all.addAll(changes.of(records));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(all));
     } catch (TransactionCanceledException e) {
-      CancellationReason reason = e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
-          ? e.cancellationReasons().get(0) : null;
+      CancellationReason reason =
+          e.hasCancellationReasons() && !e.cancellationReasons().isEmpty()
+              ? e.cancellationReasons().get(0)
+              : null;
       if (reason != null && "ConditionalCheckFailed".equals(reason.code())) {
         throw refusal.apply(reason.hasItem() ? reason.item() : Map.of());
       }

@@ -20,30 +20,39 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * The writes a change carries into its transaction: one outbox item per event (the Outbox table's
- * stream publishes it to the events queue) and one audit record per entry, each put only if new; and
- * for a webhook delivery round started by a request, its ticket's outbox item (for the deliveries queue).
+ * stream publishes it to the events queue) and one audit record per entry, each put only if new;
+ * and for a webhook delivery round started by a request, its ticket's outbox item (for the
+ * deliveries queue).
  *
  * <p>An outbox item is the event's queue message as it will be sent, keyed by the event's id. It
  * expires after {@link #KEPT}: the stream hands it over within seconds and keeps it 24 hours, and a
- * batch that failed for good reaches the on-failure destination only as stream positions, so the item
- * stays long enough after that for an operator to publish it again from the table.
+ * batch that failed for good reaches the on-failure destination only as stream positions, so the
+ * item stays long enough after that for an operator to publish it again from the table.
  */
 public final class ChangeItems {
   /** How long an outbox item is kept after it was written (DynamoDB TTL). */
   public static final Duration KEPT = Duration.ofDays(7);
+
   /** The event as its queue message ({@link SqsEvents#toJson}). */
   public static final String MESSAGE = "message";
+
   /** Which queue an item's message is for: {@link #DELIVERIES}, or absent for the events queue. */
   public static final String QUEUE = "queue";
-  /** The deliveries queue, whose messages are delivery tickets ({@link SqsDeliveryQueue#toJson}). */
+
+  /**
+   * The deliveries queue, whose messages are delivery tickets ({@link SqsDeliveryQueue#toJson}).
+   */
   public static final String DELIVERIES = "deliveries";
+
   private static final String NEW = "attribute_not_exists(#pk)";
   private static final Map<String, String> PK_NAME = Map.of("#pk", Keys.PK);
 
   private final String outboxTable;
   private final String auditTable;
 
-  /** @param outboxTable null for a function that writes no change (then a change with events fails) */
+  /**
+   * @param outboxTable null for a function that writes no change (then a change with events fails)
+   */
   public ChangeItems(String outboxTable, String auditTable) {
     this.outboxTable = outboxTable;
     this.auditTable = auditTable;
@@ -53,20 +62,43 @@ public final class ChangeItems {
     List<TransactWriteItem> writes = new ArrayList<>();
     for (Event event : records.events()) {
       if (outboxTable == null) {
-        throw new IllegalStateException("KAITEN_TABLE_OUTBOX is not set for this function: it cannot announce changes");
+        throw new IllegalStateException(
+            "KAITEN_TABLE_OUTBOX is not set for this function: it cannot announce changes");
       }
-      writes.add(TransactWriteItem.builder().put(p -> p.tableName(outboxTable).item(item(event))
-          .conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build());
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  p ->
+                      p.tableName(outboxTable)
+                          .item(item(event))
+                          .conditionExpression(NEW)
+                          .expressionAttributeNames(PK_NAME))
+              .build());
     }
-    records.audit().forEach(record -> writes.add(TransactWriteItem.builder().put(p -> p.tableName(auditTable)
-        .item(DynamoAuditLog.item(record)).conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build()));
+    records
+        .audit()
+        .forEach(
+            record ->
+                writes.add(
+                    TransactWriteItem.builder()
+                        .put(
+                            p ->
+                                p.tableName(auditTable)
+                                    .item(DynamoAuditLog.item(record))
+                                    .conditionExpression(NEW)
+                                    .expressionAttributeNames(PK_NAME))
+                        .build()));
     return writes;
   }
 
-  /** The outbox item of a delivery round, whose stream puts its ticket on the deliveries queue; put only if new. */
+  /**
+   * The outbox item of a delivery round, whose stream puts its ticket on the deliveries queue; put
+   * only if new.
+   */
   TransactWriteItem dispatch(DeliveryTicket ticket, Instant at) {
     if (outboxTable == null) {
-      throw new IllegalStateException("KAITEN_TABLE_OUTBOX is not set for this function: it cannot dispatch deliveries");
+      throw new IllegalStateException(
+          "KAITEN_TABLE_OUTBOX is not set for this function: it cannot dispatch deliveries");
     }
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(Keys.PK, s(Keys.outboxDelivery(ticket.deliveryId(), ticket.generation())));
@@ -75,17 +107,30 @@ public final class ChangeItems {
     item.put(QUEUE, s(DELIVERIES));
     item.put(MESSAGE, s(SqsDeliveryQueue.toJson(ticket)));
     item.put("expires_at", n(at.plus(KEPT).getEpochSecond()));
-    return TransactWriteItem.builder().put(p -> p.tableName(outboxTable).item(item)
-        .conditionExpression(NEW).expressionAttributeNames(PK_NAME)).build();
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(outboxTable)
+                    .item(item)
+                    .conditionExpression(NEW)
+                    .expressionAttributeNames(PK_NAME))
+        .build();
   }
 
-  /** True when the transaction was refused because the condition of its write at {@code index} failed. */
+  /**
+   * True when the transaction was refused because the condition of its write at {@code index}
+   * failed.
+   */
   static boolean refusedAt(TransactionCanceledException e, int index) {
-    return e.hasCancellationReasons() && e.cancellationReasons().size() > index
+    return e.hasCancellationReasons()
+        && e.cancellationReasons().size() > index
         && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
   }
 
-  /** The outbox item of an event: its id as key, its queue message, its tenant and type for people looking. */
+  /**
+   * The outbox item of an event: its id as key, its queue message, its tenant and type for people
+   * looking.
+   */
   static Map<String, AttributeValue> item(Event event) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(Keys.PK, s(Keys.outboxEvent(event.id())));

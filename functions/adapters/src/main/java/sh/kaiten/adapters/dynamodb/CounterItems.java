@@ -26,21 +26,28 @@ final class CounterItems {
   static final String AGGREGATION = "aggregation";
   static final String PERIOD_END = "period_end";
   static final String LIMIT = "limit";
+
   /** DynamoDB's TTL attribute of the table: epoch seconds after which the item may be removed. */
   static final String EXPIRES_AT = "expires_at";
-  /** Stands for the time of a report no aggregation but LATEST keeps: only LATEST compares times. */
+
+  /**
+   * Stands for the time of a report no aggregation but LATEST keeps: only LATEST compares times.
+   */
   private static final Instant UNKNOWN_TIME = Instant.EPOCH;
 
   private CounterItems() {}
 
-  /** The item of one shard of a counter; shard 0 is the counter's own item, the only one of an unsharded counter. */
+  /**
+   * The item of one shard of a counter; shard 0 is the counter's own item, the only one of an
+   * unsharded counter.
+   */
   static Map<String, AttributeValue> key(CounterKey key, int shard) {
     return Map.of(Keys.PK, s(Keys.counter(key)), Keys.SK, s(Keys.period(key, shard)));
   }
 
   /**
-   * The counter item as a tally: the smallest one with the same usage under the aggregation it keeps
-   * (a counter keeps only what its aggregation needs; the other fields are placeholders).
+   * The counter item as a tally: the smallest one with the same usage under the aggregation it
+   * keeps (a counter keeps only what its aggregation needs; the other fields are placeholders).
    */
   static Tally tally(Aggregation aggregation, Map<String, AttributeValue> item) {
     if (item == null || item.isEmpty()) {
@@ -59,13 +66,18 @@ final class CounterItems {
         return item.containsKey(field) ? single(decimal(item, field), UNKNOWN_TIME) : Tally.EMPTY;
       }
       case LATEST -> {
-        return item.containsKey(LATEST) ? single(decimal(item, LATEST), fromTime(item.get(LATEST_AT))) : Tally.EMPTY;
+        return item.containsKey(LATEST)
+            ? single(decimal(item, LATEST), fromTime(item.get(LATEST_AT)))
+            : Tally.EMPTY;
       }
       default -> throw new IllegalArgumentException("no counter for " + aggregation);
     }
   }
 
-  /** A report's time as an exact number of epoch seconds (nanosecond fraction), so times compare as numbers. */
+  /**
+   * A report's time as an exact number of epoch seconds (nanosecond fraction), so times compare as
+   * numbers.
+   */
   static AttributeValue time(Instant at) {
     return n(BigDecimal.valueOf(at.getEpochSecond()).add(BigDecimal.valueOf(at.getNano(), 9)));
   }
@@ -73,7 +85,8 @@ final class CounterItems {
   private static Instant fromTime(AttributeValue value) {
     BigDecimal seconds = new BigDecimal(value.n());
     long whole = seconds.longValue();
-    return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
+    return Instant.ofEpochSecond(
+        whole, seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).longValue());
   }
 
   private static Tally single(BigDecimal value, Instant at) {

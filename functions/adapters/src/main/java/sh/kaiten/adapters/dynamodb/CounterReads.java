@@ -21,12 +21,13 @@ final class CounterReads {
 
   CounterReads(Map<CounterKey, Metering> counters) {
     this.counters = counters;
-    counters.forEach((key, metering) -> {
-      tallies.put(key, Tally.EMPTY);
-      for (int shard = 0; shard < metering.shards(); shard++) {
-        byItemKey.put(CounterItems.key(key, shard), key);
-      }
-    });
+    counters.forEach(
+        (key, metering) -> {
+          tallies.put(key, Tally.EMPTY);
+          for (int shard = 0; shard < metering.shards(); shard++) {
+            byItemKey.put(CounterItems.key(key, shard), key);
+          }
+        });
   }
 
   /** Every shard of a counter as it stands, in shard order. */
@@ -36,8 +37,13 @@ final class CounterReads {
       keys.add(CounterItems.key(key, shard));
     }
     Map<Map<String, AttributeValue>, Tally> found = new HashMap<>();
-    reads.read(table, keys).forEach(item -> found.put(
-        Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)), CounterItems.tally(metering.aggregation(), item)));
+    reads
+        .read(table, keys)
+        .forEach(
+            item ->
+                found.put(
+                    Map.of(Keys.PK, item.get(Keys.PK), Keys.SK, item.get(Keys.SK)),
+                    CounterItems.tally(metering.aggregation(), item)));
     Tally[] shards = new Tally[metering.shards()];
     for (int shard = 0; shard < shards.length; shard++) {
       shards[shard] = found.getOrDefault(keys.get(shard), Tally.EMPTY);

@@ -23,13 +23,16 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * A counter change written with what must move with it, in one {@code TransactWriteItems}: the
- * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit records.
- * A transaction returns no old values: the counter after it is computed from the counter as read just
- * before, and a cancelled one tells from its reasons whether a key was used, the ceiling refused the
- * change, or another write got in the way.
+ * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit
+ * records. A transaction returns no old values: the counter after it is computed from the counter
+ * as read just before, and a cancelled one tells from its reasons whether a key was used, the
+ * ceiling refused the change, or another write got in the way.
  */
 final class CounterTransactions {
-  /** How often a report refused by a counter that needed repair ({@link LeaseItems#repair}) is written. */
+  /**
+   * How often a report refused by a counter that needed repair ({@link LeaseItems#repair}) is
+   * written.
+   */
   static final int REPAIRS = 3;
 
   private final DynamoDbClient dynamo;
@@ -51,11 +54,19 @@ final class CounterTransactions {
   }
 
   /** The markers, the counter change and the records in one transaction: all of them, or none. */
-  CounterUpdate write(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling,
-      Tally before, List<Put> markers, List<TransactWriteItem> records) {
+  CounterUpdate write(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<Put> markers,
+      List<TransactWriteItem> records) {
     boolean held = LeaseItems.keepsHeld(metering);
     for (int attempt = 1; ; attempt++) {
-      CounterUpdate update = tryWrite(key, metering, close, reports, ceiling, before, markers, records, held);
+      CounterUpdate update =
+          tryWrite(key, metering, close, reports, ceiling, before, markers, records, held);
       if (update != null) {
         return update;
       }
@@ -65,13 +76,27 @@ final class CounterTransactions {
     }
   }
 
-  /** One try of {@link #write}: null when the counter was refused but repaired, so it is worth another. */
-  private CounterUpdate tryWrite(CounterKey key, Metering metering, PeriodClose close, Tally reports,
-      BigDecimal ceiling, Tally before, List<Put> markers, List<TransactWriteItem> records, boolean held) {
+  /**
+   * One try of {@link #write}: null when the counter was refused but repaired, so it is worth
+   * another.
+   */
+  private CounterUpdate tryWrite(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<Put> markers,
+      List<TransactWriteItem> records,
+      boolean held) {
     Aggregation aggregation = metering.aggregation();
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    Update change = CounterChanges.change(table, key, shard, aggregation, close, reports, ceiling, held).toBuilder()
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    Update change =
+        CounterChanges.change(table, key, shard, aggregation, close, reports, ceiling, held)
+            .toBuilder()
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+            .build();
     List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1 + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
     items.add(TransactWriteItem.builder().update(change).build());
@@ -87,26 +112,31 @@ final class CounterTransactions {
         return duplicate;
       }
       CancellationReason counter = reasons.get(markers.size());
-      if (failed(counter) && held
+      if (failed(counter)
+          && held
           && LeaseItems.repair(dynamo, table, key, aggregation, counter.item(), clock.instant())) {
         return null;
       }
       if (failed(counter)) {
         Tally now = CounterItems.tally(aggregation, counter.item());
         // A gauge beaten meanwhile by another report: this one still counts, without moving it.
-        return CounterChanges.isGauge(aggregation) ? writeAlone(markers, records, now) : new CounterUpdate.Refused(now);
+        return CounterChanges.isGauge(aggregation)
+            ? writeAlone(markers, records, now)
+            : new CounterUpdate.Refused(now);
       }
       throw contendedOr(e);
     }
   }
 
   /**
-   * A report that does not move its gauge: its marker (if any) and its records, together, without the
-   * counter; a marker already there means the key was used before, and nothing is written.
+   * A report that does not move its gauge: its marker (if any) and its records, together, without
+   * the counter; a marker already there means the key was used before, and nothing is written.
    */
   CounterUpdate writeAlone(List<Put> markers, List<TransactWriteItem> records, Tally counter) {
     if (records.isEmpty()) {
-      return markers.isEmpty() ? new CounterUpdate.Counted(counter, counter) : putMarkerAlone(markers.get(0), counter);
+      return markers.isEmpty()
+          ? new CounterUpdate.Counted(counter, counter)
+          : putMarkerAlone(markers.get(0), counter);
     }
     List<TransactWriteItem> items = new ArrayList<>(markers.size() + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
@@ -125,10 +155,15 @@ final class CounterTransactions {
 
   private CounterUpdate putMarkerAlone(Put marker, Tally counter) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(marker.item()).conditionExpression(marker.conditionExpression())
-          .expressionAttributeNames(marker.expressionAttributeNames())
-          .expressionAttributeValues(marker.expressionAttributeValues())
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(marker.item())
+                  .conditionExpression(marker.conditionExpression())
+                  .expressionAttributeNames(marker.expressionAttributeNames())
+                  .expressionAttributeValues(marker.expressionAttributeValues())
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new CounterUpdate.Counted(counter, counter);
     } catch (ConditionalCheckFailedException e) {
       return new CounterUpdate.Duplicate(MarkerItems.remembered(e.item()));
@@ -145,9 +180,13 @@ final class CounterTransactions {
     return null;
   }
 
-  /** A transaction that lost to a concurrent one is contended (worth a retry); any other cancellation is itself. */
+  /**
+   * A transaction that lost to a concurrent one is contended (worth a retry); any other
+   * cancellation is itself.
+   */
   private static RuntimeException contendedOr(TransactionCanceledException e) {
-    if (e.cancellationReasons().stream().anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
+    if (e.cancellationReasons().stream()
+        .anyMatch(reason -> "TransactionConflict".equals(reason.code()))) {
       return new CounterContendedException(e);
     }
     return e;

@@ -9,7 +9,9 @@ final class Cursors {
   private Cursors() {}
 
   static String of(String sortKey) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(sortKey.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The sort key in {@code cursor}, which must be one of {@code skPrefix}'s. */

@@ -9,7 +9,10 @@ import java.util.Map;
 import sh.kaiten.domain.license.Customer;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A customer as a Catalog item ({@code sk = CUSTOMER#{id}}) and back; the item also counts its licenses. */
+/**
+ * A customer as a Catalog item ({@code sk = CUSTOMER#{id}}) and back; the item also counts its
+ * licenses.
+ */
 final class CustomerItems {
   private CustomerItems() {}
 
@@ -28,7 +31,11 @@ final class CustomerItems {
   }
 
   static Customer customer(Map<String, AttributeValue> item) {
-    return new Customer(string(item, "id"), string(item, "name"), Attributes.strings(item, "metadata"),
-        instant(item, "created_at"), CatalogItems.updatedAt(item));
+    return new Customer(
+        string(item, "id"),
+        string(item, "name"),
+        Attributes.strings(item, "metadata"),
+        instant(item, "created_at"),
+        CatalogItems.updatedAt(item));
   }
 }

@@ -40,16 +40,28 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
   @Override
   public boolean fire(CounterKey counter, String alert, Event event) {
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table)
-        .item(Map.of(
-            Keys.PK, s(Keys.counter(counter)),
-            Keys.SK, s(Keys.crossing(counter, alert)),
-            EVENT_ID, s(event.id()),
-            MARKED_AT, instant(event.createdAt()),
-            PUBLISHED, AttributeValue.fromBool(true)))
-        .conditionExpression("attribute_not_exists(#pk) OR #published = :false")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#published", PUBLISHED))
-        .expressionAttributeValues(Map.of(":false", AttributeValue.fromBool(false)))).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(
+                            Map.of(
+                                Keys.PK,
+                                s(Keys.counter(counter)),
+                                Keys.SK,
+                                s(Keys.crossing(counter, alert)),
+                                EVENT_ID,
+                                s(event.id()),
+                                MARKED_AT,
+                                instant(event.createdAt()),
+                                PUBLISHED,
+                                AttributeValue.fromBool(true)))
+                        .conditionExpression("attribute_not_exists(#pk) OR #published = :false")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#published", PUBLISHED))
+                        .expressionAttributeValues(
+                            Map.of(":false", AttributeValue.fromBool(false))))
+            .build());
     writes.addAll(changes.of(new ChangeRecords(List.of(event), List.of())));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));

@@ -9,12 +9,17 @@ import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** A tenant's customers on the Catalog table; a customer counts its licenses, so it is not deleted under them. */
+/**
+ * A tenant's customers on the Catalog table; a customer counts its licenses, so it is not deleted
+ * under them.
+ */
 public final class DynamoCustomers implements CustomerStore {
   private final CatalogWrites writes;
   private final TenantItems items;
 
-  /** @param changes how a change's events and audit records join its transaction */
+  /**
+   * @param changes how a change's events and audit records join its transaction
+   */
   public DynamoCustomers(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.writes = new CatalogWrites(dynamo, table, changes);
     this.items = new TenantItems(dynamo, table);
@@ -22,8 +27,12 @@ public final class DynamoCustomers implements CustomerStore {
 
   @Override
   public void createCustomer(String tenantId, Customer customer, ChangeRecords records) {
-    writes.create(CatalogItems.item(tenantId, CustomerItems.sk(customer.id()), CustomerItems.fields(customer)),
-        "customer '" + customer.id() + "' already exists", "id", records);
+    writes.create(
+        CatalogItems.item(
+            tenantId, CustomerItems.sk(customer.id()), CustomerItems.fields(customer)),
+        "customer '" + customer.id() + "' already exists",
+        "id",
+        records);
   }
 
   @Override
@@ -32,15 +41,28 @@ public final class DynamoCustomers implements CustomerStore {
   }
 
   @Override
-  public void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records) {
-    writes.update(tenantId, CustomerItems.sk(customer.id()), CustomerItems.fields(customer), expectedUpdatedAt,
-        "customer", customer.id(), records);
+  public void updateCustomer(
+      String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records) {
+    writes.update(
+        tenantId,
+        CustomerItems.sk(customer.id()),
+        CustomerItems.fields(customer),
+        expectedUpdatedAt,
+        "customer",
+        customer.id(),
+        records);
   }
 
   @Override
   public void deleteCustomer(String tenantId, String id, ChangeRecords records) {
-    writes.delete(tenantId, CustomerItems.sk(id), CatalogItems.LICENSE_COUNT, "customer", id,
-        "it holds licenses; delete them first", records);
+    writes.delete(
+        tenantId,
+        CustomerItems.sk(id),
+        CatalogItems.LICENSE_COUNT,
+        "customer",
+        id,
+        "it holds licenses; delete them first",
+        records);
   }
 
   @Override

@@ -13,7 +13,9 @@ public final class DynamoEntitlements implements EntitlementStore {
   private final CatalogWrites writes;
   private final TenantItems items;
 
-  /** @param changes how a change's events and audit records join its transaction */
+  /**
+   * @param changes how a change's events and audit records join its transaction
+   */
   public DynamoEntitlements(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.writes = new CatalogWrites(dynamo, table, changes);
     this.items = new TenantItems(dynamo, table);
@@ -21,15 +23,27 @@ public final class DynamoEntitlements implements EntitlementStore {
 
   @Override
   public void createEntitlement(String tenantId, Entitlement entitlement, ChangeRecords records) {
-    writes.create(CatalogItems.item(tenantId, EntitlementItems.sk(entitlement.slug()), EntitlementItems.fields(entitlement)),
-        "entitlement '" + entitlement.slug() + "' already exists", "slug", records);
+    writes.create(
+        CatalogItems.item(
+            tenantId,
+            EntitlementItems.sk(entitlement.slug()),
+            EntitlementItems.fields(entitlement)),
+        "entitlement '" + entitlement.slug() + "' already exists",
+        "slug",
+        records);
   }
 
   @Override
-  public void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt,
-      ChangeRecords records) {
-    writes.update(tenantId, EntitlementItems.sk(entitlement.slug()), EntitlementItems.fields(entitlement),
-        expectedUpdatedAt, "entitlement", entitlement.slug(), records);
+  public void updateEntitlement(
+      String tenantId, Entitlement entitlement, Instant expectedUpdatedAt, ChangeRecords records) {
+    writes.update(
+        tenantId,
+        EntitlementItems.sk(entitlement.slug()),
+        EntitlementItems.fields(entitlement),
+        expectedUpdatedAt,
+        "entitlement",
+        entitlement.slug(),
+        records);
   }
 
   @Override

@@ -29,11 +29,15 @@ public final class DynamoInstanceReads implements InstanceReads {
   }
 
   @Override
-  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters) {
+  public Snapshot read(
+      String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters) {
     CounterReads counterReads = new CounterReads(counters);
     Map<String, List<Map<String, AttributeValue>>> keys = new LinkedHashMap<>();
-    keys.put(catalogTable, List.of(
-        TenantItems.key(tenantId, Keys.INSTANCE + instanceId), TenantItems.key(tenantId, Keys.LICENSE + licenseId)));
+    keys.put(
+        catalogTable,
+        List.of(
+            TenantItems.key(tenantId, Keys.INSTANCE + instanceId),
+            TenantItems.key(tenantId, Keys.LICENSE + licenseId)));
     keys.put(usageTable, counterReads.keys());
     Map<String, List<Map<String, AttributeValue>>> found = reads.read(keys);
     Instance instance = null;

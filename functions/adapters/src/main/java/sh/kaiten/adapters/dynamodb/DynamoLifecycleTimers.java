@@ -22,8 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 /**
  * License timers on the Catalog table, one partition per due day (written with their license, see
  * {@link DynamoLicenses#createLicense}). A timer fires in one TransactWriteItems: an update that
- * marks it done with its event's id, on condition it was not done, and the event's outbox item; so the
- * event is on its way exactly when the timer is done.
+ * marks it done with its event's id, on condition it was not done, and the event's outbox item; so
+ * the event is on its way exactly when the timer is done.
  */
 public final class DynamoLifecycleTimers implements LifecycleTimers {
   private static final String TENANT_ID = "tenant_id";
@@ -58,25 +58,54 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
 
   @Override
   public List<LifecycleTimer> due(LocalDate day, Instant until) {
-    return dynamo.queryPaginator(r -> r.tableName(table)
-            .keyConditionExpression("#pk = :day AND #sk <= :until")
-            .filterExpression("#done = :false")
-            .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#done", DONE))
-            .expressionAttributeValues(Map.of(":day", s(Keys.timerDay(day)), ":until", s(Keys.timersUntil(until)),
-                ":false", AttributeValue.fromBool(false)))
-            .consistentRead(true))
-        .items().stream().map(DynamoLifecycleTimers::timer).toList();
+    return dynamo
+        .queryPaginator(
+            r ->
+                r.tableName(table)
+                    .keyConditionExpression("#pk = :day AND #sk <= :until")
+                    .filterExpression("#done = :false")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK, "#done", DONE))
+                    .expressionAttributeValues(
+                        Map.of(
+                            ":day",
+                            s(Keys.timerDay(day)),
+                            ":until",
+                            s(Keys.timersUntil(until)),
+                            ":false",
+                            AttributeValue.fromBool(false)))
+                    .consistentRead(true))
+        .items()
+        .stream()
+        .map(DynamoLifecycleTimers::timer)
+        .toList();
   }
 
   @Override
   public boolean fire(LifecycleTimer timer, Event event) {
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(timer))
-        .updateExpression("SET #done = :true, #event = :event, #marked = :now")
-        .conditionExpression("attribute_exists(#pk) AND #done = :false")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#done", DONE, "#event", EVENT_ID, "#marked", MARKED_AT))
-        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":false", AttributeValue.fromBool(false),
-            ":event", s(event.id()), ":now", instant(event.createdAt())))).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .update(
+                u ->
+                    u.tableName(table)
+                        .key(key(timer))
+                        .updateExpression("SET #done = :true, #event = :event, #marked = :now")
+                        .conditionExpression("attribute_exists(#pk) AND #done = :false")
+                        .expressionAttributeNames(
+                            Map.of(
+                                "#pk", Keys.PK, "#done", DONE, "#event", EVENT_ID, "#marked",
+                                MARKED_AT))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":true",
+                                AttributeValue.fromBool(true),
+                                ":false",
+                                AttributeValue.fromBool(false),
+                                ":event",
+                                s(event.id()),
+                                ":now",
+                                instant(event.createdAt()))))
+            .build());
     writes.addAll(changes.of(new ChangeRecords(List.of(event), List.of())));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
@@ -91,11 +120,14 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
 
   @Override
   public void done(LifecycleTimer timer) {
-    dynamo.updateItem(r -> r.tableName(table).key(key(timer))
-        .updateExpression("SET #done = :true")
-        .conditionExpression("attribute_exists(#pk)")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#done", DONE))
-        .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
+    dynamo.updateItem(
+        r ->
+            r.tableName(table)
+                .key(key(timer))
+                .updateExpression("SET #done = :true")
+                .conditionExpression("attribute_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", Keys.PK, "#done", DONE))
+                .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true))));
   }
 
   private static Map<String, AttributeValue> key(LifecycleTimer timer) {
@@ -103,8 +135,11 @@ public final class DynamoLifecycleTimers implements LifecycleTimers {
   }
 
   private static LifecycleTimer timer(Map<String, AttributeValue> item) {
-    return new LifecycleTimer(item.get(TENANT_ID).s(), item.get(LICENSE_ID).s(),
-        LifecycleMoment.valueOf(item.get(MOMENT).s()), Instant.parse(item.get(DUE_AT).s()),
+    return new LifecycleTimer(
+        item.get(TENANT_ID).s(),
+        item.get(LICENSE_ID).s(),
+        LifecycleMoment.valueOf(item.get(MOMENT).s()),
+        Instant.parse(item.get(DUE_AT).s()),
         Instant.parse(item.get(LICENSE_DATE).s()));
   }
 }

@@ -31,9 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Leases on the counter item itself ({@link LeaseItems}): each grant, settlement and release is one
- * {@code UpdateItem}, or one {@code TransactWriteItems} with its audit records (and a settlement's key
- * marker), conditioned on {@code held} and on the lease as read. The item holds at most
- * {@code maxLeases} leases (about 120 bytes each), far within DynamoDB's 400 KB.
+ * {@code UpdateItem}, or one {@code TransactWriteItems} with its audit records (and a settlement's
+ * key marker), conditioned on {@code held} and on the lease as read. The item holds at most {@code
+ * maxLeases} leases (about 120 bytes each), far within DynamoDB's 400 KB.
  */
 public final class DynamoQuotaLeases implements QuotaLeases {
   private final DynamoDbClient dynamo;
@@ -49,13 +49,21 @@ public final class DynamoQuotaLeases implements QuotaLeases {
   @Override
   public LeasedCounter read(CounterKey key, Metering metering) {
     requireLeasable(metering);
-    var response = dynamo.getItem(r -> r.tableName(table).key(CounterItems.key(key, 0)).consistentRead(true));
+    var response =
+        dynamo.getItem(r -> r.tableName(table).key(CounterItems.key(key, 0)).consistentRead(true));
     return LeaseItems.counter(metering.aggregation(), response.item());
   }
 
   @Override
-  public void grant(CounterKey key, Metering metering, LeasedCounter seen, Lease lease, BigDecimal ceiling,
-      int maxLeases, Instant now, ChangeRecords records) {
+  public void grant(
+      CounterKey key,
+      Metering metering,
+      LeasedCounter seen,
+      Lease lease,
+      BigDecimal ceiling,
+      int maxLeases,
+      Instant now,
+      ChangeRecords records) {
     requireLeasable(metering);
     LeaseItems.Expression change = new LeaseItems.Expression();
     BigDecimal freed = change.prune(seen, now);
@@ -64,7 +72,8 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     change.names.put("#leases", LeaseItems.LEASES);
     if (seen.leases().isEmpty()) {
       // No lease stored: the map is absent or empty, and is set whole.
-      change.values.put(":leases", AttributeValue.fromM(Map.of(lease.id(), LeaseItems.entry(lease))));
+      change.values.put(
+          ":leases", AttributeValue.fromM(Map.of(lease.id(), LeaseItems.entry(lease))));
       change.values.put(":noLeases", n(0));
       change.sets.add("#leases = :leases");
       change.conditions.add("(attribute_not_exists(#leases) OR size(#leases) = :noLeases)");
@@ -79,15 +88,28 @@ public final class DynamoQuotaLeases implements QuotaLeases {
   }
 
   @Override
-  public CounterUpdate settle(CounterKey key, Metering metering, PeriodClose close, LeasedCounter seen, Lease lease,
-      BigDecimal value, long reports, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling,
-      Instant now, IdempotentReport remember, ChangeRecords records) {
+  public CounterUpdate settle(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      LeasedCounter seen,
+      Lease lease,
+      BigDecimal value,
+      long reports,
+      Instant at,
+      BigDecimal fromLease,
+      BigDecimal fromPool,
+      BigDecimal ceiling,
+      Instant now,
+      IdempotentReport remember,
+      ChangeRecords records) {
     requireLeasable(metering);
     Aggregation aggregation = metering.aggregation();
     LeaseItems.Expression change = new LeaseItems.Expression();
     BigDecimal freed = change.prune(seen, now);
     // Units from the lease were held already; only what comes from the pool is held to the ceiling.
-    change.held(seen, aggregation, fromPool.subtract(freed), fromPool.signum() > 0 ? ceiling : null);
+    change.held(
+        seen, aggregation, fromPool.subtract(freed), fromPool.signum() > 0 ? ceiling : null);
     change.names.put("#total", CounterItems.TOTAL);
     change.names.put("#reports", CounterItems.REPORTS);
     change.values.put(":value", n(value));
@@ -97,8 +119,10 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     String name = unchanged(change, lease);
     change.values.put(":left", n(lease.units().subtract(fromLease)));
     change.sets.add("#leases." + name + "." + "#units = :left");
-    CounterChanges.closeNotes(key, aggregation, close, change.names, change.values, change.sets, change.removes);
-    List<Put> markers = remember == null ? List.of() : List.of(MarkerItems.put(table, remember, at));
+    CounterChanges.closeNotes(
+        key, aggregation, close, change.names, change.values, change.sets, change.removes);
+    List<Put> markers =
+        remember == null ? List.of() : List.of(MarkerItems.put(table, remember, at));
     IdempotentReport duplicate = write(key, change, markers, records);
     if (duplicate != null) {
       return new CounterUpdate.Duplicate(duplicate);
@@ -108,7 +132,12 @@ public final class DynamoQuotaLeases implements QuotaLeases {
   }
 
   @Override
-  public void release(CounterKey key, Metering metering, LeasedCounter seen, Lease lease, Instant now,
+  public void release(
+      CounterKey key,
+      Metering metering,
+      LeasedCounter seen,
+      Lease lease,
+      Instant now,
       ChangeRecords records) {
     requireLeasable(metering);
     LeaseItems.Expression change = new LeaseItems.Expression();
@@ -119,7 +148,10 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     write(key, change, List.of(), records);
   }
 
-  /** The condition that {@code lease} is as read (the caller found it live); its name in the expression. */
+  /**
+   * The condition that {@code lease} is as read (the caller found it live); its name in the
+   * expression.
+   */
   private static String unchanged(LeaseItems.Expression change, Lease lease) {
     String name = change.lease(lease.id());
     change.names.put("#leases", LeaseItems.LEASES);
@@ -127,27 +159,44 @@ public final class DynamoQuotaLeases implements QuotaLeases {
     change.names.put("#expires", LeaseItems.EXPIRES);
     change.values.put(":seenUnits", n(lease.units()));
     change.values.put(":seenExpires", n(lease.expiresAt().toEpochMilli()));
-    change.conditions.add("#leases." + name + ".#units = :seenUnits AND #leases." + name + ".#expires = :seenExpires");
+    change.conditions.add(
+        "#leases."
+            + name
+            + ".#units = :seenUnits AND #leases."
+            + name
+            + ".#expires = :seenExpires");
     return name;
   }
 
   /**
-   * The change alone ({@code UpdateItem}) or with its markers and records ({@code TransactWriteItems}).
+   * The change alone ({@code UpdateItem}) or with its markers and records ({@code
+   * TransactWriteItems}).
    *
    * @return what a marker already there remembers, or null when written
    * @throws CounterContendedException when the counter or the lease moved since it was read
    */
-  private IdempotentReport write(CounterKey key, LeaseItems.Expression change, List<Put> markers,
-      ChangeRecords records) {
-    Update update = Update.builder().tableName(table).key(CounterItems.key(key, 0))
-        .updateExpression(change.update()).conditionExpression(change.condition())
-        .expressionAttributeNames(change.names).expressionAttributeValues(change.valuesOrNull()).build();
+  private IdempotentReport write(
+      CounterKey key, LeaseItems.Expression change, List<Put> markers, ChangeRecords records) {
+    Update update =
+        Update.builder()
+            .tableName(table)
+            .key(CounterItems.key(key, 0))
+            .updateExpression(change.update())
+            .conditionExpression(change.condition())
+            .expressionAttributeNames(change.names)
+            .expressionAttributeValues(change.valuesOrNull())
+            .build();
     List<TransactWriteItem> recorded = audit(records);
     if (markers.isEmpty() && recorded.isEmpty()) {
       try {
-        dynamo.updateItem(r -> r.tableName(table).key(update.key()).updateExpression(update.updateExpression())
-            .conditionExpression(update.conditionExpression()).expressionAttributeNames(update.expressionAttributeNames())
-            .expressionAttributeValues(update.expressionAttributeValues()));
+        dynamo.updateItem(
+            r ->
+                r.tableName(table)
+                    .key(update.key())
+                    .updateExpression(update.updateExpression())
+                    .conditionExpression(update.conditionExpression())
+                    .expressionAttributeNames(update.expressionAttributeNames())
+                    .expressionAttributeValues(update.expressionAttributeValues()));
         return null;
       } catch (ConditionalCheckFailedException | TransactionConflictException moved) {
         throw new CounterContendedException(moved);
@@ -167,7 +216,11 @@ public final class DynamoQuotaLeases implements QuotaLeases {
           return MarkerItems.remembered(reasons.get(i).item());
         }
       }
-      if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()) || "TransactionConflict".equals(r.code()))) {
+      if (reasons.stream()
+          .anyMatch(
+              r ->
+                  "ConditionalCheckFailed".equals(r.code())
+                      || "TransactionConflict".equals(r.code()))) {
         throw new CounterContendedException(e);
       }
       throw e;
@@ -182,7 +235,8 @@ public final class DynamoQuotaLeases implements QuotaLeases {
       return List.of();
     }
     if (changes == null) {
-      throw new IllegalStateException("these leases were made without the audit table: they cannot record");
+      throw new IllegalStateException(
+          "these leases were made without the audit table: they cannot record");
     }
     return changes.of(records);
   }

@@ -28,7 +28,9 @@ public final class DynamoTenants implements TenantStore {
   private final String table;
   private final CatalogWrites writes;
 
-  /** @param changes how a change's events and audit records join its transaction */
+  /**
+   * @param changes how a change's events and audit records join its transaction
+   */
   public DynamoTenants(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.dynamo = dynamo;
     this.table = table;
@@ -41,27 +43,47 @@ public final class DynamoTenants implements TenantStore {
     fields.put("id", s(tenant.id()));
     fields.put("name", s(tenant.name()));
     fields.put("created_at", instant(tenant.createdAt()));
-    Map<String, AttributeValue> record = new HashMap<>(TenantItems.key(tenant.id(), Keys.TENANT_RECORD));
+    Map<String, AttributeValue> record =
+        new HashMap<>(TenantItems.key(tenant.id(), Keys.TENANT_RECORD));
     record.putAll(fields);
-    Map<String, AttributeValue> listed = new HashMap<>(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(tenant.id())));
+    Map<String, AttributeValue> listed =
+        new HashMap<>(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(tenant.id())));
     listed.putAll(fields);
-    writes.transact(CatalogWrites.withTokens(List.of(writes.putNew(record), writes.put(listed)), adminToken), records,
-        List.of(() -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists"),
-            CatalogWrites.NO_REFUSAL, CatalogWrites.TOKEN_TAKEN));
+    writes.transact(
+        CatalogWrites.withTokens(List.of(writes.putNew(record), writes.put(listed)), adminToken),
+        records,
+        List.of(
+            () -> new ConflictException(null, "tenant '" + tenant.id() + "' already exists"),
+            CatalogWrites.NO_REFUSAL,
+            CatalogWrites.TOKEN_TAKEN));
   }
 
   @Override
   public Page<Tenant> tenants(PageRequest page) {
-    QueryRequest.Builder request = QueryRequest.builder().tableName(table)
-        .keyConditionExpression("#pk = :pk").expressionAttributeNames(Map.of("#pk", Keys.PK))
-        .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS))).limit(page.limit()).consistentRead(true);
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("#pk = :pk")
+            .expressionAttributeNames(Map.of("#pk", Keys.PK))
+            .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS)))
+            .limit(page.limit())
+            .consistentRead(true);
     if (page.cursor() != null) {
-      request.exclusiveStartKey(Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(Cursors.read(page.cursor(), ""))));
+      request.exclusiveStartKey(
+          Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(Cursors.read(page.cursor(), ""))));
     }
     QueryResponse response = dynamo.query(request.build());
-    String next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-        ? Cursors.of(response.lastEvaluatedKey().get(Keys.SK).s()) : null;
-    return new Page<>(response.items().stream()
-        .map(item -> new Tenant(string(item, "id"), string(item, "name"), instant(item, "created_at"))).toList(), next);
+    String next =
+        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+            ? Cursors.of(response.lastEvaluatedKey().get(Keys.SK).s())
+            : null;
+    return new Page<>(
+        response.items().stream()
+            .map(
+                item ->
+                    new Tenant(
+                        string(item, "id"), string(item, "name"), instant(item, "created_at")))
+            .toList(),
+        next);
   }
 }

@@ -8,12 +8,17 @@ import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** A tenant's tiers on the Catalog table; a tier counts the licenses on it, so it is not deleted under them. */
+/**
+ * A tenant's tiers on the Catalog table; a tier counts the licenses on it, so it is not deleted
+ * under them.
+ */
 public final class DynamoTiers implements TierStore {
   private final CatalogWrites writes;
   private final TenantItems items;
 
-  /** @param changes how a change's events and audit records join its transaction */
+  /**
+   * @param changes how a change's events and audit records join its transaction
+   */
   public DynamoTiers(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this.writes = new CatalogWrites(dynamo, table, changes);
     this.items = new TenantItems(dynamo, table);
@@ -21,20 +26,36 @@ public final class DynamoTiers implements TierStore {
 
   @Override
   public void createTier(String tenantId, Tier tier, ChangeRecords records) {
-    writes.create(CatalogItems.item(tenantId, TierItems.sk(tier.slug()), TierItems.fields(tier)),
-        "tier '" + tier.slug() + "' already exists", "slug", records);
+    writes.create(
+        CatalogItems.item(tenantId, TierItems.sk(tier.slug()), TierItems.fields(tier)),
+        "tier '" + tier.slug() + "' already exists",
+        "slug",
+        records);
   }
 
   @Override
-  public void updateTier(String tenantId, Tier tier, Instant expectedUpdatedAt, ChangeRecords records) {
-    writes.update(tenantId, TierItems.sk(tier.slug()), TierItems.fields(tier), expectedUpdatedAt, "tier", tier.slug(),
+  public void updateTier(
+      String tenantId, Tier tier, Instant expectedUpdatedAt, ChangeRecords records) {
+    writes.update(
+        tenantId,
+        TierItems.sk(tier.slug()),
+        TierItems.fields(tier),
+        expectedUpdatedAt,
+        "tier",
+        tier.slug(),
         records);
   }
 
   @Override
   public void deleteTier(String tenantId, String slug, ChangeRecords records) {
-    writes.delete(tenantId, TierItems.sk(slug), CatalogItems.LICENSE_COUNT, "tier", slug,
-        "licenses are on it; move them to another tier first", records);
+    writes.delete(
+        tenantId,
+        TierItems.sk(slug),
+        CatalogItems.LICENSE_COUNT,
+        "tier",
+        slug,
+        "licenses are on it; move them to another tier first",
+        records);
   }
 
   @Override

@@ -20,7 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** The token port on the Tokens table, keyed by the hash of the secret (the secret is never stored). */
+/**
+ * The token port on the Tokens table, keyed by the hash of the secret (the secret is never stored).
+ */
 public final class DynamoTokenStore implements TokenStore {
   private final DynamoDbClient dynamo;
   private final String table;
@@ -34,7 +36,12 @@ public final class DynamoTokenStore implements TokenStore {
 
   @Override
   public Optional<ApiToken> findByHash(String secretHash) {
-    var response = dynamo.getItem(r -> r.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(secretHash))).consistentRead(true));
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .key(Map.of(Keys.TOKEN_HASH, s(secretHash)))
+                    .consistentRead(true));
     if (!response.hasItem() || response.item().isEmpty()) {
       return Optional.empty();
     }
@@ -55,14 +62,24 @@ public final class DynamoTokenStore implements TokenStore {
 
   @Override
   public boolean delete(String tenantId, String tokenId, ChangeRecords records) {
-    Optional<String> hash = byTenant(tenantId).filter(item -> string(item, "token_id").equals(tokenId))
-        .map(item -> string(item, Keys.TOKEN_HASH)).findFirst();
+    Optional<String> hash =
+        byTenant(tenantId)
+            .filter(item -> string(item, "token_id").equals(tokenId))
+            .map(item -> string(item, Keys.TOKEN_HASH))
+            .findFirst();
     if (hash.isEmpty()) {
       return false;
     }
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(Map.of(Keys.TOKEN_HASH, s(hash.get())))
-        .conditionExpression("attribute_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .delete(
+                d ->
+                    d.tableName(table)
+                        .key(Map.of(Keys.TOKEN_HASH, s(hash.get())))
+                        .conditionExpression("attribute_exists(#h)")
+                        .expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH)))
+            .build());
     writes.addAll(changes.of(records));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
@@ -81,23 +98,34 @@ public final class DynamoTokenStore implements TokenStore {
   }
 
   /**
-   * An instance holds one token (creation issues one, rotation replaces them all with one); a few more
-   * only where a rotation raced the index. Up to {@link #REVOKED_IN_CHANGE} go into the deletion's own
-   * transaction (DynamoDB takes 100 writes in one); any beyond are removed right after it, and until
-   * then open nothing: a token of a deleted instance finds no instance, and one of an instance created
-   * again under its id is older than it and refused.
+   * An instance holds one token (creation issues one, rotation replaces them all with one); a few
+   * more only where a rotation raced the index. Up to {@link #REVOKED_IN_CHANGE} go into the
+   * deletion's own transaction (DynamoDB takes 100 writes in one); any beyond are removed right
+   * after it, and until then open nothing: a token of a deleted instance finds no instance, and one
+   * of an instance created again under its id is older than it and refused.
    */
   @Override
   public TokenWrites revokingInstance(String tenantId, String instanceId) {
-    List<TransactWriteItem> deletes = byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
-        .map(item -> TransactWriteItem.builder().delete(d -> d.tableName(table)
-            .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build())
-        .toList();
+    List<TransactWriteItem> deletes =
+        byTenant(tenantId)
+            .filter(item -> instanceId.equals(string(item, "instance_id")))
+            .map(
+                item ->
+                    TransactWriteItem.builder()
+                        .delete(
+                            d ->
+                                d.tableName(table)
+                                    .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH))))
+                        .build())
+            .toList();
     int inChange = Math.min(deletes.size(), REVOKED_IN_CHANGE);
     return new Writes(deletes.subList(0, inChange), deletes.subList(inChange, deletes.size()));
   }
 
-  /** How many token deletions an instance's deletion takes into its transaction, beside its own 4 writes. */
+  /**
+   * How many token deletions an instance's deletion takes into its transaction, beside its own 4
+   * writes.
+   */
   static final int REVOKED_IN_CHANGE = 90;
 
   /**
@@ -105,7 +133,8 @@ public final class DynamoTokenStore implements TokenStore {
    *
    * @param afterwards deletions past what one transaction holds, made one by one after it
    */
-  record Writes(List<TransactWriteItem> items, List<TransactWriteItem> afterwards) implements TokenWrites {
+  record Writes(List<TransactWriteItem> items, List<TransactWriteItem> afterwards)
+      implements TokenWrites {
     Writes {
       items = List.copyOf(items);
       afterwards = List.copyOf(afterwards);
@@ -116,29 +145,51 @@ public final class DynamoTokenStore implements TokenStore {
       if (writes instanceof Writes dynamo) {
         return dynamo;
       }
-      throw new IllegalArgumentException("token writes must come from the DynamoDB token store, not " + writes);
+      throw new IllegalArgumentException(
+          "token writes must come from the DynamoDB token store, not " + writes);
     }
 
     void finish(DynamoDbClient dynamo) {
-      afterwards.forEach(write -> dynamo.deleteItem(r -> r.tableName(write.delete().tableName()).key(write.delete().key())));
+      afterwards.forEach(
+          write ->
+              dynamo.deleteItem(
+                  r -> r.tableName(write.delete().tableName()).key(write.delete().key())));
     }
   }
 
   @Override
-  public void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
+  public void replaceInstanceTokens(
+      String tenantId,
+      String instanceId,
+      String secretHash,
+      ApiToken token,
       ChangeRecords records) {
     List<TransactWriteItem> writes = new ArrayList<>();
     writes.add(newToken(secretHash, token));
-    byTenant(tenantId).filter(item -> instanceId.equals(string(item, "instance_id")))
-        .forEach(item -> writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
-            .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH)))).build()));
+    byTenant(tenantId)
+        .filter(item -> instanceId.equals(string(item, "instance_id")))
+        .forEach(
+            item ->
+                writes.add(
+                    TransactWriteItem.builder()
+                        .delete(
+                            d ->
+                                d.tableName(table)
+                                    .key(Map.of(Keys.TOKEN_HASH, item.get(Keys.TOKEN_HASH))))
+                        .build()));
     writes.addAll(changes.of(records));
     dynamo.transactWriteItems(r -> r.transactItems(writes));
   }
 
   private TransactWriteItem newToken(String secretHash, ApiToken token) {
-    return TransactWriteItem.builder().put(p -> p.tableName(table).item(item(secretHash, token))
-        .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH))).build();
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(table)
+                    .item(item(secretHash, token))
+                    .conditionExpression("attribute_not_exists(#h)")
+                    .expressionAttributeNames(Map.of("#h", Keys.TOKEN_HASH)))
+        .build();
   }
 
   /**
@@ -146,11 +197,16 @@ public final class DynamoTokenStore implements TokenStore {
    * token created an instant ago may be missing for that instant.
    */
   private Stream<Map<String, AttributeValue>> byTenant(String tenantId) {
-    return dynamo.queryPaginator(r -> r.tableName(table).indexName(Keys.TOKENS_BY_TENANT)
-            .keyConditionExpression("#tenant = :tenant")
-            .expressionAttributeNames(Map.of("#tenant", "tenant_id"))
-            .expressionAttributeValues(Map.of(":tenant", s(tenantId))))
-        .items().stream();
+    return dynamo
+        .queryPaginator(
+            r ->
+                r.tableName(table)
+                    .indexName(Keys.TOKENS_BY_TENANT)
+                    .keyConditionExpression("#tenant = :tenant")
+                    .expressionAttributeNames(Map.of("#tenant", "tenant_id"))
+                    .expressionAttributeValues(Map.of(":tenant", s(tenantId))))
+        .items()
+        .stream();
   }
 
   private static Map<String, AttributeValue> item(String secretHash, ApiToken token) {

@@ -34,14 +34,15 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * Atomic counters on the Usage table ({@link CounterItems}): one {@code UpdateItem} per report
- * ({@link CounterChanges}), asking for the attributes as they were ({@code UPDATED_OLD}, or the whole
- * item when a condition fails), so the counter before and after a report is known without a read. A
- * group of reports of one SUM, COUNT or AVERAGE counter is the same write with their sum and count.
+ * ({@link CounterChanges}), asking for the attributes as they were ({@code UPDATED_OLD}, or the
+ * whole item when a condition fails), so the counter before and after a report is known without a
+ * read. A group of reports of one SUM, COUNT or AVERAGE counter is the same write with their sum
+ * and count.
  *
- * <p>A report with an idempotency key, or with audit records, is one {@code TransactWriteItems} of the
- * keys' markers ({@link MarkerItems}), the counter change and the records ({@link ChangeItems}, as a
- * catalog change writes its own): see {@link CounterTransactions}. So a counted report always has its
- * record, and a report whose record was not stored was not counted either.
+ * <p>A report with an idempotency key, or with audit records, is one {@code TransactWriteItems} of
+ * the keys' markers ({@link MarkerItems}), the counter change and the records ({@link ChangeItems},
+ * as a catalog change writes its own): see {@link CounterTransactions}. So a counted report always
+ * has its record, and a report whose record was not stored was not counted either.
  */
 public final class DynamoUsageCounters implements UsageCounters {
   private final DynamoDbClient dynamo;
@@ -57,13 +58,19 @@ public final class DynamoUsageCounters implements UsageCounters {
     this(dynamo, table, null);
   }
 
-  /** @param changes how counted reports' audit records join their counter change's transaction */
+  /**
+   * @param changes how counted reports' audit records join their counter change's transaction
+   */
   public DynamoUsageCounters(DynamoDbClient dynamo, String table, ChangeItems changes) {
     this(dynamo, table, changes, Clock.systemUTC());
   }
 
-  /** @param clock tells which leases have expired (a report refused only by those prunes them and tries again) */
-  public DynamoUsageCounters(DynamoDbClient dynamo, String table, ChangeItems changes, Clock clock) {
+  /**
+   * @param clock tells which leases have expired (a report refused only by those prunes them and
+   *     tries again)
+   */
+  public DynamoUsageCounters(
+      DynamoDbClient dynamo, String table, ChangeItems changes, Clock clock) {
     this.dynamo = dynamo;
     this.table = table;
     this.changes = changes;
@@ -74,51 +81,84 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   @Override
   public CounterUpdate add(
-      CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling) {
     return fold(key, metering, close, Tally.EMPTY.plus(value, at), ceiling);
   }
 
-  /** One {@code UpdateItem} for the whole group: {@code ADD total :sum, reports :count}, under the ceiling of the group. */
+  /**
+   * One {@code UpdateItem} for the whole group: {@code ADD total :sum, reports :count}, under the
+   * ceiling of the group.
+   */
   @Override
-  public CounterUpdate addAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+  public CounterUpdate addAll(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     requireAdditive(metering.aggregation());
     return fold(key, metering, close, reports, ceiling);
   }
 
-  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+  private CounterUpdate fold(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     if (metering.shards() > 1) {
       return foldIntoShard(key, metering, close, reports);
     }
-    return fold(key, 0, metering.aggregation(), close, reports, ceiling, LeaseItems.keepsHeld(metering));
+    return fold(
+        key, 0, metering.aggregation(), close, reports, ceiling, LeaseItems.keepsHeld(metering));
   }
 
-  /** @param held whether the counter keeps {@code held} ({@link LeaseItems}) */
-  private CounterUpdate fold(CounterKey key, int shard, Aggregation aggregation, PeriodClose close, Tally reports,
-      BigDecimal ceiling, boolean held) {
+  /**
+   * @param held whether the counter keeps {@code held} ({@link LeaseItems})
+   */
+  private CounterUpdate fold(
+      CounterKey key,
+      int shard,
+      Aggregation aggregation,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      boolean held) {
     for (int attempt = 1; ; attempt++) {
-      Update change = CounterChanges.change(table, key, shard, aggregation, close, reports, ceiling, held);
+      Update change =
+          CounterChanges.change(table, key, shard, aggregation, close, reports, ceiling, held);
       try {
         return foldOnItem(change, aggregation, reports);
       } catch (ConditionalCheckFailedException e) {
-        if (held && attempt < CounterTransactions.REPAIRS
+        if (held
+            && attempt < CounterTransactions.REPAIRS
             && LeaseItems.repair(dynamo, table, key, aggregation, e.item(), clock.instant())) {
-          continue; // a counter without held yet, or held back only by expired leases: try again on it repaired
+          continue; // a counter without held yet, or held back only by expired leases: try again on
+          // it repaired
         }
         Tally now = CounterItems.tally(aggregation, e.item());
-        // A failed condition refuses a report past a ceiling; for a gauge it only means the report did not move it.
-        return isGauge(aggregation) ? new CounterUpdate.Counted(now, now) : new CounterUpdate.Refused(now);
+        // A failed condition refuses a report past a ceiling; for a gauge it only means the report
+        // did not move it.
+        return isGauge(aggregation)
+            ? new CounterUpdate.Counted(now, now)
+            : new CounterUpdate.Refused(now);
       }
     }
   }
 
   private CounterUpdate foldOnItem(Update change, Aggregation aggregation, Tally reports) {
     try {
-      Map<String, AttributeValue> old = dynamo.updateItem(r -> r.tableName(table).key(change.key())
-          .updateExpression(change.updateExpression()).conditionExpression(change.conditionExpression())
-          .expressionAttributeNames(change.expressionAttributeNames())
-          .expressionAttributeValues(change.expressionAttributeValues())
-          .returnValues(ReturnValue.UPDATED_OLD)
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+      Map<String, AttributeValue> old =
+          dynamo
+              .updateItem(
+                  r ->
+                      r.tableName(table)
+                          .key(change.key())
+                          .updateExpression(change.updateExpression())
+                          .conditionExpression(change.conditionExpression())
+                          .expressionAttributeNames(change.expressionAttributeNames())
+                          .expressionAttributeValues(change.expressionAttributeValues())
+                          .returnValues(ReturnValue.UPDATED_OLD)
+                          .returnValuesOnConditionCheckFailure(
+                              ReturnValuesOnConditionCheckFailure.ALL_OLD))
+              .attributes();
       Tally before = CounterItems.tally(aggregation, old);
       return new CounterUpdate.Counted(before, before.merge(reports));
     } catch (TransactionConflictException e) {
@@ -130,64 +170,112 @@ public final class DynamoUsageCounters implements UsageCounters {
    * Reports on one shard, picked at random, and the counter as this function sees it: every shard
    * as last read (at most {@link ShardViews#FRESHNESS} ago) with this shard as just written.
    */
-  private CounterUpdate foldIntoShard(CounterKey key, Metering metering, PeriodClose close, Tally reports) {
+  private CounterUpdate foldIntoShard(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports) {
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
     CounterUpdate update = fold(key, shard, metering.aggregation(), close, reports, null, false);
     Tally written = ((CounterUpdate.Counted) update).after();
-    return views.written(key, metering.shards(), shard, written, () -> CounterReads.shards(reads, table, key, metering));
+    return views.written(
+        key,
+        metering.shards(),
+        shard,
+        written,
+        () -> CounterReads.shards(reads, table, key, metering));
   }
 
   @Override
-  public CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
-      BigDecimal ceiling, Tally before, IdempotentReport remember) {
+  public CounterUpdate addOnce(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling,
+      Tally before,
+      IdempotentReport remember) {
     return count(key, metering, close, value, at, ceiling, before, remember, ChangeRecords.NONE);
   }
 
   /**
-   * One transaction of every key's marker, put if absent (or expired), and one counter change for the
-   * whole group. At most 99 keys, so that the transaction stays within DynamoDB's 100 items; a marker is
-   * well under 1 KB, so the request stays far within its 4 MB.
+   * One transaction of every key's marker, put if absent (or expired), and one counter change for
+   * the whole group. At most 99 keys, so that the transaction stays within DynamoDB's 100 items; a
+   * marker is well under 1 KB, so the request stays far within its 4 MB.
    */
   @Override
-  public CounterUpdate addAllOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
-      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, Instant now) {
+  public CounterUpdate addAllOnce(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<IdempotentReport> remember,
+      Instant now) {
     requireAdditive(metering.aggregation());
     if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
-      throw new IllegalArgumentException("a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys, not " + remember.size());
+      throw new IllegalArgumentException(
+          "a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys, not " + remember.size());
     }
-    return transactions.write(key, metering, close, reports, ceiling, before, markers(remember, now), List.of());
+    return transactions.write(
+        key, metering, close, reports, ceiling, before, markers(remember, now), List.of());
   }
 
   @Override
-  public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at,
-      BigDecimal ceiling, Tally before, IdempotentReport remember, ChangeRecords records) {
+  public CounterUpdate count(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling,
+      Tally before,
+      IdempotentReport remember,
+      ChangeRecords records) {
     if (remember == null && records.isEmpty()) {
       return add(key, metering, close, value, at, ceiling);
     }
     List<Put> markers = remember == null ? List.of() : markers(List.of(remember), at);
     List<TransactWriteItem> recorded = audit(records);
     Tally reports = Tally.EMPTY.plus(value, at);
-    if (isGauge(metering.aggregation()) && !moves(metering.aggregation(), before, before.merge(reports))) {
+    if (isGauge(metering.aggregation())
+        && !moves(metering.aggregation(), before, before.merge(reports))) {
       // The report does not move the gauge: only its marker and its records are written.
       return transactions.writeAlone(markers, recorded, before);
     }
     return transactions.write(key, metering, close, reports, ceiling, before, markers, recorded);
   }
 
-  /** At most {@link #MAX_ITEMS_PER_WRITE} items: the markers, the counter change and the records. */
+  /**
+   * At most {@link #MAX_ITEMS_PER_WRITE} items: the markers, the counter change and the records.
+   */
   @Override
-  public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports,
-      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+  public CounterUpdate countAll(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<IdempotentReport> remember,
+      ChangeRecords records,
+      Instant now) {
     requireAdditive(metering.aggregation());
     if (remember.isEmpty() && records.isEmpty()) {
       return addAll(key, metering, close, reports, ceiling);
     }
     List<TransactWriteItem> recorded = audit(records);
     if (remember.size() + 1 + recorded.size() > MAX_ITEMS_PER_WRITE) {
-      throw new IllegalArgumentException("a group writes at most " + MAX_ITEMS_PER_WRITE + " items, not "
-          + remember.size() + " keys, the counter and " + recorded.size() + " records");
+      throw new IllegalArgumentException(
+          "a group writes at most "
+              + MAX_ITEMS_PER_WRITE
+              + " items, not "
+              + remember.size()
+              + " keys, the counter and "
+              + recorded.size()
+              + " records");
     }
-    return transactions.write(key, metering, close, reports, ceiling, before, markers(remember, now), recorded);
+    return transactions.write(
+        key, metering, close, reports, ceiling, before, markers(remember, now), recorded);
   }
 
   private List<Put> markers(List<IdempotentReport> remember, Instant now) {
@@ -200,15 +288,21 @@ public final class DynamoUsageCounters implements UsageCounters {
       throw new IllegalArgumentException("a usage report announces no events");
     }
     if (changes == null && !records.isEmpty()) {
-      throw new IllegalStateException("these counters were made without the audit table: they cannot record reports");
+      throw new IllegalStateException(
+          "these counters were made without the audit table: they cannot record reports");
     }
     return records.isEmpty() ? List.of() : changes.of(records);
   }
 
   @Override
-  public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String idempotencyKey, Instant now) {
-    var response = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-        .key(MarkerItems.key(tenantId, instanceId, idempotencyKey)));
+  public Optional<IdempotentReport> remembered(
+      String tenantId, String instanceId, String idempotencyKey, Instant now) {
+    var response =
+        dynamo.getItem(
+            r ->
+                r.tableName(table)
+                    .consistentRead(true)
+                    .key(MarkerItems.key(tenantId, instanceId, idempotencyKey)));
     if (!response.hasItem() || response.item().isEmpty()) {
       return Optional.empty();
     }
@@ -217,10 +311,13 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public Map<String, IdempotentReport> remembered(String tenantId, String instanceId, Collection<String> idempotencyKeys,
-      Instant now) {
-    List<Map<String, AttributeValue>> markers = idempotencyKeys.stream().distinct()
-        .map(key -> MarkerItems.key(tenantId, instanceId, key)).toList();
+  public Map<String, IdempotentReport> remembered(
+      String tenantId, String instanceId, Collection<String> idempotencyKeys, Instant now) {
+    List<Map<String, AttributeValue>> markers =
+        idempotencyKeys.stream()
+            .distinct()
+            .map(key -> MarkerItems.key(tenantId, instanceId, key))
+            .toList();
     Map<String, IdempotentReport> found = new HashMap<>();
     for (Map<String, AttributeValue> item : reads.read(table, markers)) {
       IdempotentReport report = MarkerItems.remembered(item);
@@ -236,7 +333,8 @@ public final class DynamoUsageCounters implements UsageCounters {
     if (metering.shards() > 1) {
       return tallies(Map.of(key, metering)).get(key);
     }
-    var response = dynamo.getItem(r -> r.tableName(table).key(CounterItems.key(key, 0)).consistentRead(true));
+    var response =
+        dynamo.getItem(r -> r.tableName(table).key(CounterItems.key(key, 0)).consistentRead(true));
     return CounterItems.tally(metering.aggregation(), response.item());
   }
 
@@ -248,7 +346,8 @@ public final class DynamoUsageCounters implements UsageCounters {
 
   private static void requireAdditive(Aggregation aggregation) {
     if (isGauge(aggregation)) {
-      throw new IllegalArgumentException("only SUM, COUNT and AVERAGE counters take a group, not " + aggregation);
+      throw new IllegalArgumentException(
+          "only SUM, COUNT and AVERAGE counters take a group, not " + aggregation);
     }
   }
 }

@@ -32,8 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public final class DynamoUsageHistory implements UsageHistory {
   /** Sorts after every character of a period key, a shard suffix included. */
   private static final String HIGH = "~";
+
   /** Sorts after every digit and before {@code lifetime}: the end of the dated periods. */
   private static final String DATED_END = "a";
+
   private static final DateTimeFormatter WHOLE_SECONDS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -50,26 +52,37 @@ public final class DynamoUsageHistory implements UsageHistory {
    * period is several items), until the period after the last one listed is seen or the range ends.
    */
   @Override
-  public Slice periods(String tenantId, String entitlement, String holder, Aggregation aggregation, Instant from,
-      Instant to, String after, int limit) {
+  public Slice periods(
+      String tenantId,
+      String entitlement,
+      String holder,
+      Aggregation aggregation,
+      Instant from,
+      Instant to,
+      String after,
+      int limit) {
     CounterKey counter = new CounterKey(tenantId, entitlement, holder, "");
     String prefix = Keys.period(counter);
     String low = prefix + (from == null ? "" : WHOLE_SECONDS.format(from));
     if (after != null && (prefix + after + Keys.SHARD + HIGH).compareTo(low) > 0) {
       low = prefix + after + Keys.SHARD + HIGH;
     }
-    String high = from == null && to == null ? prefix + HIGH
-        : to == null ? prefix + DATED_END
-        : prefix + WHOLE_SECONDS.format(to) + HIGH;
+    String high =
+        from == null && to == null
+            ? prefix + HIGH
+            : to == null ? prefix + DATED_END : prefix + WHOLE_SECONDS.format(to) + HIGH;
     if (low.compareTo(high) > 0) {
       return new Slice(List.of(), false);
     }
     Map<String, Tally> periods = new LinkedHashMap<>();
-    QueryRequest.Builder request = QueryRequest.builder().tableName(table)
-        .keyConditionExpression("#pk = :pk AND #sk BETWEEN :low AND :high")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
-        .expressionAttributeValues(Map.of(":pk", s(Keys.counter(counter)), ":low", s(low), ":high", s(high)))
-        .limit(limit + 1);
+    QueryRequest.Builder request =
+        QueryRequest.builder()
+            .tableName(table)
+            .keyConditionExpression("#pk = :pk AND #sk BETWEEN :low AND :high")
+            .expressionAttributeNames(Map.of("#pk", Keys.PK, "#sk", Keys.SK))
+            .expressionAttributeValues(
+                Map.of(":pk", s(Keys.counter(counter)), ":low", s(low), ":high", s(high)))
+            .limit(limit + 1);
     Map<String, AttributeValue> start = null;
     do {
       if (start != null) {
@@ -82,8 +95,10 @@ public final class DynamoUsageHistory implements UsageHistory {
           periods.merge(period, CounterItems.tally(aggregation, item), Tally::merge);
         }
       }
-      start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-          ? response.lastEvaluatedKey() : null;
+      start =
+          response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+              ? response.lastEvaluatedKey()
+              : null;
     } while (start != null && periods.size() <= limit);
     List<PeriodTally> listed = new ArrayList<>();
     periods.forEach((period, tally) -> listed.add(new PeriodTally(period, tally)));

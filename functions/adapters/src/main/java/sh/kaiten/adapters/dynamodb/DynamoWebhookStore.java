@@ -52,8 +52,15 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
-    if (!transact(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(tenantId, endpoint))
-        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(),
+    if (!transact(
+        TransactWriteItem.builder()
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(item(tenantId, endpoint))
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+            .build(),
         records)) {
       throw new ConflictException("id", "webhook '" + endpoint.id() + "' already exists");
     }
@@ -94,21 +101,36 @@ public final class DynamoWebhookStore implements WebhookStore {
   }
 
   @Override
-  public void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt,
-      ChangeRecords records) {
-    if (!transact(TransactWriteItem.builder().put(p -> p.tableName(table).item(item(tenantId, endpoint))
-        .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
-        .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt)))).build(), records)) {
-      throw new ConflictException(null, "webhook '" + endpoint.id() + "' was changed by another request; read it again");
+  public void updateEndpoint(
+      String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records) {
+    if (!transact(
+        TransactWriteItem.builder()
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(item(tenantId, endpoint))
+                        .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
+                        .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))))
+            .build(),
+        records)) {
+      throw new ConflictException(
+          null, "webhook '" + endpoint.id() + "' was changed by another request; read it again");
     }
   }
 
   @Override
   public boolean deleteEndpoint(String tenantId, String id, ChangeRecords records) {
-    return transact(TransactWriteItem.builder().delete(d -> d.tableName(table)
-        .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
-        .conditionExpression("attribute_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build(), records);
+    return transact(
+        TransactWriteItem.builder()
+            .delete(
+                d ->
+                    d.tableName(table)
+                        .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
+                        .conditionExpression("attribute_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+            .build(),
+        records);
   }
 
   private static Map<String, AttributeValue> item(String tenantId, WebhookEndpoint endpoint) {
@@ -118,7 +140,9 @@ public final class DynamoWebhookStore implements WebhookStore {
     if (endpoint.description() != null) {
       item.put("description", s(endpoint.description()));
     }
-    item.put("event_types", AttributeValue.fromL(endpoint.eventTypes().stream().map(Attributes::s).toList()));
+    item.put(
+        "event_types",
+        AttributeValue.fromL(endpoint.eventTypes().stream().map(Attributes::s).toList()));
     item.put("secret", s(endpoint.secret()));
     if (endpoint.previousSecret() != null) {
       item.put("previous_secret", s(endpoint.previousSecret()));
@@ -130,9 +154,15 @@ public final class DynamoWebhookStore implements WebhookStore {
   }
 
   private static WebhookEndpoint endpoint(Map<String, AttributeValue> item) {
-    return new WebhookEndpoint(string(item, "id"), string(item, "url"), string(item, "description"),
-        item.get("event_types").l().stream().map(AttributeValue::s).toList(), string(item, "secret"),
-        string(item, "previous_secret"), instant(item, "previous_secret_expires_at"), instant(item, "created_at"),
+    return new WebhookEndpoint(
+        string(item, "id"),
+        string(item, "url"),
+        string(item, "description"),
+        item.get("event_types").l().stream().map(AttributeValue::s).toList(),
+        string(item, "secret"),
+        string(item, "previous_secret"),
+        instant(item, "previous_secret_expires_at"),
+        instant(item, "created_at"),
         instant(item, "updated_at"));
   }
 
@@ -140,9 +170,14 @@ public final class DynamoWebhookStore implements WebhookStore {
   public Created createDelivery(String tenantId, Delivery delivery) {
     Map<String, AttributeValue> item = deliveryItem(tenantId, delivery);
     try {
-      dynamo.putItem(r -> r.tableName(table).item(item).conditionExpression("attribute_not_exists(#pk)")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK))
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(item)
+                  .conditionExpression("attribute_not_exists(#pk)")
+                  .expressionAttributeNames(Map.of("#pk", Keys.PK))
+                  .returnValuesOnConditionCheckFailure(
+                      ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new Created(delivery, true);
     } catch (ConditionalCheckFailedException e) {
       return new Created(delivery(e.item()), false);
@@ -151,13 +186,32 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Delivery dispatchDelivery(String tenantId, Delivery delivery, ChangeRecords records) {
-    Delivery dispatched = new Delivery(delivery.id(), delivery.endpointId(), delivery.eventId(), delivery.eventType(),
-        delivery.payload(), delivery.status(), delivery.attempts(), delivery.lastResponseCode(),
-        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation(), true, delivery.createdAt(),
-        delivery.updatedAt());
+    Delivery dispatched =
+        new Delivery(
+            delivery.id(),
+            delivery.endpointId(),
+            delivery.eventId(),
+            delivery.eventType(),
+            delivery.payload(),
+            delivery.status(),
+            delivery.attempts(),
+            delivery.lastResponseCode(),
+            delivery.lastLatencyMs(),
+            delivery.lastError(),
+            delivery.generation(),
+            true,
+            delivery.createdAt(),
+            delivery.updatedAt());
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(deliveryItem(tenantId, dispatched))
-        .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", Keys.PK))).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .put(
+                p ->
+                    p.tableName(table)
+                        .item(deliveryItem(tenantId, dispatched))
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+            .build());
     writes.add(changes.dispatch(dispatched.ticket(tenantId), dispatched.createdAt()));
     writes.addAll(changes.of(records));
     try {
@@ -172,7 +226,8 @@ public final class DynamoWebhookStore implements WebhookStore {
   }
 
   private static Map<String, AttributeValue> deliveryItem(String tenantId, Delivery delivery) {
-    Map<String, AttributeValue> item = TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
+    Map<String, AttributeValue> item =
+        TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
     item.put("id", s(delivery.id()));
     item.put("endpoint_id", s(delivery.endpointId()));
     item.put("event_id", s(delivery.eventId()));
@@ -190,30 +245,47 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId) {
-    return items.get(tenantId, Keys.delivery(endpointId, deliveryId)).map(DynamoWebhookStore::delivery);
+    return items
+        .get(tenantId, Keys.delivery(endpointId, deliveryId))
+        .map(DynamoWebhookStore::delivery);
   }
 
   @Override
   public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
-    return items.page(tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
+    return items.page(
+        tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
   }
 
   @Override
   public void markEnqueued(String tenantId, Delivery delivery) {
     try {
-      dynamo.updateItem(r -> r.tableName(table).key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
-          .updateExpression("SET #enqueued = :true")
-          .conditionExpression("#generation = :generation")
-          .expressionAttributeNames(Map.of("#enqueued", "enqueued", "#generation", "generation"))
-          .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
-              ":generation", n(delivery.generation()))));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(
+                      TenantItems.key(
+                          tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+                  .updateExpression("SET #enqueued = :true")
+                  .conditionExpression("#generation = :generation")
+                  .expressionAttributeNames(
+                      Map.of("#enqueued", "enqueued", "#generation", "generation"))
+                  .expressionAttributeValues(
+                      Map.of(
+                          ":true",
+                          AttributeValue.fromBool(true),
+                          ":generation",
+                          n(delivery.generation()))));
     } catch (ConditionalCheckFailedException e) {
       // A redelivery started a newer round meanwhile; it marks its own.
     }
   }
 
   @Override
-  public boolean recordAttempt(String tenantId, DeliveryTicket ticket, AttemptResult result, DeliveryStatus status,
+  public boolean recordAttempt(
+      String tenantId,
+      DeliveryTicket ticket,
+      AttemptResult result,
+      DeliveryStatus status,
       Instant at) {
     Map<String, AttributeValue> values = new HashMap<>();
     values.put(":status", s(status.name()));
@@ -222,7 +294,8 @@ public final class DynamoWebhookStore implements WebhookStore {
     values.put(":at", instant(at));
     values.put(":one", n(1));
     values.put(":generation", n(ticket.generation()));
-    StringBuilder set = new StringBuilder("SET #status = :status, last_latency_ms = :latency, updated_at = :at");
+    StringBuilder set =
+        new StringBuilder("SET #status = :status, last_latency_ms = :latency, updated_at = :at");
     StringBuilder remove = new StringBuilder();
     if (result.responseCode() != null) {
       set.append(", last_response_code = :code");
@@ -238,13 +311,27 @@ public final class DynamoWebhookStore implements WebhookStore {
     }
     String update = set + " ADD #attempts :one" + remove;
     try {
-      dynamo.updateItem(r -> r.tableName(table)
-          .key(TenantItems.key(ticket.tenantId(), Keys.delivery(ticket.endpointId(), ticket.deliveryId())))
-          .updateExpression(update)
-          .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status = :pending")
-          .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
-              "#attempts", "attempts"))
-          .expressionAttributeValues(values));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(
+                      TenantItems.key(
+                          ticket.tenantId(),
+                          Keys.delivery(ticket.endpointId(), ticket.deliveryId())))
+                  .updateExpression(update)
+                  .conditionExpression(
+                      "attribute_exists(#pk) AND #generation = :generation AND #status = :pending")
+                  .expressionAttributeNames(
+                      Map.of(
+                          "#pk",
+                          Keys.PK,
+                          "#status",
+                          "status",
+                          "#generation",
+                          "generation",
+                          "#attempts",
+                          "attempts"))
+                  .expressionAttributeValues(values));
       return true;
     } catch (ConditionalCheckFailedException e) {
       return false;
@@ -253,28 +340,71 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   /** The new round, its ticket in the outbox and the change's records: one transaction. */
   @Override
-  public Delivery restartDelivery(String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
-    Delivery restarted = new Delivery(delivery.id(), delivery.endpointId(), delivery.eventId(), delivery.eventType(),
-        delivery.payload(), DeliveryStatus.PENDING, delivery.attempts(), delivery.lastResponseCode(),
-        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation() + 1, true, delivery.createdAt(), at);
+  public Delivery restartDelivery(
+      String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
+    Delivery restarted =
+        new Delivery(
+            delivery.id(),
+            delivery.endpointId(),
+            delivery.eventId(),
+            delivery.eventType(),
+            delivery.payload(),
+            DeliveryStatus.PENDING,
+            delivery.attempts(),
+            delivery.lastResponseCode(),
+            delivery.lastLatencyMs(),
+            delivery.lastError(),
+            delivery.generation() + 1,
+            true,
+            delivery.createdAt(),
+            at);
     List<TransactWriteItem> writes = new ArrayList<>();
-    writes.add(TransactWriteItem.builder().update(u -> u.tableName(table)
-        .key(TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
-        .updateExpression("SET #status = :pending, #generation = :next, #enqueued = :true, updated_at = :at,"
-            + " expires_at = :expires")
-        .conditionExpression("attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
-        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#status", "status", "#generation", "generation",
-            "#enqueued", "enqueued"))
-        .expressionAttributeValues(Map.of(":pending", s(DeliveryStatus.PENDING.name()),
-            ":next", n(restarted.generation()), ":true", AttributeValue.fromBool(true), ":at", instant(at),
-            ":expires", expiry(at), ":generation", n(delivery.generation())))).build());
+    writes.add(
+        TransactWriteItem.builder()
+            .update(
+                u ->
+                    u.tableName(table)
+                        .key(
+                            TenantItems.key(
+                                tenantId, Keys.delivery(delivery.endpointId(), delivery.id())))
+                        .updateExpression(
+                            "SET #status = :pending, #generation = :next, #enqueued = :true, updated_at = :at,"
+                                + " expires_at = :expires")
+                        .conditionExpression(
+                            "attribute_exists(#pk) AND #generation = :generation AND #status <> :pending")
+                        .expressionAttributeNames(
+                            Map.of(
+                                "#pk",
+                                Keys.PK,
+                                "#status",
+                                "status",
+                                "#generation",
+                                "generation",
+                                "#enqueued",
+                                "enqueued"))
+                        .expressionAttributeValues(
+                            Map.of(
+                                ":pending",
+                                s(DeliveryStatus.PENDING.name()),
+                                ":next",
+                                n(restarted.generation()),
+                                ":true",
+                                AttributeValue.fromBool(true),
+                                ":at",
+                                instant(at),
+                                ":expires",
+                                expiry(at),
+                                ":generation",
+                                n(delivery.generation()))))
+            .build());
     writes.add(changes.dispatch(restarted.ticket(tenantId), at));
     writes.addAll(changes.of(records));
     try {
       dynamo.transactWriteItems(r -> r.transactItems(writes));
     } catch (TransactionCanceledException e) {
       if (ChangeItems.refusedAt(e, 0)) {
-        throw new ConflictException(null, "delivery '" + delivery.id() + "' is being delivered again already");
+        throw new ConflictException(
+            null, "delivery '" + delivery.id() + "' is being delivered again already");
       }
       throw e;
     }
@@ -282,12 +412,21 @@ public final class DynamoWebhookStore implements WebhookStore {
   }
 
   private static Delivery delivery(Map<String, AttributeValue> item) {
-    return new Delivery(string(item, "id"), string(item, "endpoint_id"), string(item, "event_id"),
-        string(item, "event_type"), string(item, "payload"), DeliveryStatus.valueOf(string(item, "status")),
-        number(item, "attempts").intValue(), nullableInt(item, "last_response_code"),
-        item.containsKey("last_latency_ms") ? number(item, "last_latency_ms") : null, string(item, "last_error"),
-        number(item, "generation").intValue(), Boolean.TRUE.equals(item.get("enqueued").bool()),
-        instant(item, "created_at"), instant(item, "updated_at"));
+    return new Delivery(
+        string(item, "id"),
+        string(item, "endpoint_id"),
+        string(item, "event_id"),
+        string(item, "event_type"),
+        string(item, "payload"),
+        DeliveryStatus.valueOf(string(item, "status")),
+        number(item, "attempts").intValue(),
+        nullableInt(item, "last_response_code"),
+        item.containsKey("last_latency_ms") ? number(item, "last_latency_ms") : null,
+        string(item, "last_error"),
+        number(item, "generation").intValue(),
+        Boolean.TRUE.equals(item.get("enqueued").bool()),
+        instant(item, "created_at"),
+        instant(item, "updated_at"));
   }
 
   private static Long number(Map<String, AttributeValue> item, String name) {

@@ -38,12 +38,18 @@ final class EntitlementItems {
       fields.put("reset_anchor", s(metering.resetAnchor().name()));
       fields.put("scope", s(metering.scope().name()));
       fields.put("enforcement", s(metering.enforcement().name()));
-      fields.put("thresholds", AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
-      fields.put("overage_percent", metering.overagePercent() == null ? null : n(metering.overagePercent()));
+      fields.put(
+          "thresholds",
+          AttributeValue.fromL(metering.thresholds().stream().map(t -> n(t)).toList()));
+      fields.put(
+          "overage_percent",
+          metering.overagePercent() == null ? null : n(metering.overagePercent()));
       fields.put("unit", metering.unit() == null ? null : s(metering.unit()));
       fields.put("shards", n(metering.shards()));
     }
-    fields.put("config_schema", entitlement.configSchema() == null ? null : Attributes.json(entitlement.configSchema()));
+    fields.put(
+        "config_schema",
+        entitlement.configSchema() == null ? null : Attributes.json(entitlement.configSchema()));
     fields.put("created_at", instant(entitlement.createdAt()));
     fields.put(CatalogItems.UPDATED_AT, instant(entitlement.updatedAt()));
     return fields;
@@ -51,17 +57,28 @@ final class EntitlementItems {
 
   static Entitlement entitlement(Map<String, AttributeValue> item) {
     EntitlementType type = EntitlementType.valueOf(string(item, "type"));
-    Metering metering = type != EntitlementType.NUMERIC ? null : new Metering(
-        Aggregation.valueOf(string(item, "aggregation")),
-        Reset.valueOf(string(item, "reset")),
-        ResetAnchor.valueOf(string(item, "reset_anchor")),
-        MeterScope.valueOf(string(item, "scope")),
-        Enforcement.valueOf(string(item, "enforcement")),
-        Attributes.decimal(item, "overage_percent"),
-        Attributes.integers(item, "thresholds"),
-        string(item, "unit"),
-        item.containsKey("shards") ? Attributes.decimal(item, "shards").intValueExact() : 1);
-    return new Entitlement(string(item, "slug"), string(item, "name"), type, metering,
-        Attributes.json(item, "config_schema"), instant(item, "created_at"), CatalogItems.updatedAt(item));
+    Metering metering =
+        type != EntitlementType.NUMERIC
+            ? null
+            : new Metering(
+                Aggregation.valueOf(string(item, "aggregation")),
+                Reset.valueOf(string(item, "reset")),
+                ResetAnchor.valueOf(string(item, "reset_anchor")),
+                MeterScope.valueOf(string(item, "scope")),
+                Enforcement.valueOf(string(item, "enforcement")),
+                Attributes.decimal(item, "overage_percent"),
+                Attributes.integers(item, "thresholds"),
+                string(item, "unit"),
+                item.containsKey("shards")
+                    ? Attributes.decimal(item, "shards").intValueExact()
+                    : 1);
+    return new Entitlement(
+        string(item, "slug"),
+        string(item, "name"),
+        type,
+        metering,
+        Attributes.json(item, "config_schema"),
+        instant(item, "created_at"),
+        CatalogItems.updatedAt(item));
   }
 }

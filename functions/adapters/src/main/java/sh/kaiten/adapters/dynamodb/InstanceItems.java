@@ -29,7 +29,12 @@ final class InstanceItems {
   }
 
   static Instance instance(Map<String, AttributeValue> item) {
-    return new Instance(string(item, "id"), string(item, "license_id"), string(item, "name"),
-        Attributes.strings(item, "labels"), instant(item, "created_at"), CatalogItems.updatedAt(item));
+    return new Instance(
+        string(item, "id"),
+        string(item, "license_id"),
+        string(item, "name"),
+        Attributes.strings(item, "labels"),
+        instant(item, "created_at"),
+        CatalogItems.updatedAt(item));
   }
 }

@@ -30,50 +30,63 @@ import sh.kaiten.domain.metering.CounterKey;
  * A delivery id starts with its event's time, so an endpoint's log reads newest first by sort key;
  * delivery items expire by TTL ({@code expires_at}), endpoints never do.
  *
- * Every catalog key a request reads starts with the tenant, so no request can cross tenants; only
- * the scheduler reads the TIMERS days and the by-closing index, which span tenants by design.
+ * <p>Every catalog key a request reads starts with the tenant, so no request can cross tenants;
+ * only the scheduler reads the TIMERS days and the by-closing index, which span tenants by design.
  */
 final class Keys {
   static final String PK = "pk";
   static final String SK = "sk";
   static final String TOKEN_HASH = "token_hash";
+
   /** Tokens by tenant_id, then token_id. */
   static final String TOKENS_BY_TENANT = "by-tenant";
+
   /**
-   * Counter items by when their period's totals become final: sparse, since only the items of a period
-   * that closes and has not been announced carry its keys. Keys only: the totals are read from the
-   * table, consistently.
+   * Counter items by when their period's totals become final: sparse, since only the items of a
+   * period that closes and has not been announced carry its keys. Keys only: the totals are read
+   * from the table, consistently.
    */
   static final String USAGE_BY_CLOSING = "by-closing";
+
   static final String CLOSING_BUCKET = "closing_bucket";
   static final String CLOSES_AT = "closes_at";
+
   /**
-   * The index's partitions: every counter of a calendar period closes at the same instant and is first
-   * written at its start, so one partition key would take all those writes (about 1,000 a second).
+   * The index's partitions: every counter of a calendar period closes at the same instant and is
+   * first written at its start, so one partition key would take all those writes (about 1,000 a
+   * second).
    */
   static final int CLOSING_BUCKETS = 16;
 
   static final String TENANT_RECORD = "TENANT";
+
   /** The partition listing every tenant (for the jobs that run per tenant, like audit sealing). */
   static final String TENANTS = "TENANTS";
+
   static final String ENTITLEMENT = "ENTITLEMENT#";
   static final String TIER = "TIER#";
   static final String CUSTOMER = "CUSTOMER#";
   static final String LICENSE = "LICENSE#";
   static final String INSTANCE = "INSTANCE#";
   static final String REPORT = "REPORT";
+
   /** What follows a period's key on the items of its shards 1..N-1 (shard 0 is the plain item). */
   static final String SHARD = "#S";
+
   private static final String COUNTER = "COUNTER#";
   private static final String PERIOD = "PERIOD#";
   static final String ENDPOINT = "ENDPOINT#";
   static final String AUDIT_RECORD = "RECORD#";
   static final String AUDIT_DIGEST = "DIGEST#";
+
   /** Audit records by audit_instance, then sk: the trail of one instance. */
   static final String AUDIT_BY_INSTANCE = "by-instance";
+
   static final String AUDIT_INSTANCE = "audit_instance";
+
   /** The Outbox table's items: one per event, keyed by its id. */
   private static final String OUTBOX_EVENT = "EVENT#";
+
   private static final String OUTBOX_DELIVERY = "DELIVERY#";
 
   /** Fixed width, so timer sort keys order by time as strings. */
@@ -109,8 +122,8 @@ final class Keys {
   }
 
   /**
-   * The counter period a counter item belongs to, from its keys. Tenant ids and entitlement slugs hold
-   * no {@code #}, so the holder is the rest of the partition key.
+   * The counter period a counter item belongs to, from its keys. Tenant ids and entitlement slugs
+   * hold no {@code #}, so the holder is the rest of the partition key.
    */
   static CounterKey counter(String pk, String sk) {
     String[] parts = pk.substring(COUNTER.length()).split("#", 3);
@@ -129,14 +142,17 @@ final class Keys {
     return shard < 0 ? 0 : Integer.parseInt(sk.substring(shard + SHARD.length()));
   }
 
-  /** Which index partition a counter's items are filed in for their close: all of a counter's shards in one. */
+  /**
+   * Which index partition a counter's items are filed in for their close: all of a counter's shards
+   * in one.
+   */
   static int closingBucket(CounterKey key) {
     return Math.floorMod(counter(key).hashCode(), CLOSING_BUCKETS);
   }
 
   /**
-   * When a period's totals become final, as a fixed-width sort key rounded up to the millisecond, so
-   * that {@code closes_at <= }{@link #closingUntil} holds only once that instant has come.
+   * When a period's totals become final, as a fixed-width sort key rounded up to the millisecond,
+   * so that {@code closes_at <= }{@link #closingUntil} holds only once that instant has come.
    */
   static String closesAt(Instant finalAt) {
     Instant millis = finalAt.truncatedTo(ChronoUnit.MILLIS);
@@ -148,7 +164,10 @@ final class Keys {
     return TIME.format(now);
   }
 
-  /** An idempotency key is the instance's own: two instances may use the same key for different reports. */
+  /**
+   * An idempotency key is the instance's own: two instances may use the same key for different
+   * reports.
+   */
   static String idempotencyKey(String tenantId, String instanceId, String key) {
     return "IDEMPOTENCY#" + tenantId + "#" + instanceId + "#" + key;
   }
@@ -157,12 +176,18 @@ final class Keys {
     return PERIOD + key.period();
   }
 
-  /** A counter spread over shards keeps shard 0 on its own item and shard n beside it, {@code #S{n}}. */
+  /**
+   * A counter spread over shards keeps shard 0 on its own item and shard n beside it, {@code
+   * #S{n}}.
+   */
   static String period(CounterKey key, int shard) {
     return shard == 0 ? period(key) : period(key) + SHARD + shard;
   }
 
-  /** License timers are filed by the UTC day they fall due, across tenants: the scheduler reads a day at once. */
+  /**
+   * License timers are filed by the UTC day they fall due, across tenants: the scheduler reads a
+   * day at once.
+   */
   static String timerDay(LocalDate day) {
     return "TIMERS#" + day;
   }
@@ -172,7 +197,13 @@ final class Keys {
   }
 
   static String timer(LifecycleTimer timer) {
-    return TIME.format(timer.dueAt()) + "#" + timer.tenantId() + "#" + timer.licenseId() + "#" + timer.moment();
+    return TIME.format(timer.dueAt())
+        + "#"
+        + timer.tenantId()
+        + "#"
+        + timer.licenseId()
+        + "#"
+        + timer.moment();
   }
 
   /** The greatest timer sort key due at or before {@code until}. */
@@ -189,7 +220,9 @@ final class Keys {
     return deliveries(endpointId) + deliveryId;
   }
 
-  /** A crossing marker sits beside its counter: same partition, one item per period and threshold. */
+  /**
+   * A crossing marker sits beside its counter: same partition, one item per period and threshold.
+   */
   static String crossing(CounterKey key, String alert) {
     return "CROSSING#" + key.period() + "#" + alert;
   }

@@ -20,13 +20,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * How an unsharded SUM or COUNT counter item keeps its leases: {@code held}, the usage plus the units of
- * every stored lease, beside {@code total} and {@code reports}, and {@code leases}, a map of lease id to
- * {@code {units, granted, expires_at (epoch ms), instance}}. Every write that can pass the ceiling is
- * conditioned on {@code held}, so a plain report and a grant are held to one number. An expired lease
- * keeps its units in {@code held} until a write prunes it (REMOVE the entry, ADD its units back), which
- * the next grant, settlement or release does in the same write, and a plain report refused only
- * because of expired leases does before it tries again.
+ * How an unsharded SUM or COUNT counter item keeps its leases: {@code held}, the usage plus the
+ * units of every stored lease, beside {@code total} and {@code reports}, and {@code leases}, a map
+ * of lease id to {@code {units, granted, expires_at (epoch ms), instance}}. Every write that can
+ * pass the ceiling is conditioned on {@code held}, so a plain report and a grant are held to one
+ * number. An expired lease keeps its units in {@code held} until a write prunes it (REMOVE the
+ * entry, ADD its units back), which the next grant, settlement or release does in the same write,
+ * and a plain report refused only because of expired leases does before it tries again.
  */
 final class LeaseItems {
   static final String HELD = "held";
@@ -38,7 +38,10 @@ final class LeaseItems {
 
   private LeaseItems() {}
 
-  /** Whether a counter keeps {@code held}: an unsharded SUM or COUNT counter, the kind that holds a ceiling by accumulating. */
+  /**
+   * Whether a counter keeps {@code held}: an unsharded SUM or COUNT counter, the kind that holds a
+   * ceiling by accumulating.
+   */
   static boolean keepsHeld(Metering metering) {
     return metering.shards() == 1 && keepsHeld(metering.aggregation());
   }
@@ -64,20 +67,39 @@ final class LeaseItems {
     if (item == null || !item.containsKey(LEASES)) {
       return leases;
     }
-    item.get(LEASES).m().forEach((id, entry) -> {
-      Map<String, AttributeValue> fields = entry.m();
-      leases.put(id, new Lease(id, fields.get(INSTANCE).s(), new BigDecimal(fields.get(UNITS).n()),
-          new BigDecimal(fields.get(GRANTED).n()), Instant.ofEpochMilli(Long.parseLong(fields.get(EXPIRES).n()))));
-    });
+    item.get(LEASES)
+        .m()
+        .forEach(
+            (id, entry) -> {
+              Map<String, AttributeValue> fields = entry.m();
+              leases.put(
+                  id,
+                  new Lease(
+                      id,
+                      fields.get(INSTANCE).s(),
+                      new BigDecimal(fields.get(UNITS).n()),
+                      new BigDecimal(fields.get(GRANTED).n()),
+                      Instant.ofEpochMilli(Long.parseLong(fields.get(EXPIRES).n()))));
+            });
     return leases;
   }
 
   static AttributeValue entry(Lease lease) {
-    return AttributeValue.fromM(Map.of(UNITS, n(lease.units()), GRANTED, n(lease.granted()),
-        EXPIRES, n(lease.expiresAt().toEpochMilli()), INSTANCE, s(lease.instanceId())));
+    return AttributeValue.fromM(
+        Map.of(
+            UNITS,
+            n(lease.units()),
+            GRANTED,
+            n(lease.granted()),
+            EXPIRES,
+            n(lease.expiresAt().toEpochMilli()),
+            INSTANCE,
+            s(lease.instanceId())));
   }
 
-  /** The parts of one update expression and its condition, built up by the writes of this package. */
+  /**
+   * The parts of one update expression and its condition, built up by the writes of this package.
+   */
   static final class Expression {
     final Map<String, String> names = new HashMap<>();
     final Map<String, AttributeValue> values = new HashMap<>();
@@ -95,8 +117,9 @@ final class LeaseItems {
     }
 
     /**
-     * Removes the leases {@code seen} as expired at {@code now} and returns how many units they held,
-     * each under the condition that it is still there (expired leases change no more, so it is as seen).
+     * Removes the leases {@code seen} as expired at {@code now} and returns how many units they
+     * held, each under the condition that it is still there (expired leases change no more, so it
+     * is as seen).
      */
     BigDecimal prune(LeasedCounter seen, Instant now) {
       BigDecimal units = BigDecimal.ZERO;
@@ -112,8 +135,8 @@ final class LeaseItems {
 
     /**
      * Moves {@code held} by {@code delta} and, given a ceiling, holds it to it: on a counter that
-     * keeps it, {@code held <= ceiling - delta}; on one that does not yet, as {@code seen} (the usage alone),
-     * it is set, under the condition that the usage is still as seen.
+     * keeps it, {@code held <= ceiling - delta}; on one that does not yet, as {@code seen} (the
+     * usage alone), it is set, under the condition that the usage is still as seen.
      */
     void held(LeasedCounter seen, Aggregation aggregation, BigDecimal delta, BigDecimal ceiling) {
       names.put("#held", HELD);
@@ -137,7 +160,8 @@ final class LeaseItems {
         names.put("#total", CounterItems.TOTAL);
         values.put(":seenReports", n(seen.tally().count()));
         values.put(":seenTotal", n(seen.tally().sum()));
-        conditions.add("attribute_not_exists(#held) AND #reports = :seenReports AND #total = :seenTotal");
+        conditions.add(
+            "attribute_not_exists(#held) AND #reports = :seenReports AND #total = :seenTotal");
       }
     }
 
@@ -159,15 +183,20 @@ final class LeaseItems {
   }
 
   /**
-   * Makes a counter that a plain report found refused able to take it, if it can be: a counter written
-   * before leases existed gets {@code held} (its usage), and expired leases are pruned. Each is one
-   * conditional write that does nothing if another write got there first.
+   * Makes a counter that a plain report found refused able to take it, if it can be: a counter
+   * written before leases existed gets {@code held} (its usage), and expired leases are pruned.
+   * Each is one conditional write that does nothing if another write got there first.
    *
    * @param item the counter as the refused write found it
    * @return whether anything was changed, so the report is worth trying again
    */
-  static boolean repair(DynamoDbClient dynamo, String table, CounterKey key, Aggregation aggregation,
-      Map<String, AttributeValue> item, Instant now) {
+  static boolean repair(
+      DynamoDbClient dynamo,
+      String table,
+      CounterKey key,
+      Aggregation aggregation,
+      Map<String, AttributeValue> item,
+      Instant now) {
     if (item == null || item.isEmpty()) {
       return false;
     }
@@ -180,10 +209,14 @@ final class LeaseItems {
     BigDecimal freed = legacy ? BigDecimal.ZERO : change.prune(seen, now);
     change.held(seen, aggregation, freed.negate(), null);
     try {
-      dynamo.updateItem(r -> r.tableName(table).key(CounterItems.key(key, 0))
-          .updateExpression(change.update()).conditionExpression(change.condition())
-          .expressionAttributeNames(change.names)
-          .expressionAttributeValues(change.valuesOrNull()));
+      dynamo.updateItem(
+          r ->
+              r.tableName(table)
+                  .key(CounterItems.key(key, 0))
+                  .updateExpression(change.update())
+                  .conditionExpression(change.condition())
+                  .expressionAttributeNames(change.names)
+                  .expressionAttributeValues(change.valuesOrNull()));
     } catch (ConditionalCheckFailedException moved) {
       // Another write repaired it or moved it first: the report is tried again on what it finds.
     }

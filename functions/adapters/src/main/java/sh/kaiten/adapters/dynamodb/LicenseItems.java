@@ -11,7 +11,10 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A license as a Catalog item ({@code sk = LICENSE#{id}}) and back; the item also counts its instances. */
+/**
+ * A license as a Catalog item ({@code sk = LICENSE#{id}}) and back; the item also counts its
+ * instances.
+ */
 final class LicenseItems {
   private LicenseItems() {}
 

@@ -9,9 +9,9 @@ import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Tally;
 
 /**
- * How this function instance sees each counter spread over shards: every shard as last read, at most
- * {@link #FRESHNESS} ago, with the shards this instance wrote since as it wrote them. A report then
- * costs one write and, at most once a second per counter, one read of all shards.
+ * How this function instance sees each counter spread over shards: every shard as last read, at
+ * most {@link #FRESHNESS} ago, with the shards this instance wrote since as it wrote them. A report
+ * then costs one write and, at most once a second per counter, one read of all shards.
  *
  * <p>The usage "before" a report is the usage this instance last answered, so a reread that shows
  * other instances' reports counts as movement too: a threshold the counter passed is seen by every
@@ -19,6 +19,7 @@ import sh.kaiten.domain.metering.Tally;
  */
 final class ShardViews {
   static final Duration FRESHNESS = Duration.ofSeconds(1);
+
   /** Beyond this many counters the views start over, so memory stays bounded. */
   private static final int MAX_COUNTERS = 10_000;
 
@@ -35,14 +36,17 @@ final class ShardViews {
    *
    * @param readAll reads every shard as it stands now
    */
-  CounterUpdate written(CounterKey key, int shardCount, int shard, Tally written, Supplier<Tally[]> readAll) {
+  CounterUpdate written(
+      CounterKey key, int shardCount, int shard, Tally written, Supplier<Tally[]> readAll) {
     if (views.size() >= MAX_COUNTERS && !views.containsKey(key)) {
       views.clear();
     }
     View view = views.computeIfAbsent(key, k -> new View());
     synchronized (view) {
       long now = System.nanoTime();
-      if (view.shards == null || view.shards.length != shardCount || now - view.readAt > FRESHNESS.toNanos()) {
+      if (view.shards == null
+          || view.shards.length != shardCount
+          || now - view.readAt > FRESHNESS.toNanos()) {
         view.shards = readAll.get(); // read after the write: it holds this report
         view.readAt = now;
       } else {

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The reads of a table whose items are filed by tenant ({@code pk = TENANT#{tenant}}, {@code sk} a
- * kind's prefix and an id), all read consistently: one item, a page of a kind, every item of a kind.
+ * kind's prefix and an id), all read consistently: one item, a page of a kind, every item of a
+ * kind.
  */
 final class TenantItems {
   private final DynamoDbClient dynamo;
@@ -34,16 +35,25 @@ final class TenantItems {
     return key;
   }
 
-  /** Longer than any sort key this table is written with (a kind's prefix and an id of at most 128 characters). */
+  /**
+   * Longer than any sort key this table is written with (a kind's prefix and an id of at most 128
+   * characters).
+   */
   static final int MAX_SORT_KEY = 512;
 
-  /** The item, or empty; a key too long to have been written is not looked up (DynamoDB would refuse it). */
+  /**
+   * The item, or empty; a key too long to have been written is not looked up (DynamoDB would refuse
+   * it).
+   */
   Optional<Map<String, AttributeValue>> get(String tenantId, String sk) {
     if (sk.length() > MAX_SORT_KEY) {
       return Optional.empty();
     }
-    var response = dynamo.getItem(r -> r.tableName(table).key(key(tenantId, sk)).consistentRead(true));
-    return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
+    var response =
+        dynamo.getItem(r -> r.tableName(table).key(key(tenantId, sk)).consistentRead(true));
+    return response.hasItem() && !response.item().isEmpty()
+        ? Optional.of(response.item())
+        : Optional.empty();
   }
 
   /**
@@ -51,15 +61,23 @@ final class TenantItems {
    * cursor is the last key's sort key, base64url-encoded; one that is not of this kind is refused
    * rather than read elsewhere.
    */
-  <T> Page<T> page(String tenantId, String skPrefix, PageRequest page, boolean ascending,
+  <T> Page<T> page(
+      String tenantId,
+      String skPrefix,
+      PageRequest page,
+      boolean ascending,
       Function<Map<String, AttributeValue>, T> mapper) {
-    QueryRequest.Builder request = ofKind(tenantId, skPrefix).limit(page.limit()).scanIndexForward(ascending);
+    QueryRequest.Builder request =
+        ofKind(tenantId, skPrefix).limit(page.limit()).scanIndexForward(ascending);
     if (page.cursor() != null) {
       request.exclusiveStartKey(key(tenantId, Cursors.read(page.cursor(), skPrefix)));
     }
     QueryResponse response = dynamo.query(request.build());
     Map<String, AttributeValue> last = response.lastEvaluatedKey();
-    String next = response.hasLastEvaluatedKey() && !last.isEmpty() ? Cursors.of(last.get(Keys.SK).s()) : null;
+    String next =
+        response.hasLastEvaluatedKey() && !last.isEmpty()
+            ? Cursors.of(last.get(Keys.SK).s())
+            : null;
     return new Page<>(response.items().stream().map(mapper).toList(), next);
   }
 

@@ -10,7 +10,9 @@ import java.util.Map;
 import sh.kaiten.domain.catalog.Tier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** A tier as a Catalog item ({@code sk = TIER#{slug}}) and back; the item also counts its licenses. */
+/**
+ * A tier as a Catalog item ({@code sk = TIER#{slug}}) and back; the item also counts its licenses.
+ */
 final class TierItems {
   private TierItems() {}
 

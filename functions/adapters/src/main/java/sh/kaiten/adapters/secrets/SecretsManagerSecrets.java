@@ -7,8 +7,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Secret values read from AWS Secrets Manager by id (name or ARN), each once per function instance:
- * cold start pays one {@code GetSecretValue} per secret, warm invocations none. So a secret never sits
- * in the function's environment, where {@code GetFunctionConfiguration} would show it.
+ * cold start pays one {@code GetSecretValue} per secret, warm invocations none. So a secret never
+ * sits in the function's environment, where {@code GetFunctionConfiguration} would show it.
  */
 public final class SecretsManagerSecrets {
   private final SecretsManagerClient client;
@@ -20,7 +20,11 @@ public final class SecretsManagerSecrets {
 
   /** The secret's string value; empty when no id is given. */
   public Optional<String> value(Optional<String> secretId) {
-    return secretId.filter(id -> !id.isBlank())
-        .map(id -> values.computeIfAbsent(id, key -> client.getSecretValue(r -> r.secretId(key)).secretString()));
+    return secretId
+        .filter(id -> !id.isBlank())
+        .map(
+            id ->
+                values.computeIfAbsent(
+                    id, key -> client.getSecretValue(r -> r.secretId(key)).secretString()));
   }
 }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class SqsDeliveryQueue implements DeliveryQueue {
   /** SQS's limit for a visibility timeout. */
   static final Duration MAX_VISIBILITY = Duration.ofHours(12);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs;
@@ -32,10 +33,14 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
     sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(toJson(ticket)));
   }
 
-  /** Hides a received message for {@code delay} (whole seconds, rounded up): its next attempt comes then. */
+  /**
+   * Hides a received message for {@code delay} (whole seconds, rounded up): its next attempt comes
+   * then.
+   */
   public void retryAfter(String receiptHandle, Duration delay) {
     long seconds = Math.min(MAX_VISIBILITY.toSeconds(), (delay.toMillis() + 999) / 1000);
-    sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) seconds));
+    sqs.changeMessageVisibility(
+        r -> r.queueUrl(queueUrl).receiptHandle(receiptHandle).visibilityTimeout((int) seconds));
   }
 
   public static String toJson(DeliveryTicket ticket) {
@@ -48,13 +53,15 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
   }
 
   /**
-   * Whether a received message came from this queue, told by its record's {@code eventSourceARN}: an
-   * SQS queue's ARN ends in its name ({@code arn:aws:sqs:region:account:name}), as its URL does
+   * Whether a received message came from this queue, told by its record's {@code eventSourceARN}:
+   * an SQS queue's ARN ends in its name ({@code arn:aws:sqs:region:account:name}), as its URL does
    * ({@code .../account/name}).
    */
   public boolean isSourceOf(String eventSourceArn) {
     return eventSourceArn != null
-        && eventSourceArn.substring(eventSourceArn.lastIndexOf(':') + 1).equals(queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
+        && eventSourceArn
+            .substring(eventSourceArn.lastIndexOf(':') + 1)
+            .equals(queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
   }
 
   public static DeliveryTicket fromJson(JsonNode body) {
@@ -62,8 +69,11 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
     if (generation == null || !generation.canConvertToInt() || generation.intValue() < 0) {
       throw new IllegalArgumentException("generation must be a whole number >= 0");
     }
-    return new DeliveryTicket(SqsEvents.text(body, "tenant_id"), SqsEvents.text(body, "endpoint_id"),
-        SqsEvents.text(body, "delivery_id"), generation.intValue());
+    return new DeliveryTicket(
+        SqsEvents.text(body, "tenant_id"),
+        SqsEvents.text(body, "endpoint_id"),
+        SqsEvents.text(body, "delivery_id"),
+        generation.intValue());
   }
 
   public static JsonNode parse(String message) {
@@ -74,7 +84,8 @@ public final class SqsDeliveryQueue implements DeliveryQueue {
       }
       return body;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a message must be a JSON object: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "a message must be a JSON object: " + e.getOriginalMessage());
     }
   }
 }

@@ -49,8 +49,13 @@ public final class SqsEvents implements Events {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("created_at must be an ISO-8601 instant");
     }
-    return new Event(text(body, "id"), text(body, "tenant_id"), EventType.fromWireName(type)
-        .orElseThrow(() -> new IllegalArgumentException("unknown event type " + type)), createdAt, (ObjectNode) data);
+    return new Event(
+        text(body, "id"),
+        text(body, "tenant_id"),
+        EventType.fromWireName(type)
+            .orElseThrow(() -> new IllegalArgumentException("unknown event type " + type)),
+        createdAt,
+        (ObjectNode) data);
   }
 
   static String text(JsonNode body, String field) {

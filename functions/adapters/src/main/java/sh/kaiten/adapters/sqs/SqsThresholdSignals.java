@@ -60,39 +60,57 @@ public final class SqsThresholdSignals implements ThresholdSignals {
     try {
       body = JSON.readTree(message);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("a threshold signal must be a JSON object: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "a threshold signal must be a JSON object: " + e.getOriginalMessage());
     }
     if (body == null || !body.isObject()) {
       throw new IllegalArgumentException("a threshold signal must be a JSON object");
     }
-    CounterKey counter = new CounterKey(text(body, "tenant_id"), text(body, "entitlement"), text(body, "holder"),
-        text(body, "period"));
+    CounterKey counter =
+        new CounterKey(
+            text(body, "tenant_id"),
+            text(body, "entitlement"),
+            text(body, "holder"),
+            text(body, "period"));
     if (!counter.holder().contains(":")) {
       throw new IllegalArgumentException("holder must be instance:<id> or license:<id>");
     }
-    ThresholdSignal.Kind kind = body.has("kind") ? enumValue(ThresholdSignal.Kind.class, body, "kind")
-        : ThresholdSignal.Kind.CROSSED;
+    ThresholdSignal.Kind kind =
+        body.has("kind")
+            ? enumValue(ThresholdSignal.Kind.class, body, "kind")
+            : ThresholdSignal.Kind.CROSSED;
     JsonNode thresholds = body.path("thresholds");
     if (kind == ThresholdSignal.Kind.CROSSED && (!thresholds.isArray() || thresholds.isEmpty())) {
       throw new IllegalArgumentException("thresholds must be a non-empty array of percents");
     }
     List<Integer> percents = new ArrayList<>();
-    thresholds.forEach(t -> {
-      if (!t.canConvertToInt()) {
-        throw new IllegalArgumentException("thresholds must be whole percents");
-      }
-      percents.add(t.intValue());
-    });
-    BigDecimal limit = body.path("limit").isNull() || body.path("limit").isMissingNode() ? null : number(body, "limit");
-    return new ThresholdSignal(counter, limit, number(body, "previous"), number(body, "updated"),
-        percents, kind, body.has("reason") ? enumValue(Reason.class, body, "reason") : null);
+    thresholds.forEach(
+        t -> {
+          if (!t.canConvertToInt()) {
+            throw new IllegalArgumentException("thresholds must be whole percents");
+          }
+          percents.add(t.intValue());
+        });
+    BigDecimal limit =
+        body.path("limit").isNull() || body.path("limit").isMissingNode()
+            ? null
+            : number(body, "limit");
+    return new ThresholdSignal(
+        counter,
+        limit,
+        number(body, "previous"),
+        number(body, "updated"),
+        percents,
+        kind,
+        body.has("reason") ? enumValue(Reason.class, body, "reason") : null);
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, JsonNode body, String field) {
     try {
       return Enum.valueOf(type, text(body, field));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw new IllegalArgumentException(
+          field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
   }
 

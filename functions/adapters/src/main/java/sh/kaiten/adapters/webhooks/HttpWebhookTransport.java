@@ -18,26 +18,32 @@ import sh.kaiten.domain.webhooks.WebhookTransport;
 /**
  * One delivery attempt with the JDK's {@link HttpURLConnection} (native-image ready, no extra
  * library): the target checked by {@link WebhookTargets} first (a refused one fails without a
- * request), connected to the checked address, bounded connect and read timeouts, no proxy, redirects
- * not followed (a 3xx is a failure), and only a 2xx counts as delivered.
+ * request), connected to the checked address, bounded connect and read timeouts, no proxy,
+ * redirects not followed (a 3xx is a failure), and only a 2xx counts as delivered.
  */
 public final class HttpWebhookTransport implements WebhookTransport {
-  /** What is read of an answer's body before the connection is closed: receivers should answer short. */
+  /**
+   * What is read of an answer's body before the connection is closed: receivers should answer
+   * short.
+   */
   private static final int MAX_ANSWER_BYTES = 64 * 1024;
+
   private static final String USER_AGENT = "Kaiten-Webhooks/1";
 
   private final WebhookTargets targets;
   private final Duration connectTimeout;
   private final Duration readTimeout;
 
-  public HttpWebhookTransport(WebhookTargets targets, Duration connectTimeout, Duration readTimeout) {
+  public HttpWebhookTransport(
+      WebhookTargets targets, Duration connectTimeout, Duration readTimeout) {
     this.targets = targets;
     this.connectTimeout = connectTimeout;
     this.readTimeout = readTimeout;
   }
 
   @Override
-  public AttemptResult post(String url, String webhookId, Instant timestamp, String payload, List<String> secrets) {
+  public AttemptResult post(
+      String url, String webhookId, Instant timestamp, String payload, List<String> secrets) {
     long start = System.nanoTime();
     WebhookTargets.Target target;
     try {
@@ -49,7 +55,9 @@ public final class HttpWebhookTransport implements WebhookTransport {
     try {
       connection = (HttpURLConnection) target.uri().toURL().openConnection(Proxy.NO_PROXY);
       if (connection instanceof HttpsURLConnection https && target.address() != null) {
-        https.setSSLSocketFactory(new PinnedSocketFactory((SSLSocketFactory) SSLSocketFactory.getDefault(), target.address()));
+        https.setSSLSocketFactory(
+            new PinnedSocketFactory(
+                (SSLSocketFactory) SSLSocketFactory.getDefault(), target.address()));
       }
       byte[] body = payload.getBytes(StandardCharsets.UTF_8);
       connection.setInstanceFollowRedirects(false);
@@ -63,7 +71,8 @@ public final class HttpWebhookTransport implements WebhookTransport {
       connection.setRequestProperty("User-Agent", USER_AGENT);
       connection.setRequestProperty("webhook-id", webhookId);
       connection.setRequestProperty("webhook-timestamp", Long.toString(timestamp.getEpochSecond()));
-      connection.setRequestProperty("webhook-signature",
+      connection.setRequestProperty(
+          "webhook-signature",
           WebhookSigner.signature(webhookId, timestamp.getEpochSecond(), payload, secrets));
       try (OutputStream out = connection.getOutputStream()) {
         out.write(body);
@@ -74,10 +83,15 @@ public final class HttpWebhookTransport implements WebhookTransport {
       if (status >= 200 && status < 300) {
         return new AttemptResult(status, latency, null);
       }
-      return new AttemptResult(status, latency, status >= 300 && status < 400
-          ? "answered " + status + ": redirects are not followed" : "answered " + status);
+      return new AttemptResult(
+          status,
+          latency,
+          status >= 300 && status < 400
+              ? "answered " + status + ": redirects are not followed"
+              : "answered " + status);
     } catch (IOException | RuntimeException e) {
-      return new AttemptResult(null, elapsedMs(start), e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new AttemptResult(
+          null, elapsedMs(start), e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
       if (connection != null) {
         connection.disconnect();

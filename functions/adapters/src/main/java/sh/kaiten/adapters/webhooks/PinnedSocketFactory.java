@@ -22,19 +22,24 @@ final class PinnedSocketFactory extends SSLSocketFactory {
     this.address = address;
   }
 
-  /** The unconnected socket HttpsURLConnection connects to the URL's host and port: it connects to the pinned address. */
+  /**
+   * The unconnected socket HttpsURLConnection connects to the URL's host and port: it connects to
+   * the pinned address.
+   */
   @Override
   public Socket createSocket() {
     return new Socket() {
       @Override
       public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        super.connect(new InetSocketAddress(address, ((InetSocketAddress) endpoint).getPort()), timeout);
+        super.connect(
+            new InetSocketAddress(address, ((InetSocketAddress) endpoint).getPort()), timeout);
       }
     };
   }
 
   @Override
-  public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+  public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
+      throws IOException {
     return tls.createSocket(socket, host, port, autoClose);
   }
 
@@ -44,7 +49,8 @@ final class PinnedSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
     return tls.createSocket(address, port, localHost, localPort);
   }
 
@@ -54,7 +60,8 @@ final class PinnedSocketFactory extends SSLSocketFactory {
   }
 
   @Override
-  public Socket createSocket(InetAddress host, int port, InetAddress localAddress, int localPort) throws IOException {
+  public Socket createSocket(InetAddress host, int port, InetAddress localAddress, int localPort)
+      throws IOException {
     return tls.createSocket(address, port, localAddress, localPort);
   }
 

@@ -16,9 +16,9 @@ import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
  * The SSRF guard: a webhook URL must be https and every address its host resolves to must be a
  * public one: not private (RFC 1918, carrier-grade NAT), loopback, link-local (cloud metadata at
  * 169.254.169.254 included), unique-local IPv6, multicast, unspecified or reserved. The check runs
- * when an endpoint is written and again before each delivery, which then connects to the address
- * it checked ({@link #target}), so a DNS answer that changes in between cannot redirect it.
- * {@code allowPrivate} (local development) lifts every rule but the URL's syntax.
+ * when an endpoint is written and again before each delivery, which then connects to the address it
+ * checked ({@link #target}), so a DNS answer that changes in between cannot redirect it. {@code
+ * allowPrivate} (local development) lifts every rule but the URL's syntax.
  */
 public final class WebhookTargets implements WebhookUrlPolicy {
 
@@ -31,7 +31,8 @@ public final class WebhookTargets implements WebhookUrlPolicy {
   /**
    * Where a delivery goes.
    *
-   * @param address the checked address to connect to; null when private targets are allowed (no check)
+   * @param address the checked address to connect to; null when private targets are allowed (no
+   *     check)
    */
   public record Target(URI uri, InetAddress address) {}
 
@@ -56,7 +57,9 @@ public final class WebhookTargets implements WebhookUrlPolicy {
     target(url);
   }
 
-  /** @throws InvalidInputException naming {@code url} when the URL may not be called */
+  /**
+   * @throws InvalidInputException naming {@code url} when the URL may not be called
+   */
   public Target target(String url) {
     URI uri;
     try {
@@ -77,7 +80,10 @@ public final class WebhookTargets implements WebhookUrlPolicy {
     if (allowPrivate) {
       return new Target(uri, null);
     }
-    String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+    String host =
+        uri.getHost().startsWith("[")
+            ? uri.getHost().substring(1, uri.getHost().length() - 1)
+            : uri.getHost();
     InetAddress[] addresses;
     try {
       addresses = resolver.resolve(host);
@@ -87,13 +93,21 @@ public final class WebhookTargets implements WebhookUrlPolicy {
     if (addresses.length == 0) {
       throw refused("url's host " + host + " does not resolve");
     }
-    // Every address must be public: a host with one public and one private address could be steered to either.
+    // Every address must be public: a host with one public and one private address could be steered
+    // to either.
     for (InetAddress address : addresses) {
       Optional<String> reason = forbidden(address);
       if (reason.isPresent()) {
         String article = reason.get().equals("unspecified") ? "an " : "a ";
-        throw refused("url's host " + host + " resolves to " + article + reason.get() + " address ("
-            + address.getHostAddress() + "); webhooks go to public addresses only");
+        throw refused(
+            "url's host "
+                + host
+                + " resolves to "
+                + article
+                + reason.get()
+                + " address ("
+                + address.getHostAddress()
+                + "); webhooks go to public addresses only");
       }
     }
     return new Target(uri, addresses[0]);
@@ -135,10 +149,15 @@ public final class WebhookTargets implements WebhookUrlPolicy {
       if ((bytes[0] & 0xfe) == 0xfc) {
         return Optional.of("unique-local"); // fc00::/7
       }
-      // IPv4 inside IPv6: ::a.b.c.d (compatible) and 64:ff9b::a.b.c.d (NAT64) reach the IPv4 address.
+      // IPv4 inside IPv6: ::a.b.c.d (compatible) and 64:ff9b::a.b.c.d (NAT64) reach the IPv4
+      // address.
       boolean compatible = Arrays.equals(Arrays.copyOf(bytes, 12), new byte[12]);
-      boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && (bytes[2] & 0xff) == 0xff && (bytes[3] & 0xff) == 0x9b
-          && Arrays.equals(Arrays.copyOfRange(bytes, 4, 12), new byte[8]);
+      boolean nat64 =
+          bytes[0] == 0
+              && bytes[1] == 0x64
+              && (bytes[2] & 0xff) == 0xff
+              && (bytes[3] & 0xff) == 0x9b
+              && Arrays.equals(Arrays.copyOfRange(bytes, 4, 12), new byte[8]);
       if (compatible || nat64) {
         try {
           return forbidden(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));

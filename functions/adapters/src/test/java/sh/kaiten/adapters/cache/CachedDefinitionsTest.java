@@ -23,19 +23,27 @@ import sh.kaiten.domain.catalog.Tier;
 class CachedDefinitionsTest {
   private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
 
-  /** Definitions that record the calls they get; they hold the entitlements and tiers the test puts in. */
+  /**
+   * Definitions that record the calls they get; they hold the entitlements and tiers the test puts
+   * in.
+   */
   private final List<String> calls = new ArrayList<>();
+
   private final List<Entitlement> stored = new ArrayList<>(List.of(entitlement("sso")));
   private final Map<String, Tier> tiers = new HashMap<>(Map.of("pro", tier("pro")));
-  private final Definitions definitions = (Definitions) Proxy.newProxyInstance(getClass().getClassLoader(),
-      new Class<?>[] {Definitions.class}, (proxy, method, args) -> {
-        calls.add(method.getName());
-        return switch (method.getName()) {
-          case "listEntitlements" -> List.copyOf(stored);
-          case "findTier" -> Optional.ofNullable(tiers.get((String) args[1]));
-          default -> null;
-        };
-      });
+  private final Definitions definitions =
+      (Definitions)
+          Proxy.newProxyInstance(
+              getClass().getClassLoader(),
+              new Class<?>[] {Definitions.class},
+              (proxy, method, args) -> {
+                calls.add(method.getName());
+                return switch (method.getName()) {
+                  case "listEntitlements" -> List.copyOf(stored);
+                  case "findTier" -> Optional.ofNullable(tiers.get((String) args[1]));
+                  default -> null;
+                };
+              });
 
   private static Entitlement entitlement(String slug) {
     return new Entitlement(slug, slug, EntitlementType.BOOLEAN, null, null, START);
@@ -47,12 +55,26 @@ class CachedDefinitionsTest {
 
   /** A clock the test moves. */
   private Instant now = START;
-  private final Clock clock = new Clock() {
-    @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
-  };
-  private final CachedDefinitions cached = new CachedDefinitions(definitions, clock, Duration.ofSeconds(5));
+
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
+  private final CachedDefinitions cached =
+      new CachedDefinitions(definitions, clock, Duration.ofSeconds(5));
 
   @Test
   void definitionsAreReadOnceInFiveSecondsAndAgainAfter() {
@@ -67,7 +89,8 @@ class CachedDefinitionsTest {
     now = START.plusSeconds(5);
     cached.findEntitlement("tnt_a", "sso");
     cached.findTier("tnt_a", "pro");
-    assertThat(calls).containsExactly("listEntitlements", "findTier", "listEntitlements", "findTier");
+    assertThat(calls)
+        .containsExactly("listEntitlements", "findTier", "listEntitlements", "findTier");
   }
 
   @Test
@@ -77,7 +100,9 @@ class CachedDefinitionsTest {
     stored.add(entitlement("seats"));
 
     assertThat(cached.findEntitlement("tnt_a", "seats")).map(Entitlement::slug).contains("seats");
-    assertThat(cached.listEntitlements("tnt_a")).extracting(Entitlement::slug).containsExactly("sso", "seats");
+    assertThat(cached.listEntitlements("tnt_a"))
+        .extracting(Entitlement::slug)
+        .containsExactly("sso", "seats");
     assertThat(calls).containsExactly("listEntitlements", "listEntitlements", "listEntitlements");
   }
 
@@ -99,10 +124,14 @@ class CachedDefinitionsTest {
     assertThat(calls).containsExactly("listEntitlements", "listEntitlements");
   }
 
-  /** License, instance and token state can never be cached: the port the cache wraps does not read them. */
+  /**
+   * License, instance and token state can never be cached: the port the cache wraps does not read
+   * them.
+   */
   @Test
   void onlyDefinitionsPassThroughTheCache() {
-    assertThat(Definitions.class.getMethods()).extracting(Method::getName)
+    assertThat(Definitions.class.getMethods())
+        .extracting(Method::getName)
         .containsExactlyInAnyOrder("findEntitlement", "listEntitlements", "findTier");
   }
 }

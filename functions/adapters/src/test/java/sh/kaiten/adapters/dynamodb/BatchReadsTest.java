@@ -33,10 +33,12 @@ class BatchReadsTest {
 
     List<Map<String, AttributeValue>> found = reads.read("usage", keys("c", 7));
 
-    assertThat(found).extracting(item -> item.get(Keys.PK).s())
+    assertThat(found)
+        .extracting(item -> item.get(Keys.PK).s())
         .containsExactlyInAnyOrder("c0", "c1", "c2", "c3", "c4", "c5", "c6");
     assertThat(dynamo.asked).containsExactly(7, 5, 3, 1);
-    assertThat(waits).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40));
+    assertThat(waits)
+        .containsExactly(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40));
     assertThat(dynamo.consistent).containsOnly(true);
   }
 
@@ -47,12 +49,20 @@ class BatchReadsTest {
 
     assertThatThrownBy(() -> reads.read("usage", keys("c", 3)))
         .isInstanceOf(SdkClientException.class)
-        .hasMessage("DynamoDB left 3 keys unprocessed after 8 retries with backoff (tables [usage]); "
-            + "the read is not answered without them");
+        .hasMessage(
+            "DynamoDB left 3 keys unprocessed after 8 retries with backoff (tables [usage]); "
+                + "the read is not answered without them");
     assertThat(dynamo.asked).hasSize(1 + BatchReads.RETRIES).containsOnly(3);
-    assertThat(waits).containsExactly(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40),
-        Duration.ofMillis(80), Duration.ofMillis(160), Duration.ofMillis(320), Duration.ofMillis(640),
-        Duration.ofSeconds(1));
+    assertThat(waits)
+        .containsExactly(
+            Duration.ofMillis(10),
+            Duration.ofMillis(20),
+            Duration.ofMillis(40),
+            Duration.ofMillis(80),
+            Duration.ofMillis(160),
+            Duration.ofMillis(320),
+            Duration.ofMillis(640),
+            Duration.ofSeconds(1));
   }
 
   @Test
@@ -67,8 +77,10 @@ class BatchReadsTest {
 
     assertThat(found.get("catalog")).hasSize(2);
     assertThat(found.get("usage")).hasSize(250);
-    assertThat(dynamo.requests).extracting(BatchReadsTest::sizes).containsExactly(
-        Map.of("catalog", 2, "usage", 98), Map.of("usage", 100), Map.of("usage", 52));
+    assertThat(dynamo.requests)
+        .extracting(BatchReadsTest::sizes)
+        .containsExactly(
+            Map.of("catalog", 2, "usage", 98), Map.of("usage", 100), Map.of("usage", 52));
     assertThat(waits).isEmpty();
   }
 
@@ -88,11 +100,17 @@ class BatchReadsTest {
 
   private static List<Map<String, AttributeValue>> keys(String prefix, int count) {
     return IntStream.range(0, count)
-        .mapToObj(i -> Map.of(Keys.PK, AttributeValue.fromS(prefix + i), Keys.SK, AttributeValue.fromS("#")))
+        .mapToObj(
+            i ->
+                Map.of(
+                    Keys.PK, AttributeValue.fromS(prefix + i), Keys.SK, AttributeValue.fromS("#")))
         .toList();
   }
 
-  /** A DynamoDB that processes only so many keys a call, as a busy table does, and finds every key it processes. */
+  /**
+   * A DynamoDB that processes only so many keys a call, as a busy table does, and finds every key
+   * it processes.
+   */
   private static final class Busy implements DynamoDbClient {
     private final int processedPerCall;
     final List<BatchGetItemRequest> requests = new ArrayList<>();
@@ -106,7 +124,8 @@ class BatchReadsTest {
     @Override
     public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
       requests.add(request);
-      asked.add(request.requestItems().values().stream().mapToInt(keys -> keys.keys().size()).sum());
+      asked.add(
+          request.requestItems().values().stream().mapToInt(keys -> keys.keys().size()).sum());
       int room = processedPerCall;
       Map<String, List<Map<String, AttributeValue>>> found = new LinkedHashMap<>();
       Map<String, KeysAndAttributes> unprocessed = new LinkedHashMap<>();
@@ -117,7 +136,9 @@ class BatchReadsTest {
         room -= processed;
         found.put(table.getKey(), keys.subList(0, processed));
         if (processed < keys.size()) {
-          unprocessed.put(table.getKey(), table.getValue().toBuilder().keys(keys.subList(processed, keys.size())).build());
+          unprocessed.put(
+              table.getKey(),
+              table.getValue().toBuilder().keys(keys.subList(processed, keys.size())).build());
         }
       }
       return BatchGetItemResponse.builder().responses(found).unprocessedKeys(unprocessed).build();

@@ -16,7 +16,10 @@ import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
-/** An audit record, once written, cannot be replaced through the adapter: a second put of its key fails. */
+/**
+ * An audit record, once written, cannot be replaced through the adapter: a second put of its key
+ * fails.
+ */
 class DynamoAuditLogTest {
   private static final Instant AT = Instant.parse("2026-12-04T10:15:30Z");
   private static LocalAws aws;
@@ -24,7 +27,9 @@ class DynamoAuditLogTest {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws =
+        LocalAws.start(
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
     log = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
@@ -40,9 +45,11 @@ class DynamoAuditLogTest {
     AuditRecord forged = record("ten_single", id, "{\"status\":\"REJECTED\"}");
     log.append(List.of(first));
 
-    assertThatThrownBy(() -> log.append(List.of(forged))).isInstanceOf(ConditionalCheckFailedException.class);
+    assertThatThrownBy(() -> log.append(List.of(forged)))
+        .isInstanceOf(ConditionalCheckFailedException.class);
 
-    assertThat(log.records("ten_single", AT.minusSeconds(1), AT.plusSeconds(1))).containsExactly(first);
+    assertThat(log.records("ten_single", AT.minusSeconds(1), AT.plusSeconds(1)))
+        .containsExactly(first);
   }
 
   @Test
@@ -50,20 +57,49 @@ class DynamoAuditLogTest {
     String id = Ids.newId(AuditRecord.ID_PREFIX, AT);
     AuditRecord first = record("ten_batch", id, "{\"status\":\"ACCEPTED\"}");
     log.append(List.of(first));
-    AuditRecord fresh = record("ten_batch", Ids.newId(AuditRecord.ID_PREFIX, AT), "{\"status\":\"ACCEPTED\"}");
+    AuditRecord fresh =
+        record("ten_batch", Ids.newId(AuditRecord.ID_PREFIX, AT), "{\"status\":\"ACCEPTED\"}");
     AuditRecord forged = record("ten_batch", id, "{\"status\":\"REJECTED\"}");
 
     assertThatThrownBy(() -> log.append(List.of(fresh, forged)))
-        .isInstanceOfSatisfying(TransactionCanceledException.class, e -> assertThat(e.cancellationReasons())
-            .extracting(reason -> reason.code()).containsExactly("None", "ConditionalCheckFailed"));
+        .isInstanceOfSatisfying(
+            TransactionCanceledException.class,
+            e ->
+                assertThat(e.cancellationReasons())
+                    .extracting(reason -> reason.code())
+                    .containsExactly("None", "ConditionalCheckFailed"));
 
-    assertThat(log.records("ten_batch", AT.minusSeconds(1), AT.plusSeconds(1))).containsExactly(first);
+    assertThat(log.records("ten_batch", AT.minusSeconds(1), AT.plusSeconds(1)))
+        .containsExactly(first);
   }
 
   private static AuditRecord record(String tenant, String id, String result) {
-    AuditRecord unhashed = new AuditRecord(id, tenant, AT, "tok_test", "usage.reported", "acme-prod",
-        List.of("api-calls"), "{}", result, "req-1", AT.plusSeconds(86_400), null);
-    return new AuditRecord(id, tenant, AT, "tok_test", "usage.reported", "acme-prod", List.of("api-calls"), "{}",
-        result, "req-1", AT.plusSeconds(86_400), unhashed.computedHash());
+    AuditRecord unhashed =
+        new AuditRecord(
+            id,
+            tenant,
+            AT,
+            "tok_test",
+            "usage.reported",
+            "acme-prod",
+            List.of("api-calls"),
+            "{}",
+            result,
+            "req-1",
+            AT.plusSeconds(86_400),
+            null);
+    return new AuditRecord(
+        id,
+        tenant,
+        AT,
+        "tok_test",
+        "usage.reported",
+        "acme-prod",
+        List.of("api-calls"),
+        "{}",
+        result,
+        "req-1",
+        AT.plusSeconds(86_400),
+        unhashed.computedHash());
   }
 }

@@ -23,10 +23,16 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws =
+        LocalAws.start(
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
     ChangeItems changes = new ChangeItems(null, aws.resources().ref("AuditTable"));
-    stores = DynamoAdminStores.of(aws.dynamo(), aws.resources().ref("CatalogTable"),
-        new DynamoTokenStore(aws.dynamo(), aws.resources().ref("TokensTable"), changes), changes);
+    stores =
+        DynamoAdminStores.of(
+            aws.dynamo(),
+            aws.resources().ref("CatalogTable"),
+            new DynamoTokenStore(aws.dynamo(), aws.resources().ref("TokensTable"), changes),
+            changes);
     audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
@@ -43,6 +49,7 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
   @Override
   public List<String> recorded(String tenantId) {
     return audit.records(tenantId, Instant.EPOCH, Instant.now().plus(Duration.ofDays(1))).stream()
-        .map(AuditRecord::id).toList();
+        .map(AuditRecord::id)
+        .toList();
   }
 }

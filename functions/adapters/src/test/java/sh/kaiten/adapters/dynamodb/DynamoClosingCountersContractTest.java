@@ -5,7 +5,10 @@ import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.closing.ClosingCountersContract;
 import sh.kaiten.domain.metering.UsageCounters;
 
-/** The DynamoDB closing counters keep the port's contract, on DynamoDB Local with the template's Usage table. */
+/**
+ * The DynamoDB closing counters keep the port's contract, on DynamoDB Local with the template's
+ * Usage table.
+ */
 class DynamoClosingCountersContractTest extends ClosingCountersContract {
   private final DynamoUsageCounters counters =
       new DynamoUsageCounters(SuiteLocalAws.dynamo(), SuiteLocalAws.table("UsageTable"));

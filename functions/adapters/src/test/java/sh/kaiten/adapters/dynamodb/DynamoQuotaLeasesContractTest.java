@@ -29,7 +29,9 @@ import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The DynamoDB leases keep the port's contract, on DynamoDB Local with the template's Usage table. */
+/**
+ * The DynamoDB leases keep the port's contract, on DynamoDB Local with the template's Usage table.
+ */
 class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
   private static final SettableClock CLOCK = new SettableClock(NOW);
   private static LocalAws aws;
@@ -39,9 +41,12 @@ class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws =
+        LocalAws.start(
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
     ChangeItems changes = new ChangeItems(null, aws.resources().ref("AuditTable"));
-    counters = new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"), changes, CLOCK);
+    counters =
+        new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"), changes, CLOCK);
     leases = new DynamoQuotaLeases(aws.dynamo(), aws.resources().ref("UsageTable"), changes);
     audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
@@ -69,20 +74,37 @@ class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
   @Override
   protected List<String> recorded(String tenantId) {
     return audit.records(tenantId, Instant.EPOCH, Instant.now().plus(Duration.ofDays(1))).stream()
-        .map(AuditRecord::id).toList();
+        .map(AuditRecord::id)
+        .toList();
   }
 
   @Test
   void aCounterWrittenBeforeLeasesExistedIsHeldToItsUsageByReportsAndGrants() {
     clock().set(NOW);
-    Metering sum = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
+    Metering sum =
+        new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
     CounterKey key = counter("legacy");
     // What an older deployment wrote: total and reports, no held.
-    aws.dynamo().putItem(r -> r.tableName(aws.resources().ref("UsageTable")).item(Map.of(
-        Keys.PK, AttributeValue.fromS(Keys.counter(key)), Keys.SK, AttributeValue.fromS(Keys.period(key, 0)),
-        CounterItems.TOTAL, AttributeValue.fromN("90"), CounterItems.REPORTS, AttributeValue.fromN("3"))));
-    PeriodClose close = PeriodClose.of(new Period(Instant.parse("2026-11-01T00:00:00Z"),
-        Instant.parse("2026-12-01T00:00:00Z")), Duration.ofHours(24), BigDecimal.valueOf(100));
+    aws.dynamo()
+        .putItem(
+            r ->
+                r.tableName(aws.resources().ref("UsageTable"))
+                    .item(
+                        Map.of(
+                            Keys.PK,
+                            AttributeValue.fromS(Keys.counter(key)),
+                            Keys.SK,
+                            AttributeValue.fromS(Keys.period(key, 0)),
+                            CounterItems.TOTAL,
+                            AttributeValue.fromN("90"),
+                            CounterItems.REPORTS,
+                            AttributeValue.fromN("3"))));
+    PeriodClose close =
+        PeriodClose.of(
+            new Period(
+                Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z")),
+            Duration.ofHours(24),
+            BigDecimal.valueOf(100));
 
     assertThat(counters.add(key, sum, close, BigDecimal.valueOf(11), NOW, BigDecimal.valueOf(100)))
         .isInstanceOf(CounterUpdate.Refused.class);
@@ -91,8 +113,20 @@ class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
     var seen = leases.read(key, sum);
     assertThat(seen.heldStored()).isTrue();
     assertThat(seen.held()).isEqualByComparingTo("94");
-    leases.grant(key, sum, seen, new Lease("lse_l", "acme-prod", BigDecimal.valueOf(6), BigDecimal.valueOf(6),
-        NOW.plusSeconds(60)), BigDecimal.valueOf(100), 100, NOW, ChangeRecords.NONE);
+    leases.grant(
+        key,
+        sum,
+        seen,
+        new Lease(
+            "lse_l",
+            "acme-prod",
+            BigDecimal.valueOf(6),
+            BigDecimal.valueOf(6),
+            NOW.plusSeconds(60)),
+        BigDecimal.valueOf(100),
+        100,
+        NOW,
+        ChangeRecords.NONE);
     assertThat(counters.add(key, sum, close, BigDecimal.ONE, NOW, BigDecimal.valueOf(100)))
         .isInstanceOf(CounterUpdate.Refused.class);
   }

@@ -31,7 +31,9 @@ class DynamoRequestBudgetTest {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws =
+        LocalAws.start(
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
     table = aws.resources().ref("RequestBudgetsTable");
   }
 
@@ -51,7 +53,9 @@ class DynamoRequestBudgetTest {
     first.setLimit("ten_small", 1); // 10 requests per 10 s window
 
     for (int i = 0; i < 10; i++) {
-      assertThat((i % 2 == 0 ? first : second).admit("ten_small")).as("request %d", i + 1).isEmpty();
+      assertThat((i % 2 == 0 ? first : second).admit("ten_small"))
+          .as("request %d", i + 1)
+          .isEmpty();
     }
     assertThat(first.admit("ten_small")).contains(Duration.ofSeconds(7));
     assertThat(second.admit("ten_small")).contains(Duration.ofSeconds(7));
@@ -99,9 +103,16 @@ class DynamoRequestBudgetTest {
   }
 
   private long used(String tenant) {
-    long window = Math.floorDiv(clock.now.getEpochSecond(), WINDOW.getSeconds()) * WINDOW.getSeconds();
-    Map<String, AttributeValue> item = aws.dynamo().getItem(r -> r.tableName(table).consistentRead(true)
-        .key(Map.of("pk", AttributeValue.fromS("WINDOW#" + tenant + "#" + window)))).item();
+    long window =
+        Math.floorDiv(clock.now.getEpochSecond(), WINDOW.getSeconds()) * WINDOW.getSeconds();
+    Map<String, AttributeValue> item =
+        aws.dynamo()
+            .getItem(
+                r ->
+                    r.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of("pk", AttributeValue.fromS("WINDOW#" + tenant + "#" + window))))
+            .item();
     return Optional.ofNullable(item.get("used")).map(v -> Long.parseLong(v.n())).orElse(0L);
   }
 

@@ -8,7 +8,10 @@ import sh.kaiten.domain.metering.UsageCountersContract;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 
-/** The DynamoDB counters keep the port's contract, on DynamoDB Local with the template's Usage table. */
+/**
+ * The DynamoDB counters keep the port's contract, on DynamoDB Local with the template's Usage
+ * table.
+ */
 class DynamoUsageCountersContractTest extends UsageCountersContract {
   private static LocalAws aws;
   private static DynamoUsageCounters counters;
@@ -16,9 +19,14 @@ class DynamoUsageCountersContractTest extends UsageCountersContract {
 
   @BeforeAll
   static void start() {
-    aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
-    counters = new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"),
-        new ChangeItems(null, aws.resources().ref("AuditTable")));
+    aws =
+        LocalAws.start(
+            CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    counters =
+        new DynamoUsageCounters(
+            aws.dynamo(),
+            aws.resources().ref("UsageTable"),
+            new ChangeItems(null, aws.resources().ref("AuditTable")));
     audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
@@ -34,7 +42,13 @@ class DynamoUsageCountersContractTest extends UsageCountersContract {
 
   @Override
   protected java.util.List<String> recorded(String tenantId) {
-    return audit.records(tenantId, java.time.Instant.EPOCH, java.time.Instant.now().plus(java.time.Duration.ofDays(1)))
-        .stream().map(sh.kaiten.domain.audit.AuditRecord::id).toList();
+    return audit
+        .records(
+            tenantId,
+            java.time.Instant.EPOCH,
+            java.time.Instant.now().plus(java.time.Duration.ofDays(1)))
+        .stream()
+        .map(sh.kaiten.domain.audit.AuditRecord::id)
+        .toList();
   }
 }

@@ -5,7 +5,10 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.metering.UsageHistoryContract;
 
-/** The DynamoDB history keeps the port's contract, on DynamoDB Local with the template's Usage table. */
+/**
+ * The DynamoDB history keeps the port's contract, on DynamoDB Local with the template's Usage
+ * table.
+ */
 class DynamoUsageHistoryContractTest extends UsageHistoryContract {
   private final DynamoUsageCounters counters =
       new DynamoUsageCounters(SuiteLocalAws.dynamo(), SuiteLocalAws.table("UsageTable"));

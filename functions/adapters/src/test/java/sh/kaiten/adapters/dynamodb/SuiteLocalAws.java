@@ -6,9 +6,9 @@ import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The DynamoDB Local with the template's tables of one port's contract suite: started on the suite's
- * first use and stopped after it ({@link #stop} in its {@code @AfterAll}), as every adapter test keeps
- * its own, so no DynamoDB Local outlives its suite into another test class.
+ * The DynamoDB Local with the template's tables of one port's contract suite: started on the
+ * suite's first use and stopped after it ({@link #stop} in its {@code @AfterAll}), as every adapter
+ * test keeps its own, so no DynamoDB Local outlives its suite into another test class.
  */
 final class SuiteLocalAws {
   private static LocalAws aws;
@@ -17,7 +17,9 @@ final class SuiteLocalAws {
 
   private static synchronized LocalAws aws() {
     if (aws == null) {
-      aws = LocalAws.start(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+      aws =
+          LocalAws.start(
+              CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
     }
     return aws;
   }
@@ -45,7 +47,13 @@ final class SuiteLocalAws {
 
   /** Whether the outbox holds the event: its stream publishes exactly what the outbox holds. */
   static boolean outboxed(String eventId) {
-    return !dynamo().getItem(r -> r.tableName(table("OutboxTable")).consistentRead(true)
-        .key(java.util.Map.of(Keys.PK, Attributes.s(Keys.outboxEvent(eventId))))).item().isEmpty();
+    return !dynamo()
+        .getItem(
+            r ->
+                r.tableName(table("OutboxTable"))
+                    .consistentRead(true)
+                    .key(java.util.Map.of(Keys.PK, Attributes.s(Keys.outboxEvent(eventId)))))
+        .item()
+        .isEmpty();
   }
 }

@@ -32,22 +32,34 @@ class SecretsManagerSecretsTest {
     System.setProperty("aws.accessKeyId", "test-access");
     System.setProperty("aws.secretAccessKey", "test-secret-access");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = body.replaceAll(".*\"SecretId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-      asked.add(target + " " + id);
-      byte[] answer = ("{\"ARN\":\"" + id + "\",\"Name\":\"" + id + "\",\"SecretString\":\"value-of-" + id
-          + "\",\"VersionId\":\"v1\"}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
-      exchange.sendResponseHeaders(200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String id = body.replaceAll(".*\"SecretId\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+          asked.add(target + " " + id);
+          byte[] answer =
+              ("{\"ARN\":\""
+                      + id
+                      + "\",\"Name\":\""
+                      + id
+                      + "\",\"SecretString\":\"value-of-"
+                      + id
+                      + "\",\"VersionId\":\"v1\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(200, answer.length);
+          exchange.getResponseBody().write(answer);
+          exchange.close();
+        });
     server.start();
     URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    client = AwsClients.secretsManager(new AwsSettings("us-east-1", Optional.empty(), Optional.empty()),
-        Optional.of(endpoint));
+    client =
+        AwsClients.secretsManager(
+            new AwsSettings("us-east-1", Optional.empty(), Optional.empty()),
+            Optional.of(endpoint));
   }
 
   @AfterEach
@@ -65,7 +77,9 @@ class SecretsManagerSecretsTest {
     assertThat(secrets.value(Optional.of(arn))).contains("value-of-" + arn);
     assertThat(secrets.value(Optional.of("digest-key"))).contains("value-of-digest-key");
 
-    assertThat(asked).containsExactly("secretsmanager.GetSecretValue " + arn, "secretsmanager.GetSecretValue digest-key");
+    assertThat(asked)
+        .containsExactly(
+            "secretsmanager.GetSecretValue " + arn, "secretsmanager.GetSecretValue digest-key");
   }
 
   @Test

@@ -14,12 +14,15 @@ class PinnedSocketFactoryTest {
   @Test
   void theConnectionGoesToThePinnedAddressWhateverTheNameNowResolvesTo() throws Exception {
     try (ServerSocket checked = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      PinnedSocketFactory factory = new PinnedSocketFactory(
-          (SSLSocketFactory) SSLSocketFactory.getDefault(), InetAddress.getLoopbackAddress());
+      PinnedSocketFactory factory =
+          new PinnedSocketFactory(
+              (SSLSocketFactory) SSLSocketFactory.getDefault(), InetAddress.getLoopbackAddress());
 
-      // HttpsURLConnection connects the unconnected socket to (host, port); the host is ignored, the port kept.
+      // HttpsURLConnection connects the unconnected socket to (host, port); the host is ignored,
+      // the port kept.
       try (Socket socket = factory.createSocket()) {
-        socket.connect(InetSocketAddress.createUnresolved("rebound.invalid", checked.getLocalPort()), 1000);
+        socket.connect(
+            InetSocketAddress.createUnresolved("rebound.invalid", checked.getLocalPort()), 1000);
         try (Socket accepted = checked.accept()) {
           assertThat(socket.getInetAddress()).isEqualTo(InetAddress.getLoopbackAddress());
           assertThat(accepted.getPort()).isEqualTo(socket.getLocalPort());

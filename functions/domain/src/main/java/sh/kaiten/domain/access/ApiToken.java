@@ -8,11 +8,16 @@ import sh.kaiten.domain.error.ForbiddenException;
  * authenticated principal of a request.
  *
  * @param instanceId the instance an INSTANCE token belongs to; null for ADMIN
- * @param licenseId the license of that instance (an instance never changes license), so that a request
- *     can read the instance and its license together; null for ADMIN
+ * @param licenseId the license of that instance (an instance never changes license), so that a
+ *     request can read the instance and its license together; null for ADMIN
  */
 public record ApiToken(
-    String id, String tenantId, TokenScope scope, String instanceId, String licenseId, Instant createdAt) {
+    String id,
+    String tenantId,
+    TokenScope scope,
+    String instanceId,
+    String licenseId,
+    Instant createdAt) {
 
   public void requireAdmin() {
     if (scope != TokenScope.ADMIN) {

@@ -22,18 +22,24 @@ public final class Ids {
     return id(prefix, now, random);
   }
 
-  /** The smallest id of {@code prefix} made at {@code time}: ids made at or after it sort at or after it. */
+  /**
+   * The smallest id of {@code prefix} made at {@code time}: ids made at or after it sort at or
+   * after it.
+   */
   public static String floor(String prefix, Instant time) {
     return id(prefix, time, new byte[16]);
   }
 
   /**
-   * An id of the same shape whose random part is derived from {@code seed} (SHA-256): the same
-   * time and seed always give the same id, so a write keyed by it can be made exactly once.
+   * An id of the same shape whose random part is derived from {@code seed} (SHA-256): the same time
+   * and seed always give the same id, so a write keyed by it can be made exactly once.
    */
   public static String derivedId(String prefix, Instant time, String seed) {
     try {
-      return id(prefix, time, MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8)));
+      return id(
+          prefix,
+          time,
+          MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }

@@ -27,7 +27,8 @@ public final class Secrets {
    */
   public static String hash(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
@@ -37,6 +38,7 @@ public final class Secrets {
   /** Compares two secrets in time independent of where they differ. */
   public static boolean sameSecret(String given, String expected) {
     return MessageDigest.isEqual(
-        hash(given).getBytes(StandardCharsets.US_ASCII), hash(expected).getBytes(StandardCharsets.US_ASCII));
+        hash(given).getBytes(StandardCharsets.US_ASCII),
+        hash(expected).getBytes(StandardCharsets.US_ASCII));
   }
 }

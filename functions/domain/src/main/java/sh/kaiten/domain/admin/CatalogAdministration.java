@@ -29,8 +29,8 @@ import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
 /**
- * Use case: a tenant's catalog, its entitlements and tiers. An entitlement and the tiers that give it
- * values change together: a tier's values must fit the entitlement, and an entitlement cannot be
+ * Use case: a tenant's catalog, its entitlements and tiers. An entitlement and the tiers that give
+ * it values change together: a tier's values must fit the entitlement, and an entitlement cannot be
  * deleted, nor its schema changed, under the values tiers and licenses give it.
  */
 public final class CatalogAdministration {
@@ -46,8 +46,13 @@ public final class CatalogAdministration {
    * @param journal what each change writes with itself, in its transaction: its events (the outbox,
    *     whose stream publishes them) and its audit record
    */
-  public CatalogAdministration(Definitions definitions, EntitlementStore entitlements, TierStore tiers,
-      LicenseStore licenses, ChangeJournal journal, Clock clock) {
+  public CatalogAdministration(
+      Definitions definitions,
+      EntitlementStore entitlements,
+      TierStore tiers,
+      LicenseStore licenses,
+      ChangeJournal journal,
+      Clock clock) {
     this.definitions = definitions;
     this.entitlements = entitlements;
     this.tiers = tiers;
@@ -59,27 +64,40 @@ public final class CatalogAdministration {
   public Entitlement createEntitlement(ApiToken caller, Entitlement draft) {
     caller.requireAdmin();
     bounded(null, draft);
-    Entitlement entitlement = new Entitlement(
-        draft.slug(), draft.name(), draft.type(), draft.metering(), draft.configSchema(), changes.now());
-    ChangeRecords records = changes.records(caller, "entitlement.created", entitlement.slug(),
-        changes.event(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement)));
+    Entitlement entitlement =
+        new Entitlement(
+            draft.slug(),
+            draft.name(),
+            draft.type(),
+            draft.metering(),
+            draft.configSchema(),
+            changes.now());
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "entitlement.created",
+            entitlement.slug(),
+            changes.event(caller, EventType.ENTITLEMENT_CREATED, EventData.of(entitlement)));
     entitlements.createEntitlement(caller.tenantId(), entitlement, records);
     return entitlement;
   }
 
   public Entitlement entitlement(ApiToken caller, String slug) {
     caller.requireAdmin();
-    return definitions.findEntitlement(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("entitlement", slug));
+    return definitions
+        .findEntitlement(caller.tenantId(), slug)
+        .orElseThrow(() -> new NotFoundException("entitlement", slug));
   }
 
   /**
    * Changes an entitlement's name, NUMERIC enforcement settings, unit or CONFIG schema. Its type,
-   * aggregation, reset, anchor and scope cannot change, because the counters already kept mean
-   * what they said; a new schema must accept every value tiers and overrides already give.
+   * aggregation, reset, anchor and scope cannot change, because the counters already kept mean what
+   * they said; a new schema must accept every value tiers and overrides already give.
    *
    * @param change the entitlement as the caller wants it, made from the stored one
    */
-  public Entitlement updateEntitlement(ApiToken caller, String slug, UnaryOperator<Entitlement> change) {
+  public Entitlement updateEntitlement(
+      ApiToken caller, String slug, UnaryOperator<Entitlement> change) {
     Entitlement current = entitlement(caller, slug);
     Entitlement wanted = change.apply(current);
     Unchangeable.require("slug", current.slug(), wanted.slug());
@@ -94,34 +112,63 @@ public final class CatalogAdministration {
       Unchangeable.require("scope", was.scope(), will.scope());
       Unchangeable.require("shards", was.shards(), will.shards());
     }
-    Entitlement updated = new Entitlement(slug, wanted.name(), current.type(), wanted.metering(),
-        wanted.configSchema(), current.createdAt(), changes.now());
+    Entitlement updated =
+        new Entitlement(
+            slug,
+            wanted.name(),
+            current.type(),
+            wanted.metering(),
+            wanted.configSchema(),
+            current.createdAt(),
+            changes.now());
     if (updated.configSchema() != null && !updated.configSchema().equals(current.configSchema())) {
-      valuesGiven(caller.tenantId(), slug).forEach((holder, value) -> {
-        try {
-          EntitlementValue.fromJson("config_schema", updated, ((EntitlementValue.Config) value).payload());
-        } catch (InvalidInputException refused) {
-          throw new InvalidInputException("config_schema",
-              "the new schema refuses the value " + holder + " gives: " + refused.getMessage());
-        }
-      });
+      valuesGiven(caller.tenantId(), slug)
+          .forEach(
+              (holder, value) -> {
+                try {
+                  EntitlementValue.fromJson(
+                      "config_schema", updated, ((EntitlementValue.Config) value).payload());
+                } catch (InvalidInputException refused) {
+                  throw new InvalidInputException(
+                      "config_schema",
+                      "the new schema refuses the value "
+                          + holder
+                          + " gives: "
+                          + refused.getMessage());
+                }
+              });
     }
-    ChangeRecords records = changes.records(caller, "entitlement.updated", slug,
-        changes.event(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "entitlement.updated",
+            slug,
+            changes.event(caller, EventType.ENTITLEMENT_UPDATED, EventData.of(updated)));
     entitlements.updateEntitlement(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
-  /** Deletes an entitlement no tier or override gives a value; its counters are kept for the record. */
+  /**
+   * Deletes an entitlement no tier or override gives a value; its counters are kept for the record.
+   */
   public void deleteEntitlement(ApiToken caller, String slug) {
     Entitlement current = entitlement(caller, slug);
     Map<String, EntitlementValue> given = valuesGiven(caller.tenantId(), slug);
     if (!given.isEmpty()) {
-      throw new ConflictException(null, "entitlement '" + slug + "' is still given by " + listed(given.keySet())
-          + "; remove it from them first");
+      throw new ConflictException(
+          null,
+          "entitlement '"
+              + slug
+              + "' is still given by "
+              + listed(given.keySet())
+              + "; remove it from them first");
     }
-    ChangeRecords records = changes.records(caller, "entitlement.deleted", slug,
-        changes.event(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "entitlement.deleted",
+            slug,
+            changes.event(caller, EventType.ENTITLEMENT_DELETED, EventData.of(current)));
     entitlements.deleteEntitlement(caller.tenantId(), slug, records);
   }
 
@@ -136,21 +183,34 @@ public final class CatalogAdministration {
       throw new InvalidInputException("rank", "rank is required");
     }
     Text.name("name", draft.name());
-    Tier tier = new Tier(
-        draft.slug(), draft.name(), draft.rank(), values.of(caller.tenantId(), "entitlements", draft.entitlements()),
-        changes.now());
-    ChangeRecords records = changes.records(caller, "tier.created", tier.slug(),
-        changes.event(caller, EventType.TIER_CREATED, EventData.of(tier)));
+    Tier tier =
+        new Tier(
+            draft.slug(),
+            draft.name(),
+            draft.rank(),
+            values.of(caller.tenantId(), "entitlements", draft.entitlements()),
+            changes.now());
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "tier.created",
+            tier.slug(),
+            changes.event(caller, EventType.TIER_CREATED, EventData.of(tier)));
     tiers.createTier(caller.tenantId(), tier, records);
     return tier;
   }
 
   public Tier tier(ApiToken caller, String slug) {
     caller.requireAdmin();
-    return definitions.findTier(caller.tenantId(), slug).orElseThrow(() -> new NotFoundException("tier", slug));
+    return definitions
+        .findTier(caller.tenantId(), slug)
+        .orElseThrow(() -> new NotFoundException("tier", slug));
   }
 
-  /** Changes a tier's name, rank or values; every license on it gets the new values within the read cache's 5 s. */
+  /**
+   * Changes a tier's name, rank or values; every license on it gets the new values within the read
+   * cache's 5 s.
+   */
   public Tier updateTier(ApiToken caller, String slug, Function<Tier, TierDraft> change) {
     Tier current = tier(caller, slug);
     TierDraft wanted = change.apply(current);
@@ -161,10 +221,20 @@ public final class CatalogAdministration {
     if (!Objects.equals(current.name(), wanted.name())) {
       Text.name("name", wanted.name());
     }
-    Tier updated = new Tier(slug, wanted.name(), wanted.rank(),
-        values.of(caller.tenantId(), "entitlements", wanted.entitlements()), current.createdAt(), changes.now());
-    ChangeRecords records = changes.records(caller, "tier.updated", slug,
-        changes.event(caller, EventType.TIER_UPDATED, EventData.of(updated)));
+    Tier updated =
+        new Tier(
+            slug,
+            wanted.name(),
+            wanted.rank(),
+            values.of(caller.tenantId(), "entitlements", wanted.entitlements()),
+            current.createdAt(),
+            changes.now());
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "tier.updated",
+            slug,
+            changes.event(caller, EventType.TIER_UPDATED, EventData.of(updated)));
     tiers.updateTier(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
@@ -172,8 +242,12 @@ public final class CatalogAdministration {
   /** Deletes a tier no license is on. */
   public void deleteTier(ApiToken caller, String slug) {
     Tier current = tier(caller, slug);
-    ChangeRecords records = changes.records(caller, "tier.deleted", slug,
-        changes.event(caller, EventType.TIER_DELETED, EventData.of(current)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "tier.deleted",
+            slug,
+            changes.event(caller, EventType.TIER_DELETED, EventData.of(current)));
     tiers.deleteTier(caller.tenantId(), slug, records);
   }
 
@@ -197,19 +271,25 @@ public final class CatalogAdministration {
     }
   }
 
-  /** Where the tenant gives entitlement {@code slug} a value, as "tier 'pro'" or "license 'lic_…'". */
+  /**
+   * Where the tenant gives entitlement {@code slug} a value, as "tier 'pro'" or "license 'lic_…'".
+   */
   private Map<String, EntitlementValue> valuesGiven(String tenantId, String slug) {
     Map<String, EntitlementValue> given = new LinkedHashMap<>();
-    Page.all(page -> tiers.tiers(tenantId, page)).forEach(tier -> {
-      if (tier.entitlements().containsKey(slug)) {
-        given.put("tier '" + tier.slug() + "'", tier.entitlements().get(slug));
-      }
-    });
-    Page.all(page -> licenses.licenses(tenantId, page)).forEach(license -> {
-      if (license.overrides().containsKey(slug)) {
-        given.put("license '" + license.id() + "'", license.overrides().get(slug));
-      }
-    });
+    Page.all(page -> tiers.tiers(tenantId, page))
+        .forEach(
+            tier -> {
+              if (tier.entitlements().containsKey(slug)) {
+                given.put("tier '" + tier.slug() + "'", tier.entitlements().get(slug));
+              }
+            });
+    Page.all(page -> licenses.licenses(tenantId, page))
+        .forEach(
+            license -> {
+              if (license.overrides().containsKey(slug)) {
+                given.put("license '" + license.id() + "'", license.overrides().get(slug));
+              }
+            });
     return given;
   }
 

@@ -13,7 +13,10 @@ import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** What the control plane's use cases write with each change: its event, its audit record, new tokens, the time. */
+/**
+ * What the control plane's use cases write with each change: its event, its audit record, new
+ * tokens, the time.
+ */
 final class Changes {
   private final ChangeJournal journal;
   private final Clock clock;
@@ -27,7 +30,10 @@ final class Changes {
     return clock.instant();
   }
 
-  /** An event of the caller's tenant, its id fixed now: the outbox keeps it, and every publish of it uses it. */
+  /**
+   * An event of the caller's tenant, its id fixed now: the outbox keeps it, and every publish of it
+   * uses it.
+   */
   Event event(ApiToken caller, EventType type, ObjectNode data) {
     Instant now = clock.instant();
     return new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), type, now, data);
@@ -46,6 +52,7 @@ final class Changes {
   IssuedToken newToken(String tenantId, TokenScope scope, String instanceId, String licenseId) {
     Instant now = clock.instant();
     return new IssuedToken(
-        new ApiToken(Ids.newId("tok", now), tenantId, scope, instanceId, licenseId, now), Secrets.newToken());
+        new ApiToken(Ids.newId("tok", now), tenantId, scope, instanceId, licenseId, now),
+        Secrets.newToken());
   }
 }

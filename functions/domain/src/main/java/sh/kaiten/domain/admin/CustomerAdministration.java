@@ -22,7 +22,10 @@ public final class CustomerAdministration {
   private final CustomerStore customers;
   private final Changes changes;
 
-  /** @param journal what each change writes with itself, in its transaction: its events and its audit record */
+  /**
+   * @param journal what each change writes with itself, in its transaction: its events and its
+   *     audit record
+   */
   public CustomerAdministration(CustomerStore customers, ChangeJournal journal, Clock clock) {
     this.customers = customers;
     this.changes = new Changes(journal, clock);
@@ -34,15 +37,21 @@ public final class CustomerAdministration {
     Text.entries("metadata", metadata);
     Instant now = changes.now();
     Customer customer = new Customer(Ids.newId("cus", now), name, metadata, now);
-    ChangeRecords records = changes.records(caller, "customer.created", customer.id(),
-        changes.event(caller, EventType.CUSTOMER_CREATED, EventData.of(customer)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "customer.created",
+            customer.id(),
+            changes.event(caller, EventType.CUSTOMER_CREATED, EventData.of(customer)));
     customers.createCustomer(caller.tenantId(), customer, records);
     return customer;
   }
 
   public Customer customer(ApiToken caller, String id) {
     caller.requireAdmin();
-    return customers.findCustomer(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("customer", id));
+    return customers
+        .findCustomer(caller.tenantId(), id)
+        .orElseThrow(() -> new NotFoundException("customer", id));
   }
 
   /** Changes a customer's name or metadata. */
@@ -53,9 +62,14 @@ public final class CustomerAdministration {
       Text.name("name", wanted.name());
     }
     Text.changedEntries("metadata", current.metadata(), wanted.metadata());
-    Customer updated = new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), changes.now());
-    ChangeRecords records = changes.records(caller, "customer.updated", id,
-        changes.event(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated)));
+    Customer updated =
+        new Customer(id, wanted.name(), wanted.metadata(), current.createdAt(), changes.now());
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "customer.updated",
+            id,
+            changes.event(caller, EventType.CUSTOMER_UPDATED, EventData.of(updated)));
     customers.updateCustomer(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
@@ -63,8 +77,12 @@ public final class CustomerAdministration {
   /** Deletes a customer that holds no license. */
   public void deleteCustomer(ApiToken caller, String id) {
     Customer current = customer(caller, id);
-    ChangeRecords records = changes.records(caller, "customer.deleted", id,
-        changes.event(caller, EventType.CUSTOMER_DELETED, EventData.of(current)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "customer.deleted",
+            id,
+            changes.event(caller, EventType.CUSTOMER_DELETED, EventData.of(current)));
     customers.deleteCustomer(caller.tenantId(), id, records);
   }
 

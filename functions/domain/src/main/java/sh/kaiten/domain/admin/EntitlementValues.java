@@ -9,7 +9,10 @@ import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Slugs;
 import sh.kaiten.domain.error.UnknownReferenceException;
 
-/** The values a tier or a license's overrides give entitlements, read as the entitlements' types say. */
+/**
+ * The values a tier or a license's overrides give entitlements, read as the entitlements' types
+ * say.
+ */
 final class EntitlementValues {
   private final Definitions definitions;
 
@@ -23,15 +26,23 @@ final class EntitlementValues {
     if (raw == null) {
       return values;
     }
-    raw.forEach((slug, json) -> {
-      String path = field + "." + slug;
-      if (!Slugs.isValid(slug)) {
-        throw new UnknownReferenceException(path, "entitlement slugs match ^[a-z0-9][a-z0-9-]{0,62}$; no entitlement has this one");
-      }
-      Entitlement entitlement = definitions.findEntitlement(tenantId, slug).orElseThrow(
-          () -> new UnknownReferenceException(path, "entitlement '" + slug + "' does not exist"));
-      values.put(slug, EntitlementValue.fromJson(path, entitlement, json));
-    });
+    raw.forEach(
+        (slug, json) -> {
+          String path = field + "." + slug;
+          if (!Slugs.isValid(slug)) {
+            throw new UnknownReferenceException(
+                path,
+                "entitlement slugs match ^[a-z0-9][a-z0-9-]{0,62}$; no entitlement has this one");
+          }
+          Entitlement entitlement =
+              definitions
+                  .findEntitlement(tenantId, slug)
+                  .orElseThrow(
+                      () ->
+                          new UnknownReferenceException(
+                              path, "entitlement '" + slug + "' does not exist"));
+          values.put(slug, EntitlementValue.fromJson(path, entitlement, json));
+        });
     return values;
   }
 }

@@ -29,8 +29,15 @@ public final class InstanceAdministration {
   private final TokenStore tokens;
   private final Changes changes;
 
-  /** @param journal what each change writes with itself, in its transaction: its events and its audit record */
-  public InstanceAdministration(LicenseStore licenses, InstanceStore instances, TokenStore tokens, ChangeJournal journal,
+  /**
+   * @param journal what each change writes with itself, in its transaction: its events and its
+   *     audit record
+   */
+  public InstanceAdministration(
+      LicenseStore licenses,
+      InstanceStore instances,
+      TokenStore tokens,
+      ChangeJournal journal,
       Clock clock) {
     this.licenses = licenses;
     this.instances = instances;
@@ -44,7 +51,8 @@ public final class InstanceAdministration {
     caller.requireAdmin();
     Text.id("license_id", licenseId);
     if (licenses.findLicense(caller.tenantId(), licenseId).isEmpty()) {
-      throw new UnknownReferenceException("license_id", "license '" + licenseId + "' does not exist");
+      throw new UnknownReferenceException(
+          "license_id", "license '" + licenseId + "' does not exist");
     }
     if (name != null && !name.isBlank()) {
       Text.name("name", name);
@@ -52,18 +60,28 @@ public final class InstanceAdministration {
     Text.entries("labels", labels);
     Instant now = changes.now();
     Instance instance = new Instance(id, licenseId, name, labels, now);
-    ChangeRecords records = changes.records(caller, "instance.created", instance.id(),
-        changes.event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "instance.created",
+            instance.id(),
+            changes.event(caller, EventType.INSTANCE_CREATED, EventData.of(instance)));
     // The instance, its token, its event and its record: one transaction.
-    IssuedToken token = changes.newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
-    instances.createInstance(caller.tenantId(), instance, tokens.issuing(Secrets.hash(token.secret()), token.token()),
+    IssuedToken token =
+        changes.newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), licenseId);
+    instances.createInstance(
+        caller.tenantId(),
+        instance,
+        tokens.issuing(Secrets.hash(token.secret()), token.token()),
         records);
     return new InstanceCreated(instance, token.token(), token.secret());
   }
 
   public Instance instance(ApiToken caller, String id) {
     caller.requireAdmin();
-    return instances.findInstance(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("instance", id));
+    return instances
+        .findInstance(caller.tenantId(), id)
+        .orElseThrow(() -> new NotFoundException("instance", id));
   }
 
   /** Changes an instance's name or labels; it stays with its license. */
@@ -76,19 +94,36 @@ public final class InstanceAdministration {
     }
     Text.changedEntries("labels", current.labels(), wanted.labels());
     Instance updated =
-        new Instance(id, current.licenseId(), wanted.name(), wanted.labels(), current.createdAt(), changes.now());
-    ChangeRecords records = changes.records(caller, "instance.updated", id,
-        changes.event(caller, EventType.INSTANCE_UPDATED, EventData.of(updated)));
+        new Instance(
+            id,
+            current.licenseId(),
+            wanted.name(),
+            wanted.labels(),
+            current.createdAt(),
+            changes.now());
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "instance.updated",
+            id,
+            changes.event(caller, EventType.INSTANCE_UPDATED, EventData.of(updated)));
     instances.updateInstance(caller.tenantId(), updated, current.updatedAt(), records);
     return updated;
   }
 
-  /** Deletes an instance and its tokens, which stop working at once; its usage counters are kept. */
+  /**
+   * Deletes an instance and its tokens, which stop working at once; its usage counters are kept.
+   */
   public void deleteInstance(ApiToken caller, String id) {
     Instance current = instance(caller, id);
-    ChangeRecords records = changes.records(caller, "instance.deleted", id,
-        changes.event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
-    instances.deleteInstance(caller.tenantId(), id, tokens.revokingInstance(caller.tenantId(), id), records);
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "instance.deleted",
+            id,
+            changes.event(caller, EventType.INSTANCE_DELETED, EventData.of(current)));
+    instances.deleteInstance(
+        caller.tenantId(), id, tokens.revokingInstance(caller.tenantId(), id), records);
   }
 
   public Page<Instance> instances(ApiToken caller, PageRequest page) {
@@ -99,12 +134,19 @@ public final class InstanceAdministration {
   /** A new token for the instance; its old tokens stop working at once. */
   public IssuedToken rotateInstanceToken(ApiToken caller, String instanceId) {
     Instance instance = instance(caller, instanceId);
-    IssuedToken token = changes.newToken(caller.tenantId(), TokenScope.INSTANCE, instance.id(), instance.licenseId());
+    IssuedToken token =
+        changes.newToken(
+            caller.tenantId(), TokenScope.INSTANCE, instance.id(), instance.licenseId());
     ObjectNode data = EventData.of(instance);
     data.put("token_rotated", true);
-    ChangeRecords records = changes.records(caller, "instance.token_rotated", instance.id(),
-        changes.event(caller, EventType.INSTANCE_UPDATED, data));
-    tokens.replaceInstanceTokens(caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token(), records);
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "instance.token_rotated",
+            instance.id(),
+            changes.event(caller, EventType.INSTANCE_UPDATED, data));
+    tokens.replaceInstanceTokens(
+        caller.tenantId(), instance.id(), Secrets.hash(token.secret()), token.token(), records);
     return token;
   }
 }

@@ -32,7 +32,9 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** Use case: a tenant's licenses, with the timers of their dates and the events of their changes. */
+/**
+ * Use case: a tenant's licenses, with the timers of their dates and the events of their changes.
+ */
 public final class LicenseAdministration {
   private final Definitions definitions;
   private final CustomerStore customers;
@@ -46,8 +48,13 @@ public final class LicenseAdministration {
    *     whose stream publishes them) and its audit record
    * @param trialNotice how long before a trial ends the vendor hears {@code trial.ending_soon}
    */
-  public LicenseAdministration(Definitions definitions, CustomerStore customers, LicenseStore licenses,
-      ChangeJournal journal, Clock clock, Duration trialNotice) {
+  public LicenseAdministration(
+      Definitions definitions,
+      CustomerStore customers,
+      LicenseStore licenses,
+      ChangeJournal journal,
+      Clock clock,
+      Duration trialNotice) {
     this.definitions = definitions;
     this.customers = customers;
     this.licenses = licenses;
@@ -64,84 +71,124 @@ public final class LicenseAdministration {
     Slugs.require("tier", draft.tier());
     requireDates(draft.startsAt(), draft.trialEndsAt(), draft.expiresAt());
     if (customers.findCustomer(tenantId, draft.customerId()).isEmpty()) {
-      throw new UnknownReferenceException("customer_id", "customer '" + draft.customerId() + "' does not exist");
+      throw new UnknownReferenceException(
+          "customer_id", "customer '" + draft.customerId() + "' does not exist");
     }
     if (definitions.findTier(tenantId, draft.tier()).isEmpty()) {
       throw new UnknownReferenceException("tier", "tier '" + draft.tier() + "' does not exist");
     }
     Instant now = changes.now();
     LicenseStatus status = draft.status() == null ? LicenseStatus.ACTIVE : draft.status();
-    License license = new License(
-        Ids.newId("lic", now),
-        draft.customerId(),
-        draft.tier(),
-        status,
-        draft.startsAt() == null ? now : draft.startsAt(),
-        draft.trialEndsAt(),
-        draft.expiresAt(),
-        values.of(tenantId, "overrides", draft.overrides()),
-        now,
-        now);
-    ChangeRecords records = changes.records(caller, "license.created", license.id(),
-        changes.event(caller, EventType.LICENSE_CREATED, EventData.of(license)));
-    licenses.createLicense(tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now), records);
+    License license =
+        new License(
+            Ids.newId("lic", now),
+            draft.customerId(),
+            draft.tier(),
+            status,
+            draft.startsAt() == null ? now : draft.startsAt(),
+            draft.trialEndsAt(),
+            draft.expiresAt(),
+            values.of(tenantId, "overrides", draft.overrides()),
+            now,
+            now);
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "license.created",
+            license.id(),
+            changes.event(caller, EventType.LICENSE_CREATED, EventData.of(license)));
+    licenses.createLicense(
+        tenantId, license, LifecycleTimer.forLicense(tenantId, license, trialNotice, now), records);
     return license;
   }
 
   /**
-   * Changes a license's tier, status, dates or overrides. Every instance of the license gets the new
-   * answer on its next request: nothing about a license is cached. The change is refused with 409 if
-   * another change was stored since this one read the license.
+   * Changes a license's tier, status, dates or overrides. Every instance of the license gets the
+   * new answer on its next request: nothing about a license is cached. The change is refused with
+   * 409 if another change was stored since this one read the license.
    */
   public License updateLicense(ApiToken caller, String id, LicensePatch patch) {
     caller.requireAdmin();
     String tenantId = caller.tenantId();
-    License current = licenses.findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
+    License current =
+        licenses.findLicense(tenantId, id).orElseThrow(() -> new NotFoundException("license", id));
     String tierSlug = patch.tier() == null ? current.tier() : Slugs.require("tier", patch.tier());
-    Tier tier = definitions.findTier(tenantId, tierSlug)
-        .orElseThrow(() -> new UnknownReferenceException("tier", "tier '" + tierSlug + "' does not exist"));
+    Tier tier =
+        definitions
+            .findTier(tenantId, tierSlug)
+            .orElseThrow(
+                () ->
+                    new UnknownReferenceException(
+                        "tier", "tier '" + tierSlug + "' does not exist"));
     Instant startsAt = LicensePatch.apply(patch.startsAt(), current.startsAt());
     Instant expiresAt = LicensePatch.apply(patch.expiresAt(), current.expiresAt());
-    requireDates(startsAt, LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt);
+    requireDates(
+        startsAt, LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt);
     Map<String, EntitlementValue> overrides = new LinkedHashMap<>(current.overrides());
     if (patch.overrides() != null) {
       Map<String, JsonNode> set = new LinkedHashMap<>();
-      patch.overrides().forEach((slug, value) -> {
-        if (value == null || value.isNull()) {
-          overrides.remove(slug);
-        } else {
-          set.put(slug, value);
-        }
-      });
+      patch
+          .overrides()
+          .forEach(
+              (slug, value) -> {
+                if (value == null || value.isNull()) {
+                  overrides.remove(slug);
+                } else {
+                  set.put(slug, value);
+                }
+              });
       overrides.putAll(values.of(tenantId, "overrides", set));
     }
     Instant now = changes.now();
-    License updated = new License(id, current.customerId(), tier.slug(),
-        patch.status() == null ? current.status() : patch.status(), startsAt,
-        LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()), expiresAt, overrides, current.createdAt(), now);
-    List<Event> announced = LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank()).stream()
-        .map(change -> {
-          ObjectNode data = EventData.of(updated);
-          data.put("previous_tier", current.tier());
-          data.put("previous_status", current.status().name());
-          return changes.event(caller, change, data);
-        }).toList();
+    License updated =
+        new License(
+            id,
+            current.customerId(),
+            tier.slug(),
+            patch.status() == null ? current.status() : patch.status(),
+            startsAt,
+            LicensePatch.apply(patch.trialEndsAt(), current.trialEndsAt()),
+            expiresAt,
+            overrides,
+            current.createdAt(),
+            now);
+    List<Event> announced =
+        LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank())
+            .stream()
+            .map(
+                change -> {
+                  ObjectNode data = EventData.of(updated);
+                  data.put("previous_tier", current.tier());
+                  data.put("previous_status", current.status().name());
+                  return changes.event(caller, change, data);
+                })
+            .toList();
     ChangeRecords records = changes.records(tenantId, "license.updated", id, announced);
-    licenses.updateLicense(tenantId, current, updated,
-        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now), records);
+    licenses.updateLicense(
+        tenantId,
+        current,
+        updated,
+        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now),
+        records);
     return updated;
   }
 
   public License license(ApiToken caller, String id) {
     caller.requireAdmin();
-    return licenses.findLicense(caller.tenantId(), id).orElseThrow(() -> new NotFoundException("license", id));
+    return licenses
+        .findLicense(caller.tenantId(), id)
+        .orElseThrow(() -> new NotFoundException("license", id));
   }
 
   /** Deletes a license that has no instance left; its usage counters are kept for the record. */
   public void deleteLicense(ApiToken caller, String id) {
     License current = license(caller, id);
-    ChangeRecords records = changes.records(caller, "license.deleted", id,
-        changes.event(caller, EventType.LICENSE_DELETED, EventData.of(current)));
+    ChangeRecords records =
+        changes.records(
+            caller,
+            "license.deleted",
+            id,
+            changes.event(caller, EventType.LICENSE_DELETED, EventData.of(current)));
     licenses.deleteLicense(caller.tenantId(), id, records);
   }
 

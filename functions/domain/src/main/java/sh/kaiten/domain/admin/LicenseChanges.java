@@ -17,14 +17,16 @@ final class LicenseChanges {
   static List<EventType> between(License before, License after, int rankBefore, int rankAfter) {
     List<EventType> changes = new ArrayList<>(List.of(EventType.LICENSE_UPDATED));
     if (!before.tier().equals(after.tier()) && rankAfter != rankBefore) {
-      changes.add(rankAfter > rankBefore ? EventType.LICENSE_UPGRADED : EventType.LICENSE_DOWNGRADED);
+      changes.add(
+          rankAfter > rankBefore ? EventType.LICENSE_UPGRADED : EventType.LICENSE_DOWNGRADED);
     }
     LicenseStatus was = before.status();
     LicenseStatus now = after.status();
     if (was != now) {
       if (now == LicenseStatus.SUSPENDED) {
         changes.add(EventType.LICENSE_SUSPENDED);
-      } else if (was == LicenseStatus.SUSPENDED && (now == LicenseStatus.ACTIVE || now == LicenseStatus.TRIAL)) {
+      } else if (was == LicenseStatus.SUSPENDED
+          && (now == LicenseStatus.ACTIVE || now == LicenseStatus.TRIAL)) {
         changes.add(EventType.LICENSE_REACTIVATED);
       } else if (was == LicenseStatus.TRIAL && now == LicenseStatus.ACTIVE) {
         changes.add(EventType.TRIAL_CONVERTED);

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 import sh.kaiten.domain.license.LicenseStatus;
 
-/** A license as a caller writes it; overrides are raw JSON until checked against each entitlement's type. */
+/**
+ * A license as a caller writes it; overrides are raw JSON until checked against each entitlement's
+ * type.
+ */
 public record LicenseDraft(
     String customerId,
     String tier,

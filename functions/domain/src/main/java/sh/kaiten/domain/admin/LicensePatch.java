@@ -9,7 +9,8 @@ import sh.kaiten.domain.license.LicenseStatus;
  * A change to a license, as JSON Merge Patch (RFC 7396) reads: a null field is left as it is.
  *
  * @param startsAt, trialEndsAt, expiresAt a new date, or {@link DateChange#clear()} to remove it
- * @param overrides merged into the license's overrides; a slug mapped to JSON null removes that override
+ * @param overrides merged into the license's overrides; a slug mapped to JSON null removes that
+ *     override
  */
 public record LicensePatch(
     String tier,

@@ -15,7 +15,9 @@ public final class TokenAdministration {
   private final TokenStore tokens;
   private final Changes changes;
 
-  /** @param journal what each change writes with itself, in its transaction (its audit record) */
+  /**
+   * @param journal what each change writes with itself, in its transaction (its audit record)
+   */
   public TokenAdministration(TokenStore tokens, ChangeJournal journal, Clock clock) {
     this.tokens = tokens;
     this.changes = new Changes(journal, clock);
@@ -25,7 +27,9 @@ public final class TokenAdministration {
   public IssuedToken createAdminToken(ApiToken caller) {
     caller.requireAdmin();
     IssuedToken token = changes.newToken(caller.tenantId(), TokenScope.ADMIN, null, null);
-    tokens.put(Secrets.hash(token.secret()), token.token(),
+    tokens.put(
+        Secrets.hash(token.secret()),
+        token.token(),
         changes.records(caller.tenantId(), "token.created", token.token().id(), List.of()));
     return token;
   }
@@ -36,13 +40,20 @@ public final class TokenAdministration {
     return tokens.tokensOf(caller.tenantId());
   }
 
-  /** Revokes a token: it stops working at once. A token cannot revoke itself, so a tenant always keeps one. */
+  /**
+   * Revokes a token: it stops working at once. A token cannot revoke itself, so a tenant always
+   * keeps one.
+   */
   public void revokeToken(ApiToken caller, String tokenId) {
     caller.requireAdmin();
     if (caller.id().equals(tokenId)) {
-      throw new ConflictException(null, "a token cannot revoke itself; revoke it with another admin token");
+      throw new ConflictException(
+          null, "a token cannot revoke itself; revoke it with another admin token");
     }
-    if (!tokens.delete(caller.tenantId(), tokenId, changes.records(caller.tenantId(), "token.revoked", tokenId, List.of()))) {
+    if (!tokens.delete(
+        caller.tenantId(),
+        tokenId,
+        changes.records(caller.tenantId(), "token.revoked", tokenId, List.of()))) {
       throw new NotFoundException("token", tokenId);
     }
   }

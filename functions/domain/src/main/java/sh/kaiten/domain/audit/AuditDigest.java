@@ -13,8 +13,17 @@ import java.util.List;
  * @param previousHash the hash of the digest before this one; empty for the tenant's first
  * @param signature {@link #hash} signed with the deployment's {@link DigestKey}
  */
-public record AuditDigest(String tenantId, Instant hour, int part, int parts, String previousHash,
-    List<Sealed> records, Instant sealedAt, Instant expiresAt, String hash, String signature) {
+public record AuditDigest(
+    String tenantId,
+    Instant hour,
+    int part,
+    int parts,
+    String previousHash,
+    List<Sealed> records,
+    Instant sealedAt,
+    Instant expiresAt,
+    String hash,
+    String signature) {
   /** How many record hashes one digest item carries (about 100 KB). */
   public static final int RECORDS_PER_PART = 1000;
 
@@ -26,9 +35,15 @@ public record AuditDigest(String tenantId, Instant hour, int part, int parts, St
   }
 
   public String computedHash() {
-    Canonical canonical = new Canonical("audit-digest/1")
-        .field(tenantId).field(hour.toString()).field(Integer.toString(part)).field(Integer.toString(parts))
-        .field(previousHash).field(sealedAt.toString()).field(Integer.toString(records.size()));
+    Canonical canonical =
+        new Canonical("audit-digest/1")
+            .field(tenantId)
+            .field(hour.toString())
+            .field(Integer.toString(part))
+            .field(Integer.toString(parts))
+            .field(previousHash)
+            .field(sealedAt.toString())
+            .field(Integer.toString(records.size()));
     records.forEach(entry -> canonical.field(entry.id()).field(entry.hash()));
     return canonical.sha256();
   }
@@ -40,7 +55,16 @@ public record AuditDigest(String tenantId, Instant hour, int part, int parts, St
   /** This digest with its hash taken and signed. */
   public AuditDigest sealed(DigestKey key) {
     String computed = computedHash();
-    return new AuditDigest(tenantId, hour, part, parts, previousHash, records, sealedAt, expiresAt, computed,
+    return new AuditDigest(
+        tenantId,
+        hour,
+        part,
+        parts,
+        previousHash,
+        records,
+        sealedAt,
+        expiresAt,
+        computed,
         key.sign(computed));
   }
 }

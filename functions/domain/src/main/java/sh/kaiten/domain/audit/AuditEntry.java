@@ -10,7 +10,8 @@ import java.util.List;
  * @param request a summary of the request, JSON
  * @param result what came of it, JSON
  */
-public record AuditEntry(String type, String instanceId, List<String> entitlements, String request, String result) {
+public record AuditEntry(
+    String type, String instanceId, List<String> entitlements, String request, String result) {
   public AuditEntry {
     entitlements = entitlements.stream().distinct().sorted().toList();
   }

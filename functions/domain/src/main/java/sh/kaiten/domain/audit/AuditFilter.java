@@ -11,4 +11,5 @@ import java.time.Instant;
  * @param from inclusive, null for the start of retention
  * @param to exclusive, null for now
  */
-public record AuditFilter(String instanceId, String entitlement, String type, Instant from, Instant to) {}
+public record AuditFilter(
+    String instanceId, String entitlement, String type, Instant from, Instant to) {}

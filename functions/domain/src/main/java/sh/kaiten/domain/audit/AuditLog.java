@@ -12,7 +12,10 @@ import sh.kaiten.domain.paging.PageRequest;
  */
 public interface AuditLog {
 
-  /** Up to {@link #MAX_RECORDS_PER_WRITE} records of one request, stored together in one write request. */
+  /**
+   * Up to {@link #MAX_RECORDS_PER_WRITE} records of one request, stored together in one write
+   * request.
+   */
   void append(List<AuditRecord> records);
 
   int MAX_RECORDS_PER_WRITE = 100;

@@ -9,8 +9,8 @@ import java.util.HexFormat;
 /**
  * The canonical form the audit trail hashes: fields in a fixed order, each written as its UTF-8
  * length, a colon and its bytes. Length prefixes make the form unambiguous without any JSON
- * canonicalisation: two field lists give the same bytes only if they are the same list. A null field
- * is written as "", so null and "" hash alike.
+ * canonicalisation: two field lists give the same bytes only if they are the same list. A null
+ * field is written as "", so null and "" hash alike.
  */
 final class Canonical {
   private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
@@ -29,7 +29,8 @@ final class Canonical {
   /** SHA-256 of the fields written so far, hex. */
   String sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.toByteArray()));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every JVM", e);
     }

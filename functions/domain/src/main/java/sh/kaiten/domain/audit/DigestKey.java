@@ -38,7 +38,9 @@ public final class DigestKey {
 
   /** True when the digest carries this key's signature of its hash (compared in constant time). */
   boolean signed(AuditDigest digest) {
-    return digest.signature() != null && MessageDigest.isEqual(sign(digest.hash()).getBytes(StandardCharsets.US_ASCII),
-        digest.signature().getBytes(StandardCharsets.US_ASCII));
+    return digest.signature() != null
+        && MessageDigest.isEqual(
+            sign(digest.hash()).getBytes(StandardCharsets.US_ASCII),
+            digest.signature().getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -13,15 +13,30 @@ import java.util.List;
  * anywhere else (a report is one counter write), so the trail is where billing finds them.
  *
  * @param receivedAt when the report was answered (its audit record's time)
- * @param timestamp the report's own timestamp; null when the client gave none (it counted at {@code receivedAt})
- * @param status ACCEPTED, EXCEEDED or REJECTED; a replay answers the first report's status with {@code replayed}
+ * @param timestamp the report's own timestamp; null when the client gave none (it counted at {@code
+ *     receivedAt})
+ * @param status ACCEPTED, EXCEEDED or REJECTED; a replay answers the first report's status with
+ *     {@code replayed}
  * @param leaseId the lease a settlement spent; null for a plain report
- * @param reports how many reports the row stands for: 1, or a lease settlement's {@code reports} (an SDK
- *     settles the uses of a lease in one report), so counting reports sums this column, not the rows
+ * @param reports how many reports the row stands for: 1, or a lease settlement's {@code reports}
+ *     (an SDK settles the uses of a lease in one report), so counting reports sums this column, not
+ *     the rows
  */
-public record ReportedUsage(String auditId, Instant receivedAt, String instanceId, String entitlement,
-    BigDecimal value, Instant timestamp, String idempotencyKey, String status, BigDecimal currentUsage,
-    boolean replayed, String actor, String requestId, String leaseId, long reports) {
+public record ReportedUsage(
+    String auditId,
+    Instant receivedAt,
+    String instanceId,
+    String entitlement,
+    BigDecimal value,
+    Instant timestamp,
+    String idempotencyKey,
+    String status,
+    BigDecimal currentUsage,
+    boolean replayed,
+    String actor,
+    String requestId,
+    String leaseId,
+    long reports) {
   /** The audit type of usage reports, single or batched. */
   public static final String TYPE = "usage.reported";
 
@@ -50,10 +65,20 @@ public record ReportedUsage(String auditId, Instant receivedAt, String instanceI
   }
 
   private static ReportedUsage report(AuditRecord record, JsonNode request, JsonNode result) {
-    return new ReportedUsage(record.id(), record.at(), record.instanceId(), text(request, "entitlement_slug"),
-        decimal(request, "value"), request.hasNonNull("timestamp") ? Instant.parse(request.get("timestamp").asText()) : null,
-        text(request, "idempotency_key"), text(result, "status"), decimal(result, "current_usage"),
-        result.path("replayed").asBoolean(false), record.actor(), record.requestId(), text(request, "lease_id"),
+    return new ReportedUsage(
+        record.id(),
+        record.at(),
+        record.instanceId(),
+        text(request, "entitlement_slug"),
+        decimal(request, "value"),
+        request.hasNonNull("timestamp") ? Instant.parse(request.get("timestamp").asText()) : null,
+        text(request, "idempotency_key"),
+        text(result, "status"),
+        decimal(result, "current_usage"),
+        result.path("replayed").asBoolean(false),
+        record.actor(),
+        record.requestId(),
+        text(request, "lease_id"),
         request.path("reports").asLong(1));
   }
 

@@ -6,9 +6,15 @@ import java.time.Instant;
  * What a verification found over a range of hours.
  *
  * @param firstFailure the first thing, in time order, that does not match; null when all does
- * @param unsealedRecords intact records of hours not sealed yet (the current hour and the few minutes after it)
+ * @param unsealedRecords intact records of hours not sealed yet (the current hour and the few
+ *     minutes after it)
  */
-public record Verification(Instant from, Instant to, int recordsChecked, int digestsChecked, int unsealedRecords,
+public record Verification(
+    Instant from,
+    Instant to,
+    int recordsChecked,
+    int digestsChecked,
+    int unsealedRecords,
     Failure firstFailure) {
 
   public boolean valid() {
@@ -25,9 +31,13 @@ public record Verification(Instant from, Instant to, int recordsChecked, int dig
     RECORD_NOT_SEALED,
     /** A digest's fields no longer give its hash. */
     DIGEST_CHANGED,
-    /** A digest's hash is not signed with the deployment's digest key: it was made by someone else. */
+    /**
+     * A digest's hash is not signed with the deployment's digest key: it was made by someone else.
+     */
     DIGEST_FORGED,
-    /** A digest (or a part of one) that the chain needs is gone, or an hour past sealing has none. */
+    /**
+     * A digest (or a part of one) that the chain needs is gone, or an hour past sealing has none.
+     */
     DIGEST_MISSING,
     /** A digest does not name the hash of the one before it. */
     CHAIN_BROKEN

@@ -19,13 +19,17 @@ import sh.kaiten.domain.paging.PageRequest;
 /**
  * The scheduler's sealing job: each hour of each tenant's trail, from the tenant's first hour on,
  * gets a digest once it is over (and {@link Hours#SEALING_DELAY} has passed), chained to the hour
- * before. Empty hours are sealed too, so the chain has no gaps to hide a deleted hour in. A run seals
- * at most {@link #HOURS_PER_RUN} hours of a tenant and starts no tenant after {@link #BUDGET}; the next
- * run goes on from there (a tenant caught up has work once an hour, so none waits for long).
+ * before. Empty hours are sealed too, so the chain has no gaps to hide a deleted hour in. A run
+ * seals at most {@link #HOURS_PER_RUN} hours of a tenant and starts no tenant after {@link
+ * #BUDGET}; the next run goes on from there (a tenant caught up has work once an hour, so none
+ * waits for long).
  */
 public final class AuditSealer {
   static final int HOURS_PER_RUN = 48;
-  /** How long one run goes on starting tenants: it shares the scheduler's 15 s with the other jobs. */
+
+  /**
+   * How long one run goes on starting tenants: it shares the scheduler's 15 s with the other jobs.
+   */
   static final Duration BUDGET = Duration.ofSeconds(4);
 
   private final AuditLog log;
@@ -38,7 +42,11 @@ public final class AuditSealer {
    * @param tenants every tenant, page by page
    * @param key signs each digest
    */
-  public AuditSealer(AuditLog log, Function<PageRequest, Page<Tenant>> tenants, Clock clock, Duration retention,
+  public AuditSealer(
+      AuditLog log,
+      Function<PageRequest, Page<Tenant>> tenants,
+      Clock clock,
+      Duration retention,
       DigestKey key) {
     this.key = key;
     this.log = log;
@@ -71,13 +79,17 @@ public final class AuditSealer {
 
   private void seal(Tenant tenant, Instant lastDue, Instant now, List<String> sealed) {
     Optional<AuditDigest> last = log.digestBefore(tenant.id(), lastDue.plus(Hours.ONE));
-    // a run that stopped between the parts of an hour left it to finish: from the part after its last
+    // a run that stopped between the parts of an hour left it to finish: from the part after its
+    // last
     boolean unfinished = last.isPresent() && last.get().part() < last.get().parts();
-    Instant hour = last.map(d -> unfinished ? d.hour() : d.hour().plus(Hours.ONE))
-        .orElse(tenant.createdAt().truncatedTo(ChronoUnit.HOURS));
+    Instant hour =
+        last.map(d -> unfinished ? d.hour() : d.hour().plus(Hours.ONE))
+            .orElse(tenant.createdAt().truncatedTo(ChronoUnit.HOURS));
     int fromPart = unfinished ? last.get().part() + 1 : 1;
     String previousHash = last.map(AuditDigest::hash).orElse("");
-    for (int n = 0; n < HOURS_PER_RUN && !hour.isAfter(lastDue); n++, hour = hour.plus(Hours.ONE), fromPart = 1) {
+    for (int n = 0;
+        n < HOURS_PER_RUN && !hour.isAfter(lastDue);
+        n++, hour = hour.plus(Hours.ONE), fromPart = 1) {
       for (AuditDigest digest : digests(tenant.id(), hour, fromPart, previousHash, now)) {
         if (!log.seal(digest)) {
           return; // another run sealed this hour first; the next run goes on from its digest
@@ -88,18 +100,28 @@ public final class AuditSealer {
     }
   }
 
-  private List<AuditDigest> digests(String tenantId, Instant hour, int fromPart, String previousHash, Instant now) {
-    List<AuditDigest.Sealed> records = log.records(tenantId, hour, hour.plus(Hours.ONE)).stream()
-        .map(r -> new AuditDigest.Sealed(r.id(), r.hash())).toList();
-    int parts = Math.max(1, (records.size() + AuditDigest.RECORDS_PER_PART - 1) / AuditDigest.RECORDS_PER_PART);
-    // digests outlive the records they seal by a day, so the last records' expiry can still be told from deletion
+  private List<AuditDigest> digests(
+      String tenantId, Instant hour, int fromPart, String previousHash, Instant now) {
+    List<AuditDigest.Sealed> records =
+        log.records(tenantId, hour, hour.plus(Hours.ONE)).stream()
+            .map(r -> new AuditDigest.Sealed(r.id(), r.hash()))
+            .toList();
+    int parts =
+        Math.max(
+            1, (records.size() + AuditDigest.RECORDS_PER_PART - 1) / AuditDigest.RECORDS_PER_PART);
+    // digests outlive the records they seal by a day, so the last records' expiry can still be told
+    // from deletion
     Instant expiresAt = hour.plus(Hours.ONE).plus(retention).plus(Duration.ofDays(1));
     List<AuditDigest> digests = new ArrayList<>(parts);
     for (int part = fromPart; part <= parts; part++) {
-      List<AuditDigest.Sealed> slice = records.subList((part - 1) * AuditDigest.RECORDS_PER_PART,
-          Math.min(records.size(), part * AuditDigest.RECORDS_PER_PART));
-      AuditDigest digest = new AuditDigest(tenantId, hour, part, parts, previousHash, slice, now, expiresAt, null, null)
-          .sealed(key);
+      List<AuditDigest.Sealed> slice =
+          records.subList(
+              (part - 1) * AuditDigest.RECORDS_PER_PART,
+              Math.min(records.size(), part * AuditDigest.RECORDS_PER_PART));
+      AuditDigest digest =
+          new AuditDigest(
+                  tenantId, hour, part, parts, previousHash, slice, now, expiresAt, null, null)
+              .sealed(key);
       digests.add(digest);
       previousHash = digest.hash();
     }

@@ -28,6 +28,7 @@ import sh.kaiten.domain.paging.PageRequest;
 public final class Auditing {
   /** The widest range one verification walks: it reads every record of the range. */
   public static final Duration MAX_VERIFY_RANGE = Duration.ofDays(7);
+
   /** The widest range one reports export covers. */
   public static final Duration MAX_REPORTS_RANGE = Duration.ofDays(31);
 
@@ -36,7 +37,9 @@ public final class Auditing {
   private final Duration retention;
   private final Optional<DigestKey> key;
 
-  /** @param key the digest key, for verifying; the functions that only record have none */
+  /**
+   * @param key the digest key, for verifying; the functions that only record have none
+   */
   public Auditing(AuditLog log, Clock clock, Duration retention, Optional<DigestKey> key) {
     this.log = log;
     this.clock = clock;
@@ -55,13 +58,17 @@ public final class Auditing {
    * @param actor the acting token's id, or a system actor
    * @param requestId null when there is none
    */
-  public List<AuditRecord> record(String tenantId, String actor, String requestId, List<AuditEntry> entries) {
+  public List<AuditRecord> record(
+      String tenantId, String actor, String requestId, List<AuditEntry> entries) {
     if (entries.isEmpty()) {
       return List.of();
     }
     if (entries.size() > AuditLog.MAX_RECORDS_PER_WRITE) {
-      throw new IllegalArgumentException(entries.size() + " audit records for one request; at most "
-          + AuditLog.MAX_RECORDS_PER_WRITE + " are written together");
+      throw new IllegalArgumentException(
+          entries.size()
+              + " audit records for one request; at most "
+              + AuditLog.MAX_RECORDS_PER_WRITE
+              + " are written together");
     }
     List<AuditRecord> records = prepare(tenantId, actor, requestId, entries);
     log.append(records);
@@ -69,16 +76,29 @@ public final class Auditing {
   }
 
   /**
-   * The records of what one request did, made (id, time, expiry, hash) but not written: for a change
-   * that writes them in its own transaction.
+   * The records of what one request did, made (id, time, expiry, hash) but not written: for a
+   * change that writes them in its own transaction.
    */
-  public List<AuditRecord> prepare(String tenantId, String actor, String requestId, List<AuditEntry> entries) {
+  public List<AuditRecord> prepare(
+      String tenantId, String actor, String requestId, List<AuditEntry> entries) {
     Instant now = clock.instant();
     List<AuditRecord> records = new ArrayList<>(entries.size());
     for (AuditEntry entry : entries) {
-      records.add(new AuditRecord(Ids.newId(AuditRecord.ID_PREFIX, now), tenantId, now, actor, entry.type(),
-          entry.instanceId(), entry.entitlements(), entry.request(), entry.result(), requestId,
-          now.plus(retention), null).hashed());
+      records.add(
+          new AuditRecord(
+                  Ids.newId(AuditRecord.ID_PREFIX, now),
+                  tenantId,
+                  now,
+                  actor,
+                  entry.type(),
+                  entry.instanceId(),
+                  entry.entitlements(),
+                  entry.request(),
+                  entry.result(),
+                  requestId,
+                  now.plus(retention),
+                  null)
+              .hashed());
     }
     return records;
   }
@@ -93,14 +113,17 @@ public final class Auditing {
   }
 
   /**
-   * The usage reports answered in {@code [from, to)} (at most {@link #MAX_REPORTS_RANGE}), newest first, read
-   * from the trail a page of records at a time (admin token).
+   * The usage reports answered in {@code [from, to)} (at most {@link #MAX_REPORTS_RANGE}), newest
+   * first, read from the trail a page of records at a time (admin token).
    */
   public Page<ReportedUsage> reports(ApiToken caller, Instant from, Instant to, PageRequest page) {
     caller.requireAdmin();
     ExportRange.check(from, to, MAX_REPORTS_RANGE, "a reports export");
-    Page<AuditRecord> records = log.page(caller.tenantId(), new AuditFilter(null, null, ReportedUsage.TYPE, from, to), page);
-    return new Page<>(records.items().stream().flatMap(record -> ReportedUsage.of(record).stream()).toList(),
+    Page<AuditRecord> records =
+        log.page(
+            caller.tenantId(), new AuditFilter(null, null, ReportedUsage.TYPE, from, to), page);
+    return new Page<>(
+        records.items().stream().flatMap(record -> ReportedUsage.of(record).stream()).toList(),
         records.nextCursor());
   }
 
@@ -116,9 +139,14 @@ public final class Auditing {
       throw new InvalidInputException("from", "from must be before to");
     }
     if (Duration.between(from, end).compareTo(MAX_VERIFY_RANGE) > 0) {
-      throw new InvalidInputException("to", "verify at most " + MAX_VERIFY_RANGE.toDays() + " days at a time");
+      throw new InvalidInputException(
+          "to", "verify at most " + MAX_VERIFY_RANGE.toDays() + " days at a time");
     }
-    DigestKey digestKey = key.orElseThrow(() -> new IllegalStateException("no audit digest key: this function was started without one (KAITEN_AUDIT_DIGEST_KEY_ID)"));
+    DigestKey digestKey =
+        key.orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "no audit digest key: this function was started without one (KAITEN_AUDIT_DIGEST_KEY_ID)"));
     return new AuditVerifier(log, now, retention, digestKey).verify(caller.tenantId(), from, end);
   }
 }

@@ -12,12 +12,13 @@ import java.util.List;
 import sh.kaiten.domain.error.InvalidInputException;
 
 /**
- * The JSON Schema of a CONFIG entitlement (draft 2020-12 unless the schema names another
- * {@code $schema}), checked with networknt's validator: the schema itself when the entitlement is
- * defined, and every value assigned to it in a tier or an override.
+ * The JSON Schema of a CONFIG entitlement (draft 2020-12 unless the schema names another {@code
+ * $schema}), checked with networknt's validator: the schema itself when the entitlement is defined,
+ * and every value assigned to it in a tier or an override.
  */
 public final class ConfigSchema {
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static final Schema META_SCHEMA =
       REGISTRY.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
 
@@ -32,7 +33,8 @@ public final class ConfigSchema {
     try {
       REGISTRY.getSchema(schema);
     } catch (SchemaException e) {
-      throw new InvalidInputException(field, field + " is not a usable JSON Schema: " + e.getMessage());
+      throw new InvalidInputException(
+          field, field + " is not a usable JSON Schema: " + e.getMessage());
     }
   }
 
@@ -44,7 +46,10 @@ public final class ConfigSchema {
     }
   }
 
-  /** The error's place in the value, appended to the request field: {@code overrides.theme.logos[1]}. */
+  /**
+   * The error's place in the value, appended to the request field: {@code
+   * overrides.theme.logos[1]}.
+   */
   private static InvalidInputException invalid(String field, String problem, Error error) {
     NodePath at = error.getInstanceLocation();
     StringBuilder path = new StringBuilder(field);
@@ -52,6 +57,7 @@ public final class ConfigSchema {
       Object element = at.getElement(i);
       path.append(element instanceof Integer index ? "[" + index + "]" : "." + element);
     }
-    return new InvalidInputException(path.toString(), field + " " + problem + ": " + path + " " + error.getMessage());
+    return new InvalidInputException(
+        path.toString(), field + " " + problem + ": " + path + " " + error.getMessage());
   }
 }

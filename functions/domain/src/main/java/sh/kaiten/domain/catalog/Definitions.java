@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Port: the definitions a decision reads, a tenant's entitlements and tiers. The read functions
- * may keep them for a few seconds (DESIGN §3); nothing else about a tenant may be kept.
+ * Port: the definitions a decision reads, a tenant's entitlements and tiers. The read functions may
+ * keep them for a few seconds (DESIGN §3); nothing else about a tenant may be kept.
  */
 public interface Definitions {
 

@@ -7,7 +7,8 @@ import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * Port: a tenant's entitlements, as the control plane changes and lists them (reads for a decision
- * go through {@link Definitions}). Every change is written with its {@link ChangeRecords}, together.
+ * go through {@link Definitions}). Every change is written with its {@link ChangeRecords},
+ * together.
  *
  * <p>{@code create} refuses a slug already taken, {@code update} a record changed since {@code
  * expectedUpdatedAt} (ConflictException); {@code update} and {@code delete} of a record that is not
@@ -17,7 +18,8 @@ public interface EntitlementStore {
 
   void createEntitlement(String tenantId, Entitlement entitlement, ChangeRecords records);
 
-  void updateEntitlement(String tenantId, Entitlement entitlement, Instant expectedUpdatedAt, ChangeRecords records);
+  void updateEntitlement(
+      String tenantId, Entitlement entitlement, Instant expectedUpdatedAt, ChangeRecords records);
 
   void deleteEntitlement(String tenantId, String slug, ChangeRecords records);
 

@@ -43,7 +43,8 @@ public sealed interface EntitlementValue {
     return switch (entitlement.type()) {
       case BOOLEAN -> {
         if (json == null || !json.isBoolean()) {
-          throw new InvalidInputException(field, field + " must be true or false for a BOOLEAN entitlement");
+          throw new InvalidInputException(
+              field, field + " must be true or false for a BOOLEAN entitlement");
         }
         yield new Flag(json.booleanValue());
       }
@@ -59,7 +60,8 @@ public sealed interface EntitlementValue {
       }
       case CONFIG -> {
         if (json == null || json.isMissingNode()) {
-          throw new InvalidInputException(field, field + " must be a JSON value for a CONFIG entitlement");
+          throw new InvalidInputException(
+              field, field + " must be a JSON value for a CONFIG entitlement");
         }
         ConfigSchema.requireValid(field, entitlement.configSchema(), json);
         yield new Config(json);

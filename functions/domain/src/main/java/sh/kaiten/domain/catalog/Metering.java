@@ -28,8 +28,15 @@ public record Metering(
   public static final int MAX_SHARDS = 32;
 
   /** Settings of a counter kept on one item. */
-  public Metering(Aggregation aggregation, Reset reset, ResetAnchor resetAnchor, MeterScope scope,
-      Enforcement enforcement, BigDecimal overagePercent, List<Integer> thresholds, String unit) {
+  public Metering(
+      Aggregation aggregation,
+      Reset reset,
+      ResetAnchor resetAnchor,
+      MeterScope scope,
+      Enforcement enforcement,
+      BigDecimal overagePercent,
+      List<Integer> thresholds,
+      String unit) {
     this(aggregation, reset, resetAnchor, scope, enforcement, overagePercent, thresholds, unit, 1);
   }
 
@@ -39,19 +46,25 @@ public record Metering(
     resetAnchor = resetAnchor == null ? ResetAnchor.CALENDAR : resetAnchor;
     scope = scope == null ? MeterScope.INSTANCE : scope;
     enforcement = enforcement == null ? Enforcement.HARD : enforcement;
-    thresholds = thresholds == null ? DEFAULT_THRESHOLDS : List.copyOf(thresholds.stream().sorted().distinct().toList());
+    thresholds =
+        thresholds == null
+            ? DEFAULT_THRESHOLDS
+            : List.copyOf(thresholds.stream().sorted().distinct().toList());
     if (overagePercent != null && overagePercent.signum() < 0) {
       throw new InvalidInputException("overage_percent", "overage_percent must be zero or more");
     }
     if (overagePercent != null && enforcement == Enforcement.HARD) {
-      throw new InvalidInputException("overage_percent", "overage_percent applies to SOFT enforcement only");
+      throw new InvalidInputException(
+          "overage_percent", "overage_percent applies to SOFT enforcement only");
     }
     if (shards < 1 || shards > MAX_SHARDS) {
       throw new InvalidInputException("shards", "shards must be between 1 and " + MAX_SHARDS);
     }
     if (shards > 1 && (enforcement != Enforcement.SOFT || overagePercent != null)) {
-      throw new InvalidInputException("shards", "a counter spread over shards cannot hold a ceiling: shards above 1 "
-          + "need SOFT enforcement without overage_percent");
+      throw new InvalidInputException(
+          "shards",
+          "a counter spread over shards cannot hold a ceiling: shards above 1 "
+              + "need SOFT enforcement without overage_percent");
     }
     for (Integer threshold : thresholds) {
       if (threshold == null || threshold < 1 || threshold > 1000) {

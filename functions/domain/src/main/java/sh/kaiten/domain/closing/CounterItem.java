@@ -13,4 +13,9 @@ import sh.kaiten.domain.metering.Tally;
  * @param limit the limit the item's last report was held to; null for unlimited
  */
 public record CounterItem(
-    CounterKey counter, int shard, Aggregation aggregation, Period period, BigDecimal limit, Tally tally) {}
+    CounterKey counter,
+    int shard,
+    Aggregation aggregation,
+    Period period,
+    BigDecimal limit,
+    Tally tally) {}

@@ -30,8 +30,10 @@ import sh.kaiten.domain.thresholds.CrossingMarkers;
 public final class PeriodClosing {
   /** The marker alert of a period's close. */
   static final String CLOSED = "closed";
+
   /** The most periods one run takes up; the others stay due for the next run. */
   static final int PER_RUN = 500;
+
   /** How long one run goes on starting periods, well within the function's timeout. */
   static final Duration BUDGET = Duration.ofSeconds(8);
 
@@ -40,8 +42,12 @@ public final class PeriodClosing {
   private final Clock clock;
   private final Duration lateWindow;
 
-  /** @param lateWindow how long after its end a report may still land in a period (usage-api's setting) */
-  public PeriodClosing(ClosingCounters counters, CrossingMarkers markers, Clock clock, Duration lateWindow) {
+  /**
+   * @param lateWindow how long after its end a report may still land in a period (usage-api's
+   *     setting)
+   */
+  public PeriodClosing(
+      ClosingCounters counters, CrossingMarkers markers, Clock clock, Duration lateWindow) {
     this.counters = counters;
     this.markers = markers;
     this.clock = clock;
@@ -61,8 +67,17 @@ public final class PeriodClosing {
       try {
         fire(counter, now).ifPresent(fired::add);
       } catch (RuntimeException e) {
-        failures.add("the close of " + counter.entitlement() + " for " + counter.holder() + " in period "
-            + counter.period() + " (tenant " + counter.tenantId() + "): " + e.getMessage());
+        failures.add(
+            "the close of "
+                + counter.entitlement()
+                + " for "
+                + counter.holder()
+                + " in period "
+                + counter.period()
+                + " (tenant "
+                + counter.tenantId()
+                + "): "
+                + e.getMessage());
       }
     }
     return new ScheduledRun(fired, failures);
@@ -75,11 +90,20 @@ public final class PeriodClosing {
     }
     Instant finalAt = items.get(0).period().finalAt(lateWindow);
     if (finalAt == null || finalAt.isAfter(now)) {
-      return Optional.empty(); // filed by a shorter late window than this function's: it stays due until this one's
+      return Optional
+          .empty(); // filed by a shorter late window than this function's: it stays due until this
+      // one's
     }
-    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), counter.tenantId(), EventType.USAGE_PERIOD_CLOSED, now,
-        totals(counter, items));
-    boolean fired = markers.fire(counter, CLOSED, event); // false: an earlier run fired it, then stopped short of this
+    Event event =
+        new Event(
+            Ids.newId(Event.ID_PREFIX, now),
+            counter.tenantId(),
+            EventType.USAGE_PERIOD_CLOSED,
+            now,
+            totals(counter, items));
+    boolean fired =
+        markers.fire(
+            counter, CLOSED, event); // false: an earlier run fired it, then stopped short of this
     items.forEach(counters::done);
     return fired ? Optional.of(event) : Optional.empty();
   }

@@ -1,6 +1,9 @@
 package sh.kaiten.domain.error;
 
-/** A valid token used outside its scope: an instance token on admin endpoints or on another instance. */
+/**
+ * A valid token used outside its scope: an instance token on admin endpoints or on another
+ * instance.
+ */
 public final class ForbiddenException extends KaitenException {
   public ForbiddenException(String detail) {
     super(null, detail);

@@ -5,8 +5,13 @@ package sh.kaiten.domain.error;
  * problem+json mapper); the domain itself knows nothing of HTTP.
  */
 public abstract sealed class KaitenException extends RuntimeException
-    permits InvalidInputException, UnknownReferenceException, NotFoundException, ConflictException,
-        UnauthenticatedException, ForbiddenException, StoreFailureException {
+    permits InvalidInputException,
+        UnknownReferenceException,
+        NotFoundException,
+        ConflictException,
+        UnauthenticatedException,
+        ForbiddenException,
+        StoreFailureException {
 
   private final String field;
 

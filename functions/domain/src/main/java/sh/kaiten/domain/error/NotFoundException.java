@@ -4,12 +4,16 @@ package sh.kaiten.domain.error;
 public final class NotFoundException extends KaitenException {
   private final String kind;
 
-  /** @param kind what was not found: {@code instance}, {@code entitlement}, ... */
+  /**
+   * @param kind what was not found: {@code instance}, {@code entitlement}, ...
+   */
   public NotFoundException(String kind, String id) {
     this(kind, id, null);
   }
 
-  /** @param field the request field (a path parameter) that named it */
+  /**
+   * @param field the request field (a path parameter) that named it
+   */
   public NotFoundException(String kind, String id, String field) {
     super(field, kind + " '" + id + "' does not exist");
     this.kind = kind;

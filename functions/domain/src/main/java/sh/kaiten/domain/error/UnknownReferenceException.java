@@ -1,6 +1,8 @@
 package sh.kaiten.domain.error;
 
-/** A well-formed request names something (an entitlement, a tier, a license) that does not exist. */
+/**
+ * A well-formed request names something (an entitlement, a tier, a license) that does not exist.
+ */
 public final class UnknownReferenceException extends KaitenException {
   public UnknownReferenceException(String field, String detail) {
     super(field, detail);

@@ -8,4 +8,9 @@ import sh.kaiten.domain.catalog.EntitlementValue;
  *
  * @param value what the license gives, or null when it gives nothing
  */
-public record Evaluation(Entitlement entitlement, boolean enabled, EntitlementValue value, Source source, Reason reason) {}
+public record Evaluation(
+    Entitlement entitlement,
+    boolean enabled,
+    EntitlementValue value,
+    Source source,
+    Reason reason) {}

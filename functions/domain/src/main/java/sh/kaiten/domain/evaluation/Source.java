@@ -2,5 +2,7 @@ package sh.kaiten.domain.evaluation;
 
 /** Where an evaluated value came from. */
 public enum Source {
-  TIER, OVERRIDE, NONE
+  TIER,
+  OVERRIDE,
+  NONE
 }

@@ -5,7 +5,8 @@ import java.util.Map;
 import sh.kaiten.domain.catalog.Text;
 
 /** A tenant's customer: who holds licenses. */
-public record Customer(String id, String name, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
+public record Customer(
+    String id, String name, Map<String, String> metadata, Instant createdAt, Instant updatedAt) {
 
   /** A customer as first written. */
   public Customer(String id, String name, Map<String, String> metadata, Instant createdAt) {
@@ -13,7 +14,8 @@ public record Customer(String id, String name, Map<String, String> metadata, Ins
   }
 
   public Customer {
-    // Bounded where input enters (Administration), so a customer stored before a bound was set still loads.
+    // Bounded where input enters (Administration), so a customer stored before a bound was set
+    // still loads.
     Text.required("name", name);
     metadata = metadata == null ? Map.of() : Map.copyOf(Text.strings("metadata", metadata));
   }

@@ -20,7 +20,8 @@ public interface CustomerStore {
 
   Optional<Customer> findCustomer(String tenantId, String id);
 
-  void updateCustomer(String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records);
+  void updateCustomer(
+      String tenantId, Customer customer, Instant expectedUpdatedAt, ChangeRecords records);
 
   void deleteCustomer(String tenantId, String id, ChangeRecords records);
 

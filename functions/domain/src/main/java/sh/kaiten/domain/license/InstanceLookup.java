@@ -17,7 +17,11 @@ public final class InstanceLookup {
   private final LicenseStore licenses;
   private final InstanceReads reads;
 
-  public InstanceLookup(Definitions definitions, InstanceStore instances, LicenseStore licenses, InstanceReads reads) {
+  public InstanceLookup(
+      Definitions definitions,
+      InstanceStore instances,
+      LicenseStore licenses,
+      InstanceReads reads) {
     this.definitions = definitions;
     this.instances = instances;
     this.licenses = licenses;
@@ -48,25 +52,39 @@ public final class InstanceLookup {
   public Loaded load(ApiToken caller, String instanceId, ExpectedCounters expected) {
     caller.requireInstance(instanceId);
     String tenantId = caller.tenantId();
-    InstanceReads.Snapshot read = caller.licenseId() != null
-        ? reads.read(tenantId, instanceId, caller.licenseId(), expected.of(tenantId, instanceId, caller.licenseId()))
-        : new InstanceReads.Snapshot(instances.findInstance(tenantId, instanceId).orElse(null), null, Map.of());
+    InstanceReads.Snapshot read =
+        caller.licenseId() != null
+            ? reads.read(
+                tenantId,
+                instanceId,
+                caller.licenseId(),
+                expected.of(tenantId, instanceId, caller.licenseId()))
+            : new InstanceReads.Snapshot(
+                instances.findInstance(tenantId, instanceId).orElse(null), null, Map.of());
     Instance instance = read.instance();
     if (instance == null) {
       throw new NotFoundException("instance", instanceId);
     }
-    if (caller.scope() == TokenScope.INSTANCE && caller.createdAt().isBefore(instance.createdAt())) {
+    if (caller.scope() == TokenScope.INSTANCE
+        && caller.createdAt().isBefore(instance.createdAt())) {
       // Issued to an earlier instance of the same id, deleted since: it is not this one's token.
       throw new UnauthenticatedException("the token belongs to an instance that was deleted");
     }
     License license = read.license();
     Map<CounterKey, Tally> tallies = read.tallies();
     if (license == null || !license.id().equals(instance.licenseId())) {
-      license = licenses.findLicense(tenantId, instance.licenseId())
-          .orElseThrow(() -> new NotFoundException("license", instance.licenseId()));
+      license =
+          licenses
+              .findLicense(tenantId, instance.licenseId())
+              .orElseThrow(() -> new NotFoundException("license", instance.licenseId()));
       tallies = Map.of(); // expected under another license: not this instance's counters
     }
-    return new Loaded(new InstanceContext(tenantId, instance, license,
-        definitions.findTier(tenantId, license.tier()).orElse(null)), tallies);
+    return new Loaded(
+        new InstanceContext(
+            tenantId,
+            instance,
+            license,
+            definitions.findTier(tenantId, license.tier()).orElse(null)),
+        tallies);
   }
 }

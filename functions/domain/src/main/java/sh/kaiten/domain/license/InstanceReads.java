@@ -12,8 +12,12 @@ import sh.kaiten.domain.metering.Tally;
  */
 public interface InstanceReads {
 
-  /** What was read; {@code instance} or {@code license} is null when missing, every counter asked for is there. */
+  /**
+   * What was read; {@code instance} or {@code license} is null when missing, every counter asked
+   * for is there.
+   */
   record Snapshot(Instance instance, License license, Map<CounterKey, Tally> tallies) {}
 
-  Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters);
+  Snapshot read(
+      String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> counters);
 }

@@ -21,7 +21,8 @@ public interface InstanceStore {
 
   Optional<Instance> findInstance(String tenantId, String id);
 
-  void updateInstance(String tenantId, Instance instance, Instant expectedUpdatedAt, ChangeRecords records);
+  void updateInstance(
+      String tenantId, Instance instance, Instant expectedUpdatedAt, ChangeRecords records);
 
   /** Deletes the instance, counts it off its license and removes its tokens, together. */
   void deleteInstance(String tenantId, String id, TokenWrites tokens, ChangeRecords records);

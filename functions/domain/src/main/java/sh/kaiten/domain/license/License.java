@@ -30,23 +30,27 @@ public record License(
   }
 
   /**
-   * Why this license grants nothing at {@code now}, or empty when it is in force. Dates are compared
-   * on every call, so expiry takes effect at its instant without any sweeper.
+   * Why this license grants nothing at {@code now}, or empty when it is in force. Dates are
+   * compared on every call, so expiry takes effect at its instant without any sweeper.
    */
   public Optional<Reason> inactiveReason(Instant now) {
-    Reason reason = switch (status) {
-      case SUSPENDED -> Reason.LICENSE_SUSPENDED;
-      case EXPIRED -> Reason.LICENSE_EXPIRED;
-      case CANCELED -> Reason.LICENSE_CANCELED;
-      case ACTIVE, TRIAL -> null;
-    };
+    Reason reason =
+        switch (status) {
+          case SUSPENDED -> Reason.LICENSE_SUSPENDED;
+          case EXPIRED -> Reason.LICENSE_EXPIRED;
+          case CANCELED -> Reason.LICENSE_CANCELED;
+          case ACTIVE, TRIAL -> null;
+        };
     if (reason == null && startsAt != null && now.isBefore(startsAt)) {
       reason = Reason.LICENSE_NOT_STARTED;
     }
     if (reason == null && expiresAt != null && !now.isBefore(expiresAt)) {
       reason = Reason.LICENSE_EXPIRED;
     }
-    if (reason == null && status == LicenseStatus.TRIAL && trialEndsAt != null && !now.isBefore(trialEndsAt)) {
+    if (reason == null
+        && status == LicenseStatus.TRIAL
+        && trialEndsAt != null
+        && !now.isBefore(trialEndsAt)) {
       reason = Reason.TRIAL_ENDED;
     }
     return Optional.ofNullable(reason);

@@ -8,14 +8,14 @@ import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.evaluation.Source;
-import sh.kaiten.domain.license.License;
 
 /** Evaluates an entitlement against a license as stored now: override, then tier, then nothing. */
 public final class LicenseEvaluator {
 
   private LicenseEvaluator() {}
 
-  public static Evaluation evaluate(License license, Tier tier, Entitlement entitlement, Instant now) {
+  public static Evaluation evaluate(
+      License license, Tier tier, Entitlement entitlement, Instant now) {
     Optional<Reason> inactive = license.inactiveReason(now);
     if (inactive.isPresent()) {
       return new Evaluation(entitlement, false, null, Source.NONE, inactive.get());
@@ -31,7 +31,8 @@ public final class LicenseEvaluator {
     return new Evaluation(entitlement, false, null, Source.NONE, Reason.NOT_IN_TIER);
   }
 
-  private static Evaluation granted(Entitlement entitlement, EntitlementValue value, Source source) {
+  private static Evaluation granted(
+      Entitlement entitlement, EntitlementValue value, Source source) {
     if (value instanceof EntitlementValue.Flag flag && !flag.enabled()) {
       return new Evaluation(entitlement, false, value, source, Reason.DISABLED);
     }

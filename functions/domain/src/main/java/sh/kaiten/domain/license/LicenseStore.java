@@ -14,8 +14,12 @@ import sh.kaiten.domain.paging.PageRequest;
  */
 public interface LicenseStore {
 
-  /** Stores the license with the timers of its dates, together or not at all; refuses an id already taken. */
-  void createLicense(String tenantId, License license, List<LifecycleTimer> timers, ChangeRecords records);
+  /**
+   * Stores the license with the timers of its dates, together or not at all; refuses an id already
+   * taken.
+   */
+  void createLicense(
+      String tenantId, License license, List<LifecycleTimer> timers, ChangeRecords records);
 
   /**
    * Replaces the license, with the timers of the dates that changed, together or not at all.
@@ -23,12 +27,19 @@ public interface LicenseStore {
    * @param previous the license as read when the change was made
    * @throws sh.kaiten.domain.error.ConflictException when the license changed since
    */
-  void updateLicense(String tenantId, License previous, License updated, List<LifecycleTimer> timers,
+  void updateLicense(
+      String tenantId,
+      License previous,
+      License updated,
+      List<LifecycleTimer> timers,
       ChangeRecords records);
 
   Optional<License> findLicense(String tenantId, String id);
 
-  /** Deletes the license; its timers stay and find nothing to fire. NotFoundException when it is not there. */
+  /**
+   * Deletes the license; its timers stay and find nothing to fire. NotFoundException when it is not
+   * there.
+   */
   void deleteLicense(String tenantId, String id, ChangeRecords records);
 
   Page<License> licenses(String tenantId, PageRequest page);

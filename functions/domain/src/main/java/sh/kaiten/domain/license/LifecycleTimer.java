@@ -4,14 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import sh.kaiten.domain.license.License;
-import sh.kaiten.domain.license.LicenseStatus;
 
 /**
  * A moment of a license the scheduler must announce once it is due.
  *
- * @param licenseDate the license's date the moment derives from ({@code trial_ends_at} or
- *     {@code expires_at}), so a timer whose license has since changed is recognised as stale
+ * @param licenseDate the license's date the moment derives from ({@code trial_ends_at} or {@code
+ *     expires_at}), so a timer whose license has since changed is recognised as stale
  */
 public record LifecycleTimer(
     String tenantId, String licenseId, LifecycleMoment moment, Instant dueAt, Instant licenseDate) {
@@ -21,20 +19,33 @@ public record LifecycleTimer(
    *
    * @param trialNotice how long before a trial ends {@code trial.ending_soon} goes out
    */
-  public static List<LifecycleTimer> forLicense(String tenantId, License license, Duration trialNotice, Instant now) {
+  public static List<LifecycleTimer> forLicense(
+      String tenantId, License license, Duration trialNotice, Instant now) {
     List<LifecycleTimer> timers = new ArrayList<>();
     Instant trialEnds = license.trialEndsAt();
     if (license.status() == LicenseStatus.TRIAL && trialEnds != null && trialEnds.isAfter(now)) {
       if (!trialNotice.isZero()) {
         Instant soon = trialEnds.minus(trialNotice);
-        timers.add(new LifecycleTimer(tenantId, license.id(), LifecycleMoment.TRIAL_ENDING_SOON,
-            soon.isAfter(now) ? soon : now, trialEnds));
+        timers.add(
+            new LifecycleTimer(
+                tenantId,
+                license.id(),
+                LifecycleMoment.TRIAL_ENDING_SOON,
+                soon.isAfter(now) ? soon : now,
+                trialEnds));
       }
-      timers.add(new LifecycleTimer(tenantId, license.id(), LifecycleMoment.TRIAL_EXPIRED, trialEnds, trialEnds));
+      timers.add(
+          new LifecycleTimer(
+              tenantId, license.id(), LifecycleMoment.TRIAL_EXPIRED, trialEnds, trialEnds));
     }
     if (license.expiresAt() != null && license.expiresAt().isAfter(now)) {
-      timers.add(new LifecycleTimer(tenantId, license.id(), LifecycleMoment.LICENSE_EXPIRED, license.expiresAt(),
-          license.expiresAt()));
+      timers.add(
+          new LifecycleTimer(
+              tenantId,
+              license.id(),
+              LifecycleMoment.LICENSE_EXPIRED,
+              license.expiresAt(),
+              license.expiresAt()));
     }
     return timers;
   }

@@ -21,8 +21,8 @@ import sh.kaiten.domain.license.LifecycleTimer;
  * {@code license.expired} once each, when due. Licenses stop granting at their dates without this
  * job (evaluation compares dates on every request); it only tells the vendor. A timer fires in one
  * transaction with its event's outbox item, so its event goes out exactly when the timer is marked
- * fired, with the id it was given here, whatever fails in between. Days up to
- * {@link #CATCH_UP} back are looked at, so a scheduler that was down for less than that misses nothing.
+ * fired, with the id it was given here, whatever fails in between. Days up to {@link #CATCH_UP}
+ * back are looked at, so a scheduler that was down for less than that misses nothing.
  */
 public final class LifecycleEvents {
   static final Duration CATCH_UP = Duration.ofDays(7);
@@ -43,14 +43,21 @@ public final class LifecycleEvents {
     List<Event> fired = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    for (LocalDate day = LocalDate.ofInstant(now.minus(CATCH_UP), ZoneOffset.UTC); !day.isAfter(today);
+    for (LocalDate day = LocalDate.ofInstant(now.minus(CATCH_UP), ZoneOffset.UTC);
+        !day.isAfter(today);
         day = day.plusDays(1)) {
       for (LifecycleTimer timer : timers.due(day, now)) {
         try {
           fire(timer, now).ifPresent(fired::add);
         } catch (RuntimeException e) {
-          failures.add(timer.moment() + " of license " + timer.licenseId() + " (tenant " + timer.tenantId() + "): "
-              + e.getMessage());
+          failures.add(
+              timer.moment()
+                  + " of license "
+                  + timer.licenseId()
+                  + " (tenant "
+                  + timer.tenantId()
+                  + "): "
+                  + e.getMessage());
         }
       }
     }
@@ -63,8 +70,15 @@ public final class LifecycleEvents {
       timers.done(timer);
       return Optional.empty();
     }
-    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), timer.tenantId(), timer.moment().eventType(), now,
-        EventData.of(license.get()));
-    return timers.fire(timer, event) ? Optional.of(event) : Optional.empty(); // else another run fired it
+    Event event =
+        new Event(
+            Ids.newId(Event.ID_PREFIX, now),
+            timer.tenantId(),
+            timer.moment().eventType(),
+            now,
+            EventData.of(license.get()));
+    return timers.fire(timer, event)
+        ? Optional.of(event)
+        : Optional.empty(); // else another run fired it
   }
 }

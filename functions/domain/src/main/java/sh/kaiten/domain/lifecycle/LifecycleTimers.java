@@ -6,7 +6,10 @@ import java.util.List;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.license.LifecycleTimer;
 
-/** Port: the license timers, filed by the UTC day they fall due, each fired once however often the scheduler runs. */
+/**
+ * Port: the license timers, filed by the UTC day they fall due, each fired once however often the
+ * scheduler runs.
+ */
 public interface LifecycleTimers {
 
   /** The timers of {@code day} due by {@code until} that have not fired, by due time. */
@@ -20,6 +23,8 @@ public interface LifecycleTimers {
    */
   boolean fire(LifecycleTimer timer, Event event);
 
-  /** The timer is finished with without an event: its license changed, so its moment will not come. */
+  /**
+   * The timer is finished with without an event: its license changed, so its moment will not come.
+   */
   void done(LifecycleTimer timer);
 }

@@ -1,7 +1,8 @@
 package sh.kaiten.domain.metering;
 
 /**
- * Names one counter: an entitlement's usage for one holder (an instance, or a license's pool) in one period.
+ * Names one counter: an entitlement's usage for one holder (an instance, or a license's pool) in
+ * one period.
  *
  * @param holder {@code instance:<id>} or {@code license:<id>}
  */

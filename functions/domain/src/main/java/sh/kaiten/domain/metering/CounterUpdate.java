@@ -1,7 +1,5 @@
 package sh.kaiten.domain.metering;
 
-import sh.kaiten.domain.metering.IdempotentReport;
-
 /** What an atomic counter did with one report. */
 public sealed interface CounterUpdate {
   /**
@@ -9,7 +7,9 @@ public sealed interface CounterUpdate {
    * (a MAX report below the maximum, a LATEST report older than the latest).
    */
   record Counted(Tally before, Tally after, boolean estimated) implements CounterUpdate {
-    /** What the write itself returned: exact, as an {@code UpdateItem} returns the item it changed. */
+    /**
+     * What the write itself returned: exact, as an {@code UpdateItem} returns the item it changed.
+     */
     public Counted(Tally before, Tally after) {
       this(before, after, false);
     }
@@ -23,7 +23,10 @@ public sealed interface CounterUpdate {
     }
   }
 
-  /** The report would have passed the ceiling and was not counted; {@code now} is the counter as it stands. */
+  /**
+   * The report would have passed the ceiling and was not counted; {@code now} is the counter as it
+   * stands.
+   */
   record Refused(Tally now) implements CounterUpdate {}
 
   /** The idempotency key was used already: nothing was written, and this is what it remembers. */

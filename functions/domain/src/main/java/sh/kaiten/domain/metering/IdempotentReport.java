@@ -11,4 +11,9 @@ import java.time.Instant;
  * @param expiresAt when the key may be used again for another report
  */
 public record IdempotentReport(
-    String tenantId, String instanceId, String key, String fingerprint, ReportResult result, Instant expiresAt) {}
+    String tenantId,
+    String instanceId,
+    String key,
+    String fingerprint,
+    ReportResult result,
+    Instant expiresAt) {}

@@ -12,9 +12,13 @@ import java.time.Instant;
  * @param units what is left of the grant, not yet reported
  * @param granted what was granted
  */
-public record Lease(String id, String instanceId, BigDecimal units, BigDecimal granted, Instant expiresAt) {
+public record Lease(
+    String id, String instanceId, BigDecimal units, BigDecimal granted, Instant expiresAt) {
 
-  /** Whether the lease still holds its units at {@code now}: it ends at {@code expiresAt}, exclusive. */
+  /**
+   * Whether the lease still holds its units at {@code now}: it ends at {@code expiresAt},
+   * exclusive.
+   */
   public boolean liveAt(Instant now) {
     return now.isBefore(expiresAt);
   }

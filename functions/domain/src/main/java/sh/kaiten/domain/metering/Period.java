@@ -10,7 +10,10 @@ import java.time.Instant;
 public record Period(Instant start, Instant end) {
   public static final Period LIFETIME = new Period(null, null);
 
-  /** Whether {@code at} falls in this period: start inclusive, end exclusive; the lifetime holds every instant. */
+  /**
+   * Whether {@code at} falls in this period: start inclusive, end exclusive; the lifetime holds
+   * every instant.
+   */
   public boolean contains(Instant at) {
     return start == null || !at.isBefore(start) && at.isBefore(end);
   }

@@ -9,8 +9,8 @@ import java.time.Instant;
  * totals ({@code usage.period_closed}) once they are final, without reading the catalog.
  *
  * @param period the counter's period
- * @param finalAt when no report can land in the period any more ({@link Period#finalAt}); null for a
- *     lifetime counter, which never closes
+ * @param finalAt when no report can land in the period any more ({@link Period#finalAt}); null for
+ *     a lifetime counter, which never closes
  * @param limit the limit the report was held to; null for unlimited
  */
 public record PeriodClose(Period period, Instant finalAt, BigDecimal limit) {

@@ -15,13 +15,13 @@ import sh.kaiten.domain.catalog.ResetAnchor;
  * Which metering period an instant falls in. Pure arithmetic, all in UTC (so no daylight-saving
  * shifts): calendar weeks start on Monday 00:00Z, months on the 1st, years on January 1st.
  *
- * <p>With {@link ResetAnchor#LICENSE_START} the periods are phased from the license's start instant:
- * HOUR, DAY and WEEK are fixed lengths from it; MONTH and YEAR start on the start's day of month
- * (and month, for YEAR) at its time of day, clamped to the month's last day. Period k always starts
- * at start + k units computed from the start itself, so a Jan 31 anchor gives Feb 28 (29) and then
- * Mar 31 again. The same phase extends backwards: an instant before the license start gets the
- * period k &lt; 0 holding it (with a Mar 31 start, [Feb 28, Mar 31)), so every instant has exactly one
- * period and the periods tile the time line.
+ * <p>With {@link ResetAnchor#LICENSE_START} the periods are phased from the license's start
+ * instant: HOUR, DAY and WEEK are fixed lengths from it; MONTH and YEAR start on the start's day of
+ * month (and month, for YEAR) at its time of day, clamped to the month's last day. Period k always
+ * starts at start + k units computed from the start itself, so a Jan 31 anchor gives Feb 28 (29)
+ * and then Mar 31 again. The same phase extends backwards: an instant before the license start gets
+ * the period k &lt; 0 holding it (with a Mar 31 start, [Feb 28, Mar 31)), so every instant has
+ * exactly one period and the periods tile the time line.
  */
 public final class Periods {
 
@@ -30,10 +30,13 @@ public final class Periods {
   /**
    * The period of {@code reset} holding {@code at}.
    *
-   * @param licenseStart the phase for {@link ResetAnchor#LICENSE_START}; when null, calendar periods are used
-   * @return the half-open period with start &lt;= at &lt; end, or {@link Period#LIFETIME} for {@link Reset#NONE}
+   * @param licenseStart the phase for {@link ResetAnchor#LICENSE_START}; when null, calendar
+   *     periods are used
+   * @return the half-open period with start &lt;= at &lt; end, or {@link Period#LIFETIME} for
+   *     {@link Reset#NONE}
    */
-  public static Period containing(Reset reset, ResetAnchor anchor, Instant licenseStart, Instant at) {
+  public static Period containing(
+      Reset reset, ResetAnchor anchor, Instant licenseStart, Instant at) {
     if (reset == Reset.NONE) {
       return Period.LIFETIME;
     }
@@ -49,7 +52,8 @@ public final class Periods {
    *
    * @return empty for the lifetime period, which never closes
    */
-  public static Optional<Period> following(Reset reset, ResetAnchor anchor, Instant licenseStart, Period period) {
+  public static Optional<Period> following(
+      Reset reset, ResetAnchor anchor, Instant licenseStart, Period period) {
     if (reset == Reset.NONE || period.end() == null) {
       return Optional.empty();
     }
@@ -58,22 +62,28 @@ public final class Periods {
 
   private static Period calendar(Reset reset, Instant at) {
     ZonedDateTime t = at.atZone(ZoneOffset.UTC);
-    ZonedDateTime start = switch (reset) {
-      case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
-      case DAY -> t.truncatedTo(ChronoUnit.DAYS);
-      case WEEK -> t.truncatedTo(ChronoUnit.DAYS).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-      case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-      case YEAR -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
-      case NONE -> throw new IllegalArgumentException("a lifetime counter has no calendar period");
-    };
-    ZonedDateTime end = switch (reset) {
-      case HOUR -> start.plusHours(1);
-      case DAY -> start.plusDays(1);
-      case WEEK -> start.plusWeeks(1);
-      case MONTH -> start.plusMonths(1);
-      case YEAR -> start.plusYears(1);
-      case NONE -> throw new IllegalArgumentException("a lifetime counter has no calendar period");
-    };
+    ZonedDateTime start =
+        switch (reset) {
+          case HOUR -> t.truncatedTo(ChronoUnit.HOURS);
+          case DAY -> t.truncatedTo(ChronoUnit.DAYS);
+          case WEEK ->
+              t.truncatedTo(ChronoUnit.DAYS)
+                  .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+          case MONTH -> t.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+          case YEAR -> t.truncatedTo(ChronoUnit.DAYS).withDayOfYear(1);
+          case NONE ->
+              throw new IllegalArgumentException("a lifetime counter has no calendar period");
+        };
+    ZonedDateTime end =
+        switch (reset) {
+          case HOUR -> start.plusHours(1);
+          case DAY -> start.plusDays(1);
+          case WEEK -> start.plusWeeks(1);
+          case MONTH -> start.plusMonths(1);
+          case YEAR -> start.plusYears(1);
+          case NONE ->
+              throw new IllegalArgumentException("a lifetime counter has no calendar period");
+        };
     return new Period(start.toInstant(), end.toInstant());
   }
 
@@ -88,7 +98,9 @@ public final class Periods {
     };
   }
 
-  /** Periods of a fixed {@code length} from {@code anchor}: the k-th starts at anchor + k × length. */
+  /**
+   * Periods of a fixed {@code length} from {@code anchor}: the k-th starts at anchor + k × length.
+   */
   private static Period fixed(Instant anchor, Duration length, Instant at) {
     // Duration arithmetic rather than nanoseconds in a long, which overflow past 292 years apart.
     long index = Duration.between(anchor, at).dividedBy(length);
@@ -101,7 +113,8 @@ public final class Periods {
 
   /**
    * Periods of {@code months} months phased from {@code anchor}. Each start is computed from the
-   * anchor itself, never from the previous start, so a Jan 31 anchor gives Feb 28/29 and then Mar 31.
+   * anchor itself, never from the previous start, so a Jan 31 anchor gives Feb 28/29 and then Mar
+   * 31.
    */
   private static Period monthly(Instant anchor, int months, Instant at) {
     ZonedDateTime origin = anchor.atZone(ZoneOffset.UTC);
@@ -114,6 +127,7 @@ public final class Periods {
       index--;
     }
     return new Period(
-        origin.plusMonths(index * months).toInstant(), origin.plusMonths((index + 1) * months).toInstant());
+        origin.plusMonths(index * months).toInstant(),
+        origin.plusMonths((index + 1) * months).toInstant());
   }
 }

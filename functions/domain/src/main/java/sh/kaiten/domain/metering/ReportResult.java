@@ -1,7 +1,6 @@
 package sh.kaiten.domain.metering;
 
 import sh.kaiten.domain.evaluation.Reason;
-import sh.kaiten.domain.metering.UsageState;
 
 /**
  * The answer to a usage report: the usage state after it, whose status is the report's outcome.

@@ -14,9 +14,9 @@ import sh.kaiten.domain.catalog.Aggregation;
  * result whatever the order of the reports.
  *
  * <p>Ties are broken by a total order so that the state never depends on arrival order: MAX and MIN
- * compare values numerically, then by scale ({@code 1.00} ranks above {@code 1.0}); LATEST keeps the
- * value with the newest timestamp, and among reports with the same timestamp the larger value (in
- * the same order as MAX).
+ * compare values numerically, then by scale ({@code 1.00} ranks above {@code 1.0}); LATEST keeps
+ * the value with the newest timestamp, and among reports with the same timestamp the larger value
+ * (in the same order as MAX).
  *
  * @param sum the total of the values (exact: BigDecimal addition, no rounding)
  * @param count how many reports were folded in
@@ -25,15 +25,26 @@ import sh.kaiten.domain.catalog.Aggregation;
  * @param latest the value of the newest report, null when no report was folded in
  * @param latestAt the timestamp of {@code latest}, null when no report was folded in
  */
-public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, BigDecimal latest, Instant latestAt) {
+public record Tally(
+    BigDecimal sum,
+    long count,
+    BigDecimal max,
+    BigDecimal min,
+    BigDecimal latest,
+    Instant latestAt) {
 
-  /** A period's AVERAGE is rounded to 16 significant digits (IEEE 754 decimal64, half-even); exact when it fits. */
+  /**
+   * A period's AVERAGE is rounded to 16 significant digits (IEEE 754 decimal64, half-even); exact
+   * when it fits.
+   */
   public static final MathContext AVERAGE_PRECISION = MathContext.DECIMAL64;
 
   /** No report yet. */
   public static final Tally EMPTY = new Tally(BigDecimal.ZERO, 0, null, null, null, null);
 
-  /** Numeric order, then scale: a total order on BigDecimal, so extremes and ties are order-free. */
+  /**
+   * Numeric order, then scale: a total order on BigDecimal, so extremes and ties are order-free.
+   */
   private static final Comparator<BigDecimal> VALUE_ORDER =
       Comparator.<BigDecimal>naturalOrder().thenComparingInt(BigDecimal::scale);
 
@@ -43,8 +54,12 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
       throw new IllegalArgumentException("count must be zero or more");
     }
     boolean empty = count == 0;
-    if (empty != (max == null) || empty != (min == null) || empty != (latest == null) || empty != (latestAt == null)) {
-      throw new IllegalArgumentException("max, min, latest and latestAt are null exactly when count is zero");
+    if (empty != (max == null)
+        || empty != (min == null)
+        || empty != (latest == null)
+        || empty != (latestAt == null)) {
+      throw new IllegalArgumentException(
+          "max, min, latest and latestAt are null exactly when count is zero");
     }
   }
 
@@ -54,12 +69,13 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
   }
 
   /**
-   * This tally with {@code count} more reports made at {@code at} whose values sum to {@code value}: a
-   * lease's settlement, which stands for the reports its holder decided in-process. Sum and count, and so
-   * SUM, COUNT and AVERAGE, are exact. The single values are not known, so max, min and latest take their
-   * mean ({@code value / count}, rounded to {@link #AVERAGE_PRECISION}): the mean lies between the
-   * smallest and the largest of them, so max never rises above, and min never falls below, what one of
-   * the reports really was. With {@code count} 1 it is exactly {@link #plus(BigDecimal, Instant)}.
+   * This tally with {@code count} more reports made at {@code at} whose values sum to {@code
+   * value}: a lease's settlement, which stands for the reports its holder decided in-process. Sum
+   * and count, and so SUM, COUNT and AVERAGE, are exact. The single values are not known, so max,
+   * min and latest take their mean ({@code value / count}, rounded to {@link #AVERAGE_PRECISION}):
+   * the mean lies between the smallest and the largest of them, so max never rises above, and min
+   * never falls below, what one of the reports really was. With {@code count} 1 it is exactly
+   * {@link #plus(BigDecimal, Instant)}.
    */
   public Tally plus(BigDecimal value, long count, Instant at) {
     Objects.requireNonNull(value, "value");
@@ -67,7 +83,8 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
     if (count < 1) {
       throw new IllegalArgumentException("count must be 1 or more");
     }
-    BigDecimal each = count == 1 ? value : value.divide(BigDecimal.valueOf(count), AVERAGE_PRECISION);
+    BigDecimal each =
+        count == 1 ? value : value.divide(BigDecimal.valueOf(count), AVERAGE_PRECISION);
     return merge(new Tally(value, count, each, each, each, at));
   }
 
@@ -79,8 +96,9 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
     if (count == 0) {
       return other;
     }
-    boolean otherIsLater = other.latestAt.compareTo(latestAt) > 0
-        || other.latestAt.equals(latestAt) && VALUE_ORDER.compare(other.latest, latest) > 0;
+    boolean otherIsLater =
+        other.latestAt.compareTo(latestAt) > 0
+            || other.latestAt.equals(latestAt) && VALUE_ORDER.compare(other.latest, latest) > 0;
     return new Tally(
         sum.add(other.sum),
         count + other.count,
@@ -91,8 +109,9 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
   }
 
   /**
-   * The period's usage under {@code aggregation}. A period without reports has a usage of zero under
-   * every aggregation, as a fresh SUM counter does, so a usage view and a limit check never see null.
+   * The period's usage under {@code aggregation}. A period without reports has a usage of zero
+   * under every aggregation, as a fresh SUM counter does, so a usage view and a limit check never
+   * see null.
    */
   public BigDecimal value(Aggregation aggregation) {
     if (count == 0) {
@@ -108,7 +127,10 @@ public record Tally(BigDecimal sum, long count, BigDecimal max, BigDecimal min, 
     };
   }
 
-  /** The usage this tally would show after one more report: what an enforcement compares with a limit. */
+  /**
+   * The usage this tally would show after one more report: what an enforcement compares with a
+   * limit.
+   */
   public BigDecimal valueAfter(Aggregation aggregation, BigDecimal value, Instant at) {
     return plus(value, at).value(aggregation);
   }

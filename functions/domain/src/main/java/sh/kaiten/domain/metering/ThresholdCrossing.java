@@ -8,7 +8,10 @@ public final class ThresholdCrossing {
 
   private ThresholdCrossing() {}
 
-  /** True when moving from {@code previous} to {@code updated} crosses {@code boundary}: previous &lt; boundary ≤ updated. */
+  /**
+   * True when moving from {@code previous} to {@code updated} crosses {@code boundary}: previous
+   * &lt; boundary ≤ updated.
+   */
   public static boolean crossed(BigDecimal previous, BigDecimal updated, BigDecimal boundary) {
     return previous.compareTo(boundary) < 0 && boundary.compareTo(updated) <= 0;
   }
@@ -18,9 +21,15 @@ public final class ThresholdCrossing {
     return limit.multiply(BigDecimal.valueOf(percent)).movePointLeft(2);
   }
 
-  /** The threshold percents of {@code limit} crossed by the move from previous to updated, ascending. */
+  /**
+   * The threshold percents of {@code limit} crossed by the move from previous to updated,
+   * ascending.
+   */
   public static List<Integer> crossedThresholds(
       List<Integer> thresholds, BigDecimal limit, BigDecimal previous, BigDecimal updated) {
-    return thresholds.stream().filter(p -> crossed(previous, updated, boundary(limit, p))).sorted().toList();
+    return thresholds.stream()
+        .filter(p -> crossed(previous, updated, boundary(limit, p)))
+        .sorted()
+        .toList();
   }
 }

@@ -13,7 +13,9 @@ public interface UsageHistory {
   /** One period of a counter: its key ({@link Period#key()}) and what it kept. */
   record PeriodTally(String period, Tally tally) {}
 
-  /** Some periods of a counter, in key order; {@code more} when periods past the last one remain. */
+  /**
+   * Some periods of a counter, in key order; {@code more} when periods past the last one remain.
+   */
   record Slice(List<PeriodTally> periods, boolean more) {}
 
   /**
@@ -26,6 +28,13 @@ public interface UsageHistory {
    * @param to exclusive, null for no upper bound
    * @param after a period key this counter listed before, null to start from the first
    */
-  Slice periods(String tenantId, String entitlement, String holder, Aggregation aggregation, Instant from, Instant to,
-      String after, int limit);
+  Slice periods(
+      String tenantId,
+      String entitlement,
+      String holder,
+      Aggregation aggregation,
+      Instant from,
+      Instant to,
+      String after,
+      int limit);
 }

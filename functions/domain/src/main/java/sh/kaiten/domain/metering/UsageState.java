@@ -31,7 +31,12 @@ public record UsageState(
    * @param active false when the license grants nothing now: every further report is refused
    */
   public static UsageState of(
-      String entitlement, Metering metering, BigDecimal limit, BigDecimal usage, Period period, boolean active) {
+      String entitlement,
+      Metering metering,
+      BigDecimal limit,
+      BigDecimal usage,
+      Period period,
+      boolean active) {
     return new UsageState(
         entitlement,
         limit,
@@ -46,7 +51,16 @@ public record UsageState(
 
   /** This state with the outcome of one report in place of the counter's standing. */
   public UsageState withStatus(UsageStatus reportStatus) {
-    return new UsageState(entitlement, limit, currentUsage, percentageUsed, reportStatus, aggregation, period, enforcement, unit);
+    return new UsageState(
+        entitlement,
+        limit,
+        currentUsage,
+        percentageUsed,
+        reportStatus,
+        aggregation,
+        period,
+        enforcement,
+        unit);
   }
 
   static BigDecimal percentage(BigDecimal usage, BigDecimal limit) {

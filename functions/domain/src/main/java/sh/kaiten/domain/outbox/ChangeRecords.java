@@ -6,9 +6,9 @@ import sh.kaiten.domain.events.Event;
 
 /**
  * What a control-plane change writes together with itself, in the same transaction: the events that
- * announce it (into the outbox, whose stream publishes them with the ids they have here) and its audit
- * records. So a stored change always has its events and its record, and a change that was not stored
- * has neither.
+ * announce it (into the outbox, whose stream publishes them with the ids they have here) and its
+ * audit records. So a stored change always has its events and its record, and a change that was not
+ * stored has neither.
  */
 public record ChangeRecords(List<Event> events, List<AuditRecord> audit) {
   /** Nothing besides the change itself (fixtures that seed data). */

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import sh.kaiten.domain.error.InvalidInputException;
 
-/** The [from, to) of a billing export: both given, in order, and no wider than the export allows. */
+/**
+ * The [from, to) of a billing export: both given, in order, and no wider than the export allows.
+ */
 public final class ExportRange {
   private ExportRange() {}
 
@@ -24,7 +26,8 @@ public final class ExportRange {
       throw new InvalidInputException("to", "to must be after from");
     }
     if (Duration.between(from, to).compareTo(widest) > 0) {
-      throw new InvalidInputException("to", export + " covers at most " + widest.toDays() + " days");
+      throw new InvalidInputException(
+          "to", export + " covers at most " + widest.toDays() + " days");
     }
   }
 }

@@ -9,10 +9,15 @@ import sh.kaiten.domain.error.InvalidInputException;
 public record PageRequest(String cursor, int limit) {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 200;
-  /** Longer than any cursor a list gives out (a base64url sort key): a longer one is refused unread. */
+
+  /**
+   * Longer than any cursor a list gives out (a base64url sort key): a longer one is refused unread.
+   */
   public static final int MAX_CURSOR = 1024;
 
-  /** @param limit as the client gave it; null for the default */
+  /**
+   * @param limit as the client gave it; null for the default
+   */
   public static PageRequest of(String cursor, Integer limit) {
     int size = limit == null ? DEFAULT_LIMIT : limit;
     if (size < 1 || size > MAX_LIMIT) {

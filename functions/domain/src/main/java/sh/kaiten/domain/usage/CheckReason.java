@@ -1,9 +1,9 @@
 package sh.kaiten.domain.usage;
 
 /**
- * Why an SDK's in-process check came out as it did, as its check tallies say. The evaluation reasons
- * (see {@link sh.kaiten.domain.evaluation.Reason}) plus what only a client meets: a SOFT limit passed,
- * a slug its snapshot does not hold, no snapshot at all.
+ * Why an SDK's in-process check came out as it did, as its check tallies say. The evaluation
+ * reasons (see {@link sh.kaiten.domain.evaluation.Reason}) plus what only a client meets: a SOFT
+ * limit passed, a slug its snapshot does not hold, no snapshot at all.
  */
 public enum CheckReason {
   GRANTED,

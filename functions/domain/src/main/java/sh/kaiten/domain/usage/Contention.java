@@ -3,7 +3,6 @@ package sh.kaiten.domain.usage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import sh.kaiten.domain.metering.CounterContendedException;
-import sh.kaiten.domain.metering.CounterUpdate;
 
 /**
  * A write the store refused because another write of the same counter was in flight (a transaction)
@@ -15,7 +14,9 @@ final class Contention {
 
   private Contention() {}
 
-  /** @param write given the attempt, from 1: a retry reads what it needs afresh */
+  /**
+   * @param write given the attempt, from 1: a retry reads what it needs afresh
+   */
   static <T> T retried(IntFunction<T> write) {
     for (int attempt = 1; ; attempt++) {
       try {

@@ -30,7 +30,8 @@ public final class EntitlementQueries {
   private final UsageCounters counters;
   private final Clock clock;
 
-  public EntitlementQueries(Definitions definitions, InstanceLookup instances, UsageCounters counters, Clock clock) {
+  public EntitlementQueries(
+      Definitions definitions, InstanceLookup instances, UsageCounters counters, Clock clock) {
     this.definitions = definitions;
     this.instances = instances;
     this.counters = counters;
@@ -38,8 +39,8 @@ public final class EntitlementQueries {
   }
 
   /**
-   * Every entitlement of the tenant evaluated for the instance, in slug order. The counters are read
-   * with the instance and its license, in one request, all but those whose period hangs on the
+   * Every entitlement of the tenant evaluated for the instance, in slug order. The counters are
+   * read with the instance and its license, in one request, all but those whose period hangs on the
    * license's start date (read together just after).
    */
   public List<InstanceEntitlement> evaluateAll(ApiToken caller, String instanceId) {
@@ -53,25 +54,35 @@ public final class EntitlementQueries {
     InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(entitlements, now));
     InstanceContext context = loaded.context();
     if (namesUnlisted(context, entitlements)) {
-      // Defined since the (cached) list was read: the miss reads through, and the list is read again.
-      unlisted(context, entitlements).forEach(slug -> definitions.findEntitlement(caller.tenantId(), slug));
+      // Defined since the (cached) list was read: the miss reads through, and the list is read
+      // again.
+      unlisted(context, entitlements)
+          .forEach(slug -> definitions.findEntitlement(caller.tenantId(), slug));
       entitlements = definitions.listEntitlements(caller.tenantId());
     }
-    List<Evaluation> evaluations = entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
+    List<Evaluation> evaluations =
+        entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
     Map<String, Meter> meters = new HashMap<>();
-    evaluations.stream().filter(e -> e.entitlement().isMetered())
+    evaluations.stream()
+        .filter(e -> e.entitlement().isMetered())
         .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
     Map<CounterKey, Tally> tallies = new HashMap<>(loaded.tallies());
     Map<CounterKey, Metering> unread = new HashMap<>();
-    meters.values().stream().filter(meter -> !tallies.containsKey(meter.key()))
+    meters.values().stream()
+        .filter(meter -> !tallies.containsKey(meter.key()))
         .forEach(meter -> unread.put(meter.key(), meter.metering()));
     if (!unread.isEmpty()) {
       tallies.putAll(counters.tallies(unread));
     }
-    List<InstanceEntitlement> evaluated = evaluations.stream().map(evaluation -> {
-      Meter meter = meters.get(evaluation.entitlement().slug());
-      return new InstanceEntitlement(evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
-    }).toList();
+    List<InstanceEntitlement> evaluated =
+        evaluations.stream()
+            .map(
+                evaluation -> {
+                  Meter meter = meters.get(evaluation.entitlement().slug());
+                  return new InstanceEntitlement(
+                      evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
+                })
+            .toList();
     return new InstanceSnapshot(context.instance().id(), context.license(), evaluated, now);
   }
 
@@ -83,16 +94,18 @@ public final class EntitlementQueries {
   private static Stream<String> unlisted(InstanceContext context, List<Entitlement> entitlements) {
     Set<String> listed = new HashSet<>();
     entitlements.forEach(entitlement -> listed.add(entitlement.slug()));
-    Stream<String> tier = context.tier() == null
-        ? Stream.empty() : context.tier().entitlements().keySet().stream();
+    Stream<String> tier =
+        context.tier() == null ? Stream.empty() : context.tier().entitlements().keySet().stream();
     return Stream.concat(tier, context.license().overrides().keySet().stream())
-        .filter(slug -> !listed.contains(slug)).distinct();
+        .filter(slug -> !listed.contains(slug))
+        .distinct();
   }
 
   public InstanceEntitlement evaluate(ApiToken caller, String instanceId, String slug) {
     Instant now = clock.instant();
     Optional<Entitlement> known = definitions.findEntitlement(caller.tenantId(), slug);
-    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, expected(known.stream().toList(), now));
+    InstanceLookup.Loaded loaded =
+        instances.load(caller, instanceId, expected(known.stream().toList(), now));
     // An unknown slug is told only once the caller may see the instance.
     Entitlement entitlement = known.orElseThrow(() -> new NotFoundException("entitlement", slug));
     return evaluate(loaded, entitlement, now);
@@ -101,31 +114,45 @@ public final class EntitlementQueries {
   public UsageState usage(ApiToken caller, String instanceId, String slug) {
     InstanceEntitlement evaluated = evaluate(caller, instanceId, slug);
     if (!evaluated.evaluation().entitlement().isMetered()) {
-      throw new InvalidInputException(null, "entitlement '" + slug + "' is "
-          + evaluated.evaluation().entitlement().type() + "; only NUMERIC entitlements have usage");
+      throw new InvalidInputException(
+          null,
+          "entitlement '"
+              + slug
+              + "' is "
+              + evaluated.evaluation().entitlement().type()
+              + "; only NUMERIC entitlements have usage");
     }
     return evaluated.usage();
   }
 
-  /** The counters of the NUMERIC ones among {@code entitlements} that can be known before the license is read. */
-  private static InstanceLookup.ExpectedCounters expected(List<Entitlement> entitlements, Instant now) {
+  /**
+   * The counters of the NUMERIC ones among {@code entitlements} that can be known before the
+   * license is read.
+   */
+  private static InstanceLookup.ExpectedCounters expected(
+      List<Entitlement> entitlements, Instant now) {
     return (tenantId, instanceId, licenseId) -> {
       Map<CounterKey, Metering> expected = new HashMap<>();
-      entitlements.stream().filter(Entitlement::isMetered).forEach(entitlement ->
-          Meter.expected(tenantId, instanceId, licenseId, entitlement, now)
-              .ifPresent(key -> expected.put(key, entitlement.metering())));
+      entitlements.stream()
+          .filter(Entitlement::isMetered)
+          .forEach(
+              entitlement ->
+                  Meter.expected(tenantId, instanceId, licenseId, entitlement, now)
+                      .ifPresent(key -> expected.put(key, entitlement.metering())));
       return expected;
     };
   }
 
-  private InstanceEntitlement evaluate(InstanceLookup.Loaded loaded, Entitlement entitlement, Instant now) {
+  private InstanceEntitlement evaluate(
+      InstanceLookup.Loaded loaded, Entitlement entitlement, Instant now) {
     Evaluation evaluation = loaded.context().evaluate(entitlement, now);
     if (!entitlement.isMetered()) {
       return new InstanceEntitlement(evaluation, null);
     }
     Meter meter = Meter.locate(loaded.context(), evaluation, now);
     Tally tally = loaded.tallies().get(meter.key());
-    return new InstanceEntitlement(evaluation,
+    return new InstanceEntitlement(
+        evaluation,
         meter.state(tally != null ? tally : counters.tally(meter.key(), meter.metering())));
   }
 }

@@ -18,6 +18,16 @@ import sh.kaiten.domain.metering.Period;
  * @param available what is left for grants and plain reports; null for unlimited
  * @param reason why nothing was granted (LIMIT_REACHED, or the license's reason); null otherwise
  */
-public record LeaseAnswer(String leaseId, String entitlement, BigDecimal requested, BigDecimal granted,
-    BigDecimal released, Instant expiresAt, BigDecimal limit, BigDecimal currentUsage, BigDecimal leased,
-    BigDecimal available, Period period, Reason reason) {}
+public record LeaseAnswer(
+    String leaseId,
+    String entitlement,
+    BigDecimal requested,
+    BigDecimal granted,
+    BigDecimal released,
+    Instant expiresAt,
+    BigDecimal limit,
+    BigDecimal currentUsage,
+    BigDecimal leased,
+    BigDecimal available,
+    Period period,
+    Reason reason) {}

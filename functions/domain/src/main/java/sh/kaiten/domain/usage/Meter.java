@@ -31,14 +31,28 @@ import sh.kaiten.domain.metering.UsageStatus;
  * @param limit null for unlimited, and for an entitlement the license does not grant
  * @param active whether the license grants the entitlement at all right now
  */
-record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period period, CounterKey key, boolean active) {
+record Meter(
+    Evaluation evaluation,
+    Metering metering,
+    BigDecimal limit,
+    Period period,
+    CounterKey key,
+    boolean active) {
 
   static Meter locate(InstanceContext context, Evaluation evaluation, Instant at) {
     Metering metering = evaluation.entitlement().metering();
-    Period period = Periods.containing(metering.reset(), metering.resetAnchor(), context.license().startsAt(), at);
-    CounterKey key = key(context.tenantId(), context.instance().id(), context.license().id(), evaluation.entitlement(),
-        period);
-    BigDecimal limit = evaluation.value() instanceof EntitlementValue.Quota quota ? quota.limit() : null;
+    Period period =
+        Periods.containing(
+            metering.reset(), metering.resetAnchor(), context.license().startsAt(), at);
+    CounterKey key =
+        key(
+            context.tenantId(),
+            context.instance().id(),
+            context.license().id(),
+            evaluation.entitlement(),
+            period);
+    BigDecimal limit =
+        evaluation.value() instanceof EntitlementValue.Quota quota ? quota.limit() : null;
     return new Meter(evaluation, metering, limit, period, key, evaluation.enabled());
   }
 
@@ -57,10 +71,15 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
   }
 
   private static CounterKey key(
-      String tenantId, String instanceId, String licenseId, Entitlement entitlement, Period period) {
-    String holder = entitlement.metering().scope() == MeterScope.LICENSE
-        ? CounterKey.licenseHolder(licenseId)
-        : CounterKey.instanceHolder(instanceId);
+      String tenantId,
+      String instanceId,
+      String licenseId,
+      Entitlement entitlement,
+      Period period) {
+    String holder =
+        entitlement.metering().scope() == MeterScope.LICENSE
+            ? CounterKey.licenseHolder(licenseId)
+            : CounterKey.instanceHolder(instanceId);
     return new CounterKey(tenantId, entitlement.slug(), holder, period.key());
   }
 
@@ -73,12 +92,18 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
     return metering.aggregation();
   }
 
-  /** The highest usage the counter may reach: the limit for HARD, the overage cap for SOFT, null for none. */
+  /**
+   * The highest usage the counter may reach: the limit for HARD, the overage cap for SOFT, null for
+   * none.
+   */
   BigDecimal ceiling() {
     return Limits.ceiling(metering, limit);
   }
 
-  /** The ceiling the store holds in the write itself (SUM and COUNT); null when there is none to hold. */
+  /**
+   * The ceiling the store holds in the write itself (SUM and COUNT); null when there is none to
+   * hold.
+   */
   BigDecimal storeCeiling() {
     return Limits.storeCeiling(aggregation(), ceiling());
   }
@@ -86,13 +111,21 @@ record Meter(Evaluation evaluation, Metering metering, BigDecimal limit, Period 
   /** The answer to a report that was counted and left the counter at {@code after}. */
   ReportResult counted(Tally after) {
     BigDecimal usage = after.value(aggregation());
-    boolean atOrOverSoftLimit = metering.enforcement() == Enforcement.SOFT && limit != null && usage.compareTo(limit) >= 0;
-    return new ReportResult(state(after).withStatus(atOrOverSoftLimit ? UsageStatus.EXCEEDED : UsageStatus.ACCEPTED), null);
+    boolean atOrOverSoftLimit =
+        metering.enforcement() == Enforcement.SOFT && limit != null && usage.compareTo(limit) >= 0;
+    return new ReportResult(
+        state(after).withStatus(atOrOverSoftLimit ? UsageStatus.EXCEEDED : UsageStatus.ACCEPTED),
+        null);
   }
 
   /** Where the entitlement stands with its counter at {@code tally}. */
   UsageState state(Tally tally) {
     return UsageState.of(
-        evaluation.entitlement().slug(), metering, limit, tally.value(metering.aggregation()), period, active);
+        evaluation.entitlement().slug(),
+        metering,
+        limit,
+        tally.value(metering.aggregation()),
+        period,
+        active);
   }
 }

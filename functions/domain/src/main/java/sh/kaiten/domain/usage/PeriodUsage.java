@@ -11,8 +11,14 @@ import sh.kaiten.domain.metering.Period;
  * @param period both ends null for a lifetime counter
  * @param reports how many reports were counted, for the aggregations that keep it (SUM, COUNT,
  *     AVERAGE); null for MAX, MIN and LATEST, whose counters keep only their value
- * @param closed whether the period has ended, so its total can no longer change (late reports
- *     land only within the late window: a period is final once that window has passed its end too)
+ * @param closed whether the period has ended, so its total can no longer change (late reports land
+ *     only within the late window: a period is final once that window has passed its end too)
  */
-public record PeriodUsage(String entitlement, String holder, Period period, Aggregation aggregation, BigDecimal usage,
-    Long reports, boolean closed) {}
+public record PeriodUsage(
+    String entitlement,
+    String holder,
+    Period period,
+    Aggregation aggregation,
+    BigDecimal usage,
+    Long reports,
+    boolean closed) {}

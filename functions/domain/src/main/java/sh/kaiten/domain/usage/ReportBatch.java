@@ -21,36 +21,39 @@ import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 
 /**
- * The reports of one batch, written in batch order counter by counter. Reports of one additive counter
- * (SUM, COUNT, AVERAGE) that follow each other on it form a group, written at once: their sum and count
- * in one atomic write with their idempotency keys' markers and their audit records (a group ends where
- * one more report would take that write past {@link UsageCounters#MAX_ITEMS_PER_WRITE} items: its keys,
- * the counter, and one record per {@link ReportJournal#REPORTS_PER_RECORD} reports). Each report of a
- * group is answered what it would have been alone: the counter before the group (as read just before
- * the write) plus the group's reports up to and including it.
+ * The reports of one batch, written in batch order counter by counter. Reports of one additive
+ * counter (SUM, COUNT, AVERAGE) that follow each other on it form a group, written at once: their
+ * sum and count in one atomic write with their idempotency keys' markers and their audit records (a
+ * group ends where one more report would take that write past {@link
+ * UsageCounters#MAX_ITEMS_PER_WRITE} items: its keys, the counter, and one record per {@link
+ * ReportJournal#REPORTS_PER_RECORD} reports). Each report of a group is answered what it would have
+ * been alone: the counter before the group (as read just before the write) plus the group's reports
+ * up to and including it.
  *
- * <p>A group the store does not take whole is written one report at a time, exactly as single reports
- * are, so its outcome is what it would have been: past a ceiling, the reports up to the limit counted
- * and the rest refused. A group that meets keys used before first answers those as replays, from one
- * read of its keys, and writes the rest together again.
+ * <p>A group the store does not take whole is written one report at a time, exactly as single
+ * reports are, so its outcome is what it would have been: past a ceiling, the reports up to the
+ * limit counted and the rest refused. A group that meets keys used before first answers those as
+ * replays, from one read of its keys, and writes the rest together again.
  *
- * <p>Written one at a time too: reports refused before any write, reports whose key came earlier in the
- * batch (a replay of that one, once it is written), and MAX, MIN and LATEST reports, whose counter keeps
- * one value under a condition on that value, which no total of a group stands for.
+ * <p>Written one at a time too: reports refused before any write, reports whose key came earlier in
+ * the batch (a replay of that one, once it is written), and MAX, MIN and LATEST reports, whose
+ * counter keeps one value under a condition on that value, which no total of a group stands for.
  *
  * <p>A store failure (anything but a refusal) stops the batch where it happens: reports answered
- * before it keep their answers, the reports of the write that failed are answered that they may or may
- * not have been counted, and every report not yet written that it was not counted. So a retry with the
- * same idempotency keys counts each report exactly once.
+ * before it keep their answers, the reports of the write that failed are answered that they may or
+ * may not have been counted, and every report not yet written that it was not counted. So a retry
+ * with the same idempotency keys counts each report exactly once.
  *
- * <p>Longer than most classes here: grouping, the group write, its fall back to one at a time and the
- * answers after a failure are one algorithm whose parts only make sense together.
+ * <p>Longer than most classes here: grouping, the group write, its fall back to one at a time and
+ * the answers after a failure are one algorithm whose parts only make sense together.
  */
 final class ReportBatch {
   /** Writes one report on its own, as a single report is written. */
   @FunctionalInterface
   interface OneReport {
-    /** @param read counters as known, so that a keyed report need not read its own */
+    /**
+     * @param read counters as known, so that a keyed report need not read its own
+     */
     ReportResult write(Map<CounterKey, Tally> read, MeteredReport report);
   }
 
@@ -61,17 +64,28 @@ final class ReportBatch {
   private final ReportJournal journal;
   private final OneReport one;
   private final BatchResult[] results;
+
   /**
-   * Counters as this batch knows them: read with the instance, or as a group write left them; a counter
-   * is forgotten once a report is written on its own to it, whose outcome the batch does not follow.
+   * Counters as this batch knows them: read with the instance, or as a group write left them; a
+   * counter is forgotten once a report is written on its own to it, whose outcome the batch does
+   * not follow.
    */
   private final Map<CounterKey, Tally> known;
+
   /** The groups still open, one per counter, in the order they were opened. */
   private final Map<CounterKey, Group> open = new LinkedHashMap<>();
-  /** Every idempotency key of the batch so far, and the counter of the report that carried it first. */
+
+  /**
+   * Every idempotency key of the batch so far, and the counter of the report that carried it first.
+   */
   private final Map<String, CounterKey> keys = new HashMap<>();
-  /** The counters whose groups were answered from estimates, for one read each once the batch is written. */
+
+  /**
+   * The counters whose groups were answered from estimates, for one read each once the batch is
+   * written.
+   */
   private final Map<CounterKey, Unsettled> unsettled = new LinkedHashMap<>();
+
   /** The store failure that stopped the batch; null while none has. */
   private RuntimeException stopped;
 
@@ -79,8 +93,15 @@ final class ReportBatch {
    * @param read the counters read with the instance
    * @param results where each report's outcome goes, at its index
    */
-  ReportBatch(UsageCounters counters, UsageSignals signals, Duration lateWindow, InstanceContext context,
-      ReportJournal journal, OneReport one, Map<CounterKey, Tally> read, BatchResult[] results) {
+  ReportBatch(
+      UsageCounters counters,
+      UsageSignals signals,
+      Duration lateWindow,
+      InstanceContext context,
+      ReportJournal journal,
+      OneReport one,
+      Map<CounterKey, Tally> read,
+      BatchResult[] results) {
     this.journal = journal;
     this.counters = counters;
     this.signals = signals;
@@ -124,7 +145,8 @@ final class ReportBatch {
     }
     new ArrayList<>(open.keySet()).forEach(this::close);
     if (stopped == null) {
-      // One read per counter after the whole batch spans every group's true step (UsageSignals#settled).
+      // One read per counter after the whole batch spans every group's true step
+      // (UsageSignals#settled).
       unsettled.values().forEach(counter -> signals.settled(counter.meter(), counter.estimated()));
     }
   }
@@ -136,7 +158,9 @@ final class ReportBatch {
   private static boolean groups(MeteredReport report) {
     Aggregation aggregation = report.meter().aggregation();
     return report.refusal() == null
-        && (aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT || aggregation == Aggregation.AVERAGE);
+        && (aggregation == Aggregation.SUM
+            || aggregation == Aggregation.COUNT
+            || aggregation == Aggregation.AVERAGE);
   }
 
   /** Writes the open group of a counter, if any. */
@@ -149,8 +173,8 @@ final class ReportBatch {
   }
 
   /**
-   * Runs a write of {@code reports}; on a store failure, those it left unanswered may or may not have
-   * been counted, and the batch stops. Once stopped, nothing more is written.
+   * Runs a write of {@code reports}; on a store failure, those it left unanswered may or may not
+   * have been counted, and the batch stops. Once stopped, nothing more is written.
    */
   private void guarded(List<MeteredReport> reports, Runnable write) {
     if (stopped == null) {
@@ -170,20 +194,32 @@ final class ReportBatch {
     reports.forEach(this::notCounted);
   }
 
-  /** A report whose write the store failed under: it may or may not have been counted (and recorded with it). */
+  /**
+   * A report whose write the store failed under: it may or may not have been counted (and recorded
+   * with it).
+   */
   static StoreFailureException outcomeUnknown(MeteredReport report, RuntimeException failure) {
-    return new StoreFailureException(true,
+    return new StoreFailureException(
+        true,
         "the store failed while this report was written; it may or may not have been counted: "
             + (report.idempotencyKey() != null
                 ? "send it again with the same idempotency_key, and it is counted once"
-                : "it has no idempotency_key, so sending it again may count it twice"), failure);
+                : "it has no idempotency_key, so sending it again may count it twice"),
+        failure);
   }
 
-  /** A report the batch did not write, after a store failure; a report already answered keeps its answer. */
+  /**
+   * A report the batch did not write, after a store failure; a report already answered keeps its
+   * answer.
+   */
   private void notCounted(MeteredReport report) {
     if (results[report.index()] == null) {
-      results[report.index()] = BatchResult.failed(new StoreFailureException(false,
-          "not counted: the batch stopped at a store failure before this report was written; send it again", stopped));
+      results[report.index()] =
+          BatchResult.failed(
+              new StoreFailureException(
+                  false,
+                  "not counted: the batch stopped at a store failure before this report was written; send it again",
+                  stopped));
     }
   }
 
@@ -199,28 +235,43 @@ final class ReportBatch {
   }
 
   /**
-   * A group: its counter change, its keys' markers and its audit records in one atomic write, answered
-   * from the counter as known just before.
+   * A group: its counter change, its keys' markers and its audit records in one atomic write,
+   * answered from the counter as known just before.
    */
   private void together(Group group) {
     Meter meter = group.meter;
-    CounterUpdate update = Contention.retried(attempt -> {
-      // A retry reads the counter afresh.
-      Tally before = attempt == 1 && known.containsKey(meter.key()) ? known.get(meter.key())
-          : counters.tally(meter.key(), meter.metering());
-      List<ReportResult> answers = group.answers(before);
-      List<IdempotentReport> remember = new ArrayList<>(group.keys);
-      List<ReportJournal.Counted> counted = new ArrayList<>(answers.size());
-      for (int i = 0; i < answers.size(); i++) {
-        MeteredReport report = group.reports.get(i);
-        counted.add(new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
-        if (report.idempotencyKey() != null) {
-          remember.add(UsageReporting.remember(context, report.report(), answers.get(i), report.now()));
-        }
-      }
-      return counters.countAll(meter.key(), meter.metering(), meter.close(lateWindow), group.tally(),
-          meter.storeCeiling(), before, remember, journal.records(counted), group.now());
-    });
+    CounterUpdate update =
+        Contention.retried(
+            attempt -> {
+              // A retry reads the counter afresh.
+              Tally before =
+                  attempt == 1 && known.containsKey(meter.key())
+                      ? known.get(meter.key())
+                      : counters.tally(meter.key(), meter.metering());
+              List<ReportResult> answers = group.answers(before);
+              List<IdempotentReport> remember = new ArrayList<>(group.keys);
+              List<ReportJournal.Counted> counted = new ArrayList<>(answers.size());
+              for (int i = 0; i < answers.size(); i++) {
+                MeteredReport report = group.reports.get(i);
+                counted.add(
+                    new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
+                if (report.idempotencyKey() != null) {
+                  remember.add(
+                      UsageReporting.remember(
+                          context, report.report(), answers.get(i), report.now()));
+                }
+              }
+              return counters.countAll(
+                  meter.key(),
+                  meter.metering(),
+                  meter.close(lateWindow),
+                  group.tally(),
+                  meter.storeCeiling(),
+                  before,
+                  remember,
+                  journal.records(counted),
+                  group.now());
+            });
     if (update instanceof CounterUpdate.Counted counted) {
       counted(group, counted);
     } else if (update instanceof CounterUpdate.Duplicate && !group.retry) {
@@ -231,18 +282,21 @@ final class ReportBatch {
   }
 
   /**
-   * A group holding keys used before (a batch sent again, say): the group's keys are looked up in one
-   * read, the reports of used keys answered as replays (or a conflict), as one by one, and the rest,
-   * whose answers replays do not change, written together once more; if that meets a used key too, one by one.
+   * A group holding keys used before (a batch sent again, say): the group's keys are looked up in
+   * one read, the reports of used keys answered as replays (or a conflict), as one by one, and the
+   * rest, whose answers replays do not change, written together once more; if that meets a used key
+   * too, one by one.
    */
   private void replaysApart(Group group) {
-    List<String> groupKeys = group.reports.stream().map(MeteredReport::idempotencyKey).filter(Objects::nonNull).toList();
+    List<String> groupKeys =
+        group.reports.stream().map(MeteredReport::idempotencyKey).filter(Objects::nonNull).toList();
     Map<String, IdempotentReport> used =
         counters.remembered(context.tenantId(), context.instance().id(), groupKeys, group.now());
     Group rest = new Group(group.meter);
     rest.retry = true;
     for (MeteredReport report : group.reports) {
-      IdempotentReport first = report.idempotencyKey() == null ? null : used.get(report.idempotencyKey());
+      IdempotentReport first =
+          report.idempotencyKey() == null ? null : used.get(report.idempotencyKey());
       if (first == null) {
         rest.add(report);
         continue;
@@ -257,11 +311,11 @@ final class ReportBatch {
   }
 
   /**
-   * A group counted: each report's answer, and the signals each would have sent alone. One signal from
-   * before to after the group would fire the same thresholds for SUM and COUNT, which only grow, but
-   * would carry the usage after the group to the webhook, and would miss an AVERAGE that rises past a
-   * boundary and falls back within the group; the steps cost no write, and only those that cross a
-   * boundary publish.
+   * A group counted: each report's answer, and the signals each would have sent alone. One signal
+   * from before to after the group would fire the same thresholds for SUM and COUNT, which only
+   * grow, but would carry the usage after the group to the webhook, and would miss an AVERAGE that
+   * rises past a boundary and falls back within the group; the steps cost no write, and only those
+   * that cross a boundary publish.
    */
   private void counted(Group group, CounterUpdate.Counted counted) {
     Meter meter = group.meter;
@@ -275,11 +329,14 @@ final class ReportBatch {
     }
     BigDecimal after = counted.after().value(meter.aggregation());
     if (after.compareTo(previous) != 0) {
-      // A counter spread over shards is seen with other instances' reports too: what they crossed counts as well.
+      // A counter spread over shards is seen with other instances' reports too: what they crossed
+      // counts as well.
       signals.crossings(meter, previous, after);
     }
     if (counted.estimated()) {
-      unsettled.merge(meter.key(), new Unsettled(meter, after.max(previous)),
+      unsettled.merge(
+          meter.key(),
+          new Unsettled(meter, after.max(previous)),
           (was, now) -> new Unsettled(meter, was.estimated().max(now.estimated())));
     }
     known.put(meter.key(), counted.after());
@@ -291,42 +348,54 @@ final class ReportBatch {
 
   /** One report written on its own; its outcome, refusals and conflicts included, is its answer. */
   private void alone(MeteredReport report) {
-    guarded(List.of(report), () -> {
-      try {
-        results[report.index()] = BatchResult.of(one.write(known, report));
-      } catch (KaitenException refused) {
-        results[report.index()] = BatchResult.failed(refused);
-      } finally {
-        known.remove(report.meter().key());
-      }
-    });
+    guarded(
+        List.of(report),
+        () -> {
+          try {
+            results[report.index()] = BatchResult.of(one.write(known, report));
+          } catch (KaitenException refused) {
+            results[report.index()] = BatchResult.failed(refused);
+          } finally {
+            known.remove(report.meter().key());
+          }
+        });
   }
 
   /** Reports that follow each other on one additive counter, to be written together. */
   private static final class Group {
     private final Meter meter;
     private final List<MeteredReport> reports = new ArrayList<>();
+
     /** How many of the reports carry an idempotency key. */
     private int keys;
-    /** Whether this is what was left of a group that met used keys: meeting one again, it goes one by one. */
+
+    /**
+     * Whether this is what was left of a group that met used keys: meeting one again, it goes one
+     * by one.
+     */
     private boolean retry;
 
     Group(Meter meter) {
       this.meter = meter;
     }
 
-    /** A report joins a group held to the same settings and limit (a license changing mid-batch starts another). */
+    /**
+     * A report joins a group held to the same settings and limit (a license changing mid-batch
+     * starts another).
+     */
     boolean takes(MeteredReport report) {
-      return report.meter().metering().equals(meter.metering()) && Objects.equals(report.meter().limit(), meter.limit());
+      return report.meter().metering().equals(meter.metering())
+          && Objects.equals(report.meter().limit(), meter.limit());
     }
 
     /**
-     * Whether the group's write still holds within one atomic write with the report: its keys' markers,
-     * the counter and its records.
+     * Whether the group's write still holds within one atomic write with the report: its keys'
+     * markers, the counter and its records.
      */
     boolean fits(MeteredReport report) {
       int markers = keys + (report.idempotencyKey() != null ? 1 : 0);
-      return markers + 1 + ReportJournal.recordsFor(reports.size() + 1) <= UsageCounters.MAX_ITEMS_PER_WRITE;
+      return markers + 1 + ReportJournal.recordsFor(reports.size() + 1)
+          <= UsageCounters.MAX_ITEMS_PER_WRITE;
     }
 
     void add(MeteredReport report) {
@@ -356,7 +425,10 @@ final class ReportBatch {
       return answers;
     }
 
-    /** The latest time a report of the group was decided at: keys used before and expired by then may be used again. */
+    /**
+     * The latest time a report of the group was decided at: keys used before and expired by then
+     * may be used again.
+     */
     Instant now() {
       return reports.stream().map(MeteredReport::now).max(Instant::compareTo).orElseThrow();
     }

@@ -6,15 +6,21 @@ import sh.kaiten.domain.evaluation.Reason;
 import sh.kaiten.domain.metering.CounterKey;
 
 /**
- * A report may have done something the vendor wants to hear about once per counter and period: moved
- * the counter across alert thresholds, past a SOFT limit, or been refused. The threshold evaluator
- * decides, exactly once per (counter, period, alert), what fires.
+ * A report may have done something the vendor wants to hear about once per counter and period:
+ * moved the counter across alert thresholds, past a SOFT limit, or been refused. The threshold
+ * evaluator decides, exactly once per (counter, period, alert), what fires.
  *
  * @param thresholds for {@link Kind#CROSSED}, the percents crossed; empty otherwise
  * @param reason for {@link Kind#REJECTED}, why the report was refused; null otherwise
  */
-public record ThresholdSignal(CounterKey counter, BigDecimal limit, BigDecimal previous, BigDecimal updated,
-    List<Integer> thresholds, Kind kind, Reason reason) {
+public record ThresholdSignal(
+    CounterKey counter,
+    BigDecimal limit,
+    BigDecimal previous,
+    BigDecimal updated,
+    List<Integer> thresholds,
+    Kind kind,
+    Reason reason) {
 
   public enum Kind {
     /** previous &lt; limit × percent/100 ≤ updated, for each of {@code thresholds}. */
@@ -27,7 +33,11 @@ public record ThresholdSignal(CounterKey counter, BigDecimal limit, BigDecimal p
 
   /** Thresholds crossed. */
   public ThresholdSignal(
-      CounterKey counter, BigDecimal limit, BigDecimal previous, BigDecimal updated, List<Integer> thresholds) {
+      CounterKey counter,
+      BigDecimal limit,
+      BigDecimal previous,
+      BigDecimal updated,
+      List<Integer> thresholds) {
     this(counter, limit, previous, updated, thresholds, Kind.CROSSED, null);
   }
 

@@ -46,6 +46,7 @@ public final class UsageReporting {
 
   /** The most reports one batch may carry. */
   public static final int MAX_BATCH = 1000;
+
   /** How long an idempotency key is remembered. */
   public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
@@ -57,9 +58,16 @@ public final class UsageReporting {
   private final Duration lateWindow;
   private final ReportWindow window;
 
-  /** @param lateWindow how old a report's timestamp may be and still land in its own period */
-  public UsageReporting(Definitions definitions, InstanceLookup instances, UsageCounters counters, ThresholdSignals signals,
-      Clock clock, Duration lateWindow) {
+  /**
+   * @param lateWindow how old a report's timestamp may be and still land in its own period
+   */
+  public UsageReporting(
+      Definitions definitions,
+      InstanceLookup instances,
+      UsageCounters counters,
+      ThresholdSignals signals,
+      Clock clock,
+      Duration lateWindow) {
     this.definitions = definitions;
     this.instances = instances;
     this.counters = counters;
@@ -75,60 +83,80 @@ public final class UsageReporting {
   }
 
   /**
-   * Counts one report and answers the usage state after it. A counted report's audit record
-   * ({@code journal}) is stored in the same atomic write as its counter change (and its key's marker):
-   * the answer, and so the record, is computed from the counter as read just before the write.
+   * Counts one report and answers the usage state after it. A counted report's audit record ({@code
+   * journal}) is stored in the same atomic write as its counter change (and its key's marker): the
+   * answer, and so the record, is computed from the counter as read just before the write.
    */
-  public ReportResult report(ApiToken caller, String instanceId, UsageReport report, ReportJournal journal) {
+  public ReportResult report(
+      ApiToken caller, String instanceId, UsageReport report, ReportJournal journal) {
     Instant now = clock.instant();
     Instant at = validate(report, now);
-    // The entitlement is read once; the report's answer starts from its counter, read with the instance when it can be.
-    Optional<Entitlement> entitlement = definitions.findEntitlement(caller.tenantId(), report.entitlementSlug());
-    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
-        entitlement.filter(Entitlement::isMetered).flatMap(found -> Meter.expected(tenantId, instance, license, found, at)
-            .map(key -> Map.of(key, found.metering()))).orElse(Map.of()));
+    // The entitlement is read once; the report's answer starts from its counter, read with the
+    // instance when it can be.
+    Optional<Entitlement> entitlement =
+        definitions.findEntitlement(caller.tenantId(), report.entitlementSlug());
+    InstanceLookup.Loaded loaded =
+        instances.load(
+            caller,
+            instanceId,
+            (tenantId, instance, license) ->
+                entitlement
+                    .filter(Entitlement::isMetered)
+                    .flatMap(
+                        found ->
+                            Meter.expected(tenantId, instance, license, found, at)
+                                .map(key -> Map.of(key, found.metering())))
+                    .orElse(Map.of()));
     MeteredReport metered = meter(loaded.context(), 0, report, entitlement, at, now);
     try {
       return write(loaded.context(), loaded.tallies(), metered, journal);
     } catch (KaitenException | CounterContendedException answered) {
       throw answered; // a contended write was refused whole: nothing was applied
     } catch (RuntimeException failure) {
-      // The write was sent: it may have been stored (a lost answer), so "not applied" would not be true.
+      // The write was sent: it may have been stored (a lost answer), so "not applied" would not be
+      // true.
       throw ReportBatch.outcomeUnknown(metered, failure);
     }
   }
 
   /**
-   * Many reports of one instance, each answered as if sent alone, in order. The batch is checked whole
-   * before anything is written: one invalid report (its number, entitlement, timestamp or key) refuses
-   * the batch, naming it ({@code events[3].value}), and nothing is counted. A report refused by its
-   * limit or its license, a replay and a key conflict are answers of their own and do not stop the
-   * others; a store failure part-way is answered per report (see {@link ReportBatch}). The instance and
-   * its license are read once, with the counters of the reports that carry a key; reports of one
-   * additive counter are written together.
+   * Many reports of one instance, each answered as if sent alone, in order. The batch is checked
+   * whole before anything is written: one invalid report (its number, entitlement, timestamp or
+   * key) refuses the batch, naming it ({@code events[3].value}), and nothing is counted. A report
+   * refused by its limit or its license, a replay and a key conflict are answers of their own and
+   * do not stop the others; a store failure part-way is answered per report (see {@link
+   * ReportBatch}). The instance and its license are read once, with the counters of the reports
+   * that carry a key; reports of one additive counter are written together.
    *
    * <p>An SDK also sends the tallies of its in-process checks. They are checked whole before any
-   * report is counted (one bad tally refuses the batch: nothing is written) and count nothing; their
-   * place is the audit trail, which the caller writes. Without tallies a batch holds 1 to
+   * report is counted (one bad tally refuses the batch: nothing is written) and count nothing;
+   * their place is the audit trail, which the caller writes. Without tallies a batch holds 1 to
    * {@link #MAX_BATCH} reports; with them, 0 to {@link #MAX_BATCH}.
    *
    * @param checks null when the batch carries none
    */
-  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks) {
+  public List<BatchResult> reportAll(
+      ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks) {
     return reportAll(caller, instanceId, reports, checks, ReportJournal.SILENT);
   }
 
   /**
-   * {@link #reportAll(ApiToken, String, List, CheckTallies)}, each write storing the audit records of the
-   * reports it counts ({@code journal}) with them.
+   * {@link #reportAll(ApiToken, String, List, CheckTallies)}, each write storing the audit records
+   * of the reports it counts ({@code journal}) with them.
    */
-  public List<BatchResult> reportAll(ApiToken caller, String instanceId, List<UsageReport> reports, CheckTallies checks,
+  public List<BatchResult> reportAll(
+      ApiToken caller,
+      String instanceId,
+      List<UsageReport> reports,
+      CheckTallies checks,
       ReportJournal journal) {
     List<UsageReport> events = reports == null ? List.of() : reports;
     if (events.size() > MAX_BATCH || (events.isEmpty() && checks == null)) {
-      throw new InvalidInputException("events", checks == null
-          ? "events must hold 1 to " + MAX_BATCH + " reports"
-          : "events must hold at most " + MAX_BATCH + " reports");
+      throw new InvalidInputException(
+          "events",
+          checks == null
+              ? "events must hold 1 to " + MAX_BATCH + " reports"
+              : "events must hold at most " + MAX_BATCH + " reports");
     }
     if (checks != null) {
       checks.validate(window, clock.instant());
@@ -150,25 +178,48 @@ public final class UsageReporting {
     // Each entitlement of the batch is read once, for its counters and for its reports.
     Map<String, Optional<Entitlement>> entitlements = new HashMap<>();
     Function<String, Optional<Entitlement>> entitlement =
-        slug -> entitlements.computeIfAbsent(slug, named -> definitions.findEntitlement(caller.tenantId(), named));
-    InstanceLookup.Loaded loaded = instances.load(caller, instanceId, (tenantId, instance, license) ->
-        expectedCounters(tenantId, instance, license, sent, entitlement));
+        slug ->
+            entitlements.computeIfAbsent(
+                slug, named -> definitions.findEntitlement(caller.tenantId(), named));
+    InstanceLookup.Loaded loaded =
+        instances.load(
+            caller,
+            instanceId,
+            (tenantId, instance, license) ->
+                expectedCounters(tenantId, instance, license, sent, entitlement));
     InstanceContext context = loaded.context();
     List<MeteredReport> metered = new ArrayList<>(sent.size());
     for (Sent one : sent) {
       try {
-        metered.add(meter(context, one.index(), one.report(), entitlement.apply(one.report().entitlementSlug()),
-            one.at(), one.now()));
+        metered.add(
+            meter(
+                context,
+                one.index(),
+                one.report(),
+                entitlement.apply(one.report().entitlementSlug()),
+                one.at(),
+                one.now()));
       } catch (KaitenException refused) {
         throw inBatch(one.index(), refused);
       }
     }
-    new ReportBatch(counters, signals, lateWindow, context, journal,
-        (read, report) -> write(context, read, report, journal), loaded.tallies(), results).write(metered);
+    new ReportBatch(
+            counters,
+            signals,
+            lateWindow,
+            context,
+            journal,
+            (read, report) -> write(context, read, report, journal),
+            loaded.tallies(),
+            results)
+        .write(metered);
     return List.of(results);
   }
 
-  /** A report's refusal as the batch's: the field is named within the batch ({@code events[3].value}). */
+  /**
+   * A report's refusal as the batch's: the field is named within the batch ({@code
+   * events[3].value}).
+   */
   private static KaitenException inBatch(int index, KaitenException refused) {
     String field = "events[" + index + "]" + (refused.field() == null ? "" : "." + refused.field());
     String detail = "events[" + index + "]: " + refused.getMessage();
@@ -185,13 +236,21 @@ public final class UsageReporting {
   private record Sent(int index, UsageReport report, Instant at, Instant now) {}
 
   /** The counters of a batch's reports, read with the instance: their answers start from them. */
-  private static Map<CounterKey, Metering> expectedCounters(String tenantId, String instanceId, String licenseId,
-      List<Sent> sent, Function<String, Optional<Entitlement>> entitlement) {
+  private static Map<CounterKey, Metering> expectedCounters(
+      String tenantId,
+      String instanceId,
+      String licenseId,
+      List<Sent> sent,
+      Function<String, Optional<Entitlement>> entitlement) {
     Map<CounterKey, Metering> expected = new HashMap<>();
     for (Sent one : sent) {
-      entitlement.apply(one.report().entitlementSlug()).filter(Entitlement::isMetered)
-          .ifPresent(found -> Meter.expected(tenantId, instanceId, licenseId, found, one.at())
-              .ifPresent(key -> expected.put(key, found.metering())));
+      entitlement
+          .apply(one.report().entitlementSlug())
+          .filter(Entitlement::isMetered)
+          .ifPresent(
+              found ->
+                  Meter.expected(tenantId, instanceId, licenseId, found, one.at())
+                      .ifPresent(key -> expected.put(key, found.metering())));
     }
     return expected;
   }
@@ -201,42 +260,70 @@ public final class UsageReporting {
    *
    * @param found the report's entitlement as read for this request
    */
-  private MeteredReport meter(InstanceContext context, int index, UsageReport report, Optional<Entitlement> found,
-      Instant at, Instant now) {
-    Entitlement entitlement = found
-        .orElseThrow(() -> new UnknownReferenceException(
-            "entitlement_slug", "entitlement '" + report.entitlementSlug() + "' does not exist"));
+  private MeteredReport meter(
+      InstanceContext context,
+      int index,
+      UsageReport report,
+      Optional<Entitlement> found,
+      Instant at,
+      Instant now) {
+    Entitlement entitlement =
+        found.orElseThrow(
+            () ->
+                new UnknownReferenceException(
+                    "entitlement_slug",
+                    "entitlement '" + report.entitlementSlug() + "' does not exist"));
     if (!entitlement.isMetered()) {
       throw new InvalidInputException(
           "entitlement_slug",
-          "entitlement '" + entitlement.slug() + "' is " + entitlement.type() + "; only NUMERIC entitlements take usage");
+          "entitlement '"
+              + entitlement.slug()
+              + "' is "
+              + entitlement.type()
+              + "; only NUMERIC entitlements take usage");
     }
     Evaluation evaluation = context.evaluate(entitlement, now);
     Meter meter = Meter.locate(context, evaluation, at);
-    Reason refusal = !meter.active() ? evaluation.reason()
-        : Limits.refusedOutright(meter.aggregation(), report.value(), meter.ceiling()) ? Reason.LIMIT_REACHED
-        : null;
+    Reason refusal =
+        !meter.active()
+            ? evaluation.reason()
+            : Limits.refusedOutright(meter.aggregation(), report.value(), meter.ceiling())
+                ? Reason.LIMIT_REACHED
+                : null;
     return new MeteredReport(index, report, at, now, meter, refusal);
   }
 
   /**
-   * One report written on its own: its counter change, its key's marker and its audit records in one
-   * atomic write.
+   * One report written on its own: its counter change, its key's marker and its audit records in
+   * one atomic write.
    *
    * @param read counters read with the instance, keyed as they were expected
    */
-  private ReportResult write(InstanceContext context, Map<CounterKey, Tally> read, MeteredReport metered,
+  private ReportResult write(
+      InstanceContext context,
+      Map<CounterKey, Tally> read,
+      MeteredReport metered,
       ReportJournal journal) {
     Meter meter = metered.meter();
     UsageReport report = metered.report();
     Instant now = metered.now();
     if (metered.refusal() != null) {
-      // A refusal does not use up an idempotency key, but a key used before still answers as it did.
-      return replay(context, report, now).orElseGet(() -> rejected(meter, tally(read, meter), metered.refusal()));
+      // A refusal does not use up an idempotency key, but a key used before still answers as it
+      // did.
+      return replay(context, report, now)
+          .orElseGet(() -> rejected(meter, tally(read, meter), metered.refusal()));
     }
     // A retry reads the counter afresh.
-    CounterUpdate update = Contention.retried(attempt -> count(context, metered, journal,
-        attempt == 1 ? tally(read, meter) : counters.tally(meter.key(), meter.metering())));
+    CounterUpdate update =
+        Contention.retried(
+            attempt ->
+                count(
+                    context,
+                    metered,
+                    journal,
+                    attempt == 1
+                        ? tally(read, meter)
+                        : counters.tally(meter.key(), meter.metering())));
     if (update instanceof CounterUpdate.Refused refused) {
       return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
     }
@@ -253,24 +340,41 @@ public final class UsageReporting {
   }
 
   /**
-   * The report, its key's marker and its audit records in one atomic write; its answer (which the marker
-   * and the records hold) is computed from the counter as read just before.
+   * The report, its key's marker and its audit records in one atomic write; its answer (which the
+   * marker and the records hold) is computed from the counter as read just before.
    */
-  private CounterUpdate count(InstanceContext context, MeteredReport metered, ReportJournal journal, Tally before) {
+  private CounterUpdate count(
+      InstanceContext context, MeteredReport metered, ReportJournal journal, Tally before) {
     Meter meter = metered.meter();
     UsageReport report = metered.report();
     ReportResult answer = meter.counted(before.plus(report.value(), metered.at()));
-    IdempotentReport remember = report.idempotencyKey() == null ? null
-        : remember(context, report, answer, metered.now());
-    return counters.count(meter.key(), meter.metering(), meter.close(lateWindow), report.value(), metered.at(),
-        meter.storeCeiling(), before, remember,
+    IdempotentReport remember =
+        report.idempotencyKey() == null ? null : remember(context, report, answer, metered.now());
+    return counters.count(
+        meter.key(),
+        meter.metering(),
+        meter.close(lateWindow),
+        report.value(),
+        metered.at(),
+        meter.storeCeiling(),
+        before,
+        remember,
         journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
   }
 
-  /** What a report's idempotency key remembers: the report as sent and its answer, for the idempotency window. */
-  static IdempotentReport remember(InstanceContext context, UsageReport report, ReportResult answer, Instant now) {
-    return new IdempotentReport(context.tenantId(), context.instance().id(), report.idempotencyKey(),
-        fingerprint(report), answer, now.plus(IDEMPOTENCY_WINDOW));
+  /**
+   * What a report's idempotency key remembers: the report as sent and its answer, for the
+   * idempotency window.
+   */
+  static IdempotentReport remember(
+      InstanceContext context, UsageReport report, ReportResult answer, Instant now) {
+    return new IdempotentReport(
+        context.tenantId(),
+        context.instance().id(),
+        report.idempotencyKey(),
+        fingerprint(report),
+        answer,
+        now.plus(IDEMPOTENCY_WINDOW));
   }
 
   /** The counter as read with the instance, or read now. */
@@ -284,26 +388,33 @@ public final class UsageReporting {
     if (report.idempotencyKey() == null) {
       return Optional.empty();
     }
-    return counters.remembered(context.tenantId(), context.instance().id(), report.idempotencyKey(), now)
+    return counters
+        .remembered(context.tenantId(), context.instance().id(), report.idempotencyKey(), now)
         .map(first -> replayOf(first, report));
   }
 
   /** The first answer of a report's key, or a conflict when the key was used for another report. */
   static ReportResult replayOf(IdempotentReport first, UsageReport report) {
     if (!first.fingerprint().equals(fingerprint(report))) {
-      throw new ConflictException("idempotency_key", "idempotency key '" + report.idempotencyKey()
-          + "' was used for another report; a key may be reused only with the same report");
+      throw new ConflictException(
+          "idempotency_key",
+          "idempotency key '"
+              + report.idempotencyKey()
+              + "' was used for another report; a key may be reused only with the same report");
     }
     return first.result().asReplay();
   }
 
   /**
-   * The report as sent, so a replay can be told from another report under the same key. A settlement's
-   * {@code reports} is part of it only above one, so a key remembered before there was {@code reports}
-   * still matches its report.
+   * The report as sent, so a replay can be told from another report under the same key. A
+   * settlement's {@code reports} is part of it only above one, so a key remembered before there was
+   * {@code reports} still matches its report.
    */
   static String fingerprint(UsageReport report) {
-    return report.entitlementSlug() + "|" + report.value().stripTrailingZeros().toPlainString() + "|"
+    return report.entitlementSlug()
+        + "|"
+        + report.value().stripTrailingZeros().toPlainString()
+        + "|"
         + (report.timestamp() == null ? "" : report.timestamp().toString())
         + (report.reports() == null || report.reports() == 1 ? "" : "|" + report.reports());
   }
@@ -313,20 +424,25 @@ public final class UsageReporting {
       throw new InvalidInputException("entitlement_slug", "entitlement_slug is required");
     }
     if (report.leaseId() != null) {
-      throw new InvalidInputException("lease_id", "a report naming a lease is sent on its own, to "
-          + "POST /api/instances/{id}/usage; a batch does not settle leases");
+      throw new InvalidInputException(
+          "lease_id",
+          "a report naming a lease is sent on its own, to "
+              + "POST /api/instances/{id}/usage; a batch does not settle leases");
     }
     if (report.reports() != null) {
-      throw new InvalidInputException("reports", "reports is only for a settlement naming lease_id: a plain report"
-          + " is one report");
+      throw new InvalidInputException(
+          "reports",
+          "reports is only for a settlement naming lease_id: a plain report" + " is one report");
     }
     BigDecimal value = report.value();
     if (value == null) {
       throw new InvalidInputException("value", "value is required");
     }
     NumericContract.requireQuantity("value", value);
-    if (report.idempotencyKey() != null && !IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
-      throw new InvalidInputException("idempotency_key",
+    if (report.idempotencyKey() != null
+        && !IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
+      throw new InvalidInputException(
+          "idempotency_key",
           "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");
     }
     return window.require("timestamp", report.timestamp() == null ? now : report.timestamp(), now);

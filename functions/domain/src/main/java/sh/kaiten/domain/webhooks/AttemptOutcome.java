@@ -10,7 +10,10 @@ public record AttemptOutcome(Next next, Duration retryAfter) {
     DONE,
     /** The attempt failed: try again after {@code retryAfter}. */
     RETRY,
-    /** The last attempt failed: the delivery is FAILED and the message goes to the dead-letter queue. */
+    /**
+     * The last attempt failed: the delivery is FAILED and the message goes to the dead-letter
+     * queue.
+     */
     GIVE_UP
   }
 

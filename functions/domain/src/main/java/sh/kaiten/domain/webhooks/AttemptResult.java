@@ -3,7 +3,8 @@ package sh.kaiten.domain.webhooks;
 /**
  * What one POST to an endpoint gave.
  *
- * @param responseCode the HTTP status, null when no answer came (refused address, timeout, connection error)
+ * @param responseCode the HTTP status, null when no answer came (refused address, timeout,
+ *     connection error)
  * @param latencyMs from the start of the attempt to its answer or failure
  * @param error why the attempt failed, null on success
  */

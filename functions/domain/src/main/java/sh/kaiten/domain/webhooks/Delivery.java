@@ -15,17 +15,44 @@ import sh.kaiten.domain.events.Event;
  * @param enqueued true once the delivery is on the deliveries queue
  */
 public record Delivery(
-    String id, String endpointId, String eventId, String eventType, String payload, DeliveryStatus status,
-    int attempts, Integer lastResponseCode, Long lastLatencyMs, String lastError, int generation, boolean enqueued,
-    Instant createdAt, Instant updatedAt) {
+    String id,
+    String endpointId,
+    String eventId,
+    String eventType,
+    String payload,
+    DeliveryStatus status,
+    int attempts,
+    Integer lastResponseCode,
+    Long lastLatencyMs,
+    String lastError,
+    int generation,
+    boolean enqueued,
+    Instant createdAt,
+    Instant updatedAt) {
 
   public static final String ID_PREFIX = "dlv";
 
-  /** A new delivery of {@code event} to {@code endpointId}: filed by the event's time, so the log reads newest first. */
+  /**
+   * A new delivery of {@code event} to {@code endpointId}: filed by the event's time, so the log
+   * reads newest first.
+   */
   public static Delivery of(Event event, String endpointId, Instant now) {
     String id = Ids.derivedId(ID_PREFIX, event.createdAt(), event.id() + "#" + endpointId);
-    return new Delivery(id, endpointId, event.id(), event.type().wireName(), WebhookPayload.of(event),
-        DeliveryStatus.PENDING, 0, null, null, null, 0, false, now, now);
+    return new Delivery(
+        id,
+        endpointId,
+        event.id(),
+        event.type().wireName(),
+        WebhookPayload.of(event),
+        DeliveryStatus.PENDING,
+        0,
+        null,
+        null,
+        null,
+        0,
+        false,
+        now,
+        now);
   }
 
   /** What the deliveries queue carries for this delivery's current round. */

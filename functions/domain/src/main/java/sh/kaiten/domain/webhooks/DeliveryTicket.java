@@ -1,4 +1,5 @@
 package sh.kaiten.domain.webhooks;
 
 /** A deliveries-queue message: which delivery to attempt, and which round of it. */
-public record DeliveryTicket(String tenantId, String endpointId, String deliveryId, int generation) {}
+public record DeliveryTicket(
+    String tenantId, String endpointId, String deliveryId, int generation) {}

@@ -6,8 +6,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * How long to wait after each failed attempt before the next: {@code delays.get(n - 1)} after
- * attempt n, scaled by a random factor in {@code [1 - jitter, 1 + jitter]} so that endpoints failing
- * together do not retry together. One attempt more than there are delays; then the delivery has failed.
+ * attempt n, scaled by a random factor in {@code [1 - jitter, 1 + jitter]} so that endpoints
+ * failing together do not retry together. One attempt more than there are delays; then the delivery
+ * has failed.
  */
 public record RetrySchedule(List<Duration> delays, double jitter) {
 
@@ -22,7 +23,9 @@ public record RetrySchedule(List<Duration> delays, double jitter) {
     return delays.size() + 1;
   }
 
-  /** @param random a uniform draw in [0, 1) */
+  /**
+   * @param random a uniform draw in [0, 1)
+   */
   public Duration delayAfter(int attempt, DoubleSupplier random) {
     Duration base = delays.get(Math.min(attempt, delays.size()) - 1);
     double factor = 1 + jitter * (2 * random.getAsDouble() - 1);

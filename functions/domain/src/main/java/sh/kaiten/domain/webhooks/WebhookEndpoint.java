@@ -7,12 +7,19 @@ import java.util.List;
 /**
  * Where a tenant wants its events: an https URL, the event types it subscribes to ({@code *} for
  * all), and the secret deliveries are signed with (Standard Webhooks, {@code whsec_<base64>}).
- * After a rotation the previous secret keeps signing beside the new one until
- * {@code previousSecretExpiresAt}, so a receiver can switch without losing a delivery.
+ * After a rotation the previous secret keeps signing beside the new one until {@code
+ * previousSecretExpiresAt}, so a receiver can switch without losing a delivery.
  */
 public record WebhookEndpoint(
-    String id, String url, String description, List<String> eventTypes, String secret, String previousSecret,
-    Instant previousSecretExpiresAt, Instant createdAt, Instant updatedAt) {
+    String id,
+    String url,
+    String description,
+    List<String> eventTypes,
+    String secret,
+    String previousSecret,
+    Instant previousSecretExpiresAt,
+    Instant createdAt,
+    Instant updatedAt) {
 
   public static final String ID_PREFIX = "wh";
   public static final String ALL_EVENTS = "*";
@@ -28,18 +35,30 @@ public record WebhookEndpoint(
   /** The secrets that sign a delivery made at {@code now}: the current one first. */
   public List<String> signingSecrets(Instant now) {
     List<String> secrets = new ArrayList<>(List.of(secret));
-    if (previousSecret != null && previousSecretExpiresAt != null && now.isBefore(previousSecretExpiresAt)) {
+    if (previousSecret != null
+        && previousSecretExpiresAt != null
+        && now.isBefore(previousSecretExpiresAt)) {
       secrets.add(previousSecret);
     }
     return secrets;
   }
 
-  WebhookEndpoint withSettings(String newUrl, String newDescription, List<String> newEventTypes, Instant now) {
-    return new WebhookEndpoint(id, newUrl, newDescription, newEventTypes, secret, previousSecret,
-        previousSecretExpiresAt, createdAt, now);
+  WebhookEndpoint withSettings(
+      String newUrl, String newDescription, List<String> newEventTypes, Instant now) {
+    return new WebhookEndpoint(
+        id,
+        newUrl,
+        newDescription,
+        newEventTypes,
+        secret,
+        previousSecret,
+        previousSecretExpiresAt,
+        createdAt,
+        now);
   }
 
   WebhookEndpoint withSecret(String newSecret, Instant previousUntil, Instant now) {
-    return new WebhookEndpoint(id, url, description, eventTypes, newSecret, secret, previousUntil, createdAt, now);
+    return new WebhookEndpoint(
+        id, url, description, eventTypes, newSecret, secret, previousUntil, createdAt, now);
   }
 }

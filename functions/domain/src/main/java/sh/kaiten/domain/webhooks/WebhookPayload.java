@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import sh.kaiten.domain.events.Event;
 
-/** The body a receiver gets: {@code {"id","type","created_at","data"}} (no tenant: the endpoint is the tenant's). */
+/**
+ * The body a receiver gets: {@code {"id","type","created_at","data"}} (no tenant: the endpoint is
+ * the tenant's).
+ */
 public final class WebhookPayload {
   private WebhookPayload() {}
 

@@ -3,7 +3,10 @@ package sh.kaiten.domain.webhooks;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Signing secrets as Standard Webhooks writes them: {@code whsec_} and the base64 of 32 random bytes. */
+/**
+ * Signing secrets as Standard Webhooks writes them: {@code whsec_} and the base64 of 32 random
+ * bytes.
+ */
 public final class WebhookSecrets {
   public static final String PREFIX = "whsec_";
   private static final SecureRandom RANDOM = new SecureRandom();

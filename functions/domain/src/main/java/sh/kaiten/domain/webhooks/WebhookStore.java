@@ -8,8 +8,8 @@ import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
 /**
- * Port: webhook endpoints and their delivery logs, per tenant. An endpoint's change is written with its
- * {@link ChangeRecords} (its audit record) as one transaction: both are stored, or neither.
+ * Port: webhook endpoints and their delivery logs, per tenant. An endpoint's change is written with
+ * its {@link ChangeRecords} (its audit record) as one transaction: both are stored, or neither.
  */
 public interface WebhookStore {
 
@@ -28,20 +28,26 @@ public interface WebhookStore {
    *
    * @throws sh.kaiten.domain.error.ConflictException when it changed or went in the meantime
    */
-  void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records);
+  void updateEndpoint(
+      String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records);
 
-  /** @return false when there was no such endpoint (then nothing is written) */
+  /**
+   * @return false when there was no such endpoint (then nothing is written)
+   */
   boolean deleteEndpoint(String tenantId, String id, ChangeRecords records);
 
-  /** Writes the delivery unless one with its id exists. @return the stored delivery, and whether this call wrote it */
+  /**
+   * Writes the delivery unless one with its id exists. @return the stored delivery, and whether
+   * this call wrote it
+   */
   Created createDelivery(String tenantId, Delivery delivery);
 
   record Created(Delivery delivery, boolean created) {}
 
   /**
-   * Writes a new delivery (a test event's) together with its dispatch and the change's records, as one
-   * transaction: its ticket goes into the outbox, whose stream puts it on the deliveries queue. So a
-   * stored delivery is always sent, and one that was not stored is not.
+   * Writes a new delivery (a test event's) together with its dispatch and the change's records, as
+   * one transaction: its ticket goes into the outbox, whose stream puts it on the deliveries queue.
+   * So a stored delivery is always sent, and one that was not stored is not.
    *
    * @return the delivery as stored: enqueued, since its ticket is stored with it
    */
@@ -60,11 +66,16 @@ public interface WebhookStore {
    *
    * @return false when a redelivery started another round meanwhile (nothing is written)
    */
-  boolean recordAttempt(String tenantId, DeliveryTicket ticket, AttemptResult result, DeliveryStatus status, Instant at);
+  boolean recordAttempt(
+      String tenantId,
+      DeliveryTicket ticket,
+      AttemptResult result,
+      DeliveryStatus status,
+      Instant at);
 
   /**
-   * Starts a new round of a delivery that is not pending (PENDING, generation + 1) with its dispatch
-   * (its ticket into the outbox) and the change's records, as one transaction.
+   * Starts a new round of a delivery that is not pending (PENDING, generation + 1) with its
+   * dispatch (its ticket into the outbox) and the change's records, as one transaction.
    *
    * @throws sh.kaiten.domain.error.ConflictException when it is pending (or changed since read)
    */

@@ -21,7 +21,10 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** Use cases of webhook endpoints (admin token): CRUD, secret rotation, test event, delivery log, redelivery. */
+/**
+ * Use cases of webhook endpoints (admin token): CRUD, secret rotation, test event, delivery log,
+ * redelivery.
+ */
 public final class Webhooks {
   static final int MAX_URL_LENGTH = 2048;
   static final int MAX_DESCRIPTION_LENGTH = 512;
@@ -36,7 +39,12 @@ public final class Webhooks {
    * @param journal what each change writes with itself, in its transaction: its audit record
    * @param secretGrace how long a rotated-out secret keeps signing beside the new one
    */
-  public Webhooks(WebhookStore store, WebhookUrlPolicy urls, ChangeJournal journal, Clock clock, Duration secretGrace) {
+  public Webhooks(
+      WebhookStore store,
+      WebhookUrlPolicy urls,
+      ChangeJournal journal,
+      Clock clock,
+      Duration secretGrace) {
     this.store = store;
     this.urls = urls;
     this.journal = journal;
@@ -52,9 +60,19 @@ public final class Webhooks {
     urls.requireAllowed(url);
     Instant now = clock.instant();
     String secret = WebhookSecrets.newSecret();
-    WebhookEndpoint endpoint = new WebhookEndpoint(
-        Ids.newId(WebhookEndpoint.ID_PREFIX, now), url, description, eventTypes, secret, null, null, now, now);
-    store.createEndpoint(caller.tenantId(), endpoint, records(caller, "webhook.created", endpoint.id()));
+    WebhookEndpoint endpoint =
+        new WebhookEndpoint(
+            Ids.newId(WebhookEndpoint.ID_PREFIX, now),
+            url,
+            description,
+            eventTypes,
+            secret,
+            null,
+            null,
+            now,
+            now);
+    store.createEndpoint(
+        caller.tenantId(), endpoint, records(caller, "webhook.created", endpoint.id()));
     return new CreatedWebhook(endpoint, secret);
   }
 
@@ -72,13 +90,17 @@ public final class Webhooks {
     caller.requireAdmin();
     WebhookEndpoint current = find(caller.tenantId(), id);
     String url = patch.url() == null ? current.url() : url(patch.url());
-    String description = patch.descriptionGiven() ? description(patch.description()) : current.description();
-    List<String> eventTypes = patch.eventTypes() == null ? current.eventTypes() : eventTypes(patch.eventTypes());
+    String description =
+        patch.descriptionGiven() ? description(patch.description()) : current.description();
+    List<String> eventTypes =
+        patch.eventTypes() == null ? current.eventTypes() : eventTypes(patch.eventTypes());
     if (patch.url() != null) {
       urls.requireAllowed(url);
     }
-    WebhookEndpoint updated = current.withSettings(url, description, eventTypes, later(current.updatedAt()));
-    store.updateEndpoint(caller.tenantId(), updated, current.updatedAt(), records(caller, "webhook.updated", id));
+    WebhookEndpoint updated =
+        current.withSettings(url, description, eventTypes, later(current.updatedAt()));
+    store.updateEndpoint(
+        caller.tenantId(), updated, current.updatedAt(), records(caller, "webhook.updated", id));
     return updated;
   }
 
@@ -96,13 +118,18 @@ public final class Webhooks {
     Instant now = later(current.updatedAt());
     String secret = WebhookSecrets.newSecret();
     WebhookEndpoint rotated = current.withSecret(secret, now.plus(secretGrace), now);
-    store.updateEndpoint(caller.tenantId(), rotated, current.updatedAt(), records(caller, "webhook.secret_rotated", id));
+    store.updateEndpoint(
+        caller.tenantId(),
+        rotated,
+        current.updatedAt(),
+        records(caller, "webhook.secret_rotated", id));
     return new CreatedWebhook(rotated, secret);
   }
 
   /**
-   * Sends a {@code webhook.test} event to this endpoint only, whatever it subscribes to. The delivery, its
-   * dispatch and its audit record are stored together: once answered, it goes out, queue outage or not.
+   * Sends a {@code webhook.test} event to this endpoint only, whatever it subscribes to. The
+   * delivery, its dispatch and its audit record are stored together: once answered, it goes out,
+   * queue outage or not.
    */
   public Delivery test(ApiToken caller, String id) {
     caller.requireAdmin();
@@ -111,9 +138,12 @@ public final class Webhooks {
     ObjectNode data = JsonNodeFactory.instance.objectNode();
     data.put("webhook_id", endpoint.id());
     data.put("message", "This is a test event from Kaiten.");
-    Event event = new Event(Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), EventType.WEBHOOK_TEST, now, data);
+    Event event =
+        new Event(
+            Ids.newId(Event.ID_PREFIX, now), caller.tenantId(), EventType.WEBHOOK_TEST, now, data);
     Delivery delivery = Delivery.of(event, endpoint.id(), now);
-    return store.dispatchDelivery(caller.tenantId(), delivery, records(caller, "webhook.tested", delivery.id()));
+    return store.dispatchDelivery(
+        caller.tenantId(), delivery, records(caller, "webhook.tested", delivery.id()));
   }
 
   public Page<Delivery> deliveries(ApiToken caller, String id, PageRequest page) {
@@ -123,19 +153,28 @@ public final class Webhooks {
   }
 
   /**
-   * Sends a delivery again (same {@code webhook-id}, same body) with a fresh round of attempts, stored with
-   * its dispatch and its audit record. A pending delivery is refused: it is still being tried (a stored
-   * round always reaches the queue, through the outbox).
+   * Sends a delivery again (same {@code webhook-id}, same body) with a fresh round of attempts,
+   * stored with its dispatch and its audit record. A pending delivery is refused: it is still being
+   * tried (a stored round always reaches the queue, through the outbox).
    */
   public Delivery redeliver(ApiToken caller, String id, String deliveryId) {
     caller.requireAdmin();
     find(caller.tenantId(), id);
-    Delivery delivery = store.findDelivery(caller.tenantId(), id, deliveryId)
-        .orElseThrow(() -> new NotFoundException("delivery", deliveryId));
+    Delivery delivery =
+        store
+            .findDelivery(caller.tenantId(), id, deliveryId)
+            .orElseThrow(() -> new NotFoundException("delivery", deliveryId));
     if (delivery.status() == DeliveryStatus.PENDING) {
-      throw new ConflictException(null, "delivery '" + deliveryId + "' is still pending; redeliver it once it has failed or succeeded");
+      throw new ConflictException(
+          null,
+          "delivery '"
+              + deliveryId
+              + "' is still pending; redeliver it once it has failed or succeeded");
     }
-    return store.restartDelivery(caller.tenantId(), delivery, clock.instant(),
+    return store.restartDelivery(
+        caller.tenantId(),
+        delivery,
+        clock.instant(),
         records(caller, "webhook.redelivered", deliveryId));
   }
 
@@ -159,7 +198,8 @@ public final class Webhooks {
       throw new InvalidInputException("url", "url is required");
     }
     if (url.length() > MAX_URL_LENGTH) {
-      throw new InvalidInputException("url", "url must be at most " + MAX_URL_LENGTH + " characters");
+      throw new InvalidInputException(
+          "url", "url must be at most " + MAX_URL_LENGTH + " characters");
     }
     return url.strip();
   }
@@ -171,21 +211,25 @@ public final class Webhooks {
   /** Catalog event names, or {@code ["*"]} for all of them; duplicates are dropped. */
   private static List<String> eventTypes(List<String> given) {
     if (given == null || given.isEmpty()) {
-      throw new InvalidInputException("event_types", "event_types is required: event names, or [\"*\"] for all");
+      throw new InvalidInputException(
+          "event_types", "event_types is required: event names, or [\"*\"] for all");
     }
     LinkedHashSet<String> types = new LinkedHashSet<>();
     for (int i = 0; i < given.size(); i++) {
       String type = given.get(i);
       if (type == null) {
-        throw new InvalidInputException("event_types[" + i + "]", "event_types must hold event names");
+        throw new InvalidInputException(
+            "event_types[" + i + "]", "event_types must hold event names");
       }
       if (!type.equals(WebhookEndpoint.ALL_EVENTS) && EventType.fromWireName(type).isEmpty()) {
-        throw new InvalidInputException("event_types[" + i + "]", "unknown event type '" + type + "'");
+        throw new InvalidInputException(
+            "event_types[" + i + "]", "unknown event type '" + type + "'");
       }
       types.add(type);
     }
     if (types.contains(WebhookEndpoint.ALL_EVENTS) && types.size() > 1) {
-      throw new InvalidInputException("event_types", "\"*\" subscribes to every event and stands alone");
+      throw new InvalidInputException(
+          "event_types", "\"*\" subscribes to every event and stands alone");
     }
     return new ArrayList<>(types);
   }

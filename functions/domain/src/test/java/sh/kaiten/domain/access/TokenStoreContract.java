@@ -12,10 +12,10 @@ import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
- * What every {@link TokenStore} does on its own, run against the in-memory port and the DynamoDB adapter
- * alike: a token is found by its hash, put once, listed by tenant in id order, removed only by its own
- * tenant, and replaced for an instance with every other token of it; each change goes with its records.
- * (The writes other stores' transactions carry, {@link TokenStore#issuing} and
+ * What every {@link TokenStore} does on its own, run against the in-memory port and the DynamoDB
+ * adapter alike: a token is found by its hash, put once, listed by tenant in id order, removed only
+ * by its own tenant, and replaced for an instance with every other token of it; each change goes
+ * with its records. (The writes other stores' transactions carry, {@link TokenStore#issuing} and
  * {@link TokenStore#revokingInstance}, are proved with those stores.)
  */
 public abstract class TokenStoreContract {
@@ -46,7 +46,11 @@ public abstract class TokenStoreContract {
   }
 
   private Event event(String id) {
-    return new Event(id + "_" + System.nanoTime(), tenantId, EventType.INSTANCE_UPDATED, AT,
+    return new Event(
+        id + "_" + System.nanoTime(),
+        tenantId,
+        EventType.INSTANCE_UPDATED,
+        AT,
         JsonNodeFactory.instance.objectNode());
   }
 
@@ -58,7 +62,8 @@ public abstract class TokenStoreContract {
     assertThat(tokens().findByHash(hash("a"))).contains(instance("tok_a", "acme-prod"));
     assertThat(tokens().findByHash(hash("b"))).contains(admin("tok_b"));
     assertThat(tokens().findByHash(hash("none"))).isEmpty();
-    assertThat(tokens().tokensOf(tenantId)).containsExactly(instance("tok_a", "acme-prod"), admin("tok_b"));
+    assertThat(tokens().tokensOf(tenantId))
+        .containsExactly(instance("tok_a", "acme-prod"), admin("tok_b"));
     assertThat(tokens().tokensOf("tnt_other_" + System.nanoTime())).isEmpty();
   }
 
@@ -82,7 +87,8 @@ public abstract class TokenStoreContract {
     Event deleted = event("evt_deleted");
     Event again = event("evt_again");
 
-    assertThat(tokens().delete("tnt_other_" + System.nanoTime(), "tok_a", ChangeRecords.NONE)).isFalse();
+    assertThat(tokens().delete("tnt_other_" + System.nanoTime(), "tok_a", ChangeRecords.NONE))
+        .isFalse();
     assertThat(tokens().delete(tenantId, "tok_a", announcing(deleted))).isTrue();
     assertThat(tokens().delete(tenantId, "tok_a", announcing(again))).isFalse();
 
@@ -99,11 +105,17 @@ public abstract class TokenStoreContract {
     tokens().put(hash("admin"), admin("tok_4"), ChangeRecords.NONE);
     Event rotated = event("evt_rotated");
 
-    tokens().replaceInstanceTokens(tenantId, "acme-prod", hash("new"), instance("tok_5", "acme-prod"),
-        announcing(rotated));
+    tokens()
+        .replaceInstanceTokens(
+            tenantId,
+            "acme-prod",
+            hash("new"),
+            instance("tok_5", "acme-prod"),
+            announcing(rotated));
 
     assertThat(tokens().tokensOf(tenantId))
-        .containsExactly(instance("tok_3", "acme-dev"), admin("tok_4"), instance("tok_5", "acme-prod"));
+        .containsExactly(
+            instance("tok_3", "acme-dev"), admin("tok_4"), instance("tok_5", "acme-prod"));
     assertThat(tokens().findByHash(hash("old1"))).isEmpty();
     assertThat(tokens().findByHash(hash("new"))).contains(instance("tok_5", "acme-prod"));
     assertThat(outboxed(rotated)).isTrue();

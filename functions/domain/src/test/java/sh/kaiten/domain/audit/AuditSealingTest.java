@@ -21,26 +21,46 @@ import sh.kaiten.domain.paging.Page;
 /** The hourly seal and the verifier over an in-memory trail, with the clock in hand. */
 class AuditSealingTest {
   private static final Duration RETENTION = Duration.ofDays(400);
-  private static final Tenant TENANT = new Tenant("ten_1", "Vendor", Instant.parse("2026-11-26T10:20:00Z"));
-  private static final ApiToken ADMIN = new ApiToken("tok_1", "ten_1", TokenScope.ADMIN, null, null, TENANT.createdAt());
+  private static final Tenant TENANT =
+      new Tenant("ten_1", "Vendor", Instant.parse("2026-11-26T10:20:00Z"));
+  private static final ApiToken ADMIN =
+      new ApiToken("tok_1", "ten_1", TokenScope.ADMIN, null, null, TENANT.createdAt());
 
   private final InMemoryAuditLog log = new InMemoryAuditLog();
   private Instant now = TENANT.createdAt();
-  private final Clock clock = new Clock() {
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
-  };
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
   private final DigestKey key = new DigestKey("k".repeat(48));
   private final Auditing auditing = new Auditing(log, clock, RETENTION, Optional.of(key));
-  private final AuditSealer sealer = new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION, key);
+  private final AuditSealer sealer =
+      new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION, key);
 
   private void recordAt(String time, int count) {
     now = Instant.parse(time);
     for (int i = 0; i < count; i++) {
       now = now.plusMillis(1);
-      auditing.record(TENANT.id(), "tok_1", "req-" + i,
-          List.of(new AuditEntry("entitlement.evaluated", "inst-1", List.of("sso"), "{}", "{\"n\":" + i + "}")));
+      auditing.record(
+          TENANT.id(),
+          "tok_1",
+          "req-" + i,
+          List.of(
+              new AuditEntry(
+                  "entitlement.evaluated", "inst-1", List.of("sso"), "{}", "{\"n\":" + i + "}")));
     }
   }
 
@@ -60,8 +80,8 @@ class AuditSealingTest {
     recordAt("2026-11-26T10:30:00Z", 3);
     recordAt("2026-11-26T12:10:00Z", 2);
 
-    assertThat(sealAt("2026-11-26T13:04:59Z")).containsExactly(
-        "ten_1 2026-11-26T10:00:00Z 1/1", "ten_1 2026-11-26T11:00:00Z 1/1");
+    assertThat(sealAt("2026-11-26T13:04:59Z"))
+        .containsExactly("ten_1 2026-11-26T10:00:00Z 1/1", "ten_1 2026-11-26T11:00:00Z 1/1");
     assertThat(sealAt("2026-11-26T13:05:00Z")).containsExactly("ten_1 2026-11-26T12:00:00Z 1/1");
     assertThat(sealAt("2026-11-26T13:30:00Z")).isEmpty();
 
@@ -81,14 +101,18 @@ class AuditSealingTest {
   @Test
   void aBusyHourIsSealedInPartsAndAnInterruptedSealIsFinished() {
     recordAt("2026-11-26T10:30:00Z", 2500);
-    assertThat(sealAt("2026-11-26T11:05:00Z")).containsExactly(
-        "ten_1 2026-11-26T10:00:00Z 1/3", "ten_1 2026-11-26T10:00:00Z 2/3", "ten_1 2026-11-26T10:00:00Z 3/3");
+    assertThat(sealAt("2026-11-26T11:05:00Z"))
+        .containsExactly(
+            "ten_1 2026-11-26T10:00:00Z 1/3",
+            "ten_1 2026-11-26T10:00:00Z 2/3",
+            "ten_1 2026-11-26T10:00:00Z 3/3");
     AuditDigest third = log.digests.remove("ten_1#2026-11-26T10:00:00Z#0003");
 
     assertThat(verify("2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z").firstFailure().kind())
         .isEqualTo(Verification.Kind.DIGEST_MISSING);
     assertThat(sealAt("2026-11-26T11:06:00Z")).containsExactly("ten_1 2026-11-26T10:00:00Z 3/3");
-    assertThat(log.digests.get("ten_1#2026-11-26T10:00:00Z#0003").records()).isEqualTo(third.records());
+    assertThat(log.digests.get("ten_1#2026-11-26T10:00:00Z#0003").records())
+        .isEqualTo(third.records());
     assertThat(verify("2026-11-26T10:00:00Z", "2026-11-26T11:00:00Z").valid()).isTrue();
   }
 
@@ -105,8 +129,19 @@ class AuditSealingTest {
     assertThat(gap.firstFailure().hour()).isEqualTo(Instant.parse("2026-11-26T11:00:00Z"));
 
     // a forged digest, hashed right, listing one record fewer: it no longer links the chain
-    AuditDigest forged = new AuditDigest(middle.tenantId(), middle.hour(), 1, 1, "0".repeat(64),
-        middle.records().subList(0, 1), middle.sealedAt(), middle.expiresAt(), null, null).sealed(key);
+    AuditDigest forged =
+        new AuditDigest(
+                middle.tenantId(),
+                middle.hour(),
+                1,
+                1,
+                "0".repeat(64),
+                middle.records().subList(0, 1),
+                middle.sealedAt(),
+                middle.expiresAt(),
+                null,
+                null)
+            .sealed(key);
     log.digests.put("ten_1#2026-11-26T11:00:00Z#0001", forged);
     Verification broken = verify("2026-11-26T10:00:00Z", "2026-11-26T13:00:00Z");
     assertThat(broken.firstFailure().kind()).isEqualTo(Verification.Kind.CHAIN_BROKEN);
@@ -151,14 +186,42 @@ class AuditSealingTest {
 
     // someone with the table but not the key changes a record, rehashes it, and reseals both hours
     AuditRecord original = log.records.values().iterator().next();
-    AuditRecord changed = new AuditRecord(original.id(), original.tenantId(), original.at(), original.actor(),
-        original.type(), original.instanceId(), original.entitlements(), original.request(), "{\"n\":99}",
-        original.requestId(), original.expiresAt(), null);
-    log.records.put(original.id(), new AuditRecord(changed.id(), changed.tenantId(), changed.at(), changed.actor(),
-        changed.type(), changed.instanceId(), changed.entitlements(), changed.request(), changed.result(),
-        changed.requestId(), changed.expiresAt(), changed.computedHash()));
+    AuditRecord changed =
+        new AuditRecord(
+            original.id(),
+            original.tenantId(),
+            original.at(),
+            original.actor(),
+            original.type(),
+            original.instanceId(),
+            original.entitlements(),
+            original.request(),
+            "{\"n\":99}",
+            original.requestId(),
+            original.expiresAt(),
+            null);
+    log.records.put(
+        original.id(),
+        new AuditRecord(
+            changed.id(),
+            changed.tenantId(),
+            changed.at(),
+            changed.actor(),
+            changed.type(),
+            changed.instanceId(),
+            changed.entitlements(),
+            changed.request(),
+            changed.result(),
+            changed.requestId(),
+            changed.expiresAt(),
+            changed.computedHash()));
     log.digests.clear();
-    new AuditSealer(log, page -> new Page<>(List.of(TENANT), null), clock, RETENTION, new DigestKey("x".repeat(48)))
+    new AuditSealer(
+            log,
+            page -> new Page<>(List.of(TENANT), null),
+            clock,
+            RETENTION,
+            new DigestKey("x".repeat(48)))
         .sealDue();
 
     Verification forged = verify("2026-11-26T10:00:00Z", "2026-11-26T12:00:00Z");
@@ -169,7 +232,9 @@ class AuditSealingTest {
   @Test
   void aRunStartsNoTenantPastItsBudgetAndTheNextRunGoesOn() {
     Tenant other = new Tenant("ten_2", "Other", TENANT.createdAt());
-    AuditSealer twoTenants = new AuditSealer(log, page -> new Page<>(List.of(TENANT, other), null), clock, RETENTION, key);
+    AuditSealer twoTenants =
+        new AuditSealer(
+            log, page -> new Page<>(List.of(TENANT, other), null), clock, RETENTION, key);
     now = Instant.parse("2026-11-26T11:05:00Z");
     log.beforeRead = () -> now = now.plusSeconds(5); // each hour's read takes 5 s
 
@@ -182,20 +247,74 @@ class AuditSealingTest {
     recordAt("2026-11-26T10:30:00Z", 1);
     AuditRecord record = log.records.values().iterator().next();
     assertThat(record.intact()).isTrue();
-    List<AuditRecord> changed = List.of(
-        new AuditRecord(record.id(), "ten_2", record.at(), record.actor(), record.type(), record.instanceId(),
-            record.entitlements(), record.request(), record.result(), record.requestId(), record.expiresAt(), record.hash()),
-        new AuditRecord(record.id(), record.tenantId(), record.at(), record.actor(), record.type(), null,
-            record.entitlements(), record.request(), record.result(), record.requestId(), record.expiresAt(), record.hash()),
-        new AuditRecord(record.id(), record.tenantId(), record.at(), record.actor(), record.type(), record.instanceId(),
-            List.of("sso", "x"), record.request(), record.result(), record.requestId(), record.expiresAt(), record.hash()),
-        new AuditRecord(record.id(), record.tenantId(), record.at(), record.actor(), record.type(), record.instanceId(),
-            record.entitlements(), record.request(), record.result(), record.requestId(), record.expiresAt().plusSeconds(1),
-            record.hash()),
-        // length prefixes: moving a character from one field to the next changes the hash
-        new AuditRecord(record.id(), record.tenantId(), record.at(), record.actor(), record.type(), record.instanceId(),
-            record.entitlements(), "{}{", record.result().substring(1), record.requestId(), record.expiresAt(),
-            record.hash()));
+    List<AuditRecord> changed =
+        List.of(
+            new AuditRecord(
+                record.id(),
+                "ten_2",
+                record.at(),
+                record.actor(),
+                record.type(),
+                record.instanceId(),
+                record.entitlements(),
+                record.request(),
+                record.result(),
+                record.requestId(),
+                record.expiresAt(),
+                record.hash()),
+            new AuditRecord(
+                record.id(),
+                record.tenantId(),
+                record.at(),
+                record.actor(),
+                record.type(),
+                null,
+                record.entitlements(),
+                record.request(),
+                record.result(),
+                record.requestId(),
+                record.expiresAt(),
+                record.hash()),
+            new AuditRecord(
+                record.id(),
+                record.tenantId(),
+                record.at(),
+                record.actor(),
+                record.type(),
+                record.instanceId(),
+                List.of("sso", "x"),
+                record.request(),
+                record.result(),
+                record.requestId(),
+                record.expiresAt(),
+                record.hash()),
+            new AuditRecord(
+                record.id(),
+                record.tenantId(),
+                record.at(),
+                record.actor(),
+                record.type(),
+                record.instanceId(),
+                record.entitlements(),
+                record.request(),
+                record.result(),
+                record.requestId(),
+                record.expiresAt().plusSeconds(1),
+                record.hash()),
+            // length prefixes: moving a character from one field to the next changes the hash
+            new AuditRecord(
+                record.id(),
+                record.tenantId(),
+                record.at(),
+                record.actor(),
+                record.type(),
+                record.instanceId(),
+                record.entitlements(),
+                "{}{",
+                record.result().substring(1),
+                record.requestId(),
+                record.expiresAt(),
+                record.hash()));
     assertThat(changed).extracting(AuditRecord::intact).containsOnly(false);
     assertThat(record.computedHash()).isEqualTo(record.hash());
   }

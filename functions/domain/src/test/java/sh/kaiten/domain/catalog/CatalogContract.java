@@ -35,6 +35,7 @@ public abstract class CatalogContract {
 
   private final Fixture fixture;
   protected final AdminStores stores;
+
   /** Each test has a tenant of its own, so tests on one shared table never meet. */
   protected final String tenantId = "tnt_" + UUID.randomUUID().toString().replace("-", "");
 
@@ -49,14 +50,33 @@ public abstract class CatalogContract {
 
   /** A change's one audit record: stored with the change, or not at all. */
   protected ChangeRecords records(String what) {
-    return new ChangeRecords(List.of(), new Auditing(null, Clock.systemUTC(), Duration.ofDays(400))
-        .prepare(tenantId, "tok_contract", "req-" + what, List.of(new AuditEntry(what, null, List.of(), "{}", "{}"))));
+    return new ChangeRecords(
+        List.of(),
+        new Auditing(null, Clock.systemUTC(), Duration.ofDays(400))
+            .prepare(
+                tenantId,
+                "tok_contract",
+                "req-" + what,
+                List.of(new AuditEntry(what, null, List.of(), "{}", "{}"))));
   }
 
   protected static Entitlement numeric(String slug) {
-    return new Entitlement(slug, "Metered " + slug, EntitlementType.NUMERIC,
-        new Metering(Aggregation.MAX, Reset.DAY, null, MeterScope.LICENSE, Enforcement.SOFT, new BigDecimal("20"),
-            List.of(50, 90), "calls", 1), null, NOW);
+    return new Entitlement(
+        slug,
+        "Metered " + slug,
+        EntitlementType.NUMERIC,
+        new Metering(
+            Aggregation.MAX,
+            Reset.DAY,
+            null,
+            MeterScope.LICENSE,
+            Enforcement.SOFT,
+            new BigDecimal("20"),
+            List.of(50, 90),
+            "calls",
+            1),
+        null,
+        NOW);
   }
 
   protected static Entitlement flag(String slug) {
@@ -64,7 +84,8 @@ public abstract class CatalogContract {
   }
 
   protected static Tier tier(String slug, int rank) {
-    return new Tier(slug, "Tier " + slug, rank, Map.of("sso", new EntitlementValue.Flag(true)), NOW);
+    return new Tier(
+        slug, "Tier " + slug, rank, Map.of("sso", new EntitlementValue.Flag(true)), NOW);
   }
 
   protected static Customer customer(String id) {
@@ -72,8 +93,17 @@ public abstract class CatalogContract {
   }
 
   protected static License license(String id, String customerId, String tier) {
-    return new License(id, customerId, tier, LicenseStatus.TRIAL, NOW, NOW.plus(Duration.ofDays(14)), null,
-        Map.of("sso", new EntitlementValue.Flag(false)), NOW, NOW);
+    return new License(
+        id,
+        customerId,
+        tier,
+        LicenseStatus.TRIAL,
+        NOW,
+        NOW.plus(Duration.ofDays(14)),
+        null,
+        Map.of("sso", new EntitlementValue.Flag(false)),
+        NOW,
+        NOW);
   }
 
   protected static Instance instance(String id, String licenseId) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** The contract of {@link Definitions}: what the control plane wrote, read back whole, tenant by tenant. */
+/**
+ * The contract of {@link Definitions}: what the control plane wrote, read back whole, tenant by
+ * tenant.
+ */
 public abstract class DefinitionsContract extends CatalogContract {
 
   protected DefinitionsContract(Fixture fixture) {

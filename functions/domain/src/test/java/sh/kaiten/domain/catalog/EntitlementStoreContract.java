@@ -7,7 +7,9 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** The contract of {@link EntitlementStore}; entitlements are read back through {@link Definitions}. */
+/**
+ * The contract of {@link EntitlementStore}; entitlements are read back through {@link Definitions}.
+ */
 public abstract class EntitlementStoreContract extends RecordStoreContract<Entitlement> {
 
   protected EntitlementStoreContract(Fixture fixture) {
@@ -21,7 +23,13 @@ public abstract class EntitlementStoreContract extends RecordStoreContract<Entit
 
   @Override
   protected Entitlement changed(Entitlement e, Instant updatedAt) {
-    return new Entitlement(e.slug(), "Renamed at " + updatedAt, e.type(), e.metering(), e.configSchema(), e.createdAt(),
+    return new Entitlement(
+        e.slug(),
+        "Renamed at " + updatedAt,
+        e.type(),
+        e.metering(),
+        e.configSchema(),
+        e.createdAt(),
         updatedAt);
   }
 
@@ -42,7 +50,9 @@ public abstract class EntitlementStoreContract extends RecordStoreContract<Entit
 
   @Override
   protected void update(Entitlement entitlement, Instant expectedUpdatedAt) {
-    stores.entitlements().updateEntitlement(tenantId, entitlement, expectedUpdatedAt, ChangeRecords.NONE);
+    stores
+        .entitlements()
+        .updateEntitlement(tenantId, entitlement, expectedUpdatedAt, ChangeRecords.NONE);
   }
 
   @Override

@@ -8,7 +8,9 @@ import java.util.function.Function;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** Reads a list to its end as a client does, page after page of {@code limit}, each page held to it. */
+/**
+ * Reads a list to its end as a client does, page after page of {@code limit}, each page held to it.
+ */
 public final class PageWalk {
   private PageWalk() {}
 

@@ -25,7 +25,10 @@ public abstract class RecordStoreContract<T> extends CatalogContract {
     super(fixture);
   }
 
-  /** A record as first written, stamped {@link #NOW}; {@code variant} tells two records of the same id apart. */
+  /**
+   * A record as first written, stamped {@link #NOW}; {@code variant} tells two records of the same
+   * id apart.
+   */
   protected abstract T record(String id, String variant);
 
   /** The record as changed at {@code updatedAt}. */
@@ -68,15 +71,18 @@ public abstract class RecordStoreContract<T> extends CatalogContract {
     update(changed, NOW);
 
     assertThat(find(ids().get(0))).contains(changed);
-    assertThatThrownBy(() -> update(changed(first, NOW.plusSeconds(2)), NOW)).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> update(changed(first, NOW.plusSeconds(2)), NOW))
+        .isInstanceOf(ConflictException.class);
     assertThat(find(ids().get(0))).contains(changed);
   }
 
   @Test
   void aRecordThatIsNotThereCannotBeUpdatedNorDeleted() {
     assertThat(find(ids().get(0))).isEmpty();
-    assertThatThrownBy(() -> update(record(ids().get(0), "first"), NOW)).isInstanceOf(updateOfAMissingRecord());
-    assertThatThrownBy(() -> delete(ids().get(0), records("delete"))).isInstanceOf(NotFoundException.class);
+    assertThatThrownBy(() -> update(record(ids().get(0), "first"), NOW))
+        .isInstanceOf(updateOfAMissingRecord());
+    assertThatThrownBy(() -> delete(ids().get(0), records("delete")))
+        .isInstanceOf(NotFoundException.class);
     assertThat(recorded()).isEmpty();
   }
 
@@ -97,7 +103,8 @@ public abstract class RecordStoreContract<T> extends CatalogContract {
     Page<T> first = page(new PageRequest(null, 2));
     Page<T> second = page(new PageRequest(first.nextCursor(), 2));
 
-    assertThat(first.items()).containsExactly(find(ids().get(0)).orElseThrow(), find(ids().get(1)).orElseThrow());
+    assertThat(first.items())
+        .containsExactly(find(ids().get(0)).orElseThrow(), find(ids().get(1)).orElseThrow());
     assertThat(first.nextCursor()).isNotNull();
     assertThat(second.items()).containsExactly(find(ids().get(2)).orElseThrow());
     assertThat(second.nextCursor()).isNull();

@@ -26,7 +26,12 @@ public abstract class TierStoreContract extends RecordStoreContract<Tier> {
 
   @Override
   protected Tier changed(Tier tier, Instant updatedAt) {
-    return new Tier(tier.slug(), "Renamed at " + updatedAt, tier.rank() + 1, tier.entitlements(), tier.createdAt(),
+    return new Tier(
+        tier.slug(),
+        "Renamed at " + updatedAt,
+        tier.rank() + 1,
+        tier.entitlements(),
+        tier.createdAt(),
         updatedAt);
   }
 
@@ -64,7 +69,8 @@ public abstract class TierStoreContract extends RecordStoreContract<Tier> {
   void aTierIsNotDeletedWhileALicenseIsOnIt() {
     seedLicense("lic_1");
 
-    assertThatThrownBy(() -> delete("pro", records("refused"))).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> delete("pro", records("refused")))
+        .isInstanceOf(ConflictException.class);
     assertThat(find("pro")).isPresent();
     stores.licenses().deleteLicense(tenantId, "lic_1", ChangeRecords.NONE);
     delete("pro", records("deleted"));

@@ -16,15 +16,18 @@ import sh.kaiten.domain.metering.UsageCounters;
 
 /**
  * What every {@link ClosingCounters} reads of what its {@link UsageCounters} wrote, run against the
- * in-memory ports and the DynamoDB adapters alike: a period is due once final, its item holds what the
- * counter kept with the notes of its writes, and an item done with is due no more.
+ * in-memory ports and the DynamoDB adapters alike: a period is due once final, its item holds what
+ * the counter kept with the notes of its writes, and an item done with is due no more.
  */
 public abstract class ClosingCountersContract {
   private static final Period NOVEMBER =
       new Period(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
   private static final Instant FINAL = Instant.parse("2026-12-02T00:00:00Z");
 
-  /** The counters whose writes file their periods; each test uses a tenant of its own, so a shared store is fine. */
+  /**
+   * The counters whose writes file their periods; each test uses a tenant of its own, so a shared
+   * store is fine.
+   */
   protected abstract UsageCounters counters();
 
   protected abstract ClosingCounters closing();
@@ -32,17 +35,29 @@ public abstract class ClosingCountersContract {
   private final String tenantId = "tnt_closing_" + System.nanoTime();
 
   private CounterKey counter(String entitlement) {
-    return new CounterKey(tenantId, entitlement, CounterKey.instanceHolder("acme-prod"), NOVEMBER.key());
+    return new CounterKey(
+        tenantId, entitlement, CounterKey.instanceHolder("acme-prod"), NOVEMBER.key());
   }
 
   private void count(CounterKey counter, Period period, BigDecimal limit, String value) {
-    PeriodClose close = period.start() == null ? new PeriodClose(period, null, null)
-        : PeriodClose.of(period, Duration.ofHours(24), limit);
-    counters().add(counter, Metering.of(Aggregation.SUM), close, new BigDecimal(value), NOVEMBER.start(), null);
+    PeriodClose close =
+        period.start() == null
+            ? new PeriodClose(period, null, null)
+            : PeriodClose.of(period, Duration.ofHours(24), limit);
+    counters()
+        .add(
+            counter,
+            Metering.of(Aggregation.SUM),
+            close,
+            new BigDecimal(value),
+            NOVEMBER.start(),
+            null);
   }
 
   private List<CounterKey> due(Instant until) {
-    return closing().due(until, 1000).stream().filter(counter -> counter.tenantId().equals(tenantId)).toList();
+    return closing().due(until, 1000).stream()
+        .filter(counter -> counter.tenantId().equals(tenantId))
+        .toList();
   }
 
   @Test
@@ -72,8 +87,12 @@ public abstract class ClosingCountersContract {
     CounterKey storage = counter("storage");
     count(apiCalls, NOVEMBER, null, "1");
     count(storage, NOVEMBER, null, "1");
-    count(new CounterKey(tenantId, "seats", CounterKey.instanceHolder("acme-prod"), Period.LIFETIME.key()),
-        Period.LIFETIME, null, "1");
+    count(
+        new CounterKey(
+            tenantId, "seats", CounterKey.instanceHolder("acme-prod"), Period.LIFETIME.key()),
+        Period.LIFETIME,
+        null,
+        "1");
 
     assertThat(due(FINAL)).containsExactlyInAnyOrder(apiCalls, storage);
     assertThat(closing().items(apiCalls).get(0).limit()).isNull();

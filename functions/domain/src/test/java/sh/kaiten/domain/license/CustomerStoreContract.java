@@ -28,7 +28,8 @@ public abstract class CustomerStoreContract extends RecordStoreContract<Customer
 
   @Override
   protected Customer changed(Customer customer, Instant updatedAt) {
-    return new Customer(customer.id(), "Renamed at " + updatedAt, Map.of(), customer.createdAt(), updatedAt);
+    return new Customer(
+        customer.id(), "Renamed at " + updatedAt, Map.of(), customer.createdAt(), updatedAt);
   }
 
   @Override
@@ -65,7 +66,8 @@ public abstract class CustomerStoreContract extends RecordStoreContract<Customer
   void aCustomerIsNotDeletedWhileItHoldsALicense() {
     seedLicense("lic_1");
 
-    assertThatThrownBy(() -> delete("cus_1", records("refused"))).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> delete("cus_1", records("refused")))
+        .isInstanceOf(ConflictException.class);
     stores.licenses().deleteLicense(tenantId, "lic_1", ChangeRecords.NONE);
     delete("cus_1", records("deleted"));
     assertThat(find("cus_1")).isEmpty();

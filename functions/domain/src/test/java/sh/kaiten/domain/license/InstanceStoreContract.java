@@ -21,7 +21,10 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** The contract of {@link InstanceStore}: an instance is on a license that exists, and comes and goes with its tokens. */
+/**
+ * The contract of {@link InstanceStore}: an instance is on a license that exists, and comes and
+ * goes with its tokens.
+ */
 public abstract class InstanceStoreContract extends RecordStoreContract<Instance> {
 
   protected InstanceStoreContract(Fixture fixture) {
@@ -29,10 +32,14 @@ public abstract class InstanceStoreContract extends RecordStoreContract<Instance
   }
 
   /** Issuing a new instance token, the secret of which is the token's id. */
-  static TokenWrites token(AdminStores stores, String tenantId, String instanceId, String licenseId) {
+  static TokenWrites token(
+      AdminStores stores, String tenantId, String instanceId, String licenseId) {
     String id = "tok_" + UUID.randomUUID().toString().replace("-", "");
-    return stores.tokens().issuing(Secrets.hash(id),
-        new ApiToken(id, tenantId, TokenScope.INSTANCE, instanceId, licenseId, NOW));
+    return stores
+        .tokens()
+        .issuing(
+            Secrets.hash(id),
+            new ApiToken(id, tenantId, TokenScope.INSTANCE, instanceId, licenseId, NOW));
   }
 
   @BeforeEach
@@ -47,7 +54,12 @@ public abstract class InstanceStoreContract extends RecordStoreContract<Instance
 
   @Override
   protected Instance changed(Instance instance, Instant updatedAt) {
-    return new Instance(instance.id(), instance.licenseId(), "Renamed at " + updatedAt, Map.of(), instance.createdAt(),
+    return new Instance(
+        instance.id(),
+        instance.licenseId(),
+        "Renamed at " + updatedAt,
+        Map.of(),
+        instance.createdAt(),
         updatedAt);
   }
 
@@ -58,7 +70,10 @@ public abstract class InstanceStoreContract extends RecordStoreContract<Instance
 
   @Override
   protected void create(Instance instance, ChangeRecords records) {
-    stores.instances().createInstance(tenantId, instance, token(stores, tenantId, instance.id(), "lic_1"), records);
+    stores
+        .instances()
+        .createInstance(
+            tenantId, instance, token(stores, tenantId, instance.id(), "lic_1"), records);
   }
 
   @Override
@@ -73,7 +88,9 @@ public abstract class InstanceStoreContract extends RecordStoreContract<Instance
 
   @Override
   protected void delete(String id, ChangeRecords records) {
-    stores.instances().deleteInstance(tenantId, id, stores.tokens().revokingInstance(tenantId, id), records);
+    stores
+        .instances()
+        .deleteInstance(tenantId, id, stores.tokens().revokingInstance(tenantId, id), records);
   }
 
   @Override
@@ -83,8 +100,15 @@ public abstract class InstanceStoreContract extends RecordStoreContract<Instance
 
   @Test
   void anInstanceIsOnALicenseThatExists() {
-    assertThatThrownBy(() -> stores.instances().createInstance(tenantId, new Instance("acme-prod", "lic_9", "Prod",
-        Map.of(), NOW), token(stores, tenantId, "acme-prod", "lic_9"), records("no license")))
+    assertThatThrownBy(
+            () ->
+                stores
+                    .instances()
+                    .createInstance(
+                        tenantId,
+                        new Instance("acme-prod", "lic_9", "Prod", Map.of(), NOW),
+                        token(stores, tenantId, "acme-prod", "lic_9"),
+                        records("no license")))
         .isInstanceOf(UnknownReferenceException.class);
     assertThat(find("acme-prod")).isEmpty();
     assertThat(stores.tokens().tokensOf(tenantId)).isEmpty();

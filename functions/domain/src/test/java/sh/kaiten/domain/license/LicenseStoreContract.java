@@ -15,7 +15,10 @@ import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** The contract of {@link LicenseStore}: licenses name a tier and a customer that exist, and are counted on them. */
+/**
+ * The contract of {@link LicenseStore}: licenses name a tier and a customer that exist, and are
+ * counted on them.
+ */
 public abstract class LicenseStoreContract extends RecordStoreContract<License> {
 
   protected LicenseStoreContract(Fixture fixture) {
@@ -36,8 +39,17 @@ public abstract class LicenseStoreContract extends RecordStoreContract<License> 
 
   @Override
   protected License changed(License license, Instant updatedAt) {
-    return new License(license.id(), license.customerId(), license.tier(), LicenseStatus.ACTIVE, license.startsAt(),
-        null, updatedAt.plusSeconds(3600), license.overrides(), license.createdAt(), updatedAt);
+    return new License(
+        license.id(),
+        license.customerId(),
+        license.tier(),
+        LicenseStatus.ACTIVE,
+        license.startsAt(),
+        null,
+        updatedAt.plusSeconds(3600),
+        license.overrides(),
+        license.createdAt(),
+        updatedAt);
   }
 
   @Override
@@ -58,9 +70,18 @@ public abstract class LicenseStoreContract extends RecordStoreContract<License> 
   /** The license as read at {@code expectedUpdatedAt} is the one replaced. */
   @Override
   protected void update(License license, Instant expectedUpdatedAt) {
-    License previous = new License(license.id(), license.customerId(), license.tier(), license.status(),
-        license.startsAt(), license.trialEndsAt(), license.expiresAt(), license.overrides(), license.createdAt(),
-        expectedUpdatedAt);
+    License previous =
+        new License(
+            license.id(),
+            license.customerId(),
+            license.tier(),
+            license.status(),
+            license.startsAt(),
+            license.trialEndsAt(),
+            license.expiresAt(),
+            license.overrides(),
+            license.createdAt(),
+            expectedUpdatedAt);
     stores.licenses().updateLicense(tenantId, previous, license, List.of(), ChangeRecords.NONE);
   }
 
@@ -94,13 +115,37 @@ public abstract class LicenseStoreContract extends RecordStoreContract<License> 
   void aLicenseMovesToATierThatExistsAndIsCountedThere() {
     License first = record("lic_1", "first");
     create(first, ChangeRecords.NONE);
-    License onGold = new License("lic_1", "cus_1", "gold", first.status(), first.startsAt(), first.trialEndsAt(),
-        first.expiresAt(), first.overrides(), first.createdAt(), NOW.plusSeconds(1));
-    assertThatThrownBy(() -> stores.licenses().updateLicense(tenantId, first, onGold, List.of(), ChangeRecords.NONE))
+    License onGold =
+        new License(
+            "lic_1",
+            "cus_1",
+            "gold",
+            first.status(),
+            first.startsAt(),
+            first.trialEndsAt(),
+            first.expiresAt(),
+            first.overrides(),
+            first.createdAt(),
+            NOW.plusSeconds(1));
+    assertThatThrownBy(
+            () ->
+                stores
+                    .licenses()
+                    .updateLicense(tenantId, first, onGold, List.of(), ChangeRecords.NONE))
         .isInstanceOf(UnknownReferenceException.class);
 
-    License onTeam = new License("lic_1", "cus_1", "team", first.status(), first.startsAt(), first.trialEndsAt(),
-        first.expiresAt(), first.overrides(), first.createdAt(), NOW.plusSeconds(1));
+    License onTeam =
+        new License(
+            "lic_1",
+            "cus_1",
+            "team",
+            first.status(),
+            first.startsAt(),
+            first.trialEndsAt(),
+            first.expiresAt(),
+            first.overrides(),
+            first.createdAt(),
+            NOW.plusSeconds(1));
     stores.licenses().updateLicense(tenantId, first, onTeam, List.of(), ChangeRecords.NONE);
     stores.tiers().deleteTier(tenantId, "pro", ChangeRecords.NONE);
     assertThatThrownBy(() -> stores.tiers().deleteTier(tenantId, "team", ChangeRecords.NONE))
@@ -111,10 +156,16 @@ public abstract class LicenseStoreContract extends RecordStoreContract<License> 
   @Test
   void aLicenseIsNotDeletedWhileAnInstanceIsOnIt() {
     create(record("lic_1", "first"), ChangeRecords.NONE);
-    stores.instances().createInstance(tenantId, instance("acme-prod", "lic_1"), InstanceStoreContract.token(stores, tenantId, "acme-prod", "lic_1"),
-        ChangeRecords.NONE);
+    stores
+        .instances()
+        .createInstance(
+            tenantId,
+            instance("acme-prod", "lic_1"),
+            InstanceStoreContract.token(stores, tenantId, "acme-prod", "lic_1"),
+            ChangeRecords.NONE);
 
-    assertThatThrownBy(() -> delete("lic_1", records("refused"))).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(() -> delete("lic_1", records("refused")))
+        .isInstanceOf(ConflictException.class);
     assertThat(find("lic_1")).isPresent();
     assertThat(recorded()).isEmpty();
   }

@@ -12,7 +12,10 @@ import sh.kaiten.domain.catalog.CatalogContract;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.paging.Page;
 
-/** The contract of {@link TenantStore}: a tenant comes with its first admin token and is listed for the jobs. */
+/**
+ * The contract of {@link TenantStore}: a tenant comes with its first admin token and is listed for
+ * the jobs.
+ */
 public abstract class TenantStoreContract extends CatalogContract {
 
   protected TenantStoreContract(Fixture fixture) {
@@ -20,15 +23,23 @@ public abstract class TenantStoreContract extends CatalogContract {
   }
 
   private ApiToken admin() {
-    return new ApiToken("tok_" + UUID.randomUUID().toString().replace("-", ""), tenantId, TokenScope.ADMIN, null,
-        null, NOW);
+    return new ApiToken(
+        "tok_" + UUID.randomUUID().toString().replace("-", ""),
+        tenantId,
+        TokenScope.ADMIN,
+        null,
+        null,
+        NOW);
   }
 
   @Test
   void aTenantIsListedWithItsAdminToken() {
     Tenant tenant = new Tenant(tenantId, "Acme Vendor", NOW);
     ApiToken admin = admin();
-    stores.tenants().createTenant(tenant, stores.tokens().issuing(Secrets.hash(admin.id()), admin), records("created"));
+    stores
+        .tenants()
+        .createTenant(
+            tenant, stores.tokens().issuing(Secrets.hash(admin.id()), admin), records("created"));
 
     assertThat(Page.all(stores.tenants()::tenants)).contains(tenant);
     assertThat(stores.tokens().findByHash(Secrets.hash(admin.id()))).contains(admin);
@@ -39,13 +50,24 @@ public abstract class TenantStoreContract extends CatalogContract {
   void aTenantIdIsTakenOnce() {
     Tenant tenant = new Tenant(tenantId, "Acme Vendor", NOW);
     ApiToken first = admin();
-    stores.tenants().createTenant(tenant, stores.tokens().issuing(Secrets.hash(first.id()), first), records("first"));
+    stores
+        .tenants()
+        .createTenant(
+            tenant, stores.tokens().issuing(Secrets.hash(first.id()), first), records("first"));
     ApiToken second = admin();
 
-    assertThatThrownBy(() -> stores.tenants().createTenant(new Tenant(tenantId, "Other", NOW),
-        stores.tokens().issuing(Secrets.hash(second.id()), second), records("second")))
+    assertThatThrownBy(
+            () ->
+                stores
+                    .tenants()
+                    .createTenant(
+                        new Tenant(tenantId, "Other", NOW),
+                        stores.tokens().issuing(Secrets.hash(second.id()), second),
+                        records("second")))
         .isInstanceOf(ConflictException.class);
-    assertThat(Page.all(stores.tenants()::tenants)).filteredOn(t -> t.id().equals(tenantId)).containsExactly(tenant);
+    assertThat(Page.all(stores.tenants()::tenants))
+        .filteredOn(t -> t.id().equals(tenantId))
+        .containsExactly(tenant);
     assertThat(stores.tokens().findByHash(Secrets.hash(second.id()))).isEmpty();
     assertThat(recorded()).hasSize(1);
   }

@@ -37,16 +37,24 @@ class LifecycleEventsTest {
   @BeforeEach
   void tenant() {
     String secret = "bootstrap-" + System.nanoTime();
-    admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), Clock.fixed(START, ZoneOffset.UTC),
-        Optional.of(secret),
-        NOTICE);
+    admin =
+        new Administration(
+            catalog.adminStores(new InMemoryTokens()),
+            new InMemoryJournal(),
+            Clock.fixed(START, ZoneOffset.UTC),
+            Optional.of(secret),
+            NOTICE);
     adminToken = admin.tenants().bootstrapTenant(secret, "Vendor").adminToken();
     admin.catalog().createTier(adminToken, new TierDraft("pro", "Pro", 1, Map.of()));
     customer = admin.customers().createCustomer(adminToken, "Acme", Map.of()).id();
   }
 
   private License license(LicenseStatus status, Instant trialEndsAt, Instant expiresAt) {
-    return admin.licenses().createLicense(adminToken, new LicenseDraft(customer, "pro", status, null, trialEndsAt, expiresAt, null));
+    return admin
+        .licenses()
+        .createLicense(
+            adminToken,
+            new LicenseDraft(customer, "pro", status, null, trialEndsAt, expiresAt, null));
   }
 
   private List<EventType> runAt(Instant now) {
@@ -92,7 +100,8 @@ class LifecycleEventsTest {
     license(LicenseStatus.TRIAL, trialEnds, Instant.parse("2026-03-03T08:00:00Z"));
 
     assertThat(runAt(Instant.parse("2026-03-05T00:00:00Z")))
-        .containsExactly(EventType.TRIAL_ENDING_SOON, EventType.TRIAL_EXPIRED, EventType.LICENSE_EXPIRED);
+        .containsExactly(
+            EventType.TRIAL_ENDING_SOON, EventType.TRIAL_EXPIRED, EventType.LICENSE_EXPIRED);
   }
 
   @Test
@@ -106,8 +115,19 @@ class LifecycleEventsTest {
   void aTimerWhoseLicenseChangedFiresNothing() {
     Instant trialEnds = Instant.parse("2026-03-10T12:00:00Z");
     License trial = license(LicenseStatus.TRIAL, trialEnds, null);
-    catalog.replaceLicense(adminToken.tenantId(), new License(trial.id(), trial.customerId(), trial.tier(),
-        LicenseStatus.ACTIVE, trial.startsAt(), trialEnds, null, Map.of(), trial.createdAt(), trial.createdAt()));
+    catalog.replaceLicense(
+        adminToken.tenantId(),
+        new License(
+            trial.id(),
+            trial.customerId(),
+            trial.tier(),
+            LicenseStatus.ACTIVE,
+            trial.startsAt(),
+            trialEnds,
+            null,
+            Map.of(),
+            trial.createdAt(),
+            trial.createdAt()));
 
     assertThat(runAt(trialEnds.plusSeconds(1))).isEmpty();
     assertThat(catalog.timers.outbox.events).isEmpty();
@@ -122,8 +142,11 @@ class LifecycleEventsTest {
 
     ScheduledRun failed = run(expires.plusSeconds(1));
     assertThat(failed.fired()).extracting(Event::type).containsExactly(EventType.LICENSE_EXPIRED);
-    assertThat(failed.failures()).singleElement().asString()
-        .startsWith("LICENSE_EXPIRED of license lic_").endsWith("the catalog table is unavailable");
+    assertThat(failed.failures())
+        .singleElement()
+        .asString()
+        .startsWith("LICENSE_EXPIRED of license lic_")
+        .endsWith("the catalog table is unavailable");
     List<EventType> retried = runAt(expires.plusSeconds(2));
 
     assertThat(retried).containsExactly(EventType.LICENSE_EXPIRED);

@@ -14,8 +14,8 @@ import sh.kaiten.domain.license.LifecycleTimer;
 
 /**
  * What every {@link LifecycleTimers} does, run against the in-memory port and the DynamoDB adapter
- * alike: a day's timers come due earliest first, each fires once with its event, and a timer done with,
- * or never filed, fires nothing.
+ * alike: a day's timers come due earliest first, each fires once with its event, and a timer done
+ * with, or never filed, fires nothing.
  */
 public abstract class LifecycleTimersContract {
   private static final LocalDate DAY = LocalDate.parse("2026-11-25");
@@ -37,12 +37,18 @@ public abstract class LifecycleTimersContract {
   }
 
   private Event event(String id) {
-    return new Event(id + "_" + System.nanoTime(), tenantId, EventType.LICENSE_EXPIRED, Instant.parse("2026-11-25T12:00:00Z"),
+    return new Event(
+        id + "_" + System.nanoTime(),
+        tenantId,
+        EventType.LICENSE_EXPIRED,
+        Instant.parse("2026-11-25T12:00:00Z"),
         JsonNodeFactory.instance.objectNode());
   }
 
   private List<LifecycleTimer> due(String until) {
-    return timers().due(DAY, Instant.parse(until)).stream().filter(timer -> timer.tenantId().equals(tenantId)).toList();
+    return timers().due(DAY, Instant.parse(until)).stream()
+        .filter(timer -> timer.tenantId().equals(tenantId))
+        .toList();
   }
 
   @Test

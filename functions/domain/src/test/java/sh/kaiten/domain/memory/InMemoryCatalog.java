@@ -38,11 +38,19 @@ import sh.kaiten.domain.paging.PageRequest;
  * The catalog's ports in memory, for unit tests: one map for all of them, since references cross
  * them (a license names a tier and a customer, an instance a license).
  */
-public final class InMemoryCatalog implements TenantStore, Definitions, EntitlementStore, TierStore, CustomerStore,
-    LicenseStore, InstanceStore {
+public final class InMemoryCatalog
+    implements TenantStore,
+        Definitions,
+        EntitlementStore,
+        TierStore,
+        CustomerStore,
+        LicenseStore,
+        InstanceStore {
   private final Map<String, Object> records = new ConcurrentHashMap<>();
+
   /** What each change wrote with itself. */
   public final InMemoryOutbox outbox = new InMemoryOutbox();
+
   private volatile boolean failNext;
 
   /** Every port of the control plane on this catalog, with {@code tokens}. */
@@ -76,7 +84,10 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
     }
   }
 
-  /** A reference to a record that is not there is refused, as the table's condition on its count refuses it. */
+  /**
+   * A reference to a record that is not there is refused, as the table's condition on its count
+   * refuses it.
+   */
   private void requireExists(String key, String field, String message) {
     if (!records.containsKey(key)) {
       throw new UnknownReferenceException(field, message);
@@ -90,14 +101,28 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
 
   @Override
   public void createTenant(Tenant tenant, TokenWrites w, ChangeRecords r) {
-    change(r, () -> {
-      create("tenant/" + tenant.id(), tenant);
-      InMemoryTokens.apply(w);
-    });
+    change(
+        r,
+        () -> {
+          create("tenant/" + tenant.id(), tenant);
+          InMemoryTokens.apply(w);
+        });
   }
-  @Override public Page<Tenant> tenants(PageRequest p) { return page("tenant/", p); }
-  @Override public void createEntitlement(String t, Entitlement e, ChangeRecords r) { change(r, () -> create(t + "/entitlement/" + e.slug(), e)); }
-  @Override public Optional<Entitlement> findEntitlement(String t, String slug) { return find(t + "/entitlement/" + slug); }
+
+  @Override
+  public Page<Tenant> tenants(PageRequest p) {
+    return page("tenant/", p);
+  }
+
+  @Override
+  public void createEntitlement(String t, Entitlement e, ChangeRecords r) {
+    change(r, () -> create(t + "/entitlement/" + e.slug(), e));
+  }
+
+  @Override
+  public Optional<Entitlement> findEntitlement(String t, String slug) {
+    return find(t + "/entitlement/" + slug);
+  }
 
   @Override
   public List<Entitlement> listEntitlements(String t) {
@@ -108,62 +133,107 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
         .toList();
   }
 
-  @Override public void createTier(String t, Tier tier, ChangeRecords r) { change(r, () -> create(t + "/tier/" + tier.slug(), tier)); }
-  @Override public Optional<Tier> findTier(String t, String slug) { return find(t + "/tier/" + slug); }
-  @Override public void createCustomer(String t, Customer c, ChangeRecords r) { change(r, () -> create(t + "/customer/" + c.id(), c)); }
-  @Override public Optional<Customer> findCustomer(String t, String id) { return find(t + "/customer/" + id); }
+  @Override
+  public void createTier(String t, Tier tier, ChangeRecords r) {
+    change(r, () -> create(t + "/tier/" + tier.slug(), tier));
+  }
+
+  @Override
+  public Optional<Tier> findTier(String t, String slug) {
+    return find(t + "/tier/" + slug);
+  }
+
+  @Override
+  public void createCustomer(String t, Customer c, ChangeRecords r) {
+    change(r, () -> create(t + "/customer/" + c.id(), c));
+  }
+
+  @Override
+  public Optional<Customer> findCustomer(String t, String id) {
+    return find(t + "/customer/" + id);
+  }
+
   /** Where createLicense files the timers of a license's dates. */
   public final InMemoryLifecycleTimers timers = new InMemoryLifecycleTimers();
 
   @Override
   public void createLicense(String t, License l, List<LifecycleTimer> timers, ChangeRecords r) {
-    change(r, () -> {
-      requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
-      requireExists(t + "/customer/" + l.customerId(), "customer_id", "customer '" + l.customerId() + "' does not exist");
-      create(t + "/license/" + l.id(), l);
-      timers.forEach(this.timers::add);
-    });
+    change(
+        r,
+        () -> {
+          requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
+          requireExists(
+              t + "/customer/" + l.customerId(),
+              "customer_id",
+              "customer '" + l.customerId() + "' does not exist");
+          create(t + "/license/" + l.id(), l);
+          timers.forEach(this.timers::add);
+        });
   }
 
   @Override
-  public void updateLicense(String t, License previous, License l, List<LifecycleTimer> timers, ChangeRecords r) {
-    change(r, () -> {
-      License current = (License) records.get(t + "/license/" + l.id());
-      if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
-        throw new ConflictException(null, "license " + l.id() + " changed since it was read");
-      }
-      requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
-      records.put(t + "/license/" + l.id(), l);
-      timers.forEach(this.timers::add);
-    });
+  public void updateLicense(
+      String t, License previous, License l, List<LifecycleTimer> timers, ChangeRecords r) {
+    change(
+        r,
+        () -> {
+          License current = (License) records.get(t + "/license/" + l.id());
+          if (current == null || !current.updatedAt().equals(previous.updatedAt())) {
+            throw new ConflictException(null, "license " + l.id() + " changed since it was read");
+          }
+          requireExists(t + "/tier/" + l.tier(), "tier", "tier '" + l.tier() + "' does not exist");
+          records.put(t + "/license/" + l.id(), l);
+          timers.forEach(this.timers::add);
+        });
   }
 
   /** A change of a license behind the use cases' back: its timers stay as they were. */
   public void replaceLicense(String t, License l) {
     records.put(t + "/license/" + l.id(), l);
   }
-  @Override public Optional<License> findLicense(String t, String id) { return find(t + "/license/" + id); }
+
+  @Override
+  public Optional<License> findLicense(String t, String id) {
+    return find(t + "/license/" + id);
+  }
+
   @Override
   public void createInstance(String t, Instance i, TokenWrites w, ChangeRecords r) {
-    change(r, () -> {
-      requireExists(t + "/license/" + i.licenseId(), "license_id", "license '" + i.licenseId() + "' does not exist");
-      create(t + "/instance/" + i.id(), i);
-      InMemoryTokens.apply(w);
-    });
+    change(
+        r,
+        () -> {
+          requireExists(
+              t + "/license/" + i.licenseId(),
+              "license_id",
+              "license '" + i.licenseId() + "' does not exist");
+          create(t + "/instance/" + i.id(), i);
+          InMemoryTokens.apply(w);
+        });
   }
 
   /** An instance seeded without a token. */
   public void createInstance(String t, Instance i, ChangeRecords r) {
     createInstance(t, i, InMemoryTokens.NO_WRITES, r);
   }
-  @Override public Optional<Instance> findInstance(String t, String id) { return find(t + "/instance/" + id); }
 
   @Override
-  public void updateEntitlement(String t, Entitlement e, Instant expectedUpdatedAt, ChangeRecords r) {
-    change(r, () -> replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt));
+  public Optional<Instance> findInstance(String t, String id) {
+    return find(t + "/instance/" + id);
   }
 
-  @Override public void deleteEntitlement(String t, String slug, ChangeRecords r) { change(r, () -> delete(t + "/entitlement/" + slug, null)); }
+  @Override
+  public void updateEntitlement(
+      String t, Entitlement e, Instant expectedUpdatedAt, ChangeRecords r) {
+    change(
+        r,
+        () ->
+            replace(t + "/entitlement/" + e.slug(), e, expectedUpdatedAt, Entitlement::updatedAt));
+  }
+
+  @Override
+  public void deleteEntitlement(String t, String slug, ChangeRecords r) {
+    change(r, () -> delete(t + "/entitlement/" + slug, null));
+  }
 
   @Override
   public void updateTier(String t, Tier tier, Instant expectedUpdatedAt, ChangeRecords r) {
@@ -172,8 +242,12 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
 
   @Override
   public void deleteTier(String t, String slug, ChangeRecords r) {
-    change(r, () -> delete(t + "/tier/" + slug,
-        () -> references(t + "/license/", License.class, l -> l.tier().equals(slug))));
+    change(
+        r,
+        () ->
+            delete(
+                t + "/tier/" + slug,
+                () -> references(t + "/license/", License.class, l -> l.tier().equals(slug))));
   }
 
   @Override
@@ -183,14 +257,22 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
 
   @Override
   public void deleteCustomer(String t, String id, ChangeRecords r) {
-    change(r, () -> delete(t + "/customer/" + id,
-        () -> references(t + "/license/", License.class, l -> l.customerId().equals(id))));
+    change(
+        r,
+        () ->
+            delete(
+                t + "/customer/" + id,
+                () -> references(t + "/license/", License.class, l -> l.customerId().equals(id))));
   }
 
   @Override
   public void deleteLicense(String t, String id, ChangeRecords r) {
-    change(r, () -> delete(t + "/license/" + id,
-        () -> references(t + "/instance/", Instance.class, i -> i.licenseId().equals(id))));
+    change(
+        r,
+        () ->
+            delete(
+                t + "/license/" + id,
+                () -> references(t + "/instance/", Instance.class, i -> i.licenseId().equals(id))));
   }
 
   @Override
@@ -200,14 +282,17 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
 
   @Override
   public void deleteInstance(String t, String id, TokenWrites w, ChangeRecords r) {
-    change(r, () -> {
-      delete(t + "/instance/" + id, null);
-      InMemoryTokens.apply(w);
-    });
+    change(
+        r,
+        () -> {
+          delete(t + "/instance/" + id, null);
+          InMemoryTokens.apply(w);
+        });
   }
 
   @SuppressWarnings("unchecked")
-  private synchronized <T> void replace(String key, T record, Instant expectedUpdatedAt, Function<T, Instant> updatedAt) {
+  private synchronized <T> void replace(
+      String key, T record, Instant expectedUpdatedAt, Function<T, Instant> updatedAt) {
     T current = (T) records.get(key);
     if (current == null) {
       throw new NotFoundException(key, key);
@@ -233,17 +318,40 @@ public final class InMemoryCatalog implements TenantStore, Definitions, Entitlem
         .anyMatch(e -> e.getKey().startsWith(prefix) && names.test(type.cast(e.getValue())));
   }
 
-  @Override public Page<Entitlement> entitlements(String t, PageRequest p) { return page(t + "/entitlement/", p); }
-  @Override public Page<Tier> tiers(String t, PageRequest p) { return page(t + "/tier/", p); }
-  @Override public Page<Customer> customers(String t, PageRequest p) { return page(t + "/customer/", p); }
-  @Override public Page<License> licenses(String t, PageRequest p) { return page(t + "/license/", p); }
-  @Override public Page<Instance> instances(String t, PageRequest p) { return page(t + "/instance/", p); }
+  @Override
+  public Page<Entitlement> entitlements(String t, PageRequest p) {
+    return page(t + "/entitlement/", p);
+  }
+
+  @Override
+  public Page<Tier> tiers(String t, PageRequest p) {
+    return page(t + "/tier/", p);
+  }
+
+  @Override
+  public Page<Customer> customers(String t, PageRequest p) {
+    return page(t + "/customer/", p);
+  }
+
+  @Override
+  public Page<License> licenses(String t, PageRequest p) {
+    return page(t + "/license/", p);
+  }
+
+  @Override
+  public Page<Instance> instances(String t, PageRequest p) {
+    return page(t + "/instance/", p);
+  }
 
   /** Key order; the cursor is the last key given out. */
   @SuppressWarnings("unchecked")
   private <T> Page<T> page(String prefix, PageRequest page) {
-    List<String> keys = records.keySet().stream().filter(k -> k.startsWith(prefix))
-        .filter(k -> page.cursor() == null || k.compareTo(page.cursor()) > 0).sorted().toList();
+    List<String> keys =
+        records.keySet().stream()
+            .filter(k -> k.startsWith(prefix))
+            .filter(k -> page.cursor() == null || k.compareTo(page.cursor()) > 0)
+            .sorted()
+            .toList();
     List<String> taken = keys.subList(0, Math.min(page.limit(), keys.size()));
     String next = keys.size() > page.limit() ? taken.get(taken.size() - 1) : null;
     return new Page<>(taken.stream().map(k -> (T) records.get(k)).toList(), next);

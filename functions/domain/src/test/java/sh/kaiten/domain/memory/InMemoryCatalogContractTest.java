@@ -5,7 +5,10 @@ import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.CatalogPortsContract;
 
-/** The in-memory catalog keeps every catalog port's contract, so the use cases' tests mean what they say. */
+/**
+ * The in-memory catalog keeps every catalog port's contract, so the use cases' tests mean what they
+ * say.
+ */
 class InMemoryCatalogContractTest extends CatalogPortsContract {
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryTokens tokens = new InMemoryTokens();
@@ -17,7 +20,9 @@ class InMemoryCatalogContractTest extends CatalogPortsContract {
 
   @Override
   public List<String> recorded(String tenantId) {
-    return catalog.outbox.audit.stream().filter(record -> record.tenantId().equals(tenantId)).map(AuditRecord::id)
+    return catalog.outbox.audit.stream()
+        .filter(record -> record.tenantId().equals(tenantId))
+        .map(AuditRecord::id)
         .toList();
   }
 }

@@ -54,7 +54,10 @@ public final class InMemoryClosingCounters implements ClosingCounters {
 
   @Override
   public List<CounterItem> items(CounterKey counter) {
-    return filed().stream().map(Filed::item).filter(item -> item.counter().equals(counter)).toList();
+    return filed().stream()
+        .map(Filed::item)
+        .filter(item -> item.counter().equals(counter))
+        .toList();
   }
 
   @Override
@@ -62,15 +65,26 @@ public final class InMemoryClosingCounters implements ClosingCounters {
     done.add(key(item));
   }
 
-  /** Every item filed: each counter whose writes noted a close, as shard 0, then the shards filed by hand. */
+  /**
+   * Every item filed: each counter whose writes noted a close, as shard 0, then the shards filed by
+   * hand.
+   */
   private List<Filed> filed() {
     List<Filed> all = new ArrayList<>();
     for (Map.Entry<CounterKey, PeriodClose> noted : counters.closes.entrySet()) {
       PeriodClose close = noted.getValue();
       if (close.closes()) {
         CounterKey counter = noted.getKey();
-        all.add(new Filed(new CounterItem(counter, 0, counters.meterings.get(counter).aggregation(), close.period(),
-            close.limit(), counters.tallies.get(counter)), close.finalAt()));
+        all.add(
+            new Filed(
+                new CounterItem(
+                    counter,
+                    0,
+                    counters.meterings.get(counter).aggregation(),
+                    close.period(),
+                    close.limit(),
+                    counters.tallies.get(counter)),
+                close.finalAt()));
       }
     }
     all.addAll(shards);

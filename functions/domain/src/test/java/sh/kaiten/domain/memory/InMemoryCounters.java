@@ -23,43 +23,85 @@ import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like the DynamoDB one. */
+/**
+ * The counter port in memory, for unit tests: a whole tally per counter, atomic per counter like
+ * the DynamoDB one.
+ */
 public final class InMemoryCounters implements UsageCounters {
   public final Map<CounterKey, Tally> tallies = new ConcurrentHashMap<>();
   public final Map<String, IdempotentReport> remembered = new ConcurrentHashMap<>();
-  /** What each counter's last write noted for its period's close, and the settings it was written with. */
+
+  /**
+   * What each counter's last write noted for its period's close, and the settings it was written
+   * with.
+   */
   public final Map<CounterKey, PeriodClose> closes = new ConcurrentHashMap<>();
+
   public final Map<CounterKey, Metering> meterings = new ConcurrentHashMap<>();
-  /** How many writes were asked for, of one report and of a group, applied or not: what a store would be sent. */
+
+  /**
+   * How many writes were asked for, of one report and of a group, applied or not: what a store
+   * would be sent.
+   */
   public int singleWrites;
+
   public int groupWrites;
+
   /** How many reads of many keys were asked for. */
   public int keyReads;
-  /** Each counter's stored leases, expired ones included until a lease write prunes them ({@link InMemoryLeases}). */
+
+  /**
+   * Each counter's stored leases, expired ones included until a lease write prunes them ({@link
+   * InMemoryLeases}).
+   */
   public final Map<CounterKey, Map<String, Lease>> leases = new ConcurrentHashMap<>();
+
   /** Tells which leases are live: a plain report is held to its ceiling with the live ones. */
   public volatile Clock clock = Clock.systemUTC();
+
   /** The audit records stored with the reports they record ({@link #count}, {@link #countAll}). */
   public final List<AuditRecord> audit = new ArrayList<>();
 
   @Override
-  public synchronized CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
-      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember, ChangeRecords records) {
+  public synchronized CounterUpdate count(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling,
+      Tally before,
+      IdempotentReport remember,
+      ChangeRecords records) {
     singleWrites++;
     Tally reports = Tally.EMPTY.plus(value, at);
-    return recorded(remember == null ? fold(key, metering, close, reports, ceiling)
-        : foldOnce(key, metering, close, reports, ceiling, List.of(remember), at), records);
+    return recorded(
+        remember == null
+            ? fold(key, metering, close, reports, ceiling)
+            : foldOnce(key, metering, close, reports, ceiling, List.of(remember), at),
+        records);
   }
 
   @Override
-  public synchronized CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, Tally reports,
-      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+  public synchronized CounterUpdate countAll(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<IdempotentReport> remember,
+      ChangeRecords records,
+      Instant now) {
     requireAdditive(metering);
-    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item twice.
+    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item
+    // twice.
     if (remember.size() + 1 + records.audit().size() > MAX_ITEMS_PER_WRITE) {
-      throw new IllegalArgumentException("a group writes at most " + MAX_ITEMS_PER_WRITE + " items");
+      throw new IllegalArgumentException(
+          "a group writes at most " + MAX_ITEMS_PER_WRITE + " items");
     }
-    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size() != remember.size()) {
+    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size()
+        != remember.size()) {
       throw new IllegalArgumentException("a group remembers each key once");
     }
     groupWrites++;
@@ -76,16 +118,29 @@ public final class InMemoryCounters implements UsageCounters {
 
   @Override
   public synchronized CounterUpdate add(
-      CounterKey key, Metering metering, PeriodClose close, BigDecimal value, Instant at, BigDecimal ceiling) {
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling) {
     singleWrites++;
     return fold(key, metering, close, Tally.EMPTY.plus(value, at), ceiling);
   }
 
   @Override
-  public synchronized CounterUpdate addOnce(CounterKey key, Metering metering, PeriodClose close, BigDecimal value,
-      Instant at, BigDecimal ceiling, Tally before, IdempotentReport remember) {
+  public synchronized CounterUpdate addOnce(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      BigDecimal value,
+      Instant at,
+      BigDecimal ceiling,
+      Tally before,
+      IdempotentReport remember) {
     singleWrites++;
-    return foldOnce(key, metering, close, Tally.EMPTY.plus(value, at), ceiling, List.of(remember), at);
+    return foldOnce(
+        key, metering, close, Tally.EMPTY.plus(value, at), ceiling, List.of(remember), at);
   }
 
   @Override
@@ -97,24 +152,35 @@ public final class InMemoryCounters implements UsageCounters {
   }
 
   @Override
-  public synchronized CounterUpdate addAllOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports,
-      BigDecimal ceiling, Tally before, List<IdempotentReport> remember, Instant now) {
+  public synchronized CounterUpdate addAllOnce(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      Tally before,
+      List<IdempotentReport> remember,
+      Instant now) {
     requireAdditive(metering);
-    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item twice.
+    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item
+    // twice.
     if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
       throw new IllegalArgumentException("a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys");
     }
-    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size() != remember.size()) {
+    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size()
+        != remember.size()) {
       throw new IllegalArgumentException("a group remembers each key once");
     }
     groupWrites++;
     return foldOnce(key, metering, close, reports, ceiling, remember, now);
   }
 
-  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+  private CounterUpdate fold(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     Tally before = tally(key, metering);
     Tally after = before.merge(reports);
-    if (ceiling != null && after.value(metering.aggregation()).add(leased(key)).compareTo(ceiling) > 0) {
+    if (ceiling != null
+        && after.value(metering.aggregation()).add(leased(key)).compareTo(ceiling) > 0) {
       return new CounterUpdate.Refused(before);
     }
     tallies.put(key, after);
@@ -123,32 +189,49 @@ public final class InMemoryCounters implements UsageCounters {
     return new CounterUpdate.Counted(before, after);
   }
 
-  /** Nothing is written when any key was used already; the markers are kept only when the reports are counted. */
-  private CounterUpdate foldOnce(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling,
-      List<IdempotentReport> remember, Instant now) {
+  /**
+   * Nothing is written when any key was used already; the markers are kept only when the reports
+   * are counted.
+   */
+  private CounterUpdate foldOnce(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      Tally reports,
+      BigDecimal ceiling,
+      List<IdempotentReport> remember,
+      Instant now) {
     for (IdempotentReport report : remember) {
-      Optional<IdempotentReport> first = remembered(report.tenantId(), report.instanceId(), report.key(), now);
+      Optional<IdempotentReport> first =
+          remembered(report.tenantId(), report.instanceId(), report.key(), now);
       if (first.isPresent()) {
         return new CounterUpdate.Duplicate(first.get());
       }
     }
     CounterUpdate update = fold(key, metering, close, reports, ceiling);
     if (update instanceof CounterUpdate.Counted) {
-      remember.forEach(report -> remembered.put(markerKey(report.tenantId(), report.instanceId(), report.key()), report));
+      remember.forEach(
+          report ->
+              remembered.put(
+                  markerKey(report.tenantId(), report.instanceId(), report.key()), report));
     }
     return update;
   }
 
   @Override
-  public Optional<IdempotentReport> remembered(String tenantId, String instanceId, String key, Instant now) {
+  public Optional<IdempotentReport> remembered(
+      String tenantId, String instanceId, String key, Instant now) {
     return Optional.ofNullable(remembered.get(markerKey(tenantId, instanceId, key)))
         .filter(report -> report.expiresAt().isAfter(now));
   }
 
   @Override
-  public Map<String, IdempotentReport> remembered(String tenantId, String instanceId, Collection<String> keys, Instant now) {
+  public Map<String, IdempotentReport> remembered(
+      String tenantId, String instanceId, Collection<String> keys, Instant now) {
     Map<String, IdempotentReport> found = new HashMap<>();
-    keys.forEach(key -> remembered(tenantId, instanceId, key, now).ifPresent(report -> found.put(key, report)));
+    keys.forEach(
+        key ->
+            remembered(tenantId, instanceId, key, now).ifPresent(report -> found.put(key, report)));
     keyReads++;
     return found;
   }
@@ -168,8 +251,10 @@ public final class InMemoryCounters implements UsageCounters {
   /** The units of the counter's leases live now: they count against its ceiling as if used. */
   synchronized BigDecimal leased(CounterKey key) {
     Instant now = clock.instant();
-    return leases.getOrDefault(key, Map.of()).values().stream().filter(lease -> lease.liveAt(now))
-        .map(Lease::units).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return leases.getOrDefault(key, Map.of()).values().stream()
+        .filter(lease -> lease.liveAt(now))
+        .map(Lease::units)
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   /** The usage of a counter under SUM, as most tests meter. */
@@ -179,7 +264,9 @@ public final class InMemoryCounters implements UsageCounters {
 
   private static void requireAdditive(Metering metering) {
     Aggregation aggregation = metering.aggregation();
-    if (aggregation != Aggregation.SUM && aggregation != Aggregation.COUNT && aggregation != Aggregation.AVERAGE) {
+    if (aggregation != Aggregation.SUM
+        && aggregation != Aggregation.COUNT
+        && aggregation != Aggregation.AVERAGE) {
       throw new IllegalArgumentException("only SUM, COUNT and AVERAGE counters take a group");
     }
   }

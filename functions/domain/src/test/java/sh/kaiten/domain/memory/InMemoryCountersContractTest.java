@@ -15,8 +15,10 @@ class InMemoryCountersContractTest extends UsageCountersContract {
   @Override
   protected java.util.List<String> recorded(String tenantId) {
     synchronized (counters) {
-      return counters.audit.stream().filter(record -> record.tenantId().equals(tenantId))
-          .map(sh.kaiten.domain.audit.AuditRecord::id).toList();
+      return counters.audit.stream()
+          .filter(record -> record.tenantId().equals(tenantId))
+          .map(sh.kaiten.domain.audit.AuditRecord::id)
+          .toList();
     }
   }
 }

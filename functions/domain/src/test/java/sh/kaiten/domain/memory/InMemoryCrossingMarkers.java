@@ -10,7 +10,8 @@ import sh.kaiten.domain.thresholds.CrossingMarkers;
 
 /**
  * The crossing markers in memory, for unit tests: written once per key like the DynamoDB ones, each
- * with its event into {@link #outbox}, together; can be told to fail the next write (nothing is written).
+ * with its event into {@link #outbox}, together; can be told to fail the next write (nothing is
+ * written).
  */
 public final class InMemoryCrossingMarkers implements CrossingMarkers {
   private record Key(CounterKey counter, String alert) {}

@@ -7,11 +7,15 @@ import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.UsageCounters;
 
 /** The instance reads port over an in-memory catalog and counters, for unit tests. */
-public record InMemoryInstanceReads(InMemoryCatalog catalog, UsageCounters counters) implements InstanceReads {
+public record InMemoryInstanceReads(InMemoryCatalog catalog, UsageCounters counters)
+    implements InstanceReads {
 
   @Override
-  public Snapshot read(String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> wanted) {
-    return new Snapshot(catalog.findInstance(tenantId, instanceId).orElse(null),
-        catalog.findLicense(tenantId, licenseId).orElse(null), counters.tallies(wanted));
+  public Snapshot read(
+      String tenantId, String instanceId, String licenseId, Map<CounterKey, Metering> wanted) {
+    return new Snapshot(
+        catalog.findInstance(tenantId, instanceId).orElse(null),
+        catalog.findLicense(tenantId, licenseId).orElse(null),
+        counters.tallies(wanted));
   }
 }

@@ -8,15 +8,31 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
-/** A journal for unit tests: one audit record per change, of its type and subject, by actor {@code test}. */
+/**
+ * A journal for unit tests: one audit record per change, of its type and subject, by actor {@code
+ * test}.
+ */
 public final class InMemoryJournal implements ChangeJournal {
   private int made;
 
   @Override
-  public synchronized ChangeRecords records(String tenantId, String type, String subject, List<Event> events) {
+  public synchronized ChangeRecords records(
+      String tenantId, String type, String subject, List<Event> events) {
     Instant now = Instant.now();
-    AuditRecord record = new AuditRecord("aud_test" + (++made), tenantId, now, "test", type, null, List.of(), "{}",
-        "{\"id\":\"" + subject + "\"}", null, now.plus(Duration.ofDays(1)), null);
+    AuditRecord record =
+        new AuditRecord(
+            "aud_test" + (++made),
+            tenantId,
+            now,
+            "test",
+            type,
+            null,
+            List.of(),
+            "{}",
+            "{\"id\":\"" + subject + "\"}",
+            null,
+            now.plus(Duration.ofDays(1)),
+            null);
     return new ChangeRecords(events, List.of(record));
   }
 }

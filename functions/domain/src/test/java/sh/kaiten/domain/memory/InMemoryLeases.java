@@ -19,12 +19,13 @@ import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
- * The lease port in memory, on the counters of an {@link InMemoryCounters} (so plain reports see the
- * leases): each write checks what the DynamoDB adapter's condition checks, against the counter as it
- * is now, and throws {@link CounterContendedException} where that condition would fail.
+ * The lease port in memory, on the counters of an {@link InMemoryCounters} (so plain reports see
+ * the leases): each write checks what the DynamoDB adapter's condition checks, against the counter
+ * as it is now, and throws {@link CounterContendedException} where that condition would fail.
  */
 public final class InMemoryLeases implements QuotaLeases {
   private final InMemoryCounters counters;
+
   /** How many lease writes were asked for, applied or not. */
   public int writes;
 
@@ -37,15 +38,24 @@ public final class InMemoryLeases implements QuotaLeases {
     synchronized (counters) {
       Tally tally = counters.tally(key, metering);
       Map<String, Lease> stored = counters.leases.getOrDefault(key, Map.of());
-      BigDecimal held = stored.values().stream().map(Lease::units)
-          .reduce(tally.value(metering.aggregation()), BigDecimal::add);
+      BigDecimal held =
+          stored.values().stream()
+              .map(Lease::units)
+              .reduce(tally.value(metering.aggregation()), BigDecimal::add);
       return new LeasedCounter(tally, held, true, stored);
     }
   }
 
   @Override
-  public void grant(CounterKey key, Metering metering, LeasedCounter seen, Lease lease, BigDecimal ceiling,
-      int maxLeases, Instant now, ChangeRecords records) {
+  public void grant(
+      CounterKey key,
+      Metering metering,
+      LeasedCounter seen,
+      Lease lease,
+      BigDecimal ceiling,
+      int maxLeases,
+      Instant now,
+      ChangeRecords records) {
     synchronized (counters) {
       writes++;
       LeasedCounter current = read(key, metering);
@@ -65,13 +75,26 @@ public final class InMemoryLeases implements QuotaLeases {
   }
 
   @Override
-  public CounterUpdate settle(CounterKey key, Metering metering, PeriodClose close, LeasedCounter seen, Lease lease,
-      BigDecimal value, long reports, Instant at, BigDecimal fromLease, BigDecimal fromPool, BigDecimal ceiling,
-      Instant now, IdempotentReport remember, ChangeRecords records) {
+  public CounterUpdate settle(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      LeasedCounter seen,
+      Lease lease,
+      BigDecimal value,
+      long reports,
+      Instant at,
+      BigDecimal fromLease,
+      BigDecimal fromPool,
+      BigDecimal ceiling,
+      Instant now,
+      IdempotentReport remember,
+      ChangeRecords records) {
     synchronized (counters) {
       writes++;
       if (remember != null) {
-        Optional<IdempotentReport> first = counters.remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
+        Optional<IdempotentReport> first =
+            counters.remembered(remember.tenantId(), remember.instanceId(), remember.key(), at);
         if (first.isPresent()) {
           return new CounterUpdate.Duplicate(first.get());
         }
@@ -91,7 +114,8 @@ public final class InMemoryLeases implements QuotaLeases {
       counters.closes.put(key, close);
       counters.meterings.put(key, metering);
       if (remember != null) {
-        counters.remembered.put(remember.tenantId() + "/" + remember.instanceId() + "/" + remember.key(), remember);
+        counters.remembered.put(
+            remember.tenantId() + "/" + remember.instanceId() + "/" + remember.key(), remember);
       }
       counters.audit.addAll(records.audit());
       return new CounterUpdate.Counted(before, after);
@@ -99,7 +123,12 @@ public final class InMemoryLeases implements QuotaLeases {
   }
 
   @Override
-  public void release(CounterKey key, Metering metering, LeasedCounter seen, Lease lease, Instant now,
+  public void release(
+      CounterKey key,
+      Metering metering,
+      LeasedCounter seen,
+      Lease lease,
+      Instant now,
       ChangeRecords records) {
     synchronized (counters) {
       writes++;
@@ -134,7 +163,9 @@ public final class InMemoryLeases implements QuotaLeases {
 
   private static void unchanged(LeasedCounter current, Lease lease) {
     Lease stored = current.leases().get(lease.id());
-    if (stored == null || stored.units().compareTo(lease.units()) != 0 || !stored.expiresAt().equals(lease.expiresAt())) {
+    if (stored == null
+        || stored.units().compareTo(lease.units()) != 0
+        || !stored.expiresAt().equals(lease.expiresAt())) {
       throw moved();
     }
   }

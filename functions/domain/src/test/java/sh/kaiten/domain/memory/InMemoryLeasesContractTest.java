@@ -35,7 +35,10 @@ class InMemoryLeasesContractTest extends QuotaLeasesContract {
   @Override
   protected List<String> recorded(String tenantId) {
     synchronized (counters) {
-      return counters.audit.stream().filter(record -> record.tenantId().equals(tenantId)).map(AuditRecord::id).toList();
+      return counters.audit.stream()
+          .filter(record -> record.tenantId().equals(tenantId))
+          .map(AuditRecord::id)
+          .toList();
     }
   }
 }

@@ -17,10 +17,15 @@ import sh.kaiten.domain.outbox.ChangeRecords;
  * event into {@link #outbox}, together; can be told to fail the next fire (nothing is written).
  */
 public final class InMemoryLifecycleTimers implements LifecycleTimers {
-  /** As the table's sort key orders a day's timers: by due time, then tenant, license and moment. */
-  private static final Comparator<LifecycleTimer> DUE_ORDER = Comparator.comparing(LifecycleTimer::dueAt)
-      .thenComparing(LifecycleTimer::tenantId).thenComparing(LifecycleTimer::licenseId)
-      .thenComparing(timer -> timer.moment().name());
+  /**
+   * As the table's sort key orders a day's timers: by due time, then tenant, license and moment.
+   */
+  private static final Comparator<LifecycleTimer> DUE_ORDER =
+      Comparator.comparing(LifecycleTimer::dueAt)
+          .thenComparing(LifecycleTimer::tenantId)
+          .thenComparing(LifecycleTimer::licenseId)
+          .thenComparing(timer -> timer.moment().name());
+
   public final InMemoryOutbox outbox = new InMemoryOutbox();
   private final Set<LifecycleTimer> timers = ConcurrentHashMap.newKeySet();
   private final Set<LifecycleTimer> done = ConcurrentHashMap.newKeySet();
@@ -41,7 +46,10 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
   @Override
   public List<LifecycleTimer> due(LocalDate day, Instant until) {
     return timers.stream()
-        .filter(t -> LocalDate.ofInstant(t.dueAt(), ZoneOffset.UTC).equals(day) && !t.dueAt().isAfter(until))
+        .filter(
+            t ->
+                LocalDate.ofInstant(t.dueAt(), ZoneOffset.UTC).equals(day)
+                    && !t.dueAt().isAfter(until))
         .filter(t -> !done.contains(t))
         .sorted(DUE_ORDER)
         .toList();
@@ -53,7 +61,8 @@ public final class InMemoryLifecycleTimers implements LifecycleTimers {
       failNext = false;
       throw new IllegalStateException("the catalog table is unavailable");
     }
-    // As the timer's conditional write: only a timer filed (not gone with its license) and not done fires.
+    // As the timer's conditional write: only a timer filed (not gone with its license) and not done
+    // fires.
     if (!timers.contains(timer) || !done.add(timer)) {
       return false;
     }

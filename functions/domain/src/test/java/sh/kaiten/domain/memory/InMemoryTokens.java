@@ -22,7 +22,8 @@ public final class InMemoryTokens implements TokenStore {
 
   @Override
   public synchronized void put(String secretHash, ApiToken token, ChangeRecords records) {
-    // As the token's conditional put: a hash is stored once, and nothing of the change is written otherwise.
+    // As the token's conditional put: a hash is stored once, and nothing of the change is written
+    // otherwise.
     if (byHash.putIfAbsent(secretHash, token) != null) {
       throw new IllegalStateException("a token with this hash exists");
     }
@@ -31,13 +32,16 @@ public final class InMemoryTokens implements TokenStore {
 
   @Override
   public List<ApiToken> tokensOf(String tenantId) {
-    return byHash.values().stream().filter(t -> t.tenantId().equals(tenantId))
-        .sorted(Comparator.comparing(ApiToken::id)).toList();
+    return byHash.values().stream()
+        .filter(t -> t.tenantId().equals(tenantId))
+        .sorted(Comparator.comparing(ApiToken::id))
+        .toList();
   }
 
   @Override
   public synchronized boolean delete(String tenantId, String tokenId, ChangeRecords records) {
-    boolean deleted = byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && t.id().equals(tokenId));
+    boolean deleted =
+        byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && t.id().equals(tokenId));
     if (deleted) {
       outbox.write(records);
     }
@@ -52,7 +56,8 @@ public final class InMemoryTokens implements TokenStore {
   /** Makes {@code writes} (prepared by an in-memory token store), inside the change they join. */
   static void apply(TokenWrites writes) {
     if (!(writes instanceof Writes memory)) {
-      throw new IllegalArgumentException("token writes must come from an in-memory token store, not " + writes);
+      throw new IllegalArgumentException(
+          "token writes must come from an in-memory token store, not " + writes);
     }
     memory.write().run();
   }
@@ -64,13 +69,23 @@ public final class InMemoryTokens implements TokenStore {
 
   @Override
   public TokenWrites revokingInstance(String tenantId, String instanceId) {
-    return new Writes(() -> byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId())));
+    return new Writes(
+        () ->
+            byHash
+                .values()
+                .removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId())));
   }
 
   @Override
-  public synchronized void replaceInstanceTokens(String tenantId, String instanceId, String secretHash, ApiToken token,
+  public synchronized void replaceInstanceTokens(
+      String tenantId,
+      String instanceId,
+      String secretHash,
+      ApiToken token,
       ChangeRecords records) {
-    byHash.values().removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
+    byHash
+        .values()
+        .removeIf(t -> t.tenantId().equals(tenantId) && instanceId.equals(t.instanceId()));
     put(secretHash, token, records);
   }
 }

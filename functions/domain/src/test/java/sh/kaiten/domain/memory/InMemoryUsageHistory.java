@@ -15,17 +15,28 @@ public final class InMemoryUsageHistory implements UsageHistory {
   }
 
   @Override
-  public Slice periods(String tenantId, String entitlement, String holder, Aggregation aggregation, Instant from,
-      Instant to, String after, int limit) {
-    List<PeriodTally> periods = counters.tallies.entrySet().stream()
-        .filter(e -> e.getKey().tenantId().equals(tenantId) && e.getKey().entitlement().equals(entitlement)
-            && e.getKey().holder().equals(holder))
-        .filter(e -> after == null || e.getKey().period().compareTo(after) > 0)
-        .filter(e -> within(e.getKey().period(), from, to))
-        .map(e -> new PeriodTally(e.getKey().period(), e.getValue()))
-        .sorted((a, b) -> a.period().compareTo(b.period()))
-        .limit(limit + 1L)
-        .toList();
+  public Slice periods(
+      String tenantId,
+      String entitlement,
+      String holder,
+      Aggregation aggregation,
+      Instant from,
+      Instant to,
+      String after,
+      int limit) {
+    List<PeriodTally> periods =
+        counters.tallies.entrySet().stream()
+            .filter(
+                e ->
+                    e.getKey().tenantId().equals(tenantId)
+                        && e.getKey().entitlement().equals(entitlement)
+                        && e.getKey().holder().equals(holder))
+            .filter(e -> after == null || e.getKey().period().compareTo(after) > 0)
+            .filter(e -> within(e.getKey().period(), from, to))
+            .map(e -> new PeriodTally(e.getKey().period(), e.getValue()))
+            .sorted((a, b) -> a.period().compareTo(b.period()))
+            .limit(limit + 1L)
+            .toList();
     boolean more = periods.size() > limit;
     return new Slice(more ? periods.subList(0, limit) : periods, more);
   }

@@ -4,7 +4,9 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.metering.UsageHistoryContract;
 
-/** The in-memory history keeps the port's contract, so the usage views' tests mean what they say. */
+/**
+ * The in-memory history keeps the port's contract, so the usage views' tests mean what they say.
+ */
 class InMemoryUsageHistoryContractTest extends UsageHistoryContract {
   private final InMemoryCounters counters = new InMemoryCounters();
   private final InMemoryUsageHistory history = new InMemoryUsageHistory(counters);

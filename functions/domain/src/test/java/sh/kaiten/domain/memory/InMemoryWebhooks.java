@@ -19,11 +19,15 @@ import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookEndpoint;
 import sh.kaiten.domain.webhooks.WebhookStore;
 
-/** Webhook endpoints, deliveries and the deliveries queue in memory (no paging: one page holds all). */
+/**
+ * Webhook endpoints, deliveries and the deliveries queue in memory (no paging: one page holds all).
+ */
 public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   public final List<DeliveryTicket> enqueued = new CopyOnWriteArrayList<>();
+
   /** The audit records written with endpoint changes. */
   public final InMemoryOutbox outbox = new InMemoryOutbox();
+
   private final Map<String, WebhookEndpoint> endpoints = new ConcurrentHashMap<>();
   private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
 
@@ -33,7 +37,8 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
   }
 
   @Override
-  public synchronized void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
+  public synchronized void createEndpoint(
+      String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
     if (endpoints.putIfAbsent(tenantId + "#" + endpoint.id(), endpoint) != null) {
       throw new ConflictException("id", "exists");
     }
@@ -52,13 +57,16 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
 
   @Override
   public List<WebhookEndpoint> allEndpoints(String tenantId) {
-    return endpoints.entrySet().stream().filter(e -> e.getKey().startsWith(tenantId + "#")).map(Map.Entry::getValue)
-        .sorted(Comparator.comparing(WebhookEndpoint::id)).toList();
+    return endpoints.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(tenantId + "#"))
+        .map(Map.Entry::getValue)
+        .sorted(Comparator.comparing(WebhookEndpoint::id))
+        .toList();
   }
 
   @Override
-  public synchronized void updateEndpoint(String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt,
-      ChangeRecords records) {
+  public synchronized void updateEndpoint(
+      String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records) {
     WebhookEndpoint current = endpoints.get(tenantId + "#" + endpoint.id());
     if (current == null || !current.updatedAt().equals(expectedUpdatedAt)) {
       throw new ConflictException(null, "changed");
@@ -78,16 +86,28 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
 
   @Override
   public Created createDelivery(String tenantId, Delivery delivery) {
-    Delivery existing = deliveries.putIfAbsent(key(tenantId, delivery.endpointId(), delivery.id()), delivery);
+    Delivery existing =
+        deliveries.putIfAbsent(key(tenantId, delivery.endpointId(), delivery.id()), delivery);
     return existing == null ? new Created(delivery, true) : new Created(existing, false);
   }
 
   /** In memory, the dispatch is the enqueue itself, made with the delivery and its records. */
   @Override
-  public synchronized Delivery dispatchDelivery(String tenantId, Delivery delivery, ChangeRecords records) {
-    Delivery stored = with(delivery, delivery.status(), delivery.attempts(), delivery.lastResponseCode(),
-        delivery.lastLatencyMs(), delivery.lastError(), delivery.generation(), true, delivery.updatedAt());
-    if (deliveries.putIfAbsent(key(tenantId, delivery.endpointId(), delivery.id()), stored) != null) {
+  public synchronized Delivery dispatchDelivery(
+      String tenantId, Delivery delivery, ChangeRecords records) {
+    Delivery stored =
+        with(
+            delivery,
+            delivery.status(),
+            delivery.attempts(),
+            delivery.lastResponseCode(),
+            delivery.lastLatencyMs(),
+            delivery.lastError(),
+            delivery.generation(),
+            true,
+            delivery.updatedAt());
+    if (deliveries.putIfAbsent(key(tenantId, delivery.endpointId(), delivery.id()), stored)
+        != null) {
       throw new ConflictException(null, "exists");
     }
     outbox.write(records);
@@ -102,50 +122,114 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
 
   @Override
   public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
-    List<Delivery> found = deliveries.entrySet().stream()
-        .filter(e -> e.getKey().startsWith(tenantId + "#" + endpointId + "#")).map(Map.Entry::getValue).toList();
+    List<Delivery> found =
+        deliveries.entrySet().stream()
+            .filter(e -> e.getKey().startsWith(tenantId + "#" + endpointId + "#"))
+            .map(Map.Entry::getValue)
+            .toList();
     return InMemoryPages.page(found, Delivery::id, false, page);
   }
 
   @Override
   public void markEnqueued(String tenantId, Delivery delivery) {
-    deliveries.computeIfPresent(key(tenantId, delivery.endpointId(), delivery.id()), (k, d) ->
-        d.generation() != delivery.generation() ? d : with(d, d.status(), d.attempts(), d.lastResponseCode(),
-            d.lastLatencyMs(), d.lastError(), d.generation(), true, d.updatedAt()));
+    deliveries.computeIfPresent(
+        key(tenantId, delivery.endpointId(), delivery.id()),
+        (k, d) ->
+            d.generation() != delivery.generation()
+                ? d
+                : with(
+                    d,
+                    d.status(),
+                    d.attempts(),
+                    d.lastResponseCode(),
+                    d.lastLatencyMs(),
+                    d.lastError(),
+                    d.generation(),
+                    true,
+                    d.updatedAt()));
   }
 
   @Override
-  public boolean recordAttempt(String tenantId, DeliveryTicket ticket, AttemptResult result, DeliveryStatus status,
+  public boolean recordAttempt(
+      String tenantId,
+      DeliveryTicket ticket,
+      AttemptResult result,
+      DeliveryStatus status,
       Instant at) {
     String key = key(tenantId, ticket.endpointId(), ticket.deliveryId());
     Delivery d = deliveries.get(key);
-    if (d == null || d.generation() != ticket.generation() || d.status() != DeliveryStatus.PENDING) {
+    if (d == null
+        || d.generation() != ticket.generation()
+        || d.status() != DeliveryStatus.PENDING) {
       return false;
     }
-    deliveries.put(key, with(d, status, d.attempts() + 1, result.responseCode(), result.latencyMs(), result.error(),
-        d.generation(), d.enqueued(), at));
+    deliveries.put(
+        key,
+        with(
+            d,
+            status,
+            d.attempts() + 1,
+            result.responseCode(),
+            result.latencyMs(),
+            result.error(),
+            d.generation(),
+            d.enqueued(),
+            at));
     return true;
   }
 
   @Override
-  public synchronized Delivery restartDelivery(String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
+  public synchronized Delivery restartDelivery(
+      String tenantId, Delivery delivery, Instant at, ChangeRecords records) {
     String key = key(tenantId, delivery.endpointId(), delivery.id());
     Delivery d = deliveries.get(key);
-    if (d == null || d.generation() != delivery.generation() || d.status() == DeliveryStatus.PENDING) {
+    if (d == null
+        || d.generation() != delivery.generation()
+        || d.status() == DeliveryStatus.PENDING) {
       throw new ConflictException(null, "being delivered");
     }
-    Delivery restarted = with(d, DeliveryStatus.PENDING, d.attempts(), d.lastResponseCode(), d.lastLatencyMs(),
-        d.lastError(), d.generation() + 1, true, at);
+    Delivery restarted =
+        with(
+            d,
+            DeliveryStatus.PENDING,
+            d.attempts(),
+            d.lastResponseCode(),
+            d.lastLatencyMs(),
+            d.lastError(),
+            d.generation() + 1,
+            true,
+            at);
     deliveries.put(key, restarted);
     outbox.write(records);
     enqueue(restarted.ticket(tenantId));
     return restarted;
   }
 
-  private static Delivery with(Delivery d, DeliveryStatus status, int attempts, Integer code, Long latency, String error,
-      int generation, boolean enqueued, Instant at) {
-    return new Delivery(d.id(), d.endpointId(), d.eventId(), d.eventType(), d.payload(), status, attempts, code, latency,
-        error, generation, enqueued, d.createdAt(), at);
+  private static Delivery with(
+      Delivery d,
+      DeliveryStatus status,
+      int attempts,
+      Integer code,
+      Long latency,
+      String error,
+      int generation,
+      boolean enqueued,
+      Instant at) {
+    return new Delivery(
+        d.id(),
+        d.endpointId(),
+        d.eventId(),
+        d.eventType(),
+        d.payload(),
+        status,
+        attempts,
+        code,
+        latency,
+        error,
+        generation,
+        enqueued,
+        d.createdAt(),
+        at);
   }
 
   private static String key(String tenantId, String endpointId, String deliveryId) {

@@ -15,27 +15,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.audit.AuditEntry;
-import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Metering;
-import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
- * What every {@link QuotaLeases} does, with the {@link UsageCounters} of the same store, run against the
- * in-memory port and the DynamoDB adapter alike: usage + live leased units never pass the ceiling,
- * whether units are taken by grants or plain reports; expired leases give their units back with no
- * sweeper; settlement moves units from a lease to the usage; release returns them at once.
+ * What every {@link QuotaLeases} does, with the {@link UsageCounters} of the same store, run
+ * against the in-memory port and the DynamoDB adapter alike: usage + live leased units never pass
+ * the ceiling, whether units are taken by grants or plain reports; expired leases give their units
+ * back with no sweeper; settlement moves units from a lease to the usage; release returns them at
+ * once.
  */
 public abstract class QuotaLeasesContract {
   protected static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-  private static final Period NOVEMBER = new Period(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
+  private static final Period NOVEMBER =
+      new Period(Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"));
   private static final BigDecimal LIMIT = BigDecimal.valueOf(100);
   private static final PeriodClose CLOSE = PeriodClose.of(NOVEMBER, Duration.ofHours(24), LIMIT);
-  private static final Metering SUM = new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
-  private static final Metering COUNT = new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null);
+  private static final Metering SUM =
+      new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
+  private static final Metering COUNT =
+      new Metering(Aggregation.COUNT, null, null, null, Enforcement.HARD, null, null, null);
 
   /** The clock the store under test tells expiries by; each test starts at {@link #NOW}. */
   protected abstract SettableClock clock();
@@ -51,7 +53,8 @@ public abstract class QuotaLeasesContract {
   private final String instanceId = "acme-prod";
 
   protected CounterKey counter(String entitlement) {
-    return new CounterKey(tenantId, entitlement, CounterKey.instanceHolder(instanceId), NOVEMBER.key());
+    return new CounterKey(
+        tenantId, entitlement, CounterKey.instanceHolder(instanceId), NOVEMBER.key());
   }
 
   private static BigDecimal units(long units) {
@@ -63,9 +66,20 @@ public abstract class QuotaLeasesContract {
   }
 
   private ChangeRecords records(String what) {
-    return new ChangeRecords(List.of(), new Auditing(null, java.time.Clock.systemUTC(), Duration.ofDays(400))
-        .prepare(tenantId, "tok_contract", "req-" + what, List.of(new AuditEntry("lease.granted", instanceId,
-            List.of("calls"), "{\"what\":\"" + what + "\"}", "{}"))));
+    return new ChangeRecords(
+        List.of(),
+        new Auditing(null, java.time.Clock.systemUTC(), Duration.ofDays(400))
+            .prepare(
+                tenantId,
+                "tok_contract",
+                "req-" + what,
+                List.of(
+                    new AuditEntry(
+                        "lease.granted",
+                        instanceId,
+                        List.of("calls"),
+                        "{\"what\":\"" + what + "\"}",
+                        "{}"))));
   }
 
   private CounterUpdate report(CounterKey key, Metering metering, long value) {
@@ -73,7 +87,16 @@ public abstract class QuotaLeasesContract {
   }
 
   private void grant(CounterKey key, Metering metering, Lease lease) {
-    leases().grant(key, metering, leases().read(key, metering), lease, LIMIT, 100, clock().instant(), ChangeRecords.NONE);
+    leases()
+        .grant(
+            key,
+            metering,
+            leases().read(key, metering),
+            lease,
+            LIMIT,
+            100,
+            clock().instant(),
+            ChangeRecords.NONE);
   }
 
   @Test
@@ -100,8 +123,19 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, SUM);
     report(key, SUM, 20); // moved since seen: 50 used
 
-    assertThatThrownBy(() -> leases().grant(key, SUM, seen, lease("lse_a", 70, Duration.ofMinutes(1)), LIMIT, 100,
-        clock().instant(), ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
+    assertThatThrownBy(
+            () ->
+                leases()
+                    .grant(
+                        key,
+                        SUM,
+                        seen,
+                        lease("lse_a", 70, Duration.ofMinutes(1)),
+                        LIMIT,
+                        100,
+                        clock().instant(),
+                        ChangeRecords.NONE))
+        .isInstanceOf(CounterContendedException.class);
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.leases()).isEmpty();
     assertThat(read.heldAt(clock().instant())).isEqualByComparingTo("50");
@@ -130,8 +164,16 @@ public abstract class QuotaLeasesContract {
 
     LeasedCounter seen = leases().read(key, SUM);
     assertThat(seen.available(LIMIT, clock().instant())).isEqualByComparingTo("100");
-    leases().grant(key, SUM, seen, lease("lse_b", 100, Duration.ofMinutes(1)), LIMIT, 100, clock().instant(),
-        ChangeRecords.NONE);
+    leases()
+        .grant(
+            key,
+            SUM,
+            seen,
+            lease("lse_b", 100, Duration.ofMinutes(1)),
+            LIMIT,
+            100,
+            clock().instant(),
+            ChangeRecords.NONE);
 
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.leases()).containsOnlyKeys("lse_b");
@@ -146,11 +188,28 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
 
-    CounterUpdate update = leases().settle(key, SUM, CLOSE, seen, lease, units(20), 1, clock().instant(), units(20),
-        BigDecimal.ZERO, LIMIT, clock().instant(), null, records("settled"));
+    CounterUpdate update =
+        leases()
+            .settle(
+                key,
+                SUM,
+                CLOSE,
+                seen,
+                lease,
+                units(20),
+                1,
+                clock().instant(),
+                units(20),
+                BigDecimal.ZERO,
+                LIMIT,
+                clock().instant(),
+                null,
+                records("settled"));
 
-    assertThat(update).isInstanceOfSatisfying(CounterUpdate.Counted.class,
-        counted -> assertThat(counted.after().sum()).isEqualByComparingTo("20"));
+    assertThat(update)
+        .isInstanceOfSatisfying(
+            CounterUpdate.Counted.class,
+            counted -> assertThat(counted.after().sum()).isEqualByComparingTo("20"));
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo("20");
     assertThat(read.tally().count()).isEqualTo(1);
@@ -167,13 +226,31 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, COUNT);
 
     // 7 reports whose values sum to 70: under COUNT they take 7 units.
-    CounterUpdate update = leases().settle(key, COUNT, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(70), 7,
-        clock().instant(), units(7), BigDecimal.ZERO, LIMIT, clock().instant(), null, records("settled"));
+    CounterUpdate update =
+        leases()
+            .settle(
+                key,
+                COUNT,
+                CLOSE,
+                seen,
+                seen.lease("lse_a").orElseThrow(),
+                units(70),
+                7,
+                clock().instant(),
+                units(7),
+                BigDecimal.ZERO,
+                LIMIT,
+                clock().instant(),
+                null,
+                records("settled"));
 
-    assertThat(update).isInstanceOfSatisfying(CounterUpdate.Counted.class, counted -> {
-      assertThat(counted.after().count()).isEqualTo(7);
-      assertThat(counted.after().sum()).isEqualByComparingTo("70");
-    });
+    assertThat(update)
+        .isInstanceOfSatisfying(
+            CounterUpdate.Counted.class,
+            counted -> {
+              assertThat(counted.after().count()).isEqualTo(7);
+              assertThat(counted.after().sum()).isEqualByComparingTo("70");
+            });
     LeasedCounter read = leases().read(key, COUNT);
     assertThat(read.usage(Aggregation.COUNT)).isEqualByComparingTo("7");
     assertThat(read.tally().count()).isEqualTo(7);
@@ -192,8 +269,22 @@ public abstract class QuotaLeasesContract {
     grant(key, SUM, lease("lse_a", 50, Duration.ofMinutes(1)));
     LeasedCounter seen = leases().read(key, SUM);
 
-    leases().settle(key, SUM, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(12), 5, clock().instant(),
-        units(12), BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE);
+    leases()
+        .settle(
+            key,
+            SUM,
+            CLOSE,
+            seen,
+            seen.lease("lse_a").orElseThrow(),
+            units(12),
+            5,
+            clock().instant(),
+            units(12),
+            BigDecimal.ZERO,
+            LIMIT,
+            clock().instant(),
+            null,
+            ChangeRecords.NONE);
 
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo("15");
@@ -209,20 +300,64 @@ public abstract class QuotaLeasesContract {
     grant(key, COUNT, lease("lse_a", 10, Duration.ofMinutes(1)));
     grant(key, COUNT, lease("lse_b", 85, Duration.ofMinutes(1)));
     LeasedCounter first = leases().read(key, COUNT);
-    leases().settle(key, COUNT, CLOSE, first, first.lease("lse_b").orElseThrow(), units(85), 85, clock().instant(),
-        units(85), BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE);
+    leases()
+        .settle(
+            key,
+            COUNT,
+            CLOSE,
+            first,
+            first.lease("lse_b").orElseThrow(),
+            units(85),
+            85,
+            clock().instant(),
+            units(85),
+            BigDecimal.ZERO,
+            LIMIT,
+            clock().instant(),
+            null,
+            ChangeRecords.NONE);
     LeasedCounter seen = leases().read(key, COUNT); // 85 used, 10 on lse_a: 5 left in the pool
     Lease lease = seen.lease("lse_a").orElseThrow();
 
-    assertThatThrownBy(() -> leases().settle(key, COUNT, CLOSE, seen, lease, units(16), 16, clock().instant(),
-        units(10), units(6), LIMIT, clock().instant(), null, ChangeRecords.NONE))
+    assertThatThrownBy(
+            () ->
+                leases()
+                    .settle(
+                        key,
+                        COUNT,
+                        CLOSE,
+                        seen,
+                        lease,
+                        units(16),
+                        16,
+                        clock().instant(),
+                        units(10),
+                        units(6),
+                        LIMIT,
+                        clock().instant(),
+                        null,
+                        ChangeRecords.NONE))
         .isInstanceOf(CounterContendedException.class);
     LeasedCounter unchanged = leases().read(key, COUNT);
     assertThat(unchanged.tally().count()).isEqualTo(85);
     assertThat(unchanged.lease("lse_a").orElseThrow().units()).isEqualByComparingTo("10");
 
-    leases().settle(key, COUNT, CLOSE, seen, lease, units(15), 15, clock().instant(), units(10), units(5), LIMIT,
-        clock().instant(), null, ChangeRecords.NONE);
+    leases()
+        .settle(
+            key,
+            COUNT,
+            CLOSE,
+            seen,
+            lease,
+            units(15),
+            15,
+            clock().instant(),
+            units(10),
+            units(5),
+            LIMIT,
+            clock().instant(),
+            null,
+            ChangeRecords.NONE);
 
     LeasedCounter read = leases().read(key, COUNT);
     assertThat(read.usage(Aggregation.COUNT)).isEqualByComparingTo("100");
@@ -240,10 +375,41 @@ public abstract class QuotaLeasesContract {
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
 
-    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(16), 1, clock().instant(), units(10),
-        units(6), LIMIT, clock().instant(), null, ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
-    leases().settle(key, SUM, CLOSE, seen, lease, units(15), 1, clock().instant(), units(10), units(5), LIMIT,
-        clock().instant(), null, ChangeRecords.NONE);
+    assertThatThrownBy(
+            () ->
+                leases()
+                    .settle(
+                        key,
+                        SUM,
+                        CLOSE,
+                        seen,
+                        lease,
+                        units(16),
+                        1,
+                        clock().instant(),
+                        units(10),
+                        units(6),
+                        LIMIT,
+                        clock().instant(),
+                        null,
+                        ChangeRecords.NONE))
+        .isInstanceOf(CounterContendedException.class);
+    leases()
+        .settle(
+            key,
+            SUM,
+            CLOSE,
+            seen,
+            lease,
+            units(15),
+            1,
+            clock().instant(),
+            units(10),
+            units(5),
+            LIMIT,
+            clock().instant(),
+            null,
+            ChangeRecords.NONE);
 
     LeasedCounter read = leases().read(key, SUM);
     assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo("100");
@@ -258,11 +424,42 @@ public abstract class QuotaLeasesContract {
     grant(key, SUM, lease("lse_a", 50, Duration.ofMinutes(1)));
     LeasedCounter seen = leases().read(key, SUM);
     Lease lease = seen.lease("lse_a").orElseThrow();
-    leases().settle(key, SUM, CLOSE, seen, lease, units(5), 1, clock().instant(), units(5), BigDecimal.ZERO, LIMIT,
-        clock().instant(), null, ChangeRecords.NONE);
+    leases()
+        .settle(
+            key,
+            SUM,
+            CLOSE,
+            seen,
+            lease,
+            units(5),
+            1,
+            clock().instant(),
+            units(5),
+            BigDecimal.ZERO,
+            LIMIT,
+            clock().instant(),
+            null,
+            ChangeRecords.NONE);
 
-    assertThatThrownBy(() -> leases().settle(key, SUM, CLOSE, seen, lease, units(5), 1, clock().instant(), units(5),
-        BigDecimal.ZERO, LIMIT, clock().instant(), null, ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
+    assertThatThrownBy(
+            () ->
+                leases()
+                    .settle(
+                        key,
+                        SUM,
+                        CLOSE,
+                        seen,
+                        lease,
+                        units(5),
+                        1,
+                        clock().instant(),
+                        units(5),
+                        BigDecimal.ZERO,
+                        LIMIT,
+                        clock().instant(),
+                        null,
+                        ChangeRecords.NONE))
+        .isInstanceOf(CounterContendedException.class);
     assertThat(counters().tally(key, SUM).sum()).isEqualByComparingTo("5");
   }
 
@@ -271,18 +468,55 @@ public abstract class QuotaLeasesContract {
     clock().set(NOW);
     CounterKey key = counter("calls");
     grant(key, SUM, lease("lse_a", 50, Duration.ofMinutes(1)));
-    IdempotentReport remember = new IdempotentReport(tenantId, instanceId, "k-1", "calls|5", new ReportResult(
-        UsageState.of("calls", SUM, LIMIT, units(5), NOVEMBER, true), null), NOW.plus(Duration.ofDays(35)));
+    IdempotentReport remember =
+        new IdempotentReport(
+            tenantId,
+            instanceId,
+            "k-1",
+            "calls|5",
+            new ReportResult(UsageState.of("calls", SUM, LIMIT, units(5), NOVEMBER, true), null),
+            NOW.plus(Duration.ofDays(35)));
     LeasedCounter seen = leases().read(key, SUM);
-    leases().settle(key, SUM, CLOSE, seen, seen.lease("lse_a").orElseThrow(), units(5), 1, clock().instant(), units(5),
-        BigDecimal.ZERO, LIMIT, clock().instant(), remember, ChangeRecords.NONE);
+    leases()
+        .settle(
+            key,
+            SUM,
+            CLOSE,
+            seen,
+            seen.lease("lse_a").orElseThrow(),
+            units(5),
+            1,
+            clock().instant(),
+            units(5),
+            BigDecimal.ZERO,
+            LIMIT,
+            clock().instant(),
+            remember,
+            ChangeRecords.NONE);
     LeasedCounter again = leases().read(key, SUM);
 
-    CounterUpdate replay = leases().settle(key, SUM, CLOSE, again, again.lease("lse_a").orElseThrow(), units(5), 1,
-        clock().instant(), units(5), BigDecimal.ZERO, LIMIT, clock().instant(), remember, ChangeRecords.NONE);
+    CounterUpdate replay =
+        leases()
+            .settle(
+                key,
+                SUM,
+                CLOSE,
+                again,
+                again.lease("lse_a").orElseThrow(),
+                units(5),
+                1,
+                clock().instant(),
+                units(5),
+                BigDecimal.ZERO,
+                LIMIT,
+                clock().instant(),
+                remember,
+                ChangeRecords.NONE);
 
-    assertThat(replay).isInstanceOfSatisfying(CounterUpdate.Duplicate.class,
-        duplicate -> assertThat(duplicate.first().fingerprint()).isEqualTo("calls|5"));
+    assertThat(replay)
+        .isInstanceOfSatisfying(
+            CounterUpdate.Duplicate.class,
+            duplicate -> assertThat(duplicate.first().fingerprint()).isEqualTo("calls|5"));
     assertThat(counters().tally(key, SUM).sum()).isEqualByComparingTo("5");
   }
 
@@ -294,7 +528,14 @@ public abstract class QuotaLeasesContract {
     report(key, SUM, 30);
     LeasedCounter seen = leases().read(key, SUM);
 
-    leases().release(key, SUM, seen, seen.lease("lse_a").orElseThrow(), clock().instant(), records("released"));
+    leases()
+        .release(
+            key,
+            SUM,
+            seen,
+            seen.lease("lse_a").orElseThrow(),
+            clock().instant(),
+            records("released"));
 
     assertThat(leases().read(key, SUM).leases()).isEmpty();
     assertThat(report(key, SUM, 40)).isInstanceOf(CounterUpdate.Counted.class);
@@ -322,15 +563,42 @@ public abstract class QuotaLeasesContract {
     clock().set(NOW);
     CounterKey key = counter("calls");
     for (int i = 0; i < 3; i++) {
-      leases().grant(key, SUM, leases().read(key, SUM), lease("lse_" + i, 1, Duration.ofSeconds(10 + i)), LIMIT, 3,
-          clock().instant(), ChangeRecords.NONE);
+      leases()
+          .grant(
+              key,
+              SUM,
+              leases().read(key, SUM),
+              lease("lse_" + i, 1, Duration.ofSeconds(10 + i)),
+              LIMIT,
+              3,
+              clock().instant(),
+              ChangeRecords.NONE);
     }
-    assertThatThrownBy(() -> leases().grant(key, SUM, leases().read(key, SUM), lease("lse_3", 1, Duration.ofMinutes(1)),
-        LIMIT, 3, clock().instant(), ChangeRecords.NONE)).isInstanceOf(CounterContendedException.class);
+    assertThatThrownBy(
+            () ->
+                leases()
+                    .grant(
+                        key,
+                        SUM,
+                        leases().read(key, SUM),
+                        lease("lse_3", 1, Duration.ofMinutes(1)),
+                        LIMIT,
+                        3,
+                        clock().instant(),
+                        ChangeRecords.NONE))
+        .isInstanceOf(CounterContendedException.class);
 
     clock().advance(Duration.ofSeconds(10));
-    leases().grant(key, SUM, leases().read(key, SUM), lease("lse_3", 1, Duration.ofMinutes(1)), LIMIT, 3,
-        clock().instant(), ChangeRecords.NONE);
+    leases()
+        .grant(
+            key,
+            SUM,
+            leases().read(key, SUM),
+            lease("lse_3", 1, Duration.ofMinutes(1)),
+            LIMIT,
+            3,
+            clock().instant(),
+            ChangeRecords.NONE);
     assertThat(leases().read(key, SUM).leases()).containsOnlyKeys("lse_1", "lse_2", "lse_3");
   }
 
@@ -345,17 +613,19 @@ public abstract class QuotaLeasesContract {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (int task = 0; task < 8; task++) {
       boolean grants = task % 2 == 0;
-      tasks.add(() -> {
-        for (int round = 0; round < 40; round++) {
-          if (grants) {
-            granted.addAndGet(grantWhatFits(key, ceiling, 17, "lse_c" + leaseIds.incrementAndGet()));
-          } else if (counters().add(key, SUM, CLOSE, units(7), clock().instant(), ceiling)
-              instanceof CounterUpdate.Counted) {
-            reported.addAndGet(7);
-          }
-        }
-        return null;
-      });
+      tasks.add(
+          () -> {
+            for (int round = 0; round < 40; round++) {
+              if (grants) {
+                granted.addAndGet(
+                    grantWhatFits(key, ceiling, 17, "lse_c" + leaseIds.incrementAndGet()));
+              } else if (counters().add(key, SUM, CLOSE, units(7), clock().instant(), ceiling)
+                  instanceof CounterUpdate.Counted) {
+                reported.addAndGet(7);
+              }
+            }
+            return null;
+          });
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -367,14 +637,21 @@ public abstract class QuotaLeasesContract {
     }
 
     LeasedCounter read = leases().read(key, SUM);
-    // Demand (8 × 40 × ~12 units) is far above 1,000: the pool is used to the last unit the steps allow.
-    assertThat(read.usage(Aggregation.SUM)).isEqualByComparingTo(BigDecimal.valueOf(reported.get()));
-    assertThat(read.leased(clock().instant())).isEqualByComparingTo(BigDecimal.valueOf(granted.get()));
+    // Demand (8 × 40 × ~12 units) is far above 1,000: the pool is used to the last unit the steps
+    // allow.
+    assertThat(read.usage(Aggregation.SUM))
+        .isEqualByComparingTo(BigDecimal.valueOf(reported.get()));
+    assertThat(read.leased(clock().instant()))
+        .isEqualByComparingTo(BigDecimal.valueOf(granted.get()));
     assertThat(granted.get() + reported.get()).isLessThanOrEqualTo(1000).isGreaterThan(1000 - 7);
-    assertThat(read.held()).isEqualByComparingTo(BigDecimal.valueOf(granted.get() + reported.get()));
+    assertThat(read.held())
+        .isEqualByComparingTo(BigDecimal.valueOf(granted.get() + reported.get()));
   }
 
-  /** What a use case does: read, grant what fits (possibly fewer), and read again when the counter moved. */
+  /**
+   * What a use case does: read, grant what fits (possibly fewer), and read again when the counter
+   * moved.
+   */
   private int grantWhatFits(CounterKey key, BigDecimal ceiling, int asked, String id) {
     while (true) {
       LeasedCounter seen = leases().read(key, SUM);
@@ -383,8 +660,16 @@ public abstract class QuotaLeasesContract {
         return 0;
       }
       try {
-        leases().grant(key, SUM, seen, new Lease(id, instanceId, fits, fits, clock().instant().plusSeconds(60)),
-            ceiling, 1000, clock().instant(), ChangeRecords.NONE);
+        leases()
+            .grant(
+                key,
+                SUM,
+                seen,
+                new Lease(id, instanceId, fits, fits, clock().instant().plusSeconds(60)),
+                ceiling,
+                1000,
+                clock().instant(),
+                ChangeRecords.NONE);
         return fits.intValueExact();
       } catch (CounterContendedException moved) {
         // read again

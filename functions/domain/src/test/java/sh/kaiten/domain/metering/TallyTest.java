@@ -40,9 +40,16 @@ class TallyTest {
 
   @Test
   void averageIsExactWhenItFitsAndOtherwiseRoundedHalfEvenToSixteenDigits() {
-    assertThat(Tally.EMPTY.plus(n("4"), T0).plus(n("6"), T1).value(Aggregation.AVERAGE)).isEqualTo(n("5"));
-    assertThat(Tally.EMPTY.plus(n("1"), T0).plus(n("0.25"), T1).value(Aggregation.AVERAGE)).isEqualTo(n("0.625"));
-    assertThat(Tally.EMPTY.plus(n("2"), T0).plus(n("0"), T1).plus(n("0"), T2).value(Aggregation.AVERAGE))
+    assertThat(Tally.EMPTY.plus(n("4"), T0).plus(n("6"), T1).value(Aggregation.AVERAGE))
+        .isEqualTo(n("5"));
+    assertThat(Tally.EMPTY.plus(n("1"), T0).plus(n("0.25"), T1).value(Aggregation.AVERAGE))
+        .isEqualTo(n("0.625"));
+    assertThat(
+            Tally.EMPTY
+                .plus(n("2"), T0)
+                .plus(n("0"), T1)
+                .plus(n("0"), T2)
+                .value(Aggregation.AVERAGE))
         .isEqualTo(n("0.6666666666666667"));
   }
 
@@ -55,10 +62,14 @@ class TallyTest {
 
   @Test
   void latestOnTheSameTimestampKeepsTheLargerValueWhicheverArrivesFirst() {
-    assertThat(Tally.EMPTY.plus(n("4"), T1).plus(n("9"), T1).value(Aggregation.LATEST)).isEqualTo(n("9"));
-    assertThat(Tally.EMPTY.plus(n("9"), T1).plus(n("4"), T1).value(Aggregation.LATEST)).isEqualTo(n("9"));
-    assertThat(Tally.EMPTY.plus(n("2.0"), T1).plus(n("2.00"), T1).value(Aggregation.LATEST)).isEqualTo(n("2.00"));
-    assertThat(Tally.EMPTY.plus(n("2.00"), T1).plus(n("2.0"), T1).value(Aggregation.LATEST)).isEqualTo(n("2.00"));
+    assertThat(Tally.EMPTY.plus(n("4"), T1).plus(n("9"), T1).value(Aggregation.LATEST))
+        .isEqualTo(n("9"));
+    assertThat(Tally.EMPTY.plus(n("9"), T1).plus(n("4"), T1).value(Aggregation.LATEST))
+        .isEqualTo(n("9"));
+    assertThat(Tally.EMPTY.plus(n("2.0"), T1).plus(n("2.00"), T1).value(Aggregation.LATEST))
+        .isEqualTo(n("2.00"));
+    assertThat(Tally.EMPTY.plus(n("2.00"), T1).plus(n("2.0"), T1).value(Aggregation.LATEST))
+        .isEqualTo(n("2.00"));
   }
 
   @Test
@@ -82,7 +93,8 @@ class TallyTest {
     assertThat(tally.valueAfter(Aggregation.AVERAGE, n("1"), T2)).isEqualTo(n("5"));
     assertThat(tally.valueAfter(Aggregation.LATEST, n("1"), T2)).isEqualTo(n("1"));
     assertThat(tally.valueAfter(Aggregation.LATEST, n("1"), T0)).isEqualTo(n("10"));
-    assertThat(tally).isEqualTo(Tally.EMPTY.plus(n("10"), T1).plus(n("4"), T1)); // unchanged: a tally is a value
+    assertThat(tally)
+        .isEqualTo(Tally.EMPTY.plus(n("10"), T1).plus(n("4"), T1)); // unchanged: a tally is a value
   }
 
   @Test
@@ -96,10 +108,18 @@ class TallyTest {
     assertThat(after.value(Aggregation.COUNT)).isEqualTo(n("6"));
     assertThat(after.value(Aggregation.AVERAGE)).isEqualTo(n("2.333333333333333"));
     // A mean that does not end is rounded to 16 digits; sum and count stay exact.
-    assertThat(Tally.EMPTY.plus(n("10"), 3, T0)).isEqualTo(new Tally(n("10"), 3, n("3.333333333333333"),
-        n("3.333333333333333"), n("3.333333333333333"), T0));
+    assertThat(Tally.EMPTY.plus(n("10"), 3, T0))
+        .isEqualTo(
+            new Tally(
+                n("10"),
+                3,
+                n("3.333333333333333"),
+                n("3.333333333333333"),
+                n("3.333333333333333"),
+                T0));
     assertThat(before.plus(n("7.50"), 1, T1)).isEqualTo(before.plus(n("7.50"), T1));
-    assertThatThrownBy(() -> before.plus(n("1"), 0, T1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> before.plus(n("1"), 0, T1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

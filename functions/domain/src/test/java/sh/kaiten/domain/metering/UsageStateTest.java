@@ -9,13 +9,19 @@ import sh.kaiten.domain.catalog.Metering;
 
 class UsageStateTest {
   private static final Metering HARD = Metering.defaults();
-  private static final Metering SOFT = new Metering(null, null, null, null, Enforcement.SOFT, null, null, null);
+  private static final Metering SOFT =
+      new Metering(null, null, null, null, Enforcement.SOFT, null, null, null);
   private static final Metering SOFT_CAPPED =
       new Metering(null, null, null, null, Enforcement.SOFT, new BigDecimal("10"), null, null);
 
   private static UsageState state(Metering metering, String limit, String usage) {
-    return UsageState.of("api-calls", metering, limit == null ? null : new BigDecimal(limit), new BigDecimal(usage),
-        Period.LIFETIME, true);
+    return UsageState.of(
+        "api-calls",
+        metering,
+        limit == null ? null : new BigDecimal(limit),
+        new BigDecimal(usage),
+        Period.LIFETIME,
+        true);
   }
 
   @Test
@@ -54,18 +60,25 @@ class UsageStateTest {
   @Test
   void inactiveLicenseIsRejectedWhateverTheUsage() {
     UsageState state =
-        UsageState.of("api-calls", HARD, new BigDecimal("100"), BigDecimal.ONE, Period.LIFETIME, false);
+        UsageState.of(
+            "api-calls", HARD, new BigDecimal("100"), BigDecimal.ONE, Period.LIFETIME, false);
     assertThat(state.status()).isEqualTo(UsageStatus.REJECTED);
   }
 
   @Test
   void thresholdCrossingIsPreviousBelowBoundaryAtOrBelowUpdated() {
     BigDecimal limit = new BigDecimal("100");
-    assertThat(ThresholdCrossing.crossedThresholds(java.util.List.of(80, 100), limit, new BigDecimal("79"), new BigDecimal("80")))
+    assertThat(
+            ThresholdCrossing.crossedThresholds(
+                java.util.List.of(80, 100), limit, new BigDecimal("79"), new BigDecimal("80")))
         .containsExactly(80);
-    assertThat(ThresholdCrossing.crossedThresholds(java.util.List.of(80, 100), limit, new BigDecimal("80"), new BigDecimal("99")))
+    assertThat(
+            ThresholdCrossing.crossedThresholds(
+                java.util.List.of(80, 100), limit, new BigDecimal("80"), new BigDecimal("99")))
         .isEmpty();
-    assertThat(ThresholdCrossing.crossedThresholds(java.util.List.of(80, 100), limit, new BigDecimal("10"), new BigDecimal("100")))
+    assertThat(
+            ThresholdCrossing.crossedThresholds(
+                java.util.List.of(80, 100), limit, new BigDecimal("10"), new BigDecimal("100")))
         .containsExactly(80, 100);
   }
 }

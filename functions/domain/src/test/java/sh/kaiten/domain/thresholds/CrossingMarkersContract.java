@@ -11,8 +11,8 @@ import sh.kaiten.domain.metering.CounterKey;
 
 /**
  * What every {@link CrossingMarkers} does, run against the in-memory port and the DynamoDB adapter
- * alike: each (counter, period, alert) fires once, its event with it, and alerts, counters and periods
- * are apart.
+ * alike: each (counter, period, alert) fires once, its event with it, and alerts, counters and
+ * periods are apart.
  */
 public abstract class CrossingMarkersContract {
   /** The port under test; each test uses a tenant of its own, so a shared store is fine. */
@@ -28,8 +28,12 @@ public abstract class CrossingMarkersContract {
   }
 
   private Event event(String id) {
-    return new Event(id + "_" + System.nanoTime(), tenantId, EventType.USAGE_THRESHOLD_REACHED,
-        Instant.parse("2026-11-25T12:00:00Z"), JsonNodeFactory.instance.objectNode());
+    return new Event(
+        id + "_" + System.nanoTime(),
+        tenantId,
+        EventType.USAGE_THRESHOLD_REACHED,
+        Instant.parse("2026-11-25T12:00:00Z"),
+        JsonNodeFactory.instance.objectNode());
   }
 
   @Test
@@ -52,7 +56,12 @@ public abstract class CrossingMarkersContract {
     assertThat(markers().fire(november, "80", event("evt_80"))).isTrue();
     assertThat(markers().fire(november, "100", event("evt_100"))).isTrue();
     assertThat(markers().fire(november, "exceeded", event("evt_exceeded"))).isTrue();
-    assertThat(markers().fire(counter("storage", "2026-11-01T00:00:00Z"), "80", event("evt_storage"))).isTrue();
-    assertThat(markers().fire(counter("api-calls", "2026-12-01T00:00:00Z"), "80", event("evt_december"))).isTrue();
+    assertThat(
+            markers().fire(counter("storage", "2026-11-01T00:00:00Z"), "80", event("evt_storage")))
+        .isTrue();
+    assertThat(
+            markers()
+                .fire(counter("api-calls", "2026-12-01T00:00:00Z"), "80", event("evt_december")))
+        .isTrue();
   }
 }

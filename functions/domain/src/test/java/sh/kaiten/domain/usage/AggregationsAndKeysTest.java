@@ -32,7 +32,6 @@ import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
-import sh.kaiten.domain.memory.RecordedEvents;
 import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.metering.UsageStatus;
 
@@ -44,34 +43,60 @@ class AggregationsAndKeysTest {
   private final InMemoryCounters counters = new InMemoryCounters();
   private final List<ThresholdSignal> signals = new ArrayList<>();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final UsageReporting reporting = new UsageReporting(
-      catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), counters, signals::add, clock, Duration.ofHours(24));
+  private final UsageReporting reporting =
+      new UsageReporting(
+          catalog,
+          catalog.lookup(new InMemoryInstanceReads(catalog, counters)),
+          counters,
+          signals::add,
+          clock,
+          Duration.ofHours(24));
   private ApiToken instance;
 
   @BeforeEach
   void oneEntitlementPerAggregation() {
-    Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()), new InMemoryJournal(), clock,
-        Optional.of("bootstrap"), Duration.ofDays(3));
+    Administration admin =
+        new Administration(
+            catalog.adminStores(new InMemoryTokens()),
+            new InMemoryJournal(),
+            clock,
+            Optional.of("bootstrap"),
+            Duration.ofDays(3));
     ApiToken token = admin.tenants().bootstrapTenant("bootstrap", "Vendor").adminToken();
     Map<String, com.fasterxml.jackson.databind.JsonNode> limits = new java.util.HashMap<>();
     for (Aggregation aggregation : Aggregation.values()) {
       String slug = aggregation.name().toLowerCase();
-      admin.catalog().createEntitlement(token, new Entitlement(slug, slug, EntitlementType.NUMERIC,
-          new Metering(aggregation, null, null, null, Enforcement.HARD, null, null, null), null, null));
+      admin
+          .catalog()
+          .createEntitlement(
+              token,
+              new Entitlement(
+                  slug,
+                  slug,
+                  EntitlementType.NUMERIC,
+                  new Metering(aggregation, null, null, null, Enforcement.HARD, null, null, null),
+                  null,
+                  null));
       limits.put(slug, JsonNodeFactory.instance.numberNode(100));
     }
     admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, limits));
     String customer = admin.customers().createCustomer(token, "Acme", null).id();
-    String license = admin.licenses().createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null)).id();
+    String license =
+        admin
+            .licenses()
+            .createLicense(token, new LicenseDraft(customer, "pro", null, null, null, null, null))
+            .id();
     instance = admin.instances().createInstance(token, "acme-prod", license, null, null).token();
   }
 
   private ReportResult report(String slug, String value, Instant at) {
-    return reporting.report(instance, "acme-prod", new UsageReport(slug, new BigDecimal(value), at));
+    return reporting.report(
+        instance, "acme-prod", new UsageReport(slug, new BigDecimal(value), at));
   }
 
   private ReportResult report(String slug, String value, String key) {
-    return reporting.report(instance, "acme-prod", new UsageReport(slug, new BigDecimal(value), null, key));
+    return reporting.report(
+        instance, "acme-prod", new UsageReport(slug, new BigDecimal(value), null, key));
   }
 
   private BigDecimal usageAfter(String slug, String... reports) {
@@ -112,7 +137,9 @@ class AggregationsAndKeysTest {
     assertThat(over.reason()).isEqualTo(Reason.LIMIT_REACHED);
     assertThat(over.state().currentUsage()).isEqualByComparingTo("100");
     for (String gauge : List.of("max", "min", "average", "latest")) {
-      assertThat(report(gauge, "100", NOW).state().status()).as(gauge).isEqualTo(UsageStatus.ACCEPTED);
+      assertThat(report(gauge, "100", NOW).state().status())
+          .as(gauge)
+          .isEqualTo(UsageStatus.ACCEPTED);
       ReportResult refused = report(gauge, "100.5", NOW);
       assertThat(refused.state().status()).as(gauge).isEqualTo(UsageStatus.REJECTED);
       assertThat(refused.state().currentUsage()).as(gauge).isEqualByComparingTo("100");
@@ -134,10 +161,13 @@ class AggregationsAndKeysTest {
   @Test
   void aKeyReusedForAnotherReportIsAConflict() {
     report("sum", "10", "order-1");
-    assertThatThrownBy(() -> report("sum", "11", "order-1")).isInstanceOf(ConflictException.class)
-        .extracting("field").isEqualTo("idempotency_key");
+    assertThatThrownBy(() -> report("sum", "11", "order-1"))
+        .isInstanceOf(ConflictException.class)
+        .extracting("field")
+        .isEqualTo("idempotency_key");
     assertThatThrownBy(() -> report("max", "10", "order-1")).isInstanceOf(ConflictException.class);
-    assertThat(counters.total(counters.tallies.keySet().iterator().next())).isEqualByComparingTo("10");
+    assertThat(counters.total(counters.tallies.keySet().iterator().next()))
+        .isEqualByComparingTo("10");
   }
 
   @Test
@@ -149,12 +179,16 @@ class AggregationsAndKeysTest {
     ReportResult refusedOutright = report("sum", "500", "order-3");
     assertThat(refusedOutright.reason()).isEqualTo(Reason.LIMIT_REACHED);
 
-    ReportResult fits = reporting.report(instance, "acme-prod", new UsageReport("sum", new BigDecimal("5"), null, "order-2"));
+    ReportResult fits =
+        reporting.report(
+            instance, "acme-prod", new UsageReport("sum", new BigDecimal("5"), null, "order-2"));
     // Same key, another value than the refused report: the refusal was never remembered.
     assertThat(fits.state().status()).isEqualTo(UsageStatus.ACCEPTED);
     assertThat(fits.state().currentUsage()).isEqualByComparingTo("100");
     // Once counted, a later refusal of the same report still answers the first result.
-    ReportResult replay = reporting.report(instance, "acme-prod", new UsageReport("sum", new BigDecimal("5"), null, "order-2"));
+    ReportResult replay =
+        reporting.report(
+            instance, "acme-prod", new UsageReport("sum", new BigDecimal("5"), null, "order-2"));
     assertThat(replay.replayed()).isTrue();
     assertThat(replay.state().status()).isEqualTo(UsageStatus.ACCEPTED);
   }
@@ -162,10 +196,14 @@ class AggregationsAndKeysTest {
   @Test
   void aKeyMustBeShortAndPlain() {
     for (String bad : List.of("", "a b", "x".repeat(129), "ключ", "a/b")) {
-      assertThatThrownBy(() -> report("sum", "1", bad)).as(bad).isInstanceOf(InvalidInputException.class)
-          .extracting("field").isEqualTo("idempotency_key");
+      assertThatThrownBy(() -> report("sum", "1", bad))
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class)
+          .extracting("field")
+          .isEqualTo("idempotency_key");
     }
-    assertThat(report("sum", "1", "A-z_0.9:" + "x".repeat(120)).state().status()).isEqualTo(UsageStatus.ACCEPTED);
+    assertThat(report("sum", "1", "A-z_0.9:" + "x".repeat(120)).state().status())
+        .isEqualTo(UsageStatus.ACCEPTED);
     assertThat(counters.tallies).hasSize(1);
   }
 }

@@ -7,8 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
-  private final RetrySchedule schedule = new RetrySchedule(
-      List.of(Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(30)), 0.2);
+  private final RetrySchedule schedule =
+      new RetrySchedule(
+          List.of(
+              Duration.ofSeconds(10),
+              Duration.ofMinutes(1),
+              Duration.ofMinutes(5),
+              Duration.ofMinutes(30)),
+          0.2);
 
   @Test
   void fiveAttemptsWithTheDelaysBetweenThem() {
@@ -23,6 +29,7 @@ class RetryScheduleTest {
   void jitterScalesEachDelayByAtMostTwentyPercentEitherWay() {
     assertThat(schedule.delayAfter(2, () -> 0.0)).isEqualTo(Duration.ofSeconds(48));
     assertThat(schedule.delayAfter(2, () -> 0.75)).isEqualTo(Duration.ofSeconds(66));
-    assertThat(schedule.delayAfter(4, () -> 0.999_999)).isBetween(Duration.ofMinutes(35).minusMillis(2), Duration.ofMinutes(36));
+    assertThat(schedule.delayAfter(4, () -> 0.999_999))
+        .isBetween(Duration.ofMinutes(35).minusMillis(2), Duration.ofMinutes(36));
   }
 }

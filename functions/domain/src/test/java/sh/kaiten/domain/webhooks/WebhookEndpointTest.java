@@ -12,19 +12,40 @@ class WebhookEndpointTest {
 
   @Test
   void aRotatedOutSecretSignsBesideTheNewOneUntilItsGraceEnds() {
-    WebhookEndpoint endpoint = new WebhookEndpoint("wh_1", "https://hooks.example.com", null, List.of("*"), "whsec_new",
-        "whsec_old", ROTATED.plusSeconds(86_400), ROTATED, ROTATED);
+    WebhookEndpoint endpoint =
+        new WebhookEndpoint(
+            "wh_1",
+            "https://hooks.example.com",
+            null,
+            List.of("*"),
+            "whsec_new",
+            "whsec_old",
+            ROTATED.plusSeconds(86_400),
+            ROTATED,
+            ROTATED);
 
     assertThat(endpoint.signingSecrets(ROTATED)).containsExactly("whsec_new", "whsec_old");
-    assertThat(endpoint.signingSecrets(ROTATED.plusSeconds(86_399))).containsExactly("whsec_new", "whsec_old");
+    assertThat(endpoint.signingSecrets(ROTATED.plusSeconds(86_399)))
+        .containsExactly("whsec_new", "whsec_old");
     assertThat(endpoint.signingSecrets(ROTATED.plusSeconds(86_400))).containsExactly("whsec_new");
   }
 
   @Test
   void subscriptionsAreByWireNameOrAll() {
-    WebhookEndpoint some = new WebhookEndpoint("wh_1", "https://h", null, List.of("license.created"), "s", null, null,
-        ROTATED, ROTATED);
-    WebhookEndpoint all = new WebhookEndpoint("wh_2", "https://h", null, List.of("*"), "s", null, null, ROTATED, ROTATED);
+    WebhookEndpoint some =
+        new WebhookEndpoint(
+            "wh_1",
+            "https://h",
+            null,
+            List.of("license.created"),
+            "s",
+            null,
+            null,
+            ROTATED,
+            ROTATED);
+    WebhookEndpoint all =
+        new WebhookEndpoint(
+            "wh_2", "https://h", null, List.of("*"), "s", null, null, ROTATED, ROTATED);
 
     assertThat(some.subscribes("license.created")).isTrue();
     assertThat(some.subscribes("license.updated")).isFalse();

@@ -12,9 +12,10 @@ import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
- * What every {@link WebhookStore} does, run against the in-memory port and the DynamoDB adapter alike:
- * endpoints are created once, replaced only as read, listed oldest first; deliveries are written once,
- * attempted per round, restarted only when not pending, and listed newest first; lists follow their cursors.
+ * What every {@link WebhookStore} does, run against the in-memory port and the DynamoDB adapter
+ * alike: endpoints are created once, replaced only as read, listed oldest first; deliveries are
+ * written once, attempted per round, restarted only when not pending, and listed newest first;
+ * lists follow their cursors.
  */
 public abstract class WebhookStoreContract {
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00Z");
@@ -25,14 +26,35 @@ public abstract class WebhookStoreContract {
   private final String tenantId = "tnt_webhooks_" + System.nanoTime();
 
   private static WebhookEndpoint endpoint(String id, String url, Instant updatedAt) {
-    return new WebhookEndpoint(id, url, "billing", List.of("usage.limit_reached"), "whsec_c2VjcmV0", null, null, AT,
+    return new WebhookEndpoint(
+        id,
+        url,
+        "billing",
+        List.of("usage.limit_reached"),
+        "whsec_c2VjcmV0",
+        null,
+        null,
+        AT,
         updatedAt);
   }
 
   private static Delivery delivery(String endpointId, int second) {
     Instant at = AT.plusSeconds(second);
-    return new Delivery(Ids.newId(Delivery.ID_PREFIX, at), endpointId, "evt_" + second, "usage.limit_reached",
-        "{\"id\":\"evt_" + second + "\"}", DeliveryStatus.PENDING, 0, null, null, null, 0, false, at, at);
+    return new Delivery(
+        Ids.newId(Delivery.ID_PREFIX, at),
+        endpointId,
+        "evt_" + second,
+        "usage.limit_reached",
+        "{\"id\":\"evt_" + second + "\"}",
+        DeliveryStatus.PENDING,
+        0,
+        null,
+        null,
+        null,
+        0,
+        false,
+        at,
+        at);
   }
 
   @Test
@@ -40,18 +62,39 @@ public abstract class WebhookStoreContract {
     WebhookEndpoint created = endpoint("wh_1", "https://billing.example.com/hooks", AT);
     store().createEndpoint(tenantId, created, ChangeRecords.NONE);
 
-    assertThatThrownBy(() -> store().createEndpoint(tenantId, endpoint("wh_1", "https://other.example.com", AT),
-        ChangeRecords.NONE)).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(
+            () ->
+                store()
+                    .createEndpoint(
+                        tenantId,
+                        endpoint("wh_1", "https://other.example.com", AT),
+                        ChangeRecords.NONE))
+        .isInstanceOf(ConflictException.class);
     assertThat(store().findEndpoint(tenantId, "wh_1")).contains(created);
     assertThat(store().findEndpoint("tnt_other_" + System.nanoTime(), "wh_1")).isEmpty();
 
-    WebhookEndpoint changed = endpoint("wh_1", "https://billing.example.com/v2", AT.plusSeconds(60));
+    WebhookEndpoint changed =
+        endpoint("wh_1", "https://billing.example.com/v2", AT.plusSeconds(60));
     store().updateEndpoint(tenantId, changed, AT, ChangeRecords.NONE);
     assertThat(store().findEndpoint(tenantId, "wh_1")).contains(changed);
-    assertThatThrownBy(() -> store().updateEndpoint(tenantId, endpoint("wh_1", "https://stale.example.com",
-        AT.plusSeconds(120)), AT, ChangeRecords.NONE)).isInstanceOf(ConflictException.class);
-    assertThatThrownBy(() -> store().updateEndpoint(tenantId, endpoint("wh_none", "https://none.example.com",
-        AT.plusSeconds(120)), AT, ChangeRecords.NONE)).isInstanceOf(ConflictException.class);
+    assertThatThrownBy(
+            () ->
+                store()
+                    .updateEndpoint(
+                        tenantId,
+                        endpoint("wh_1", "https://stale.example.com", AT.plusSeconds(120)),
+                        AT,
+                        ChangeRecords.NONE))
+        .isInstanceOf(ConflictException.class);
+    assertThatThrownBy(
+            () ->
+                store()
+                    .updateEndpoint(
+                        tenantId,
+                        endpoint("wh_none", "https://none.example.com", AT.plusSeconds(120)),
+                        AT,
+                        ChangeRecords.NONE))
+        .isInstanceOf(ConflictException.class);
 
     assertThat(store().deleteEndpoint(tenantId, "wh_1", ChangeRecords.NONE)).isTrue();
     assertThat(store().deleteEndpoint(tenantId, "wh_1", ChangeRecords.NONE)).isFalse();
@@ -60,13 +103,17 @@ public abstract class WebhookStoreContract {
 
   @Test
   void endpointsAreListedOldestFirstAcrossPages() {
-    List<WebhookEndpoint> endpoints = List.of(endpoint("wh_a", "https://a.example.com", AT),
-        endpoint("wh_b", "https://b.example.com", AT), endpoint("wh_c", "https://c.example.com", AT));
+    List<WebhookEndpoint> endpoints =
+        List.of(
+            endpoint("wh_a", "https://a.example.com", AT),
+            endpoint("wh_b", "https://b.example.com", AT),
+            endpoint("wh_c", "https://c.example.com", AT));
     for (int i = endpoints.size() - 1; i >= 0; i--) {
       store().createEndpoint(tenantId, endpoints.get(i), ChangeRecords.NONE);
     }
 
-    assertThat(PageWalk.all(page -> store().endpoints(tenantId, page), 2)).containsExactlyElementsOf(endpoints);
+    assertThat(PageWalk.all(page -> store().endpoints(tenantId, page), 2))
+        .containsExactlyElementsOf(endpoints);
     assertThat(store().allEndpoints(tenantId)).containsExactlyElementsOf(endpoints);
   }
 
@@ -77,13 +124,31 @@ public abstract class WebhookStoreContract {
     Delivery third = delivery("wh_1", 2);
     Delivery elsewhere = delivery("wh_2", 3);
 
-    assertThat(store().createDelivery(tenantId, first)).isEqualTo(new WebhookStore.Created(first, true));
-    Delivery again = new Delivery(first.id(), "wh_1", "evt_other", first.eventType(), "{}", DeliveryStatus.PENDING, 0,
-        null, null, null, 0, false, AT, AT);
-    assertThat(store().createDelivery(tenantId, again)).isEqualTo(new WebhookStore.Created(first, false));
-    List.of(second, third, elsewhere).forEach(delivery -> store().createDelivery(tenantId, delivery));
+    assertThat(store().createDelivery(tenantId, first))
+        .isEqualTo(new WebhookStore.Created(first, true));
+    Delivery again =
+        new Delivery(
+            first.id(),
+            "wh_1",
+            "evt_other",
+            first.eventType(),
+            "{}",
+            DeliveryStatus.PENDING,
+            0,
+            null,
+            null,
+            null,
+            0,
+            false,
+            AT,
+            AT);
+    assertThat(store().createDelivery(tenantId, again))
+        .isEqualTo(new WebhookStore.Created(first, false));
+    List.of(second, third, elsewhere)
+        .forEach(delivery -> store().createDelivery(tenantId, delivery));
 
-    assertThat(PageWalk.all(page -> store().deliveries(tenantId, "wh_1", page), 2)).containsExactly(third, second, first);
+    assertThat(PageWalk.all(page -> store().deliveries(tenantId, "wh_1", page), 2))
+        .containsExactly(third, second, first);
     assertThat(store().findDelivery(tenantId, "wh_1", first.id())).contains(first);
     assertThat(store().findDelivery(tenantId, "wh_2", first.id())).isEmpty();
   }
@@ -93,10 +158,19 @@ public abstract class WebhookStoreContract {
     Delivery delivery = store().createDelivery(tenantId, delivery("wh_1", 0)).delivery();
     DeliveryTicket ticket = delivery.ticket(tenantId);
 
-    assertThatThrownBy(() -> store().restartDelivery(tenantId, delivery, AT.plusSeconds(5), ChangeRecords.NONE))
+    assertThatThrownBy(
+            () ->
+                store().restartDelivery(tenantId, delivery, AT.plusSeconds(5), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
-    assertThat(store().recordAttempt(tenantId, ticket, new AttemptResult(500, 12, null), DeliveryStatus.FAILED,
-        AT.plusSeconds(10))).isTrue();
+    assertThat(
+            store()
+                .recordAttempt(
+                    tenantId,
+                    ticket,
+                    new AttemptResult(500, 12, null),
+                    DeliveryStatus.FAILED,
+                    AT.plusSeconds(10)))
+        .isTrue();
     Delivery failed = store().findDelivery(tenantId, "wh_1", delivery.id()).orElseThrow();
     assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(1);
@@ -104,14 +178,30 @@ public abstract class WebhookStoreContract {
     assertThat(failed.lastLatencyMs()).isEqualTo(12L);
     assertThat(failed.updatedAt()).isEqualTo(AT.plusSeconds(10));
 
-    Delivery restarted = store().restartDelivery(tenantId, failed, AT.plusSeconds(20), ChangeRecords.NONE);
+    Delivery restarted =
+        store().restartDelivery(tenantId, failed, AT.plusSeconds(20), ChangeRecords.NONE);
     assertThat(restarted.status()).isEqualTo(DeliveryStatus.PENDING);
     assertThat(restarted.generation()).isEqualTo(1);
     assertThat(store().findDelivery(tenantId, "wh_1", delivery.id())).contains(restarted);
-    assertThat(store().recordAttempt(tenantId, ticket, new AttemptResult(200, 5, null), DeliveryStatus.SUCCEEDED,
-        AT.plusSeconds(30))).isFalse();
-    assertThat(store().recordAttempt(tenantId, restarted.ticket(tenantId), new AttemptResult(200, 5, null),
-        DeliveryStatus.SUCCEEDED, AT.plusSeconds(30))).isTrue();
-    assertThat(store().findDelivery(tenantId, "wh_1", delivery.id()).orElseThrow().attempts()).isEqualTo(2);
+    assertThat(
+            store()
+                .recordAttempt(
+                    tenantId,
+                    ticket,
+                    new AttemptResult(200, 5, null),
+                    DeliveryStatus.SUCCEEDED,
+                    AT.plusSeconds(30)))
+        .isFalse();
+    assertThat(
+            store()
+                .recordAttempt(
+                    tenantId,
+                    restarted.ticket(tenantId),
+                    new AttemptResult(200, 5, null),
+                    DeliveryStatus.SUCCEEDED,
+                    AT.plusSeconds(30)))
+        .isTrue();
+    assertThat(store().findDelivery(tenantId, "wh_1", delivery.id()).orElseThrow().attempts())
+        .isEqualTo(2);
   }
 }

@@ -14,8 +14,8 @@ import sh.kaiten.domain.usage.InstanceEntitlement;
 /**
  * One entitlement evaluated for an instance.
  *
- * @param value true/false for BOOLEAN, the limit (null = unlimited) for NUMERIC, the payload for CONFIG;
- *     null when nothing is granted
+ * @param value true/false for BOOLEAN, the limit (null = unlimited) for NUMERIC, the payload for
+ *     CONFIG; null when nothing is granted
  * @param usage for NUMERIC entitlements only
  */
 @RegisterForReflection

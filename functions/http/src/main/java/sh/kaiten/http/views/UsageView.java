@@ -10,8 +10,8 @@ import sh.kaiten.domain.metering.UsageState;
 import sh.kaiten.domain.metering.UsageStatus;
 
 /**
- * A NUMERIC entitlement's usage as the API shows it, e.g.
- * {@code {"entitlement":"api-calls","limit":100000,"current_usage":67433,"percentage_used":67.4,"status":"ACCEPTED",...}}.
+ * A NUMERIC entitlement's usage as the API shows it, e.g. {@code
+ * {"entitlement":"api-calls","limit":100000,"current_usage":67433,"percentage_used":67.4,"status":"ACCEPTED",...}}.
  *
  * @param reason on a usage report, why it was REJECTED; null otherwise
  */

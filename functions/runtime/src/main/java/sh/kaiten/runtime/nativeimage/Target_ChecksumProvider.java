@@ -23,7 +23,8 @@ final class Target_ChecksumProvider {
 
   @Substitute
   static SdkChecksum crc64NvmeCrtImplementation() {
-    throw new IllegalStateException("CRC64NVME needs the software.amazon.awssdk.crt:aws-crt module");
+    throw new IllegalStateException(
+        "CRC64NVME needs the software.amazon.awssdk.crt:aws-crt module");
   }
 
   @Substitute

@@ -39,15 +39,20 @@ class NativeImageSettingsTest {
     for (String name : kaitenClasses()) {
       Class<?> type = Class.forName(name, false, getClass().getClassLoader());
       for (Field field : type.getDeclaredFields()) {
-        if (Modifier.isStatic(field.getModifiers()) && Random.class.isAssignableFrom(field.getType())) {
+        if (Modifier.isStatic(field.getModifiers())
+            && Random.class.isAssignableFrom(field.getType())) {
           holders.add(name);
         }
       }
     }
 
-    assertThat(holders).containsExactly("sh.kaiten.domain.access.Ids",
-        "sh.kaiten.domain.access.Secrets", "sh.kaiten.domain.webhooks.WebhookSecrets");
-    assertThat(runTimeInitialized()).containsAll(holders)
+    assertThat(holders)
+        .containsExactly(
+            "sh.kaiten.domain.access.Ids",
+            "sh.kaiten.domain.access.Secrets",
+            "sh.kaiten.domain.webhooks.WebhookSecrets");
+    assertThat(runTimeInitialized())
+        .containsAll(holders)
         .contains("software.amazon.awssdk.services.dynamodb.DynamoDbRetryPolicy");
   }
 
@@ -66,14 +71,15 @@ class NativeImageSettingsTest {
       if (substitute.isSynthetic()) {
         continue;
       }
-      Method original = target.getDeclaredMethod(substitute.getName(), substitute.getParameterTypes());
+      Method original =
+          target.getDeclaredMethod(substitute.getName(), substitute.getParameterTypes());
       assertThat(original.getReturnType()).isEqualTo(substitute.getReturnType());
       assertThat(Modifier.isStatic(original.getModifiers())).isTrue();
       substituted.add(substitute.getName());
     }
 
-    assertThat(substituted).containsExactlyInAnyOrder(
-        "createCrtCrc32C", "crc64NvmeCrtImplementation", "crtXxHash");
+    assertThat(substituted)
+        .containsExactlyInAnyOrder("createCrtCrc32C", "crc64NvmeCrtImplementation", "crtXxHash");
   }
 
   private List<String> runTimeInitialized() throws IOException {
@@ -88,7 +94,9 @@ class NativeImageSettingsTest {
         .collect(Collectors.toList());
   }
 
-  /** Every class under sh.kaiten on the class path: this module's, the domain's and the adapters'. */
+  /**
+   * Every class under sh.kaiten on the class path: this module's, the domain's and the adapters'.
+   */
   private List<String> kaitenClasses() throws IOException, URISyntaxException {
     List<String> names = new ArrayList<>();
     for (URL root : Collections.list(getClass().getClassLoader().getResources("sh/kaiten"))) {
@@ -99,7 +107,8 @@ class NativeImageSettingsTest {
       Path dir = Path.of(root.toURI());
       Path base = dir.getParent().getParent();
       try (Stream<Path> files = Files.walk(dir)) {
-        files.filter(f -> f.toString().endsWith(".class"))
+        files
+            .filter(f -> f.toString().endsWith(".class"))
             .map(f -> className(base.relativize(f).toString()))
             .forEach(names::add);
       }
@@ -110,7 +119,8 @@ class NativeImageSettingsTest {
   private static List<String> classesInJar(URL root) throws IOException {
     String jar = root.getPath().substring("file:".length(), root.getPath().indexOf('!'));
     try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar)) {
-      return zip.stream().map(java.util.zip.ZipEntry::getName)
+      return zip.stream()
+          .map(java.util.zip.ZipEntry::getName)
           .filter(n -> n.startsWith("sh/kaiten/") && n.endsWith(".class"))
           .map(NativeImageSettingsTest::className)
           .collect(Collectors.toList());
@@ -118,6 +128,8 @@ class NativeImageSettingsTest {
   }
 
   private static String className(String path) {
-    return path.substring(0, path.length() - ".class".length()).replace('/', '.').replace('\\', '.');
+    return path.substring(0, path.length() - ".class".length())
+        .replace('/', '.')
+        .replace('\\', '.');
   }
 }

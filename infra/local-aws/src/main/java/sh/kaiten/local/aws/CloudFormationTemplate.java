@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * template.yaml read as plain maps, with CloudFormation's short tags turned into their long form
- * ({@code !Ref X} becomes {@code {Ref: X}}, {@code !GetAtt A.B} becomes {@code {Fn::GetAtt: [A, B]}}).
+ * ({@code !Ref X} becomes {@code {Ref: X}}, {@code !GetAtt A.B} becomes {@code {Fn::GetAtt: [A,
+ * B]}}).
  */
 public final class CloudFormationTemplate {
   private final Map<String, Object> root;
@@ -56,11 +57,13 @@ public final class CloudFormationTemplate {
   /** The resources of one CloudFormation type, by logical id, in template order. */
   public Map<String, Map<String, Object>> resourcesOfType(String type) {
     Map<String, Map<String, Object>> matching = new LinkedHashMap<>();
-    resources().forEach((id, resource) -> {
-      if (type.equals(resource.get("Type"))) {
-        matching.put(id, resource);
-      }
-    });
+    resources()
+        .forEach(
+            (id, resource) -> {
+              if (type.equals(resource.get("Type"))) {
+                matching.put(id, resource);
+              }
+            });
     return matching;
   }
 
@@ -85,8 +88,25 @@ public final class CloudFormationTemplate {
   private static final class ShortTags extends SafeConstructor {
     ShortTags() {
       super(new LoaderOptions());
-      for (String name : List.of("Ref", "Sub", "GetAtt", "If", "Join", "Select", "Split", "Equals", "Not", "And",
-          "Or", "FindInMap", "GetAZs", "ImportValue", "Base64", "Condition", "Cidr")) {
+      for (String name :
+          List.of(
+              "Ref",
+              "Sub",
+              "GetAtt",
+              "If",
+              "Join",
+              "Select",
+              "Split",
+              "Equals",
+              "Not",
+              "And",
+              "Or",
+              "FindInMap",
+              "GetAZs",
+              "ImportValue",
+              "Base64",
+              "Condition",
+              "Cidr")) {
         String longName = name.equals("Ref") || name.equals("Condition") ? name : "Fn::" + name;
         this.yamlConstructors.put(new Tag("!" + name), new Intrinsic(longName));
       }

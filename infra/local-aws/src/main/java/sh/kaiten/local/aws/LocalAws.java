@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * DynamoDB Local and ElasticMQ (the SQS API) running in this JVM on loopback, with the resources of
- * template.yaml provisioned; or, through {@link #attach}, the same resources provisioned in services
- * someone else runs (LocalStack). Closing it stops only what it started.
+ * template.yaml provisioned; or, through {@link #attach}, the same resources provisioned in
+ * services someone else runs (LocalStack). Closing it stops only what it started.
  */
 public final class LocalAws implements AutoCloseable {
   public static final String REGION = "us-east-1";
@@ -50,24 +50,44 @@ public final class LocalAws implements AutoCloseable {
   private final ProvisionedResources resources;
   private final Runnable stopServices;
 
-  private LocalAws(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials, CloudFormationTemplate template,
-      Map<String, String> parameters, Path dataDir, Runnable stopServices) {
+  private LocalAws(
+      URI dynamoEndpoint,
+      URI sqsEndpoint,
+      LocalCredentials credentials,
+      CloudFormationTemplate template,
+      Map<String, String> parameters,
+      Path dataDir,
+      Runnable stopServices) {
     this.dynamoEndpoint = dynamoEndpoint;
     this.sqsEndpoint = sqsEndpoint;
     this.credentials = credentials;
     this.stopServices = stopServices;
-    StaticCredentialsProvider provider = StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
-    this.dynamo = DynamoDbClient.builder()
-        .endpointOverride(dynamoEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
-        .httpClient(UrlConnectionHttpClient.create()).build();
-    this.streams = DynamoDbStreamsClient.builder()
-        .endpointOverride(dynamoEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
-        .httpClient(UrlConnectionHttpClient.create()).build();
-    this.sqs = SqsClient.builder()
-        .endpointOverride(sqsEndpoint).region(Region.of(REGION)).credentialsProvider(provider)
-        .httpClient(UrlConnectionHttpClient.create()).build();
-    this.resources = new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision(parameters);
+    StaticCredentialsProvider provider =
+        StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(credentials.accessKeyId(), credentials.secretAccessKey()));
+    this.dynamo =
+        DynamoDbClient.builder()
+            .endpointOverride(dynamoEndpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(provider)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    this.streams =
+        DynamoDbStreamsClient.builder()
+            .endpointOverride(dynamoEndpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(provider)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    this.sqs =
+        SqsClient.builder()
+            .endpointOverride(sqsEndpoint)
+            .region(Region.of(REGION))
+            .credentialsProvider(provider)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    this.resources =
+        new TemplateProvisioner(template, dynamo, sqs, REGION, ACCOUNT_ID).provision(parameters);
     if (dataDir != null) {
       keepSecrets(template, dataDir.resolve(SECRETS_FILE));
     }
@@ -96,7 +116,9 @@ public final class LocalAws implements AutoCloseable {
       }
       if (added) {
         if (!Files.exists(file)) {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         try (Writer writer = Files.newBufferedWriter(file)) {
           kept.store(writer, "kaiten-local's made-up secrets for this data folder");
@@ -111,9 +133,13 @@ public final class LocalAws implements AutoCloseable {
    * Provisions {@code template} in DynamoDB and SQS services that are already running; closing the
    * result closes its clients and leaves the services to whoever started them.
    */
-  public static LocalAws attach(URI dynamoEndpoint, URI sqsEndpoint, LocalCredentials credentials,
+  public static LocalAws attach(
+      URI dynamoEndpoint,
+      URI sqsEndpoint,
+      LocalCredentials credentials,
       CloudFormationTemplate template) {
-    return new LocalAws(dynamoEndpoint, sqsEndpoint, credentials, template, Map.of(), null, () -> { });
+    return new LocalAws(
+        dynamoEndpoint, sqsEndpoint, credentials, template, Map.of(), null, () -> {});
   }
 
   /**
@@ -125,18 +151,28 @@ public final class LocalAws implements AutoCloseable {
     return start(template, dataDir, Map.of());
   }
 
-  /** @param parameters template parameters to set; the others take their defaults */
-  public static LocalAws start(CloudFormationTemplate template, Path dataDir, Map<String, String> parameters) {
+  /**
+   * @param parameters template parameters to set; the others take their defaults
+   */
+  public static LocalAws start(
+      CloudFormationTemplate template, Path dataDir, Map<String, String> parameters) {
     int dynamoPort = freePort();
     int sqsPort = freePort();
     DynamoDBProxyServer dynamoServer = startDynamo(dynamoPort, dataDir);
-    SQSRestServer sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1")
-        .withPort(sqsPort)
-        .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
-        .start();
+    SQSRestServer sqsServer =
+        SQSRestServerBuilder.withInterface("127.0.0.1")
+            .withPort(sqsPort)
+            .withServerAddress(new NodeAddress("http", "127.0.0.1", sqsPort, ""))
+            .start();
     sqsServer.waitUntilStarted();
-    return new LocalAws(URI.create("http://127.0.0.1:" + dynamoPort), URI.create("http://127.0.0.1:" + sqsPort),
-        LocalCredentials.generate(), template, parameters, dataDir, () -> stop(sqsServer, dynamoServer));
+    return new LocalAws(
+        URI.create("http://127.0.0.1:" + dynamoPort),
+        URI.create("http://127.0.0.1:" + sqsPort),
+        LocalCredentials.generate(),
+        template,
+        parameters,
+        dataDir,
+        () -> stop(sqsServer, dynamoServer));
   }
 
   private static void stop(SQSRestServer sqsServer, DynamoDBProxyServer dynamoServer) {
@@ -149,7 +185,8 @@ public final class LocalAws implements AutoCloseable {
   }
 
   private static DynamoDBProxyServer startDynamo(int port, Path dataDir) {
-    List<String> args = new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb", "-disableTelemetry"));
+    List<String> args =
+        new ArrayList<>(List.of("-port", String.valueOf(port), "-sharedDb", "-disableTelemetry"));
     if (dataDir == null) {
       args.add("-inMemory");
     } else {
@@ -161,12 +198,14 @@ public final class LocalAws implements AutoCloseable {
       args.addAll(List.of("-dbPath", dataDir.toAbsolutePath().toString()));
     }
     try {
-      DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+      DynamoDBProxyServer server =
+          ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
       bindToLoopback(server);
       server.start();
       return server;
     } catch (Exception e) {
-      throw new IllegalStateException("DynamoDB Local did not start (is sqlite4java.library.path set?)", e);
+      throw new IllegalStateException(
+          "DynamoDB Local did not start (is sqlite4java.library.path set?)", e);
     }
   }
 
@@ -174,7 +213,8 @@ public final class LocalAws implements AutoCloseable {
    * DynamoDB Local offers no option for the address it listens on and binds every interface; its
    * Jetty connector is set to loopback before it starts, so the local data is not on the network.
    */
-  private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+  private static void bindToLoopback(DynamoDBProxyServer proxy)
+      throws ReflectiveOperationException {
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
     field.setAccessible(true);
     Server jetty = (Server) field.get(proxy);

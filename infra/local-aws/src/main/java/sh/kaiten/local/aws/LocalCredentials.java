@@ -11,6 +11,7 @@ public record LocalCredentials(String accessKeyId, String secretAccessKey) {
     byte[] secret = new byte[20];
     random.nextBytes(id);
     random.nextBytes(secret);
-    return new LocalCredentials("LOCAL" + HexFormat.of().formatHex(id).toUpperCase(), HexFormat.of().formatHex(secret));
+    return new LocalCredentials(
+        "LOCAL" + HexFormat.of().formatHex(id).toUpperCase(), HexFormat.of().formatHex(secret));
   }
 }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class ProvisionedResources {
   private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]+)}");
-  private static final Pattern SECRET_REFERENCE = Pattern.compile("\\{\\{resolve:secretsmanager:(.+?):SecretString}}");
+  private static final Pattern SECRET_REFERENCE =
+      Pattern.compile("\\{\\{resolve:secretsmanager:(.+?):SecretString}}");
 
   private final CloudFormationTemplate template;
   private final String region;
@@ -73,14 +74,17 @@ public final class ProvisionedResources {
       throw new IllegalArgumentException("no resource " + functionLogicalId + " in the template");
     }
     Map<String, String> environment = new LinkedHashMap<>();
-    for (Map<String, Object> properties : List.of(template.globals("Function"), CloudFormationTemplate.properties(function))) {
-      Map<String, Object> env = (Map<String, Object>) properties.getOrDefault("Environment", Map.of());
+    for (Map<String, Object> properties :
+        List.of(template.globals("Function"), CloudFormationTemplate.properties(function))) {
+      Map<String, Object> env =
+          (Map<String, Object>) properties.getOrDefault("Environment", Map.of());
       Map<String, Object> variables = (Map<String, Object>) env.getOrDefault("Variables", Map.of());
-      variables.forEach((name, value) -> {
-        if (!leftOut(value)) {
-          environment.put(name, resolve(value));
-        }
-      });
+      variables.forEach(
+          (name, value) -> {
+            if (!leftOut(value)) {
+              environment.put(name, resolve(value));
+            }
+          });
     }
     return environment;
   }
@@ -88,17 +92,21 @@ public final class ProvisionedResources {
   /**
    * The environment a function gets where there is no Secrets Manager (kaiten-local, tests): the
    * template's, except that each variable {@code X_ID} naming one of the template's secrets becomes
-   * {@code X} holding the secret's value, and {@code KAITEN_SECRETS_SOURCE} says {@code environment}.
+   * {@code X} holding the secret's value, and {@code KAITEN_SECRETS_SOURCE} says {@code
+   * environment}.
    */
   public Map<String, String> localEnvironmentOf(String functionLogicalId) {
     Map<String, String> environment = new LinkedHashMap<>();
-    environmentOf(functionLogicalId).forEach((name, value) -> {
-      if (name.endsWith("_ID") && secretValues.containsKey(value)) {
-        environment.put(name.substring(0, name.length() - "_ID".length()), secretValues.get(value));
-      } else {
-        environment.put(name, value);
-      }
-    });
+    environmentOf(functionLogicalId)
+        .forEach(
+            (name, value) -> {
+              if (name.endsWith("_ID") && secretValues.containsKey(value)) {
+                environment.put(
+                    name.substring(0, name.length() - "_ID".length()), secretValues.get(value));
+              } else {
+                environment.put(name, value);
+              }
+            });
     environment.put("KAITEN_SECRETS_SOURCE", "environment");
     return environment;
   }
@@ -110,7 +118,8 @@ public final class ProvisionedResources {
       return String.valueOf(value);
     }
     if (value instanceof Map<?, ?> map && map.size() == 1) {
-      Map.Entry<String, Object> intrinsic = ((Map<String, Object>) map).entrySet().iterator().next();
+      Map.Entry<String, Object> intrinsic =
+          ((Map<String, Object>) map).entrySet().iterator().next();
       switch (intrinsic.getKey()) {
         case "Ref" -> {
           return pseudo((String) intrinsic.getValue());
@@ -126,7 +135,8 @@ public final class ProvisionedResources {
           List<Object> branches = (List<Object>) intrinsic.getValue();
           return resolve(condition((String) branches.get(0)) ? branches.get(1) : branches.get(2));
         }
-        default -> throw new IllegalArgumentException("kaiten-local cannot resolve " + intrinsic.getKey());
+        default ->
+            throw new IllegalArgumentException("kaiten-local cannot resolve " + intrinsic.getKey());
       }
     }
     throw new IllegalArgumentException("kaiten-local cannot resolve " + value);
@@ -138,16 +148,20 @@ public final class ProvisionedResources {
     while (matcher.find()) {
       String name = matcher.group(1);
       int dot = name.indexOf('.');
-      String value = dot > 0 && !name.startsWith("AWS::")
-          ? attribute(name.substring(0, dot), name.substring(dot + 1))
-          : pseudo(name);
+      String value =
+          dot > 0 && !name.startsWith("AWS::")
+              ? attribute(name.substring(0, dot), name.substring(dot + 1))
+              : pseudo(name);
       matcher.appendReplacement(out, Matcher.quoteReplacement(value));
     }
     matcher.appendTail(out);
     return out.toString();
   }
 
-  /** Whether CloudFormation leaves the value out: {@code AWS::NoValue}, directly or as the branch an {@code Fn::If} takes. */
+  /**
+   * Whether CloudFormation leaves the value out: {@code AWS::NoValue}, directly or as the branch an
+   * {@code Fn::If} takes.
+   */
   @SuppressWarnings("unchecked")
   private boolean leftOut(Object value) {
     if (value instanceof Map<?, ?> map && map.size() == 1) {
@@ -161,7 +175,10 @@ public final class ProvisionedResources {
     return false;
   }
 
-  /** Evaluates a condition of the template's Conditions section (Fn::Equals, Fn::Not, Fn::And, Fn::Or). */
+  /**
+   * Evaluates a condition of the template's Conditions section (Fn::Equals, Fn::Not, Fn::And,
+   * Fn::Or).
+   */
   @SuppressWarnings("unchecked")
   public boolean condition(String name) {
     Object definition = template.section("Conditions").get(name);
@@ -173,19 +190,27 @@ public final class ProvisionedResources {
 
   @SuppressWarnings("unchecked")
   private boolean evaluate(Object definition) {
-    Map.Entry<String, Object> function = ((Map<String, Object>) definition).entrySet().iterator().next();
-    List<Object> arguments = function.getValue() instanceof List<?> list ? (List<Object>) list : List.of(function.getValue());
+    Map.Entry<String, Object> function =
+        ((Map<String, Object>) definition).entrySet().iterator().next();
+    List<Object> arguments =
+        function.getValue() instanceof List<?> list
+            ? (List<Object>) list
+            : List.of(function.getValue());
     return switch (function.getKey()) {
       case "Fn::Equals" -> resolve(arguments.get(0)).equals(resolve(arguments.get(1)));
       case "Fn::Not" -> !evaluate(arguments.get(0));
       case "Fn::And" -> arguments.stream().allMatch(this::evaluate);
       case "Fn::Or" -> arguments.stream().anyMatch(this::evaluate);
       case "Condition" -> condition((String) function.getValue());
-      default -> throw new IllegalArgumentException("kaiten-local cannot evaluate " + function.getKey());
+      default ->
+          throw new IllegalArgumentException("kaiten-local cannot evaluate " + function.getKey());
     };
   }
 
-  /** Replaces {@code {{resolve:secretsmanager:<secret>:SecretString}}} with the local secret's value. */
+  /**
+   * Replaces {@code {{resolve:secretsmanager:<secret>:SecretString}}} with the local secret's
+   * value.
+   */
   private String resolveSecrets(String text) {
     Matcher matcher = SECRET_REFERENCE.matcher(text);
     StringBuilder out = new StringBuilder();

@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * A table's DynamoDB stream read as Lambda's event source mapping reads it: shard by shard, in order,
- * from the oldest record kept ({@code TRIM_HORIZON}); a batch that failed from some record on is read
- * again from that record. Records become the JSON of Lambda's DynamoDB event.
+ * A table's DynamoDB stream read as Lambda's event source mapping reads it: shard by shard, in
+ * order, from the oldest record kept ({@code TRIM_HORIZON}); a batch that failed from some record
+ * on is read again from that record. Records become the JSON of Lambda's DynamoDB event.
  */
 public final class TableStream {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,8 +25,10 @@ public final class TableStream {
   private final DynamoDbStreamsClient streams;
   private final String streamArn;
   private final String region;
+
   /** Where each shard is read next; a shard read to its end is left out. */
   private final Map<String, String> iterators = new LinkedHashMap<>();
+
   private final List<String> finished = new ArrayList<>();
 
   public TableStream(DynamoDbStreamsClient streams, String streamArn, String region) {
@@ -35,11 +37,15 @@ public final class TableStream {
     this.region = region;
   }
 
-  /** Up to {@code limit} records of one shard, read after the last batch of that shard that was {@link Batch#done}. */
+  /**
+   * Up to {@code limit} records of one shard, read after the last batch of that shard that was
+   * {@link Batch#done}.
+   */
   public Batch next(int limit) {
     discoverShards();
     for (Map.Entry<String, String> shard : new ArrayList<>(iterators.entrySet())) {
-      GetRecordsResponse response = streams.getRecords(r -> r.shardIterator(shard.getValue()).limit(limit));
+      GetRecordsResponse response =
+          streams.getRecords(r -> r.shardIterator(shard.getValue()).limit(limit));
       if (!response.records().isEmpty()) {
         return new Batch(shard.getKey(), response.records(), response.nextShardIterator());
       }
@@ -49,11 +55,20 @@ public final class TableStream {
   }
 
   private void discoverShards() {
-    for (Shard shard : streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
-      if (!iterators.containsKey(shard.shardId()) && !finished.contains(shard.shardId())
+    for (Shard shard :
+        streams.describeStream(r -> r.streamArn(streamArn)).streamDescription().shards()) {
+      if (!iterators.containsKey(shard.shardId())
+          && !finished.contains(shard.shardId())
           && (shard.parentShardId() == null || !iterators.containsKey(shard.parentShardId()))) {
-        iterators.put(shard.shardId(), streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shard.shardId())
-            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator());
+        iterators.put(
+            shard.shardId(),
+            streams
+                .getShardIterator(
+                    r ->
+                        r.streamArn(streamArn)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator());
       }
     }
   }
@@ -92,11 +107,22 @@ public final class TableStream {
 
     /** The records from {@code sequenceNumber} on failed: the shard is read again from it. */
     public void failedFrom(String sequenceNumber) {
-      iterators.put(shardId, streams.getShardIterator(r -> r.streamArn(streamArn).shardId(shardId)
-          .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(sequenceNumber)).shardIterator());
+      iterators.put(
+          shardId,
+          streams
+              .getShardIterator(
+                  r ->
+                      r.streamArn(streamArn)
+                          .shardId(shardId)
+                          .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                          .sequenceNumber(sequenceNumber))
+              .shardIterator());
     }
 
-    /** The event Lambda hands a function for {@code handed} (these records, or those a filter let through). */
+    /**
+     * The event Lambda hands a function for {@code handed} (these records, or those a filter let
+     * through).
+     */
     public String lambdaEvent(List<Record> handed) {
       ObjectNode event = JSON.createObjectNode();
       ArrayNode out = event.putArray("Records");
@@ -110,7 +136,8 @@ public final class TableStream {
         ObjectNode dynamodb = json.putObject("dynamodb");
         var change = record.dynamodb();
         if (change.approximateCreationDateTime() != null) {
-          dynamodb.put("ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
+          dynamodb.put(
+              "ApproximateCreationDateTime", change.approximateCreationDateTime().getEpochSecond());
         }
         dynamodb.set("Keys", image(change.keys()));
         if (change.hasNewImage()) {
@@ -123,7 +150,8 @@ public final class TableStream {
         dynamodb.put("SizeBytes", change.sizeBytes());
         dynamodb.put("StreamViewType", change.streamViewTypeAsString());
         if (record.userIdentity() != null) {
-          json.putObject("userIdentity").put("type", record.userIdentity().type())
+          json.putObject("userIdentity")
+              .put("type", record.userIdentity().type())
               .put("principalId", record.userIdentity().principalId());
         }
         json.put("eventSourceARN", streamArn);
@@ -138,7 +166,10 @@ public final class TableStream {
     return image;
   }
 
-  /** An attribute in the stream's JSON form: {@code {"S":"..."}}, {@code {"N":"1"}}, {@code {"M":{...}}}, ... */
+  /**
+   * An attribute in the stream's JSON form: {@code {"S":"..."}}, {@code {"N":"1"}}, {@code
+   * {"M":{...}}}, ...
+   */
   private static ObjectNode value(AttributeValue value) {
     ObjectNode json = JSON.createObjectNode();
     if (value.s() != null) {

@@ -2,8 +2,8 @@ package sh.kaiten.local.aws;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,7 +29,11 @@ public final class TemplateProvisioner {
   private final String region;
   private final String accountId;
 
-  public TemplateProvisioner(CloudFormationTemplate template, DynamoDbClient dynamo, SqsClient sqs, String region,
+  public TemplateProvisioner(
+      CloudFormationTemplate template,
+      DynamoDbClient dynamo,
+      SqsClient sqs,
+      String region,
       String accountId) {
     this.template = template;
     this.dynamo = dynamo;
@@ -42,24 +46,37 @@ public final class TemplateProvisioner {
     return provision(Map.of());
   }
 
-  /** @param parameters template parameters to set; the others take their defaults */
+  /**
+   * @param parameters template parameters to set; the others take their defaults
+   */
   @SuppressWarnings("unchecked")
   public ProvisionedResources provision(Map<String, String> parameters) {
     ProvisionedResources provisioned = new ProvisionedResources(template, region, accountId);
     Map<String, Map<String, Object>> declared =
         (Map<String, Map<String, Object>>) (Map<?, ?>) template.section("Parameters");
-    declared.forEach((name, parameter) ->
-        provisioned.put(name, parameters.getOrDefault(name, String.valueOf(parameter.get("Default"))), Map.of()));
-    template.resourcesOfType("AWS::SecretsManager::Secret").forEach((id, resource) -> createSecret(provisioned, id));
-    template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, resource) -> createTable(provisioned, id, resource));
+    declared.forEach(
+        (name, parameter) ->
+            provisioned.put(
+                name,
+                parameters.getOrDefault(name, String.valueOf(parameter.get("Default"))),
+                Map.of()));
+    template
+        .resourcesOfType("AWS::SecretsManager::Secret")
+        .forEach((id, resource) -> createSecret(provisioned, id));
+    template
+        .resourcesOfType("AWS::DynamoDB::Table")
+        .forEach((id, resource) -> createTable(provisioned, id, resource));
     // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
-    List<Map.Entry<String, Map<String, Object>>> queues = new ArrayList<>(template.resourcesOfType("AWS::SQS::Queue").entrySet());
+    List<Map.Entry<String, Map<String, Object>>> queues =
+        new ArrayList<>(template.resourcesOfType("AWS::SQS::Queue").entrySet());
     queues.sort((a, b) -> Boolean.compare(hasRedrive(a.getValue()), hasRedrive(b.getValue())));
     queues.forEach(queue -> createQueue(provisioned, queue.getKey(), queue.getValue()));
     return provisioned;
   }
 
-  /** A generated secret, like GenerateSecretString makes one; it lives only as long as this process. */
+  /**
+   * A generated secret, like GenerateSecretString makes one; it lives only as long as this process.
+   */
   private void createSecret(ProvisionedResources provisioned, String logicalId) {
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
@@ -73,40 +90,67 @@ public final class TemplateProvisioner {
   }
 
   @SuppressWarnings("unchecked")
-  private void createTable(ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
+  private void createTable(
+      ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
     Map<String, Object> properties = CloudFormationTemplate.properties(resource);
-    String name = properties.containsKey("TableName") ? provisioned.resolve(properties.get("TableName")) : logicalId;
-    List<AttributeDefinition> attributes = ((List<Map<String, Object>>) properties.get("AttributeDefinitions")).stream()
-        .map(a -> AttributeDefinition.builder()
-            .attributeName((String) a.get("AttributeName")).attributeType((String) a.get("AttributeType")).build())
-        .toList();
-    CreateTableRequest.Builder request = CreateTableRequest.builder()
-        .tableName(name)
-        .attributeDefinitions(attributes)
-        .keySchema(keySchema(properties.get("KeySchema")))
-        .billingMode(BillingMode.PAY_PER_REQUEST);
-    List<GlobalSecondaryIndex> indexes = ((List<Map<String, Object>>) properties.getOrDefault(
-        "GlobalSecondaryIndexes", List.of())).stream().map(index -> GlobalSecondaryIndex.builder()
-            .indexName((String) index.get("IndexName"))
-            .keySchema(keySchema(index.get("KeySchema")))
-            .projection(Projection.builder()
-                .projectionType((String) ((Map<String, Object>) index.get("Projection")).get("ProjectionType")).build())
-            .build())
-        .toList();
+    String name =
+        properties.containsKey("TableName")
+            ? provisioned.resolve(properties.get("TableName"))
+            : logicalId;
+    List<AttributeDefinition> attributes =
+        ((List<Map<String, Object>>) properties.get("AttributeDefinitions"))
+            .stream()
+                .map(
+                    a ->
+                        AttributeDefinition.builder()
+                            .attributeName((String) a.get("AttributeName"))
+                            .attributeType((String) a.get("AttributeType"))
+                            .build())
+                .toList();
+    CreateTableRequest.Builder request =
+        CreateTableRequest.builder()
+            .tableName(name)
+            .attributeDefinitions(attributes)
+            .keySchema(keySchema(properties.get("KeySchema")))
+            .billingMode(BillingMode.PAY_PER_REQUEST);
+    List<GlobalSecondaryIndex> indexes =
+        ((List<Map<String, Object>>) properties.getOrDefault("GlobalSecondaryIndexes", List.of()))
+            .stream()
+                .map(
+                    index ->
+                        GlobalSecondaryIndex.builder()
+                            .indexName((String) index.get("IndexName"))
+                            .keySchema(keySchema(index.get("KeySchema")))
+                            .projection(
+                                Projection.builder()
+                                    .projectionType(
+                                        (String)
+                                            ((Map<String, Object>) index.get("Projection"))
+                                                .get("ProjectionType"))
+                                    .build())
+                            .build())
+                .toList();
     if (!indexes.isEmpty()) {
       request.globalSecondaryIndexes(indexes);
     }
     Map<String, Object> stream = (Map<String, Object>) properties.get("StreamSpecification");
     if (stream != null) {
-      request.streamSpecification(s -> s.streamEnabled(true).streamViewType((String) stream.get("StreamViewType")));
+      request.streamSpecification(
+          s -> s.streamEnabled(true).streamViewType((String) stream.get("StreamViewType")));
     }
     try {
       dynamo.createTable(request.build());
     } catch (ResourceInUseException alreadyThere) {
       addMissingIndexes(name, attributes, indexes); // kept from an earlier run of an older template
-      if (stream != null && dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn() == null) {
-        dynamo.updateTable(r -> r.tableName(name).streamSpecification(s -> s.streamEnabled(true)
-            .streamViewType((String) stream.get("StreamViewType"))));
+      if (stream != null
+          && dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn() == null) {
+        dynamo.updateTable(
+            r ->
+                r.tableName(name)
+                    .streamSpecification(
+                        s ->
+                            s.streamEnabled(true)
+                                .streamViewType((String) stream.get("StreamViewType"))));
       }
     }
     Map<String, Object> ttl = (Map<String, Object>) properties.get("TimeToLiveSpecification");
@@ -114,60 +158,111 @@ public final class TemplateProvisioner {
       String attribute = (String) ttl.get("AttributeName");
       var current = dynamo.describeTimeToLive(r -> r.tableName(name)).timeToLiveDescription();
       if (!attribute.equals(current.attributeName())) {
-        dynamo.updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(s -> s.attributeName(attribute).enabled(true)));
+        dynamo.updateTimeToLive(
+            r ->
+                r.tableName(name)
+                    .timeToLiveSpecification(s -> s.attributeName(attribute).enabled(true)));
       }
     }
-    Map<String, String> attrs = new HashMap<>(Map.of("Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
+    Map<String, String> attrs =
+        new HashMap<>(
+            Map.of("Arn", "arn:aws:dynamodb:" + region + ":" + accountId + ":table/" + name));
     if (stream != null) {
-      attrs.put("StreamArn", dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn());
+      attrs.put(
+          "StreamArn", dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn());
     }
     provisioned.put(logicalId, name, attrs);
   }
 
   /** As a stack update would: each index the template has and the table lacks is created. */
-  private void addMissingIndexes(String table, List<AttributeDefinition> attributes, List<GlobalSecondaryIndex> indexes) {
-    List<String> existing = dynamo.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
-        .map(GlobalSecondaryIndexDescription::indexName).toList();
+  private void addMissingIndexes(
+      String table, List<AttributeDefinition> attributes, List<GlobalSecondaryIndex> indexes) {
+    List<String> existing =
+        dynamo.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
+            .map(GlobalSecondaryIndexDescription::indexName)
+            .toList();
     for (GlobalSecondaryIndex index : indexes) {
       if (!existing.contains(index.indexName())) {
-        dynamo.updateTable(r -> r.tableName(table).attributeDefinitions(attributes)
-            .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.indexName())
-                .keySchema(index.keySchema()).projection(index.projection()))));
+        dynamo.updateTable(
+            r ->
+                r.tableName(table)
+                    .attributeDefinitions(attributes)
+                    .globalSecondaryIndexUpdates(
+                        u ->
+                            u.create(
+                                c ->
+                                    c.indexName(index.indexName())
+                                        .keySchema(index.keySchema())
+                                        .projection(index.projection()))));
       }
     }
   }
 
   @SuppressWarnings("unchecked")
   private static List<KeySchemaElement> keySchema(Object schema) {
-    return ((List<Map<String, Object>>) schema).stream()
-        .map(k -> KeySchemaElement.builder()
-            .attributeName((String) k.get("AttributeName")).keyType((String) k.get("KeyType")).build())
-        .toList();
+    return ((List<Map<String, Object>>) schema)
+        .stream()
+            .map(
+                k ->
+                    KeySchemaElement.builder()
+                        .attributeName((String) k.get("AttributeName"))
+                        .keyType((String) k.get("KeyType"))
+                        .build())
+            .toList();
   }
 
   @SuppressWarnings("unchecked")
-  private void createQueue(ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
+  private void createQueue(
+      ProvisionedResources provisioned, String logicalId, Map<String, Object> resource) {
     Map<String, Object> properties = CloudFormationTemplate.properties(resource);
-    String name = properties.containsKey("QueueName") ? provisioned.resolve(properties.get("QueueName")) : logicalId;
+    String name =
+        properties.containsKey("QueueName")
+            ? provisioned.resolve(properties.get("QueueName"))
+            : logicalId;
     Map<QueueAttributeName, String> attributes = new HashMap<>();
-    copy(properties, "VisibilityTimeout", attributes, QueueAttributeName.VISIBILITY_TIMEOUT, provisioned);
-    copy(properties, "MessageRetentionPeriod", attributes, QueueAttributeName.MESSAGE_RETENTION_PERIOD, provisioned);
-    copy(properties, "ReceiveMessageWaitTimeSeconds", attributes, QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, provisioned);
+    copy(
+        properties,
+        "VisibilityTimeout",
+        attributes,
+        QueueAttributeName.VISIBILITY_TIMEOUT,
+        provisioned);
+    copy(
+        properties,
+        "MessageRetentionPeriod",
+        attributes,
+        QueueAttributeName.MESSAGE_RETENTION_PERIOD,
+        provisioned);
+    copy(
+        properties,
+        "ReceiveMessageWaitTimeSeconds",
+        attributes,
+        QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS,
+        provisioned);
     copy(properties, "DelaySeconds", attributes, QueueAttributeName.DELAY_SECONDS, provisioned);
     Map<String, Object> redrive = (Map<String, Object>) properties.get("RedrivePolicy");
     if (redrive != null) {
-      attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\""
-          + provisioned.resolve(redrive.get("deadLetterTargetArn")) + "\",\"maxReceiveCount\":\""
-          + provisioned.resolve(redrive.get("maxReceiveCount")) + "\"}");
+      attributes.put(
+          QueueAttributeName.REDRIVE_POLICY,
+          "{\"deadLetterTargetArn\":\""
+              + provisioned.resolve(redrive.get("deadLetterTargetArn"))
+              + "\",\"maxReceiveCount\":\""
+              + provisioned.resolve(redrive.get("maxReceiveCount"))
+              + "\"}");
     }
     String url = sqs.createQueue(r -> r.queueName(name).attributes(attributes)).queueUrl();
-    String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
+    String arn =
+        sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
     provisioned.put(logicalId, url, Map.of("Arn", arn, "QueueName", name, "QueueUrl", url));
   }
 
-  private static void copy(Map<String, Object> properties, String property, Map<QueueAttributeName, String> attributes,
-      QueueAttributeName attribute, ProvisionedResources provisioned) {
+  private static void copy(
+      Map<String, Object> properties,
+      String property,
+      Map<QueueAttributeName, String> attributes,
+      QueueAttributeName attribute,
+      ProvisionedResources provisioned) {
     if (properties.containsKey(property)) {
       attributes.put(attribute, provisioned.resolve(properties.get(property)));
     }

@@ -13,32 +13,48 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The audit table is append-only by IAM: every function may put records, none may update or delete
- * them, and only admin-api (queries, verify) and scheduler (hourly digests) may read them. Read from
- * template.yaml itself, so a policy that widens any of this fails the build.
+ * them, and only admin-api (queries, verify) and scheduler (hourly digests) may read them. Read
+ * from template.yaml itself, so a policy that widens any of this fails the build.
  */
 class AuditTrailTemplateTest {
-  private static final Set<String> READS = Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
-      "dynamodb:Scan");
+  private static final Set<String> READS =
+      Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan");
 
   @Test
   void noFunctionCanChangeOrDeleteAnAuditRecordAndOnlyTwoCanReadThem() {
-    Map<String, Set<String>> grants = auditGrants(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))));
+    Map<String, Set<String>> grants =
+        auditGrants(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))));
 
-    assertThat(grants).containsOnlyKeys("EntitlementsApiFunction", "UsageApiFunction", "AdminApiFunction",
-        "SchedulerFunction", "WebhookDispatcherFunction");
-    grants.forEach((function, actions) -> assertThat(actions).as(function).contains("dynamodb:PutItem")
-        .isSubsetOf("dynamodb:PutItem", "dynamodb:Query"));
-    grants.forEach((function, actions) -> {
-      if (actions.stream().anyMatch(READS::contains)) {
-        assertThat(function).isIn("AdminApiFunction", "SchedulerFunction");
-      }
-    });
+    assertThat(grants)
+        .containsOnlyKeys(
+            "EntitlementsApiFunction",
+            "UsageApiFunction",
+            "AdminApiFunction",
+            "SchedulerFunction",
+            "WebhookDispatcherFunction");
+    grants.forEach(
+        (function, actions) ->
+            assertThat(actions)
+                .as(function)
+                .contains("dynamodb:PutItem")
+                .isSubsetOf("dynamodb:PutItem", "dynamodb:Query"));
+    grants.forEach(
+        (function, actions) -> {
+          if (actions.stream().anyMatch(READS::contains)) {
+            assertThat(function).isIn("AdminApiFunction", "SchedulerFunction");
+          }
+        });
   }
 
   @Test
   void aGrantThatCouldChangeRecordsIsSeen() {
-    CloudFormationTemplate template = CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
-    widen(template, "UsageApiFunction", List.of("dynamodb:UpdateItem"), Map.of("Fn::GetAtt", List.of("AuditTable", "Arn")));
+    CloudFormationTemplate template =
+        CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of("")));
+    widen(
+        template,
+        "UsageApiFunction",
+        List.of("dynamodb:UpdateItem"),
+        Map.of("Fn::GetAtt", List.of("AuditTable", "Arn")));
     widen(template, "ThresholdEvaluatorFunction", List.of("dynamodb:*"), "*");
 
     Map<String, Set<String>> grants = auditGrants(template);
@@ -47,27 +63,41 @@ class AuditTrailTemplateTest {
     assertThat(grants.get("ThresholdEvaluatorFunction")).containsExactly("dynamodb:*");
   }
 
-  /** What each function may do on the audit table: statements naming it (by ARN, index ARN or "*"). */
+  /**
+   * What each function may do on the audit table: statements naming it (by ARN, index ARN or "*").
+   */
   @SuppressWarnings("unchecked")
   static Map<String, Set<String>> auditGrants(CloudFormationTemplate template) {
     Map<String, Set<String>> grants = new TreeMap<>();
-    template.resourcesOfType("AWS::Serverless::Function").forEach((name, function) -> {
-      Map<String, Object> properties = CloudFormationTemplate.properties(function);
-      for (Object policy : (List<Object>) properties.getOrDefault("Policies", List.of())) {
-        if (!(policy instanceof Map<?, ?> document) || !document.containsKey("Statement")) {
-          // a SAM policy template (DynamoDBCrudPolicy and the like) naming the table grants too much to tell
-          assertThat(String.valueOf(policy)).as(name + " policy").doesNotContain("AuditTable");
-          continue;
-        }
-        for (Map<String, Object> statement : (List<Map<String, Object>>) document.get("Statement")) {
-          if ("Allow".equals(statement.get("Effect")) && namesAuditTable(statement.get("Resource"))) {
-            Object action = statement.get("Action");
-            grants.computeIfAbsent(name, n -> new TreeSet<>())
-                .addAll(action instanceof List<?> list ? (List<String>) list : List.of(String.valueOf(action)));
-          }
-        }
-      }
-    });
+    template
+        .resourcesOfType("AWS::Serverless::Function")
+        .forEach(
+            (name, function) -> {
+              Map<String, Object> properties = CloudFormationTemplate.properties(function);
+              for (Object policy : (List<Object>) properties.getOrDefault("Policies", List.of())) {
+                if (!(policy instanceof Map<?, ?> document) || !document.containsKey("Statement")) {
+                  // a SAM policy template (DynamoDBCrudPolicy and the like) naming the table grants
+                  // too much to tell
+                  assertThat(String.valueOf(policy))
+                      .as(name + " policy")
+                      .doesNotContain("AuditTable");
+                  continue;
+                }
+                for (Map<String, Object> statement :
+                    (List<Map<String, Object>>) document.get("Statement")) {
+                  if ("Allow".equals(statement.get("Effect"))
+                      && namesAuditTable(statement.get("Resource"))) {
+                    Object action = statement.get("Action");
+                    grants
+                        .computeIfAbsent(name, n -> new TreeSet<>())
+                        .addAll(
+                            action instanceof List<?> list
+                                ? (List<String>) list
+                                : List.of(String.valueOf(action)));
+                  }
+                }
+              }
+            });
     return grants;
   }
 
@@ -80,8 +110,10 @@ class AuditTrailTemplateTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static void widen(CloudFormationTemplate template, String function, List<String> actions, Object resource) {
-    Map<String, Object> properties = CloudFormationTemplate.properties(template.resources().get(function));
+  private static void widen(
+      CloudFormationTemplate template, String function, List<String> actions, Object resource) {
+    Map<String, Object> properties =
+        CloudFormationTemplate.properties(template.resources().get(function));
     List<Object> policies = (List<Object>) properties.get("Policies");
     Map<String, Object> document = (Map<String, Object>) policies.get(0);
     List<Object> statements = new ArrayList<>((List<Object>) document.get("Statement"));

@@ -41,14 +41,18 @@ class LocalAwsTest {
     try (LocalAws first = LocalAws.start(template, data)) {
       digestKey = first.resources().secretValue("AuditDigestKey");
       bootstrap = first.resources().secretValue("BootstrapSecret");
-      assertThat(first.resources().localEnvironmentOf("SchedulerFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+      assertThat(first.resources().localEnvironmentOf("SchedulerFunction"))
+          .containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
     }
     try (LocalAws again = LocalAws.start(template, data)) {
       assertThat(again.resources().secretValue("AuditDigestKey")).isEqualTo(digestKey);
       assertThat(again.resources().secretValue("BootstrapSecret")).isEqualTo(bootstrap);
-      assertThat(again.resources().localEnvironmentOf("AdminApiFunction")).containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
+      assertThat(again.resources().localEnvironmentOf("AdminApiFunction"))
+          .containsEntry("KAITEN_AUDIT_DIGEST_KEY", digestKey);
     }
-    assertThat(aws.resources().secretValue("AuditDigestKey")).as("another folder, another key").isNotEqualTo(digestKey);
+    assertThat(aws.resources().secretValue("AuditDigestKey"))
+        .as("another folder, another key")
+        .isNotEqualTo(digestKey);
   }
 
   @Test
@@ -60,13 +64,14 @@ class LocalAwsTest {
   }
 
   /**
-   * A variable the template leaves out for the chosen Runtime (Fn::If to AWS::NoValue) is left out of
-   * the function's environment, as CloudFormation does; before, resolving AWS::NoValue failed.
+   * A variable the template leaves out for the chosen Runtime (Fn::If to AWS::NoValue) is left out
+   * of the function's environment, as CloudFormation does; before, resolving AWS::NoValue failed.
    */
   @Test
   void aVariableTheTemplateLeavesOutForTheRuntimeIsNotInTheEnvironment() {
     assertThat(aws.resources().environmentOf("UsageApiFunction"))
-        .doesNotContainKey("JAVA_TOOL_OPTIONS").containsEntry("DISABLE_SIGNAL_HANDLERS", "true");
+        .doesNotContainKey("JAVA_TOOL_OPTIONS")
+        .containsEntry("DISABLE_SIGNAL_HANDLERS", "true");
     try (LocalAws jvm = LocalAws.start(template, null, Map.of("Runtime", "jvm"))) {
       assertThat(jvm.resources().environmentOf("UsageApiFunction"))
           .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
@@ -75,11 +80,15 @@ class LocalAwsTest {
 
   @Test
   void attachedProvisionsTheSameResourcesAndLeavesTheServicesRunning() {
-    try (LocalAws attached = LocalAws.attach(aws.dynamoEndpoint(), aws.sqsEndpoint(), aws.credentials(), template)) {
-      assertThat(attached.resources().ref("CatalogTable")).isEqualTo(aws.resources().ref("CatalogTable"));
-      assertThat(attached.resources().ref("ThresholdsQueue")).isEqualTo(aws.resources().ref("ThresholdsQueue"));
+    try (LocalAws attached =
+        LocalAws.attach(aws.dynamoEndpoint(), aws.sqsEndpoint(), aws.credentials(), template)) {
+      assertThat(attached.resources().ref("CatalogTable"))
+          .isEqualTo(aws.resources().ref("CatalogTable"));
+      assertThat(attached.resources().ref("ThresholdsQueue"))
+          .isEqualTo(aws.resources().ref("ThresholdsQueue"));
     }
-    assertThat(aws.dynamo().listTables().tableNames()).contains(aws.resources().ref("CatalogTable"));
+    assertThat(aws.dynamo().listTables().tableNames())
+        .contains(aws.resources().ref("CatalogTable"));
     assertThat(aws.sqs().listQueues().queueUrls()).contains(aws.resources().ref("ThresholdsQueue"));
   }
 
@@ -87,15 +96,21 @@ class LocalAwsTest {
   void aTableKeptFromAnOlderTemplateGetsTheIndexesItLacks() {
     String tokens = aws.resources().ref("TokensTable");
     aws.dynamo().deleteTable(r -> r.tableName(tokens));
-    aws.dynamo().createTable(r -> r.tableName(tokens)
-        .attributeDefinitions(a -> a.attributeName("token_hash").attributeType("S"))
-        .keySchema(k -> k.attributeName("token_hash").keyType("HASH"))
-        .billingMode("PAY_PER_REQUEST"));
+    aws.dynamo()
+        .createTable(
+            r ->
+                r.tableName(tokens)
+                    .attributeDefinitions(a -> a.attributeName("token_hash").attributeType("S"))
+                    .keySchema(k -> k.attributeName("token_hash").keyType("HASH"))
+                    .billingMode("PAY_PER_REQUEST"));
 
-    new TemplateProvisioner(template, aws.dynamo(), aws.sqs(), LocalAws.REGION, LocalAws.ACCOUNT_ID).provision(Map.of());
+    new TemplateProvisioner(template, aws.dynamo(), aws.sqs(), LocalAws.REGION, LocalAws.ACCOUNT_ID)
+        .provision(Map.of());
 
-    assertThat(aws.dynamo().describeTable(r -> r.tableName(tokens)).table().globalSecondaryIndexes())
-        .extracting(index -> index.indexName()).containsExactly("by-tenant");
+    assertThat(
+            aws.dynamo().describeTable(r -> r.tableName(tokens)).table().globalSecondaryIndexes())
+        .extracting(index -> index.indexName())
+        .containsExactly("by-tenant");
   }
 
   @Test
@@ -104,8 +119,10 @@ class LocalAwsTest {
     assertThat(connects(InetAddress.getLoopbackAddress(), aws.sqsEndpoint())).isTrue();
     Optional<InetAddress> external = externalAddress();
     assumeTrue(external.isPresent(), "this machine has no address besides loopback");
-    assertThatThrownBy(() -> connects(external.get(), aws.dynamoEndpoint())).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> connects(external.get(), aws.sqsEndpoint())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> connects(external.get(), aws.dynamoEndpoint()))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> connects(external.get(), aws.sqsEndpoint()))
+        .isInstanceOf(IOException.class);
   }
 
   private static boolean connects(InetAddress address, URI endpoint) throws IOException {

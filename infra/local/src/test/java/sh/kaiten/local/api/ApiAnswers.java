@@ -20,14 +20,17 @@ import java.util.Set;
 public final class ApiAnswers {
   /** Where the schemas' {@code $ref}s find the document. */
   private static final String DOCUMENT_IRI = "https://contract.kaiten.local/openapi.json";
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private final JsonNode document;
   private final SchemaRegistry registry;
 
   private ApiAnswers(JsonNode document) {
     this.document = document;
-    this.registry = SchemaRegistry.withDialect(Dialects.getOpenApi31(),
-        builder -> builder.schemas(Map.of(DOCUMENT_IRI, document.toString())));
+    this.registry =
+        SchemaRegistry.withDialect(
+            Dialects.getOpenApi31(),
+            builder -> builder.schemas(Map.of(DOCUMENT_IRI, document.toString())));
   }
 
   public static ApiAnswers ofCommittedDocument() {
@@ -43,9 +46,11 @@ public final class ApiAnswers {
    * What breaks the contract in this answer to {@code method route} ({@code route} as the document
    * names it, e.g. {@code /api/tiers/{slug}}); empty when nothing does.
    */
-  public List<String> breaches(String method, String route, int status, String contentType, String body) {
+  public List<String> breaches(
+      String method, String route, int status, String contentType, String body) {
     String operation = method + " " + route + " → " + status;
-    JsonNode responses = document.path("paths").path(route).path(method.toLowerCase()).path("responses");
+    JsonNode responses =
+        document.path("paths").path(route).path(method.toLowerCase()).path("responses");
     if (responses.isMissingNode()) {
       return List.of(method + " " + route + " is not in the document");
     }
@@ -59,9 +64,15 @@ public final class ApiAnswers {
     }
     String mediaType = contentType == null ? "" : contentType.split(";")[0].trim();
     if (!content.has(mediaType)) {
-      return List.of(operation + ": content type " + contentType + " is not one of " + names(content));
+      return List.of(
+          operation + ": content type " + contentType + " is not one of " + names(content));
     }
-    String schema = content.path(mediaType).path("schema").toString().replace("\"#/", "\"" + DOCUMENT_IRI + "#/");
+    String schema =
+        content
+            .path(mediaType)
+            .path("schema")
+            .toString()
+            .replace("\"#/", "\"" + DOCUMENT_IRI + "#/");
     List<String> breaches = new ArrayList<>();
     if (mediaType.endsWith("json")) {
       breaches.addAll(validate(operation, schema, body));

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 
 /**
- * docs/api/openapi.yaml is what the resources describe and routes what the template routes. After a change
- * to a resource, run the function's tests and then this one with {@code -Dopenapi.update=true} to write it.
+ * docs/api/openapi.yaml is what the resources describe and routes what the template routes. After a
+ * change to a resource, run the function's tests and then this one with {@code
+ * -Dopenapi.update=true} to write it.
  */
 class ApiContractTest {
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
@@ -31,7 +32,9 @@ class ApiContractTest {
   void theCommittedDocumentIsTheOneTheResourcesDescribe() throws IOException {
     List<JsonNode> parts = new ArrayList<>();
     for (Map.Entry<String, Path> part : ApiContract.parts(template).entrySet()) {
-      assertThat(part.getValue()).as(part.getKey() + "'s part of the API contract: run its module's tests").exists();
+      assertThat(part.getValue())
+          .as(part.getKey() + "'s part of the API contract: run its module's tests")
+          .exists();
       parts.add(ApiContract.read(part.getValue()));
     }
     String generated = ApiContract.merge(parts);
@@ -52,9 +55,10 @@ class ApiContractTest {
     List<String> findings = new ArrayList<>();
     for (String route : routes) {
       String path = route.substring(route.indexOf(' ') + 1);
-      boolean described = route.startsWith("ANY ")
-          ? operations.stream().anyMatch(operation -> operation.endsWith(" " + path))
-          : operations.contains(route);
+      boolean described =
+          route.startsWith("ANY ")
+              ? operations.stream().anyMatch(operation -> operation.endsWith(" " + path))
+              : operations.contains(route);
       if (!described) {
         findings.add("template.yaml routes " + route + ", which the document does not describe");
       }
@@ -62,7 +66,8 @@ class ApiContractTest {
     for (String operation : operations) {
       String path = operation.substring(operation.indexOf(' ') + 1);
       if (!routes.contains(operation) && !routes.contains("ANY " + path)) {
-        findings.add("the document describes " + operation + ", which template.yaml does not route");
+        findings.add(
+            "the document describes " + operation + ", which template.yaml does not route");
       }
     }
     assertThat(findings).isEmpty();
@@ -72,32 +77,50 @@ class ApiContractTest {
   void eachOperationNamesExactlyThePathParametersOfItsPath() {
     JsonNode document = document();
     List<String> findings = new ArrayList<>();
-    document.path("paths").fields().forEachRemaining(item -> {
-      Set<String> inPath = new TreeSet<>();
-      Matcher matcher = PATH_PARAMETER.matcher(item.getKey());
-      while (matcher.find()) {
-        inPath.add(matcher.group(1));
-      }
-      item.getValue().fields().forEachRemaining(operation -> {
-        Set<String> declared = new TreeSet<>();
-        for (JsonNode parameters : List.of(item.getValue().path("parameters"), operation.getValue().path("parameters"))) {
-          parameters.forEach(parameter -> {
-            if (parameter.path("in").asText().equals("path")) {
-              declared.add(parameter.path("name").asText());
-            }
-          });
-        }
-        if (ApiContract.METHODS.contains(operation.getKey()) && !declared.equals(inPath)) {
-          findings.add(operation.getKey() + " " + item.getKey() + " declares path parameters " + declared);
-        }
-      });
-    });
+    document
+        .path("paths")
+        .fields()
+        .forEachRemaining(
+            item -> {
+              Set<String> inPath = new TreeSet<>();
+              Matcher matcher = PATH_PARAMETER.matcher(item.getKey());
+              while (matcher.find()) {
+                inPath.add(matcher.group(1));
+              }
+              item.getValue()
+                  .fields()
+                  .forEachRemaining(
+                      operation -> {
+                        Set<String> declared = new TreeSet<>();
+                        for (JsonNode parameters :
+                            List.of(
+                                item.getValue().path("parameters"),
+                                operation.getValue().path("parameters"))) {
+                          parameters.forEach(
+                              parameter -> {
+                                if (parameter.path("in").asText().equals("path")) {
+                                  declared.add(parameter.path("name").asText());
+                                }
+                              });
+                        }
+                        if (ApiContract.METHODS.contains(operation.getKey())
+                            && !declared.equals(inPath)) {
+                          findings.add(
+                              operation.getKey()
+                                  + " "
+                                  + item.getKey()
+                                  + " declares path parameters "
+                                  + declared);
+                        }
+                      });
+            });
     assertThat(findings).isEmpty();
   }
 
   @Test
   void aThirdPartyParserReadsTheDocumentAsOpenApi31WithoutAComplaint() {
-    SwaggerParseResult result = new OpenAPIParser().readLocation(ApiContract.DOCUMENT.toUri().toString(), null, null);
+    SwaggerParseResult result =
+        new OpenAPIParser().readLocation(ApiContract.DOCUMENT.toUri().toString(), null, null);
     assertThat(result.getMessages()).isEmpty();
     assertThat(result.getOpenAPI().getSpecVersion()).isEqualTo(SpecVersion.V31);
     assertThat(result.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
@@ -106,7 +129,8 @@ class ApiContractTest {
 
   @Test
   void theParserComplainsOfADocumentThatIsNotOpenApi() throws IOException {
-    String broken = Files.readString(ApiContract.DOCUMENT).replaceFirst("(?m)^info:", "information:");
+    String broken =
+        Files.readString(ApiContract.DOCUMENT).replaceFirst("(?m)^info:", "information:");
     SwaggerParseResult result = new OpenAPIParser().readContents(broken, null, null);
     assertThat(result.getMessages()).contains("attribute info is missing");
   }

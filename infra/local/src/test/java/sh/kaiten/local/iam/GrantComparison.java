@@ -8,19 +8,26 @@ import java.util.regex.Pattern;
 
 /**
  * One function's grants against what its tests called, both ways: a call no grant covers would be
- * refused on AWS; a grant no call uses is more than the function needs, unless the allow-list says why
- * it stays. Grants and calls are {@code "service:Action Resource"}; a grant's action and resource may end
- * in {@code *} (as {@code sqs:SendMessage*}, {@code Table/index/*}), the way IAM matches them.
+ * refused on AWS; a grant no call uses is more than the function needs, unless the allow-list says
+ * why it stays. Grants and calls are {@code "service:Action Resource"}; a grant's action and
+ * resource may end in {@code *} (as {@code sqs:SendMessage*}, {@code Table/index/*}), the way IAM
+ * matches them.
  */
 final class GrantComparison {
   private GrantComparison() {}
 
   /**
-   * @param allowed grants kept though no test uses them, {@code "Function service:Action Resource"} → why
-   * @param complete false when the function's tests ran only in part: then an unused grant is not a finding
+   * @param allowed grants kept though no test uses them, {@code "Function service:Action Resource"}
+   *     → why
+   * @param complete false when the function's tests ran only in part: then an unused grant is not a
+   *     finding
    * @return what is wrong, one line each, empty when grants and calls agree
    */
-  static List<String> findings(String function, Set<String> granted, Set<String> called, Map<String, String> allowed,
+  static List<String> findings(
+      String function,
+      Set<String> granted,
+      Set<String> called,
+      Map<String, String> allowed,
       boolean complete) {
     List<String> findings = new ArrayList<>();
     for (String call : called) {
@@ -30,7 +37,8 @@ final class GrantComparison {
     }
     if (complete) {
       for (String grant : granted) {
-        if (called.stream().noneMatch(call -> covers(grant, call)) && !allowed.containsKey(function + " " + grant)) {
+        if (called.stream().noneMatch(call -> covers(grant, call))
+            && !allowed.containsKey(function + " " + grant)) {
           findings.add(function + " is granted " + grant + " but none of its tests uses it");
         }
       }
@@ -44,7 +52,10 @@ final class GrantComparison {
     return matches(g[0], c[0]) && matches(g[1], c[1]);
   }
 
-  /** IAM's matching of actions and ARNs: {@code *} is any run of characters, everything else literal. */
+  /**
+   * IAM's matching of actions and ARNs: {@code *} is any run of characters, everything else
+   * literal.
+   */
   private static boolean matches(String pattern, String value) {
     StringBuilder regex = new StringBuilder();
     for (String part : pattern.split("\\*", -1)) {

@@ -15,20 +15,22 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 
 /**
- * The IAM check: every function is granted in template.yaml exactly what its tests call. Each function
- * module's tests record the function's AWS calls as IAM actions (functions/testing's CalledOperations)
- * in {@code target/aws-operations.json} beside the function's artifact; this module builds after them.
+ * The IAM check: every function is granted in template.yaml exactly what its tests call. Each
+ * function module's tests record the function's AWS calls as IAM actions (functions/testing's
+ * CalledOperations) in {@code target/aws-operations.json} beside the function's artifact; this
+ * module builds after them.
  */
 class IamGrantsTest {
   private static final Path TEMPLATE_FILE = CloudFormationTemplate.locate(Path.of(""));
 
   /**
-   * Grants no test of the function uses, kept on purpose: {@code "Function service:Action Resource"} → why.
-   * Prefer a test that makes the call to an entry here.
+   * Grants no test of the function uses, kept on purpose: {@code "Function service:Action
+   * Resource"} → why. Prefer a test that makes the call to an entry here.
    */
-  static final Map<String, String> ALLOWED = Map.of(
-      // None today: each function's secrets are read in its SecretsAtColdStartTest.
-  );
+  static final Map<String, String> ALLOWED =
+      Map.of(
+          // None today: each function's secrets are read in its SecretsAtColdStartTest.
+          );
 
   @Test
   void everyFunctionIsGrantedExactlyWhatItsTestsCall() throws IOException {
@@ -38,7 +40,11 @@ class IamGrantsTest {
     for (Map.Entry<String, Set<String>> function : grants.entrySet()) {
       Path record = recordOf(template, function.getKey());
       if (!Files.isRegularFile(record)) {
-        findings.add(function.getKey() + " has no record of its calls at " + record + ": run its module's tests");
+        findings.add(
+            function.getKey()
+                + " has no record of its calls at "
+                + record
+                + ": run its module's tests");
         continue;
       }
       Map<?, ?> recorded = new ObjectMapper().readValue(record.toFile(), Map.class);
@@ -49,10 +55,16 @@ class IamGrantsTest {
       }
       boolean complete = Boolean.TRUE.equals(recorded.get("complete"));
       if (!complete) {
-        System.err.println("IAM check: " + record + " is of a partial test run (-Dtest): unused grants of "
-            + function.getKey() + " are not looked for");
+        System.err.println(
+            "IAM check: "
+                + record
+                + " is of a partial test run (-Dtest): unused grants of "
+                + function.getKey()
+                + " are not looked for");
       }
-      findings.addAll(GrantComparison.findings(function.getKey(), function.getValue(), called, ALLOWED, complete));
+      findings.addAll(
+          GrantComparison.findings(
+              function.getKey(), function.getValue(), called, ALLOWED, complete));
     }
     assertThat(findings).as("template.yaml against the calls the functions' tests made").isEmpty();
   }
@@ -60,16 +72,24 @@ class IamGrantsTest {
   @Test
   void theAllowListNamesOnlyGrantsTheTemplateMakes() {
     Map<String, Set<String>> grants = PolicyGrants.of(CloudFormationTemplate.read(TEMPLATE_FILE));
-    ALLOWED.keySet().forEach(entry -> {
-      String[] parts = entry.split(" ", 2);
-      assertThat(grants.get(parts[0])).as(entry).contains(parts[1]);
-    });
+    ALLOWED
+        .keySet()
+        .forEach(
+            entry -> {
+              String[] parts = entry.split(" ", 2);
+              assertThat(grants.get(parts[0])).as(entry).contains(parts[1]);
+            });
   }
 
   /** The record sits in the target folder the function's CodeUri points into. */
   @SuppressWarnings("unchecked")
   private static Path recordOf(CloudFormationTemplate template, String function) {
-    Map<String, Object> properties = (Map<String, Object>) template.resources().get(function).get("Properties");
-    return TEMPLATE_FILE.getParent().resolve((String) properties.get("CodeUri")).getParent().resolve("aws-operations.json");
+    Map<String, Object> properties =
+        (Map<String, Object>) template.resources().get(function).get("Properties");
+    return TEMPLATE_FILE
+        .getParent()
+        .resolve((String) properties.get("CodeUri"))
+        .getParent()
+        .resolve("aws-operations.json");
   }
 }

@@ -11,8 +11,8 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.metering.CounterKey;
 
 /**
- * The {@code data} of events: for control-plane events the object as it stands after the change, for
- * usage events the counter they are about.
+ * The {@code data} of events: for control-plane events the object as it stands after the change,
+ * for usage events the counter they are about.
  */
 public final class EventData {
   private EventData() {}
@@ -57,7 +57,10 @@ public final class EventData {
     return data;
   }
 
-  /** The counter's holder ({@code instance_id} or {@code license_id}, for a license's pool) and entitlement. */
+  /**
+   * The counter's holder ({@code instance_id} or {@code license_id}, for a license's pool) and
+   * entitlement.
+   */
   public static ObjectNode of(CounterKey counter) {
     ObjectNode data = object();
     data.put(counter.holderKind() + "_id", counter.holderId());
