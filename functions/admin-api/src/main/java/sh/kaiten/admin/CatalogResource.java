@@ -34,6 +34,8 @@ import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseAdministration;
 import sh.kaiten.domain.admin.LicenseDraft;
 import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.paging.PageRequest;
@@ -98,18 +100,10 @@ public class CatalogResource {
   @Path("/entitlements/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public EntitlementView updateEntitlement(@PathParam("slug") String slug, JsonNode patch) {
-    return EntitlementView.of(
-        catalog.updateEntitlement(
-            caller.token(),
-            slug,
-            current ->
-                patches
-                    .apply(
-                        EntitlementView.of(current),
-                        patch,
-                        ENTITLEMENT_CHANGES,
-                        EntitlementRequest.class)
-                    .toDraft()));
+    Entitlement current = catalog.entitlement(caller.token(), slug);
+    Entitlement wanted =
+        patches.apply(EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft();
+    return EntitlementView.of(catalog.updateEntitlement(caller.token(), current, wanted));
   }
 
   @Audited("entitlement.deleted")
@@ -150,11 +144,9 @@ public class CatalogResource {
   @Path("/tiers/{slug}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public TierView updateTier(@PathParam("slug") String slug, JsonNode patch) {
-    return TierView.of(
-        catalog.updateTier(
-            caller.token(),
-            slug,
-            current -> patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class)));
+    Tier current = catalog.tier(caller.token(), slug);
+    TierDraft wanted = patches.apply(TierView.of(current), patch, TIER_CHANGES, TierDraft.class);
+    return TierView.of(catalog.updateTier(caller.token(), current, wanted));
   }
 
   @Audited("tier.deleted")
@@ -196,14 +188,10 @@ public class CatalogResource {
   @Path("/customers/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Customer updateCustomer(@PathParam("id") String id, JsonNode patch) {
-    return customers.updateCustomer(
-        caller.token(),
-        id,
-        current -> {
-          CustomerRequest wanted =
-              patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
-          return new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt());
-        });
+    Customer current = customers.customer(caller.token(), id);
+    CustomerRequest wanted = patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
+    return customers.updateCustomer(caller.token(), current,
+        new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt()));
   }
 
   @Audited("customer.deleted")
@@ -296,19 +284,10 @@ public class CatalogResource {
   @Path("/instances/{id}")
   @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
   public Instance updateInstance(@PathParam("id") String id, JsonNode patch) {
-    return instances.updateInstance(
-        caller.token(),
-        id,
-        current -> {
-          InstanceRequest wanted =
-              patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
-          return new Instance(
-              current.id(),
-              wanted.licenseId(),
-              wanted.name(),
-              wanted.labels(),
-              current.createdAt());
-        });
+    Instance current = instances.instance(caller.token(), id);
+    InstanceRequest wanted = patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
+    return instances.updateInstance(caller.token(), current,
+        new Instance(current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt()));
   }
 
   /** Deletes an instance; its tokens stop working at once. */

@@ -12,6 +12,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
+import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.CatalogAdministration;
+import sh.kaiten.domain.admin.CustomerAdministration;
+import sh.kaiten.domain.admin.InstanceAdministration;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.UnknownReferenceException;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.LocalAwsResource;
@@ -385,5 +395,45 @@ class CatalogChangesApiTest {
             () -> catalog.tiers().updateTier(tenant, stale, read.updatedAt(), ChangeRecords.NONE))
         .isInstanceOf(ConflictException.class);
     assertThat(catalog.definitions().findTier(tenant, "pro").orElseThrow().rank()).isEqualTo(3);
+  }
+
+  @Test
+  void aChangeMadeFromARecordAnotherRequestChangedSinceIsRefused() {
+    ApiToken caller = tokens.findByHash(Secrets.hash(admin)).orElseThrow();
+    // The use cases on the same stores, outside a request (so without its trail).
+    Clock clock = Clock.systemUTC();
+    var catalogUseCase = new CatalogAdministration(catalog.definitions(), catalog.entitlements(), catalog.tiers(),
+        catalog.licenses(), ChangeJournal.SILENT, clock);
+    var customers = new CustomerAdministration(catalog.customers(), ChangeJournal.SILENT, clock);
+    var instances = new InstanceAdministration(catalog.licenses(), catalog.instances(), tokens, ChangeJournal.SILENT,
+        clock);
+    String stale = "was changed by another request; read it again";
+
+    Entitlement sso = catalogUseCase.entitlement(caller, "sso");
+    send("PATCH", "/api/entitlements/sso", "{\"name\":\"Single sign-on\"}").statusCode(200);
+    Entitlement renamed = new Entitlement("sso", "SSO v2", sso.type(), null, null, sso.createdAt());
+    assertThatThrownBy(() -> catalogUseCase.updateEntitlement(caller, sso, renamed))
+        .isInstanceOf(ConflictException.class).hasMessage("entitlement 'sso' " + stale);
+    send("GET", "/api/entitlements/sso", null).body("name", equalTo("Single sign-on"));
+
+    Tier pro = catalogUseCase.tier(caller, "pro");
+    send("PATCH", "/api/tiers/pro", "{\"rank\":3}").statusCode(200);
+    assertThatThrownBy(() -> catalogUseCase.updateTier(caller, pro, new TierDraft("pro", "Pro", 9, Map.of())))
+        .isInstanceOf(ConflictException.class).hasMessage("tier 'pro' " + stale);
+    send("GET", "/api/tiers/pro", null).body("rank", equalTo(3));
+
+    Customer acme = customers.customer(caller, customer);
+    send("PATCH", "/api/customers/" + customer, "{\"name\":\"Acme Inc\"}").statusCode(200);
+    assertThatThrownBy(() -> customers.updateCustomer(caller, acme,
+        new Customer(customer, "Acme Ltd", acme.metadata(), acme.createdAt())))
+        .isInstanceOf(ConflictException.class).hasMessage("customer '" + customer + "' " + stale);
+    send("GET", "/api/customers/" + customer, null).body("name", equalTo("Acme Inc"));
+
+    Instance prod = instances.instance(caller, "acme-prod");
+    send("PATCH", "/api/instances/acme-prod", "{\"name\":\"Production\"}").statusCode(200);
+    assertThatThrownBy(() -> instances.updateInstance(caller, prod,
+        new Instance("acme-prod", license, "Staging", prod.labels(), prod.createdAt())))
+        .isInstanceOf(ConflictException.class).hasMessage("instance 'acme-prod' " + stale);
+    send("GET", "/api/instances/acme-prod", null).body("name", equalTo("Production"));
   }
 }

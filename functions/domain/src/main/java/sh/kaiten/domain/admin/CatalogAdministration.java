@@ -5,8 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Definitions;
@@ -94,13 +92,14 @@ public final class CatalogAdministration {
    * aggregation, reset, anchor and scope cannot change, because the counters already kept mean what
    * they said; a new schema must accept every value tiers and overrides already give.
    *
-   * @param change the entitlement as the caller wants it, made from the stored one
+   * @param current the entitlement as the caller read it ({@link #entitlement}); the change is written
+   *     only if the stored one is still that one, else ConflictException
+   * @param wanted the entitlement as the caller wants it, made from {@code current}
    */
-  public Entitlement updateEntitlement(
-      ApiToken caller, String slug, UnaryOperator<Entitlement> change) {
-    Entitlement current = entitlement(caller, slug);
-    Entitlement wanted = change.apply(current);
-    Unchangeable.require("slug", current.slug(), wanted.slug());
+  public Entitlement updateEntitlement(ApiToken caller, Entitlement current, Entitlement wanted) {
+    caller.requireAdmin();
+    String slug = current.slug();
+    Unchangeable.require("slug", slug, wanted.slug());
     Unchangeable.require("type", current.type(), wanted.type());
     bounded(current, wanted);
     if (current.isMetered()) {
@@ -208,13 +207,15 @@ public final class CatalogAdministration {
   }
 
   /**
-   * Changes a tier's name, rank or values; every license on it gets the new values within the read
-   * cache's 5 s.
+   * Changes a tier's name, rank or values; every license on it gets the new values within the read cache's 5 s.
+   *
+   * @param current the tier as the caller read it ({@link #tier}); the change is written only if the
+   *     stored one is still that one, else ConflictException
    */
-  public Tier updateTier(ApiToken caller, String slug, Function<Tier, TierDraft> change) {
-    Tier current = tier(caller, slug);
-    TierDraft wanted = change.apply(current);
-    Unchangeable.require("slug", current.slug(), wanted.slug());
+  public Tier updateTier(ApiToken caller, Tier current, TierDraft wanted) {
+    caller.requireAdmin();
+    String slug = current.slug();
+    Unchangeable.require("slug", slug, wanted.slug());
     if (wanted.rank() == null) {
       throw new InvalidInputException("rank", "rank is required");
     }

@@ -3,7 +3,6 @@ package sh.kaiten.domain.admin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Text;
@@ -54,10 +53,15 @@ public final class CustomerAdministration {
         .orElseThrow(() -> new NotFoundException("customer", id));
   }
 
-  /** Changes a customer's name or metadata. */
-  public Customer updateCustomer(ApiToken caller, String id, UnaryOperator<Customer> change) {
-    Customer current = customer(caller, id);
-    Customer wanted = change.apply(current);
+  /**
+   * Changes a customer's name or metadata.
+   *
+   * @param current the customer as the caller read it ({@link #customer}); the change is written only
+   *     if the stored one is still that one, else ConflictException
+   */
+  public Customer updateCustomer(ApiToken caller, Customer current, Customer wanted) {
+    caller.requireAdmin();
+    String id = current.id();
     if (!current.name().equals(wanted.name())) {
       Text.name("name", wanted.name());
     }

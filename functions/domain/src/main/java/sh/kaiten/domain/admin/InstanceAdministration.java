@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenScope;
@@ -84,10 +83,15 @@ public final class InstanceAdministration {
         .orElseThrow(() -> new NotFoundException("instance", id));
   }
 
-  /** Changes an instance's name or labels; it stays with its license. */
-  public Instance updateInstance(ApiToken caller, String id, UnaryOperator<Instance> change) {
-    Instance current = instance(caller, id);
-    Instance wanted = change.apply(current);
+  /**
+   * Changes an instance's name or labels; it stays with its license.
+   *
+   * @param current the instance as the caller read it ({@link #instance}); the change is written only
+   *     if the stored one is still that one, else ConflictException
+   */
+  public Instance updateInstance(ApiToken caller, Instance current, Instance wanted) {
+    caller.requireAdmin();
+    String id = current.id();
     Unchangeable.require("license_id", current.licenseId(), wanted.licenseId());
     if (!current.name().equals(wanted.name())) {
       Text.name("name", wanted.name());
