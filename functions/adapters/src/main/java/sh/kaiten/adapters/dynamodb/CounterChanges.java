@@ -197,16 +197,6 @@ final class CounterChanges {
         || aggregation == Aggregation.LATEST;
   }
 
-  /**
-   * Whether a report changes what a gauge keeps: its value, or for LATEST also the time it holds.
-   */
-  static boolean moves(Aggregation aggregation, Tally before, Tally after) {
-    boolean valueMoves = after.value(aggregation).compareTo(before.value(aggregation)) != 0;
-    return aggregation == Aggregation.LATEST
-        ? valueMoves || !after.latestAt().equals(before.latestAt())
-        : valueMoves;
-  }
-
   private static String clause(String action, List<String> parts) {
     return parts.isEmpty() ? "" : " " + action + " " + String.join(", ", parts);
   }

@@ -9,6 +9,7 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterStep;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.Tally;
@@ -23,10 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * A counter change written with what must move with it, in one {@code TransactWriteItems}: the
- * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit
- * records. A transaction returns no old values: the counter after it is computed from the counter
- * as read just before, and a cancelled one tells from its reasons whether a key was used, the
- * ceiling refused the change, or another write got in the way.
+ * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit records.
+ * A transaction returns no old values: it is answered with the step the use case computed from the
+ * counter as read just before ({@link CounterStep}), and a cancelled one tells from its reasons whether a key was used, the ceiling refused the
+ * change, or another write got in the way.
  */
 final class CounterTransactions {
   /**
@@ -53,20 +54,15 @@ final class CounterTransactions {
     this.reader = reader;
   }
 
-  /** The markers, the counter change and the records in one transaction: all of them, or none. */
-  CounterUpdate write(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<Put> markers,
-      List<TransactWriteItem> records) {
+  /**
+   * The markers, the counter change of {@code step.reports()} and the records in one transaction: all of
+   * them, or none. Counted, it answers the step as the use case computed it.
+   */
+  CounterUpdate write(CounterKey key, Metering metering, PeriodClose close, CounterStep step, BigDecimal ceiling,
+      List<Put> markers, List<TransactWriteItem> records) {
     boolean held = LeaseItems.keepsHeld(metering);
     for (int attempt = 1; ; attempt++) {
-      CounterUpdate update =
-          tryWrite(key, metering, close, reports, ceiling, before, markers, records, held);
+      CounterUpdate update = tryWrite(key, metering, close, step, ceiling, markers, records, held);
       if (update != null) {
         return update;
       }
@@ -76,34 +72,20 @@ final class CounterTransactions {
     }
   }
 
-  /**
-   * One try of {@link #write}: null when the counter was refused but repaired, so it is worth
-   * another.
-   */
-  private CounterUpdate tryWrite(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<Put> markers,
-      List<TransactWriteItem> records,
-      boolean held) {
+  /** One try of {@link #write}: null when the counter was refused but repaired, so it is worth another. */
+  private CounterUpdate tryWrite(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+      BigDecimal ceiling, List<Put> markers, List<TransactWriteItem> records, boolean held) {
     Aggregation aggregation = metering.aggregation();
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    Update change =
-        CounterChanges.change(table, key, shard, aggregation, close, reports, ceiling, held)
-            .toBuilder()
-            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-            .build();
+    Update change = CounterChanges.change(table, key, shard, aggregation, close, step.reports(), ceiling, held).toBuilder()
+        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
     List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1 + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
     items.add(TransactWriteItem.builder().update(change).build());
     items.addAll(records);
     try {
       dynamo.transactWriteItems(r -> r.transactItems(items));
-      return CounterUpdate.Counted.estimated(before, before.merge(reports));
+      return CounterUpdate.Counted.estimated(step.before(), step.after());
     } catch (TransactionCanceledException e) {
       // One reason per item, in order: the markers, then the counter, then the records.
       List<CancellationReason> reasons = e.cancellationReasons();

@@ -1,7 +1,6 @@
 package sh.kaiten.adapters.dynamodb;
 
 import static sh.kaiten.adapters.dynamodb.CounterChanges.isGauge;
-import static sh.kaiten.adapters.dynamodb.CounterChanges.moves;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -16,6 +15,7 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterStep;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.PeriodClose;
@@ -184,84 +184,31 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public CounterUpdate addOnce(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      BigDecimal value,
-      Instant at,
-      BigDecimal ceiling,
-      Tally before,
-      IdempotentReport remember) {
-    return count(key, metering, close, value, at, ceiling, before, remember, ChangeRecords.NONE);
-  }
-
-  /**
-   * One transaction of every key's marker, put if absent (or expired), and one counter change for
-   * the whole group. At most 99 keys, so that the transaction stays within DynamoDB's 100 items; a
-   * marker is well under 1 KB, so the request stays far within its 4 MB.
-   */
-  @Override
-  public CounterUpdate addAllOnce(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<IdempotentReport> remember,
-      Instant now) {
-    requireAdditive(metering.aggregation());
-    if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
-      throw new IllegalArgumentException(
-          "a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys, not " + remember.size());
-    }
-    return transactions.write(
-        key, metering, close, reports, ceiling, before, markers(remember, now), List.of());
-  }
-
-  @Override
-  public CounterUpdate count(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      BigDecimal value,
-      Instant at,
-      BigDecimal ceiling,
-      Tally before,
-      IdempotentReport remember,
-      ChangeRecords records) {
+  public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+      BigDecimal ceiling, IdempotentReport remember, ChangeRecords records) {
+    Tally reports = step.reports();
     if (remember == null && records.isEmpty()) {
-      return add(key, metering, close, value, at, ceiling);
+      return fold(key, metering, close, reports, ceiling);
     }
-    List<Put> markers = remember == null ? List.of() : markers(List.of(remember), at);
+    List<Put> markers = remember == null ? List.of() : markers(List.of(remember), reports.latestAt());
     List<TransactWriteItem> recorded = audit(records);
-    Tally reports = Tally.EMPTY.plus(value, at);
-    if (isGauge(metering.aggregation())
-        && !moves(metering.aggregation(), before, before.merge(reports))) {
+    if (!step.moves(metering.aggregation())) {
       // The report does not move the gauge: only its marker and its records are written.
-      return transactions.writeAlone(markers, recorded, before);
+      return transactions.writeAlone(markers, recorded, step.before());
     }
-    return transactions.write(key, metering, close, reports, ceiling, before, markers, recorded);
+    return transactions.write(key, metering, close, step, ceiling, markers, recorded);
   }
 
   /**
-   * At most {@link #MAX_ITEMS_PER_WRITE} items: the markers, the counter change and the records.
+   * At most {@link #MAX_ITEMS_PER_WRITE} items: the markers (each key once), the counter change and
+   * the records; a marker is well under 1 KB, so the request stays far within its 4 MB.
    */
   @Override
-  public CounterUpdate countAll(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<IdempotentReport> remember,
-      ChangeRecords records,
-      Instant now) {
+  public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+      BigDecimal ceiling, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
     requireAdditive(metering.aggregation());
     if (remember.isEmpty() && records.isEmpty()) {
-      return addAll(key, metering, close, reports, ceiling);
+      return addAll(key, metering, close, step.reports(), ceiling);
     }
     List<TransactWriteItem> recorded = audit(records);
     if (remember.size() + 1 + recorded.size() > MAX_ITEMS_PER_WRITE) {
@@ -274,8 +221,7 @@ public final class DynamoUsageCounters implements UsageCounters {
               + recorded.size()
               + " records");
     }
-    return transactions.write(
-        key, metering, close, reports, ceiling, before, markers(remember, now), recorded);
+    return transactions.write(key, metering, close, step, ceiling, markers(remember, now), recorded);
   }
 
   private List<Put> markers(List<IdempotentReport> remember, Instant now) {

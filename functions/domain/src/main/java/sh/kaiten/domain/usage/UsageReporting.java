@@ -26,6 +26,7 @@ import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.metering.CounterContendedException;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterStep;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Limits;
@@ -340,25 +341,18 @@ public final class UsageReporting {
   }
 
   /**
-   * The report, its key's marker and its audit records in one atomic write; its answer (which the
-   * marker and the records hold) is computed from the counter as read just before.
+   * The report, its key's marker and its audit records in one atomic write; its answer (which the marker
+   * and the records hold) is computed from the counter as read just before, in its step.
    */
   private CounterUpdate count(
       InstanceContext context, MeteredReport metered, ReportJournal journal, Tally before) {
     Meter meter = metered.meter();
     UsageReport report = metered.report();
-    ReportResult answer = meter.counted(before.plus(report.value(), metered.at()));
-    IdempotentReport remember =
-        report.idempotencyKey() == null ? null : remember(context, report, answer, metered.now());
-    return counters.count(
-        meter.key(),
-        meter.metering(),
-        meter.close(lateWindow),
-        report.value(),
-        metered.at(),
-        meter.storeCeiling(),
-        before,
-        remember,
+    CounterStep step = CounterStep.of(before, Tally.EMPTY.plus(report.value(), metered.at()));
+    ReportResult answer = meter.counted(step.after());
+    IdempotentReport remember = report.idempotencyKey() == null ? null
+        : remember(context, report, answer, metered.now());
+    return counters.count(meter.key(), meter.metering(), meter.close(lateWindow), step, meter.storeCeiling(), remember,
         journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
   }
 

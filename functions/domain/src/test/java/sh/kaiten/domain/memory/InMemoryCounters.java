@@ -15,6 +15,7 @@ import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterStep;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.Lease;
@@ -63,36 +64,18 @@ public final class InMemoryCounters implements UsageCounters {
   public final List<AuditRecord> audit = new ArrayList<>();
 
   @Override
-  public synchronized CounterUpdate count(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      BigDecimal value,
-      Instant at,
-      BigDecimal ceiling,
-      Tally before,
-      IdempotentReport remember,
-      ChangeRecords records) {
+  public synchronized CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+      BigDecimal ceiling, IdempotentReport remember, ChangeRecords records) {
     singleWrites++;
-    Tally reports = Tally.EMPTY.plus(value, at);
-    return recorded(
-        remember == null
-            ? fold(key, metering, close, reports, ceiling)
-            : foldOnce(key, metering, close, reports, ceiling, List.of(remember), at),
-        records);
+    Tally reports = step.reports();
+    return recorded(remember == null ? fold(key, metering, close, reports, ceiling)
+        : foldOnce(key, metering, close, reports, ceiling, List.of(remember), reports.latestAt()), records);
   }
 
   @Override
-  public synchronized CounterUpdate countAll(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<IdempotentReport> remember,
-      ChangeRecords records,
-      Instant now) {
+  public synchronized CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+      BigDecimal ceiling, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+    Tally reports = step.reports();
     requireAdditive(metering);
     // What DynamoDB would refuse as a request: more items than a transaction takes, or one item
     // twice.
@@ -129,21 +112,6 @@ public final class InMemoryCounters implements UsageCounters {
   }
 
   @Override
-  public synchronized CounterUpdate addOnce(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      BigDecimal value,
-      Instant at,
-      BigDecimal ceiling,
-      Tally before,
-      IdempotentReport remember) {
-    singleWrites++;
-    return foldOnce(
-        key, metering, close, Tally.EMPTY.plus(value, at), ceiling, List.of(remember), at);
-  }
-
-  @Override
   public synchronized CounterUpdate addAll(
       CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     requireAdditive(metering);
@@ -151,32 +119,7 @@ public final class InMemoryCounters implements UsageCounters {
     return fold(key, metering, close, reports, ceiling);
   }
 
-  @Override
-  public synchronized CounterUpdate addAllOnce(
-      CounterKey key,
-      Metering metering,
-      PeriodClose close,
-      Tally reports,
-      BigDecimal ceiling,
-      Tally before,
-      List<IdempotentReport> remember,
-      Instant now) {
-    requireAdditive(metering);
-    // What DynamoDB would refuse as a request: more items than a transaction takes, or one item
-    // twice.
-    if (remember.isEmpty() || remember.size() > MAX_KEYS_PER_GROUP) {
-      throw new IllegalArgumentException("a group remembers 1 to " + MAX_KEYS_PER_GROUP + " keys");
-    }
-    if (new HashSet<>(remember.stream().map(IdempotentReport::key).toList()).size()
-        != remember.size()) {
-      throw new IllegalArgumentException("a group remembers each key once");
-    }
-    groupWrites++;
-    return foldOnce(key, metering, close, reports, ceiling, remember, now);
-  }
-
-  private CounterUpdate fold(
-      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     Tally before = tally(key, metering);
     Tally after = before.merge(reports);
     if (ceiling != null

@@ -34,6 +34,7 @@ import sh.kaiten.domain.memory.InMemoryInstanceReads;
 import sh.kaiten.domain.memory.InMemoryJournal;
 import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.metering.CounterKey;
+import sh.kaiten.domain.metering.CounterStep;
 import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.IdempotentReport;
 import sh.kaiten.domain.metering.PeriodClose;
@@ -141,38 +142,21 @@ class BatchFailuresTest {
     }
 
     @Override
-    public CounterUpdate addOnce(
-        CounterKey key,
-        Metering metering,
-        PeriodClose close,
-        BigDecimal value,
-        Instant at,
-        BigDecimal ceiling,
-        Tally before,
-        IdempotentReport remember) {
-      return write(
-          key, () -> store.addOnce(key, metering, close, value, at, ceiling, before, remember));
-    }
-
-    @Override
-    public CounterUpdate addAll(
-        CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+    public CounterUpdate addAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
       return write(key, () -> store.addAll(key, metering, close, reports, ceiling));
     }
 
     @Override
-    public CounterUpdate addAllOnce(
-        CounterKey key,
-        Metering metering,
-        PeriodClose close,
-        Tally reports,
-        BigDecimal ceiling,
-        Tally before,
-        List<IdempotentReport> remember,
+    public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+        BigDecimal ceiling, IdempotentReport remember, sh.kaiten.domain.outbox.ChangeRecords records) {
+      return write(key, () -> store.count(key, metering, close, step, ceiling, remember, records));
+    }
+
+    @Override
+    public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
+        BigDecimal ceiling, List<IdempotentReport> remember, sh.kaiten.domain.outbox.ChangeRecords records,
         Instant now) {
-      return write(
-          key,
-          () -> store.addAllOnce(key, metering, close, reports, ceiling, before, remember, now));
+      return write(key, () -> store.countAll(key, metering, close, step, ceiling, remember, records, now));
     }
 
     @Override
