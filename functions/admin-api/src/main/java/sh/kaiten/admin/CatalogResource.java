@@ -102,7 +102,10 @@ public class CatalogResource {
   public EntitlementView updateEntitlement(@PathParam("slug") String slug, JsonNode patch) {
     Entitlement current = catalog.entitlement(caller.token(), slug);
     Entitlement wanted =
-        patches.apply(EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class).toDraft();
+        patches
+            .apply(
+                EntitlementView.of(current), patch, ENTITLEMENT_CHANGES, EntitlementRequest.class)
+            .toDraft();
     return EntitlementView.of(catalog.updateEntitlement(caller.token(), current, wanted));
   }
 
@@ -190,7 +193,9 @@ public class CatalogResource {
   public Customer updateCustomer(@PathParam("id") String id, JsonNode patch) {
     Customer current = customers.customer(caller.token(), id);
     CustomerRequest wanted = patches.apply(current, patch, CUSTOMER_CHANGES, CustomerRequest.class);
-    return customers.updateCustomer(caller.token(), current,
+    return customers.updateCustomer(
+        caller.token(),
+        current,
         new Customer(current.id(), wanted.name(), wanted.metadata(), current.createdAt()));
   }
 
@@ -286,8 +291,11 @@ public class CatalogResource {
   public Instance updateInstance(@PathParam("id") String id, JsonNode patch) {
     Instance current = instances.instance(caller.token(), id);
     InstanceRequest wanted = patches.apply(current, patch, INSTANCE_CHANGES, InstanceRequest.class);
-    return instances.updateInstance(caller.token(), current,
-        new Instance(current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt()));
+    return instances.updateInstance(
+        caller.token(),
+        current,
+        new Instance(
+            current.id(), wanted.licenseId(), wanted.name(), wanted.labels(), current.createdAt()));
   }
 
   /** Deletes an instance; its tokens stop working at once. */

@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
 import sh.kaiten.domain.access.TokenStore;
-import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.CatalogAdministration;
 import sh.kaiten.domain.admin.CustomerAdministration;
@@ -402,38 +402,58 @@ class CatalogChangesApiTest {
     ApiToken caller = tokens.findByHash(Secrets.hash(admin)).orElseThrow();
     // The use cases on the same stores, outside a request (so without its trail).
     Clock clock = Clock.systemUTC();
-    var catalogUseCase = new CatalogAdministration(catalog.definitions(), catalog.entitlements(), catalog.tiers(),
-        catalog.licenses(), ChangeJournal.SILENT, clock);
+    var catalogUseCase =
+        new CatalogAdministration(
+            catalog.definitions(),
+            catalog.entitlements(),
+            catalog.tiers(),
+            catalog.licenses(),
+            ChangeJournal.SILENT,
+            clock);
     var customers = new CustomerAdministration(catalog.customers(), ChangeJournal.SILENT, clock);
-    var instances = new InstanceAdministration(catalog.licenses(), catalog.instances(), tokens, ChangeJournal.SILENT,
-        clock);
+    var instances =
+        new InstanceAdministration(
+            catalog.licenses(), catalog.instances(), tokens, ChangeJournal.SILENT, clock);
     String stale = "was changed by another request; read it again";
 
     Entitlement sso = catalogUseCase.entitlement(caller, "sso");
     send("PATCH", "/api/entitlements/sso", "{\"name\":\"Single sign-on\"}").statusCode(200);
     Entitlement renamed = new Entitlement("sso", "SSO v2", sso.type(), null, null, sso.createdAt());
     assertThatThrownBy(() -> catalogUseCase.updateEntitlement(caller, sso, renamed))
-        .isInstanceOf(ConflictException.class).hasMessage("entitlement 'sso' " + stale);
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("entitlement 'sso' " + stale);
     send("GET", "/api/entitlements/sso", null).body("name", equalTo("Single sign-on"));
 
     Tier pro = catalogUseCase.tier(caller, "pro");
     send("PATCH", "/api/tiers/pro", "{\"rank\":3}").statusCode(200);
-    assertThatThrownBy(() -> catalogUseCase.updateTier(caller, pro, new TierDraft("pro", "Pro", 9, Map.of())))
-        .isInstanceOf(ConflictException.class).hasMessage("tier 'pro' " + stale);
+    assertThatThrownBy(
+            () -> catalogUseCase.updateTier(caller, pro, new TierDraft("pro", "Pro", 9, Map.of())))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("tier 'pro' " + stale);
     send("GET", "/api/tiers/pro", null).body("rank", equalTo(3));
 
     Customer acme = customers.customer(caller, customer);
     send("PATCH", "/api/customers/" + customer, "{\"name\":\"Acme Inc\"}").statusCode(200);
-    assertThatThrownBy(() -> customers.updateCustomer(caller, acme,
-        new Customer(customer, "Acme Ltd", acme.metadata(), acme.createdAt())))
-        .isInstanceOf(ConflictException.class).hasMessage("customer '" + customer + "' " + stale);
+    assertThatThrownBy(
+            () ->
+                customers.updateCustomer(
+                    caller,
+                    acme,
+                    new Customer(customer, "Acme Ltd", acme.metadata(), acme.createdAt())))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("customer '" + customer + "' " + stale);
     send("GET", "/api/customers/" + customer, null).body("name", equalTo("Acme Inc"));
 
     Instance prod = instances.instance(caller, "acme-prod");
     send("PATCH", "/api/instances/acme-prod", "{\"name\":\"Production\"}").statusCode(200);
-    assertThatThrownBy(() -> instances.updateInstance(caller, prod,
-        new Instance("acme-prod", license, "Staging", prod.labels(), prod.createdAt())))
-        .isInstanceOf(ConflictException.class).hasMessage("instance 'acme-prod' " + stale);
+    assertThatThrownBy(
+            () ->
+                instances.updateInstance(
+                    caller,
+                    prod,
+                    new Instance("acme-prod", license, "Staging", prod.labels(), prod.createdAt())))
+        .isInstanceOf(ConflictException.class)
+        .hasMessage("instance 'acme-prod' " + stale);
     send("GET", "/api/instances/acme-prod", null).body("name", equalTo("Production"));
   }
 }

@@ -297,11 +297,25 @@ class SnapshotApiTest {
     assertThat(revalidate(second).statusCode()).isEqualTo(304);
 
     // Tier definitions are cached by the function for up to 5 s: the new value shows within that.
-    page.admin().catalog().updateTier(page.adminToken(), page.admin().catalog().tier(page.adminToken(), "pro"),
-        new TierDraft("pro", "Pro", 2,
-        Map.of("api-calls", JsonNodeFactory.instance.numberNode(250000), "sso", JsonNodeFactory.instance.booleanNode(true))));
-    Response afterTierChange = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-        .until(() -> revalidate(second), response -> response.statusCode() == 200);
+    page.admin()
+        .catalog()
+        .updateTier(
+            page.adminToken(),
+            page.admin().catalog().tier(page.adminToken(), "pro"),
+            new TierDraft(
+                "pro",
+                "Pro",
+                2,
+                Map.of(
+                    "api-calls",
+                    JsonNodeFactory.instance.numberNode(250000),
+                    "sso",
+                    JsonNodeFactory.instance.booleanNode(true))));
+    Response afterTierChange =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(200))
+            .until(() -> revalidate(second), response -> response.statusCode() == 200);
     assertThat(afterTierChange.jsonPath().getInt("entitlements[0].value")).isEqualTo(250000);
     assertThat(afterTierChange.jsonPath().getInt("entitlements[0].usage.limit")).isEqualTo(250000);
     assertThat(afterTierChange.header("ETag")).isNotEqualTo(first).isNotEqualTo(second);

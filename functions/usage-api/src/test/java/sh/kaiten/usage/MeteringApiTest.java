@@ -366,11 +366,37 @@ class MeteringApiTest {
 
   @Test
   void aHotCounterSpreadOverShardsCountsEveryReport() throws Exception {
-    page.admin().catalog().createEntitlement(page.adminToken(), new Entitlement("events", "Events", EntitlementType.NUMERIC,
-        new Metering(Aggregation.SUM, null, null, null, Enforcement.SOFT, null, List.of(50), null, 8), null, null));
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "events",
+                "Events",
+                EntitlementType.NUMERIC,
+                new Metering(
+                    Aggregation.SUM,
+                    null,
+                    null,
+                    null,
+                    Enforcement.SOFT,
+                    null,
+                    List.of(50),
+                    null,
+                    8),
+                null,
+                null));
     Tier metered = page.admin().catalog().tier(page.adminToken(), "metered");
-    page.admin().catalog().updateTier(page.adminToken(), metered, new TierDraft(metered.slug(), metered.name(),
-        metered.rank(), Map.of("events", JsonNodeFactory.instance.numberNode(LIMIT))));
+    page.admin()
+        .catalog()
+        .updateTier(
+            page.adminToken(),
+            metered,
+            new TierDraft(
+                metered.slug(),
+                metered.name(),
+                metered.rank(),
+                Map.of("events", JsonNodeFactory.instance.numberNode(LIMIT))));
 
     // One sender first: its answers are exact, each seeing its own reports.
     for (int i = 1; i <= 5; i++) {

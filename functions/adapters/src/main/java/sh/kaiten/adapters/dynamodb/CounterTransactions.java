@@ -24,10 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * A counter change written with what must move with it, in one {@code TransactWriteItems}: the
- * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit records.
- * A transaction returns no old values: it is answered with the step the use case computed from the
- * counter as read just before ({@link CounterStep}), and a cancelled one tells from its reasons whether a key was used, the ceiling refused the
- * change, or another write got in the way.
+ * idempotency keys' markers (each put if absent or expired), the change, and the reports' audit
+ * records. A transaction returns no old values: it is answered with the step the use case computed
+ * from the counter as read just before ({@link CounterStep}), and a cancelled one tells from its
+ * reasons whether a key was used, the ceiling refused the change, or another write got in the way.
  */
 final class CounterTransactions {
   /**
@@ -55,11 +55,17 @@ final class CounterTransactions {
   }
 
   /**
-   * The markers, the counter change of {@code step.reports()} and the records in one transaction: all of
-   * them, or none. Counted, it answers the step as the use case computed it.
+   * The markers, the counter change of {@code step.reports()} and the records in one transaction:
+   * all of them, or none. Counted, it answers the step as the use case computed it.
    */
-  CounterUpdate write(CounterKey key, Metering metering, PeriodClose close, CounterStep step, BigDecimal ceiling,
-      List<Put> markers, List<TransactWriteItem> records) {
+  CounterUpdate write(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      List<Put> markers,
+      List<TransactWriteItem> records) {
     boolean held = LeaseItems.keepsHeld(metering);
     for (int attempt = 1; ; attempt++) {
       CounterUpdate update = tryWrite(key, metering, close, step, ceiling, markers, records, held);
@@ -72,13 +78,26 @@ final class CounterTransactions {
     }
   }
 
-  /** One try of {@link #write}: null when the counter was refused but repaired, so it is worth another. */
-  private CounterUpdate tryWrite(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-      BigDecimal ceiling, List<Put> markers, List<TransactWriteItem> records, boolean held) {
+  /**
+   * One try of {@link #write}: null when the counter was refused but repaired, so it is worth
+   * another.
+   */
+  private CounterUpdate tryWrite(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      List<Put> markers,
+      List<TransactWriteItem> records,
+      boolean held) {
     Aggregation aggregation = metering.aggregation();
     int shard = ThreadLocalRandom.current().nextInt(metering.shards());
-    Update change = CounterChanges.change(table, key, shard, aggregation, close, step.reports(), ceiling, held).toBuilder()
-        .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build();
+    Update change =
+        CounterChanges.change(table, key, shard, aggregation, close, step.reports(), ceiling, held)
+            .toBuilder()
+            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+            .build();
     List<TransactWriteItem> items = new ArrayList<>(markers.size() + 1 + records.size());
     markers.forEach(marker -> items.add(TransactWriteItem.builder().put(marker).build()));
     items.add(TransactWriteItem.builder().update(change).build());

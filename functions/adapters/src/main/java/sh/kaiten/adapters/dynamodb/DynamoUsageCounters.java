@@ -184,13 +184,20 @@ public final class DynamoUsageCounters implements UsageCounters {
   }
 
   @Override
-  public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-      BigDecimal ceiling, IdempotentReport remember, ChangeRecords records) {
+  public CounterUpdate count(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      IdempotentReport remember,
+      ChangeRecords records) {
     Tally reports = step.reports();
     if (remember == null && records.isEmpty()) {
       return fold(key, metering, close, reports, ceiling);
     }
-    List<Put> markers = remember == null ? List.of() : markers(List.of(remember), reports.latestAt());
+    List<Put> markers =
+        remember == null ? List.of() : markers(List.of(remember), reports.latestAt());
     List<TransactWriteItem> recorded = audit(records);
     if (!step.moves(metering.aggregation())) {
       // The report does not move the gauge: only its marker and its records are written.
@@ -204,8 +211,15 @@ public final class DynamoUsageCounters implements UsageCounters {
    * the records; a marker is well under 1 KB, so the request stays far within its 4 MB.
    */
   @Override
-  public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-      BigDecimal ceiling, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+  public CounterUpdate countAll(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      List<IdempotentReport> remember,
+      ChangeRecords records,
+      Instant now) {
     requireAdditive(metering.aggregation());
     if (remember.isEmpty() && records.isEmpty()) {
       return addAll(key, metering, close, step.reports(), ceiling);
@@ -221,7 +235,8 @@ public final class DynamoUsageCounters implements UsageCounters {
               + recorded.size()
               + " records");
     }
-    return transactions.write(key, metering, close, step, ceiling, markers(remember, now), recorded);
+    return transactions.write(
+        key, metering, close, step, ceiling, markers(remember, now), recorded);
   }
 
   private List<Put> markers(List<IdempotentReport> remember, Instant now) {

@@ -92,8 +92,8 @@ public final class CatalogAdministration {
    * aggregation, reset, anchor and scope cannot change, because the counters already kept mean what
    * they said; a new schema must accept every value tiers and overrides already give.
    *
-   * @param current the entitlement as the caller read it ({@link #entitlement}); the change is written
-   *     only if the stored one is still that one, else ConflictException
+   * @param current the entitlement as the caller read it ({@link #entitlement}); the change is
+   *     written only if the stored one is still that one, else ConflictException
    * @param wanted the entitlement as the caller wants it, made from {@code current}
    */
   public Entitlement updateEntitlement(ApiToken caller, Entitlement current, Entitlement wanted) {
@@ -207,10 +207,11 @@ public final class CatalogAdministration {
   }
 
   /**
-   * Changes a tier's name, rank or values; every license on it gets the new values within the read cache's 5 s.
+   * Changes a tier's name, rank or values; every license on it gets the new values within the read
+   * cache's 5 s.
    *
-   * @param current the tier as the caller read it ({@link #tier}); the change is written only if the
-   *     stored one is still that one, else ConflictException
+   * @param current the tier as the caller read it ({@link #tier}); the change is written only if
+   *     the stored one is still that one, else ConflictException
    */
   public Tier updateTier(ApiToken caller, Tier current, TierDraft wanted) {
     caller.requireAdmin();

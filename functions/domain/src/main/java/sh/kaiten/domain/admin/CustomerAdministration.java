@@ -56,8 +56,8 @@ public final class CustomerAdministration {
   /**
    * Changes a customer's name or metadata.
    *
-   * @param current the customer as the caller read it ({@link #customer}); the change is written only
-   *     if the stored one is still that one, else ConflictException
+   * @param current the customer as the caller read it ({@link #customer}); the change is written
+   *     only if the stored one is still that one, else ConflictException
    */
   public Customer updateCustomer(ApiToken caller, Customer current, Customer wanted) {
     caller.requireAdmin();

@@ -86,8 +86,8 @@ public final class InstanceAdministration {
   /**
    * Changes an instance's name or labels; it stays with its license.
    *
-   * @param current the instance as the caller read it ({@link #instance}); the change is written only
-   *     if the stored one is still that one, else ConflictException
+   * @param current the instance as the caller read it ({@link #instance}); the change is written
+   *     only if the stored one is still that one, else ConflictException
    */
   public Instance updateInstance(ApiToken caller, Instance current, Instance wanted) {
     caller.requireAdmin();

@@ -30,32 +30,46 @@ public interface UsageCounters {
 
   /**
    * Counts one report as usage-api does: the counter change, the key's marker (with a key) and the
-   * report's audit records in one atomic write, all of them or none. Its answer, and so its records, are
-   * computed from {@code step}, whose {@code before} is the counter as read just before; the store writes
-   * {@code step.reports()} and, when its write returns nothing, answers {@code step} itself
-   * ({@link CounterUpdate.Counted#estimated}): the new total is computed once, in the step. A report
-   * refused by its ceiling, or whose key was used already, writes nothing ({@link CounterUpdate.Refused},
-   * {@link CounterUpdate.Duplicate}); a gauge report that does not move its gauge ({@link CounterStep#moves})
-   * writes its marker and records alone.
+   * report's audit records in one atomic write, all of them or none. Its answer, and so its
+   * records, are computed from {@code step}, whose {@code before} is the counter as read just
+   * before; the store writes {@code step.reports()} and, when its write returns nothing, answers
+   * {@code step} itself ({@link CounterUpdate.Counted#estimated}): the new total is computed once,
+   * in the step. A report refused by its ceiling, or whose key was used already, writes nothing
+   * ({@link CounterUpdate.Refused}, {@link CounterUpdate.Duplicate}); a gauge report that does not
+   * move its gauge ({@link CounterStep#moves}) writes its marker and records alone.
    *
    * @param step one report's step
    * @param remember what the report's key remembers; null for a report without a key
    * @param records the report's audit records (no events)
    */
-  CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step, BigDecimal ceiling,
-      IdempotentReport remember, ChangeRecords records);
+  CounterUpdate count(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      IdempotentReport remember,
+      ChangeRecords records);
 
   /**
-   * Counts a group of reports of one additive counter (SUM, COUNT or AVERAGE) as {@link #count} counts
-   * one: the counter change for their tally ({@code step.reports()}), every key's marker and the group's
-   * audit records, in one atomic write of at most {@link #MAX_ITEMS_PER_WRITE} items, all of them or
-   * none. If any key was used already (and has not expired at {@code now}), nothing is written and the
-   * answer is {@link CounterUpdate.Duplicate} with what the first such key remembers.
+   * Counts a group of reports of one additive counter (SUM, COUNT or AVERAGE) as {@link #count}
+   * counts one: the counter change for their tally ({@code step.reports()}), every key's marker and
+   * the group's audit records, in one atomic write of at most {@link #MAX_ITEMS_PER_WRITE} items,
+   * all of them or none. If any key was used already (and has not expired at {@code now}), nothing
+   * is written and the answer is {@link CounterUpdate.Duplicate} with what the first such key
+   * remembers.
    *
    * @param remember 0 to 99 keys, each once
    */
-  CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step, BigDecimal ceiling,
-      List<IdempotentReport> remember, ChangeRecords records, Instant now);
+  CounterUpdate countAll(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      List<IdempotentReport> remember,
+      ChangeRecords records,
+      Instant now);
 
   /**
    * Folds one report into the counter in one atomic write. With a {@code ceiling} (SUM and COUNT
@@ -77,10 +91,10 @@ public interface UsageCounters {
       BigDecimal ceiling);
 
   /**
-   * Folds many reports of one additive counter (SUM, COUNT or AVERAGE), given as their tally, in one
-   * atomic write: all of them or none. With a {@code ceiling} they are counted only if the usage after
-   * all of them stays at or below it; else nothing is written and the answer is
-   * {@link CounterUpdate.Refused} with the counter as it stands.
+   * Folds many reports of one additive counter (SUM, COUNT or AVERAGE), given as their tally, in
+   * one atomic write: all of them or none. With a {@code ceiling} they are counted only if the
+   * usage after all of them stays at or below it; else nothing is written and the answer is {@link
+   * CounterUpdate.Refused} with the counter as it stands.
    */
   CounterUpdate addAll(
       CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling);

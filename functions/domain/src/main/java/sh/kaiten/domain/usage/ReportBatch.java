@@ -241,23 +241,37 @@ final class ReportBatch {
    */
   private void together(Group group) {
     Meter meter = group.meter;
-    CounterUpdate update = Contention.retried(attempt -> {
-      // A retry reads the counter afresh.
-      Tally before = attempt == 1 && known.containsKey(meter.key()) ? known.get(meter.key())
-          : counters.tally(meter.key(), meter.metering());
-      List<ReportResult> answers = group.answers(before);
-      List<IdempotentReport> remember = new ArrayList<>(group.keys);
-      List<ReportJournal.Counted> counted = new ArrayList<>(answers.size());
-      for (int i = 0; i < answers.size(); i++) {
-        MeteredReport report = group.reports.get(i);
-        counted.add(new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
-        if (report.idempotencyKey() != null) {
-          remember.add(UsageReporting.remember(context, report.report(), answers.get(i), report.now()));
-        }
-      }
-      return counters.countAll(meter.key(), meter.metering(), meter.close(lateWindow),
-          CounterStep.of(before, group.tally()), meter.storeCeiling(), remember, journal.records(counted), group.now());
-    });
+    CounterUpdate update =
+        Contention.retried(
+            attempt -> {
+              // A retry reads the counter afresh.
+              Tally before =
+                  attempt == 1 && known.containsKey(meter.key())
+                      ? known.get(meter.key())
+                      : counters.tally(meter.key(), meter.metering());
+              List<ReportResult> answers = group.answers(before);
+              List<IdempotentReport> remember = new ArrayList<>(group.keys);
+              List<ReportJournal.Counted> counted = new ArrayList<>(answers.size());
+              for (int i = 0; i < answers.size(); i++) {
+                MeteredReport report = group.reports.get(i);
+                counted.add(
+                    new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
+                if (report.idempotencyKey() != null) {
+                  remember.add(
+                      UsageReporting.remember(
+                          context, report.report(), answers.get(i), report.now()));
+                }
+              }
+              return counters.countAll(
+                  meter.key(),
+                  meter.metering(),
+                  meter.close(lateWindow),
+                  CounterStep.of(before, group.tally()),
+                  meter.storeCeiling(),
+                  remember,
+                  journal.records(counted),
+                  group.now());
+            });
     if (update instanceof CounterUpdate.Counted counted) {
       counted(group, counted);
     } else if (update instanceof CounterUpdate.Duplicate && !group.retry) {

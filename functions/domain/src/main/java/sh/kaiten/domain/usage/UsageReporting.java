@@ -341,8 +341,8 @@ public final class UsageReporting {
   }
 
   /**
-   * The report, its key's marker and its audit records in one atomic write; its answer (which the marker
-   * and the records hold) is computed from the counter as read just before, in its step.
+   * The report, its key's marker and its audit records in one atomic write; its answer (which the
+   * marker and the records hold) is computed from the counter as read just before, in its step.
    */
   private CounterUpdate count(
       InstanceContext context, MeteredReport metered, ReportJournal journal, Tally before) {
@@ -350,9 +350,15 @@ public final class UsageReporting {
     UsageReport report = metered.report();
     CounterStep step = CounterStep.of(before, Tally.EMPTY.plus(report.value(), metered.at()));
     ReportResult answer = meter.counted(step.after());
-    IdempotentReport remember = report.idempotencyKey() == null ? null
-        : remember(context, report, answer, metered.now());
-    return counters.count(meter.key(), meter.metering(), meter.close(lateWindow), step, meter.storeCeiling(), remember,
+    IdempotentReport remember =
+        report.idempotencyKey() == null ? null : remember(context, report, answer, metered.now());
+    return counters.count(
+        meter.key(),
+        meter.metering(),
+        meter.close(lateWindow),
+        step,
+        meter.storeCeiling(),
+        remember,
         journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
   }
 

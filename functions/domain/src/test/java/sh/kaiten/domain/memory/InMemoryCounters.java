@@ -64,17 +64,34 @@ public final class InMemoryCounters implements UsageCounters {
   public final List<AuditRecord> audit = new ArrayList<>();
 
   @Override
-  public synchronized CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-      BigDecimal ceiling, IdempotentReport remember, ChangeRecords records) {
+  public synchronized CounterUpdate count(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      IdempotentReport remember,
+      ChangeRecords records) {
     singleWrites++;
     Tally reports = step.reports();
-    return recorded(remember == null ? fold(key, metering, close, reports, ceiling)
-        : foldOnce(key, metering, close, reports, ceiling, List.of(remember), reports.latestAt()), records);
+    return recorded(
+        remember == null
+            ? fold(key, metering, close, reports, ceiling)
+            : foldOnce(
+                key, metering, close, reports, ceiling, List.of(remember), reports.latestAt()),
+        records);
   }
 
   @Override
-  public synchronized CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-      BigDecimal ceiling, List<IdempotentReport> remember, ChangeRecords records, Instant now) {
+  public synchronized CounterUpdate countAll(
+      CounterKey key,
+      Metering metering,
+      PeriodClose close,
+      CounterStep step,
+      BigDecimal ceiling,
+      List<IdempotentReport> remember,
+      ChangeRecords records,
+      Instant now) {
     Tally reports = step.reports();
     requireAdditive(metering);
     // What DynamoDB would refuse as a request: more items than a transaction takes, or one item
@@ -119,7 +136,8 @@ public final class InMemoryCounters implements UsageCounters {
     return fold(key, metering, close, reports, ceiling);
   }
 
-  private CounterUpdate fold(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+  private CounterUpdate fold(
+      CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
     Tally before = tally(key, metering);
     Tally after = before.merge(reports);
     if (ceiling != null

@@ -199,7 +199,17 @@ public abstract class UsageCountersContract {
     Metering sum = Metering.of(Aggregation.SUM);
     List<IdempotentReport> keys = List.of(key("k-1", "1"), key("k-2", "3.5"), key("k-3", "7.5"));
 
-    CounterUpdate update = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("1", "2.5", "4")), null, keys, ChangeRecords.NONE, NOW);
+    CounterUpdate update =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(Tally.EMPTY, reports("1", "2.5", "4")),
+                null,
+                keys,
+                ChangeRecords.NONE,
+                NOW);
 
     assertThat(update)
         .isInstanceOfSatisfying(
@@ -219,9 +229,28 @@ public abstract class UsageCountersContract {
   @Test
   void aKeyedGroupHoldingAKeyUsedBeforeWritesNothing() {
     Metering sum = Metering.of(Aggregation.SUM);
-    counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("1")), null, List.of(key("k-1", "1")), ChangeRecords.NONE, NOW);
+    counters()
+        .countAll(
+            counter("sum"),
+            sum,
+            CLOSE,
+            CounterStep.of(Tally.EMPTY, reports("1")),
+            null,
+            List.of(key("k-1", "1")),
+            ChangeRecords.NONE,
+            NOW);
 
-    CounterUpdate update = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(reports("1"), reports("2", "1", "3")), null, List.of(key("k-2", "3"), key("k-1", "4"), key("k-3", "7")), ChangeRecords.NONE, NOW);
+    CounterUpdate update =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(reports("1"), reports("2", "1", "3")),
+                null,
+                List.of(key("k-2", "3"), key("k-1", "4"), key("k-3", "7")),
+                ChangeRecords.NONE,
+                NOW);
 
     assertThat(update)
         .isInstanceOfSatisfying(
@@ -239,9 +268,24 @@ public abstract class UsageCountersContract {
   @Test
   void manyKeysAreReadTogetherAndOnlyThoseUsedAndNotExpiredAreFound() {
     Metering sum = Metering.of(Aggregation.SUM);
-    IdempotentReport expiring = new IdempotentReport(tenantId, instanceId, "k-old", "sum|k-old",
-        key("k-old", "1").result(), NOW.plusSeconds(60));
-    counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("1", "1")), null, List.of(key("k-1", "1"), expiring), ChangeRecords.NONE, NOW);
+    IdempotentReport expiring =
+        new IdempotentReport(
+            tenantId,
+            instanceId,
+            "k-old",
+            "sum|k-old",
+            key("k-old", "1").result(),
+            NOW.plusSeconds(60));
+    counters()
+        .countAll(
+            counter("sum"),
+            sum,
+            CLOSE,
+            CounterStep.of(Tally.EMPTY, reports("1", "1")),
+            null,
+            List.of(key("k-1", "1"), expiring),
+            ChangeRecords.NONE,
+            NOW);
     List<String> asked = new ArrayList<>(List.of("k-1", "k-old", "never"));
     IntStream.range(0, 150)
         .forEach(i -> asked.add("unused-" + i)); // more than one read request takes
@@ -260,7 +304,17 @@ public abstract class UsageCountersContract {
     Metering sum =
         new Metering(Aggregation.SUM, null, null, null, Enforcement.HARD, null, null, null);
 
-    CounterUpdate update = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("6", "6")), BigDecimal.TEN, List.of(key("k-1", "6"), key("k-2", "12")), ChangeRecords.NONE, NOW);
+    CounterUpdate update =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(Tally.EMPTY, reports("6", "6")),
+                BigDecimal.TEN,
+                List.of(key("k-1", "6"), key("k-2", "12")),
+                ChangeRecords.NONE,
+                NOW);
 
     assertThat(update).isInstanceOf(CounterUpdate.Refused.class);
     assertThat(counters().remembered(tenantId, instanceId, "k-1", NOW)).isEmpty();
@@ -279,14 +333,36 @@ public abstract class UsageCountersContract {
               keys.add(key("k-" + i, String.valueOf(i + 1)));
             });
 
-    assertThat(counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports(ones)), null, keys, ChangeRecords.NONE, NOW))
+    assertThat(
+            counters()
+                .countAll(
+                    counter("sum"),
+                    sum,
+                    CLOSE,
+                    CounterStep.of(Tally.EMPTY, reports(ones)),
+                    null,
+                    keys,
+                    ChangeRecords.NONE,
+                    NOW))
         .isInstanceOf(CounterUpdate.Counted.class);
     assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("99");
     assertThat(counters().remembered(tenantId, instanceId, "k-98", NOW)).isPresent();
 
     List<IdempotentReport> tooMany = new ArrayList<>(keys);
     tooMany.add(key("k-99", "100"));
-    assertThatThrownBy(() -> counters().countAll(counter("other"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("1")), null, tooMany, ChangeRecords.NONE, NOW)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                counters()
+                    .countAll(
+                        counter("other"),
+                        sum,
+                        CLOSE,
+                        CounterStep.of(Tally.EMPTY, reports("1")),
+                        null,
+                        tooMany,
+                        ChangeRecords.NONE,
+                        NOW))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -296,7 +372,16 @@ public abstract class UsageCountersContract {
     for (int i = 0; i < 10; i++) {
       counters().addAll(counter("hot"), sharded, CLOSE, reports("1", "2"), null);
     }
-    counters().countAll(counter("hot"), sharded, CLOSE, CounterStep.of(reports("30"), reports("5")), null, List.of(key("h-1", "35")), ChangeRecords.NONE, NOW);
+    counters()
+        .countAll(
+            counter("hot"),
+            sharded,
+            CLOSE,
+            CounterStep.of(reports("30"), reports("5")),
+            null,
+            List.of(key("h-1", "35")),
+            ChangeRecords.NONE,
+            NOW);
 
     assertThat(counters().tally(counter("hot"), sharded).sum()).isEqualByComparingTo("35");
     assertThat(counters().tally(counter("hot"), sharded).count()).isEqualTo(21);
@@ -318,7 +403,17 @@ public abstract class UsageCountersContract {
   void aCountedGroupStoresItsMarkersAndItsRecordsWithItsCounterChange() {
     Metering sum = Metering.of(Aggregation.SUM);
     ChangeRecords records = records(2);
-    CounterUpdate update = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("1", "2", "4")), null, List.of(key("r-1", "1"), key("r-2", "3")), records, NOW);
+    CounterUpdate update =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(Tally.EMPTY, reports("1", "2", "4")),
+                null,
+                List.of(key("r-1", "1"), key("r-2", "3")),
+                records,
+                NOW);
 
     assertThat(update).isInstanceOf(CounterUpdate.Counted.class);
     assertThat(counters().tally(counter("sum"), sum).sum()).isEqualByComparingTo("7");
@@ -331,10 +426,39 @@ public abstract class UsageCountersContract {
   void aGroupRefusedByItsCeilingOrMeetingAUsedKeyStoresNoRecord() {
     Metering sum = Metering.of(Aggregation.SUM);
     ChangeRecords first = records(1);
-    counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, reports("5", "5")), BigDecimal.TEN, List.of(key("u-1", "5")), first, NOW);
+    counters()
+        .countAll(
+            counter("sum"),
+            sum,
+            CLOSE,
+            CounterStep.of(Tally.EMPTY, reports("5", "5")),
+            BigDecimal.TEN,
+            List.of(key("u-1", "5")),
+            first,
+            NOW);
 
-    CounterUpdate refused = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(reports("5", "5"), reports("1", "1")), BigDecimal.TEN, List.of(key("u-2", "11")), records(1), NOW);
-    CounterUpdate duplicate = counters().countAll(counter("sum"), sum, CLOSE, CounterStep.of(reports("5", "5"), reports("5", "1")), null, List.of(key("u-3", "15"), key("u-1", "16")), records(1), NOW);
+    CounterUpdate refused =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(reports("5", "5"), reports("1", "1")),
+                BigDecimal.TEN,
+                List.of(key("u-2", "11")),
+                records(1),
+                NOW);
+    CounterUpdate duplicate =
+        counters()
+            .countAll(
+                counter("sum"),
+                sum,
+                CLOSE,
+                CounterStep.of(reports("5", "5"), reports("5", "1")),
+                null,
+                List.of(key("u-3", "15"), key("u-1", "16")),
+                records(1),
+                NOW);
 
     assertThat(refused).isInstanceOf(CounterUpdate.Refused.class);
     assertThat(duplicate).isInstanceOf(CounterUpdate.Duplicate.class);
@@ -350,10 +474,35 @@ public abstract class UsageCountersContract {
     Metering max = Metering.of(Aggregation.MAX);
     ChangeRecords counted = records(1);
     ChangeRecords below = records(1);
-    counters().count(counter("sum"), sum, CLOSE, CounterStep.of(Tally.EMPTY, Tally.EMPTY.plus(new BigDecimal("3"), NOW)), null, null, counted);
-    counters().count(counter("max"), max, CLOSE, CounterStep.of(Tally.EMPTY, Tally.EMPTY.plus(new BigDecimal("9"), NOW)), null, null, ChangeRecords.NONE);
+    counters()
+        .count(
+            counter("sum"),
+            sum,
+            CLOSE,
+            CounterStep.of(Tally.EMPTY, Tally.EMPTY.plus(new BigDecimal("3"), NOW)),
+            null,
+            null,
+            counted);
+    counters()
+        .count(
+            counter("max"),
+            max,
+            CLOSE,
+            CounterStep.of(Tally.EMPTY, Tally.EMPTY.plus(new BigDecimal("9"), NOW)),
+            null,
+            null,
+            ChangeRecords.NONE);
 
-    CounterUpdate unmoved = counters().count(counter("max"), max, CLOSE, CounterStep.of(reports("9"), Tally.EMPTY.plus(new BigDecimal("4"), NOW)), null, null, below);
+    CounterUpdate unmoved =
+        counters()
+            .count(
+                counter("max"),
+                max,
+                CLOSE,
+                CounterStep.of(reports("9"), Tally.EMPTY.plus(new BigDecimal("4"), NOW)),
+                null,
+                null,
+                below);
 
     assertThat(unmoved)
         .isInstanceOfSatisfying(

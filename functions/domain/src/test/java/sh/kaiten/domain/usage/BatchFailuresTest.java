@@ -142,21 +142,9 @@ class BatchFailuresTest {
     }
 
     @Override
-    public CounterUpdate addAll(CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
+    public CounterUpdate addAll(
+        CounterKey key, Metering metering, PeriodClose close, Tally reports, BigDecimal ceiling) {
       return write(key, () -> store.addAll(key, metering, close, reports, ceiling));
-    }
-
-    @Override
-    public CounterUpdate count(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-        BigDecimal ceiling, IdempotentReport remember, sh.kaiten.domain.outbox.ChangeRecords records) {
-      return write(key, () -> store.count(key, metering, close, step, ceiling, remember, records));
-    }
-
-    @Override
-    public CounterUpdate countAll(CounterKey key, Metering metering, PeriodClose close, CounterStep step,
-        BigDecimal ceiling, List<IdempotentReport> remember, sh.kaiten.domain.outbox.ChangeRecords records,
-        Instant now) {
-      return write(key, () -> store.countAll(key, metering, close, step, ceiling, remember, records, now));
     }
 
     @Override
@@ -164,15 +152,11 @@ class BatchFailuresTest {
         CounterKey key,
         Metering metering,
         PeriodClose close,
-        BigDecimal value,
-        Instant at,
+        CounterStep step,
         BigDecimal ceiling,
-        Tally before,
         IdempotentReport remember,
         sh.kaiten.domain.outbox.ChangeRecords records) {
-      return write(
-          key,
-          () -> store.count(key, metering, close, value, at, ceiling, before, remember, records));
+      return write(key, () -> store.count(key, metering, close, step, ceiling, remember, records));
     }
 
     @Override
@@ -180,17 +164,13 @@ class BatchFailuresTest {
         CounterKey key,
         Metering metering,
         PeriodClose close,
-        Tally reports,
+        CounterStep step,
         BigDecimal ceiling,
-        Tally before,
         List<IdempotentReport> remember,
         sh.kaiten.domain.outbox.ChangeRecords records,
         Instant now) {
       return write(
-          key,
-          () ->
-              store.countAll(
-                  key, metering, close, reports, ceiling, before, remember, records, now));
+          key, () -> store.countAll(key, metering, close, step, ceiling, remember, records, now));
     }
 
     @Override

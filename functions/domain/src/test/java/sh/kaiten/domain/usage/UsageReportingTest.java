@@ -43,7 +43,6 @@ import sh.kaiten.domain.metering.CounterUpdate;
 import sh.kaiten.domain.metering.Period;
 import sh.kaiten.domain.metering.PeriodClose;
 import sh.kaiten.domain.metering.ReportResult;
-import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageStatus;
 
@@ -198,22 +197,40 @@ class UsageReportingTest {
   @Test
   void aBoundaryTwoRacingReportsCrossTogetherIsSignalled() {
     report("api-calls", "70000");
-    // Another request's 8000 lands between this report's read of the counter (70000) and its write, and
-    // this one is answered, as DynamoDB's transaction answers, from that read: 75000, short of 80 %.
-    UsageCounters racing = (UsageCounters) Proxy.newProxyInstance(UsageCounters.class.getClassLoader(),
-        new Class<?>[] {UsageCounters.class}, (proxy, method, args) -> {
-          if (!method.getName().equals("count")) {
-            return method.invoke(counters, args);
-          }
-          counters.add((CounterKey) args[0], (Metering) args[1], (PeriodClose) args[2], new BigDecimal("8000"),
-              NOW, null);
-          CounterUpdate update = (CounterUpdate) method.invoke(counters, args);
-          CounterStep step = (CounterStep) args[3];
-          return update instanceof CounterUpdate.Counted ? CounterUpdate.Counted.estimated(step.before(), step.after())
-              : update;
-        });
-    UsageReporting racingReporting = new UsageReporting(catalog, catalog.lookup(new InMemoryInstanceReads(catalog, counters)), racing,
-        signals::add, clock, Duration.ofHours(24));
+    // Another request's 8000 lands between this report's read of the counter (70000) and its write,
+    // and
+    // this one is answered, as DynamoDB's transaction answers, from that read: 75000, short of 80
+    // %.
+    UsageCounters racing =
+        (UsageCounters)
+            Proxy.newProxyInstance(
+                UsageCounters.class.getClassLoader(),
+                new Class<?>[] {UsageCounters.class},
+                (proxy, method, args) -> {
+                  if (!method.getName().equals("count")) {
+                    return method.invoke(counters, args);
+                  }
+                  counters.add(
+                      (CounterKey) args[0],
+                      (Metering) args[1],
+                      (PeriodClose) args[2],
+                      new BigDecimal("8000"),
+                      NOW,
+                      null);
+                  CounterUpdate update = (CounterUpdate) method.invoke(counters, args);
+                  CounterStep step = (CounterStep) args[3];
+                  return update instanceof CounterUpdate.Counted
+                      ? CounterUpdate.Counted.estimated(step.before(), step.after())
+                      : update;
+                });
+    UsageReporting racingReporting =
+        new UsageReporting(
+            catalog,
+            catalog.lookup(new InMemoryInstanceReads(catalog, counters)),
+            racing,
+            signals::add,
+            clock,
+            Duration.ofHours(24));
 
     ReportResult answer =
         racingReporting.report(
