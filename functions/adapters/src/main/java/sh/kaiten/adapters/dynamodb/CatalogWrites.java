@@ -31,6 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * transaction as the reference: a tier and a customer count their licenses, a license its
  * instances. Creating a reference requires the referenced item to exist; deleting one requires its
  * count to be zero. No scan is needed for either.
+ *
+ * <p>Longer than most classes here: every catalog write goes through it, so the conditions that
+ * keep references whole and the reading of a cancelled transaction's reasons are written once.
  */
 final class CatalogWrites {
   /** A write with no condition of its own: it fails only with the transaction's others. */

@@ -32,6 +32,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * attribute_not_exists}), so this adapter cannot overwrite what is there; the function roles allow
  * nothing else (template.yaml). Records of one request go out in one request: a {@code PutItem}, or
  * one {@code TransactWriteItems}.
+ *
+ * <p>Longer than most classes here: appending, the filtered pages and the sealer's digests are the
+ * three ways into one table, sharing its item layout and its page cursors.
  */
 public final class DynamoAuditLog implements AuditLog {
   /** How many DynamoDB pages one API page may read looking for records that match its filter. */

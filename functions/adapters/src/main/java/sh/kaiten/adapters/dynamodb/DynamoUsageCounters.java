@@ -43,6 +43,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * the keys' markers ({@link MarkerItems}), the counter change and the records ({@link ChangeItems},
  * as a catalog change writes its own): see {@link CounterTransactions}. So a counted report always
  * has its record, and a report whose record was not stored was not counted either.
+ *
+ * <p>Longer than most classes here: it is the port's many operations, each a few lines, whose parts
+ * (items, update expressions, markers, transactions, reads) already stand in classes of their own.
  */
 public final class DynamoUsageCounters implements UsageCounters {
   private final DynamoDbClient dynamo;

@@ -3,9 +3,7 @@ package sh.kaiten.adapters.dynamodb;
 import static sh.kaiten.adapters.dynamodb.Attributes.instant;
 import static sh.kaiten.adapters.dynamodb.Attributes.n;
 import static sh.kaiten.adapters.dynamodb.Attributes.s;
-import static sh.kaiten.adapters.dynamodb.Attributes.string;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,14 +28,14 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
- * Webhook endpoints and their delivery logs on the Webhooks table (keys in {@link Keys}). The
- * endpoint item holds its signing secret: it must be readable to sign, so it cannot be hashed like
- * tokens; the table is encrypted at rest and no API answer shows it after creation.
+ * Webhook endpoints and their delivery logs on the Webhooks table (keys in {@link Keys}, items in
+ * {@link WebhookItems}): each change written with its records, a delivery's attempts and rounds
+ * under conditions on its generation, so a late attempt of an old round changes nothing.
+ *
+ * <p>Longer than most classes here: the port's operations on two kinds of item, each its own
+ * condition and transaction; the items themselves are {@link WebhookItems}'.
  */
 public final class DynamoWebhookStore implements WebhookStore {
-  /** How long a delivery stays in the log. */
-  static final Duration LOG_RETENTION = Duration.ofDays(30);
-
   private final DynamoDbClient dynamo;
   private final String table;
   private final TenantItems items;
@@ -57,7 +55,7 @@ public final class DynamoWebhookStore implements WebhookStore {
             .put(
                 p ->
                     p.tableName(table)
-                        .item(item(tenantId, endpoint))
+                        .item(WebhookItems.item(tenantId, endpoint))
                         .conditionExpression("attribute_not_exists(#pk)")
                         .expressionAttributeNames(Map.of("#pk", Keys.PK)))
             .build(),
@@ -87,17 +85,17 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public Optional<WebhookEndpoint> findEndpoint(String tenantId, String id) {
-    return items.get(tenantId, Keys.ENDPOINT + id).map(DynamoWebhookStore::endpoint);
+    return items.get(tenantId, Keys.ENDPOINT + id).map(WebhookItems::endpoint);
   }
 
   @Override
   public Page<WebhookEndpoint> endpoints(String tenantId, PageRequest page) {
-    return items.page(tenantId, Keys.ENDPOINT, page, true, DynamoWebhookStore::endpoint);
+    return items.page(tenantId, Keys.ENDPOINT, page, true, WebhookItems::endpoint);
   }
 
   @Override
   public List<WebhookEndpoint> allEndpoints(String tenantId) {
-    return items.all(tenantId, Keys.ENDPOINT).map(DynamoWebhookStore::endpoint).toList();
+    return items.all(tenantId, Keys.ENDPOINT).map(WebhookItems::endpoint).toList();
   }
 
   @Override
@@ -108,7 +106,7 @@ public final class DynamoWebhookStore implements WebhookStore {
             .put(
                 p ->
                     p.tableName(table)
-                        .item(item(tenantId, endpoint))
+                        .item(WebhookItems.item(tenantId, endpoint))
                         .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
                         .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
                         .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))))
@@ -133,42 +131,9 @@ public final class DynamoWebhookStore implements WebhookStore {
         records);
   }
 
-  private static Map<String, AttributeValue> item(String tenantId, WebhookEndpoint endpoint) {
-    Map<String, AttributeValue> item = TenantItems.key(tenantId, Keys.ENDPOINT + endpoint.id());
-    item.put("id", s(endpoint.id()));
-    item.put("url", s(endpoint.url()));
-    if (endpoint.description() != null) {
-      item.put("description", s(endpoint.description()));
-    }
-    item.put(
-        "event_types",
-        AttributeValue.fromL(endpoint.eventTypes().stream().map(Attributes::s).toList()));
-    item.put("secret", s(endpoint.secret()));
-    if (endpoint.previousSecret() != null) {
-      item.put("previous_secret", s(endpoint.previousSecret()));
-      item.put("previous_secret_expires_at", instant(endpoint.previousSecretExpiresAt()));
-    }
-    item.put("created_at", instant(endpoint.createdAt()));
-    item.put("updated_at", instant(endpoint.updatedAt()));
-    return item;
-  }
-
-  private static WebhookEndpoint endpoint(Map<String, AttributeValue> item) {
-    return new WebhookEndpoint(
-        string(item, "id"),
-        string(item, "url"),
-        string(item, "description"),
-        item.get("event_types").l().stream().map(AttributeValue::s).toList(),
-        string(item, "secret"),
-        string(item, "previous_secret"),
-        instant(item, "previous_secret_expires_at"),
-        instant(item, "created_at"),
-        instant(item, "updated_at"));
-  }
-
   @Override
   public Created createDelivery(String tenantId, Delivery delivery) {
-    Map<String, AttributeValue> item = deliveryItem(tenantId, delivery);
+    Map<String, AttributeValue> item = WebhookItems.item(tenantId, delivery);
     try {
       dynamo.putItem(
           r ->
@@ -180,7 +145,7 @@ public final class DynamoWebhookStore implements WebhookStore {
                       ReturnValuesOnConditionCheckFailure.ALL_OLD));
       return new Created(delivery, true);
     } catch (ConditionalCheckFailedException e) {
-      return new Created(delivery(e.item()), false);
+      return new Created(WebhookItems.delivery(e.item()), false);
     }
   }
 
@@ -208,7 +173,7 @@ public final class DynamoWebhookStore implements WebhookStore {
             .put(
                 p ->
                     p.tableName(table)
-                        .item(deliveryItem(tenantId, dispatched))
+                        .item(WebhookItems.item(tenantId, dispatched))
                         .conditionExpression("attribute_not_exists(#pk)")
                         .expressionAttributeNames(Map.of("#pk", Keys.PK)))
             .build());
@@ -225,35 +190,14 @@ public final class DynamoWebhookStore implements WebhookStore {
     return dispatched;
   }
 
-  private static Map<String, AttributeValue> deliveryItem(String tenantId, Delivery delivery) {
-    Map<String, AttributeValue> item =
-        TenantItems.key(tenantId, Keys.delivery(delivery.endpointId(), delivery.id()));
-    item.put("id", s(delivery.id()));
-    item.put("endpoint_id", s(delivery.endpointId()));
-    item.put("event_id", s(delivery.eventId()));
-    item.put("event_type", s(delivery.eventType()));
-    item.put("payload", s(delivery.payload()));
-    item.put("status", s(delivery.status().name()));
-    item.put("attempts", n(delivery.attempts()));
-    item.put("generation", n(delivery.generation()));
-    item.put("enqueued", AttributeValue.fromBool(delivery.enqueued()));
-    item.put("created_at", instant(delivery.createdAt()));
-    item.put("updated_at", instant(delivery.updatedAt()));
-    item.put("expires_at", expiry(delivery.createdAt()));
-    return item;
-  }
-
   @Override
   public Optional<Delivery> findDelivery(String tenantId, String endpointId, String deliveryId) {
-    return items
-        .get(tenantId, Keys.delivery(endpointId, deliveryId))
-        .map(DynamoWebhookStore::delivery);
+    return items.get(tenantId, Keys.delivery(endpointId, deliveryId)).map(WebhookItems::delivery);
   }
 
   @Override
   public Page<Delivery> deliveries(String tenantId, String endpointId, PageRequest page) {
-    return items.page(
-        tenantId, Keys.deliveries(endpointId), page, false, DynamoWebhookStore::delivery);
+    return items.page(tenantId, Keys.deliveries(endpointId), page, false, WebhookItems::delivery);
   }
 
   @Override
@@ -393,7 +337,7 @@ public final class DynamoWebhookStore implements WebhookStore {
                                 ":at",
                                 instant(at),
                                 ":expires",
-                                expiry(at),
+                                WebhookItems.expiry(at),
                                 ":generation",
                                 n(delivery.generation()))))
             .build());
@@ -409,35 +353,5 @@ public final class DynamoWebhookStore implements WebhookStore {
       throw e;
     }
     return restarted;
-  }
-
-  private static Delivery delivery(Map<String, AttributeValue> item) {
-    return new Delivery(
-        string(item, "id"),
-        string(item, "endpoint_id"),
-        string(item, "event_id"),
-        string(item, "event_type"),
-        string(item, "payload"),
-        DeliveryStatus.valueOf(string(item, "status")),
-        number(item, "attempts").intValue(),
-        nullableInt(item, "last_response_code"),
-        item.containsKey("last_latency_ms") ? number(item, "last_latency_ms") : null,
-        string(item, "last_error"),
-        number(item, "generation").intValue(),
-        Boolean.TRUE.equals(item.get("enqueued").bool()),
-        instant(item, "created_at"),
-        instant(item, "updated_at"));
-  }
-
-  private static Long number(Map<String, AttributeValue> item, String name) {
-    return Attributes.decimal(item, name).longValueExact();
-  }
-
-  private static Integer nullableInt(Map<String, AttributeValue> item, String name) {
-    return item.containsKey(name) ? number(item, name).intValue() : null;
-  }
-
-  private static AttributeValue expiry(Instant from) {
-    return n(from.plus(LOG_RETENTION).getEpochSecond());
   }
 }

@@ -30,6 +30,9 @@ import sh.kaiten.domain.paging.PageRequest;
  * Use case: a tenant's catalog, its entitlements and tiers. An entitlement and the tiers that give
  * it values change together: a tier's values must fit the entitlement, and an entitlement cannot be
  * deleted, nor its schema changed, under the values tiers and licenses give it.
+ *
+ * <p>Longer than most classes here: entitlements and tiers are one use case because each change of
+ * one is checked against the other, as said above.
  */
 public final class CatalogAdministration {
   private final Definitions definitions;

@@ -22,7 +22,7 @@ public record CheckTallies(String id, List<CheckTally> tallies) {
    * checks.tallies[3].minute}).
    */
   void validate(ReportWindow window, Instant now) {
-    if (id == null || !UsageReporting.IDEMPOTENCY_KEY.matcher(id).matches()) {
+    if (id == null || !IdempotencyKeys.FORMAT.matcher(id).matches()) {
       throw new InvalidInputException(
           "checks.id", "checks.id must be 1 to 128 characters of letters, digits and . _ : -");
     }

@@ -185,7 +185,7 @@ public final class QuotaLeasing {
     long reports = reports(report.reports());
     requireLeaseId(report.leaseId());
     if (report.idempotencyKey() != null
-        && !UsageReporting.IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
+        && !IdempotencyKeys.FORMAT.matcher(report.idempotencyKey()).matches()) {
       throw new InvalidInputException(
           "idempotency_key",
           "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");
@@ -199,7 +199,7 @@ public final class QuotaLeasing {
           counters.remembered(
               context.tenantId(), context.instance().id(), report.idempotencyKey(), now);
       if (first.isPresent()) {
-        return UsageReporting.replayOf(first.get(), report);
+        return IdempotencyKeys.replayOf(first.get(), report);
       }
     }
     BigDecimal ceiling = meter.ceiling();
@@ -226,7 +226,7 @@ public final class QuotaLeasing {
               IdempotentReport remember =
                   report.idempotencyKey() == null
                       ? null
-                      : UsageReporting.remember(context, report, answer, now);
+                      : IdempotencyKeys.remember(context, report, answer, now);
               return leases.settle(
                   meter.key(),
                   meter.metering(),
@@ -249,7 +249,7 @@ public final class QuotaLeasing {
       return new ReportResult(meter.state(refused.now()).withStatus(UsageStatus.REJECTED), reason);
     }
     if (update instanceof CounterUpdate.Duplicate duplicate) {
-      return UsageReporting.replayOf(duplicate.first(), report);
+      return IdempotencyKeys.replayOf(duplicate.first(), report);
     }
     CounterUpdate.Counted counted = (CounterUpdate.Counted) update;
     BigDecimal after = counted.after().value(meter.aggregation());

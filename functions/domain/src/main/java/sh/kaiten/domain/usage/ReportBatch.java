@@ -2,7 +2,6 @@ package sh.kaiten.domain.usage;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -74,7 +73,7 @@ final class ReportBatch {
   private final Map<CounterKey, Tally> known;
 
   /** The groups still open, one per counter, in the order they were opened. */
-  private final Map<CounterKey, Group> open = new LinkedHashMap<>();
+  private final Map<CounterKey, ReportGroup> open = new LinkedHashMap<>();
 
   /**
    * Every idempotency key of the batch so far, and the counter of the report that carried it first.
@@ -133,13 +132,13 @@ final class ReportBatch {
         alone(report);
         continue;
       }
-      Group group = open.get(counter);
+      ReportGroup group = open.get(counter);
       if (group != null && !(group.takes(report) && group.fits(report))) {
         close(counter);
         group = null;
       }
       if (group == null) {
-        group = new Group(report.meter());
+        group = new ReportGroup(report.meter());
         open.put(counter, group);
       }
       group.add(report);
@@ -166,7 +165,7 @@ final class ReportBatch {
 
   /** Writes the open group of a counter, if any. */
   private void close(CounterKey counter) {
-    Group group = open.remove(counter);
+    ReportGroup group = open.remove(counter);
     if (group == null) {
       return;
     }
@@ -224,7 +223,7 @@ final class ReportBatch {
     }
   }
 
-  private void writeGroup(Group group) {
+  private void writeGroup(ReportGroup group) {
     if (group.reports.isEmpty()) {
       return;
     }
@@ -239,7 +238,7 @@ final class ReportBatch {
    * A group: its counter change, its keys' markers and its audit records in one atomic write,
    * answered from the counter as known just before.
    */
-  private void together(Group group) {
+  private void together(ReportGroup group) {
     Meter meter = group.meter;
     CounterUpdate update =
         Contention.retried(
@@ -258,7 +257,7 @@ final class ReportBatch {
                     new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
                 if (report.idempotencyKey() != null) {
                   remember.add(
-                      UsageReporting.remember(
+                      IdempotencyKeys.remember(
                           context, report.report(), answers.get(i), report.now()));
                 }
               }
@@ -287,12 +286,12 @@ final class ReportBatch {
    * rest, whose answers replays do not change, written together once more; if that meets a used key
    * too, one by one.
    */
-  private void replaysApart(Group group) {
+  private void replaysApart(ReportGroup group) {
     List<String> groupKeys =
         group.reports.stream().map(MeteredReport::idempotencyKey).filter(Objects::nonNull).toList();
     Map<String, IdempotentReport> used =
         counters.remembered(context.tenantId(), context.instance().id(), groupKeys, group.now());
-    Group rest = new Group(group.meter);
+    ReportGroup rest = new ReportGroup(group.meter);
     rest.retry = true;
     for (MeteredReport report : group.reports) {
       IdempotentReport first =
@@ -302,7 +301,7 @@ final class ReportBatch {
         continue;
       }
       try {
-        results[report.index()] = BatchResult.of(UsageReporting.replayOf(first, report.report()));
+        results[report.index()] = BatchResult.of(IdempotencyKeys.replayOf(first, report.report()));
       } catch (KaitenException conflict) {
         results[report.index()] = BatchResult.failed(conflict);
       }
@@ -317,7 +316,7 @@ final class ReportBatch {
    * rises past a boundary and falls back within the group; the steps cost no write, and only those
    * that cross a boundary publish.
    */
-  private void counted(Group group, CounterUpdate.Counted counted) {
+  private void counted(ReportGroup group, CounterUpdate.Counted counted) {
     Meter meter = group.meter;
     List<ReportResult> answers = group.answers(counted.before());
     BigDecimal previous = counted.before().value(meter.aggregation());
@@ -342,7 +341,7 @@ final class ReportBatch {
     known.put(meter.key(), counted.after());
   }
 
-  private void oneByOne(Group group) {
+  private void oneByOne(ReportGroup group) {
     group.reports.forEach(this::alone);
   }
 
@@ -359,78 +358,5 @@ final class ReportBatch {
             known.remove(report.meter().key());
           }
         });
-  }
-
-  /** Reports that follow each other on one additive counter, to be written together. */
-  private static final class Group {
-    private final Meter meter;
-    private final List<MeteredReport> reports = new ArrayList<>();
-
-    /** How many of the reports carry an idempotency key. */
-    private int keys;
-
-    /**
-     * Whether this is what was left of a group that met used keys: meeting one again, it goes one
-     * by one.
-     */
-    private boolean retry;
-
-    Group(Meter meter) {
-      this.meter = meter;
-    }
-
-    /**
-     * A report joins a group held to the same settings and limit (a license changing mid-batch
-     * starts another).
-     */
-    boolean takes(MeteredReport report) {
-      return report.meter().metering().equals(meter.metering())
-          && Objects.equals(report.meter().limit(), meter.limit());
-    }
-
-    /**
-     * Whether the group's write still holds within one atomic write with the report: its keys'
-     * markers, the counter and its records.
-     */
-    boolean fits(MeteredReport report) {
-      int markers = keys + (report.idempotencyKey() != null ? 1 : 0);
-      return markers + 1 + ReportJournal.recordsFor(reports.size() + 1)
-          <= UsageCounters.MAX_ITEMS_PER_WRITE;
-    }
-
-    void add(MeteredReport report) {
-      reports.add(report);
-      if (report.idempotencyKey() != null) {
-        keys++;
-      }
-    }
-
-    /** The group's reports as one tally: what the counter takes at once. */
-    Tally tally() {
-      Tally tally = Tally.EMPTY;
-      for (MeteredReport report : reports) {
-        tally = tally.plus(report.report().value(), report.at());
-      }
-      return tally;
-    }
-
-    /** Each report's answer, in order, starting from the counter at {@code before}. */
-    List<ReportResult> answers(Tally before) {
-      List<ReportResult> answers = new ArrayList<>(reports.size());
-      Tally running = before;
-      for (MeteredReport report : reports) {
-        running = running.plus(report.report().value(), report.at());
-        answers.add(meter.counted(running));
-      }
-      return answers;
-    }
-
-    /**
-     * The latest time a report of the group was decided at: keys used before and expired by then
-     * may be used again.
-     */
-    Instant now() {
-      return reports.stream().map(MeteredReport::now).max(Instant::compareTo).orElseThrow();
-    }
   }
 }

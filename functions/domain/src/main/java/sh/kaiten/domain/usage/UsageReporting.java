@@ -10,13 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.catalog.NumericContract;
-import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.KaitenException;
 import sh.kaiten.domain.error.UnknownReferenceException;
@@ -39,17 +37,12 @@ import sh.kaiten.domain.metering.UsageStatus;
  * Use case: an instance reports usage of a NUMERIC entitlement.
  *
  * <p>Longer than most classes here: a single report, its idempotent replay and the retry of a
- * contended counter are one path; batches are {@link ReportBatch}'s.
+ * contended counter are one path; batches are {@link ReportBatch}'s, what a key remembers {@link
+ * IdempotencyKeys}'.
  */
 public final class UsageReporting {
-  /** An idempotency key: 1 to 128 of letters, digits and {@code . _ : -}. */
-  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-
   /** The most reports one batch may carry. */
   public static final int MAX_BATCH = 1000;
-
-  /** How long an idempotency key is remembered. */
-  public static final Duration IDEMPOTENCY_WINDOW = Duration.ofDays(35);
 
   private final Definitions definitions;
   private final InstanceLookup instances;
@@ -329,7 +322,7 @@ public final class UsageReporting {
       return rejected(meter, refused.now(), Reason.LIMIT_REACHED);
     }
     if (update instanceof CounterUpdate.Duplicate duplicate) {
-      return replayOf(duplicate.first(), report);
+      return IdempotencyKeys.replayOf(duplicate.first(), report);
     }
     CounterUpdate.Counted counted = (CounterUpdate.Counted) update;
     BigDecimal estimated = counted.after().value(meter.aggregation());
@@ -351,7 +344,9 @@ public final class UsageReporting {
     CounterStep step = CounterStep.of(before, Tally.EMPTY.plus(report.value(), metered.at()));
     ReportResult answer = meter.counted(step.after());
     IdempotentReport remember =
-        report.idempotencyKey() == null ? null : remember(context, report, answer, metered.now());
+        report.idempotencyKey() == null
+            ? null
+            : IdempotencyKeys.remember(context, report, answer, metered.now());
     return counters.count(
         meter.key(),
         meter.metering(),
@@ -360,21 +355,6 @@ public final class UsageReporting {
         meter.storeCeiling(),
         remember,
         journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
-  }
-
-  /**
-   * What a report's idempotency key remembers: the report as sent and its answer, for the
-   * idempotency window.
-   */
-  static IdempotentReport remember(
-      InstanceContext context, UsageReport report, ReportResult answer, Instant now) {
-    return new IdempotentReport(
-        context.tenantId(),
-        context.instance().id(),
-        report.idempotencyKey(),
-        fingerprint(report),
-        answer,
-        now.plus(IDEMPOTENCY_WINDOW));
   }
 
   /** The counter as read with the instance, or read now. */
@@ -390,33 +370,7 @@ public final class UsageReporting {
     }
     return counters
         .remembered(context.tenantId(), context.instance().id(), report.idempotencyKey(), now)
-        .map(first -> replayOf(first, report));
-  }
-
-  /** The first answer of a report's key, or a conflict when the key was used for another report. */
-  static ReportResult replayOf(IdempotentReport first, UsageReport report) {
-    if (!first.fingerprint().equals(fingerprint(report))) {
-      throw new ConflictException(
-          "idempotency_key",
-          "idempotency key '"
-              + report.idempotencyKey()
-              + "' was used for another report; a key may be reused only with the same report");
-    }
-    return first.result().asReplay();
-  }
-
-  /**
-   * The report as sent, so a replay can be told from another report under the same key. A
-   * settlement's {@code reports} is part of it only above one, so a key remembered before there was
-   * {@code reports} still matches its report.
-   */
-  static String fingerprint(UsageReport report) {
-    return report.entitlementSlug()
-        + "|"
-        + report.value().stripTrailingZeros().toPlainString()
-        + "|"
-        + (report.timestamp() == null ? "" : report.timestamp().toString())
-        + (report.reports() == null || report.reports() == 1 ? "" : "|" + report.reports());
+        .map(first -> IdempotencyKeys.replayOf(first, report));
   }
 
   private Instant validate(UsageReport report, Instant now) {
@@ -440,7 +394,7 @@ public final class UsageReporting {
     }
     NumericContract.requireQuantity("value", value);
     if (report.idempotencyKey() != null
-        && !IDEMPOTENCY_KEY.matcher(report.idempotencyKey()).matches()) {
+        && !IdempotencyKeys.FORMAT.matcher(report.idempotencyKey()).matches()) {
       throw new InvalidInputException(
           "idempotency_key",
           "idempotency_key must be 1 to 128 characters of letters, digits and . _ : -");

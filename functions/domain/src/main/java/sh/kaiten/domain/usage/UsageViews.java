@@ -39,6 +39,9 @@ import sh.kaiten.domain.paging.PageRequest;
  * counters of INSTANCE-scoped entitlements belong to each instance and are listed under it (its
  * history, and the export, which names every holder), never summed here: a sum of MAX or LATEST
  * counters would mean nothing, and a bill can sum the export's rows where it means something.
+ *
+ * <p>Longer than most classes here: an instance's history, a license's and the export read the same
+ * counters and periods through the same filters, which they share here.
  */
 public final class UsageViews {
   /** The longest time range one export covers. */
