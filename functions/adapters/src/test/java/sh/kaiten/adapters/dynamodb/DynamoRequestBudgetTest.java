@@ -18,16 +18,28 @@ import sh.kaiten.local.aws.LocalAws;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Tenants' request budgets on DynamoDB Local with the template's table: exact across instances (two
- * adapters stand for two function instances), a write per slice rather than per request, and each
- * tenant on its own.
+ * Tenants' request budgets on DynamoDB Local with the template's table, as slices: a write per
+ * slice rather than per request, and the last slice of a window cut to what is left, so instances
+ * together still admit exactly the budget (two adapters stand for two function instances). What
+ * every budget does is {@link DynamoRequestBudgetContractTest}'s.
  */
 class DynamoRequestBudgetTest {
   private static final Duration WINDOW = Duration.ofSeconds(10);
   private static LocalAws aws;
   private static String table;
 
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-12-04T10:00:03Z"));
+  /**
+   * Three seconds into a window of the wall clock's present. Never a pinned date: DynamoDB Local
+   * deletes items whose TTL ({@code expires_at}, an hour after their window) has passed by the wall
+   * clock, about once a second, so a window pinned in the past lost its count part-way through a
+   * test (261 admitted of 250, whenever the deletion ran mid-test).
+   */
+  private final MovableClock clock =
+      new MovableClock(
+          Instant.ofEpochSecond(
+              Math.floorDiv(Instant.now().getEpochSecond(), WINDOW.getSeconds())
+                      * WINDOW.getSeconds()
+                  + 3));
 
   @BeforeAll
   static void start() {
@@ -44,28 +56,6 @@ class DynamoRequestBudgetTest {
 
   private DynamoRequestBudget instance(int defaultPerSecond) {
     return new DynamoRequestBudget(aws.dynamo(), table, clock, defaultPerSecond, WINDOW);
-  }
-
-  @Test
-  void aTenantPastItsOwnBudgetIsRefusedUntilItsWindowEndsAndOthersGoOn() {
-    DynamoRequestBudget first = instance(100);
-    DynamoRequestBudget second = instance(100);
-    first.setLimit("ten_small", 1); // 10 requests per 10 s window
-
-    for (int i = 0; i < 10; i++) {
-      assertThat((i % 2 == 0 ? first : second).admit("ten_small"))
-          .as("request %d", i + 1)
-          .isEmpty();
-    }
-    assertThat(first.admit("ten_small")).contains(Duration.ofSeconds(7));
-    assertThat(second.admit("ten_small")).contains(Duration.ofSeconds(7));
-    assertThat(first.admit("ten_other")).isEmpty();
-    assertThat(second.admit("ten_other")).isEmpty();
-
-    clock.now = Instant.parse("2026-12-04T10:00:09.750Z");
-    assertThat(first.admit("ten_small")).contains(Duration.ofMillis(250));
-    clock.now = Instant.parse("2026-12-04T10:00:10Z");
-    assertThat(first.admit("ten_small")).isEmpty();
   }
 
   @Test

@@ -36,12 +36,17 @@ public abstract class LifecycleTimersContract {
     return new LifecycleTimer(tenantId, licenseId, LifecycleMoment.LICENSE_EXPIRED, due, due);
   }
 
+  /**
+   * An event made now, not at a pinned date: its outbox item expires a week after it was made, and
+   * DynamoDB (Local too) deletes items past their TTL by the wall clock, which {@link #outboxed}
+   * must not race.
+   */
   private Event event(String id) {
     return new Event(
         id + "_" + System.nanoTime(),
         tenantId,
         EventType.LICENSE_EXPIRED,
-        Instant.parse("2026-11-25T12:00:00Z"),
+        Instant.now(),
         JsonNodeFactory.instance.objectNode());
   }
 

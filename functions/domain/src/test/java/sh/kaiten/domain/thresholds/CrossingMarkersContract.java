@@ -27,12 +27,16 @@ public abstract class CrossingMarkersContract {
     return new CounterKey(tenantId, entitlement, CounterKey.instanceHolder("acme-prod"), period);
   }
 
+  /**
+   * An event made now: its outbox item expires by the wall clock a week later (see
+   * LifecycleTimersContract).
+   */
   private Event event(String id) {
     return new Event(
         id + "_" + System.nanoTime(),
         tenantId,
         EventType.USAGE_THRESHOLD_REACHED,
-        Instant.parse("2026-11-25T12:00:00Z"),
+        Instant.now(),
         JsonNodeFactory.instance.objectNode());
   }
 
