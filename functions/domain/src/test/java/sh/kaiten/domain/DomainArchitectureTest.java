@@ -1,58 +1,19 @@
 package sh.kaiten.domain;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import java.io.ByteArrayOutputStream;
 
 /**
- * The domain's shape, checked on its bytecode: its packages form a tree (shared types such as
- * {@code paging} sit below the features that use them), and it reaches nothing outside plain Java
- * but the JSON tree model and the JSON Schema validator.
- *
- * <p>Jackson stays in on purpose: a CONFIG entitlement's value and an event's {@code data} are JSON
- * documents, and {@code JsonNode} is their in-memory form. What an event says is part of the
- * product's contract (the event catalog), the same for the outbox, the webhooks and the tests, so
- * the domain builds event payloads ({@code events.data.EventData}); adapters only turn the trees
- * into bytes. Jackson's annotations, which name wire fields, stay out.
+ * The domain's shape, checked on its bytecode (its main classes, not these tests): its packages
+ * form a tree, and it reaches nothing outside plain Java but the JSON tree model and the JSON
+ * Schema validator ({@link DomainRules}, where the reasons are).
  */
 @AnalyzeClasses(packages = "sh.kaiten.domain", importOptions = ImportOption.DoNotIncludeTests.class)
 class DomainArchitectureTest {
 
-  @ArchTest
-  static final ArchRule packagesFormATree =
-      slices()
-          .matching("sh.kaiten.domain.(**)")
-          .as("the domain's packages")
-          .should()
-          .beFreeOfCycles();
+  @ArchTest static final ArchRule packagesFormATree = DomainRules.PACKAGES_FORM_A_TREE;
 
-  @ArchTest
-  static final ArchRule plainJavaOnly =
-      classes()
-          .that()
-          .resideInAPackage("sh.kaiten.domain..")
-          .should()
-          .onlyDependOnClassesThat(
-              resideInAnyPackage(
-                      "sh.kaiten.domain..",
-                      "java.lang..",
-                      "java.util..",
-                      "java.time..",
-                      "java.math..",
-                      "java.security..",
-                      "java.nio.charset..",
-                      "javax.crypto..",
-                      "com.fasterxml.jackson.core..",
-                      "com.fasterxml.jackson.databind..",
-                      "com.networknt.schema..")
-                  // Canonical builds the bytes it hashes in memory.
-                  .or(type(ByteArrayOutputStream.class)))
-          .because("the domain is plain Java: no AWS, no Quarkus, no I/O (README, Modules)");
+  @ArchTest static final ArchRule plainJavaOnly = DomainRules.PLAIN_JAVA_ONLY;
 }
