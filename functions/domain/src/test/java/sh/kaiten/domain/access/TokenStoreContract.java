@@ -45,12 +45,16 @@ public abstract class TokenStoreContract {
     return new ChangeRecords(List.of(event), List.of());
   }
 
+  /**
+   * An event made now: its outbox item expires by the wall clock a week later (see
+   * LifecycleTimersContract).
+   */
   private Event event(String id) {
     return new Event(
         id + "_" + System.nanoTime(),
         tenantId,
         EventType.INSTANCE_UPDATED,
-        AT,
+        Instant.now(),
         JsonNodeFactory.instance.objectNode());
   }
 

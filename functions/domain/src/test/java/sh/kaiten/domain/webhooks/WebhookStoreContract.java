@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Ids;
@@ -18,7 +19,11 @@ import sh.kaiten.domain.outbox.ChangeRecords;
  * lists follow their cursors.
  */
 public abstract class WebhookStoreContract {
-  private static final Instant AT = Instant.parse("2026-11-25T12:00:00Z");
+  /**
+   * The wall clock's present, to the second, not a pinned date: a delivery item expires 30 days
+   * after it was made, and DynamoDB (Local too) deletes items past their TTL by the wall clock.
+   */
+  private static final Instant AT = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   /** The port under test; each test uses a tenant of its own, so a shared store is fine. */
   protected abstract WebhookStore store();
