@@ -268,7 +268,9 @@ public final class ApiContract {
               Map<String, Object> event = (Map<String, Object>) value;
               Map<String, Object> route =
                   (Map<String, Object>) event.getOrDefault("Properties", Map.of());
-              if ("HttpApi".equals(event.get("Type"))) {
+              // The console's routes serve pages to people, not the API: they have no part.
+              if ("HttpApi".equals(event.get("Type"))
+                  && !String.valueOf(route.get("Path")).matches("/console(/.*)?")) {
                 routes.add(
                     String.valueOf(route.get("Method")).toUpperCase() + " " + route.get("Path"));
               }
