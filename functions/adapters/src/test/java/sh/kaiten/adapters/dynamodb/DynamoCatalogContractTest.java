@@ -26,6 +26,7 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
     aws =
         LocalAws.start(
             CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws.stopExpiringItems(); // the suite's clock is its own, in the past
     ChangeItems changes = new ChangeItems(null, aws.resources().ref("AuditTable"));
     stores =
         DynamoAdminStores.of(

@@ -44,6 +44,7 @@ class DynamoQuotaLeasesContractTest extends QuotaLeasesContract {
     aws =
         LocalAws.start(
             CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))), null);
+    aws.stopExpiringItems(); // the suite's clock is its own, in the past
     ChangeItems changes = new ChangeItems(null, aws.resources().ref("AuditTable"));
     counters =
         new DynamoUsageCounters(aws.dynamo(), aws.resources().ref("UsageTable"), changes, CLOCK);

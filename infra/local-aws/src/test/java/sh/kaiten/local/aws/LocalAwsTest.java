@@ -93,6 +93,28 @@ class LocalAwsTest {
   }
 
   @Test
+  void stopExpiringItemsTurnsOffTimeToLiveOnEveryTableThatHadIt() {
+    try (LocalAws own = LocalAws.start(template, null)) {
+      String budgets = own.resources().ref("RequestBudgetsTable");
+      String outbox = own.resources().ref("OutboxTable");
+      assertThat(ttlStatus(own, budgets)).isEqualTo("ENABLED");
+      assertThat(ttlStatus(own, outbox)).isEqualTo("ENABLED");
+
+      own.stopExpiringItems();
+
+      assertThat(ttlStatus(own, budgets)).isEqualTo("DISABLED");
+      assertThat(ttlStatus(own, outbox)).isEqualTo("DISABLED");
+    }
+  }
+
+  private static String ttlStatus(LocalAws aws, String table) {
+    return aws.dynamo()
+        .describeTimeToLive(r -> r.tableName(table))
+        .timeToLiveDescription()
+        .timeToLiveStatusAsString();
+  }
+
+  @Test
   void aTableKeptFromAnOlderTemplateGetsTheIndexesItLacks() {
     String tokens = aws.resources().ref("TokensTable");
     aws.dynamo().deleteTable(r -> r.tableName(tokens));
