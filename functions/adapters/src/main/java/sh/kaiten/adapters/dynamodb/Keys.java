@@ -21,6 +21,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *                                                         | CROSSING#{period}#{percent | exceeded | rejected | closed}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  *          index by-closing: closing_bucket, closes_at   (counter items of a period not yet announced closed)
+ *          pk = METER_EVENT#{identifier}                   sk = LEDGER   (expires_at: TTL, 40 days)
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -219,6 +220,16 @@ final class Keys {
   static String delivery(String endpointId, String deliveryId) {
     return deliveries(endpointId) + deliveryId;
   }
+
+  /**
+   * A Stripe meter event's sent-ledger entry: the identifier is a digest that already names the
+   * tenant (MeterIdentifiers), so one item per identifier, each in its own partition.
+   */
+  static String meterEvent(String identifier) {
+    return "METER_EVENT#" + identifier;
+  }
+
+  static final String LEDGER = "LEDGER";
 
   /**
    * A crossing marker sits beside its counter: same partition, one item per period and threshold.
