@@ -39,6 +39,8 @@ public interface KaitenConfig {
 
   Budget budget();
 
+  Console console();
+
   interface Aws {
     String region();
 
@@ -96,6 +98,9 @@ public interface KaitenConfig {
      * (outbox-publisher).
      */
     Optional<String> outbox();
+
+    /** Console sessions (the console only). */
+    Optional<String> sessions();
   }
 
   interface Queues {
@@ -143,6 +148,12 @@ public interface KaitenConfig {
 
     /** The windows a budget is counted in (the per-second budget times their seconds). */
     Duration window();
+  }
+
+  interface Console {
+    /** How long a console session lasts after sign-in; then its user signs in again. */
+    @WithName("session-lifetime")
+    Duration sessionLifetime();
   }
 
   interface Webhooks {

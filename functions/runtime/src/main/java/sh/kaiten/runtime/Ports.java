@@ -12,6 +12,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
+import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoCustomers;
@@ -34,6 +35,7 @@ import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
 import sh.kaiten.adapters.webhooks.WebhookTargets;
+import sh.kaiten.domain.access.ConsoleSessions;
 import sh.kaiten.domain.access.RequestBudget;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.AdminStores;
@@ -158,6 +160,13 @@ public class Ports {
   @Singleton
   TokenStore tokens(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoTokenStore(dynamo, config.table().tokens(), changes);
+  }
+
+  @Produces
+  @Singleton
+  ConsoleSessions consoleSessions(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoConsoleSessions(dynamo, config.table().sessions().filter(s -> !s.isBlank())
+        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_SESSIONS is not set for this function")));
   }
 
   /** How a change's events (the outbox) and audit records join its transaction. */

@@ -28,6 +28,7 @@ public final class KaitenLocal implements AutoCloseable {
   private static final String FUNCTION_TYPE = "AWS::Serverless::Function";
   private static final String BOOTSTRAP_SECRET = "BootstrapSecret";
   private static final String BOOTSTRAP_PATH = "/api/tenants";
+  private static final String CONSOLE_PATH = "/console";
 
   /**
    * How long a stream batch that failed waits before it is handed over again (Lambda retries at
@@ -175,6 +176,11 @@ public final class KaitenLocal implements AutoCloseable {
     stopped.await();
   }
 
+  /** Where the template routes the vendor console, when it does. */
+  private boolean consoleRouted() {
+    return frontDoor.functionFor("GET", CONSOLE_PATH).isPresent();
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + frontDoor.port();
   }
@@ -191,6 +197,9 @@ public final class KaitenLocal implements AutoCloseable {
         .append(startup.toMillis())
         .append(" ms)\n");
     out.append("Admin token:    ").append(state.root().path("admin_token").asText()).append('\n');
+    if (consoleRouted()) {
+      out.append("Console:        ").append(baseUrl()).append(CONSOLE_PATH).append("   (sign in with the admin token)\n");
+    }
     if (state.root().has("demo")) {
       out.append("Instance token: ")
           .append(state.root().path("demo").path("instance_token").asText())

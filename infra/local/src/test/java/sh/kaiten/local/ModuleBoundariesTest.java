@@ -24,6 +24,7 @@ class ModuleBoundariesTest {
           "entitlements-api",
           "usage-api",
           "admin-api",
+          "console",
           "threshold-evaluator",
           "scheduler",
           "webhook-dispatcher",

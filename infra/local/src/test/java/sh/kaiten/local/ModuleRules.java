@@ -17,13 +17,22 @@ final class ModuleRules {
 
   /** Each function's own package under sh.kaiten. */
   private static final Set<String> FUNCTION_PACKAGES =
-      Set.of("entitlements", "usage", "admin", "thresholds", "scheduler", "webhooks", "outbox");
+      Set.of(
+          "entitlements",
+          "usage",
+          "admin",
+          "console",
+          "thresholds",
+          "scheduler",
+          "webhooks",
+          "outbox");
 
   /** The functions' packages, and what the functions share above the adapters. */
   private static final String[] FUNCTION_SIDE = {
     "sh.kaiten.entitlements..",
     "sh.kaiten.usage..",
     "sh.kaiten.admin..",
+    "sh.kaiten.console..",
     "sh.kaiten.thresholds..",
     "sh.kaiten.scheduler..",
     "sh.kaiten.webhooks..",

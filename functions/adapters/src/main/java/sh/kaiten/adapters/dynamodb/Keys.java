@@ -17,6 +17,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = TENANTS                          sk = {tenant}
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
+ * Sessions session_hash = sha256(session secret)  (expires_at: TTL, the session's end)
  * Usage    pk = COUNTER#{tenant}#{entitlement}#{holder}   sk = PERIOD#{period start | lifetime}[#S{shard}]
  *                                                         | CROSSING#{period}#{percent | exceeded | rejected | closed}
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
@@ -38,6 +39,7 @@ final class Keys {
   static final String PK = "pk";
   static final String SK = "sk";
   static final String TOKEN_HASH = "token_hash";
+  static final String SESSION_HASH = "session_hash";
 
   /** Tokens by tenant_id, then token_id. */
   static final String TOKENS_BY_TENANT = "by-tenant";

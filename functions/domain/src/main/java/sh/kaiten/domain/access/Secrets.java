@@ -16,9 +16,14 @@ public final class Secrets {
 
   /** A new bearer token: {@code ksh_} and 256 random bits. Shown once, never stored. */
   public static String newToken() {
+    return newSecret(TOKEN_PREFIX);
+  }
+
+  /** {@code prefix} and 256 random bits, base64url: 43 characters after the prefix. */
+  public static String newSecret(String prefix) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**

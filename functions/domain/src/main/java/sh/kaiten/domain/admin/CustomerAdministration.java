@@ -2,6 +2,9 @@ package sh.kaiten.domain.admin;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Ids;
@@ -18,6 +21,9 @@ import sh.kaiten.domain.paging.PageRequest;
 
 /** Use case: a tenant's customers. */
 public final class CustomerAdministration {
+  /** Longer than any name a search needs. */
+  public static final int MAX_QUERY = 100;
+
   private final CustomerStore customers;
   private final Changes changes;
 
@@ -93,5 +99,32 @@ public final class CustomerAdministration {
   public Page<Customer> customers(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
     return customers.customers(caller.tenantId(), page);
+  }
+
+  /**
+   * The customers whose name or id holds {@code query} (ignoring case), a page at a time in id order;
+   * a blank query lists them all. No store page read is larger than what the page still wants, so
+   * the cursor a page ends on never skips a match. A search reads the tenant's customers through.
+   */
+  public Page<Customer> searchCustomers(ApiToken caller, String query, PageRequest page) {
+    caller.requireAdmin();
+    if (query == null || query.isBlank()) {
+      return customers.customers(caller.tenantId(), page);
+    }
+    Text.line("q", query, MAX_QUERY);
+    String wanted = query.strip().toLowerCase(Locale.ROOT);
+    List<Customer> found = new ArrayList<>();
+    String cursor = page.cursor();
+    do {
+      Page<Customer> read = customers.customers(caller.tenantId(), new PageRequest(cursor, page.limit() - found.size()));
+      read.items().stream().filter(customer -> matches(customer, wanted)).forEach(found::add);
+      cursor = read.nextCursor();
+    } while (cursor != null && found.size() < page.limit());
+    return new Page<>(found, cursor);
+  }
+
+  private static boolean matches(Customer customer, String wanted) {
+    return customer.name().toLowerCase(Locale.ROOT).contains(wanted)
+        || customer.id().toLowerCase(Locale.ROOT).contains(wanted);
   }
 }

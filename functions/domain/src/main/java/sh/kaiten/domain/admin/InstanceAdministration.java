@@ -3,6 +3,7 @@ package sh.kaiten.domain.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.access.Secrets;
@@ -133,6 +134,13 @@ public final class InstanceAdministration {
   public Page<Instance> instances(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
     return instances.instances(caller.tenantId(), page);
+  }
+
+  /** The instances of one license, in id order: one pass over the tenant's instances. */
+  public List<Instance> instancesOf(ApiToken caller, String licenseId) {
+    caller.requireAdmin();
+    return Page.all(request -> instances.instances(caller.tenantId(), request)).stream()
+        .filter(instance -> instance.licenseId().equals(licenseId)).toList();
   }
 
   /** A new token for the instance; its old tokens stop working at once. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +197,20 @@ public final class LicenseAdministration {
   public Page<License> licenses(ApiToken caller, PageRequest page) {
     caller.requireAdmin();
     return licenses.licenses(caller.tenantId(), page);
+  }
+
+  /**
+   * The licenses each of these customers holds, in id order (a customer without one maps to an empty
+   * list): one pass over the tenant's licenses, whatever the number of customers.
+   */
+  public Map<String, List<License>> licensesOf(ApiToken caller, Collection<String> customerIds) {
+    caller.requireAdmin();
+    Map<String, List<License>> held = new LinkedHashMap<>();
+    customerIds.forEach(id -> held.put(id, new ArrayList<>()));
+    Page.all(request -> licenses.licenses(caller.tenantId(), request)).stream()
+        .filter(license -> held.containsKey(license.customerId()))
+        .forEach(license -> held.get(license.customerId()).add(license));
+    return held;
   }
 
   /** The rank of a tier that may since have been deleted: then it ranks below every tier. */

@@ -1,0 +1,12 @@
+package sh.kaiten.console;
+
+/** The console's paths, all under {@code /console} (its routes on the HttpApi). */
+final class Paths {
+  static final String ROOT = "/console";
+  static final String SIGN_IN = ROOT + "/sign-in";
+  static final String SIGN_OUT = ROOT + "/sign-out";
+  static final String CUSTOMERS = ROOT + "/customers";
+  static final String ASSETS = ROOT + "/assets";
+
+  private Paths() {}
+}

@@ -1,0 +1,30 @@
+package sh.kaiten.console;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import java.util.List;
+import sh.kaiten.console.Views.Chrome;
+import sh.kaiten.console.Views.CustomerRow;
+import sh.kaiten.console.Views.InstancePage;
+import sh.kaiten.console.Views.LicensePage;
+
+/** The console's pages (src/main/resources/templates), checked against these parameters at build time. */
+@CheckedTemplate
+final class Templates {
+  private Templates() {}
+
+  static native TemplateInstance signIn(Chrome chrome, String problem);
+
+  static native TemplateInstance error(Chrome chrome, int status, String message);
+
+  static native TemplateInstance customers(Chrome chrome, String query, List<CustomerRow> customers, String nextCursor,
+      boolean paged);
+
+  /** The list alone, for htmx to swap in as the search is typed. */
+  static native TemplateInstance customerList(Chrome chrome, String query, List<CustomerRow> customers,
+      String nextCursor, boolean paged);
+
+  static native TemplateInstance license(Chrome chrome, LicensePage page);
+
+  static native TemplateInstance instance(Chrome chrome, InstancePage page);
+}

@@ -1,0 +1,226 @@
+package sh.kaiten.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The vendor console in a real browser: Debian's headless chromium, driven by Selenium through its
+ * chromedriver, against kaiten-local --demo. Takes the screenshots docs/console/ shows.
+ */
+class ConsoleBrowserIT {
+  private static final Path SCREENSHOTS = RunningKaitenLocal.ROOT.resolve("docs/console");
+
+  @TempDir static Path dir;
+
+  /** One stack for the class (its start is most of a test's time); each test has a browser of its own. */
+  private static RunningKaitenLocal local;
+  private ChromeDriver browser;
+  private WebDriverWait wait;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startStack() throws IOException {
+    local = RunningKaitenLocal.start(dir.resolve("local"), "--in-memory");
+  }
+
+  @AfterAll
+  static void stopStack() throws InterruptedException {
+    if (local != null) {
+      local.close();
+    }
+  }
+
+  @BeforeEach
+  void startBrowser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(executable("chromium"));
+    // --no-sandbox: CI runs as root, where chromium's sandbox refuses to start.
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(executable("chromedriver"))).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void stopBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  /** Debian installs chromium and chromedriver on the PATH (.ci/run installs them when missing). */
+  private static String executable(String name) {
+    for (String folder : System.getenv("PATH").split(File.pathSeparator)) {
+      Path candidate = Path.of(folder, name);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new IllegalStateException(name + " is not on the PATH: apt-get install chromium chromium-driver");
+  }
+
+  private void open(String path) {
+    browser.get(local.baseUrl() + path);
+  }
+
+  private void signIn(String token) {
+    open("/console/sign-in");
+    WebElement field = browser.findElement(By.cssSelector("label[for=token] + input#token"));
+    field.sendKeys(token);
+    browser.findElement(By.cssSelector("form.sign-in button[type=submit]")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/customers"));
+  }
+
+  private String heading() {
+    return browser.findElement(By.tagName("h1")).getText();
+  }
+
+  private void screenshot(String name) throws IOException {
+    Files.createDirectories(SCREENSHOTS);
+    Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  private HttpResponse<String> page(String path, String session) {
+    return http.sendAsync(HttpRequest.newBuilder(URI.create(local.baseUrl() + path))
+        .header("Cookie", "kaiten_console=" + session).GET().build(), HttpResponse.BodyHandlers.ofString()).join();
+  }
+
+  @Test
+  void aVendorSignsInFindsTheDemoCustomerAndSeesAcmeProdsUsageAsTheApiAnswersIt() throws Exception {
+    JsonNode state = local.state();
+    String admin = state.path("admin_token").asText();
+    String license = state.path("demo").path("license_id").asText();
+    local.ok(local.send("POST", "/api/instances/acme-prod/usage", local.instanceToken(),
+        "{\"entitlement_slug\":\"api-calls\",\"value\":67433}"));
+
+    // Before signing in, a page answers with the sign-in form.
+    open("/console/customers");
+    assertThat(heading()).isEqualTo("Sign in");
+    screenshot("sign-in");
+    signIn(admin);
+    assertThat(heading()).isEqualTo("Customers");
+
+    // Search as one types: htmx swaps the list in.
+    WebElement search = browser.findElement(By.id("q"));
+    search.sendKeys("acme");
+    wait.until(ExpectedConditions.urlContains("q=acme"));
+    WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("#customer-list tr.customer")));
+    assertThat(row.findElement(By.tagName("th")).getText()).isEqualTo("Acme Corp");
+    screenshot("customers");
+
+    // Keyboard only: tab to the license link and follow it with Enter.
+    WebElement licenseLink = row.findElement(By.cssSelector("a[href='/console/licenses/" + license + "']"));
+    assertThat(licenseLink.getText()).isEqualTo("pro · ACTIVE");
+    licenseLink.sendKeys(Keys.ENTER);
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/licenses/" + license));
+    assertThat(browser.findElement(By.id("license-tier")).getText()).isEqualTo("pro");
+    assertThat(browser.findElement(By.id("license-status")).getText()).isEqualTo("ACTIVE");
+    screenshot("license");
+
+    browser.findElement(By.linkText("acme-prod")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/instances/acme-prod"));
+    JsonNode usage = local.ok(local.send("GET", "/api/instances/acme-prod/entitlements/api-calls/usage", admin, null));
+    WebElement gauge = browser.findElement(By.id("gauge-api-calls"));
+    assertThat(gauge.getAttribute("data-used")).isEqualTo(usage.path("current_usage").asText()).isEqualTo("67433");
+    assertThat(gauge.getAttribute("data-limit")).isEqualTo(usage.path("limit").asText()).isEqualTo("100000");
+    assertThat(gauge.getAttribute("data-percentage")).isEqualTo(usage.path("percentage_used").asText())
+        .isEqualTo("67.4");
+    assertThat(gauge.getAttribute("data-status")).isEqualTo(usage.path("status").asText());
+    assertThat(gauge.findElement(By.cssSelector(".figure")).getText()).isEqualTo("67433 / 100000 calls · 67.4 %");
+    assertThat(gauge.findElement(By.tagName("meter")).getAttribute("value")).isEqualTo("67433");
+    assertThat(gauge.getText()).contains("HARD").contains("ACCEPTED");
+    // The period history is drawn (uPlot's canvas), and the latest report is listed.
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart[data-entitlement=api-calls] canvas")));
+    assertThat(browser.findElement(By.id("reports")).getText()).contains("api-calls 67433 ACCEPTED 67433");
+    // No script or style was refused by the page's policy.
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).noneMatch(entry ->
+        entry.getMessage().contains("Content Security Policy"));
+    screenshot("instance");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
+        browser.findElement(By.cssSelector(".history")));
+    screenshot("instance-history");
+  }
+
+  @Test
+  void aFormPostedWithoutTheCsrfTokenIsRefusedAndSignOutEndsTheSession() throws Exception {
+    signIn(local.state().path("admin_token").asText());
+    String session = browser.manage().getCookieNamed("kaiten_console").getValue();
+    Cookie cookie = browser.manage().getCookieNamed("kaiten_console");
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.isSecure()).isTrue();
+    assertThat(cookie.getSameSite()).isEqualTo("Strict");
+    assertThat(cookie.getPath()).isEqualTo("/console");
+    assertThat(cookie.getExpiry()).isNotNull();
+
+    // The sign-out form without its token: 403, and the session goes on.
+    ((JavascriptExecutor) browser).executeScript("document.querySelector('form.sign-out input[name=csrf]').remove()");
+    browser.findElement(By.cssSelector("form.sign-out button")).click();
+    wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "403 Forbidden"));
+    assertThat(page("/console/customers", session).statusCode()).isEqualTo(200);
+    open("/console/customers");
+    assertThat(heading()).isEqualTo("Customers");
+
+    // With it: the session ends, and its cookie opens nothing any more.
+    browser.findElement(By.cssSelector("form.sign-out button")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/sign-in"));
+    assertThat(browser.manage().getCookieNamed("kaiten_console")).isNull();
+    HttpResponse<String> replayed = page("/console/customers", session);
+    assertThat(replayed.statusCode()).isEqualTo(401);
+    assertThat(replayed.body()).contains("<form method=\"post\" action=\"/console/sign-in\"");
+    open("/console/customers");
+    assertThat(heading()).isEqualTo("Sign in");
+  }
+
+  @Test
+  void anotherTenantsIdsAnswer404() throws Exception {
+    JsonNode state = local.state();
+    String license = state.path("demo").path("license_id").asText();
+    String otherAdmin = local.created(local.send("POST", "/api/tenants", state.path("bootstrap_secret").asText(),
+        "{\"name\":\"Other vendor\"}")).path("admin_token").path("token").asText();
+
+    signIn(otherAdmin);
+    String session = browser.manage().getCookieNamed("kaiten_console").getValue();
+    open("/console/licenses/" + license);
+    assertThat(heading()).isEqualTo("404 Not Found");
+    assertThat(page("/console/licenses/" + license, session).statusCode()).isEqualTo(404);
+    assertThat(page("/console/instances/acme-prod", session).statusCode()).isEqualTo(404);
+    open("/console/customers?q=Acme");
+    assertThat(browser.findElement(By.id("customer-list")).getText()).isEqualTo("No customer matches “Acme”.");
+  }
+}
