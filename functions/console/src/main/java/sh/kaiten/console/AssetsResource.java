@@ -22,12 +22,16 @@ public class AssetsResource {
 
   record Asset(String resource, String type) {}
 
-  static final Map<String, Asset> ASSETS = Map.of(
-      "htmx.min.js", new Asset("META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js", JS),
-      "uPlot.iife.min.js", new Asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", JS),
-      "uPlot.min.css", new Asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css", CSS),
-      "console.js", new Asset("console-assets/console.js", JS),
-      "console.css", new Asset("console-assets/console.css", CSS));
+  static final Map<String, Asset> ASSETS =
+      Map.of(
+          "htmx.min.js",
+              new Asset("META-INF/resources/webjars/htmx.org/2.0.4/dist/htmx.min.js", JS),
+          "uPlot.iife.min.js",
+              new Asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", JS),
+          "uPlot.min.css",
+              new Asset("META-INF/resources/webjars/uplot/1.6.30/dist/uPlot.min.css", CSS),
+          "console.js", new Asset("console-assets/console.js", JS),
+          "console.css", new Asset("console-assets/console.css", CSS));
 
   @GET
   public Response asset(@PathParam("name") String name) {
@@ -35,12 +39,15 @@ public class AssetsResource {
     if (asset == null) {
       throw new NotFoundException();
     }
-    try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(asset.resource())) {
+    try (InputStream in =
+        Thread.currentThread().getContextClassLoader().getResourceAsStream(asset.resource())) {
       if (in == null) {
         throw new IllegalStateException(asset.resource() + " is missing from the function");
       }
-      // The versions are in the function's build: a new build is a new deployment, so an hour is safe.
-      return Response.ok(in.readAllBytes(), asset.type()).header(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
+      // The versions are in the function's build: a new build is a new deployment, so an hour is
+      // safe.
+      return Response.ok(in.readAllBytes(), asset.type())
+          .header(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
           .build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -27,11 +27,16 @@ public class ConsoleErrors {
     return pages.error(Response.Status.NOT_FOUND, "There is no such page in the console.");
   }
 
-  /** What JAX-RS refuses before a page runs (a method or media type the page does not take), as a page. */
+  /**
+   * What JAX-RS refuses before a page runs (a method or media type the page does not take), as a
+   * page.
+   */
   @ServerExceptionMapper
   public Response refused(WebApplicationException e) {
     Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-    return pages.error(status == null ? Response.Status.BAD_REQUEST : status, "This page cannot be used that way.");
+    return pages.error(
+        status == null ? Response.Status.BAD_REQUEST : status,
+        "This page cannot be used that way.");
   }
 
   @ServerExceptionMapper
@@ -52,6 +57,7 @@ public class ConsoleErrors {
   @ServerExceptionMapper
   public Response failed(RuntimeException e) {
     LOG.error("console request failed", e);
-    return pages.error(Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side; try again.");
+    return pages.error(
+        Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side; try again.");
   }
 }

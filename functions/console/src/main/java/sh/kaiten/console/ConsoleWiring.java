@@ -28,16 +28,19 @@ import sh.kaiten.runtime.KaitenConfig;
  */
 public class ConsoleWiring {
   /**
-   * The pages of this slice change nothing; a change made through these use cases would go unaudited,
-   * so it fails loudly instead (changes come with the API's request journal when the console gets them).
+   * The pages of this slice change nothing; a change made through these use cases would go
+   * unaudited, so it fails loudly instead (changes come with the API's request journal when the
+   * console gets them).
    */
-  private static final ChangeJournal READ_ONLY = (tenantId, type, subject, events) -> {
-    throw new IllegalStateException("the console makes no changes yet (" + type + ")");
-  };
+  private static final ChangeJournal READ_ONLY =
+      (tenantId, type, subject, events) -> {
+        throw new IllegalStateException("the console makes no changes yet (" + type + ")");
+      };
 
   @Produces
   @Singleton
-  ConsoleSignIn signIn(TokenStore tokens, ConsoleSessions sessions, Clock clock, KaitenConfig config) {
+  ConsoleSignIn signIn(
+      TokenStore tokens, ConsoleSessions sessions, Clock clock, KaitenConfig config) {
     return new ConsoleSignIn(tokens, sessions, clock, config.console().sessionLifetime());
   }
 
@@ -49,29 +52,43 @@ public class ConsoleWiring {
 
   @Produces
   @Singleton
-  LicenseAdministration licenses(Definitions definitions, CustomerStore customers, LicenseStore licenses, Clock clock,
+  LicenseAdministration licenses(
+      Definitions definitions,
+      CustomerStore customers,
+      LicenseStore licenses,
+      Clock clock,
       KaitenConfig config) {
-    return new LicenseAdministration(definitions, customers, licenses, READ_ONLY, clock,
-        config.lifecycle().trialNotice());
+    return new LicenseAdministration(
+        definitions, customers, licenses, READ_ONLY, clock, config.lifecycle().trialNotice());
   }
 
   @Produces
   @Singleton
-  InstanceAdministration instances(LicenseStore licenses, InstanceStore instances, TokenStore tokens, Clock clock) {
+  InstanceAdministration instances(
+      LicenseStore licenses, InstanceStore instances, TokenStore tokens, Clock clock) {
     return new InstanceAdministration(licenses, instances, tokens, READ_ONLY, clock);
   }
 
   @Produces
   @Singleton
-  EntitlementQueries queries(Definitions definitions, InstanceStore instances, LicenseStore licenses,
-      InstanceReads reads, UsageCounters counters, Clock clock) {
-    return new EntitlementQueries(definitions, new InstanceLookup(definitions, instances, licenses, reads), counters,
-        clock);
+  EntitlementQueries queries(
+      Definitions definitions,
+      InstanceStore instances,
+      LicenseStore licenses,
+      InstanceReads reads,
+      UsageCounters counters,
+      Clock clock) {
+    return new EntitlementQueries(
+        definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, clock);
   }
 
   @Produces
   @Singleton
-  UsageViews usageViews(Definitions definitions, LicenseStore licenses, InstanceStore instances, UsageHistory history,
+  UsageViews usageViews(
+      Definitions definitions,
+      LicenseStore licenses,
+      InstanceStore instances,
+      UsageHistory history,
       Clock clock) {
     return new UsageViews(definitions, licenses, instances, history, clock);
   }

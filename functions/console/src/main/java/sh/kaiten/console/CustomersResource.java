@@ -32,18 +32,25 @@ public class CustomersResource {
 
   /** The whole page, or (for htmx, as the search is typed) the list alone. */
   @GET
-  public String customers(@QueryParam("q") String query, @QueryParam("cursor") String cursor,
+  public String customers(
+      @QueryParam("q") String query,
+      @QueryParam("cursor") String cursor,
       @HeaderParam("HX-Request") String htmx) {
     ApiToken caller = session.caller();
-    Page<Customer> page = customers.searchCustomers(caller, query, PageRequest.of(cursor, PAGE_SIZE));
+    Page<Customer> page =
+        customers.searchCustomers(caller, query, PageRequest.of(cursor, PAGE_SIZE));
     Map<String, List<License>> held =
         licenses.licensesOf(caller, page.items().stream().map(Customer::id).toList());
-    List<CustomerRow> rows = page.items().stream().map(c -> CustomerRow.of(c, held.get(c.id()))).toList();
+    List<CustomerRow> rows =
+        page.items().stream().map(c -> CustomerRow.of(c, held.get(c.id()))).toList();
     String shown = query == null ? "" : query;
     boolean paged = cursor != null && !cursor.isBlank();
     if ("true".equals(htmx)) {
-      return Templates.customerList(pages.chrome("Customers"), shown, rows, page.nextCursor(), paged).render();
+      return Templates.customerList(
+              pages.chrome("Customers"), shown, rows, page.nextCursor(), paged)
+          .render();
     }
-    return Templates.customers(pages.chrome("Customers"), shown, rows, page.nextCursor(), paged).render();
+    return Templates.customers(pages.chrome("Customers"), shown, rows, page.nextCursor(), paged)
+        .render();
   }
 }

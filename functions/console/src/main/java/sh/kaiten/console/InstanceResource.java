@@ -31,14 +31,19 @@ import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.usage.UsageViews.HistoryFilter;
 
 /**
- * An instance: every entitlement as it has it now, each NUMERIC one as a gauge (the same use case and
- * reads as the API's usage answer), the periods its counters kept, and its latest usage reports.
+ * An instance: every entitlement as it has it now, each NUMERIC one as a gauge (the same use case
+ * and reads as the API's usage answer), the periods its counters kept, and its latest usage
+ * reports.
  */
 @Path(Paths.ROOT + "/instances/{id}")
 @Produces(MediaType.TEXT_HTML)
 public class InstanceResource {
-  /** How far back the period history reaches (a year and a month: a year of monthly periods to compare). */
+  /**
+   * How far back the period history reaches (a year and a month: a year of monthly periods to
+   * compare).
+   */
   static final Duration HISTORY = Duration.ofDays(400);
+
   /** The audit records of reports a page lists (a batch's record may hold several reports). */
   static final int LATEST_REPORTS = 10;
 
@@ -58,16 +63,34 @@ public class InstanceResource {
     List<InstanceEntitlement> entitlements = queries.evaluateAll(caller, instance.id());
     HistoryFilter recent = new HistoryFilter(null, clock.instant().minus(HISTORY), null);
     PageRequest periods = new PageRequest(null, PageRequest.MAX_LIMIT);
-    List<PeriodUsage> kept = new ArrayList<>(usage.instanceHistory(caller, instance.id(), recent, periods).items());
+    List<PeriodUsage> kept =
+        new ArrayList<>(usage.instanceHistory(caller, instance.id(), recent, periods).items());
     kept.addAll(usage.licenseHistory(caller, instance.licenseId(), recent, periods).items());
-    List<ReportRow> reports = auditing.page(caller,
-            new AuditFilter(instance.id(), null, ReportedUsage.TYPE, null, null), new PageRequest(null, LATEST_REPORTS))
-        .items().stream().flatMap(record -> ReportedUsage.of(record).stream()).map(ReportRow::of).toList();
-    InstancePage page = new InstancePage(instance.id(), instance.name(), instance.licenseId(),
-        Entry.of(instance.labels()),
-        entitlements.stream().map(e -> EntitlementRow.of(e.evaluation())).toList(),
-        entitlements.stream().map(InstanceEntitlement::usage).filter(Objects::nonNull).map(Gauge::of).toList(),
-        History.of(kept), reports);
+    List<ReportRow> reports =
+        auditing
+            .page(
+                caller,
+                new AuditFilter(instance.id(), null, ReportedUsage.TYPE, null, null),
+                new PageRequest(null, LATEST_REPORTS))
+            .items()
+            .stream()
+            .flatMap(record -> ReportedUsage.of(record).stream())
+            .map(ReportRow::of)
+            .toList();
+    InstancePage page =
+        new InstancePage(
+            instance.id(),
+            instance.name(),
+            instance.licenseId(),
+            Entry.of(instance.labels()),
+            entitlements.stream().map(e -> EntitlementRow.of(e.evaluation())).toList(),
+            entitlements.stream()
+                .map(InstanceEntitlement::usage)
+                .filter(Objects::nonNull)
+                .map(Gauge::of)
+                .toList(),
+            History.of(kept),
+            reports);
     return Templates.instance(pages.chrome("Instance " + instance.id()), page).render();
   }
 }

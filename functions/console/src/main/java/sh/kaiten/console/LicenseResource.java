@@ -13,7 +13,9 @@ import sh.kaiten.domain.admin.InstanceAdministration;
 import sh.kaiten.domain.admin.LicenseAdministration;
 import sh.kaiten.domain.license.License;
 
-/** A license: its tier, status, dates and overrides, and its instances (read only in this version). */
+/**
+ * A license: its tier, status, dates and overrides, and its instances (read only in this version).
+ */
 @Path(Paths.ROOT + "/licenses/{id}")
 @Produces(MediaType.TEXT_HTML)
 public class LicenseResource {
@@ -27,8 +29,11 @@ public class LicenseResource {
   public String license(@PathParam("id") String id) {
     ApiToken caller = session.caller();
     License license = licenses.license(caller, PathIds.require("license", id));
-    LicensePage page = LicensePage.of(license, customers.customer(caller, license.customerId()),
-        instances.instancesOf(caller, license.id()));
+    LicensePage page =
+        LicensePage.of(
+            license,
+            customers.customer(caller, license.customerId()),
+            instances.instancesOf(caller, license.id()));
     return Templates.license(pages.chrome("License " + license.id()), page).render();
   }
 }

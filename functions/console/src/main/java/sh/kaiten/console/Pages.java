@@ -25,9 +25,14 @@ public class Pages {
 
   /** 401 with the sign-in form; a stale cookie is dropped. */
   Response signInRequired(boolean dropCookie) {
-    Response.ResponseBuilder answer = Response.status(Response.Status.UNAUTHORIZED).type(HTML)
-        .entity(Templates.signIn(signedOut("Sign in"), dropCookie ? "Your session has ended. Sign in again." : null)
-            .render());
+    Response.ResponseBuilder answer =
+        Response.status(Response.Status.UNAUTHORIZED)
+            .type(HTML)
+            .entity(
+                Templates.signIn(
+                        signedOut("Sign in"),
+                        dropCookie ? "Your session has ended. Sign in again." : null)
+                    .render());
     if (dropCookie) {
       answer.header(HttpHeaders.SET_COOKIE, SessionCookie.cleared());
     }
@@ -35,8 +40,11 @@ public class Pages {
   }
 
   Response error(Response.Status status, String message) {
-    Chrome chrome = session.isOpen() ? chrome(status.getReasonPhrase()) : signedOut(status.getReasonPhrase());
-    return Response.status(status).type(HTML)
-        .entity(Templates.error(chrome, status.getStatusCode(), message).render()).build();
+    Chrome chrome =
+        session.isOpen() ? chrome(status.getReasonPhrase()) : signedOut(status.getReasonPhrase());
+    return Response.status(status)
+        .type(HTML)
+        .entity(Templates.error(chrome, status.getStatusCode(), message).render())
+        .build();
   }
 }

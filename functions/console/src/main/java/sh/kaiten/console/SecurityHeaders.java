@@ -6,13 +6,14 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * The headers every console answer carries. The policy allows scripts, styles and requests from the
- * console's own origin only: no inline script or style (the pages have none; htmx's inline indicator
- * style is turned off), no eval, and no framing.
+ * console's own origin only: no inline script or style (the pages have none; htmx's inline
+ * indicator style is turned off), no eval, and no framing.
  */
 public class SecurityHeaders {
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
-      + " img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
-      + " frame-ancestors 'none'";
+  static final String CONTENT_SECURITY_POLICY =
+      "default-src 'self'; script-src 'self'; style-src 'self';"
+          + " img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
 
   @ServerResponseFilter
   public void secure(ContainerResponseContext response) {

@@ -12,15 +12,22 @@ import java.time.format.DateTimeFormatter;
  */
 final class SessionCookie {
   static final String NAME = "kaiten_console";
-  private static final String ATTRIBUTES = "; Path=" + Paths.ROOT + "; Secure; HttpOnly; SameSite=Strict";
+  private static final String ATTRIBUTES =
+      "; Path=" + Paths.ROOT + "; Secure; HttpOnly; SameSite=Strict";
 
   private SessionCookie() {}
 
   /** Holds the session's secret until {@code expiresAt}. */
   static String of(String secret, Instant now, Instant expiresAt) {
     long maxAge = Math.max(0, Duration.between(now, expiresAt).toSeconds());
-    return NAME + "=" + secret + "; Max-Age=" + maxAge + "; Expires="
-        + DateTimeFormatter.RFC_1123_DATE_TIME.format(expiresAt.atOffset(ZoneOffset.UTC)) + ATTRIBUTES;
+    return NAME
+        + "="
+        + secret
+        + "; Max-Age="
+        + maxAge
+        + "; Expires="
+        + DateTimeFormatter.RFC_1123_DATE_TIME.format(expiresAt.atOffset(ZoneOffset.UTC))
+        + ATTRIBUTES;
   }
 
   /** Tells the browser to drop the cookie. */

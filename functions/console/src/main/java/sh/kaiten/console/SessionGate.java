@@ -14,10 +14,10 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
 import sh.kaiten.domain.access.ConsoleSignIn;
 
 /**
- * Admits a request to the console: every page but sign-in and the static assets needs a live session
- * (else 401 and the sign-in page), and every request that may change something (any method but GET
- * and HEAD) must carry the session's CSRF token, as the form field {@code csrf} or the header
- * {@code X-CSRF-Token} (htmx), else 403 and nothing is done.
+ * Admits a request to the console: every page but sign-in and the static assets needs a live
+ * session (else 401 and the sign-in page), and every request that may change something (any method
+ * but GET and HEAD) must carry the session's CSRF token, as the form field {@code csrf} or the
+ * header {@code X-CSRF-Token} (htmx), else 403 and nothing is done.
  */
 public class SessionGate {
   public static final String CSRF_FIELD = "csrf";
@@ -33,8 +33,11 @@ public class SessionGate {
   @WithFormRead
   public Optional<Response> admit(ResteasyReactiveContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
-    // Open: the sign-in form, the assets, and the root (a redirect to the customers, which asks for a session).
-    if (path.equals(Paths.ROOT) || path.equals(Paths.SIGN_IN) || path.startsWith(Paths.ASSETS + "/")) {
+    // Open: the sign-in form, the assets, and the root (a redirect to the customers, which asks for
+    // a session).
+    if (path.equals(Paths.ROOT)
+        || path.equals(Paths.SIGN_IN)
+        || path.startsWith(Paths.ASSETS + "/")) {
       return Optional.empty();
     }
     Cookie cookie = request.getCookies().get(SessionCookie.NAME);
@@ -45,8 +48,10 @@ public class SessionGate {
     }
     current.open(signed.get());
     if (!SAFE_METHODS.contains(request.getMethod()) && !signed.get().csrfMatches(csrfOf(request))) {
-      return Optional.of(pages.error(Response.Status.FORBIDDEN,
-          "This request did not carry the page's security token, so nothing was done. Reload the page and try again."));
+      return Optional.of(
+          pages.error(
+              Response.Status.FORBIDDEN,
+              "This request did not carry the page's security token, so nothing was done. Reload the page and try again."));
     }
     return Optional.empty();
   }
@@ -56,8 +61,9 @@ public class SessionGate {
     if (header != null) {
       return header;
     }
-    Object field = ((ResteasyReactiveRequestContext) request.getServerRequestContext())
-        .getFormParameter(CSRF_FIELD, true, false);
+    Object field =
+        ((ResteasyReactiveRequestContext) request.getServerRequestContext())
+            .getFormParameter(CSRF_FIELD, true, false);
     return field instanceof String value ? value : null;
   }
 }

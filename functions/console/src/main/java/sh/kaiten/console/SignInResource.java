@@ -28,10 +28,14 @@ public class SignInResource {
   @GET
   @Path("/sign-in")
   public Response form() {
-    return Response.ok(Templates.signIn(Pages.signedOut("Sign in"), null).render(), Pages.HTML).build();
+    return Response.ok(Templates.signIn(Pages.signedOut("Sign in"), null).render(), Pages.HTML)
+        .build();
   }
 
-  /** A good admin token opens a session and goes on to the customers; anything else gets the form again. */
+  /**
+   * A good admin token opens a session and goes on to the customers; anything else gets the form
+   * again.
+   */
   @POST
   @Path("/sign-in")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -39,13 +43,18 @@ public class SignInResource {
     try {
       ConsoleSignIn.SignedIn signedIn = signIn.signIn(token == null ? null : token.strip());
       return Response.seeOther(URI.create(Paths.CUSTOMERS))
-          .header(HttpHeaders.SET_COOKIE,
-              SessionCookie.of(signedIn.secret(), signedIn.session().createdAt(), signedIn.session().expiresAt()))
+          .header(
+              HttpHeaders.SET_COOKIE,
+              SessionCookie.of(
+                  signedIn.secret(),
+                  signedIn.session().createdAt(),
+                  signedIn.session().expiresAt()))
           .build();
     } catch (UnauthenticatedException e) {
       return refused(Response.Status.UNAUTHORIZED, "That token is not a valid admin token.");
     } catch (ForbiddenException e) {
-      return refused(Response.Status.FORBIDDEN, "That is an instance token; sign in with an admin token.");
+      return refused(
+          Response.Status.FORBIDDEN, "That is an instance token; sign in with an admin token.");
     }
   }
 
@@ -54,12 +63,15 @@ public class SignInResource {
   @Path("/sign-out")
   public Response signOut(@CookieParam(SessionCookie.NAME) String secret) {
     signIn.signOut(secret);
-    return Response.seeOther(URI.create(Paths.SIGN_IN)).header(HttpHeaders.SET_COOKIE, SessionCookie.cleared())
+    return Response.seeOther(URI.create(Paths.SIGN_IN))
+        .header(HttpHeaders.SET_COOKIE, SessionCookie.cleared())
         .build();
   }
 
   private static Response refused(Response.Status status, String problem) {
-    return Response.status(status).type(Pages.HTML)
-        .entity(Templates.signIn(Pages.signedOut("Sign in"), problem).render()).build();
+    return Response.status(status)
+        .type(Pages.HTML)
+        .entity(Templates.signIn(Pages.signedOut("Sign in"), problem).render())
+        .build();
   }
 }

@@ -8,7 +8,10 @@ import sh.kaiten.console.Views.CustomerRow;
 import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
 
-/** The console's pages (src/main/resources/templates), checked against these parameters at build time. */
+/**
+ * The console's pages (src/main/resources/templates), checked against these parameters at build
+ * time.
+ */
 @CheckedTemplate
 final class Templates {
   private Templates() {}
@@ -17,12 +20,12 @@ final class Templates {
 
   static native TemplateInstance error(Chrome chrome, int status, String message);
 
-  static native TemplateInstance customers(Chrome chrome, String query, List<CustomerRow> customers, String nextCursor,
-      boolean paged);
+  static native TemplateInstance customers(
+      Chrome chrome, String query, List<CustomerRow> customers, String nextCursor, boolean paged);
 
   /** The list alone, for htmx to swap in as the search is typed. */
-  static native TemplateInstance customerList(Chrome chrome, String query, List<CustomerRow> customers,
-      String nextCursor, boolean paged);
+  static native TemplateInstance customerList(
+      Chrome chrome, String query, List<CustomerRow> customers, String nextCursor, boolean paged);
 
   static native TemplateInstance license(Chrome chrome, LicensePage page);
 

@@ -22,8 +22,8 @@ import sh.kaiten.domain.usage.PeriodUsage;
  * Numbers are written in full ({@code toPlainString}), as the API writes them.
  */
 final class Views {
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
   private Views() {}
 
@@ -53,11 +53,24 @@ final class Views {
   record Chrome(String title, String csrf, boolean signedIn) {}
 
   @TemplateData
-  record LicenseRow(String id, String tier, String status, String startsAt, String trialEndsAt, String expiresAt,
-      String createdAt, String updatedAt) {
+  record LicenseRow(
+      String id,
+      String tier,
+      String status,
+      String startsAt,
+      String trialEndsAt,
+      String expiresAt,
+      String createdAt,
+      String updatedAt) {
     static LicenseRow of(License license) {
-      return new LicenseRow(license.id(), license.tier(), license.status().name(), when(license.startsAt()),
-          when(license.trialEndsAt()), when(license.expiresAt()), when(license.createdAt()),
+      return new LicenseRow(
+          license.id(),
+          license.tier(),
+          license.status().name(),
+          when(license.startsAt()),
+          when(license.trialEndsAt()),
+          when(license.expiresAt()),
+          when(license.createdAt()),
           when(license.updatedAt()));
     }
   }
@@ -65,15 +78,18 @@ final class Views {
   @TemplateData
   record CustomerRow(String id, String name, List<LicenseRow> licenses) {
     static CustomerRow of(Customer customer, List<License> licenses) {
-      return new CustomerRow(customer.id(), customer.name(), licenses.stream().map(LicenseRow::of).toList());
+      return new CustomerRow(
+          customer.id(), customer.name(), licenses.stream().map(LicenseRow::of).toList());
     }
   }
 
   @TemplateData
   record Entry(String key, String value) {
     static List<Entry> of(Map<String, String> entries) {
-      return entries.entrySet().stream().sorted(Map.Entry.comparingByKey())
-          .map(e -> new Entry(e.getKey(), e.getValue())).toList();
+      return entries.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .map(e -> new Entry(e.getKey(), e.getValue()))
+          .toList();
     }
   }
 
@@ -85,24 +101,44 @@ final class Views {
   }
 
   @TemplateData
-  record LicensePage(LicenseRow license, String customerId, String customerName, List<Entry> overrides,
+  record LicensePage(
+      LicenseRow license,
+      String customerId,
+      String customerName,
+      List<Entry> overrides,
       List<InstanceRow> instances) {
     static LicensePage of(License license, Customer customer, List<Instance> instances) {
-      Map<String, String> overrides = license.overrides().entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> value(e.getValue())));
-      return new LicensePage(LicenseRow.of(license), customer.id(), customer.name(), Entry.of(overrides),
+      Map<String, String> overrides =
+          license.overrides().entrySet().stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> value(e.getValue())));
+      return new LicensePage(
+          LicenseRow.of(license),
+          customer.id(),
+          customer.name(),
+          Entry.of(overrides),
           instances.stream().map(InstanceRow::of).toList());
     }
   }
 
   /** One entitlement as the instance has it now. */
   @TemplateData
-  record EntitlementRow(String slug, String name, String type, boolean enabled, String value, String source,
+  record EntitlementRow(
+      String slug,
+      String name,
+      String type,
+      boolean enabled,
+      String value,
+      String source,
       String reason) {
     static EntitlementRow of(Evaluation evaluation) {
-      return new EntitlementRow(evaluation.entitlement().slug(), evaluation.entitlement().name(),
-          evaluation.entitlement().type().name(), evaluation.enabled(), Views.value(evaluation.value()),
-          evaluation.source().name(), evaluation.reason() == null ? "" : evaluation.reason().name());
+      return new EntitlementRow(
+          evaluation.entitlement().slug(),
+          evaluation.entitlement().name(),
+          evaluation.entitlement().type().name(),
+          evaluation.enabled(),
+          Views.value(evaluation.value()),
+          evaluation.source().name(),
+          evaluation.reason() == null ? "" : evaluation.reason().name());
     }
   }
 
@@ -112,14 +148,25 @@ final class Views {
    * @param limit null for unlimited (then no meter is drawn and {@code percentage} is null)
    */
   @TemplateData
-  record Gauge(String slug, String used, String limit, String percentage, String unit, String periodEnd,
-      String enforcement, String status) {
+  record Gauge(
+      String slug,
+      String used,
+      String limit,
+      String percentage,
+      String unit,
+      String periodEnd,
+      String enforcement,
+      String status) {
     static Gauge of(UsageState usage) {
-      return new Gauge(usage.entitlement(), number(usage.currentUsage()), number(usage.limit()),
+      return new Gauge(
+          usage.entitlement(),
+          number(usage.currentUsage()),
+          number(usage.limit()),
           usage.percentageUsed() == null ? null : usage.percentageUsed().toPlainString(),
           usage.unit() == null ? "" : usage.unit(),
           usage.period().end() == null ? "never (lifetime)" : when(usage.period().end()),
-          usage.enforcement().name(), usage.status().name());
+          usage.enforcement().name(),
+          usage.status().name());
     }
 
     /** The meter's fill, capped at its end: a SOFT limit can be passed, a meter cannot. */
@@ -133,7 +180,9 @@ final class Views {
   record History(String entitlement, List<Point> points) {
     /** The periods' starts in epoch seconds, comma separated, for the chart. */
     public String xs() {
-      return points.stream().map(p -> Long.toString(p.start().getEpochSecond())).collect(Collectors.joining(","));
+      return points.stream()
+          .map(p -> Long.toString(p.start().getEpochSecond()))
+          .collect(Collectors.joining(","));
     }
 
     public String ys() {
@@ -141,12 +190,27 @@ final class Views {
     }
 
     static List<History> of(List<PeriodUsage> periods) {
-      return periods.stream().filter(p -> p.period().start() != null)
-          .collect(Collectors.groupingBy(PeriodUsage::entitlement, java.util.TreeMap::new, Collectors.toList()))
-          .entrySet().stream().map(e -> new History(e.getKey(), e.getValue().stream()
-              .map(p -> new Point(p.period().start(), when(p.period().start()), when(p.period().end()),
-                  number(p.usage()), p.closed()))
-              .toList()))
+      return periods.stream()
+          .filter(p -> p.period().start() != null)
+          .collect(
+              Collectors.groupingBy(
+                  PeriodUsage::entitlement, java.util.TreeMap::new, Collectors.toList()))
+          .entrySet()
+          .stream()
+          .map(
+              e ->
+                  new History(
+                      e.getKey(),
+                      e.getValue().stream()
+                          .map(
+                              p ->
+                                  new Point(
+                                      p.period().start(),
+                                      when(p.period().start()),
+                                      when(p.period().end()),
+                                      number(p.usage()),
+                                      p.closed()))
+                          .toList()))
           .toList();
     }
   }
@@ -155,15 +219,32 @@ final class Views {
   record Point(Instant start, String from, String to, String usage, boolean closed) {}
 
   @TemplateData
-  record ReportRow(String receivedAt, String entitlement, String value, String status, String currentUsage,
+  record ReportRow(
+      String receivedAt,
+      String entitlement,
+      String value,
+      String status,
+      String currentUsage,
       String idempotencyKey) {
     static ReportRow of(ReportedUsage report) {
-      return new ReportRow(when(report.receivedAt()), report.entitlement(), number(report.value()), report.status(),
-          number(report.currentUsage()), report.idempotencyKey() == null ? "" : report.idempotencyKey());
+      return new ReportRow(
+          when(report.receivedAt()),
+          report.entitlement(),
+          number(report.value()),
+          report.status(),
+          number(report.currentUsage()),
+          report.idempotencyKey() == null ? "" : report.idempotencyKey());
     }
   }
 
   @TemplateData
-  record InstancePage(String id, String name, String licenseId, List<Entry> labels, List<EntitlementRow> entitlements,
-      List<Gauge> gauges, List<History> histories, List<ReportRow> reports) {}
+  record InstancePage(
+      String id,
+      String name,
+      String licenseId,
+      List<Entry> labels,
+      List<EntitlementRow> entitlements,
+      List<Gauge> gauges,
+      List<History> histories,
+      List<ReportRow> reports) {}
 }

@@ -24,14 +24,21 @@ import sh.kaiten.testing.DeploymentStores;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 
-/** The console's pages through the function, on the test deployment's tables: sessions, CSRF, headers, tenants. */
+/**
+ * The console's pages through the function, on the test deployment's tables: sessions, CSRF,
+ * headers, tenants.
+ */
 @QuarkusTest
-@QuarkusTestResource(value = LocalAwsResource.class, initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
 class ConsoleTest {
-  private static final Pattern SESSION_COOKIE = Pattern.compile(
-      "kaiten_console=(kcs_[A-Za-z0-9_-]{43}); Max-Age=28800; Expires=([^;]+); Path=/console; Secure; HttpOnly;"
-          + " SameSite=Strict");
-  private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([A-Za-z0-9_-]{43})\">");
+  private static final Pattern SESSION_COOKIE =
+      Pattern.compile(
+          "kaiten_console=(kcs_[A-Za-z0-9_-]{43}); Max-Age=28800; Expires=([^;]+); Path=/console; Secure; HttpOnly;"
+              + " SameSite=Strict");
+  private static final Pattern CSRF_META =
+      Pattern.compile("<meta name=\"csrf-token\" content=\"([A-Za-z0-9_-]{43})\">");
   private static final String CLEARED =
       "kaiten_console=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/console; Secure; HttpOnly; SameSite=Strict";
 
@@ -49,7 +56,9 @@ class ConsoleTest {
   }
 
   private static Response signIn(String token) {
-    return browser().contentType("application/x-www-form-urlencoded").formParam("token", token)
+    return browser()
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("token", token)
         .post("/console/sign-in");
   }
 
@@ -81,9 +90,12 @@ class ConsoleTest {
     assertThat(answer.header("Location")).endsWith("/console/customers");
     Matcher cookie = SESSION_COOKIE.matcher(answer.header("Set-Cookie"));
     assertThat(cookie.matches()).as(answer.header("Set-Cookie")).isTrue();
-    Instant expires = ZonedDateTime.parse(cookie.group(2), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-    assertThat(expires).isBetween(before.plus(Duration.ofHours(8)).minusSeconds(1),
-        Instant.now().plus(Duration.ofHours(8)));
+    Instant expires =
+        ZonedDateTime.parse(cookie.group(2), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    assertThat(expires)
+        .isBetween(
+            before.plus(Duration.ofHours(8)).minusSeconds(1),
+            Instant.now().plus(Duration.ofHours(8)));
 
     // Stored by its hash only, for the tenant of the token, with the token's hash.
     ConsoleSession stored = sessions.find(Secrets.hash(cookie.group(1))).orElseThrow();
@@ -95,17 +107,27 @@ class ConsoleTest {
   @Test
   void everyAnswerCarriesTheStrictPolicyAndThePagesHaveNoInlineScriptOrStyle() {
     String session = session(tenant.adminSecret());
-    for (Response answer : new Response[] {browser().get("/console/sign-in"), get(session, "/console/customers"),
-        get(session, "/console/instances/" + ProductPage.INSTANCE), browser().get("/console/customers")}) {
-      assertThat(answer.header("Content-Security-Policy")).isEqualTo("default-src 'self'; script-src 'self';"
-          + " style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
-          + " form-action 'self'; frame-ancestors 'none'");
+    for (Response answer :
+        new Response[] {
+          browser().get("/console/sign-in"),
+          get(session, "/console/customers"),
+          get(session, "/console/instances/" + ProductPage.INSTANCE),
+          browser().get("/console/customers")
+        }) {
+      assertThat(answer.header("Content-Security-Policy"))
+          .isEqualTo(
+              "default-src 'self'; script-src 'self';"
+                  + " style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none';"
+                  + " form-action 'self'; frame-ancestors 'none'");
       assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(answer.header("Referrer-Policy")).isEqualTo("no-referrer");
       assertThat(answer.header("X-Frame-Options")).isEqualTo("DENY");
       assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
       String html = answer.asString();
-      assertThat(html).doesNotContainPattern("<script(?![^>]*\\ssrc=)").doesNotContain("style=").doesNotContain("<style");
+      assertThat(html)
+          .doesNotContainPattern("<script(?![^>]*\\ssrc=)")
+          .doesNotContain("style=")
+          .doesNotContain("<style");
     }
   }
 
@@ -114,20 +136,27 @@ class ConsoleTest {
     Response unknown = signIn(Secrets.newToken());
     assertThat(unknown.statusCode()).isEqualTo(401);
     assertThat(unknown.header("Set-Cookie")).isNull();
-    assertThat(unknown.asString()).contains("That token is not a valid admin token.").contains("name=\"token\"");
+    assertThat(unknown.asString())
+        .contains("That token is not a valid admin token.")
+        .contains("name=\"token\"");
 
     Response instance = signIn(tenant.instanceSecret());
     assertThat(instance.statusCode()).isEqualTo(403);
     assertThat(instance.header("Set-Cookie")).isNull();
-    assertThat(instance.asString()).contains("That is an instance token; sign in with an admin token.");
+    assertThat(instance.asString())
+        .contains("That is an instance token; sign in with an admin token.");
 
     assertThat(signIn("").statusCode()).isEqualTo(401);
   }
 
   @Test
   void withoutASessionEveryPageAnswers401WithTheSignInForm() {
-    for (String path : new String[] {"/console/customers", "/console/licenses/" + tenant.licenseId(),
-        "/console/instances/" + ProductPage.INSTANCE}) {
+    for (String path :
+        new String[] {
+          "/console/customers",
+          "/console/licenses/" + tenant.licenseId(),
+          "/console/instances/" + ProductPage.INSTANCE
+        }) {
       Response answer = browser().get(path);
       assertThat(answer.statusCode()).as(path).isEqualTo(401);
       assertThat(answer.contentType()).isEqualTo("text/html;charset=UTF-8");
@@ -143,19 +172,36 @@ class ConsoleTest {
   void theCustomersPageFindsTheCustomerWithItsLicense() {
     String session = session(tenant.adminSecret());
     String page = get(session, "/console/customers").asString();
-    assertThat(page).contains("Acme Corp").contains("href=\"/console/licenses/" + tenant.licenseId() + "\">pro · ACTIVE</a>");
+    assertThat(page)
+        .contains("Acme Corp")
+        .contains("href=\"/console/licenses/" + tenant.licenseId() + "\">pro · ACTIVE</a>");
 
-    Response found = browser().cookie("kaiten_console", session).queryParam("q", "ACME c").get("/console/customers");
+    Response found =
+        browser()
+            .cookie("kaiten_console", session)
+            .queryParam("q", "ACME c")
+            .get("/console/customers");
     assertThat(found.statusCode()).isEqualTo(200);
     assertThat(found.asString()).contains("Acme Corp").contains("<!DOCTYPE html>");
 
-    Response none = browser().cookie("kaiten_console", session).header("HX-Request", "true").queryParam("q", "Globex")
-        .get("/console/customers");
-    assertThat(none.asString()).startsWith("<section id=\"customer-list\"").doesNotContain("<html")
+    Response none =
+        browser()
+            .cookie("kaiten_console", session)
+            .header("HX-Request", "true")
+            .queryParam("q", "Globex")
+            .get("/console/customers");
+    assertThat(none.asString())
+        .startsWith("<section id=\"customer-list\"")
+        .doesNotContain("<html")
         .contains("No customer matches “Globex”.");
 
-    assertThat(browser().cookie("kaiten_console", session).queryParam("q", "x".repeat(101)).get("/console/customers")
-        .statusCode()).isEqualTo(400);
+    assertThat(
+            browser()
+                .cookie("kaiten_console", session)
+                .queryParam("q", "x".repeat(101))
+                .get("/console/customers")
+                .statusCode())
+        .isEqualTo(400);
   }
 
   @Test
@@ -164,7 +210,8 @@ class ConsoleTest {
     Response answer = get(session, "/console/licenses/" + tenant.licenseId());
 
     assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(answer.asString()).contains("<dd id=\"license-tier\">pro</dd>")
+    assertThat(answer.asString())
+        .contains("<dd id=\"license-tier\">pro</dd>")
         .contains("<dd id=\"license-status\">ACTIVE</dd>")
         .contains("<a href=\"/console/instances/acme-prod\">acme-prod</a>")
         .contains("<a href=\"/console/instances/acme-staging\">acme-staging</a>")
@@ -178,11 +225,13 @@ class ConsoleTest {
 
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.asString())
-        .contains("data-entitlement=\"api-calls\"\n           data-used=\"0\" data-limit=\"100000\" data-percentage=\"0.0\""
-            + " data-status=\"ACCEPTED\"")
+        .contains(
+            "data-entitlement=\"api-calls\"\n           data-used=\"0\" data-limit=\"100000\" data-percentage=\"0.0\""
+                + " data-status=\"ACCEPTED\"")
         .contains("<meter id=\"gauge-api-calls-meter\" min=\"0\" max=\"100000\" value=\"0\"")
         .contains("<dd>HARD</dd>")
-        .containsPattern("<tr data-entitlement=\"sso\">.*\\n\\s*<td>BOOLEAN</td><td class=\"value\">on</td><td>yes</td><td>TIER</td>")
+        .containsPattern(
+            "<tr data-entitlement=\"sso\">.*\\n\\s*<td>BOOLEAN</td><td class=\"value\">on</td><td>yes</td><td>TIER</td>")
         .contains("No usage reported yet.");
   }
 
@@ -191,21 +240,36 @@ class ConsoleTest {
     String session = session(tenant.adminSecret());
     String csrf = csrf(session);
 
-    Response missing = browser().cookie("kaiten_console", session).contentType("application/x-www-form-urlencoded")
-        .formParam("other", "x").post("/console/sign-out");
+    Response missing =
+        browser()
+            .cookie("kaiten_console", session)
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("other", "x")
+            .post("/console/sign-out");
     assertThat(missing.statusCode()).isEqualTo(403);
     assertThat(missing.header("Set-Cookie")).isNull();
-    Response wrong = browser().cookie("kaiten_console", session).contentType("application/x-www-form-urlencoded")
-        .formParam("csrf", csrf.substring(1) + "A").post("/console/sign-out");
+    Response wrong =
+        browser()
+            .cookie("kaiten_console", session)
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("csrf", csrf.substring(1) + "A")
+            .post("/console/sign-out");
     assertThat(wrong.statusCode()).isEqualTo(403);
-    Response otherSessions = browser().cookie("kaiten_console", session).header("X-CSRF-Token",
-        csrf(session(tenant.adminSecret()))).post("/console/sign-out");
+    Response otherSessions =
+        browser()
+            .cookie("kaiten_console", session)
+            .header("X-CSRF-Token", csrf(session(tenant.adminSecret())))
+            .post("/console/sign-out");
     assertThat(otherSessions.statusCode()).isEqualTo(403);
     assertThat(get(session, "/console/customers").statusCode()).isEqualTo(200);
     assertThat(sessions.find(Secrets.hash(session))).isPresent();
 
-    Response signOut = browser().cookie("kaiten_console", session).contentType("application/x-www-form-urlencoded")
-        .formParam("csrf", csrf).post("/console/sign-out");
+    Response signOut =
+        browser()
+            .cookie("kaiten_console", session)
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("csrf", csrf)
+            .post("/console/sign-out");
     assertThat(signOut.statusCode()).isEqualTo(303);
     assertThat(signOut.header("Location")).endsWith("/console/sign-in");
     assertThat(signOut.header("Set-Cookie")).isEqualTo(CLEARED);
@@ -219,15 +283,24 @@ class ConsoleTest {
   void anotherTenantsRecordsAnswer404() {
     ProductPage other = DeploymentStores.of("ConsoleFunction").productPage();
     String session = session(other.adminSecret());
-    String customer = get(session(tenant.adminSecret()), "/console/licenses/" + tenant.licenseId()).asString()
-        .replaceAll("(?s).*\\(<code>(cus_[^<]+)</code>\\).*", "$1");
+    String customer =
+        get(session(tenant.adminSecret()), "/console/licenses/" + tenant.licenseId())
+            .asString()
+            .replaceAll("(?s).*\\(<code>(cus_[^<]+)</code>\\).*", "$1");
 
     Response license = get(session, "/console/licenses/" + tenant.licenseId());
     assertThat(license.statusCode()).isEqualTo(404);
-    assertThat(license.asString()).contains("license &#39;" + tenant.licenseId() + "&#39; does not exist");
+    assertThat(license.asString())
+        .contains("license &#39;" + tenant.licenseId() + "&#39; does not exist");
     assertThat(get(session, "/console/licenses/" + other.licenseId()).statusCode()).isEqualTo(200);
-    assertThat(browser().cookie("kaiten_console", session).queryParam("q", customer).get("/console/customers")
-        .asString()).contains("No customer matches").doesNotContain(customer + "</code>");
+    assertThat(
+            browser()
+                .cookie("kaiten_console", session)
+                .queryParam("q", customer)
+                .get("/console/customers")
+                .asString())
+        .contains("No customer matches")
+        .doesNotContain(customer + "</code>");
     assertThat(get(session, "/console/instances/no-such-instance").statusCode()).isEqualTo(404);
   }
 

@@ -12,8 +12,8 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
-import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
+import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoCustomers;
 import sh.kaiten.adapters.dynamodb.DynamoDefinitions;
@@ -165,8 +165,16 @@ public class Ports {
   @Produces
   @Singleton
   ConsoleSessions consoleSessions(DynamoDbClient dynamo, KaitenConfig config) {
-    return new DynamoConsoleSessions(dynamo, config.table().sessions().filter(s -> !s.isBlank())
-        .orElseThrow(() -> new IllegalStateException("KAITEN_TABLE_SESSIONS is not set for this function")));
+    return new DynamoConsoleSessions(
+        dynamo,
+        config
+            .table()
+            .sessions()
+            .filter(s -> !s.isBlank())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "KAITEN_TABLE_SESSIONS is not set for this function")));
   }
 
   /** How a change's events (the outbox) and audit records join its transaction. */

@@ -198,7 +198,10 @@ public final class KaitenLocal implements AutoCloseable {
         .append(" ms)\n");
     out.append("Admin token:    ").append(state.root().path("admin_token").asText()).append('\n');
     if (consoleRouted()) {
-      out.append("Console:        ").append(baseUrl()).append(CONSOLE_PATH).append("   (sign in with the admin token)\n");
+      out.append("Console:        ")
+          .append(baseUrl())
+          .append(CONSOLE_PATH)
+          .append("   (sign in with the admin token)\n");
     }
     if (state.root().has("demo")) {
       out.append("Instance token: ")

@@ -24,7 +24,6 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -43,8 +42,12 @@ class ConsoleBrowserIT {
 
   @TempDir static Path dir;
 
-  /** One stack for the class (its start is most of a test's time); each test has a browser of its own. */
+  /**
+   * One stack for the class (its start is most of a test's time); each test has a browser of its
+   * own.
+   */
   private static RunningKaitenLocal local;
+
   private ChromeDriver browser;
   private WebDriverWait wait;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -69,9 +72,13 @@ class ConsoleBrowserIT {
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(executable("chromedriver"))).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(executable("chromedriver")))
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
   }
@@ -91,7 +98,8 @@ class ConsoleBrowserIT {
         return candidate.toString();
       }
     }
-    throw new IllegalStateException(name + " is not on the PATH: apt-get install chromium chromium-driver");
+    throw new IllegalStateException(
+        name + " is not on the PATH: apt-get install chromium chromium-driver");
   }
 
   private void open(String path) {
@@ -116,8 +124,13 @@ class ConsoleBrowserIT {
   }
 
   private HttpResponse<String> page(String path, String session) {
-    return http.sendAsync(HttpRequest.newBuilder(URI.create(local.baseUrl() + path))
-        .header("Cookie", "kaiten_console=" + session).GET().build(), HttpResponse.BodyHandlers.ofString()).join();
+    return http.sendAsync(
+            HttpRequest.newBuilder(URI.create(local.baseUrl() + path))
+                .header("Cookie", "kaiten_console=" + session)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .join();
   }
 
   @Test
@@ -125,8 +138,12 @@ class ConsoleBrowserIT {
     JsonNode state = local.state();
     String admin = state.path("admin_token").asText();
     String license = state.path("demo").path("license_id").asText();
-    local.ok(local.send("POST", "/api/instances/acme-prod/usage", local.instanceToken(),
-        "{\"entitlement_slug\":\"api-calls\",\"value\":67433}"));
+    local.ok(
+        local.send(
+            "POST",
+            "/api/instances/acme-prod/usage",
+            local.instanceToken(),
+            "{\"entitlement_slug\":\"api-calls\",\"value\":67433}"));
 
     // Before signing in, a page answers with the sign-in form.
     open("/console/customers");
@@ -139,13 +156,16 @@ class ConsoleBrowserIT {
     WebElement search = browser.findElement(By.id("q"));
     search.sendKeys("acme");
     wait.until(ExpectedConditions.urlContains("q=acme"));
-    WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(
-        By.cssSelector("#customer-list tr.customer")));
+    WebElement row =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#customer-list tr.customer")));
     assertThat(row.findElement(By.tagName("th")).getText()).isEqualTo("Acme Corp");
     screenshot("customers");
 
     // Keyboard only: tab to the license link and follow it with Enter.
-    WebElement licenseLink = row.findElement(By.cssSelector("a[href='/console/licenses/" + license + "']"));
+    WebElement licenseLink =
+        row.findElement(By.cssSelector("a[href='/console/licenses/" + license + "']"));
     assertThat(licenseLink.getText()).isEqualTo("pro · ACTIVE");
     licenseLink.sendKeys(Keys.ENTER);
     wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/licenses/" + license));
@@ -155,25 +175,38 @@ class ConsoleBrowserIT {
 
     browser.findElement(By.linkText("acme-prod")).click();
     wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/instances/acme-prod"));
-    JsonNode usage = local.ok(local.send("GET", "/api/instances/acme-prod/entitlements/api-calls/usage", admin, null));
+    JsonNode usage =
+        local.ok(
+            local.send(
+                "GET", "/api/instances/acme-prod/entitlements/api-calls/usage", admin, null));
     WebElement gauge = browser.findElement(By.id("gauge-api-calls"));
-    assertThat(gauge.getAttribute("data-used")).isEqualTo(usage.path("current_usage").asText()).isEqualTo("67433");
-    assertThat(gauge.getAttribute("data-limit")).isEqualTo(usage.path("limit").asText()).isEqualTo("100000");
-    assertThat(gauge.getAttribute("data-percentage")).isEqualTo(usage.path("percentage_used").asText())
+    assertThat(gauge.getAttribute("data-used"))
+        .isEqualTo(usage.path("current_usage").asText())
+        .isEqualTo("67433");
+    assertThat(gauge.getAttribute("data-limit"))
+        .isEqualTo(usage.path("limit").asText())
+        .isEqualTo("100000");
+    assertThat(gauge.getAttribute("data-percentage"))
+        .isEqualTo(usage.path("percentage_used").asText())
         .isEqualTo("67.4");
     assertThat(gauge.getAttribute("data-status")).isEqualTo(usage.path("status").asText());
-    assertThat(gauge.findElement(By.cssSelector(".figure")).getText()).isEqualTo("67433 / 100000 calls · 67.4 %");
+    assertThat(gauge.findElement(By.cssSelector(".figure")).getText())
+        .isEqualTo("67433 / 100000 calls · 67.4 %");
     assertThat(gauge.findElement(By.tagName("meter")).getAttribute("value")).isEqualTo("67433");
     assertThat(gauge.getText()).contains("HARD").contains("ACCEPTED");
     // The period history is drawn (uPlot's canvas), and the latest report is listed.
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart[data-entitlement=api-calls] canvas")));
-    assertThat(browser.findElement(By.id("reports")).getText()).contains("api-calls 67433 ACCEPTED 67433");
+    wait.until(
+        ExpectedConditions.presenceOfElementLocated(
+            By.cssSelector(".chart[data-entitlement=api-calls] canvas")));
+    assertThat(browser.findElement(By.id("reports")).getText())
+        .contains("api-calls 67433 ACCEPTED 67433");
     // No script or style was refused by the page's policy.
-    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).noneMatch(entry ->
-        entry.getMessage().contains("Content Security Policy"));
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+        .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
     screenshot("instance");
-    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()",
-        browser.findElement(By.cssSelector(".history")));
+    ((JavascriptExecutor) browser)
+        .executeScript(
+            "arguments[0].scrollIntoView()", browser.findElement(By.cssSelector(".history")));
     screenshot("instance-history");
   }
 
@@ -189,7 +222,8 @@ class ConsoleBrowserIT {
     assertThat(cookie.getExpiry()).isNotNull();
 
     // The sign-out form without its token: 403, and the session goes on.
-    ((JavascriptExecutor) browser).executeScript("document.querySelector('form.sign-out input[name=csrf]').remove()");
+    ((JavascriptExecutor) browser)
+        .executeScript("document.querySelector('form.sign-out input[name=csrf]').remove()");
     browser.findElement(By.cssSelector("form.sign-out button")).click();
     wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "403 Forbidden"));
     assertThat(page("/console/customers", session).statusCode()).isEqualTo(200);
@@ -211,8 +245,17 @@ class ConsoleBrowserIT {
   void anotherTenantsIdsAnswer404() throws Exception {
     JsonNode state = local.state();
     String license = state.path("demo").path("license_id").asText();
-    String otherAdmin = local.created(local.send("POST", "/api/tenants", state.path("bootstrap_secret").asText(),
-        "{\"name\":\"Other vendor\"}")).path("admin_token").path("token").asText();
+    String otherAdmin =
+        local
+            .created(
+                local.send(
+                    "POST",
+                    "/api/tenants",
+                    state.path("bootstrap_secret").asText(),
+                    "{\"name\":\"Other vendor\"}"))
+            .path("admin_token")
+            .path("token")
+            .asText();
 
     signIn(otherAdmin);
     String session = browser.manage().getCookieNamed("kaiten_console").getValue();
@@ -221,6 +264,7 @@ class ConsoleBrowserIT {
     assertThat(page("/console/licenses/" + license, session).statusCode()).isEqualTo(404);
     assertThat(page("/console/instances/acme-prod", session).statusCode()).isEqualTo(404);
     open("/console/customers?q=Acme");
-    assertThat(browser.findElement(By.id("customer-list")).getText()).isEqualTo("No customer matches “Acme”.");
+    assertThat(browser.findElement(By.id("customer-list")).getText())
+        .isEqualTo("No customer matches “Acme”.");
   }
 }

@@ -15,9 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * Console sessions on the Sessions table, keyed by the hash of the session secret (never the secret).
- * DynamoDB's TTL drops a session some time after its end; until then {@link sh.kaiten.domain.access.ConsoleSignIn} refuses it
- * by its {@code expires_at}.
+ * Console sessions on the Sessions table, keyed by the hash of the session secret (never the
+ * secret). DynamoDB's TTL drops a session some time after its end; until then {@link
+ * sh.kaiten.domain.access.ConsoleSignIn} refuses it by its {@code expires_at}.
  */
 public final class DynamoConsoleSessions implements ConsoleSessions {
   private final DynamoDbClient dynamo;
@@ -31,8 +31,12 @@ public final class DynamoConsoleSessions implements ConsoleSessions {
   @Override
   public void create(ConsoleSession session) {
     try {
-      dynamo.putItem(r -> r.tableName(table).item(item(session))
-          .conditionExpression("attribute_not_exists(#h)").expressionAttributeNames(Map.of("#h", Keys.SESSION_HASH)));
+      dynamo.putItem(
+          r ->
+              r.tableName(table)
+                  .item(item(session))
+                  .conditionExpression("attribute_not_exists(#h)")
+                  .expressionAttributeNames(Map.of("#h", Keys.SESSION_HASH)));
     } catch (ConditionalCheckFailedException e) {
       throw new ConflictException(null, "a session with this id exists");
     }
@@ -45,8 +49,14 @@ public final class DynamoConsoleSessions implements ConsoleSessions {
       return Optional.empty();
     }
     Map<String, AttributeValue> item = response.item();
-    return Optional.of(new ConsoleSession(idHash, string(item, "tenant_id"), string(item, "token_hash"),
-        string(item, "csrf_token"), instant(item, "created_at"), instant(item, "ends_at")));
+    return Optional.of(
+        new ConsoleSession(
+            idHash,
+            string(item, "tenant_id"),
+            string(item, "token_hash"),
+            string(item, "csrf_token"),
+            instant(item, "created_at"),
+            instant(item, "ends_at")));
   }
 
   @Override
@@ -60,13 +70,20 @@ public final class DynamoConsoleSessions implements ConsoleSessions {
 
   private static Map<String, AttributeValue> item(ConsoleSession session) {
     return Map.of(
-        Keys.SESSION_HASH, s(session.idHash()),
-        "tenant_id", s(session.tenantId()),
-        "token_hash", s(session.tokenHash()),
-        "csrf_token", s(session.csrfToken()),
-        "created_at", instant(session.createdAt()),
-        "ends_at", instant(session.expiresAt()),
+        Keys.SESSION_HASH,
+        s(session.idHash()),
+        "tenant_id",
+        s(session.tenantId()),
+        "token_hash",
+        s(session.tokenHash()),
+        "csrf_token",
+        s(session.csrfToken()),
+        "created_at",
+        instant(session.createdAt()),
+        "ends_at",
+        instant(session.expiresAt()),
         // DynamoDB's TTL reads epoch seconds.
-        "expires_at", n(session.expiresAt().getEpochSecond()));
+        "expires_at",
+        n(session.expiresAt().getEpochSecond()));
   }
 }

@@ -12,7 +12,12 @@ import java.time.Instant;
  * @param csrfToken the synchronizer token every state-changing request of this session must send
  */
 public record ConsoleSession(
-    String idHash, String tenantId, String tokenHash, String csrfToken, Instant createdAt, Instant expiresAt) {
+    String idHash,
+    String tenantId,
+    String tokenHash,
+    String csrfToken,
+    Instant createdAt,
+    Instant expiresAt) {
 
   public boolean expiredAt(Instant now) {
     return !now.isBefore(expiresAt);

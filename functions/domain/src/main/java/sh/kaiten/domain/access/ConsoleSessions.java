@@ -3,9 +3,9 @@ package sh.kaiten.domain.access;
 import java.util.Optional;
 
 /**
- * Port: console sessions, found by the hash of their secret (the secret itself is never stored).
- * A session past its {@code expiresAt} may still be found (stores drop expired items late); the
- * use case checks the time.
+ * Port: console sessions, found by the hash of their secret (the secret itself is never stored). A
+ * session past its {@code expiresAt} may still be found (stores drop expired items late); the use
+ * case checks the time.
  */
 public interface ConsoleSessions {
 

@@ -102,9 +102,10 @@ public final class CustomerAdministration {
   }
 
   /**
-   * The customers whose name or id holds {@code query} (ignoring case), a page at a time in id order;
-   * a blank query lists them all. No store page read is larger than what the page still wants, so
-   * the cursor a page ends on never skips a match. A search reads the tenant's customers through.
+   * The customers whose name or id holds {@code query} (ignoring case), a page at a time in id
+   * order; a blank query lists them all. No store page read is larger than what the page still
+   * wants, so the cursor a page ends on never skips a match. A search reads the tenant's customers
+   * through.
    */
   public Page<Customer> searchCustomers(ApiToken caller, String query, PageRequest page) {
     caller.requireAdmin();
@@ -116,7 +117,9 @@ public final class CustomerAdministration {
     List<Customer> found = new ArrayList<>();
     String cursor = page.cursor();
     do {
-      Page<Customer> read = customers.customers(caller.tenantId(), new PageRequest(cursor, page.limit() - found.size()));
+      Page<Customer> read =
+          customers.customers(
+              caller.tenantId(), new PageRequest(cursor, page.limit() - found.size()));
       read.items().stream().filter(customer -> matches(customer, wanted)).forEach(found::add);
       cursor = read.nextCursor();
     } while (cursor != null && found.size() < page.limit());

@@ -140,7 +140,8 @@ public final class InstanceAdministration {
   public List<Instance> instancesOf(ApiToken caller, String licenseId) {
     caller.requireAdmin();
     return Page.all(request -> instances.instances(caller.tenantId(), request)).stream()
-        .filter(instance -> instance.licenseId().equals(licenseId)).toList();
+        .filter(instance -> instance.licenseId().equals(licenseId))
+        .toList();
   }
 
   /** A new token for the instance; its old tokens stop working at once. */

@@ -200,8 +200,8 @@ public final class LicenseAdministration {
   }
 
   /**
-   * The licenses each of these customers holds, in id order (a customer without one maps to an empty
-   * list): one pass over the tenant's licenses, whatever the number of customers.
+   * The licenses each of these customers holds, in id order (a customer without one maps to an
+   * empty list): one pass over the tenant's licenses, whatever the number of customers.
    */
   public Map<String, List<License>> licensesOf(ApiToken caller, Collection<String> customerIds) {
     caller.requireAdmin();

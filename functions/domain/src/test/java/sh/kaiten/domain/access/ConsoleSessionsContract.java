@@ -21,7 +21,8 @@ public abstract class ConsoleSessionsContract {
   private final String prefix = "hash_" + System.nanoTime() + "_";
 
   private ConsoleSession session(String name, Instant expiresAt) {
-    return new ConsoleSession(prefix + name, "tnt_" + name, "token_hash_" + name, "csrf_" + name, AT, expiresAt);
+    return new ConsoleSession(
+        prefix + name, "tnt_" + name, "token_hash_" + name, "csrf_" + name, AT, expiresAt);
   }
 
   @Test
@@ -44,8 +45,14 @@ public abstract class ConsoleSessionsContract {
   @Test
   void aHashIsStoredOnce() {
     sessions().create(session("once", AT.plusSeconds(60)));
-    ConsoleSession again = new ConsoleSession(prefix + "once", "tnt_other", "token_hash_other", "csrf_other", AT,
-        AT.plusSeconds(120));
+    ConsoleSession again =
+        new ConsoleSession(
+            prefix + "once",
+            "tnt_other",
+            "token_hash_other",
+            "csrf_other",
+            AT,
+            AT.plusSeconds(120));
 
     assertThatThrownBy(() -> sessions().create(again)).isInstanceOf(ConflictException.class);
     assertThat(sessions().find(prefix + "once").orElseThrow().tenantId()).isEqualTo("tnt_once");

@@ -24,8 +24,16 @@ class ConsoleSignInTest {
 
   private String token(String id, TokenScope scope) {
     String secret = Secrets.newToken();
-    tokens.put(Secrets.hash(secret), new ApiToken(id, "tnt_1", scope, scope == TokenScope.INSTANCE ? "acme-prod" : null,
-        scope == TokenScope.INSTANCE ? "lic_1" : null, AT), ChangeRecords.NONE);
+    tokens.put(
+        Secrets.hash(secret),
+        new ApiToken(
+            id,
+            "tnt_1",
+            scope,
+            scope == TokenScope.INSTANCE ? "acme-prod" : null,
+            scope == TokenScope.INSTANCE ? "lic_1" : null,
+            AT),
+        ChangeRecords.NONE);
     return secret;
   }
 
@@ -52,8 +60,10 @@ class ConsoleSignInTest {
   void instanceAndUnknownTokensOpenNoSession() {
     assertThatThrownBy(() -> signIn.signIn(token("tok_inst", TokenScope.INSTANCE)))
         .isInstanceOf(ForbiddenException.class);
-    assertThatThrownBy(() -> signIn.signIn(Secrets.newToken())).isInstanceOf(UnauthenticatedException.class);
-    assertThatThrownBy(() -> signIn.signIn("not-a-token")).isInstanceOf(UnauthenticatedException.class);
+    assertThatThrownBy(() -> signIn.signIn(Secrets.newToken()))
+        .isInstanceOf(UnauthenticatedException.class);
+    assertThatThrownBy(() -> signIn.signIn("not-a-token"))
+        .isInstanceOf(UnauthenticatedException.class);
     assertThatThrownBy(() -> signIn.signIn(null)).isInstanceOf(UnauthenticatedException.class);
     assertThat(sessions.byHash).isEmpty();
   }

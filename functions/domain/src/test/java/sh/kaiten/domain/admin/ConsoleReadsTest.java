@@ -27,20 +27,31 @@ import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
 
-/** The reads the console pages through: customers searched, licenses by customer, instances of a license. */
+/**
+ * The reads the console pages through: customers searched, licenses by customer, instances of a
+ * license.
+ */
 class ConsoleReadsTest {
   private static final Instant NOW = Instant.parse("2026-12-05T08:00:00Z");
   private static final String BOOTSTRAP = "bootstrap-secret-for-tests";
 
   private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final Administration admin = new Administration(catalog.adminStores(new InMemoryTokens()),
-      new InMemoryJournal(), Clock.fixed(NOW, ZoneOffset.UTC), Optional.of(BOOTSTRAP), Duration.ofDays(3));
+  private final Administration admin =
+      new Administration(
+          catalog.adminStores(new InMemoryTokens()),
+          new InMemoryJournal(),
+          Clock.fixed(NOW, ZoneOffset.UTC),
+          Optional.of(BOOTSTRAP),
+          Duration.ofDays(3));
   private ApiToken token;
 
   @BeforeEach
   void tenant() {
     token = admin.tenants().bootstrapTenant(BOOTSTRAP, "Vendor").adminToken();
-    admin.catalog().createEntitlement(token, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
+    admin
+        .catalog()
+        .createEntitlement(
+            token, new Entitlement("sso", "SSO", EntitlementType.BOOLEAN, null, null, null));
     admin.catalog().createTier(token, new TierDraft("pro", "Pro", 1, Map.of()));
   }
 
@@ -49,19 +60,24 @@ class ConsoleReadsTest {
   }
 
   private License license(Customer customer) {
-    return admin.licenses().createLicense(token, new LicenseDraft(customer.id(), "pro", null, null, null, null, null));
+    return admin
+        .licenses()
+        .createLicense(token, new LicenseDraft(customer.id(), "pro", null, null, null, null, null));
   }
 
   @Test
   void aSearchFindsEveryMatchByNameOrIdIgnoringCasePageByPageWithoutSkippingAny() {
-    for (String name : List.of("Acme Corp", "Globex", "acme labs", "Initech", "ACME Cloud", "Umbrella", "Acme Two")) {
+    for (String name :
+        List.of(
+            "Acme Corp", "Globex", "acme labs", "Initech", "ACME Cloud", "Umbrella", "Acme Two")) {
       customer(name);
     }
     List<String> found = new ArrayList<>();
     String cursor = null;
     int pages = 0;
     do {
-      Page<Customer> page = admin.customers().searchCustomers(token, " acme ", new PageRequest(cursor, 2));
+      Page<Customer> page =
+          admin.customers().searchCustomers(token, " acme ", new PageRequest(cursor, 2));
       assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
       page.items().forEach(c -> found.add(c.name()));
       cursor = page.nextCursor();
@@ -70,19 +86,32 @@ class ConsoleReadsTest {
 
     assertThat(found).containsExactlyInAnyOrder("Acme Corp", "acme labs", "ACME Cloud", "Acme Two");
     assertThat(pages).isBetween(2, 3);
-    Customer globex = admin.customers().customers(token, new PageRequest(null, 50)).items().stream()
-        .filter(c -> c.name().equals("Globex")).findFirst().orElseThrow();
-    assertThat(admin.customers().searchCustomers(token, globex.id().toUpperCase(), new PageRequest(null, 10)).items())
+    Customer globex =
+        admin.customers().customers(token, new PageRequest(null, 50)).items().stream()
+            .filter(c -> c.name().equals("Globex"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(
+            admin
+                .customers()
+                .searchCustomers(token, globex.id().toUpperCase(), new PageRequest(null, 10))
+                .items())
         .containsExactly(globex);
-    assertThat(admin.customers().searchCustomers(token, "", new PageRequest(null, 50)).items()).hasSize(7);
+    assertThat(admin.customers().searchCustomers(token, "", new PageRequest(null, 50)).items())
+        .hasSize(7);
     assertThat(admin.customers().searchCustomers(token, "nobody", new PageRequest(null, 3)))
         .isEqualTo(new Page<Customer>(List.of(), null));
   }
 
   @Test
   void aSearchLongerThanAnyNameIsRefused() {
-    assertThatThrownBy(() -> admin.customers().searchCustomers(token, "x".repeat(101), new PageRequest(null, 10)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("q");
+    assertThatThrownBy(
+            () ->
+                admin
+                    .customers()
+                    .searchCustomers(token, "x".repeat(101), new PageRequest(null, 10)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("q");
   }
 
   @Test
@@ -97,14 +126,19 @@ class ConsoleReadsTest {
     admin.instances().createInstance(token, "acme-staging", first.id(), null, null);
     admin.instances().createInstance(token, "globex-prod", other.id(), null, null);
 
-    Map<String, List<License>> held = admin.licenses().licensesOf(token, List.of(acme.id(), none.id()));
+    Map<String, List<License>> held =
+        admin.licenses().licensesOf(token, List.of(acme.id(), none.id()));
     assertThat(held).containsOnlyKeys(acme.id(), none.id());
-    assertThat(held.get(acme.id())).extracting(License::id)
-        .containsExactlyElementsOf(first.id().compareTo(second.id()) < 0
-            ? List.of(first.id(), second.id()) : List.of(second.id(), first.id()));
+    assertThat(held.get(acme.id()))
+        .extracting(License::id)
+        .containsExactlyElementsOf(
+            first.id().compareTo(second.id()) < 0
+                ? List.of(first.id(), second.id())
+                : List.of(second.id(), first.id()));
     assertThat(held.get(none.id())).isEmpty();
 
-    assertThat(admin.instances().instancesOf(token, first.id())).extracting(Instance::id)
+    assertThat(admin.instances().instancesOf(token, first.id()))
+        .extracting(Instance::id)
         .containsExactly("acme-prod", "acme-staging");
     assertThat(admin.instances().instancesOf(token, second.id())).isEmpty();
   }
@@ -116,12 +150,20 @@ class ConsoleReadsTest {
     admin.instances().createInstance(token, "acme-prod", license.id(), null, null);
     ApiToken other = admin.tenants().bootstrapTenant(BOOTSTRAP, "Other vendor").adminToken();
 
-    assertThat(admin.customers().searchCustomers(other, "acme", new PageRequest(null, 10)).items()).isEmpty();
+    assertThat(admin.customers().searchCustomers(other, "acme", new PageRequest(null, 10)).items())
+        .isEmpty();
     assertThat(admin.licenses().licensesOf(other, List.of(acme.id())).get(acme.id())).isEmpty();
     assertThat(admin.instances().instancesOf(other, license.id())).isEmpty();
-    ApiToken instance = new ApiToken("tok_i", token.tenantId(), sh.kaiten.domain.access.TokenScope.INSTANCE,
-        "acme-prod", license.id(), NOW);
-    assertThatThrownBy(() -> admin.customers().searchCustomers(instance, "acme", new PageRequest(null, 10)))
+    ApiToken instance =
+        new ApiToken(
+            "tok_i",
+            token.tenantId(),
+            sh.kaiten.domain.access.TokenScope.INSTANCE,
+            "acme-prod",
+            license.id(),
+            NOW);
+    assertThatThrownBy(
+            () -> admin.customers().searchCustomers(instance, "acme", new PageRequest(null, 10)))
         .isInstanceOf(ForbiddenException.class);
   }
 }
