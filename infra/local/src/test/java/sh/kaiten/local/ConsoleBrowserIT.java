@@ -35,10 +35,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The vendor console in a real browser: Debian's headless chromium, driven by Selenium through its
- * chromedriver, against kaiten-local --demo. Takes the screenshots docs/console/ shows.
+ * chromedriver, against kaiten-local --demo. Takes the screenshots docs/console/ shows (written
+ * there with {@code -Dconsole.screenshots=update}).
  */
 class ConsoleBrowserIT {
-  private static final Path SCREENSHOTS = RunningKaitenLocal.ROOT.resolve("docs/console");
+  /**
+   * Where the screenshots go: target/console-screenshots, or docs/console (the README's) with
+   * {@code -Dconsole.screenshots=update}, so a test run leaves the tracked files alone.
+   */
+  private static final Path SCREENSHOTS =
+      RunningKaitenLocal.ROOT.resolve(
+          "update".equals(System.getProperty("console.screenshots"))
+              ? "docs/console"
+              : "infra/local/target/console-screenshots");
 
   @TempDir static Path dir;
 
