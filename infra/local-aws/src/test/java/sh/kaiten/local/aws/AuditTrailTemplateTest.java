@@ -13,15 +13,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The audit table is append-only by IAM: every function may put records, none may update or delete
- * them, and only admin-api (queries, verify) and scheduler (hourly digests) may read them. Read
- * from template.yaml itself, so a policy that widens any of this fails the build.
+ * them, and only admin-api (queries, verify), scheduler (hourly digests) and the console (an
+ * instance's latest reports; it writes none) may read them. Read from template.yaml itself, so a
+ * policy that widens any of this fails the build.
  */
 class AuditTrailTemplateTest {
   private static final Set<String> READS =
       Set.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan");
 
   @Test
-  void noFunctionCanChangeOrDeleteAnAuditRecordAndOnlyTwoCanReadThem() {
+  void noFunctionCanChangeOrDeleteAnAuditRecordAndOnlyThreeCanReadThem() {
     Map<String, Set<String>> grants =
         auditGrants(CloudFormationTemplate.read(CloudFormationTemplate.locate(Path.of(""))));
 
@@ -31,17 +32,20 @@ class AuditTrailTemplateTest {
             "UsageApiFunction",
             "AdminApiFunction",
             "SchedulerFunction",
-            "WebhookDispatcherFunction");
+            "WebhookDispatcherFunction",
+            "ConsoleFunction");
+    assertThat(grants.get("ConsoleFunction")).containsExactly("dynamodb:Query");
     grants.forEach(
         (function, actions) ->
             assertThat(actions)
                 .as(function)
-                .contains("dynamodb:PutItem")
+                .contains(
+                    function.equals("ConsoleFunction") ? "dynamodb:Query" : "dynamodb:PutItem")
                 .isSubsetOf("dynamodb:PutItem", "dynamodb:Query"));
     grants.forEach(
         (function, actions) -> {
           if (actions.stream().anyMatch(READS::contains)) {
-            assertThat(function).isIn("AdminApiFunction", "SchedulerFunction");
+            assertThat(function).isIn("AdminApiFunction", "SchedulerFunction", "ConsoleFunction");
           }
         });
   }
