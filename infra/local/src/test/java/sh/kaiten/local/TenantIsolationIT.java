@@ -405,6 +405,9 @@ class TenantIsolationIT {
                   .values()
                   .forEach(route -> routes.add((String) route.get("Path")));
             });
+    // The console's pages answer a session cookie, not a bearer token: ConsoleBrowserIT and
+    // ConsoleTest hold another tenant's ids to 404 there.
+    routes.removeIf(route -> route.matches("/console(/.*)?"));
     return routes;
   }
 }
