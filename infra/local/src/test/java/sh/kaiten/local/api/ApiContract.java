@@ -65,6 +65,14 @@ public final class ApiContract {
     return parts;
   }
 
+  /**
+   * Whether a route is the console's: its pages serve people with a session cookie, not the API, so
+   * they have no part in the contract and no bearer token to test.
+   */
+  public static boolean consoleRoute(String path) {
+    return path.equals("/console") || path.startsWith("/console/");
+  }
+
   /** Every HttpApi event of the template as {@code METHOD /path} ({@code ANY} for any method). */
   public static List<String> templateRoutes(CloudFormationTemplate template) {
     List<String> routes = new ArrayList<>();
@@ -268,9 +276,8 @@ public final class ApiContract {
               Map<String, Object> event = (Map<String, Object>) value;
               Map<String, Object> route =
                   (Map<String, Object>) event.getOrDefault("Properties", Map.of());
-              // The console's routes serve pages to people, not the API: they have no part.
               if ("HttpApi".equals(event.get("Type"))
-                  && !String.valueOf(route.get("Path")).matches("/console(/.*)?")) {
+                  && !consoleRoute(String.valueOf(route.get("Path")))) {
                 routes.add(
                     String.valueOf(route.get("Method")).toUpperCase() + " " + route.get("Path"));
               }
