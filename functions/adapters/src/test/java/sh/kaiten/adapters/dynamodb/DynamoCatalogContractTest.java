@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.CatalogPortsContract;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
@@ -20,6 +21,7 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
   private static LocalAws aws;
   private static AdminStores stores;
   private static DynamoAuditLog audit;
+  private static CatalogChangeStore catalogChanges;
 
   @BeforeAll
   static void start() {
@@ -34,6 +36,8 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
             aws.resources().ref("CatalogTable"),
             new DynamoTokenStore(aws.dynamo(), aws.resources().ref("TokensTable"), changes),
             changes);
+    catalogChanges =
+        new DynamoCatalogChanges(aws.dynamo(), aws.resources().ref("CatalogTable"), changes);
     audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
@@ -45,6 +49,11 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
   @Override
   public AdminStores stores() {
     return stores;
+  }
+
+  @Override
+  public CatalogChangeStore catalogChanges() {
+    return catalogChanges;
   }
 
   @Override

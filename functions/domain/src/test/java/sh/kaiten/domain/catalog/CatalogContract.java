@@ -27,6 +27,9 @@ public abstract class CatalogContract {
     /** The catalog's ports, with the tokens. */
     AdminStores stores();
 
+    /** Many catalog changes as one, on the same records as {@link #stores()}. */
+    CatalogChangeStore catalogChanges();
+
     /** The ids of the audit records stored for the tenant. */
     List<String> recorded(String tenantId);
   }
@@ -35,6 +38,7 @@ public abstract class CatalogContract {
 
   private final Fixture fixture;
   protected final AdminStores stores;
+  protected final CatalogChangeStore catalogChanges;
 
   /** Each test has a tenant of its own, so tests on one shared table never meet. */
   protected final String tenantId = "tnt_" + UUID.randomUUID().toString().replace("-", "");
@@ -42,6 +46,7 @@ public abstract class CatalogContract {
   protected CatalogContract(Fixture fixture) {
     this.fixture = fixture;
     this.stores = fixture.stores();
+    this.catalogChanges = fixture.catalogChanges();
   }
 
   protected List<String> recorded() {

@@ -41,6 +41,13 @@ public abstract class CatalogPortsContract implements CatalogContract.Fixture {
   }
 
   @Nested
+  class OfCatalogChanges extends CatalogChangeStoreContract {
+    OfCatalogChanges() {
+      super(CatalogPortsContract.this);
+    }
+  }
+
+  @Nested
   class OfCustomers extends CustomerStoreContract {
     OfCustomers() {
       super(CatalogPortsContract.this);

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.memory;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,8 @@ import java.util.function.Predicate;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.catalog.CatalogChange;
+import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementStore;
@@ -45,7 +48,8 @@ public final class InMemoryCatalog
         TierStore,
         CustomerStore,
         LicenseStore,
-        InstanceStore {
+        InstanceStore,
+        CatalogChangeStore {
   private final Map<String, Object> records = new ConcurrentHashMap<>();
 
   /** What each change wrote with itself. */
@@ -288,6 +292,44 @@ public final class InMemoryCatalog
           delete(t + "/instance/" + id, null);
           InMemoryTokens.apply(w);
         });
+  }
+
+  /**
+   * Each change as its single store makes it, in order; when one is refused, the catalog is put
+   * back as it was, so none of them stays.
+   */
+  @Override
+  public synchronized void applyChanges(String t, List<CatalogChange> changes, ChangeRecords r) {
+    Map<String, Object> before = new HashMap<>(records);
+    try {
+      change(r, () -> changes.forEach(c -> applyChange(t, c)));
+    } catch (RuntimeException refused) {
+      records.clear();
+      records.putAll(before);
+      throw refused;
+    }
+  }
+
+  private void applyChange(String t, CatalogChange change) {
+    if (change instanceof CatalogChange.EntitlementCreated c) {
+      create(t + "/entitlement/" + c.entitlement().slug(), c.entitlement());
+    } else if (change instanceof CatalogChange.EntitlementUpdated u) {
+      replace(
+          t + "/entitlement/" + u.entitlement().slug(),
+          u.entitlement(),
+          u.expectedUpdatedAt(),
+          Entitlement::updatedAt);
+    } else if (change instanceof CatalogChange.EntitlementDeleted d) {
+      delete(t + "/entitlement/" + d.slug(), null);
+    } else if (change instanceof CatalogChange.TierCreated c) {
+      create(t + "/tier/" + c.tier().slug(), c.tier());
+    } else if (change instanceof CatalogChange.TierUpdated u) {
+      replace(t + "/tier/" + u.tier().slug(), u.tier(), u.expectedUpdatedAt(), Tier::updatedAt);
+    } else if (change instanceof CatalogChange.TierDeleted d) {
+      delete(
+          t + "/tier/" + d.slug(),
+          () -> references(t + "/license/", License.class, l -> l.tier().equals(d.slug())));
+    }
   }
 
   @SuppressWarnings("unchecked")

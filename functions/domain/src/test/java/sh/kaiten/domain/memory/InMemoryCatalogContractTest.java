@@ -3,6 +3,7 @@ package sh.kaiten.domain.memory;
 import java.util.List;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.CatalogPortsContract;
 
 /**
@@ -16,6 +17,11 @@ class InMemoryCatalogContractTest extends CatalogPortsContract {
   @Override
   public AdminStores stores() {
     return catalog.adminStores(tokens);
+  }
+
+  @Override
+  public CatalogChangeStore catalogChanges() {
+    return catalog;
   }
 
   @Override

@@ -1,0 +1,102 @@
+package sh.kaiten.domain.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.error.ConflictException;
+import sh.kaiten.domain.outbox.ChangeRecords;
+
+/** The contract of {@link CatalogChangeStore}: many changes, all written or none. */
+public abstract class CatalogChangeStoreContract extends CatalogContract {
+  private static final Instant LATER = NOW.plusSeconds(60);
+
+  protected CatalogChangeStoreContract(Fixture fixture) {
+    super(fixture);
+  }
+
+  @BeforeEach
+  void seed() {
+    stores.entitlements().createEntitlement(tenantId, flag("sso"), ChangeRecords.NONE);
+    stores.tiers().createTier(tenantId, tier("basic", 1), ChangeRecords.NONE);
+  }
+
+  @Test
+  void writesEveryChangeWithItsRecord() {
+    Entitlement renamed =
+        new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, NOW, LATER);
+    catalogChanges.applyChanges(
+        tenantId,
+        List.of(
+            new CatalogChange.EntitlementCreated(numeric("api-calls")),
+            new CatalogChange.EntitlementUpdated(renamed, NOW),
+            new CatalogChange.TierCreated(tier("pro", 2)),
+            new CatalogChange.TierDeleted("basic")),
+        records("catalog.applied"));
+
+    assertThat(stores.definitions().findEntitlement(tenantId, "api-calls"))
+        .contains(numeric("api-calls"));
+    assertThat(stores.definitions().findEntitlement(tenantId, "sso")).contains(renamed);
+    assertThat(stores.definitions().findTier(tenantId, "pro")).contains(tier("pro", 2));
+    assertThat(stores.definitions().findTier(tenantId, "basic")).isEmpty();
+    assertThat(recorded()).hasSize(1);
+  }
+
+  @Test
+  void oneRefusedChangeWritesNoneOfThem() {
+    Entitlement renamed =
+        new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, NOW, LATER);
+    assertThatThrownBy(
+            () ->
+                catalogChanges.applyChanges(
+                    tenantId,
+                    List.of(
+                        new CatalogChange.EntitlementCreated(numeric("api-calls")),
+                        new CatalogChange.EntitlementUpdated(renamed, NOW),
+                        new CatalogChange.TierCreated(tier("basic", 5))),
+                    records("catalog.applied")))
+        .isInstanceOf(ConflictException.class);
+
+    assertThat(stores.definitions().findEntitlement(tenantId, "api-calls")).isEmpty();
+    assertThat(stores.definitions().findEntitlement(tenantId, "sso")).contains(flag("sso"));
+    assertThat(stores.definitions().findTier(tenantId, "basic")).contains(tier("basic", 1));
+    assertThat(recorded()).isEmpty();
+  }
+
+  @Test
+  void aRecordChangedSinceItWasReadRefusesTheWhole() {
+    Tier changed = new Tier("basic", "Basic", 1, tier("basic", 1).entitlements(), NOW, LATER);
+    assertThatThrownBy(
+            () ->
+                catalogChanges.applyChanges(
+                    tenantId,
+                    List.of(
+                        new CatalogChange.EntitlementDeleted("sso"),
+                        new CatalogChange.TierUpdated(changed, LATER)),
+                    records("catalog.applied")))
+        .isInstanceOf(ConflictException.class);
+
+    assertThat(stores.definitions().findEntitlement(tenantId, "sso")).contains(flag("sso"));
+    assertThat(stores.definitions().findTier(tenantId, "basic")).contains(tier("basic", 1));
+  }
+
+  @Test
+  void aTierLicensesAreOnIsNotDeleted() {
+    seedLicense("lic_1");
+    assertThatThrownBy(
+            () ->
+                catalogChanges.applyChanges(
+                    tenantId,
+                    List.of(
+                        new CatalogChange.EntitlementCreated(numeric("api-calls")),
+                        new CatalogChange.TierDeleted("pro")),
+                    records("catalog.applied")))
+        .isInstanceOf(ConflictException.class);
+
+    assertThat(stores.definitions().findTier(tenantId, "pro")).isPresent();
+    assertThat(stores.definitions().findEntitlement(tenantId, "api-calls")).isEmpty();
+  }
+}
