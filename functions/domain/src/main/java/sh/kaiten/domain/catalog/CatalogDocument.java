@@ -69,7 +69,7 @@ public final class CatalogDocument {
       Entitlement entitlement = entitlement(at, listed.get(i));
       if (entitlements.put(entitlement.slug(), entitlement) != null) {
         throw new InvalidInputException(
-            at + "/slug", "entitlement '" + entitlement.slug() + "' is listed twice");
+            at + "/slug", at + "/slug: entitlement '" + entitlement.slug() + "' is listed twice");
       }
     }
     Map<String, Tier> tiers = new LinkedHashMap<>();
@@ -78,7 +78,8 @@ public final class CatalogDocument {
       String at = "/tiers/" + i;
       Tier tier = tier(at, tierList.get(i), entitlements);
       if (tiers.put(tier.slug(), tier) != null) {
-        throw new InvalidInputException(at + "/slug", "tier '" + tier.slug() + "' is listed twice");
+        throw new InvalidInputException(
+            at + "/slug", at + "/slug: tier '" + tier.slug() + "' is listed twice");
       }
     }
     return new Catalog(List.copyOf(entitlements.values()), List.copyOf(tiers.values()));
@@ -153,7 +154,8 @@ public final class CatalogDocument {
               Entitlement entitlement = entitlements.get(entry.getKey());
               if (entitlement == null) {
                 throw new InvalidInputException(
-                    path, "entitlement '" + entry.getKey() + "' is not in the catalog file");
+                    path,
+                    path + ": entitlement '" + entry.getKey() + "' is not in the catalog file");
               }
               values.put(
                   entry.getKey(), EntitlementValue.fromJson(path, entitlement, entry.getValue()));
@@ -253,7 +255,16 @@ public final class CatalogDocument {
   /** A number written the same whatever its scale: 1000, not 1.0E+3 or 1000.00. */
   private static JsonNode number(BigDecimal number) {
     BigDecimal plain = number.stripTrailingZeros();
-    return plain.scale() <= 0 ? JSON.numberNode(plain.toBigIntegerExact()) : JSON.numberNode(plain);
+    if (plain.scale() > 0) {
+      return JSON.numberNode(plain);
+    }
+    java.math.BigInteger whole = plain.toBigIntegerExact();
+    if (whole.bitLength() < Integer.SIZE) {
+      return JSON.numberNode(whole.intValue());
+    }
+    return whole.bitLength() < Long.SIZE
+        ? JSON.numberNode(whole.longValue())
+        : JSON.numberNode(whole);
   }
 
   /**
