@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescri
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -23,6 +26,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * already exists is a no-op, so a restart on kept data works.
  */
 public final class TemplateProvisioner {
+  /** The most items one BatchWriteItem takes. */
+  private static final int BATCH_WRITE_LIMIT = 25;
+
   private final CloudFormationTemplate template;
   private final DynamoDbClient dynamo;
   private final SqsClient sqs;
@@ -141,7 +147,10 @@ public final class TemplateProvisioner {
     try {
       dynamo.createTable(request.build());
     } catch (ResourceInUseException alreadyThere) {
-      addMissingIndexes(name, attributes, indexes); // kept from an earlier run of an older template
+      // kept from an earlier run of an older template
+      if (lacksAnIndex(name, indexes)) {
+        rebuild(name, request.streamSpecification((StreamSpecification) null).build());
+      }
       if (stream != null
           && dynamo.describeTable(r -> r.tableName(name)).table().latestStreamArn() == null) {
         dynamo.updateTable(
@@ -174,31 +183,43 @@ public final class TemplateProvisioner {
     provisioned.put(logicalId, name, attrs);
   }
 
-  /** As a stack update would: each index the template has and the table lacks is created. */
-  private void addMissingIndexes(
-      String table, List<AttributeDefinition> attributes, List<GlobalSecondaryIndex> indexes) {
+  private boolean lacksAnIndex(String table, List<GlobalSecondaryIndex> indexes) {
     List<String> existing =
         dynamo.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
             .map(GlobalSecondaryIndexDescription::indexName)
             .toList();
-    for (GlobalSecondaryIndex index : indexes) {
-      if (!existing.contains(index.indexName())) {
-        dynamo.updateTable(
-            r ->
-                r.tableName(table)
-                    .attributeDefinitions(attributes)
-                    .globalSecondaryIndexUpdates(
-                        u ->
-                            u.create(
-                                c ->
-                                    c.indexName(index.indexName())
-                                        .keySchema(index.keySchema())
-                                        .projection(index.projection()))));
+    return indexes.stream().anyMatch(index -> !existing.contains(index.indexName()));
+  }
+
+  /**
+   * Gives a table kept from an older template the indexes it lacks by building it again: its items
+   * are read, the table is created anew with every index, and the items are written back. Adding an
+   * index to a table, as a stack update does, is no use here: DynamoDB Local gives an index created
+   * with its table at once, but builds one added later in a background job, on a pool of ten
+   * threads that its four schedulers and the TTL sweeps of six tables with expiring items hold for
+   * as long as they run, so the index could stay CREATING for good, and stopping DynamoDB Local
+   * waits for it. The new table is created without its stream, so the items written back are not
+   * announced as new ones; the caller enables the stream after.
+   */
+  private void rebuild(String table, CreateTableRequest everyIndexNoStream) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items().forEach(items::add);
+    dynamo.deleteTable(r -> r.tableName(table));
+    dynamo.createTable(everyIndexNoStream);
+    for (int from = 0; from < items.size(); from += BATCH_WRITE_LIMIT) {
+      Map<String, List<WriteRequest>> unwritten =
+          Map.of(
+              table,
+              items.subList(from, Math.min(items.size(), from + BATCH_WRITE_LIMIT)).stream()
+                  .map(item -> WriteRequest.builder().putRequest(put -> put.item(item)).build())
+                  .toList());
+      while (!unwritten.isEmpty()) {
+        Map<String, List<WriteRequest>> batch = unwritten;
+        unwritten = dynamo.batchWriteItem(r -> r.requestItems(batch)).unprocessedItems();
       }
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static List<KeySchemaElement> keySchema(Object schema) {
     return ((List<Map<String, Object>>) schema)
         .stream()
