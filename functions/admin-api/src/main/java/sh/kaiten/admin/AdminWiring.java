@@ -11,11 +11,6 @@ import sh.kaiten.domain.admin.InstanceAdministration;
 import sh.kaiten.domain.admin.LicenseAdministration;
 import sh.kaiten.domain.admin.TenantBootstrap;
 import sh.kaiten.domain.admin.TokenAdministration;
-import sh.kaiten.domain.catalog.Definitions;
-import sh.kaiten.domain.license.InstanceStore;
-import sh.kaiten.domain.license.LicenseStore;
-import sh.kaiten.domain.metering.UsageHistory;
-import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
@@ -85,16 +80,5 @@ public class AdminWiring {
       Clock clock,
       KaitenConfig config) {
     return new Webhooks(store, urls, journal, clock, config.webhooks().secretGrace());
-  }
-
-  @Produces
-  @Singleton
-  UsageViews usageViews(
-      Definitions definitions,
-      LicenseStore licenses,
-      InstanceStore instances,
-      UsageHistory history,
-      Clock clock) {
-    return new UsageViews(definitions, licenses, instances, history, clock);
   }
 }

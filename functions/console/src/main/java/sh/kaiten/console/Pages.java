@@ -40,11 +40,16 @@ public class Pages {
   }
 
   Response error(Response.Status status, String message) {
+    return error(status, message, null);
+  }
+
+  /** An error page whose way back is {@code back} (a page's path) instead of the customers. */
+  Response error(Response.Status status, String message, String back) {
     Chrome chrome =
         session.isOpen() ? chrome(status.getReasonPhrase()) : signedOut(status.getReasonPhrase());
     return Response.status(status)
         .type(HTML)
-        .entity(Templates.error(chrome, status.getStatusCode(), message).render())
+        .entity(Templates.error(chrome, status.getStatusCode(), message, back).render())
         .build();
   }
 }

@@ -7,6 +7,7 @@ import sh.kaiten.console.Views.Chrome;
 import sh.kaiten.console.Views.CustomerRow;
 import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
+import sh.kaiten.console.Views.PreviewPage;
 
 /**
  * The console's pages (src/main/resources/templates), checked against these parameters at build
@@ -18,7 +19,10 @@ final class Templates {
 
   static native TemplateInstance signIn(Chrome chrome, String problem);
 
-  static native TemplateInstance error(Chrome chrome, int status, String message);
+  /**
+   * @param back where to go back to (a license's page), or null for the customers
+   */
+  static native TemplateInstance error(Chrome chrome, int status, String message, String back);
 
   static native TemplateInstance customers(
       Chrome chrome, String query, List<CustomerRow> customers, String nextCursor, boolean paged);
@@ -30,4 +34,6 @@ final class Templates {
   static native TemplateInstance license(Chrome chrome, LicensePage page);
 
   static native TemplateInstance instance(Chrome chrome, InstancePage page);
+
+  static native TemplateInstance licensePreview(Chrome chrome, PreviewPage page);
 }

@@ -11,10 +11,15 @@ import java.util.stream.Collectors;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.evaluation.Evaluation;
+import sh.kaiten.domain.evaluation.Source;
 import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.metering.UsageState;
+import sh.kaiten.domain.preview.LicenseChangePreview.Preview;
+import sh.kaiten.domain.usage.EntitlementComparison;
+import sh.kaiten.domain.usage.InstanceComparison;
+import sh.kaiten.domain.usage.InstanceEntitlement;
 import sh.kaiten.domain.usage.PeriodUsage;
 
 /**
@@ -106,8 +111,17 @@ final class Views {
       String customerId,
       String customerName,
       List<Entry> overrides,
-      List<InstanceRow> instances) {
-    static LicensePage of(License license, Customer customer, List<Instance> instances) {
+      List<InstanceRow> instances,
+      List<Choice> tiers,
+      List<Choice> entitlements,
+      boolean applied) {
+    static LicensePage of(
+        License license,
+        Customer customer,
+        List<Instance> instances,
+        List<Choice> tiers,
+        List<Choice> entitlements,
+        boolean applied) {
       Map<String, String> overrides =
           license.overrides().entrySet().stream()
               .collect(Collectors.toMap(Map.Entry::getKey, e -> value(e.getValue())));
@@ -116,7 +130,10 @@ final class Views {
           customer.id(),
           customer.name(),
           Entry.of(overrides),
-          instances.stream().map(InstanceRow::of).toList());
+          instances.stream().map(InstanceRow::of).toList(),
+          tiers,
+          entitlements,
+          applied);
     }
   }
 
@@ -247,4 +264,107 @@ final class Views {
       List<Gauge> gauges,
       List<History> histories,
       List<ReportRow> reports) {}
+
+  /** An option of a select: its value and what it shows. */
+  @TemplateData
+  record Choice(String value, String label) {}
+
+  /** One fact of a license before and after a change. */
+  @TemplateData
+  record Fact(String label, String before, String after) {
+    public boolean changed() {
+      return !before.equals(after);
+    }
+
+    static List<Fact> of(License before, License after) {
+      return List.of(
+          new Fact("Tier", before.tier(), after.tier()),
+          new Fact("Status", before.status().name(), after.status().name()),
+          new Fact("Starts", when(before.startsAt()), when(after.startsAt())),
+          new Fact("Trial ends", when(before.trialEndsAt()), when(after.trialEndsAt())),
+          new Fact("Expires", when(before.expiresAt()), when(after.expiresAt())),
+          new Fact("Overrides", overrides(before), overrides(after)));
+    }
+
+    private static String overrides(License license) {
+      return license.overrides().isEmpty()
+          ? "none"
+          : license.overrides().entrySet().stream()
+              .sorted(Map.Entry.comparingByKey())
+              .map(e -> e.getKey() + " = " + value(e.getValue()))
+              .collect(Collectors.joining(", "));
+    }
+  }
+
+  /** What an instance gets from one entitlement, in words: granted or not, value, usage. */
+  static String standing(InstanceEntitlement entitlement) {
+    Evaluation evaluation = entitlement.evaluation();
+    String given =
+        evaluation.enabled()
+            ? value(evaluation.value())
+                + (evaluation.source() == Source.OVERRIDE ? " (override)" : "")
+            : evaluation.value() instanceof EntitlementValue.Flag
+                ? "off"
+                : "not granted (" + evaluation.reason().name() + ")";
+    UsageState usage = entitlement.usage();
+    if (usage == null) {
+      return given;
+    }
+    String used = number(usage.currentUsage()) + " used";
+    if (usage.limit() != null) {
+      used +=
+          " of " + number(usage.limit()) + " (" + usage.percentageUsed().toPlainString() + " %)";
+    }
+    return given + " · " + used + " · " + usage.status().name();
+  }
+
+  /** One entitlement's row of a preview. */
+  @TemplateData
+  record ComparisonRow(String slug, String type, String before, String after, boolean changed) {
+    static ComparisonRow of(EntitlementComparison comparison) {
+      Evaluation evaluation = comparison.before().evaluation();
+      return new ComparisonRow(
+          evaluation.entitlement().slug(),
+          evaluation.entitlement().type().name(),
+          standing(comparison.before()),
+          standing(comparison.after()),
+          comparison.changed());
+    }
+  }
+
+  @TemplateData
+  record InstancePreview(String id, String name, int changed, List<ComparisonRow> rows) {
+    static InstancePreview of(InstanceComparison comparison) {
+      return new InstancePreview(
+          comparison.instance().id(),
+          comparison.instance().name(),
+          comparison.changed().size(),
+          comparison.entitlements().stream().map(ComparisonRow::of).toList());
+    }
+  }
+
+  /**
+   * A change shown before it is made.
+   *
+   * @param fields the change's form fields, sent again with the confirmation
+   * @param readAt the license's {@code updated_at} as previewed: the change is made only on it
+   */
+  @TemplateData
+  record PreviewPage(
+      String licenseId,
+      String description,
+      List<Fact> facts,
+      List<InstancePreview> instances,
+      List<Entry> fields,
+      String readAt) {
+    static PreviewPage of(String description, Preview preview, Map<String, String> fields) {
+      return new PreviewPage(
+          preview.before().id(),
+          description,
+          Fact.of(preview.before(), preview.after()),
+          preview.instances().stream().map(InstancePreview::of).toList(),
+          fields.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList(),
+          preview.readAt().toString());
+    }
+  }
 }

@@ -57,6 +57,7 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.ThresholdSignals;
+import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookTransport;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -195,6 +196,20 @@ public class Ports {
   @Singleton
   UsageHistory usageHistory(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoUsageHistory(dynamo, config.table().usage());
+  }
+
+  /**
+   * Usage history and export (admin-api's views and the console's pages), definitions as stored.
+   */
+  @Produces
+  @Singleton
+  UsageViews usageViews(
+      Definitions definitions,
+      LicenseStore licenses,
+      InstanceStore instances,
+      UsageHistory history,
+      Clock clock) {
+    return new UsageViews(definitions, licenses, instances, history, clock);
   }
 
   @Produces

@@ -18,6 +18,7 @@ import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Slugs;
 import sh.kaiten.domain.catalog.Text;
 import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.error.UnknownReferenceException;
@@ -110,6 +111,60 @@ public final class LicenseAdministration {
    * 409 if another change was stored since this one read the license.
    */
   public License updateLicense(ApiToken caller, String id, LicensePatch patch) {
+    return updateLicense(caller, id, patch, null);
+  }
+
+  /**
+   * The same change, made only if the license is still as it was when it was read for the change
+   * (its {@code updated_at} then): a person who previewed a change confirms what they saw, or is
+   * told it changed in between, and nothing is written.
+   *
+   * @param readAt the {@code updated_at} of the license the change was decided on; null for the
+   *     license as read now
+   */
+  public License updateLicense(ApiToken caller, String id, LicensePatch patch, Instant readAt) {
+    Proposed change = propose(caller, id, patch);
+    License current = change.before();
+    if (readAt != null && !readAt.equals(current.updatedAt())) {
+      throw changedSince(id);
+    }
+    License updated = change.after();
+    String tenantId = caller.tenantId();
+    List<Event> announced =
+        LicenseChanges.between(
+                current, updated, rank(tenantId, current.tier()), change.tier().rank())
+            .stream()
+            .map(
+                type -> {
+                  ObjectNode data = EventData.of(updated);
+                  data.put("previous_tier", current.tier());
+                  data.put("previous_status", current.status().name());
+                  return changes.event(caller, type, data);
+                })
+            .toList();
+    ChangeRecords records = changes.records(tenantId, "license.updated", id, announced);
+    licenses.updateLicense(
+        tenantId,
+        current,
+        updated,
+        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, updated.updatedAt()),
+        records);
+    return updated;
+  }
+
+  /**
+   * The license as it is and as {@code patch} would make it, checked as a change is, but not
+   * written: what a change would do, shown before it is made.
+   */
+  public LicenseChange proposeChange(ApiToken caller, String id, LicensePatch patch) {
+    Proposed proposed = propose(caller, id, patch);
+    return new LicenseChange(proposed.before(), proposed.after());
+  }
+
+  /** A proposed change, with the tier it moves to. */
+  private record Proposed(License before, License after, Tier tier) {}
+
+  private Proposed propose(ApiToken caller, String id, LicensePatch patch) {
     caller.requireAdmin();
     String tenantId = caller.tenantId();
     License current =
@@ -141,7 +196,6 @@ public final class LicenseAdministration {
               });
       overrides.putAll(values.of(tenantId, "overrides", set));
     }
-    Instant now = changes.now();
     License updated =
         new License(
             id,
@@ -153,26 +207,13 @@ public final class LicenseAdministration {
             expiresAt,
             overrides,
             current.createdAt(),
-            now);
-    List<Event> announced =
-        LicenseChanges.between(current, updated, rank(tenantId, current.tier()), tier.rank())
-            .stream()
-            .map(
-                change -> {
-                  ObjectNode data = EventData.of(updated);
-                  data.put("previous_tier", current.tier());
-                  data.put("previous_status", current.status().name());
-                  return changes.event(caller, change, data);
-                })
-            .toList();
-    ChangeRecords records = changes.records(tenantId, "license.updated", id, announced);
-    licenses.updateLicense(
-        tenantId,
-        current,
-        updated,
-        LifecycleTimer.changedFor(tenantId, current, updated, trialNotice, now),
-        records);
-    return updated;
+            changes.now());
+    return new Proposed(current, updated, tier);
+  }
+
+  private static ConflictException changedSince(String id) {
+    return new ConflictException(
+        null, "license '" + id + "' was changed by another request; read it again");
   }
 
   public License license(ApiToken caller, String id) {

@@ -2,6 +2,7 @@ package sh.kaiten.domain.usage;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,11 +14,14 @@ import sh.kaiten.domain.access.ApiToken;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.Metering;
+import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.error.NotFoundException;
 import sh.kaiten.domain.evaluation.Evaluation;
+import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.InstanceContext;
 import sh.kaiten.domain.license.InstanceLookup;
+import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.metering.UsageCounters;
@@ -60,30 +64,97 @@ public final class EntitlementQueries {
           .forEach(slug -> definitions.findEntitlement(caller.tenantId(), slug));
       entitlements = definitions.listEntitlements(caller.tenantId());
     }
-    List<Evaluation> evaluations =
-        entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
-    Map<String, Meter> meters = new HashMap<>();
-    evaluations.stream()
-        .filter(e -> e.entitlement().isMetered())
-        .forEach(e -> meters.put(e.entitlement().slug(), Meter.locate(context, e, now)));
-    Map<CounterKey, Tally> tallies = new HashMap<>(loaded.tallies());
+    List<InstanceEntitlement> evaluated =
+        evaluate(List.of(context), entitlements, loaded.tallies(), now).get(0);
+    return new InstanceSnapshot(context.instance().id(), context.license(), evaluated, now);
+  }
+
+  /**
+   * What every entitlement of the tenant is for each of {@code instances} (all on the license
+   * {@code before}) as the license stands, and what it would be were the license {@code after}: the
+   * same evaluation and counters as {@link #evaluateAll}, every counter read in one request.
+   * Nothing is written.
+   */
+  public List<InstanceComparison> compare(
+      ApiToken caller, License before, License after, List<Instance> instances) {
+    caller.requireAdmin();
+    if (!before.id().equals(after.id())) {
+      throw new IllegalArgumentException("a change compares one license with itself");
+    }
+    Instant now = clock.instant();
+    String tenantId = caller.tenantId();
+    List<Entitlement> entitlements = definitions.listEntitlements(tenantId);
+    Tier tierBefore = definitions.findTier(tenantId, before.tier()).orElse(null);
+    Tier tierAfter =
+        after.tier().equals(before.tier())
+            ? tierBefore
+            : definitions.findTier(tenantId, after.tier()).orElse(null);
+    List<InstanceContext> contexts = new ArrayList<>();
+    for (Instance instance : instances) {
+      if (!instance.licenseId().equals(before.id())) {
+        throw new IllegalArgumentException(
+            "instance '" + instance.id() + "' is not on license '" + before.id() + "'");
+      }
+      contexts.add(new InstanceContext(tenantId, instance, before, tierBefore));
+      contexts.add(new InstanceContext(tenantId, instance, after, tierAfter));
+    }
+    List<List<InstanceEntitlement>> evaluated = evaluate(contexts, entitlements, Map.of(), now);
+    List<InstanceComparison> compared = new ArrayList<>();
+    for (int i = 0; i < instances.size(); i++) {
+      List<InstanceEntitlement> was = evaluated.get(2 * i);
+      List<InstanceEntitlement> would = evaluated.get(2 * i + 1);
+      List<EntitlementComparison> entries = new ArrayList<>();
+      for (int e = 0; e < was.size(); e++) {
+        entries.add(new EntitlementComparison(was.get(e), would.get(e)));
+      }
+      compared.add(new InstanceComparison(instances.get(i), entries));
+    }
+    return compared;
+  }
+
+  /**
+   * {@code entitlements} evaluated in each context, NUMERIC ones with their usage: the counters not
+   * among {@code known} are read together, in one request.
+   */
+  private List<List<InstanceEntitlement>> evaluate(
+      List<InstanceContext> contexts,
+      List<Entitlement> entitlements,
+      Map<CounterKey, Tally> known,
+      Instant now) {
+    List<List<Evaluation>> evaluations = new ArrayList<>();
+    List<Map<String, Meter>> meters = new ArrayList<>();
     Map<CounterKey, Metering> unread = new HashMap<>();
-    meters.values().stream()
-        .filter(meter -> !tallies.containsKey(meter.key()))
-        .forEach(meter -> unread.put(meter.key(), meter.metering()));
+    for (InstanceContext context : contexts) {
+      List<Evaluation> evaluated =
+          entitlements.stream().map(entitlement -> context.evaluate(entitlement, now)).toList();
+      Map<String, Meter> located = new HashMap<>();
+      evaluated.stream()
+          .filter(e -> e.entitlement().isMetered())
+          .forEach(e -> located.put(e.entitlement().slug(), Meter.locate(context, e, now)));
+      located.values().stream()
+          .filter(meter -> !known.containsKey(meter.key()))
+          .forEach(meter -> unread.put(meter.key(), meter.metering()));
+      evaluations.add(evaluated);
+      meters.add(located);
+    }
+    Map<CounterKey, Tally> tallies = new HashMap<>(known);
     if (!unread.isEmpty()) {
       tallies.putAll(counters.tallies(unread));
     }
-    List<InstanceEntitlement> evaluated =
-        evaluations.stream()
-            .map(
-                evaluation -> {
-                  Meter meter = meters.get(evaluation.entitlement().slug());
-                  return new InstanceEntitlement(
-                      evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
-                })
-            .toList();
-    return new InstanceSnapshot(context.instance().id(), context.license(), evaluated, now);
+    List<List<InstanceEntitlement>> answers = new ArrayList<>();
+    for (int i = 0; i < contexts.size(); i++) {
+      Map<String, Meter> located = meters.get(i);
+      answers.add(
+          evaluations.get(i).stream()
+              .map(
+                  evaluation -> {
+                    Meter meter = located.get(evaluation.entitlement().slug());
+                    return new InstanceEntitlement(
+                        evaluation, meter == null ? null : meter.state(tallies.get(meter.key())));
+                  })
+              .toList());
+    }
+    return answers;
   }
 
   private static boolean namesUnlisted(InstanceContext context, List<Entitlement> entitlements) {

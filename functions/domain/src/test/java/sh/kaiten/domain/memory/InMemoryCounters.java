@@ -51,6 +51,9 @@ public final class InMemoryCounters implements UsageCounters {
   /** How many reads of many keys were asked for. */
   public int keyReads;
 
+  /** How many reads of many counters together ({@link #tallies}) were asked for. */
+  public int tallyReads;
+
   /**
    * Each counter's stored leases, expired ones included until a lease write prunes them ({@link
    * InMemoryLeases}).
@@ -204,6 +207,7 @@ public final class InMemoryCounters implements UsageCounters {
 
   @Override
   public Map<CounterKey, Tally> tallies(Map<CounterKey, Metering> counters) {
+    tallyReads++;
     Map<CounterKey, Tally> found = new HashMap<>();
     counters.forEach((key, metering) -> found.put(key, tally(key, metering)));
     return found;
