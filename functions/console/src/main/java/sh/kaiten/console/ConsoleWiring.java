@@ -21,6 +21,7 @@ import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.preview.LicenseChangePreview;
 import sh.kaiten.domain.usage.EntitlementQueries;
+import sh.kaiten.domain.usage.NearLimits;
 import sh.kaiten.runtime.KaitenConfig;
 
 /**
@@ -81,6 +82,17 @@ public class ConsoleWiring {
       Clock clock) {
     return new EntitlementQueries(
         definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, clock);
+  }
+
+  @Produces
+  @Singleton
+  NearLimits nearLimits(
+      Definitions definitions,
+      LicenseStore licenses,
+      InstanceStore instances,
+      EntitlementQueries queries,
+      Clock clock) {
+    return new NearLimits(definitions, licenses, instances, queries, clock);
   }
 
   @Produces

@@ -7,6 +7,7 @@ final class Paths {
   static final String SIGN_OUT = ROOT + "/sign-out";
   static final String CUSTOMERS = ROOT + "/customers";
   static final String ASSETS = ROOT + "/assets";
+  static final String LIMITS = ROOT + "/limits";
 
   private Paths() {}
 }

@@ -7,6 +7,7 @@ import sh.kaiten.console.Views.Chrome;
 import sh.kaiten.console.Views.CustomerRow;
 import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
+import sh.kaiten.console.Views.NearRow;
 import sh.kaiten.console.Views.PreviewPage;
 
 /**
@@ -36,4 +37,6 @@ final class Templates {
   static native TemplateInstance instance(Chrome chrome, InstancePage page);
 
   static native TemplateInstance licensePreview(Chrome chrome, PreviewPage page);
+
+  static native TemplateInstance limits(Chrome chrome, String percent, List<NearRow> rows);
 }

@@ -20,6 +20,7 @@ import sh.kaiten.domain.preview.LicenseChangePreview.Preview;
 import sh.kaiten.domain.usage.EntitlementComparison;
 import sh.kaiten.domain.usage.InstanceComparison;
 import sh.kaiten.domain.usage.InstanceEntitlement;
+import sh.kaiten.domain.usage.NearLimits;
 import sh.kaiten.domain.usage.PeriodUsage;
 
 /**
@@ -365,6 +366,26 @@ final class Views {
           preview.instances().stream().map(InstancePreview::of).toList(),
           fields.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue())).toList(),
           preview.readAt().toString());
+    }
+  }
+
+  /** One instance's standing on one limit, on the near-limit page. */
+  @TemplateData
+  record NearRow(
+      String instanceId,
+      String instanceName,
+      String customer,
+      String licenseId,
+      String tier,
+      Gauge gauge) {
+    static NearRow of(NearLimits.Standing standing, String customer) {
+      return new NearRow(
+          standing.instance().id(),
+          standing.instance().name(),
+          customer,
+          standing.license().id(),
+          standing.license().tier(),
+          Gauge.of(standing.usage()));
     }
   }
 }

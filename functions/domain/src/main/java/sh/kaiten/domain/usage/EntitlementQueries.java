@@ -116,7 +116,7 @@ public final class EntitlementQueries {
    * {@code entitlements} evaluated in each context, NUMERIC ones with their usage: the counters not
    * among {@code known} are read together, in one request.
    */
-  private List<List<InstanceEntitlement>> evaluate(
+  List<List<InstanceEntitlement>> evaluate(
       List<InstanceContext> contexts,
       List<Entitlement> entitlements,
       Map<CounterKey, Tally> known,
