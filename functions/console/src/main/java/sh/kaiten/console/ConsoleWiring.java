@@ -22,6 +22,9 @@ import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.preview.LicenseChangePreview;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.NearLimits;
+import sh.kaiten.domain.webhooks.WebhookStore;
+import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
+import sh.kaiten.domain.webhooks.Webhooks;
 import sh.kaiten.runtime.KaitenConfig;
 
 /**
@@ -82,6 +85,18 @@ public class ConsoleWiring {
       Clock clock) {
     return new EntitlementQueries(
         definitions, new InstanceLookup(definitions, instances, licenses, reads), counters, clock);
+  }
+
+  /** The admin API's webhooks use case: a redelivery from here is the API's redeliver. */
+  @Produces
+  @Singleton
+  Webhooks webhooks(
+      WebhookStore store,
+      WebhookUrlPolicy urls,
+      ConsoleJournal journal,
+      Clock clock,
+      KaitenConfig config) {
+    return new Webhooks(store, urls, journal, clock, config.webhooks().secretGrace());
   }
 
   @Produces

@@ -8,6 +8,7 @@ final class Paths {
   static final String CUSTOMERS = ROOT + "/customers";
   static final String ASSETS = ROOT + "/assets";
   static final String LIMITS = ROOT + "/limits";
+  static final String WEBHOOKS = ROOT + "/webhooks";
 
   private Paths() {}
 }

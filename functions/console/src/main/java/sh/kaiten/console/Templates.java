@@ -5,6 +5,8 @@ import io.quarkus.qute.TemplateInstance;
 import java.util.List;
 import sh.kaiten.console.Views.Chrome;
 import sh.kaiten.console.Views.CustomerRow;
+import sh.kaiten.console.Views.DeliveryRow;
+import sh.kaiten.console.Views.EndpointRow;
 import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
 import sh.kaiten.console.Views.NearRow;
@@ -39,4 +41,16 @@ final class Templates {
   static native TemplateInstance licensePreview(Chrome chrome, PreviewPage page);
 
   static native TemplateInstance limits(Chrome chrome, String percent, List<NearRow> rows);
+
+  static native TemplateInstance webhooks(Chrome chrome, List<EndpointRow> endpoints);
+
+  /**
+   * @param redelivered the delivery just sent again, or null
+   */
+  static native TemplateInstance webhook(
+      Chrome chrome,
+      EndpointRow endpoint,
+      List<DeliveryRow> deliveries,
+      String nextCursor,
+      String redelivered);
 }

@@ -22,6 +22,9 @@ import sh.kaiten.domain.usage.InstanceComparison;
 import sh.kaiten.domain.usage.InstanceEntitlement;
 import sh.kaiten.domain.usage.NearLimits;
 import sh.kaiten.domain.usage.PeriodUsage;
+import sh.kaiten.domain.webhooks.Delivery;
+import sh.kaiten.domain.webhooks.DeliveryStatus;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
 
 /**
  * What the templates show: the domain's answers put into words and numbers, nothing decided here.
@@ -386,6 +389,49 @@ final class Views {
           standing.license().id(),
           standing.license().tier(),
           Gauge.of(standing.usage()));
+    }
+  }
+
+  @TemplateData
+  record EndpointRow(
+      String id, String url, String description, String eventTypes, String createdAt) {
+    static EndpointRow of(WebhookEndpoint endpoint) {
+      return new EndpointRow(
+          endpoint.id(),
+          endpoint.url(),
+          endpoint.description() == null ? "" : endpoint.description(),
+          String.join(", ", endpoint.eventTypes()),
+          when(endpoint.createdAt()));
+    }
+  }
+
+  /**
+   * One delivery of the log.
+   *
+   * @param redeliverable whether it may be sent again now (a pending one is still being tried)
+   */
+  @TemplateData
+  record DeliveryRow(
+      String id,
+      String eventType,
+      String status,
+      int attempts,
+      String lastResponse,
+      String lastError,
+      String createdAt,
+      String updatedAt,
+      boolean redeliverable) {
+    static DeliveryRow of(Delivery delivery) {
+      return new DeliveryRow(
+          delivery.id(),
+          delivery.eventType(),
+          delivery.status().name(),
+          delivery.attempts(),
+          delivery.lastResponseCode() == null ? "—" : delivery.lastResponseCode().toString(),
+          delivery.lastError() == null ? "" : delivery.lastError(),
+          when(delivery.createdAt()),
+          when(delivery.updatedAt()),
+          delivery.status() != DeliveryStatus.PENDING);
     }
   }
 }
