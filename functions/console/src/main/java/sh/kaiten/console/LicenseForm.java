@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,7 +67,8 @@ record LicenseForm(
               null,
               null,
               null,
-              new DateChange(instant("trial_ends_at", required("trial_ends_at", trialEndsAt))),
+              new DateChange(
+                  Times.instant("trial_ends_at", required("trial_ends_at", trialEndsAt))),
               null,
               null);
       case "end-trial" ->
@@ -78,7 +76,8 @@ record LicenseForm(
               null,
               null,
               null,
-              new DateChange(blank(trialEndsAt) ? now : instant("trial_ends_at", trialEndsAt)),
+              new DateChange(
+                  blank(trialEndsAt) ? now : Times.instant("trial_ends_at", trialEndsAt)),
               null,
               null);
       case "suspend" -> new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null);
@@ -99,7 +98,8 @@ record LicenseForm(
   String describe() {
     return switch (change) {
       case "tier" -> "Move to tier " + tier;
-      case "extend-trial" -> "Trial ends at " + Views.when(instant("trial_ends_at", trialEndsAt));
+      case "extend-trial" ->
+          "Trial ends at " + Views.when(Times.instant("trial_ends_at", trialEndsAt));
       case "end-trial" -> "End the trial now";
       case "suspend" -> "Suspend the license";
       case "reactivate" -> "Reactivate the license (ACTIVE)";
@@ -144,17 +144,6 @@ record LicenseForm(
     } catch (JsonProcessingException e) {
       throw new InvalidInputException(
           "value", "value must be true, false, a number, unlimited, or a JSON value");
-    }
-  }
-
-  private static Instant instant(String field, String text) {
-    String given = text.strip();
-    try {
-      return given.endsWith("Z")
-          ? Instant.parse(given)
-          : LocalDateTime.parse(given).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException(field, field + " must be a date and time (UTC)");
     }
   }
 

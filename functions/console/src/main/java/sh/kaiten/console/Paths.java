@@ -9,6 +9,7 @@ final class Paths {
   static final String ASSETS = ROOT + "/assets";
   static final String LIMITS = ROOT + "/limits";
   static final String WEBHOOKS = ROOT + "/webhooks";
+  static final String AUDIT = ROOT + "/audit";
 
   private Paths() {}
 }

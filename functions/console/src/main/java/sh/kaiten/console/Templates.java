@@ -3,6 +3,8 @@ package sh.kaiten.console;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import java.util.List;
+import sh.kaiten.console.Views.AuditQuery;
+import sh.kaiten.console.Views.AuditRow;
 import sh.kaiten.console.Views.Chrome;
 import sh.kaiten.console.Views.CustomerRow;
 import sh.kaiten.console.Views.DeliveryRow;
@@ -11,6 +13,7 @@ import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
 import sh.kaiten.console.Views.NearRow;
 import sh.kaiten.console.Views.PreviewPage;
+import sh.kaiten.console.Views.VerificationView;
 
 /**
  * The console's pages (src/main/resources/templates), checked against these parameters at build
@@ -43,6 +46,18 @@ final class Templates {
   static native TemplateInstance limits(Chrome chrome, String percent, List<NearRow> rows);
 
   static native TemplateInstance webhooks(Chrome chrome, List<EndpointRow> endpoints);
+
+  /**
+   * @param verification what verifying a range found, or null when none was asked for
+   */
+  static native TemplateInstance audit(
+      Chrome chrome,
+      AuditQuery query,
+      List<AuditRow> records,
+      String nextCursor,
+      String verifyFrom,
+      String verifyTo,
+      VerificationView verification);
 
   /**
    * @param redelivered the delivery just sent again, or null

@@ -8,7 +8,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.ReportedUsage;
+import sh.kaiten.domain.audit.Verification;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Source;
@@ -432,6 +434,88 @@ final class Views {
           when(delivery.createdAt()),
           when(delivery.updatedAt()),
           delivery.status() != DeliveryStatus.PENDING);
+    }
+  }
+
+  @TemplateData
+  record AuditRow(
+      String id,
+      String at,
+      String type,
+      String actor,
+      String instanceId,
+      String entitlements,
+      String request,
+      String result,
+      String requestId) {
+    static AuditRow of(AuditRecord record) {
+      return new AuditRow(
+          record.id(),
+          when(record.at()),
+          record.type(),
+          record.actor(),
+          record.instanceId() == null ? "" : record.instanceId(),
+          String.join(", ", record.entitlements()),
+          record.request(),
+          record.result(),
+          record.requestId() == null ? "" : record.requestId());
+    }
+  }
+
+  /** What a verification of a range of the trail found. */
+  @TemplateData
+  record VerificationView(
+      boolean valid,
+      String from,
+      String to,
+      int recordsChecked,
+      int digestsChecked,
+      int unsealedRecords,
+      String failure) {
+    static VerificationView of(Verification verification) {
+      Verification.Failure failure = verification.firstFailure();
+      return new VerificationView(
+          verification.valid(),
+          when(verification.from()),
+          when(verification.to()),
+          verification.recordsChecked(),
+          verification.digestsChecked(),
+          verification.unsealedRecords(),
+          failure == null
+              ? null
+              : failure.kind().name()
+                  + (failure.recordId() == null ? "" : " record " + failure.recordId())
+                  + " in the hour of "
+                  + when(failure.hour())
+                  + ": "
+                  + failure.detail());
+    }
+  }
+
+  /** The audit page's filter, as given (the form shows it again). */
+  @TemplateData
+  record AuditQuery(String instance, String entitlement, String type, String from, String to) {
+    /** The query string of the same filter, for the next page's link. */
+    public String params() {
+      StringBuilder query = new StringBuilder();
+      java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+      fields.put("instance", instance);
+      fields.put("entitlement", entitlement);
+      fields.put("type", type);
+      fields.put("from", from);
+      fields.put("to", to);
+      fields.forEach(
+          (name, value) -> {
+            if (value != null && !value.isBlank()) {
+              query
+                  .append('&')
+                  .append(name)
+                  .append('=')
+                  .append(
+                      java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+          });
+      return query.toString();
     }
   }
 }
