@@ -57,7 +57,8 @@ class SecretsTemplateTest {
         .isEqualTo(
             Map.of(
                 "AdminApiFunction", Set.of("BootstrapSecret", "AuditDigestKey"),
-                "SchedulerFunction", Set.of("AuditDigestKey")));
+                "SchedulerFunction", Set.of("AuditDigestKey"),
+                "ConsoleFunction", Set.of("AuditDigestKey")));
     assertThat(readable()).isEqualTo(given());
   }
 
