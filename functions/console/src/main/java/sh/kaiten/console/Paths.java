@@ -10,6 +10,7 @@ final class Paths {
   static final String LIMITS = ROOT + "/limits";
   static final String WEBHOOKS = ROOT + "/webhooks";
   static final String AUDIT = ROOT + "/audit";
+  static final String TIERS = ROOT + "/tiers";
 
   private Paths() {}
 }

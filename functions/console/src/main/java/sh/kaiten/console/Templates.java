@@ -11,6 +11,7 @@ import sh.kaiten.console.Views.DeliveryRow;
 import sh.kaiten.console.Views.EndpointRow;
 import sh.kaiten.console.Views.InstancePage;
 import sh.kaiten.console.Views.LicensePage;
+import sh.kaiten.console.Views.Matrix;
 import sh.kaiten.console.Views.NearRow;
 import sh.kaiten.console.Views.PreviewPage;
 import sh.kaiten.console.Views.VerificationView;
@@ -46,6 +47,8 @@ final class Templates {
   static native TemplateInstance limits(Chrome chrome, String percent, List<NearRow> rows);
 
   static native TemplateInstance webhooks(Chrome chrome, List<EndpointRow> endpoints);
+
+  static native TemplateInstance tiers(Chrome chrome, Matrix matrix);
 
   /**
    * @param verification what verifying a range found, or null when none was asked for

@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.audit.Verification;
+import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
+import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.evaluation.Source;
 import sh.kaiten.domain.license.Customer;
@@ -518,4 +520,40 @@ final class Views {
       return query.toString();
     }
   }
+
+  /** The catalog as a matrix: a row per entitlement, a cell per tier (lowest rank first). */
+  @TemplateData
+  record Matrix(List<Choice> tiers, List<MatrixRow> rows) {
+    static Matrix of(List<Tier> tiers, List<Entitlement> entitlements) {
+      List<Tier> ranked =
+          tiers.stream()
+              .sorted(java.util.Comparator.comparingInt(Tier::rank).thenComparing(Tier::slug))
+              .toList();
+      return new Matrix(
+          ranked.stream()
+              .map(t -> new Choice(t.slug(), t.name() + " (rank " + t.rank() + ")"))
+              .toList(),
+          entitlements.stream()
+              .map(
+                  e ->
+                      new MatrixRow(
+                          e.slug(),
+                          e.name(),
+                          e.type().name(),
+                          ranked.stream()
+                              .map(
+                                  t ->
+                                      t.entitlements().containsKey(e.slug())
+                                          ? value(t.entitlements().get(e.slug()))
+                                          : "—")
+                              .toList()))
+              .toList());
+    }
+  }
+
+  /**
+   * @param cells what each tier gives, "—" where it gives nothing
+   */
+  @TemplateData
+  record MatrixRow(String slug, String name, String type, List<String> cells) {}
 }

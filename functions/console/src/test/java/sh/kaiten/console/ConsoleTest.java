@@ -236,6 +236,34 @@ class ConsoleTest {
   }
 
   @Test
+  void theTiersPageShowsTheCatalogAsAMatrix() {
+    tenant
+        .admin()
+        .catalog()
+        .createTier(
+            tenant.adminToken(),
+            new sh.kaiten.domain.admin.TierDraft(
+                "starter",
+                "Starter",
+                1,
+                java.util.Map.of(
+                    "api-calls",
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(
+                        5000))));
+    String session = session(tenant.adminSecret());
+    Response answer = get(session, "/console/tiers");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.asString())
+        .contains(
+            "<th scope=\"col\" data-tier=\"starter\">Starter (rank 1)</th><th scope=\"col\" data-tier=\"pro\">Pro (rank 2)</th>")
+        .containsPattern(
+            "<tr data-entitlement=\"api-calls\">.*</th><td>NUMERIC</td>\\s*<td>5000</td><td>100000</td></tr>")
+        .containsPattern(
+            "<tr data-entitlement=\"sso\">.*</th><td>BOOLEAN</td>\\s*<td>—</td><td>on</td></tr>");
+  }
+
+  @Test
   void aChangeWithoutTheSessionsCsrfTokenIsRefusedAndChangesNothing() {
     String session = session(tenant.adminSecret());
     String csrf = csrf(session);
