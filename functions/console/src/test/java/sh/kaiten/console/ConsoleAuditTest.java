@@ -1,6 +1,5 @@
 package sh.kaiten.console;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,28 +24,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
     value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
 class ConsoleAuditTest {
-  private static final Pattern CSRF_META =
-      Pattern.compile("<meta name=\"csrf-token\" content=\"([A-Za-z0-9_-]{43})\">");
   private static final Pattern RECORD = Pattern.compile("data-record=\"(aud_[^\"]+)\"");
 
   private final DeploymentStores stores = DeploymentStores.of("ConsoleFunction");
   private ProductPage tenant;
-  private String session;
+  private ConsoleClient console;
 
   @BeforeEach
   void suspendedFromTheConsole() {
     tenant = stores.productPage();
-    session =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", tenant.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
-    Matcher csrf = CSRF_META.matcher(page("/console/audit", Map.of()).asString());
-    assertThat(csrf.find()).isTrue();
+    console = ConsoleClient.signIn(tenant.adminSecret());
     String readAt =
         tenant
             .admin()
@@ -55,23 +42,14 @@ class ConsoleAuditTest {
             .updatedAt()
             .toString();
     Response changed =
-        given()
-            .redirects()
-            .follow(false)
-            .cookie("kaiten_console", session)
-            .contentType("application/x-www-form-urlencoded")
-            .formParams(Map.of("csrf", csrf.group(1), "change", "suspend", "read_at", readAt))
-            .post("/console/licenses/" + tenant.licenseId() + "/change");
+        console.post(
+            "/console/licenses/" + tenant.licenseId() + "/change",
+            Map.of("csrf", console.csrf(), "change", "suspend", "read_at", readAt));
     assertThat(changed.statusCode()).isEqualTo(303);
   }
 
   private Response page(String path, Map<String, String> query) {
-    return given()
-        .redirects()
-        .follow(false)
-        .cookie("kaiten_console", session)
-        .queryParams(query)
-        .get(path);
+    return console.get(path, query);
   }
 
   private static String lastHour() {

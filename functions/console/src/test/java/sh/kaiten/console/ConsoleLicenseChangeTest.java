@@ -1,6 +1,5 @@
 package sh.kaiten.console;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -36,15 +35,13 @@ import sh.kaiten.testing.ProductPage;
     value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
 class ConsoleLicenseChangeTest {
-  private static final Pattern CSRF_META =
-      Pattern.compile("<meta name=\"csrf-token\" content=\"([A-Za-z0-9_-]{43})\">");
   private static final Pattern READ_AT =
       Pattern.compile("<input type=\"hidden\" name=\"read_at\" value=\"([^\"]+)\">");
 
   @Inject Auditing auditing;
 
   private ProductPage tenant;
-  private String session;
+  private ConsoleClient console;
   private String csrf;
 
   @BeforeEach
@@ -61,31 +58,16 @@ class ConsoleLicenseChangeTest {
                 "Starter",
                 1,
                 Map.of("api-calls", json.numberNode(new BigDecimal("50000")))));
-    Response signIn =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", tenant.adminSecret())
-            .post("/console/sign-in");
-    session = signIn.header("Set-Cookie").replaceAll("^kaiten_console=([^;]+);.*$", "$1");
-    Matcher meta = CSRF_META.matcher(page("/console/licenses/" + tenant.licenseId()).asString());
-    assertThat(meta.find()).isTrue();
-    csrf = meta.group(1);
+    console = ConsoleClient.signIn(tenant.adminSecret());
+    csrf = console.csrf();
   }
 
   private Response page(String path) {
-    return given().redirects().follow(false).cookie("kaiten_console", session).get(path);
+    return console.get(path);
   }
 
   private Response post(String path, Map<String, String> fields) {
-    return given()
-        .redirects()
-        .follow(false)
-        .cookie("kaiten_console", session)
-        .contentType("application/x-www-form-urlencoded")
-        .formParams(fields)
-        .post(path);
+    return console.post(path, fields);
   }
 
   private License stored() {

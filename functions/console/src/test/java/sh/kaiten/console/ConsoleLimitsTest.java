@@ -1,6 +1,5 @@
 package sh.kaiten.console;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -10,6 +9,7 @@ import io.restassured.response.Response;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
@@ -29,7 +29,7 @@ import sh.kaiten.testing.ProductPage;
     initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
 class ConsoleLimitsTest {
   private ProductPage tenant;
-  private String session;
+  private ConsoleClient console;
 
   @BeforeEach
   void usage() {
@@ -60,23 +60,11 @@ class ConsoleLimitsTest {
         tenant.adminToken(),
         ProductPage.STAGING,
         new UsageReport("api-calls", new BigDecimal("100000"), null));
-    session =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", tenant.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
+    console = ConsoleClient.signIn(tenant.adminSecret());
   }
 
   private Response limits(String percent) {
-    var request = given().redirects().follow(false).cookie("kaiten_console", session);
-    if (percent != null) {
-      request.queryParam("percent", percent);
-    }
-    return request.get("/console/limits");
+    return console.get("/console/limits", percent == null ? Map.of() : Map.of("percent", percent));
   }
 
   @Test
@@ -111,20 +99,9 @@ class ConsoleLimitsTest {
     assertThat(limits("2000").statusCode()).isEqualTo(400);
 
     ProductPage other = DeploymentStores.of("ConsoleFunction").productPage();
-    String otherSession =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", other.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
     assertThat(
-            given()
-                .cookie("kaiten_console", otherSession)
-                .queryParam("percent", "0")
-                .get("/console/limits")
+            ConsoleClient.signIn(other.adminSecret())
+                .get("/console/limits", Map.of("percent", "0"))
                 .asString())
         .doesNotContain("85000")
         .doesNotContain("100000</td><td>100000");

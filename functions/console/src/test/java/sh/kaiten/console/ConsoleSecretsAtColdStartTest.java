@@ -1,6 +1,5 @@
 package sh.kaiten.console;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -40,21 +39,13 @@ class ConsoleSecretsAtColdStartTest {
   @Test
   void theDigestKeyIsReadFromSecretsManagerOnce() {
     ProductPage tenant = DeploymentStores.of("ConsoleFunction").productPage();
-    String session =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", tenant.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
+    ConsoleClient console = ConsoleClient.signIn(tenant.adminSecret());
     for (int i = 0; i < 2; i++) {
       assertThat(
-              given()
-                  .cookie("kaiten_console", session)
-                  .queryParam("from", Instant.now().minusSeconds(3600).toString())
-                  .get("/console/audit/verify")
+              console
+                  .get(
+                      "/console/audit/verify",
+                      Map.of("from", Instant.now().minusSeconds(3600).toString()))
                   .asString())
           .contains("data-valid=\"true\"");
     }

@@ -1,6 +1,5 @@
 package sh.kaiten.console;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -12,8 +11,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Ids;
@@ -42,15 +39,12 @@ import sh.kaiten.testing.ProductPage;
     value = LocalAwsResource.class,
     initArgs = @ResourceArg(name = "function", value = "ConsoleFunction"))
 class ConsoleWebhooksTest {
-  private static final Pattern CSRF_META =
-      Pattern.compile("<meta name=\"csrf-token\" content=\"([A-Za-z0-9_-]{43})\">");
-
   @Inject Auditing auditing;
 
   private final WebhookStore store = DeploymentStores.of("ConsoleFunction").webhooks();
   private ProductPage tenant;
   private String tenantId;
-  private String session;
+  private ConsoleClient console;
   private String csrf;
   private WebhookEndpoint endpoint;
 
@@ -71,18 +65,8 @@ class ConsoleWebhooksTest {
             now,
             now);
     store.createEndpoint(tenantId, endpoint, ChangeRecords.NONE);
-    session =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", tenant.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
-    Matcher meta = CSRF_META.matcher(page("/console/webhooks").asString());
-    assertThat(meta.find()).isTrue();
-    csrf = meta.group(1);
+    console = ConsoleClient.signIn(tenant.adminSecret());
+    csrf = console.csrf();
   }
 
   /** A delivery of a new test event, stored pending, or failed after one attempt. */
@@ -109,17 +93,13 @@ class ConsoleWebhooksTest {
   }
 
   private Response page(String path) {
-    return given().redirects().follow(false).cookie("kaiten_console", session).get(path);
+    return console.get(path);
   }
 
   private Response redeliver(Delivery delivery, Map<String, String> fields) {
-    return given()
-        .redirects()
-        .follow(false)
-        .cookie("kaiten_console", session)
-        .contentType("application/x-www-form-urlencoded")
-        .formParams(fields)
-        .post("/console/webhooks/" + endpoint.id() + "/deliveries/" + delivery.id() + "/redeliver");
+    return console.post(
+        "/console/webhooks/" + endpoint.id() + "/deliveries/" + delivery.id() + "/redeliver",
+        fields);
   }
 
   @Test
@@ -177,19 +157,9 @@ class ConsoleWebhooksTest {
   @Test
   void anotherTenantsEndpointIs404() {
     ProductPage other = DeploymentStores.of("ConsoleFunction").productPage();
-    String otherSession =
-        given()
-            .redirects()
-            .follow(false)
-            .contentType("application/x-www-form-urlencoded")
-            .formParam("token", other.adminSecret())
-            .post("/console/sign-in")
-            .header("Set-Cookie")
-            .replaceAll("^kaiten_console=([^;]+);.*$", "$1");
-    Response foreign =
-        given().cookie("kaiten_console", otherSession).get("/console/webhooks/" + endpoint.id());
+    ConsoleClient otherConsole = ConsoleClient.signIn(other.adminSecret());
+    Response foreign = otherConsole.get("/console/webhooks/" + endpoint.id());
     assertThat(foreign.statusCode()).isEqualTo(404);
-    assertThat(given().cookie("kaiten_console", otherSession).get("/console/webhooks").asString())
-        .doesNotContain(endpoint.id());
+    assertThat(otherConsole.get("/console/webhooks").asString()).doesNotContain(endpoint.id());
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.logging.Level;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +34,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -63,7 +67,10 @@ class ConsoleBrowserIT {
 
   @BeforeAll
   static void startStack() throws IOException {
-    local = RunningKaitenLocal.start(dir.resolve("local"), "--in-memory");
+    // A webhook delivery gives up after two attempts a second apart, not after half an hour.
+    local =
+        RunningKaitenLocal.start(
+            dir.resolve("local"), Map.of("KAITEN_WEBHOOKS_RETRY_DELAYS", "PT1S"), "--in-memory");
   }
 
   @AfterAll
@@ -217,6 +224,170 @@ class ConsoleBrowserIT {
         .executeScript(
             "arguments[0].scrollIntoView()", browser.findElement(By.cssSelector(".history")));
     screenshot("instance-history");
+
+    // The catalog as a matrix.
+    browser.findElement(By.linkText("Tiers")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/tiers"));
+    assertThat(
+            browser.findElement(By.cssSelector("#matrix tr[data-entitlement=api-calls]")).getText())
+        .isEqualTo("api-calls API calls NUMERIC 1000 100000");
+    screenshot("tiers");
+
+    // Downgrade to free: first what acme-prod would get, nothing written yet.
+    open("/console/licenses/" + license);
+    new Select(browser.findElement(By.id("tier"))).selectByValue("free");
+    browser.findElement(By.cssSelector("#change-tier button")).click();
+    wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Preview: Move to tier free"));
+    WebElement calls =
+        browser.findElement(By.cssSelector("#preview-acme-prod tr[data-entitlement=api-calls]"));
+    assertThat(calls.getAttribute("class")).isEqualTo("changed");
+    assertThat(calls.findElement(By.className("before")).getText())
+        .isEqualTo("100000 · 67433 used of 100000 (67.4 %) · ACCEPTED");
+    assertThat(calls.findElement(By.className("after")).getText())
+        .isEqualTo("1000 · 67433 used of 1000 (6743.3 %) · REJECTED");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#preview-acme-prod tr[data-entitlement=sso] .after"))
+                .getText())
+        .isEqualTo("off");
+    assertThat(browser.findElement(By.cssSelector("#preview-acme-prod .count")).getText())
+        .isEqualTo("3 of 3 entitlements change");
+    assertThat(
+            local
+                .ok(local.send("GET", "/api/licenses/" + license, admin, null))
+                .path("tier")
+                .asText())
+        .isEqualTo("pro");
+    screenshot("license-preview");
+
+    // Confirmed: the license, and at once the instance's answers, are the free tier's.
+    browser.findElement(By.cssSelector("#confirm button")).click();
+    wait.until(
+        ExpectedConditions.urlToBe(
+            local.baseUrl() + "/console/licenses/" + license + "?applied=1"));
+    assertThat(browser.findElement(By.id("license-tier")).getText()).isEqualTo("free");
+    assertThat(
+            local
+                .ok(local.send("GET", "/api/licenses/" + license, admin, null))
+                .path("tier")
+                .asText())
+        .isEqualTo("free");
+    browser.findElement(By.linkText("acme-prod")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/instances/acme-prod"));
+    JsonNode downgraded =
+        local.ok(
+            local.send(
+                "GET", "/api/instances/acme-prod/entitlements/api-calls/usage", admin, null));
+    gauge = browser.findElement(By.id("gauge-api-calls"));
+    assertThat(gauge.getAttribute("data-limit"))
+        .isEqualTo(downgraded.path("limit").asText())
+        .isEqualTo("1000");
+    assertThat(gauge.getAttribute("data-percentage"))
+        .isEqualTo(downgraded.path("percentage_used").asText())
+        .isEqualTo("6743.3");
+    assertThat(gauge.getAttribute("data-status"))
+        .isEqualTo(downgraded.path("status").asText())
+        .isEqualTo("REJECTED");
+
+    // Who to call today: acme-prod, far over 80 % of its limit now.
+    browser.findElement(By.linkText("Near limits")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/limits"));
+    WebElement near =
+        browser.findElement(
+            By.cssSelector("#near-limits tr[data-instance=acme-prod][data-entitlement=api-calls]"));
+    assertThat(near.findElement(By.className("percentage")).getText()).isEqualTo("6743.3 %");
+    screenshot("limits");
+    near.findElement(By.linkText("acme-prod")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/instances/acme-prod"));
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+        .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
+  }
+
+  @Test
+  void aFailedWebhookIsRedeliveredAndTheAuditTrailVerifies() throws Exception {
+    String admin = local.state().path("admin_token").asText();
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    String endpoint =
+        local
+            .created(
+                local.send(
+                    "POST",
+                    "/api/webhooks",
+                    admin,
+                    "{\"url\":\"http://127.0.0.1:"
+                        + closed
+                        + "/hooks\",\"description\":\"CRM sync\",\"event_types\":[\"webhook.test\"]}"))
+            .path("id")
+            .asText();
+    HttpResponse<String> test =
+        local.send("POST", "/api/webhooks/" + endpoint + "/test", admin, null);
+    assertThat(test.statusCode()).isEqualTo(202);
+    String delivery = local.json(test).path("id").asText();
+    String log = "/api/webhooks/" + endpoint + "/deliveries";
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                local
+                    .ok(local.send("GET", log, admin, null))
+                    .path("items")
+                    .path(0)
+                    .path("status")
+                    .asText(),
+            "FAILED"::equals);
+    int attempts =
+        local
+            .ok(local.send("GET", log, admin, null))
+            .path("items")
+            .path(0)
+            .path("attempts")
+            .asInt();
+    assertThat(attempts).isEqualTo(2);
+
+    signIn(admin);
+    browser.findElement(By.linkText("Webhooks")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/webhooks"));
+    browser.findElement(By.linkText(endpoint)).click();
+    WebElement row =
+        wait.until(
+            ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#deliveries tr[data-delivery='" + delivery + "']")));
+    assertThat(row.getAttribute("data-status")).isEqualTo("FAILED");
+    assertThat(row.getText()).contains("webhook.test").contains("FAILED 2");
+    screenshot("webhooks");
+
+    row.findElement(By.cssSelector("button[aria-label='Redeliver " + delivery + "']")).click();
+    wait.until(ExpectedConditions.urlContains("redelivered=" + delivery));
+    assertThat(browser.findElement(By.id("redelivered")).getText()).contains(delivery);
+    // Sent again through the API's redeliver: a fresh round that fails the same way.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> local.ok(local.send("GET", log, admin, null)).path("items").path(0),
+            item ->
+                item.path("status").asText().equals("FAILED")
+                    && item.path("attempts").asInt() == 4);
+
+    // The trail has the redelivery, by this session's token, and verifies.
+    browser.findElement(By.linkText("Audit")).click();
+    wait.until(ExpectedConditions.urlToBe(local.baseUrl() + "/console/audit"));
+    WebElement type = browser.findElement(By.id("f-type"));
+    type.sendKeys("webhook.redelivered");
+    type.submit();
+    wait.until(ExpectedConditions.urlContains("type=webhook.redelivered"));
+    assertThat(browser.findElements(By.cssSelector("#records tr[data-type='webhook.redelivered']")))
+        .hasSize(1);
+    browser.findElement(By.cssSelector("form[action='/console/audit/verify'] button")).click();
+    WebElement verification =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("verification")));
+    assertThat(verification.getAttribute("data-valid")).isEqualTo("true");
+    assertThat(verification.getText()).startsWith("Intact.");
+    screenshot("audit");
   }
 
   @Test

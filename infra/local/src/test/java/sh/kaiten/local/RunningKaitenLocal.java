@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,16 @@ final class RunningKaitenLocal implements AutoCloseable {
    * @param options more command-line options for kaiten-local
    */
   static RunningKaitenLocal start(Path dir, String... options) throws IOException {
+    return start(dir, Map.of(), options);
+  }
+
+  /**
+   * @param environment more environment for kaiten-local, which its functions inherit (e.g. {@code
+   *     KAITEN_WEBHOOKS_RETRY_DELAYS}, for a delivery that fails in seconds, not half an hour)
+   * @param options more command-line options for kaiten-local
+   */
+  static RunningKaitenLocal start(Path dir, Map<String, String> environment, String... options)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -63,7 +74,9 @@ final class RunningKaitenLocal implements AutoCloseable {
                 "--template",
                 ROOT.resolve("template.yaml").toString()));
     command.addAll(List.of(options));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
