@@ -12,6 +12,7 @@ import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
+import sh.kaiten.adapters.dynamodb.DynamoCatalogChanges;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
@@ -42,6 +43,7 @@ import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
+import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.EntitlementStore;
 import sh.kaiten.domain.catalog.TierStore;
@@ -118,6 +120,14 @@ public class Ports {
   @Singleton
   TierStore tiers(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoTiers(dynamo, config.table().catalog(), changes);
+  }
+
+  /** Many catalog changes in one transaction (admin-api's catalog apply). */
+  @Produces
+  @Singleton
+  CatalogChangeStore catalogChanges(
+      DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoCatalogChanges(dynamo, config.table().catalog(), changes);
   }
 
   @Produces
