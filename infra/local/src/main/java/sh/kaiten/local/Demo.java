@@ -1,39 +1,35 @@
 package sh.kaiten.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import sh.kaiten.cli.CatalogFiles;
 
 /**
- * The --demo catalog, created through the public API so that the product page's curl commands work
- * as printed.
+ * The --demo data, created through the public API so that the product page's curl commands work as
+ * printed: the catalog of examples/catalog.yaml (the README's catalog file), a customer on pro and
+ * its instance acme-prod.
  */
 final class Demo {
   private Demo() {}
 
+  /** examples/catalog.yaml, packed into kaiten-local's jar. */
+  static JsonNode catalog() {
+    try (InputStream file = Demo.class.getResourceAsStream("catalog.yaml")) {
+      if (file == null) {
+        throw new IllegalStateException("catalog.yaml is missing from kaiten-local's jar");
+      }
+      return CatalogFiles.read(file, "examples/catalog.yaml");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static ObjectNode seed(ApiClient api, String admin) {
-    api.post(
-        "/api/entitlements",
-        admin,
-        "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\",\"enforcement\":\"HARD\",\"unit\":\"calls\"}");
-    api.post(
-        "/api/entitlements",
-        admin,
-        "{\"slug\":\"sso\",\"name\":\"Single sign-on\",\"type\":\"BOOLEAN\"}");
-    api.post(
-        "/api/entitlements",
-        admin,
-        "{\"slug\":\"theme\",\"name\":\"Theme\",\"type\":\"CONFIG\","
-            + "\"config_schema\":{\"type\":\"object\",\"properties\":{\"color\":{\"type\":\"string\"}}}}");
-    api.post(
-        "/api/tiers",
-        admin,
-        "{\"slug\":\"free\",\"name\":\"Free\",\"rank\":1,"
-            + "\"entitlements\":{\"api-calls\":1000,\"sso\":false,\"theme\":{\"color\":\"gray\"}}}");
-    api.post(
-        "/api/tiers",
-        admin,
-        "{\"slug\":\"pro\",\"name\":\"Pro\",\"rank\":2,"
-            + "\"entitlements\":{\"api-calls\":100000,\"sso\":true,\"theme\":{\"color\":\"indigo\"}}}");
+    CatalogApply.apply(api, admin, catalog());
     String customer =
         api.post("/api/customers", admin, "{\"name\":\"Acme Corp\"}").path("id").asText();
     String license =

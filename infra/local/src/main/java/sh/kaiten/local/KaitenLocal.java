@@ -3,6 +3,7 @@ package sh.kaiten.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import sh.kaiten.cli.CatalogFiles;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 import sh.kaiten.local.aws.ProvisionedResources;
@@ -244,6 +246,16 @@ public final class KaitenLocal implements AutoCloseable {
     if (options.demo() && !root.has("demo")) {
       root.set("demo", Demo.seed(api, root.path("admin_token").asText()));
       state.save();
+    }
+    if (options.catalog().isPresent()) {
+      Path file = options.catalog().get();
+      try {
+        int applied =
+            CatalogApply.apply(api, root.path("admin_token").asText(), CatalogFiles.read(file));
+        System.out.println("Catalog " + file + " applied: " + applied + " change(s)");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the catalog " + file, e);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even
  *     {@code --in-memory}
  * @param jit {@code --jit}: the compilers of JVM functions
+ * @param catalog {@code --catalog}: a catalog file or folder applied at each start
  * @param help {@code --help}: print the usage and start nothing
  */
 record Options(
@@ -23,6 +24,7 @@ record Options(
     Optional<Duration> sqsRetryDelay,
     int concurrency,
     LocalFunction.Jit jit,
+    Optional<Path> catalog,
     boolean help) {
   /**
    * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB
@@ -33,7 +35,7 @@ record Options(
 
   static final String USAGE =
       """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--dir PATH] [--template PATH]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--catalog FILE] [--dir PATH] [--template PATH]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
                          started as requests queue up (default 2); queue and schedule functions run one
@@ -43,6 +45,8 @@ record Options(
         --in-memory      keep nothing: DynamoDB in memory, a fresh tenant every start (kaiten-local.json
                          is still written to --dir when one is given, for scripts)
         --demo           also seed a small catalog and the instance acme-prod, and print its token
+        --catalog FILE   apply this catalog file (YAML or JSON) or folder at each start, as `kaiten apply`
+                         does (after the demo's, with --demo); a refused plan stops the start
         --dir PATH       where data, logs and kaiten-local.json live (default ./.kaiten-local)
         --template PATH  the SAM template (default: template.yaml here or in a folder above)
         --sqs-retry-delay SECONDS
@@ -72,6 +76,7 @@ record Options(
     boolean help = false;
     int concurrency = DEFAULT_CONCURRENCY;
     LocalFunction.Jit jit = LocalFunction.Jit.C1;
+    Optional<Path> catalog = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
@@ -93,6 +98,7 @@ record Options(
         }
         case "--in-memory" -> inMemory = true;
         case "--demo" -> demo = true;
+        case "--catalog" -> catalog = Optional.of(Path.of(value(args, ++i)).toAbsolutePath());
         case "--dir" -> {
           workDir = Path.of(value(args, ++i));
           dirGiven = true;
@@ -114,6 +120,7 @@ record Options(
         sqsRetryDelay,
         concurrency,
         jit,
+        catalog,
         help);
   }
 
