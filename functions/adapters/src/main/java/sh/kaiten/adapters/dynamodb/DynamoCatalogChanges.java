@@ -1,5 +1,6 @@
 package sh.kaiten.adapters.dynamodb;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
@@ -32,47 +34,39 @@ public final class DynamoCatalogChanges implements CatalogChangeStore {
     List<Supplier<? extends RuntimeException>> refusals = new ArrayList<>();
     for (CatalogChange change : changes) {
       if (change instanceof CatalogChange.EntitlementCreated c) {
-        String slug = c.entitlement().slug();
         items.add(
-            writes.putNew(
-                CatalogItems.item(
-                    tenantId,
-                    EntitlementItems.sk(slug),
-                    EntitlementItems.fields(c.entitlement()))));
-        refusals.add(refused("entitlement '" + slug + "' already exists"));
+            created(
+                tenantId,
+                EntitlementItems.sk(c.entitlement().slug()),
+                EntitlementItems.fields(c.entitlement())));
+        refusals.add(refused("entitlement '" + c.entitlement().slug() + "' already exists"));
       } else if (change instanceof CatalogChange.EntitlementUpdated u) {
-        String slug = u.entitlement().slug();
         items.add(
-            TransactWriteItem.builder()
-                .update(
-                    writes.change(
-                        tenantId,
-                        EntitlementItems.sk(slug),
-                        EntitlementItems.fields(u.entitlement()),
-                        u.expectedUpdatedAt()))
-                .build());
-        refusals.add(refused("entitlement '" + slug + "' was changed or deleted since the plan"));
+            updated(
+                tenantId,
+                EntitlementItems.sk(u.entitlement().slug()),
+                EntitlementItems.fields(u.entitlement()),
+                u.expectedUpdatedAt()));
+        refusals.add(
+            refused(
+                "entitlement '"
+                    + u.entitlement().slug()
+                    + "' was changed or deleted since the plan"));
       } else if (change instanceof CatalogChange.EntitlementDeleted d) {
         items.add(writes.deleteExisting(tenantId, EntitlementItems.sk(d.slug())));
         refusals.add(refused("entitlement '" + d.slug() + "' was deleted since the plan"));
       } else if (change instanceof CatalogChange.TierCreated c) {
-        String slug = c.tier().slug();
-        items.add(
-            writes.putNew(
-                CatalogItems.item(tenantId, TierItems.sk(slug), TierItems.fields(c.tier()))));
-        refusals.add(refused("tier '" + slug + "' already exists"));
+        items.add(created(tenantId, TierItems.sk(c.tier().slug()), TierItems.fields(c.tier())));
+        refusals.add(refused("tier '" + c.tier().slug() + "' already exists"));
       } else if (change instanceof CatalogChange.TierUpdated u) {
-        String slug = u.tier().slug();
         items.add(
-            TransactWriteItem.builder()
-                .update(
-                    writes.change(
-                        tenantId,
-                        TierItems.sk(slug),
-                        TierItems.fields(u.tier()),
-                        u.expectedUpdatedAt()))
-                .build());
-        refusals.add(refused("tier '" + slug + "' was changed or deleted since the plan"));
+            updated(
+                tenantId,
+                TierItems.sk(u.tier().slug()),
+                TierItems.fields(u.tier()),
+                u.expectedUpdatedAt()));
+        refusals.add(
+            refused("tier '" + u.tier().slug() + "' was changed or deleted since the plan"));
       } else if (change instanceof CatalogChange.TierDeleted d) {
         items.add(
             writes.deleteUnreferenced(
@@ -87,6 +81,18 @@ public final class DynamoCatalogChanges implements CatalogChangeStore {
       }
     }
     writes.transact(items, records, refusals);
+  }
+
+  private TransactWriteItem created(
+      String tenantId, String sk, Map<String, AttributeValue> fields) {
+    return writes.putNew(CatalogItems.item(tenantId, sk, fields));
+  }
+
+  private TransactWriteItem updated(
+      String tenantId, String sk, Map<String, AttributeValue> fields, Instant expectedUpdatedAt) {
+    return TransactWriteItem.builder()
+        .update(writes.change(tenantId, sk, fields, expectedUpdatedAt))
+        .build();
   }
 
   private static Supplier<RuntimeException> refused(String problem) {
