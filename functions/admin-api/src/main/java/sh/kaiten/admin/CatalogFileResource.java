@@ -1,7 +1,6 @@
 package sh.kaiten.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,7 +29,7 @@ public class CatalogFileResource {
 
   /** The catalog as stored, as a file that plans no change. */
   @GET
-  public ObjectNode export() {
+  public JsonNode export() {
     return plans.export(caller.token());
   }
 

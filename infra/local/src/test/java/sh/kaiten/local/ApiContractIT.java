@@ -220,6 +220,14 @@ class ApiContractIT {
       call(204, "DELETE", "/api/entitlements/{slug}", admin, null, "seats");
       call(404, "GET", "/api/licenses/{id}", admin, null, teamLicense);
 
+      // the catalog as a file: its export planned and applied back is a no-op; a bad field is 400
+      String catalog = call(200, "GET", "/api/catalog", admin, null).body();
+      String planHash =
+          json(call(200, "POST", "/api/catalog/plan", admin, catalog)).path("plan_hash").asText();
+      call(200, "POST", "/api/catalog/apply?plan_hash=" + planHash, admin, catalog);
+      call(409, "POST", "/api/catalog/apply?plan_hash=0", admin, catalog);
+      call(400, "POST", "/api/catalog/plan", admin, "{\"tiers\":[{\"slug\":\"x\"}]}");
+
       // tenants and tokens
       call(
           201,

@@ -232,6 +232,13 @@ class TenantIsolationIT {
                   "POST",
                   "/api/webhooks",
                   "{\"url\":\"http://127.0.0.1:9/b\",\"event_types\":[\"*\"]}"),
+              new Call("/api/catalog", "GET", "/api/catalog", null),
+              new Call("/api/catalog/plan", "POST", "/api/catalog/plan", "{\"entitlements\":[]}"),
+              new Call(
+                  "/api/catalog/apply",
+                  "POST",
+                  "/api/catalog/apply?plan_hash=0",
+                  "{\"entitlements\":[]}"),
               new Call("/api/audit", "GET", "/api/audit?limit=200", null),
               new Call(
                   "/api/audit/verify",
@@ -279,6 +286,12 @@ class TenantIsolationIT {
           .assertThat(local.send("GET", own.get(own.size() - 1).path(), adminA, null).body())
           .as("A's own export")
           .contains("\"holder\":\"instance:acme-prod\"");
+      softly
+          .assertThat(local.ok(local.send("GET", "/api/catalog", adminB, null)).toString())
+          .as("tenant B's catalog: its own entitlement, none of A's")
+          .contains("\"name\":\"B\"")
+          .doesNotContain("theme")
+          .doesNotContain("indigo");
       // The audit trail: B reads its own, none of A's (A's instance has none in B's trail)
       softly
           .assertThat(local.ok(local.send("GET", "/api/audit?limit=200", adminB, null)).toString())
