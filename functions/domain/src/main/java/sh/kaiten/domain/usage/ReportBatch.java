@@ -26,9 +26,9 @@ import sh.kaiten.domain.metering.UsageCounters;
  * sum and count in one atomic write with their idempotency keys' markers and their audit records (a
  * group ends where one more report would take that write past {@link
  * UsageCounters#MAX_ITEMS_PER_WRITE} items: its keys, the counter, and one record per {@link
- * ReportJournal#REPORTS_PER_RECORD} reports). Each report of a group is answered what it would have
- * been alone: the counter before the group (as read just before the write) plus the group's reports
- * up to and including it.
+ * ReportJournal#REPORTS_PER_RECORD} reports with its billing stream item). Each report of a group
+ * is answered what it would have been alone: the counter before the group (as read just before the
+ * write) plus the group's reports up to and including it.
  *
  * <p>A group the store does not take whole is written one report at a time, exactly as single
  * reports are, so its outcome is what it would have been: past a ceiling, the reports up to the

@@ -40,11 +40,11 @@ final class ReportGroup {
 
   /**
    * Whether the group's write still holds within one atomic write with the report: its keys'
-   * markers, the counter and its records.
+   * markers, the counter, its records and their billing stream items.
    */
   boolean fits(MeteredReport report) {
     int markers = keys + (report.idempotencyKey() != null ? 1 : 0);
-    return markers + 1 + ReportJournal.recordsFor(reports.size() + 1)
+    return markers + 1 + ReportJournal.itemsFor(reports.size() + 1)
         <= UsageCounters.MAX_ITEMS_PER_WRITE;
   }
 

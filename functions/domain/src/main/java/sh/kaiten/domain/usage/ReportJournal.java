@@ -33,6 +33,15 @@ public interface ReportJournal {
   }
 
   /**
+   * How many items the records of {@code reports} reports counted in one write take: each record,
+   * and beside it the same reports on the billing stream (an outbox item, {@code
+   * ChangeRecords#usage}).
+   */
+  static int itemsFor(int reports) {
+    return 2 * recordsFor(reports);
+  }
+
+  /**
    * One report and the answer it gets when its write is stored.
    *
    * @param index its place in its batch (0 for a single report)

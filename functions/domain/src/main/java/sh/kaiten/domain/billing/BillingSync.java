@@ -1,0 +1,139 @@
+package sh.kaiten.domain.billing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.license.CustomerStore;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.InstanceStore;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStore;
+
+/**
+ * Use case: what one write counted goes to the tenant's Stripe meters, each report once.
+ *
+ * <p>A tenant without a connector, and an entitlement the connector does not map, send nothing. SUM
+ * and COUNT reports go one meter event each ({@link MeterEvents#ofReport}); MAX, MIN, AVERAGE and
+ * LATEST go once per window, not here. The customer billed is the reporting instance's license's,
+ * by the Stripe id in its metadata. Every report of the message is tried (each is exactly once on
+ * its own) except after Stripe was unavailable, which the others would meet too; the message is
+ * done only when all are, else it comes back from the queue and what was sent is not sent again.
+ */
+public final class BillingSync {
+  /** What became of one message. */
+  public sealed interface Result {
+    /**
+     * @param sent meter events Stripe accepted now
+     * @param alreadySent reports the ledger had as sent (a redelivery)
+     * @param unmapped reports of entitlements the connector does not send per report
+     */
+    record Done(int sent, int alreadySent, int unmapped) implements Result {}
+
+    /** Not all sent: the message should come back (and, past its receives, be dead-lettered). */
+    record Failed(List<String> reasons) implements Result {
+      public Failed {
+        reasons = List.copyOf(reasons);
+      }
+    }
+  }
+
+  private final StripeConnectors connectors;
+  private final MeterEventSenders senders;
+  private final InstanceStore instances;
+  private final LicenseStore licenses;
+  private final CustomerStore customers;
+
+  public BillingSync(
+      StripeConnectors connectors,
+      MeterEventSenders senders,
+      InstanceStore instances,
+      LicenseStore licenses,
+      CustomerStore customers) {
+    this.connectors = connectors;
+    this.senders = senders;
+    this.instances = instances;
+    this.licenses = licenses;
+    this.customers = customers;
+  }
+
+  public Result sync(AcceptedUsage usage) {
+    Optional<StripeConnector> found = connectors.find(usage.tenantId());
+    if (found.isEmpty()) {
+      return new Result.Done(0, 0, usage.reports().size());
+    }
+    StripeConnector connector = found.get();
+    List<AcceptedReport> billed =
+        usage.reports().stream()
+            .filter(
+                report ->
+                    connector
+                        .meterOf(report.entitlement())
+                        .filter(MeterMapping::sendsIncrements)
+                        .isPresent())
+            .toList();
+    int unmapped = usage.reports().size() - billed.size();
+    if (billed.isEmpty()) {
+      return new Result.Done(0, 0, unmapped);
+    }
+    Optional<MeterEventDelivery> delivery = senders.forTenant(usage.tenantId());
+    if (delivery.isEmpty()) {
+      return failed("tenant " + usage.tenantId() + " has a Stripe connector but no key");
+    }
+    Optional<String> stripeCustomer = stripeCustomer(usage, connector);
+    if (stripeCustomer.isEmpty()) {
+      return failed(
+          "instance "
+              + usage.instanceId()
+              + "'s customer has no Stripe id in its metadata ("
+              + connector.customerIdKey()
+              + ")");
+    }
+    int sent = 0;
+    int already = 0;
+    List<String> reasons = new ArrayList<>();
+    for (AcceptedReport report : billed) {
+      MeterEventDelivery.Outcome outcome;
+      try {
+        outcome =
+            delivery
+                .get()
+                .deliver(
+                    MeterEvents.ofReport(
+                        connector.meterOf(report.entitlement()).orElseThrow(),
+                        report,
+                        stripeCustomer.get()));
+      } catch (InvalidInputException unfit) {
+        reasons.add("report " + report.reportId() + ": " + unfit.getMessage());
+        continue;
+      }
+      if (outcome instanceof MeterEventDelivery.Outcome.Sent) {
+        sent++;
+      } else if (outcome instanceof MeterEventDelivery.Outcome.AlreadySent) {
+        already++;
+      } else {
+        reasons.add("report " + report.reportId() + ": " + outcome);
+        if (outcome instanceof MeterEventDelivery.Outcome.RetryLater) {
+          break; // the next reports would meet the same Stripe
+        }
+      }
+    }
+    return reasons.isEmpty()
+        ? new Result.Done(sent, already, unmapped)
+        : new Result.Failed(reasons);
+  }
+
+  private Optional<String> stripeCustomer(AcceptedUsage usage, StripeConnector connector) {
+    return instances
+        .findInstance(usage.tenantId(), usage.instanceId())
+        .map(Instance::licenseId)
+        .flatMap(license -> licenses.findLicense(usage.tenantId(), license))
+        .map(License::customerId)
+        .flatMap(customer -> customers.findCustomer(usage.tenantId(), customer))
+        .flatMap(connector::stripeCustomerOf);
+  }
+
+  private static Result failed(String reason) {
+    return new Result.Failed(List.of(reason));
+  }
+}
