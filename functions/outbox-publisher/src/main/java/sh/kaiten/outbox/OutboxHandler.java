@@ -19,13 +19,15 @@ import org.jboss.logging.Logger;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.domain.outbox.OutboxRelay;
 
 /**
  * The Outbox table's stream consumer: each new item is one event of a control-plane change, stored
  * with the change; it goes onto the events queue with the id it was stored with. An item marked for
  * the deliveries queue is a webhook delivery round (a test event, a redelivery) stored with its
- * delivery: its ticket goes onto the deliveries queue. Records that are not new items (TTL
+ * delivery: its ticket goes onto the deliveries queue; one marked for the billing queue is what a
+ * usage write counted, and goes onto the billing queue. Records that are not new items (TTL
  * expiries) are passed over. When an event cannot be published, the batch is answered as failed
  * from that record on ({@code ReportBatchItemFailures}): Lambda hands the stream over again from
  * there, so events stay in order and none is skipped; what went out before is not sent again. A
@@ -108,6 +110,9 @@ public class OutboxHandler implements RequestHandler<DynamodbEvent, StreamsEvent
     AttributeValue queue = image.get(ChangeItems.QUEUE);
     if (queue != null && ChangeItems.DELIVERIES.equals(queue.getS())) {
       return new Outgoing.Dispatch(SqsDeliveryQueue.fromJson(body));
+    }
+    if (queue != null && ChangeItems.BILLING.equals(queue.getS())) {
+      return new Outgoing.Counted(SqsUsageStream.fromJson(body));
     }
     return new Outgoing.Announcement(SqsEvents.fromJson(body));
   }

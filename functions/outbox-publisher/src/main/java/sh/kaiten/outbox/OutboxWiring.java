@@ -2,6 +2,7 @@ package sh.kaiten.outbox;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.outbox.OutboxRelay;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
@@ -11,7 +12,8 @@ public class OutboxWiring {
 
   @Produces
   @Singleton
-  OutboxRelay<Outgoing> relay(Events events, DeliveryQueue deliveries) {
-    return new OutboxRelay<>(message -> message.send(events, deliveries));
+  OutboxRelay<Outgoing> relay(Events events, DeliveryQueue deliveries, UsageStream usage) {
+    Outgoing.Queues queues = new Outgoing.Queues(events, deliveries, usage);
+    return new OutboxRelay<>(message -> message.send(queues));
   }
 }

@@ -1,26 +1,32 @@
 package sh.kaiten.outbox;
 
+import sh.kaiten.domain.billing.AcceptedUsage;
+import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
 
 /**
- * What one Outbox item holds, on its way out: a change's event, for the events queue, or a webhook
- * delivery round a request started (a test event, a redelivery), for the deliveries queue.
+ * What one Outbox item holds, on its way out: a change's event, for the events queue; a webhook
+ * delivery round a request started (a test event, a redelivery), for the deliveries queue; or what
+ * a usage write counted, for the billing queue.
  */
 sealed interface Outgoing {
 
+  /** The queues an item can be for. */
+  record Queues(Events events, DeliveryQueue deliveries, UsageStream usage) {}
+
   /** Puts the message on the queue it is for, or throws. */
-  void send(Events events, DeliveryQueue deliveries);
+  void send(Queues queues);
 
   /** For the log: what went out, and for whom. */
   String describe();
 
   record Announcement(Event event) implements Outgoing {
     @Override
-    public void send(Events events, DeliveryQueue deliveries) {
-      events.publish(event);
+    public void send(Queues queues) {
+      queues.events().publish(event);
     }
 
     @Override
@@ -31,8 +37,8 @@ sealed interface Outgoing {
 
   record Dispatch(DeliveryTicket ticket) implements Outgoing {
     @Override
-    public void send(Events events, DeliveryQueue deliveries) {
-      deliveries.enqueue(ticket);
+    public void send(Queues queues) {
+      queues.deliveries().enqueue(ticket);
     }
 
     @Override
@@ -45,6 +51,24 @@ sealed interface Outgoing {
           + ticket.endpointId()
           + " for tenant "
           + ticket.tenantId();
+    }
+  }
+
+  record Counted(AcceptedUsage usage) implements Outgoing {
+    @Override
+    public void send(Queues queues) {
+      queues.usage().publish(usage);
+    }
+
+    @Override
+    public String describe() {
+      return usage.reports().size()
+          + " counted reports ("
+          + usage.id()
+          + ") of instance "
+          + usage.instanceId()
+          + " for tenant "
+          + usage.tenantId();
     }
   }
 }

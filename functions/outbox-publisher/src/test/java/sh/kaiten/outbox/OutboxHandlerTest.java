@@ -148,26 +148,64 @@ class OutboxHandlerTest {
     assertThat(EventsQueue.take(tenant))
         .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
-    var aws = LocalAwsResource.localAws();
-    String deliveries = aws.resources().ref("DeliveriesQueue");
-    List<String> tickets = new java.util.ArrayList<>();
-    List<software.amazon.awssdk.services.sqs.model.Message> batch;
-    do {
-      batch =
-          aws.sqs().receiveMessage(r -> r.queueUrl(deliveries).maxNumberOfMessages(10)).messages();
-      for (var message : batch) {
-        if (message.body().contains(tenant)) {
-          tickets.add(message.body());
-        }
-        aws.sqs().deleteMessage(r -> r.queueUrl(deliveries).receiptHandle(message.receiptHandle()));
-      }
-    } while (!batch.isEmpty());
-    assertThat(tickets)
+    assertThat(take("DeliveriesQueue"))
         .containsExactly(
             "{\"tenant_id\":\""
                 + tenant
                 + "\",\"endpoint_id\":\"wh_sample\","
                 + "\"delivery_id\":\"dlv_sample\",\"generation\":1}");
+  }
+
+  /**
+   * What a usage write counted goes onto the billing queue as stored, in stream order with the
+   * events around it.
+   */
+  @Test
+  void whatAUsageWriteCountedGoesOntoTheBillingQueueAsStored() throws Exception {
+    ObjectNode event =
+        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+    ArrayNode records = (ArrayNode) event.get("Records");
+    ObjectNode counted = records.get(0).deepCopy();
+    ((ObjectNode) counted.get("dynamodb")).put("SequenceNumber", "111000000000000000000004");
+    ObjectNode image = (ObjectNode) counted.get("dynamodb").get("NewImage");
+    image.remove("event_id");
+    image.set("pk", JSON.createObjectNode().put("S", "USAGE#aud_sample"));
+    image.set("type", JSON.createObjectNode().put("S", "usage.counted"));
+    image.set("queue", JSON.createObjectNode().put("S", "billing"));
+    String message =
+        "{\"id\":\"aud_sample\",\"tenant_id\":\""
+            + tenant
+            + "\",\"instance_id\":\"acme-prod\",\"reports\":[{\"report_id\":\"aud_sample/0\","
+            + "\"entitlement\":\"api-calls\",\"value\":\"2.5\","
+            + "\"reported_at\":\"2026-11-26T10:00:00Z\"}]}";
+    image.set("message", JSON.createObjectNode().put("S", message));
+    records.add(counted);
+
+    JsonNode response = invoke(event.toString());
+
+    assertThat(response.get("batchItemFailures")).isEmpty();
+    assertThat(EventsQueue.take(tenant))
+        .extracting(e -> e.get("id").asText())
+        .containsExactly("evt_sample_customer_created");
+    assertThat(take("BillingQueue")).containsExactly(message);
+  }
+
+  /** This test's messages on a queue, taken off it (other tests' are dropped). */
+  private List<String> take(String queue) {
+    var aws = LocalAwsResource.localAws();
+    String url = aws.resources().ref(queue);
+    List<String> bodies = new java.util.ArrayList<>();
+    List<software.amazon.awssdk.services.sqs.model.Message> batch;
+    do {
+      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+      for (var message : batch) {
+        if (message.body().contains(tenant)) {
+          bodies.add(message.body());
+        }
+        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
+      }
+    } while (!batch.isEmpty());
+    return bodies;
   }
 
   private static JsonNode invoke(String event) throws Exception {

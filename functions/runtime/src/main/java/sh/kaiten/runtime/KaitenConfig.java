@@ -41,6 +41,8 @@ public interface KaitenConfig {
 
   Console console();
 
+  Stripe stripe();
+
   interface Aws {
     String region();
 
@@ -109,6 +111,9 @@ public interface KaitenConfig {
     Optional<String> events();
 
     Optional<String> deliveries();
+
+    /** What usage writes counted (outbox-publisher sends, billing-sync consumes). */
+    Optional<String> billing();
   }
 
   interface Usage {
@@ -148,6 +153,20 @@ public interface KaitenConfig {
 
     /** The windows a budget is counted in (the per-second budget times their seconds). */
     Duration window();
+  }
+
+  /** Stripe's API, as billing-sync calls it. */
+  interface Stripe {
+    /** {@code https://api.stripe.com}; kaiten-local and the tests point it at a stand-in. */
+    @WithName("api-base")
+    String apiBase();
+
+    /** Connect and read timeout of one call. */
+    Duration timeout();
+
+    /** How long one delivery backs off on 429s and outages before its message goes back. */
+    @WithName("retry-for")
+    Duration retryFor();
   }
 
   interface Console {

@@ -24,16 +24,19 @@ import sh.kaiten.adapters.dynamodb.DynamoInstances;
 import sh.kaiten.adapters.dynamodb.DynamoLicenses;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
+import sh.kaiten.adapters.dynamodb.DynamoStripeConnectors;
 import sh.kaiten.adapters.dynamodb.DynamoTenants;
 import sh.kaiten.adapters.dynamodb.DynamoTiers;
 import sh.kaiten.adapters.dynamodb.DynamoTokenStore;
 import sh.kaiten.adapters.dynamodb.DynamoUsageCounters;
 import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
 import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
+import sh.kaiten.adapters.secrets.SecretsManagerConnectorKeys;
 import sh.kaiten.adapters.secrets.SecretsManagerSecrets;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
+import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
 import sh.kaiten.adapters.webhooks.WebhookTargets;
 import sh.kaiten.domain.access.ConsoleSessions;
@@ -44,6 +47,9 @@ import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.catalog.CatalogChangeStore;
+import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.EntitlementStore;
 import sh.kaiten.domain.catalog.TierStore;
@@ -275,6 +281,13 @@ public class Ports {
         changes);
   }
 
+  /** What usage writes counted, for billing-sync (outbox-publisher puts it there). */
+  @Produces
+  @Singleton
+  UsageStream usageStream(SqsClient sqs, KaitenConfig config) {
+    return new SqsUsageStream(sqs, queueUrl(config.queue().billing(), "KAITEN_QUEUE_BILLING"));
+  }
+
   /**
    * Typed as the SQS adapter too: the dispatcher also hides failed messages for their retry delay.
    */
@@ -348,6 +361,31 @@ public class Ports {
       SecretsManagerSecrets store = new SecretsManagerSecrets(client);
       return new DeploymentSecrets(store.value(bootstrapId), store.value(digestKeyId));
     }
+  }
+
+  @Produces
+  @Singleton
+  StripeConnectors stripeConnectors(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoStripeConnectors(dynamo, config.table().catalog());
+  }
+
+  /**
+   * Tenants' Stripe keys, in Secrets Manager wherever the function runs (kaiten-local and the tests
+   * give it a local one at {@code KAITEN_AWS_SECRETSMANAGER_ENDPOINT}).
+   */
+  @Produces
+  @Singleton
+  ConnectorKeys connectorKeys(
+      KaitenConfig config,
+      AwsSettings settings,
+      Clock clock,
+      @All List<ExecutionInterceptor> interceptors) {
+    return new SecretsManagerConnectorKeys(
+        AwsClients.secretsManager(
+            settings,
+            config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
+            interceptors.toArray(ExecutionInterceptor[]::new)),
+        clock);
   }
 
   @Produces

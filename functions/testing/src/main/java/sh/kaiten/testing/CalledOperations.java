@@ -169,6 +169,7 @@ public class CalledOperations implements ExecutionInterceptor {
       case "secretsmanager" ->
           request
               .getValueForField("SecretId", String.class)
+              .or(() -> request.getValueForField("Name", String.class)) // CreateSecret
               .map(
                   id ->
                       id.contains(":secret:")

@@ -9,11 +9,11 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 /**
  * Stands in for outbox-publisher in the tests of other functions: reads the Outbox table's stream
  * on from where it was read last and puts each new item's message onto its queue (the events queue,
- * or the deliveries queue for an item marked so: a webhook delivery round), as the stream's event
- * source mapping and the publisher do on Lambda (outbox-publisher's own tests drive the real
- * handler). One reader serves every test class of the JVM. A send can be made to fail, as an events
- * queue that is down would: the batch then stops at that record and is read again from it next
- * time, as a partial batch failure makes Lambda do.
+ * the deliveries queue for an item marked so: a webhook delivery round, or the billing queue for
+ * what a usage write counted), as the stream's event source mapping and the publisher do on Lambda
+ * (outbox-publisher's own tests drive the real handler). One reader serves every test class of the
+ * JVM. A send can be made to fail, as an events queue that is down would: the batch then stops at
+ * that record and is read again from it next time, as a partial batch failure makes Lambda do.
  */
 public final class OutboxStream {
   private static TableStream stream;
@@ -45,6 +45,7 @@ public final class OutboxStream {
     }
     String events = aws.resources().ref("EventsQueue");
     String deliveries = aws.resources().ref("DeliveriesQueue");
+    String billing = aws.resources().ref("BillingQueue");
     for (TableStream.Batch batch = stream.next(100);
         !batch.records().isEmpty();
         batch = stream.next(100)) {
@@ -58,7 +59,14 @@ public final class OutboxStream {
           }
           AttributeValue message = record.dynamodb().newImage().get("message");
           AttributeValue queue = record.dynamodb().newImage().get("queue");
-          String url = queue != null && "deliveries".equals(queue.s()) ? deliveries : events;
+          String url =
+              queue == null
+                  ? events
+                  : switch (queue.s()) {
+                    case "deliveries" -> deliveries;
+                    case "billing" -> billing;
+                    default -> events;
+                  };
           aws.sqs().sendMessage(r -> r.queueUrl(url).messageBody(message.s()));
         }
       }

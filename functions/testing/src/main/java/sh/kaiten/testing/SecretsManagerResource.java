@@ -3,6 +3,7 @@ package sh.kaiten.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.HashMap;
 import java.util.Map;
+import sh.kaiten.local.aws.LocalSecretsManager;
 import sh.kaiten.local.aws.ProvisionedResources;
 
 /**
@@ -12,12 +13,12 @@ import sh.kaiten.local.aws.ProvisionedResources;
  * the configuration's own keys, which win over the environment LocalAwsResource gives.
  */
 public class SecretsManagerResource implements QuarkusTestResourceLifecycleManager {
-  private static SecretsManagerStandIn standIn;
+  private static LocalSecretsManager standIn;
 
   /** The stand-in, started when first asked for; one serves every test class of the JVM. */
-  public static synchronized SecretsManagerStandIn secretsManager() {
+  public static synchronized LocalSecretsManager secretsManager() {
     if (standIn == null) {
-      standIn = SecretsManagerStandIn.start(LocalAwsResource.localAws().resources());
+      standIn = LocalSecretsManager.start(LocalAwsResource.localAws().resources());
       Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "secrets-manager-stop"));
     }
     return standIn;

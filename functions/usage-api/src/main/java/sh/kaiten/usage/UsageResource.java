@@ -22,6 +22,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.billing.AcceptedReport;
+import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.outbox.ChangeRecords;
@@ -95,7 +98,11 @@ public class UsageResource {
             request.leaseId(),
             request.reports());
     ReportJournal reportJournal =
-        counted -> records(counted.stream().map(one -> reportEntry(instanceId, one)).toList());
+        counted ->
+            records(
+                instanceId,
+                counted.stream().map(one -> reportEntry(instanceId, one)).toList(),
+                counted.stream().map(List::of).toList());
     // A report naming a lease settles it: its units move from the lease to the usage (see
     // LeaseResource).
     ReportResult result =
@@ -169,9 +176,37 @@ public class UsageResource {
     return result.reason() == null && !result.replayed();
   }
 
-  /** Records made for the write that counts their reports, stored in its transaction. */
-  private ChangeRecords records(List<AuditEntry> entries) {
-    return new ChangeRecords(List.of(), journal.prepared(caller.token().tenantId(), entries));
+  /**
+   * Records made for the write that counts their reports, stored in its transaction, and beside
+   * each the reports it records for the billing stream, named by the record: {@code {record
+   * id}/{index in the batch}}.
+   *
+   * @param recorded the reports of each entry, in the entries' order
+   */
+  private ChangeRecords records(
+      String instanceId, List<AuditEntry> entries, List<List<ReportJournal.Counted>> recorded) {
+    String tenantId = caller.token().tenantId();
+    List<AuditRecord> records = journal.prepared(tenantId, entries);
+    List<AcceptedUsage> usage = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      String id = records.get(i).id();
+      usage.add(
+          new AcceptedUsage(
+              id,
+              tenantId,
+              instanceId,
+              recorded.get(i).stream()
+                  .map(
+                      one ->
+                          new AcceptedReport(
+                              tenantId,
+                              id + "/" + one.index(),
+                              one.report().entitlementSlug(),
+                              one.report().value(),
+                              one.at()))
+                  .toList()));
+    }
+    return new ChangeRecords(List.of(), records, usage);
   }
 
   /** A single report's record: the report as sent and what it came to. */
@@ -207,9 +242,11 @@ public class UsageResource {
    */
   private ChangeRecords batchRecords(String instanceId, List<ReportJournal.Counted> counted) {
     List<AuditEntry> entries = new ArrayList<>();
+    List<List<ReportJournal.Counted>> slices = new ArrayList<>();
     for (int from = 0; from < counted.size(); from += ReportJournal.REPORTS_PER_RECORD) {
       List<ReportJournal.Counted> slice =
           counted.subList(from, Math.min(counted.size(), from + ReportJournal.REPORTS_PER_RECORD));
+      slices.add(slice);
       List<ReportRequest> sliced = slice.stream().map(one -> request(one.report())).toList();
       List<Map<String, Object>> results = new ArrayList<>(slice.size());
       for (ReportJournal.Counted one : slice) {
@@ -226,7 +263,7 @@ public class UsageResource {
               Map.of("events", sliced),
               Map.of("results", results)));
     }
-    return records(entries);
+    return records(instanceId, entries, slices);
   }
 
   /**

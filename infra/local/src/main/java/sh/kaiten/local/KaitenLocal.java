@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import sh.kaiten.cli.CatalogFiles;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
+import sh.kaiten.local.aws.LocalSecretsManager;
 import sh.kaiten.local.aws.ProvisionedResources;
 
 /**
@@ -40,6 +41,7 @@ public final class KaitenLocal implements AutoCloseable {
 
   private final Options options;
   private final LocalAws aws;
+  private final LocalSecretsManager secretsManager;
   private final List<LocalFunction> functions = new ArrayList<>();
   private final List<SqsTrigger> triggers = new ArrayList<>();
   private final List<StreamTrigger> streamTriggers = new ArrayList<>();
@@ -72,6 +74,7 @@ public final class KaitenLocal implements AutoCloseable {
             // here, and only here.
             Map.of("Runtime", "jvm", "WebhooksAllowPrivate", "true"));
     FrontDoor door = null;
+    this.secretsManager = LocalSecretsManager.start(aws.resources());
     try {
       ProvisionedResources resources = aws.resources();
       stopOrphansOfAnEarlierRun(options.workDir()); // before their folders are unpacked again
@@ -130,6 +133,7 @@ public final class KaitenLocal implements AutoCloseable {
         door.close();
       }
       functions.parallelStream().forEach(LocalFunction::close);
+      secretsManager.close();
       aws.close();
       throw e;
     }
@@ -327,6 +331,13 @@ public final class KaitenLocal implements AutoCloseable {
     environment.put("AWS_SECRET_ACCESS_KEY", aws.credentials().secretAccessKey());
     environment.put("KAITEN_AWS_DYNAMODB_ENDPOINT", aws.dynamoEndpoint().toString());
     environment.put("KAITEN_AWS_SQS_ENDPOINT", aws.sqsEndpoint().toString());
+    // The secrets functions make at run time (tenants' Stripe keys) live in a local Secrets
+    // Manager.
+    environment.put("KAITEN_AWS_SECRETSMANAGER_ENDPOINT", secretsManager.endpoint().toString());
+    options
+        .stripeApiBase()
+        .filter(unused -> environment.containsKey("KAITEN_STRIPE_API_BASE"))
+        .ifPresent(base -> environment.put("KAITEN_STRIPE_API_BASE", base));
     return new LocalFunction(
         logicalId,
         resources.resolve(property(properties, globals, "Handler", "bootstrap")),
@@ -410,6 +421,7 @@ public final class KaitenLocal implements AutoCloseable {
     frontDoor.close();
     functions.forEach(LocalFunction::signalStop);
     functions.forEach(LocalFunction::close);
+    secretsManager.close();
     aws.close();
   }
 }

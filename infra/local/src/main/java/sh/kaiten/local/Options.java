@@ -12,6 +12,7 @@ import java.util.Optional;
  *     {@code --in-memory}
  * @param jit {@code --jit}: the compilers of JVM functions
  * @param catalog {@code --catalog}: a catalog file or folder applied at each start
+ * @param stripeApiBase {@code --stripe-api-base}: where billing-sync calls Stripe instead
  * @param help {@code --help}: print the usage and start nothing
  */
 record Options(
@@ -25,6 +26,7 @@ record Options(
     int concurrency,
     LocalFunction.Jit jit,
     Optional<Path> catalog,
+    Optional<String> stripeApiBase,
     boolean help) {
   /**
    * Execution environments per HTTP function by default: two lets one request's wait on DynamoDB
@@ -35,7 +37,7 @@ record Options(
 
   static final String USAGE =
       """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--catalog FILE] [--dir PATH] [--template PATH]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--catalog FILE] [--dir PATH] [--template PATH] [--stripe-api-base URL]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
                          started as requests queue up (default 2); queue and schedule functions run one
@@ -52,6 +54,9 @@ record Options(
         --sqs-retry-delay SECONDS
                          a queue message whose handler failed is retried after this long, not after
                          the queue's visibility timeout as on AWS (for tests)
+        --stripe-api-base URL
+                         where billing-sync sends meter events instead of https://api.stripe.com
+                         (a Stripe stand-in, for tests)
         --help           print this and exit
       """;
 
@@ -77,6 +82,7 @@ record Options(
     int concurrency = DEFAULT_CONCURRENCY;
     LocalFunction.Jit jit = LocalFunction.Jit.C1;
     Optional<Path> catalog = Optional.empty();
+    Optional<String> stripeApiBase = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
@@ -105,6 +111,7 @@ record Options(
         }
         case "--help", "-h" -> help = true;
         case "--template" -> template = Path.of(value(args, ++i));
+        case "--stripe-api-base" -> stripeApiBase = Optional.of(value(args, ++i));
         case "--sqs-retry-delay" ->
             sqsRetryDelay = Optional.of(Duration.ofSeconds(Long.parseLong(value(args, ++i))));
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
@@ -121,6 +128,7 @@ record Options(
         concurrency,
         jit,
         catalog,
+        stripeApiBase,
         help);
   }
 

@@ -28,7 +28,8 @@ class ModuleBoundariesTest {
           "threshold-evaluator",
           "scheduler",
           "webhook-dispatcher",
-          "outbox-publisher");
+          "outbox-publisher",
+          "billing-sync");
 
   private static JavaClasses classesOf(List<String> modules) {
     List<Path> built =

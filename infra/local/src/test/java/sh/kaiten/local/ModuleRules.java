@@ -25,7 +25,8 @@ final class ModuleRules {
           "thresholds",
           "scheduler",
           "webhooks",
-          "outbox");
+          "outbox",
+          "billing");
 
   /** The functions' packages, and what the functions share above the adapters. */
   private static final String[] FUNCTION_SIDE = {
@@ -37,6 +38,7 @@ final class ModuleRules {
     "sh.kaiten.scheduler..",
     "sh.kaiten.webhooks..",
     "sh.kaiten.outbox..",
+    "sh.kaiten.billing..",
     "sh.kaiten.runtime..",
     "sh.kaiten.http.."
   };

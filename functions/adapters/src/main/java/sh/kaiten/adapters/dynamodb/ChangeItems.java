@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.adapters.sqs.SqsUsageStream;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.billing.AcceptedReport;
+import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
@@ -20,9 +24,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /**
  * The writes a change carries into its transaction: one outbox item per event (the Outbox table's
- * stream publishes it to the events queue) and one audit record per entry, each put only if new;
- * and for a webhook delivery round started by a request, its ticket's outbox item (for the
- * deliveries queue).
+ * stream publishes it to the events queue), one per part of a usage write (for the billing queue)
+ * and one audit record per entry, each put only if new; and for a webhook delivery round started by
+ * a request, its ticket's outbox item (for the deliveries queue).
  *
  * <p>An outbox item is the event's queue message as it will be sent, keyed by the event's id. It
  * expires after {@link #KEPT}: the stream hands it over within seconds and keeps it 24 hours, and a
@@ -43,6 +47,9 @@ public final class ChangeItems {
    * The deliveries queue, whose messages are delivery tickets ({@link SqsDeliveryQueue#toJson}).
    */
   public static final String DELIVERIES = "deliveries";
+
+  /** The billing queue, whose messages are what a write counted ({@link SqsUsageStream#toJson}). */
+  public static final String BILLING = "billing";
 
   private static final String NEW = "attribute_not_exists(#pk)";
   private static final Map<String, String> PK_NAME = Map.of("#pk", Keys.PK);
@@ -71,6 +78,21 @@ public final class ChangeItems {
                   p ->
                       p.tableName(outboxTable)
                           .item(item(event))
+                          .conditionExpression(NEW)
+                          .expressionAttributeNames(PK_NAME))
+              .build());
+    }
+    for (AcceptedUsage usage : records.usage()) {
+      if (outboxTable == null) {
+        throw new IllegalStateException(
+            "KAITEN_TABLE_OUTBOX is not set for this function: it cannot stream usage to billing");
+      }
+      writes.add(
+          TransactWriteItem.builder()
+              .put(
+                  p ->
+                      p.tableName(outboxTable)
+                          .item(item(usage, records))
                           .conditionExpression(NEW)
                           .expressionAttributeNames(PK_NAME))
               .build());
@@ -115,6 +137,31 @@ public final class ChangeItems {
                     .conditionExpression(NEW)
                     .expressionAttributeNames(PK_NAME))
         .build();
+  }
+
+  /**
+   * The outbox item of what a write counted, for the billing queue; it expires {@link #KEPT} after
+   * the write (its audit record's time; without one, its latest report's).
+   */
+  private static Map<String, AttributeValue> item(AcceptedUsage usage, ChangeRecords records) {
+    Instant at =
+        records.audit().stream()
+            .map(AuditRecord::at)
+            .findFirst()
+            .orElseGet(
+                () ->
+                    usage.reports().stream()
+                        .map(AcceptedReport::reportedAt)
+                        .max(Instant::compareTo)
+                        .orElse(Instant.EPOCH));
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(Keys.PK, s(Keys.outboxUsage(usage.id())));
+    item.put("tenant_id", s(usage.tenantId()));
+    item.put("type", s("usage.counted"));
+    item.put(QUEUE, s(BILLING));
+    item.put(MESSAGE, s(SqsUsageStream.toJson(usage)));
+    item.put("expires_at", n(at.plus(KEPT).getEpochSecond()));
+    return item;
   }
 
   /**

@@ -246,7 +246,10 @@ public final class DynamoUsageCounters implements UsageCounters {
     return remember.stream().map(report -> MarkerItems.put(table, report, now)).toList();
   }
 
-  /** The audit records' puts, each only if new; a report writes no events. */
+  /**
+   * The audit records' puts and the billing stream's items, each only if new; a report writes no
+   * events.
+   */
   private List<TransactWriteItem> audit(ChangeRecords records) {
     if (!records.events().isEmpty()) {
       throw new IllegalArgumentException("a usage report announces no events");

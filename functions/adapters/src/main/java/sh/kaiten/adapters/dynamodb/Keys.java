@@ -14,6 +14,7 @@ import sh.kaiten.domain.metering.CounterKey;
  * <pre>
  * Catalog  pk = TENANT#{tenant}                 sk = TENANT | ENTITLEMENT#{slug} | TIER#{slug}
  *                                                    | CUSTOMER#{id} | LICENSE#{id} | INSTANCE#{id}
+ *                                                    | CONNECTOR#stripe
  *          pk = TENANTS                          sk = {tenant}
  *          pk = TIMERS#{yyyy-mm-dd}             sk = {due time}#{tenant}#{license}#{moment}
  * Tokens   token_hash = sha256(secret)            index by-tenant: tenant_id, token_id
@@ -92,6 +93,12 @@ final class Keys {
 
   private static final String OUTBOX_DELIVERY = "DELIVERY#";
 
+  /** What one write counted, for the billing stream: keyed by its audit record's id. */
+  private static final String OUTBOX_USAGE = "USAGE#";
+
+  /** A tenant's Stripe connector, in the Catalog table beside its other records. */
+  static final String STRIPE_CONNECTOR = "CONNECTOR#stripe";
+
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -101,6 +108,10 @@ final class Keys {
   /** A delivery round's outbox item: one per delivery and generation. */
   static String outboxDelivery(String deliveryId, int generation) {
     return OUTBOX_DELIVERY + deliveryId + "#" + generation;
+  }
+
+  static String outboxUsage(String usageId) {
+    return OUTBOX_USAGE + usageId;
   }
 
   static String outboxEvent(String eventId) {

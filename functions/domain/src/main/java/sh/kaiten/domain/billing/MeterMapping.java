@@ -36,6 +36,7 @@ public record MeterMapping(
     if (scale == null || scale.signum() <= 0) {
       throw new InvalidInputException("scale", "a meter's scale is a positive number");
     }
+    scale = scale.stripTrailingZeros(); // 1000 and 1000.0 are one scale, however stored
   }
 
   /** The formula the Stripe meter must have for what this mapping sends. */

@@ -241,7 +241,7 @@ public final class QuotaLeasing {
                   ceiling,
                   now,
                   remember,
-                  journal.records(List.of(new ReportJournal.Counted(0, report, answer))));
+                  journal.records(List.of(new ReportJournal.Counted(0, report, answer, at))));
             });
     if (update instanceof CounterUpdate.Refused refused) {
       Reason reason = meter.active() ? Reason.LIMIT_REACHED : meter.evaluation().reason();

@@ -254,7 +254,8 @@ final class ReportBatch {
               for (int i = 0; i < answers.size(); i++) {
                 MeteredReport report = group.reports.get(i);
                 counted.add(
-                    new ReportJournal.Counted(report.index(), report.report(), answers.get(i)));
+                    new ReportJournal.Counted(
+                        report.index(), report.report(), answers.get(i), report.at()));
                 if (report.idempotencyKey() != null) {
                   remember.add(
                       IdempotencyKeys.remember(

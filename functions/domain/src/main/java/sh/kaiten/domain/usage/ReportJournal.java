@@ -1,5 +1,6 @@
 package sh.kaiten.domain.usage;
 
+import java.time.Instant;
 import java.util.List;
 import sh.kaiten.domain.metering.ReportResult;
 import sh.kaiten.domain.outbox.ChangeRecords;
@@ -45,6 +46,7 @@ public interface ReportJournal {
    * One report and the answer it gets when its write is stored.
    *
    * @param index its place in its batch (0 for a single report)
+   * @param at when it happened: its timestamp, or when it was received
    */
-  record Counted(int index, UsageReport report, ReportResult result) {}
+  record Counted(int index, UsageReport report, ReportResult result, Instant at) {}
 }

@@ -354,7 +354,8 @@ public final class UsageReporting {
         step,
         meter.storeCeiling(),
         remember,
-        journal.records(List.of(new ReportJournal.Counted(metered.index(), report, answer))));
+        journal.records(
+            List.of(new ReportJournal.Counted(metered.index(), report, answer, metered.at()))));
   }
 
   /** The counter as read with the instance, or read now. */

@@ -20,6 +20,9 @@ final class PolicyGrants {
   private static final Pattern SUB_VARIABLE =
       Pattern.compile("\\$\\{([A-Za-z0-9]+)(\\.[A-Za-z]+)?}");
 
+  private static final String SECRET_ARN =
+      ":secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:";
+
   /** SAM policy templates: their actions, and whether they also cover the table's indexes. */
   private record SamTemplate(String parameter, List<String> actions, boolean indexes) {}
 
@@ -148,7 +151,7 @@ final class PolicyGrants {
 
   /**
    * Logical ids of what a Resource names: !GetAtt X.Arn, !Ref X, !Sub "${X.Arn}/index/name", or
-   * "*".
+   * "*"; a secret's ARN by name (!Sub "arn:...:secret:prefix/*") is its name.
    */
   @SuppressWarnings("unchecked")
   private static List<String> resources(String function, Object value) {
@@ -167,6 +170,12 @@ final class PolicyGrants {
         return List.of((String) getAtt.get(0));
       }
       if (map.get("Fn::Sub") instanceof String sub) {
+        int secret = sub.indexOf(SECRET_ARN);
+        if (sub.startsWith("arn:") && secret > 0) {
+          // Secrets the functions make at run time (connector keys), named by a prefix: the
+          // calls are recorded by secret name.
+          return List.of(sub.substring(secret + SECRET_ARN.length()));
+        }
         Matcher matcher = SUB_VARIABLE.matcher(sub);
         if (matcher.find() && matcher.start() == 0) {
           return List.of(matcher.group(1) + sub.substring(matcher.end()));

@@ -1,0 +1,181 @@
+package sh.kaiten.billing;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.adapters.sqs.SqsUsageStream;
+import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.billing.AcceptedReport;
+import sh.kaiten.domain.billing.AcceptedUsage;
+import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.MeterIdentifiers;
+import sh.kaiten.domain.billing.MeterMapping;
+import sh.kaiten.domain.billing.StripeConnector;
+import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.ProductPage;
+import sh.kaiten.testing.SecretsManagerResource;
+import sh.kaiten.testing.StripeStandIn;
+
+/**
+ * billing-sync as Lambda runs it (the mock event server), on the embedded table, a local Secrets
+ * Manager holding the tenant's key, and the Stripe stand-in: each report of a message reaches the
+ * customer's meter once, a redelivered batch calls Stripe for nothing, and a Stripe outage fails
+ * the message alone, to be sent once by its redelivery.
+ */
+@QuarkusTest
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "BillingSyncFunction"))
+@QuarkusTestResource(
+    value = SecretsManagerResource.class,
+    initArgs = @ResourceArg(name = "function", value = "BillingSyncFunction"))
+@QuarkusTestResource(StripeStandInResource.class)
+class BillingHandlerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String QUEUE = "arn:aws:sqs:us-east-1:000000000000:BillingQueue";
+
+  @Inject AdminStores stores;
+  @Inject StripeConnectors connectors;
+  @Inject ConnectorKeys keys;
+
+  private ProductPage page;
+  private String tenant;
+  private String customer;
+  private final String meter = "api_calls_" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeEach
+  void connect() {
+    page = ProductPage.seed(stores);
+    tenant = page.adminToken().tenantId();
+    // The product page's customer carries crm_id A-1: the connector reads the Stripe id there.
+    customer = "A-1";
+    Instant now = Instant.now();
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of(
+                "api-calls", new MeterMapping("api-calls", meter, BigDecimal.ONE, Aggregation.SUM)),
+            "crm_id",
+            now,
+            now));
+    keys.putStripeKey(tenant, StripeStandInResource.KEY);
+  }
+
+  @AfterEach
+  void noFaults() {
+    stripe().faults(n -> StripeStandIn.Fault.NONE);
+  }
+
+  private static StripeStandIn stripe() {
+    return StripeStandInResource.stripe;
+  }
+
+  private AcceptedUsage usage(String id, String... values) {
+    Instant at = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+    List<AcceptedReport> reports = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      reports.add(
+          new AcceptedReport(tenant, id + "/" + i, "api-calls", new BigDecimal(values[i]), at));
+    }
+    return new AcceptedUsage(id, tenant, ProductPage.INSTANCE, reports);
+  }
+
+  @Test
+  void eachReportReachesItsCustomersMeterOnceAndARedeliveredBatchCallsStripeForNothing() {
+    AcceptedUsage first = usage("rec_a", "3", "4", "5");
+    AcceptedUsage second = usage("rec_b", "10", "20");
+    String event = event(first, second);
+
+    assertThat(invoke(event).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().total(customer, meter)).isEqualTo(42);
+    int calls = stripe().calls();
+
+    assertThat(invoke(event).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().calls()).isEqualTo(calls);
+    assertThat(stripe().total(customer, meter)).isEqualTo(42);
+    assertThat(
+            stripe().accepted().stream()
+                .filter(accepted -> accepted.eventName().equals(meter))
+                .map(StripeStandIn.Accepted::identifier))
+        .containsExactlyInAnyOrder(
+            MeterIdentifiers.ofReport(first.reports().get(0)),
+            MeterIdentifiers.ofReport(first.reports().get(1)),
+            MeterIdentifiers.ofReport(first.reports().get(2)),
+            MeterIdentifiers.ofReport(second.reports().get(0)),
+            MeterIdentifiers.ofReport(second.reports().get(1)));
+  }
+
+  @Test
+  void anOutageFailsTheMessageAloneAndItsRedeliverySendsEachReportOnce() {
+    AcceptedUsage usage = usage("rec_c", "7", "8");
+    stripe().faults(n -> StripeStandIn.Fault.SERVER_ERROR);
+
+    JsonNode failed = invoke(event(usage));
+    assertThat(failed.get("batchItemFailures")).hasSize(1);
+    assertThat(failed.get("batchItemFailures").get(0).get("itemIdentifier").asText())
+        .isEqualTo("msg-0");
+    assertThat(stripe().total(customer, meter)).isZero();
+
+    stripe().faults(n -> StripeStandIn.Fault.NONE);
+    assertThat(invoke(event(usage)).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().total(customer, meter)).isEqualTo(15);
+    assertThat(stripe().acceptedMoreThanOnce()).isEmpty();
+  }
+
+  @Test
+  void aTenantWithoutAConnectorIsDoneWithoutACall() {
+    connectors.delete(tenant);
+    int calls = stripe().calls();
+
+    assertThat(invoke(event(usage("rec_d", "1"))).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().calls()).isEqualTo(calls);
+  }
+
+  private static String event(AcceptedUsage... messages) {
+    ObjectNode event = JSON.createObjectNode();
+    ArrayNode records = event.putArray("Records");
+    for (int i = 0; i < messages.length; i++) {
+      ObjectNode record = records.addObject();
+      record.put("messageId", "msg-" + i);
+      record.put("receiptHandle", "handle-" + i);
+      record.put("body", SqsUsageStream.toJson(messages[i]));
+      record.putObject("attributes").put("ApproximateReceiveCount", "1");
+      record.putObject("messageAttributes");
+      record.put("eventSource", "aws:sqs");
+      record.put("eventSourceARN", QUEUE);
+      record.put("awsRegion", "us-east-1");
+    }
+    return event.toString();
+  }
+
+  private static JsonNode invoke(String event) {
+    String answer =
+        given().body(event).when().post("/_lambda_").then().statusCode(200).extract().asString();
+    try {
+      return JSON.readTree(answer);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + answer, e);
+    }
+  }
+}
