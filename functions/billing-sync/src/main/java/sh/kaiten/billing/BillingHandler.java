@@ -15,8 +15,8 @@ import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
-import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.billing.BillingSync;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 
 /**
  * The billing queue's consumer: each message is what one usage write counted, sent to the tenant's

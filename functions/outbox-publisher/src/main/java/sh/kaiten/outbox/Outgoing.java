@@ -1,9 +1,9 @@
 package sh.kaiten.outbox;
 
-import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.Events;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
 

@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import sh.kaiten.domain.billing.AcceptedReport;
-import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.billing.UsageStream;
+import sh.kaiten.domain.outbox.AcceptedReport;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**

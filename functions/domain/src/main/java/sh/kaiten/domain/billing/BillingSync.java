@@ -9,6 +9,8 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStore;
+import sh.kaiten.domain.outbox.AcceptedReport;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 
 /**
  * Use case: what one write counted goes to the tenant's Stripe meters, each report once.

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.billing;
 
 import java.time.Duration;
+import sh.kaiten.domain.outbox.AcceptedReport;
 
 /** The meter event that carries a report or a window to Stripe. */
 public final class MeterEvents {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import sh.kaiten.domain.outbox.AcceptedReport;
 
 /**
  * The identifier of a meter event, derived from what it stands for and nothing else (not the time

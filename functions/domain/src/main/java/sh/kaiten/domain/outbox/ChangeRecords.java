@@ -2,7 +2,6 @@ package sh.kaiten.domain.outbox;
 
 import java.util.List;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.billing.AcceptedUsage;
 import sh.kaiten.domain.events.Event;
 
 /**

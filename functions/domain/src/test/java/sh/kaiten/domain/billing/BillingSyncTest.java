@@ -26,6 +26,8 @@ import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.memory.InMemoryStripeConnectors;
 import sh.kaiten.domain.metering.SettableClock;
+import sh.kaiten.domain.outbox.AcceptedReport;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 class BillingSyncTest {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.outbox.AcceptedReport;
 
 class MeterIdentifiersTest {
   private static final Instant AT = Instant.parse("2026-11-25T12:00:00Z");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.outbox.AcceptedReport;
 
 class MeterMappingTest {
   private static MeterMapping mapping(Aggregation aggregation, String scale) {
@@ -39,7 +40,7 @@ class MeterMappingTest {
   void anIncrementTheScaleDoesNotMakeWholeIsRefusedNotRounded() {
     assertThatThrownBy(() -> mapping(Aggregation.SUM, "10").increment(new BigDecimal("0.25")))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("0.25 × 10 = 2.50 is not a whole number");
+        .hasMessageContaining("0.25 × 10 = 2.5 is not a whole number");
     assertThatThrownBy(
             () -> mapping(Aggregation.SUM, "1").increment(new BigDecimal("9223372036854775808")))
         .isInstanceOf(InvalidInputException.class);

@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.domain.billing.AcceptedReport;
 import sh.kaiten.domain.billing.Backoff;
 import sh.kaiten.domain.billing.MeterEvent;
 import sh.kaiten.domain.billing.MeterEventDelivery;
@@ -30,6 +29,7 @@ import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.metering.SettableClock;
 import sh.kaiten.domain.metering.Tally;
+import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.testing.StripeStandIn;
 import sh.kaiten.testing.StripeStandIn.Fault;
 

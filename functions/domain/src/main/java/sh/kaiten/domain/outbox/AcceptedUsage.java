@@ -1,4 +1,4 @@
-package sh.kaiten.domain.billing;
+package sh.kaiten.domain.outbox;
 
 import java.util.List;
 import java.util.Objects;
