@@ -1,0 +1,19 @@
+package sh.kaiten.admin;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.StripeConnectorAdministration;
+import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.catalog.Definitions;
+
+/** Builds the connectors' use case (beside AdminWiring, which builds the catalog's). */
+public class ConnectorsWiring {
+  @Produces
+  @Singleton
+  StripeConnectorAdministration stripeConnectors(
+      StripeConnectors connectors, ConnectorKeys keys, Definitions definitions, Clock clock) {
+    return new StripeConnectorAdministration(connectors, keys, definitions, clock);
+  }
+}
