@@ -32,10 +32,10 @@ import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
+import sh.kaiten.local.aws.StripeStandIn;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
 import sh.kaiten.testing.SecretsManagerResource;
-import sh.kaiten.testing.StripeStandIn;
 
 /**
  * billing-sync as Lambda runs it (the mock event server), on the embedded table, a local Secrets

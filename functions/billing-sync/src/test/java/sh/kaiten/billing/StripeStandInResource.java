@@ -5,7 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
-import sh.kaiten.testing.StripeStandIn;
+import sh.kaiten.local.aws.StripeStandIn;
 
 /** Stripe for the function under test: the stand-in on loopback, with a key made up per run. */
 public class StripeStandInResource implements QuarkusTestResourceLifecycleManager {

@@ -142,6 +142,18 @@ final class RunningKaitenLocal implements AutoCloseable {
     return state().path("demo").path("instance_token").asText();
   }
 
+  /** A DynamoDB client on this run's DynamoDB Local, from kaiten-local's state file. */
+  software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo() throws IOException {
+    JsonNode endpoints = state().path("aws_endpoints");
+    return software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+        .endpointOverride(URI.create(endpoints.path("dynamodb").asText()))
+        .region(Region.of(endpoints.path("region").asText()))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   /**
    * An SQS client on this run's ElasticMQ, from the endpoints kaiten-local wrote to its state file.
    */

@@ -30,8 +30,8 @@ import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.metering.SettableClock;
 import sh.kaiten.domain.metering.Tally;
 import sh.kaiten.domain.outbox.AcceptedReport;
-import sh.kaiten.testing.StripeStandIn;
-import sh.kaiten.testing.StripeStandIn.Fault;
+import sh.kaiten.local.aws.StripeStandIn;
+import sh.kaiten.local.aws.StripeStandIn.Fault;
 
 /**
  * Reports through {@link MeterEventDelivery} and stripe-java to the Stripe stand-in, with what goes

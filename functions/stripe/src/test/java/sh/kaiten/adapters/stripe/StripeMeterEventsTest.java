@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.billing.MeterEvent;
 import sh.kaiten.domain.billing.MeterEventGateway.Answer;
 import sh.kaiten.domain.metering.SettableClock;
-import sh.kaiten.testing.StripeStandIn;
-import sh.kaiten.testing.StripeStandIn.Fault;
+import sh.kaiten.local.aws.StripeStandIn;
+import sh.kaiten.local.aws.StripeStandIn.Fault;
 
 /**
  * stripe-java against the stand-in: each of Stripe's answers becomes the domain's {@link Answer}.

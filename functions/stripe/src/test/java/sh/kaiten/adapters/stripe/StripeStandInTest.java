@@ -12,7 +12,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.metering.SettableClock;
-import sh.kaiten.testing.StripeStandIn;
+import sh.kaiten.local.aws.StripeStandIn;
 
 /** The stand-in's validation, on the raw form Stripe's clients send, answered in Stripe's shape. */
 class StripeStandInTest {

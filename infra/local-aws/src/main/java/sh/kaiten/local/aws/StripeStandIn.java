@@ -1,4 +1,4 @@
-package sh.kaiten.testing;
+package sh.kaiten.local.aws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,0 +1,261 @@
+package sh.kaiten.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sh.kaiten.local.aws.StripeStandIn;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Issue 19 end to end on kaiten-local: a Stripe connector configured through the API, usage
+ * reported through the API by two customers' instances (single reports, a replayed idempotency key,
+ * batches, decimals scaled), carried by the outbox stream and the billing queue to billing-sync,
+ * which sends it with stripe-java to a Stripe stand-in that answers some calls 429: Stripe's totals
+ * per customer and meter end equal to Kaiten's; then the same billing messages delivered again call
+ * Stripe for nothing.
+ */
+class BillingSyncSystemIT {
+  private static final String KEY = madeUpKey();
+
+  @TempDir static Path shared;
+  private static StripeStandIn stripe;
+  private static RunningKaitenLocal local;
+  private static String admin;
+
+  private static String madeUpKey() {
+    byte[] random = new byte[12];
+    new SecureRandom().nextBytes(random);
+    return "rk_test_" + HexFormat.of().formatHex(random);
+  }
+
+  @BeforeAll
+  static void start() throws IOException {
+    stripe = StripeStandIn.start(Clock.systemUTC(), KEY);
+    local =
+        RunningKaitenLocal.start(
+            shared.resolve("stack"), "--stripe-api-base", stripe.url(), "--sqs-retry-delay", "1");
+    admin = local.state().path("admin_token").asText();
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (local != null) {
+      local.close();
+    }
+    if (stripe != null) {
+      stripe.close();
+    }
+  }
+
+  private JsonNode ok(String method, String path, String token, String body) throws IOException {
+    var response = local.send(method, path, token, body);
+    assertThat(response.statusCode())
+        .as(method + " " + path + ": " + response.body())
+        .isBetween(200, 201);
+    return local.json(response);
+  }
+
+  /** A customer with its Stripe id, on the metered tier, with one instance: its token. */
+  private String customer(String name, String stripeId, String instance) throws IOException {
+    String customer =
+        ok(
+                "POST",
+                "/api/customers",
+                admin,
+                "{\"name\":\""
+                    + name
+                    + "\",\"metadata\":{\"stripe_customer_id\":\""
+                    + stripeId
+                    + "\"}}")
+            .path("id")
+            .asText();
+    String license =
+        ok(
+                "POST",
+                "/api/licenses",
+                admin,
+                "{\"customer_id\":\"" + customer + "\",\"tier\":\"metered\"}")
+            .path("id")
+            .asText();
+    return ok(
+            "POST",
+            "/api/instances",
+            admin,
+            "{\"id\":\""
+                + instance
+                + "\",\"license_id\":\""
+                + license
+                + "\",\"name\":\""
+                + name
+                + "\"}")
+        .path("token")
+        .path("token")
+        .asText();
+  }
+
+  private BigDecimal kaitenTotal(String instance, String entitlement) throws IOException {
+    return ok(
+            "GET",
+            "/api/instances/" + instance + "/entitlements/" + entitlement + "/usage",
+            admin,
+            null)
+        .path("current_usage")
+        .decimalValue();
+  }
+
+  @Test
+  void reportsReachStripeOncePerCustomerAndMeterEqualToKaitensTotalsAndARedeliveryCallsForNothing()
+      throws Exception {
+    ok(
+        "POST",
+        "/api/entitlements",
+        admin,
+        "{\"slug\":\"transfer-gb\",\"name\":\"Transfer\",\"type\":\"NUMERIC\",\"enforcement\":\"SOFT\",\"unit\":\"GB\"}");
+    ok(
+        "POST",
+        "/api/tiers",
+        admin,
+        "{\"slug\":\"metered\",\"name\":\"Metered\",\"rank\":3,"
+            + "\"entitlements\":{\"api-calls\":null,\"transfer-gb\":null,\"sso\":true}}");
+    ok(
+        "PUT",
+        "/api/connectors/stripe",
+        admin,
+        "{\"api_key\":\""
+            + KEY
+            + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"},"
+            + "\"transfer-gb\":{\"event_name\":\"transfer_mb\",\"scale\":1000}}}");
+    Map<String, String> customers =
+        Map.of("billing-a", "cus_StandInA", "billing-b", "cus_StandInB");
+    Map<String, String> tokens = new java.util.HashMap<>();
+    for (var entry : customers.entrySet()) {
+      tokens.put(entry.getKey(), customer(entry.getKey(), entry.getValue(), entry.getKey()));
+    }
+    // Every seventh call to Stripe is answered 429: billing-sync backs off and tries again.
+    stripe.faults(
+        call -> call % 7 == 0 ? StripeStandIn.Fault.RATE_LIMIT : StripeStandIn.Fault.NONE);
+
+    for (var instance : tokens.entrySet()) {
+      String path = "/api/instances/" + instance.getKey() + "/usage";
+      for (int i = 1; i <= 15; i++) {
+        ok(
+            "POST",
+            path,
+            instance.getValue(),
+            "{\"entitlement_slug\":\"api-calls\",\"value\":" + i + "}");
+      }
+      String keyed =
+          "{\"entitlement_slug\":\"api-calls\",\"value\":100,\"idempotency_key\":\"once\"}";
+      ok("POST", path, instance.getValue(), keyed);
+      ok("POST", path, instance.getValue(), keyed); // replayed: counted once
+      List<String> events = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        events.add(
+            i % 2 == 0
+                ? "{\"entitlement_slug\":\"transfer-gb\",\"value\":0.125}"
+                : "{\"entitlement_slug\":\"api-calls\",\"value\":2}");
+      }
+      ok(
+          "POST",
+          path + "/batch",
+          instance.getValue(),
+          "{\"events\":[" + String.join(",", events) + "]}");
+    }
+
+    Map<String, Long> expected = new java.util.HashMap<>();
+    for (var entry : customers.entrySet()) {
+      expected.put(
+          entry.getValue() + " api_calls",
+          kaitenTotal(entry.getKey(), "api-calls").longValueExact());
+      expected.put(
+          entry.getValue() + " transfer_mb",
+          kaitenTotal(entry.getKey(), "transfer-gb")
+              .multiply(BigDecimal.valueOf(1000))
+              .longValueExact());
+    }
+    assertThat(expected)
+        .containsEntry("cus_StandInA api_calls", 15L * 16 / 2 + 100 + 60 * 2)
+        .containsEntry("cus_StandInA transfer_mb", 60L * 125);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              for (var total : expected.entrySet()) {
+                String[] lane = total.getKey().split(" ");
+                assertThat(stripe.total(lane[0], lane[1]))
+                    .as(total.getKey())
+                    .isEqualTo(total.getValue());
+              }
+            });
+    assertThat(stripe.acceptedMoreThanOnce()).isEmpty();
+    assertThat(stripe.concurrentRefusals()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(BillingSyncSystemIT::billingQueueEmpty);
+
+    // The same billing messages again, as SQS redelivering a batch: every report was sent, so
+    // Stripe is not called.
+    int calls = stripe.calls();
+    int redelivered = redeliverBillingMessages();
+    assertThat(redelivered).isGreaterThanOrEqualTo(2 * (15 + 1 + 1));
+    await().atMost(Duration.ofSeconds(60)).until(BillingSyncSystemIT::billingQueueEmpty);
+    assertThat(stripe.calls()).isEqualTo(calls);
+    for (var total : expected.entrySet()) {
+      String[] lane = total.getKey().split(" ");
+      assertThat(stripe.total(lane[0], lane[1])).as(total.getKey()).isEqualTo(total.getValue());
+    }
+  }
+
+  /** Puts every billing message the outbox holds on the billing queue again; how many. */
+  private static int redeliverBillingMessages() throws IOException {
+    int sent = 0;
+    try (DynamoDbClient dynamo = local.dynamo();
+        SqsClient sqs = local.sqs()) {
+      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
+      for (Map<String, AttributeValue> item :
+          dynamo.scanPaginator(r -> r.tableName("OutboxTable")).items()) {
+        AttributeValue target = item.get("queue");
+        if (target != null && "billing".equals(target.s())) {
+          sqs.sendMessage(r -> r.queueUrl(queue).messageBody(item.get("message").s()));
+          sent++;
+        }
+      }
+    }
+    return sent;
+  }
+
+  private static boolean billingQueueEmpty() throws IOException {
+    try (SqsClient sqs = local.sqs()) {
+      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
+      Map<QueueAttributeName, String> attributes =
+          sqs.getQueueAttributes(
+                  r ->
+                      r.queueUrl(queue)
+                          .attributeNames(
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+              .attributes();
+      return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+          && "0"
+              .equals(
+                  attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+  }
+}
