@@ -227,6 +227,8 @@ class TenantIsolationIT {
                   "{\"slug\":\"pro\",\"name\":\"B\",\"rank\":1}"),
               new Call("/api/customers", "POST", "/api/customers", "{\"name\":\"B's customer\"}"),
               new Call("/api/tokens", "GET", "/api/tokens", null),
+              // B's own Stripe connector (it has none); A's is never B's to read.
+              new Call("/api/connectors/stripe", "GET", "/api/connectors/stripe", null),
               new Call(
                   "/api/webhooks",
                   "POST",
