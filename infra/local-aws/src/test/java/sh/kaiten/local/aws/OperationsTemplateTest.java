@@ -150,7 +150,7 @@ class OperationsTemplateTest {
                     .isEqualTo(List.of(Map.of("Ref", "AlarmTopic")));
               }
             });
-    assertThat(deadLetterQueues).hasSize(4);
+    assertThat(deadLetterQueues).hasSize(5);
     assertThat(alarmed).containsExactlyInAnyOrderElementsOf(deadLetterQueues);
   }
 

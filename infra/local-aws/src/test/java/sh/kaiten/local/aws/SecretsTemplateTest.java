@@ -62,6 +62,26 @@ class SecretsTemplateTest {
     assertThat(readable()).isEqualTo(given());
   }
 
+  /**
+   * Tenants' Stripe keys are secrets made at run time under one name prefix: admin-api writes and
+   * removes them and never reads one; billing-sync only reads them; no other function touches them.
+   */
+  @Test
+  void tenantsConnectorKeysAreWrittenByAdminApiAndReadOnlyByBillingSync() {
+    Map<String, Set<String>> connectorKeys = new TreeMap<>();
+    readable(connectorKeys);
+    assertThat(connectorKeys)
+        .isEqualTo(
+            Map.of(
+                "AdminApiFunction",
+                Set.of(
+                    "secretsmanager:CreateSecret",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:DeleteSecret"),
+                "BillingSyncFunction",
+                Set.of("secretsmanager:GetSecretValue")));
+  }
+
   /** The secrets named by each function's own environment. */
   @SuppressWarnings("unchecked")
   private static Map<String, Set<String>> given() {
@@ -93,9 +113,16 @@ class SecretsTemplateTest {
     return given;
   }
 
-  /** The secrets each function's policies let it read, by logical id; "*" fails. */
-  @SuppressWarnings("unchecked")
   private static Map<String, Set<String>> readable() {
+    return readable(new TreeMap<>());
+  }
+
+  /**
+   * The secrets each function's policies let it read, by logical id; "*" fails. What a function may
+   * do to tenants' connector keys ({@value #CONNECTOR_KEYS}) goes into {@code connectorKeys}.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Set<String>> readable(Map<String, Set<String>> connectorKeys) {
     Map<String, Set<String>> readable = new TreeMap<>();
     TEMPLATE
         .resourcesOfType("AWS::Serverless::Function")
@@ -118,6 +145,12 @@ class SecretsTemplateTest {
                       action instanceof List<?> list
                           ? (List<String>) list
                           : List.of(String.valueOf(action));
+                  Object named = statement.get("Resource");
+                  if (named instanceof Map<?, ?> sub
+                      && String.valueOf(sub.get("Fn::Sub")).endsWith(CONNECTOR_KEYS)) {
+                    connectorKeys.computeIfAbsent(name, n -> new TreeSet<>()).addAll(actions);
+                    continue;
+                  }
                   if (actions.stream()
                       .anyMatch(a -> a.startsWith("secretsmanager:") || a.equals("*"))) {
                     assertThat(actions).as(name).containsExactly("secretsmanager:GetSecretValue");
@@ -136,4 +169,7 @@ class SecretsTemplateTest {
             });
     return readable;
   }
+
+  /** The end of the ARN that names every tenant's connector key. */
+  private static final String CONNECTOR_KEYS = ":secret:kaiten/connectors/*";
 }
