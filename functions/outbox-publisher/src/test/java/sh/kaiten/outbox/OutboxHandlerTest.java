@@ -121,28 +121,18 @@ class OutboxHandlerTest {
   @Test
   void aDeliveryRoundsTicketGoesOntoTheDeliveriesQueueAndTheEventsOntoTheEventsQueue()
       throws Exception {
-    ObjectNode event =
-        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
-    ArrayNode records = (ArrayNode) event.get("Records");
-    ObjectNode round = records.get(0).deepCopy();
-    ((ObjectNode) round.get("dynamodb")).put("SequenceNumber", "111000000000000000000003");
-    ObjectNode image = (ObjectNode) round.get("dynamodb").get("NewImage");
-    image.remove("event_id");
-    image.set("pk", JSON.createObjectNode().put("S", "DELIVERY#dlv_sample#1"));
-    image.set("type", JSON.createObjectNode().put("S", "webhook.delivery"));
-    image.set("queue", JSON.createObjectNode().put("S", "deliveries"));
-    image.set(
-        "message",
-        JSON.createObjectNode()
-            .put(
-                "S",
-                "{\"tenant_id\":\""
-                    + tenant
-                    + "\",\"endpoint_id\":\"wh_sample\","
-                    + "\"delivery_id\":\"dlv_sample\",\"generation\":1}"));
-    records.add(round);
+    String event =
+        sampleWith(
+            "111000000000000000000003",
+            "DELIVERY#dlv_sample#1",
+            "webhook.delivery",
+            "deliveries",
+            "{\"tenant_id\":\""
+                + tenant
+                + "\",\"endpoint_id\":\"wh_sample\","
+                + "\"delivery_id\":\"dlv_sample\",\"generation\":1}");
 
-    JsonNode response = invoke(event.toString());
+    JsonNode response = invoke(event);
 
     assertThat(response.get("batchItemFailures")).isEmpty();
     assertThat(EventsQueue.take(tenant))
@@ -162,32 +152,48 @@ class OutboxHandlerTest {
    */
   @Test
   void whatAUsageWriteCountedGoesOntoTheBillingQueueAsStored() throws Exception {
-    ObjectNode event =
-        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
-    ArrayNode records = (ArrayNode) event.get("Records");
-    ObjectNode counted = records.get(0).deepCopy();
-    ((ObjectNode) counted.get("dynamodb")).put("SequenceNumber", "111000000000000000000004");
-    ObjectNode image = (ObjectNode) counted.get("dynamodb").get("NewImage");
-    image.remove("event_id");
-    image.set("pk", JSON.createObjectNode().put("S", "USAGE#aud_sample"));
-    image.set("type", JSON.createObjectNode().put("S", "usage.counted"));
-    image.set("queue", JSON.createObjectNode().put("S", "billing"));
     String message =
         "{\"id\":\"aud_sample\",\"tenant_id\":\""
             + tenant
             + "\",\"instance_id\":\"acme-prod\",\"reports\":[{\"report_id\":\"aud_sample/0\","
             + "\"entitlement\":\"api-calls\",\"value\":\"2.5\","
             + "\"reported_at\":\"2026-11-26T10:00:00Z\"}]}";
-    image.set("message", JSON.createObjectNode().put("S", message));
-    records.add(counted);
-
-    JsonNode response = invoke(event.toString());
+    JsonNode response =
+        invoke(
+            sampleWith(
+                "111000000000000000000004",
+                "USAGE#aud_sample",
+                "usage.counted",
+                "billing",
+                message));
 
     assertThat(response.get("batchItemFailures")).isEmpty();
     assertThat(EventsQueue.take(tenant))
         .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
     assertThat(take("BillingQueue")).containsExactly(message);
+  }
+
+  /**
+   * The sample batch with one more new item after it: an outbox item for {@code queue} holding
+   * {@code message}.
+   */
+  private String sampleWith(
+      String sequenceNumber, String pk, String type, String queue, String message)
+      throws Exception {
+    ObjectNode event =
+        (ObjectNode) JSON.readTree(SampleEvents.read(SAMPLE, Map.of("tnt_sample", tenant)));
+    ArrayNode records = (ArrayNode) event.get("Records");
+    ObjectNode added = records.get(0).deepCopy();
+    ((ObjectNode) added.get("dynamodb")).put("SequenceNumber", sequenceNumber);
+    ObjectNode image = (ObjectNode) added.get("dynamodb").get("NewImage");
+    image.remove("event_id");
+    image.set("pk", JSON.createObjectNode().put("S", pk));
+    image.set("type", JSON.createObjectNode().put("S", type));
+    image.set("queue", JSON.createObjectNode().put("S", queue));
+    image.set("message", JSON.createObjectNode().put("S", message));
+    records.add(added);
+    return event.toString();
   }
 
   /** This test's messages on a queue, taken off it (other tests' are dropped). */

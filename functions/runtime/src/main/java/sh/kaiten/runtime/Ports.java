@@ -353,11 +353,7 @@ public class Ports {
     if (bootstrapId.isEmpty() && digestKeyId.isEmpty()) {
       return new DeploymentSecrets(Optional.empty(), Optional.empty());
     }
-    try (SecretsManagerClient client =
-        AwsClients.secretsManager(
-            settings,
-            config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
-            interceptors.toArray(ExecutionInterceptor[]::new))) {
+    try (SecretsManagerClient client = secretsManager(config, settings, interceptors)) {
       SecretsManagerSecrets store = new SecretsManagerSecrets(client);
       return new DeploymentSecrets(store.value(bootstrapId), store.value(digestKeyId));
     }
@@ -380,12 +376,15 @@ public class Ports {
       AwsSettings settings,
       Clock clock,
       @All List<ExecutionInterceptor> interceptors) {
-    return new SecretsManagerConnectorKeys(
-        AwsClients.secretsManager(
-            settings,
-            config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
-            interceptors.toArray(ExecutionInterceptor[]::new)),
-        clock);
+    return new SecretsManagerConnectorKeys(secretsManager(config, settings, interceptors), clock);
+  }
+
+  private static SecretsManagerClient secretsManager(
+      KaitenConfig config, AwsSettings settings, List<ExecutionInterceptor> interceptors) {
+    return AwsClients.secretsManager(
+        settings,
+        config.aws().secretsManagerEndpoint().filter(s -> !s.isBlank()).map(URI::create),
+        interceptors.toArray(ExecutionInterceptor[]::new));
   }
 
   @Produces

@@ -8,12 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
@@ -22,6 +16,7 @@ import sh.kaiten.domain.webhooks.AttemptOutcome;
 import sh.kaiten.domain.webhooks.Delivery;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
 import sh.kaiten.domain.webhooks.WebhookDispatch;
+import sh.kaiten.runtime.SideBySide;
 
 /**
  * Consumes two queues, told apart by each record's {@code eventSourceARN}. An events-queue message
@@ -45,46 +40,25 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
   /** One thread per message of the largest batch the template asks for. */
   private static final int WORKERS = 10;
 
-  private static final ExecutorService POOL =
-      Executors.newFixedThreadPool(
-          WORKERS,
-          task -> {
-            Thread thread = new Thread(task, "webhook-delivery");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private static final SideBySide MESSAGES = new SideBySide("webhook-delivery", WORKERS);
 
   @Inject WebhookDispatch dispatch;
   @Inject SqsDeliveryQueue deliveries;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    List<Future<Boolean>> results = new ArrayList<>();
-    for (SQSEvent.SQSMessage message : event.getRecords()) {
-      results.add(POOL.submit(() -> handle(message)));
-    }
-    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      SQSEvent.SQSMessage message = event.getRecords().get(i);
-      if (!succeeded(message, results.get(i))) {
-        failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
-      }
-    }
-    return new SQSBatchResponse(failures);
-  }
-
-  private static boolean succeeded(SQSEvent.SQSMessage message, Future<Boolean> result) {
-    try {
-      return result.get();
-    } catch (ExecutionException e) {
-      LOG.errorf(
-          "message %s failed and will be retried: %s",
-          message.getMessageId(), e.getCause().getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return new SQSBatchResponse(
+        MESSAGES
+            .unfinished(
+                event.getRecords(),
+                this::handle,
+                (message, e) ->
+                    LOG.errorf(
+                        "message %s failed and will be retried: %s",
+                        message.getMessageId(), e.getMessage()))
+            .stream()
+            .map(message -> new SQSBatchResponse.BatchItemFailure(message.getMessageId()))
+            .toList());
   }
 
   /**
