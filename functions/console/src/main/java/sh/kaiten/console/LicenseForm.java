@@ -12,10 +12,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.LicensePatch.DateChange;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 
 /**
@@ -59,7 +61,11 @@ record LicenseForm(
     return this;
   }
 
-  LicensePatch patch(Instant now) {
+  /**
+   * @param current the license as it is now, read only for a reactivation, whose status it decides
+   *     ({@link License#reactivatedStatus})
+   */
+  LicensePatch patch(Instant now, Supplier<License> current) {
     return switch (change) {
       case "tier" -> new LicensePatch(required("tier", tier), null, null, null, null, null);
       case "extend-trial" ->
@@ -81,7 +87,8 @@ record LicenseForm(
               null,
               null);
       case "suspend" -> new LicensePatch(null, LicenseStatus.SUSPENDED, null, null, null, null);
-      case "reactivate" -> new LicensePatch(null, LicenseStatus.ACTIVE, null, null, null, null);
+      case "reactivate" ->
+          new LicensePatch(null, current.get().reactivatedStatus(now), null, null, null, null);
       case "override" -> {
         Map<String, JsonNode> overrides = new HashMap<>();
         overrides.put(required("entitlement", entitlement), overrideValue());
@@ -102,7 +109,7 @@ record LicenseForm(
           "Trial ends at " + Views.when(Times.instant("trial_ends_at", trialEndsAt));
       case "end-trial" -> "End the trial now";
       case "suspend" -> "Suspend the license";
-      case "reactivate" -> "Reactivate the license (ACTIVE)";
+      case "reactivate" -> "Reactivate the license";
       case "override" ->
           blank(value)
               ? "Remove the override of " + entitlement

@@ -86,8 +86,12 @@ public class LicenseResource {
       @FormParam("value") String value) {
     Instant now = clock.instant();
     LicenseForm form = new LicenseForm(change, tier, trialEndsAt, entitlement, value).fixedAt(now);
+    String licenseId = PathIds.require("license", id);
     LicenseChangePreview.Preview preview =
-        previews.preview(session.caller(), PathIds.require("license", id), form.patch(now));
+        previews.preview(
+            session.caller(),
+            licenseId,
+            form.patch(now, () -> licenses.license(session.caller(), licenseId)));
     return Templates.licensePreview(
             pages.chrome("Preview a change to " + id),
             PreviewPage.of(form.describe(), preview, form.fields()))
@@ -116,7 +120,11 @@ public class LicenseResource {
     asked.put("read_at", previewed.toString());
     journal.describe(Paths.ROOT + "/licenses/" + licenseId + "/change", asked, 303);
     try {
-      previews.apply(session.caller(), licenseId, form.patch(clock.instant()), previewed);
+      previews.apply(
+          session.caller(),
+          licenseId,
+          form.patch(clock.instant(), () -> licenses.license(session.caller(), licenseId)),
+          previewed);
     } catch (ConflictException e) {
       return pages.error(
           Response.Status.CONFLICT,

@@ -9,6 +9,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.testing.DeploymentStores;
 import sh.kaiten.testing.LocalAwsResource;
@@ -184,6 +187,41 @@ class ConsoleLicenseChangeTest {
     assertThat(ended.find()).isTrue();
     assertThat(java.time.Instant.parse(ended.group(1)))
         .isBetween(before.minusSeconds(1), java.time.Instant.now());
+  }
+
+  /** Suspends the license with the given trial end, then reactivates it from the console. */
+  private LicenseStatus reactivatedWithTrialEnd(LicensePatch.DateChange trialEnd) {
+    tenant
+        .admin()
+        .licenses()
+        .updateLicense(
+            tenant.adminToken(),
+            tenant.licenseId(),
+            new LicensePatch(null, LicenseStatus.SUSPENDED, null, trialEnd, null, null));
+    String readAt = stored().updatedAt().toString();
+    assertThat(
+            post(licensePath("/preview"), Map.of("csrf", csrf, "change", "reactivate"))
+                .statusCode())
+        .isEqualTo(200);
+    Response reactivated =
+        post(
+            licensePath("/change"),
+            Map.of("csrf", csrf, "change", "reactivate", "read_at", readAt));
+    assertThat(reactivated.statusCode()).isEqualTo(303);
+    return stored().status();
+  }
+
+  @Test
+  void aSuspendedTrialIsReactivatedAsATrialWhileItsEndIsAheadAndAsActiveOtherwise() {
+    Instant now = Instant.now();
+    assertThat(reactivatedWithTrialEnd(new LicensePatch.DateChange(now.plus(Duration.ofDays(10)))))
+        .as("a trial still running comes back a trial, not a paid license")
+        .isEqualTo(LicenseStatus.TRIAL);
+    assertThat(reactivatedWithTrialEnd(new LicensePatch.DateChange(now.minus(Duration.ofDays(1)))))
+        .as("a trial that has ended comes back ACTIVE")
+        .isEqualTo(LicenseStatus.ACTIVE);
+    assertThat(reactivatedWithTrialEnd(LicensePatch.DateChange.clear()))
+        .isEqualTo(LicenseStatus.ACTIVE);
   }
 
   @Test

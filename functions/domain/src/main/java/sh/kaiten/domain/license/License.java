@@ -55,4 +55,14 @@ public record License(
     }
     return Optional.ofNullable(reason);
   }
+
+  /**
+   * The status a suspended license returns to: TRIAL while its trial's end is still ahead, else
+   * ACTIVE, so a suspension never turns a trial into a paid license.
+   */
+  public LicenseStatus reactivatedStatus(Instant now) {
+    return trialEndsAt != null && now.isBefore(trialEndsAt)
+        ? LicenseStatus.TRIAL
+        : LicenseStatus.ACTIVE;
+  }
 }
