@@ -53,6 +53,11 @@ import sh.kaiten.domain.paging.Page;
  * <p>A plan refuses what the single changes refuse: fields fixed once created, deleting an
  * entitlement that license overrides still give or a tier licenses are on (naming the licenses), a
  * CONFIG schema that refuses values overrides give, more changes than one write holds.
+ *
+ * <p>Longer than most use cases (about 470 lines): apply must make exactly the changes its plan
+ * showed, so the diff (records, fields, refusals, what each license is answered differently) is
+ * computed in one place, here, for both; splitting the diff out would leave a class whose only
+ * caller is this one.
  */
 public final class CatalogPlans {
   /** What a stored entitlement keeps: the counters already kept mean what they said. */

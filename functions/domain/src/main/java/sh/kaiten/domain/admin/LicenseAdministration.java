@@ -37,6 +37,9 @@ import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * Use case: a tenant's licenses, with the timers of their dates and the events of their changes.
+ *
+ * <p>A little over 250 lines: a change is checked once ({@link #proposeChange}) and written by the
+ * API's PATCH and the console's confirmed preview alike, so both stay here.
  */
 public final class LicenseAdministration {
   private final Definitions definitions;

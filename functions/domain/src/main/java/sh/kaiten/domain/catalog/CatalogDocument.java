@@ -26,6 +26,9 @@ import sh.kaiten.domain.error.InvalidInputException;
  * docs/catalog/catalog.schema.json}) and then against the rules of the records; a problem is named
  * by its JSON Pointer in the file ({@code /entitlements/3/metering/aggregation}). Writing gives the
  * file of a catalog, each field spelled out, so an exported file reads back to the same catalog.
+ *
+ * <p>About 300 lines: reading and writing are kept side by side, field by field, because each must
+ * stay the other's inverse (export → apply is a no-op plan).
  */
 public final class CatalogDocument {
   private static final SchemaRegistry REGISTRY =
