@@ -123,14 +123,26 @@ public final class StripeConnectorAdministration {
               draft.scale() == null
                   ? BigDecimal.ONE
                   : NumericContract.requireQuantity(field + ".scale", draft.scale());
+          MeterMapping mapping;
           try {
-            meters.put(
-                slug,
+            mapping =
                 new MeterMapping(
-                    slug, draft.eventName(), scale, entitlement.metering().aggregation()));
+                    slug, draft.eventName(), scale, entitlement.metering().aggregation());
           } catch (InvalidInputException bad) {
             throw new InvalidInputException(field + "." + bad.field(), bad.getMessage());
           }
+          if (!mapping.sendsIncrements()) {
+            // Refused rather than kept: a mapping nothing sends would bill nothing, silently.
+            throw new InvalidInputException(
+                field,
+                "entitlement '"
+                    + slug
+                    + "' aggregates by "
+                    + entitlement.metering().aggregation()
+                    + ": only SUM and COUNT entitlements are sent to Stripe so far (one meter"
+                    + " event per report); a value per window for a 'last' meter is not sent yet");
+          }
+          meters.put(slug, mapping);
         });
     return meters;
   }
