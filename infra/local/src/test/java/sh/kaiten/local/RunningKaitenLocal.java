@@ -273,12 +273,43 @@ final class RunningKaitenLocal implements AutoCloseable {
     List<ProcessHandle> children = children();
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      String threads = threadDumps(process.toHandle());
       process.destroyForcibly();
-      throw new IllegalStateException("kaiten-local did not stop within 30 s of SIGTERM");
+      throw new IllegalStateException(
+          "kaiten-local did not stop within 30 s of SIGTERM; where its JVMs were:\n" + threads);
     }
     for (ProcessHandle child : children) {
       child.onExit().orTimeout(10, TimeUnit.SECONDS).join();
     }
+  }
+
+  /**
+   * The threads of kaiten-local's JVM and of the function JVMs still alive under it ({@code jcmd
+   * PID Thread.print}), so a stop that hangs says where.
+   */
+  private static String threadDumps(ProcessHandle root) throws InterruptedException {
+    StringBuilder dumps = new StringBuilder();
+    List<ProcessHandle> alive = new ArrayList<>(List.of(root));
+    root.descendants().filter(ProcessHandle::isAlive).forEach(alive::add);
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    for (ProcessHandle handle : alive) {
+      String command = handle.info().commandLine().orElse("?");
+      dumps.append("== ").append(handle.pid()).append(' ').append(command).append('\n');
+      if (!command.contains("java")) {
+        continue;
+      }
+      try {
+        Process dump =
+            new ProcessBuilder(jcmd.toString(), Long.toString(handle.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .start();
+        dumps.append(new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        dump.waitFor(10, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        dumps.append("(no thread dump: ").append(e).append(")\n");
+      }
+    }
+    return dumps.toString();
   }
 
   /** SIGKILL: kaiten-local gets no chance to stop what it started. */
