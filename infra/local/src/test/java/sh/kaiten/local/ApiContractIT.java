@@ -10,10 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -227,6 +229,23 @@ class ApiContractIT {
       call(200, "POST", "/api/catalog/apply?plan_hash=" + planHash, admin, catalog);
       call(409, "POST", "/api/catalog/apply?plan_hash=0", admin, catalog);
       call(400, "POST", "/api/catalog/plan", admin, "{\"tiers\":[{\"slug\":\"x\"}]}");
+
+      // the Stripe connector: created, read, replaced keeping its key, a bad field, removed
+      byte[] made = new byte[12];
+      new SecureRandom().nextBytes(made);
+      String meters = "\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"}}";
+      String stripeKey = "rk_test_" + HexFormat.of().formatHex(made);
+      call(
+          201,
+          "PUT",
+          "/api/connectors/stripe",
+          admin,
+          "{\"api_key\":\"" + stripeKey + "\"," + meters + "}");
+      call(200, "GET", "/api/connectors/stripe", admin, null);
+      call(200, "PUT", "/api/connectors/stripe", admin, "{" + meters + "}");
+      call(400, "PUT", "/api/connectors/stripe", admin, "{\"meters\":{}}");
+      call(204, "DELETE", "/api/connectors/stripe", admin, null);
+      call(404, "GET", "/api/connectors/stripe", admin, null);
 
       // tenants and tokens
       call(
