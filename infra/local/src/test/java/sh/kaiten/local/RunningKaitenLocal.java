@@ -299,12 +299,18 @@ final class RunningKaitenLocal implements AutoCloseable {
         continue;
       }
       try {
+        // Into a file, so a JVM that does not answer the attach cannot hold the test up.
+        Path out = Files.createTempFile("kaiten-local-threads", ".txt");
         Process dump =
             new ProcessBuilder(jcmd.toString(), Long.toString(handle.pid()), "Thread.print")
                 .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
                 .start();
-        dumps.append(new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        dump.waitFor(10, TimeUnit.SECONDS);
+        if (!dump.waitFor(10, TimeUnit.SECONDS)) {
+          dump.destroyForcibly();
+        }
+        dumps.append(Files.readString(out));
+        Files.deleteIfExists(out);
       } catch (IOException e) {
         dumps.append("(no thread dump: ").append(e).append(")\n");
       }
