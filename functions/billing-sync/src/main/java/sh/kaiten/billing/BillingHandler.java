@@ -4,12 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
+import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingSync;
+import sh.kaiten.domain.billing.TrailReplay;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.runtime.SideBySide;
 
@@ -40,6 +44,7 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
   private static final SideBySide MESSAGES = new SideBySide("billing-sync", WORKERS);
 
   @Inject BillingSync sync;
+  @Inject TrailReplay replay;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -61,7 +66,11 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
    * @return true when the message is done with
    */
   private boolean handle(SQSEvent.SQSMessage message) {
-    AcceptedUsage usage = SqsUsageStream.fromJson(SqsDeliveryQueue.parse(message.getBody()));
+    JsonNode body = SqsDeliveryQueue.parse(message.getBody());
+    if (SqsBillingJobs.isJob(body)) {
+      return run(SqsBillingJobs.fromJson(body));
+    }
+    AcceptedUsage usage = SqsUsageStream.fromJson(body);
     BillingSync.Result result = sync.sync(usage);
     if (result instanceof BillingSync.Result.Done done) {
       LOG.infof(
@@ -73,5 +82,54 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
         "usage %s of tenant %s not all sent; it comes back from the queue: %s",
         usage.id(), usage.tenantId(), ((BillingSync.Result.Failed) result).reasons());
     return false;
+  }
+
+  /** One page of a job; the log says what it sent, and, on its last page, what the job did. */
+  private boolean run(BillingJob job) {
+    TrailReplay.Result result = replay.run(job);
+    if (result instanceof TrailReplay.Result.Failed failed) {
+      LOG.warnf(
+          "%s not all sent; it comes back from the queue: %s", describe(job), failed.reasons());
+      return false;
+    }
+    boolean last = result instanceof TrailReplay.Result.Finished;
+    BillingJob.Progress done =
+        last
+            ? ((TrailReplay.Result.Finished) result).job().progress()
+            : ((TrailReplay.Result.Continued) result).next().progress();
+    LOG.infof(
+        "%s %s: %d pages of the audit trail, %d counted reports, %d sent to Stripe now, %d sent"
+            + " before",
+        describe(job),
+        last ? "done" : "goes on",
+        done.pages(),
+        done.reports(),
+        done.sent(),
+        done.alreadySent());
+    return true;
+  }
+
+  private static String describe(BillingJob job) {
+    if (job instanceof BillingJob.PeriodFlush flush) {
+      return "flush of the period "
+          + flush.periodStart()
+          + " to "
+          + flush.periodEnd()
+          + " of "
+          + flush.entitlement()
+          + " for "
+          + flush.holder()
+          + " (tenant "
+          + flush.tenantId()
+          + ")";
+    }
+    BillingJob.Backfill backfill = (BillingJob.Backfill) job;
+    return "backfill of "
+        + backfill.from()
+        + " to "
+        + backfill.to()
+        + " (tenant "
+        + backfill.tenantId()
+        + ")";
   }
 }

@@ -9,13 +9,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import sh.kaiten.adapters.dynamodb.DynamoSentLedger;
 import sh.kaiten.adapters.stripe.StripeMeterEvents;
+import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.billing.Backoff;
+import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.BillingSync;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterEventDelivery;
 import sh.kaiten.domain.billing.MeterEventSenders;
 import sh.kaiten.domain.billing.SentLedger;
 import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.billing.TrailReplay;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
@@ -75,5 +78,16 @@ public class BillingWiring {
       LicenseStore licenses,
       CustomerStore customers) {
     return new BillingSync(connectors, senders, instances, licenses, customers);
+  }
+
+  @Produces
+  @Singleton
+  TrailReplay replay(
+      StripeConnectors connectors,
+      AuditLog trail,
+      InstanceStore instances,
+      BillingSync sync,
+      BillingJobs jobs) {
+    return new TrailReplay(connectors, trail, instances, sync, jobs);
   }
 }

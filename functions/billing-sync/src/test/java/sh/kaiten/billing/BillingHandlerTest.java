@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,14 +23,21 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
+import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.ReportedUsage;
+import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterIdentifiers;
 import sh.kaiten.domain.billing.MeterMapping;
 import sh.kaiten.domain.billing.StripeConnector;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.local.aws.StripeStandIn;
@@ -58,6 +66,7 @@ class BillingHandlerTest {
   @Inject AdminStores stores;
   @Inject StripeConnectors connectors;
   @Inject ConnectorKeys keys;
+  @Inject AuditLog trail;
 
   private ProductPage page;
   private String tenant;
@@ -152,14 +161,117 @@ class BillingHandlerTest {
     assertThat(stripe().calls()).isEqualTo(calls);
   }
 
+  /**
+   * A closed period's flush sends, from the audit trail, each counted report live sync had not
+   * sent, a page of records a run: the rest of the job goes back onto the billing queue.
+   */
+  @Test
+  void aPeriodsFlushSendsFromTheTrailWhatLiveSyncHadNotSentAndGoesOnThroughTheQueue() {
+    Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant start = end.minus(Duration.ofHours(2));
+    List<AuditRecord> records = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      records.add(reported(start.plusSeconds(60L * i), i + 1));
+    }
+    AuditRecord first = records.get(0);
+    AcceptedUsage live =
+        new AcceptedUsage(
+            first.id(),
+            tenant,
+            ProductPage.INSTANCE,
+            List.of(
+                new AcceptedReport(
+                    tenant, first.id() + "/0", "api-calls", BigDecimal.ONE, first.at())));
+    assertThat(invoke(event(SqsUsageStream.toJson(live))).get("batchItemFailures")).isEmpty();
+
+    BillingJob flush =
+        new BillingJob.PeriodFlush(
+            tenant,
+            CounterKey.instanceHolder(ProductPage.INSTANCE),
+            "api-calls",
+            start,
+            end,
+            BigDecimal.ZERO,
+            end,
+            BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(flush))).get("batchItemFailures")).isEmpty();
+    List<String> rest = takeJobs();
+    assertThat(rest).hasSize(1);
+    assertThat(invoke(event(rest.get(0))).get("batchItemFailures")).isEmpty();
+
+    assertThat(takeJobs()).isEmpty();
+    assertThat(stripe().total(customer, meter)).isEqualTo(21 * 22 / 2);
+    assertThat(stripe().acceptedMoreThanOnce()).isEmpty();
+  }
+
+  /** A backfill sends the range's counted reports, whichever instance reported them. */
+  @Test
+  void aBackfillSendsTheCountedReportsOfItsRange() {
+    Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Instant from = to.minus(Duration.ofHours(1));
+    reported(from.minusSeconds(30), 100); // before the range
+    reported(from.plusSeconds(30), 7);
+    reported(from.plusSeconds(90), 8);
+
+    BillingJob backfill = new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(backfill))).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().total(customer, meter)).isEqualTo(15);
+  }
+
+  /** A counted single report's audit record, as usage-api writes it. */
+  private AuditRecord reported(Instant at, int value) {
+    AuditRecord record =
+        new AuditRecord(
+            Ids.newId(AuditRecord.ID_PREFIX, at),
+            tenant,
+            at,
+            "tok_test",
+            ReportedUsage.TYPE,
+            ProductPage.INSTANCE,
+            List.of("api-calls"),
+            "{\"entitlement_slug\":\"api-calls\",\"value\":" + value + "}",
+            "{\"status\":\"ACCEPTED\"}",
+            "req_test",
+            Instant.now().plus(Duration.ofDays(90)),
+            "hash");
+    trail.append(List.of(record));
+    return record;
+  }
+
+  /** This tenant's jobs on the billing queue, taken off it. */
+  private List<String> takeJobs() {
+    var aws = LocalAwsResource.localAws();
+    String url = aws.resources().ref("BillingQueue");
+    List<String> bodies = new ArrayList<>();
+    List<software.amazon.awssdk.services.sqs.model.Message> batch;
+    do {
+      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+      for (var message : batch) {
+        if (message.body().contains(tenant)) {
+          bodies.add(message.body());
+        }
+        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
+      }
+    } while (!batch.isEmpty());
+    return bodies;
+  }
+
   private static String event(AcceptedUsage... messages) {
+    String[] bodies = new String[messages.length];
+    for (int i = 0; i < messages.length; i++) {
+      bodies[i] = SqsUsageStream.toJson(messages[i]);
+    }
+    return event(bodies);
+  }
+
+  private static String event(String... messages) {
     ObjectNode event = JSON.createObjectNode();
     ArrayNode records = event.putArray("Records");
     for (int i = 0; i < messages.length; i++) {
       ObjectNode record = records.addObject();
       record.put("messageId", "msg-" + i);
       record.put("receiptHandle", "handle-" + i);
-      record.put("body", SqsUsageStream.toJson(messages[i]));
+      record.put("body", messages[i]);
       record.putObject("attributes").put("ApproximateReceiveCount", "1");
       record.putObject("messageAttributes");
       record.put("eventSource", "aws:sqs");

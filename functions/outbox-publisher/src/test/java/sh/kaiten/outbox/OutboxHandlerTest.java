@@ -175,6 +175,44 @@ class OutboxHandlerTest {
   }
 
   /**
+   * A period's close goes onto the events queue as every event does, and asks billing-sync to flush
+   * the period's reports to Stripe: a flush job on the billing queue.
+   */
+  @Test
+  void aPeriodsCloseIsAnnouncedAndItsFlushGoesOntoTheBillingQueue() throws Exception {
+    String closed =
+        "{\"id\":\"evt_sample_closed\",\"type\":\"usage.period_closed\","
+            + "\"created_at\":\"2026-12-02T00:01:00Z\",\"tenant_id\":\""
+            + tenant
+            + "\",\"data\":{\"instance_id\":\"acme-prod\",\"entitlement\":\"api-calls\","
+            + "\"aggregation\":\"SUM\",\"period_start\":\"2026-11-01T00:00:00Z\","
+            + "\"period_end\":\"2026-12-01T00:00:00Z\",\"usage\":42.5,\"reports\":3,"
+            + "\"limit\":null}}";
+    JsonNode response =
+        invoke(
+            sampleWith(
+                "111000000000000000000005",
+                "EVENT#evt_sample_closed",
+                "usage.period_closed",
+                "events",
+                closed));
+
+    assertThat(response.get("batchItemFailures")).isEmpty();
+    assertThat(EventsQueue.take(tenant))
+        .extracting(e -> e.get("id").asText())
+        .containsExactly("evt_sample_customer_created", "evt_sample_closed");
+    assertThat(take("BillingQueue"))
+        .containsExactly(
+            "{\"tenant_id\":\""
+                + tenant
+                + "\",\"job\":\"period_flush\",\"holder\":\"instance:acme-prod\","
+                + "\"entitlement\":\"api-calls\",\"period_start\":\"2026-11-01T00:00:00Z\","
+                + "\"period_end\":\"2026-12-01T00:00:00Z\",\"usage\":\"42.5\","
+                + "\"closed_at\":\"2026-12-02T00:01:00Z\",\"progress\":{\"pages\":0,"
+                + "\"reports\":0,\"sent\":0,\"already_sent\":0}}");
+  }
+
+  /**
    * The sample batch with one more new item after it: an outbox item for {@code queue} holding
    * {@code message}.
    */

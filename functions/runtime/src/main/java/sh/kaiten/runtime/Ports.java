@@ -33,6 +33,7 @@ import sh.kaiten.adapters.dynamodb.DynamoUsageHistory;
 import sh.kaiten.adapters.dynamodb.DynamoWebhookStore;
 import sh.kaiten.adapters.secrets.SecretsManagerConnectorKeys;
 import sh.kaiten.adapters.secrets.SecretsManagerSecrets;
+import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
@@ -46,6 +47,7 @@ import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
+import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.UsageStream;
@@ -286,6 +288,16 @@ public class Ports {
   @Singleton
   UsageStream usageStream(SqsClient sqs, KaitenConfig config) {
     return new SqsUsageStream(sqs, queueUrl(config.queue().billing(), "KAITEN_QUEUE_BILLING"));
+  }
+
+  /**
+   * billing-sync's jobs (a closed period's flush, a backfill), on the billing queue:
+   * outbox-publisher and billing-sync put them there.
+   */
+  @Produces
+  @Singleton
+  BillingJobs billingJobs(SqsClient sqs, KaitenConfig config) {
+    return new SqsBillingJobs(sqs, queueUrl(config.queue().billing(), "KAITEN_QUEUE_BILLING"));
   }
 
   /**

@@ -21,6 +21,8 @@ import java.util.List;
  * @param reports how many reports the row stands for: 1, or a lease settlement's {@code reports}
  *     (an SDK settles the uses of a lease in one report), so counting reports sums this column, not
  *     the rows
+ * @param index its place in its request: 0 for a single report, its index in a batch's events; with
+ *     {@code auditId} it names the report on the billing stream ({@code auditId/index})
  */
 public record ReportedUsage(
     String auditId,
@@ -36,7 +38,8 @@ public record ReportedUsage(
     String actor,
     String requestId,
     String leaseId,
-    long reports) {
+    long reports,
+    int index) {
   /** The audit type of usage reports, single or batched. */
   public static final String TYPE = "usage.reported";
 
@@ -52,19 +55,21 @@ public record ReportedUsage(
     JsonNode result = parse(record.result());
     List<ReportedUsage> reports = new ArrayList<>();
     if (!request.has("events")) {
-      reports.add(report(record, request, result));
+      reports.add(report(record, request, result, 0));
       return reports;
     }
     for (int i = 0; i < request.get("events").size(); i++) {
       JsonNode outcome = result.path("results").path(i);
       if (!outcome.has("error")) {
-        reports.add(report(record, request.get("events").get(i), outcome));
+        reports.add(
+            report(record, request.get("events").get(i), outcome, outcome.path("index").asInt(i)));
       }
     }
     return reports;
   }
 
-  private static ReportedUsage report(AuditRecord record, JsonNode request, JsonNode result) {
+  private static ReportedUsage report(
+      AuditRecord record, JsonNode request, JsonNode result, int index) {
     return new ReportedUsage(
         record.id(),
         record.at(),
@@ -79,7 +84,16 @@ public record ReportedUsage(
         record.actor(),
         record.requestId(),
         text(request, "lease_id"),
-        request.path("reports").asLong(1));
+        request.path("reports").asLong(1),
+        index);
+  }
+
+  /**
+   * Whether the report was counted (so it was on the billing stream): neither REJECTED nor a replay
+   * of an earlier report.
+   */
+  public boolean counted() {
+    return !"REJECTED".equals(status) && !replayed;
   }
 
   private static String text(JsonNode node, String field) {

@@ -1,0 +1,104 @@
+package sh.kaiten.adapters.sqs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import sh.kaiten.domain.billing.BillingJob;
+import sh.kaiten.domain.billing.BillingJobs;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * billing-sync's jobs on the billing queue, beside the counted reports ({@link SqsUsageStream}): a
+ * message with a {@code job} field, {@code period_flush} or {@code backfill}, and where the job
+ * stands ({@code progress}). Values travel as strings of their decimal, as the reports' do.
+ */
+public final class SqsBillingJobs implements BillingJobs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String JOB = "job";
+  private static final String FLUSH = "period_flush";
+  private static final String BACKFILL = "backfill";
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+
+  public SqsBillingJobs(SqsClient sqs, String queueUrl) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+  }
+
+  @Override
+  public void enqueue(BillingJob job) {
+    sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(toJson(job)));
+  }
+
+  /** Whether a billing queue message is a job (else it is what a write counted). */
+  public static boolean isJob(JsonNode body) {
+    return body.has(JOB);
+  }
+
+  public static String toJson(BillingJob job) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("tenant_id", job.tenantId());
+    if (job instanceof BillingJob.PeriodFlush flush) {
+      body.put(JOB, FLUSH);
+      body.put("holder", flush.holder());
+      body.put("entitlement", flush.entitlement());
+      body.put("period_start", flush.periodStart().toString());
+      body.put("period_end", flush.periodEnd().toString());
+      body.put("usage", flush.usage().toPlainString());
+      body.put("closed_at", flush.closedAt().toString());
+    } else if (job instanceof BillingJob.Backfill backfill) {
+      body.put(JOB, BACKFILL);
+      body.put("from", backfill.from().toString());
+      body.put("to", backfill.to().toString());
+    }
+    BillingJob.Progress progress = job.progress();
+    ObjectNode at = body.putObject("progress");
+    if (progress.cursor() != null) {
+      at.put("cursor", progress.cursor());
+    }
+    at.put("pages", progress.pages());
+    at.put("reports", progress.reports());
+    at.put("sent", progress.sent());
+    at.put("already_sent", progress.alreadySent());
+    return body.toString();
+  }
+
+  public static BillingJob fromJson(JsonNode body) {
+    String tenant = SqsEvents.text(body, "tenant_id");
+    JsonNode at = body.path("progress");
+    BillingJob.Progress progress =
+        new BillingJob.Progress(
+            at.hasNonNull("cursor") ? at.get("cursor").asText() : null,
+            at.path("pages").asInt(),
+            at.path("reports").asInt(),
+            at.path("sent").asInt(),
+            at.path("already_sent").asInt());
+    try {
+      return switch (SqsEvents.text(body, JOB)) {
+        case FLUSH ->
+            new BillingJob.PeriodFlush(
+                tenant,
+                SqsEvents.text(body, "holder"),
+                SqsEvents.text(body, "entitlement"),
+                instant(body, "period_start"),
+                instant(body, "period_end"),
+                new BigDecimal(SqsEvents.text(body, "usage")),
+                instant(body, "closed_at"),
+                progress);
+        case BACKFILL ->
+            new BillingJob.Backfill(tenant, instant(body, "from"), instant(body, "to"), progress);
+        default -> throw new IllegalArgumentException("no such billing job: " + body.get(JOB));
+      };
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException("a billing job's value or time is malformed: " + e);
+    }
+  }
+
+  private static Instant instant(JsonNode body, String field) {
+    return Instant.parse(SqsEvents.text(body, field));
+  }
+}

@@ -1,0 +1,186 @@
+package sh.kaiten.domain.billing;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import sh.kaiten.domain.events.Event;
+import sh.kaiten.domain.events.EventType;
+import sh.kaiten.domain.metering.CounterKey;
+
+/**
+ * Work for billing-sync beside the stream of counted reports: sending again what the audit trail
+ * says was counted in a span, one page of audit records a run, each report under the identifier
+ * live sync gives it (so the sent-ledger sends only what never reached Stripe). A job that has more
+ * pages puts its next step on the billing queue, carrying what it sent so far.
+ */
+public sealed interface BillingJob {
+  /**
+   * How far before a period's start a report of it may have been recorded: a report's timestamp may
+   * be up to 5 minutes ahead of the clock that received it (usage-api's tolerance), doubled.
+   */
+  Duration FUTURE_MARGIN = Duration.ofMinutes(10);
+
+  String tenantId();
+
+  Progress progress();
+
+  /** The same job, from its next page on. */
+  BillingJob next(Progress progress);
+
+  /**
+   * Which audit records hold the job's reports: their time (when they were answered) in [from, to).
+   */
+  Instant recordsFrom();
+
+  Instant recordsTo();
+
+  /** Whether a report of this job's span, counted at {@code at}, belongs to it. */
+  boolean covers(String entitlement, Instant at);
+
+  /**
+   * The reports of a counter's period that closed ({@code usage.period_closed}), flushed to Stripe
+   * before the period's invoice is finalized.
+   *
+   * @param holder the counter's holder ({@code instance:<id>} or {@code license:<id>})
+   * @param usage the period's total as the close announced it (the value a {@code last} meter gets)
+   * @param closedAt when the close was announced: no report of the period is recorded after it
+   */
+  record PeriodFlush(
+      String tenantId,
+      String holder,
+      String entitlement,
+      Instant periodStart,
+      Instant periodEnd,
+      BigDecimal usage,
+      Instant closedAt,
+      Progress progress)
+      implements BillingJob {
+    public PeriodFlush {
+      Objects.requireNonNull(tenantId, "tenantId");
+      Objects.requireNonNull(holder, "holder");
+      Objects.requireNonNull(entitlement, "entitlement");
+      Objects.requireNonNull(usage, "usage");
+      Objects.requireNonNull(closedAt, "closedAt");
+      Objects.requireNonNull(progress, "progress");
+      if (!periodStart.isBefore(periodEnd)) {
+        throw new IllegalArgumentException("a period ends after it starts");
+      }
+    }
+
+    /** The flush a {@code usage.period_closed} event asks for. */
+    public static PeriodFlush of(Event closed) {
+      if (closed.type() != EventType.USAGE_PERIOD_CLOSED) {
+        throw new IllegalArgumentException("not a period's close: " + closed.type().wireName());
+      }
+      var data = closed.data();
+      String holder =
+          data.hasNonNull("instance_id")
+              ? CounterKey.instanceHolder(data.get("instance_id").asText())
+              : CounterKey.licenseHolder(data.get("license_id").asText());
+      return new PeriodFlush(
+          closed.tenantId(),
+          holder,
+          data.get("entitlement").asText(),
+          Instant.parse(data.get("period_start").asText()),
+          Instant.parse(data.get("period_end").asText()),
+          data.get("usage").decimalValue(),
+          closed.createdAt(),
+          Progress.START);
+    }
+
+    public String holderKind() {
+      return holder.substring(0, holder.indexOf(':'));
+    }
+
+    public String holderId() {
+      return holder.substring(holder.indexOf(':') + 1);
+    }
+
+    @Override
+    public PeriodFlush next(Progress progress) {
+      return new PeriodFlush(
+          tenantId, holder, entitlement, periodStart, periodEnd, usage, closedAt, progress);
+    }
+
+    @Override
+    public Instant recordsFrom() {
+      return periodStart.minus(FUTURE_MARGIN);
+    }
+
+    @Override
+    public Instant recordsTo() {
+      return closedAt.plusSeconds(1);
+    }
+
+    @Override
+    public boolean covers(String entitlement, Instant at) {
+      return this.entitlement.equals(entitlement)
+          && !at.isBefore(periodStart)
+          && at.isBefore(periodEnd);
+    }
+  }
+
+  /**
+   * The reports counted in [from, to) sent to a connector made later, under live sync's
+   * identifiers: overlapping live sync or an earlier backfill bills nothing twice.
+   */
+  record Backfill(String tenantId, Instant from, Instant to, Progress progress)
+      implements BillingJob {
+    public Backfill {
+      Objects.requireNonNull(tenantId, "tenantId");
+      Objects.requireNonNull(progress, "progress");
+      if (!from.isBefore(to)) {
+        throw new IllegalArgumentException("a backfill ends after it starts");
+      }
+    }
+
+    @Override
+    public Backfill next(Progress progress) {
+      return new Backfill(tenantId, from, to, progress);
+    }
+
+    @Override
+    public Instant recordsFrom() {
+      return from.minus(FUTURE_MARGIN);
+    }
+
+    @Override
+    public Instant recordsTo() {
+      return to.plus(LATE_RECORDS);
+    }
+
+    @Override
+    public boolean covers(String entitlement, Instant at) {
+      return !at.isBefore(from) && at.isBefore(to);
+    }
+  }
+
+  /**
+   * How long after a report's time its record may have been written (a late report): a backfill
+   * reads records this much past its end, and keeps only the reports timed inside it.
+   */
+  Duration LATE_RECORDS = Duration.ofDays(2);
+
+  /**
+   * Where a job stands.
+   *
+   * @param cursor the audit page to read next; null for the first
+   * @param pages pages done
+   * @param reports counted reports of the span met so far
+   * @param sent meter events Stripe accepted in this job
+   * @param alreadySent reports the ledger had as sent (by live sync or an earlier job)
+   */
+  record Progress(String cursor, int pages, int reports, int sent, int alreadySent) {
+    public static final Progress START = new Progress(null, 0, 0, 0, 0);
+
+    public Progress after(String nextCursor, int reports, int sent, int alreadySent) {
+      return new Progress(
+          nextCursor,
+          pages + 1,
+          this.reports + reports,
+          this.sent + sent,
+          this.alreadySent + alreadySent);
+    }
+  }
+}

@@ -1,0 +1,324 @@
+package sh.kaiten.domain.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.Ids;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.ReportedUsage;
+import sh.kaiten.domain.billing.BillingJob.Progress;
+import sh.kaiten.domain.billing.MeterEventGateway.Answer;
+import sh.kaiten.domain.billing.TrailReplay.Result;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.license.Customer;
+import sh.kaiten.domain.license.Instance;
+import sh.kaiten.domain.license.License;
+import sh.kaiten.domain.license.LicenseStatus;
+import sh.kaiten.domain.memory.InMemoryAuditLog;
+import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemorySentLedger;
+import sh.kaiten.domain.memory.InMemoryStripeConnectors;
+import sh.kaiten.domain.metering.SettableClock;
+import sh.kaiten.domain.outbox.AcceptedReport;
+import sh.kaiten.domain.outbox.AcceptedUsage;
+import sh.kaiten.domain.outbox.ChangeRecords;
+
+class TrailReplayTest {
+  private static final String TENANT = "ten_1";
+  private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+  private static final Instant END = Instant.parse("2026-12-01T00:00:00Z");
+  private static final Instant CLOSED = END.plus(Duration.ofHours(24)).plusSeconds(30);
+
+  private final SettableClock clock = new SettableClock(CLOSED.plusSeconds(5));
+  private final InMemoryCatalog catalog = new InMemoryCatalog();
+  private final InMemoryStripeConnectors connectors = new InMemoryStripeConnectors();
+  private final InMemoryAuditLog trail = new InMemoryAuditLog();
+  private final List<MeterEvent> calls = new ArrayList<>();
+  private final List<BillingJob> queued = new ArrayList<>();
+  private final MeterEventDelivery delivery =
+      new MeterEventDelivery(
+          event -> {
+            calls.add(event);
+            return new Answer.Accepted();
+          },
+          new InMemorySentLedger(),
+          clock,
+          clock::advance,
+          new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)),
+          3,
+          Duration.ofMinutes(1),
+          new Random(7));
+  private final BillingSync sync =
+      new BillingSync(
+          connectors,
+          tenant -> connectors.stripeKey(tenant).map(key -> delivery),
+          catalog,
+          catalog,
+          catalog);
+  private final TrailReplay replay = new TrailReplay(connectors, trail, catalog, sync, queued::add);
+
+  private static final MeterMapping CALLS =
+      new MeterMapping("api-calls", "api_calls", BigDecimal.ONE, Aggregation.SUM);
+
+  @BeforeEach
+  void catalog() {
+    catalog.createTier(TENANT, new Tier("pro", "Pro", 1, Map.of(), START), ChangeRecords.NONE);
+    catalog.createCustomer(
+        TENANT,
+        new Customer("cus_acme", "Acme", Map.of("stripe_id", "cus_Stripe1"), START),
+        ChangeRecords.NONE);
+    for (String[] pair : new String[][] {{"lic_1", "acme-prod"}, {"lic_2", "acme-dev"}}) {
+      catalog.createLicense(
+          TENANT,
+          new License(
+              pair[0],
+              "cus_acme",
+              "pro",
+              LicenseStatus.ACTIVE,
+              START,
+              null,
+              null,
+              Map.of(),
+              START,
+              START),
+          List.of(),
+          ChangeRecords.NONE);
+      catalog.createInstance(
+          TENANT, new Instance(pair[1], pair[0], null, null, START), ChangeRecords.NONE);
+    }
+    connectors.put(
+        new StripeConnector(TENANT, Map.of("api-calls", CALLS), "stripe_id", START, START));
+    connectors.putStripeKey(TENANT, "rk_test_made_up");
+  }
+
+  /** A single report's record, as usage-api writes it. */
+  private AuditRecord single(
+      String instance,
+      Instant at,
+      String entitlement,
+      String value,
+      String status,
+      boolean replay) {
+    return record(
+        instance,
+        at,
+        entitlement,
+        "{\"entitlement_slug\":\"" + entitlement + "\",\"value\":" + value + "}",
+        "{\"status\":\"" + status + "\",\"replayed\":" + replay + "}");
+  }
+
+  /** A batch slice's record: its events, timestamped, and their results by index. */
+  private AuditRecord batch(String instance, Instant at, int firstIndex, String... values) {
+    StringBuilder events = new StringBuilder();
+    StringBuilder results = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      String sep = i == 0 ? "" : ",";
+      events
+          .append(sep)
+          .append(
+              "{\"entitlement_slug\":\"api-calls\",\"value\":"
+                  + values[i]
+                  + ",\"timestamp\":\""
+                  + at.minusSeconds(60)
+                  + "\"}");
+      results.append(sep).append("{\"status\":\"ACCEPTED\",\"index\":" + (firstIndex + i) + "}");
+    }
+    return record(
+        instance,
+        at,
+        "api-calls",
+        "{\"events\":[" + events + "]}",
+        "{\"results\":[" + results + "]}");
+  }
+
+  private AuditRecord record(
+      String instance, Instant at, String entitlement, String request, String result) {
+    AuditRecord record =
+        new AuditRecord(
+            Ids.newId(AuditRecord.ID_PREFIX, at),
+            TENANT,
+            at,
+            "tok_1",
+            ReportedUsage.TYPE,
+            instance,
+            List.of(entitlement),
+            request,
+            result,
+            "req_1",
+            clock.instant().plus(Duration.ofDays(90)),
+            "hash");
+    trail.append(List.of(record));
+    return record;
+  }
+
+  private BillingJob.PeriodFlush flush(String holder) {
+    return new BillingJob.PeriodFlush(
+        TENANT, holder, "api-calls", START, END, new BigDecimal("0"), CLOSED, Progress.START);
+  }
+
+  private static long total(List<MeterEvent> events) {
+    return events.stream().mapToLong(MeterEvent::value).sum();
+  }
+
+  @Test
+  void aClosedPeriodsFlushSendsEachCountedReportOfItThatLiveSyncHadNotSentAndNothingElse() {
+    AuditRecord live =
+        single("acme-prod", START.plusSeconds(10), "api-calls", "3", "ACCEPTED", false);
+    batch("acme-prod", END.minusSeconds(5), 0, "4", "5"); // timestamped a minute earlier
+    single("acme-prod", END.plusSeconds(3600), "api-calls", "100", "ACCEPTED", false); // December's
+    single("acme-prod", START.plusSeconds(20), "api-calls", "7", "REJECTED", false);
+    single("acme-prod", START.plusSeconds(30), "api-calls", "9", "ACCEPTED", true); // a replay
+    single("acme-prod", START.plusSeconds(40), "storage", "11", "ACCEPTED", false);
+    single("acme-dev", START.plusSeconds(50), "api-calls", "13", "ACCEPTED", false);
+    // Live sync sent the first one; the batch's message never made it (dead-lettered, say).
+    sync.sync(
+        new AcceptedUsage(
+            live.id(),
+            TENANT,
+            "acme-prod",
+            List.of(
+                new AcceptedReport(
+                    TENANT, live.id() + "/0", "api-calls", BigDecimal.valueOf(3), live.at()))));
+    calls.clear();
+
+    Result result = replay.run(flush("instance:acme-prod"));
+
+    assertThat(result)
+        .isEqualTo(
+            new Result.Finished(flush("instance:acme-prod").next(new Progress(null, 1, 3, 2, 1))));
+    assertThat(calls).extracting(MeterEvent::value).containsExactlyInAnyOrder(4L, 5L);
+    assertThat(calls).extracting(MeterEvent::timestamp).containsOnly(END.minusSeconds(65));
+    assertThat(queued).isEmpty();
+
+    calls.clear();
+    assertThat(replay.run(flush("instance:acme-prod")))
+        .isEqualTo(
+            new Result.Finished(flush("instance:acme-prod").next(new Progress(null, 1, 3, 0, 3))));
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void aLicensePoolsFlushTakesTheReportsOfItsOwnInstancesOnly() {
+    single("acme-prod", START.plusSeconds(10), "api-calls", "3", "ACCEPTED", false);
+    single("acme-dev", START.plusSeconds(20), "api-calls", "13", "ACCEPTED", false);
+
+    assertThat(replay.run(flush("license:lic_2"))).isInstanceOf(Result.Finished.class);
+    assertThat(calls).extracting(MeterEvent::value).containsExactly(13L);
+  }
+
+  @Test
+  void aJobOfManyRecordsGoesOnPageByPageThroughTheQueueCountingWhatItSent() {
+    int records = TrailReplay.RECORDS_PER_RUN + 5;
+    for (int i = 0; i < records; i++) {
+      batch("acme-prod", START.plus(Duration.ofHours(i + 1)), 0, "1", "2");
+    }
+
+    Result first = replay.run(flush("instance:acme-prod"));
+    assertThat(first).isInstanceOf(Result.Continued.class);
+    BillingJob next = ((Result.Continued) first).next();
+    assertThat(queued).containsExactly(next);
+    assertThat(next.progress().cursor()).isNotNull();
+    assertThat(next.progress())
+        .extracting(Progress::pages, Progress::reports, Progress::sent)
+        .containsExactly(1, 2 * TrailReplay.RECORDS_PER_RUN, 2 * TrailReplay.RECORDS_PER_RUN);
+
+    Result last = replay.run(next);
+    assertThat(last).isInstanceOf(Result.Finished.class);
+    assertThat(((Result.Finished) last).job().progress())
+        .isEqualTo(new Progress(null, 2, 2 * records, 2 * records, 0));
+    assertThat(total(calls)).isEqualTo(3L * records);
+    assertThat(calls).extracting(MeterEvent::identifier).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aBackfillSendsEveryCountedReportTimedInItsRangeWhateverTheInstance() {
+    single("acme-prod", START.minusSeconds(1), "api-calls", "1", "ACCEPTED", false);
+    single("acme-prod", START.plusSeconds(10), "api-calls", "3", "ACCEPTED", false);
+    single("acme-dev", START.plusSeconds(20), "api-calls", "13", "ACCEPTED", false);
+    single("acme-dev", START.plusSeconds(30), "storage", "11", "ACCEPTED", false); // not mapped
+    batch("acme-prod", END.plusSeconds(30), 3, "4", "5"); // timed before END, recorded after it
+
+    BillingJob.Backfill backfill = new BillingJob.Backfill(TENANT, START, END, Progress.START);
+    assertThat(replay.run(backfill))
+        .isEqualTo(new Result.Finished(backfill.next(new Progress(null, 1, 5, 4, 0))));
+    assertThat(total(calls)).isEqualTo(25);
+    assertThat(calls)
+        .extracting(MeterEvent::identifier)
+        .contains(
+            MeterIdentifiers.ofReport(
+                new AcceptedReport(
+                    TENANT,
+                    trail.records.values().stream()
+                            .filter(r -> r.request().contains("\"events\""))
+                            .findFirst()
+                            .orElseThrow()
+                            .id()
+                        + "/3",
+                    "api-calls",
+                    BigDecimal.ONE,
+                    START)));
+  }
+
+  @Test
+  void withoutAConnectorOrAMappedMeterTheTrailIsNotRead() {
+    single("acme-prod", START.plusSeconds(10), "api-calls", "3", "ACCEPTED", false);
+    BillingJob.PeriodFlush unmapped =
+        new BillingJob.PeriodFlush(
+            TENANT,
+            "instance:acme-prod",
+            "storage",
+            START,
+            END,
+            BigDecimal.ONE,
+            CLOSED,
+            Progress.START);
+    assertThat(replay.run(unmapped)).isEqualTo(new Result.Finished(unmapped));
+
+    connectors.delete(TENANT);
+    assertThat(replay.run(flush("instance:acme-prod")))
+        .isEqualTo(new Result.Finished(flush("instance:acme-prod")));
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void aFlushIsReadFromAPeriodClosedEvent() {
+    var data =
+        sh.kaiten.domain.events.data.EventData.of(
+            new sh.kaiten.domain.metering.CounterKey(
+                TENANT, "api-calls", "license:lic_1", "2026-11"));
+    data.put("aggregation", "SUM");
+    data.put("period_start", START.toString());
+    data.put("period_end", END.toString());
+    data.put("usage", new BigDecimal("42.5"));
+    BillingJob.PeriodFlush flush =
+        BillingJob.PeriodFlush.of(
+            new sh.kaiten.domain.events.Event(
+                "evt_1",
+                TENANT,
+                sh.kaiten.domain.events.EventType.USAGE_PERIOD_CLOSED,
+                CLOSED,
+                data));
+    assertThat(flush)
+        .isEqualTo(
+            new BillingJob.PeriodFlush(
+                TENANT,
+                "license:lic_1",
+                "api-calls",
+                START,
+                END,
+                new BigDecimal("42.5"),
+                CLOSED,
+                Progress.START));
+    assertThat(flush.holderKind()).isEqualTo("license");
+    assertThat(flush.holderId()).isEqualTo("lic_1");
+  }
+}
