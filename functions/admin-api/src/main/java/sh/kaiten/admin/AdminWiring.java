@@ -6,13 +6,13 @@ import java.time.Clock;
 import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.CatalogAdministration;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.admin.CatalogPlans;
 import sh.kaiten.domain.admin.CustomerAdministration;
 import sh.kaiten.domain.admin.InstanceAdministration;
 import sh.kaiten.domain.admin.LicenseAdministration;
 import sh.kaiten.domain.admin.TenantBootstrap;
 import sh.kaiten.domain.admin.TokenAdministration;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 import sh.kaiten.domain.webhooks.Webhooks;
@@ -58,8 +58,13 @@ public class AdminWiring {
   @Produces
   @Singleton
   CatalogPlans catalogPlans(
-      AdminStores stores, CatalogChangeStore changes, RequestJournal journal, Clock clock) {
-    return new CatalogPlans(stores, changes, journal, clock);
+      AdminStores stores,
+      CatalogChangeStore changes,
+      WebhookStore webhooks,
+      WebhookUrlPolicy urls,
+      RequestJournal journal,
+      Clock clock) {
+    return new CatalogPlans(stores, changes, webhooks, urls, journal, clock);
   }
 
   @Produces

@@ -44,6 +44,7 @@ import sh.kaiten.domain.access.ConsoleSessions;
 import sh.kaiten.domain.access.RequestBudget;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
@@ -51,7 +52,6 @@ import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.UsageStream;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.EntitlementStore;
 import sh.kaiten.domain.catalog.TierStore;
@@ -135,7 +135,8 @@ public class Ports {
   @Singleton
   CatalogChangeStore catalogChanges(
       DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
-    return new DynamoCatalogChanges(dynamo, config.table().catalog(), changes);
+    return new DynamoCatalogChanges(
+        dynamo, config.table().catalog(), webhooksTable(config), changes);
   }
 
   @Produces
@@ -270,17 +271,16 @@ public class Ports {
   @Produces
   @Singleton
   WebhookStore webhooks(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
-    return new DynamoWebhookStore(
-        dynamo,
-        config
-            .table()
-            .webhooks()
-            .filter(s -> !s.isBlank())
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "KAITEN_TABLE_WEBHOOKS is not set for this function")),
-        changes);
+    return new DynamoWebhookStore(dynamo, webhooksTable(config), changes);
+  }
+
+  private static String webhooksTable(KaitenConfig config) {
+    return config
+        .table()
+        .webhooks()
+        .filter(s -> !s.isBlank())
+        .orElseThrow(
+            () -> new IllegalStateException("KAITEN_TABLE_WEBHOOKS is not set for this function"));
   }
 
   /** What usage writes counted, for billing-sync (outbox-publisher puts it there). */

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import sh.kaiten.domain.catalog.CatalogChange;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
+import sh.kaiten.domain.admin.CatalogChange;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -14,18 +14,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
 /**
- * Many catalog changes as one transaction on the Catalog table, with their events and audit record:
- * each change keeps the condition its single store puts on it (a free slug, an unchanged {@code
- * updated_at}, a tier without licenses), so one refused change cancels them all.
+ * Many catalog changes as one transaction on the Catalog table (and the Webhooks table, for webhook
+ * endpoints), with their events and audit record: each change keeps the condition its single store
+ * puts on it (a free slug, an unchanged {@code updated_at}, a tier without licenses, an endpoint
+ * still there), so one refused change cancels them all.
  */
 public final class DynamoCatalogChanges implements CatalogChangeStore {
   private final CatalogWrites writes;
+  private final String webhooksTable;
 
   /**
+   * @param webhooksTable the Webhooks table, where endpoints are
    * @param changes how a change's events and audit records join its transaction
    */
-  public DynamoCatalogChanges(DynamoDbClient dynamo, String table, ChangeItems changes) {
+  public DynamoCatalogChanges(
+      DynamoDbClient dynamo, String table, String webhooksTable, ChangeItems changes) {
     this.writes = new CatalogWrites(dynamo, table, changes);
+    this.webhooksTable = webhooksTable;
   }
 
   @Override
@@ -78,6 +83,18 @@ public final class DynamoCatalogChanges implements CatalogChangeStore {
         refusals.add(
             refused(
                 "tier '" + d.slug() + "' cannot be deleted: licenses are on it, or it is gone"));
+      } else if (change instanceof CatalogChange.WebhookCreated c) {
+        items.add(DynamoWebhookStore.newEndpoint(webhooksTable, tenantId, c.endpoint()));
+        refusals.add(refused("webhook '" + c.endpoint().id() + "' already exists"));
+      } else if (change instanceof CatalogChange.WebhookUpdated u) {
+        items.add(
+            DynamoWebhookStore.changedEndpoint(
+                webhooksTable, tenantId, u.endpoint(), u.expectedUpdatedAt()));
+        refusals.add(
+            refused("webhook '" + u.endpoint().url() + "' was changed or deleted since the plan"));
+      } else if (change instanceof CatalogChange.WebhookDeleted d) {
+        items.add(DynamoWebhookStore.deletedEndpoint(webhooksTable, tenantId, d.id()));
+        refusals.add(refused("webhook '" + d.id() + "' was deleted since the plan"));
       }
     }
     writes.transact(items, records, refusals);

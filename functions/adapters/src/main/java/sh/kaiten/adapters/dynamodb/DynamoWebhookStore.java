@@ -50,16 +50,7 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public void createEndpoint(String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {
-    if (!transact(
-        TransactWriteItem.builder()
-            .put(
-                p ->
-                    p.tableName(table)
-                        .item(WebhookItems.item(tenantId, endpoint))
-                        .conditionExpression("attribute_not_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", Keys.PK)))
-            .build(),
-        records)) {
+    if (!transact(newEndpoint(table, tenantId, endpoint), records)) {
       throw new ConflictException("id", "webhook '" + endpoint.id() + "' already exists");
     }
   }
@@ -101,17 +92,7 @@ public final class DynamoWebhookStore implements WebhookStore {
   @Override
   public void updateEndpoint(
       String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt, ChangeRecords records) {
-    if (!transact(
-        TransactWriteItem.builder()
-            .put(
-                p ->
-                    p.tableName(table)
-                        .item(WebhookItems.item(tenantId, endpoint))
-                        .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
-                        .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
-                        .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))))
-            .build(),
-        records)) {
+    if (!transact(changedEndpoint(table, tenantId, endpoint, expectedUpdatedAt), records)) {
       throw new ConflictException(
           null, "webhook '" + endpoint.id() + "' was changed by another request; read it again");
     }
@@ -119,16 +100,45 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   @Override
   public boolean deleteEndpoint(String tenantId, String id, ChangeRecords records) {
-    return transact(
-        TransactWriteItem.builder()
-            .delete(
-                d ->
-                    d.tableName(table)
-                        .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
-                        .conditionExpression("attribute_exists(#pk)")
-                        .expressionAttributeNames(Map.of("#pk", Keys.PK)))
-            .build(),
-        records);
+    return transact(deletedEndpoint(table, tenantId, id), records);
+  }
+
+  /** The write of a new endpoint, whose id must be free (the catalog's apply joins it too). */
+  static TransactWriteItem newEndpoint(String table, String tenantId, WebhookEndpoint endpoint) {
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(table)
+                    .item(WebhookItems.item(tenantId, endpoint))
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+        .build();
+  }
+
+  /** The write of an endpoint's new state, if it is unchanged since {@code expectedUpdatedAt}. */
+  static TransactWriteItem changedEndpoint(
+      String table, String tenantId, WebhookEndpoint endpoint, Instant expectedUpdatedAt) {
+    return TransactWriteItem.builder()
+        .put(
+            p ->
+                p.tableName(table)
+                    .item(WebhookItems.item(tenantId, endpoint))
+                    .conditionExpression("attribute_exists(#pk) AND #updated = :expected")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK, "#updated", "updated_at"))
+                    .expressionAttributeValues(Map.of(":expected", instant(expectedUpdatedAt))))
+        .build();
+  }
+
+  /** The delete of an endpoint that must exist. */
+  static TransactWriteItem deletedEndpoint(String table, String tenantId, String id) {
+    return TransactWriteItem.builder()
+        .delete(
+            d ->
+                d.tableName(table)
+                    .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
+                    .conditionExpression("attribute_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
+        .build();
   }
 
   @Override

@@ -7,21 +7,23 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.CatalogPortsContract;
+import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.local.aws.CloudFormationTemplate;
 import sh.kaiten.local.aws.LocalAws;
 
 /**
  * The DynamoDB catalog keeps every catalog port's contract, on DynamoDB Local with the template's
- * Catalog, Tokens and Audit tables (each test has a tenant of its own on them).
+ * Catalog, Webhooks, Tokens and Audit tables (each test has a tenant of its own on them).
  */
 class DynamoCatalogContractTest extends CatalogPortsContract {
   private static LocalAws aws;
   private static AdminStores stores;
   private static DynamoAuditLog audit;
   private static CatalogChangeStore catalogChanges;
+  private static WebhookStore webhooks;
 
   @BeforeAll
   static void start() {
@@ -37,7 +39,12 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
             new DynamoTokenStore(aws.dynamo(), aws.resources().ref("TokensTable"), changes),
             changes);
     catalogChanges =
-        new DynamoCatalogChanges(aws.dynamo(), aws.resources().ref("CatalogTable"), changes);
+        new DynamoCatalogChanges(
+            aws.dynamo(),
+            aws.resources().ref("CatalogTable"),
+            aws.resources().ref("WebhooksTable"),
+            changes);
+    webhooks = new DynamoWebhookStore(aws.dynamo(), aws.resources().ref("WebhooksTable"), changes);
     audit = new DynamoAuditLog(aws.dynamo(), aws.resources().ref("AuditTable"));
   }
 
@@ -54,6 +61,11 @@ class DynamoCatalogContractTest extends CatalogPortsContract {
   @Override
   public CatalogChangeStore catalogChanges() {
     return catalogChanges;
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * What applying a catalog file would do: the changes to entitlements and tiers, what each license
- * (and so each of its instances) would be answered differently, and what the apply would refuse.
+ * What applying a catalog file would do: the changes to entitlements, tiers and webhook endpoints,
+ * what each license (and so each of its instances) would be answered differently, and what the
+ * apply would refuse.
  *
  * @param hash SHA-256 (hex) of the catalog as stored and the catalog as wanted: an apply carries
  *     it, and is refused when the catalog has changed since
@@ -29,7 +30,8 @@ public record CatalogPlan(
   /**
    * One record created, updated or deleted.
    *
-   * @param kind {@code entitlement} or {@code tier}
+   * @param kind {@code entitlement}, {@code tier} or {@code webhook}
+   * @param slug the record's name in the file: a webhook endpoint's is its URL
    * @param fields each field that changes, as {@code metering.aggregation} or {@code
    *     entitlements.api-calls}, with its value before and after (null where there is none)
    */

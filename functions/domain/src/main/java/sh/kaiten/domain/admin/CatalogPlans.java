@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +27,6 @@ import sh.kaiten.domain.admin.CatalogPlan.FieldChange;
 import sh.kaiten.domain.admin.CatalogPlan.LicenseChange;
 import sh.kaiten.domain.admin.CatalogPlan.Refusal;
 import sh.kaiten.domain.catalog.Catalog;
-import sh.kaiten.domain.catalog.CatalogChange;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.CatalogDocument;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementValue;
@@ -43,9 +42,14 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseEvaluator;
 import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.webhooks.WebhookDraft;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
+import sh.kaiten.domain.webhooks.WebhookStore;
+import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 
 /**
- * Use case: the catalog as a file. {@link #plan} says what a file would change and what every
+ * Use case: the catalog as a file: entitlements, tiers and, when the file has the section, webhook
+ * endpoints ({@link CatalogWebhooks}). {@link #plan} says what a file would change and what every
  * license would be answered differently; {@link #apply} makes the same changes in one write, only
  * if the catalog is still the one the plan was made from (its hash); {@link #export} gives the file
  * of the catalog as stored.
@@ -54,7 +58,7 @@ import sh.kaiten.domain.paging.Page;
  * entitlement that license overrides still give or a tier licenses are on (naming the licenses), a
  * CONFIG schema that refuses values overrides give, more changes than one write holds.
  *
- * <p>Longer than most use cases (about 470 lines): apply must make exactly the changes its plan
+ * <p>Longer than most use cases (about 500 lines): apply must make exactly the changes its plan
  * showed, so the diff (records, fields, refusals, what each license is answered differently) is
  * computed in one place, here, for both; splitting the diff out would leave a class whose only
  * caller is this one.
@@ -72,30 +76,72 @@ public final class CatalogPlans {
 
   private final AdminStores stores;
   private final CatalogChangeStore store;
+  private final WebhookStore webhooks;
+  private final WebhookUrlPolicy urls;
   private final Changes changes;
 
   /**
+   * @param urls which webhook URLs may be called, checked as the API's changes check them
    * @param journal what the apply writes with itself, in its transaction: an event per change and
    *     one audit record for the whole apply
    */
   public CatalogPlans(
-      AdminStores stores, CatalogChangeStore store, ChangeJournal journal, Clock clock) {
+      AdminStores stores,
+      CatalogChangeStore store,
+      WebhookStore webhooks,
+      WebhookUrlPolicy urls,
+      ChangeJournal journal,
+      Clock clock) {
     this.stores = stores;
     this.store = store;
+    this.webhooks = webhooks;
+    this.urls = urls;
     this.changes = new Changes(journal, clock);
   }
 
-  /** The catalog as stored, as a file. */
+  /**
+   * The catalog as stored, as a file; with a {@code webhooks} section when the tenant has endpoints
+   * (never their secrets).
+   */
   public ObjectNode export(ApiToken caller) {
     caller.requireAdmin();
-    return CatalogDocument.write(current(caller.tenantId()));
+    ObjectNode file = CatalogDocument.write(current(caller.tenantId()));
+    List<WebhookEndpoint> endpoints = endpoints(caller.tenantId());
+    if (!endpoints.isEmpty()) {
+      file.set(
+          CatalogWebhooks.SECTION,
+          CatalogWebhooks.write(endpoints.stream().map(CatalogWebhooks::settings).toList()));
+    }
+    return file;
   }
 
   /** What applying {@code file} would do; nothing is written. */
   public CatalogPlan plan(ApiToken caller, JsonNode file) {
     caller.requireAdmin();
+    String tenantId = caller.tenantId();
     Catalog desired = CatalogDocument.read(file);
-    return plan(caller.tenantId(), current(caller.tenantId()), desired, file);
+    List<WebhookDraft> wantedHooks = CatalogWebhooks.read(file, urls);
+    return plan(
+        tenantId,
+        new Wanted(desired, wantedHooks),
+        current(tenantId),
+        endpoints(tenantId, wantedHooks),
+        file);
+  }
+
+  /** What a file wants: its catalog, and its endpoints (null when it leaves them alone). */
+  private record Wanted(Catalog catalog, List<WebhookDraft> webhooks) {}
+
+  /** The stored endpoints a plan weighs: none when the file leaves them alone. */
+  private List<WebhookEndpoint> endpoints(String tenantId, List<WebhookDraft> wanted) {
+    return wanted == null ? List.of() : endpoints(tenantId);
+  }
+
+  /** The tenant's endpoints by URL (then id), as a file lists them. */
+  private List<WebhookEndpoint> endpoints(String tenantId) {
+    return webhooks.allEndpoints(tenantId).stream()
+        .sorted(Comparator.comparing(WebhookEndpoint::url).thenComparing(WebhookEndpoint::id))
+        .toList();
   }
 
   /**
@@ -112,8 +158,10 @@ public final class CatalogPlans {
     }
     String tenantId = caller.tenantId();
     Catalog desired = CatalogDocument.read(file);
+    List<WebhookDraft> wantedHooks = CatalogWebhooks.read(file, urls);
     Catalog current = current(tenantId);
-    CatalogPlan plan = plan(tenantId, current, desired, file);
+    List<WebhookEndpoint> hadHooks = endpoints(tenantId, wantedHooks);
+    CatalogPlan plan = plan(tenantId, new Wanted(desired, wantedHooks), current, hadHooks, file);
     if (!plan.hash().equals(planHash)) {
       throw new ConflictException(
           "plan_hash",
@@ -162,7 +210,7 @@ public final class CatalogPlans {
             events.add(event(caller, EventType.ENTITLEMENT_DELETED, EventData.of(had)));
           }
         }
-      } else {
+      } else if (change.kind().equals("tier")) {
         Tier had = current.tier(slug).orElse(null);
         Tier want = desired.tier(slug).orElse(null);
         switch (change.action()) {
@@ -184,6 +232,10 @@ public final class CatalogPlans {
         }
       }
     }
+    if (wantedHooks != null) {
+      // Webhook changes announce no event: the apply's audit record tells them.
+      writes.addAll(CatalogWebhooks.writes(plan.changes(), hadHooks, wantedHooks, now));
+    }
     store.applyChanges(
         tenantId, writes, changes.records(tenantId, "catalog.applied", plan.hash(), events));
     return plan;
@@ -199,7 +251,13 @@ public final class CatalogPlans {
         Page.all(page -> stores.tiers().tiers(tenantId, page)));
   }
 
-  private CatalogPlan plan(String tenantId, Catalog current, Catalog desired, JsonNode file) {
+  private CatalogPlan plan(
+      String tenantId,
+      Wanted wanted,
+      Catalog current,
+      List<WebhookEndpoint> hadHooks,
+      JsonNode file) {
+    Catalog desired = wanted.catalog();
     List<License> licenses = Page.all(page -> stores.licenses().licenses(tenantId, page));
     List<Change> planned = new ArrayList<>();
     List<Refusal> refusals = new ArrayList<>();
@@ -288,6 +346,9 @@ public final class CatalogPlans {
         }
       }
     }
+    if (wanted.webhooks() != null) {
+      CatalogWebhooks.plan(file, hadHooks, wanted.webhooks(), planned, refusals);
+    }
     if (planned.size() > CatalogChangeStore.MAX_CHANGES) {
       refusals.add(
           new Refusal(
@@ -299,7 +360,7 @@ public final class CatalogPlans {
               List.of()));
     }
     return new CatalogPlan(
-        hash(current, desired),
+        hash(current, hadHooks, wanted),
         planned,
         answerChanges(tenantId, current, desired, licenses),
         refusals);
@@ -388,20 +449,20 @@ public final class CatalogPlans {
     return answer;
   }
 
-  private static Change created(String kind, String slug, ObjectNode record) {
+  static Change created(String kind, String slug, ObjectNode record) {
     List<FieldChange> fields = new ArrayList<>();
     flatten(record).forEach((field, value) -> fields.add(new FieldChange(field, null, value)));
     return new Change(Action.CREATE, kind, slug, fields);
   }
 
-  private static Change deleted(String kind, String slug, ObjectNode record) {
+  static Change deleted(String kind, String slug, ObjectNode record) {
     List<FieldChange> fields = new ArrayList<>();
     flatten(record).forEach((field, value) -> fields.add(new FieldChange(field, value, null)));
     return new Change(Action.DELETE, kind, slug, fields);
   }
 
   /** The fields whose values differ, in the order the record is written. */
-  private static List<FieldChange> fieldChanges(ObjectNode had, ObjectNode want) {
+  static List<FieldChange> fieldChanges(ObjectNode had, ObjectNode want) {
     Map<String, JsonNode> before = flatten(had);
     Map<String, JsonNode> after = flatten(want);
     Map<String, JsonNode> all = new LinkedHashMap<>(before);
@@ -455,12 +516,20 @@ public final class CatalogPlans {
     return "/" + list;
   }
 
-  /** SHA-256 of both catalogs' files, each written the one way it can be. */
-  private static String hash(Catalog current, Catalog desired) {
-    String both =
-        CatalogDocument.canonical(CatalogDocument.write(current))
-            + "\n"
-            + CatalogDocument.canonical(CatalogDocument.write(desired));
+  /**
+   * SHA-256 of both catalogs' files, each written the one way it can be; the endpoints count only
+   * when the file has them.
+   */
+  private static String hash(Catalog current, List<WebhookEndpoint> hadHooks, Wanted wanted) {
+    ObjectNode before = CatalogDocument.write(current);
+    ObjectNode after = CatalogDocument.write(wanted.catalog());
+    if (wanted.webhooks() != null) {
+      before.set(
+          CatalogWebhooks.SECTION,
+          CatalogWebhooks.write(hadHooks.stream().map(CatalogWebhooks::settings).toList()));
+      after.set(CatalogWebhooks.SECTION, CatalogWebhooks.write(wanted.webhooks()));
+    }
+    String both = CatalogDocument.canonical(before) + "\n" + CatalogDocument.canonical(after);
     try {
       return HexFormat.of()
           .formatHex(

@@ -54,9 +54,10 @@ public final class Webhooks {
 
   public CreatedWebhook create(ApiToken caller, WebhookDraft draft) {
     caller.requireAdmin();
-    String url = url(draft.url());
-    String description = description(draft.description());
-    List<String> eventTypes = eventTypes(draft.eventTypes());
+    WebhookDraft checked = checked(draft);
+    String url = checked.url();
+    String description = checked.description();
+    List<String> eventTypes = checked.eventTypes();
     urls.requireAllowed(url);
     Instant now = clock.instant();
     String secret = WebhookSecrets.newSecret();
@@ -191,6 +192,16 @@ public final class Webhooks {
   private Instant later(Instant previous) {
     Instant now = clock.instant();
     return now.isAfter(previous) ? now : previous.plusMillis(1);
+  }
+
+  /**
+   * A draft's settings as an endpoint keeps them (url stripped, event types without duplicates), or
+   * InvalidInputException naming the field ({@code url}, {@code description}, {@code
+   * event_types[1]}). Whether the URL may be called is the {@link WebhookUrlPolicy}'s to say.
+   */
+  public static WebhookDraft checked(WebhookDraft draft) {
+    return new WebhookDraft(
+        url(draft.url()), description(draft.description()), eventTypes(draft.eventTypes()));
   }
 
   private static String url(String url) {

@@ -25,7 +25,6 @@ import sh.kaiten.domain.admin.CatalogPlan.FieldChange;
 import sh.kaiten.domain.admin.CatalogPlan.LicenseChange;
 import sh.kaiten.domain.admin.CatalogPlan.Refusal;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
@@ -71,7 +70,13 @@ class CatalogPlansTest {
   private ApiToken token;
 
   private CatalogPlans plansOn(CatalogChangeStore store) {
-    return new CatalogPlans(catalog.adminStores(new InMemoryTokens()), store, journal, clock);
+    return new CatalogPlans(
+        catalog.adminStores(new InMemoryTokens()),
+        store,
+        catalog.webhooks,
+        url -> {},
+        journal,
+        clock);
   }
 
   @BeforeEach

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.audit.AuditEntry;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.license.Customer;
@@ -15,6 +16,7 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.outbox.ChangeRecords;
+import sh.kaiten.domain.webhooks.WebhookStore;
 
 /**
  * What the catalog's port suites share: the ports under test, a fresh tenant for each test, records
@@ -30,6 +32,9 @@ public abstract class CatalogContract {
     /** Many catalog changes as one, on the same records as {@link #stores()}. */
     CatalogChangeStore catalogChanges();
 
+    /** The webhook endpoints {@link #catalogChanges()} writes. */
+    WebhookStore webhooks();
+
     /** The ids of the audit records stored for the tenant. */
     List<String> recorded(String tenantId);
   }
@@ -39,6 +44,7 @@ public abstract class CatalogContract {
   private final Fixture fixture;
   protected final AdminStores stores;
   protected final CatalogChangeStore catalogChanges;
+  protected final WebhookStore webhooks;
 
   /** Each test has a tenant of its own, so tests on one shared table never meet. */
   protected final String tenantId = "tnt_" + UUID.randomUUID().toString().replace("-", "");
@@ -47,6 +53,7 @@ public abstract class CatalogContract {
     this.fixture = fixture;
     this.stores = fixture.stores();
     this.catalogChanges = fixture.catalogChanges();
+    this.webhooks = fixture.webhooks();
   }
 
   protected List<String> recorded() {

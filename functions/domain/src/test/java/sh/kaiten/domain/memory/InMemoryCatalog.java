@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.access.TokenWrites;
 import sh.kaiten.domain.admin.AdminStores;
-import sh.kaiten.domain.catalog.CatalogChange;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
+import sh.kaiten.domain.admin.CatalogChange;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementStore;
@@ -36,6 +36,7 @@ import sh.kaiten.domain.license.TenantStore;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.paging.Page;
 import sh.kaiten.domain.paging.PageRequest;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
 
 /**
  * The catalog's ports in memory, for unit tests: one map for all of them, since references cross
@@ -54,6 +55,9 @@ public final class InMemoryCatalog
 
   /** What each change wrote with itself. */
   public final InMemoryOutbox outbox = new InMemoryOutbox();
+
+  /** The webhook endpoints a catalog apply writes with the catalog's records. */
+  public final InMemoryWebhooks webhooks = new InMemoryWebhooks();
 
   private volatile boolean failNext;
 
@@ -301,11 +305,13 @@ public final class InMemoryCatalog
   @Override
   public synchronized void applyChanges(String t, List<CatalogChange> changes, ChangeRecords r) {
     Map<String, Object> before = new HashMap<>(records);
+    Map<String, WebhookEndpoint> endpointsBefore = webhooks.endpointsSnapshot();
     try {
       change(r, () -> changes.forEach(c -> applyChange(t, c)));
     } catch (RuntimeException refused) {
       records.clear();
       records.putAll(before);
+      webhooks.restoreEndpoints(endpointsBefore);
       throw refused;
     }
   }
@@ -329,6 +335,13 @@ public final class InMemoryCatalog
       delete(
           t + "/tier/" + d.slug(),
           () -> references(t + "/license/", License.class, l -> l.tier().equals(d.slug())));
+    } else if (change instanceof CatalogChange.WebhookCreated c) {
+      webhooks.createEndpoint(t, c.endpoint(), ChangeRecords.NONE);
+    } else if (change instanceof CatalogChange.WebhookUpdated u) {
+      webhooks.updateEndpoint(t, u.endpoint(), u.expectedUpdatedAt(), ChangeRecords.NONE);
+    } else if (change instanceof CatalogChange.WebhookDeleted d
+        && !webhooks.deleteEndpoint(t, d.id(), ChangeRecords.NONE)) {
+      throw new NotFoundException("webhook", d.id());
     }
   }
 

@@ -2,9 +2,10 @@ package sh.kaiten.domain.memory;
 
 import java.util.List;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.CatalogChangeStore;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.catalog.CatalogChangeStore;
 import sh.kaiten.domain.catalog.CatalogPortsContract;
+import sh.kaiten.domain.webhooks.WebhookStore;
 
 /**
  * The in-memory catalog keeps every catalog port's contract, so the use cases' tests mean what they
@@ -22,6 +23,11 @@ class InMemoryCatalogContractTest extends CatalogPortsContract {
   @Override
   public CatalogChangeStore catalogChanges() {
     return catalog;
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return catalog.webhooks;
   }
 
   @Override

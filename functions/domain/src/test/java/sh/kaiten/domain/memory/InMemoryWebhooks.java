@@ -36,6 +36,16 @@ public final class InMemoryWebhooks implements WebhookStore, DeliveryQueue {
     enqueued.add(ticket);
   }
 
+  /** The endpoints as they are, for a many-record write to put back when it is refused. */
+  synchronized Map<String, WebhookEndpoint> endpointsSnapshot() {
+    return Map.copyOf(endpoints);
+  }
+
+  synchronized void restoreEndpoints(Map<String, WebhookEndpoint> snapshot) {
+    endpoints.clear();
+    endpoints.putAll(snapshot);
+  }
+
   @Override
   public synchronized void createEndpoint(
       String tenantId, WebhookEndpoint endpoint, ChangeRecords records) {

@@ -1,6 +1,9 @@
-package sh.kaiten.domain.catalog;
+package sh.kaiten.domain.admin;
 
 import java.time.Instant;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.webhooks.WebhookEndpoint;
 
 /** One write of a catalog apply ({@link CatalogChangeStore}). */
 public sealed interface CatalogChange {
@@ -23,4 +26,18 @@ public sealed interface CatalogChange {
   record TierUpdated(Tier tier, Instant expectedUpdatedAt) implements CatalogChange {}
 
   record TierDeleted(String slug) implements CatalogChange {}
+
+  /** A new endpoint, with the signing secret generated for it (never in a catalog file). */
+  record WebhookCreated(WebhookEndpoint endpoint) implements CatalogChange {}
+
+  /**
+   * An endpoint's settings changed, its secrets kept.
+   *
+   * @param expectedUpdatedAt the endpoint's {@code updated_at} when the apply read it
+   */
+  record WebhookUpdated(WebhookEndpoint endpoint, Instant expectedUpdatedAt)
+      implements CatalogChange {}
+
+  /** An endpoint deleted, by its id. */
+  record WebhookDeleted(String id) implements CatalogChange {}
 }
