@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -164,6 +165,90 @@ class CatalogFileApiTest {
             .path("plan_hash");
     post("/api/catalog/apply?plan_hash=" + hash, withoutPro).statusCode(409);
     get("/api/tiers/pro").statusCode(200);
+  }
+
+  @Test
+  void webhookEndpointsArePlannedAppliedAndExportedWithoutTheirSecrets() throws Exception {
+    String billing =
+        post(
+                "/api/webhooks",
+                "{\"url\":\"https://203.0.113.10/billing\",\"description\":\"Billing\","
+                    + "\"event_types\":[\"license.upgraded\"]}")
+            .statusCode(201)
+            .extract()
+            .path("id");
+    String exported = get("/api/catalog").statusCode(200).extract().asString();
+    assertThat(exported).doesNotContain("whsec_").doesNotContain(billing);
+    ObjectNode file = (ObjectNode) JSON.readTree(exported);
+    assertThat(file.get("webhooks"))
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"url\":\"https://203.0.113.10/billing\",\"description\":\"Billing\","
+                    + "\"event_types\":[\"license.upgraded\"]}]"));
+    ((ObjectNode) file.path("webhooks").get(0))
+        .putArray("event_types")
+        .add("license.upgraded")
+        .add("license.downgraded");
+    ((ArrayNode) file.path("webhooks"))
+        .add(JSON.readTree("{\"url\":\"https://203.0.113.11/crm\",\"event_types\":[\"*\"]}"));
+
+    String hash =
+        post("/api/catalog/plan", file.toString())
+            .statusCode(200)
+            .body("changes", hasSize(2))
+            .body("changes[0].action", equalTo("UPDATE"))
+            .body("changes[0].kind", equalTo("webhook"))
+            .body("changes[0].slug", equalTo("https://203.0.113.10/billing"))
+            .body("changes[0].fields[0].field", equalTo("event_types"))
+            .body("changes[0].fields[0].before", equalTo(List.of("license.upgraded")))
+            .body(
+                "changes[0].fields[0].after",
+                equalTo(List.of("license.downgraded", "license.upgraded")))
+            .body("changes[1].action", equalTo("CREATE"))
+            .body("changes[1].slug", equalTo("https://203.0.113.11/crm"))
+            .body("licenses", hasSize(0))
+            .extract()
+            .path("plan_hash");
+    String applied =
+        post("/api/catalog/apply?plan_hash=" + hash, file.toString())
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(applied).doesNotContain("whsec_");
+
+    get("/api/webhooks/" + billing)
+        .statusCode(200)
+        .body("event_types", equalTo(List.of("license.upgraded", "license.downgraded")));
+    List<String> urls = get("/api/webhooks").statusCode(200).extract().path("items.url");
+    assertThat(urls)
+        .containsExactlyInAnyOrder("https://203.0.113.10/billing", "https://203.0.113.11/crm");
+    String crm =
+        get("/api/webhooks")
+            .extract()
+            .path("items.find { it.url == 'https://203.0.113.11/crm' }.id");
+    // The new endpoint's secret is in no answer of the apply: the operator reads one by rotating.
+    post("/api/webhooks/" + crm + "/rotate-secret", "")
+        .statusCode(200)
+        .body("secret", startsWith("whsec_"));
+    get("/api/audit?type=catalog.applied")
+        .statusCode(200)
+        .body("items[0].result.id", equalTo(hash));
+    post("/api/catalog/plan", file.toString()).statusCode(200).body("has_changes", equalTo(false));
+  }
+
+  @Test
+  void aWebhookUrlTheDeploymentRefusesIsRefusedAtItsPath() throws Exception {
+    ObjectNode file = (ObjectNode) JSON.readTree(CATALOG);
+    file.set(
+        "webhooks",
+        JSON.readTree("[{\"url\":\"https://10.1.2.3/hooks\",\"event_types\":[\"*\"]}]"));
+
+    post("/api/catalog/plan", file.toString())
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("field", equalTo("/webhooks/0/url"))
+        .body("detail", startsWith("/webhooks/0/url: "));
+    get("/api/webhooks").statusCode(200).body("items", hasSize(0));
   }
 
   @Test
