@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Catalog files as written by hand: YAML (comments allowed) or JSON, one file or a folder of them
- * whose {@code entitlements} and {@code tiers} lists are joined, in file name order.
+ * whose {@code entitlements}, {@code tiers} and {@code webhooks} lists are joined, in file name
+ * order.
  */
 public final class CatalogFiles {
   /** YAML reads JSON too; decimals stay exact. */
@@ -33,6 +34,7 @@ public final class CatalogFiles {
           .build();
 
   private static final List<String> LISTS = List.of("entitlements", "tiers");
+  private static final String WEBHOOKS = "webhooks";
 
   private CatalogFiles() {}
 
@@ -60,6 +62,10 @@ public final class CatalogFiles {
       for (String list : LISTS) {
         ((ArrayNode) catalog.get(list)).addAll((ArrayNode) part.withArray(list));
       }
+      // Only a folder that has a webhooks section manages the endpoints (one without leaves them).
+      if (part.has(WEBHOOKS)) {
+        catalog.withArray(WEBHOOKS).addAll((ArrayNode) part.get(WEBHOOKS));
+      }
     }
     return catalog;
   }
@@ -81,7 +87,7 @@ public final class CatalogFiles {
       throw new IOException(
           name + " is not a catalog: it must be a map with entitlements and tiers");
     }
-    for (String list : LISTS) {
+    for (String list : List.of("entitlements", "tiers", WEBHOOKS)) {
       if (node.has(list) && !node.get(list).isArray()) {
         throw new IOException(name + ": " + list + " must be a list");
       }

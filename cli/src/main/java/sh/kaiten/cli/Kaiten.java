@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -146,9 +148,9 @@ public final class Kaiten implements Runnable {
           api.apply(catalog, planHash == null ? plan.path("plan_hash").asText() : planHash);
       print(spec, connection, applied);
       if (!connection.json) {
-        spec.commandLine()
-            .getOut()
-            .println("Applied: " + applied.path("changes").size() + " change(s).");
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Applied: " + applied.path("changes").size() + " change(s).");
+        newSecrets(api, applied, out);
       }
       return NO_CHANGES;
     }
@@ -176,6 +178,33 @@ public final class Kaiten implements Runnable {
       out.flush();
       return NO_CHANGES;
     }
+  }
+
+  /**
+   * Where to read the signing secret of each endpoint the apply created: no file and no answer of
+   * the apply holds one (docs/catalog.md), so the CLI names the endpoint to rotate.
+   */
+  private static void newSecrets(KaitenApi api, JsonNode applied, PrintWriter out) {
+    List<String> created = new ArrayList<>();
+    for (JsonNode change : applied.path("changes")) {
+      if (change.path("kind").asText().equals("webhook")
+          && change.path("action").asText().equals("CREATE")) {
+        created.add(change.path("slug").asText());
+      }
+    }
+    if (created.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(
+        "New webhook endpoints sign with a secret no file holds; read it once, into your"
+            + " receiver's settings, with POST /api/webhooks/ID/rotate-secret:");
+    for (JsonNode endpoint : api.webhooks()) {
+      if (created.contains(endpoint.path("url").asText())) {
+        out.println("  " + endpoint.path("id").asText() + "  " + endpoint.path("url").asText());
+      }
+    }
+    out.flush();
   }
 
   private static void print(

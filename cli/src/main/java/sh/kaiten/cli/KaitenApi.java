@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The admin API's catalog routes, over HTTP with an admin token. */
 final class KaitenApi {
@@ -44,6 +46,25 @@ final class KaitenApi {
         "POST",
         "/api/catalog/apply?plan_hash=" + URLEncoder.encode(planHash, StandardCharsets.UTF_8),
         catalog);
+  }
+
+  /** The tenant's webhook endpoints (ids and settings, never secrets), every page. */
+  List<JsonNode> webhooks() {
+    List<JsonNode> endpoints = new ArrayList<>();
+    String cursor = null;
+    do {
+      JsonNode page =
+          send(
+              "GET",
+              "/api/webhooks?limit=200"
+                  + (cursor == null
+                      ? ""
+                      : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)),
+              null);
+      page.path("items").forEach(endpoints::add);
+      cursor = page.path("next_cursor").isTextual() ? page.path("next_cursor").asText() : null;
+    } while (cursor != null);
+    return endpoints;
   }
 
   private JsonNode send(String method, String path, JsonNode body) {

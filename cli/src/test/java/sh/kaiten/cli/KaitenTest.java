@@ -51,6 +51,33 @@ class KaitenTest {
   }
 
   @Test
+  void aFolderManagesWebhooksOnlyWhenOneOfItsFilesHasTheSection() throws Exception {
+    Files.writeString(dir.resolve("1-catalog.yaml"), "tiers: []\n");
+    Files.writeString(
+        dir.resolve("2-webhooks.yaml"),
+        """
+        webhooks:
+          - url: https://billing.example.com/kaiten
+            event_types: [license.upgraded]
+        """);
+    Files.writeString(dir.resolve("3-more.yaml"), "webhooks: []\n");
+
+    assertThat(CatalogFiles.read(dir))
+        .isEqualTo(
+            new ObjectMapper()
+                .readTree(
+                    """
+                    {"entitlements":[],"tiers":[],
+                     "webhooks":[{"url":"https://billing.example.com/kaiten",
+                                  "event_types":["license.upgraded"]}]}
+                    """));
+
+    Files.delete(dir.resolve("2-webhooks.yaml"));
+    Files.delete(dir.resolve("3-more.yaml"));
+    assertThat(CatalogFiles.read(dir).has("webhooks")).isFalse();
+  }
+
+  @Test
   void withoutAnUrlItFailsWithExitCodeOne() throws Exception {
     Path file = Files.writeString(dir.resolve("catalog.yaml"), "entitlements: []\n");
     assertThat(kaiten("plan", file.toString(), "--token", "ksh_x")).isEqualTo(Kaiten.ERROR);

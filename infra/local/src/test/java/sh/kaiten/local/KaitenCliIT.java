@@ -136,6 +136,52 @@ class KaitenCliIT {
     assertThat(plan.err()).startsWith("error: /entitlements/0/metering/enforcement: ");
   }
 
+  @Test
+  @Order(6)
+  void webhookEndpointsInTheFileAreAppliedAndExportedWithoutSecrets() throws Exception {
+    // Subscribed to an event this test never makes, so nothing is delivered to the address.
+    Path file =
+        Files.writeString(
+            shared.resolve("with-webhooks.yaml"),
+            Files.readString(downgraded())
+                + """
+                webhooks:
+                  - url: https://203.0.113.10/kaiten
+                    description: Billing
+                    event_types: [customer.deleted]
+                """);
+
+    Run plan = kaiten("plan", file.toString());
+    assertThat(plan.exit()).as(plan.err()).isEqualTo(2);
+    assertThat(plan.out())
+        .contains(
+            "  + webhook https://203.0.113.10/kaiten\n"
+                + "      description: (none) -> \"Billing\"\n"
+                + "      event_types: (none) -> [\"customer.deleted\"]\n")
+        .contains(": 1 to create, 0 to update, 0 to delete.");
+
+    Run apply = kaiten("apply", file.toString());
+    assertThat(apply.exit()).as(apply.err()).isZero();
+    assertThat(apply.out())
+        .contains("Applied: 1 change(s).\n")
+        .containsPattern("\n  wh_[0-9a-z]+  https://203\\.0\\.113\\.10/kaiten\n$")
+        .doesNotContain("whsec_");
+
+    Run export = kaiten("export");
+    assertThat(export.exit()).isZero();
+    assertThat(export.out()).contains("webhooks:").doesNotContain("whsec_");
+    assertThat(JSON.readTree(kaiten("export", "--json").out()).path("webhooks"))
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"url\":\"https://203.0.113.10/kaiten\",\"description\":\"Billing\","
+                    + "\"event_types\":[\"customer.deleted\"]}]"));
+    Path exported = Files.writeString(shared.resolve("exported-webhooks.yaml"), export.out());
+    assertThat(kaiten("plan", exported.toString()).exit()).isZero();
+    assertThat(kaiten("plan", downgraded().toString()).exit())
+        .as("a file without a webhooks section leaves the endpoint alone")
+        .isZero();
+  }
+
   /** The catalog as exported, with pro's API calls halved and team's name as the file had it. */
   private static Path downgraded() throws IOException {
     String exported = Files.readString(shared.resolve("catalog.yaml"));
