@@ -108,9 +108,7 @@ public final class CatalogPlans {
     ObjectNode file = CatalogDocument.write(current(caller.tenantId()));
     List<WebhookEndpoint> endpoints = endpoints(caller.tenantId());
     if (!endpoints.isEmpty()) {
-      file.set(
-          CatalogWebhooks.SECTION,
-          CatalogWebhooks.write(endpoints.stream().map(CatalogWebhooks::settings).toList()));
+      file.set(CatalogWebhooks.SECTION, CatalogWebhooks.section(endpoints));
     }
     return file;
   }
@@ -524,9 +522,7 @@ public final class CatalogPlans {
     ObjectNode before = CatalogDocument.write(current);
     ObjectNode after = CatalogDocument.write(wanted.catalog());
     if (wanted.webhooks() != null) {
-      before.set(
-          CatalogWebhooks.SECTION,
-          CatalogWebhooks.write(hadHooks.stream().map(CatalogWebhooks::settings).toList()));
+      before.set(CatalogWebhooks.SECTION, CatalogWebhooks.section(hadHooks));
       after.set(CatalogWebhooks.SECTION, CatalogWebhooks.write(wanted.webhooks()));
     }
     String both = CatalogDocument.canonical(before) + "\n" + CatalogDocument.canonical(after);

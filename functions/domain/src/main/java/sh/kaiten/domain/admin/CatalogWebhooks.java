@@ -90,6 +90,11 @@ final class CatalogWebhooks {
     return section;
   }
 
+  /** The section of stored endpoints: what they say in a file (their ids and secrets stay out). */
+  static ArrayNode section(List<WebhookEndpoint> endpoints) {
+    return write(endpoints.stream().map(CatalogWebhooks::settings).toList());
+  }
+
   /** What a stored endpoint says in a file (its id and secrets stay out). */
   static WebhookDraft settings(WebhookEndpoint endpoint) {
     return new WebhookDraft(endpoint.url(), endpoint.description(), endpoint.eventTypes());
