@@ -78,6 +78,13 @@ final class CatalogWrites {
 
   /** A put of an item whose key must be free: ids and slugs are never silently overwritten. */
   TransactWriteItem putNew(Map<String, AttributeValue> item) {
+    return putNew(table, item);
+  }
+
+  /**
+   * {@link #putNew(Map)} on another table (the Webhooks table's endpoints join a catalog apply).
+   */
+  static TransactWriteItem putNew(String table, Map<String, AttributeValue> item) {
     return TransactWriteItem.builder()
         .put(
             p ->
@@ -224,6 +231,11 @@ final class CatalogWrites {
 
   /** A delete of an item that must exist. */
   TransactWriteItem deleteExisting(String tenantId, String sk) {
+    return deleteExisting(table, tenantId, sk);
+  }
+
+  /** {@link #deleteExisting(String, String)} on another table. */
+  static TransactWriteItem deleteExisting(String table, String tenantId, String sk) {
     return TransactWriteItem.builder()
         .delete(
             d ->

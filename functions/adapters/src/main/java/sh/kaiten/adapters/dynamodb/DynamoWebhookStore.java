@@ -105,14 +105,7 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   /** The write of a new endpoint, whose id must be free (the catalog's apply joins it too). */
   static TransactWriteItem newEndpoint(String table, String tenantId, WebhookEndpoint endpoint) {
-    return TransactWriteItem.builder()
-        .put(
-            p ->
-                p.tableName(table)
-                    .item(WebhookItems.item(tenantId, endpoint))
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
-        .build();
+    return CatalogWrites.putNew(table, WebhookItems.item(tenantId, endpoint));
   }
 
   /** The write of an endpoint's new state, if it is unchanged since {@code expectedUpdatedAt}. */
@@ -131,14 +124,7 @@ public final class DynamoWebhookStore implements WebhookStore {
 
   /** The delete of an endpoint that must exist. */
   static TransactWriteItem deletedEndpoint(String table, String tenantId, String id) {
-    return TransactWriteItem.builder()
-        .delete(
-            d ->
-                d.tableName(table)
-                    .key(TenantItems.key(tenantId, Keys.ENDPOINT + id))
-                    .conditionExpression("attribute_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", Keys.PK)))
-        .build();
+    return CatalogWrites.deleteExisting(table, tenantId, Keys.ENDPOINT + id);
   }
 
   @Override

@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
@@ -28,17 +23,13 @@ import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.catalog.EntitlementValue;
 import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
-import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
-import sh.kaiten.domain.memory.InMemoryJournal;
-import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 class CatalogPlansTest {
-  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = CatalogTenant.NOW;
 
   /** The demo's catalog, as a file. */
   private static final String DEMO =
@@ -56,36 +47,15 @@ class CatalogPlansTest {
          "entitlements":{"api-calls":100000,"sso":true,"theme":{"color":"indigo"}}}]}
       """;
 
-  private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final InMemoryJournal journal = new InMemoryJournal();
-  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final Administration admin =
-      new Administration(
-          catalog.adminStores(new InMemoryTokens()),
-          journal,
-          clock,
-          Optional.of("bootstrap-secret-for-tests"),
-          Duration.ofDays(3));
-  private final CatalogPlans plans = plansOn(catalog);
-  private ApiToken token;
-
-  private CatalogPlans plansOn(CatalogChangeStore store) {
-    return new CatalogPlans(
-        catalog.adminStores(new InMemoryTokens()),
-        store,
-        catalog.webhooks,
-        url -> {},
-        journal,
-        clock);
-  }
+  private final CatalogTenant tenant = new CatalogTenant(url -> {});
+  private final InMemoryCatalog catalog = tenant.catalog;
+  private final Administration admin = tenant.admin;
+  private final CatalogPlans plans = tenant.plans;
+  private final ApiToken token = tenant.token;
 
   @BeforeEach
   void demo() {
-    token = admin.tenants().bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
-    JsonNode demo = file(DEMO);
-    plans.apply(token, demo, plans.plan(token, demo).hash());
-    catalog.outbox.events.clear();
-    catalog.outbox.audit.clear();
+    tenant.applied(file(DEMO));
   }
 
   @Test
@@ -186,7 +156,7 @@ class CatalogPlansTest {
               tenantId, new Tier("team", "Team", 3, Map.of(), NOW), ChangeRecords.NONE);
           catalog.applyChanges(tenantId, changes, records);
         };
-    CatalogPlans planning = plansOn(racing);
+    CatalogPlans planning = tenant.plansOn(racing);
     String hash = planning.plan(token, file).hash();
 
     assertThatThrownBy(() -> planning.apply(token, file, hash))
@@ -218,23 +188,23 @@ class CatalogPlansTest {
   void anInvalidFileIsRefusedAtThePathOfTheBadField() {
     ObjectNode file = plans.export(token);
     ((ObjectNode) file.path("entitlements").get(0).path("metering")).put("aggregation", "SUMM");
-    assertRefusedAt(file, "/entitlements/0/metering/aggregation");
+    tenant.assertRefusedAt(file, "/entitlements/0/metering/aggregation");
 
     file = plans.export(token);
     ((ObjectNode) file.path("entitlements").get(0).path("metering")).put("shards", 4);
-    assertRefusedAt(file, "/entitlements/0/metering/shards");
+    tenant.assertRefusedAt(file, "/entitlements/0/metering/shards");
 
     file = plans.export(token);
     tierValues(file, "free").put("sso", "yes");
-    assertRefusedAt(file, "/tiers/0/entitlements/sso");
+    tenant.assertRefusedAt(file, "/tiers/0/entitlements/sso");
 
     file = plans.export(token);
     tierValues(file, "free").put("seats", 3);
-    assertRefusedAt(file, "/tiers/0/entitlements/seats");
+    tenant.assertRefusedAt(file, "/tiers/0/entitlements/seats");
 
     file = plans.export(token);
     ((ObjectNode) file.path("tiers").get(1)).remove("rank");
-    assertRefusedAt(file, "/tiers/1/rank");
+    tenant.assertRefusedAt(file, "/tiers/1/rank");
   }
 
   @Test
@@ -291,13 +261,6 @@ class CatalogPlansTest {
     assertThat(plans.plan(token, file).licenses()).isEmpty();
   }
 
-  private void assertRefusedAt(JsonNode file, String pointer) {
-    assertThatThrownBy(() -> plans.plan(token, file))
-        .isInstanceOfSatisfying(
-            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(pointer))
-        .hasMessageStartingWith(pointer);
-  }
-
   private String license(String tier, Map<String, JsonNode> overrides, String... instances) {
     String customer = admin.customers().createCustomer(token, "Customer", Map.of()).id();
     String license =
@@ -323,10 +286,6 @@ class CatalogPlansTest {
   }
 
   private static JsonNode file(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
-    }
+    return CatalogTenant.file(json);
   }
 }

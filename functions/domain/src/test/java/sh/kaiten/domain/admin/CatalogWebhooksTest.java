@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
@@ -26,8 +22,6 @@ import sh.kaiten.domain.catalog.Tier;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.memory.InMemoryCatalog;
-import sh.kaiten.domain.memory.InMemoryJournal;
-import sh.kaiten.domain.memory.InMemoryTokens;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.webhooks.WebhookDraft;
 import sh.kaiten.domain.webhooks.WebhookEndpoint;
@@ -37,8 +31,7 @@ import sh.kaiten.domain.webhooks.Webhooks;
 
 /** Webhook endpoints in the catalog file: exported, planned, applied with the catalog's changes. */
 class CatalogWebhooksTest {
-  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = CatalogTenant.NOW;
   private static final String BILLING = "https://billing.example.com/kaiten";
   private static final String CRM = "https://crm.example.com/hooks";
   private static final String SLACK = "https://slack.example.com/kaiten";
@@ -51,43 +44,26 @@ class CatalogWebhooksTest {
         }
       };
 
-  private final InMemoryCatalog catalog = new InMemoryCatalog();
-  private final InMemoryJournal journal = new InMemoryJournal();
-  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-  private final Administration admin =
-      new Administration(
-          catalog.adminStores(new InMemoryTokens()),
-          journal,
-          clock,
-          Optional.of("bootstrap-secret-for-tests"),
-          Duration.ofDays(3));
+  private final CatalogTenant tenant = new CatalogTenant(HTTPS_ONLY);
+  private final InMemoryCatalog catalog = tenant.catalog;
+  private final Administration admin = tenant.admin;
+  private final CatalogPlans plans = tenant.plans;
+  private final ApiToken token = tenant.token;
   private final Webhooks webhooks =
-      new Webhooks(catalog.webhooks, HTTPS_ONLY, journal, clock, Duration.ofHours(24));
-  private final CatalogPlans plans = plansOn(catalog);
-  private ApiToken token;
+      new Webhooks(
+          catalog.webhooks, HTTPS_ONLY, tenant.journal, tenant.clock, Duration.ofHours(24));
   private WebhookEndpoint billing;
   private WebhookEndpoint crm;
 
-  private CatalogPlans plansOn(CatalogChangeStore store) {
-    return new CatalogPlans(
-        catalog.adminStores(new InMemoryTokens()),
-        store,
-        catalog.webhooks,
-        HTTPS_ONLY,
-        journal,
-        clock);
-  }
-
   @BeforeEach
   void tenantWithTwoEndpoints() {
-    token = admin.tenants().bootstrapTenant("bootstrap-secret-for-tests", "Vendor").adminToken();
     JsonNode tiers =
         file(
             """
             {"entitlements":[{"slug":"sso","name":"Single sign-on","type":"BOOLEAN"}],
              "tiers":[{"slug":"pro","name":"Pro","rank":2,"entitlements":{"sso":true}}]}
             """);
-    plans.apply(token, tiers, plans.plan(token, tiers).hash());
+    tenant.applied(tiers);
     billing =
         webhooks
             .create(
@@ -96,8 +72,6 @@ class CatalogWebhooksTest {
                     BILLING, "Billing", List.of("usage.limit_reached", "license.upgraded")))
             .endpoint();
     crm = webhooks.create(token, new WebhookDraft(CRM, null, List.of("*"))).endpoint();
-    catalog.outbox.events.clear();
-    catalog.outbox.audit.clear();
   }
 
   @Test
@@ -237,28 +211,28 @@ class CatalogWebhooksTest {
   void anInvalidEndpointIsRefusedAtThePathOfTheBadField() {
     ObjectNode file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(1)).put("url", "http://crm.example.com/hooks");
-    assertRefusedAt(file, "/webhooks/1/url");
+    tenant.assertRefusedAt(file, "/webhooks/1/url");
 
     file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(0))
         .set("event_types", file("[\"license.upgraded\",\"license.exploded\"]"));
-    assertRefusedAt(file, "/webhooks/0/event_types/1");
+    tenant.assertRefusedAt(file, "/webhooks/0/event_types/1");
 
     file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(0)).put("secret", "whsec_c2VjcmV0");
-    assertRefusedAt(file, "/webhooks/0/secret");
+    tenant.assertRefusedAt(file, "/webhooks/0/secret");
 
     file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(0)).remove("url");
-    assertRefusedAt(file, "/webhooks/0/url");
+    tenant.assertRefusedAt(file, "/webhooks/0/url");
 
     file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(1)).put("url", BILLING);
-    assertRefusedAt(file, "/webhooks/1/url");
+    tenant.assertRefusedAt(file, "/webhooks/1/url");
 
     file = plans.export(token);
     ((ObjectNode) file.path("webhooks").get(0)).putArray("event_types");
-    assertRefusedAt(file, "/webhooks/0/event_types");
+    tenant.assertRefusedAt(file, "/webhooks/0/event_types");
 
     assertThat(catalog.webhooks.allEndpoints(token.tenantId()))
         .containsExactlyInAnyOrder(billing, crm);
@@ -328,7 +302,7 @@ class CatalogWebhooksTest {
               ChangeRecords.NONE);
           catalog.applyChanges(tenantId, changes, records);
         };
-    CatalogPlans planning = plansOn(racing);
+    CatalogPlans planning = tenant.plansOn(racing);
     String hash = planning.plan(token, file).hash();
 
     assertThatThrownBy(() -> planning.apply(token, file, hash))
@@ -343,18 +317,7 @@ class CatalogWebhooksTest {
     assertThat(catalog.outbox.audit).isEmpty();
   }
 
-  private void assertRefusedAt(JsonNode file, String pointer) {
-    assertThatThrownBy(() -> plans.plan(token, file))
-        .isInstanceOfSatisfying(
-            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(pointer))
-        .hasMessageStartingWith(pointer);
-  }
-
   private static JsonNode file(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (java.io.IOException e) {
-      throw new AssertionError(e);
-    }
+    return CatalogTenant.file(json);
   }
 }

@@ -51,16 +51,10 @@ public abstract class CatalogChangeStoreContract extends CatalogContract {
   void oneRefusedChangeWritesNoneOfThem() {
     Entitlement renamed =
         new Entitlement("sso", "Single sign-on", EntitlementType.BOOLEAN, null, null, NOW, LATER);
-    assertThatThrownBy(
-            () ->
-                catalogChanges.applyChanges(
-                    tenantId,
-                    List.of(
-                        new CatalogChange.EntitlementCreated(numeric("api-calls")),
-                        new CatalogChange.EntitlementUpdated(renamed, NOW),
-                        new CatalogChange.TierCreated(tier("basic", 5))),
-                    records("catalog.applied")))
-        .isInstanceOf(ConflictException.class);
+    assertRefused(
+        new CatalogChange.EntitlementCreated(numeric("api-calls")),
+        new CatalogChange.EntitlementUpdated(renamed, NOW),
+        new CatalogChange.TierCreated(tier("basic", 5)));
 
     assertThat(stores.definitions().findEntitlement(tenantId, "api-calls")).isEmpty();
     assertThat(stores.definitions().findEntitlement(tenantId, "sso")).contains(flag("sso"));
@@ -71,15 +65,8 @@ public abstract class CatalogChangeStoreContract extends CatalogContract {
   @Test
   void aRecordChangedSinceItWasReadRefusesTheWhole() {
     Tier changed = new Tier("basic", "Basic", 1, tier("basic", 1).entitlements(), NOW, LATER);
-    assertThatThrownBy(
-            () ->
-                catalogChanges.applyChanges(
-                    tenantId,
-                    List.of(
-                        new CatalogChange.EntitlementDeleted("sso"),
-                        new CatalogChange.TierUpdated(changed, LATER)),
-                    records("catalog.applied")))
-        .isInstanceOf(ConflictException.class);
+    assertRefused(
+        new CatalogChange.EntitlementDeleted("sso"), new CatalogChange.TierUpdated(changed, LATER));
 
     assertThat(stores.definitions().findEntitlement(tenantId, "sso")).contains(flag("sso"));
     assertThat(stores.definitions().findTier(tenantId, "basic")).contains(tier("basic", 1));
@@ -88,15 +75,9 @@ public abstract class CatalogChangeStoreContract extends CatalogContract {
   @Test
   void aTierLicensesAreOnIsNotDeleted() {
     seedLicense("lic_1");
-    assertThatThrownBy(
-            () ->
-                catalogChanges.applyChanges(
-                    tenantId,
-                    List.of(
-                        new CatalogChange.EntitlementCreated(numeric("api-calls")),
-                        new CatalogChange.TierDeleted("pro")),
-                    records("catalog.applied")))
-        .isInstanceOf(ConflictException.class);
+    assertRefused(
+        new CatalogChange.EntitlementCreated(numeric("api-calls")),
+        new CatalogChange.TierDeleted("pro"));
 
     assertThat(stores.definitions().findTier(tenantId, "pro")).isPresent();
     assertThat(stores.definitions().findEntitlement(tenantId, "api-calls")).isEmpty();
@@ -152,17 +133,11 @@ public abstract class CatalogChangeStoreContract extends CatalogContract {
         new WebhookEndpoint(
             kept.id(), kept.url(), "Stale", List.of("*"), kept.secret(), null, null, NOW, LATER);
 
-    assertThatThrownBy(
-            () ->
-                catalogChanges.applyChanges(
-                    tenantId,
-                    List.of(
-                        new CatalogChange.EntitlementCreated(numeric("api-calls")),
-                        new CatalogChange.WebhookCreated(
-                            endpoint("wh_new", "https://hooks.example.com/new", List.of("*"))),
-                        new CatalogChange.WebhookUpdated(stale, LATER)),
-                    records("catalog.applied")))
-        .isInstanceOf(ConflictException.class);
+    assertRefused(
+        new CatalogChange.EntitlementCreated(numeric("api-calls")),
+        new CatalogChange.WebhookCreated(
+            endpoint("wh_new", "https://hooks.example.com/new", List.of("*"))),
+        new CatalogChange.WebhookUpdated(stale, LATER));
 
     assertThat(stores.definitions().findEntitlement(tenantId, "api-calls")).isEmpty();
     assertThat(webhooks.findEndpoint(tenantId, "wh_new")).isEmpty();
@@ -175,20 +150,22 @@ public abstract class CatalogChangeStoreContract extends CatalogContract {
     WebhookEndpoint gone = endpoint("wh_gone", "https://hooks.example.com/gone", List.of("*"));
     webhooks.createEndpoint(tenantId, gone, ChangeRecords.NONE);
 
-    assertThatThrownBy(
-            () ->
-                catalogChanges.applyChanges(
-                    tenantId,
-                    List.of(
-                        new CatalogChange.WebhookDeleted(gone.id()),
-                        new CatalogChange.WebhookCreated(
-                            endpoint("wh_new", "https://hooks.example.com/new", List.of("*"))),
-                        new CatalogChange.TierCreated(tier("basic", 5))),
-                    records("catalog.applied")))
-        .isInstanceOf(ConflictException.class);
+    assertRefused(
+        new CatalogChange.WebhookDeleted(gone.id()),
+        new CatalogChange.WebhookCreated(
+            endpoint("wh_new", "https://hooks.example.com/new", List.of("*"))),
+        new CatalogChange.TierCreated(tier("basic", 5)));
 
     assertThat(webhooks.findEndpoint(tenantId, gone.id())).contains(gone);
     assertThat(webhooks.findEndpoint(tenantId, "wh_new")).isEmpty();
     assertThat(recorded()).isEmpty();
+  }
+
+  /** The changes, applied as one, are refused as a conflict. */
+  private void assertRefused(CatalogChange... changes) {
+    assertThatThrownBy(
+            () ->
+                catalogChanges.applyChanges(tenantId, List.of(changes), records("catalog.applied")))
+        .isInstanceOf(ConflictException.class);
   }
 }
