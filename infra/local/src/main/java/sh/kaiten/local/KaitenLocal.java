@@ -83,10 +83,13 @@ public final class KaitenLocal implements AutoCloseable {
         Map<String, Object> events = events(entry.getValue());
         // HTTP functions scale as Lambda does; a queue's or a schedule's function runs one
         // environment.
-        int concurrency =
-            TemplateEvents.enabled(events, "HttpApi").isEmpty() ? 1 : options.concurrency();
+        LocalFunction.Scaling scaling =
+            TemplateEvents.enabled(events, "HttpApi").isEmpty()
+                ? LocalFunction.Scaling.ONE
+                : new LocalFunction.Scaling(
+                    options.concurrency(), options.environmentConcurrency());
         LocalFunction function =
-            function(template, resources, root, entry.getKey(), entry.getValue(), concurrency);
+            function(template, resources, root, entry.getKey(), entry.getValue(), scaling);
         functions.add(function);
         routes.addAll(httpRoutes(events, function));
         for (SqsTrigger.Mapping mapping : SqsTrigger.mappings(events, resources::resolve)) {
@@ -312,7 +315,7 @@ public final class KaitenLocal implements AutoCloseable {
       Path root,
       String logicalId,
       Map<String, Object> resource,
-      int concurrency)
+      LocalFunction.Scaling scaling)
       throws IOException {
     Map<String, Object> globals = template.globals("Function");
     @SuppressWarnings("unchecked")
@@ -348,7 +351,7 @@ public final class KaitenLocal implements AutoCloseable {
             Long.parseLong(resources.resolve(property(properties, globals, "Timeout", 3)))),
         Integer.parseInt(resources.resolve(property(properties, globals, "MemorySize", 128))),
         runtimeClasspath(),
-        concurrency,
+        scaling,
         options.jit());
   }
 

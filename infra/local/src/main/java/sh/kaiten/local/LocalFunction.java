@@ -22,9 +22,11 @@ import java.util.zip.ZipInputStream;
  * One function of the template, run from its real build output (function.zip) as its own process
  * speaking the Runtime API: a native {@code bootstrap} when the zip holds one, else the JVM build
  * under the Lambda Runtime Interface Client, as Lambda's java21 runtime runs it. As Lambda scales a
- * function, up to {@code concurrency} such processes (execution environments) run at once, each
- * with its own Runtime API, all taking events from one queue: one more starts when more events wait
- * than environments are free. A process that dies is started again on the next invocation.
+ * function, up to {@link Scaling#environments()} such processes (execution environments) run at
+ * once, each with its own Runtime API, all taking events from one queue: one more starts when more
+ * events wait than the environments have room for. An environment takes one event at a time, as on
+ * Lambda, or {@link Scaling#perEnvironment()} at once, as Lambda Managed Instances run Java
+ * functions. A process that dies is started again on the next invocation.
  */
 final class LocalFunction implements AutoCloseable {
   /**
@@ -50,7 +52,7 @@ final class LocalFunction implements AutoCloseable {
   private final int memoryMb;
   private final Path runtimeClasspath;
   private final Path logFile;
-  private final int concurrency;
+  private final Scaling scaling;
   private final Jit jit;
   private final Invocations invocations = new Invocations(this::note);
 
@@ -61,6 +63,29 @@ final class LocalFunction implements AutoCloseable {
 
   /** One execution environment: a function process and the Runtime API it polls. */
   private record Environment(int number, RuntimeApi api, Process process) {}
+
+  /**
+   * How a function scales.
+   *
+   * @param environments how many execution environments (processes) may run at once
+   * @param perEnvironment how many events one environment works on at once: 1 on Lambda; more as on
+   *     Lambda Managed Instances, where the Runtime Interface Client runs that many handler threads
+   *     in one JVM ({@code AWS_LAMBDA_MAX_CONCURRENCY}), so one warm JVM serves them all. A native
+   *     {@code bootstrap} (Quarkus' own runtime loop) still takes one at a time.
+   */
+  record Scaling(int environments, int perEnvironment) {
+    static final Scaling ONE = new Scaling(1, 1);
+
+    Scaling {
+      if (environments < 1 || perEnvironment < 1) {
+        throw new IllegalArgumentException(
+            "a function needs at least 1 environment taking at least 1 event, not "
+                + environments
+                + " and "
+                + perEnvironment);
+      }
+    }
+  }
 
   /**
    * Which compilers a JVM function runs. The flag goes on the command line, after the template's
@@ -88,7 +113,6 @@ final class LocalFunction implements AutoCloseable {
   }
 
   /**
-   * @param concurrency how many execution environments may run at once
    * @param jit the compilers of a JVM function (a native one has none)
    */
   LocalFunction(
@@ -100,13 +124,10 @@ final class LocalFunction implements AutoCloseable {
       Duration timeout,
       int memoryMb,
       Path runtimeClasspath,
-      int concurrency,
+      Scaling scaling,
       Jit jit)
       throws IOException {
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
-    }
-    this.concurrency = concurrency;
+    this.scaling = scaling;
     this.jit = jit;
     this.name = name;
     this.handler = handler;
@@ -165,15 +186,20 @@ final class LocalFunction implements AutoCloseable {
   }
 
   /**
-   * One more environment when more events wait than environments are free, up to the concurrency.
+   * One more environment when more events wait than the environments have room for, up to {@link
+   * Scaling#environments()}.
    */
   private synchronized void scale() {
     if (closed) {
       return;
     }
-    long free = environments.stream().filter(environment -> !environment.api().busy()).count();
+    long room =
+        environments.stream()
+            .mapToLong(
+                environment -> Math.max(0, scaling.perEnvironment() - environment.api().held()))
+            .sum();
     if (environments.isEmpty()
-        || (invocations.waiting() > free && environments.size() < concurrency)) {
+        || (invocations.waiting() > room && environments.size() < scaling.environments())) {
       launch();
     }
   }
@@ -207,6 +233,11 @@ final class LocalFunction implements AutoCloseable {
       builder.environment().put("AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST/environment-" + number);
       builder.environment().put("_HANDLER", handler);
       builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
+      if (scaling.perEnvironment() > 1) {
+        builder
+            .environment()
+            .put("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(scaling.perEnvironment()));
+      }
       Environment started = new Environment(number, api, builder.start());
       environments.add(started);
       note(
@@ -215,7 +246,10 @@ final class LocalFunction implements AutoCloseable {
               + " started ("
               + environments.size()
               + " running, at most "
-              + concurrency
+              + scaling.environments()
+              + (scaling.perEnvironment() > 1
+                  ? ", each taking " + scaling.perEnvironment() + " events at once"
+                  : "")
               + ")");
       started
           .process()

@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param workDir where DynamoDB data, logs, unpacked functions and the state file live
  * @param dirGiven whether {@code --dir} was given: then kaiten-local.json is written there even
  *     {@code --in-memory}
+ * @param concurrency {@code --concurrency}: execution environments per HTTP function
+ * @param environmentConcurrency {@code --environment-concurrency}: events one environment of an
+ *     HTTP function works on at once
  * @param jit {@code --jit}: the compilers of JVM functions
  * @param catalog {@code --catalog}: a catalog file or folder applied at each start
  * @param stripeApiBase {@code --stripe-api-base}: where billing-sync calls Stripe instead
@@ -24,6 +27,7 @@ record Options(
     Path template,
     Optional<Duration> sqsRetryDelay,
     int concurrency,
+    int environmentConcurrency,
     LocalFunction.Jit jit,
     Optional<Path> catalog,
     Optional<String> stripeApiBase,
@@ -37,10 +41,14 @@ record Options(
 
   static final String USAGE =
       """
-      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--catalog FILE] [--dir PATH] [--template PATH] [--stripe-api-base URL]
+      usage: java -jar infra/local/target/kaiten-local.jar [--port N] [--concurrency N] [--environment-concurrency N] [--jit c1|tiered] [--in-memory] [--demo] [--catalog FILE] [--dir PATH] [--template PATH] [--stripe-api-base URL]
         --port N         the front door's port (default 8080; 0 picks a free one)
         --concurrency N  how many processes (execution environments) each HTTP function may run at once,
                          started as requests queue up (default 2); queue and schedule functions run one
+        --environment-concurrency N
+                         how many requests one environment of an HTTP function works on at once
+                         (default 1, as on Lambda; more as Lambda Managed Instances run Java functions:
+                         one warm JVM serves them all, which suits a machine with few cores)
         --jit c1|tiered  the compilers of JVM functions: c1 (default) is C1 only, as the template's
                          JAVA_TOOL_OPTIONS ask on Lambda: a quicker cold start; tiered is C1 then C2, the
                          JVM's own default: a slower start, the fastest requests once warm
@@ -80,19 +88,15 @@ record Options(
     boolean dirGiven = false;
     boolean help = false;
     int concurrency = DEFAULT_CONCURRENCY;
+    int environmentConcurrency = 1;
     LocalFunction.Jit jit = LocalFunction.Jit.C1;
     Optional<Path> catalog = Optional.empty();
     Optional<String> stripeApiBase = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--port" -> port = Integer.parseInt(value(args, ++i));
-        case "--concurrency" -> {
-          concurrency = Integer.parseInt(value(args, ++i));
-          if (concurrency < 1 || concurrency > 64) {
-            throw new IllegalArgumentException(
-                "--concurrency takes 1 to 64, not " + concurrency + "\n" + USAGE);
-          }
-        }
+        case "--concurrency" -> concurrency = oneTo64(args, ++i);
+        case "--environment-concurrency" -> environmentConcurrency = oneTo64(args, ++i);
         case "--jit" -> {
           String name = value(args, ++i);
           jit =
@@ -126,10 +130,20 @@ record Options(
         template,
         sqsRetryDelay,
         concurrency,
+        environmentConcurrency,
         jit,
         catalog,
         stripeApiBase,
         help);
+  }
+
+  private static int oneTo64(String[] args, int i) {
+    int value = Integer.parseInt(value(args, i));
+    if (value < 1 || value > 64) {
+      throw new IllegalArgumentException(
+          args[i - 1] + " takes 1 to 64, not " + value + "\n" + USAGE);
+    }
+    return value;
   }
 
   private static String value(String[] args, int i) {

@@ -57,9 +57,9 @@ final class RuntimeApi implements AutoCloseable {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Whether this environment holds an invocation it has not answered. */
-  boolean busy() {
-    return !inFlight.isEmpty();
+  /** How many invocations this environment holds and has not answered. */
+  int held() {
+    return inFlight.size();
   }
 
   /**

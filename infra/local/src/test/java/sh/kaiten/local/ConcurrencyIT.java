@@ -140,6 +140,57 @@ class ConcurrencyIT {
     }
   }
 
+  /**
+   * With {@code --environment-concurrency 4}, one environment takes four events at once (the
+   * Runtime Interface Client's handler threads, as on Lambda Managed Instances): a stopped process
+   * is handed four, where a Lambda environment takes one. Every report is still counted once.
+   */
+  @Test
+  void oneEnvironmentWorksOnSeveralRequestsAtOnceAndCountsEachOnce() throws Exception {
+    try (RunningKaitenLocal local =
+        RunningKaitenLocal.start(
+            dir, "--in-memory", "--concurrency", "1", "--environment-concurrency", "4")) {
+      String token = local.instanceToken();
+      local.ok(
+          local.send("POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":1}"));
+      ProcessHandle usageFunction = local.functionProcess("UsageApiFunction").orElseThrow();
+      assertThat(RunningKaitenLocal.read(local.functionLog("UsageApiFunction")))
+          .contains("Starting 4 concurrent function handler threads.");
+      // Its four handler threads poll for events; the one that ran the first report polls again
+      // as soon as it has posted the answer, well before the process is stopped here.
+      long handovers = count(local, "handed to the function");
+
+      new ProcessBuilder("kill", "-STOP", Long.toString(usageFunction.pid())).start().waitFor();
+      List<CompletableFuture<HttpResponse<String>>> held =
+          IntStream.range(0, 4)
+              .mapToObj(
+                  i ->
+                      local.sendAsync(
+                          "POST",
+                          REPORT,
+                          token,
+                          "{\"entitlement_slug\":\"api-calls\",\"value\":10}"))
+              .toList();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> count(local, "handed to the function") == handovers + 4);
+      new ProcessBuilder("kill", "-CONT", Long.toString(usageFunction.pid())).start().waitFor();
+      assertThat(held).allSatisfy(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
+
+      List<HttpResponse<String>> reports =
+          concurrently(
+              40,
+              i ->
+                  local.sendAsync(
+                      "POST", REPORT, token, "{\"entitlement_slug\":\"api-calls\",\"value\":1}"));
+      assertThat(reports)
+          .allSatisfy(report -> assertThat(report.statusCode()).as(report.body()).isEqualTo(200));
+      assertThat(local.ok(local.send("GET", USAGE, token, null)).get("current_usage").asLong())
+          .isEqualTo(1 + 4 * 10 + 40);
+      assertThat(environments(local, "UsageApiFunction")).containsExactly("environment 1");
+    }
+  }
+
   private static long count(RunningKaitenLocal local, String note) throws Exception {
     return RunningKaitenLocal.read(local.functionLog("UsageApiFunction"))
         .lines()

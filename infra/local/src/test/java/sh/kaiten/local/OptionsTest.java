@@ -23,4 +23,16 @@ class OptionsTest {
     assertThatThrownBy(() -> Options.parse(new String[] {"--jit"}))
         .hasMessageStartingWith("--jit needs a value\n");
   }
+
+  @Test
+  void anEnvironmentTakesOneRequestAtATimeUnlessAskedForMore() {
+    assertThat(Options.parse(new String[] {"--in-memory"}).environmentConcurrency()).isEqualTo(1);
+    assertThat(
+            Options.parse(new String[] {"--environment-concurrency", "8"}).environmentConcurrency())
+        .isEqualTo(8);
+    assertThatThrownBy(() -> Options.parse(new String[] {"--environment-concurrency", "0"}))
+        .hasMessageStartingWith("--environment-concurrency takes 1 to 64, not 0\n");
+    assertThatThrownBy(() -> Options.parse(new String[] {"--concurrency", "65"}))
+        .hasMessageStartingWith("--concurrency takes 1 to 64, not 65\n");
+  }
 }

@@ -169,11 +169,13 @@ public final class HttpThroughput {
     }
     List<Count> counts = new ArrayList<>(List.of(count(base, token, SLUG, counted.get())));
     System.out.printf(
-        "%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d --jit %s.%n",
+        "%nEach run: %s warm-up, then %d windows of %s; kaiten-local --concurrency %d"
+            + " --environment-concurrency %d --jit %s.%n",
         options.warmUp(),
         options.iterations(),
         options.iteration(),
         options.concurrency(),
+        options.environmentConcurrency(),
         options.jit());
     if (!lines.isEmpty()) {
       System.out.println();
@@ -392,6 +394,8 @@ public final class HttpThroughput {
             root.resolve("template.yaml").toString(),
             "--concurrency",
             Integer.toString(options.concurrency()),
+            "--environment-concurrency",
+            Integer.toString(options.environmentConcurrency()),
             "--jit",
             options.jit());
     System.err.println("kaiten-local: " + String.join(" ", command));
