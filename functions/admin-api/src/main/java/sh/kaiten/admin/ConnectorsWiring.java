@@ -3,7 +3,9 @@ package sh.kaiten.admin;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.StripeBackfill;
 import sh.kaiten.domain.billing.StripeConnectorAdministration;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Definitions;
@@ -15,5 +17,11 @@ public class ConnectorsWiring {
   StripeConnectorAdministration stripeConnectors(
       StripeConnectors connectors, ConnectorKeys keys, Definitions definitions, Clock clock) {
     return new StripeConnectorAdministration(connectors, keys, definitions, clock);
+  }
+
+  @Produces
+  @Singleton
+  StripeBackfill stripeBackfill(StripeConnectors connectors, BillingJobs jobs, Clock clock) {
+    return new StripeBackfill(connectors, jobs, clock);
   }
 }

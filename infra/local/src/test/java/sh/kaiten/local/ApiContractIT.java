@@ -242,6 +242,10 @@ class ApiContractIT {
           admin,
           "{\"api_key\":\"" + stripeKey + "\"," + meters + "}");
       call(200, "GET", "/api/connectors/stripe", admin, null);
+      String backfill = "/api/connectors/stripe/backfill";
+      String yesterday = Instant.now().minus(Duration.ofDays(1)).toString();
+      call(202, "POST", backfill, admin, "{\"from\":\"" + yesterday + "\"}");
+      call(400, "POST", backfill, admin, "{\"from\":\"yesterday\"}");
       call(200, "PUT", "/api/connectors/stripe", admin, "{" + meters + "}");
       call(400, "PUT", "/api/connectors/stripe", admin, "{\"meters\":{}}");
       call(204, "DELETE", "/api/connectors/stripe", admin, null);

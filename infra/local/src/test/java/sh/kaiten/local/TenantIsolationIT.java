@@ -230,6 +230,11 @@ class TenantIsolationIT {
               // B's own Stripe connector (it has none); A's is never B's to read.
               new Call("/api/connectors/stripe", "GET", "/api/connectors/stripe", null),
               new Call(
+                  "/api/connectors/stripe/backfill",
+                  "POST",
+                  "/api/connectors/stripe/backfill",
+                  "{\"from\":\"" + Instant.now().minus(Duration.ofDays(1)) + "\"}"),
+              new Call(
                   "/api/webhooks",
                   "POST",
                   "/api/webhooks",

@@ -1,0 +1,155 @@
+package sh.kaiten.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.adapters.sqs.SqsBillingJobs;
+import sh.kaiten.domain.billing.BillingJob;
+import sh.kaiten.testing.LocalAwsResource;
+
+/**
+ * A Stripe backfill through admin-api: a past range, at most Stripe's 35 days back, queued for
+ * billing-sync as a job and audited; every bad field refused by name with nothing queued nor
+ * recorded.
+ */
+@QuarkusTest
+@TestProfile(SecretsAtColdStartTest.FromSecretsManager.class)
+@QuarkusTestResource(
+    value = LocalAwsResource.class,
+    initArgs = @ResourceArg(name = "function", value = "AdminApiFunction"))
+class StripeBackfillApiTest {
+  private static final String PATH = "/api/connectors/stripe/backfill";
+
+  private String admin;
+  private String tenant;
+
+  @BeforeEach
+  void connected() {
+    var created =
+        given()
+            .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
+            .contentType("application/json")
+            .body("{\"name\":\"Vendor\"}")
+            .when()
+            .post("/api/tenants")
+            .then()
+            .statusCode(201)
+            .extract();
+    admin = created.path("admin_token.token");
+    tenant = created.path("id");
+    call(
+            "POST",
+            "/api/entitlements",
+            "{\"slug\":\"api-calls\",\"name\":\"API calls\",\"type\":\"NUMERIC\","
+                + "\"aggregation\":\"SUM\"}")
+        .statusCode(201);
+  }
+
+  private void connect() {
+    byte[] random = new byte[12];
+    new SecureRandom().nextBytes(random);
+    call(
+            "PUT",
+            "/api/connectors/stripe",
+            "{\"api_key\":\"rk_test_"
+                + HexFormat.of().formatHex(random)
+                + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"}}}")
+        .statusCode(201);
+  }
+
+  private ValidatableResponse call(String method, String path, String body) {
+    var request = given().header("Authorization", "Bearer " + admin);
+    if (body != null) {
+      request.contentType("application/json").body(body);
+    }
+    return request.when().request(method, path).then();
+  }
+
+  @Test
+  void aPastRangeIsQueuedForBillingSyncAndAudited() {
+    connect();
+    Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(30));
+    Instant to = from.plus(Duration.ofDays(7));
+
+    call("POST", PATH, "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
+        .statusCode(202)
+        .body("status", equalTo("queued"))
+        .body("from", equalTo(from.toString()))
+        .body("to", equalTo(to.toString()));
+
+    assertThat(takeJobs())
+        .containsExactly(
+            SqsBillingJobs.toJson(
+                new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START)));
+    call("GET", "/api/audit?type=connector.stripe.backfill_requested", null)
+        .statusCode(200)
+        .body("items", hasSize(1))
+        .body("items[0].request.body.from", equalTo(from.toString()))
+        .body("items[0].result.status", equalTo(202));
+  }
+
+  @Test
+  void everyBadFieldIsRefusedByNameAndNothingIsQueuedNorRecorded() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String day = now.minus(Duration.ofDays(1)).toString();
+    // Without a connector, a good range is a 404.
+    call("POST", PATH, "{\"from\":\"" + day + "\"}").statusCode(404);
+    connect();
+    Map<String, String> refusals = new LinkedHashMap<>();
+    refusals.put("{}", "from");
+    refusals.put("{\"from\":\"yesterday\"}", "from");
+    refusals.put("{\"from\":\"" + day + "\",\"to\":12}", "to");
+    refusals.put("{\"from\":\"" + day + "\",\"to\":\"" + now.plusSeconds(3600) + "\"}", "to");
+    refusals.put("{\"from\":\"" + day + "\",\"to\":\"" + day + "\"}", "to");
+    refusals.put("{\"from\":\"" + now.minus(Duration.ofDays(36)) + "\"}", "from");
+    refusals.put("{\"from\":\"" + day + "\",\"surprise\":1}", "surprise");
+    refusals.forEach(
+        (body, field) ->
+            call("POST", PATH, body)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field)));
+    call("POST", PATH, null).statusCode(400).contentType("application/problem+json");
+
+    assertThat(takeJobs()).isEmpty();
+    call("GET", "/api/audit?type=connector.stripe.backfill_requested", null)
+        .statusCode(200)
+        .body("items", hasSize(0));
+  }
+
+  /** This tenant's jobs on the billing queue, taken off it (other tests' are dropped). */
+  private List<String> takeJobs() {
+    var aws = LocalAwsResource.localAws();
+    String url = aws.resources().ref("BillingQueue");
+    List<String> bodies = new ArrayList<>();
+    List<software.amazon.awssdk.services.sqs.model.Message> batch;
+    do {
+      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
+      for (var message : batch) {
+        if (message.body().contains(tenant)) {
+          bodies.add(message.body());
+        }
+        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
+      }
+    } while (!batch.isEmpty());
+    return bodies;
+  }
+}
