@@ -9,6 +9,9 @@ import sh.kaiten.domain.billing.StripeBackfill;
 import sh.kaiten.domain.billing.StripeConnectorAdministration;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Definitions;
+import sh.kaiten.domain.crm.CrmConnectorAdministration;
+import sh.kaiten.domain.crm.CrmConnectors;
+import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 
 /** Builds the connectors' use case (beside AdminWiring, which builds the catalog's). */
 public class ConnectorsWiring {
@@ -23,5 +26,12 @@ public class ConnectorsWiring {
   @Singleton
   StripeBackfill stripeBackfill(StripeConnectors connectors, BillingJobs jobs, Clock clock) {
     return new StripeBackfill(connectors, jobs, clock);
+  }
+
+  @Produces
+  @Singleton
+  CrmConnectorAdministration crmConnectors(
+      CrmConnectors connectors, WebhookUrlPolicy urls, Clock clock) {
+    return new CrmConnectorAdministration(connectors, urls, clock);
   }
 }

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
+import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogChanges;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
+import sh.kaiten.adapters.dynamodb.DynamoCrmConnectors;
 import sh.kaiten.adapters.dynamodb.DynamoCrossingMarkers;
 import sh.kaiten.adapters.dynamodb.DynamoCustomers;
 import sh.kaiten.adapters.dynamodb.DynamoDefinitions;
@@ -56,8 +58,11 @@ import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.EntitlementStore;
 import sh.kaiten.domain.catalog.TierStore;
 import sh.kaiten.domain.closing.ClosingCounters;
+import sh.kaiten.domain.crm.CrmConnectors;
+import sh.kaiten.domain.crm.CrmPushes;
 import sh.kaiten.domain.events.Events;
 import sh.kaiten.domain.license.CustomerStore;
+import sh.kaiten.domain.license.InstanceLookup;
 import sh.kaiten.domain.license.InstanceReads;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
@@ -66,6 +71,7 @@ import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
+import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.ThresholdSignals;
 import sh.kaiten.domain.usage.UsageViews;
 import sh.kaiten.domain.webhooks.WebhookStore;
@@ -231,6 +237,38 @@ public class Ports {
     return new UsageViews(definitions, licenses, instances, history, clock);
   }
 
+  /**
+   * The CRM connector's pushes (webhook-dispatcher on usage events, scheduler daily): the
+   * entitlement answers read as an admin of the tenant would, definitions cached as the data plane
+   * caches them.
+   */
+  @Produces
+  @Singleton
+  CrmPushes crmPushes(
+      CrmConnectors connectors,
+      CustomerStore customers,
+      LicenseStore licenses,
+      InstanceStore instances,
+      InstanceReads reads,
+      UsageCounters counters,
+      Definitions stored,
+      WebhookStore store,
+      Clock clock) {
+    Definitions definitions = new CachedDefinitions(stored, clock, CachedDefinitions.TTL);
+    return new CrmPushes(
+        connectors,
+        customers,
+        licenses,
+        instances,
+        new EntitlementQueries(
+            definitions,
+            new InstanceLookup(definitions, instances, licenses, reads),
+            counters,
+            clock),
+        store,
+        clock);
+  }
+
   @Produces
   @Singleton
   InstanceReads instanceReads(DynamoDbClient dynamo, KaitenConfig config) {
@@ -272,6 +310,13 @@ public class Ports {
   @Singleton
   WebhookStore webhooks(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoWebhookStore(dynamo, webhooksTable(config), changes);
+  }
+
+  /** On the Webhooks table, beside the deliveries of its pushes. */
+  @Produces
+  @Singleton
+  CrmConnectors crmConnectors(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoCrmConnectors(dynamo, webhooksTable(config));
   }
 
   private static String webhooksTable(KaitenConfig config) {

@@ -10,14 +10,19 @@ import java.util.List;
 import org.jboss.logging.Logger;
 import sh.kaiten.domain.auditing.AuditSealer;
 import sh.kaiten.domain.closing.PeriodClosing;
+import sh.kaiten.domain.crm.CrmPushes;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.ScheduledRun;
+import sh.kaiten.domain.license.Tenant;
+import sh.kaiten.domain.license.TenantStore;
 import sh.kaiten.domain.lifecycle.LifecycleEvents;
+import sh.kaiten.domain.paging.Page;
 
 /**
  * The EventBridge schedule's target: each tick announces the license moments that fell due and the
- * usage periods whose totals became final, and seals the audit trail's finished hours. A cause that
- * fails is logged and stays due; the next tick tries it again.
+ * usage periods whose totals became final, seals the audit trail's finished hours, and makes each
+ * CRM connector's daily push once a UTC day. A cause that fails is logged and stays due; the next
+ * tick tries it again.
  */
 @RegisterForReflection(targets = {ScheduledEvent.class, ScheduleHandler.Summary.class})
 public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleHandler.Summary> {
@@ -26,12 +31,15 @@ public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleH
   @Inject LifecycleEvents lifecycle;
   @Inject PeriodClosing closing;
   @Inject AuditSealer sealer;
+  @Inject CrmPushes crm;
+  @Inject TenantStore tenants;
 
   /**
-   * What the run did: each event as "type id", each digest as "tenant hour part/parts", and each
-   * failure.
+   * What the run did: each event as "type id", each digest as "tenant hour part/parts", each CRM
+   * push as "tenant customer", and each failure.
    */
-  public record Summary(List<String> fired, List<String> sealed, List<String> failures) {}
+  public record Summary(
+      List<String> fired, List<String> sealed, List<String> pushed, List<String> failures) {}
 
   @Override
   public Summary handleRequest(ScheduledEvent tick, Context context) {
@@ -44,11 +52,16 @@ public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleH
     seals
         .failures()
         .forEach(failure -> LOG.errorf("audit sealing failed and stays due: %s", failure));
+    CrmPushes.DailyRun pushes =
+        crm.daily(Page.all(tenants::tenants).stream().map(Tenant::id).toList());
+    pushes.failures().forEach(failure -> LOG.errorf("failed and stays due: %s", failure));
     List<String> failures = new ArrayList<>(run.failures());
     failures.addAll(seals.failures());
+    failures.addAll(pushes.failures());
     return new Summary(
         run.fired().stream().map(e -> e.type().wireName() + " " + e.id()).toList(),
         seals.sealed(),
+        pushes.pushed(),
         failures);
   }
 }

@@ -5,6 +5,8 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import sh.kaiten.domain.auditing.Auditing;
+import sh.kaiten.domain.crm.CrmConnectors;
+import sh.kaiten.domain.crm.CrmPushes;
 import sh.kaiten.domain.webhooks.DeliveryQueue;
 import sh.kaiten.domain.webhooks.RetrySchedule;
 import sh.kaiten.domain.webhooks.WebhookDispatch;
@@ -25,7 +27,8 @@ public class DispatcherWiring {
       WebhookTransport transport,
       Clock clock,
       KaitenConfig config,
-      Auditing audit) {
+      Auditing audit,
+      CrmConnectors crm) {
     return new WebhookDispatch(
         store,
         queue,
@@ -33,6 +36,7 @@ public class DispatcherWiring {
         new RetrySchedule(config.webhooks().retryDelays(), JITTER),
         clock,
         () -> ThreadLocalRandom.current().nextDouble(),
-        audit);
+        audit,
+        CrmPushes.targets(crm));
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.domain.crm.CrmPushes;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.webhooks.AttemptOutcome;
 import sh.kaiten.domain.webhooks.Delivery;
@@ -20,11 +21,12 @@ import sh.kaiten.runtime.SideBySide;
 
 /**
  * Consumes two queues, told apart by each record's {@code eventSourceARN}. An events-queue message
- * is fanned out: one delivery per subscribed endpoint, each its own deliveries-queue message. A
- * deliveries-queue message is one attempt; a failed one stays on the queue, hidden for its retry
- * delay, and is reported alone ({@code ReportBatchItemFailures}); after the last attempt SQS moves
- * it to the dead-letter queue. The messages of a batch run side by side, so a slow endpoint does
- * not hold up the others.
+ * is fanned out: one delivery per subscribed endpoint, each its own deliveries-queue message; a
+ * usage event also pushes its customer's usage properties to the tenant's CRM connector, if any
+ * ({@link CrmPushes}), a delivery like the others. A deliveries-queue message is one attempt; a
+ * failed one stays on the queue, hidden for its retry delay, and is reported alone ({@code
+ * ReportBatchItemFailures}); after the last attempt SQS moves it to the dead-letter queue. The
+ * messages of a batch run side by side, so a slow endpoint does not hold up the others.
  */
 @RegisterForReflection(
     targets = {
@@ -44,6 +46,7 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
   @Inject WebhookDispatch dispatch;
   @Inject SqsDeliveryQueue deliveries;
+  @Inject CrmPushes crm;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -77,6 +80,12 @@ public class WebhookHandler implements RequestHandler<SQSEvent, SQSBatchResponse
             delivery.id(),
             delivery.endpointId());
       }
+      crm.onEvent(event)
+          .ifPresent(
+              push ->
+                  LOG.infof(
+                      "event %s %s for tenant %s: CRM push %s",
+                      event.id(), event.type().wireName(), event.tenantId(), push.id()));
       return true;
     }
     DeliveryTicket ticket = SqsDeliveryQueue.fromJson(body);

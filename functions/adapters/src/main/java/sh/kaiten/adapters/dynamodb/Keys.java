@@ -27,7 +27,8 @@ import sh.kaiten.domain.metering.CounterKey;
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
- *                                                    | DELIVERY#{endpoint}#{delivery}
+ *                                                    | DELIVERY#{endpoint}#{delivery}   (the CRM connector's endpoint: crm)
+ *                                                    | CONNECTOR#crm
  * </pre>
  *
  * A delivery id starts with its event's time, so an endpoint's log reads newest first by sort key;
@@ -98,6 +99,9 @@ final class Keys {
 
   /** A tenant's Stripe connector, in the Catalog table beside its other records. */
   static final String STRIPE_CONNECTOR = "CONNECTOR#stripe";
+
+  /** In the Webhooks table, beside the deliveries of its pushes. */
+  static final String CRM_CONNECTOR = "CONNECTOR#crm";
 
   /** Fixed width, so timer sort keys order by time as strings. */
   private static final DateTimeFormatter TIME =

@@ -28,10 +28,8 @@ public final class WebhookDispatch {
   private final Clock clock;
   private final DoubleSupplier random;
   private final Auditing audit;
+  private final PushTargets targets;
 
-  /**
-   * @param audit where each attempt is recorded before its message is acknowledged
-   */
   public WebhookDispatch(
       WebhookStore store,
       DeliveryQueue queue,
@@ -40,7 +38,24 @@ public final class WebhookDispatch {
       Clock clock,
       DoubleSupplier random,
       Auditing audit) {
+    this(store, queue, transport, schedule, clock, random, audit, PushTargets.NONE);
+  }
+
+  /**
+   * @param audit where each attempt is recorded before its message is acknowledged
+   * @param targets the endpoints delivered to besides the tenant's webhooks (the CRM connector)
+   */
+  public WebhookDispatch(
+      WebhookStore store,
+      DeliveryQueue queue,
+      WebhookTransport transport,
+      RetrySchedule schedule,
+      Clock clock,
+      DoubleSupplier random,
+      Auditing audit,
+      PushTargets targets) {
     this.audit = audit;
+    this.targets = targets;
     this.store = store;
     this.queue = queue;
     this.transport = transport;
@@ -115,7 +130,10 @@ public final class WebhookDispatch {
   public AttemptOutcome attempt(DeliveryTicket ticket, int attempt) {
     Optional<Delivery> found =
         store.findDelivery(ticket.tenantId(), ticket.endpointId(), ticket.deliveryId());
-    Optional<WebhookEndpoint> endpoint = store.findEndpoint(ticket.tenantId(), ticket.endpointId());
+    Optional<WebhookEndpoint> endpoint =
+        targets
+            .find(ticket.tenantId(), ticket.endpointId())
+            .or(() -> store.findEndpoint(ticket.tenantId(), ticket.endpointId()));
     if (found.isEmpty() || endpoint.isEmpty()) {
       return AttemptOutcome.DONE;
     }

@@ -90,7 +90,7 @@ public final class Webhooks {
   public WebhookEndpoint update(ApiToken caller, String id, WebhookPatch patch) {
     caller.requireAdmin();
     WebhookEndpoint current = find(caller.tenantId(), id);
-    String url = patch.url() == null ? current.url() : url(patch.url());
+    String url = patch.url() == null ? current.url() : checkedUrl(patch.url());
     String description =
         patch.descriptionGiven() ? description(patch.description()) : current.description();
     List<String> eventTypes =
@@ -201,10 +201,11 @@ public final class Webhooks {
    */
   public static WebhookDraft checked(WebhookDraft draft) {
     return new WebhookDraft(
-        url(draft.url()), description(draft.description()), eventTypes(draft.eventTypes()));
+        checkedUrl(draft.url()), description(draft.description()), eventTypes(draft.eventTypes()));
   }
 
-  private static String url(String url) {
+  /** A webhook URL as given, trimmed: required, at most {@value #MAX_URL_LENGTH} characters. */
+  public static String checkedUrl(String url) {
     if (url == null || url.isBlank()) {
       throw new InvalidInputException("url", "url is required");
     }
