@@ -250,6 +250,14 @@ class ApiContractIT {
       call(400, "PUT", "/api/connectors/stripe", admin, "{\"meters\":{}}");
       call(204, "DELETE", "/api/connectors/stripe", admin, null);
       call(404, "GET", "/api/connectors/stripe", admin, null);
+      // The CRM connector (kaiten-local allows a loopback URL); its secret answered on creation
+      // only.
+      call(201, "PUT", "/api/connectors/crm", admin, "{\"url\":\"http://127.0.0.1:9/crm\"}");
+      call(200, "GET", "/api/connectors/crm", admin, null);
+      call(200, "PUT", "/api/connectors/crm", admin, "{\"url\":\"http://127.0.0.1:9/crm2\"}");
+      call(400, "PUT", "/api/connectors/crm", admin, "{\"url\":\"\"}");
+      call(204, "DELETE", "/api/connectors/crm", admin, null);
+      call(404, "GET", "/api/connectors/crm", admin, null);
 
       // tenants and tokens
       call(

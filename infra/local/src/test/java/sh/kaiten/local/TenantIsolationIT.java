@@ -75,6 +75,16 @@ class TenantIsolationIT {
               .asText();
       assertThat(webhook).startsWith("wh_");
       assertThat(delivery).startsWith("dlv_");
+      // A's CRM connector: B, which has none, must not find it.
+      assertThat(
+              local
+                  .send(
+                      "PUT",
+                      "/api/connectors/crm",
+                      adminA,
+                      "{\"url\":\"http://127.0.0.1:9/a-crm\"}")
+                  .statusCode())
+          .isEqualTo(201);
 
       String report = "{\"entitlement_slug\":\"api-calls\",\"value\":1}";
       // A has usage this period, so an export that crossed tenants would show it.
@@ -229,6 +239,8 @@ class TenantIsolationIT {
               new Call("/api/tokens", "GET", "/api/tokens", null),
               // B's own Stripe connector (it has none); A's is never B's to read.
               new Call("/api/connectors/stripe", "GET", "/api/connectors/stripe", null),
+              // B's own CRM connector (it has none; A's is not B's).
+              new Call("/api/connectors/crm", "GET", "/api/connectors/crm", null),
               new Call(
                   "/api/connectors/stripe/backfill",
                   "POST",
@@ -286,6 +298,10 @@ class TenantIsolationIT {
       softly
           .assertThat(local.ok(local.send("GET", "/api/tokens", adminB, null)).toString())
           .doesNotContain(tokenId);
+      softly
+          .assertThat(local.send("GET", "/api/connectors/crm", adminB, null).statusCode())
+          .as("tenant B has no CRM connector, whatever A has")
+          .isEqualTo(404);
       HttpResponse<String> export = local.send("GET", own.get(own.size() - 1).path(), adminB, null);
       softly.assertThat(export.statusCode()).as("tenant B exports its own usage").isEqualTo(200);
       softly.assertThat(export.body()).as("tenant B's export holds none of ours").isEmpty();
