@@ -2,14 +2,13 @@ package sh.kaiten.local;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
+import sh.kaiten.local.aws.LoopbackServers;
 
 /**
- * The JDK HTTP servers kaiten-local runs (the front door, each function's Runtime API), on
- * loopback, configured before the first one exists: the JDK reads its server settings once, from
- * system properties.
+ * The JDK HTTP servers of each function's Runtime API, made by {@link LoopbackServers} (on
+ * loopback, Nagle's algorithm off), each with its executor; and the flag that turns Nagle off in
+ * the function JVMs' own servers.
  */
 final class LoopbackHttp {
   /**
@@ -18,20 +17,6 @@ final class LoopbackHttp {
    */
   static final String NO_DELAY = "-Dsun.net.httpserver.nodelay=true";
 
-  static {
-    // The JDK server writes an answer's headers and its body in two writes; with Nagle's algorithm
-    // on,
-    // the body waits for the client's delayed ACK of the headers: 40 ms per answer on Linux
-    // loopback.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // The JDK's server closes the connection on more than 200 headers, unanswered; the front door
-    // takes
-    // more, to answer 431.
-    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
-      System.setProperty("sun.net.httpserver.maxReqHeaders", "2000");
-    }
-  }
-
   private LoopbackHttp() {}
 
   /**
@@ -39,14 +24,13 @@ final class LoopbackHttp {
    * started.
    */
   static HttpServer create(int port, int backlog, Executor executor) throws IOException {
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+    HttpServer server = LoopbackServers.create(port, backlog);
     server.setExecutor(executor);
     return server;
   }
 
-  /** Whether servers made from now on answer without Nagle's delay. */
+  /** Whether the servers made here answer without Nagle's delay. */
   static boolean noDelay() {
-    return Boolean.getBoolean("sun.net.httpserver.nodelay");
+    return LoopbackServers.noDelay();
   }
 }

@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +33,7 @@ public final class LocalSecretsManager implements AutoCloseable {
 
   public static LocalSecretsManager start(ProvisionedResources resources) {
     try {
-      HttpServer server =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      HttpServer server = LoopbackServers.create(0, 0);
       LocalSecretsManager standIn = new LocalSecretsManager(server, resources);
       server.createContext("/", standIn::answer);
       server.start();

@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -61,11 +59,6 @@ public final class StripeStandIn implements AutoCloseable {
   private static final int MAX_LENGTH = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static {
-    // Small answers without Nagle's delay.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
-
   /** How a call is made to fail. */
   public enum Fault {
     NONE,
@@ -113,7 +106,7 @@ public final class StripeStandIn implements AutoCloseable {
   private StripeStandIn(Clock clock, String apiKey) throws IOException {
     this.clock = clock;
     this.apiKey = apiKey;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server = LoopbackServers.create(0, 0);
     server.createContext("/", this::answer);
     server.setExecutor(threads);
     server.start();
