@@ -144,6 +144,21 @@ class StripeConnectorApiTest {
     call("DELETE", admin, PATH, null).statusCode(404);
   }
 
+  /** A MAX entitlement goes to a {@code last} meter: its period's value, sent when it closes. */
+  @Test
+  void aMaxEntitlementMapsToALastMeter() {
+    call(
+            "PUT",
+            admin,
+            PATH,
+            "{\"api_key\":\""
+                + key
+                + "\",\"meters\":{\"peak-gb\":{\"event_name\":\"peak_mb\",\"scale\":1000}}}")
+        .statusCode(201)
+        .body("meters.peak-gb.event_name", equalTo("peak_mb"))
+        .body("meters.peak-gb.formula", equalTo("last"));
+  }
+
   @Test
   void everyBadFieldIsRefusedByNameAndNothingIsWritten() {
     // Each body has one fault; the problem names its field.
@@ -159,9 +174,6 @@ class StripeConnectorApiTest {
             "meters.nope",
             "{\"api_key\":\"" + key + "\",\"meters\":{\"sso\":{\"event_name\":\"a\"}}}",
             "meters.sso",
-            // Nothing sends a MAX entitlement's value per window yet: refused, not kept unsent.
-            "{\"api_key\":\"" + key + "\",\"meters\":{\"peak-gb\":{\"event_name\":\"a\"}}}",
-            "meters.peak-gb",
             "{\"api_key\":\""
                 + key
                 + "\",\"meters\":{\"api-calls\":{\"event_name\":\"a\",\"scale\":0}}}",

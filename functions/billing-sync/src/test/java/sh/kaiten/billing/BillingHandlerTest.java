@@ -204,6 +204,48 @@ class BillingHandlerTest {
     assertThat(stripe().acceptedMoreThanOnce()).isEmpty();
   }
 
+  /**
+   * A MAX counter's close sends its period's total once to its {@code last} meter, stamped a second
+   * before the period ends; the close delivered again calls Stripe for nothing.
+   */
+  @Test
+  void aMaxPeriodsCloseSendsItsTotalOnceToItsLastMeter() {
+    String peak = "peak_" + UUID.randomUUID().toString().substring(0, 8);
+    Instant now = Instant.now();
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of("peak-gb", new MeterMapping("peak-gb", peak, BigDecimal.TEN, Aggregation.MAX)),
+            "crm_id",
+            now,
+            now));
+    Instant end = now.truncatedTo(ChronoUnit.HOURS);
+    BillingJob close =
+        new BillingJob.PeriodFlush(
+            tenant,
+            CounterKey.instanceHolder(ProductPage.INSTANCE),
+            "peak-gb",
+            end.minus(Duration.ofDays(1)),
+            end,
+            new BigDecimal("4.2"),
+            now,
+            BillingJob.Progress.START);
+
+    assertThat(invoke(event(SqsBillingJobs.toJson(close))).get("batchItemFailures")).isEmpty();
+    int calls = stripe().calls();
+    assertThat(invoke(event(SqsBillingJobs.toJson(close))).get("batchItemFailures")).isEmpty();
+
+    assertThat(stripe().calls()).isEqualTo(calls);
+    assertThat(stripe().accepted().stream().filter(accepted -> accepted.eventName().equals(peak)))
+        .singleElement()
+        .satisfies(
+            accepted -> {
+              assertThat(accepted.customer()).isEqualTo(customer);
+              assertThat(accepted.value()).isEqualTo(42);
+              assertThat(accepted.timestamp()).isEqualTo(end.minusSeconds(1));
+            });
+  }
+
   /** A backfill sends the range's counted reports, whichever instance reported them. */
   @Test
   void aBackfillSendsTheCountedReportsOfItsRange() {

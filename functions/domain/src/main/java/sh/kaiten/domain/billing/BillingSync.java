@@ -17,10 +17,11 @@ import sh.kaiten.domain.outbox.AcceptedUsage;
  *
  * <p>A tenant without a connector, and an entitlement the connector does not map, send nothing. SUM
  * and COUNT reports go one meter event each ({@link MeterEvents#ofReport}); MAX, MIN, AVERAGE and
- * LATEST go once per window, not here. The customer billed is the reporting instance's license's,
- * by the Stripe id in its metadata. Every report of the message is tried (each is exactly once on
- * its own) except after Stripe was unavailable, which the others would meet too; the message is
- * done only when all are, else it comes back from the queue and what was sent is not sent again.
+ * LATEST go once per window ({@link #syncWindow}). The customer billed is the reporting instance's
+ * license's, by the Stripe id in its metadata. Every report of the message is tried (each is
+ * exactly once on its own) except after Stripe was unavailable, which the others would meet too;
+ * the message is done only when all are, else it comes back from the queue and what was sent is not
+ * sent again.
  */
 public final class BillingSync {
   /** What became of one message. */
@@ -125,13 +126,66 @@ public final class BillingSync {
         : new Result.Failed(reasons);
   }
 
+  /**
+   * A MAX, MIN, AVERAGE or LATEST counter's value at the end of a window, once, to its {@code last}
+   * meter: the customer billed is the holder's (an instance's license's, or the license's).
+   */
+  public Result syncWindow(WindowValue window) {
+    Optional<MeterMapping> mapping =
+        connectors
+            .find(window.tenantId())
+            .flatMap(connector -> connector.meterOf(window.entitlement()))
+            .filter(meter -> !meter.sendsIncrements());
+    if (mapping.isEmpty()) {
+      return new Result.Done(0, 0, 1);
+    }
+    StripeConnector connector = connectors.find(window.tenantId()).orElseThrow();
+    Optional<MeterEventDelivery> delivery = senders.forTenant(window.tenantId());
+    if (delivery.isEmpty()) {
+      return failed("tenant " + window.tenantId() + " has a Stripe connector but no key");
+    }
+    String holderId = window.holder().substring(window.holder().indexOf(':') + 1);
+    Optional<String> license =
+        window.holder().startsWith("license:")
+            ? Optional.of(holderId)
+            : instances.findInstance(window.tenantId(), holderId).map(Instance::licenseId);
+    Optional<String> stripeCustomer = stripeCustomer(window.tenantId(), license, connector);
+    if (stripeCustomer.isEmpty()) {
+      return failed(
+          window.holder()
+              + "'s customer has no Stripe id in its metadata ("
+              + connector.customerIdKey()
+              + ")");
+    }
+    MeterEventDelivery.Outcome outcome;
+    try {
+      outcome =
+          delivery.get().deliver(MeterEvents.ofWindow(mapping.get(), window, stripeCustomer.get()));
+    } catch (InvalidInputException unfit) {
+      return failed("window " + window.windowStart() + ": " + unfit.getMessage());
+    }
+    if (outcome instanceof MeterEventDelivery.Outcome.Sent) {
+      return new Result.Done(1, 0, 0);
+    }
+    if (outcome instanceof MeterEventDelivery.Outcome.AlreadySent) {
+      return new Result.Done(0, 1, 0);
+    }
+    return failed("window " + window.windowStart() + " of " + window.holder() + ": " + outcome);
+  }
+
   private Optional<String> stripeCustomer(AcceptedUsage usage, StripeConnector connector) {
-    return instances
-        .findInstance(usage.tenantId(), usage.instanceId())
-        .map(Instance::licenseId)
-        .flatMap(license -> licenses.findLicense(usage.tenantId(), license))
+    return stripeCustomer(
+        usage.tenantId(),
+        instances.findInstance(usage.tenantId(), usage.instanceId()).map(Instance::licenseId),
+        connector);
+  }
+
+  private Optional<String> stripeCustomer(
+      String tenantId, Optional<String> license, StripeConnector connector) {
+    return license
+        .flatMap(id -> licenses.findLicense(tenantId, id))
         .map(License::customerId)
-        .flatMap(customer -> customers.findCustomer(usage.tenantId(), customer))
+        .flatMap(customer -> customers.findCustomer(tenantId, customer))
         .flatMap(connector::stripeCustomerOf);
   }
 

@@ -131,17 +131,6 @@ public final class StripeConnectorAdministration {
           } catch (InvalidInputException bad) {
             throw new InvalidInputException(field + "." + bad.field(), bad.getMessage());
           }
-          if (!mapping.sendsIncrements()) {
-            // Refused rather than kept: a mapping nothing sends would bill nothing, silently.
-            throw new InvalidInputException(
-                field,
-                "entitlement '"
-                    + slug
-                    + "' aggregates by "
-                    + entitlement.metering().aggregation()
-                    + ": only SUM and COUNT entitlements are sent to Stripe so far (one meter"
-                    + " event per report); a value per window for a 'last' meter is not sent yet");
-          }
           meters.put(slug, mapping);
         });
     return meters;

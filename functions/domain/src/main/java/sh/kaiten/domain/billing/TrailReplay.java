@@ -77,6 +77,10 @@ public final class TrailReplay {
             && connector.get().meterOf(flush.entitlement()).isEmpty()) {
       return new Result.Finished(job); // nothing of it goes to Stripe: the trail is not read
     }
+    if (job instanceof BillingJob.PeriodFlush flush
+        && !connector.get().meterOf(flush.entitlement()).orElseThrow().sendsIncrements()) {
+      return closeWindow(flush);
+    }
     Page<AuditRecord> page =
         trail.page(
             job.tenantId(),
@@ -111,6 +115,30 @@ public final class TrailReplay {
     }
     queue.enqueue(done);
     return new Result.Continued(done);
+  }
+
+  /**
+   * A MAX, MIN, AVERAGE or LATEST counter's closed period goes to its {@code last} meter as one
+   * window, the whole period, holding the total the close announced: stamped a second before the
+   * period ends, it is the period's last event, so Stripe bills Kaiten's final value.
+   */
+  private Result closeWindow(BillingJob.PeriodFlush flush) {
+    BillingSync.Result result =
+        sync.syncWindow(
+            new WindowValue(
+                flush.tenantId(),
+                flush.holder(),
+                flush.entitlement(),
+                flush.periodStart(),
+                flush.periodEnd(),
+                flush.usage()));
+    if (result instanceof BillingSync.Result.Failed failed) {
+      return new Result.Failed(failed.reasons());
+    }
+    BillingSync.Result.Done done = (BillingSync.Result.Done) result;
+    // No page of the trail read, no report: one value sent (or found sent).
+    return new Result.Finished(
+        flush.next(new BillingJob.Progress(null, 0, 0, done.sent(), done.alreadySent())));
   }
 
   /** An instance's counter is read through the instance's own records. */

@@ -268,6 +268,87 @@ class TrailReplayTest {
                     START)));
   }
 
+  private static final MeterMapping PEAK =
+      new MeterMapping("peak-seats", "peak_seats", BigDecimal.ONE, Aggregation.MAX);
+  private static final MeterMapping LATEST =
+      new MeterMapping("storage-gb", "storage_mb", new BigDecimal("1000"), Aggregation.LATEST);
+
+  private BillingJob.PeriodFlush closed(String holder, String entitlement, String usage) {
+    return new BillingJob.PeriodFlush(
+        TENANT, holder, entitlement, START, END, new BigDecimal(usage), CLOSED, Progress.START);
+  }
+
+  @Test
+  void aMaxOrLatestPeriodsCloseSendsItsTotalOnceAsThePeriodsLastEventOfItsCustomer() {
+    connectors.put(
+        new StripeConnector(
+            TENANT,
+            Map.of("api-calls", CALLS, "peak-seats", PEAK, "storage-gb", LATEST),
+            "stripe_id",
+            START,
+            START));
+    single("acme-prod", START.plusSeconds(10), "peak-seats", "3", "ACCEPTED", false);
+
+    BillingJob.PeriodFlush peak = closed("instance:acme-prod", "peak-seats", "17");
+    BillingJob.PeriodFlush latest = closed("license:lic_2", "storage-gb", "2.5");
+    assertThat(replay.run(peak))
+        .isEqualTo(new Result.Finished(peak.next(new Progress(null, 0, 0, 1, 0))));
+    assertThat(replay.run(latest))
+        .isEqualTo(new Result.Finished(latest.next(new Progress(null, 0, 0, 1, 0))));
+
+    assertThat(calls)
+        .extracting(
+            MeterEvent::eventName,
+            MeterEvent::stripeCustomerId,
+            MeterEvent::value,
+            MeterEvent::timestamp)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "peak_seats", "cus_Stripe1", 17L, END.minusSeconds(1)),
+            org.assertj.core.groups.Tuple.tuple(
+                "storage_mb", "cus_Stripe1", 2500L, END.minusSeconds(1)));
+    assertThat(calls.get(0).identifier())
+        .isEqualTo(
+            MeterIdentifiers.ofWindow(
+                new WindowValue(
+                    TENANT, "instance:acme-prod", "peak-seats", START, END, BigDecimal.ONE)));
+
+    // The close delivered again (a redelivered message, a second publication): nothing is called.
+    calls.clear();
+    assertThat(replay.run(peak))
+        .isEqualTo(new Result.Finished(peak.next(new Progress(null, 0, 0, 0, 1))));
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void aWindowOfAHolderWhoseCustomerHasNoStripeIdFailsToComeBack() {
+    catalog.createCustomer(
+        TENANT, new Customer("cus_none", "No Stripe", Map.of(), START), ChangeRecords.NONE);
+    catalog.createLicense(
+        TENANT,
+        new License(
+            "lic_3",
+            "cus_none",
+            "pro",
+            LicenseStatus.ACTIVE,
+            START,
+            null,
+            null,
+            Map.of(),
+            START,
+            START),
+        List.of(),
+        ChangeRecords.NONE);
+    connectors.put(
+        new StripeConnector(TENANT, Map.of("peak-seats", PEAK), "stripe_id", START, START));
+
+    assertThat(replay.run(closed("license:lic_3", "peak-seats", "4")))
+        .isEqualTo(
+            new Result.Failed(
+                List.of("license:lic_3's customer has no Stripe id in its metadata (stripe_id)")));
+    assertThat(calls).isEmpty();
+  }
+
   @Test
   void withoutAConnectorOrAMappedMeterTheTrailIsNotRead() {
     single("acme-prod", START.plusSeconds(10), "api-calls", "3", "ACCEPTED", false);
