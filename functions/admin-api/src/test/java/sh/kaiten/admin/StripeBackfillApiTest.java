@@ -14,16 +14,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.QueueMessages;
 
 /**
  * A Stripe backfill through admin-api: a past range, at most Stripe's 35 days back, queued for
@@ -95,7 +94,7 @@ class StripeBackfillApiTest {
         .body("from", equalTo(from.toString()))
         .body("to", equalTo(to.toString()));
 
-    assertThat(takeJobs())
+    assertThat(QueueMessages.take("BillingQueue", tenant))
         .containsExactly(
             SqsBillingJobs.toJson(
                 new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START)));
@@ -129,27 +128,9 @@ class StripeBackfillApiTest {
                 .body("field", equalTo(field)));
     call("POST", PATH, null).statusCode(400).contentType("application/problem+json");
 
-    assertThat(takeJobs()).isEmpty();
+    assertThat(QueueMessages.take("BillingQueue", tenant)).isEmpty();
     call("GET", "/api/audit?type=connector.stripe.backfill_requested", null)
         .statusCode(200)
         .body("items", hasSize(0));
-  }
-
-  /** This tenant's jobs on the billing queue, taken off it (other tests' are dropped). */
-  private List<String> takeJobs() {
-    var aws = LocalAwsResource.localAws();
-    String url = aws.resources().ref("BillingQueue");
-    List<String> bodies = new ArrayList<>();
-    List<software.amazon.awssdk.services.sqs.model.Message> batch;
-    do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
-      for (var message : batch) {
-        if (message.body().contains(tenant)) {
-          bodies.add(message.body());
-        }
-        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
-      }
-    } while (!batch.isEmpty());
-    return bodies;
   }
 }

@@ -43,6 +43,7 @@ import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.local.aws.StripeStandIn;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
+import sh.kaiten.testing.QueueMessages;
 import sh.kaiten.testing.SecretsManagerResource;
 
 /**
@@ -195,11 +196,11 @@ class BillingHandlerTest {
             end,
             BillingJob.Progress.START);
     assertThat(invoke(event(SqsBillingJobs.toJson(flush))).get("batchItemFailures")).isEmpty();
-    List<String> rest = takeJobs();
+    List<String> rest = QueueMessages.take("BillingQueue", tenant);
     assertThat(rest).hasSize(1);
     assertThat(invoke(event(rest.get(0))).get("batchItemFailures")).isEmpty();
 
-    assertThat(takeJobs()).isEmpty();
+    assertThat(QueueMessages.take("BillingQueue", tenant)).isEmpty();
     assertThat(stripe().total(customer, meter)).isEqualTo(21 * 22 / 2);
     assertThat(stripe().acceptedMoreThanOnce()).isEmpty();
   }
@@ -278,24 +279,6 @@ class BillingHandlerTest {
             "hash");
     trail.append(List.of(record));
     return record;
-  }
-
-  /** This tenant's jobs on the billing queue, taken off it. */
-  private List<String> takeJobs() {
-    var aws = LocalAwsResource.localAws();
-    String url = aws.resources().ref("BillingQueue");
-    List<String> bodies = new ArrayList<>();
-    List<software.amazon.awssdk.services.sqs.model.Message> batch;
-    do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
-      for (var message : batch) {
-        if (message.body().contains(tenant)) {
-          bodies.add(message.body());
-        }
-        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
-      }
-    } while (!batch.isEmpty());
-    return bodies;
   }
 
   private static String event(AcceptedUsage... messages) {

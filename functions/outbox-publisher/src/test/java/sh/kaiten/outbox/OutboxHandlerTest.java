@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.testing.EventsQueue;
 import sh.kaiten.testing.FailingWrites;
 import sh.kaiten.testing.LocalAwsResource;
+import sh.kaiten.testing.QueueMessages;
 import sh.kaiten.testing.SampleEvents;
 
 /**
@@ -138,7 +139,7 @@ class OutboxHandlerTest {
     assertThat(EventsQueue.take(tenant))
         .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
-    assertThat(take("DeliveriesQueue"))
+    assertThat(QueueMessages.take("DeliveriesQueue", tenant))
         .containsExactly(
             "{\"tenant_id\":\""
                 + tenant
@@ -171,7 +172,7 @@ class OutboxHandlerTest {
     assertThat(EventsQueue.take(tenant))
         .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created");
-    assertThat(take("BillingQueue")).containsExactly(message);
+    assertThat(QueueMessages.take("BillingQueue", tenant)).containsExactly(message);
   }
 
   /**
@@ -201,7 +202,7 @@ class OutboxHandlerTest {
     assertThat(EventsQueue.take(tenant))
         .extracting(e -> e.get("id").asText())
         .containsExactly("evt_sample_customer_created", "evt_sample_closed");
-    assertThat(take("BillingQueue"))
+    assertThat(QueueMessages.take("BillingQueue", tenant))
         .containsExactly(
             "{\"tenant_id\":\""
                 + tenant
@@ -232,24 +233,6 @@ class OutboxHandlerTest {
     image.set("message", JSON.createObjectNode().put("S", message));
     records.add(added);
     return event.toString();
-  }
-
-  /** This test's messages on a queue, taken off it (other tests' are dropped). */
-  private List<String> take(String queue) {
-    var aws = LocalAwsResource.localAws();
-    String url = aws.resources().ref(queue);
-    List<String> bodies = new java.util.ArrayList<>();
-    List<software.amazon.awssdk.services.sqs.model.Message> batch;
-    do {
-      batch = aws.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)).messages();
-      for (var message : batch) {
-        if (message.body().contains(tenant)) {
-          bodies.add(message.body());
-        }
-        aws.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(message.receiptHandle()));
-      }
-    } while (!batch.isEmpty());
-    return bodies;
   }
 
   private static JsonNode invoke(String event) throws Exception {

@@ -6,23 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sh.kaiten.local.aws.StripeStandIn;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Issue 19 end to end on kaiten-local: a Stripe connector configured through the API, usage
@@ -33,89 +26,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Stripe for nothing.
  */
 class BillingSyncSystemIT {
-  private static final String KEY = madeUpKey();
-
-  @TempDir static Path shared;
-  private static StripeStandIn stripe;
-  private static RunningKaitenLocal local;
-  private static String admin;
-
-  private static String madeUpKey() {
-    byte[] random = new byte[12];
-    new SecureRandom().nextBytes(random);
-    return "rk_test_" + HexFormat.of().formatHex(random);
-  }
-
-  @BeforeAll
-  static void start() throws IOException {
-    stripe = StripeStandIn.start(Clock.systemUTC(), KEY);
-    local =
-        RunningKaitenLocal.start(
-            shared.resolve("stack"), "--stripe-api-base", stripe.url(), "--sqs-retry-delay", "1");
-    admin = local.state().path("admin_token").asText();
-  }
-
-  @AfterAll
-  static void stop() throws InterruptedException {
-    if (local != null) {
-      local.close();
-    }
-    if (stripe != null) {
-      stripe.close();
-    }
-  }
+  @RegisterExtension static final BillingStack stack = new BillingStack();
 
   private JsonNode ok(String method, String path, String token, String body) throws IOException {
-    var response = local.send(method, path, token, body);
-    assertThat(response.statusCode())
-        .as(method + " " + path + ": " + response.body())
-        .isBetween(200, 201);
-    return local.json(response);
-  }
-
-  /** A customer with its Stripe id, on the metered tier, with one instance: its token. */
-  private String customer(String name, String stripeId, String instance) throws IOException {
-    String customer =
-        ok(
-                "POST",
-                "/api/customers",
-                admin,
-                "{\"name\":\""
-                    + name
-                    + "\",\"metadata\":{\"stripe_customer_id\":\""
-                    + stripeId
-                    + "\"}}")
-            .path("id")
-            .asText();
-    String license =
-        ok(
-                "POST",
-                "/api/licenses",
-                admin,
-                "{\"customer_id\":\"" + customer + "\",\"tier\":\"metered\"}")
-            .path("id")
-            .asText();
-    return ok(
-            "POST",
-            "/api/instances",
-            admin,
-            "{\"id\":\""
-                + instance
-                + "\",\"license_id\":\""
-                + license
-                + "\",\"name\":\""
-                + name
-                + "\"}")
-        .path("token")
-        .path("token")
-        .asText();
+    return stack.ok(method, path, token, body);
   }
 
   private BigDecimal kaitenTotal(String instance, String entitlement) throws IOException {
     return ok(
             "GET",
             "/api/instances/" + instance + "/entitlements/" + entitlement + "/usage",
-            admin,
+            stack.admin,
             null)
         .path("current_usage")
         .decimalValue();
@@ -127,30 +48,30 @@ class BillingSyncSystemIT {
     ok(
         "POST",
         "/api/entitlements",
-        admin,
+        stack.admin,
         "{\"slug\":\"transfer-gb\",\"name\":\"Transfer\",\"type\":\"NUMERIC\",\"enforcement\":\"SOFT\",\"unit\":\"GB\"}");
     ok(
         "POST",
         "/api/tiers",
-        admin,
+        stack.admin,
         "{\"slug\":\"metered\",\"name\":\"Metered\",\"rank\":3,"
             + "\"entitlements\":{\"api-calls\":null,\"transfer-gb\":null,\"sso\":true}}");
     ok(
         "PUT",
         "/api/connectors/stripe",
-        admin,
+        stack.admin,
         "{\"api_key\":\""
-            + KEY
+            + stack.key
             + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"},"
             + "\"transfer-gb\":{\"event_name\":\"transfer_mb\",\"scale\":1000}}}");
     Map<String, String> customers =
         Map.of("billing-a", "cus_StandInA", "billing-b", "cus_StandInB");
     Map<String, String> tokens = new java.util.HashMap<>();
     for (var entry : customers.entrySet()) {
-      tokens.put(entry.getKey(), customer(entry.getKey(), entry.getValue(), entry.getKey()));
+      tokens.put(entry.getKey(), stack.customer(entry.getKey(), entry.getValue(), entry.getKey()));
     }
     // Every seventh call to Stripe is answered 429: billing-sync backs off and tries again.
-    stripe.faults(
+    stack.stripe.faults(
         call -> call % 7 == 0 ? StripeStandIn.Fault.RATE_LIMIT : StripeStandIn.Fault.NONE);
 
     for (var instance : tokens.entrySet()) {
@@ -201,33 +122,35 @@ class BillingSyncSystemIT {
             () -> {
               for (var total : expected.entrySet()) {
                 String[] lane = total.getKey().split(" ");
-                assertThat(stripe.total(lane[0], lane[1]))
+                assertThat(stack.stripe.total(lane[0], lane[1]))
                     .as(total.getKey())
                     .isEqualTo(total.getValue());
               }
             });
-    assertThat(stripe.acceptedMoreThanOnce()).isEmpty();
-    assertThat(stripe.concurrentRefusals()).isZero();
-    await().atMost(Duration.ofSeconds(30)).until(BillingSyncSystemIT::billingQueueEmpty);
+    assertThat(stack.stripe.acceptedMoreThanOnce()).isEmpty();
+    assertThat(stack.stripe.concurrentRefusals()).isZero();
+    await().atMost(Duration.ofSeconds(30)).until(stack::billingQueueEmpty);
 
     // The same billing messages again, as SQS redelivering a batch: every report was sent, so
     // Stripe is not called.
-    int calls = stripe.calls();
+    int calls = stack.stripe.calls();
     int redelivered = redeliverBillingMessages();
     assertThat(redelivered).isGreaterThanOrEqualTo(2 * (15 + 1 + 1));
-    await().atMost(Duration.ofSeconds(60)).until(BillingSyncSystemIT::billingQueueEmpty);
-    assertThat(stripe.calls()).isEqualTo(calls);
+    await().atMost(Duration.ofSeconds(60)).until(stack::billingQueueEmpty);
+    assertThat(stack.stripe.calls()).isEqualTo(calls);
     for (var total : expected.entrySet()) {
       String[] lane = total.getKey().split(" ");
-      assertThat(stripe.total(lane[0], lane[1])).as(total.getKey()).isEqualTo(total.getValue());
+      assertThat(stack.stripe.total(lane[0], lane[1]))
+          .as(total.getKey())
+          .isEqualTo(total.getValue());
     }
   }
 
   /** Puts every billing message the outbox holds on the billing queue again; how many. */
   private static int redeliverBillingMessages() throws IOException {
     int sent = 0;
-    try (DynamoDbClient dynamo = local.dynamo();
-        SqsClient sqs = local.sqs()) {
+    try (DynamoDbClient dynamo = stack.local.dynamo();
+        SqsClient sqs = stack.local.sqs()) {
       String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
       for (Map<String, AttributeValue> item :
           dynamo.scanPaginator(r -> r.tableName("OutboxTable")).items()) {
@@ -239,23 +162,5 @@ class BillingSyncSystemIT {
       }
     }
     return sent;
-  }
-
-  private static boolean billingQueueEmpty() throws IOException {
-    try (SqsClient sqs = local.sqs()) {
-      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
-      Map<QueueAttributeName, String> attributes =
-          sqs.getQueueAttributes(
-                  r ->
-                      r.queueUrl(queue)
-                          .attributeNames(
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-              .attributes();
-      return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-          && "0"
-              .equals(
-                  attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
   }
 }

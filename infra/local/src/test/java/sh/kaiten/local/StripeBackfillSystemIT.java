@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -17,16 +14,10 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import sh.kaiten.local.aws.StripeStandIn;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 19's backfill end to end on kaiten-local: usage reported before the tenant had a Stripe
@@ -35,87 +26,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * sent part of the range already, and a second backfill of the same range calls Stripe for nothing.
  */
 class StripeBackfillSystemIT {
-  private static final String KEY = madeUpKey();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path shared;
-  private static StripeStandIn stripe;
-  private static RunningKaitenLocal local;
-  private static String admin;
-
-  private static String madeUpKey() {
-    byte[] random = new byte[12];
-    new SecureRandom().nextBytes(random);
-    return "rk_test_" + HexFormat.of().formatHex(random);
-  }
-
-  @BeforeAll
-  static void start() throws IOException {
-    stripe = StripeStandIn.start(Clock.systemUTC(), KEY);
-    local =
-        RunningKaitenLocal.start(
-            shared.resolve("stack"), "--stripe-api-base", stripe.url(), "--sqs-retry-delay", "1");
-    admin = local.state().path("admin_token").asText();
-  }
-
-  @AfterAll
-  static void stop() throws InterruptedException {
-    if (local != null) {
-      local.close();
-    }
-    if (stripe != null) {
-      stripe.close();
-    }
-  }
+  @RegisterExtension static final BillingStack stack = new BillingStack();
 
   private JsonNode call(int status, String method, String path, String token, String body)
       throws IOException {
-    var response = local.send(method, path, token, body);
+    var response = stack.local.send(method, path, token, body);
     assertThat(response.statusCode())
         .as(method + " " + path + ": " + response.body())
         .isEqualTo(status);
-    return local.json(response);
-  }
-
-  /** A customer with its Stripe id, on the metered tier, with one instance: its token. */
-  private String customer(String name, String stripeId) throws IOException {
-    String customer =
-        call(
-                201,
-                "POST",
-                "/api/customers",
-                admin,
-                "{\"name\":\""
-                    + name
-                    + "\",\"metadata\":{\"stripe_customer_id\":\""
-                    + stripeId
-                    + "\"}}")
-            .path("id")
-            .asText();
-    String license =
-        call(
-                201,
-                "POST",
-                "/api/licenses",
-                admin,
-                "{\"customer_id\":\"" + customer + "\",\"tier\":\"metered\"}")
-            .path("id")
-            .asText();
-    return call(
-            201,
-            "POST",
-            "/api/instances",
-            admin,
-            "{\"id\":\""
-                + name
-                + "\",\"license_id\":\""
-                + license
-                + "\",\"name\":\""
-                + name
-                + "\"}")
-        .path("token")
-        .path("token")
-        .asText();
+    return stack.local.json(response);
   }
 
   @Test
@@ -125,14 +46,14 @@ class StripeBackfillSystemIT {
         201,
         "POST",
         "/api/tiers",
-        admin,
+        stack.admin,
         "{\"slug\":\"metered\",\"name\":\"Metered\",\"rank\":3,"
             + "\"entitlements\":{\"api-calls\":null,\"sso\":true}}");
     Map<String, String> stripeIds =
         Map.of("backfill-a", "cus_BackfillA", "backfill-b", "cus_BackfillB");
     Map<String, String> tokens = new HashMap<>();
     for (var entry : stripeIds.entrySet()) {
-      tokens.put(entry.getKey(), customer(entry.getKey(), entry.getValue()));
+      tokens.put(entry.getKey(), stack.customer(entry.getKey(), entry.getValue(), entry.getKey()));
     }
     Instant from = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
 
@@ -158,15 +79,17 @@ class StripeBackfillSystemIT {
           instance.getValue(),
           "{\"events\":[" + String.join(",", events) + "]}");
     }
-    await().atMost(Duration.ofSeconds(60)).until(StripeBackfillSystemIT::billingQueueEmpty);
-    assertThat(stripe.calls()).isZero();
+    await().atMost(Duration.ofSeconds(60)).until(stack::billingQueueEmpty);
+    assertThat(stack.stripe.calls()).isZero();
 
     call(
         201,
         "PUT",
         "/api/connectors/stripe",
-        admin,
-        "{\"api_key\":\"" + KEY + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"}}}");
+        stack.admin,
+        "{\"api_key\":\""
+            + stack.key
+            + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"}}}");
     // Reported with the connector: live sync sends it, and the backfill's range covers it too.
     call(
         200,
@@ -176,11 +99,11 @@ class StripeBackfillSystemIT {
         "{\"entitlement_slug\":\"api-calls\",\"value\":1000}");
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> stripe.total("cus_BackfillA", "api_calls") == 1000);
+        .until(() -> stack.stripe.total("cus_BackfillA", "api_calls") == 1000);
 
     Instant to = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     String range = "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}";
-    call(202, "POST", "/api/connectors/stripe/backfill", admin, range);
+    call(202, "POST", "/api/connectors/stripe/backfill", stack.admin, range);
 
     Map<String, Long> expected = exportedTotals(from);
     assertThat(expected)
@@ -192,22 +115,22 @@ class StripeBackfillSystemIT {
         .untilAsserted(
             () -> {
               for (var total : expected.entrySet()) {
-                assertThat(stripe.total(total.getKey(), "api_calls"))
+                assertThat(stack.stripe.total(total.getKey(), "api_calls"))
                     .as(total.getKey())
                     .isEqualTo(total.getValue());
               }
             });
-    assertThat(stripe.acceptedMoreThanOnce()).isEmpty();
-    await().atMost(Duration.ofSeconds(30)).until(StripeBackfillSystemIT::billingQueueEmpty);
+    assertThat(stack.stripe.acceptedMoreThanOnce()).isEmpty();
+    await().atMost(Duration.ofSeconds(30)).until(stack::billingQueueEmpty);
 
-    int calls = stripe.calls();
-    call(202, "POST", "/api/connectors/stripe/backfill", admin, range);
-    await().atMost(Duration.ofSeconds(60)).until(StripeBackfillSystemIT::billingQueueEmpty);
-    assertThat(stripe.calls()).isEqualTo(calls);
+    int calls = stack.stripe.calls();
+    call(202, "POST", "/api/connectors/stripe/backfill", stack.admin, range);
+    await().atMost(Duration.ofSeconds(60)).until(stack::billingQueueEmpty);
+    assertThat(stack.stripe.calls()).isEqualTo(calls);
     for (var total : expected.entrySet()) {
-      assertThat(stripe.total(total.getKey(), "api_calls")).isEqualTo(total.getValue());
+      assertThat(stack.stripe.total(total.getKey(), "api_calls")).isEqualTo(total.getValue());
     }
-    call(200, "GET", "/api/audit?type=connector.stripe.backfill_requested", admin, null);
+    call(200, "GET", "/api/audit?type=connector.stripe.backfill_requested", stack.admin, null);
   }
 
   /** The usage export's api-calls totals of this month's periods, by Stripe customer. */
@@ -215,10 +138,10 @@ class StripeBackfillSystemIT {
     Instant month =
         YearMonth.from(at.atZone(ZoneOffset.UTC)).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     var response =
-        local.send(
+        stack.local.send(
             "GET",
             "/api/usage/export?from=" + month + "&to=" + month.plus(Duration.ofDays(31)),
-            admin,
+            stack.admin,
             null);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     Map<String, Long> totals = new HashMap<>();
@@ -236,23 +159,5 @@ class StripeBackfillSystemIT {
           customer, new BigDecimal(row.path("usage").asText()).longValueExact(), Long::sum);
     }
     return totals;
-  }
-
-  private static boolean billingQueueEmpty() throws IOException {
-    try (SqsClient sqs = local.sqs()) {
-      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
-      Map<QueueAttributeName, String> attributes =
-          sqs.getQueueAttributes(
-                  r ->
-                      r.queueUrl(queue)
-                          .attributeNames(
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                              QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-              .attributes();
-      return "0".equals(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-          && "0"
-              .equals(
-                  attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-    }
   }
 }

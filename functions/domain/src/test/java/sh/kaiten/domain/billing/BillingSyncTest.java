@@ -3,15 +3,11 @@ package sh.kaiten.domain.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.billing.BillingSync.Result;
@@ -23,7 +19,6 @@ import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryCatalog;
-import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.memory.InMemoryStripeConnectors;
 import sh.kaiten.domain.metering.SettableClock;
 import sh.kaiten.domain.outbox.AcceptedReport;
@@ -37,28 +32,10 @@ class BillingSyncTest {
   private final SettableClock clock = new SettableClock(T0);
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryStripeConnectors connectors = new InMemoryStripeConnectors();
-  private final Deque<Answer> script = new ArrayDeque<>();
-  private final List<MeterEvent> calls = new ArrayList<>();
-  private final MeterEventDelivery delivery =
-      new MeterEventDelivery(
-          event -> {
-            calls.add(event);
-            return script.isEmpty() ? new Answer.Accepted() : script.poll();
-          },
-          new InMemorySentLedger(),
-          clock,
-          clock::advance,
-          new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)),
-          3,
-          Duration.ofMinutes(1),
-          new Random(7));
-  private final BillingSync sync =
-      new BillingSync(
-          connectors,
-          tenant -> connectors.stripeKey(tenant).map(key -> delivery),
-          catalog,
-          catalog,
-          catalog);
+  private final RecordedStripe stripe = new RecordedStripe(clock);
+  private final Deque<Answer> script = stripe.script;
+  private final List<MeterEvent> calls = stripe.calls;
+  private final BillingSync sync = stripe.sync(connectors, catalog);
 
   @BeforeEach
   void catalog() {

@@ -8,14 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.billing.BillingJob.Progress;
-import sh.kaiten.domain.billing.MeterEventGateway.Answer;
 import sh.kaiten.domain.billing.TrailReplay.Result;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Tier;
@@ -25,7 +23,6 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryAuditLog;
 import sh.kaiten.domain.memory.InMemoryCatalog;
-import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.memory.InMemoryStripeConnectors;
 import sh.kaiten.domain.metering.SettableClock;
 import sh.kaiten.domain.outbox.AcceptedReport;
@@ -42,28 +39,10 @@ class TrailReplayTest {
   private final InMemoryCatalog catalog = new InMemoryCatalog();
   private final InMemoryStripeConnectors connectors = new InMemoryStripeConnectors();
   private final InMemoryAuditLog trail = new InMemoryAuditLog();
-  private final List<MeterEvent> calls = new ArrayList<>();
+  private final RecordedStripe stripe = new RecordedStripe(clock);
+  private final List<MeterEvent> calls = stripe.calls;
   private final List<BillingJob> queued = new ArrayList<>();
-  private final MeterEventDelivery delivery =
-      new MeterEventDelivery(
-          event -> {
-            calls.add(event);
-            return new Answer.Accepted();
-          },
-          new InMemorySentLedger(),
-          clock,
-          clock::advance,
-          new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30)),
-          3,
-          Duration.ofMinutes(1),
-          new Random(7));
-  private final BillingSync sync =
-      new BillingSync(
-          connectors,
-          tenant -> connectors.stripeKey(tenant).map(key -> delivery),
-          catalog,
-          catalog,
-          catalog);
+  private final BillingSync sync = stripe.sync(connectors, catalog);
   private final TrailReplay replay = new TrailReplay(connectors, trail, catalog, sync, queued::add);
 
   private static final MeterMapping CALLS =
@@ -77,27 +56,22 @@ class TrailReplayTest {
         new Customer("cus_acme", "Acme", Map.of("stripe_id", "cus_Stripe1"), START),
         ChangeRecords.NONE);
     for (String[] pair : new String[][] {{"lic_1", "acme-prod"}, {"lic_2", "acme-dev"}}) {
-      catalog.createLicense(
-          TENANT,
-          new License(
-              pair[0],
-              "cus_acme",
-              "pro",
-              LicenseStatus.ACTIVE,
-              START,
-              null,
-              null,
-              Map.of(),
-              START,
-              START),
-          List.of(),
-          ChangeRecords.NONE);
+      license(pair[0], "cus_acme");
       catalog.createInstance(
           TENANT, new Instance(pair[1], pair[0], null, null, START), ChangeRecords.NONE);
     }
     connectors.put(
         new StripeConnector(TENANT, Map.of("api-calls", CALLS), "stripe_id", START, START));
     connectors.putStripeKey(TENANT, "rk_test_made_up");
+  }
+
+  private void license(String id, String customer) {
+    catalog.createLicense(
+        TENANT,
+        new License(
+            id, customer, "pro", LicenseStatus.ACTIVE, START, null, null, Map.of(), START, START),
+        List.of(),
+        ChangeRecords.NONE);
   }
 
   /** A single report's record, as usage-api writes it. */
@@ -324,21 +298,7 @@ class TrailReplayTest {
   void aWindowOfAHolderWhoseCustomerHasNoStripeIdFailsToComeBack() {
     catalog.createCustomer(
         TENANT, new Customer("cus_none", "No Stripe", Map.of(), START), ChangeRecords.NONE);
-    catalog.createLicense(
-        TENANT,
-        new License(
-            "lic_3",
-            "cus_none",
-            "pro",
-            LicenseStatus.ACTIVE,
-            START,
-            null,
-            null,
-            Map.of(),
-            START,
-            START),
-        List.of(),
-        ChangeRecords.NONE);
+    license("lic_3", "cus_none");
     connectors.put(
         new StripeConnector(TENANT, Map.of("peak-seats", PEAK), "stripe_id", START, START));
 
