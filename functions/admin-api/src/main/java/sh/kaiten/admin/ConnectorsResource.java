@@ -22,6 +22,7 @@ import sh.kaiten.domain.billing.MeterMapping;
 import sh.kaiten.domain.billing.StripeConnector;
 import sh.kaiten.domain.billing.StripeConnectorAdministration;
 import sh.kaiten.domain.billing.StripeConnectorDraft;
+import sh.kaiten.domain.billing.StripeConnectorStatus;
 import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
@@ -35,6 +36,7 @@ import sh.kaiten.http.CurrentCaller;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectorsResource {
   @Inject StripeConnectorAdministration connectors;
+  @Inject StripeConnectorStatus status;
   @Inject CurrentCaller caller;
   @Inject AuditTrail trail;
 
@@ -143,5 +145,15 @@ public class ConnectorsResource {
   public Response delete() {
     connectors.delete(caller.token());
     return Response.noContent().build();
+  }
+
+  /**
+   * The operator view: what billing-sync last sent and when, its lag and errors, and the billing
+   * queue's and its dead-letter queue's depths.
+   */
+  @GET
+  @Path("/status")
+  public ConnectorStatusViews.StripeStatusView status() {
+    return ConnectorStatusViews.StripeStatusView.of(status.status(caller.token()));
   }
 }

@@ -5,12 +5,17 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeBackfill;
 import sh.kaiten.domain.billing.StripeConnectorAdministration;
+import sh.kaiten.domain.billing.StripeConnectorStatus;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.crm.CrmConnectorAdministration;
+import sh.kaiten.domain.crm.CrmConnectorStatus;
 import sh.kaiten.domain.crm.CrmConnectors;
+import sh.kaiten.domain.operations.QueueDepths;
+import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.domain.webhooks.WebhookUrlPolicy;
 
 /** Builds the connectors' use case (beside AdminWiring, which builds the catalog's). */
@@ -33,5 +38,19 @@ public class ConnectorsWiring {
   CrmConnectorAdministration crmConnectors(
       CrmConnectors connectors, WebhookUrlPolicy urls, Clock clock) {
     return new CrmConnectorAdministration(connectors, urls, clock);
+  }
+
+  @Produces
+  @Singleton
+  StripeConnectorStatus stripeStatus(
+      StripeConnectors connectors, StripeActivity activity, QueueDepths queues) {
+    return new StripeConnectorStatus(connectors, activity, queues);
+  }
+
+  @Produces
+  @Singleton
+  CrmConnectorStatus crmStatus(
+      CrmConnectors connectors, WebhookStore deliveries, QueueDepths queues, Clock clock) {
+    return new CrmConnectorStatus(connectors, deliveries, queues, clock);
   }
 }

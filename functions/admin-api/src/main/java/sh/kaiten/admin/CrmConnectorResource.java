@@ -20,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import sh.kaiten.domain.crm.CrmConnector;
 import sh.kaiten.domain.crm.CrmConnectorAdministration;
+import sh.kaiten.domain.crm.CrmConnectorStatus;
 import sh.kaiten.http.AuditTrail;
 import sh.kaiten.http.Audited;
 import sh.kaiten.http.CurrentCaller;
@@ -33,6 +34,7 @@ import sh.kaiten.http.CurrentCaller;
 @Produces(MediaType.APPLICATION_JSON)
 public class CrmConnectorResource {
   @Inject CrmConnectorAdministration connectors;
+  @Inject CrmConnectorStatus status;
   @Inject CurrentCaller caller;
   @Inject AuditTrail trail;
 
@@ -106,5 +108,15 @@ public class CrmConnectorResource {
   public Response delete() {
     connectors.delete(caller.token());
     return Response.noContent().build();
+  }
+
+  /**
+   * The operator view, from the latest pushes: when one last arrived, the oldest pending one's
+   * wait, failures and the last error, and the deliveries dead-letter queue's depth.
+   */
+  @GET
+  @Path("/status")
+  public ConnectorStatusViews.CrmStatusView status() {
+    return ConnectorStatusViews.CrmStatusView.of(status.status(caller.token()));
   }
 }

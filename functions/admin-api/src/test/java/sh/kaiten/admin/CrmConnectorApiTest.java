@@ -38,30 +38,13 @@ class CrmConnectorApiTest {
 
   @BeforeEach
   void tenant() {
-    var created = newTenant("Vendor");
+    var created = ConnectorCalls.newTenant("Vendor");
     admin = created.path("admin_token.token");
     tenant = created.path("id");
   }
 
-  private static io.restassured.response.ExtractableResponse<io.restassured.response.Response>
-      newTenant(String name) {
-    return given()
-        .header("Authorization", "Bearer " + LocalAwsResource.bootstrapSecret())
-        .contentType("application/json")
-        .body("{\"name\":\"" + name + "\"}")
-        .when()
-        .post("/api/tenants")
-        .then()
-        .statusCode(201)
-        .extract();
-  }
-
   private ValidatableResponse call(String method, String token, String body) {
-    var request = given().header("Authorization", "Bearer " + token);
-    if (body != null) {
-      request.contentType("application/json").body(body);
-    }
-    return request.when().request(method, PATH).then();
+    return ConnectorCalls.call(method, token, PATH, body);
   }
 
   @Test
@@ -168,7 +151,7 @@ class CrmConnectorApiTest {
   @Test
   void anotherTenantNeverSeesTheConnectorNorReplacesIt() {
     call("PUT", admin, "{\"url\":\"" + URL + "\"}").statusCode(201);
-    String other = newTenant("Other").path("admin_token.token");
+    String other = ConnectorCalls.newTenant("Other").path("admin_token.token");
 
     call("GET", other, null).statusCode(404);
     call("DELETE", other, null).statusCode(404);

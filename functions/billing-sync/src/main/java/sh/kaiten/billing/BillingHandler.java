@@ -7,13 +7,18 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingSync;
+import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.TrailReplay;
+import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.runtime.SideBySide;
 
@@ -45,6 +50,8 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
   @Inject BillingSync sync;
   @Inject TrailReplay replay;
+  @Inject StripeActivity activity;
+  @Inject Clock clock;
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -72,6 +79,7 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     }
     AcceptedUsage usage = SqsUsageStream.fromJson(body);
     BillingSync.Result result = sync.sync(usage);
+    record(usage, result);
     if (result instanceof BillingSync.Result.Done done) {
       LOG.infof(
           "usage %s of tenant %s: %d sent, %d sent before, %d not sent per report",
@@ -82,6 +90,30 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
         "usage %s of tenant %s not all sent; it comes back from the queue: %s",
         usage.id(), usage.tenantId(), ((BillingSync.Result.Failed) result).reasons());
     return false;
+  }
+
+  /**
+   * The tenant's Stripe activity, for its status page: a message that sent something, or one that
+   * failed (only a tenant with a connector fails). The message's fate does not hang on it.
+   */
+  private void record(AcceptedUsage usage, BillingSync.Result result) {
+    Instant newest =
+        usage.reports().stream()
+            .map(AcceptedReport::reportedAt)
+            .max(Comparator.naturalOrder())
+            .orElse(null);
+    try {
+      if (result instanceof BillingSync.Result.Done done && done.sent() > 0) {
+        activity.sent(usage.tenantId(), done.sent(), newest, clock.instant());
+      } else if (result instanceof BillingSync.Result.Failed failed) {
+        activity.failed(
+            usage.tenantId(), String.join("; ", failed.reasons()), newest, clock.instant());
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "usage %s of tenant %s: its status was not recorded: %s",
+          usage.id(), usage.tenantId(), e.getMessage());
+    }
   }
 
   /** One page of a job; the log says what it sent, and, on its last page, what the job did. */

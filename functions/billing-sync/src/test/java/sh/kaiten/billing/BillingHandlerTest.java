@@ -34,6 +34,7 @@ import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterIdentifiers;
 import sh.kaiten.domain.billing.MeterMapping;
+import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnector;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.catalog.Aggregation;
@@ -68,6 +69,7 @@ class BillingHandlerTest {
   @Inject StripeConnectors connectors;
   @Inject ConnectorKeys keys;
   @Inject AuditLog trail;
+  @Inject StripeActivity activity;
 
   private ProductPage page;
   private String tenant;
@@ -146,11 +148,26 @@ class BillingHandlerTest {
     assertThat(failed.get("batchItemFailures").get(0).get("itemIdentifier").asText())
         .isEqualTo("msg-0");
     assertThat(stripe().total(customer, meter)).isZero();
+    // The connector's status: the failed message counted, its reason and its newest report.
+    Instant reported = usage.reports().get(0).reportedAt();
+    StripeActivity.Activity afterOutage = activity.find(tenant).orElseThrow();
+    assertThat(afterOutage.errors()).isEqualTo(1);
+    assertThat(afterOutage.sent()).isZero();
+    assertThat(afterOutage.lastSentAt()).isNull();
+    assertThat(afterOutage.lastError())
+        .startsWith("report rec_c/0: ")
+        .contains("Stripe unavailable");
+    assertThat(afterOutage.lastReportSeenAt()).isEqualTo(reported);
 
     stripe().faults(n -> StripeStandIn.Fault.NONE);
     assertThat(invoke(event(usage)).get("batchItemFailures")).isEmpty();
     assertThat(stripe().total(customer, meter)).isEqualTo(15);
     assertThat(stripe().acceptedMoreThanOnce()).isEmpty();
+    StripeActivity.Activity afterRecovery = activity.find(tenant).orElseThrow();
+    assertThat(afterRecovery.sent()).isEqualTo(2);
+    assertThat(afterRecovery.errors()).isEqualTo(1);
+    assertThat(afterRecovery.lastSentAt()).isNotNull();
+    assertThat(afterRecovery.lastReportSentAt()).isEqualTo(reported);
   }
 
   @Test

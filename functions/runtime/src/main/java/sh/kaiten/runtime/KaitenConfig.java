@@ -114,6 +114,14 @@ public interface KaitenConfig {
 
     /** What usage writes counted (outbox-publisher sends, billing-sync consumes). */
     Optional<String> billing();
+
+    /** The billing queue's dead-letter queue (admin-api reads its depth). */
+    @WithName("billing-dead-letters")
+    Optional<String> billingDeadLetters();
+
+    /** The deliveries queue's dead-letter queue (admin-api reads its depth). */
+    @WithName("deliveries-dead-letters")
+    Optional<String> deliveriesDeadLetters();
   }
 
   interface Usage {

@@ -6,7 +6,9 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
@@ -26,6 +28,7 @@ import sh.kaiten.adapters.dynamodb.DynamoInstances;
 import sh.kaiten.adapters.dynamodb.DynamoLicenses;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
+import sh.kaiten.adapters.dynamodb.DynamoStripeActivity;
 import sh.kaiten.adapters.dynamodb.DynamoStripeConnectors;
 import sh.kaiten.adapters.dynamodb.DynamoTenants;
 import sh.kaiten.adapters.dynamodb.DynamoTiers;
@@ -38,6 +41,7 @@ import sh.kaiten.adapters.secrets.SecretsManagerSecrets;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsEvents;
+import sh.kaiten.adapters.sqs.SqsQueueDepths;
 import sh.kaiten.adapters.sqs.SqsThresholdSignals;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.adapters.webhooks.HttpWebhookTransport;
@@ -52,6 +56,7 @@ import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.catalog.Definitions;
@@ -70,6 +75,7 @@ import sh.kaiten.domain.license.TenantStore;
 import sh.kaiten.domain.lifecycle.LifecycleTimers;
 import sh.kaiten.domain.metering.UsageCounters;
 import sh.kaiten.domain.metering.UsageHistory;
+import sh.kaiten.domain.operations.QueueDepths;
 import sh.kaiten.domain.thresholds.CrossingMarkers;
 import sh.kaiten.domain.usage.EntitlementQueries;
 import sh.kaiten.domain.usage.ThresholdSignals;
@@ -310,6 +316,28 @@ public class Ports {
   @Singleton
   WebhookStore webhooks(DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoWebhookStore(dynamo, webhooksTable(config), changes);
+  }
+
+  /** billing-sync's tallies per tenant, on the Usage table. */
+  @Produces
+  @Singleton
+  StripeActivity stripeActivity(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoStripeActivity(dynamo, config.table().usage());
+  }
+
+  /** The queues a connector's status shows (admin-api): each URL is asked for only when read. */
+  @Produces
+  @Singleton
+  QueueDepths queueDepths(SqsClient sqs, KaitenConfig config) {
+    Map<QueueDepths.Backlog, Optional<String>> configured =
+        Map.of(
+            QueueDepths.Backlog.BILLING, config.queue().billing(),
+            QueueDepths.Backlog.BILLING_DEAD_LETTERS, config.queue().billingDeadLetters(),
+            QueueDepths.Backlog.DELIVERIES_DEAD_LETTERS, config.queue().deliveriesDeadLetters());
+    Map<QueueDepths.Backlog, String> urls = new EnumMap<>(QueueDepths.Backlog.class);
+    configured.forEach(
+        (backlog, url) -> url.filter(s -> !s.isBlank()).ifPresent(u -> urls.put(backlog, u)));
+    return new SqsQueueDepths(sqs, urls);
   }
 
   /** On the Webhooks table, beside the deliveries of its pushes. */

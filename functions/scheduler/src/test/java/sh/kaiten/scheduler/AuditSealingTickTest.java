@@ -1,9 +1,7 @@
 package sh.kaiten.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,9 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
@@ -22,7 +18,6 @@ import sh.kaiten.domain.audit.AuditDigest;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
-import sh.kaiten.testing.SampleEvents;
 
 /** The schedule's tick seals each tenant's finished hours of the audit trail, once, chained. */
 @QuarkusTest
@@ -47,43 +42,16 @@ class AuditSealingTickTest {
     Instant created = page.adminToken().createdAt().truncatedTo(ChronoUnit.HOURS);
     clock.set(created.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5)));
 
-    List<String> first = sealedFor(tenant, tick());
+    List<String> first = Ticks.of(tenant, Ticks.tick(), "sealed");
     assertThat(first)
         .containsExactly(
             tenant + " " + created + " 1/1",
             tenant + " " + created.plus(Duration.ofHours(1)) + " 1/1");
-    assertThat(sealedFor(tenant, tick())).isEmpty();
+    assertThat(Ticks.of(tenant, Ticks.tick(), "sealed")).isEmpty();
 
     List<AuditDigest> digests = log.digests(tenant, created, created.plus(Duration.ofHours(2)));
     assertThat(digests).hasSize(2).allMatch(AuditDigest::intact);
     assertThat(digests.get(0).previousHash()).isEmpty();
     assertThat(digests.get(1).previousHash()).isEqualTo(digests.get(0).hash());
-  }
-
-  private static List<String> sealedFor(String tenant, JsonNode summary) {
-    List<String> sealed = new ArrayList<>();
-    summary
-        .get("sealed")
-        .forEach(
-            entry -> {
-              if (entry.asText().startsWith(tenant + " ")) {
-                sealed.add(entry.asText());
-              }
-            });
-    return sealed;
-  }
-
-  private static JsonNode tick() {
-    JsonNode summary =
-        given()
-            .body(SampleEvents.read("scheduler/scheduled-event.json", Map.of()))
-            .when()
-            .post("/_lambda_")
-            .then()
-            .statusCode(200)
-            .extract()
-            .as(JsonNode.class);
-    assertThat(summary.get("failures")).isEmpty();
-    return summary;
   }
 }

@@ -1,6 +1,5 @@
 package sh.kaiten.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.admin.AdminStores;
@@ -31,7 +28,6 @@ import sh.kaiten.domain.webhooks.WebhookStore;
 import sh.kaiten.testing.CrmPushes;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.ProductPage;
-import sh.kaiten.testing.SampleEvents;
 
 /**
  * The schedule's tick makes each CRM connector's daily push once a UTC day: one push per customer
@@ -68,8 +64,8 @@ class CrmDailyPushTest {
         new CrmConnector(
             tenant, "https://203.0.113.10/crm", WebhookSecrets.newSecret(), null, now, now));
 
-    assertThat(pushedFor(tenant, tick())).containsExactly(tenant + " " + customer);
-    assertThat(pushedFor(tenant, tick())).isEmpty();
+    assertThat(Ticks.of(tenant, Ticks.tick(), "pushed")).containsExactly(tenant + " " + customer);
+    assertThat(Ticks.of(tenant, Ticks.tick(), "pushed")).isEmpty();
     LocalDate today = LocalDate.ofInstant(Instant.now(), ZoneOffset.UTC);
     assertThat(connectors.find(tenant).orElseThrow().dailyPushedOn()).isEqualTo(today);
 
@@ -90,19 +86,12 @@ class CrmDailyPushTest {
     assertThat(CrmPushes.rows(body))
         .hasSize(2)
         .containsExactlyInAnyOrderElementsOf(
-            CrmPushes.answers(
-                page.adminToken(),
-                definitions,
-                catalog.instances(),
-                catalog.licenses(),
-                reads,
-                counters,
-                List.of(ProductPage.INSTANCE, ProductPage.STAGING)));
+            CrmPushes.answers(page, catalog, definitions, reads, counters));
 
     // The next UTC day: one more push.
     clock.set(
         today.plusDays(1).atStartOfDay(ZoneOffset.UTC).plus(Duration.ofMinutes(1)).toInstant());
-    assertThat(pushedFor(tenant, tick())).containsExactly(tenant + " " + customer);
+    assertThat(Ticks.of(tenant, Ticks.tick(), "pushed")).containsExactly(tenant + " " + customer);
     assertThat(pushes(tenant)).hasSize(2);
   }
 
@@ -111,7 +100,7 @@ class CrmDailyPushTest {
     ProductPage page = ProductPage.seed(catalog);
     String tenant = page.adminToken().tenantId();
 
-    assertThat(pushedFor(tenant, tick())).isEmpty();
+    assertThat(Ticks.of(tenant, Ticks.tick(), "pushed")).isEmpty();
     assertThat(pushes(tenant)).isEmpty();
   }
 
@@ -119,32 +108,5 @@ class CrmDailyPushTest {
     return deliveries
         .deliveries(tenant, CrmConnector.ENDPOINT_ID, PageRequest.of(null, 10))
         .items();
-  }
-
-  private static List<String> pushedFor(String tenant, JsonNode summary) {
-    List<String> pushed = new ArrayList<>();
-    summary
-        .get("pushed")
-        .forEach(
-            entry -> {
-              if (entry.asText().startsWith(tenant + " ")) {
-                pushed.add(entry.asText());
-              }
-            });
-    return pushed;
-  }
-
-  private static JsonNode tick() {
-    JsonNode summary =
-        given()
-            .body(SampleEvents.read("scheduler/scheduled-event.json", Map.of()))
-            .when()
-            .post("/_lambda_")
-            .then()
-            .statusCode(200)
-            .extract()
-            .as(JsonNode.class);
-    assertThat(summary.get("failures")).isEmpty();
-    return summary;
   }
 }

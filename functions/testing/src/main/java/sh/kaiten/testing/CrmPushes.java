@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.Metering;
@@ -88,6 +89,23 @@ public final class CrmPushes {
       }
     }
     return expected;
+  }
+
+  /** {@link #answers} for the product page's two instances, read through its stores. */
+  public static List<String> answers(
+      ProductPage page,
+      AdminStores catalog,
+      Definitions definitions,
+      InstanceReads reads,
+      UsageCounters counters) {
+    return answers(
+        page.adminToken(),
+        definitions,
+        catalog.instances(),
+        catalog.licenses(),
+        reads,
+        counters,
+        List.of(ProductPage.INSTANCE, ProductPage.STAGING));
   }
 
   /** The rows of the push's {@code data.usage}, written as {@link #answers} writes an answer. */

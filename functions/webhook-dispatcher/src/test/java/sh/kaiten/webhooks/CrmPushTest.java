@@ -123,14 +123,7 @@ class CrmPushTest {
     assertThat(CrmPushes.rows(body))
         .hasSize(2)
         .containsExactlyInAnyOrderElementsOf(
-            CrmPushes.answers(
-                page.adminToken(),
-                definitions,
-                catalog.instances(),
-                catalog.licenses(),
-                reads,
-                counters,
-                List.of(ProductPage.INSTANCE, ProductPage.STAGING)));
+            CrmPushes.answers(page, catalog, definitions, reads, counters));
   }
 
   @Test

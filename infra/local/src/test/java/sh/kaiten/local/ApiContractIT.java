@@ -246,6 +246,7 @@ class ApiContractIT {
       String yesterday = Instant.now().minus(Duration.ofDays(1)).toString();
       call(202, "POST", backfill, admin, "{\"from\":\"" + yesterday + "\"}");
       call(400, "POST", backfill, admin, "{\"from\":\"yesterday\"}");
+      call(200, "GET", "/api/connectors/stripe/status", admin, null);
       call(200, "PUT", "/api/connectors/stripe", admin, "{" + meters + "}");
       call(400, "PUT", "/api/connectors/stripe", admin, "{\"meters\":{}}");
       call(204, "DELETE", "/api/connectors/stripe", admin, null);
@@ -254,10 +255,12 @@ class ApiContractIT {
       // only.
       call(201, "PUT", "/api/connectors/crm", admin, "{\"url\":\"http://127.0.0.1:9/crm\"}");
       call(200, "GET", "/api/connectors/crm", admin, null);
+      call(200, "GET", "/api/connectors/crm/status", admin, null);
       call(200, "PUT", "/api/connectors/crm", admin, "{\"url\":\"http://127.0.0.1:9/crm2\"}");
       call(400, "PUT", "/api/connectors/crm", admin, "{\"url\":\"\"}");
       call(204, "DELETE", "/api/connectors/crm", admin, null);
       call(404, "GET", "/api/connectors/crm", admin, null);
+      call(404, "GET", "/api/connectors/crm/status", admin, null);
 
       // tenants and tokens
       call(

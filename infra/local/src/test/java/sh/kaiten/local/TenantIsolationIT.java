@@ -241,6 +241,9 @@ class TenantIsolationIT {
               new Call("/api/connectors/stripe", "GET", "/api/connectors/stripe", null),
               // B's own CRM connector (it has none; A's is not B's).
               new Call("/api/connectors/crm", "GET", "/api/connectors/crm", null),
+              new Call("/api/connectors/crm/status", "GET", "/api/connectors/crm/status", null),
+              new Call(
+                  "/api/connectors/stripe/status", "GET", "/api/connectors/stripe/status", null),
               new Call(
                   "/api/connectors/stripe/backfill",
                   "POST",
@@ -301,6 +304,10 @@ class TenantIsolationIT {
       softly
           .assertThat(local.send("GET", "/api/connectors/crm", adminB, null).statusCode())
           .as("tenant B has no CRM connector, whatever A has")
+          .isEqualTo(404);
+      softly
+          .assertThat(local.send("GET", "/api/connectors/crm/status", adminB, null).statusCode())
+          .as("nor its status")
           .isEqualTo(404);
       HttpResponse<String> export = local.send("GET", own.get(own.size() - 1).path(), adminB, null);
       softly.assertThat(export.statusCode()).as("tenant B exports its own usage").isEqualTo(200);

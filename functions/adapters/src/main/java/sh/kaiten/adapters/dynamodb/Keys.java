@@ -24,6 +24,7 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = IDEMPOTENCY#{tenant}#{instance}#{key}     sk = REPORT   (expires_at: TTL, 35 days)
  *          index by-closing: closing_bucket, closes_at   (counter items of a period not yet announced closed)
  *          pk = METER_EVENT#{identifier}                   sk = LEDGER   (expires_at: TTL, 40 days)
+ *          pk = CONNECTOR_STATUS#{tenant}                  sk = stripe   (billing-sync's tallies)
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -100,6 +101,9 @@ final class Keys {
   /** A tenant's Stripe connector, in the Catalog table beside its other records. */
   static final String STRIPE_CONNECTOR = "CONNECTOR#stripe";
 
+  /** A tenant's Stripe activity, in the Usage table: {@link #connectorStatus}, this. */
+  static final String STRIPE_STATUS = "stripe";
+
   /** In the Webhooks table, beside the deliveries of its pushes. */
   static final String CRM_CONNECTOR = "CONNECTOR#crm";
 
@@ -120,6 +124,10 @@ final class Keys {
 
   static String outboxEvent(String eventId) {
     return OUTBOX_EVENT + eventId;
+  }
+
+  static String connectorStatus(String tenantId) {
+    return "CONNECTOR_STATUS#" + tenantId;
   }
 
   static String tenant(String tenantId) {

@@ -1,0 +1,89 @@
+package sh.kaiten.admin;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import sh.kaiten.domain.billing.StripeConnectorStatus;
+import sh.kaiten.domain.crm.CrmConnectorStatus;
+
+/** The connectors' status pages as answered: the operator view of each. */
+final class ConnectorStatusViews {
+  private ConnectorStatusViews() {}
+
+  /** Seconds, to the millisecond; null stays null. */
+  static BigDecimal seconds(Duration duration) {
+    return duration == null ? null : BigDecimal.valueOf(duration.toMillis(), 3);
+  }
+
+  @RegisterForReflection
+  record StripeStatusView(
+      String type,
+      Instant lastSentAt,
+      @Schema(description = "Meter events Stripe accepted, in all") long sent,
+      Instant lastReportSentAt,
+      Instant lastReportSeenAt,
+      @Schema(
+              description =
+                  "How far the newest report sent is behind the newest received, in seconds (0 when"
+                      + " caught up; null until something was received and sent)")
+          BigDecimal lagSeconds,
+      @Schema(description = "Messages not wholly sent (each comes back from the queue)")
+          long errors,
+      String lastError,
+      Instant lastErrorAt,
+      @Schema(description = "Messages on the deployment's billing queue (every tenant's)")
+          long billingQueueDepth,
+      @Schema(
+              description =
+                  "Messages in the deployment's billing dead-letter queue (every tenant's)")
+          long billingDeadLetterQueueDepth) {
+    static StripeStatusView of(StripeConnectorStatus.Status status) {
+      var activity = status.activity();
+      return new StripeStatusView(
+          "stripe",
+          activity.lastSentAt(),
+          activity.sent(),
+          activity.lastReportSentAt(),
+          activity.lastReportSeenAt(),
+          seconds(status.lag()),
+          activity.errors(),
+          activity.lastError(),
+          activity.lastErrorAt(),
+          status.queueDepth(),
+          status.deadLetterDepth());
+    }
+  }
+
+  @RegisterForReflection
+  record CrmStatusView(
+      String type,
+      @Schema(description = "How many of the latest pushes these figures are over (at most 200)")
+          int pushes,
+      Instant lastSentAt,
+      @Schema(description = "Pushes still being tried") int pending,
+      @Schema(description = "How long the oldest pending push has waited, in seconds (0: none)")
+          BigDecimal lagSeconds,
+      @Schema(description = "Pushes that failed their last attempt") int failed,
+      String lastError,
+      Instant lastErrorAt,
+      @Schema(
+              description =
+                  "Deliveries in the deployment's deliveries dead-letter queue (every tenant's"
+                      + " webhooks and pushes)")
+          long deliveriesDeadLetterQueueDepth) {
+    static CrmStatusView of(CrmConnectorStatus.Status status) {
+      return new CrmStatusView(
+          "crm",
+          status.pushes(),
+          status.lastSentAt(),
+          status.pending(),
+          seconds(status.lag()),
+          status.failed(),
+          status.lastError(),
+          status.lastErrorAt(),
+          status.deadLetterDepth());
+    }
+  }
+}
