@@ -233,10 +233,13 @@ final class LocalFunction implements AutoCloseable {
       builder.environment().put("AWS_LAMBDA_LOG_STREAM_NAME", "$LATEST/environment-" + number);
       builder.environment().put("_HANDLER", handler);
       builder.environment().put("LAMBDA_TASK_ROOT", codeDir.toString());
+      // Set, or removed: a value in kaiten-local's own environment must not reach the function.
       if (scaling.perEnvironment() > 1) {
         builder
             .environment()
             .put("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(scaling.perEnvironment()));
+      } else {
+        builder.environment().remove("AWS_LAMBDA_MAX_CONCURRENCY");
       }
       Environment started = new Environment(number, api, builder.start());
       environments.add(started);
