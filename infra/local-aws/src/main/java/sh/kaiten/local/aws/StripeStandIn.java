@@ -27,8 +27,9 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 /**
- * Stripe's {@code POST /v1/billing/meter_events} on 127.0.0.1, for the tests: it follows the
- * contract Stripe's API reference documents, on a {@link Clock} the test controls.
+ * Stripe's {@code POST /v1/billing/meter_events} (and its meters' reads) on 127.0.0.1, for the
+ * tests: it follows the contract Stripe's API reference documents, on a {@link Clock} the test
+ * controls.
  *
  * <ul>
  *   <li>Bearer key: the one it was started with, else 401.
@@ -47,7 +48,11 @@ import java.util.stream.Collectors;
  *       429 {@code rate_limit}.
  * </ul>
  *
- * It can be told to fail: by call number ({@link #faults}) or over a span of the clock ({@link
+ * <p>It also answers the reads of Stripe's meters, as {@link StripeMeters} describes: {@code GET
+ * /v1/billing/meters} and {@code GET /v1/billing/meters/{id}/event_summaries}, over the meters a
+ * test created ({@link #meter}) and the events accepted.
+ *
+ * <p>It can be told to fail: by call number ({@link #faults}) or over a span of the clock ({@link
  * #outage}), with a 429, a 500, a dropped connection, or a call accepted whose answer is lost (the
  * case a sender's ledger write can miss). It keeps every event it accepted, and every identifier
  * any call carried.
@@ -99,6 +104,7 @@ public final class StripeStandIn implements AutoCloseable {
   private final Map<String, Instant> seen = new ConcurrentHashMap<>();
   private final Set<Lane> inFlight = ConcurrentHashMap.newKeySet();
   private final List<Outage> outages = new CopyOnWriteArrayList<>();
+  private final StripeMeters meters;
   private volatile IntFunction<Fault> faults = n -> Fault.NONE;
   private volatile CountDownLatch holdArrived;
   private volatile CountDownLatch holdRelease;
@@ -106,6 +112,7 @@ public final class StripeStandIn implements AutoCloseable {
   private StripeStandIn(Clock clock, String apiKey) throws IOException {
     this.clock = clock;
     this.apiKey = apiKey;
+    this.meters = new StripeMeters(clock);
     server = LoopbackServers.create(0, 0);
     server.createContext("/", this::answer);
     server.setExecutor(threads);
@@ -150,6 +157,28 @@ public final class StripeStandIn implements AutoCloseable {
     holdRelease = release;
     holdArrived = arrived;
     return release;
+  }
+
+  /**
+   * A meter, as the vendor creates it in Stripe's dashboard: active from now, counting the events
+   * accepted from now on whose {@code event_name} is {@code eventName}.
+   *
+   * @param formula {@code sum}, {@code count} or {@code last}
+   * @return its id ({@code mtr_test_...})
+   */
+  public String meter(String eventName, String formula) {
+    return meters.create(eventName, formula);
+  }
+
+  /**
+   * Forgets an accepted event, as if it had never reached Stripe (a test's way to make Stripe's
+   * totals differ from Kaiten's; Stripe itself cancels events only through meter event
+   * adjustments).
+   *
+   * @return whether there was one
+   */
+  public boolean forget(String identifier) {
+    return accepted.removeIf(event -> event.identifier().equals(identifier));
   }
 
   public List<Accepted> accepted() {
@@ -274,12 +303,20 @@ public final class StripeStandIn implements AutoCloseable {
 
   private Reply reply(HttpExchange exchange) throws IOException {
     int call = calls.incrementAndGet();
-    if (!"POST".equals(exchange.getRequestMethod())
-        || !"/v1/billing/meter_events".equals(exchange.getRequestURI().getPath())) {
+    String path = exchange.getRequestURI().getPath();
+    boolean read = "GET".equals(exchange.getRequestMethod()) && meters.serves(path);
+    if (!read
+        && (!"POST".equals(exchange.getRequestMethod())
+            || !"/v1/billing/meter_events".equals(path))) {
       return Reply.error(404, "invalid_request_error", null, null, "Unrecognized request URL");
     }
     if (!("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
       return Reply.error(401, "invalid_request_error", null, null, "Invalid API Key provided");
+    }
+    if (read) {
+      StripeMeters.Answer answer =
+          meters.answer(path, form(nullToEmpty(exchange.getRequestURI().getRawQuery())), accepted);
+      return new Reply(answer.status(), answer.body());
     }
     Map<String, String> form =
         form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -429,6 +466,10 @@ public final class StripeStandIn implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static String nullToEmpty(String query) {
+    return query == null ? "" : query;
   }
 
   private static Map<String, String> form(String body) {
