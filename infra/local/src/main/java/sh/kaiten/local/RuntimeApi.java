@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,10 +33,13 @@ final class RuntimeApi implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
-  private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Held> inFlight = new ConcurrentHashMap<>();
   private final Consumer<String> log;
   private volatile String initError;
   private volatile boolean closed;
+
+  /** An invocation the function took, and when it took it (for its REPORT line). */
+  private record Held(Invocation invocation, long takenAtNanos) {}
 
   /**
    * @param environment the environment's name in kaiten-local's notes
@@ -66,11 +70,11 @@ final class RuntimeApi implements AutoCloseable {
    * The environment's process died: what it was working on fails now rather than at its timeout.
    */
   void processGone(String why) {
-    List<Invocation> lost = new ArrayList<>(inFlight.values());
+    List<Held> lost = new ArrayList<>(inFlight.values());
     inFlight.clear();
     lost.forEach(
-        invocation ->
-            invocation
+        held ->
+            held.invocation()
                 .result()
                 .completeExceptionally(new FunctionFailure(FunctionFailure.Kind.CRASHED, why)));
   }
@@ -103,7 +107,7 @@ final class RuntimeApi implements AutoCloseable {
 
   private void next(HttpExchange exchange) throws IOException, InterruptedException {
     Invocation invocation = invocations.take();
-    inFlight.put(invocation.requestId(), invocation);
+    inFlight.put(invocation.requestId(), new Held(invocation, System.nanoTime()));
     invocation.result().whenComplete((answer, failure) -> inFlight.remove(invocation.requestId()));
     if (closed) { // the process died while this was being taken
       processGone("the function process is gone");
@@ -111,12 +115,6 @@ final class RuntimeApi implements AutoCloseable {
     }
     long deadline = System.currentTimeMillis() + invocation.timeout().toMillis();
     invocations.timeOut(invocation);
-    log.accept(
-        "[kaiten-local] invocation "
-            + invocation.requestId()
-            + " handed to the function ("
-            + environment
-            + ")");
     exchange.getResponseHeaders().add("Lambda-Runtime-Aws-Request-Id", invocation.requestId());
     exchange.getResponseHeaders().add("Lambda-Runtime-Deadline-Ms", Long.toString(deadline));
     exchange.getResponseHeaders().add("Lambda-Runtime-Invoked-Function-Arn", functionArn);
@@ -125,16 +123,25 @@ final class RuntimeApi implements AutoCloseable {
         .add("Lambda-Runtime-Trace-Id", "Root=1-" + invocation.requestId());
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     respond(exchange, 200, invocation.payload());
+    // noted once the function has the event: the file write is not on its way there
+    log.accept(
+        "[kaiten-local] invocation "
+            + invocation.requestId()
+            + " handed to the function ("
+            + environment
+            + ")");
   }
 
   private void complete(HttpExchange exchange, String path, String body, boolean error)
       throws IOException {
     String requestId = path.substring("invocation/".length(), path.lastIndexOf('/'));
-    Invocation invocation = inFlight.remove(requestId);
-    if (invocation == null) {
+    Held held = inFlight.remove(requestId);
+    if (held == null) {
       respond(exchange, 400, "{\"errorMessage\":\"unknown request id\"}");
       return;
     }
+    long nanos = System.nanoTime() - held.takenAtNanos();
+    Invocation invocation = held.invocation();
     if (error) {
       invocation
           .result()
@@ -143,6 +150,21 @@ final class RuntimeApi implements AutoCloseable {
       invocation.result().complete(body);
     }
     respond(exchange, 202, "{\"status\":\"OK\"}");
+    log.accept(report(requestId, nanos));
+  }
+
+  /**
+   * The line Lambda writes after each invocation, with its duration: from the moment the function
+   * took the event to the moment it posted the answer. What a request through the front door took
+   * beyond it is kaiten-local's (and the runtime client's) share.
+   */
+  private String report(String requestId, long nanos) {
+    return String.format(
+        Locale.ROOT,
+        "[kaiten-local] REPORT RequestId: %s Duration: %.2f ms (%s)",
+        requestId,
+        nanos / 1e6,
+        environment);
   }
 
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
