@@ -82,8 +82,14 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
     record(usage, result);
     if (result instanceof BillingSync.Result.Done done) {
       LOG.infof(
-          "usage %s of tenant %s: %d sent, %d sent before, %d not sent per report",
-          usage.id(), usage.tenantId(), done.sent(), done.alreadySent(), done.unmapped());
+          "usage %s of tenant %s: %d sent, %d sent before, %d not mapped, %d values superseded"
+              + " by a later one",
+          usage.id(),
+          usage.tenantId(),
+          done.sent(),
+          done.alreadySent(),
+          done.unmapped(),
+          done.superseded());
       return true;
     }
     LOG.warnf(

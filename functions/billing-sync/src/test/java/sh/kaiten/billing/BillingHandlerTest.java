@@ -223,6 +223,57 @@ class BillingHandlerTest {
   }
 
   /**
+   * A MAX meter live: three writes of 5, 9 and 3, in one batch whose messages run side by side,
+   * each carrying the maximum it left; Stripe's {@code last} holds 9, whatever order they were sent
+   * in, and the batch delivered again calls Stripe for nothing.
+   */
+  @Test
+  void aMaxMetersReportsGoLiveAsTheRunningMaximumAndStripesLastIsNine() {
+    String peak = "peak_" + UUID.randomUUID().toString().substring(0, 8);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of("peak-gb", new MeterMapping("peak-gb", peak, BigDecimal.ONE, Aggregation.MAX)),
+            "crm_id",
+            now,
+            now));
+    Instant start = now.truncatedTo(ChronoUnit.DAYS);
+    Instant end = start.plus(Duration.ofDays(1));
+    String[][] writes = {{"5", "5"}, {"9", "9"}, {"3", "9"}};
+    List<AcceptedUsage> messages = new ArrayList<>();
+    for (int i = 0; i < writes.length; i++) {
+      Instant counted = now.minusSeconds(60 - i);
+      String id = "rec_peak_" + i;
+      messages.add(
+          new AcceptedUsage(
+              id,
+              tenant,
+              ProductPage.INSTANCE,
+              List.of(
+                  new AcceptedReport(
+                      tenant,
+                      id + "/0",
+                      "peak-gb",
+                      new BigDecimal(writes[i][0]),
+                      counted,
+                      new AcceptedReport.Standing(new BigDecimal(writes[i][1]), start, end))),
+              counted));
+    }
+    String event = event(messages.toArray(AcceptedUsage[]::new));
+
+    assertThat(invoke(event).get("batchItemFailures")).isEmpty();
+    int calls = stripe().calls();
+    assertThat(invoke(event).get("batchItemFailures")).isEmpty();
+
+    assertThat(stripe().calls()).isEqualTo(calls);
+    assertThat(stripe().last(customer, peak)).isEqualTo(9L);
+    assertThat(stripe().accepted().stream().filter(accepted -> accepted.eventName().equals(peak)))
+        .extracting(StripeStandIn.Accepted::value)
+        .containsExactlyInAnyOrder(5L, 9L, 9L);
+  }
+
+  /**
    * A MAX counter's close sends its period's total once to its {@code last} meter, stamped a second
    * before the period ends; the close delivered again calls Stripe for nothing.
    */

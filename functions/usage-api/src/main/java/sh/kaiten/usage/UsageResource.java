@@ -25,6 +25,7 @@ import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.metering.ReportResult;
+import sh.kaiten.domain.metering.UsageState;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.outbox.ChangeRecords;
@@ -203,10 +204,24 @@ public class UsageResource {
                               id + "/" + one.index(),
                               one.report().entitlementSlug(),
                               one.report().value(),
-                              one.at()))
-                  .toList()));
+                              one.at(),
+                              standing(one.result().state())))
+                  .toList(),
+              records.get(i).at()));
     }
     return new ChangeRecords(List.of(), records, usage);
+  }
+
+  /**
+   * Where a report left a MAX, MIN, AVERAGE or LATEST counter, for the billing stream: its answer's
+   * usage (a Stripe {@code last} meter takes the counter's value, not the report's); null for SUM
+   * and COUNT, billed by what each report adds.
+   */
+  private static AcceptedReport.Standing standing(UsageState state) {
+    return state.aggregation() == null || state.aggregation().addsUp()
+        ? null
+        : new AcceptedReport.Standing(
+            state.currentUsage(), state.period().start(), state.period().end());
   }
 
   /** A single report's record: the report as sent and what it came to. */
@@ -349,6 +364,11 @@ public class UsageResource {
     outcome.put("limit", view.limit());
     outcome.put("reason", view.reason());
     outcome.put("replayed", Boolean.TRUE.equals(replayed));
+    if (view.aggregation() != null && !view.aggregation().addsUp() && view.periodEnd() != null) {
+      // What a backfill needs to stamp the value it sends to a Stripe last meter as live sync did.
+      outcome.put("period_start", view.periodStart());
+      outcome.put("period_end", view.periodEnd());
+    }
     return outcome;
   }
 

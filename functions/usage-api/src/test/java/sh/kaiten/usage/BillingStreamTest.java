@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,13 +14,26 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.domain.admin.AdminStores;
+import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.TierDraft;
+import sh.kaiten.domain.audit.AuditFilter;
+import sh.kaiten.domain.audit.AuditLog;
+import sh.kaiten.domain.audit.AuditRecord;
+import sh.kaiten.domain.audit.ReportedUsage;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.catalog.Enforcement;
+import sh.kaiten.domain.catalog.Entitlement;
+import sh.kaiten.domain.catalog.EntitlementType;
+import sh.kaiten.domain.catalog.Metering;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
+import sh.kaiten.domain.paging.PageRequest;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.OutboxStream;
 import sh.kaiten.testing.ProductPage;
@@ -36,6 +50,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
     initArgs = @ResourceArg(name = "function", value = "UsageApiFunction"))
 class BillingStreamTest {
   @Inject AdminStores catalog;
+  @Inject AuditLog audit;
 
   private ProductPage page;
 
@@ -99,6 +114,84 @@ class BillingStreamTest {
     assertThat(batch.reports())
         .extracting(AcceptedReport::value)
         .containsExactly(new BigDecimal("1"), new BigDecimal("2.5"), new BigDecimal("3"));
+  }
+
+  @Test
+  void aMaxReportCarriesTheValueItLeftItsCounterAtAndItsPeriodAsItsRecordKeepsThem() {
+    page.admin()
+        .catalog()
+        .createEntitlement(
+            page.adminToken(),
+            new Entitlement(
+                "peak-seats",
+                "Peak seats",
+                EntitlementType.NUMERIC,
+                new Metering(Aggregation.MAX, null, null, null, Enforcement.SOFT, null, null, null),
+                null,
+                null));
+    page.admin()
+        .catalog()
+        .createTier(
+            page.adminToken(),
+            new TierDraft(
+                "peaks", "Peaks", 7, Map.of("peak-seats", JsonNodeFactory.instance.nullNode())));
+    String customer =
+        page.admin().customers().createCustomer(page.adminToken(), "Peak Co", null).id();
+    String license =
+        page.admin()
+            .licenses()
+            .createLicense(
+                page.adminToken(),
+                new LicenseDraft(customer, "peaks", null, null, null, null, null))
+            .id();
+    String secret =
+        page.admin()
+            .instances()
+            .createInstance(page.adminToken(), "peak-prod", license, null, null)
+            .secret();
+    String periodEnd =
+        given()
+            .header("Authorization", "Bearer " + secret)
+            .contentType(ContentType.JSON)
+            .body(
+                "{\"events\":[{\"entitlement_slug\":\"peak-seats\",\"value\":5},"
+                    + "{\"entitlement_slug\":\"peak-seats\",\"value\":9},"
+                    + "{\"entitlement_slug\":\"peak-seats\",\"value\":3}]}")
+            .when()
+            .post("/api/instances/{id}/usage/batch", "peak-prod")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("results[2].result.period_end");
+
+    assertThat(OutboxStream.publish()).isTrue();
+    List<AcceptedUsage> stream = billingStream(page.adminToken().tenantId());
+
+    // A MAX report is written on its own: one message each, in the batch's order.
+    assertThat(stream)
+        .extracting(usage -> usage.reports().get(0).standing().periodValue())
+        .containsExactlyInAnyOrder(new BigDecimal("5"), new BigDecimal("9"), new BigDecimal("9"));
+    assertThat(stream)
+        .extracting(usage -> usage.reports().get(0).standing().periodEnd())
+        .containsOnly(Instant.parse(periodEnd));
+    List<AuditRecord> records =
+        audit
+            .page(
+                page.adminToken().tenantId(),
+                new AuditFilter("peak-prod", "peak-seats", ReportedUsage.TYPE, null, null),
+                new PageRequest(null, 10))
+            .items();
+    assertThat(records).hasSize(3);
+    for (AcceptedUsage usage : stream) {
+      AuditRecord record =
+          records.stream().filter(r -> r.id().equals(usage.id())).findFirst().orElseThrow();
+      ReportedUsage kept = ReportedUsage.of(record).get(0);
+      assertThat(usage.countedAt()).isEqualTo(record.at());
+      assertThat(kept.currentUsage())
+          .isEqualByComparingTo(usage.reports().get(0).standing().periodValue());
+      assertThat(kept.periodStart()).isEqualTo(usage.reports().get(0).standing().periodStart());
+      assertThat(kept.periodEnd()).isEqualTo(Instant.parse(periodEnd));
+    }
   }
 
   /** The tenant's messages on the billing queue, taken off it in order. */

@@ -16,9 +16,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The billing queue: what one write counted, per message {@code {"id","tenant_id","instance_id",
- * "reports":[{"report_id","entitlement","value","reported_at"}]}}. Values travel as JSON strings of
- * their decimal, so no digit is lost to a double. At most 100 reports a message (one audit
- * record's), well inside SQS's 256 KB.
+ * "counted_at","reports":[{"report_id","entitlement","value","reported_at"}]}}; a report of a MAX,
+ * MIN, AVERAGE or LATEST counter also carries where it left the counter: {@code "period_value"} and
+ * its period's {@code "period_start"} and {@code "period_end"} (absent for a lifetime counter).
+ * Messages written before {@code counted_at} and the standing were carried are read without them.
+ * Values travel as JSON strings of their decimal, so no digit is lost to a double. At most 100
+ * reports a message (one audit record's), well inside SQS's 256 KB.
  */
 public final class SqsUsageStream implements UsageStream {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,6 +44,9 @@ public final class SqsUsageStream implements UsageStream {
     body.put("id", usage.id());
     body.put("tenant_id", usage.tenantId());
     body.put("instance_id", usage.instanceId());
+    if (usage.countedAt() != null) {
+      body.put("counted_at", usage.countedAt().toString());
+    }
     ArrayNode reports = body.putArray("reports");
     for (AcceptedReport report : usage.reports()) {
       ObjectNode one = reports.addObject();
@@ -48,6 +54,16 @@ public final class SqsUsageStream implements UsageStream {
       one.put("entitlement", report.entitlement());
       one.put("value", report.value().toPlainString());
       one.put("reported_at", report.reportedAt().toString());
+      AcceptedReport.Standing standing = report.standing();
+      if (standing != null) {
+        one.put("period_value", standing.periodValue().toPlainString());
+        if (standing.periodStart() != null) {
+          one.put("period_start", standing.periodStart().toString());
+        }
+        if (standing.periodEnd() != null) {
+          one.put("period_end", standing.periodEnd().toString());
+        }
+      }
     }
     return body.toString();
   }
@@ -67,12 +83,35 @@ public final class SqsUsageStream implements UsageStream {
                 SqsEvents.text(report, "report_id"),
                 SqsEvents.text(report, "entitlement"),
                 new BigDecimal(SqsEvents.text(report, "value")),
-                Instant.parse(SqsEvents.text(report, "reported_at"))));
+                Instant.parse(SqsEvents.text(report, "reported_at")),
+                standing(report)));
       } catch (NumberFormatException | DateTimeParseException e) {
         throw new IllegalArgumentException("a report's value or time is malformed: " + e);
       }
     }
-    return new AcceptedUsage(
-        SqsEvents.text(body, "id"), tenant, SqsEvents.text(body, "instance_id"), parsed);
+    try {
+      return new AcceptedUsage(
+          SqsEvents.text(body, "id"),
+          tenant,
+          SqsEvents.text(body, "instance_id"),
+          parsed,
+          instant(body, "counted_at"));
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("counted_at is malformed: " + e);
+    }
+  }
+
+  private static AcceptedReport.Standing standing(JsonNode report) {
+    if (!report.hasNonNull("period_value")) {
+      return null;
+    }
+    return new AcceptedReport.Standing(
+        new BigDecimal(SqsEvents.text(report, "period_value")),
+        instant(report, "period_start"),
+        instant(report, "period_end"));
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    return node.hasNonNull(field) ? Instant.parse(node.get(field).asText()) : null;
   }
 }

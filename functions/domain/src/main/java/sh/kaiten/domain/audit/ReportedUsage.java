@@ -23,6 +23,10 @@ import java.util.List;
  *     the rows
  * @param index its place in its request: 0 for a single report, its index in a batch's events; with
  *     {@code auditId} it names the report on the billing stream ({@code auditId/index})
+ * @param periodStart the start of the period its counter counted it in, kept for a MAX, MIN,
+ *     AVERAGE or LATEST counter (whose Stripe meter takes {@code currentUsage}); null otherwise,
+ *     for a lifetime counter, and in records written before it was kept
+ * @param periodEnd that period's end, on the same terms
  */
 public record ReportedUsage(
     String auditId,
@@ -39,7 +43,9 @@ public record ReportedUsage(
     String requestId,
     String leaseId,
     long reports,
-    int index) {
+    int index,
+    Instant periodStart,
+    Instant periodEnd) {
   /** The audit type of usage reports, single or batched. */
   public static final String TYPE = "usage.reported";
 
@@ -85,7 +91,9 @@ public record ReportedUsage(
         record.requestId(),
         text(request, "lease_id"),
         request.path("reports").asLong(1),
-        index);
+        index,
+        instant(result, "period_start"),
+        instant(result, "period_end"));
   }
 
   /**
@@ -98,6 +106,10 @@ public record ReportedUsage(
 
   private static String text(JsonNode node, String field) {
     return node.hasNonNull(field) ? node.get(field).asText() : null;
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    return node.hasNonNull(field) ? Instant.parse(node.get(field).asText()) : null;
   }
 
   private static BigDecimal decimal(JsonNode node, String field) {

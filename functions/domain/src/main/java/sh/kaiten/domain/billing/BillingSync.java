@@ -1,8 +1,15 @@
 package sh.kaiten.domain.billing;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.Instance;
@@ -16,12 +23,15 @@ import sh.kaiten.domain.outbox.AcceptedUsage;
  * Use case: what one write counted goes to the tenant's Stripe meters, each report once.
  *
  * <p>A tenant without a connector, and an entitlement the connector does not map, send nothing. SUM
- * and COUNT reports go one meter event each ({@link MeterEvents#ofReport}); MAX, MIN, AVERAGE and
- * LATEST go once per window ({@link #syncWindow}). The customer billed is the reporting instance's
- * license's, by the Stripe id in its metadata. Every report of the message is tried (each is
- * exactly once on its own) except after Stripe was unavailable, which the others would meet too;
- * the message is done only when all are, else it comes back from the queue and what was sent is not
- * sent again.
+ * and COUNT reports go one meter event each ({@link MeterEvents#ofReport}). MAX, MIN, AVERAGE and
+ * LATEST reports go to a {@code last} meter as the value they leave ({@link MeterEvents#ofValue}),
+ * so Stripe holds Kaiten's value as reports come, before any invoice is made; of the message's
+ * reports of one counter, only the one whose event Stripe would keep is sent. Their period's close
+ * sends the final value once more ({@link #syncWindow}). The customer billed is the reporting
+ * instance's license's, by the Stripe id in its metadata. Every report of the message is tried
+ * (each is exactly once on its own) except after Stripe was unavailable, which the others would
+ * meet too; the message is done only when all are, else it comes back from the queue and what was
+ * sent is not sent again.
  */
 public final class BillingSync {
   /** What became of one message. */
@@ -29,9 +39,16 @@ public final class BillingSync {
     /**
      * @param sent meter events Stripe accepted now
      * @param alreadySent reports the ledger had as sent (a redelivery)
-     * @param unmapped reports of entitlements the connector does not send per report
+     * @param unmapped reports of entitlements the connector does not map (or, for a {@code last}
+     *     meter, on a message that does not carry the value they left)
+     * @param superseded reports of a {@code last} meter not sent because a later value of the same
+     *     counter in the message was
      */
-    record Done(int sent, int alreadySent, int unmapped) implements Result {}
+    record Done(int sent, int alreadySent, int unmapped, int superseded) implements Result {
+      public Done(int sent, int alreadySent, int unmapped) {
+        this(sent, alreadySent, unmapped, 0);
+      }
+    }
 
     /** Not all sent: the message should come back (and, past its receives, be dead-lettered). */
     record Failed(List<String> reasons) implements Result {
@@ -66,18 +83,20 @@ public final class BillingSync {
       return new Result.Done(0, 0, usage.reports().size());
     }
     StripeConnector connector = found.get();
-    List<AcceptedReport> billed =
+    List<AcceptedReport> mapped =
         usage.reports().stream()
             .filter(
                 report ->
                     connector
                         .meterOf(report.entitlement())
-                        .filter(MeterMapping::sendsIncrements)
+                        .filter(meter -> meter.sendsIncrements() || report.standing() != null)
                         .isPresent())
             .toList();
-    int unmapped = usage.reports().size() - billed.size();
+    int unmapped = usage.reports().size() - mapped.size();
+    List<AcceptedReport> billed = latestValues(mapped, connector, usage.countedAt());
+    int superseded = mapped.size() - billed.size();
     if (billed.isEmpty()) {
-      return new Result.Done(0, 0, unmapped);
+      return new Result.Done(0, 0, unmapped, superseded);
     }
     Optional<MeterEventDelivery> delivery = senders.forTenant(usage.tenantId());
     if (delivery.isEmpty()) {
@@ -101,11 +120,7 @@ public final class BillingSync {
         outcome =
             delivery
                 .get()
-                .deliver(
-                    MeterEvents.ofReport(
-                        connector.meterOf(report.entitlement()).orElseThrow(),
-                        report,
-                        stripeCustomer.get()));
+                .deliver(event(connector, report, usage.countedAt(), stripeCustomer.get()));
       } catch (InvalidInputException unfit) {
         reasons.add("report " + report.reportId() + ": " + unfit.getMessage());
         continue;
@@ -122,8 +137,54 @@ public final class BillingSync {
       }
     }
     return reasons.isEmpty()
-        ? new Result.Done(sent, already, unmapped)
+        ? new Result.Done(sent, already, unmapped, superseded)
         : new Result.Failed(reasons);
+  }
+
+  private static MeterEvent event(
+      StripeConnector connector, AcceptedReport report, Instant countedAt, String customer) {
+    MeterMapping meter = connector.meterOf(report.entitlement()).orElseThrow();
+    return meter.sendsIncrements()
+        ? MeterEvents.ofReport(meter, report, customer)
+        : MeterEvents.ofValue(meter, report, countedAt, customer);
+  }
+
+  /**
+   * The reports to send, in order: every increment, and of the values of one counter (one
+   * entitlement and period: the message is one instance's) only the one Stripe would keep, the
+   * latest stamped; at the same instant a LATEST counter keeps the larger value, and the others the
+   * later report, whose value follows the earlier ones. The others would be sent only to lose.
+   */
+  private static List<AcceptedReport> latestValues(
+      List<AcceptedReport> reports, StripeConnector connector, Instant countedAt) {
+    Map<List<Object>, AcceptedReport> kept = new HashMap<>();
+    for (AcceptedReport report : reports) {
+      MeterMapping meter = connector.meterOf(report.entitlement()).orElseThrow();
+      if (!meter.sendsIncrements()) {
+        kept.merge(
+            Arrays.asList(report.entitlement(), report.standing().periodEnd()),
+            report,
+            (before, later) -> keeps(meter.aggregation(), before, later, countedAt));
+      }
+    }
+    Set<AcceptedReport> latest = new HashSet<>(kept.values());
+    return reports.stream()
+        .filter(
+            report ->
+                latest.contains(report)
+                    || connector.meterOf(report.entitlement()).orElseThrow().sendsIncrements())
+        .toList();
+  }
+
+  private static AcceptedReport keeps(
+      Aggregation aggregation, AcceptedReport before, AcceptedReport later, Instant countedAt) {
+    int order =
+        MeterEvents.valueTime(aggregation, later, countedAt)
+            .compareTo(MeterEvents.valueTime(aggregation, before, countedAt));
+    if (order == 0 && aggregation == Aggregation.LATEST) {
+      order = later.value().compareTo(before.value());
+    }
+    return order >= 0 ? later : before;
   }
 
   /**

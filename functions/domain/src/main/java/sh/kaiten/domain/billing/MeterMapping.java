@@ -12,9 +12,9 @@ import sh.kaiten.domain.error.InvalidInputException;
  * <p>Stripe takes whole numbers only, so every value is multiplied by {@code scale} first (a scale
  * of 1000 bills GB as MB). SUM and COUNT travel as increments, one meter event per accepted report
  * (a report's value, or 1); Stripe sums them. MAX, MIN, AVERAGE and LATEST cannot be rebuilt from
- * increments by any Stripe formula, so Kaiten sends its own period value as it stands at the end of
- * each window, to a {@code last} meter: the last one sent in a billing period is Kaiten's value for
- * it.
+ * increments by any Stripe formula, so Kaiten sends its own period value to a {@code last} meter as
+ * reports move it, and once more when the period closes: the latest event of a billing period is
+ * Kaiten's value for it ({@link MeterEvents}).
  *
  * @param entitlement the NUMERIC entitlement's slug
  * @param eventName the Stripe meter's {@code event_name}
@@ -61,7 +61,7 @@ public record MeterMapping(
    */
   public long increment(BigDecimal value) {
     if (!sendsIncrements()) {
-      throw new IllegalStateException(aggregation + " usage is sent per window, not per report");
+      throw new IllegalStateException(aggregation + " usage is sent as values, not increments");
     }
     if (aggregation == Aggregation.COUNT) {
       return 1;
@@ -83,13 +83,13 @@ public record MeterMapping(
   }
 
   /**
-   * The value sent for a window under MAX, MIN, AVERAGE or LATEST: Kaiten's period value, scaled
-   * and rounded half-even to a whole number (one value replaces the last, so rounding never
-   * accumulates); refused only past 2^63.
+   * The value a {@code last} meter is sent under MAX, MIN, AVERAGE or LATEST (a counter's period
+   * value, or a LATEST report's own): scaled and rounded half-even to a whole number (one value
+   * replaces the last, so rounding never accumulates); refused only past 2^63.
    */
-  public long windowValue(BigDecimal periodValue) {
+  public long lastValue(BigDecimal periodValue) {
     if (sendsIncrements()) {
-      throw new IllegalStateException(aggregation + " usage is sent per report, not per window");
+      throw new IllegalStateException(aggregation + " usage is sent as increments, not as a value");
     }
     BigDecimal scaled = periodValue.multiply(scale).setScale(0, RoundingMode.HALF_EVEN);
     try {

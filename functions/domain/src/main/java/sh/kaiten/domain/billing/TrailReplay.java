@@ -24,7 +24,8 @@ import sh.kaiten.domain.paging.PageRequest;
  * of the job's reports is rebuilt as the billing stream carried it — named {@code auditId/index},
  * so with live sync's identifier — and handed to {@link BillingSync}: the sent-ledger sends only
  * those that never reached Stripe (still on the queue, dead-lettered, or counted before the
- * connector existed) and calls Stripe for none of the others.
+ * connector existed) and calls Stripe for none of the others. A MAX, MIN, AVERAGE or LATEST report
+ * is rebuilt with the value its record says it left, so it is sent as live sync sent it.
  */
 public final class TrailReplay {
   /**
@@ -120,7 +121,10 @@ public final class TrailReplay {
   /**
    * A MAX, MIN, AVERAGE or LATEST counter's closed period goes to its {@code last} meter as one
    * window, the whole period, holding the total the close announced: stamped a second before the
-   * period ends, it is the period's last event, so Stripe bills Kaiten's final value.
+   * period ends, a second after any live value of it ({@link MeterEvents#LIVE_MARGIN}), it is the
+   * period's last event, so Stripe keeps Kaiten's final value (a late report may have moved it
+   * after the live values were sent). The reports themselves are not read again: live sync sent
+   * their values, and the close's value supersedes them all.
    */
   private Result closeWindow(BillingJob.PeriodFlush flush) {
     BillingSync.Result result =
@@ -167,16 +171,32 @@ public final class TrailReplay {
                   report.auditId() + "/" + report.index(),
                   report.entitlement(),
                   report.value(),
-                  at));
+                  at,
+                  standing(report)));
         }
       }
       if (!reports.isEmpty() && held(job, record.instanceId(), licenseOf)) {
         byRecord.put(
             record.id(),
-            new AcceptedUsage(record.id(), job.tenantId(), record.instanceId(), reports));
+            new AcceptedUsage(
+                record.id(), job.tenantId(), record.instanceId(), reports, record.at()));
       }
     }
     return List.copyOf(byRecord.values());
+  }
+
+  /**
+   * Where a report left its counter, as its record kept it (the answer live sync's message carried
+   * too): a MAX, MIN, AVERAGE or LATEST counter's record keeps its period. A record without one (a
+   * SUM or COUNT report's, a lifetime counter's, or one written before periods were kept) gives
+   * none, and its report is not sent to a {@code last} meter: its event's time could not be kept
+   * inside its period.
+   */
+  private static AcceptedReport.Standing standing(ReportedUsage report) {
+    return report.periodEnd() != null && report.currentUsage() != null
+        ? new AcceptedReport.Standing(
+            report.currentUsage(), report.periodStart(), report.periodEnd())
+        : null;
   }
 
   /** Whether the instance's reports count toward the job's counter (a license's pool: its own). */

@@ -16,4 +16,12 @@ public enum Aggregation {
   public boolean keepsReports() {
     return this == SUM || this == COUNT || this == AVERAGE;
   }
+
+  /**
+   * Whether the usage is the sum of what each report adds (SUM, COUNT); MAX, MIN, AVERAGE and
+   * LATEST are a value each report may replace, which only the counter knows.
+   */
+  public boolean addsUp() {
+    return this == SUM || this == COUNT;
+  }
 }

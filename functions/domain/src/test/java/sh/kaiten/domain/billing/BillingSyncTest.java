@@ -3,6 +3,7 @@ package sh.kaiten.domain.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
 import java.util.List;
@@ -170,5 +171,145 @@ class BillingSyncTest {
     assertThat(calls).extracting(MeterEvent::value).containsExactly(2L);
     assertThat(Optional.of(calls.get(0).identifier()))
         .contains(MeterIdentifiers.ofReport(report("r2", "api-calls", "2")));
+  }
+
+  private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+  private static final Instant END = Instant.parse("2026-12-01T00:00:00Z");
+  private static final MeterMapping AVERAGE_SEATS =
+      new MeterMapping("avg-seats", "avg_seats", BigDecimal.ONE, Aggregation.AVERAGE);
+  private static final MeterMapping STORAGE =
+      new MeterMapping("storage-gb", "storage_mb", new BigDecimal("1000"), Aggregation.LATEST);
+
+  /**
+   * A report of a MAX, MIN, AVERAGE or LATEST counter: what it left the counter at, this period.
+   */
+  private static AcceptedReport gauge(
+      String id, String entitlement, String value, Instant at, String periodValue) {
+    return new AcceptedReport(
+        TENANT,
+        id,
+        entitlement,
+        new BigDecimal(value),
+        at,
+        new AcceptedReport.Standing(new BigDecimal(periodValue), START, END));
+  }
+
+  /** One write's message, counted at {@code countedAt}, as usage-api's outbox puts it. */
+  private static AcceptedUsage written(Instant countedAt, AcceptedReport... reports) {
+    return new AcceptedUsage(
+        "rec_" + countedAt.toEpochMilli(), TENANT, "acme-prod", List.of(reports), countedAt);
+  }
+
+  @Test
+  void aMaxMetersReportsEachSendTheRunningMaximumSoStripesLastIsThePeriodsMaximum() {
+    connect(PEAK);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    // 5, 9, 3 reported one after the other: each write answers the period's maximum after it.
+    assertThat(sync.sync(written(t, gauge("r1", "peak-seats", "5", t, "5"))))
+        .isEqualTo(new Result.Done(1, 0, 0, 0));
+    assertThat(sync.sync(written(t.plusSeconds(60), gauge("r2", "peak-seats", "9", t, "9"))))
+        .isEqualTo(new Result.Done(1, 0, 0, 0));
+    assertThat(sync.sync(written(t.plusSeconds(120), gauge("r3", "peak-seats", "3", t, "9"))))
+        .isEqualTo(new Result.Done(1, 0, 0, 0));
+
+    assertThat(calls).extracting(MeterEvent::value).containsExactly(5L, 9L, 9L);
+    assertThat(calls)
+        .extracting(MeterEvent::timestamp)
+        .containsExactly(t, t.plusSeconds(60), t.plusSeconds(120));
+    assertThat(calls.get(1).identifier())
+        .isEqualTo(MeterIdentifiers.ofReport(gauge("r2", "peak-seats", "9", t, "9")));
+    assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
+  }
+
+  @Test
+  void aLateReportRaisingAMaxWinsBecauseValuesAreStampedInTheOrderTheyWereCounted() {
+    connect(PEAK);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    sync.sync(written(t, gauge("r1", "peak-seats", "3", t, "3")));
+    // Timed five minutes before r1 but counted after it: the maximum is now 9.
+    sync.sync(written(t.plusSeconds(30), gauge("r2", "peak-seats", "9", t.minusSeconds(300), "9")));
+
+    assertThat(calls).extracting(MeterEvent::timestamp).containsExactly(t, t.plusSeconds(30));
+    assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
+  }
+
+  @Test
+  void aLatestMeterGetsEachReportsOwnValueAtItsOwnTimeSoStripeKeepsTheLatestTimestamped() {
+    connect(STORAGE);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    sync.sync(written(t, gauge("r1", "storage-gb", "1.5", t, "1.5")));
+    // Counted later, timed earlier: LATEST keeps 1.5, and so does Stripe.
+    sync.sync(
+        written(t.plusSeconds(30), gauge("r2", "storage-gb", "7", t.minusSeconds(60), "1.5")));
+
+    assertThat(calls)
+        .extracting(MeterEvent::value, MeterEvent::timestamp)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1500L, t),
+            org.assertj.core.groups.Tuple.tuple(7000L, t.minusSeconds(60)));
+    assertThat(stripe.last("cus_Stripe1", "storage_mb")).isEqualTo(1500L);
+  }
+
+  @Test
+  void ofAMessagesReportsOfOneCounterOnlyTheValueStripeWouldKeepIsSentAndARedeliverySendsNothing() {
+    connect(AVERAGE_SEATS, STORAGE, CALLS);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    AcceptedUsage batch =
+        written(
+            t,
+            gauge("r1", "avg-seats", "2", t.minusSeconds(3), "2"),
+            report("r2", "api-calls", "1"),
+            gauge("r3", "avg-seats", "4", t.minusSeconds(2), "3"),
+            gauge("r4", "storage-gb", "8", t.minusSeconds(1), "8"),
+            gauge("r5", "avg-seats", "9", t.minusSeconds(1), "5"),
+            gauge("r6", "storage-gb", "6", t.minusSeconds(2), "8"));
+
+    assertThat(sync.sync(batch)).isEqualTo(new Result.Done(3, 0, 0, 3));
+    assertThat(sync.sync(batch)).isEqualTo(new Result.Done(0, 3, 0, 3));
+
+    assertThat(calls)
+        .extracting(MeterEvent::eventName, MeterEvent::value)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("api_calls", 1L),
+            org.assertj.core.groups.Tuple.tuple("storage_mb", 8000L),
+            org.assertj.core.groups.Tuple.tuple("avg_seats", 5L));
+    assertThat(stripe.last("cus_Stripe1", "avg_seats")).isEqualTo(5L);
+    assertThat(stripe.last("cus_Stripe1", "storage_mb")).isEqualTo(8000L);
+  }
+
+  @Test
+  void theClosesValueWinsOverEveryLiveValueOfItsPeriodEvenOneOfItsLastSecond() {
+    connect(AVERAGE_SEATS);
+    // Timed in the period's last half second and counted late, after the period ended.
+    Instant late = END.minusMillis(500);
+    sync.sync(written(END.plusSeconds(3600), gauge("r1", "avg-seats", "8", late, "6")));
+    assertThat(calls.get(0).timestamp()).isEqualTo(END.minusSeconds(2));
+
+    assertThat(
+            sync.syncWindow(
+                new WindowValue(
+                    TENANT, "instance:acme-prod", "avg-seats", START, END, new BigDecimal("4.5"))))
+        .isEqualTo(new Result.Done(1, 0, 0));
+
+    assertThat(calls.get(1).timestamp()).isEqualTo(END.minusSeconds(1));
+    assertThat(calls).extracting(MeterEvent::value).containsExactly(6L, 4L); // 4.5 half-even
+    assertThat(stripe.last("cus_Stripe1", "avg_seats")).isEqualTo(4L);
+  }
+
+  @Test
+  void aReportTimedAheadIntoAPeriodNotYetBegunIsStampedAtThatPeriodsStart() {
+    connect(PEAK);
+    AcceptedReport ahead =
+        new AcceptedReport(
+            TENANT,
+            "r1",
+            "peak-seats",
+            new BigDecimal("4"),
+            END.plusSeconds(120),
+            new AcceptedReport.Standing(new BigDecimal("4"), END, END.plus(Duration.ofDays(31))));
+    sync.sync(
+        new AcceptedUsage("rec_1", TENANT, "acme-prod", List.of(ahead), END.minusSeconds(60)));
+
+    assertThat(calls).extracting(MeterEvent::timestamp).containsExactly(END);
   }
 }

@@ -48,9 +48,9 @@ class MeterMappingTest {
 
   @Test
   void aWindowValueIsScaledAndRoundedHalfEven() {
-    assertThat(mapping(Aggregation.AVERAGE, "1").windowValue(new BigDecimal("2.5"))).isEqualTo(2);
-    assertThat(mapping(Aggregation.AVERAGE, "1").windowValue(new BigDecimal("3.5"))).isEqualTo(4);
-    assertThat(mapping(Aggregation.MAX, "100").windowValue(new BigDecimal("1.237"))).isEqualTo(124);
+    assertThat(mapping(Aggregation.AVERAGE, "1").lastValue(new BigDecimal("2.5"))).isEqualTo(2);
+    assertThat(mapping(Aggregation.AVERAGE, "1").lastValue(new BigDecimal("3.5"))).isEqualTo(4);
+    assertThat(mapping(Aggregation.MAX, "100").lastValue(new BigDecimal("1.237"))).isEqualTo(124);
   }
 
   @Test

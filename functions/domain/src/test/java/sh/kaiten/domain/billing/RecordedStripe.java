@@ -38,6 +38,24 @@ final class RecordedStripe {
             new Random(7));
   }
 
+  /**
+   * What a {@code last} meter of the customer holds after these calls, as Stripe sums it up: the
+   * value of the event with the latest timestamp, to the second (the latest call among equals);
+   * null without any. Calls Stripe did not accept count as well: the tests script none for it.
+   */
+  Long last(String customer, String eventName) {
+    MeterEvent last = null;
+    for (MeterEvent event : calls) {
+      if (event.stripeCustomerId().equals(customer)
+          && event.eventName().equals(eventName)
+          && (last == null
+              || event.timestamp().getEpochSecond() >= last.timestamp().getEpochSecond())) {
+        last = event;
+      }
+    }
+    return last == null ? null : last.value();
+  }
+
   /** The sync of the catalog's usage through this Stripe, for tenants with a key. */
   BillingSync sync(InMemoryStripeConnectors connectors, InMemoryCatalog catalog) {
     return new BillingSync(

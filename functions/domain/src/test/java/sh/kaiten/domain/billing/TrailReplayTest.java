@@ -294,6 +294,72 @@ class TrailReplayTest {
     assertThat(calls).isEmpty();
   }
 
+  /** A MAX report's record as usage-api writes it now: its answer keeps the period. */
+  private AuditRecord gauge(Instant at, Instant timestamp, String value, String currentUsage) {
+    return record(
+        "acme-prod",
+        at,
+        "peak-seats",
+        "{\"entitlement_slug\":\"peak-seats\",\"value\":"
+            + value
+            + ",\"timestamp\":\""
+            + timestamp
+            + "\"}",
+        "{\"status\":\"ACCEPTED\",\"current_usage\":"
+            + currentUsage
+            + ",\"replayed\":false,\"period_start\":\""
+            + START
+            + "\",\"period_end\":\""
+            + END
+            + "\"}");
+  }
+
+  @Test
+  void aBackfillSendsAMaxReportsValueExactlyAsLiveSyncDidAndNothingLiveSyncSent() {
+    connectors.put(
+        new StripeConnector(TENANT, Map.of("peak-seats", PEAK), "stripe_id", START, START));
+    AuditRecord first = gauge(START.plusSeconds(10), START.plusSeconds(10), "5", "5");
+    AuditRecord second = gauge(START.plusSeconds(20), START.plusSeconds(20), "9", "9");
+    // Timed in the period, counted after it: stamped two seconds before its end, a second before
+    // the close's value.
+    gauge(END.plusSeconds(60), END.minusSeconds(30), "3", "9");
+    // A record written before periods were kept: not sent to a last meter.
+    single("acme-prod", START.plusSeconds(30), "peak-seats", "12", "ACCEPTED", false);
+    // Live sync sent the first, as usage-api's message carried it.
+    AcceptedReport live =
+        new AcceptedReport(
+            TENANT,
+            first.id() + "/0",
+            "peak-seats",
+            BigDecimal.valueOf(5),
+            first.at(),
+            new AcceptedReport.Standing(BigDecimal.valueOf(5), START, END));
+    sync.sync(new AcceptedUsage(first.id(), TENANT, "acme-prod", List.of(live), first.at()));
+    MeterEvent sentLive = calls.get(0);
+    calls.clear();
+
+    BillingJob.Backfill backfill = new BillingJob.Backfill(TENANT, START, END, Progress.START);
+    assertThat(replay.run(backfill))
+        .isEqualTo(new Result.Finished(backfill.next(new Progress(null, 1, 4, 2, 1))));
+
+    assertThat(sentLive)
+        .isEqualTo(
+            new MeterEvent(sentLive.identifier(), "peak_seats", "cus_Stripe1", 5, first.at()));
+    // The trail is read newest first; a last meter orders its events by their time.
+    assertThat(calls)
+        .extracting(MeterEvent::value, MeterEvent::timestamp)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(9L, second.at()),
+            org.assertj.core.groups.Tuple.tuple(9L, END.minusSeconds(2)));
+    assertThat(calls)
+        .extracting(MeterEvent::identifier)
+        .contains(
+            MeterIdentifiers.ofReport(
+                new AcceptedReport(
+                    TENANT, second.id() + "/0", "peak-seats", BigDecimal.TEN, START)));
+    assertThat(stripe.last("cus_Stripe1", "peak_seats")).isEqualTo(9L);
+  }
+
   @Test
   void aWindowOfAHolderWhoseCustomerHasNoStripeIdFailsToComeBack() {
     catalog.createCustomer(

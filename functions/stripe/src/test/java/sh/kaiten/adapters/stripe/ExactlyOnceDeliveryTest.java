@@ -309,10 +309,10 @@ class ExactlyOnceDeliveryTest {
     deliverUntilDone(delivery, windows);
 
     assertThat(stripe.last("cus_windows", "seats_max"))
-        .isEqualTo(seats.windowValue(tally.value(Aggregation.MAX)))
+        .isEqualTo(seats.lastValue(tally.value(Aggregation.MAX)))
         .isEqualTo(tally.max().setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact());
     assertThat(stripe.last("cus_windows", "storage_mb_last"))
-        .isEqualTo(storage.windowValue(tally.value(Aggregation.LATEST)))
+        .isEqualTo(storage.lastValue(tally.value(Aggregation.LATEST)))
         .isEqualTo(tally.latest().multiply(new BigDecimal("1000")).longValueExact());
     assertThat(stripe.accepted()).hasSize(48);
     assertThat(stripe.acceptedMoreThanOnce()).isEmpty();
@@ -325,7 +325,7 @@ class ExactlyOnceDeliveryTest {
                 .toList())
         .isEqualTo(
             byWindow.stream()
-                .map(window -> seats.windowValue(window.value(Aggregation.MAX)))
+                .map(window -> seats.lastValue(window.value(Aggregation.MAX)))
                 .toList());
   }
 }
