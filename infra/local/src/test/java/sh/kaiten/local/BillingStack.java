@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import sh.kaiten.local.aws.StripeStandIn;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -115,6 +117,27 @@ final class BillingStack implements BeforeAllCallback, AfterAllCallback {
               .equals(
                   attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
+  }
+
+  /**
+   * Puts every billing message the outbox holds on the billing queue again, as SQS redelivering
+   * them; how many.
+   */
+  int redeliverBillingMessages() throws IOException {
+    int sent = 0;
+    try (DynamoDbClient dynamo = local.dynamo();
+        SqsClient sqs = local.sqs()) {
+      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
+      for (Map<String, AttributeValue> item :
+          dynamo.scanPaginator(r -> r.tableName("OutboxTable")).items()) {
+        AttributeValue target = item.get("queue");
+        if (target != null && "billing".equals(target.s())) {
+          sqs.sendMessage(r -> r.queueUrl(queue).messageBody(item.get("message").s()));
+          sent++;
+        }
+      }
+    }
+    return sent;
   }
 
   @Override

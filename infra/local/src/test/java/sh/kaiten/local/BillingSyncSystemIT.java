@@ -13,9 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import sh.kaiten.local.aws.StripeStandIn;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Issue 19 end to end on kaiten-local: a Stripe connector configured through the API, usage
@@ -134,7 +131,7 @@ class BillingSyncSystemIT {
     // The same billing messages again, as SQS redelivering a batch: every report was sent, so
     // Stripe is not called.
     int calls = stack.stripe.calls();
-    int redelivered = redeliverBillingMessages();
+    int redelivered = stack.redeliverBillingMessages();
     assertThat(redelivered).isGreaterThanOrEqualTo(2 * (15 + 1 + 1));
     await().atMost(Duration.ofSeconds(60)).until(stack::billingQueueEmpty);
     assertThat(stack.stripe.calls()).isEqualTo(calls);
@@ -144,23 +141,5 @@ class BillingSyncSystemIT {
           .as(total.getKey())
           .isEqualTo(total.getValue());
     }
-  }
-
-  /** Puts every billing message the outbox holds on the billing queue again; how many. */
-  private static int redeliverBillingMessages() throws IOException {
-    int sent = 0;
-    try (DynamoDbClient dynamo = stack.local.dynamo();
-        SqsClient sqs = stack.local.sqs()) {
-      String queue = sqs.getQueueUrl(r -> r.queueName("BillingQueue")).queueUrl();
-      for (Map<String, AttributeValue> item :
-          dynamo.scanPaginator(r -> r.tableName("OutboxTable")).items()) {
-        AttributeValue target = item.get("queue");
-        if (target != null && "billing".equals(target.s())) {
-          sqs.sendMessage(r -> r.queueUrl(queue).messageBody(item.get("message").s()));
-          sent++;
-        }
-      }
-    }
-    return sent;
   }
 }
