@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,13 @@ public final class HttpThroughput {
   private static final Map<String, String> IN_PROCESS =
       Map.of("evaluate", "evaluate-audited", "report", "hot-audited");
 
+  /** The function each HTTP request is answered by (the template's logical id, its log's name). */
+  private static final Map<String, String> FUNCTION =
+      Map.of(
+          "evaluate", "EntitlementsApiFunction",
+          "report", "UsageApiFunction",
+          "batch", "UsageApiFunction");
+
   private record Figures(
       long requests, double perSecond, double p50Millis, double p99Millis, long errors) {}
 
@@ -121,10 +129,11 @@ public final class HttpThroughput {
       liftRequestBudget(state);
       String admin = state.path("admin_token").asText();
       String token = seed(base, admin);
-      failed = measure(options, base, token, inProcess);
+      failed = measure(options, base, token, inProcess, dir);
     } finally {
       local.destroy();
       local.waitFor();
+      deleteTree(dir); // the functions unpacked, their logs: a few hundred MB a run
     }
     System.err.printf(
         "load average after the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -132,7 +141,7 @@ public final class HttpThroughput {
   }
 
   private static boolean measure(
-      Options options, String base, String token, Map<String, Figures> inProcess)
+      Options options, String base, String token, Map<String, Figures> inProcess, Path dir)
       throws InterruptedException, IOException {
     AtomicLong counted = new AtomicLong();
     AtomicLong quotaCounted = new AtomicLong();
@@ -149,9 +158,15 @@ public final class HttpThroughput {
             "%s, %d threads: %s warm-up, %d x %s measured%n",
             scenario, threads, options.warmUp(), options.iterations(), options.iteration());
         Client client = new Client(base, token, scenario, SLUG, counted);
+        FunctionReports reports = new FunctionReports(dir, FUNCTION.get(scenario));
         LoadRun.Outcome outcome =
             LoadRun.run(
-                threads, options.warmUp(), options.iteration(), options.iterations(), client::send);
+                threads,
+                options.warmUp(),
+                options.iteration(),
+                options.iterations(),
+                client::send,
+                reports::mark);
         if (outcome.errors() > 0) {
           failed = true;
           System.err.println("  first error: " + outcome.firstError());
@@ -164,7 +179,7 @@ public final class HttpThroughput {
                 outcome.p99Nanos() / 1e6,
                 outcome.errors());
         Figures same = inProcess.get(IN_PROCESS.getOrDefault(scenario, "") + "/" + threads);
-        lines.add(row(scenario, threads, http, same));
+        lines.add(row(scenario, threads, http, reports.p50SinceMark(), same));
       }
     }
     List<Count> counts = new ArrayList<>(List.of(count(base, token, SLUG, counted.get())));
@@ -180,9 +195,10 @@ public final class HttpThroughput {
     if (!lines.isEmpty()) {
       System.out.println();
       System.out.println(
-          "| request | threads | requests | requests/s | p50 | p99 | errors | in-process (same run) "
-              + "| in-process requests/s | in-process p50 | front door adds (p50) | share of in-process rate |");
-      System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
+          "| request | threads | requests | requests/s | p50 | p99 | errors | in the function (p50) "
+              + "| in-process (same run) | in-process requests/s | in-process p50 | front door adds (p50) "
+              + "| share of in-process rate |");
+      System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
       lines.forEach(System.out::println);
     }
     if (!leasedLines.isEmpty()) {
@@ -298,9 +314,14 @@ public final class HttpThroughput {
         expected);
   }
 
-  private static String row(String scenario, int threads, Figures http, Figures same) {
+  /**
+   * @param inFunctionP50 the median of the function's own REPORT durations over the measured
+   *     windows
+   */
+  private static String row(
+      String scenario, int threads, Figures http, double inFunctionP50, Figures same) {
     String left =
-        "| %s | %d | %d | %.0f | %s | %s | %d |"
+        "| %s | %d | %d | %.0f | %s | %s | %d | %s |"
             .formatted(
                 scenario,
                 threads,
@@ -308,7 +329,8 @@ public final class HttpThroughput {
                 http.perSecond(),
                 millis(http.p50Millis()),
                 millis(http.p99Millis()),
-                http.errors());
+                http.errors(),
+                Double.isNaN(inFunctionP50) ? "—" : millis(inFunctionP50));
     if (same == null) {
       return left + " — | | | | |";
     }
@@ -631,6 +653,14 @@ public final class HttpThroughput {
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   private static String millis(double millis) {

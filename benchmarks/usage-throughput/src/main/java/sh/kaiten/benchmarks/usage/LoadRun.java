@@ -59,10 +59,26 @@ public final class LoadRun {
   public static Outcome run(
       int threads, Duration warmUp, Duration iteration, int iterations, Sender sender)
       throws InterruptedException {
-    return new LoadRun(iterations).drive(threads, warmUp, iteration, sender);
+    return run(threads, warmUp, iteration, iterations, sender, () -> {});
   }
 
-  private Outcome drive(int threadCount, Duration warmUp, Duration iteration, Sender sender)
+  /**
+   * @param measuring called once the warm-up is over, as the first measured window starts (to mark
+   *     where a server's own figures of the measured windows begin)
+   */
+  public static Outcome run(
+      int threads,
+      Duration warmUp,
+      Duration iteration,
+      int iterations,
+      Sender sender,
+      Runnable measuring)
+      throws InterruptedException {
+    return new LoadRun(iterations).drive(threads, warmUp, iteration, sender, measuring);
+  }
+
+  private Outcome drive(
+      int threadCount, Duration warmUp, Duration iteration, Sender sender, Runnable measuring)
       throws InterruptedException {
     List<Worker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -74,6 +90,7 @@ public final class LoadRun {
       threads.add(thread);
     }
     Thread.sleep(warmUp.toMillis());
+    measuring.run();
     long[] windowNanos = new long[iterations];
     for (int w = 0; w < iterations; w++) {
       long start = System.nanoTime();
