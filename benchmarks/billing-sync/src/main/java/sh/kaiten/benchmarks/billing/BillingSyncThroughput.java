@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +76,7 @@ public final class BillingSyncThroughput {
     String key = "rk_test_" + HexFormat.of().formatHex(random);
     System.out.printf("load average at start: %s%n", loadAverage());
     Path dir = Files.createTempDirectory("kaiten-billing-sync");
+    int exit;
     try (StripeStandIn stripe = StripeStandIn.start(Clock.systemUTC(), key)) {
       Process kaiten =
           new ProcessBuilder(
@@ -99,14 +101,24 @@ public final class BillingSyncThroughput {
         JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
         BillingSyncThroughput bench =
             new BillingSyncThroughput(api, state.path("admin_token").asText());
-        int exit = bench.run(stripe, key, reports / batch, batch, warmup, patience);
+        exit = bench.run(stripe, key, reports / batch, batch, warmup, patience);
         System.out.printf("load average at end: %s%n", loadAverage());
-        System.exit(exit);
       } finally {
+        // stopped before the JVM exits: System.exit inside this try would leave it running
         kaiten.destroy();
         if (!kaiten.waitFor(30, TimeUnit.SECONDS)) {
           kaiten.destroyForcibly();
         }
+        deleteTree(dir);
+      }
+    }
+    System.exit(exit);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
       }
     }
   }
