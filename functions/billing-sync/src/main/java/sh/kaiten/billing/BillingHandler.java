@@ -9,7 +9,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
@@ -55,11 +58,12 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    Set<String> superseded = superseded(event.getRecords());
     return new SQSBatchResponse(
         MESSAGES
             .unfinished(
                 event.getRecords(),
-                this::handle,
+                message -> handle(message, superseded),
                 (message, e) ->
                     LOG.errorf(
                         "message %s failed and will be retried: %s",
@@ -70,15 +74,44 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
   }
 
   /**
+   * The batch's reports of a {@code last} meter whose value a later one of the same counter in the
+   * batch supersedes, so only that one is sent ({@link BillingSync#superseded}); none when the
+   * batch cannot be read for it (then each message sends its own values).
+   */
+  private Set<String> superseded(List<SQSEvent.SQSMessage> messages) {
+    List<AcceptedUsage> batch = new ArrayList<>(messages.size());
+    for (SQSEvent.SQSMessage message : messages) {
+      try {
+        JsonNode body = SqsDeliveryQueue.parse(message.getBody());
+        if (!SqsBillingJobs.isJob(body)) {
+          batch.add(SqsUsageStream.fromJson(body));
+        }
+      } catch (IllegalArgumentException malformed) {
+        // handle() fails it on its own
+      }
+    }
+    if (batch.size() < 2) {
+      return Set.of();
+    }
+    try {
+      return sync.superseded(batch);
+    } catch (RuntimeException e) {
+      LOG.warnf("the batch's values are each sent: its connectors could not be read: %s", e);
+      return Set.of();
+    }
+  }
+
+  /**
+   * @param superseded reports of the batch not to send ({@link #superseded})
    * @return true when the message is done with
    */
-  private boolean handle(SQSEvent.SQSMessage message) {
+  private boolean handle(SQSEvent.SQSMessage message, Set<String> superseded) {
     JsonNode body = SqsDeliveryQueue.parse(message.getBody());
     if (SqsBillingJobs.isJob(body)) {
       return run(SqsBillingJobs.fromJson(body));
     }
     AcceptedUsage usage = SqsUsageStream.fromJson(body);
-    BillingSync.Result result = sync.sync(usage);
+    BillingSync.Result result = sync.sync(usage, superseded);
     record(usage, result);
     if (result instanceof BillingSync.Result.Done done) {
       LOG.infof(

@@ -1,5 +1,6 @@
 package sh.kaiten.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import sh.kaiten.domain.admin.AdminStores;
 import sh.kaiten.domain.admin.Administration;
 import sh.kaiten.domain.admin.InstanceCreated;
 import sh.kaiten.domain.admin.LicenseDraft;
+import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.admin.TenantCreated;
 import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.catalog.Enforcement;
@@ -37,6 +39,17 @@ public record ProductPage(
 
   /** The template's KAITEN_TRIAL_NOTICE. */
   public static final Duration TRIAL_NOTICE = Duration.ofDays(3);
+
+  /** A new entitlement, given to the product page's license as an override of {@code value}. */
+  public void grant(Entitlement entitlement, JsonNode value) {
+    admin.catalog().createEntitlement(adminToken, entitlement);
+    admin
+        .licenses()
+        .updateLicense(
+            adminToken,
+            licenseId,
+            new LicensePatch(null, null, null, null, null, Map.of(entitlement.slug(), value)));
+  }
 
   public static ProductPage seed(AdminStores stores) {
     Administration admin =

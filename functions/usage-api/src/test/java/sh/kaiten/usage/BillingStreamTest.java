@@ -14,14 +14,11 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.domain.admin.AdminStores;
-import sh.kaiten.domain.admin.LicenseDraft;
-import sh.kaiten.domain.admin.TierDraft;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
@@ -118,47 +115,26 @@ class BillingStreamTest {
 
   @Test
   void aMaxReportCarriesTheValueItLeftItsCounterAtAndItsPeriodAsItsRecordKeepsThem() {
-    page.admin()
-        .catalog()
-        .createEntitlement(
-            page.adminToken(),
-            new Entitlement(
-                "peak-seats",
-                "Peak seats",
-                EntitlementType.NUMERIC,
-                new Metering(Aggregation.MAX, null, null, null, Enforcement.SOFT, null, null, null),
-                null,
-                null));
-    page.admin()
-        .catalog()
-        .createTier(
-            page.adminToken(),
-            new TierDraft(
-                "peaks", "Peaks", 7, Map.of("peak-seats", JsonNodeFactory.instance.nullNode())));
-    String customer =
-        page.admin().customers().createCustomer(page.adminToken(), "Peak Co", null).id();
-    String license =
-        page.admin()
-            .licenses()
-            .createLicense(
-                page.adminToken(),
-                new LicenseDraft(customer, "peaks", null, null, null, null, null))
-            .id();
-    String secret =
-        page.admin()
-            .instances()
-            .createInstance(page.adminToken(), "peak-prod", license, null, null)
-            .secret();
+    // Granted to the product page's license, beyond the values reported.
+    page.grant(
+        new Entitlement(
+            "peak-seats",
+            "Peak seats",
+            EntitlementType.NUMERIC,
+            new Metering(Aggregation.MAX, null, null, null, Enforcement.SOFT, null, null, null),
+            null,
+            null),
+        JsonNodeFactory.instance.numberNode(1000));
     String periodEnd =
         given()
-            .header("Authorization", "Bearer " + secret)
+            .header("Authorization", "Bearer " + page.instanceSecret())
             .contentType(ContentType.JSON)
             .body(
                 "{\"events\":[{\"entitlement_slug\":\"peak-seats\",\"value\":5},"
                     + "{\"entitlement_slug\":\"peak-seats\",\"value\":9},"
                     + "{\"entitlement_slug\":\"peak-seats\",\"value\":3}]}")
             .when()
-            .post("/api/instances/{id}/usage/batch", "peak-prod")
+            .post("/api/instances/{id}/usage/batch", ProductPage.INSTANCE)
             .then()
             .statusCode(200)
             .extract()
@@ -178,7 +154,7 @@ class BillingStreamTest {
         audit
             .page(
                 page.adminToken().tenantId(),
-                new AuditFilter("peak-prod", "peak-seats", ReportedUsage.TYPE, null, null),
+                new AuditFilter(ProductPage.INSTANCE, "peak-seats", ReportedUsage.TYPE, null, null),
                 new PageRequest(null, 10))
             .items();
     assertThat(records).hasSize(3);

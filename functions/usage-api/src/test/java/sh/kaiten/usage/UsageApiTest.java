@@ -24,7 +24,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.TokenStore;
 import sh.kaiten.domain.admin.AdminStores;
-import sh.kaiten.domain.admin.LicensePatch;
 import sh.kaiten.domain.catalog.Enforcement;
 import sh.kaiten.domain.catalog.Entitlement;
 import sh.kaiten.domain.catalog.EntitlementType;
@@ -76,29 +75,15 @@ class UsageApiTest {
         .then()
         .statusCode(422)
         .body("field", equalTo("entitlement_slug"));
-    page.admin()
-        .catalog()
-        .createEntitlement(
-            page.adminToken(),
-            new Entitlement(
-                "seats",
-                "Seats",
-                EntitlementType.NUMERIC,
-                new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"),
-                null,
-                null));
-    page.admin()
-        .licenses()
-        .updateLicense(
-            page.adminToken(),
-            page.licenseId(),
-            new LicensePatch(
-                null,
-                null,
-                null,
-                null,
-                null,
-                Map.of("seats", JsonNodeFactory.instance.numberNode(10))));
+    page.grant(
+        new Entitlement(
+            "seats",
+            "Seats",
+            EntitlementType.NUMERIC,
+            new Metering(null, null, null, null, Enforcement.HARD, null, null, "seats"),
+            null,
+            null),
+        JsonNodeFactory.instance.numberNode(10));
 
     report("{\"entitlement_slug\":\"seats\",\"value\":1}")
         .then()

@@ -60,6 +60,18 @@ final class BillingStack implements BeforeAllCallback, AfterAllCallback {
   }
 
   /**
+   * The Stripe connector, with the stack's key and these meters (the JSON object of entitlement
+   * slug to meter): its answer.
+   */
+  JsonNode connect(String meters) throws IOException {
+    return ok(
+        "PUT",
+        "/api/connectors/stripe",
+        admin,
+        "{\"api_key\":\"" + key + "\",\"meters\":" + meters + "}");
+  }
+
+  /**
    * A customer with its Stripe id ({@code metadata.stripe_customer_id}), on the metered tier, with
    * one instance: the instance's token.
    */

@@ -53,14 +53,9 @@ class BillingSyncSystemIT {
         stack.admin,
         "{\"slug\":\"metered\",\"name\":\"Metered\",\"rank\":3,"
             + "\"entitlements\":{\"api-calls\":null,\"transfer-gb\":null,\"sso\":true}}");
-    ok(
-        "PUT",
-        "/api/connectors/stripe",
-        stack.admin,
-        "{\"api_key\":\""
-            + stack.key
-            + "\",\"meters\":{\"api-calls\":{\"event_name\":\"api_calls\"},"
-            + "\"transfer-gb\":{\"event_name\":\"transfer_mb\",\"scale\":1000}}}");
+    stack.connect(
+        "{\"api-calls\":{\"event_name\":\"api_calls\"},"
+            + "\"transfer-gb\":{\"event_name\":\"transfer_mb\",\"scale\":1000}}");
     Map<String, String> customers =
         Map.of("billing-a", "cus_StandInA", "billing-b", "cus_StandInB");
     Map<String, String> tokens = new java.util.HashMap<>();

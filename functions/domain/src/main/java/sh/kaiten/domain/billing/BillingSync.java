@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.license.CustomerStore;
@@ -25,13 +26,13 @@ import sh.kaiten.domain.outbox.AcceptedUsage;
  * <p>A tenant without a connector, and an entitlement the connector does not map, send nothing. SUM
  * and COUNT reports go one meter event each ({@link MeterEvents#ofReport}). MAX, MIN, AVERAGE and
  * LATEST reports go to a {@code last} meter as the value they leave ({@link MeterEvents#ofValue}),
- * so Stripe holds Kaiten's value as reports come, before any invoice is made; of the message's
- * reports of one counter, only the one whose event Stripe would keep is sent. Their period's close
- * sends the final value once more ({@link #syncWindow}). The customer billed is the reporting
- * instance's license's, by the Stripe id in its metadata. Every report of the message is tried
- * (each is exactly once on its own) except after Stripe was unavailable, which the others would
- * meet too; the message is done only when all are, else it comes back from the queue and what was
- * sent is not sent again.
+ * so Stripe holds Kaiten's value as reports come, before any invoice is made; of the reports of one
+ * counter in a message (or in a batch of messages), only the one whose event Stripe would keep is
+ * sent. Their period's close sends the final value once more ({@link #syncWindow}). The customer
+ * billed is the reporting instance's license's, by the Stripe id in its metadata. Every report of
+ * the message is tried (each is exactly once on its own) except after Stripe was unavailable, which
+ * the others would meet too; the message is done only when all are, else it comes back from the
+ * queue and what was sent is not sent again.
  */
 public final class BillingSync {
   /** What became of one message. */
@@ -42,7 +43,7 @@ public final class BillingSync {
      * @param unmapped reports of entitlements the connector does not map (or, for a {@code last}
      *     meter, on a message that does not carry the value they left)
      * @param superseded reports of a {@code last} meter not sent because a later value of the same
-     *     counter in the message was
+     *     counter in the message, or in its batch, was
      */
     record Done(int sent, int alreadySent, int unmapped, int superseded) implements Result {
       public Done(int sent, int alreadySent, int unmapped) {
@@ -78,6 +79,14 @@ public final class BillingSync {
   }
 
   public Result sync(AcceptedUsage usage) {
+    return sync(usage, Set.of());
+  }
+
+  /**
+   * @param supersededInBatch reports of the batch the message came in whose value a later one of
+   *     the batch supersedes ({@link #superseded(List)}): not sent
+   */
+  public Result sync(AcceptedUsage usage, Set<String> supersededInBatch) {
     Optional<StripeConnector> found = connectors.find(usage.tenantId());
     if (found.isEmpty()) {
       return new Result.Done(0, 0, usage.reports().size());
@@ -93,10 +102,13 @@ public final class BillingSync {
                         .isPresent())
             .toList();
     int unmapped = usage.reports().size() - mapped.size();
-    List<AcceptedReport> billed = latestValues(mapped, connector, usage.countedAt());
-    int superseded = mapped.size() - billed.size();
+    Set<String> superseded = new HashSet<>(supersededInBatch);
+    superseded.addAll(superseded(List.of(usage), tenant -> found));
+    List<AcceptedReport> billed =
+        mapped.stream().filter(report -> !superseded.contains(report.reportId())).toList();
+    int notSent = mapped.size() - billed.size();
     if (billed.isEmpty()) {
-      return new Result.Done(0, 0, unmapped, superseded);
+      return new Result.Done(0, 0, unmapped, notSent);
     }
     Optional<MeterEventDelivery> delivery = senders.forTenant(usage.tenantId());
     if (delivery.isEmpty()) {
@@ -137,7 +149,7 @@ public final class BillingSync {
       }
     }
     return reasons.isEmpty()
-        ? new Result.Done(sent, already, unmapped, superseded)
+        ? new Result.Done(sent, already, unmapped, notSent)
         : new Result.Failed(reasons);
   }
 
@@ -150,41 +162,60 @@ public final class BillingSync {
   }
 
   /**
-   * The reports to send, in order: every increment, and of the values of one counter (one
-   * entitlement and period: the message is one instance's) only the one Stripe would keep, the
-   * latest stamped; at the same instant a LATEST counter keeps the larger value, and the others the
-   * later report, whose value follows the earlier ones. The others would be sent only to lose.
+   * The reports of a batch of messages whose value Stripe would not keep, because a report of the
+   * same counter (one instance, entitlement and period) in the batch is stamped later: at the same
+   * instant, for LATEST the larger value (as the counter keeps it), else the later report, whose
+   * value follows the earlier ones. Sent, they would only lose; {@link #sync(AcceptedUsage, Set)}
+   * leaves them out. A redelivered batch leaves out the same ones.
    */
-  private static List<AcceptedReport> latestValues(
-      List<AcceptedReport> reports, StripeConnector connector, Instant countedAt) {
-    Map<List<Object>, AcceptedReport> kept = new HashMap<>();
-    for (AcceptedReport report : reports) {
-      MeterMapping meter = connector.meterOf(report.entitlement()).orElseThrow();
-      if (!meter.sendsIncrements()) {
-        kept.merge(
-            Arrays.asList(report.entitlement(), report.standing().periodEnd()),
-            report,
-            (before, later) -> keeps(meter.aggregation(), before, later, countedAt));
-      }
-    }
-    Set<AcceptedReport> latest = new HashSet<>(kept.values());
-    return reports.stream()
-        .filter(
-            report ->
-                latest.contains(report)
-                    || connector.meterOf(report.entitlement()).orElseThrow().sendsIncrements())
-        .toList();
+  public Set<String> superseded(List<AcceptedUsage> batch) {
+    Map<String, Optional<StripeConnector>> byTenant = new HashMap<>();
+    return superseded(batch, tenant -> byTenant.computeIfAbsent(tenant, connectors::find));
   }
 
-  private static AcceptedReport keeps(
-      Aggregation aggregation, AcceptedReport before, AcceptedReport later, Instant countedAt) {
-    int order =
-        MeterEvents.valueTime(aggregation, later, countedAt)
-            .compareTo(MeterEvents.valueTime(aggregation, before, countedAt));
-    if (order == 0 && aggregation == Aggregation.LATEST) {
-      order = later.value().compareTo(before.value());
+  private static Set<String> superseded(
+      List<AcceptedUsage> batch, Function<String, Optional<StripeConnector>> connectorOf) {
+    Map<List<Object>, Value> latest = new HashMap<>();
+    Set<String> values = new HashSet<>();
+    for (AcceptedUsage usage : batch) {
+      Optional<StripeConnector> connector = connectorOf.apply(usage.tenantId());
+      for (AcceptedReport report : usage.reports()) {
+        Optional<MeterMapping> meter =
+            connector
+                .flatMap(found -> found.meterOf(report.entitlement()))
+                .filter(mapping -> !mapping.sendsIncrements());
+        if (meter.isEmpty() || report.standing() == null) {
+          continue;
+        }
+        values.add(report.reportId());
+        latest.merge(
+            Arrays.asList(
+                usage.tenantId(),
+                usage.instanceId(),
+                report.entitlement(),
+                report.standing().periodEnd()),
+            new Value(report, meter.get().aggregation(), usage.countedAt()),
+            Value::latest);
+      }
     }
-    return order >= 0 ? later : before;
+    latest.values().forEach(value -> values.remove(value.report().reportId()));
+    return values;
+  }
+
+  /** A report's value to a {@code last} meter, and when it is stamped. */
+  private record Value(AcceptedReport report, Aggregation aggregation, Instant countedAt) {
+    Instant at() {
+      return MeterEvents.valueTime(aggregation, report, countedAt);
+    }
+
+    /** Of this value and a later one, the one Stripe keeps. */
+    Value latest(Value later) {
+      int order = later.at().compareTo(at());
+      if (order == 0 && aggregation == Aggregation.LATEST) {
+        order = later.report().value().compareTo(report.value());
+      }
+      return order >= 0 ? later : this;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import sh.kaiten.domain.audit.AuditFilter;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.AuditRecord;
@@ -93,13 +94,14 @@ public final class TrailReplay {
                 job.recordsTo()),
             new PageRequest(job.progress().cursor(), RECORDS_PER_RUN));
     List<AcceptedUsage> counted = counted(job, page.items());
+    Set<String> superseded = sync.superseded(counted);
     int reports = 0;
     int sent = 0;
     int already = 0;
     List<String> reasons = new ArrayList<>();
     for (AcceptedUsage usage : counted) {
       reports += usage.reports().size();
-      BillingSync.Result result = sync.sync(usage);
+      BillingSync.Result result = sync.sync(usage, superseded);
       if (result instanceof BillingSync.Result.Done done) {
         sent += done.sent();
         already += done.alreadySent();

@@ -200,53 +200,62 @@ class BillingSyncTest {
         "rec_" + countedAt.toEpochMilli(), TENANT, "acme-prod", List.of(reports), countedAt);
   }
 
+  private static final Instant COUNTED = Instant.parse("2026-11-20T10:00:00Z");
+
+  /** Each report written on its own, one after the other, 30 s apart from {@link #COUNTED}. */
+  private List<Result> countedOneByOne(AcceptedReport... reports) {
+    List<Result> results = new java.util.ArrayList<>();
+    for (int i = 0; i < reports.length; i++) {
+      results.add(sync.sync(written(COUNTED.plusSeconds(30L * i), reports[i])));
+    }
+    return results;
+  }
+
   @Test
   void aMaxMetersReportsEachSendTheRunningMaximumSoStripesLastIsThePeriodsMaximum() {
     connect(PEAK);
-    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    Instant t = COUNTED;
     // 5, 9, 3 reported one after the other: each write answers the period's maximum after it.
-    assertThat(sync.sync(written(t, gauge("r1", "peak-seats", "5", t, "5"))))
-        .isEqualTo(new Result.Done(1, 0, 0, 0));
-    assertThat(sync.sync(written(t.plusSeconds(60), gauge("r2", "peak-seats", "9", t, "9"))))
-        .isEqualTo(new Result.Done(1, 0, 0, 0));
-    assertThat(sync.sync(written(t.plusSeconds(120), gauge("r3", "peak-seats", "3", t, "9"))))
-        .isEqualTo(new Result.Done(1, 0, 0, 0));
+    assertThat(
+            countedOneByOne(
+                gauge("r1", "peak-seats", "5", t, "5"),
+                gauge("r2", "peak-seats", "9", t, "9"),
+                gauge("r3", "peak-seats", "3", t, "9")))
+        .containsOnly(new Result.Done(1, 0, 0, 0));
 
     assertThat(calls).extracting(MeterEvent::value).containsExactly(5L, 9L, 9L);
     assertThat(calls)
         .extracting(MeterEvent::timestamp)
-        .containsExactly(t, t.plusSeconds(60), t.plusSeconds(120));
+        .containsExactly(t, t.plusSeconds(30), t.plusSeconds(60));
     assertThat(calls.get(1).identifier())
         .isEqualTo(MeterIdentifiers.ofReport(gauge("r2", "peak-seats", "9", t, "9")));
     assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
   }
 
+  /**
+   * Reports counted in another order than their timestamps. MAX: the second is timed five minutes
+   * before the first but counted after it, raising the maximum to 9, stamped when counted, so it
+   * wins. LATEST: each report's own value at its own time, so Stripe keeps the latest-timestamped
+   * (1.5, counted first), as the counter does.
+   */
   @Test
-  void aLateReportRaisingAMaxWinsBecauseValuesAreStampedInTheOrderTheyWereCounted() {
-    connect(PEAK);
-    Instant t = Instant.parse("2026-11-20T10:00:00Z");
-    sync.sync(written(t, gauge("r1", "peak-seats", "3", t, "3")));
-    // Timed five minutes before r1 but counted after it: the maximum is now 9.
-    sync.sync(written(t.plusSeconds(30), gauge("r2", "peak-seats", "9", t.minusSeconds(300), "9")));
-
-    assertThat(calls).extracting(MeterEvent::timestamp).containsExactly(t, t.plusSeconds(30));
-    assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
-  }
-
-  @Test
-  void aLatestMeterGetsEachReportsOwnValueAtItsOwnTimeSoStripeKeepsTheLatestTimestamped() {
-    connect(STORAGE);
-    Instant t = Instant.parse("2026-11-20T10:00:00Z");
-    sync.sync(written(t, gauge("r1", "storage-gb", "1.5", t, "1.5")));
-    // Counted later, timed earlier: LATEST keeps 1.5, and so does Stripe.
-    sync.sync(
-        written(t.plusSeconds(30), gauge("r2", "storage-gb", "7", t.minusSeconds(60), "1.5")));
+  void stripesLatestValueIsKaitensWhateverOrderReportsAreCountedIn() {
+    connect(PEAK, STORAGE);
+    Instant t = COUNTED;
+    countedOneByOne(
+        gauge("r1", "peak-seats", "3", t, "3"),
+        gauge("r2", "peak-seats", "9", t.minusSeconds(300), "9"),
+        gauge("r3", "storage-gb", "1.5", t, "1.5"),
+        gauge("r4", "storage-gb", "7", t.minusSeconds(60), "1.5"));
 
     assertThat(calls)
         .extracting(MeterEvent::value, MeterEvent::timestamp)
         .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(3L, t),
+            org.assertj.core.groups.Tuple.tuple(9L, t.plusSeconds(30)),
             org.assertj.core.groups.Tuple.tuple(1500L, t),
             org.assertj.core.groups.Tuple.tuple(7000L, t.minusSeconds(60)));
+    assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
     assertThat(stripe.last("cus_Stripe1", "storage_mb")).isEqualTo(1500L);
   }
 
@@ -275,6 +284,61 @@ class BillingSyncTest {
             org.assertj.core.groups.Tuple.tuple("avg_seats", 5L));
     assertThat(stripe.last("cus_Stripe1", "avg_seats")).isEqualTo(5L);
     assertThat(stripe.last("cus_Stripe1", "storage_mb")).isEqualTo(8000L);
+  }
+
+  @Test
+  void ofABatchOfMessagesOnlyTheLatestValueOfEachCounterIsSentAndItsRedeliverySendsNothing() {
+    connect(PEAK, CALLS);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    // Three writes of one MAX counter and one SUM report, in one batch of the billing queue.
+    List<AcceptedUsage> batch =
+        List.of(
+            written(t, gauge("r1", "peak-seats", "5", t, "5")),
+            written(t.plusSeconds(1), gauge("r2", "peak-seats", "9", t, "9")),
+            written(t.plusSeconds(2), gauge("r3", "peak-seats", "3", t, "9")),
+            written(t.plusSeconds(3), report("r4", "api-calls", "2")));
+
+    assertThat(sync.superseded(batch)).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(syncBatch(batch))
+        .containsExactly(
+            new Result.Done(0, 0, 0, 1),
+            new Result.Done(0, 0, 0, 1),
+            new Result.Done(1, 0, 0, 0),
+            new Result.Done(1, 0, 0, 0));
+    assertThat(calls)
+        .extracting(MeterEvent::eventName, MeterEvent::value, MeterEvent::timestamp)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("seats", 9L, t.plusSeconds(2)),
+            org.assertj.core.groups.Tuple.tuple("api_calls", 2L, T0.minusSeconds(30)));
+    assertThat(stripe.last("cus_Stripe1", "seats")).isEqualTo(9L);
+
+    // Delivered again as it came: the same values left out, the others found sent.
+    assertThat(syncBatch(batch))
+        .extracting(result -> ((Result.Done) result).alreadySent())
+        .containsExactly(0, 0, 1, 1);
+    assertThat(calls).hasSize(2);
+  }
+
+  /** A batch of the billing queue as billing-sync runs it: its superseded values left out. */
+  private List<Result> syncBatch(List<AcceptedUsage> batch) {
+    java.util.Set<String> superseded = sync.superseded(batch);
+    return batch.stream().map(usage -> sync.sync(usage, superseded)).toList();
+  }
+
+  @Test
+  void valuesOfOneEntitlementFromTwoInstancesAreTwoCountersNeitherSupersedingTheOther() {
+    connect(PEAK);
+    Instant t = Instant.parse("2026-11-20T10:00:00Z");
+    AcceptedUsage prod = written(t, gauge("r1", "peak-seats", "5", t, "5"));
+    AcceptedUsage other =
+        new AcceptedUsage(
+            "rec_2",
+            TENANT,
+            "none-prod",
+            List.of(gauge("r2", "peak-seats", "7", t, "7")),
+            t.plusSeconds(1));
+
+    assertThat(sync.superseded(List.of(prod, other))).isEmpty();
   }
 
   @Test

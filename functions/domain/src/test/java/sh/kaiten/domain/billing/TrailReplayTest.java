@@ -314,6 +314,23 @@ class TrailReplayTest {
             + "\"}");
   }
 
+  /**
+   * The MAX report of a {@link #gauge} record as usage-api's message carried it, with the maximum
+   * it left, synced live.
+   */
+  private AcceptedReport syncedLive(AuditRecord record, long maximum) {
+    AcceptedReport report =
+        new AcceptedReport(
+            TENANT,
+            record.id() + "/0",
+            "peak-seats",
+            BigDecimal.valueOf(maximum),
+            record.at(),
+            new AcceptedReport.Standing(BigDecimal.valueOf(maximum), START, END));
+    sync.sync(new AcceptedUsage(record.id(), TENANT, "acme-prod", List.of(report), record.at()));
+    return report;
+  }
+
   @Test
   void aBackfillSendsAMaxReportsValueExactlyAsLiveSyncDidAndNothingLiveSyncSent() {
     connectors.put(
@@ -322,42 +339,54 @@ class TrailReplayTest {
     AuditRecord second = gauge(START.plusSeconds(20), START.plusSeconds(20), "9", "9");
     // Timed in the period, counted after it: stamped two seconds before its end, a second before
     // the close's value.
-    gauge(END.plusSeconds(60), END.minusSeconds(30), "3", "9");
+    AuditRecord late = gauge(END.plusSeconds(60), END.minusSeconds(30), "3", "9");
     // A record written before periods were kept: not sent to a last meter.
     single("acme-prod", START.plusSeconds(30), "peak-seats", "12", "ACCEPTED", false);
     // Live sync sent the first, as usage-api's message carried it.
-    AcceptedReport live =
-        new AcceptedReport(
-            TENANT,
-            first.id() + "/0",
-            "peak-seats",
-            BigDecimal.valueOf(5),
-            first.at(),
-            new AcceptedReport.Standing(BigDecimal.valueOf(5), START, END));
-    sync.sync(new AcceptedUsage(first.id(), TENANT, "acme-prod", List.of(live), first.at()));
+    syncedLive(first, 5);
     MeterEvent sentLive = calls.get(0);
     calls.clear();
 
     BillingJob.Backfill backfill = new BillingJob.Backfill(TENANT, START, END, Progress.START);
     assertThat(replay.run(backfill))
-        .isEqualTo(new Result.Finished(backfill.next(new Progress(null, 1, 4, 2, 1))));
+        .isEqualTo(new Result.Finished(backfill.next(new Progress(null, 1, 4, 1, 0))));
 
     assertThat(sentLive)
         .isEqualTo(
             new MeterEvent(sentLive.identifier(), "peak_seats", "cus_Stripe1", 5, first.at()));
-    // The trail is read newest first; a last meter orders its events by their time.
+    // Of the page's three values of the counter, only the one Stripe keeps: the late one's,
+    // stamped as live sync stamped it.
     assertThat(calls)
-        .extracting(MeterEvent::value, MeterEvent::timestamp)
-        .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(9L, second.at()),
-            org.assertj.core.groups.Tuple.tuple(9L, END.minusSeconds(2)));
-    assertThat(calls)
-        .extracting(MeterEvent::identifier)
-        .contains(
-            MeterIdentifiers.ofReport(
-                new AcceptedReport(
-                    TENANT, second.id() + "/0", "peak-seats", BigDecimal.TEN, START)));
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.value()).isEqualTo(9L);
+              assertThat(event.timestamp()).isEqualTo(END.minusSeconds(2));
+              assertThat(event.identifier())
+                  .isEqualTo(
+                      MeterIdentifiers.ofReport(
+                          new AcceptedReport(
+                              TENANT, late.id() + "/0", "peak-seats", BigDecimal.TEN, START)));
+            });
     assertThat(stripe.last("cus_Stripe1", "peak_seats")).isEqualTo(9L);
+
+    // Live sync's event of the second: a backfill of it alone finds it sent, and would send it so.
+    calls.clear();
+    AcceptedReport secondLive = syncedLive(second, 9);
+    assertThat(calls)
+        .containsExactly(
+            new MeterEvent(
+                MeterIdentifiers.ofReport(secondLive),
+                "peak_seats",
+                "cus_Stripe1",
+                9,
+                second.at()));
+    BillingJob.Backfill alone =
+        new BillingJob.Backfill(
+            TENANT, START.plusSeconds(15), START.plusSeconds(25), Progress.START);
+    assertThat(replay.run(alone))
+        .isEqualTo(new Result.Finished(alone.next(new Progress(null, 1, 1, 0, 1))));
+    assertThat(calls).hasSize(1);
   }
 
   @Test
