@@ -4,7 +4,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.StripeConnectorStatus;
 import sh.kaiten.domain.crm.CrmConnectorStatus;
 
@@ -38,7 +40,10 @@ final class ConnectorStatusViews {
       @Schema(
               description =
                   "Messages in the deployment's billing dead-letter queue (every tenant's)")
-          long billingDeadLetterQueueDepth) {
+          long billingDeadLetterQueueDepth,
+      // The latest reconciliation with Stripe's meter event summaries; null before the first (no
+      // description: beside a $ref it would make the schema an object that cannot be null).
+      ReconciliationView lastReconciliation) {
     static StripeStatusView of(StripeConnectorStatus.Status status) {
       var activity = status.activity();
       return new StripeStatusView(
@@ -52,7 +57,61 @@ final class ConnectorStatusViews {
           activity.lastError(),
           activity.lastErrorAt(),
           status.queueDepth(),
-          status.deadLetterDepth());
+          status.deadLetterDepth(),
+          ReconciliationView.of(status.lastReconciliation()));
+    }
+  }
+
+  @RegisterForReflection
+  record ReconciliationView(
+      @Schema(description = "daily:<day> for the scheduler's, requested:<id> for an admin's")
+          String runId,
+      Instant windowStart,
+      Instant windowEnd,
+      Instant finishedAt,
+      @Schema(description = "Counted reports of the window read from the audit trail") int reports,
+      @Schema(description = "Customer and meter pairs compared with Stripe") int compared,
+      @Schema(description = "Pairs that differ, all of them") int differenceCount,
+      @Schema(description = "The first 25 differences, in customer and entitlement order")
+          List<DifferenceView> differences,
+      @Schema(description = "What was not compared, and why") List<String> notCompared) {
+    static ReconciliationView of(ReconciliationReport report) {
+      if (report == null) {
+        return null;
+      }
+      return new ReconciliationView(
+          report.runId(),
+          report.windowStart(),
+          report.windowEnd(),
+          report.finishedAt(),
+          report.reports(),
+          report.compared(),
+          report.differenceCount(),
+          report.differences().stream().map(DifferenceView::of).toList(),
+          report.notCompared());
+    }
+  }
+
+  @RegisterForReflection
+  record DifferenceView(
+      String customerId,
+      String stripeCustomerId,
+      String entitlement,
+      String eventName,
+      @Schema(description = "What Kaiten counted, scaled as sent to Stripe") BigDecimal kaitenValue,
+      @Schema(
+              description =
+                  "Stripe's aggregated value (0 without events); null when Stripe has no active"
+                      + " meter of event_name")
+          BigDecimal stripeValue) {
+    static DifferenceView of(ReconciliationReport.Difference difference) {
+      return new DifferenceView(
+          difference.customerId(),
+          difference.stripeCustomerId(),
+          difference.entitlement(),
+          difference.eventName(),
+          difference.kaiten(),
+          difference.stripe());
     }
   }
 

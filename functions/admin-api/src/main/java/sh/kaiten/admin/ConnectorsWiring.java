@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeBackfill;
 import sh.kaiten.domain.billing.StripeConnectorAdministration;
@@ -43,8 +44,11 @@ public class ConnectorsWiring {
   @Produces
   @Singleton
   StripeConnectorStatus stripeStatus(
-      StripeConnectors connectors, StripeActivity activity, QueueDepths queues) {
-    return new StripeConnectorStatus(connectors, activity, queues);
+      StripeConnectors connectors,
+      StripeActivity activity,
+      QueueDepths queues,
+      ReconciliationReports reconciliations) {
+    return new StripeConnectorStatus(connectors, activity, queues, reconciliations);
   }
 
   @Produces

@@ -4,30 +4,37 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
+import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.domain.billing.BillingJob;
+import sh.kaiten.domain.billing.ReconciliationReport;
+import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.testing.LocalAwsResource;
 import sh.kaiten.testing.QueueMessages;
 
 /**
  * A Stripe backfill through admin-api: a past range, at most Stripe's 35 days back, queued for
  * billing-sync as a job and audited; every bad field refused by name with nothing queued nor
- * recorded.
+ * recorded. Likewise an admin's reconciliation, whose result the connector's status then shows.
  */
 @QuarkusTest
 @TestProfile(SecretsAtColdStartTest.FromSecretsManager.class)
@@ -132,5 +139,101 @@ class StripeBackfillApiTest {
     call("GET", "/api/audit?type=connector.stripe.backfill_requested", null)
         .statusCode(200)
         .body("items", hasSize(0));
+  }
+
+  private static final String RECONCILE = "/api/connectors/stripe/reconciliation";
+
+  @Inject ReconciliationReports reconciliations;
+
+  @Test
+  void aReconciliationIsQueuedAuditedAndItsResultShownByTheStatus() {
+    connect();
+    call("GET", "/api/connectors/stripe/status", null)
+        .statusCode(200)
+        .body("last_reconciliation", nullValue());
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant from = to.minus(Duration.ofDays(1));
+
+    String runId =
+        call("POST", RECONCILE, "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
+            .statusCode(202)
+            .body("status", equalTo("queued"))
+            .body("from", equalTo(from.toString()))
+            .body("to", equalTo(to.toString()))
+            .extract()
+            .path("run_id");
+
+    assertThat(runId).startsWith("requested:rcn_");
+    assertThat(QueueMessages.take("BillingQueue", tenant))
+        .singleElement()
+        .satisfies(
+            message ->
+                assertThat(SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(message)))
+                    .isEqualTo(
+                        new BillingJob.Reconciliation(
+                            tenant,
+                            runId,
+                            from,
+                            to,
+                            ((BillingJob.Reconciliation)
+                                    SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(message)))
+                                .recordsTo())));
+    call("GET", "/api/audit?type=connector.stripe.reconciliation_requested", null)
+        .statusCode(200)
+        .body("items", hasSize(1));
+
+    reconciliations.record(
+        new ReconciliationReport(
+            tenant,
+            runId,
+            from,
+            to,
+            to.plusSeconds(5),
+            12,
+            2,
+            1,
+            List.of(
+                new ReconciliationReport.Difference(
+                    "cus_acme",
+                    "cus_Stripe1",
+                    "api-calls",
+                    "api_calls",
+                    new BigDecimal("42"),
+                    new BigDecimal("40"))),
+            List.of()),
+        List.of());
+    call("GET", "/api/connectors/stripe/status", null)
+        .statusCode(200)
+        .body("last_reconciliation.run_id", equalTo(runId))
+        .body("last_reconciliation.window_start", equalTo(from.toString()))
+        .body("last_reconciliation.window_end", equalTo(to.toString()))
+        .body("last_reconciliation.reports", equalTo(12))
+        .body("last_reconciliation.compared", equalTo(2))
+        .body("last_reconciliation.difference_count", equalTo(1))
+        .body("last_reconciliation.differences[0].stripe_customer_id", equalTo("cus_Stripe1"))
+        .body("last_reconciliation.differences[0].kaiten_value", equalTo(42))
+        .body("last_reconciliation.differences[0].stripe_value", equalTo(40));
+  }
+
+  @Test
+  void aBadReconciliationWindowIsRefusedByNameAndNothingIsQueued() {
+    Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(2));
+    call("POST", RECONCILE, "{\"from\":\"" + minute + "\"}").statusCode(404);
+    connect();
+    Map<String, String> refusals = new LinkedHashMap<>();
+    refusals.put("{}", "from");
+    refusals.put("{\"from\":\"" + minute.plusSeconds(1) + "\"}", "from");
+    refusals.put("{\"from\":\"" + minute.minus(Duration.ofDays(32)) + "\"}", "from");
+    refusals.put("{\"from\":\"" + minute + "\",\"to\":\"" + minute + "\"}", "to");
+    refusals.put(
+        "{\"from\":\"" + minute + "\",\"to\":\"" + minute.plus(Duration.ofHours(3)) + "\"}", "to");
+    refusals.forEach(
+        (body, field) ->
+            call("POST", RECONCILE, body)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("field", equalTo(field)));
+
+    assertThat(QueueMessages.take("BillingQueue", tenant)).isEmpty();
   }
 }

@@ -19,7 +19,9 @@ import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.adapters.sqs.SqsUsageStream;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingSync;
+import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.StripeActivity;
+import sh.kaiten.domain.billing.StripeReconciliation;
 import sh.kaiten.domain.billing.TrailReplay;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
@@ -41,7 +43,15 @@ import sh.kaiten.runtime.SideBySide;
       SQSBatchResponse.BatchItemFailure.class,
       // stripe-java reads its answers and errors with gson, by reflection.
       com.stripe.model.billing.MeterEvent.class,
-      com.stripe.model.StripeError.class
+      com.stripe.model.StripeError.class,
+      // ... and the reads of reconciliation: meters and their event summaries, in lists.
+      com.stripe.model.StripeCollection.class,
+      com.stripe.model.billing.Meter.class,
+      com.stripe.model.billing.Meter.CustomerMapping.class,
+      com.stripe.model.billing.Meter.DefaultAggregation.class,
+      com.stripe.model.billing.Meter.StatusTransitions.class,
+      com.stripe.model.billing.Meter.ValueSettings.class,
+      com.stripe.model.billing.MeterEventSummary.class
     })
 public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
   private static final Logger LOG = Logger.getLogger(BillingHandler.class);
@@ -53,6 +63,7 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
   @Inject BillingSync sync;
   @Inject TrailReplay replay;
+  @Inject StripeReconciliation reconciliation;
   @Inject StripeActivity activity;
   @Inject Clock clock;
 
@@ -157,6 +168,9 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
 
   /** One page of a job; the log says what it sent, and, on its last page, what the job did. */
   private boolean run(BillingJob job) {
+    if (job instanceof BillingJob.Reconciliation reconcile) {
+      return reconcile(reconcile);
+    }
     TrailReplay.Result result = replay.run(job);
     if (result instanceof TrailReplay.Result.Failed failed) {
       LOG.warnf(
@@ -177,6 +191,36 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
         done.reports(),
         done.sent(),
         done.alreadySent());
+    return true;
+  }
+
+  /** One step of a reconciliation; the log says what its last step found. */
+  private boolean reconcile(BillingJob.Reconciliation job) {
+    StripeReconciliation.Result result = reconciliation.run(job);
+    String run = "reconciliation " + job.runId() + " of tenant " + job.tenantId();
+    if (result instanceof StripeReconciliation.Result.Failed failed) {
+      LOG.warnf("%s failed; it comes back from the queue: %s", run, failed.reason());
+      return false;
+    }
+    if (result instanceof StripeReconciliation.Result.Continued continued) {
+      LOG.infof(
+          "%s goes on: %d pages of the audit trail", run, continued.next().progress().pages());
+      return true;
+    }
+    var finished = (StripeReconciliation.Result.Finished) result;
+    if (finished.report().isEmpty()) {
+      LOG.infof("%s: recorded before, or no connector; nothing recorded now", run);
+      return true;
+    }
+    ReconciliationReport report = finished.report().get();
+    LOG.infof(
+        "%s of %s to %s done: %d counted reports, %d customer meters compared, %d differences",
+        run,
+        report.windowStart(),
+        report.windowEnd(),
+        report.reports(),
+        report.compared(),
+        report.differenceCount());
     return true;
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import sh.kaiten.adapters.dynamodb.DynamoSentLedger;
 import sh.kaiten.adapters.stripe.StripeMeterEvents;
+import sh.kaiten.adapters.stripe.StripeMeterSummaries;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.billing.Backoff;
 import sh.kaiten.domain.billing.BillingJobs;
@@ -16,8 +17,10 @@ import sh.kaiten.domain.billing.BillingSync;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterEventDelivery;
 import sh.kaiten.domain.billing.MeterEventSenders;
+import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.SentLedger;
 import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.billing.StripeReconciliation;
 import sh.kaiten.domain.billing.TrailReplay;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.InstanceStore;
@@ -78,6 +81,38 @@ public class BillingWiring {
       LicenseStore licenses,
       CustomerStore customers) {
     return new BillingSync(connectors, senders, instances, licenses, customers);
+  }
+
+  /** Reconciliation's reads of each tenant's Stripe account, through its own key. */
+  @Produces
+  @Singleton
+  StripeReconciliation reconciliation(
+      StripeConnectors connectors,
+      TrailReplay replay,
+      InstanceStore instances,
+      LicenseStore licenses,
+      CustomerStore customers,
+      ConnectorKeys keys,
+      ReconciliationReports reports,
+      BillingJobs jobs,
+      Clock clock,
+      KaitenConfig config) {
+    KaitenConfig.Stripe stripe = config.stripe();
+    return new StripeReconciliation(
+        connectors,
+        replay,
+        instances,
+        licenses,
+        customers,
+        tenantId ->
+            keys.stripeKey(tenantId)
+                .map(
+                    key ->
+                        new StripeMeterSummaries(
+                            StripeMeterEvents.client(key, stripe.apiBase(), stripe.timeout()))),
+        reports,
+        jobs,
+        clock);
   }
 
   @Produces

@@ -34,6 +34,8 @@ import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterIdentifiers;
 import sh.kaiten.domain.billing.MeterMapping;
+import sh.kaiten.domain.billing.ReconciliationReport;
+import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnector;
 import sh.kaiten.domain.billing.StripeConnectors;
@@ -70,6 +72,7 @@ class BillingHandlerTest {
   @Inject ConnectorKeys keys;
   @Inject AuditLog trail;
   @Inject StripeActivity activity;
+  @Inject ReconciliationReports reconciliations;
 
   private ProductPage page;
   private String tenant;
@@ -335,6 +338,53 @@ class BillingHandlerTest {
     BillingJob backfill = new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START);
     assertThat(invoke(event(SqsBillingJobs.toJson(backfill))).get("batchItemFailures")).isEmpty();
     assertThat(stripe().total(customer, meter)).isEqualTo(15);
+  }
+
+  /**
+   * A reconciliation reads the window's counted reports from the trail and Stripe's summary of each
+   * customer's meter: equal after the backfill sent them, one difference (recorded once, with its
+   * event) once Stripe has lost an event.
+   */
+  @Test
+  void aReconciliationComparesTheWindowWithStripesSummariesAndRecordsEachRunOnce() {
+    stripe().meter(meter, "sum");
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant from = to.minus(Duration.ofHours(1));
+    reported(from.plusSeconds(30), 7);
+    AuditRecord lost = reported(from.plusSeconds(90), 8);
+    BillingJob backfill = new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(backfill))).get("batchItemFailures")).isEmpty();
+
+    BillingJob.Reconciliation equal =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_equal", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(equal))).get("batchItemFailures")).isEmpty();
+    ReconciliationReport first = reconciliations.latest(tenant).orElseThrow();
+    assertThat(first.runId()).isEqualTo("requested:rcn_equal");
+    assertThat(first.reports()).isEqualTo(2);
+    assertThat(first.compared()).isEqualTo(1);
+    assertThat(first.differences()).isEmpty();
+
+    assertThat(
+            stripe()
+                .forget(
+                    MeterIdentifiers.ofReport(
+                        new AcceptedReport(
+                            tenant, lost.id() + "/0", "api-calls", BigDecimal.ONE, lost.at()))))
+        .isTrue();
+    BillingJob.Reconciliation differing =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_lost", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(differing))).get("batchItemFailures")).isEmpty();
+    assertThat(invoke(event(SqsBillingJobs.toJson(differing))).get("batchItemFailures")).isEmpty();
+    ReconciliationReport second = reconciliations.latest(tenant).orElseThrow();
+    assertThat(second.differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                stores.licenses().findLicense(tenant, page.licenseId()).orElseThrow().customerId(),
+                customer,
+                "api-calls",
+                meter,
+                BigDecimal.valueOf(15),
+                BigDecimal.valueOf(7)));
   }
 
   /** A counted single report's audit record, as usage-api writes it. */

@@ -27,6 +27,7 @@ import sh.kaiten.adapters.dynamodb.DynamoInstanceReads;
 import sh.kaiten.adapters.dynamodb.DynamoInstances;
 import sh.kaiten.adapters.dynamodb.DynamoLicenses;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
+import sh.kaiten.adapters.dynamodb.DynamoReconciliationReports;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
 import sh.kaiten.adapters.dynamodb.DynamoStripeActivity;
 import sh.kaiten.adapters.dynamodb.DynamoStripeConnectors;
@@ -56,6 +57,8 @@ import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.Auditing;
 import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.ReconciliationReports;
+import sh.kaiten.domain.billing.ReconciliationScheduling;
 import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.UsageStream;
@@ -323,6 +326,33 @@ public class Ports {
   @Singleton
   StripeActivity stripeActivity(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoStripeActivity(dynamo, config.table().usage());
+  }
+
+  /**
+   * Reconciliations against Stripe (billing-sync records them, the scheduler marks its days,
+   * admin-api reads the latest), on the Usage table.
+   */
+  @Produces
+  @Singleton
+  ReconciliationReports reconciliationReports(
+      DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
+    return new DynamoReconciliationReports(dynamo, config.table().usage(), changes);
+  }
+
+  /**
+   * Reconciliations against Stripe put on the billing queue: the scheduler's daily ones (a day is
+   * settled once usage-api's late window has passed its end) and an admin's (admin-api).
+   */
+  @Produces
+  @Singleton
+  ReconciliationScheduling reconciliationScheduling(
+      StripeConnectors connectors,
+      ReconciliationReports reports,
+      BillingJobs jobs,
+      Clock clock,
+      KaitenConfig config) {
+    return new ReconciliationScheduling(
+        connectors, reports, jobs, clock, config.usage().lateWindow());
   }
 
   /** The queues a connector's status shows (admin-api): each URL is asked for only when read. */

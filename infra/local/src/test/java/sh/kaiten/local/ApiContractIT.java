@@ -246,6 +246,11 @@ class ApiContractIT {
       String yesterday = Instant.now().minus(Duration.ofDays(1)).toString();
       call(202, "POST", backfill, admin, "{\"from\":\"" + yesterday + "\"}");
       call(400, "POST", backfill, admin, "{\"from\":\"yesterday\"}");
+      String reconciliation = "/api/connectors/stripe/reconciliation";
+      String hourAgo =
+          Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(1)).toString();
+      call(202, "POST", reconciliation, admin, "{\"from\":\"" + hourAgo + "\"}");
+      call(400, "POST", reconciliation, admin, "{\"from\":\"" + yesterday + "\"}");
       call(200, "GET", "/api/connectors/stripe/status", admin, null);
       call(200, "PUT", "/api/connectors/stripe", admin, "{" + meters + "}");
       call(400, "PUT", "/api/connectors/stripe", admin, "{\"meters\":{}}");

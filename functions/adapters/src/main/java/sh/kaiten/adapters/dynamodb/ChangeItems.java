@@ -18,6 +18,7 @@ import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.outbox.ChangeRecords;
 import sh.kaiten.domain.webhooks.DeliveryTicket;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -162,6 +163,24 @@ public final class ChangeItems {
     item.put(MESSAGE, s(SqsUsageStream.toJson(usage)));
     item.put("expires_at", n(at.plus(KEPT).getEpochSecond()));
     return item;
+  }
+
+  /**
+   * Writes {@code writes} in one transaction whose first write is the conditional one that decides
+   * (a marker put once).
+   *
+   * @return true when written; false when that first condition failed (nothing was written)
+   */
+  static boolean writeUnlessFirstRefused(DynamoDbClient dynamo, List<TransactWriteItem> writes) {
+    try {
+      dynamo.transactWriteItems(r -> r.transactItems(writes));
+      return true;
+    } catch (TransactionCanceledException e) {
+      if (refusedAt(e, 0)) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /**

@@ -13,7 +13,6 @@ import sh.kaiten.domain.thresholds.CrossingMarkers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Crossing markers on the Usage table, beside their counter. One TransactWriteItems puts the marker
@@ -63,14 +62,6 @@ public final class DynamoCrossingMarkers implements CrossingMarkers {
                             Map.of(":false", AttributeValue.fromBool(false))))
             .build());
     writes.addAll(changes.of(new ChangeRecords(List.of(event), List.of())));
-    try {
-      dynamo.transactWriteItems(r -> r.transactItems(writes));
-      return true;
-    } catch (TransactionCanceledException e) {
-      if (ChangeItems.refusedAt(e, 0)) {
-        return false;
-      }
-      throw e;
-    }
+    return ChangeItems.writeUnlessFirstRefused(dynamo, writes);
   }
 }

@@ -6,20 +6,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingJobs;
+import sh.kaiten.domain.billing.CountedUsage;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * billing-sync's jobs on the billing queue, beside the counted reports ({@link SqsUsageStream}): a
- * message with a {@code job} field, {@code period_flush} or {@code backfill}, and where the job
- * stands ({@code progress}). Values travel as strings of their decimal, as the reports' do.
+ * message with a {@code job} field, {@code period_flush}, {@code backfill} or {@code
+ * reconciliation} (with what it counted so far), and where the job stands ({@code progress}).
+ * Values travel as strings of their decimal, as the reports' do.
  */
 public final class SqsBillingJobs implements BillingJobs {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String JOB = "job";
   private static final String FLUSH = "period_flush";
   private static final String BACKFILL = "backfill";
+  private static final String RECONCILIATION = "reconciliation";
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -54,6 +59,24 @@ public final class SqsBillingJobs implements BillingJobs {
       body.put(JOB, BACKFILL);
       body.put("from", backfill.from().toString());
       body.put("to", backfill.to().toString());
+    } else if (job instanceof BillingJob.Reconciliation reconciliation) {
+      body.put(JOB, RECONCILIATION);
+      body.put("run_id", reconciliation.runId());
+      body.put("window_start", reconciliation.windowStart().toString());
+      body.put("window_end", reconciliation.windowEnd().toString());
+      body.put("records_to", reconciliation.recordsTo().toString());
+      CountedUsage counted = reconciliation.counted();
+      body.put("unattributed", counted.unattributed());
+      var totals = body.putArray("counted");
+      counted
+          .totals()
+          .forEach(
+              (key, value) ->
+                  totals
+                      .addObject()
+                      .put("customer_id", key.customerId())
+                      .put("entitlement", key.entitlement())
+                      .put("value", value.toPlainString()));
     }
     BillingJob.Progress progress = job.progress();
     ObjectNode at = body.putObject("progress");
@@ -91,11 +114,31 @@ public final class SqsBillingJobs implements BillingJobs {
                 progress);
         case BACKFILL ->
             new BillingJob.Backfill(tenant, instant(body, "from"), instant(body, "to"), progress);
+        case RECONCILIATION ->
+            new BillingJob.Reconciliation(
+                tenant,
+                SqsEvents.text(body, "run_id"),
+                instant(body, "window_start"),
+                instant(body, "window_end"),
+                instant(body, "records_to"),
+                progress,
+                counted(body));
         default -> throw new IllegalArgumentException("no such billing job: " + body.get(JOB));
       };
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new IllegalArgumentException("a billing job's value or time is malformed: " + e);
     }
+  }
+
+  private static CountedUsage counted(JsonNode body) {
+    Map<CountedUsage.Key, BigDecimal> totals = new HashMap<>();
+    for (JsonNode total : body.path("counted")) {
+      totals.put(
+          new CountedUsage.Key(
+              SqsEvents.text(total, "customer_id"), SqsEvents.text(total, "entitlement")),
+          new BigDecimal(SqsEvents.text(total, "value")));
+    }
+    return new CountedUsage(totals, body.path("unattributed").asInt());
   }
 
   private static Instant instant(JsonNode body, String field) {

@@ -157,6 +157,71 @@ public sealed interface BillingJob {
   }
 
   /**
+   * The comparison of what Kaiten counted in [windowStart, windowEnd) with Stripe's meter event
+   * summaries ({@link StripeReconciliation}): the audit trail's counted reports of the window are
+   * tallied page by page into {@code counted}, carried from one step to the next; the last step
+   * reads Stripe and records the result.
+   *
+   * @param runId names the run, so a redelivered step records nothing twice ({@code daily:<day>}
+   *     for the scheduler's, {@code requested:<id>} for an admin's)
+   * @param recordsTo when the run was queued: every report of the window was recorded before it
+   *     (the window had settled), so the trail is read up to it
+   */
+  record Reconciliation(
+      String tenantId,
+      String runId,
+      Instant windowStart,
+      Instant windowEnd,
+      Instant recordsTo,
+      Progress progress,
+      CountedUsage counted)
+      implements BillingJob {
+    public Reconciliation {
+      Objects.requireNonNull(tenantId, "tenantId");
+      Objects.requireNonNull(runId, "runId");
+      Objects.requireNonNull(recordsTo, "recordsTo");
+      Objects.requireNonNull(progress, "progress");
+      Objects.requireNonNull(counted, "counted");
+      if (!windowStart.isBefore(windowEnd)) {
+        throw new IllegalArgumentException("a reconciliation's window ends after it starts");
+      }
+    }
+
+    /** A run from its first page. */
+    public Reconciliation(
+        String tenantId, String runId, Instant windowStart, Instant windowEnd, Instant recordsTo) {
+      this(tenantId, runId, windowStart, windowEnd, recordsTo, Progress.START, CountedUsage.NONE);
+    }
+
+    @Override
+    public Reconciliation next(Progress progress) {
+      return new Reconciliation(
+          tenantId, runId, windowStart, windowEnd, recordsTo, progress, counted);
+    }
+
+    /** The same step, having counted {@code counted}. */
+    public Reconciliation counting(CountedUsage counted) {
+      return new Reconciliation(
+          tenantId, runId, windowStart, windowEnd, recordsTo, progress, counted);
+    }
+
+    @Override
+    public Instant recordsFrom() {
+      return windowStart.minus(FUTURE_MARGIN);
+    }
+
+    @Override
+    public Instant recordsTo() {
+      return recordsTo;
+    }
+
+    @Override
+    public boolean covers(String entitlement, Instant at) {
+      return !at.isBefore(windowStart) && at.isBefore(windowEnd);
+    }
+  }
+
+  /**
    * How long after a report's time its record may have been written (a late report): a backfill
    * reads records this much past its end, and keeps only the reports timed inside it.
    */

@@ -8,8 +8,8 @@ import sh.kaiten.domain.operations.QueueDepths;
 
 /**
  * Use case: how the tenant's Stripe connector is doing (admin token): what billing-sync last sent
- * and when, how far it is behind the reports it received, its errors, and the deployment's billing
- * queue and dead-letter queue depths.
+ * and when, how far it is behind the reports it received, its errors, the deployment's billing
+ * queue and dead-letter queue depths, and the latest reconciliation with Stripe's meter summaries.
  */
 public final class StripeConnectorStatus {
   /** Longer than any useful last error, and a bound on the answer. */
@@ -18,12 +18,17 @@ public final class StripeConnectorStatus {
   private final StripeConnectors connectors;
   private final StripeActivity activity;
   private final QueueDepths queues;
+  private final ReconciliationReports reconciliations;
 
   public StripeConnectorStatus(
-      StripeConnectors connectors, StripeActivity activity, QueueDepths queues) {
+      StripeConnectors connectors,
+      StripeActivity activity,
+      QueueDepths queues,
+      ReconciliationReports reconciliations) {
     this.connectors = connectors;
     this.activity = activity;
     this.queues = queues;
+    this.reconciliations = reconciliations;
   }
 
   /**
@@ -31,9 +36,14 @@ public final class StripeConnectorStatus {
    *     caught up; null until something was both received and sent)
    * @param queueDepth messages waiting on the billing queue, every tenant's
    * @param deadLetterDepth messages in the billing dead-letter queue, every tenant's
+   * @param lastReconciliation the latest reconciliation recorded; null before the first
    */
   public record Status(
-      StripeActivity.Activity activity, Duration lag, long queueDepth, long deadLetterDepth) {}
+      StripeActivity.Activity activity,
+      Duration lag,
+      long queueDepth,
+      long deadLetterDepth,
+      ReconciliationReport lastReconciliation) {}
 
   public Status status(ApiToken caller) {
     caller.requireAdmin();
@@ -48,7 +58,8 @@ public final class StripeConnectorStatus {
         seen,
         lag(seen.lastReportSentAt(), seen.lastReportSeenAt()),
         queues.depth(QueueDepths.Backlog.BILLING),
-        queues.depth(QueueDepths.Backlog.BILLING_DEAD_LETTERS));
+        queues.depth(QueueDepths.Backlog.BILLING_DEAD_LETTERS),
+        reconciliations.latest(caller.tenantId()).orElse(null));
   }
 
   private static Duration lag(Instant sent, Instant seen) {

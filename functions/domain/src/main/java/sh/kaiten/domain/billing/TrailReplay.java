@@ -83,17 +83,8 @@ public final class TrailReplay {
         && !connector.get().meterOf(flush.entitlement()).orElseThrow().sendsIncrements()) {
       return closeWindow(flush);
     }
-    Page<AuditRecord> page =
-        trail.page(
-            job.tenantId(),
-            new AuditFilter(
-                instanceFilter(job),
-                job instanceof BillingJob.PeriodFlush flush ? flush.entitlement() : null,
-                ReportedUsage.TYPE,
-                job.recordsFrom(),
-                job.recordsTo()),
-            new PageRequest(job.progress().cursor(), RECORDS_PER_RUN));
-    List<AcceptedUsage> counted = counted(job, page.items());
+    TrailPage page = page(job);
+    List<AcceptedUsage> counted = page.counted();
     Set<String> superseded = sync.superseded(counted);
     int reports = 0;
     int sent = 0;
@@ -118,6 +109,32 @@ public final class TrailReplay {
     }
     queue.enqueue(done);
     return new Result.Continued(done);
+  }
+
+  /**
+   * One page of a job's audit records, as the counted reports of it that the job covers.
+   *
+   * @param nextCursor where the next page starts; null after the last
+   */
+  public record TrailPage(List<AcceptedUsage> counted, String nextCursor) {}
+
+  /**
+   * The job's page at its cursor ({@link #RECORDS_PER_RUN} audit records): each record's counted
+   * reports the job covers, as the billing stream carried them (one {@link AcceptedUsage} a
+   * record).
+   */
+  public TrailPage page(BillingJob job) {
+    Page<AuditRecord> page =
+        trail.page(
+            job.tenantId(),
+            new AuditFilter(
+                instanceFilter(job),
+                job instanceof BillingJob.PeriodFlush flush ? flush.entitlement() : null,
+                ReportedUsage.TYPE,
+                job.recordsFrom(),
+                job.recordsTo()),
+            new PageRequest(job.progress().cursor(), RECORDS_PER_RUN));
+    return new TrailPage(counted(job, page.items()), page.nextCursor());
   }
 
   /**

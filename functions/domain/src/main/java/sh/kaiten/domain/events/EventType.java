@@ -32,6 +32,7 @@ public enum EventType {
   USAGE_LIMIT_EXCEEDED("usage.limit_exceeded"),
   USAGE_REPORT_REJECTED("usage.report_rejected"),
   USAGE_PERIOD_CLOSED("usage.period_closed"),
+  BILLING_RECONCILIATION_MISMATCH("billing.reconciliation_mismatch"),
   WEBHOOK_TEST("webhook.test");
 
   private final String wireName;

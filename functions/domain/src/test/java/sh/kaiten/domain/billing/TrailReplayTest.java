@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.audit.AuditRecord;
-import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.billing.BillingJob.Progress;
 import sh.kaiten.domain.billing.TrailReplay.Result;
 import sh.kaiten.domain.catalog.Aggregation;
@@ -117,19 +115,14 @@ class TrailReplayTest {
   private AuditRecord record(
       String instance, Instant at, String entitlement, String request, String result) {
     AuditRecord record =
-        new AuditRecord(
-            Ids.newId(AuditRecord.ID_PREFIX, at),
+        ReportRecords.of(
             TENANT,
-            at,
-            "tok_1",
-            ReportedUsage.TYPE,
             instance,
-            List.of(entitlement),
+            at,
+            entitlement,
             request,
             result,
-            "req_1",
-            clock.instant().plus(Duration.ofDays(90)),
-            "hash");
+            clock.instant().plus(Duration.ofDays(90)));
     trail.append(List.of(record));
     return record;
   }

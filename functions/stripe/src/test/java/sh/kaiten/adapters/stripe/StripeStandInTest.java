@@ -161,20 +161,19 @@ class StripeStandInTest {
                 .build());
   }
 
+  private StripeCollection<MeterEventSummary> list(
+      String meter, MeterEventSummaryListParams.Builder params) throws StripeException {
+    return client.v1().billing().meters().eventSummaries().list(meter, params.build());
+  }
+
   private StripeCollection<MeterEventSummary> summaries(
       String meter, String customer, Instant start, Instant end) throws StripeException {
-    return client
-        .v1()
-        .billing()
-        .meters()
-        .eventSummaries()
-        .list(
-            meter,
-            MeterEventSummaryListParams.builder()
-                .setCustomer(customer)
-                .setStartTime(start.getEpochSecond())
-                .setEndTime(end.getEpochSecond())
-                .build());
+    return list(
+        meter,
+        MeterEventSummaryListParams.builder()
+            .setCustomer(customer)
+            .setStartTime(start.getEpochSecond())
+            .setEndTime(end.getEpochSecond()));
   }
 
   @Test
@@ -257,20 +256,14 @@ class StripeStandInTest {
     send("api_calls", "cus_1", 5, DAY.plus(Duration.ofMinutes(150)));
 
     StripeCollection<MeterEventSummary> first =
-        client
-            .v1()
-            .billing()
-            .meters()
-            .eventSummaries()
-            .list(
-                sum,
-                MeterEventSummaryListParams.builder()
-                    .setCustomer("cus_1")
-                    .setStartTime(DAY.getEpochSecond())
-                    .setEndTime(DAY.plus(Duration.ofHours(4)).getEpochSecond())
-                    .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.HOUR)
-                    .setLimit(1L)
-                    .build());
+        list(
+            sum,
+            MeterEventSummaryListParams.builder()
+                .setCustomer("cus_1")
+                .setStartTime(DAY.getEpochSecond())
+                .setEndTime(DAY.plus(Duration.ofHours(4)).getEpochSecond())
+                .setValueGroupingWindow(MeterEventSummaryListParams.ValueGroupingWindow.HOUR)
+                .setLimit(1L));
 
     assertThat(first.getData()).hasSize(1);
     assertThat(first.getHasMore()).isTrue();
@@ -315,34 +308,20 @@ class StripeStandInTest {
     InvalidRequestException noCustomer =
         refused(
             () ->
-                client
-                    .v1()
-                    .billing()
-                    .meters()
-                    .eventSummaries()
-                    .list(
-                        sum,
-                        MeterEventSummaryListParams.builder()
-                            .setStartTime(day)
-                            .setEndTime(day + 60)
-                            .build()));
+                list(
+                    sum,
+                    MeterEventSummaryListParams.builder().setStartTime(day).setEndTime(day + 60)));
     assertThat(noCustomer.getStatusCode()).isEqualTo(400);
     assertThat(noCustomer.getCode()).isEqualTo("parameter_missing");
     assertThat(noCustomer.getParam()).isEqualTo("customer");
     assertThat(
             refused(
                     () ->
-                        client
-                            .v1()
-                            .billing()
-                            .meters()
-                            .eventSummaries()
-                            .list(
-                                sum,
-                                MeterEventSummaryListParams.builder()
-                                    .setCustomer("cus_1")
-                                    .setEndTime(day + 60)
-                                    .build()))
+                        list(
+                            sum,
+                            MeterEventSummaryListParams.builder()
+                                .setCustomer("cus_1")
+                                .setEndTime(day + 60)))
                 .getParam())
         .isEqualTo("start_time");
     assertThat(

@@ -1,0 +1,106 @@
+package sh.kaiten.domain.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.access.ApiToken;
+import sh.kaiten.domain.access.TokenScope;
+import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.error.InvalidInputException;
+import sh.kaiten.domain.error.NotFoundException;
+import sh.kaiten.domain.memory.InMemoryReconciliationReports;
+import sh.kaiten.domain.memory.InMemoryStripeConnectors;
+import sh.kaiten.domain.metering.SettableClock;
+
+class ReconciliationSchedulingTest {
+  private static final Duration LATE_WINDOW = Duration.ofHours(24);
+
+  /** December 3 is settled from December 5, 01:00 (its end, the late window, the margin). */
+  private static final Instant SETTLED = Instant.parse("2026-12-05T01:00:00Z");
+
+  private final SettableClock clock = new SettableClock(SETTLED.minusSeconds(1));
+  private final InMemoryStripeConnectors connectors = new InMemoryStripeConnectors();
+  private final InMemoryReconciliationReports reports = new InMemoryReconciliationReports();
+  private final List<BillingJob> queued = new ArrayList<>();
+  private final ReconciliationScheduling scheduling =
+      new ReconciliationScheduling(connectors, reports, queued::add, clock, LATE_WINDOW);
+
+  private void connector(String tenant) {
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of(
+                "api-calls",
+                new MeterMapping("api-calls", "api_calls", BigDecimal.ONE, Aggregation.SUM)),
+            "stripe_id",
+            SETTLED,
+            SETTLED));
+  }
+
+  @Test
+  void eachTenantWithAConnectorGetsTheLatestSettledDayOnce() {
+    connector("ten_1");
+    connector("ten_2");
+
+    assertThat(scheduling.daily(List.of("ten_1", "ten_2", "ten_none")).queued())
+        .containsExactly("ten_1 2026-12-02", "ten_2 2026-12-02");
+    clock.advance(Duration.ofSeconds(1));
+    ReconciliationScheduling.DailyRun run = scheduling.daily(List.of("ten_1", "ten_2", "ten_none"));
+    assertThat(run.queued()).containsExactly("ten_1 2026-12-03", "ten_2 2026-12-03");
+    assertThat(scheduling.daily(List.of("ten_1", "ten_2")).queued()).isEmpty();
+
+    assertThat(queued.get(2))
+        .isEqualTo(
+            new BillingJob.Reconciliation(
+                "ten_1",
+                "daily:2026-12-03",
+                Instant.parse("2026-12-03T00:00:00Z"),
+                Instant.parse("2026-12-04T00:00:00Z"),
+                SETTLED));
+    assertThat(queued).hasSize(4);
+    assertThat(reports.dailyQueued("ten_1")).contains(LocalDate.parse("2026-12-03"));
+  }
+
+  @Test
+  void anAdminAsksForAWindowOfWholeMinutesUpToNow() {
+    connector("ten_1");
+    ApiToken admin = new ApiToken("tok_1", "ten_1", TokenScope.ADMIN, null, null, SETTLED);
+    Instant from = Instant.parse("2026-12-04T10:00:00Z");
+
+    BillingJob.Reconciliation job = scheduling.request(admin, from, null);
+
+    assertThat(job.windowStart()).isEqualTo(from);
+    assertThat(job.windowEnd()).isEqualTo(Instant.parse("2026-12-05T00:59:00Z"));
+    assertThat(job.recordsTo()).isEqualTo(clock.instant());
+    assertThat(job.runId()).startsWith("requested:rcn_");
+    assertThat(queued).containsExactly(job);
+    assertThatThrownBy(() -> scheduling.request(admin, from.plusSeconds(1), null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("from must be a whole minute");
+    assertThatThrownBy(() -> scheduling.request(admin, from, from))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("to must be after from");
+    assertThatThrownBy(() -> scheduling.request(admin, from, SETTLED.plusSeconds(60)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("to is in the future");
+    assertThatThrownBy(() -> scheduling.request(admin, from.minus(Duration.ofDays(32)), from))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("at most 31 days");
+    assertThatThrownBy(
+            () ->
+                scheduling.request(
+                    new ApiToken("tok_2", "ten_2", TokenScope.ADMIN, null, null, SETTLED),
+                    from,
+                    null))
+        .isInstanceOf(NotFoundException.class);
+    assertThat(queued).hasSize(1);
+  }
+}
