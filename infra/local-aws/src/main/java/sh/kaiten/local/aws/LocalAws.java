@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,8 +176,28 @@ public final class LocalAws implements AutoCloseable {
         () -> stop(sqsServer, dynamoServer));
   }
 
+  /**
+   * How long a stop waits for ElasticMQ: its HTTP server drains open connections before it ends,
+   * which on a loaded machine took past 30 s. Nothing of an in-memory queue outlives the JVM, so
+   * past this the stop goes on without it.
+   */
+  private static final Duration SQS_STOP = Duration.ofSeconds(10);
+
   private static void stop(SQSRestServer sqsServer, DynamoDBProxyServer dynamoServer) {
-    sqsServer.stopAndWait();
+    Thread stopping = new Thread(sqsServer::stopAndWait, "elasticmq-stop");
+    stopping.setDaemon(true);
+    stopping.start();
+    try {
+      stopping.join(SQS_STOP.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopping.isAlive()) {
+      System.err.println(
+          "[kaiten-local] ElasticMQ had not stopped after "
+              + SQS_STOP.toSeconds()
+              + " s; going on");
+    }
     try {
       dynamoServer.stop();
     } catch (Exception e) {
