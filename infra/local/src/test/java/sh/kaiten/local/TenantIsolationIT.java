@@ -250,6 +250,13 @@ class TenantIsolationIT {
                   "/api/connectors/stripe/backfill",
                   "{\"from\":\"" + Instant.now().minus(Duration.ofDays(1)) + "\"}"),
               new Call(
+                  "/api/connectors/stripe/reconciliation",
+                  "POST",
+                  "/api/connectors/stripe/reconciliation",
+                  "{\"from\":\""
+                      + Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MINUTES)
+                      + "\"}"),
+              new Call(
                   "/api/webhooks",
                   "POST",
                   "/api/webhooks",
@@ -308,6 +315,19 @@ class TenantIsolationIT {
       softly
           .assertThat(local.send("GET", "/api/connectors/crm/status", adminB, null).statusCode())
           .as("nor its status")
+          .isEqualTo(404);
+      Call reconciliation =
+          own.stream()
+              .filter(call -> call.route().endsWith("/reconciliation"))
+              .findFirst()
+              .orElseThrow();
+      softly
+          .assertThat(
+              local
+                  .send(
+                      reconciliation.method(), reconciliation.path(), adminB, reconciliation.body())
+                  .statusCode())
+          .as("tenant B has no Stripe connector of its own to reconcile")
           .isEqualTo(404);
       HttpResponse<String> export = local.send("GET", own.get(own.size() - 1).path(), adminB, null);
       softly.assertThat(export.statusCode()).as("tenant B exports its own usage").isEqualTo(200);
