@@ -1,23 +1,27 @@
 package sh.kaiten.local;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * A function's invocations waiting for an execution environment: every environment's Runtime API
- * long-polls here, so each event goes to whichever environment asks first, as Lambda hands them
- * out.
+ * long-polls here. An event goes to the environment that became free last, as Lambda reuses its
+ * warm environments: at low concurrency one process serves every event and stays warm (its JIT sees
+ * all the traffic), and the others idle, where Lambda would in time retire them. Events wait in
+ * arrival order while every environment is busy.
  */
 final class Invocations implements AutoCloseable {
   /**
@@ -25,7 +29,24 @@ final class Invocations implements AutoCloseable {
    */
   static final Duration PICKUP_LIMIT = Duration.ofSeconds(60);
 
-  private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  /** Events no environment has taken yet, oldest first. Guarded by {@link #lock}. */
+  private final Deque<Invocation> pending = new ArrayDeque<>();
+
+  /** Environments waiting for an event, the one that became free last first. Guarded by lock. */
+  private final Deque<Idle> idle = new ArrayDeque<>();
+
+  /** An environment's {@code next} call, waiting for an event to be handed to it. */
+  private static final class Idle {
+    final Condition handed;
+    Invocation event;
+
+    Idle(Condition handed) {
+      this.handed = handed;
+    }
+  }
+
   private final ScheduledThreadPoolExecutor timer =
       new ScheduledThreadPoolExecutor(
           1,
@@ -58,7 +79,7 @@ final class Invocations implements AutoCloseable {
     ScheduledFuture<?> pickup =
         timer.schedule(
             () -> {
-              if (pending.remove(invocation)) {
+              if (withdraw(invocation)) {
                 invocation
                     .result()
                     .completeExceptionally(
@@ -72,8 +93,66 @@ final class Invocations implements AutoCloseable {
             PICKUP_LIMIT.toMillis(),
             TimeUnit.MILLISECONDS);
     invocation.result().whenComplete((answer, failure) -> pickup.cancel(false));
-    pending.add(invocation);
+    offer(invocation, false);
     return invocation;
+  }
+
+  /**
+   * Hands {@code invocation} to the environment that became free last, or queues it (at the front
+   * when it is one an environment gave back).
+   */
+  private void offer(Invocation invocation, boolean first) {
+    lock.lock();
+    try {
+      Idle environment = idle.pollFirst();
+      if (environment != null) {
+        environment.event = invocation;
+        environment.handed.signal();
+      } else if (first) {
+        pending.addFirst(invocation);
+      } else {
+        pending.addLast(invocation);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes {@code invocation} back if no environment has it yet. */
+  private boolean withdraw(Invocation invocation) {
+    lock.lock();
+    try {
+      return pending.remove(invocation);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The oldest queued event, or the next one submitted, handed to this caller. */
+  private Invocation nextEvent() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      Invocation queued = pending.pollFirst();
+      if (queued != null) {
+        return queued;
+      }
+      Idle environment = new Idle(lock.newCondition());
+      idle.addFirst(environment);
+      try {
+        while (environment.event == null) {
+          environment.handed.await();
+        }
+        return environment.event;
+      } catch (InterruptedException e) {
+        idle.remove(environment);
+        if (environment.event != null) { // handed over as the wait ended: the next one gets it
+          offer(environment.event, true);
+        }
+        throw e;
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -82,7 +161,7 @@ final class Invocations implements AutoCloseable {
    */
   Invocation take() throws InterruptedException {
     while (true) {
-      Invocation invocation = pending.take();
+      Invocation invocation = nextEvent();
       if (invocation.result().isDone()) {
         continue;
       }
@@ -106,7 +185,22 @@ final class Invocations implements AutoCloseable {
 
   /** Events waiting for an environment. */
   int waiting() {
-    return pending.size();
+    lock.lock();
+    try {
+      return pending.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Environments waiting for an event. */
+  int idle() {
+    lock.lock();
+    try {
+      return idle.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** How many events were dropped because their client had gone. */
@@ -136,8 +230,14 @@ final class Invocations implements AutoCloseable {
 
   /** No environment is left to run what waits: it fails now rather than at its pickup limit. */
   void failWaiting(String why) {
-    List<Invocation> lost = new ArrayList<>();
-    pending.drainTo(lost);
+    List<Invocation> lost;
+    lock.lock();
+    try {
+      lost = new ArrayList<>(pending);
+      pending.clear();
+    } finally {
+      lock.unlock();
+    }
     lost.forEach(
         invocation ->
             invocation
