@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,12 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import sh.kaiten.benchmarks.support.KaitenLocalProcess;
 import sh.kaiten.local.aws.StripeStandIn;
 
 /**
@@ -46,7 +40,6 @@ import sh.kaiten.local.aws.StripeStandIn;
  * </pre>
  */
 public final class BillingSyncThroughput {
-  private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CUSTOMER = "cus_BenchBilling";
   private static final String METER = "bench_calls";
@@ -75,52 +68,24 @@ public final class BillingSyncThroughput {
     new SecureRandom().nextBytes(random);
     String key = "rk_test_" + HexFormat.of().formatHex(random);
     System.out.printf("load average at start: %s%n", loadAverage());
-    Path dir = Files.createTempDirectory("kaiten-billing-sync");
     int exit;
-    try (StripeStandIn stripe = StripeStandIn.start(Clock.systemUTC(), key)) {
-      Process kaiten =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-jar",
-                  root.resolve("infra/local/target/kaiten-local.jar").toString(),
-                  "--port",
-                  "0",
-                  // --demo, as a user starts it: the stack is seeded, so the outbox's stream has
-                  // records before its first read (see BENCHMARKS.md on --in-memory alone).
-                  "--demo",
-                  "--dir",
-                  dir.toString(),
-                  "--template",
-                  root.resolve("template.yaml").toString(),
-                  "--stripe-api-base",
-                  stripe.url())
-              .redirectErrorStream(true)
-              .start();
-      try {
-        String api = awaitUrl(kaiten);
-        JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
-        BillingSyncThroughput bench =
-            new BillingSyncThroughput(api, state.path("admin_token").asText());
-        exit = bench.run(stripe, key, reports / batch, batch, warmup, patience);
-        System.out.printf("load average at end: %s%n", loadAverage());
-      } finally {
-        // stopped before the JVM exits: System.exit inside this try would leave it running
-        kaiten.destroy();
-        if (!kaiten.waitFor(30, TimeUnit.SECONDS)) {
-          kaiten.destroyForcibly();
-        }
-        deleteTree(dir);
-      }
+    try (StripeStandIn stripe = StripeStandIn.start(Clock.systemUTC(), key);
+        // --demo, as a user starts it: the stack is seeded, so the outbox's stream has records
+        // before its first read (see BENCHMARKS.md on --in-memory alone).
+        KaitenLocalProcess kaiten =
+            KaitenLocalProcess.start(
+                root,
+                "kaiten-billing-sync",
+                List.of("--demo", "--stripe-api-base", stripe.url()))) {
+      String api = kaiten.baseUrl();
+      JsonNode state = JSON.readTree(kaiten.stateFile().toFile());
+      BillingSyncThroughput bench =
+          new BillingSyncThroughput(api, state.path("admin_token").asText());
+      exit = bench.run(stripe, key, reports / batch, batch, warmup, patience);
+      System.out.printf("load average at end: %s%n", loadAverage());
     }
+    // after kaiten-local is stopped: System.exit inside the try would leave it running
     System.exit(exit);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 
   private int run(
@@ -315,21 +280,6 @@ public final class BillingSyncThroughput {
     } catch (IOException e) {
       return "unknown (" + e.getMessage() + ")";
     }
-  }
-
-  private static String awaitUrl(Process kaiten) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(kaiten.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      Matcher matcher = URL.matcher(line);
-      if (matcher.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> {}), "kaiten-local-output");
-        drain.setDaemon(true);
-        drain.start();
-        return matcher.group(1);
-      }
-    }
-    throw new IllegalStateException("kaiten-local exited before it was ready");
   }
 
   private static String option(String[] args, String name, String fallback) {

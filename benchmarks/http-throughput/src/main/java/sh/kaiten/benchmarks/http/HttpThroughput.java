@@ -2,10 +2,8 @@ package sh.kaiten.benchmarks.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -20,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +30,7 @@ import java.util.stream.IntStream;
 import sh.kaiten.adapters.aws.AwsClients;
 import sh.kaiten.adapters.aws.AwsSettings;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
+import sh.kaiten.benchmarks.support.KaitenLocalProcess;
 import sh.kaiten.benchmarks.usage.LoadRun;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -55,7 +53,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  */
 public final class HttpThroughput {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
   private static final Pattern ROW =
       Pattern.compile(
           "^\\| (\\S+) \\| (\\d+) \\| (\\d+) \\| (\\d+) \\| [^|]+ \\| ([\\d.]+) ms \\| ([\\d.]+) ms \\|.*$");
@@ -121,19 +118,25 @@ public final class HttpThroughput {
         "load average before the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     Map<String, Figures> inProcess = options.inProcess() ? inProcess(root, options) : Map.of();
     boolean failed;
-    Path dir = Files.createTempDirectory("http-throughput");
-    Process local = startKaitenLocal(root, dir, options);
-    try {
-      String base = baseUrl(local);
-      JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
+    try (KaitenLocalProcess local =
+        KaitenLocalProcess.start(
+            root,
+            "http-throughput",
+            List.of(
+                "--in-memory",
+                "--concurrency",
+                Integer.toString(options.concurrency()),
+                "--environment-concurrency",
+                Integer.toString(options.environmentConcurrency()),
+                "--jit",
+                options.jit()))) {
+      System.err.println("kaiten-local: " + String.join(" ", local.command()));
+      String base = local.baseUrl();
+      JsonNode state = JSON.readTree(local.stateFile().toFile());
       liftRequestBudget(state);
       String admin = state.path("admin_token").asText();
       String token = seed(base, admin);
-      failed = measure(options, base, token, inProcess, dir);
-    } finally {
-      local.destroy();
-      local.waitFor();
-      deleteTree(dir); // the functions unpacked, their logs: a few hundred MB a run
+      failed = measure(options, base, token, inProcess, local.dir());
     }
     System.err.printf(
         "load average after the run: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
@@ -401,44 +404,6 @@ public final class HttpThroughput {
     return figures;
   }
 
-  private static Process startKaitenLocal(Path root, Path dir, Options options) throws IOException {
-    List<String> command =
-        List.of(
-            java(),
-            "-jar",
-            root.resolve("infra/local/target/kaiten-local.jar").toString(),
-            "--in-memory",
-            "--port",
-            "0",
-            "--dir",
-            dir.toString(),
-            "--template",
-            root.resolve("template.yaml").toString(),
-            "--concurrency",
-            Integer.toString(options.concurrency()),
-            "--environment-concurrency",
-            Integer.toString(options.environmentConcurrency()),
-            "--jit",
-            options.jit());
-    System.err.println("kaiten-local: " + String.join(" ", command));
-    return new ProcessBuilder(command).redirectErrorStream(true).start();
-  }
-
-  private static String baseUrl(Process local) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      Matcher matcher = URL.matcher(line);
-      if (matcher.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> {}), "kaiten-local-output");
-        drain.setDaemon(true);
-        drain.start();
-        return matcher.group(1);
-      }
-    }
-    throw new IllegalStateException("kaiten-local exited before it was ready");
-  }
-
   /**
    * Gives the benchmark's tenant a request budget of its own far above what this machine can serve,
    * as a vendor does for a big customer (the LIMIT item of docs/operations.md in the request
@@ -653,14 +618,6 @@ public final class HttpThroughput {
 
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 
   private static String millis(double millis) {

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.standardwebhooks.Webhook;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import sh.kaiten.benchmarks.support.KaitenLocalProcess;
 
 /**
  * The time from a usage report that crosses a limit to the signed {@code usage.limit_reached}
@@ -46,7 +42,6 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class WebhookLatency {
-  private static final Pattern URL = Pattern.compile("Kaiten is running at (http://\\S+)");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(30);
 
@@ -63,32 +58,14 @@ public final class WebhookLatency {
     int crossings = intOption(args, "--crossings", 200);
     int warmup = intOption(args, "--warmup", 10);
     Path root = Path.of(option(args, "--root", ".")).toAbsolutePath().normalize();
-    Path dir = Files.createTempDirectory("kaiten-webhook-latency");
-    Process kaiten =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                root.resolve("infra/local/target/kaiten-local.jar").toString(),
-                "--port",
-                "0",
-                "--demo",
-                "--dir",
-                dir.toString(),
-                "--template",
-                root.resolve("template.yaml").toString())
-            .redirectErrorStream(true)
-            .start();
-    try (Receiver receiver = new Receiver()) {
-      String api = awaitUrl(kaiten);
-      JsonNode state = JSON.readTree(dir.resolve("kaiten-local.json").toFile());
+    try (KaitenLocalProcess kaiten =
+            KaitenLocalProcess.start(root, "kaiten-webhook-latency", List.of("--demo"));
+        Receiver receiver = new Receiver()) {
+      String api = kaiten.baseUrl();
+      JsonNode state = JSON.readTree(kaiten.stateFile().toFile());
       WebhookLatency bench = new WebhookLatency(api, state.path("admin_token").asText());
       List<Long> latencies = bench.run(receiver, crossings, warmup);
       report(latencies, crossings, receiver.rejected.get());
-    } finally {
-      kaiten.destroy();
-      if (!kaiten.waitFor(30, TimeUnit.SECONDS)) {
-        kaiten.destroyForcibly();
-      }
     }
   }
 
@@ -203,21 +180,6 @@ public final class WebhookLatency {
 
   private static String ms(long nanos) {
     return String.format("%.0f ms", nanos / 1e6);
-  }
-
-  private static String awaitUrl(Process kaiten) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(kaiten.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      Matcher matcher = URL.matcher(line);
-      if (matcher.find()) {
-        Thread drain = new Thread(() -> out.lines().forEach(ignored -> {}), "kaiten-local-output");
-        drain.setDaemon(true);
-        drain.start();
-        return matcher.group(1);
-      }
-    }
-    throw new IllegalStateException("kaiten-local exited before it was ready");
   }
 
   private static String option(String[] args, String name, String fallback) {
