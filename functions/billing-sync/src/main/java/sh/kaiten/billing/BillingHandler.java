@@ -203,8 +203,10 @@ public class BillingHandler implements RequestHandler<SQSEvent, SQSBatchResponse
       return false;
     }
     if (result instanceof StripeReconciliation.Result.Continued continued) {
+      BillingJob.Reconciliation next = continued.next();
       LOG.infof(
-          "%s goes on: %d pages of the audit trail", run, continued.next().progress().pages());
+          "%s goes on: %d pages of the audit trail, %d customer meters compared",
+          run, next.progress().pages(), next.findings().compared());
       return true;
     }
     var finished = (StripeReconciliation.Result.Finished) result;

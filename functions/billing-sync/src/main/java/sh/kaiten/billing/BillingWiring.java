@@ -18,6 +18,7 @@ import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.MeterEventDelivery;
 import sh.kaiten.domain.billing.MeterEventSenders;
 import sh.kaiten.domain.billing.ReconciliationReports;
+import sh.kaiten.domain.billing.ReconciliationTallies;
 import sh.kaiten.domain.billing.SentLedger;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.StripeReconciliation;
@@ -93,6 +94,7 @@ public class BillingWiring {
       LicenseStore licenses,
       CustomerStore customers,
       ConnectorKeys keys,
+      ReconciliationTallies tallies,
       ReconciliationReports reports,
       BillingJobs jobs,
       Clock clock,
@@ -110,6 +112,7 @@ public class BillingWiring {
                     key ->
                         new StripeMeterSummaries(
                             StripeMeterEvents.client(key, stripe.apiBase(), stripe.timeout()))),
+        tallies,
         reports,
         jobs,
         clock);

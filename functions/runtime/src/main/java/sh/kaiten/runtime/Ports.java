@@ -28,6 +28,7 @@ import sh.kaiten.adapters.dynamodb.DynamoInstances;
 import sh.kaiten.adapters.dynamodb.DynamoLicenses;
 import sh.kaiten.adapters.dynamodb.DynamoLifecycleTimers;
 import sh.kaiten.adapters.dynamodb.DynamoReconciliationReports;
+import sh.kaiten.adapters.dynamodb.DynamoReconciliationTallies;
 import sh.kaiten.adapters.dynamodb.DynamoRequestBudget;
 import sh.kaiten.adapters.dynamodb.DynamoStripeActivity;
 import sh.kaiten.adapters.dynamodb.DynamoStripeConnectors;
@@ -59,6 +60,7 @@ import sh.kaiten.domain.billing.BillingJobs;
 import sh.kaiten.domain.billing.ConnectorKeys;
 import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.ReconciliationScheduling;
+import sh.kaiten.domain.billing.ReconciliationTallies;
 import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.UsageStream;
@@ -337,6 +339,13 @@ public class Ports {
   ReconciliationReports reconciliationReports(
       DynamoDbClient dynamo, ChangeItems changes, KaitenConfig config) {
     return new DynamoReconciliationReports(dynamo, config.table().usage(), changes);
+  }
+
+  /** A reconciliation run's working totals (billing-sync), beside its results. */
+  @Produces
+  @Singleton
+  ReconciliationTallies reconciliationTallies(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoReconciliationTallies(dynamo, config.table().usage());
   }
 
   /**

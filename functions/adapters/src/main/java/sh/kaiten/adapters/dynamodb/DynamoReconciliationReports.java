@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import sh.kaiten.adapters.sqs.ReconciliationDifferences;
 import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.SentLedger;
@@ -118,33 +118,13 @@ public final class DynamoReconciliationReports implements ReconciliationReports 
     json.put("reports", report.reports());
     json.put("compared", report.compared());
     json.put("difference_count", report.differenceCount());
-    ArrayNode differences = json.putArray("differences");
-    for (ReconciliationReport.Difference difference : report.differences()) {
-      ObjectNode item = differences.addObject();
-      item.put("customer_id", difference.customerId());
-      item.put("stripe_customer_id", difference.stripeCustomerId());
-      item.put("entitlement", difference.entitlement());
-      item.put("event_name", difference.eventName());
-      item.put("kaiten", difference.kaiten().toPlainString());
-      item.put("stripe", difference.stripe() == null ? null : difference.stripe().toPlainString());
-    }
+    ReconciliationDifferences.write(json.putArray("differences"), report.differences());
     ArrayNode notCompared = json.putArray("not_compared");
     report.notCompared().forEach(notCompared::add);
     return json;
   }
 
   private static ReconciliationReport fromJson(String tenantId, JsonNode json) {
-    List<ReconciliationReport.Difference> differences = new ArrayList<>();
-    for (JsonNode item : json.path("differences")) {
-      differences.add(
-          new ReconciliationReport.Difference(
-              item.path("customer_id").asText(),
-              item.path("stripe_customer_id").asText(),
-              item.path("entitlement").asText(),
-              item.path("event_name").asText(),
-              new BigDecimal(item.path("kaiten").asText()),
-              item.hasNonNull("stripe") ? new BigDecimal(item.path("stripe").asText()) : null));
-    }
     List<String> notCompared = new ArrayList<>();
     json.path("not_compared").forEach(line -> notCompared.add(line.asText()));
     return new ReconciliationReport(
@@ -156,7 +136,7 @@ public final class DynamoReconciliationReports implements ReconciliationReports 
         json.path("reports").asInt(),
         json.path("compared").asInt(),
         json.path("difference_count").asInt(),
-        differences,
+        ReconciliationDifferences.read(json.path("differences")),
         notCompared);
   }
 }

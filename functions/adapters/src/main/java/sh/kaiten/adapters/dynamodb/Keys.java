@@ -25,6 +25,8 @@ import sh.kaiten.domain.metering.CounterKey;
  *          index by-closing: closing_bucket, closes_at   (counter items of a period not yet announced closed)
  *          pk = METER_EVENT#{identifier}                   sk = LEDGER   (expires_at: TTL, 40 days)
  *          pk = CONNECTOR_STATUS#{tenant}                  sk = stripe   (billing-sync's tallies)
+ *          pk = RECONCILIATION#{tenant}#{run}              sk = TALLY#{entitlement}#{customer}
+ *                                                                  (expires_at: TTL, a run's working totals)
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -255,6 +257,16 @@ final class Keys {
   }
 
   static final String LEDGER = "LEDGER";
+
+  /** A reconciliation run's working totals: its own partition (tenant ids hold no '#'). */
+  static String reconciliationRun(String tenantId, String runId) {
+    return "RECONCILIATION#" + tenantId + "#" + runId;
+  }
+
+  /** An entitlement slug holds no '#', so the customer id after it is whole. */
+  static String reconciliationTally(String entitlement, String customerId) {
+    return "TALLY#" + entitlement + "#" + customerId;
+  }
 
   /**
    * A crossing marker sits beside its counter: same partition, one item per period and threshold.

@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
-import java.util.Map;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingJobs;
-import sh.kaiten.domain.billing.CountedUsage;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * billing-sync's jobs on the billing queue, beside the counted reports ({@link SqsUsageStream}): a
  * message with a {@code job} field, {@code period_flush}, {@code backfill} or {@code
- * reconciliation} (with what it counted so far), and where the job stands ({@code progress}).
- * Values travel as strings of their decimal, as the reports' do.
+ * reconciliation} (with what it found so far: counts, a cursor and at most 25 differences, so a
+ * message stays a few tens of KB whatever the tenant's size), and where the job stands ({@code
+ * progress}). Values travel as strings of their decimal, as the reports' do.
  */
 public final class SqsBillingJobs implements BillingJobs {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,18 +63,7 @@ public final class SqsBillingJobs implements BillingJobs {
       body.put("window_start", reconciliation.windowStart().toString());
       body.put("window_end", reconciliation.windowEnd().toString());
       body.put("records_to", reconciliation.recordsTo().toString());
-      CountedUsage counted = reconciliation.counted();
-      body.put("unattributed", counted.unattributed());
-      var totals = body.putArray("counted");
-      counted
-          .totals()
-          .forEach(
-              (key, value) ->
-                  totals
-                      .addObject()
-                      .put("customer_id", key.customerId())
-                      .put("entitlement", key.entitlement())
-                      .put("value", value.toPlainString()));
+      findings(body.putObject("findings"), reconciliation.findings());
     }
     BillingJob.Progress progress = job.progress();
     ObjectNode at = body.putObject("progress");
@@ -122,7 +109,7 @@ public final class SqsBillingJobs implements BillingJobs {
                 instant(body, "window_end"),
                 instant(body, "records_to"),
                 progress,
-                counted(body));
+                findings(body.path("findings")));
         default -> throw new IllegalArgumentException("no such billing job: " + body.get(JOB));
       };
     } catch (NumberFormatException | DateTimeParseException e) {
@@ -130,15 +117,26 @@ public final class SqsBillingJobs implements BillingJobs {
     }
   }
 
-  private static CountedUsage counted(JsonNode body) {
-    Map<CountedUsage.Key, BigDecimal> totals = new HashMap<>();
-    for (JsonNode total : body.path("counted")) {
-      totals.put(
-          new CountedUsage.Key(
-              SqsEvents.text(total, "customer_id"), SqsEvents.text(total, "entitlement")),
-          new BigDecimal(SqsEvents.text(total, "value")));
+  /** What a run carries: counts, the customers' cursor and the first differences. */
+  private static void findings(ObjectNode json, BillingJob.Reconciliation.Findings findings) {
+    json.put("unattributed", findings.unattributed());
+    json.put("without_stripe_id", findings.withoutStripeId());
+    if (findings.customers() != null) {
+      json.put("customers", findings.customers());
     }
-    return new CountedUsage(totals, body.path("unattributed").asInt());
+    json.put("compared", findings.compared());
+    json.put("difference_count", findings.differenceCount());
+    ReconciliationDifferences.write(json.putArray("differences"), findings.differences());
+  }
+
+  private static BillingJob.Reconciliation.Findings findings(JsonNode json) {
+    return new BillingJob.Reconciliation.Findings(
+        json.path("unattributed").asInt(),
+        json.path("without_stripe_id").asInt(),
+        json.hasNonNull("customers") ? json.get("customers").asText() : null,
+        json.path("compared").asInt(),
+        json.path("difference_count").asInt(),
+        ReconciliationDifferences.read(json.path("differences")));
   }
 
   private static Instant instant(JsonNode body, String field) {

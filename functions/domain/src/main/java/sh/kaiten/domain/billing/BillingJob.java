@@ -3,6 +3,8 @@ package sh.kaiten.domain.billing;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
@@ -158,9 +160,11 @@ public sealed interface BillingJob {
 
   /**
    * The comparison of what Kaiten counted in [windowStart, windowEnd) with Stripe's meter event
-   * summaries ({@link StripeReconciliation}): the audit trail's counted reports of the window are
-   * tallied page by page into {@code counted}, carried from one step to the next; the last step
-   * reads Stripe and records the result.
+   * summaries ({@link StripeReconciliation}), a step at a time: first the audit trail's counted
+   * reports of the window, a page a step, tallied into {@link ReconciliationTallies}; then the
+   * tenant's customers, a page a step, each customer's meters compared with Stripe. What a step
+   * hands the next ({@code findings}) is bounded whatever the tenant's size; the last step records
+   * the result.
    *
    * @param runId names the run, so a redelivered step records nothing twice ({@code daily:<day>}
    *     for the scheduler's, {@code requested:<id>} for an admin's)
@@ -174,14 +178,14 @@ public sealed interface BillingJob {
       Instant windowEnd,
       Instant recordsTo,
       Progress progress,
-      CountedUsage counted)
+      Findings findings)
       implements BillingJob {
     public Reconciliation {
       Objects.requireNonNull(tenantId, "tenantId");
       Objects.requireNonNull(runId, "runId");
       Objects.requireNonNull(recordsTo, "recordsTo");
       Objects.requireNonNull(progress, "progress");
-      Objects.requireNonNull(counted, "counted");
+      Objects.requireNonNull(findings, "findings");
       if (!windowStart.isBefore(windowEnd)) {
         throw new IllegalArgumentException("a reconciliation's window ends after it starts");
       }
@@ -190,19 +194,24 @@ public sealed interface BillingJob {
     /** A run from its first page. */
     public Reconciliation(
         String tenantId, String runId, Instant windowStart, Instant windowEnd, Instant recordsTo) {
-      this(tenantId, runId, windowStart, windowEnd, recordsTo, Progress.START, CountedUsage.NONE);
+      this(tenantId, runId, windowStart, windowEnd, recordsTo, Progress.START, Findings.NONE);
     }
 
     @Override
     public Reconciliation next(Progress progress) {
       return new Reconciliation(
-          tenantId, runId, windowStart, windowEnd, recordsTo, progress, counted);
+          tenantId, runId, windowStart, windowEnd, recordsTo, progress, findings);
     }
 
-    /** The same step, having counted {@code counted}. */
-    public Reconciliation counting(CountedUsage counted) {
+    /** The same step, having found {@code findings}. */
+    public Reconciliation finding(Findings findings) {
       return new Reconciliation(
-          tenantId, runId, windowStart, windowEnd, recordsTo, progress, counted);
+          tenantId, runId, windowStart, windowEnd, recordsTo, progress, findings);
+    }
+
+    /** Whether every page of the trail is tallied (the run compares now). */
+    public boolean replayed() {
+      return progress.pages() > 0 && progress.cursor() == null;
     }
 
     @Override
@@ -218,6 +227,70 @@ public sealed interface BillingJob {
     @Override
     public boolean covers(String entitlement, Instant at) {
       return !at.isBefore(windowStart) && at.isBefore(windowEnd);
+    }
+
+    /**
+     * What a run has found so far, carried from step to step: counts, a cursor and at most {@link
+     * StripeReconciliation#MAX_DIFFERENCES} differences, so a few tens of KB at most.
+     *
+     * @param unattributed counted reports whose instance, license or customer is gone
+     * @param withoutStripeId counted reports of customers without a Stripe id
+     * @param customers the page of customers to compare next; null for the first
+     * @param compared customer and meter pairs compared
+     * @param differenceCount pairs that differ, all of them
+     * @param differences the first {@link StripeReconciliation#MAX_DIFFERENCES} of them
+     */
+    public record Findings(
+        int unattributed,
+        int withoutStripeId,
+        String customers,
+        int compared,
+        int differenceCount,
+        List<ReconciliationReport.Difference> differences) {
+      public static final Findings NONE = new Findings(0, 0, null, 0, 0, List.of());
+
+      public Findings {
+        differences = List.copyOf(differences);
+        if (differences.size() > StripeReconciliation.MAX_DIFFERENCES) {
+          throw new IllegalArgumentException(
+              "a run keeps at most " + StripeReconciliation.MAX_DIFFERENCES + " differences");
+        }
+      }
+
+      /** These, and a page's reports that cannot be compared. */
+      Findings tallied(CountedUsage page) {
+        return new Findings(
+            unattributed + page.unattributed(),
+            withoutStripeId + page.withoutStripeId(),
+            customers,
+            compared,
+            differenceCount,
+            differences);
+      }
+
+      /**
+       * These, and a page of customers' comparisons.
+       *
+       * @param next the page of customers after it
+       * @param found the page's differences (those past the run's bound are counted only)
+       */
+      Findings compared(
+          String next,
+          int compared,
+          int differenceCount,
+          List<ReconciliationReport.Difference> found) {
+        List<ReconciliationReport.Difference> kept = new ArrayList<>(differences);
+        found.stream()
+            .limit(Math.max(0, StripeReconciliation.MAX_DIFFERENCES - kept.size()))
+            .forEach(kept::add);
+        return new Findings(
+            unattributed,
+            withoutStripeId,
+            next,
+            this.compared + compared,
+            this.differenceCount + differenceCount,
+            kept);
+      }
     }
   }
 

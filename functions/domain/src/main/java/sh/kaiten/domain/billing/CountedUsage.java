@@ -3,20 +3,18 @@ package sh.kaiten.domain.billing;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * What Kaiten counted for Stripe in a reconciliation's window so far: per customer and entitlement,
- * the total a Stripe meter should hold (a SUM's values times the mapping's scale, a COUNT's
- * reports), and the counted reports whose customer could not be found (an instance or license
- * deleted since).
+ * What one page of a reconciliation's audit records counted for Stripe: per customer with a Stripe
+ * id and entitlement, what a Stripe meter should hold of it (a SUM's values times the mapping's
+ * scale, a COUNT's reports), and the counted reports that cannot be compared.
  *
  * @param totals by customer, then entitlement
- * @param unattributed counted reports of a mapped entitlement whose customer is gone
+ * @param unattributed counted reports of a mapped entitlement whose instance, license or customer
+ *     is gone
+ * @param withoutStripeId counted reports of a mapped entitlement whose customer has no Stripe id
  */
-public record CountedUsage(Map<Key, BigDecimal> totals, int unattributed) {
-  public static final CountedUsage NONE = new CountedUsage(Map.of(), 0);
-
+public record CountedUsage(Map<Key, BigDecimal> totals, int unattributed, int withoutStripeId) {
   /** A Kaiten customer's usage of an entitlement. */
   public record Key(String customerId, String entitlement) implements Comparable<Key> {
     public Key {
@@ -33,16 +31,5 @@ public record CountedUsage(Map<Key, BigDecimal> totals, int unattributed) {
 
   public CountedUsage {
     totals = Map.copyOf(totals);
-  }
-
-  /** These totals, and {@code more} added to them. */
-  public CountedUsage plus(CountedUsage more) {
-    Map<Key, BigDecimal> sum = new TreeMap<>(totals);
-    more.totals.forEach((key, value) -> sum.merge(key, value, BigDecimal::add));
-    return new CountedUsage(sum, unattributed + more.unattributed);
-  }
-
-  public BigDecimal of(Key key) {
-    return totals.getOrDefault(key, BigDecimal.ZERO);
   }
 }

@@ -10,14 +10,14 @@ import java.util.Objects;
  * Stripe's meter event summary for the window equals what Kaiten counted.
  *
  * @param runId the run ({@link BillingJob.Reconciliation#runId})
- * @param finishedAt when Stripe was read and the result recorded
+ * @param finishedAt when the last of Stripe was read and the result recorded
  * @param reports counted reports of the window read from the audit trail
  * @param compared customer and meter pairs compared with Stripe
  * @param differenceCount pairs that differ, all of them
  * @param differences the first {@link StripeReconciliation#MAX_DIFFERENCES} of them, in customer
  *     and entitlement order (each has its event)
- * @param notCompared what was left out and why, one line each (meters sent as {@code last}, pairs
- *     past a run's bound, customers without a Stripe id, reports whose customer is gone)
+ * @param notCompared what was left out and why, one line each (meters sent as {@code last}, reports
+ *     of customers without a Stripe id, reports whose instance, license or customer is gone)
  */
 public record ReconciliationReport(
     String tenantId,

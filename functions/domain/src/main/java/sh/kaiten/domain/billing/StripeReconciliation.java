@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.events.Event;
@@ -20,41 +20,51 @@ import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.InstanceStore;
-import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStore;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
- * Use case: a {@link BillingJob.Reconciliation} run by billing-sync. Kaiten's side is rebuilt from
- * the audit trail as live sync sends it ({@link TrailReplay#page}: the counted reports timed in the
- * window, each a SUM's value times the mapping's scale or a COUNT's 1, by the customer of the
- * reporting instance's license), a page a step; then, for every customer with a Stripe id and every
- * SUM or COUNT meter of the connector (and every customer Kaiten counted), Stripe's meter event
- * summary of the window is read and compared exactly. A pair that differs, either way, is a {@link
- * ReconciliationReport.Difference} and a {@code billing.reconciliation_mismatch} event; the result
- * is recorded once per run with its events ({@link ReconciliationReports#record}), so a redelivered
- * step emits nothing twice. A run with no difference is recorded too.
+ * Use case: a {@link BillingJob.Reconciliation} run by billing-sync, a step at a time. Kaiten's
+ * side is rebuilt from the audit trail as live sync sends it ({@link TrailReplay#page}: the counted
+ * reports timed in the window, each a SUM's value times the mapping's scale or a COUNT's 1, by the
+ * customer of the reporting instance's license), a page a step, and added to the run's {@link
+ * ReconciliationTallies}. Then the tenant's customers are walked, a page a step of at most {@link
+ * #READS_PER_STEP} Stripe reads: for every customer with a Stripe id and every SUM or COUNT meter
+ * of the connector, Stripe's meter event summary of the window is read and compared exactly with
+ * the tally. Every such pair is compared, however many there are. A pair that differs, either way,
+ * is counted; the first {@link #MAX_DIFFERENCES} are each a {@link ReconciliationReport.Difference}
+ * and a {@code billing.reconciliation_mismatch} event. The result is recorded once per run with its
+ * events ({@link ReconciliationReports#record}) when the last page of customers is compared, so a
+ * redelivered step emits nothing twice. A run with no difference is recorded too.
  *
  * <p>Not compared, and said so in the result: meters sent as {@code last} (MAX, MIN, AVERAGE,
  * LATEST: Stripe keeps the last value sent in a billing period, which a day's summary does not
- * sum), pairs past {@link #MAX_COMPARISONS} a run, and usage of customers without a Stripe id or no
- * longer found.
+ * sum), and usage of customers without a Stripe id or no longer found (counted as reports when the
+ * trail is tallied). A customer whose Stripe id is removed, or who is deleted, while a run is
+ * comparing is not compared, and not counted.
  */
 public final class StripeReconciliation {
-  /** Stripe reads of one run's last step, well inside billing-sync's timeout. */
-  static final int MAX_COMPARISONS = 200;
+  /**
+   * Stripe summaries read a step: as many as a connector has meters at most, so a customer's fit in
+   * one step; well inside billing-sync's timeout.
+   */
+  static final int READS_PER_STEP = StripeConnectorAdministration.MAX_METERS;
 
   /** Differences a run reports one by one (its events, and the status); the rest are counted. */
   public static final int MAX_DIFFERENCES = 25;
+
+  /** How long a run's tallies are kept: its steps are done long before (or dead-lettered). */
+  static final Duration TALLIES_KEPT = Duration.ofDays(7);
 
   /** What became of one step. */
   public sealed interface Result {
     /** Recorded now; or recorded before (a redelivery), or no connector: {@code report} empty. */
     record Finished(Optional<ReconciliationReport> report) implements Result {}
 
-    /** This page is tallied; {@code next} was put on the queue for the rest. */
+    /** This page is done; {@code next} was put on the queue for the rest. */
     record Continued(BillingJob.Reconciliation next) implements Result {}
 
     /** Stripe could not be read: the step should come back from the queue. */
@@ -67,6 +77,7 @@ public final class StripeReconciliation {
   private final LicenseStore licenses;
   private final CustomerStore customers;
   private final MeterSummaryGateway.Accounts stripe;
+  private final ReconciliationTallies tallies;
   private final ReconciliationReports reports;
   private final BillingJobs queue;
   private final Clock clock;
@@ -78,6 +89,7 @@ public final class StripeReconciliation {
       LicenseStore licenses,
       CustomerStore customers,
       MeterSummaryGateway.Accounts stripe,
+      ReconciliationTallies tallies,
       ReconciliationReports reports,
       BillingJobs queue,
       Clock clock) {
@@ -87,6 +99,7 @@ public final class StripeReconciliation {
     this.licenses = licenses;
     this.customers = customers;
     this.stripe = stripe;
+    this.tallies = tallies;
     this.reports = reports;
     this.queue = queue;
     this.clock = clock;
@@ -97,37 +110,57 @@ public final class StripeReconciliation {
     if (connector.isEmpty() || reports.recorded(job.tenantId(), job.runId())) {
       return new Result.Finished(Optional.empty());
     }
-    TrailReplay.TrailPage page = trail.page(job);
-    int counted = page.counted().stream().mapToInt(usage -> usage.reports().size()).sum();
-    BillingJob.Reconciliation step =
-        job.next(job.progress().after(page.nextCursor(), counted, 0, 0))
-            .counting(job.counted().plus(tally(job.tenantId(), connector.get(), page.counted())));
-    if (page.nextCursor() != null) {
-      queue.enqueue(step);
-      return new Result.Continued(step);
+    BillingJob.Reconciliation step = job;
+    if (!job.replayed()) {
+      step = tallied(job, connector.get());
+      if (!step.replayed()) {
+        queue.enqueue(step);
+        return new Result.Continued(step);
+      }
     }
     Optional<MeterSummaryGateway> account = stripe.forTenant(job.tenantId());
     if (account.isEmpty()) {
       return new Result.Failed("tenant " + job.tenantId() + " has a Stripe connector but no key");
     }
-    ReconciliationReport report;
     try {
-      report = compare(step, connector.get(), account.get());
+      step = compared(step, connector.get(), account.get());
     } catch (MeterSummaryGateway.UnreadableException unreadable) {
       return new Result.Failed(unreadable.getMessage());
     }
+    if (step.findings().customers() != null) {
+      queue.enqueue(step);
+      return new Result.Continued(step);
+    }
+    ReconciliationReport report = report(step, connector.get());
     List<Event> events =
         report.differences().stream().map(difference -> event(report, difference)).toList();
     return new Result.Finished(
         reports.record(report, events) ? Optional.of(report) : Optional.empty());
   }
 
+  /** The step after one page of the trail, its totals added to the run's tallies. */
+  private BillingJob.Reconciliation tallied(
+      BillingJob.Reconciliation job, StripeConnector connector) {
+    TrailReplay.TrailPage page = trail.page(job);
+    int counted = page.counted().stream().mapToInt(usage -> usage.reports().size()).sum();
+    CountedUsage tally = tally(job.tenantId(), connector, page.counted());
+    tallies.add(
+        job.tenantId(),
+        job.runId(),
+        job.progress().pages(),
+        tally.totals(),
+        clock.instant().plus(TALLIES_KEPT));
+    return job.next(job.progress().after(page.nextCursor(), counted, 0, 0))
+        .finding(job.findings().tallied(tally));
+  }
+
   /** The page's reports of SUM and COUNT meters, as Stripe should hold them, by customer. */
   private CountedUsage tally(
       String tenantId, StripeConnector connector, List<AcceptedUsage> counted) {
     Map<CountedUsage.Key, BigDecimal> totals = new TreeMap<>();
-    Map<String, Optional<String>> customerOf = new HashMap<>();
+    Map<String, Optional<Customer>> customerOf = new HashMap<>();
     int unattributed = 0;
+    int withoutStripeId = 0;
     for (AcceptedUsage usage : counted) {
       for (AcceptedReport report : usage.reports()) {
         Optional<MeterMapping> mapping =
@@ -135,7 +168,7 @@ public final class StripeReconciliation {
         if (mapping.isEmpty()) {
           continue;
         }
-        Optional<String> customer =
+        Optional<Customer> customer =
             customerOf.computeIfAbsent(
                 usage.instanceId(),
                 instance ->
@@ -143,18 +176,21 @@ public final class StripeReconciliation {
                         .findInstance(tenantId, instance)
                         .map(Instance::licenseId)
                         .flatMap(license -> licenses.findLicense(tenantId, license))
-                        .map(License::customerId));
+                        .flatMap(
+                            license -> customers.findCustomer(tenantId, license.customerId())));
         if (customer.isEmpty()) {
           unattributed++;
-          continue;
+        } else if (connector.stripeCustomerOf(customer.get()).isEmpty()) {
+          withoutStripeId++;
+        } else {
+          totals.merge(
+              new CountedUsage.Key(customer.get().id(), report.entitlement()),
+              amount(mapping.get(), report.value()),
+              BigDecimal::add);
         }
-        totals.merge(
-            new CountedUsage.Key(customer.get(), report.entitlement()),
-            amount(mapping.get(), report.value()),
-            BigDecimal::add);
       }
     }
-    return new CountedUsage(totals, unattributed);
+    return new CountedUsage(totals, unattributed, withoutStripeId);
   }
 
   /** What one report adds on Stripe's side, unrounded (live sync refuses a SUM not made whole). */
@@ -164,73 +200,67 @@ public final class StripeReconciliation {
         : value.multiply(mapping.scale());
   }
 
-  private ReconciliationReport compare(
+  /**
+   * The step after one page of customers is compared: as many as {@link #READS_PER_STEP} Stripe
+   * reads allow, each of the connector's SUM and COUNT meters of each customer with a Stripe id.
+   */
+  private BillingJob.Reconciliation compared(
       BillingJob.Reconciliation job, StripeConnector connector, MeterSummaryGateway account) {
-    Map<String, Customer> byId = new TreeMap<>();
-    for (Customer customer : Page.all(request -> customers.customers(job.tenantId(), request))) {
-      byId.put(customer.id(), customer);
-    }
     List<MeterMapping> increments =
         connector.meters().values().stream()
             .filter(MeterMapping::sendsIncrements)
             .sorted(Comparator.comparing(MeterMapping::entitlement))
             .toList();
-    TreeSet<CountedUsage.Key> pairs = new TreeSet<>(job.counted().totals().keySet());
-    for (Customer customer : byId.values()) {
-      if (connector.stripeCustomerOf(customer).isPresent()) {
-        increments.forEach(
-            meter -> pairs.add(new CountedUsage.Key(customer.id(), meter.entitlement())));
-      }
+    BillingJob.Reconciliation.Findings findings = job.findings();
+    if (increments.isEmpty()) {
+      return job.finding(findings.compared(null, 0, 0, List.of()));
     }
+    int perPage = Math.min(PageRequest.MAX_LIMIT, Math.max(1, READS_PER_STEP / increments.size()));
+    Page<Customer> page =
+        customers.customers(job.tenantId(), new PageRequest(findings.customers(), perPage));
     Map<String, MeterSummaryGateway.Meter> meters = account.activeMeters();
     int compared = 0;
-    int skipped = 0;
-    int withoutStripeId = 0;
     List<ReconciliationReport.Difference> differences = new ArrayList<>();
-    int differenceCount = 0;
-    for (CountedUsage.Key pair : pairs) {
-      BigDecimal kaiten = job.counted().of(pair);
-      Optional<String> stripeId =
-          Optional.ofNullable(byId.get(pair.customerId())).flatMap(connector::stripeCustomerOf);
+    for (Customer customer : page.items()) {
+      Optional<String> stripeId = connector.stripeCustomerOf(customer);
       if (stripeId.isEmpty()) {
-        withoutStripeId++;
         continue;
       }
-      if (compared + skipped >= MAX_COMPARISONS) {
-        skipped++;
-        continue;
-      }
-      Optional<MeterMapping> mapped =
-          connector.meterOf(pair.entitlement()).filter(MeterMapping::sendsIncrements);
-      if (mapped.isEmpty()) {
-        continue; // unmapped (or sent as last) since the day was tallied: nothing to compare
-      }
-      MeterMapping mapping = mapped.get();
-      MeterSummaryGateway.Meter meter = meters.get(mapping.eventName());
-      BigDecimal stripeValue = null;
-      if (meter != null) {
-        stripeValue =
-            account
-                .aggregatedValue(meter.id(), stripeId.get(), job.windowStart(), job.windowEnd())
-                .orElse(BigDecimal.ZERO);
-      } else if (kaiten.signum() == 0) {
-        continue; // no meter and nothing to bill: nothing to compare
-      }
-      compared++;
-      if (stripeValue == null || kaiten.compareTo(stripeValue) != 0) {
-        differenceCount++;
-        if (differences.size() < MAX_DIFFERENCES) {
+      for (MeterMapping mapping : increments) {
+        BigDecimal kaiten =
+            tallies.total(
+                job.tenantId(),
+                job.runId(),
+                new CountedUsage.Key(customer.id(), mapping.entitlement()));
+        MeterSummaryGateway.Meter meter = meters.get(mapping.eventName());
+        BigDecimal stripeValue = null;
+        if (meter != null) {
+          stripeValue =
+              account
+                  .aggregatedValue(meter.id(), stripeId.get(), job.windowStart(), job.windowEnd())
+                  .orElse(BigDecimal.ZERO);
+        } else if (kaiten.signum() == 0) {
+          continue; // no meter and nothing to bill: nothing to compare
+        }
+        compared++;
+        if (stripeValue == null || kaiten.compareTo(stripeValue) != 0) {
           differences.add(
               new ReconciliationReport.Difference(
-                  pair.customerId(),
+                  customer.id(),
                   stripeId.get(),
-                  pair.entitlement(),
+                  mapping.entitlement(),
                   mapping.eventName(),
                   plain(kaiten),
                   stripeValue == null ? null : plain(stripeValue)));
         }
       }
     }
+    return job.finding(
+        findings.compared(page.nextCursor(), compared, differences.size(), differences));
+  }
+
+  private ReconciliationReport report(BillingJob.Reconciliation job, StripeConnector connector) {
+    BillingJob.Reconciliation.Findings findings = job.findings();
     return new ReconciliationReport(
         job.tenantId(),
         job.runId(),
@@ -238,10 +268,10 @@ public final class StripeReconciliation {
         job.windowEnd(),
         clock.instant(),
         job.progress().reports(),
-        compared,
-        differenceCount,
-        differences,
-        notCompared(connector, skipped, withoutStripeId, job.counted().unattributed()));
+        findings.compared(),
+        findings.differenceCount(),
+        findings.differences(),
+        notCompared(connector, findings.withoutStripeId(), findings.unattributed()));
   }
 
   /** 2500.000 as 2500, not 2.5E+3; 2.50 as 2.5. */
@@ -251,7 +281,7 @@ public final class StripeReconciliation {
   }
 
   private static List<String> notCompared(
-      StripeConnector connector, int skipped, int withoutStripeId, int unattributed) {
+      StripeConnector connector, int withoutStripeId, int unattributed) {
     List<String> lines = new ArrayList<>();
     connector.meters().values().stream()
         .filter(meter -> !meter.sendsIncrements())
@@ -261,18 +291,15 @@ public final class StripeReconciliation {
             entitlement ->
                 lines.add(
                     entitlement + ": a last meter holds a value, not a day's usage: not compared"));
-    if (skipped > 0) {
-      lines.add(skipped + " customer meters past the " + MAX_COMPARISONS + " a run compares");
-    }
     if (withoutStripeId > 0) {
       lines.add(
           withoutStripeId
-              + " customer meters counted for customers without a Stripe id ("
+              + " counted reports of customers without a Stripe id ("
               + connector.customerIdKey()
               + ")");
     }
     if (unattributed > 0) {
-      lines.add(unattributed + " counted reports whose instance or license is gone");
+      lines.add(unattributed + " counted reports whose instance, license or customer is gone");
     }
     return lines;
   }

@@ -25,6 +25,7 @@ import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryAuditLog;
 import sh.kaiten.domain.memory.InMemoryCatalog;
 import sh.kaiten.domain.memory.InMemoryReconciliationReports;
+import sh.kaiten.domain.memory.InMemoryReconciliationTallies;
 import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.memory.InMemoryStripeConnectors;
 import sh.kaiten.domain.metering.SettableClock;
@@ -104,6 +105,7 @@ class StripeReconciliationTest {
   private final InMemoryStripeConnectors connectors = new InMemoryStripeConnectors();
   private final InMemoryAuditLog trail = new InMemoryAuditLog();
   private final InMemoryReconciliationReports reports = new InMemoryReconciliationReports();
+  private final InMemoryReconciliationTallies tallies = new InMemoryReconciliationTallies();
   private final KeepingStripe stripe = new KeepingStripe();
   private final List<BillingJob> queued = new ArrayList<>();
   private final BillingSync sync =
@@ -135,6 +137,7 @@ class StripeReconciliationTest {
           catalog,
           catalog,
           tenant -> connectors.stripeKey(tenant).map(key -> stripe),
+          tallies,
           reports,
           queued::add,
           clock);
@@ -156,7 +159,9 @@ class StripeReconciliationTest {
 
   private void customer(String id, String stripeId, String license, String instance) {
     catalog.createCustomer(
-        TENANT, new Customer(id, id, Map.of("stripe_id", stripeId), DAY), ChangeRecords.NONE);
+        TENANT,
+        new Customer(id, id, stripeId == null ? Map.of() : Map.of("stripe_id", stripeId), DAY),
+        ChangeRecords.NONE);
     catalog.createLicense(
         TENANT,
         new License(license, id, "pro", LicenseStatus.ACTIVE, DAY, null, null, Map.of(), DAY, DAY),
@@ -345,15 +350,92 @@ class StripeReconciliationTest {
     assertThat(first).isInstanceOf(Result.Continued.class);
     BillingJob.Reconciliation next = ((Result.Continued) first).next();
     assertThat(queued).containsExactly(next);
-    assertThat(next.counted().of(new CountedUsage.Key("cus_acme", "api-calls")))
+    assertThat(reconciliation.run(job())).isEqualTo(first); // redelivered: tallied once
+    assertThat(tallies.total(TENANT, RUN, new CountedUsage.Key("cus_acme", "api-calls")))
         .isEqualByComparingTo(BigDecimal.valueOf(2L * TrailReplay.RECORDS_PER_RUN));
     assertThat(stripe.reads).isEmpty();
 
     ReconciliationReport report = finished(reconciliation.run(next));
     assertThat(report.reports()).isEqualTo(records);
     assertThat(report.differenceCount()).isZero();
+    assertThat(tallies.total(TENANT, RUN, new CountedUsage.Key("cus_acme", "api-calls")))
+        .isEqualByComparingTo(BigDecimal.valueOf(2L * records));
     assertThat(stripe.aggregatedValue("mtr_calls", "cus_Stripe1", DAY, NEXT_DAY))
         .contains(BigDecimal.valueOf(2L * records));
+  }
+
+  /**
+   * 72 customers of 3 SUM or COUNT meters: 33 customers a step (100 reads / 3 meters), so three
+   * steps compare all 216 pairs; Stripe has a login of 30 customers Kaiten never counted, so 30
+   * differences are counted, 25 of them named with an event. Every step delivered twice: the events
+   * are emitted once.
+   */
+  @Test
+  void everyCustomerMeterIsComparedAStepAtATimeAndEveryDifferenceCounted() {
+    usage();
+    liveSync();
+    for (int i = 0; i < 70; i++) {
+      String id = String.format("cus_many%02d", i);
+      customer(id, "cus_StripeMany" + i, "lic_many" + i, "many" + i);
+      if (i % 7 < 3) {
+        stripe.events.add(
+            new MeterEvent("kr_stray" + i, "logins", "cus_StripeMany" + i, 1, DAY.plusSeconds(i)));
+      }
+    }
+
+    List<Result> steps = new ArrayList<>();
+    BillingJob.Reconciliation step = job();
+    Result result;
+    do {
+      result = reconciliation.run(step);
+      assertThat(reconciliation.run(step).getClass())
+          .isEqualTo(result instanceof Result.Finished ? Result.Finished.class : result.getClass());
+      steps.add(result);
+      if (result instanceof Result.Continued continued) {
+        step = continued.next();
+      }
+    } while (result instanceof Result.Continued);
+
+    assertThat(steps).hasSize(3);
+    assertThat(((Result.Continued) steps.get(0)).next().findings().compared()).isEqualTo(99);
+    // each step twice but the last's redelivery, which finds the run recorded (6 customers' reads)
+    assertThat(stripe.reads).hasSize(2 * 216 - 6 * 3);
+    ReconciliationReport report = finished(result);
+    assertThat(report.compared()).isEqualTo(216);
+    assertThat(report.differenceCount()).isEqualTo(30);
+    assertThat(report.differences()).hasSize(StripeReconciliation.MAX_DIFFERENCES);
+    assertThat(report.differences().get(0))
+        .isEqualTo(
+            new ReconciliationReport.Difference(
+                "cus_many00",
+                "cus_StripeMany0",
+                "logins",
+                "logins",
+                BigDecimal.ZERO,
+                BigDecimal.ONE));
+    assertThat(reports.outbox.events).hasSize(StripeReconciliation.MAX_DIFFERENCES);
+    assertThat(reports.outbox.events)
+        .extracting(e -> e.data().get("customer_id").asText())
+        .doesNotHaveDuplicates();
+    assertThat(reports.latest(TENANT)).contains(report);
+  }
+
+  @Test
+  void usageOfACustomerWithoutAStripeIdIsCountedAsNotCompared() {
+    usage();
+    liveSync();
+    customer("cus_gamma", null, "lic_3", "gamma-prod"); // live sync could not send its usage
+    counted("gamma-prod", DAY.plusSeconds(70), "api-calls", "5");
+    counted("gamma-prod", DAY.plusSeconds(80), "logins", "1");
+    counted("gamma-prod", DAY.plusSeconds(90), "seats", "3"); // a last meter: not tallied
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.compared()).isEqualTo(6);
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.notCompared())
+        .containsExactly(
+            SEATS_NOT_COMPARED, "2 counted reports of customers without a Stripe id (stripe_id)");
   }
 
   @Test
