@@ -22,9 +22,9 @@ import sh.kaiten.domain.paging.Page;
 /**
  * The EventBridge schedule's target: each tick announces the license moments that fell due and the
  * usage periods whose totals became final, seals the audit trail's finished hours, makes each CRM
- * connector's daily push once a UTC day, and queues each Stripe connector's daily reconciliation
- * once its day has settled. A cause that fails is logged and stays due; the next tick tries it
- * again.
+ * connector's daily push once a UTC day, and queues each Stripe connector's daily reconciliations
+ * once their days have settled (each day missed while it was down too, up to 35 days back). A cause
+ * that fails is logged and stays due; the next tick tries it again.
  */
 @RegisterForReflection(targets = {ScheduledEvent.class, ScheduleHandler.Summary.class})
 public class ScheduleHandler implements RequestHandler<ScheduledEvent, ScheduleHandler.Summary> {

@@ -48,8 +48,7 @@ class StripeReconciliationTickTest {
     clock.reset();
   }
 
-  @Test
-  void theLatestSettledDayIsQueuedOncePerConnector() {
+  private String tenantWithAConnector() {
     String tenant = ProductPage.seed(catalog).adminToken().tenantId();
     connectors.put(
         new StripeConnector(
@@ -60,6 +59,12 @@ class StripeReconciliationTickTest {
             "crm_id",
             SETTLED,
             SETTLED));
+    return tenant;
+  }
+
+  @Test
+  void theLatestSettledDayIsQueuedOncePerConnector() {
+    String tenant = tenantWithAConnector();
     clock.set(SETTLED);
 
     assertThat(Ticks.of(tenant, Ticks.tick(), "reconciling"))
@@ -77,5 +82,26 @@ class StripeReconciliationTickTest {
                 Instant.parse("2026-12-03T00:00:00Z"),
                 Instant.parse("2026-12-04T00:00:00Z"),
                 SETTLED));
+  }
+
+  /** A tick after the scheduler was down queues each day missed since the last one, once. */
+  @Test
+  void theDaysMissedWhileDownAreEachQueuedOnce() {
+    String tenant = tenantWithAConnector();
+    reports.markDailyQueued(tenant, LocalDate.parse("2026-11-30"));
+    clock.set(SETTLED);
+
+    assertThat(Ticks.of(tenant, Ticks.tick(), "reconciling"))
+        .containsExactly(tenant + " 2026-12-01", tenant + " 2026-12-02", tenant + " 2026-12-03");
+    assertThat(Ticks.of(tenant, Ticks.tick(), "reconciling")).isEmpty();
+
+    assertThat(QueueMessages.take("BillingQueue", tenant))
+        .extracting(
+            message ->
+                ((BillingJob.Reconciliation)
+                        SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(message)))
+                    .runId())
+        .containsExactlyInAnyOrder("daily:2026-12-01", "daily:2026-12-02", "daily:2026-12-03");
+    assertThat(reports.dailyQueued(tenant)).contains(LocalDate.parse("2026-12-03"));
   }
 }

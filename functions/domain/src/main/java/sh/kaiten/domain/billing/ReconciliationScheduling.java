@@ -18,14 +18,20 @@ import sh.kaiten.domain.error.NotFoundException;
  * runs them): one a day per tenant with a Stripe connector, by the scheduler, and one an admin asks
  * for.
  *
- * <p>The scheduler's covers the latest settled UTC day: a report of a day may be recorded until the
- * day's end plus the late window (usage-api's), and live sync then has {@link #SETTLE_MARGIN} more
- * to send it, so the day is queued once that has passed, and its audit records are read up to when
- * it was queued. A scheduler down for days queues only the latest settled day.
+ * <p>The scheduler's cover settled UTC days: a report of a day may be recorded until the day's end
+ * plus the late window (usage-api's), and live sync then has {@link #SETTLE_MARGIN} more to send
+ * it, so a day is queued once that has passed, and its audit records are read up to when it was
+ * queued. Each settled day after the last one queued for the tenant is queued, once, so a scheduler
+ * that was down catches up; but none that started more than {@link #CATCH_UP} ago (Stripe takes no
+ * meter event older, so nothing of such a day could be mended), and a tenant never queued before
+ * gets the latest settled day only.
  */
 public final class ReconciliationScheduling {
   /** After a day's late window, how long live sync has to send its last reports. */
   public static final Duration SETTLE_MARGIN = Duration.ofHours(1);
+
+  /** How far back a scheduler that was down catches up: Stripe's bound on a meter event's age. */
+  public static final Duration CATCH_UP = Duration.ofDays(35);
 
   /** The longest window an admin may ask for. */
   public static final Duration MAX_WINDOW = Duration.ofDays(31);
@@ -62,32 +68,45 @@ public final class ReconciliationScheduling {
   }
 
   /**
-   * Queues the latest settled day's reconciliation of each tenant with a Stripe connector, unless
-   * it was queued before; a tenant that fails is tried again at the next run.
+   * Queues, for each tenant with a Stripe connector, each settled day's reconciliation not queued
+   * before (see the class's comment), oldest first, each marked once queued; a tenant that fails is
+   * tried again at the next run from the day it failed on.
    */
   public DailyRun daily(List<String> tenantIds) {
     Instant now = clock.instant();
-    LocalDate day = settledDay(now);
+    LocalDate latest = settledDay(now);
+    LocalDate oldest = oldestCaughtUp(now);
     List<String> queued = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (String tenantId : tenantIds) {
       try {
-        if (connectors.find(tenantId).isEmpty()
-            || reports.dailyQueued(tenantId).filter(d -> !d.isBefore(day)).isPresent()) {
+        if (connectors.find(tenantId).isEmpty()) {
           continue;
         }
-        Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        // Queued, then marked: a failure between queues it again, and the run records once.
-        jobs.enqueue(
-            new BillingJob.Reconciliation(
-                tenantId, "daily:" + day, start, start.plus(Duration.ofDays(1)), now));
-        reports.markDailyQueued(tenantId, day);
-        queued.add(tenantId + " " + day);
+        LocalDate first = reports.dailyQueued(tenantId).map(day -> day.plusDays(1)).orElse(latest);
+        for (LocalDate day = first.isBefore(oldest) ? oldest : first;
+            !day.isAfter(latest);
+            day = day.plusDays(1)) {
+          Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+          // Queued, then marked: a failure between queues it again, and the run records once.
+          jobs.enqueue(
+              new BillingJob.Reconciliation(
+                  tenantId, "daily:" + day, start, start.plus(Duration.ofDays(1)), now));
+          reports.markDailyQueued(tenantId, day);
+          queued.add(tenantId + " " + day);
+        }
       } catch (RuntimeException e) {
         failures.add("stripe reconciliation of tenant " + tenantId + ": " + e.getMessage());
       }
     }
     return new DailyRun(queued, failures);
+  }
+
+  /** The oldest UTC day that started at most {@link #CATCH_UP} before {@code now}. */
+  static LocalDate oldestCaughtUp(Instant now) {
+    Instant horizon = now.minus(CATCH_UP);
+    LocalDate day = LocalDate.ofInstant(horizon, ZoneOffset.UTC);
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(horizon) ? day.plusDays(1) : day;
   }
 
   /**
