@@ -28,15 +28,20 @@ import sh.kaiten.local.aws.StripeStandIn;
  * outbox, the outbox's stream (outbox-publisher) puts it on the billing queue, billing-sync sends
  * it with stripe-java to a Stripe stand-in (Stripe's meter events endpoint, on 127.0.0.1).
  *
- * <p>One instance reports batches of {@code --batch} events back to back; every event of batch k
- * has the value k + 2 (warm-up batches 1), so a meter event names its batch. A report's lag is from
- * its batch's answer (counted, in the outbox) to the stand-in's acceptance of its meter event. At
- * the end Stripe's total must equal Kaiten's and no identifier may be accepted twice, or the
- * command exits 1.
+ * <p>Batches of {@code --batch} events are reported back to back, batch k by the instance of
+ * customer k mod {@code --customers}, its events spread in turn over the {@code --meters}
+ * entitlements (each mapped to its own Stripe meter); every event of batch k has the value k + 2
+ * (warm-up batches 1), so a meter event names its batch. One customer and one meter (the defaults)
+ * is the slowest case: Stripe takes one call at a time per customer and meter, so every call waits
+ * for the one before it; more pairs let billing-sync's calls overlap. A report's lag is from its
+ * batch's answer (counted, in the outbox) to the stand-in's acceptance of its meter event. At the
+ * end Stripe's total of every customer and meter must equal Kaiten's and no identifier may be
+ * accepted twice, or the command exits 1.
  *
  * <pre>
  * mvn -q -o package -DskipTests -pl benchmarks/billing-sync,infra/local -am
  * java -jar benchmarks/billing-sync/target/billing-sync-throughput.jar --reports 10000 --batch 100
+ * # options: --customers 1, --meters 1, --warmup-batches 5, --patience-seconds 900, --root PATH
  * </pre>
  */
 public final class BillingSyncThroughput {
@@ -47,8 +52,14 @@ public final class BillingSyncThroughput {
   private final HttpClient http = HttpClient.newHttpClient();
   private final String api;
   private final String admin;
-  private String entitlement;
-  private String instance;
+
+  /** The entitlements reported, each mapped to the Stripe meter of the same index. */
+  private final List<String> entitlements = new ArrayList<>();
+
+  /** One per customer: its instance's id and token, and its Stripe id. */
+  private final List<Reporter> reporters = new ArrayList<>();
+
+  private record Reporter(String instance, String token, String stripeCustomer) {}
 
   private BillingSyncThroughput(String api, String admin) {
     this.api = api;
@@ -59,10 +70,16 @@ public final class BillingSyncThroughput {
     int reports = intOption(args, "--reports", 10_000);
     int batch = intOption(args, "--batch", 100);
     int warmup = intOption(args, "--warmup-batches", 5);
+    int customers = intOption(args, "--customers", 1);
+    int meters = intOption(args, "--meters", 1);
     Duration patience = Duration.ofSeconds(intOption(args, "--patience-seconds", 900));
     Path root = Path.of(option(args, "--root", ".")).toAbsolutePath().normalize();
     if (reports % batch != 0 || batch < 1 || batch > 1000) {
       throw new IllegalArgumentException("--reports must be a multiple of --batch (1..1000)");
+    }
+    if (customers < 1 || meters < 1 || meters > 100 || meters > batch) {
+      throw new IllegalArgumentException(
+          "--customers is 1 or more, --meters 1 to 100 (a connector's limit) and at most --batch");
     }
     byte[] random = new byte[12];
     new SecureRandom().nextBytes(random);
@@ -81,27 +98,26 @@ public final class BillingSyncThroughput {
       JsonNode state = JSON.readTree(kaiten.stateFile().toFile());
       BillingSyncThroughput bench =
           new BillingSyncThroughput(api, state.path("admin_token").asText());
-      exit = bench.run(stripe, key, reports / batch, batch, warmup, patience);
+      bench.setUp(key, customers, meters);
+      exit = bench.run(stripe, reports / batch, batch, warmup, patience);
       System.out.printf("load average at end: %s%n", loadAverage());
     }
     // after kaiten-local is stopped: System.exit inside the try would leave it running
     System.exit(exit);
   }
 
-  private int run(
-      StripeStandIn stripe, String key, int batches, int size, int warmup, Duration patience)
+  private int run(StripeStandIn stripe, int batches, int size, int warmup, Duration patience)
       throws Exception {
-    String token = setUp(key);
     // Warm-up: every JVM of the path started and compiled; its events (value 1) are not measured.
     for (int i = 0; i < warmup; i++) {
-      report(token, size, 1);
+      report(i, size, 1);
     }
     await(stripe, warmup * size, 1, patience);
 
     Instant[] answered = new Instant[batches];
     Instant started = Instant.now();
     for (int k = 0; k < batches; k++) {
-      report(token, size, k + 2);
+      report(k, size, k + 2);
       answered[k] = Instant.now();
     }
     Instant reported = Instant.now();
@@ -122,12 +138,11 @@ public final class BillingSyncThroughput {
     double endToEnd = total / seconds(started, lastAccepted);
     double drain = (total - 1) / seconds(firstAccepted, lastAccepted);
     double sending = total / seconds(started, reported);
-    long expected = 0;
-    for (int k = 0; k < batches; k++) {
-      expected += (long) (k + 2) * size;
-    }
-    long stripeTotal = stripe.total(CUSTOMER, METER) - (long) warmup * size;
-    boolean exact = stripeTotal == expected && stripe.acceptedMoreThanOnce().isEmpty();
+    List<String> inexact = inexact(stripe, batches, size, warmup);
+    boolean exact = inexact.isEmpty() && stripe.acceptedMoreThanOnce().isEmpty();
+    System.out.printf(
+        "%n%d customers x %d meters (Stripe customer x meter pairs: %d)%n",
+        reporters.size(), entitlements.size(), reporters.size() * entitlements.size());
     System.out.printf(
         "%n| reports | batches of | reported in | reports/s reported | first report to last Stripe"
             + " call | reports/s end to end | reports/s through billing-sync (first to last call)"
@@ -147,80 +162,142 @@ public final class BillingSyncThroughput {
         percentile(lags, 99),
         lags.get(lags.size() - 1),
         stripe.concurrentRefusals(),
-        exact ? "yes" : "NO: Stripe " + stripeTotal + ", Kaiten " + expected);
+        exact ? "yes" : "NO: " + String.join("; ", inexact) + " " + stripe.acceptedMoreThanOnce());
     return exact ? 0 : 1;
   }
 
-  /** The catalog, a customer with its Stripe id, an instance, the connector: the instance token. */
-  private String setUp(String key) throws IOException, InterruptedException {
+  /**
+   * Each customer and meter whose Stripe total is not what was reported to it (warm-up included),
+   * as "customer meter: Stripe s, Kaiten k"; empty when all are exact.
+   */
+  private List<String> inexact(StripeStandIn stripe, int batches, int size, int warmup) {
+    long[][] expected = new long[reporters.size()][entitlements.size()];
+    for (int k = 0; k < warmup; k++) {
+      add(expected, k, size, 1);
+    }
+    for (int k = 0; k < batches; k++) {
+      add(expected, k, size, k + 2);
+    }
+    List<String> inexact = new ArrayList<>();
+    for (int c = 0; c < reporters.size(); c++) {
+      for (int m = 0; m < entitlements.size(); m++) {
+        long total = stripe.total(reporters.get(c).stripeCustomer(), meter(m));
+        if (total != expected[c][m]) {
+          inexact.add(
+              reporters.get(c).stripeCustomer()
+                  + " "
+                  + meter(m)
+                  + ": Stripe "
+                  + total
+                  + ", Kaiten "
+                  + expected[c][m]);
+        }
+      }
+    }
+    return inexact;
+  }
+
+  /** What batch k of {@code size} events of {@code value} adds to each customer and meter. */
+  private void add(long[][] expected, int k, int size, int value) {
+    int customer = k % reporters.size();
+    for (int i = 0; i < size; i++) {
+      expected[customer][i % entitlements.size()] += value;
+    }
+  }
+
+  private static String meter(int index) {
+    return index == 0 ? METER : METER + "_" + index;
+  }
+
+  /**
+   * The catalog ({@code meters} entitlements in one tier), {@code customers} customers each with
+   * its Stripe id, a license and an instance, and the connector mapping each entitlement to its
+   * meter.
+   */
+  private void setUp(String key, int customers, int meters)
+      throws IOException, InterruptedException {
     String suffix = Long.toString(System.nanoTime(), 36);
-    String entitlement = "bench-calls-" + suffix;
-    send(
-        "POST",
-        "/api/entitlements",
-        admin,
-        "{\"slug\":\""
-            + entitlement
-            + "\",\"name\":\"Bench\",\"type\":\"NUMERIC\","
-            + "\"enforcement\":\"SOFT\"}");
-    send(
-        "POST",
-        "/api/tiers",
-        admin,
-        "{\"slug\":\""
-            + entitlement
-            + "\",\"name\":\"Bench\",\"rank\":50,"
-            + "\"entitlements\":{\""
-            + entitlement
-            + "\":null}}");
-    String customer =
-        send(
-                "POST",
-                "/api/customers",
-                admin,
-                "{\"name\":\"Bench\",\"metadata\":{\"stripe_customer_id\":\"" + CUSTOMER + "\"}}")
-            .path("id")
-            .asText();
-    String license =
-        send(
-                "POST",
-                "/api/licenses",
-                admin,
-                "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + entitlement + "\"}")
-            .path("id")
-            .asText();
+    ObjectNode tierValues = JSON.createObjectNode();
+    ObjectNode meterMappings = JSON.createObjectNode();
+    for (int m = 0; m < meters; m++) {
+      String entitlement = "bench-calls-" + suffix + (m == 0 ? "" : "-" + m);
+      send(
+          "POST",
+          "/api/entitlements",
+          admin,
+          "{\"slug\":\""
+              + entitlement
+              + "\",\"name\":\"Bench\",\"type\":\"NUMERIC\","
+              + "\"enforcement\":\"SOFT\"}");
+      tierValues.putNull(entitlement);
+      meterMappings.putObject(entitlement).put("event_name", meter(m));
+      entitlements.add(entitlement);
+    }
+    String tier = "bench-" + suffix;
+    ObjectNode tierBody = JSON.createObjectNode().put("slug", tier).put("name", "Bench");
+    tierBody.put("rank", 50).set("entitlements", tierValues);
+    send("POST", "/api/tiers", admin, tierBody.toString());
     send(
         "PUT",
         "/api/connectors/stripe",
         admin,
-        "{\"api_key\":\""
-            + key
-            + "\",\"meters\":{\""
-            + entitlement
-            + "\":{\"event_name\":\""
-            + METER
-            + "\"}}}");
-    this.entitlement = entitlement;
-    this.instance = "bench-" + suffix;
-    return send(
-            "POST",
-            "/api/instances",
-            admin,
-            "{\"id\":\"" + instance + "\",\"license_id\":\"" + license + "\"}")
-        .path("token")
-        .path("token")
-        .asText();
+        JSON.createObjectNode().put("api_key", key).set("meters", meterMappings).toString());
+    for (int c = 0; c < customers; c++) {
+      String stripeCustomer = c == 0 ? CUSTOMER : CUSTOMER + "_" + c;
+      String customer =
+          send(
+                  "POST",
+                  "/api/customers",
+                  admin,
+                  "{\"name\":\"Bench "
+                      + c
+                      + "\",\"metadata\":{\"stripe_customer_id\":\""
+                      + stripeCustomer
+                      + "\"}}")
+              .path("id")
+              .asText();
+      String license =
+          send(
+                  "POST",
+                  "/api/licenses",
+                  admin,
+                  "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + tier + "\"}")
+              .path("id")
+              .asText();
+      String instance = "bench-" + suffix + "-" + c;
+      String token =
+          send(
+                  "POST",
+                  "/api/instances",
+                  admin,
+                  "{\"id\":\"" + instance + "\",\"license_id\":\"" + license + "\"}")
+              .path("token")
+              .path("token")
+              .asText();
+      reporters.add(new Reporter(instance, token, stripeCustomer));
+    }
   }
 
-  /** One batch of {@code size} reports of {@code value}, every one answered ACCEPTED. */
-  private void report(String token, int size, int value) throws IOException, InterruptedException {
+  /**
+   * Batch k: {@code size} reports of {@code value} by customer k's instance (k mod customers),
+   * spread in turn over the entitlements, every one answered ACCEPTED.
+   */
+  private void report(int k, int size, int value) throws IOException, InterruptedException {
+    Reporter reporter = reporters.get(k % reporters.size());
     ObjectNode body = JSON.createObjectNode();
     ArrayNode events = body.putArray("events");
     for (int i = 0; i < size; i++) {
-      events.addObject().put("entitlement_slug", entitlement).put("value", value);
+      events
+          .addObject()
+          .put("entitlement_slug", entitlements.get(i % entitlements.size()))
+          .put("value", value);
     }
     JsonNode answer =
-        send("POST", "/api/instances/" + instance + "/usage/batch", token, body.toString());
+        send(
+            "POST",
+            "/api/instances/" + reporter.instance() + "/usage/batch",
+            reporter.token(),
+            body.toString());
     for (JsonNode result : answer.path("results")) {
       if (!"ACCEPTED".equals(result.path("result").path("status").asText())) {
         throw new IllegalStateException("a report was not accepted: " + result);
