@@ -281,15 +281,17 @@ final class LocalFunction implements AutoCloseable {
   }
 
   /**
-   * An environment's process died: what it was working on fails now; so does what waits, when no
-   * environment is left to take it. The next invocation starts a new process.
+   * An environment's process died: what waits fails now when no environment is left to take it,
+   * then what the process was working on. In that order: the client of a request that crashed may
+   * send the next one as soon as it has its answer, and that one must start a new process rather
+   * than fail with the requests that were waiting before.
    */
   private synchronized void gone(Environment environment, String why) {
     environments.remove(environment);
-    environment.api().close(why);
     if (environments.isEmpty()) {
       invocations.failWaiting(why);
     }
+    environment.api().close(why);
   }
 
   /** Appends a line of kaiten-local's own to the function's log. */
