@@ -11,6 +11,8 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,7 +197,29 @@ class UsageApiErrorsTest {
   @Test
   void oversizedBodiesAreRefused() {
     String padding = "x".repeat(1_100_000);
-    problem("{\"entitlement_slug\":\"" + padding + "\",\"value\":1}", 413, "body-too-large");
+    problem("{\"entitlement_slug\":\"" + padding + "\",\"value\":1}", 413, "body-too-large")
+        .body("detail", equalTo("the request body is larger than 1048576 bytes"));
+  }
+
+  /** Without a Content-Length the body is refused as it is read, before it is parsed. */
+  @Test
+  void oversizedChunkedBodiesAreRefused() {
+    byte[] body =
+        ("{\"entitlement_slug\":\"api-calls\",\"value\":1,\"note\":\""
+                + "x".repeat(1_100_000)
+                + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    given()
+        .header("Authorization", "Bearer " + page.instanceSecret())
+        .contentType("application/json")
+        .body(new ByteArrayInputStream(body)) // streamed: chunked, no Content-Length
+        .when()
+        .post("/api/instances/{id}/usage", ProductPage.INSTANCE)
+        .then()
+        .statusCode(413)
+        .contentType("application/problem+json")
+        .body("type", equalTo("https://kaiten.sh/problems/body-too-large"))
+        .body("detail", equalTo("the request body is larger than 1048576 bytes"));
   }
 
   @Test
