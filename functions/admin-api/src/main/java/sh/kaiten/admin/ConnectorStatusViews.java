@@ -8,6 +8,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.StripeConnectorStatus;
+import sh.kaiten.domain.billing.StripeReconciliation;
 import sh.kaiten.domain.crm.CrmConnectorStatus;
 
 /** The connectors' status pages as answered: the operator view of each. */
@@ -74,7 +75,12 @@ final class ConnectorStatusViews {
       @Schema(description = "Pairs that differ, all of them") int differenceCount,
       @Schema(description = "The first 25 differences, in customer and entitlement order")
           List<DifferenceView> differences,
-      @Schema(description = "What was not compared, and why") List<String> notCompared) {
+      @Schema(description = "What was not compared, and why") List<String> notCompared,
+      @Schema(
+              description =
+                  "The mapped meters that cannot bill what Kaiten sends them (missing at Stripe,"
+                      + " or of another formula), by entitlement: their pairs are not compared")
+          List<MeterFindingView> meterFindings) {
     static ReconciliationView of(ReconciliationReport report) {
       if (report == null) {
         return null;
@@ -88,7 +94,40 @@ final class ConnectorStatusViews {
           report.compared(),
           report.differenceCount(),
           report.differences().stream().map(DifferenceView::of).toList(),
-          report.notCompared());
+          report.notCompared(),
+          report.meterFindings().stream().map(MeterFindingView::of).toList());
+    }
+  }
+
+  @RegisterForReflection
+  record MeterFindingView(
+      String entitlement,
+      @Schema(description = "The mapping's Stripe meter event_name") String eventName,
+      @Schema(
+              description =
+                  "no_active_meter: Stripe has no active meter of event_name; wrong_formula: its"
+                      + " meter's default_aggregation.formula does not bill what Kaiten sends",
+              enumeration = {"no_active_meter", "wrong_formula"})
+          String problem,
+      @Schema(description = "The meter found (mtr_...); null when none") String meterId,
+      @Schema(
+              description =
+                  "The meter's default_aggregation.formula; null without a meter (or one Kaiten"
+                      + " does not know)")
+          String formula,
+      @Schema(
+              description =
+                  "The formulas that bill what Kaiten sends: sum for SUM, count or sum for COUNT,"
+                      + " last for MAX, MIN, AVERAGE and LATEST")
+          List<String> formulasNeeded) {
+    static MeterFindingView of(ReconciliationReport.MeterFinding finding) {
+      return new MeterFindingView(
+          finding.entitlement(),
+          finding.eventName(),
+          StripeReconciliation.problem(finding),
+          finding.meterId(),
+          StripeReconciliation.wire(finding.formula()),
+          finding.needed().stream().map(StripeReconciliation::wire).toList());
     }
   }
 
@@ -101,8 +140,8 @@ final class ConnectorStatusViews {
       @Schema(description = "What Kaiten counted, scaled as sent to Stripe") BigDecimal kaitenValue,
       @Schema(
               description =
-                  "Stripe's aggregated value (0 without events); null when Stripe has no active"
-                      + " meter of event_name")
+                  "Stripe's aggregated value (0 without events); null only in results recorded"
+                      + " before a missing meter was a meter finding")
           BigDecimal stripeValue) {
     static DifferenceView of(ReconciliationReport.Difference difference) {
       return new DifferenceView(

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.adapters.sqs.SqsBillingJobs;
 import sh.kaiten.adapters.sqs.SqsDeliveryQueue;
 import sh.kaiten.domain.billing.BillingJob;
+import sh.kaiten.domain.billing.MeterFormula;
 import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.testing.LocalAwsResource;
@@ -200,7 +201,16 @@ class StripeBackfillApiTest {
                     "api_calls",
                     new BigDecimal("42"),
                     new BigDecimal("40"))),
-            List.of()),
+            List.of(),
+            List.of(
+                new ReconciliationReport.MeterFinding(
+                    "logins",
+                    "logins",
+                    "mtr_logins",
+                    MeterFormula.LAST,
+                    List.of(MeterFormula.COUNT, MeterFormula.SUM)),
+                new ReconciliationReport.MeterFinding(
+                    "storage-gb", "storage_mb", null, null, List.of(MeterFormula.SUM)))),
         List.of());
     call("GET", "/api/connectors/stripe/status", null)
         .statusCode(200)
@@ -212,7 +222,34 @@ class StripeBackfillApiTest {
         .body("last_reconciliation.difference_count", equalTo(1))
         .body("last_reconciliation.differences[0].stripe_customer_id", equalTo("cus_Stripe1"))
         .body("last_reconciliation.differences[0].kaiten_value", equalTo(42))
-        .body("last_reconciliation.differences[0].stripe_value", equalTo(40));
+        .body("last_reconciliation.differences[0].stripe_value", equalTo(40))
+        .body(
+            "last_reconciliation.meter_findings",
+            equalTo(
+                List.of(
+                    Map.of(
+                        "entitlement", "logins",
+                        "event_name", "logins",
+                        "problem", "wrong_formula",
+                        "meter_id", "mtr_logins",
+                        "formula", "last",
+                        "formulas_needed", List.of("count", "sum")),
+                    nullable(
+                        "entitlement", "storage-gb",
+                        "event_name", "storage_mb",
+                        "problem", "no_active_meter",
+                        "formulas_needed", List.of("sum")))));
+  }
+
+  /** A JSON object with these fields, and meter_id and formula null. */
+  private static Map<String, Object> nullable(Object... fields) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    for (int i = 0; i < fields.length; i += 2) {
+      json.put((String) fields[i], fields[i + 1]);
+    }
+    json.put("meter_id", null);
+    json.put("formula", null);
+    return json;
   }
 
   @Test

@@ -32,6 +32,7 @@ import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.ConnectorKeys;
+import sh.kaiten.domain.billing.MeterFormula;
 import sh.kaiten.domain.billing.MeterIdentifiers;
 import sh.kaiten.domain.billing.MeterMapping;
 import sh.kaiten.domain.billing.ReconciliationReport;
@@ -385,6 +386,51 @@ class BillingHandlerTest {
                 meter,
                 BigDecimal.valueOf(15),
                 BigDecimal.valueOf(7)));
+  }
+
+  /**
+   * The SUM entitlement's meter at Stripe counts events (read through stripe-java from the
+   * stand-in's meter list): the run names it, and compares none of its pairs; then a meter of no
+   * such event name is named too.
+   */
+  @Test
+  void aReconciliationNamesAMeterWhoseFormulaDoesNotFitAndOneStripeDoesNotHave() {
+    String meterId = stripe().meter(meter, "count");
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant from = to.minus(Duration.ofHours(1));
+    reported(from.plusSeconds(30), 7);
+    reported(from.plusSeconds(90), 8);
+    BillingJob backfill = new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(backfill))).get("batchItemFailures")).isEmpty();
+
+    BillingJob.Reconciliation counted =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_count", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(counted))).get("batchItemFailures")).isEmpty();
+    ReconciliationReport report = reconciliations.latest(tenant).orElseThrow();
+    assertThat(report.reports()).isEqualTo(2);
+    assertThat(report.compared()).isZero();
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.meterFindings())
+        .containsExactly(
+            new ReconciliationReport.MeterFinding(
+                "api-calls", meter, meterId, MeterFormula.COUNT, List.of(MeterFormula.SUM)));
+
+    String other = "gone_" + UUID.randomUUID().toString().substring(0, 8);
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of(
+                "api-calls", new MeterMapping("api-calls", other, BigDecimal.ONE, Aggregation.SUM)),
+            "crm_id",
+            from,
+            from));
+    BillingJob.Reconciliation missing =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_gone", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(missing))).get("batchItemFailures")).isEmpty();
+    assertThat(reconciliations.latest(tenant).orElseThrow().meterFindings())
+        .containsExactly(
+            new ReconciliationReport.MeterFinding(
+                "api-calls", other, null, null, List.of(MeterFormula.SUM)));
   }
 
   /** A counted single report's audit record, as usage-api writes it. */

@@ -23,10 +23,13 @@ import sh.kaiten.local.aws.StripeStandIn;
  * (billing-sync reads the audit trail and Stripe's meter event summaries with stripe-java) finds no
  * difference. Then Stripe loses one customer's event and gains one for another: the next
  * reconciliation finds both differences, shows them in the connector's status, and delivers a
- * {@code billing.reconciliation_mismatch} webhook for each, signed.
+ * {@code billing.reconciliation_mismatch} webhook for each, signed. Then the entitlement is mapped
+ * to a meter that counts events: the run names the meter (status and one signed {@code
+ * billing.reconciliation_meter_mismatch} webhook) and compares none of its pairs.
  */
 class StripeReconciliationSystemIT {
   private static final String METER = "recon_calls";
+  private static final String COUNTING = "recon_calls_counted";
 
   @RegisterExtension static final BillingStack stack = new BillingStack();
 
@@ -117,6 +120,7 @@ class StripeReconciliationSystemIT {
     assertThat(equal.path("compared").asInt()).isEqualTo(2);
     assertThat(equal.path("difference_count").asInt()).isZero();
     assertThat(equal.path("differences")).isEmpty();
+    assertThat(equal.path("meter_findings")).isEmpty();
 
     try (WebhookInbox inbox =
         WebhookInbox.subscribe(stack.local, stack.admin, "billing.reconciliation_mismatch")) {
@@ -156,6 +160,29 @@ class StripeReconciliationSystemIT {
           .containsExactlyInAnyOrder(
               "billing.reconciliation_mismatch cus_ReconA 4",
               "billing.reconciliation_mismatch cus_ReconB -3");
+    }
+
+    // api-calls (SUM) mapped to a meter that counts events: named, its pairs not compared.
+    String counting = stack.stripe.meter(COUNTING, "count");
+    stack.connect("{\"api-calls\":{\"event_name\":\"" + COUNTING + "\"}}");
+    try (WebhookInbox inbox =
+        WebhookInbox.subscribe(stack.local, stack.admin, "billing.reconciliation_meter_mismatch")) {
+      JsonNode unfit = reconcile(from, to);
+      assertThat(unfit.path("compared").asInt()).isZero();
+      assertThat(unfit.path("difference_count").asInt()).isZero();
+      assertThat(unfit.path("meter_findings").toString())
+          .isEqualTo(
+              "[{\"entitlement\":\"api-calls\",\"event_name\":\""
+                  + COUNTING
+                  + "\",\"problem\":\"wrong_formula\",\"meter_id\":\""
+                  + counting
+                  + "\",\"formula\":\"count\",\"formulas_needed\":[\"sum\"]}]");
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> inbox.events().size() >= 1);
+      assertThat(inbox.unverified()).isEmpty();
+      assertThat(inbox.events()).hasSize(1);
+      JsonNode data = inbox.events().get(0).path("data");
+      assertThat(data.path("meters").toString()).isEqualTo(unfit.path("meter_findings").toString());
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.adapters.sqs.ReconciliationDifferences;
+import sh.kaiten.adapters.sqs.ReconciliationMeters;
 import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.SentLedger;
@@ -121,6 +122,7 @@ public final class DynamoReconciliationReports implements ReconciliationReports 
     ReconciliationDifferences.write(json.putArray("differences"), report.differences());
     ArrayNode notCompared = json.putArray("not_compared");
     report.notCompared().forEach(notCompared::add);
+    ReconciliationMeters.writeFindings(json.putArray("meter_findings"), report.meterFindings());
     return json;
   }
 
@@ -137,6 +139,7 @@ public final class DynamoReconciliationReports implements ReconciliationReports 
         json.path("compared").asInt(),
         json.path("difference_count").asInt(),
         ReconciliationDifferences.read(json.path("differences")),
-        notCompared);
+        notCompared,
+        ReconciliationMeters.readFindings(json.path("meter_findings")));
   }
 }

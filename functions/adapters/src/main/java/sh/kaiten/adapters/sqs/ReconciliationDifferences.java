@@ -11,7 +11,8 @@ import sh.kaiten.domain.billing.ReconciliationReport;
 /**
  * A reconciliation's differences as JSON, one object each: in a run's step on the billing queue
  * ({@link SqsBillingJobs}) and in its recorded result (the DynamoDB adapter). Values as strings of
- * their decimal; {@code stripe} null when Stripe has no meter.
+ * their decimal; {@code stripe} null in results recorded before a missing meter was a meter finding
+ * ({@link ReconciliationMeters}).
  */
 public final class ReconciliationDifferences {
   private ReconciliationDifferences() {}

@@ -13,9 +13,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * billing-sync's jobs on the billing queue, beside the counted reports ({@link SqsUsageStream}): a
  * message with a {@code job} field, {@code period_flush}, {@code backfill} or {@code
- * reconciliation} (with what it found so far: counts, a cursor and at most 25 differences, so a
- * message stays a few tens of KB whatever the tenant's size), and where the job stands ({@code
- * progress}). Values travel as strings of their decimal, as the reports' do.
+ * reconciliation} (with what it found so far: counts, a cursor, at most 25 differences and at most
+ * 100 meters, so a message stays a few tens of KB whatever the tenant's size), and where the job
+ * stands ({@code progress}). Values travel as strings of their decimal, as the reports' do.
  */
 public final class SqsBillingJobs implements BillingJobs {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +117,10 @@ public final class SqsBillingJobs implements BillingJobs {
     }
   }
 
-  /** What a run carries: counts, the customers' cursor and the first differences. */
+  /**
+   * What a run carries: counts, the customers' cursor, the first differences and Stripe's meters as
+   * far as read.
+   */
   private static void findings(ObjectNode json, BillingJob.Reconciliation.Findings findings) {
     json.put("unattributed", findings.unattributed());
     json.put("without_stripe_id", findings.withoutStripeId());
@@ -127,6 +130,9 @@ public final class SqsBillingJobs implements BillingJobs {
     json.put("compared", findings.compared());
     json.put("difference_count", findings.differenceCount());
     ReconciliationDifferences.write(json.putArray("differences"), findings.differences());
+    if (findings.meters() != null) {
+      ReconciliationMeters.write(json.putObject("meters"), findings.meters());
+    }
   }
 
   private static BillingJob.Reconciliation.Findings findings(JsonNode json) {
@@ -136,7 +142,8 @@ public final class SqsBillingJobs implements BillingJobs {
         json.hasNonNull("customers") ? json.get("customers").asText() : null,
         json.path("compared").asInt(),
         json.path("difference_count").asInt(),
-        ReconciliationDifferences.read(json.path("differences")));
+        ReconciliationDifferences.read(json.path("differences")),
+        json.hasNonNull("meters") ? ReconciliationMeters.read(json.get("meters")) : null);
   }
 
   private static Instant instant(JsonNode body, String field) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +19,13 @@ import sh.kaiten.domain.audit.AuditRecord;
 import sh.kaiten.domain.audit.ReportedUsage;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingSync;
+import sh.kaiten.domain.billing.MeterCheck;
 import sh.kaiten.domain.billing.MeterFormula;
 import sh.kaiten.domain.billing.MeterMapping;
 import sh.kaiten.domain.billing.MeterSummaryGateway;
 import sh.kaiten.domain.billing.ReconciliationReport;
 import sh.kaiten.domain.billing.StripeConnector;
+import sh.kaiten.domain.billing.StripeConnectorAdministration;
 import sh.kaiten.domain.billing.StripeReconciliation;
 import sh.kaiten.domain.billing.TrailReplay;
 import sh.kaiten.domain.catalog.Aggregation;
@@ -74,10 +77,97 @@ class SqsBillingJobsTest {
                         "storage-gb",
                         "storage_mb",
                         new BigDecimal("0.5"),
-                        BigDecimal.ZERO))));
+                        BigDecimal.ZERO)),
+                new MeterCheck(
+                    null,
+                    true,
+                    List.of(
+                        new MeterSummaryGateway.Meter("mtr_1", "api_calls", MeterFormula.SUM),
+                        new MeterSummaryGateway.Meter("mtr_2", "logins", MeterFormula.LAST),
+                        new MeterSummaryGateway.Meter("mtr_3", "odd", null)),
+                    List.of(
+                        new ReconciliationReport.MeterFinding(
+                            "logins",
+                            "logins",
+                            "mtr_2",
+                            MeterFormula.LAST,
+                            List.of(MeterFormula.COUNT, MeterFormula.SUM)),
+                        new ReconciliationReport.MeterFinding(
+                            "storage-gb", "storage_mb", null, null, List.of(MeterFormula.SUM))))));
+    BillingJob.Reconciliation listing =
+        job.finding(
+            new BillingJob.Reconciliation.Findings(
+                0,
+                0,
+                null,
+                0,
+                0,
+                List.of(),
+                new MeterCheck(
+                    "mtr_9",
+                    false,
+                    List.of(new MeterSummaryGateway.Meter("mtr_1", "api_calls", MeterFormula.SUM)),
+                    List.of())));
 
     assertThat(SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(SqsBillingJobs.toJson(job))))
         .isEqualTo(job);
+    assertThat(SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(SqsBillingJobs.toJson(listing))))
+        .isEqualTo(listing);
+  }
+
+  /**
+   * The most a step carries: 25 differences of the longest ids, and 100 mappings of 100-character
+   * event names each found at Stripe and each unfit.
+   */
+  @Test
+  void aStepWithAHundredUnfitMetersStaysWellUnderSqsLimit() {
+    List<ReconciliationReport.Difference> differences = new ArrayList<>();
+    for (int i = 0; i < StripeReconciliation.MAX_DIFFERENCES; i++) {
+      differences.add(
+          new ReconciliationReport.Difference(
+              "cus_" + "c".repeat(120) + i,
+              "cus_S" + "s".repeat(250) + i,
+              "e".repeat(60) + i,
+              "n".repeat(97) + i,
+              new BigDecimal("123456789012345.123456"),
+              new BigDecimal("123456789012345")));
+    }
+    List<MeterSummaryGateway.Meter> found = new ArrayList<>();
+    List<ReconciliationReport.MeterFinding> unfit = new ArrayList<>();
+    for (int i = 0; i < StripeConnectorAdministration.MAX_METERS; i++) {
+      String eventName = "n".repeat(97) + String.format("%03d", i);
+      found.add(
+          new MeterSummaryGateway.Meter(
+              "mtr_" + "m".repeat(24) + i, eventName, MeterFormula.COUNT));
+      unfit.add(
+          new ReconciliationReport.MeterFinding(
+              "e".repeat(60) + i,
+              eventName,
+              "mtr_" + "m".repeat(24) + i,
+              MeterFormula.COUNT,
+              List.of(MeterFormula.SUM)));
+    }
+    BillingJob.Reconciliation job =
+        new BillingJob.Reconciliation(
+            TENANT,
+            RUN,
+            DAY,
+            NEXT_DAY,
+            NEXT_DAY.plus(Duration.ofHours(25)),
+            new BillingJob.Progress(null, 51, 1000, 0, 0),
+            new BillingJob.Reconciliation.Findings(
+                3,
+                7,
+                "ten_1/customer/cus_" + "c".repeat(120),
+                99,
+                2,
+                differences,
+                new MeterCheck(null, true, found, unfit)));
+
+    String message = SqsBillingJobs.toJson(job);
+
+    assertThat(SqsBillingJobs.fromJson(SqsDeliveryQueue.parse(message))).isEqualTo(job);
+    assertThat(message.getBytes(StandardCharsets.UTF_8).length).isLessThan(SQS_LIMIT / 4);
   }
 
   /** Each of 1,000 customers (ids as long as Kaiten takes) has 3 meters: 3,000 pairs. */
@@ -154,11 +244,13 @@ class SqsBillingJobsTest {
     MeterSummaryGateway stripe =
         new MeterSummaryGateway() {
           @Override
-          public Map<String, Meter> activeMeters() {
-            return Map.of(
-                "api_calls", new Meter("mtr_calls", "api_calls", MeterFormula.SUM),
-                "storage_mb", new Meter("mtr_storage", "storage_mb", MeterFormula.SUM),
-                "logins", new Meter("mtr_logins", "logins", MeterFormula.COUNT));
+          public MeterPage activeMeters(String startingAfter) {
+            return new MeterPage(
+                List.of(
+                    new Meter("mtr_calls", "api_calls", MeterFormula.SUM),
+                    new Meter("mtr_storage", "storage_mb", MeterFormula.SUM),
+                    new Meter("mtr_logins", "logins", MeterFormula.COUNT)),
+                null);
           }
 
           @Override

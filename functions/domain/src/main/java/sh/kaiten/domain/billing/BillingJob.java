@@ -230,8 +230,9 @@ public sealed interface BillingJob {
     }
 
     /**
-     * What a run has found so far, carried from step to step: counts, a cursor and at most {@link
-     * StripeReconciliation#MAX_DIFFERENCES} differences, so a few tens of KB at most.
+     * What a run has found so far, carried from step to step: counts, a cursor, at most {@link
+     * StripeReconciliation#MAX_DIFFERENCES} differences and the mapped meters, so a few tens of KB
+     * at most.
      *
      * @param unattributed counted reports whose instance, license or customer is gone
      * @param withoutStripeId counted reports of customers without a Stripe id
@@ -239,6 +240,9 @@ public sealed interface BillingJob {
      * @param compared customer and meter pairs compared
      * @param differenceCount pairs that differ, all of them
      * @param differences the first {@link StripeReconciliation#MAX_DIFFERENCES} of them
+     * @param meters Stripe's meters for the connector's mappings, as far as the run has read them
+     *     (at most one per mapping, so at most {@link StripeConnectorAdministration#MAX_METERS});
+     *     null before the first read
      */
     public record Findings(
         int unattributed,
@@ -246,8 +250,9 @@ public sealed interface BillingJob {
         String customers,
         int compared,
         int differenceCount,
-        List<ReconciliationReport.Difference> differences) {
-      public static final Findings NONE = new Findings(0, 0, null, 0, 0, List.of());
+        List<ReconciliationReport.Difference> differences,
+        MeterCheck meters) {
+      public static final Findings NONE = new Findings(0, 0, null, 0, 0, List.of(), null);
 
       public Findings {
         differences = List.copyOf(differences);
@@ -265,7 +270,20 @@ public sealed interface BillingJob {
             customers,
             compared,
             differenceCount,
-            differences);
+            differences,
+            meters);
+      }
+
+      /** These, and Stripe's meters read as far as {@code meters} says. */
+      Findings metersRead(MeterCheck meters) {
+        return new Findings(
+            unattributed,
+            withoutStripeId,
+            customers,
+            compared,
+            differenceCount,
+            differences,
+            meters);
       }
 
       /**
@@ -289,7 +307,8 @@ public sealed interface BillingJob {
             next,
             this.compared + compared,
             this.differenceCount + differenceCount,
-            kept);
+            kept,
+            meters);
       }
     }
   }

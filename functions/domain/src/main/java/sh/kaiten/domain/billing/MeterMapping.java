@@ -2,6 +2,7 @@ package sh.kaiten.domain.billing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 import java.util.Objects;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.error.InvalidInputException;
@@ -46,6 +47,22 @@ public record MeterMapping(
       case COUNT -> MeterFormula.COUNT;
       case MAX, MIN, AVERAGE, LATEST -> MeterFormula.LAST;
     };
+  }
+
+  /**
+   * The Stripe formulas that bill what this mapping sends: {@code sum} for SUM; {@code count} or
+   * {@code sum} for COUNT (each report goes as an event of value 1, so summing the events counts
+   * them); {@code last} for MAX, MIN, AVERAGE and LATEST.
+   */
+  public List<MeterFormula> fittingFormulas() {
+    return aggregation == Aggregation.COUNT
+        ? List.of(MeterFormula.COUNT, MeterFormula.SUM)
+        : List.of(formula());
+  }
+
+  /** Whether a Stripe meter of {@code formula} bills what this mapping sends. */
+  public boolean fits(MeterFormula formula) {
+    return fittingFormulas().contains(formula);
   }
 
   /** Whether each accepted report is sent on its own (SUM, COUNT), rather than once per window. */

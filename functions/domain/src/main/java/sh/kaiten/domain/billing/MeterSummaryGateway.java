@@ -2,7 +2,7 @@ package sh.kaiten.domain.billing;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,12 +16,28 @@ public interface MeterSummaryGateway {
    * A Stripe meter.
    *
    * @param id {@code mtr_...}, what its summaries are read by
-   * @param formula its {@code default_aggregation.formula}
+   * @param formula its {@code default_aggregation.formula}; null when Stripe names none Kaiten
+   *     knows
    */
   record Meter(String id, String eventName, MeterFormula formula) {}
 
-  /** The account's active meters, by {@code event_name} (each page of Stripe's list read). */
-  Map<String, Meter> activeMeters();
+  /**
+   * A page of the account's active meters, newest first.
+   *
+   * @param next the id of the meter to list after ({@code starting_after}); null when this is the
+   *     last page
+   */
+  record MeterPage(List<Meter> meters, String next) {
+    public MeterPage {
+      meters = List.copyOf(meters);
+    }
+  }
+
+  /**
+   * One read: the page of active meters after {@code startingAfter} (null for the first), as many
+   * as Stripe's largest page holds.
+   */
+  MeterPage activeMeters(String startingAfter);
 
   /**
    * The customer's usage on the meter for events timed in [start, end), both on a minute boundary,

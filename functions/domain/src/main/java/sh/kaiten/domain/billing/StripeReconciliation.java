@@ -1,5 +1,6 @@
 package sh.kaiten.domain.billing;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -31,13 +33,18 @@ import sh.kaiten.domain.paging.PageRequest;
  * side is rebuilt from the audit trail as live sync sends it ({@link TrailReplay#page}: the counted
  * reports timed in the window, each a SUM's value times the mapping's scale or a COUNT's 1, by the
  * customer of the reporting instance's license), a page a step, and added to the run's {@link
- * ReconciliationTallies}. Then the tenant's customers are walked, a page a step of at most {@link
- * #READS_PER_STEP} Stripe reads: for every customer with a Stripe id and every SUM or COUNT meter
- * of the connector, Stripe's meter event summary of the window is read and compared exactly with
- * the tally. Every such pair is compared, however many there are. A pair that differs, either way,
- * is counted; the first {@link #MAX_DIFFERENCES} are each a {@link ReconciliationReport.Difference}
- * and a {@code billing.reconciliation_mismatch} event. The result is recorded once per run with its
- * events ({@link ReconciliationReports#record}) when the last page of customers is compared, so a
+ * ReconciliationTallies}. Then Stripe's meters are read, once a run ({@link MeterCheck}): a mapping
+ * whose meter is missing, or whose meter's formula does not bill what the mapping sends (a SUM on a
+ * {@code count} meter), is a {@link ReconciliationReport.MeterFinding}, and its pairs are not
+ * compared (they would only show differences the meter explains); all of them are one {@code
+ * billing.reconciliation_meter_mismatch} event. Then the tenant's customers are walked, a page a
+ * step, each step at most {@link #READS_PER_STEP} Stripe reads, the meters' pages counted: for
+ * every customer with a Stripe id and every SUM or COUNT meter that fits its mapping, Stripe's
+ * meter event summary of the window is read and compared exactly with the tally. Every such pair is
+ * compared, however many there are. A pair that differs, either way, is counted; the first {@link
+ * #MAX_DIFFERENCES} are each a {@link ReconciliationReport.Difference} and a {@code
+ * billing.reconciliation_mismatch} event. The result is recorded once per run with its events
+ * ({@link ReconciliationReports#record}) when the last page of customers is compared, so a
  * redelivered step emits nothing twice. A run with no difference is recorded too.
  *
  * <p>Not compared, and said so in the result: meters sent as {@code last} (MAX, MIN, AVERAGE,
@@ -48,8 +55,8 @@ import sh.kaiten.domain.paging.PageRequest;
  */
 public final class StripeReconciliation {
   /**
-   * Stripe summaries read a step: as many as a connector has meters at most, so a customer's fit in
-   * one step; well inside billing-sync's timeout.
+   * Stripe reads a step (pages of meters and summaries): as many as a connector has meters at most,
+   * so a customer's fit in one step; well inside billing-sync's timeout.
    */
   static final int READS_PER_STEP = StripeConnectorAdministration.MAX_METERS;
 
@@ -122,18 +129,23 @@ public final class StripeReconciliation {
     if (account.isEmpty()) {
       return new Result.Failed("tenant " + job.tenantId() + " has a Stripe connector but no key");
     }
+    Compared compared;
     try {
-      step = compared(step, connector.get(), account.get());
+      compared = compared(step, connector.get(), account.get());
     } catch (MeterSummaryGateway.UnreadableException unreadable) {
       return new Result.Failed(unreadable.getMessage());
     }
-    if (step.findings().customers() != null) {
+    step = compared.step();
+    if (compared.more()) {
       queue.enqueue(step);
       return new Result.Continued(step);
     }
     ReconciliationReport report = report(step, connector.get());
-    List<Event> events =
-        report.differences().stream().map(difference -> event(report, difference)).toList();
+    List<Event> events = new ArrayList<>();
+    if (!report.meterFindings().isEmpty()) {
+      events.add(meterEvent(report));
+    }
+    report.differences().stream().map(difference -> event(report, difference)).forEach(events::add);
     return new Result.Finished(
         reports.record(report, events) ? Optional.of(report) : Optional.empty());
   }
@@ -200,25 +212,53 @@ public final class StripeReconciliation {
         : value.multiply(mapping.scale());
   }
 
+  /** A step's comparison, and whether the run has more to compare. */
+  private record Compared(BillingJob.Reconciliation step, boolean more) {}
+
   /**
-   * The step after one page of customers is compared: as many as {@link #READS_PER_STEP} Stripe
-   * reads allow, each of the connector's SUM and COUNT meters of each customer with a Stripe id.
+   * The step after at most {@link #READS_PER_STEP} Stripe reads: first the pages of Stripe's meters
+   * the run has not read yet ({@link MeterCheck}, once a run), then a page of customers, as many as
+   * the reads left allow, each of the connector's SUM and COUNT meters that fit their mapping of
+   * each customer with a Stripe id.
    */
-  private BillingJob.Reconciliation compared(
+  private Compared compared(
       BillingJob.Reconciliation job, StripeConnector connector, MeterSummaryGateway account) {
-    List<MeterMapping> increments =
+    BillingJob.Reconciliation.Findings findings = job.findings();
+    int reads = 0;
+    MeterCheck meters = findings.meters() == null ? MeterCheck.START : findings.meters();
+    if (connector.meters().isEmpty()) {
+      meters = new MeterCheck(null, true, List.of(), List.of());
+    }
+    while (!meters.listed() && reads < READS_PER_STEP) {
+      meters = meters.after(account.activeMeters(meters.next()), connector.meters().values());
+      reads++;
+    }
+    findings = findings.metersRead(meters);
+    if (!meters.listed()) {
+      return new Compared(job.finding(findings), true);
+    }
+    MeterCheck listed = meters;
+    List<Fitting> increments =
         connector.meters().values().stream()
             .filter(MeterMapping::sendsIncrements)
             .sorted(Comparator.comparing(MeterMapping::entitlement))
+            .flatMap(
+                mapping ->
+                    listed
+                        .fittingMeterOf(mapping)
+                        .map(meter -> new Fitting(mapping, meter))
+                        .stream())
             .toList();
-    BillingJob.Reconciliation.Findings findings = job.findings();
     if (increments.isEmpty()) {
-      return job.finding(findings.compared(null, 0, 0, List.of()));
+      return new Compared(job.finding(findings.compared(null, 0, 0, List.of())), false);
     }
-    int perPage = Math.min(PageRequest.MAX_LIMIT, Math.max(1, READS_PER_STEP / increments.size()));
+    int left = READS_PER_STEP - reads;
+    if (left < increments.size()) {
+      return new Compared(job.finding(findings), true); // the customers from the next step on
+    }
+    int perPage = Math.min(PageRequest.MAX_LIMIT, left / increments.size());
     Page<Customer> page =
         customers.customers(job.tenantId(), new PageRequest(findings.customers(), perPage));
-    Map<String, MeterSummaryGateway.Meter> meters = account.activeMeters();
     int compared = 0;
     List<ReconciliationReport.Difference> differences = new ArrayList<>();
     for (Customer customer : page.items()) {
@@ -226,38 +266,38 @@ public final class StripeReconciliation {
       if (stripeId.isEmpty()) {
         continue;
       }
-      for (MeterMapping mapping : increments) {
+      for (Fitting fitting : increments) {
         BigDecimal kaiten =
             tallies.total(
                 job.tenantId(),
                 job.runId(),
-                new CountedUsage.Key(customer.id(), mapping.entitlement()));
-        MeterSummaryGateway.Meter meter = meters.get(mapping.eventName());
-        BigDecimal stripeValue = null;
-        if (meter != null) {
-          stripeValue =
-              account
-                  .aggregatedValue(meter.id(), stripeId.get(), job.windowStart(), job.windowEnd())
-                  .orElse(BigDecimal.ZERO);
-        } else if (kaiten.signum() == 0) {
-          continue; // no meter and nothing to bill: nothing to compare
-        }
+                new CountedUsage.Key(customer.id(), fitting.mapping().entitlement()));
+        BigDecimal stripeValue =
+            account
+                .aggregatedValue(
+                    fitting.meter().id(), stripeId.get(), job.windowStart(), job.windowEnd())
+                .orElse(BigDecimal.ZERO);
         compared++;
-        if (stripeValue == null || kaiten.compareTo(stripeValue) != 0) {
+        if (kaiten.compareTo(stripeValue) != 0) {
           differences.add(
               new ReconciliationReport.Difference(
                   customer.id(),
                   stripeId.get(),
-                  mapping.entitlement(),
-                  mapping.eventName(),
+                  fitting.mapping().entitlement(),
+                  fitting.mapping().eventName(),
                   plain(kaiten),
-                  stripeValue == null ? null : plain(stripeValue)));
+                  plain(stripeValue)));
         }
       }
     }
-    return job.finding(
-        findings.compared(page.nextCursor(), compared, differences.size(), differences));
+    return new Compared(
+        job.finding(
+            findings.compared(page.nextCursor(), compared, differences.size(), differences)),
+        page.nextCursor() != null);
   }
+
+  /** A SUM or COUNT mapping and its Stripe meter, which aggregates as the mapping needs. */
+  private record Fitting(MeterMapping mapping, MeterSummaryGateway.Meter meter) {}
 
   private ReconciliationReport report(BillingJob.Reconciliation job, StripeConnector connector) {
     BillingJob.Reconciliation.Findings findings = job.findings();
@@ -271,7 +311,8 @@ public final class StripeReconciliation {
         findings.compared(),
         findings.differenceCount(),
         findings.differences(),
-        notCompared(connector, findings.withoutStripeId(), findings.unattributed()));
+        notCompared(connector, findings.withoutStripeId(), findings.unattributed()),
+        findings.meters() == null ? List.of() : findings.meters().unfit());
   }
 
   /** 2500.000 as 2500, not 2.5E+3; 2.50 as 2.5. */
@@ -315,18 +356,53 @@ public final class StripeReconciliation {
     data.put("entitlement", difference.entitlement());
     data.put("event_name", difference.eventName());
     data.put("kaiten_value", difference.kaiten());
-    if (difference.stripe() == null) {
-      data.putNull("stripe_value");
-      data.putNull("difference");
-    } else {
-      data.put("stripe_value", difference.stripe());
-      data.put("difference", difference.kaiten().subtract(difference.stripe()));
-    }
+    data.put("stripe_value", difference.stripe());
+    data.put("difference", difference.kaiten().subtract(difference.stripe()));
     return new Event(
         Ids.newId(Event.ID_PREFIX, report.finishedAt()),
         report.tenantId(),
         EventType.BILLING_RECONCILIATION_MISMATCH,
         report.finishedAt(),
         data);
+  }
+
+  /**
+   * The run's meters that cannot bill what Kaiten sends them, in one event (a run has at most
+   * {@link StripeConnectorAdministration#MAX_METERS}; the run's events are written in one
+   * transaction).
+   */
+  private Event meterEvent(ReconciliationReport report) {
+    ObjectNode data = JsonNodeFactory.instance.objectNode();
+    data.put("connector", "stripe");
+    data.put("run_id", report.runId());
+    data.put("window_start", report.windowStart().toString());
+    data.put("window_end", report.windowEnd().toString());
+    ArrayNode meters = data.putArray("meters");
+    for (ReconciliationReport.MeterFinding finding : report.meterFindings()) {
+      ObjectNode meter = meters.addObject();
+      meter.put("entitlement", finding.entitlement());
+      meter.put("event_name", finding.eventName());
+      meter.put("problem", problem(finding));
+      meter.put("meter_id", finding.meterId());
+      meter.put("formula", wire(finding.formula()));
+      ArrayNode needed = meter.putArray("formulas_needed");
+      finding.needed().forEach(formula -> needed.add(wire(formula)));
+    }
+    return new Event(
+        Ids.newId(Event.ID_PREFIX, report.finishedAt()),
+        report.tenantId(),
+        EventType.BILLING_RECONCILIATION_METER_MISMATCH,
+        report.finishedAt(),
+        data);
+  }
+
+  /** What is wrong with a finding's meter, as the event and the status name it. */
+  public static String problem(ReconciliationReport.MeterFinding finding) {
+    return finding.missing() ? "no_active_meter" : "wrong_formula";
+  }
+
+  /** A formula as Stripe writes it ({@code sum}); null stays null. */
+  public static String wire(MeterFormula formula) {
+    return formula == null ? null : formula.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -33,6 +33,7 @@ public enum EventType {
   USAGE_REPORT_REJECTED("usage.report_rejected"),
   USAGE_PERIOD_CLOSED("usage.period_closed"),
   BILLING_RECONCILIATION_MISMATCH("billing.reconciliation_mismatch"),
+  BILLING_RECONCILIATION_METER_MISMATCH("billing.reconciliation_meter_mismatch"),
   WEBHOOK_TEST("webhook.test");
 
   private final String wireName;

@@ -49,7 +49,18 @@ public abstract class ReconciliationReportsContract {
         4,
         differences,
         found,
-        List.of("seats: a last meter holds a value, not a day's usage: not compared"));
+        List.of("seats: a last meter holds a value, not a day's usage: not compared"),
+        differences == 0
+            ? List.of()
+            : List.of(
+                new ReconciliationReport.MeterFinding(
+                    "logins",
+                    "logins",
+                    "mtr_logins",
+                    MeterFormula.LAST,
+                    List.of(MeterFormula.COUNT, MeterFormula.SUM)),
+                new ReconciliationReport.MeterFinding(
+                    "storage-gb", "storage_mb", null, null, List.of(MeterFormula.SUM))));
   }
 
   private Event event(String id) {

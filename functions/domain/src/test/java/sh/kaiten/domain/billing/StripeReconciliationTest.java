@@ -54,14 +54,21 @@ class StripeReconciliationTest {
   /** Stripe as reconciliation sees it: keeps what it accepts, sums it by meter on request. */
   private static final class KeepingStripe implements MeterEventGateway, MeterSummaryGateway {
     final List<MeterEvent> events = new CopyOnWriteArrayList<>();
-    final Map<String, Meter> meters =
-        new java.util.HashMap<>(
-            Map.of(
-                "api_calls", new Meter("mtr_calls", "api_calls", MeterFormula.SUM),
-                "storage_mb", new Meter("mtr_storage", "storage_mb", MeterFormula.SUM),
-                "logins", new Meter("mtr_logins", "logins", MeterFormula.COUNT),
-                "seats", new Meter("mtr_seats", "seats", MeterFormula.LAST)));
+
+    /** The account's active meters, newest first. */
+    final List<Meter> meters =
+        new ArrayList<>(
+            List.of(
+                new Meter("mtr_calls", "api_calls", MeterFormula.SUM),
+                new Meter("mtr_storage", "storage_mb", MeterFormula.SUM),
+                new Meter("mtr_logins", "logins", MeterFormula.COUNT),
+                new Meter("mtr_seats", "seats", MeterFormula.LAST)));
+
+    /** How many meters a page of the list holds (Stripe's largest page is 100). */
+    int meterPage = 100;
+
     final List<String> reads = new ArrayList<>();
+    final List<String> meterReads = new ArrayList<>();
     RuntimeException failReads;
 
     @Override
@@ -71,19 +78,33 @@ class StripeReconciliationTest {
     }
 
     @Override
-    public Map<String, Meter> activeMeters() {
+    public MeterPage activeMeters(String startingAfter) {
+      meterReads.add(String.valueOf(startingAfter));
       if (failReads != null) {
         throw failReads;
       }
-      return Map.copyOf(meters);
+      int from = 0;
+      if (startingAfter != null) {
+        from = meters.stream().map(Meter::id).toList().indexOf(startingAfter) + 1;
+      }
+      int to = Math.min(meters.size(), from + meterPage);
+      List<Meter> page = List.copyOf(meters.subList(from, to));
+      return new MeterPage(page, to < meters.size() ? page.get(page.size() - 1).id() : null);
+    }
+
+    /** Replaces the meter of {@code eventName} (or removes it, with a null formula). */
+    void meter(String eventName, String id, MeterFormula formula) {
+      meters.removeIf(meter -> meter.eventName().equals(eventName));
+      if (formula != null) {
+        meters.add(0, new Meter(id, eventName, formula));
+      }
     }
 
     @Override
     public Optional<BigDecimal> aggregatedValue(
         String meterId, String customer, Instant start, Instant end) {
       reads.add(meterId + " " + customer + " " + start + " " + end);
-      Meter meter =
-          meters.values().stream().filter(m -> m.id().equals(meterId)).findFirst().orElseThrow();
+      Meter meter = meters.stream().filter(m -> m.id().equals(meterId)).findFirst().orElseThrow();
       List<MeterEvent> matched =
           events.stream()
               .filter(e -> e.eventName().equals(meter.eventName()))
@@ -245,7 +266,8 @@ class StripeReconciliationTest {
                 6,
                 0,
                 List.of(),
-                List.of(SEATS_NOT_COMPARED)));
+                List.of(SEATS_NOT_COMPARED),
+                List.of()));
     assertThat(stripe.reads)
         .containsExactly(
             "mtr_calls cus_Stripe1 " + DAY + " " + NEXT_DAY,
@@ -254,6 +276,7 @@ class StripeReconciliationTest {
             "mtr_calls cus_Stripe2 " + DAY + " " + NEXT_DAY,
             "mtr_logins cus_Stripe2 " + DAY + " " + NEXT_DAY,
             "mtr_storage cus_Stripe2 " + DAY + " " + NEXT_DAY);
+    assertThat(stripe.meterReads).containsExactly("null"); // one page holds the four meters
     assertThat(reports.latest(TENANT)).contains(report);
     assertThat(reports.outbox.events).isEmpty();
   }
@@ -325,17 +348,201 @@ class StripeReconciliationTest {
         .isEqualTo("cus_beta");
   }
 
+  /** The summary reads of the day's SUM and COUNT pairs, but those of {@code meterIds}. */
+  private static List<String> readsBut(String... meterIds) {
+    List<String> reads = new ArrayList<>();
+    for (String customer : List.of("cus_Stripe1", "cus_Stripe2")) {
+      for (String meter : List.of("mtr_calls", "mtr_logins", "mtr_storage")) {
+        if (!List.of(meterIds).contains(meter)) {
+          reads.add(meter + " " + customer + " " + DAY + " " + NEXT_DAY);
+        }
+      }
+    }
+    return reads;
+  }
+
+  private static final String RUN_DATA =
+      "\"connector\":\"stripe\",\"run_id\":\"daily:2026-12-03\","
+          + "\"window_start\":\"2026-12-03T00:00:00Z\",\"window_end\":\"2026-12-04T00:00:00Z\"";
+
+  /**
+   * Storage (SUM) mapped to a {@code count} meter: Stripe bills acme 1 (one event), not 2500 MB.
+   * Compared pair by pair that would be acme's difference of 2499; it is the meter's finding, and
+   * storage's pairs are neither read nor compared. Seats (MAX) on a {@code sum} meter is one too.
+   */
   @Test
-  void aMeterStripeDoesNotHaveIsADifferenceWithoutStripesValue() {
+  void aMeterOfAFormulaThatDoesNotFitIsNamedAndItsPairsAreNotDifferences() {
     usage();
     liveSync();
-    stripe.meters.remove("storage_mb");
+    stripe.meter("storage_mb", "mtr_storage_count", MeterFormula.COUNT);
+    stripe.meter("seats", "mtr_seats_sum", MeterFormula.SUM);
 
     ReconciliationReport report = finished(reconciliation.run(job()));
 
-    assertThat(report.compared()).isEqualTo(5); // beta's storage: no meter and nothing counted
-    assertThat(report.differences()).containsExactly(acmeStorage(null));
-    assertThat(reports.outbox.events.get(0).data().get("stripe_value").isNull()).isTrue();
+    assertThat(report)
+        .isEqualTo(
+            new ReconciliationReport(
+                TENANT,
+                RUN,
+                DAY,
+                NEXT_DAY,
+                clock.instant(),
+                7,
+                4,
+                0,
+                List.of(),
+                List.of(SEATS_NOT_COMPARED),
+                List.of(
+                    new ReconciliationReport.MeterFinding(
+                        "seats",
+                        "seats",
+                        "mtr_seats_sum",
+                        MeterFormula.SUM,
+                        List.of(MeterFormula.LAST)),
+                    new ReconciliationReport.MeterFinding(
+                        "storage-gb",
+                        "storage_mb",
+                        "mtr_storage_count",
+                        MeterFormula.COUNT,
+                        List.of(MeterFormula.SUM)))));
+    assertThat(stripe.reads).containsExactlyElementsOf(readsBut("mtr_storage"));
+    assertThat(stripe.meterReads).containsExactly("null");
+    assertThat(reports.outbox.events).hasSize(1);
+    Event event = reports.outbox.events.get(0);
+    assertThat(event.type()).isEqualTo(EventType.BILLING_RECONCILIATION_METER_MISMATCH);
+    assertThat(event.type().wireName()).isEqualTo("billing.reconciliation_meter_mismatch");
+    assertThat(event.data().toString())
+        .isEqualTo(
+            "{"
+                + RUN_DATA
+                + ",\"meters\":["
+                + "{\"entitlement\":\"seats\",\"event_name\":\"seats\","
+                + "\"problem\":\"wrong_formula\",\"meter_id\":\"mtr_seats_sum\","
+                + "\"formula\":\"sum\",\"formulas_needed\":[\"last\"]},"
+                + "{\"entitlement\":\"storage-gb\",\"event_name\":\"storage_mb\","
+                + "\"problem\":\"wrong_formula\",\"meter_id\":\"mtr_storage_count\","
+                + "\"formula\":\"count\",\"formulas_needed\":[\"sum\"]}]}");
+  }
+
+  /** Its meter found unfit, a pair Stripe lacks usage of is still no difference. */
+  @Test
+  void anUnfitMetersPairsAreNotCountedEvenWhenTheyWouldDiffer() {
+    usage();
+    liveSync();
+    stripe.meter("api_calls", "mtr_calls_last", MeterFormula.LAST);
+    stripe.events.removeIf(event -> event.value() == 4 && event.eventName().equals("api_calls"));
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.compared()).isEqualTo(4);
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.differences()).isEmpty();
+    assertThat(report.meterFindings())
+        .containsExactly(
+            new ReconciliationReport.MeterFinding(
+                "api-calls",
+                "api_calls",
+                "mtr_calls_last",
+                MeterFormula.LAST,
+                List.of(MeterFormula.SUM)));
+    assertThat(stripe.reads).containsExactlyElementsOf(readsBut("mtr_calls"));
+    assertThat(reports.outbox.events)
+        .extracting(Event::type)
+        .containsExactly(EventType.BILLING_RECONCILIATION_METER_MISMATCH);
+  }
+
+  /**
+   * A COUNT goes one event of value 1 a report, so a {@code sum} meter bills it as a {@code count}
+   * one does: it fits, and its pairs are compared as before (acme's 2 logins against Stripe's sum
+   * of 2).
+   */
+  @Test
+  void aCountOnASumMeterFitsAndIsComparedAsBefore() {
+    usage();
+    liveSync();
+    stripe.meter("logins", "mtr_logins", MeterFormula.SUM);
+    stripe.events.removeIf(event -> event.value() == 10);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.meterFindings()).isEmpty();
+    assertThat(report.compared()).isEqualTo(6);
+    assertThat(report.differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                "cus_beta",
+                "cus_Stripe2",
+                "api-calls",
+                "api_calls",
+                BigDecimal.TEN,
+                BigDecimal.ZERO));
+    assertThat(stripe.reads).containsExactlyElementsOf(readsBut());
+    assertThat(reports.outbox.events)
+        .extracting(Event::type)
+        .containsExactly(EventType.BILLING_RECONCILIATION_MISMATCH);
+  }
+
+  @Test
+  void aMappedMeterStripeDoesNotHaveIsNamedAndItsPairsAreNotCompared() {
+    usage();
+    liveSync();
+    stripe.meter("storage_mb", null, null);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.compared()).isEqualTo(4);
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.meterFindings())
+        .containsExactly(
+            new ReconciliationReport.MeterFinding(
+                "storage-gb", "storage_mb", null, null, List.of(MeterFormula.SUM)));
+    assertThat(stripe.reads).containsExactlyElementsOf(readsBut("mtr_storage"));
+    assertThat(reports.outbox.events).hasSize(1);
+    assertThat(reports.outbox.events.get(0).data().toString())
+        .isEqualTo(
+            "{"
+                + RUN_DATA
+                + ",\"meters\":[{\"entitlement\":\"storage-gb\",\"event_name\":\"storage_mb\","
+                + "\"problem\":\"no_active_meter\",\"meter_id\":null,\"formula\":null,"
+                + "\"formulas_needed\":[\"sum\"]}]}");
+  }
+
+  /**
+   * Stripe's meters listed a meter a page behind 150 others: the pages are Stripe reads of the step
+   * that reads them, so no step reads more than 100 (100 pages; 54 pages and 15 customers' 3
+   * summaries; then 33 customers; then the last 24), and the meters are read once in the run.
+   */
+  @Test
+  void theMetersPagesCountAmongAStepsHundredReadsAndAreReadOnceARun() {
+    usage();
+    liveSync();
+    for (int i = 0; i < 70; i++) {
+      customer(String.format("cus_many%02d", i), "cus_StripeMany" + i, "lic_many" + i, "many" + i);
+    }
+    for (int i = 0; i < 150; i++) {
+      stripe.meters.add(
+          0, new MeterSummaryGateway.Meter("mtr_other" + i, "other_" + i, MeterFormula.SUM));
+    }
+    stripe.meterPage = 1;
+
+    List<Integer> readsPerStep = new ArrayList<>();
+    BillingJob.Reconciliation step = job();
+    Result result;
+    do {
+      int before = stripe.reads.size() + stripe.meterReads.size();
+      result = reconciliation.run(step);
+      readsPerStep.add(stripe.reads.size() + stripe.meterReads.size() - before);
+      if (result instanceof Result.Continued continued) {
+        step = continued.next();
+      }
+    } while (result instanceof Result.Continued);
+
+    assertThat(readsPerStep).containsExactly(100, 54 + 15 * 3, 33 * 3, 24 * 3);
+    assertThat(stripe.meterReads).hasSize(154).doesNotHaveDuplicates();
+    ReconciliationReport report = finished(result);
+    assertThat(report.compared()).isEqualTo(72 * 3);
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.meterFindings()).isEmpty();
   }
 
   @Test

@@ -2,23 +2,22 @@ package sh.kaiten.adapters.stripe;
 
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.billing.MeterEventSummary;
 import com.stripe.param.billing.MeterEventSummaryListParams;
 import com.stripe.param.billing.MeterListParams;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import sh.kaiten.domain.billing.MeterFormula;
 import sh.kaiten.domain.billing.MeterSummaryGateway;
 
 /**
- * Stripe's meters and meter event summaries through Stripe's Java client: the meters listed (every
- * page, active only), and one summary over the whole range asked for (no {@code
- * value_grouping_window}), so one call per customer and meter.
+ * Stripe's meters and meter event summaries through Stripe's Java client: the active meters listed
+ * a page a call, and one summary over the whole range asked for (no {@code value_grouping_window}),
+ * so one call per customer and meter.
  */
 public final class StripeMeterSummaries implements MeterSummaryGateway {
   /** Stripe's largest page. */
@@ -31,28 +30,24 @@ public final class StripeMeterSummaries implements MeterSummaryGateway {
   }
 
   @Override
-  public Map<String, Meter> activeMeters() {
-    Map<String, Meter> byEventName = new HashMap<>();
+  public MeterPage activeMeters(String startingAfter) {
+    StripeCollection<com.stripe.model.billing.Meter> page;
     try {
-      Iterable<com.stripe.model.billing.Meter> meters =
-          stripe
-              .v1()
-              .billing()
-              .meters()
-              .list(
-                  MeterListParams.builder()
-                      .setStatus(MeterListParams.Status.ACTIVE)
-                      .setLimit(PAGE)
-                      .build())
-              .autoPagingIterable();
-      for (com.stripe.model.billing.Meter meter : meters) {
-        byEventName.put(
-            meter.getEventName(), new Meter(meter.getId(), meter.getEventName(), formula(meter)));
+      MeterListParams.Builder params =
+          MeterListParams.builder().setStatus(MeterListParams.Status.ACTIVE).setLimit(PAGE);
+      if (startingAfter != null) {
+        params.setStartingAfter(startingAfter);
       }
+      page = stripe.v1().billing().meters().list(params.build());
     } catch (StripeException | RuntimeException e) {
       throw unreadable("the meters", e);
     }
-    return byEventName;
+    List<Meter> meters =
+        page.getData().stream()
+            .map(meter -> new Meter(meter.getId(), meter.getEventName(), formula(meter)))
+            .toList();
+    boolean more = Boolean.TRUE.equals(page.getHasMore()) && !meters.isEmpty();
+    return new MeterPage(meters, more ? meters.get(meters.size() - 1).id() : null);
   }
 
   @Override
@@ -81,10 +76,16 @@ public final class StripeMeterSummaries implements MeterSummaryGateway {
     return summaries.stream().map(MeterEventSummary::getAggregatedValue).findFirst();
   }
 
+  /** The meter's formula; null when Stripe names none, or one Kaiten does not know. */
   private static MeterFormula formula(com.stripe.model.billing.Meter meter) {
     String formula =
         meter.getDefaultAggregation() == null ? null : meter.getDefaultAggregation().getFormula();
-    return formula == null ? null : MeterFormula.valueOf(formula.toUpperCase(Locale.ROOT));
+    return formula == null
+        ? null
+        : Arrays.stream(MeterFormula.values())
+            .filter(known -> known.name().equalsIgnoreCase(formula))
+            .findFirst()
+            .orElse(null);
   }
 
   private static UnreadableException unreadable(String what, Exception e) {

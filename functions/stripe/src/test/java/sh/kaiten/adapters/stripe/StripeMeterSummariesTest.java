@@ -2,6 +2,7 @@ package sh.kaiten.adapters.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -31,18 +32,39 @@ class StripeMeterSummariesTest {
     stripe.close();
   }
 
+  /** 105 meters: a page of the newest 100 (one read), then the oldest 5 after its last. */
   @Test
-  void everyActiveMeterIsFoundByItsEventNameAcrossPages() {
+  void theActiveMetersAreListedAPageOfAHundredARead() {
     for (int i = 0; i < 105; i++) {
-      stripe.meter("meter_" + i, i == 7 ? "last" : "sum");
+      stripe.meter("meter_" + i, i == 7 ? "last" : i == 104 ? "count" : "sum");
+      clock.advance(Duration.ofSeconds(1)); // newest first: in the order they were made
     }
 
-    var meters = gateway.activeMeters();
+    MeterSummaryGateway.MeterPage first = gateway.activeMeters(null);
+    MeterSummaryGateway.MeterPage second = gateway.activeMeters(first.next());
 
-    assertThat(meters).hasSize(105);
-    assertThat(meters.get("meter_7").formula()).isEqualTo(MeterFormula.LAST);
-    assertThat(meters.get("meter_104").formula()).isEqualTo(MeterFormula.SUM);
-    assertThat(meters.get("meter_104").id()).startsWith("mtr_test_");
+    assertThat(first.meters()).hasSize(100);
+    assertThat(first.meters().get(0).eventName()).isEqualTo("meter_104");
+    assertThat(first.meters().get(0).formula()).isEqualTo(MeterFormula.COUNT);
+    assertThat(first.meters().get(0).id()).startsWith("mtr_test_");
+    assertThat(first.next()).isEqualTo(first.meters().get(99).id());
+    assertThat(second.meters())
+        .extracting(MeterSummaryGateway.Meter::eventName, MeterSummaryGateway.Meter::formula)
+        .containsExactly(
+            tuple("meter_4", MeterFormula.SUM),
+            tuple("meter_3", MeterFormula.SUM),
+            tuple("meter_2", MeterFormula.SUM),
+            tuple("meter_1", MeterFormula.SUM),
+            tuple("meter_0", MeterFormula.SUM));
+    assertThat(second.next()).isNull();
+    assertThat(first.meters()).extracting(MeterSummaryGateway.Meter::eventName).contains("meter_7");
+    assertThat(
+            first.meters().stream()
+                .filter(meter -> meter.eventName().equals("meter_7"))
+                .findFirst()
+                .orElseThrow()
+                .formula())
+        .isEqualTo(MeterFormula.LAST);
   }
 
   @Test
@@ -68,7 +90,7 @@ class StripeMeterSummariesTest {
     StripeMeterSummaries wrongKey =
         new StripeMeterSummaries(
             StripeMeterEvents.client("rk_test_wrong", stripe.url(), Duration.ofSeconds(10)));
-    assertThatThrownBy(wrongKey::activeMeters)
+    assertThatThrownBy(() -> wrongKey.activeMeters(null))
         .isInstanceOf(MeterSummaryGateway.UnreadableException.class)
         .hasMessageContaining("401");
   }
