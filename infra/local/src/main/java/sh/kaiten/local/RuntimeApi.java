@@ -108,7 +108,22 @@ final class RuntimeApi implements AutoCloseable {
   private void next(HttpExchange exchange) throws IOException, InterruptedException {
     Invocation invocation = invocations.take();
     inFlight.put(invocation.requestId(), new Held(invocation, System.nanoTime()));
-    invocation.result().whenComplete((answer, failure) -> inFlight.remove(invocation.requestId()));
+    invocation
+        .result()
+        .whenComplete(
+            (answer, failure) -> {
+              inFlight.remove(invocation.requestId());
+              if (failure instanceof FunctionFailure timeout
+                  && timeout.kind() == FunctionFailure.Kind.TIMED_OUT) {
+                log.accept(
+                    "[kaiten-local] invocation "
+                        + invocation.requestId()
+                        + " timed out ("
+                        + environment
+                        + "): "
+                        + timeout.getMessage());
+              }
+            });
     if (closed) { // the process died while this was being taken
       processGone("the function process is gone");
       return;

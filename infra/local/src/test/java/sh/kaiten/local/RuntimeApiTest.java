@@ -85,4 +85,34 @@ class RuntimeApiTest {
       assertThat(notes).noneMatch(line -> line.contains("REPORT"));
     }
   }
+
+  @Test
+  void anEventTakenAndNotAnsweredInTimeIsNotedAsTimedOut() throws Exception {
+    List<String> notes = new CopyOnWriteArrayList<>();
+    try (Invocations invocations = new Invocations(notes::add);
+        RuntimeApi api = new RuntimeApi(ARN, "environment 2", invocations, notes::add)) {
+      Invocation invocation = invocations.submit("{}", Duration.ofSeconds(1), () -> true);
+      HttpResponse<String> next =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://" + api.address() + "/2018-06-01/runtime/invocation/next"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(next.statusCode()).isEqualTo(200);
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(notes)
+                      .contains(
+                          "[kaiten-local] invocation "
+                              + invocation.requestId()
+                              + " timed out (environment 2): the function did not answer within 1 s"));
+      assertThat(invocation.result()).isCompletedExceptionally();
+      assertThat(api.held()).isZero();
+    }
+  }
 }
