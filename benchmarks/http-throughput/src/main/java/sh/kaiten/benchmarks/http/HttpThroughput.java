@@ -138,7 +138,9 @@ public final class HttpThroughput {
       String token = seed(base, admin);
       failed = measure(options, base, token, inProcess, local.dir());
       if (failed) {
-        keepLogs(local.dir().resolve("logs"), root.resolve("benchmarks/http-throughput/target"));
+        System.err.println(
+            "the run had errors: kaiten-local's logs are kept in "
+                + local.keepLogs(root.resolve("benchmarks/http-throughput/target")));
       }
     }
     System.err.printf(
@@ -349,21 +351,6 @@ public final class HttpThroughput {
                 (http.p50Millis() >= same.p50Millis() ? "+" : "")
                     + millis(http.p50Millis() - same.p50Millis()),
                 100 * http.perSecond() / same.perSecond());
-  }
-
-  /**
-   * Copies kaiten-local's logs (each function's output, kaiten-local's handover and REPORT lines)
-   * out of its folder before it is deleted, so a failed run can be looked into.
-   */
-  private static void keepLogs(Path logs, Path target) throws IOException {
-    Path kept = target.resolve("kaiten-local-logs-" + System.currentTimeMillis());
-    Files.createDirectories(kept);
-    try (var files = Files.list(logs)) {
-      for (Path file : files.toList()) {
-        Files.copy(file, kept.resolve(file.getFileName()));
-      }
-    }
-    System.err.println("the run had errors: kaiten-local's logs are kept in " + kept);
   }
 
   /**

@@ -89,6 +89,24 @@ public final class KaitenLocalProcess implements AutoCloseable {
     return dir;
   }
 
+  /**
+   * Copies its logs (each function's output, kaiten-local's handover, REPORT and timed-out lines)
+   * into a new folder under {@code target}, before {@link #close} deletes them, so a failed run can
+   * be looked into.
+   *
+   * @return the folder they are in
+   */
+  public Path keepLogs(Path target) throws IOException {
+    Path kept = target.resolve("kaiten-local-logs-" + System.currentTimeMillis());
+    Files.createDirectories(kept);
+    try (var files = Files.list(dir.resolve("logs"))) {
+      for (Path file : files.toList()) {
+        Files.copy(file, kept.resolve(file.getFileName()));
+      }
+    }
+    return kept;
+  }
+
   /** The state file kaiten-local writes in its folder when ready (admin token, endpoints). */
   public Path stateFile() {
     return dir.resolve("kaiten-local.json");
