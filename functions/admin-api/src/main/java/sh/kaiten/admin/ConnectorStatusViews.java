@@ -137,11 +137,16 @@ final class ConnectorStatusViews {
       String stripeCustomerId,
       String entitlement,
       String eventName,
-      @Schema(description = "What Kaiten counted, scaled as sent to Stripe") BigDecimal kaitenValue,
       @Schema(
               description =
-                  "Stripe's aggregated value (0 without events); null only in results recorded"
-                      + " before a missing meter was a meter finding")
+                  "What Kaiten counted, scaled as sent to Stripe (a last meter's latest event's"
+                      + " value); null when a last meter was sent no event in the window")
+          BigDecimal kaitenValue,
+      @Schema(
+              description =
+                  "Stripe's aggregated value (0 without events of a sum or count meter); null when"
+                      + " Stripe has no event of a last meter, and in results recorded before a"
+                      + " missing meter was a meter finding")
           BigDecimal stripeValue) {
     static DifferenceView of(ReconciliationReport.Difference difference) {
       return new DifferenceView(

@@ -23,6 +23,7 @@ import sh.kaiten.domain.billing.SentLedger;
 import sh.kaiten.domain.billing.StripeConnectors;
 import sh.kaiten.domain.billing.StripeReconciliation;
 import sh.kaiten.domain.billing.TrailReplay;
+import sh.kaiten.domain.closing.ClosedPeriods;
 import sh.kaiten.domain.license.CustomerStore;
 import sh.kaiten.domain.license.InstanceStore;
 import sh.kaiten.domain.license.LicenseStore;
@@ -90,6 +91,7 @@ public class BillingWiring {
   StripeReconciliation reconciliation(
       StripeConnectors connectors,
       TrailReplay replay,
+      ClosedPeriods closed,
       InstanceStore instances,
       LicenseStore licenses,
       CustomerStore customers,
@@ -103,6 +105,7 @@ public class BillingWiring {
     return new StripeReconciliation(
         connectors,
         replay,
+        closed,
         instances,
         licenses,
         customers,

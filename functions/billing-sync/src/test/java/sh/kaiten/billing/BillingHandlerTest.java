@@ -40,7 +40,10 @@ import sh.kaiten.domain.billing.ReconciliationReports;
 import sh.kaiten.domain.billing.StripeActivity;
 import sh.kaiten.domain.billing.StripeConnector;
 import sh.kaiten.domain.billing.StripeConnectors;
+import sh.kaiten.domain.billing.WindowValue;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.closing.ClosedPeriod;
+import sh.kaiten.domain.closing.ClosedPeriods;
 import sh.kaiten.domain.metering.CounterKey;
 import sh.kaiten.domain.outbox.AcceptedReport;
 import sh.kaiten.domain.outbox.AcceptedUsage;
@@ -74,6 +77,7 @@ class BillingHandlerTest {
   @Inject AuditLog trail;
   @Inject StripeActivity activity;
   @Inject ReconciliationReports reconciliations;
+  @Inject ClosedPeriods closedPeriods;
 
   private ProductPage page;
   private String tenant;
@@ -431,6 +435,109 @@ class BillingHandlerTest {
         .containsExactly(
             new ReconciliationReport.MeterFinding(
                 "api-calls", other, null, null, List.of(MeterFormula.SUM)));
+  }
+
+  /**
+   * A MAX entitlement on a {@code last} meter: live sync (here a backfill) sent 5, then the period,
+   * ending with the window, closed at 7 and its flush sent 7 a second before its end. The
+   * reconciliation reads the closed period (kept by the scheduler's closing) and the trail: the
+   * close's 7 is the latest event on both sides. Once Stripe loses the close, Stripe's latest is
+   * the live 5: a difference of 7 against 5.
+   */
+  @Test
+  void aReconciliationComparesALastMeterWithTheLatestEventAClosedPeriodIncluded() {
+    String peakMeter = "peak_" + UUID.randomUUID().toString().substring(0, 8);
+    stripe().meter(meter, "sum");
+    stripe().meter(peakMeter, "last");
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+    Instant from = to.minus(Duration.ofHours(1));
+    connectors.put(
+        new StripeConnector(
+            tenant,
+            Map.of(
+                "api-calls",
+                new MeterMapping("api-calls", meter, BigDecimal.ONE, Aggregation.SUM),
+                "peak",
+                new MeterMapping("peak", peakMeter, BigDecimal.ONE, Aggregation.MAX)),
+            "crm_id",
+            from,
+            from));
+    valueReported(from.plusSeconds(30), "peak", 5, 5, from, to);
+    valueReported(from.plusSeconds(90), "peak", 3, 5, from, to);
+    BillingJob backfill = new BillingJob.Backfill(tenant, from, to, BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(backfill))).get("batchItemFailures")).isEmpty();
+    String holder = "instance:" + ProductPage.INSTANCE;
+    closedPeriods.record(
+        new ClosedPeriod(tenant, holder, "peak", Aggregation.MAX, from, to, BigDecimal.valueOf(7)));
+    BillingJob flush =
+        new BillingJob.PeriodFlush(
+            tenant,
+            holder,
+            "peak",
+            from,
+            to,
+            BigDecimal.valueOf(7),
+            Instant.now(),
+            BillingJob.Progress.START);
+    assertThat(invoke(event(SqsBillingJobs.toJson(flush))).get("batchItemFailures")).isEmpty();
+    assertThat(stripe().last(customer, peakMeter)).isEqualTo(7L);
+
+    BillingJob.Reconciliation equal =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_peak", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(equal))).get("batchItemFailures")).isEmpty();
+    ReconciliationReport first = reconciliations.latest(tenant).orElseThrow();
+    assertThat(first.runId()).isEqualTo("requested:rcn_peak");
+    assertThat(first.compared()).isEqualTo(2);
+    assertThat(first.differences()).isEmpty();
+    assertThat(first.notCompared()).isEmpty();
+
+    assertThat(
+            stripe()
+                .forget(
+                    MeterIdentifiers.ofWindow(
+                        new WindowValue(tenant, holder, "peak", from, to, BigDecimal.valueOf(7)))))
+        .isTrue();
+    BillingJob.Reconciliation differing =
+        new BillingJob.Reconciliation(tenant, "requested:rcn_peak_lost", from, to, Instant.now());
+    assertThat(invoke(event(SqsBillingJobs.toJson(differing))).get("batchItemFailures")).isEmpty();
+    assertThat(reconciliations.latest(tenant).orElseThrow().differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                stores.licenses().findLicense(tenant, page.licenseId()).orElseThrow().customerId(),
+                customer,
+                "peak",
+                peakMeter,
+                BigDecimal.valueOf(7),
+                BigDecimal.valueOf(5)));
+  }
+
+  /**
+   * A counted MAX, MIN, AVERAGE or LATEST report's audit record, as usage-api writes it: with its
+   * counter's period and the value it left the counter at.
+   */
+  private void valueReported(
+      Instant at, String entitlement, int value, int periodValue, Instant start, Instant end) {
+    trail.append(
+        List.of(
+            new AuditRecord(
+                Ids.newId(AuditRecord.ID_PREFIX, at),
+                tenant,
+                at,
+                "tok_test",
+                ReportedUsage.TYPE,
+                ProductPage.INSTANCE,
+                List.of(entitlement),
+                "{\"entitlement_slug\":\"" + entitlement + "\",\"value\":" + value + "}",
+                "{\"status\":\"ACCEPTED\",\"current_usage\":"
+                    + periodValue
+                    + ",\"period_start\":\""
+                    + start
+                    + "\",\"period_end\":\""
+                    + end
+                    + "\"}",
+                "req_test",
+                Instant.now().plus(Duration.ofDays(90)),
+                "hash")));
   }
 
   /** A counted single report's audit record, as usage-api writes it. */

@@ -16,6 +16,7 @@ import sh.kaiten.adapters.cache.CachedDefinitions;
 import sh.kaiten.adapters.dynamodb.ChangeItems;
 import sh.kaiten.adapters.dynamodb.DynamoAuditLog;
 import sh.kaiten.adapters.dynamodb.DynamoCatalogChanges;
+import sh.kaiten.adapters.dynamodb.DynamoClosedPeriods;
 import sh.kaiten.adapters.dynamodb.DynamoClosingCounters;
 import sh.kaiten.adapters.dynamodb.DynamoConsoleSessions;
 import sh.kaiten.adapters.dynamodb.DynamoCrmConnectors;
@@ -67,6 +68,7 @@ import sh.kaiten.domain.billing.UsageStream;
 import sh.kaiten.domain.catalog.Definitions;
 import sh.kaiten.domain.catalog.EntitlementStore;
 import sh.kaiten.domain.catalog.TierStore;
+import sh.kaiten.domain.closing.ClosedPeriods;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.crm.CrmConnectors;
 import sh.kaiten.domain.crm.CrmPushes;
@@ -302,6 +304,16 @@ public class Ports {
   @Singleton
   ClosingCounters closingCounters(DynamoDbClient dynamo, KaitenConfig config) {
     return new DynamoClosingCounters(dynamo, config.table().usage());
+  }
+
+  /**
+   * The closed periods (the scheduler's period closing keeps them, billing-sync's reconciliations
+   * read them), on the Usage table.
+   */
+  @Produces
+  @Singleton
+  ClosedPeriods closedPeriods(DynamoDbClient dynamo, KaitenConfig config) {
+    return new DynamoClosedPeriods(dynamo, config.table().usage());
   }
 
   @Produces

@@ -7,6 +7,7 @@ import java.time.Duration;
 import sh.kaiten.domain.audit.AuditLog;
 import sh.kaiten.domain.audit.DigestKey;
 import sh.kaiten.domain.auditing.AuditSealer;
+import sh.kaiten.domain.closing.ClosedPeriods;
 import sh.kaiten.domain.closing.ClosingCounters;
 import sh.kaiten.domain.closing.PeriodClosing;
 import sh.kaiten.domain.license.LicenseStore;
@@ -54,7 +55,11 @@ public class SchedulerWiring {
   @Produces
   @Singleton
   PeriodClosing closing(
-      ClosingCounters counters, CrossingMarkers markers, Clock clock, KaitenConfig config) {
-    return new PeriodClosing(counters, markers, clock, config.usage().lateWindow());
+      ClosingCounters counters,
+      CrossingMarkers markers,
+      ClosedPeriods closed,
+      Clock clock,
+      KaitenConfig config) {
+    return new PeriodClosing(counters, markers, closed, clock, config.usage().lateWindow());
   }
 }

@@ -76,6 +76,11 @@ final class BillingStack implements BeforeAllCallback, AfterAllCallback {
    * one instance: the instance's token.
    */
   String customer(String name, String stripeId, String instance) throws IOException {
+    return customer(name, stripeId, instance, "metered");
+  }
+
+  /** The same, on {@code tier}. */
+  String customer(String name, String stripeId, String instance, String tier) throws IOException {
     String customer =
         ok(
                 "POST",
@@ -93,7 +98,7 @@ final class BillingStack implements BeforeAllCallback, AfterAllCallback {
                 "POST",
                 "/api/licenses",
                 admin,
-                "{\"customer_id\":\"" + customer + "\",\"tier\":\"metered\"}")
+                "{\"customer_id\":\"" + customer + "\",\"tier\":\"" + tier + "\"}")
             .path("id")
             .asText();
     return ok(

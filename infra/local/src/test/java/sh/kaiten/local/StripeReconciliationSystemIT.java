@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import sh.kaiten.local.aws.StripeStandIn;
 
@@ -25,8 +28,11 @@ import sh.kaiten.local.aws.StripeStandIn;
  * reconciliation finds both differences, shows them in the connector's status, and delivers a
  * {@code billing.reconciliation_mismatch} webhook for each, signed. Then the entitlement is mapped
  * to a meter that counts events: the run names the meter (status and one signed {@code
- * billing.reconciliation_meter_mismatch} webhook) and compares none of its pairs.
+ * billing.reconciliation_meter_mismatch} webhook) and compares none of its pairs. Then a MAX and a
+ * LATEST entitlement mapped to {@code last} meters reconcile by their latest events in the window,
+ * and a later value given to Stripe for the MAX one is a difference.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StripeReconciliationSystemIT {
   private static final String METER = "recon_calls";
   private static final String COUNTING = "recon_calls_counted";
@@ -77,6 +83,7 @@ class StripeReconciliationSystemIT {
   }
 
   @Test
+  @Order(1)
   void aSyncedWindowHasNoDifferenceAndAnEventLostOrAddedInStripeIsReportedOnce() throws Exception {
     stack.stripe.meter(METER, "sum");
     ok(
@@ -130,7 +137,7 @@ class StripeReconciliationSystemIT {
               .findFirst()
               .orElseThrow();
       assertThat(stack.stripe.forget(four.identifier())).isTrue();
-      assertThat(addToStripe("cus_ReconB", 3, from.plusSeconds(45))).isEqualTo(200);
+      assertThat(addToStripe(METER, "cus_ReconB", 3, from.plusSeconds(45))).isEqualTo(200);
 
       JsonNode differing = reconcile(from, to);
       assertThat(differing.path("compared").asInt()).isEqualTo(2);
@@ -186,11 +193,122 @@ class StripeReconciliationSystemIT {
     }
   }
 
+  /**
+   * Peak seats (MAX) and disk (LATEST, GB to MB) on {@code last} meters: peak 4, then (a second
+   * later) 9 and 3, each sent live as the maximum after it (4, 9, 9) at the time it was written;
+   * disk 1.5, 2.25 and 4 timed a second, three and two before now, each sent at its own time. The
+   * window ends at the minute after the writes, and the reconciliation compares each customer's
+   * pair of the two meters with the latest events: 9 and 1500, as Stripe holds them. Then Stripe is
+   * given a later peak of 12 that Kaiten never counted: the peak pair differs (9 against 12).
+   */
+  @Test
+  @Order(2)
+  void maxAndLatestMetersReconcileByTheirLatestEventsAndALaterValueInStripeIsADifference()
+      throws Exception {
+    String peakMeter = "recon_peak";
+    String diskMeter = "recon_disk_mb";
+    stack.stripe.meter(peakMeter, "last");
+    stack.stripe.meter(diskMeter, "last");
+    ok(
+        "POST",
+        "/api/entitlements",
+        stack.admin,
+        "{\"slug\":\"recon-peak\",\"name\":\"Peak\",\"type\":\"NUMERIC\","
+            + "\"aggregation\":\"MAX\",\"enforcement\":\"SOFT\"}");
+    ok(
+        "POST",
+        "/api/entitlements",
+        stack.admin,
+        "{\"slug\":\"recon-disk\",\"name\":\"Disk\",\"type\":\"NUMERIC\","
+            + "\"aggregation\":\"LATEST\",\"enforcement\":\"SOFT\",\"unit\":\"GB\"}");
+    ok(
+        "POST",
+        "/api/tiers",
+        stack.admin,
+        "{\"slug\":\"gauges\",\"name\":\"Gauges\",\"rank\":5,"
+            + "\"entitlements\":{\"recon-peak\":null,\"recon-disk\":null}}");
+    stack.connect(
+        "{\"recon-peak\":{\"event_name\":\""
+            + peakMeter
+            + "\"},\"recon-disk\":{\"event_name\":\""
+            + diskMeter
+            + "\",\"scale\":1000}}");
+    String token = stack.customer("recon-gauges", "cus_ReconGauges", "recon-g", "gauges");
+    String path = "/api/instances/recon-g/usage";
+
+    ok("POST", path, token, "{\"entitlement_slug\":\"recon-peak\",\"value\":4}");
+    // The next values written in a later second: the latest second holds only the maximum, 9.
+    long written = Instant.now().getEpochSecond();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> Instant.now().getEpochSecond() > written);
+    ok("POST", path, token, "{\"entitlement_slug\":\"recon-peak\",\"value\":9}");
+    ok("POST", path, token, "{\"entitlement_slug\":\"recon-peak\",\"value\":3}");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    String[][] disk = {{"1.5", "1"}, {"2.25", "3"}, {"4", "2"}};
+    for (String[] report : disk) {
+      ok(
+          "POST",
+          path,
+          token,
+          "{\"entitlement_slug\":\"recon-disk\",\"value\":"
+              + report[0]
+              + ",\"timestamp\":\""
+              + now.minusSeconds(Long.parseLong(report[1]))
+              + "\"}");
+    }
+    Instant to = Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
+    Instant from = to.minus(Duration.ofMinutes(10));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Long.valueOf(9).equals(stack.stripe.last("cus_ReconGauges", peakMeter))
+                    && Long.valueOf(1500).equals(stack.stripe.last("cus_ReconGauges", diskMeter)));
+    await()
+        .atMost(Duration.ofSeconds(70))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> !Instant.now().isBefore(to));
+    int pairs = 2 * customersWithStripeIds();
+
+    JsonNode equal = reconcile(from, to);
+    assertThat(equal.path("compared").asInt()).isEqualTo(pairs);
+    assertThat(equal.path("difference_count").asInt()).isZero();
+    assertThat(equal.path("differences")).isEmpty();
+    assertThat(equal.path("not_compared")).isEmpty();
+    assertThat(equal.path("meter_findings")).isEmpty();
+
+    assertThat(addToStripe(peakMeter, "cus_ReconGauges", 12, to.minusSeconds(1))).isEqualTo(200);
+    JsonNode differing = reconcile(from, to);
+    assertThat(differing.path("compared").asInt()).isEqualTo(pairs);
+    assertThat(differing.path("difference_count").asInt()).isEqualTo(1);
+    JsonNode difference = differing.path("differences").get(0);
+    assertThat(difference.path("stripe_customer_id").asText()).isEqualTo("cus_ReconGauges");
+    assertThat(difference.path("entitlement").asText()).isEqualTo("recon-peak");
+    assertThat(difference.path("event_name").asText()).isEqualTo(peakMeter);
+    assertThat(difference.path("kaiten_value").asInt()).isEqualTo(9);
+    assertThat(difference.path("stripe_value").asInt()).isEqualTo(12);
+  }
+
+  /** The tenant's customers with a Stripe id: every one is compared on every fitting meter. */
+  private int customersWithStripeIds() throws IOException {
+    int count = 0;
+    for (JsonNode customer :
+        ok("GET", "/api/customers?limit=200", stack.admin, null).path("items")) {
+      if (customer.path("metadata").hasNonNull("stripe_customer_id")) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /** A meter event sent to the stand-in as Stripe's API takes it: usage Kaiten never counted. */
-  private int addToStripe(String customer, long value, Instant at) throws Exception {
+  private int addToStripe(String eventName, String customer, long value, Instant at)
+      throws Exception {
     String form =
         "event_name="
-            + METER
+            + eventName
             + "&payload%5Bstripe_customer_id%5D="
             + customer
             + "&payload%5Bvalue%5D="

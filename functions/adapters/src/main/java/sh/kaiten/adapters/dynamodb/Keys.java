@@ -26,7 +26,10 @@ import sh.kaiten.domain.metering.CounterKey;
  *          pk = METER_EVENT#{identifier}                   sk = LEDGER   (expires_at: TTL, 40 days)
  *          pk = CONNECTOR_STATUS#{tenant}                  sk = stripe   (billing-sync's tallies)
  *          pk = RECONCILIATION#{tenant}#{run}              sk = TALLY#{entitlement}#{customer}
+ *                                                                  | LAST#{entitlement}#{customer}
  *                                                                  (expires_at: TTL, a run's working totals)
+ *          pk = CLOSED_PERIOD#{tenant}                     sk = {period end}#{entitlement}#{holder}
+ *                                                                  (expires_at: TTL, 100 days after the end)
  * Audit    pk = TENANT#{tenant}                 sk = RECORD#{record id} | DIGEST#{hour}#{part, 4 digits}
  *          index by-instance: audit_instance = TENANT#{tenant}#INSTANCE#{instance}, sk
  * Webhooks pk = TENANT#{tenant}                 sk = ENDPOINT#{id}
@@ -266,6 +269,35 @@ final class Keys {
   /** An entitlement slug holds no '#', so the customer id after it is whole. */
   static String reconciliationTally(String entitlement, String customerId) {
     return "TALLY#" + entitlement + "#" + customerId;
+  }
+
+  /** A run's latest event of a customer's last meter, beside its totals. */
+  static String reconciliationLast(String entitlement, String customerId) {
+    return "LAST#" + entitlement + "#" + customerId;
+  }
+
+  /**
+   * A tenant's closed periods, in one partition: a few writes a second at most (the period closing
+   * takes 500 periods a run), read by period end.
+   */
+  static String closedPeriods(String tenantId) {
+    return "CLOSED_PERIOD#" + tenantId;
+  }
+
+  /** Fixed-width period end first, so a tenant's closed periods sort by it. */
+  static String closedPeriod(Instant periodEnd, String entitlement, String holder) {
+    return TIME.format(periodEnd) + "#" + entitlement + "#" + holder;
+  }
+
+  /** The least sort key of a period ending at or after {@code from}. */
+  static String closedFrom(Instant from) {
+    return closesAt(from);
+  }
+
+  /** The greatest sort key of a period ending before {@code to}. */
+  static String closedBefore(Instant to) {
+    return TIME.format(to.truncatedTo(ChronoUnit.MILLIS).equals(to) ? to.minusMillis(1) : to)
+        + "#~";
   }
 
   /**

@@ -11,8 +11,8 @@ import sh.kaiten.domain.billing.ReconciliationReport;
 /**
  * A reconciliation's differences as JSON, one object each: in a run's step on the billing queue
  * ({@link SqsBillingJobs}) and in its recorded result (the DynamoDB adapter). Values as strings of
- * their decimal; {@code stripe} null in results recorded before a missing meter was a meter finding
- * ({@link ReconciliationMeters}).
+ * their decimal; null where a {@code last} meter had no event, and {@code stripe} null in results
+ * recorded before a missing meter was a meter finding ({@link ReconciliationMeters}).
  */
 public final class ReconciliationDifferences {
   private ReconciliationDifferences() {}
@@ -24,7 +24,7 @@ public final class ReconciliationDifferences {
       item.put("stripe_customer_id", difference.stripeCustomerId());
       item.put("entitlement", difference.entitlement());
       item.put("event_name", difference.eventName());
-      item.put("kaiten", difference.kaiten().toPlainString());
+      item.put("kaiten", difference.kaiten() == null ? null : difference.kaiten().toPlainString());
       item.put("stripe", difference.stripe() == null ? null : difference.stripe().toPlainString());
     }
   }
@@ -41,7 +41,7 @@ public final class ReconciliationDifferences {
               SqsEvents.text(item, "stripe_customer_id"),
               SqsEvents.text(item, "entitlement"),
               SqsEvents.text(item, "event_name"),
-              new BigDecimal(SqsEvents.text(item, "kaiten")),
+              item.hasNonNull("kaiten") ? new BigDecimal(SqsEvents.text(item, "kaiten")) : null,
               item.hasNonNull("stripe") ? new BigDecimal(SqsEvents.text(item, "stripe")) : null));
     }
     return differences;

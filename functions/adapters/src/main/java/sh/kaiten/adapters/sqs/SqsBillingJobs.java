@@ -2,10 +2,13 @@ package sh.kaiten.adapters.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import sh.kaiten.domain.billing.BillingJob;
 import sh.kaiten.domain.billing.BillingJobs;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -119,7 +122,7 @@ public final class SqsBillingJobs implements BillingJobs {
 
   /**
    * What a run carries: counts, the customers' cursor, the first differences and Stripe's meters as
-   * far as read.
+   * far as read, the closed periods' cursor, and the first ties of {@code last} meters.
    */
   private static void findings(ObjectNode json, BillingJob.Reconciliation.Findings findings) {
     json.put("unattributed", findings.unattributed());
@@ -133,6 +136,13 @@ public final class SqsBillingJobs implements BillingJobs {
     if (findings.meters() != null) {
       ReconciliationMeters.write(json.putObject("meters"), findings.meters());
     }
+    if (findings.closes() != null) {
+      json.put("closes", findings.closes());
+    }
+    json.put("closes_read", findings.closesRead());
+    json.put("tied_count", findings.tiedCount());
+    ArrayNode tied = json.putArray("tied");
+    findings.tied().forEach(tied::add);
   }
 
   private static BillingJob.Reconciliation.Findings findings(JsonNode json) {
@@ -143,7 +153,17 @@ public final class SqsBillingJobs implements BillingJobs {
         json.path("compared").asInt(),
         json.path("difference_count").asInt(),
         ReconciliationDifferences.read(json.path("differences")),
-        json.hasNonNull("meters") ? ReconciliationMeters.read(json.get("meters")) : null);
+        json.hasNonNull("meters") ? ReconciliationMeters.read(json.get("meters")) : null,
+        json.hasNonNull("closes") ? json.get("closes").asText() : null,
+        json.path("closes_read").asBoolean(false),
+        json.path("tied_count").asInt(),
+        texts(json.path("tied")));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(text -> texts.add(text.asText()));
+    return texts;
   }
 
   private static Instant instant(JsonNode body, String field) {

@@ -41,6 +41,16 @@ public sealed interface BillingJob {
   boolean covers(String entitlement, Instant at);
 
   /**
+   * Whether the job takes every counted report that carries its counter's standing (a MAX, MIN,
+   * AVERAGE or LATEST report's), whatever its time, and decides itself which belong to it: a
+   * reconciliation, whose {@code last} meters' events are stamped by when they were counted (see
+   * {@link MeterEvents#ofValue}), not by the reports' times.
+   */
+  default boolean takesAllValues() {
+    return false;
+  }
+
+  /**
    * The reports of a counter's period that closed ({@code usage.period_closed}), flushed to Stripe
    * before the period's invoice is finalized.
    *
@@ -230,6 +240,24 @@ public sealed interface BillingJob {
     }
 
     /**
+     * A value report's event may fall in the window though the report does not (a late report's
+     * counted value), or not though it does: the run stamps each as live sync did and keeps those
+     * stamped in the window. Every report whose event can be is recorded in [{@link #recordsFrom},
+     * {@link #recordsTo}): one counted after the window is stamped inside it only while its period,
+     * ending in the window, is open, so before the period's late window is over (the run is queued
+     * after it).
+     */
+    @Override
+    public boolean takesAllValues() {
+      return true;
+    }
+
+    /** Whether a meter event stamped {@code at} falls in the window. */
+    public boolean windowHolds(Instant at) {
+      return covers(null, at);
+    }
+
+    /**
      * What a run has found so far, carried from step to step: counts, a cursor, at most {@link
      * StripeReconciliation#MAX_DIFFERENCES} differences and the mapped meters, so a few tens of KB
      * at most.
@@ -243,6 +271,11 @@ public sealed interface BillingJob {
      * @param meters Stripe's meters for the connector's mappings, as far as the run has read them
      *     (at most one per mapping, so at most {@link StripeConnectorAdministration#MAX_METERS});
      *     null before the first read
+     * @param closes the page of closed periods to merge next; null for the first (and once read)
+     * @param closesRead whether the closed periods that ended in the window are merged
+     * @param tiedCount pairs of a {@code last} meter not compared, their latest events being a tie
+     * @param tied the first {@link StripeReconciliation#MAX_DIFFERENCES} of them, each a line of
+     *     what was not compared
      */
     public record Findings(
         int unattributed,
@@ -251,15 +284,40 @@ public sealed interface BillingJob {
         int compared,
         int differenceCount,
         List<ReconciliationReport.Difference> differences,
-        MeterCheck meters) {
-      public static final Findings NONE = new Findings(0, 0, null, 0, 0, List.of(), null);
+        MeterCheck meters,
+        String closes,
+        boolean closesRead,
+        int tiedCount,
+        List<String> tied) {
+      public static final Findings NONE =
+          new Findings(0, 0, null, 0, 0, List.of(), null, null, false, 0, List.of());
 
       public Findings {
         differences = List.copyOf(differences);
-        if (differences.size() > StripeReconciliation.MAX_DIFFERENCES) {
+        tied = List.copyOf(tied);
+        if (differences.size() > StripeReconciliation.MAX_DIFFERENCES
+            || tied.size() > StripeReconciliation.MAX_DIFFERENCES) {
           throw new IllegalArgumentException(
-              "a run keeps at most " + StripeReconciliation.MAX_DIFFERENCES + " differences");
+              "a run keeps at most "
+                  + StripeReconciliation.MAX_DIFFERENCES
+                  + " differences and ties");
         }
+      }
+
+      /** These, the closed periods read up to {@code next} (null: all of them). */
+      Findings closesMerged(String next) {
+        return new Findings(
+            unattributed,
+            withoutStripeId,
+            customers,
+            compared,
+            differenceCount,
+            differences,
+            meters,
+            next,
+            next == null,
+            tiedCount,
+            tied);
       }
 
       /** These, and a page's reports that cannot be compared. */
@@ -271,7 +329,11 @@ public sealed interface BillingJob {
             compared,
             differenceCount,
             differences,
-            meters);
+            meters,
+            closes,
+            closesRead,
+            tiedCount,
+            tied);
       }
 
       /** These, and Stripe's meters read as far as {@code meters} says. */
@@ -283,7 +345,11 @@ public sealed interface BillingJob {
             compared,
             differenceCount,
             differences,
-            meters);
+            meters,
+            closes,
+            closesRead,
+            tiedCount,
+            tied);
       }
 
       /**
@@ -291,16 +357,22 @@ public sealed interface BillingJob {
        *
        * @param next the page of customers after it
        * @param found the page's differences (those past the run's bound are counted only)
+       * @param foundTied the page's ties, as lines (those past the run's bound are counted only)
        */
       Findings compared(
           String next,
           int compared,
           int differenceCount,
-          List<ReconciliationReport.Difference> found) {
+          List<ReconciliationReport.Difference> found,
+          List<String> foundTied) {
         List<ReconciliationReport.Difference> kept = new ArrayList<>(differences);
         found.stream()
             .limit(Math.max(0, StripeReconciliation.MAX_DIFFERENCES - kept.size()))
             .forEach(kept::add);
+        List<String> keptTied = new ArrayList<>(tied);
+        foundTied.stream()
+            .limit(Math.max(0, StripeReconciliation.MAX_DIFFERENCES - keptTied.size()))
+            .forEach(keptTied::add);
         return new Findings(
             unattributed,
             withoutStripeId,
@@ -308,7 +380,11 @@ public sealed interface BillingJob {
             this.compared + compared,
             this.differenceCount + differenceCount,
             kept,
-            meters);
+            meters,
+            closes,
+            closesRead,
+            tiedCount + foundTied.size(),
+            keptTied);
       }
     }
   }

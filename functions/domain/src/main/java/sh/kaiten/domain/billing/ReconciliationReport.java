@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * What a reconciliation found: whether each mapping's Stripe meter exists and aggregates as the
- * mapping needs; and for each customer and SUM or COUNT meter it compared (a fitting one), whether
- * Stripe's meter event summary for the window equals what Kaiten counted.
+ * mapping needs; and for each customer and meter it compared (a fitting one), whether Stripe's
+ * meter event summary for the window equals what Kaiten counted (a SUM's or COUNT's total, a {@code
+ * last} meter's latest event).
  *
  * @param runId the run ({@link BillingJob.Reconciliation#runId})
  * @param finishedAt when the last of Stripe was read and the result recorded
@@ -17,8 +18,9 @@ import java.util.Objects;
  * @param differenceCount pairs that differ, all of them
  * @param differences the first {@link StripeReconciliation#MAX_DIFFERENCES} of them, in customer
  *     and entitlement order (each has its event)
- * @param notCompared what was left out and why, one line each (meters sent as {@code last}, reports
- *     of customers without a Stripe id, reports whose instance, license or customer is gone)
+ * @param notCompared what was left out and why, one line each (pairs of a {@code last} meter whose
+ *     latest events tie, reports of customers without a Stripe id, reports whose instance, license
+ *     or customer is gone)
  * @param meterFindings the mappings whose Stripe meter is missing or does not aggregate as they
  *     need, by entitlement (their pairs are not compared: no difference of theirs is counted)
  */
@@ -75,9 +77,12 @@ public record ReconciliationReport(
   /**
    * A customer's usage of a meter that Kaiten and Stripe do not agree on.
    *
-   * @param kaiten what Kaiten counted, scaled as live sync sends it
-   * @param stripe Stripe's aggregated value (0 when Stripe has no event); null only in results
-   *     recorded before a missing meter was a {@link MeterFinding} of its own
+   * @param kaiten what Kaiten counted, scaled as live sync sends it (a {@code last} meter's: the
+   *     value of its latest event in the window); null when a {@code last} meter was sent no event
+   *     in the window
+   * @param stripe Stripe's aggregated value (0 when Stripe has no event of a SUM or COUNT meter);
+   *     null when Stripe has no event of a {@code last} meter, and in results recorded before a
+   *     missing meter was a {@link MeterFinding} of its own
    */
   public record Difference(
       String customerId,
@@ -91,7 +96,6 @@ public record ReconciliationReport(
       Objects.requireNonNull(stripeCustomerId, "stripeCustomerId");
       Objects.requireNonNull(entitlement, "entitlement");
       Objects.requireNonNull(eventName, "eventName");
-      Objects.requireNonNull(kaiten, "kaiten");
     }
   }
 }

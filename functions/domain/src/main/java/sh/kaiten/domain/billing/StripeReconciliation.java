@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,8 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import sh.kaiten.domain.access.Ids;
 import sh.kaiten.domain.catalog.Aggregation;
+import sh.kaiten.domain.closing.ClosedPeriod;
+import sh.kaiten.domain.closing.ClosedPeriods;
+import sh.kaiten.domain.error.InvalidInputException;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.license.Customer;
@@ -33,25 +38,33 @@ import sh.kaiten.domain.paging.PageRequest;
  * side is rebuilt from the audit trail as live sync sends it ({@link TrailReplay#page}: the counted
  * reports timed in the window, each a SUM's value times the mapping's scale or a COUNT's 1, by the
  * customer of the reporting instance's license), a page a step, and added to the run's {@link
- * ReconciliationTallies}. Then Stripe's meters are read, once a run ({@link MeterCheck}): a mapping
- * whose meter is missing, or whose meter's formula does not bill what the mapping sends (a SUM on a
- * {@code count} meter), is a {@link ReconciliationReport.MeterFinding}, and its pairs are not
- * compared (they would only show differences the meter explains); all of them are one {@code
- * billing.reconciliation_meter_mismatch} event. Then the tenant's customers are walked, a page a
- * step, each step at most {@link #READS_PER_STEP} Stripe reads, the meters' pages counted: for
- * every customer with a Stripe id and every SUM or COUNT meter that fits its mapping, Stripe's
- * meter event summary of the window is read and compared exactly with the tally. Every such pair is
- * compared, however many there are. A pair that differs, either way, is counted; the first {@link
- * #MAX_DIFFERENCES} are each a {@link ReconciliationReport.Difference} and a {@code
- * billing.reconciliation_mismatch} event. The result is recorded once per run with its events
- * ({@link ReconciliationReports#record}) when the last page of customers is compared, so a
+ * ReconciliationTallies}. A {@code last} meter (MAX, MIN, AVERAGE, LATEST) is billed its latest
+ * event, so its side is the latest of the events live sync sent the customer's meter stamped in the
+ * window: each counted report's value at its stamp ({@link MeterEvents#ofValue}, whatever the
+ * report's own time), and each close's final value ({@link MeterEvents#ofWindow}) of a period that
+ * ended in the window ({@link ClosedPeriods}), merged latest-wins ({@link
+ * ReconciliationTallies.LastEvent}). Then Stripe's meters are read, once a run ({@link
+ * MeterCheck}): a mapping whose meter is missing, or whose meter's formula does not bill what the
+ * mapping sends (a SUM on a {@code count} meter), is a {@link ReconciliationReport.MeterFinding},
+ * and its pairs are not compared (they would only show differences the meter explains); all of them
+ * are one {@code billing.reconciliation_meter_mismatch} event. Then the tenant's customers are
+ * walked, a page a step, each step at most {@link #READS_PER_STEP} Stripe reads, the meters' pages
+ * counted: for every customer with a Stripe id and every meter that fits its mapping, Stripe's
+ * meter event summary of the window is read and compared exactly with the tally (a {@code last}
+ * meter's value with the latest event's; no event on either side is equal only to none on the
+ * other). Every such pair is compared, however many there are. A pair that differs, either way, is
+ * counted; the first {@link #MAX_DIFFERENCES} are each a {@link ReconciliationReport.Difference}
+ * and a {@code billing.reconciliation_mismatch} event. The result is recorded once per run with its
+ * events ({@link ReconciliationReports#record}) when the last page of customers is compared, so a
  * redelivered step emits nothing twice. A run with no difference is recorded too.
  *
- * <p>Not compared, and said so in the result: meters sent as {@code last} (MAX, MIN, AVERAGE,
- * LATEST: Stripe keeps the last value sent in a billing period, which a day's summary does not
- * sum), and usage of customers without a Stripe id or no longer found (counted as reports when the
- * trail is tallied). A customer whose Stripe id is removed, or who is deleted, while a run is
- * comparing is not compared, and not counted.
+ * <p>Not compared, and said so in the result: a {@code last} meter's pair whose latest events share
+ * their second but not their value (Stripe keeps timestamps to the second and one of them, without
+ * saying which: several counters of the customer, or one counter's writes of one second sent in an
+ * order nobody knows), each named up to {@link #MAX_DIFFERENCES}; and usage of customers without a
+ * Stripe id or no longer found (counted as reports when the trail is tallied). A customer whose
+ * Stripe id is removed, or who is deleted, while a run is comparing is not compared, and not
+ * counted.
  */
 public final class StripeReconciliation {
   /**
@@ -80,6 +93,7 @@ public final class StripeReconciliation {
 
   private final StripeConnectors connectors;
   private final TrailReplay trail;
+  private final ClosedPeriods closed;
   private final InstanceStore instances;
   private final LicenseStore licenses;
   private final CustomerStore customers;
@@ -92,6 +106,7 @@ public final class StripeReconciliation {
   public StripeReconciliation(
       StripeConnectors connectors,
       TrailReplay trail,
+      ClosedPeriods closed,
       InstanceStore instances,
       LicenseStore licenses,
       CustomerStore customers,
@@ -102,6 +117,7 @@ public final class StripeReconciliation {
       Clock clock) {
     this.connectors = connectors;
     this.trail = trail;
+    this.closed = closed;
     this.instances = instances;
     this.licenses = licenses;
     this.customers = customers;
@@ -121,6 +137,13 @@ public final class StripeReconciliation {
     if (!job.replayed()) {
       step = tallied(job, connector.get());
       if (!step.replayed()) {
+        queue.enqueue(step);
+        return new Result.Continued(step);
+      }
+    }
+    if (!step.findings().closesRead()) {
+      step = closesMerged(step, connector.get());
+      if (!step.findings().closesRead()) {
         queue.enqueue(step);
         return new Result.Continued(step);
       }
@@ -154,55 +177,169 @@ public final class StripeReconciliation {
   private BillingJob.Reconciliation tallied(
       BillingJob.Reconciliation job, StripeConnector connector) {
     TrailReplay.TrailPage page = trail.page(job);
-    int counted = page.counted().stream().mapToInt(usage -> usage.reports().size()).sum();
-    CountedUsage tally = tally(job.tenantId(), connector, page.counted());
-    tallies.add(
-        job.tenantId(),
-        job.runId(),
-        job.progress().pages(),
-        tally.totals(),
-        clock.instant().plus(TALLIES_KEPT));
+    int counted = 0; // the reports timed in the window (the page has the value reports of others)
+    for (AcceptedUsage usage : page.counted()) {
+      for (AcceptedReport report : usage.reports()) {
+        if (job.covers(report.entitlement(), report.reportedAt())) {
+          counted++;
+        }
+      }
+    }
+    CountedUsage tally = tally(job, connector, page.counted());
+    Instant keepUntil = clock.instant().plus(TALLIES_KEPT);
+    tallies.add(job.tenantId(), job.runId(), job.progress().pages(), tally.totals(), keepUntil);
+    tallies.merge(job.tenantId(), job.runId(), tally.latest(), keepUntil);
     return job.next(job.progress().after(page.nextCursor(), counted, 0, 0))
         .finding(job.findings().tallied(tally));
   }
 
-  /** The page's reports of SUM and COUNT meters, as Stripe should hold them, by customer. */
+  /**
+   * The page's reports as Stripe should hold them, by customer: SUM and COUNT reports timed in the
+   * window summed; of the reports of a {@code last} meter stamped in the window, the latest event.
+   */
   private CountedUsage tally(
-      String tenantId, StripeConnector connector, List<AcceptedUsage> counted) {
+      BillingJob.Reconciliation job, StripeConnector connector, List<AcceptedUsage> counted) {
+    String tenantId = job.tenantId();
     Map<CountedUsage.Key, BigDecimal> totals = new TreeMap<>();
+    Map<CountedUsage.Key, ReconciliationTallies.LastEvent> latest = new TreeMap<>();
     Map<String, Optional<Customer>> customerOf = new HashMap<>();
     int unattributed = 0;
     int withoutStripeId = 0;
     for (AcceptedUsage usage : counted) {
       for (AcceptedReport report : usage.reports()) {
-        Optional<MeterMapping> mapping =
-            connector.meterOf(report.entitlement()).filter(MeterMapping::sendsIncrements);
-        if (mapping.isEmpty()) {
+        Optional<MeterMapping> mapping = connector.meterOf(report.entitlement());
+        if (mapping.isEmpty() || !inWindow(job, mapping.get(), report, usage.countedAt())) {
           continue;
         }
         Optional<Customer> customer =
             customerOf.computeIfAbsent(
                 usage.instanceId(),
                 instance ->
-                    instances
-                        .findInstance(tenantId, instance)
-                        .map(Instance::licenseId)
-                        .flatMap(license -> licenses.findLicense(tenantId, license))
-                        .flatMap(
-                            license -> customers.findCustomer(tenantId, license.customerId())));
+                    customerOfLicense(
+                        tenantId,
+                        instances.findInstance(tenantId, instance).map(Instance::licenseId)));
+        Optional<String> stripeId = customer.flatMap(connector::stripeCustomerOf);
         if (customer.isEmpty()) {
           unattributed++;
-        } else if (connector.stripeCustomerOf(customer.get()).isEmpty()) {
+        } else if (stripeId.isEmpty()) {
           withoutStripeId++;
-        } else {
+        } else if (mapping.get().sendsIncrements()) {
           totals.merge(
               new CountedUsage.Key(customer.get().id(), report.entitlement()),
               amount(mapping.get(), report.value()),
               BigDecimal::add);
+        } else {
+          lastEvent(
+                  () ->
+                      MeterEvents.ofValue(mapping.get(), report, usage.countedAt(), stripeId.get()))
+              .ifPresent(
+                  event ->
+                      latest.merge(
+                          new CountedUsage.Key(customer.get().id(), report.entitlement()),
+                          event,
+                          ReconciliationTallies.LastEvent::latest));
         }
       }
     }
-    return new CountedUsage(totals, unattributed, withoutStripeId);
+    return new CountedUsage(totals, latest, unattributed, withoutStripeId);
+  }
+
+  /**
+   * Whether a report is of the window: a SUM's or COUNT's by its time; a value's by the time live
+   * sync stamped its event (and only one that carries its standing: live sync sends no other).
+   */
+  private static boolean inWindow(
+      BillingJob.Reconciliation job,
+      MeterMapping mapping,
+      AcceptedReport report,
+      Instant countedAt) {
+    if (mapping.sendsIncrements()) {
+      return job.covers(report.entitlement(), report.reportedAt());
+    }
+    return report.standing() != null
+        && job.windowHolds(MeterEvents.valueTime(mapping.aggregation(), report, countedAt));
+  }
+
+  /**
+   * A {@code last} meter's event as Stripe keeps it; empty for one live sync cannot send (a value
+   * past 2^63 once scaled), which Stripe never had.
+   */
+  private static Optional<ReconciliationTallies.LastEvent> lastEvent(Supplier<MeterEvent> event) {
+    try {
+      return Optional.of(ReconciliationTallies.LastEvent.of(event.get()));
+    } catch (InvalidInputException unsendable) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Customer> customerOfLicense(String tenantId, Optional<String> licenseId) {
+    return licenseId
+        .flatMap(license -> licenses.findLicense(tenantId, license))
+        .flatMap(license -> customers.findCustomer(tenantId, license.customerId()));
+  }
+
+  /**
+   * The step after merging a page of the closed periods whose close event falls in the window (a
+   * period ending a {@link MeterEvents#CLOSE_MARGIN} after its start, up to one after its end) into
+   * the run's latest events: each of a {@code last} meter's, as the period's flush sent it. A
+   * connector without {@code last} meters reads none.
+   */
+  private BillingJob.Reconciliation closesMerged(
+      BillingJob.Reconciliation job, StripeConnector connector) {
+    BillingJob.Reconciliation.Findings findings = job.findings();
+    if (connector.meters().values().stream().allMatch(MeterMapping::sendsIncrements)) {
+      return job.finding(findings.closesMerged(null));
+    }
+    String tenantId = job.tenantId();
+    Page<ClosedPeriod> page =
+        closed.endingIn(
+            tenantId,
+            job.windowStart().plus(MeterEvents.CLOSE_MARGIN),
+            job.windowEnd().plus(MeterEvents.CLOSE_MARGIN),
+            new PageRequest(findings.closes(), PageRequest.MAX_LIMIT));
+    Map<CountedUsage.Key, ReconciliationTallies.LastEvent> latest = new TreeMap<>();
+    Map<String, Optional<Customer>> customerOf = new HashMap<>();
+    for (ClosedPeriod period : page.items()) {
+      Optional<MeterMapping> mapping =
+          connector.meterOf(period.entitlement()).filter(meter -> !meter.sendsIncrements());
+      if (mapping.isEmpty()) {
+        continue;
+      }
+      Optional<Customer> customer =
+          customerOf.computeIfAbsent(period.holder(), holder -> customerOfHolder(tenantId, holder));
+      Optional<String> stripeId = customer.flatMap(connector::stripeCustomerOf);
+      if (stripeId.isEmpty()) {
+        continue; // never sent; the customer's pairs are not compared
+      }
+      WindowValue value =
+          new WindowValue(
+              tenantId,
+              period.holder(),
+              period.entitlement(),
+              period.periodStart(),
+              period.periodEnd(),
+              period.usage());
+      lastEvent(() -> MeterEvents.ofWindow(mapping.get(), value, stripeId.get()))
+          .filter(event -> job.windowHolds(event.second()))
+          .ifPresent(
+              event ->
+                  latest.merge(
+                      new CountedUsage.Key(customer.get().id(), period.entitlement()),
+                      event,
+                      ReconciliationTallies.LastEvent::latest));
+    }
+    tallies.merge(tenantId, job.runId(), latest, clock.instant().plus(TALLIES_KEPT));
+    return job.finding(findings.closesMerged(page.nextCursor()));
+  }
+
+  /** The customer billed for a counter's holder ({@code instance:<id>} or {@code license:<id>}). */
+  private Optional<Customer> customerOfHolder(String tenantId, String holder) {
+    String id = holder.substring(holder.indexOf(':') + 1);
+    return customerOfLicense(
+        tenantId,
+        holder.startsWith("license:")
+            ? Optional.of(id)
+            : instances.findInstance(tenantId, id).map(Instance::licenseId));
   }
 
   /** What one report adds on Stripe's side, unrounded (live sync refuses a SUM not made whole). */
@@ -218,8 +355,8 @@ public final class StripeReconciliation {
   /**
    * The step after at most {@link #READS_PER_STEP} Stripe reads: first the pages of Stripe's meters
    * the run has not read yet ({@link MeterCheck}, once a run), then a page of customers, as many as
-   * the reads left allow, each of the connector's SUM and COUNT meters that fit their mapping of
-   * each customer with a Stripe id.
+   * the reads left allow, each of the connector's meters that fit their mapping of each customer
+   * with a Stripe id.
    */
   private Compared compared(
       BillingJob.Reconciliation job, StripeConnector connector, MeterSummaryGateway account) {
@@ -238,9 +375,8 @@ public final class StripeReconciliation {
       return new Compared(job.finding(findings), true);
     }
     MeterCheck listed = meters;
-    List<Fitting> increments =
+    List<Fitting> fitting =
         connector.meters().values().stream()
-            .filter(MeterMapping::sendsIncrements)
             .sorted(Comparator.comparing(MeterMapping::entitlement))
             .flatMap(
                 mapping ->
@@ -249,54 +385,84 @@ public final class StripeReconciliation {
                         .map(meter -> new Fitting(mapping, meter))
                         .stream())
             .toList();
-    if (increments.isEmpty()) {
-      return new Compared(job.finding(findings.compared(null, 0, 0, List.of())), false);
+    if (fitting.isEmpty()) {
+      return new Compared(job.finding(findings.compared(null, 0, 0, List.of(), List.of())), false);
     }
     int left = READS_PER_STEP - reads;
-    if (left < increments.size()) {
+    if (left < fitting.size()) {
       return new Compared(job.finding(findings), true); // the customers from the next step on
     }
-    int perPage = Math.min(PageRequest.MAX_LIMIT, left / increments.size());
+    int perPage = Math.min(PageRequest.MAX_LIMIT, left / fitting.size());
     Page<Customer> page =
         customers.customers(job.tenantId(), new PageRequest(findings.customers(), perPage));
     int compared = 0;
     List<ReconciliationReport.Difference> differences = new ArrayList<>();
+    List<String> tied = new ArrayList<>();
     for (Customer customer : page.items()) {
       Optional<String> stripeId = connector.stripeCustomerOf(customer);
       if (stripeId.isEmpty()) {
         continue;
       }
-      for (Fitting fitting : increments) {
-        BigDecimal kaiten =
-            tallies.total(
-                job.tenantId(),
-                job.runId(),
-                new CountedUsage.Key(customer.id(), fitting.mapping().entitlement()));
-        BigDecimal stripeValue =
-            account
-                .aggregatedValue(
-                    fitting.meter().id(), stripeId.get(), job.windowStart(), job.windowEnd())
-                .orElse(BigDecimal.ZERO);
+      for (Fitting pair : fitting) {
+        MeterMapping mapping = pair.mapping();
+        CountedUsage.Key key = new CountedUsage.Key(customer.id(), mapping.entitlement());
+        // Kaiten's side, and Stripe's: a SUM or COUNT is 0 without events, a last meter has none.
+        Optional<BigDecimal> kaiten;
+        if (mapping.sendsIncrements()) {
+          kaiten = Optional.of(tallies.total(job.tenantId(), job.runId(), key));
+        } else {
+          Optional<ReconciliationTallies.LastEvent> last =
+              tallies.latest(job.tenantId(), job.runId(), key);
+          if (last.isPresent() && last.get().tied()) {
+            tied.add(tie(key, last.get()));
+            continue;
+          }
+          kaiten = last.map(event -> BigDecimal.valueOf(event.value()));
+        }
+        Optional<BigDecimal> stripeValue =
+            account.aggregatedValue(
+                pair.meter().id(), stripeId.get(), job.windowStart(), job.windowEnd());
+        if (mapping.sendsIncrements()) {
+          stripeValue = Optional.of(stripeValue.orElse(BigDecimal.ZERO));
+        }
         compared++;
-        if (kaiten.compareTo(stripeValue) != 0) {
+        if (!same(kaiten, stripeValue)) {
           differences.add(
               new ReconciliationReport.Difference(
                   customer.id(),
                   stripeId.get(),
-                  fitting.mapping().entitlement(),
-                  fitting.mapping().eventName(),
-                  plain(kaiten),
-                  plain(stripeValue)));
+                  mapping.entitlement(),
+                  mapping.eventName(),
+                  kaiten.map(StripeReconciliation::plain).orElse(null),
+                  stripeValue.map(StripeReconciliation::plain).orElse(null)));
         }
       }
     }
     return new Compared(
         job.finding(
-            findings.compared(page.nextCursor(), compared, differences.size(), differences)),
+            findings.compared(page.nextCursor(), compared, differences.size(), differences, tied)),
         page.nextCursor() != null);
   }
 
-  /** A SUM or COUNT mapping and its Stripe meter, which aggregates as the mapping needs. */
+  /** Equal values, or no value on either side. */
+  private static boolean same(Optional<BigDecimal> kaiten, Optional<BigDecimal> stripe) {
+    return kaiten.isPresent() && stripe.isPresent()
+        ? kaiten.get().compareTo(stripe.get()) == 0
+        : kaiten.isEmpty() && stripe.isEmpty();
+  }
+
+  /** A tied pair's line of what was not compared. */
+  private static String tie(CountedUsage.Key pair, ReconciliationTallies.LastEvent last) {
+    return pair.entitlement()
+        + " of "
+        + pair.customerId()
+        + ": its latest events in the window, at "
+        + last.second()
+        + ", carry different values, and Stripe keeps one of them without saying which:"
+        + " not compared";
+  }
+
+  /** A mapping and its Stripe meter, which aggregates as the mapping needs. */
   private record Fitting(MeterMapping mapping, MeterSummaryGateway.Meter meter) {}
 
   private ReconciliationReport report(BillingJob.Reconciliation job, StripeConnector connector) {
@@ -311,7 +477,7 @@ public final class StripeReconciliation {
         findings.compared(),
         findings.differenceCount(),
         findings.differences(),
-        notCompared(connector, findings.withoutStripeId(), findings.unattributed()),
+        notCompared(connector, findings),
         findings.meters() == null ? List.of() : findings.meters().unfit());
   }
 
@@ -322,16 +488,15 @@ public final class StripeReconciliation {
   }
 
   private static List<String> notCompared(
-      StripeConnector connector, int withoutStripeId, int unattributed) {
-    List<String> lines = new ArrayList<>();
-    connector.meters().values().stream()
-        .filter(meter -> !meter.sendsIncrements())
-        .map(MeterMapping::entitlement)
-        .sorted()
-        .forEach(
-            entitlement ->
-                lines.add(
-                    entitlement + ": a last meter holds a value, not a day's usage: not compared"));
+      StripeConnector connector, BillingJob.Reconciliation.Findings findings) {
+    List<String> lines = new ArrayList<>(findings.tied());
+    if (findings.tiedCount() > findings.tied().size()) {
+      lines.add(
+          (findings.tiedCount() - findings.tied().size())
+              + " more pairs of a last meter whose latest events tie: not compared");
+    }
+    int withoutStripeId = findings.withoutStripeId();
+    int unattributed = findings.unattributed();
     if (withoutStripeId > 0) {
       lines.add(
           withoutStripeId
@@ -357,7 +522,12 @@ public final class StripeReconciliation {
     data.put("event_name", difference.eventName());
     data.put("kaiten_value", difference.kaiten());
     data.put("stripe_value", difference.stripe());
-    data.put("difference", difference.kaiten().subtract(difference.stripe()));
+    // A last meter's side without an event has no value to subtract.
+    data.put(
+        "difference",
+        difference.kaiten() == null || difference.stripe() == null
+            ? null
+            : difference.kaiten().subtract(difference.stripe()));
     return new Event(
         Ids.newId(Event.ID_PREFIX, report.finishedAt()),
         report.tenantId(),

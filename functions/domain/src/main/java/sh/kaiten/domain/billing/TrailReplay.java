@@ -121,7 +121,8 @@ public final class TrailReplay {
   /**
    * The job's page at its cursor ({@link #RECORDS_PER_RUN} audit records): each record's counted
    * reports the job covers, as the billing stream carried them (one {@link AcceptedUsage} a
-   * record).
+   * record); for a job that {@link BillingJob#takesAllValues takes all values}, every report that
+   * carries its standing too.
    */
   public TrailPage page(BillingJob job) {
     Page<AuditRecord> page =
@@ -183,7 +184,9 @@ public final class TrailReplay {
       for (ReportedUsage report : ReportedUsage.of(record)) {
         // A report counted without a timestamp was counted at its receipt.
         Instant at = report.timestamp() != null ? report.timestamp() : report.receivedAt();
-        if (report.counted() && job.covers(report.entitlement(), at)) {
+        AcceptedReport.Standing standing = standing(report);
+        if (report.counted()
+            && (job.covers(report.entitlement(), at) || standing != null && job.takesAllValues())) {
           reports.add(
               new AcceptedReport(
                   job.tenantId(),
@@ -191,7 +194,7 @@ public final class TrailReplay {
                   report.entitlement(),
                   report.value(),
                   at,
-                  standing(report)));
+                  standing));
         }
       }
       if (!reports.isEmpty() && held(job, record.instanceId(), licenseOf)) {

@@ -24,8 +24,9 @@ import sh.kaiten.domain.thresholds.CrossingMarkers;
  * as {@code usage.period_closed}, once per (counter, period). A period is final at its end plus the
  * late window, since a late report may land in it until then; a lifetime counter never closes. The
  * event goes out once through a marker beside the counter's threshold markers, written in one
- * transaction with the event's outbox item ({@link CrossingMarkers#fire}); after it, the counter's
- * items are done with.
+ * transaction with the event's outbox item ({@link CrossingMarkers#fire}); then the period is kept
+ * as closed ({@link ClosedPeriods}), whether this run fired it or an earlier one that stopped
+ * short; after that, the counter's items are done with.
  */
 public final class PeriodClosing {
   /** The marker alert of a period's close. */
@@ -39,6 +40,7 @@ public final class PeriodClosing {
 
   private final ClosingCounters counters;
   private final CrossingMarkers markers;
+  private final ClosedPeriods closed;
   private final Clock clock;
   private final Duration lateWindow;
 
@@ -47,9 +49,14 @@ public final class PeriodClosing {
    *     setting)
    */
   public PeriodClosing(
-      ClosingCounters counters, CrossingMarkers markers, Clock clock, Duration lateWindow) {
+      ClosingCounters counters,
+      CrossingMarkers markers,
+      ClosedPeriods closed,
+      Clock clock,
+      Duration lateWindow) {
     this.counters = counters;
     this.markers = markers;
+    this.closed = closed;
     this.clock = clock;
     this.lateWindow = lateWindow;
   }
@@ -94,16 +101,27 @@ public final class PeriodClosing {
           .empty(); // filed by a shorter late window than this function's: it stays due until this
       // one's
     }
+    ObjectNode totals = totals(counter, items);
     Event event =
         new Event(
             Ids.newId(Event.ID_PREFIX, now),
             counter.tenantId(),
             EventType.USAGE_PERIOD_CLOSED,
             now,
-            totals(counter, items));
+            totals);
     boolean fired =
         markers.fire(
             counter, CLOSED, event); // false: an earlier run fired it, then stopped short of this
+    // Final since finalAt, so a redone close records the figures the first one announced.
+    closed.record(
+        new ClosedPeriod(
+            counter.tenantId(),
+            counter.holder(),
+            counter.entitlement(),
+            items.get(0).aggregation(),
+            items.get(0).period().start(),
+            items.get(0).period().end(),
+            totals.get("usage").decimalValue()));
     items.forEach(counters::done);
     return fired ? Optional.of(event) : Optional.empty();
   }

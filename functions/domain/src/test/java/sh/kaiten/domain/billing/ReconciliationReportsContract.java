@@ -38,7 +38,9 @@ public abstract class ReconciliationReportsContract {
                     new BigDecimal("42.5"),
                     new BigDecimal("40")),
                 new ReconciliationReport.Difference(
-                    "cus_beta", "cus_Stripe2", "api-calls", "api_calls", BigDecimal.TEN, null));
+                    "cus_beta", "cus_Stripe2", "api-calls", "api_calls", BigDecimal.TEN, null),
+                new ReconciliationReport.Difference(
+                    "cus_beta", "cus_Stripe2", "seats", "seats", null, new BigDecimal("3")));
     return new ReconciliationReport(
         tenant,
         runId,
@@ -49,7 +51,10 @@ public abstract class ReconciliationReportsContract {
         4,
         differences,
         found,
-        List.of("seats: a last meter holds a value, not a day's usage: not compared"),
+        List.of(
+            "seats of cus_acme: its latest events in the window, at 2026-12-03T10:00:00Z, carry"
+                + " different values, and Stripe keeps one of them without saying which: not"
+                + " compared"),
         differences == 0
             ? List.of()
             : List.of(

@@ -6,10 +6,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import sh.kaiten.domain.billing.ReconciliationTallies.LastEvent;
 
 /**
  * What every {@link ReconciliationTallies} does, on the in-memory port and the DynamoDB adapter
- * alike: pages' totals added per pair, each page once, kept apart by tenant and run.
+ * alike: pages' totals added per pair, each page once; latest events merged per pair, the later
+ * second's kept, a second's different values a tie, whatever the order and however often; all kept
+ * apart by tenant and run.
  */
 public abstract class ReconciliationTalliesContract {
   protected abstract ReconciliationTallies tallies();
@@ -65,5 +68,84 @@ public abstract class ReconciliationTalliesContract {
     assertThat(tallies().total(tenant, run, ACME_CALLS)).isEqualByComparingTo("3");
     assertThat(tallies().total(tenant, "requested:rcn_1", ACME_CALLS)).isEqualByComparingTo("5");
     assertThat(tallies().total(tenant + "_other", run, ACME_CALLS)).isEqualByComparingTo("9");
+  }
+
+  private static final Instant TEN = Instant.parse("2026-12-03T10:00:00Z");
+
+  @Test
+  void theLaterSecondsEventIsKeptWhateverTheOrderAndNothingMergedIsEmpty() {
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, false)), KEEP_UNTIL);
+    tallies()
+        .merge(
+            tenant,
+            run,
+            Map.of(ACME_STORAGE, new LastEvent(TEN.minusSeconds(1), 90, false)),
+            KEEP_UNTIL);
+    tallies()
+        .merge(
+            tenant,
+            run,
+            Map.of(BETA_CALLS, new LastEvent(TEN.plusMillis(1500), 7, false)),
+            KEEP_UNTIL);
+
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE)).contains(new LastEvent(TEN, 40, false));
+    assertThat(tallies().latest(tenant, run, BETA_CALLS))
+        .contains(new LastEvent(TEN.plusSeconds(1), 7, false));
+    assertThat(tallies().latest(tenant, run, ACME_CALLS)).isEmpty();
+  }
+
+  @Test
+  void differentValuesOfOneSecondAreATieUntilALaterSecondComes() {
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, false)), KEEP_UNTIL);
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, false)), KEEP_UNTIL);
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE)).contains(new LastEvent(TEN, 40, false));
+
+    tallies()
+        .merge(
+            tenant,
+            run,
+            Map.of(ACME_STORAGE, new LastEvent(TEN.plusMillis(300), 55, false)),
+            KEEP_UNTIL);
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, false)), KEEP_UNTIL);
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE)).contains(new LastEvent(TEN, 55, true));
+
+    tallies()
+        .merge(
+            tenant,
+            run,
+            Map.of(ACME_STORAGE, new LastEvent(TEN.plusSeconds(1), 3, false)),
+            KEEP_UNTIL);
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE))
+        .contains(new LastEvent(TEN.plusSeconds(1), 3, false));
+  }
+
+  @Test
+  void aTieMergedIntoTheSameSecondStaysATie() {
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, true)), KEEP_UNTIL);
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 70, false)), KEEP_UNTIL);
+
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE)).contains(new LastEvent(TEN, 70, true));
+  }
+
+  @Test
+  void latestEventsAreKeptApartByTenantAndRunAndFromTotals() {
+    tallies().add(tenant, run, 0, Map.of(ACME_STORAGE, new BigDecimal("3")), KEEP_UNTIL);
+    tallies().merge(tenant, run, Map.of(ACME_STORAGE, new LastEvent(TEN, 40, false)), KEEP_UNTIL);
+    tallies()
+        .merge(
+            tenant,
+            "requested:rcn_1",
+            Map.of(ACME_STORAGE, new LastEvent(TEN, 5, false)),
+            KEEP_UNTIL);
+    tallies()
+        .merge(
+            tenant + "_other", run, Map.of(ACME_STORAGE, new LastEvent(TEN, 9, false)), KEEP_UNTIL);
+
+    assertThat(tallies().latest(tenant, run, ACME_STORAGE)).contains(new LastEvent(TEN, 40, false));
+    assertThat(tallies().latest(tenant, "requested:rcn_1", ACME_STORAGE))
+        .contains(new LastEvent(TEN, 5, false));
+    assertThat(tallies().latest(tenant + "_other", run, ACME_STORAGE))
+        .contains(new LastEvent(TEN, 9, false));
+    assertThat(tallies().total(tenant, run, ACME_STORAGE)).isEqualByComparingTo("3");
   }
 }

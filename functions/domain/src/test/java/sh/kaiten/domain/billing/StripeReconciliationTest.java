@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.billing.StripeReconciliation.Result;
 import sh.kaiten.domain.catalog.Aggregation;
 import sh.kaiten.domain.catalog.Tier;
+import sh.kaiten.domain.closing.ClosedPeriod;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.license.Customer;
@@ -24,11 +27,13 @@ import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseStatus;
 import sh.kaiten.domain.memory.InMemoryAuditLog;
 import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryClosedPeriods;
 import sh.kaiten.domain.memory.InMemoryReconciliationReports;
 import sh.kaiten.domain.memory.InMemoryReconciliationTallies;
 import sh.kaiten.domain.memory.InMemorySentLedger;
 import sh.kaiten.domain.memory.InMemoryStripeConnectors;
 import sh.kaiten.domain.metering.SettableClock;
+import sh.kaiten.domain.outbox.AcceptedUsage;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
@@ -114,10 +119,25 @@ class StripeReconciliationTest {
       if (matched.isEmpty()) {
         return Optional.empty();
       }
+      if (meter.formula() == MeterFormula.LAST) {
+        // The latest by timestamp, which Stripe keeps to the second; of one second, the latest
+        // sent.
+        MeterEvent last = matched.get(0);
+        for (MeterEvent event : matched) {
+          if (!second(event).isBefore(second(last))) {
+            last = event;
+          }
+        }
+        return Optional.of(BigDecimal.valueOf(last.value()));
+      }
       return Optional.of(
           meter.formula() == MeterFormula.COUNT
               ? BigDecimal.valueOf(matched.size())
               : BigDecimal.valueOf(matched.stream().mapToLong(MeterEvent::value).sum()));
+    }
+
+    private static Instant second(MeterEvent event) {
+      return event.timestamp().truncatedTo(ChronoUnit.SECONDS);
     }
   }
 
@@ -127,6 +147,7 @@ class StripeReconciliationTest {
   private final InMemoryAuditLog trail = new InMemoryAuditLog();
   private final InMemoryReconciliationReports reports = new InMemoryReconciliationReports();
   private final InMemoryReconciliationTallies tallies = new InMemoryReconciliationTallies();
+  private final InMemoryClosedPeriods closedPeriods = new InMemoryClosedPeriods();
   private final KeepingStripe stripe = new KeepingStripe();
   private final List<BillingJob> queued = new ArrayList<>();
   private final BillingSync sync =
@@ -154,6 +175,7 @@ class StripeReconciliationTest {
       new StripeReconciliation(
           connectors,
           replay,
+          closedPeriods,
           catalog,
           catalog,
           catalog,
@@ -244,9 +266,6 @@ class StripeReconciliationTest {
         "cus_acme", "cus_Stripe1", "storage-gb", "storage_mb", new BigDecimal("2500"), stripe);
   }
 
-  private static final String SEATS_NOT_COMPARED =
-      "seats: a last meter holds a value, not a day's usage: not compared";
-
   @Test
   void equalTotalsRecordARunWithoutDifferencesAndNoEvent() {
     usage();
@@ -263,18 +282,22 @@ class StripeReconciliationTest {
                 NEXT_DAY,
                 clock.instant(),
                 7,
-                6,
+                8,
                 0,
                 List.of(),
-                List.of(SEATS_NOT_COMPARED),
+                List.of(),
                 List.of()));
+    // seats (MAX) too: its report kept no standing, so live sync sent it nowhere, and Stripe has
+    // none
     assertThat(stripe.reads)
         .containsExactly(
             "mtr_calls cus_Stripe1 " + DAY + " " + NEXT_DAY,
             "mtr_logins cus_Stripe1 " + DAY + " " + NEXT_DAY,
+            "mtr_seats cus_Stripe1 " + DAY + " " + NEXT_DAY,
             "mtr_storage cus_Stripe1 " + DAY + " " + NEXT_DAY,
             "mtr_calls cus_Stripe2 " + DAY + " " + NEXT_DAY,
             "mtr_logins cus_Stripe2 " + DAY + " " + NEXT_DAY,
+            "mtr_seats cus_Stripe2 " + DAY + " " + NEXT_DAY,
             "mtr_storage cus_Stripe2 " + DAY + " " + NEXT_DAY);
     assertThat(stripe.meterReads).containsExactly("null"); // one page holds the four meters
     assertThat(reports.latest(TENANT)).contains(report);
@@ -348,11 +371,11 @@ class StripeReconciliationTest {
         .isEqualTo("cus_beta");
   }
 
-  /** The summary reads of the day's SUM and COUNT pairs, but those of {@code meterIds}. */
+  /** The summary reads of the day's pairs, but those of {@code meterIds}. */
   private static List<String> readsBut(String... meterIds) {
     List<String> reads = new ArrayList<>();
     for (String customer : List.of("cus_Stripe1", "cus_Stripe2")) {
-      for (String meter : List.of("mtr_calls", "mtr_logins", "mtr_storage")) {
+      for (String meter : List.of("mtr_calls", "mtr_logins", "mtr_seats", "mtr_storage")) {
         if (!List.of(meterIds).contains(meter)) {
           reads.add(meter + " " + customer + " " + DAY + " " + NEXT_DAY);
         }
@@ -391,7 +414,7 @@ class StripeReconciliationTest {
                 4,
                 0,
                 List.of(),
-                List.of(SEATS_NOT_COMPARED),
+                List.of(),
                 List.of(
                     new ReconciliationReport.MeterFinding(
                         "seats",
@@ -405,7 +428,7 @@ class StripeReconciliationTest {
                         "mtr_storage_count",
                         MeterFormula.COUNT,
                         List.of(MeterFormula.SUM)))));
-    assertThat(stripe.reads).containsExactlyElementsOf(readsBut("mtr_storage"));
+    assertThat(stripe.reads).containsExactlyElementsOf(readsBut("mtr_storage", "mtr_seats"));
     assertThat(stripe.meterReads).containsExactly("null");
     assertThat(reports.outbox.events).hasSize(1);
     Event event = reports.outbox.events.get(0);
@@ -434,7 +457,7 @@ class StripeReconciliationTest {
 
     ReconciliationReport report = finished(reconciliation.run(job()));
 
-    assertThat(report.compared()).isEqualTo(4);
+    assertThat(report.compared()).isEqualTo(6);
     assertThat(report.differenceCount()).isZero();
     assertThat(report.differences()).isEmpty();
     assertThat(report.meterFindings())
@@ -466,7 +489,7 @@ class StripeReconciliationTest {
     ReconciliationReport report = finished(reconciliation.run(job()));
 
     assertThat(report.meterFindings()).isEmpty();
-    assertThat(report.compared()).isEqualTo(6);
+    assertThat(report.compared()).isEqualTo(8);
     assertThat(report.differences())
         .containsExactly(
             new ReconciliationReport.Difference(
@@ -490,7 +513,7 @@ class StripeReconciliationTest {
 
     ReconciliationReport report = finished(reconciliation.run(job()));
 
-    assertThat(report.compared()).isEqualTo(4);
+    assertThat(report.compared()).isEqualTo(6);
     assertThat(report.differenceCount()).isZero();
     assertThat(report.meterFindings())
         .containsExactly(
@@ -509,8 +532,8 @@ class StripeReconciliationTest {
 
   /**
    * Stripe's meters listed a meter a page behind 150 others: the pages are Stripe reads of the step
-   * that reads them, so no step reads more than 100 (100 pages; 54 pages and 15 customers' 3
-   * summaries; then 33 customers; then the last 24), and the meters are read once in the run.
+   * that reads them, so no step reads more than 100 (100 pages; 54 pages and 11 customers' 4
+   * summaries; then 25 customers twice; then the last 11), and the meters are read once in the run.
    */
   @Test
   void theMetersPagesCountAmongAStepsHundredReadsAndAreReadOnceARun() {
@@ -537,10 +560,10 @@ class StripeReconciliationTest {
       }
     } while (result instanceof Result.Continued);
 
-    assertThat(readsPerStep).containsExactly(100, 54 + 15 * 3, 33 * 3, 24 * 3);
+    assertThat(readsPerStep).containsExactly(100, 54 + 11 * 4, 25 * 4, 25 * 4, 11 * 4);
     assertThat(stripe.meterReads).hasSize(154).doesNotHaveDuplicates();
     ReconciliationReport report = finished(result);
-    assertThat(report.compared()).isEqualTo(72 * 3);
+    assertThat(report.compared()).isEqualTo(72 * 4);
     assertThat(report.differenceCount()).isZero();
     assertThat(report.meterFindings()).isEmpty();
   }
@@ -572,10 +595,10 @@ class StripeReconciliationTest {
   }
 
   /**
-   * 72 customers of 3 SUM or COUNT meters: 33 customers a step (100 reads / 3 meters), so three
-   * steps compare all 216 pairs; Stripe has a login of 30 customers Kaiten never counted, so 30
-   * differences are counted, 25 of them named with an event. Every step delivered twice: the events
-   * are emitted once.
+   * 72 customers of 4 meters: 25 customers a step (100 reads / 4 meters; 24 in the first, which
+   * lists the meters too), so three steps compare all 288 pairs; Stripe has a login of 30 customers
+   * Kaiten never counted, so 30 differences are counted, 25 of them named with an event. Every step
+   * delivered twice: the events are emitted once.
    */
   @Test
   void everyCustomerMeterIsComparedAStepAtATimeAndEveryDifferenceCounted() {
@@ -604,11 +627,12 @@ class StripeReconciliationTest {
     } while (result instanceof Result.Continued);
 
     assertThat(steps).hasSize(3);
-    assertThat(((Result.Continued) steps.get(0)).next().findings().compared()).isEqualTo(99);
-    // each step twice but the last's redelivery, which finds the run recorded (6 customers' reads)
-    assertThat(stripe.reads).hasSize(2 * 216 - 6 * 3);
+    // the first step reads the meters' page too: 99 reads left, 24 customers
+    assertThat(((Result.Continued) steps.get(0)).next().findings().compared()).isEqualTo(96);
+    // each step twice but the last's redelivery, which finds the run recorded (23 customers' reads)
+    assertThat(stripe.reads).hasSize(2 * 288 - 23 * 4);
     ReconciliationReport report = finished(result);
-    assertThat(report.compared()).isEqualTo(216);
+    assertThat(report.compared()).isEqualTo(288);
     assertThat(report.differenceCount()).isEqualTo(30);
     assertThat(report.differences()).hasSize(StripeReconciliation.MAX_DIFFERENCES);
     assertThat(report.differences().get(0))
@@ -634,15 +658,14 @@ class StripeReconciliationTest {
     customer("cus_gamma", null, "lic_3", "gamma-prod"); // live sync could not send its usage
     counted("gamma-prod", DAY.plusSeconds(70), "api-calls", "5");
     counted("gamma-prod", DAY.plusSeconds(80), "logins", "1");
-    counted("gamma-prod", DAY.plusSeconds(90), "seats", "3"); // a last meter: not tallied
+    counted("gamma-prod", DAY.plusSeconds(90), "seats", "3"); // no standing: never sent
 
     ReconciliationReport report = finished(reconciliation.run(job()));
 
-    assertThat(report.compared()).isEqualTo(6);
+    assertThat(report.compared()).isEqualTo(8);
     assertThat(report.differenceCount()).isZero();
     assertThat(report.notCompared())
-        .containsExactly(
-            SEATS_NOT_COMPARED, "2 counted reports of customers without a Stripe id (stripe_id)");
+        .containsExactly("2 counted reports of customers without a Stripe id (stripe_id)");
   }
 
   @Test
@@ -664,5 +687,365 @@ class StripeReconciliationTest {
     assertThat(reconciliation.run(job())).isEqualTo(new Result.Finished(Optional.empty()));
     assertThat(stripe.reads).isEmpty();
     assertThat(reports.latest(TENANT)).isEmpty();
+  }
+
+  // ------------------------------------------------------------ last meters (MAX, MIN, AVERAGE,
+  // LATEST)
+
+  private static final Instant DECEMBER = Instant.parse("2026-12-01T00:00:00Z");
+  private static final Instant JANUARY = Instant.parse("2027-01-01T00:00:00Z");
+  private static final MeterMapping DISK =
+      new MeterMapping("disk-gb", "disk_gb", BigDecimal.ONE, Aggregation.LATEST);
+
+  /**
+   * A MAX, MIN, AVERAGE or LATEST report's audit record as usage-api writes it: recorded at {@code
+   * recordedAt}, timed {@code timestamp} (null: none given), its counter's period and the value the
+   * report left it at.
+   */
+  private void valueCounted(
+      String instance,
+      Instant recordedAt,
+      Instant timestamp,
+      String entitlement,
+      String value,
+      String periodValue,
+      Instant periodStart,
+      Instant periodEnd) {
+    trail.append(
+        List.of(
+            ReportRecords.of(
+                TENANT,
+                instance,
+                recordedAt,
+                entitlement,
+                "{\"entitlement_slug\":\""
+                    + entitlement
+                    + "\",\"value\":"
+                    + value
+                    + (timestamp == null ? "" : ",\"timestamp\":\"" + timestamp + "\"")
+                    + "}",
+                "{\"status\":\"ACCEPTED\",\"replayed\":false,\"current_usage\":"
+                    + periodValue
+                    + ",\"period_start\":\""
+                    + periodStart
+                    + "\",\"period_end\":\""
+                    + periodEnd
+                    + "\"}",
+                clock.instant().plus(Duration.ofDays(90)))));
+  }
+
+  /**
+   * Live sync of the reports timed in [from, to), each write's its own message, in the order they
+   * were written (so no report is left out for a later one of its batch).
+   */
+  private void liveSync(Instant from, Instant to) {
+    BillingJob job = new BillingJob.Backfill(TENANT, from, to, BillingJob.Progress.START);
+    TrailReplay.TrailPage page;
+    do {
+      page = replay.page(job);
+      for (AcceptedUsage usage : page.counted()) {
+        assertThat(sync.sync(usage)).isInstanceOf(BillingSync.Result.Done.class);
+      }
+      job = job.next(job.progress().after(page.nextCursor(), 0, 0, 0));
+    } while (page.nextCursor() != null);
+  }
+
+  /** A period's close: kept by the period closing, and its final value flushed to Stripe. */
+  private void closed(
+      String holder,
+      String entitlement,
+      Aggregation aggregation,
+      Instant start,
+      Instant end,
+      String usage) {
+    closedPeriods.record(
+        new ClosedPeriod(
+            TENANT, holder, entitlement, aggregation, start, end, new BigDecimal(usage)));
+    assertThat(
+            sync.syncWindow(
+                new WindowValue(TENANT, holder, entitlement, start, end, new BigDecimal(usage))))
+        .isEqualTo(new BillingSync.Result.Done(1, 0, 0));
+  }
+
+  private ReconciliationTallies.LastEvent latest(String customer, String entitlement) {
+    return tallies.latest(TENANT, RUN, new CountedUsage.Key(customer, entitlement)).orElseThrow();
+  }
+
+  private void mapped(MeterMapping... mappings) {
+    Map<String, MeterMapping> meters = new HashMap<>();
+    for (MeterMapping mapping : mappings) {
+      meters.put(mapping.entitlement(), mapping);
+    }
+    connectors.put(new StripeConnector(TENANT, meters, "stripe_id", DAY, DAY));
+  }
+
+  /**
+   * Seats (MAX): 5 at 10:00, then a report timed 09:00 written at 12:00 raises the maximum to 9.
+   * The late report's event carries the maximum, stamped when it was counted, so Stripe's latest is
+   * 9; by report time 09:00 it would lose to 5. Kaiten's side is the same event: no difference.
+   */
+  @Test
+  void aMaxMetersLatestIsTheLatestWrittenReportsValueEvenWhenItIsTimedEarlier() {
+    mapped(SEATS);
+    valueCounted(
+        "acme-prod", DAY.plus(Duration.ofHours(10)), null, "seats", "5", "5", DECEMBER, JANUARY);
+    valueCounted(
+        "acme-prod",
+        DAY.plus(Duration.ofHours(12)),
+        DAY.plus(Duration.ofHours(9)),
+        "seats",
+        "9",
+        "9",
+        DECEMBER,
+        JANUARY);
+    liveSync(DAY, NEXT_DAY);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(stripe.aggregatedValue("mtr_seats", "cus_Stripe1", DAY, NEXT_DAY))
+        .contains(new BigDecimal("9"));
+    assertThat(latest("cus_acme", "seats"))
+        .isEqualTo(new ReconciliationTallies.LastEvent(DAY.plus(Duration.ofHours(12)), 9, false));
+    assertThat(report.compared()).isEqualTo(2); // beta sent no seats, and Stripe has none
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.notCompared()).isEmpty();
+    assertThat(report.reports()).isEqualTo(2);
+  }
+
+  /** The same day, the raising event lost on Stripe's side: Stripe holds 5, Kaiten sent 9 last. */
+  @Test
+  void aMaxValueStripeLacksIsADifferenceOfTheLatestValues() {
+    mapped(SEATS);
+    valueCounted(
+        "acme-prod", DAY.plus(Duration.ofHours(10)), null, "seats", "5", "5", DECEMBER, JANUARY);
+    valueCounted(
+        "acme-prod",
+        DAY.plus(Duration.ofHours(12)),
+        DAY.plus(Duration.ofHours(9)),
+        "seats",
+        "9",
+        "9",
+        DECEMBER,
+        JANUARY);
+    liveSync(DAY, NEXT_DAY);
+    stripe.events.removeIf(event -> event.value() == 9);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                "cus_acme",
+                "cus_Stripe1",
+                "seats",
+                "seats",
+                new BigDecimal("9"),
+                new BigDecimal("5")));
+    assertThat(reports.outbox.events)
+        .singleElement()
+        .satisfies(
+            event ->
+                assertThat(event.data().toString())
+                    .isEqualTo(
+                        "{"
+                            + RUN_DATA
+                            + ",\"customer_id\":\"cus_acme\",\"stripe_customer_id\":\"cus_Stripe1\","
+                            + "\"entitlement\":\"seats\",\"event_name\":\"seats\","
+                            + "\"kaiten_value\":9,\"stripe_value\":5,\"difference\":4}"));
+  }
+
+  /**
+   * Disk (LATEST): 70 timed 11:00 written at 10:00, then 40 timed 10:15 written at 10:30. A LATEST
+   * event goes at the report's own time, so Stripe's latest is 70 whatever the order of writes; so
+   * is Kaiten's side. A report timed the day before, written in it, is the day before's.
+   */
+  @Test
+  void aLatestMetersLatestIsTheLatestTimedReportWhateverTheOrderOfWrites() {
+    mapped(DISK);
+    stripe.meters.add(new MeterSummaryGateway.Meter("mtr_disk", "disk_gb", MeterFormula.LAST));
+    valueCounted(
+        "acme-prod",
+        DAY.plus(Duration.ofHours(10)),
+        DAY.plus(Duration.ofHours(11)),
+        "disk-gb",
+        "70",
+        "70",
+        DECEMBER,
+        JANUARY);
+    valueCounted(
+        "acme-prod",
+        DAY.plus(Duration.ofMinutes(630)),
+        DAY.plus(Duration.ofMinutes(615)),
+        "disk-gb",
+        "40",
+        "70",
+        DECEMBER,
+        JANUARY);
+    valueCounted(
+        "beta-prod",
+        DAY.plusSeconds(60),
+        DAY.minusSeconds(60),
+        "disk-gb",
+        "3",
+        "3",
+        DECEMBER,
+        JANUARY);
+    liveSync(DAY.minus(Duration.ofDays(1)), NEXT_DAY);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(stripe.aggregatedValue("mtr_disk", "cus_Stripe1", DAY, NEXT_DAY))
+        .contains(new BigDecimal("70"));
+    assertThat(latest("cus_acme", "disk-gb"))
+        .isEqualTo(new ReconciliationTallies.LastEvent(DAY.plus(Duration.ofHours(11)), 70, false));
+    assertThat(tallies.latest(TENANT, RUN, new CountedUsage.Key("cus_beta", "disk-gb"))).isEmpty();
+    assertThat(report.compared()).isEqualTo(2);
+    assertThat(report.differenceCount()).isZero();
+  }
+
+  /**
+   * Seats' day period closes at the window's end: live sync sent 5 at 01:00; a report kept without
+   * its standing (written before periods were) raised it to 6, which only the close carries,
+   * stamped 23:59:59. The close is the latest event, so Kaiten's side is 6; Stripe, which has the
+   * close, agrees. The day before's close (stamped 23:59:59 the day before) is not of the window.
+   */
+  @Test
+  void aPeriodClosingInTheWindowGivesItsFinalValueWhichWins() {
+    mapped(SEATS);
+    valueCounted(
+        "acme-prod", DAY.plus(Duration.ofHours(1)), null, "seats", "5", "5", DAY, NEXT_DAY);
+    counted("acme-prod", DAY.plus(Duration.ofHours(2)), "seats", "6");
+    liveSync(DAY, NEXT_DAY);
+    closed(
+        "instance:acme-prod", "seats", Aggregation.MAX, DAY.minus(Duration.ofDays(1)), DAY, "99");
+    closed("instance:acme-prod", "seats", Aggregation.MAX, DAY, NEXT_DAY, "6");
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(latest("cus_acme", "seats"))
+        .isEqualTo(new ReconciliationTallies.LastEvent(NEXT_DAY.minusSeconds(1), 6, false));
+    assertThat(stripe.aggregatedValue("mtr_seats", "cus_Stripe1", DAY, NEXT_DAY))
+        .contains(new BigDecimal("6"));
+    assertThat(report.compared()).isEqualTo(2);
+    assertThat(report.differenceCount()).isZero();
+  }
+
+  /**
+   * The same close never reached Stripe: Stripe holds the live 5, Kaiten's latest is the close's 6.
+   */
+  @Test
+  void aCloseStripeLacksIsADifference() {
+    mapped(SEATS);
+    valueCounted(
+        "acme-prod", DAY.plus(Duration.ofHours(1)), null, "seats", "5", "5", DAY, NEXT_DAY);
+    liveSync(DAY, NEXT_DAY);
+    closedPeriods.record(
+        new ClosedPeriod(
+            TENANT,
+            "instance:acme-prod",
+            "seats",
+            Aggregation.MAX,
+            DAY,
+            NEXT_DAY,
+            new BigDecimal("6")));
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                "cus_acme",
+                "cus_Stripe1",
+                "seats",
+                "seats",
+                new BigDecimal("6"),
+                new BigDecimal("5")));
+  }
+
+  /**
+   * A long day of seats, a page of the trail a step, the first step delivered twice, and the closes
+   * merged twice (the comparing step redelivered after Stripe failed): the latest is merged, never
+   * added, so every redelivery leaves it as it was.
+   */
+  @Test
+  void aRedeliveredStepLeavesTheLatestEventsAsTheyWere() {
+    mapped(SEATS);
+    int records = TrailReplay.RECORDS_PER_RUN + 5;
+    for (int i = 1; i <= records; i++) {
+      valueCounted(
+          "acme-prod",
+          DAY.plus(Duration.ofMinutes(i)),
+          null,
+          "seats",
+          String.valueOf(i),
+          String.valueOf(i),
+          DECEMBER,
+          JANUARY);
+    }
+    liveSync(DAY, NEXT_DAY);
+    closed("license:lic_2", "seats", Aggregation.MAX, DAY, NEXT_DAY, "4");
+
+    Result first = reconciliation.run(job());
+    assertThat(reconciliation.run(job())).isEqualTo(first);
+    BillingJob.Reconciliation next = ((Result.Continued) first).next();
+    stripe.failReads = new MeterSummaryGateway.UnreadableException("Stripe did not answer: 503");
+    assertThat(reconciliation.run(next)).isEqualTo(new Result.Failed("Stripe did not answer: 503"));
+    stripe.failReads = null;
+    ReconciliationReport report = finished(reconciliation.run(next));
+
+    assertThat(latest("cus_acme", "seats"))
+        .isEqualTo(
+            new ReconciliationTallies.LastEvent(
+                DAY.plus(Duration.ofMinutes(records)), records, false));
+    assertThat(latest("cus_beta", "seats"))
+        .isEqualTo(new ReconciliationTallies.LastEvent(NEXT_DAY.minusSeconds(1), 4, false));
+    assertThat(report.compared()).isEqualTo(2);
+    assertThat(report.differenceCount()).isZero();
+  }
+
+  /**
+   * Acme's two instances each count seats (per instance), and their latest events fall in one
+   * second with 4 and 7: Stripe keeps one of them and does not say which, so acme's seats are not
+   * compared (nor read); beta's are.
+   */
+  @Test
+  void latestEventsOfOneSecondWithDifferentValuesAreNotCompared() {
+    mapped(SEATS);
+    catalog.createInstance(
+        TENANT, new Instance("acme-staging", "lic_1", null, null, DAY), ChangeRecords.NONE);
+    Instant ten = DAY.plus(Duration.ofHours(10));
+    valueCounted("acme-prod", ten.plusMillis(100), null, "seats", "4", "4", DECEMBER, JANUARY);
+    valueCounted("acme-staging", ten.plusMillis(600), null, "seats", "7", "7", DECEMBER, JANUARY);
+    valueCounted("beta-prod", ten, null, "seats", "2", "2", DECEMBER, JANUARY);
+    liveSync(DAY, NEXT_DAY);
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(latest("cus_acme", "seats"))
+        .isEqualTo(new ReconciliationTallies.LastEvent(ten, 7, true));
+    assertThat(report.compared()).isEqualTo(1);
+    assertThat(report.differenceCount()).isZero();
+    assertThat(report.notCompared())
+        .containsExactly(
+            "seats of cus_acme: its latest events in the window, at 2026-12-03T10:00:00Z, carry"
+                + " different values, and Stripe keeps one of them without saying which: not"
+                + " compared");
+    assertThat(stripe.reads).containsExactly("mtr_seats cus_Stripe2 " + DAY + " " + NEXT_DAY);
+  }
+
+  /** Stripe holds a seats value for beta, to whom Kaiten sent none in the window: a difference. */
+  @Test
+  void aLastMeterValueStripeHasAndKaitenNeverSentIsADifferenceWithoutKaitensValue() {
+    mapped(SEATS);
+    stripe.events.add(new MeterEvent("kr_stray", "seats", "cus_Stripe2", 3, DAY.plusSeconds(5)));
+
+    ReconciliationReport report = finished(reconciliation.run(job()));
+
+    assertThat(report.differences())
+        .containsExactly(
+            new ReconciliationReport.Difference(
+                "cus_beta", "cus_Stripe2", "seats", "seats", null, new BigDecimal("3")));
+    assertThat(reports.outbox.events.get(0).data().toString())
+        .endsWith("\"kaiten_value\":null,\"stripe_value\":3,\"difference\":null}");
   }
 }

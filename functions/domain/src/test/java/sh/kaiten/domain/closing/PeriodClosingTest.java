@@ -28,6 +28,7 @@ import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.ScheduledRun;
 import sh.kaiten.domain.memory.InMemoryCatalog;
+import sh.kaiten.domain.memory.InMemoryClosedPeriods;
 import sh.kaiten.domain.memory.InMemoryClosingCounters;
 import sh.kaiten.domain.memory.InMemoryCounters;
 import sh.kaiten.domain.memory.InMemoryCrossingMarkers;
@@ -55,6 +56,7 @@ class PeriodClosingTest {
   private final InMemoryCounters counters = new InMemoryCounters();
   private final InMemoryClosingCounters closings = new InMemoryClosingCounters(counters);
   private final InMemoryCrossingMarkers markers = new InMemoryCrossingMarkers();
+  private final InMemoryClosedPeriods closed = new InMemoryClosedPeriods();
   private ApiToken adminToken;
   private String licenseId;
 
@@ -142,7 +144,8 @@ class PeriodClosingTest {
   }
 
   private ScheduledRun run(Instant now) {
-    return new PeriodClosing(closings, markers, Clock.fixed(now, ZoneOffset.UTC), LATE_WINDOW)
+    return new PeriodClosing(
+            closings, markers, closed, Clock.fixed(now, ZoneOffset.UTC), LATE_WINDOW)
         .fireDue();
   }
 
@@ -196,6 +199,79 @@ class PeriodClosingTest {
                 + "\"period_start\":\"2026-03-10T00:00:00Z\",\"period_end\":\"2026-03-11T00:00:00Z\","
                 + "\"usage\":2,\"reports\":2,\"limit\":null}");
     assertThat(markers.outbox.events).isEqualTo(closing.fired());
+  }
+
+  @Test
+  void eachClosedPeriodIsKeptWithTheFiguresItsEventAnnounced() {
+    reportMarch10();
+
+    run(MARCH_10_FINAL);
+
+    String tenant = adminToken.tenantId();
+    assertThat(closed.all())
+        .containsExactlyInAnyOrder(
+            new ClosedPeriod(
+                tenant,
+                "instance:acme-prod",
+                "api-calls",
+                Aggregation.SUM,
+                MARCH_10,
+                MARCH_11,
+                new BigDecimal("20")),
+            new ClosedPeriod(
+                tenant,
+                "license:" + licenseId,
+                "seats",
+                Aggregation.MAX,
+                MARCH_10,
+                MARCH_11,
+                new BigDecimal("5")),
+            new ClosedPeriod(
+                tenant,
+                "instance:acme-prod",
+                "events",
+                Aggregation.COUNT,
+                MARCH_10,
+                MARCH_11,
+                new BigDecimal("2")));
+  }
+
+  /**
+   * A run that fired the seats' close and stopped before keeping it: the next run fires nothing
+   * again, and keeps the period with the figures announced.
+   */
+  @Test
+  void aCloseFiredByARunThatStoppedShortIsKeptByTheNext() {
+    reportMarch10();
+    CounterKey seats = counter("seats", "license:" + licenseId, MARCH_10.toString());
+    markers.fire(
+        seats,
+        PeriodClosing.CLOSED,
+        new Event(
+            "evt_earlier",
+            adminToken.tenantId(),
+            EventType.USAGE_PERIOD_CLOSED,
+            MARCH_10_FINAL,
+            JSON.objectNode()));
+
+    ScheduledRun next = run(MARCH_10_FINAL.plusSeconds(60));
+    run(MARCH_10_FINAL.plusSeconds(120));
+
+    assertThat(next.fired())
+        .extracting(event -> event.data().get("entitlement").asText())
+        .containsExactlyInAnyOrder("api-calls", "events");
+    assertThat(closed.all())
+        .filteredOn(period -> period.entitlement().equals("seats"))
+        .containsExactly(
+            new ClosedPeriod(
+                adminToken.tenantId(),
+                "license:" + licenseId,
+                "seats",
+                Aggregation.MAX,
+                MARCH_10,
+                MARCH_11,
+                new BigDecimal("5")));
+    assertThat(closed.all()).hasSize(3);
   }
 
   @Test
@@ -346,7 +422,7 @@ class PeriodClosingTest {
           }
         };
 
-    ScheduledRun first = new PeriodClosing(closings, markers, slow, LATE_WINDOW).fireDue();
+    ScheduledRun first = new PeriodClosing(closings, markers, closed, slow, LATE_WINDOW).fireDue();
 
     assertThat(first.fired()).hasSize(1);
     assertThat(run(MARCH_10_FINAL).fired()).hasSize(2);

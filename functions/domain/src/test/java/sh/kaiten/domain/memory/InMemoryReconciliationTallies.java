@@ -4,14 +4,19 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import sh.kaiten.domain.billing.CountedUsage;
 import sh.kaiten.domain.billing.ReconciliationTallies;
 
-/** A run's tallies in memory, for unit tests: each pair's total and the last page added to it. */
+/**
+ * A run's tallies in memory, for unit tests: each pair's total and the last page added to it, and
+ * its latest event.
+ */
 public final class InMemoryReconciliationTallies implements ReconciliationTallies {
   private record Tally(BigDecimal total, int page) {}
 
   private final Map<String, Tally> tallies = new HashMap<>();
+  private final Map<String, LastEvent> latest = new HashMap<>();
 
   private static String key(String tenantId, String runId, CountedUsage.Key pair) {
     return tenantId + " " + runId + " " + pair.entitlement() + " " + pair.customerId();
@@ -39,6 +44,19 @@ public final class InMemoryReconciliationTallies implements ReconciliationTallie
   public synchronized BigDecimal total(String tenantId, String runId, CountedUsage.Key pair) {
     Tally tally = tallies.get(key(tenantId, runId, pair));
     return tally == null ? BigDecimal.ZERO : tally.total();
+  }
+
+  @Override
+  public synchronized void merge(
+      String tenantId, String runId, Map<CountedUsage.Key, LastEvent> events, Instant keepUntil) {
+    events.forEach(
+        (pair, event) -> latest.merge(key(tenantId, runId, pair), event, LastEvent::latest));
+  }
+
+  @Override
+  public synchronized Optional<LastEvent> latest(
+      String tenantId, String runId, CountedUsage.Key pair) {
+    return Optional.ofNullable(latest.get(key(tenantId, runId, pair)));
   }
 
   /** Pairs tallied, over every run. */
