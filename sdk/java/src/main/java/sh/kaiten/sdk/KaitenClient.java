@@ -27,9 +27,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -106,8 +110,20 @@ public final class KaitenClient implements AutoCloseable {
   /** When the server last confirmed the snapshot (epoch millis). */
   private volatile long confirmedAt = Long.MIN_VALUE / 2;
 
+  /**
+   * False while the snapshot held was read as usage was being delivered, so it may hold reports the
+   * meters still count as pending.
+   */
+  private volatile boolean snapshotExact = true;
+
+  /** The deliveries' quiet mark when the read under way began, or {@link #NOT_READING}. */
+  private volatile long reading = NOT_READING;
+
+  private static final long NOT_READING = -2;
+
   private volatile boolean toldStale;
   private volatile boolean closed;
+  private final Accounting accounting = new Accounting();
 
   private KaitenClient(Builder builder) {
     this.instance = builder.instance;
@@ -124,7 +140,6 @@ public final class KaitenClient implements AutoCloseable {
             .toMillis();
     this.snapshotFile = builder.snapshotFile;
     builder.listeners.forEach(listeners::add);
-    Accounting accounting = new Accounting();
     this.pipeline =
         new UsagePipeline(
             transport,
@@ -653,7 +668,10 @@ public final class KaitenClient implements AutoCloseable {
 
   /**
    * Blocks until every report queued so far (and the check tallies so far) is delivered, or the
-   * timeout passes. Call it at the end of a Lambda invocation.
+   * timeout passes. Call it at the end of a Lambda invocation. When the snapshot was read while
+   * they were on their way (so it may hold some of them that checks still add as pending), it is
+   * read again within the same timeout: checks after a flush count each delivered report once, even
+   * if Kaiten is out of reach from then on.
    *
    * @return true when everything was delivered in time
    */
@@ -663,7 +681,29 @@ public final class KaitenClient implements AutoCloseable {
         && !leases.flush(start + Math.min(timeout.toNanos(), TimeUnit.DAYS.toNanos(365)))) {
       return false;
     }
-    return pipeline.flush(timeout.minusNanos(System.nanoTime() - start));
+    if (!pipeline.flush(timeout.minusNanos(System.nanoTime() - start))) {
+      return false;
+    }
+    long underWay = reading; // first: a read that ends after this has set snapshotExact
+    if (underWay != NOT_READING && !accounting.quietSince(underWay) || !snapshotExact) {
+      reread(timeout.minusNanos(System.nanoTime() - start));
+    }
+    return true;
+  }
+
+  /**
+   * Reads the snapshot again, on the poller's thread, waiting at most {@code timeout}: after a
+   * flush, checks then answer from a snapshot that holds each delivered report once, even if the
+   * server is gone by the next poll.
+   */
+  private void reread(Duration timeout) {
+    try {
+      poller.submit(() -> refresh(false)).get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.DEBUG, "the snapshot was not read again: {0}", e.toString());
+    }
   }
 
   /** Reports queued and not yet delivered. */
@@ -739,6 +779,32 @@ public final class KaitenClient implements AutoCloseable {
     public void settled(String entitlement, double value, long reports) {
       meter(entitlement).settled(value, reports);
     }
+
+    // Counted in this order (started, then done once its settlement is told), so a snapshot read
+    // while none was under way is known to hold exactly the usage the meters call settled.
+    private final AtomicLong deliveriesStarted = new AtomicLong();
+    private final AtomicLong deliveriesDone = new AtomicLong();
+
+    @Override
+    public void delivering() {
+      deliveriesStarted.incrementAndGet();
+    }
+
+    @Override
+    public void delivered() {
+      deliveriesDone.incrementAndGet();
+    }
+
+    /** Deliveries started so far, or -1 while one is under way. */
+    long quietMark() {
+      long started = deliveriesStarted.get();
+      return deliveriesDone.get() == started ? started : -1;
+    }
+
+    /** Whether none was under way at {@code mark} nor has started since. */
+    boolean quietSince(long mark) {
+      return mark >= 0 && deliveriesStarted.get() == mark;
+    }
   }
 
   /**
@@ -777,10 +843,33 @@ public final class KaitenClient implements AutoCloseable {
    * Asks the server for the snapshot, revalidating the one held. At start a refusal of the client
    * itself (401, 403, 404) is thrown; an outage never is.
    */
+  private static final int FETCHES_PER_REFRESH = 3;
+
   private void refresh(boolean starting) {
+    for (int attempt = 1; attempt <= FETCHES_PER_REFRESH && !fetch(starting); attempt++) {
+      // A delivery crossed the read: read again, while reports are most likely not on their way.
+    }
+    long age = clock.millis() - confirmedAt;
+    if (age >= staleAfter && !toldStale) {
+      toldStale = true;
+      Duration since = snapshot == null ? null : Duration.ofMillis(age);
+      listeners.tell(listener -> listener.stale(since));
+    }
+  }
+
+  /**
+   * Reads the snapshot once. False when it was answered while usage was being delivered: it may
+   * hold reports the meters still count as pending (counting them twice, never missing one), and
+   * {@link #snapshotExact} says so until a read with no delivery under way. True otherwise, also
+   * when there was no answer.
+   */
+  private boolean fetch(boolean starting) {
     Snapshot held = snapshot;
+    long quiet = accounting.quietMark();
+    reading = quiet;
     Map<String, Meter.Settled> settled = new HashMap<>();
     meters.forEach((slug, meter) -> settled.put(slug, meter.settledNow()));
+    boolean exact = true;
     try {
       HttpRequest.Builder request = transport.request(instancePath + "/snapshot").GET();
       if (held != null && held.etag != null) {
@@ -790,12 +879,16 @@ public final class KaitenClient implements AutoCloseable {
       int status = response.statusCode();
       if (status == 304 && held != null) {
         snapshot = held.settledAt(settled);
+        exact = accounting.quietSince(quiet);
+        snapshotExact = exact;
         confirmed();
       } else if (status == 200) {
         String body = new String(response.body(), StandardCharsets.UTF_8);
         Snapshot fresh =
             Snapshot.parse(response.headers().firstValue("ETag").orElse(null), body, settled);
         snapshot = fresh;
+        exact = accounting.quietSince(quiet);
+        snapshotExact = exact;
         confirmed();
         Set<String> changed = Snapshot.changes(held, fresh);
         if (held != null && !changed.isEmpty()) {
@@ -833,19 +926,15 @@ public final class KaitenClient implements AutoCloseable {
           System.Logger.Level.DEBUG, "the Kaiten snapshot could not be read: {0}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
     } catch (RuntimeException e) {
       if (starting) {
         throw e;
       }
       LOG.log(System.Logger.Level.WARNING, "the Kaiten snapshot could not be refreshed", e);
+    } finally {
+      reading = NOT_READING;
     }
-    long age = clock.millis() - confirmedAt;
-    if (age >= staleAfter && !toldStale) {
-      toldStale = true;
-      Duration since = snapshot == null ? null : Duration.ofMillis(age);
-      listeners.tell(listener -> listener.stale(since));
-    }
+    return exact;
   }
 
   private void confirmed() {

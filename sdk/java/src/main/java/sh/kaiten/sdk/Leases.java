@@ -325,6 +325,22 @@ final class Leases implements AutoCloseable {
       body.put("reports", reports);
     }
     body.put("idempotency_key", settlement.key);
+    observer.delivering();
+    try {
+      return post(quota, grant, settlement, value, reports, body);
+    } finally {
+      observer.delivered();
+    }
+  }
+
+  /** Sends one settlement and acts on the answer; true when the grant is settled in full. */
+  private boolean post(
+      LeasedQuota quota,
+      Grant grant,
+      Grant.Settlement settlement,
+      BigDecimal value,
+      long reports,
+      ObjectNode body) {
     int status;
     try {
       status =

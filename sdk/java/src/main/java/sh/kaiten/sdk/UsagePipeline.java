@@ -381,7 +381,15 @@ final class UsagePipeline implements AutoCloseable {
         return;
       }
     }
-    UsageBatch batch = inFlight;
+    observer.delivering();
+    try {
+      post(inFlight);
+    } finally {
+      observer.delivered();
+    }
+  }
+
+  private void post(UsageBatch batch) {
     HttpResponse<byte[]> response;
     try {
       HttpRequest request =

@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A small Kaiten for tests, over real HTTP on 127.0.0.1: the snapshot of instance {@code acme-prod}
@@ -101,6 +104,16 @@ final class FakeKaiten implements AutoCloseable {
   private final ConcurrentLinkedDeque<Scripted> script = new ConcurrentLinkedDeque<>();
   private final AtomicInteger snapshotReads = new AtomicInteger();
   private volatile boolean refuseChecks;
+
+  /**
+   * Counted down once a batch or a lease's settlement is counted; the next snapshot read waits for
+   * it when set.
+   */
+  private final AtomicReference<CountDownLatch> holdNextSnapshot = new AtomicReference<>();
+
+  private volatile CountDownLatch batchCounted = new CountDownLatch(0);
+  private volatile boolean snapshotHeld;
+  private volatile boolean refuseSnapshots;
 
   /**
    * Live and expired leases of api-calls by id (expired ones count for nothing), on the server's
@@ -209,6 +222,26 @@ final class FakeKaiten implements AutoCloseable {
     return snapshotReads.get();
   }
 
+  /**
+   * The next snapshot read waits until usage has been counted (a batch or a settlement), then
+   * answers with it: a read that a delivery overtakes.
+   */
+  void holdNextSnapshotUntilUsageIsCounted() {
+    CountDownLatch counted = new CountDownLatch(1);
+    batchCounted = counted;
+    holdNextSnapshot.set(counted);
+  }
+
+  /** Whether the held read has arrived (and waits). */
+  boolean snapshotHeld() {
+    return snapshotHeld;
+  }
+
+  /** From now on every snapshot read (but one already held) is answered 503. */
+  void refuseSnapshots() {
+    refuseSnapshots = true;
+  }
+
   /** The clock leases are granted and expire by (the system's unless set). */
   void serverClock(Clock clock) {
     this.serverClock = clock;
@@ -278,6 +311,23 @@ final class FakeKaiten implements AutoCloseable {
 
   private void snapshot(HttpExchange exchange) throws IOException {
     snapshotReads.incrementAndGet();
+    CountDownLatch hold = holdNextSnapshot.getAndSet(null);
+    if (hold != null) {
+      snapshotHeld = true;
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    } else if (refuseSnapshots) {
+      answer(exchange, 503, problem(503, "Kaiten is out of reach", null));
+      return;
+    }
+    answerSnapshot(exchange);
+  }
+
+  private void answerSnapshot(HttpExchange exchange) throws IOException {
     String body;
     synchronized (this) {
       body =
@@ -373,6 +423,7 @@ final class FakeKaiten implements AutoCloseable {
       }
       requests.add(new Request(body, arrived, 200));
     }
+    batchCounted.countDown();
     if (body.has("checks")) {
       answer
           .putObject("checks")
@@ -510,6 +561,7 @@ final class FakeKaiten implements AutoCloseable {
       }
       result.put("current_usage", usage()).put("limit", limit);
     }
+    batchCounted.countDown();
     answer(exchange, 200, result.toString());
   }
 
