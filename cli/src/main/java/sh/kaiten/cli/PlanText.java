@@ -43,11 +43,11 @@ final class PlanText {
         out.println(
             "  license "
                 + license.path("license_id").asText()
-                + " (customer "
-                + license.path("customer_id").asText()
+                + " of "
+                + customer(license)
                 + ", tier "
                 + license.path("tier").asText()
-                + "), instances: "
+                + ", instances: "
                 + (instances.isEmpty() ? "none" : join(instances)));
         for (JsonNode answer : license.path("entitlements")) {
           out.println(
@@ -111,6 +111,13 @@ final class PlanText {
         + " ("
         + answer.path("source").asText().toLowerCase(java.util.Locale.ROOT)
         + ")";
+  }
+
+  /** "Acme Corp (cus_...)", or the id alone when the customer has no name to show. */
+  private static String customer(JsonNode license) {
+    String id = license.path("customer_id").asText();
+    String name = license.path("customer_name").asText("");
+    return name.isEmpty() ? "customer " + id : name + " (" + id + ")";
   }
 
   private static String join(JsonNode texts) {

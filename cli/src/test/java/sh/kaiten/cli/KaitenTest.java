@@ -98,7 +98,7 @@ class KaitenTest {
          "changes":[{"action":"UPDATE","kind":"tier","slug":"pro",
            "fields":[{"field":"entitlements.api-calls","before":100000,"after":50000}]},
            {"action":"DELETE","kind":"tier","slug":"free","fields":[{"field":"rank","before":1,"after":null}]}],
-         "licenses":[{"license_id":"lic_1","customer_id":"cus_1","tier":"pro","instances":["acme-prod"],
+         "licenses":[{"license_id":"lic_1","customer_id":"cus_1","customer_name":"Acme Corp","tier":"pro","instances":["acme-prod"],
            "entitlements":[{"entitlement":"api-calls",
              "before":{"enabled":true,"value":100000,"source":"TIER","reason":"GRANTED"},
              "after":{"enabled":true,"value":50000,"source":"TIER","reason":"GRANTED"}}]}],
@@ -116,7 +116,7 @@ class KaitenTest {
                   rank: 1 -> (none)
 
             Answers that change (1 license(s)):
-              license lic_1 (customer cus_1, tier pro), instances: acme-prod
+              license lic_1 of Acme Corp (cus_1), tier pro, instances: acme-prod
                   api-calls: 100000 (tier) -> 50000 (tier)
 
             Refused (the plan cannot be applied):

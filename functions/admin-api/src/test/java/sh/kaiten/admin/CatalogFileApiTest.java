@@ -38,6 +38,7 @@ class CatalogFileApiTest {
   private String admin;
   private String license;
   private String instanceToken;
+  private String customer;
 
   @BeforeEach
   void tenant() {
@@ -56,8 +57,8 @@ class CatalogFileApiTest {
     post("/api/catalog/apply?plan_hash=" + hash, CATALOG)
         .statusCode(200)
         .body("changes", hasSize(4));
-    String customer =
-        post("/api/customers", "{\"name\":\"Acme\"}").statusCode(201).extract().path("id");
+    customer =
+        post("/api/customers", "{\"name\":\"Acme Corp\"}").statusCode(201).extract().path("id");
     license =
         post("/api/licenses", "{\"customer_id\":\"" + customer + "\",\"tier\":\"pro\"}")
             .statusCode(201)
@@ -106,6 +107,8 @@ class CatalogFileApiTest {
             .body("changes[0].fields[0].before", equalTo(100000))
             .body("changes[0].fields[0].after", equalTo(50000))
             .body("licenses[0].license_id", equalTo(license))
+            .body("licenses[0].customer_id", equalTo(customer))
+            .body("licenses[0].customer_name", equalTo("Acme Corp"))
             .body("licenses[0].instances", equalTo(List.of("acme-prod")))
             .body("licenses[0].entitlements[0].entitlement", equalTo("api-calls"))
             .body("licenses[0].entitlements[0].after.value", equalTo(50000));

@@ -78,6 +78,7 @@ class KaitenCliIT {
     assertThat(plan.exit()).as(plan.err()).isEqualTo(2);
     assertThat(plan.out())
         .contains("  ~ tier pro\n      entitlements.api-calls: 100000 -> 50000\n")
+        .contains(" of Acme Corp (cus_")
         .contains("instances: acme-prod\n      api-calls: 100000 (tier) -> 50000 (tier)\n")
         .contains(": 0 to create, 1 to update, 0 to delete.");
 

@@ -42,6 +42,7 @@ public record CatalogPlan(
   /**
    * A license whose answers change, with its instances: every one of them gets the new answers.
    *
+   * @param customerName the name of the license's customer (null if it is gone)
    * @param entitlements the entitlements answered differently, each with the answer before and
    *     after ({@code enabled}, {@code value}, {@code source}, {@code reason}; null when the
    *     entitlement does not exist on that side)
@@ -49,6 +50,7 @@ public record CatalogPlan(
   public record LicenseChange(
       String licenseId,
       String customerId,
+      String customerName,
       String tier,
       List<String> instances,
       List<AnswerChange> entitlements) {}

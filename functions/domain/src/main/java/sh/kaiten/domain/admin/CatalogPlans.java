@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,7 @@ import sh.kaiten.domain.evaluation.Evaluation;
 import sh.kaiten.domain.events.Event;
 import sh.kaiten.domain.events.EventType;
 import sh.kaiten.domain.events.data.EventData;
+import sh.kaiten.domain.license.Customer;
 import sh.kaiten.domain.license.Instance;
 import sh.kaiten.domain.license.License;
 import sh.kaiten.domain.license.LicenseEvaluator;
@@ -405,6 +407,7 @@ public final class CatalogPlans {
     current.entitlements().forEach(e -> slugs.add(e.slug()));
     desired.entitlements().forEach(e -> slugs.add(e.slug()));
     List<LicenseChange> changed = new ArrayList<>();
+    Map<String, String> customers = null; // read once, when a license's answers change
     for (License license : licenses) {
       Tier before = current.tier(license.tier()).orElse(null);
       Tier after = desired.tier(license.tier()).orElse(null);
@@ -419,17 +422,30 @@ public final class CatalogPlans {
         }
       }
       if (!answers.isEmpty()) {
+        if (customers == null) {
+          customers = customerNames(tenantId);
+        }
         List<String> on = instances.getOrDefault(license.id(), List.of());
         changed.add(
             new LicenseChange(
                 license.id(),
                 license.customerId(),
+                customers.get(license.customerId()),
                 license.tier(),
                 on.stream().sorted().toList(),
                 answers));
       }
     }
     return changed;
+  }
+
+  /** Each customer's name by id, so a reviewer of the plan reads whom a change reaches. */
+  private Map<String, String> customerNames(String tenantId) {
+    Map<String, String> names = new HashMap<>();
+    for (Customer customer : Page.all(page -> stores.customers().customers(tenantId, page))) {
+      names.put(customer.id(), customer.name());
+    }
+    return names;
   }
 
   /** What an instance of {@code license} is answered for {@code entitlement} under {@code tier}. */

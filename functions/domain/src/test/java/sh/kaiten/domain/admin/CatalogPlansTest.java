@@ -102,6 +102,7 @@ class CatalogPlansTest {
     assertThat(plan.licenses()).hasSize(1);
     LicenseChange changed = plan.licenses().get(0);
     assertThat(changed.licenseId()).isEqualTo(onPro);
+    assertThat(changed.customerName()).isEqualTo("acme-prod Co");
     assertThat(changed.tier()).isEqualTo("pro");
     assertThat(changed.instances()).containsExactly("acme-prod", "acme-staging");
     assertThat(changed.entitlements())
@@ -261,8 +262,10 @@ class CatalogPlansTest {
     assertThat(plans.plan(token, file).licenses()).isEmpty();
   }
 
+  /** A license on {@code tier} for a customer named after its first instance ("acme-prod Co"). */
   private String license(String tier, Map<String, JsonNode> overrides, String... instances) {
-    String customer = admin.customers().createCustomer(token, "Customer", Map.of()).id();
+    String name = instances.length == 0 ? "Customer" : instances[0] + " Co";
+    String customer = admin.customers().createCustomer(token, name, Map.of()).id();
     String license =
         admin
             .licenses()
