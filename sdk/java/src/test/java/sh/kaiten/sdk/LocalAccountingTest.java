@@ -28,17 +28,19 @@ class LocalAccountingTest {
     fake.close();
   }
 
+  /** A client of the fake's instance that delivers only when flushed. */
+  private KaitenClient.Builder toFake() {
+    return KaitenClient.builder()
+        .baseUrl(fake.url())
+        .token("ksh_test")
+        .instance("acme-prod")
+        .flushInterval(Duration.ofHours(1));
+  }
+
   @Test
   void ownReportsHoldTheHardLimitBeforeAndAfterDeliveryWithoutCountingTwice() {
     fake.limit(10);
-    client =
-        KaitenClient.builder()
-            .baseUrl(fake.url())
-            .token("ksh_test")
-            .instance("acme-prod")
-            .flushInterval(Duration.ofHours(1))
-            .pollInterval(Duration.ofMillis(100))
-            .build();
+    client = toFake().pollInterval(Duration.ofMillis(100)).build();
     assertThat(client.check("api-calls", 1).allowed()).isTrue();
 
     client.report("api-calls", 10);
@@ -68,11 +70,7 @@ class LocalAccountingTest {
       boolean leasing) {
     RecordingListener listener = new RecordingListener();
     client =
-        KaitenClient.builder()
-            .baseUrl(fake.url())
-            .token("ksh_test")
-            .instance("acme-prod")
-            .flushInterval(Duration.ofHours(1))
+        toFake()
             .pollInterval(Duration.ofMillis(200))
             .leasing(leasing)
             .listener(listener)

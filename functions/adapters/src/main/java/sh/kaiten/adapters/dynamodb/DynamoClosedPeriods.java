@@ -14,7 +14,6 @@ import sh.kaiten.domain.paging.PageRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Closed periods on the Usage table, a tenant's in one partition ({@link Keys#closedPeriods}),
@@ -50,7 +49,7 @@ public final class DynamoClosedPeriods implements ClosedPeriods {
   @Override
   public Page<ClosedPeriod> endingIn(String tenantId, Instant from, Instant to, PageRequest page) {
     String pk = Keys.closedPeriods(tenantId);
-    QueryRequest.Builder request =
+    QueryRequest.Builder query =
         QueryRequest.builder()
             .tableName(table)
             .keyConditionExpression("#pk = :pk AND #sk BETWEEN :from AND :to")
@@ -63,30 +62,21 @@ public final class DynamoClosedPeriods implements ClosedPeriods {
                     s(Keys.closedFrom(from)),
                     ":to",
                     s(Keys.closedBefore(to))))
-            .limit(page.limit())
             .consistentRead(true);
-    if (page.cursor() != null) {
-      request.exclusiveStartKey(
-          Map.of(Keys.PK, s(pk), Keys.SK, s(Cursors.read(page.cursor(), ""))));
-    }
-    QueryResponse response = dynamo.query(request.build());
-    String next =
-        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-            ? Cursors.of(response.lastEvaluatedKey().get(Keys.SK).s())
-            : null;
-    return new Page<>(
-        response.items().stream()
-            .map(
-                item ->
-                    new ClosedPeriod(
-                        tenantId,
-                        Attributes.string(item, "holder"),
-                        Attributes.string(item, "entitlement"),
-                        Aggregation.valueOf(Attributes.string(item, "aggregation")),
-                        Attributes.instant(item, "period_start"),
-                        Attributes.instant(item, "period_end"),
-                        Attributes.decimal(item, "usage")))
-            .toList(),
-        next);
+    return Cursors.page(
+        dynamo,
+        query,
+        pk,
+        "",
+        page,
+        item ->
+            new ClosedPeriod(
+                tenantId,
+                Attributes.string(item, "holder"),
+                Attributes.string(item, "entitlement"),
+                Aggregation.valueOf(Attributes.string(item, "aggregation")),
+                Attributes.instant(item, "period_start"),
+                Attributes.instant(item, "period_end"),
+                Attributes.decimal(item, "usage")));
   }
 }

@@ -17,7 +17,6 @@ import sh.kaiten.domain.paging.PageRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The tenants on the Catalog table: each tenant's own record ({@code sk = TENANT}) and its line in
@@ -60,30 +59,19 @@ public final class DynamoTenants implements TenantStore {
 
   @Override
   public Page<Tenant> tenants(PageRequest page) {
-    QueryRequest.Builder request =
+    QueryRequest.Builder query =
         QueryRequest.builder()
             .tableName(table)
             .keyConditionExpression("#pk = :pk")
             .expressionAttributeNames(Map.of("#pk", Keys.PK))
             .expressionAttributeValues(Map.of(":pk", s(Keys.TENANTS)))
-            .limit(page.limit())
             .consistentRead(true);
-    if (page.cursor() != null) {
-      request.exclusiveStartKey(
-          Map.of(Keys.PK, s(Keys.TENANTS), Keys.SK, s(Cursors.read(page.cursor(), ""))));
-    }
-    QueryResponse response = dynamo.query(request.build());
-    String next =
-        response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-            ? Cursors.of(response.lastEvaluatedKey().get(Keys.SK).s())
-            : null;
-    return new Page<>(
-        response.items().stream()
-            .map(
-                item ->
-                    new Tenant(
-                        string(item, "id"), string(item, "name"), instant(item, "created_at")))
-            .toList(),
-        next);
+    return Cursors.page(
+        dynamo,
+        query,
+        Keys.TENANTS,
+        "",
+        page,
+        item -> new Tenant(string(item, "id"), string(item, "name"), instant(item, "created_at")));
   }
 }

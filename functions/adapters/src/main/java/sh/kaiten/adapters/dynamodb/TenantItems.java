@@ -12,7 +12,6 @@ import sh.kaiten.domain.paging.PageRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * The reads of a table whose items are filed by tenant ({@code pk = TENANT#{tenant}}, {@code sk} a
@@ -67,18 +66,13 @@ final class TenantItems {
       PageRequest page,
       boolean ascending,
       Function<Map<String, AttributeValue>, T> mapper) {
-    QueryRequest.Builder request =
-        ofKind(tenantId, skPrefix).limit(page.limit()).scanIndexForward(ascending);
-    if (page.cursor() != null) {
-      request.exclusiveStartKey(key(tenantId, Cursors.read(page.cursor(), skPrefix)));
-    }
-    QueryResponse response = dynamo.query(request.build());
-    Map<String, AttributeValue> last = response.lastEvaluatedKey();
-    String next =
-        response.hasLastEvaluatedKey() && !last.isEmpty()
-            ? Cursors.of(last.get(Keys.SK).s())
-            : null;
-    return new Page<>(response.items().stream().map(mapper).toList(), next);
+    return Cursors.page(
+        dynamo,
+        ofKind(tenantId, skPrefix).scanIndexForward(ascending),
+        Keys.tenant(tenantId),
+        skPrefix,
+        page,
+        mapper);
   }
 
   /** Every item of a kind (the SDK's paginator follows LastEvaluatedKey). */

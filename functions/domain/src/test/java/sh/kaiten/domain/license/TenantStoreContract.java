@@ -3,6 +3,8 @@ package sh.kaiten.domain.license;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import sh.kaiten.domain.access.ApiToken;
@@ -11,6 +13,7 @@ import sh.kaiten.domain.access.TokenScope;
 import sh.kaiten.domain.catalog.CatalogContract;
 import sh.kaiten.domain.error.ConflictException;
 import sh.kaiten.domain.paging.Page;
+import sh.kaiten.domain.paging.PageRequest;
 
 /**
  * The contract of {@link TenantStore}: a tenant comes with its first admin token and is listed for
@@ -44,6 +47,35 @@ public abstract class TenantStoreContract extends CatalogContract {
     assertThat(Page.all(stores.tenants()::tenants)).contains(tenant);
     assertThat(stores.tokens().findByHash(Secrets.hash(admin.id()))).contains(admin);
     assertThat(recorded()).hasSize(1);
+  }
+
+  @Test
+  void tenantsAreListedAPageAtATimeEachOnceInIdOrder() {
+    List<Tenant> made = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      Tenant tenant = new Tenant(tenantId + "-" + i, "Vendor " + i, NOW);
+      ApiToken admin = admin();
+      stores
+          .tenants()
+          .createTenant(
+              tenant, stores.tokens().issuing(Secrets.hash(admin.id()), admin), records("t" + i));
+      made.add(tenant);
+    }
+
+    List<Tenant> listed = new ArrayList<>();
+    int pages = 0;
+    String cursor = null;
+    do {
+      Page<Tenant> page = stores.tenants().tenants(new PageRequest(cursor, 2));
+      assertThat(page.items().size()).isLessThanOrEqualTo(2);
+      listed.addAll(page.items());
+      cursor = page.nextCursor();
+      pages++;
+    } while (cursor != null);
+
+    assertThat(listed).filteredOn(t -> t.id().startsWith(tenantId)).containsExactlyElementsOf(made);
+    assertThat(listed).doesNotHaveDuplicates();
+    assertThat(pages).isGreaterThanOrEqualTo(3);
   }
 
   @Test
