@@ -120,7 +120,14 @@ class CatalogFileApiTest {
     get("/api/audit?type=catalog.applied")
         .statusCode(200)
         .body("items", hasSize(2)) // the catalog's first apply, and this one, newest first
-        .body("items[0].result.id", equalTo(hash));
+        .body("items[0].result.id", equalTo(hash))
+        .body("items[0].result.changes", hasSize(1))
+        .body("items[0].result.changes[0].action", equalTo("UPDATE"))
+        .body("items[0].result.changes[0].slug", equalTo("pro"))
+        .body("items[0].result.changes[0].fields[0].field", equalTo("entitlements.api-calls"))
+        .body("items[0].result.changes[0].fields[0].before", equalTo(100000))
+        .body("items[0].result.changes[0].fields[0].after", equalTo(50000))
+        .body("items[0].result.licenses_changed", equalTo(1));
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -49,7 +50,8 @@ public class ConsoleJournal implements ChangeJournal {
   }
 
   @Override
-  public ChangeRecords records(String tenantId, String type, String subject, List<Event> events) {
+  public ChangeRecords records(
+      String tenantId, String type, String subject, List<Event> events, ObjectNode outcome) {
     if (path == null) {
       throw new IllegalStateException("a console change must say what it was asked with");
     }
@@ -61,6 +63,9 @@ public class ConsoleJournal implements ChangeJournal {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", status);
     result.put("id", subject);
+    if (outcome != null) {
+      outcome.fields().forEachRemaining(field -> result.put(field.getKey(), field.getValue()));
+    }
     return new ChangeRecords(
         events,
         auditing

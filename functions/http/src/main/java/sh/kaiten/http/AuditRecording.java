@@ -112,6 +112,6 @@ public class AuditRecording
             : answered.hasNonNull("id")
                 ? answered.get("id").asText()
                 : answered.hasNonNull("slug") ? answered.get("slug").asText() : null;
-    return trail.generic(audited.value(), answeredId, response.getStatus());
+    return trail.generic(audited.value(), answeredId, response.getStatus(), null);
   }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.quarkus.vertx.http.runtime.QuarkusHttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -203,9 +204,9 @@ public class AuditTrail {
 
   /**
    * The record of an audited request: the method and path, the body as read, the status and the id
-   * of what was answered (or changed).
+   * of what was answered (or changed), and the fields of {@code outcome} (null for none).
    */
-  AuditEntry generic(String type, String answeredId, int status) {
+  AuditEntry generic(String type, String answeredId, int status, ObjectNode outcome) {
     String instanceId =
         path != null && path.startsWith("/api/instances")
             ? orElse(pathParameters.getFirst("id"), answeredId)
@@ -224,6 +225,9 @@ public class AuditTrail {
     result.put("status", status);
     if (answeredId != null) {
       result.put("id", answeredId);
+    }
+    if (outcome != null) {
+      outcome.fields().forEachRemaining(field -> result.put(field.getKey(), field.getValue()));
     }
     return new AuditEntry(
         type,

@@ -1,5 +1,6 @@
 package sh.kaiten.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -25,7 +26,8 @@ public class RequestJournal implements ChangeJournal {
   @Inject CurrentCaller caller;
 
   @Override
-  public ChangeRecords records(String tenantId, String type, String subject, List<Event> events) {
+  public ChangeRecords records(
+      String tenantId, String type, String subject, List<Event> events, ObjectNode outcome) {
     String audited = trail.auditedType() != null ? trail.auditedType() : type;
     String actor = trail.actor() != null ? trail.actor() : caller.token().id();
     List<AuditRecord> records =
@@ -35,7 +37,7 @@ public class RequestJournal implements ChangeJournal {
                 tenantId,
                 actor,
                 trail.requestId(),
-                List.of(trail.generic(audited, subject, statusOnSuccess())));
+                List.of(trail.generic(audited, subject, statusOnSuccess(), outcome)));
     trail.recordedWithChange(true);
     return new ChangeRecords(events, records);
   }

@@ -1,6 +1,7 @@
 package sh.kaiten.domain.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -237,7 +238,9 @@ public final class CatalogPlans {
       writes.addAll(CatalogWebhooks.writes(plan.changes(), hadHooks, wantedHooks, now));
     }
     store.applyChanges(
-        tenantId, writes, changes.records(tenantId, "catalog.applied", plan.hash(), events));
+        tenantId,
+        writes,
+        changes.records(tenantId, "catalog.applied", plan.hash(), events, audited(plan)));
     return plan;
   }
 
@@ -437,6 +440,32 @@ public final class CatalogPlans {
       }
     }
     return changed;
+  }
+
+  /**
+   * What the apply's audit record keeps of its plan: every change with its fields before and after
+   * (at most {@value CatalogChangeStore#MAX_CHANGES} of them), and how many licenses it answers
+   * differently (their list, as long as the tenant's, stays in the plan).
+   */
+  private static ObjectNode audited(CatalogPlan plan) {
+    ObjectNode outcome = JsonNodeFactory.instance.objectNode();
+    ArrayNode changed = outcome.putArray("changes");
+    for (Change change : plan.changes()) {
+      ObjectNode entry =
+          changed
+              .addObject()
+              .put("action", change.action().name())
+              .put("kind", change.kind())
+              .put("slug", change.slug());
+      ArrayNode fields = entry.putArray("fields");
+      for (FieldChange field : change.fields()) {
+        ObjectNode value = fields.addObject().put("field", field.field());
+        value.set("before", field.before());
+        value.set("after", field.after());
+      }
+    }
+    outcome.put("licenses_changed", plan.licenses().size());
+    return outcome;
   }
 
   /** Each customer's name by id, so a reviewer of the plan reads whom a change reaches. */

@@ -49,6 +49,12 @@ final class Changes {
     return journal.records(tenantId, auditType, subject, events);
   }
 
+  /** The same, the audit record keeping {@code outcome}'s fields beside the subject. */
+  ChangeRecords records(
+      String tenantId, String auditType, String subject, List<Event> events, ObjectNode outcome) {
+    return journal.records(tenantId, auditType, subject, events, outcome);
+  }
+
   IssuedToken newToken(String tenantId, TokenScope scope, String instanceId, String licenseId) {
     Instant now = clock.instant();
     return new IssuedToken(

@@ -137,7 +137,24 @@ class CatalogPlansTest {
     assertThat(catalog.outbox.audit).hasSize(1);
     AuditRecord record = catalog.outbox.audit.get(0);
     assertThat(record.type()).isEqualTo("catalog.applied");
-    assertThat(record.result()).contains(plan.hash());
+    // The record keeps the plan it applied: every change, each field before and after.
+    JsonNode result = file(record.result());
+    assertThat(result.path("id").asText()).isEqualTo(plan.hash());
+    assertThat(result.path("licenses_changed").asInt()).isZero();
+    JsonNode created = result.path("changes").get(0);
+    assertThat(created.path("action").asText() + " " + created.path("kind").asText())
+        .isEqualTo("CREATE entitlement");
+    assertThat(created.path("slug").asText()).isEqualTo("seats");
+    assertThat(created.path("fields")).hasSize(plan.changes().get(0).fields().size());
+    assertThat(created.path("fields").get(0))
+        .isEqualTo(file("{\"field\":\"name\",\"before\":null,\"after\":\"Seats\"}"));
+    assertThat(result.path("changes").get(1))
+        .isEqualTo(
+            file(
+                "{\"action\":\"UPDATE\",\"kind\":\"tier\",\"slug\":\"pro\",\"fields\":["
+                    + "{\"field\":\"entitlements.api-calls\",\"before\":100000,\"after\":50000},"
+                    + "{\"field\":\"entitlements.seats\",\"before\":null,\"after\":25}]}"));
+    assertThat(result.path("changes")).hasSize(2);
   }
 
   @Test

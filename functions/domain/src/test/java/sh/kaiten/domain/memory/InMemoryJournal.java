@@ -1,5 +1,7 @@
 package sh.kaiten.domain.memory;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,15 +11,19 @@ import sh.kaiten.domain.outbox.ChangeJournal;
 import sh.kaiten.domain.outbox.ChangeRecords;
 
 /**
- * A journal for unit tests: one audit record per change, of its type and subject, by actor {@code
- * test}.
+ * A journal for unit tests: one audit record per change, of its type, its subject and its outcome,
+ * by actor {@code test}.
  */
 public final class InMemoryJournal implements ChangeJournal {
   private int made;
 
   @Override
   public synchronized ChangeRecords records(
-      String tenantId, String type, String subject, List<Event> events) {
+      String tenantId, String type, String subject, List<Event> events, ObjectNode outcome) {
+    ObjectNode result = JsonNodeFactory.instance.objectNode().put("id", subject);
+    if (outcome != null) {
+      result.setAll(outcome);
+    }
     Instant now = Instant.now();
     AuditRecord record =
         new AuditRecord(
@@ -29,7 +35,7 @@ public final class InMemoryJournal implements ChangeJournal {
             null,
             List.of(),
             "{}",
-            "{\"id\":\"" + subject + "\"}",
+            result.toString(),
             null,
             now.plus(Duration.ofDays(1)),
             null);
