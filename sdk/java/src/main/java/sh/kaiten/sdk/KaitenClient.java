@@ -120,6 +120,7 @@ public final class KaitenClient implements AutoCloseable {
   private volatile long reading = NOT_READING;
 
   private static final long NOT_READING = -2;
+  private static final int FETCHES_PER_REFRESH = 3;
 
   private volatile boolean toldStale;
   private volatile boolean closed;
@@ -841,13 +842,13 @@ public final class KaitenClient implements AutoCloseable {
 
   /**
    * Asks the server for the snapshot, revalidating the one held. At start a refusal of the client
-   * itself (401, 403, 404) is thrown; an outage never is.
+   * itself (401, 403, 404) is thrown; an outage never is. A read that a delivery crossed is made
+   * again at once, up to {@value #FETCHES_PER_REFRESH} reads in all.
    */
-  private static final int FETCHES_PER_REFRESH = 3;
-
   private void refresh(boolean starting) {
-    for (int attempt = 1; attempt <= FETCHES_PER_REFRESH && !fetch(starting); attempt++) {
-      // A delivery crossed the read: read again, while reports are most likely not on their way.
+    int reads = 1;
+    while (!fetch(starting) && reads < FETCHES_PER_REFRESH) {
+      reads++; // a delivery crossed the read: again, while reports are most likely not on their way
     }
     long age = clock.millis() - confirmedAt;
     if (age >= staleAfter && !toldStale) {
